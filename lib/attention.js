@@ -1,0 +1,3 @@
+export function attentionApi(Module) {
+  return {};
+}

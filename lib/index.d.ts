@@ -1,0 +1,31 @@
+// Public JS API of llm-spacetime (hand-written; checked by `npm run typecheck`).
+// Functions are camelCase; result fields are snake_case and match the CLI's JSON.
+
+/** A bad input: `field` names it, `message` says what was wrong with its value. */
+export declare class InputError extends Error {
+  readonly field: string;
+  constructor(field: string, message: string);
+}
+
+export interface DtypeInfo {
+  id: string;
+  label: string;
+  bits: number;
+}
+
+export interface LlmSpacetime {
+  /** fp32, fp16, bf16, fp8, int8, int4 with their storage bits. */
+  plainDtypes(): DtypeInfo[];
+}
+
+export interface LoadOptions {
+  /** 'simd' (default) or 'scalar' (the benchmark build without -msimd128). */
+  variant?: 'simd' | 'scalar';
+}
+
+/** Loads the WASM module under Node and returns the API. */
+export declare function loadLlmSpacetime(options?: LoadOptions): Promise<LlmSpacetime>;
+/** Wraps an already instantiated Emscripten module (e.g. in a browser). */
+export declare function createApi(module: unknown): LlmSpacetime;
+/** The raw Emscripten module (for benchmarks). */
+export declare function loadModule(options?: LoadOptions): Promise<unknown>;

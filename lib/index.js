@@ -1,0 +1,2 @@
+export { loadLlmSpacetime, loadModule } from './node.js';
+export { createApi, InputError } from './api.js';

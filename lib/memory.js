@@ -1,0 +1,3 @@
+export function memoryApi(Module) {
+  return {};
+}

@@ -1,0 +1,3 @@
+export function modelApi(Module) {
+  return {};
+}

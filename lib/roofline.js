@@ -1,0 +1,3 @@
+export function rooflineApi(Module) {
+  return {};
+}

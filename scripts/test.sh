@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Set up, build and run every test: C++ (native and WASM), the JS API and CLI
+# on the built module, then the real page in headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+npm run build
+npm run typecheck
+bash scripts/test-cpp.sh
+npm run test:js
+npm run test:e2e
+echo "all test suites passed"

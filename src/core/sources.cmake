@@ -1,0 +1,4 @@
+target_sources(llmst_core PRIVATE
+  src/core/dtype.cpp
+  src/core/validate.cpp
+)

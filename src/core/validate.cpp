@@ -1,0 +1,51 @@
+#include "core/validate.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace llmst {
+
+std::string format_number(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+  char text[64];
+  std::snprintf(text, sizeof text, "%.15g", value);
+  return text;
+}
+
+Status check_integer(const std::string& field, double value, double min_value,
+                     double max_value) {
+  const std::string shown = field + " = " + format_number(value);
+  if (!std::isfinite(value))
+    return error_status(field, shown + " is not a finite number");
+  if (value != std::floor(value))
+    return error_status(field, shown + " must be a whole number");
+  if (value < min_value)
+    return error_status(field, shown + " must be at least " + format_number(min_value));
+  if (value > max_value)
+    return error_status(field, shown + " is too large (limit " + format_number(max_value) + ")");
+  return ok_status();
+}
+
+Status check_real(const std::string& field, double value, double min_value,
+                  double max_value) {
+  const std::string shown = field + " = " + format_number(value);
+  if (!std::isfinite(value))
+    return error_status(field, shown + " is not a finite number");
+  if (value < min_value)
+    return error_status(field, shown + " must be at least " + format_number(min_value));
+  if (value > max_value)
+    return error_status(field, shown + " is too large (limit " + format_number(max_value) + ")");
+  return ok_status();
+}
+
+Status check_real_above(const std::string& field, double value, double min_value,
+                        double max_value) {
+  Status status = check_real(field, value, min_value, max_value);
+  if (status.ok && value <= min_value)
+    return error_status(field, field + " = " + format_number(value) +
+                                   " must be greater than " + format_number(min_value));
+  return status;
+}
+
+}  // namespace llmst

@@ -1,0 +1,37 @@
+// Input checks shared by every area. Sizes arrive from JS as doubles, so each
+// check rejects NaN, infinities, fractions, negatives and absurd magnitudes
+// with a message that names the field and the value.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "core/status.hpp"
+
+namespace llmst {
+
+// Largest size any single count may take (1e12): far above any real model
+// dimension or token count, well below where doubles stop being exact.
+inline constexpr double kMaxCount = 1e12;
+
+// A whole number in [min_value, max_value].
+Status check_integer(const std::string& field, double value, double min_value,
+                     double max_value = kMaxCount);
+
+// A finite real number in [min_value, max_value].
+Status check_real(const std::string& field, double value, double min_value,
+                  double max_value);
+
+// A finite real number strictly above min_value (e.g. a bandwidth > 0).
+Status check_real_above(const std::string& field, double value, double min_value,
+                        double max_value);
+
+// First failing status of a list, or ok. Lets a validator read as a table.
+template <typename... Statuses>
+Status first_error(const Statuses&... statuses) {
+  Status result;
+  bool found = false;
+  ((!found && !statuses.ok ? (result = statuses, found = true) : false), ...);
+  return result;
+}
+
+}  // namespace llmst

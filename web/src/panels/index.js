@@ -1,0 +1,6 @@
+// Every panel of the page, in tab order. Each module defines one custom element.
+import './model-panel.js';
+
+export const panels = [
+  { id: 'model', label: 'Model', element: 'llm-model-panel' },
+];
