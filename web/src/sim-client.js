@@ -1,0 +1,60 @@
+// Runs API calls in a Web Worker with progress and cancellation. Cancelling
+// terminates the worker (a WASM call cannot be interrupted from outside) and
+// the next run starts a fresh one.
+import * as Comlink from 'comlink';
+
+import { InputError } from '../../lib/api.js';
+
+let current = null;  // { worker, remote }
+
+function connect() {
+  if (!current) {
+    const worker = new Worker(new URL('./sim-worker.js', import.meta.url), { type: 'module' });
+    current = { worker, remote: Comlink.wrap(worker) };
+  }
+  return current;
+}
+
+function abortError() {
+  return new DOMException('The run was cancelled', 'AbortError');
+}
+
+function toError(error) {
+  if (error.name === 'InputError') return new InputError(error.field, error.message);
+  return Object.assign(new Error(error.message), { name: error.name });
+}
+
+// Resolves with `promise`, or rejects with AbortError (and kills the worker) when `signal` aborts.
+function cancellable(promise, signal) {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      current?.worker.terminate();
+      current = null;
+      reject(abortError());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** Runs `api[method](input)` in the worker. */
+export async function runInWorker(method, input, { signal } = {}) {
+  const { remote } = connect();
+  const outcome = await cancellable(remote.run(method, input), signal);
+  if (!outcome.ok) throw toError(outcome.error);
+  return outcome.result;
+}
+
+/**
+ * Runs `api[method](input)` for each input in turn; `onProgress({done, total, result})`
+ * is called after each. Resolves with the results array.
+ */
+export async function runBatchInWorker(method, inputs, { onProgress, signal } = {}) {
+  const { remote } = connect();
+  const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
+  const outcome = await cancellable(remote.runBatch(method, inputs, progress), signal);
+  if (!outcome.ok) throw toError(outcome.error);
+  return outcome.results;
+}

@@ -1,0 +1,38 @@
+// A Web Worker holding its own instance of the WASM module, so measured runs
+// never block the page. Exposed with Comlink: run one API call, or a batch with
+// a progress callback between calls.
+import * as Comlink from 'comlink';
+
+import createLlmSpacetime from '../generated/llm_spacetime.mjs';
+import { createApi } from '../../lib/api.js';
+
+const apiPromise = createLlmSpacetime().then(createApi);
+
+// Errors cross postMessage as plain objects; InputError's field must survive.
+function describe(error) {
+  return { name: error.name, message: error.message, field: error.field ?? null };
+}
+
+const worker = {
+  async run(method, input) {
+    const api = await apiPromise;
+    if (typeof api[method] !== 'function') throw new Error(`unknown API method "${method}"`);
+    try {
+      return { ok: true, result: api[method](input) };
+    } catch (error) {
+      return { ok: false, error: describe(error) };
+    }
+  },
+  async runBatch(method, inputs, onProgress) {
+    const results = [];
+    for (let i = 0; i < inputs.length; i++) {
+      const outcome = await worker.run(method, inputs[i]);
+      if (!outcome.ok) return { ...outcome, results };
+      results.push(outcome.result);
+      await onProgress?.({ done: i + 1, total: inputs.length, result: outcome.result });
+    }
+    return { ok: true, results };
+  },
+};
+
+Comlink.expose(worker);
