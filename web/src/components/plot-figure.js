@@ -78,4 +78,4 @@ export class PlotFigure extends LitElement {
 customElements.define('llm-plot', PlotFigure);
 
 /** Options every plot shares: Plot's class name (see above) and the page font. */
-export const plotDefaults = { className: plotClass, style: undefined };
+export const plotDefaults = { className: plotClass };
