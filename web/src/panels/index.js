@@ -2,8 +2,10 @@
 // element for the app (`element`) and exports its class; embed.js defines the
 // embeddable twin (`embed`) whose inputs are attributes.
 import { ModelPanel } from './model-panel.js';
+import './kv-cache-panel.js';
 
 export const panels = [
   { id: 'model', label: 'Model', element: 'llm-model-panel', embed: 'llm-model', panelClass: ModelPanel,
     example: { preset: 'llama-3-8b', context: '8192' } },
+  { id: 'kv', label: 'KV cache', element: 'llm-kv-cache-panel' },
 ];
