@@ -1,2 +1,3 @@
 target_sources(llmst_core PRIVATE
+  src/sim/attention_runs.cpp
 )
