@@ -1,9 +1,8 @@
-// Compiled (not run) by `npm run typecheck`: the .d.ts must describe real usage.
+// Compiled (not run) by `npm run typecheck`: lib/attention.d.ts describes real usage.
 import { loadLlmSpacetime, InputError } from '../../lib/index.js';
 
 async function usage(): Promise<void> {
   const api = await loadLlmSpacetime();
-  const bits: number = api.plainDtypes()[0].bits;
   const prefill = api.runAttention({ n: 256, d: 64, variant: 'both' });
   const tiled = prefill.variants.find((variant) => variant.variant === 'tiled');
   const gflops: number | undefined = tiled?.gflop_per_s;
@@ -13,10 +12,9 @@ async function usage(): Promise<void> {
   const label: string = seed.rows[0].cache_label;
   const window: number = api.attentionDefaults().decode.cache_tokens;
   try {
-    void bits;
-    void [gflops, cosine, label, window];
+    api.runAttention({ n: 32768, variant: 'naive' });
   } catch (error) {
-    if (error instanceof InputError) console.log(error.field);
+    if (error instanceof InputError) console.log(error.field, gflops, cosine, label, window);
   }
 }
 void usage;
