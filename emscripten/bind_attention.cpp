@@ -3,6 +3,7 @@
 #include <emscripten/bind.h>
 
 #include "sim/attention_runs.hpp"
+#include "sim/kernel_bench.hpp"
 
 using namespace emscripten;
 using namespace llmst::sim;
@@ -99,4 +100,25 @@ EMSCRIPTEN_BINDINGS(attention) {
   function("runDecode", &run_decode);
   function("seedExperimentDefaults", &seed_experiment_defaults);
   function("seedExperiment", &seed_experiment);
+}
+
+// The benchmark script's entry (bench/attention.js): one kernel, timed here.
+EMSCRIPTEN_BINDINGS(attention_bench) {
+  value_object<KernelBenchInput>("KernelBenchInput")
+      .field("kernel", &KernelBenchInput::kernel)
+      .field("n", &KernelBenchInput::n)
+      .field("d", &KernelBenchInput::d)
+      .field("min_seconds", &KernelBenchInput::min_seconds)
+      .field("scalar_twin", &KernelBenchInput::scalar_twin);
+  value_object<KernelBenchResult>("KernelBenchResult")
+      .field("status", &KernelBenchResult::status)
+      .field("input", &KernelBenchResult::input)
+      .field("isa", &KernelBenchResult::isa)
+      .field("repeats", &KernelBenchResult::repeats)
+      .field("seconds", &KernelBenchResult::seconds)
+      .field("flops", &KernelBenchResult::flops)
+      .field("gflop_per_s", &KernelBenchResult::gflop_per_s)
+      .field("elements_per_s", &KernelBenchResult::elements_per_s)
+      .field("checksum", &KernelBenchResult::checksum);
+  function("benchKernel", &bench_kernel);
 }
