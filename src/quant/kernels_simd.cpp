@@ -39,10 +39,31 @@ inline float horizontal_max(f32x4 value) {
 
 // 16 int8 → 4 × f32x4
 inline void widen_int8(__m128i bytes, f32x4 out[4]) {
+#ifdef __wasm_simd128__
+  // extend_high instead of SSE's byte shifts (which become general shuffles)
+  const v128_t low = wasm_i16x8_extend_low_i8x16((v128_t)bytes), high = wasm_i16x8_extend_high_i8x16((v128_t)bytes);
+  out[0] = (__m128)wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(low));
+  out[1] = (__m128)wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(low));
+  out[2] = (__m128)wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(high));
+  out[3] = (__m128)wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(high));
+#else
   out[0] = _mm_cvtepi32_ps(_mm_cvtepi8_epi32(bytes));
   out[1] = _mm_cvtepi32_ps(_mm_cvtepi8_epi32(_mm_srli_si128(bytes, 4)));
   out[2] = _mm_cvtepi32_ps(_mm_cvtepi8_epi32(_mm_srli_si128(bytes, 8)));
   out[3] = _mm_cvtepi32_ps(_mm_cvtepi8_epi32(_mm_srli_si128(bytes, 12)));
+#endif
+}
+
+// int8 × int8 → int32 lanes: widen to int16, pairwise multiply-add (i32x4.dot_i16x8_s).
+inline __m128i dot_int8(__m128i w, __m128i v) {
+#ifdef __wasm_simd128__
+  const v128_t low = wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16((v128_t)w), wasm_i16x8_extend_low_i8x16((v128_t)v));
+  const v128_t high = wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16((v128_t)w), wasm_i16x8_extend_high_i8x16((v128_t)v));
+  return (__m128i)wasm_i32x4_add(low, high);
+#else
+  return _mm_add_epi32(_mm_madd_epi16(_mm_cvtepi8_epi16(w), _mm_cvtepi8_epi16(v)),
+                       _mm_madd_epi16(_mm_cvtepi8_epi16(_mm_srli_si128(w, 8)), _mm_cvtepi8_epi16(_mm_srli_si128(v, 8))));
+#endif
 }
 
 }  // namespace
@@ -183,10 +204,7 @@ void gemv_q8q8_simd(const int8_t* codes, const float* scales, const int8_t* x_co
       for (size_t i = 0; i < group; i += 16) {
         const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(c_rg + i));
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xc_g + i));
-        // int8 → int16, then pairwise multiply-add into int32 lanes (i32x4.dot_i16x8_s)
-        dot = _mm_add_epi32(dot, _mm_madd_epi16(_mm_cvtepi8_epi16(w), _mm_cvtepi8_epi16(v)));
-        dot = _mm_add_epi32(dot, _mm_madd_epi16(_mm_cvtepi8_epi16(_mm_srli_si128(w, 8)),
-                                                _mm_cvtepi8_epi16(_mm_srli_si128(v, 8))));
+        dot = _mm_add_epi32(dot, dot_int8(w, v));
       }
       sum += f32x4(scales[r * groups + g] * x_scales[g]) * f32x4(_mm_cvtepi32_ps(dot));
     }

@@ -5,6 +5,7 @@
 // FP8 spec's saturating conversion, OCP 8-bit Floating Point Specification
 // v1.0, 2023, §5.4). NaN stays NaN.
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
