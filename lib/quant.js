@@ -66,3 +66,29 @@ export const quantReferenceErrors = Object.freeze([
   { format: 'nf4', group_size: 64, rel_rmse: 0.0919 },
   { format: 'q4_0', group_size: 32, rel_rmse: 0.0859 },
 ]);
+
+/**
+ * Parameter counts per component from the model area's count (whatever the
+ * api names it): fields embedding, attention, ffn, norms (or norm), lm_head.
+ */
+export function paramsFromModel(api, config) {
+  const count = api.countParams ?? api.modelParams ?? api.params;
+  if (typeof count !== 'function') throw new Error('the model area has no parameter count in this build');
+  const counts = count(config);
+  const source = counts.params ?? counts;
+  const value = (...names) => {
+    for (const name of names) {
+      const item = source[name];
+      if (typeof item === 'number') return item;
+      if (item && typeof item.total === 'number') return item.total;
+    }
+    return 0;
+  };
+  return {
+    embedding: value('embedding', 'embeddings'),
+    attention: value('attention'),
+    ffn: value('ffn', 'mlp'),
+    norms: value('norms', 'norm'),
+    lm_head: value('lm_head'),
+  };
+}

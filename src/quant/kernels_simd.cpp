@@ -37,21 +37,31 @@ inline float horizontal_max(f32x4 value) {
   return std::max(std::max(lanes[0], lanes[1]), std::max(lanes[2], lanes[3]));
 }
 
-// 16 int8 → 4 × f32x4
-inline void widen_int8(__m128i bytes, f32x4 out[4]) {
+// 16 unsigned bytes u → 4 × f32x4 of (u - bias).
+inline void widen_unsigned(__m128i bytes, float bias, f32x4 out[4]) {
 #ifdef __wasm_simd128__
-  // extend_high instead of SSE's byte shifts (which become general shuffles)
-  const v128_t low = wasm_i16x8_extend_low_i8x16((v128_t)bytes), high = wasm_i16x8_extend_high_i8x16((v128_t)bytes);
-  out[0] = (__m128)wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(low));
-  out[1] = (__m128)wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(low));
-  out[2] = (__m128)wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(high));
-  out[3] = (__m128)wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(high));
+  // No int→float convert: clang 14 folds extend + f32x4.convert_i32x4 into a
+  // <4 x i16> sitofp that it scalarizes (16 extract_lane + f32.convert). The
+  // bits 0x4B000000 | u are the float 2^23 + u; subtracting 2^23 + bias is exact.
+  const v128_t low = wasm_u16x8_extend_low_u8x16((v128_t)bytes), high = wasm_u16x8_extend_high_u8x16((v128_t)bytes);
+  const v128_t magic = wasm_i32x4_splat(0x4B000000);
+  const v128_t offset = wasm_f32x4_splat(8388608.0f + bias);
+  out[0] = (__m128)wasm_f32x4_sub(wasm_v128_or(wasm_u32x4_extend_low_u16x8(low), magic), offset);
+  out[1] = (__m128)wasm_f32x4_sub(wasm_v128_or(wasm_u32x4_extend_high_u16x8(low), magic), offset);
+  out[2] = (__m128)wasm_f32x4_sub(wasm_v128_or(wasm_u32x4_extend_low_u16x8(high), magic), offset);
+  out[3] = (__m128)wasm_f32x4_sub(wasm_v128_or(wasm_u32x4_extend_high_u16x8(high), magic), offset);
 #else
-  out[0] = _mm_cvtepi32_ps(_mm_cvtepi8_epi32(bytes));
-  out[1] = _mm_cvtepi32_ps(_mm_cvtepi8_epi32(_mm_srli_si128(bytes, 4)));
-  out[2] = _mm_cvtepi32_ps(_mm_cvtepi8_epi32(_mm_srli_si128(bytes, 8)));
-  out[3] = _mm_cvtepi32_ps(_mm_cvtepi8_epi32(_mm_srli_si128(bytes, 12)));
+  const f32x4 offset(bias);
+  out[0] = f32x4(_mm_cvtepi32_ps(_mm_cvtepu8_epi32(bytes))) - offset;
+  out[1] = f32x4(_mm_cvtepi32_ps(_mm_cvtepu8_epi32(_mm_srli_si128(bytes, 4)))) - offset;
+  out[2] = f32x4(_mm_cvtepi32_ps(_mm_cvtepu8_epi32(_mm_srli_si128(bytes, 8)))) - offset;
+  out[3] = f32x4(_mm_cvtepi32_ps(_mm_cvtepu8_epi32(_mm_srli_si128(bytes, 12)))) - offset;
 #endif
+}
+
+// 16 int8 → 4 × f32x4 (flip the sign bit: c + 128 as unsigned, bias 128).
+inline void widen_int8(__m128i bytes, f32x4 out[4]) {
+  widen_unsigned(_mm_xor_si128(bytes, _mm_set1_epi8(char(0x80))), 128.0f, out);
 }
 
 // int8 × int8 → int32 lanes: widen to int16, pairwise multiply-add (i32x4.dot_i16x8_s).
@@ -163,7 +173,7 @@ void gemv_q8_simd(const int8_t* codes, const float* scales, const float* x, size
 void gemv_q4_simd(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
                   size_t group, float* y) {
   const size_t groups = cols / group;
-  const __m128i nibble = _mm_set1_epi8(15), eight = _mm_set1_epi8(8);
+  const __m128i nibble = _mm_set1_epi8(15);
   for (size_t r = 0; r < rows; r++) {
     f32x4 sum(0.0f);
     for (size_t g = 0; g < groups; g++) {
@@ -172,15 +182,15 @@ void gemv_q4_simd(const uint8_t* packed, const float* scales, const float* x, si
       f32x4 partial0(0.0f), partial1(0.0f);
       for (size_t run = 0; run < group; run += 32) {
         const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_rg + run / 2));
-        const __m128i first = _mm_sub_epi8(_mm_and_si128(bytes, nibble), eight);  // weights run..run+15
-        const __m128i second = _mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(bytes, 4), nibble), eight);
+        const __m128i first = _mm_and_si128(bytes, nibble);  // weights run..run+15, as code + 8
+        const __m128i second = _mm_and_si128(_mm_srli_epi16(bytes, 4), nibble);
         f32x4 weights[4];
-        widen_int8(first, weights);
+        widen_unsigned(first, 8.0f, weights);
         for (int k = 0; k < 4; k += 2) {
           partial0 += weights[k] * f32x4::load_unaligned(x_g + run + 4 * k);
           partial1 += weights[k + 1] * f32x4::load_unaligned(x_g + run + 4 * k + 4);
         }
-        widen_int8(second, weights);
+        widen_unsigned(second, 8.0f, weights);
         for (int k = 0; k < 4; k += 2) {
           partial0 += weights[k] * f32x4::load_unaligned(x_g + run + 16 + 4 * k);
           partial1 += weights[k + 1] * f32x4::load_unaligned(x_g + run + 16 + 4 * k + 4);

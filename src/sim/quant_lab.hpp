@@ -57,7 +57,7 @@ struct QuantGemvInput {
   double cols = 4096;
   double group_size = 128;  // a multiple of 32 dividing cols
   double seed = 1;
-  double min_time_s = 0.1;  // each kernel repeats until this much time has passed
+  double min_time_s = 0.1;  // each kernel repeats until this much time has passed; the fastest call counts
   bool simd = true;
 };
 
@@ -65,7 +65,7 @@ struct GemvKernelResult {
   std::string kernel;          // f32, int8, int4, int8x8
   double weight_bytes = 0;     // codes + scales streamed per call
   double bits_per_weight = 0;
-  double seconds_per_call = 0;
+  double seconds_per_call = 0;  // fastest call
   double gb_per_s = 0;         // weight_bytes / seconds_per_call / 1e9
   double calls = 0;
   double max_abs_error = 0;    // of y vs the fp64 product with the fp32 weights
