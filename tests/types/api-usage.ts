@@ -1,5 +1,5 @@
 // Compiled (not run) by `npm run typecheck`: the .d.ts must describe real usage.
-import { loadLlmSpacetime, InputError } from '../../lib/index.js';
+import { loadLlmSpacetime, InputError, quantReferenceErrors } from '../../lib/index.js';
 
 async function usage(): Promise<void> {
   const api = await loadLlmSpacetime();
@@ -11,3 +11,18 @@ async function usage(): Promise<void> {
   }
 }
 void usage;
+
+async function quantUsage(): Promise<void> {
+  const api = await loadLlmSpacetime();
+  const bits: number = api.quantBitsPerWeight({ format: 'int4', group_size: 128, scale_dtype: 'fp16' }).bits_per_weight;
+  const size = api.quantSize({ params: { attention: 1e9, ffn: 2e9 }, format: 'int4', embedding_format: 'fp16' });
+  const bytes: number = size.bytes + size.components[0].bytes;
+  const lab = api.quantLab({ format: 'nf4', group_size: 64, dist: 'normal', n: 1 << 20, seed: 1 });
+  const quality: number = lab.rel_rmse + lab.snr_db + lab.cosine + lab.histogram_counts[0];
+  const gemv = api.quantGemv({ rows: 1024, cols: 1024, group_size: 128 });
+  const speed: number = gemv.kernels[0].gb_per_s;
+  const reference: number = quantReferenceErrors[0].rel_rmse;
+  const ids: string[] = api.quantFormats().map((format) => format.id);
+  void [bits, bytes, quality, speed, reference, ids, api.quantDecisionMatrix()[0].measure];
+}
+void quantUsage;
