@@ -1,16 +1,5 @@
-// Compiled (not run) by `npm run typecheck`: the .d.ts must describe real usage.
-import { loadLlmSpacetime, InputError, quantReferenceErrors } from '../../lib/index.js';
-
-async function usage(): Promise<void> {
-  const api = await loadLlmSpacetime();
-  const bits: number = api.plainDtypes()[0].bits;
-  try {
-    void bits;
-  } catch (error) {
-    if (error instanceof InputError) console.log(error.field);
-  }
-}
-void usage;
+// Compiled (not run) by `npm run typecheck`: lib/quant.d.ts must describe real usage.
+import { loadLlmSpacetime, quantReferenceErrors } from '../../lib/index.js';
 
 async function quantUsage(): Promise<void> {
   const api = await loadLlmSpacetime();
