@@ -158,7 +158,13 @@ EMSCRIPTEN_BINDINGS(quant) {
       .field("bytes_needed", &QuantGemvResult::bytes_needed)
       .field("kernel", &QuantGemvResult::kernel);
 
+  value_object<ModelParamGroups>("ModelParamGroups")
+      .field("status", &ModelParamGroups::status)
+      .field("params", &ModelParamGroups::params)
+      .field("total", &ModelParamGroups::total);
+
   function("quantFormats", &quant_formats);
+  function("quantParamGroups", &param_groups_of_model);
   function("quantBitsPerWeight", &bits_per_weight);
   function("quantSize", &quant_size);
   function("quantDecisionMatrix", &quant_decision_matrix);

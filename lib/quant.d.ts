@@ -52,7 +52,9 @@ export interface ParamGroups {
 }
 
 export interface QuantSizeInput extends QuantSpecInput {
-  params: Partial<ParamGroups>;
+  /** Counts per component, or `config` (a model config; counted by the model area). */
+  params?: Partial<ParamGroups>;
+  config?: Partial<import('./model.js').ModelConfig>;
   /** Per-component format overrides; "" or absent: `format`. norms default "fp32". */
   embedding_format?: string;
   attention_format?: string;
@@ -174,9 +176,8 @@ export interface QuantApi {
   quantLab(input?: QuantLabInput): QuantLabResult;
   /** Measured GEMV with fp32, int8, int4 and int8×int8 weights. */
   quantGemv(input?: QuantGemvInput): QuantGemvResult;
+  /** Parameter counts grouped for quantSize from a model config. */
+  quantParamGroups(config: Partial<import('./model.js').ModelConfig>): { params: ParamGroups; total: number };
   /** Default inputs of quantLab, quantGemv and quantSize. */
   quantDefaults(): { lab: Required<QuantLabInput>; gemv: Required<QuantGemvInput>; size: unknown };
 }
-
-/** Parameter counts per component from the model area's countParams result. */
-export declare function paramsFromModel(api: unknown, config: unknown): ParamGroups;

@@ -1,6 +1,6 @@
 // Quantization: formats and bits per weight, model sizes with mixed
 // precision, and the measured lab (quantize → dequantize, quantized GEMV).
-import { toPlain, unwrap } from './convert.js';
+import { InputError, toPlain, unwrap } from './convert.js';
 
 // Spec fields shared by quantBitsPerWeight, quantSize (flattened in its input).
 const specFields = ['format', 'layout', 'group_size', 'channel_size', 'scale_dtype', 'double_quant'];
@@ -14,6 +14,11 @@ function pick(source, fields) {
 
 export function quantApi(Module) {
   const specDefaults = () => toPlain(Module.quantSpecDefaults());
+  // A (partial) model config over the C++ defaults → counts per component.
+  const quantParamGroups = (config) => {
+    if (config === null || typeof config !== 'object') throw new InputError('config', 'the model config must be an object');
+    return unwrap(Module.quantParamGroups({ ...toPlain(Module.defaultModelConfig()), ...config }));
+  };
   return {
     /** Every format with its code bits, family, ggml block layout and whether the lab measures it. */
     quantFormats: () => toPlain(Module.quantFormats()),
@@ -24,18 +29,24 @@ export function quantApi(Module) {
 
     /**
      * Weight bytes of a model split into components, each in its format.
-     * input: { params: {embedding, attention, ffn, norms, lm_head}, format, group_size, ...,
+     * input: { params: {embedding, attention, ffn, norms, lm_head} or config: ModelConfig, format, group_size, ...,
      *          embedding_format, attention_format, ffn_format, norms_format, lm_head_format }
      */
     quantSize(input = {}) {
       const defaults = toPlain(Module.quantSizeDefaults());
-      return unwrap(Module.quantSize({
+      const params = input.config !== undefined ? quantParamGroups(input.config).params : input.params;
+      const result = unwrap(Module.quantSize({
         ...defaults,
         ...pick(input, overrideFields),
-        params: { ...defaults.params, ...(input.params ?? {}) },
+        params: { ...defaults.params, ...(params ?? {}) },
         spec: { ...defaults.spec, ...pick(input, specFields) },
       }));
+      delete result.bits.status;  // ok: the outer status covers it
+      return result;
     },
+
+    /** Parameter counts grouped as quantSize takes them, from a model config (model area's counts). */
+    quantParamGroups,
 
     /** The decision matrix (technique, memory saved, compute overhead, quality, what the lab measures). */
     quantDecisionMatrix: () => toPlain(Module.quantDecisionMatrix()),
@@ -67,28 +78,3 @@ export const quantReferenceErrors = Object.freeze([
   { format: 'q4_0', group_size: 32, rel_rmse: 0.0859 },
 ]);
 
-/**
- * Parameter counts per component from the model area's count (whatever the
- * api names it): fields embedding, attention, ffn, norms (or norm), lm_head.
- */
-export function paramsFromModel(api, config) {
-  const count = api.countParams ?? api.modelParams ?? api.params;
-  if (typeof count !== 'function') throw new Error('the model area has no parameter count in this build');
-  const counts = count(config);
-  const source = counts.params ?? counts;
-  const value = (...names) => {
-    for (const name of names) {
-      const item = source[name];
-      if (typeof item === 'number') return item;
-      if (item && typeof item.total === 'number') return item.total;
-    }
-    return 0;
-  };
-  return {
-    embedding: value('embedding', 'embeddings'),
-    attention: value('attention'),
-    ffn: value('ffn', 'mlp'),
-    norms: value('norms', 'norm'),
-    lm_head: value('lm_head'),
-  };
-}

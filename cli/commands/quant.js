@@ -2,7 +2,6 @@
 // quant-lab: measured quantize → dequantize error; quant-gemv: measured GEMV.
 import { choiceFlag, numberFlag, UsageError } from '../flags.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
-import { paramsFromModel } from '../../lib/quant.js';
 
 const specOptions = {
   format: { type: 'string' },
@@ -29,15 +28,8 @@ function specFrom(values, defaults) {
 
 function resolveParams(api, values) {
   if (values.preset !== undefined) {
-    if (typeof api.modelPresets !== 'function') {
-      throw new UsageError('--preset needs the model area, which this build does not have: give --embedding-params etc.', 'preset');
-    }
-    const presets = api.modelPresets();
-    const preset = presets.find((candidate) => candidate.id === values.preset);
-    if (!preset) {
-      throw new UsageError(`--preset = "${values.preset}" must be one of ${presets.map((p) => p.id).join(', ')}`, 'preset');
-    }
-    return { name: preset.id, params: paramsFromModel(api, preset.config) };
+    const preset = api.modelPreset(values.preset);  // InputError naming "preset" when unknown
+    return { name: preset.id, params: api.quantParamGroups(preset.config).params };
   }
   const params = {};
   for (const component of components) params[component] = numberFlag(values, `${flagOf(component)}-params`, 0);

@@ -1,6 +1,7 @@
 #include "quant/sizes.hpp"
 
 #include "core/validate.hpp"
+#include "model/params.hpp"
 
 namespace llmst {
 
@@ -54,6 +55,20 @@ QuantSizeResult quant_size(const QuantSizeInput& input) {
   result.bits_per_weight = result.bytes * 8 / result.total_params;
   result.fp16_bytes = result.total_params * 2;
   result.saving_vs_fp16 = 1 - result.bytes / result.fp16_bytes;
+  return result;
+}
+
+ModelParamGroups param_groups_of_model(const ModelConfig& config) {
+  ModelParamGroups result;
+  const ModelParams counts = count_params(config);
+  result.status = counts.status;
+  if (!result.status.ok) return result;
+  result.params.embedding = counts.embedding + counts.position_embedding;
+  result.params.attention = counts.attention;
+  result.params.ffn = counts.ffn + counts.router;
+  result.params.norms = counts.norms;
+  result.params.lm_head = counts.lm_head;
+  result.total = counts.total;
   return result;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/status.hpp"
+#include "model/config.hpp"
 #include "quant/formats.hpp"
 
 namespace llmst {
@@ -52,6 +53,15 @@ struct QuantSizeResult {
 };
 
 QuantSizeResult quant_size(const QuantSizeInput& input);
+
+// The model area's exact counts grouped for sizing: position embeddings join
+// the embedding, the MoE router joins the FFN. Fails with validate_model's Status.
+struct ModelParamGroups {
+  Status status;
+  ParamGroups params;
+  double total = 0;
+};
+ModelParamGroups param_groups_of_model(const ModelConfig& config);
 
 // The seed's decision matrix as data: each row links a format to the lab
 // measurement that checks its "quality" claim.

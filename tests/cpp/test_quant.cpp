@@ -11,6 +11,7 @@
 #include "quant/metrics.hpp"
 #include "quant/minifloat.hpp"
 #include "quant/sizes.hpp"
+#include "model/presets.hpp"
 #include "sim/quant_lab.hpp"
 
 using namespace llmst;
@@ -375,4 +376,23 @@ TEST_CASE("outlier channels and double quantization behave as the papers say") {
   input.double_quant = true;
   const double doubled = run_quant_lab(input).rel_rmse;
   CHECK(doubled == doctest::Approx(plain).epsilon(0.02));
+}
+
+TEST_CASE("param groups from the model area add up to the published totals") {
+  // Llama-2-7B 6,738,415,616 and Mixtral-8x7B 46,702,792,704 (published totals).
+  for (const auto& [id, total] : {std::pair{"llama-2-7b", 6738415616.0}, std::pair{"mixtral-8x7b", 46702792704.0}}) {
+    CAPTURE(id);
+    const ModelPreset* preset = find_model_preset(id);
+    REQUIRE(preset != nullptr);
+    const ModelParamGroups groups = param_groups_of_model(preset->config);
+    REQUIRE(groups.status.ok);
+    const ParamGroups& p = groups.params;
+    CHECK(p.embedding + p.attention + p.ffn + p.norms + p.lm_head == total);
+    CHECK(groups.total == total);
+  }
+  const ModelParamGroups llama = param_groups_of_model(find_model_preset("llama-2-7b")->config);
+  CHECK(llama.params.attention == 32 * 4.0 * 4096 * 4096);  // by hand, as above
+  ModelConfig bad;
+  bad.n_kv_heads = 5;
+  CHECK_FALSE(param_groups_of_model(bad).status.ok);
 }

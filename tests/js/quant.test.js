@@ -97,3 +97,13 @@ test('CLI quant --json has bits_per_weight and weights.bytes; bad flags exit 2',
   await assert.rejects(run('node', [cli, 'quant-lab', '--format', 'int3']), (error) => error.code === 2 && /format/.test(error.stderr));
   await assert.rejects(run('node', [cli, 'quant-lab', '--scale-dtype', 'fp64']), (error) => error.code === 2);
 });
+
+test('CLI quant --preset resolves through the model area', async () => {
+  const { stdout } = await run('node', [cli, 'quant', '--preset', 'llama-2-7b', '--format', 'q4_0', '--json']);
+  const json = JSON.parse(stdout);
+  assert.equal(json.weights.params, 6738415616);
+  // everything Q4_0 (4.5 bits) except the fp32 norms (266,240 by hand)
+  assert.ok(Math.abs(json.weights.bytes - ((6738415616 - 266240) * 4.5 / 8 + 266240 * 4)) < 1);
+  assert.equal(json.bits.status, undefined);
+  await assert.rejects(run('node', [cli, 'quant', '--preset', 'nope']), (error) => error.code === 2 && /preset/.test(error.stderr));
+});

@@ -10,8 +10,10 @@ async function quantUsage(): Promise<void> {
   const quality: number = lab.rel_rmse + lab.snr_db + lab.cosine + lab.histogram_counts[0];
   const gemv = api.quantGemv({ rows: 1024, cols: 1024, group_size: 128 });
   const speed: number = gemv.kernels[0].gb_per_s;
+  const sized: number = api.quantSize({ config: api.modelPreset('llama-2-7b').config, format: 'q4_k' }).bytes;
+  const groups: number = api.quantParamGroups({ n_layers: 2 }).params.ffn;
   const reference: number = quantReferenceErrors[0].rel_rmse;
   const ids: string[] = api.quantFormats().map((format) => format.id);
-  void [bits, bytes, quality, speed, reference, ids, api.quantDecisionMatrix()[0].measure];
+  void [sized, groups, bits, bytes, quality, speed, reference, ids, api.quantDecisionMatrix()[0].measure];
 }
 void quantUsage;
