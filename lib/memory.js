@@ -1,3 +1,55 @@
+// KV cache, attention working memory and the paging simulation.
+import { InputError, toPlain, unwrap } from './convert.js';
+
+// Builds a complete input from the C++ defaults (the one source of truth) and
+// the caller's fields. Numbers given as strings are parsed (a bad one becomes
+// NaN, which the core rejects by name); unknown fields are reported.
+function fillInput(defaults, input = {}) {
+  if (input === null || typeof input !== 'object') throw new InputError('input', 'the input must be an object');
+  const filled = { ...defaults };
+  for (const [key, value] of Object.entries(input)) {
+    if (!(key in defaults)) throw new InputError(key, `unknown field "${key}" (known: ${Object.keys(defaults).join(', ')})`);
+    if (value === undefined) continue;
+    const kind = typeof defaults[key];
+    if (kind === 'number') filled[key] = typeof value === 'number' ? value : (typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN);
+    else if (kind === 'boolean') filled[key] = value === true || value === 'true' || value === 1;
+    else filled[key] = String(value);
+  }
+  return filled;
+}
+
+/** The KV-cache shape fields of a model config ({n_layers, n_heads, n_kv_heads, head_dim, d_model, sliding_window}). */
+export function kvShapeFromModel(config) {
+  return {
+    n_layers: config.n_layers,
+    n_heads: config.n_heads,
+    n_kv_heads: config.n_kv_heads,
+    head_dim: config.head_dim ?? 0,
+    d_model: config.d_model,
+    window: config.sliding_window ?? 0,
+  };
+}
+
 export function memoryApi(Module) {
-  return {};
+  const kvDefaults = () => toPlain(Module.kvCacheDefaults());
+  const simDefaults = () => toPlain(Module.pagingSimDefaults());
+  const attentionDefaults = () => toPlain(Module.attentionMemoryDefaults());
+  return {
+    /** Default KV-cache input (Llama-2-7B shape, 4096 tokens, fp16, blocks of 16). */
+    kvCacheDefaults: kvDefaults,
+    /** KV-cache bytes per token, per sequence and in total, with windows, sinks, MLA, quantization and paging. */
+    kvCache: (input) => unwrap(Module.kvCache(fillInput(kvDefaults(), input))),
+    /** MHA/GQA/MQA(/MLA) variants, token-keeping strategies, and bytes vs context for each strategy. */
+    kvCompare: (input) => unwrap(Module.kvCompare(fillInput(kvDefaults(), input))),
+    /** The KV-cache shape fields of a model config (e.g. a preset's `config`). */
+    kvShapeFromModel,
+    /** Default attention working-memory input (N 4096, d 128, 32 heads, 192 KiB SRAM). */
+    attentionMemoryDefaults: attentionDefaults,
+    /** Standard vs FlashAttention working memory and HBM traffic, with a sweep over N. */
+    attentionMemory: (input) => unwrap(Module.attentionMemory(fillInput(attentionDefaults(), input))),
+    /** Default paging-simulation input (16 GiB budget, lognormal lengths mean 1024, blocks of 16). */
+    pagingSimDefaults: simDefaults,
+    /** Seeded simulation of naive, exact and paged KV allocation for a request mix. */
+    simulatePaging: (input) => unwrap(Module.simulatePaging(fillInput(simDefaults(), input))),
+  };
 }

@@ -1,2 +1,4 @@
 target_sources(llmst_core PRIVATE
+  src/memory/kv_cache.cpp
+  src/memory/attention_memory.cpp
 )

@@ -2,6 +2,7 @@
 // Sizes are doubles because they arrive from JS as numbers; validate_model()
 // checks each is a whole number in range before anything is computed.
 #pragma once
+#include <cstdint>
 #include <string>
 
 #include "core/status.hpp"
@@ -30,6 +31,10 @@ struct ModelConfig {
   double experts_top_k = 1;  // experts each token is routed to
   double sliding_window = 0; // 0: full attention (Mistral-7B v0.1: 4096)
 };
+
+// Largest model accepted (1e15 parameters): ~2,500x the largest published
+// dense model, and far below where int64 counts or doubles lose exactness.
+inline constexpr double kMaxModelParams = 1e15;
 
 // The config with head_dim resolved, or a Status naming the first bad field.
 struct ValidatedModel {

@@ -1,2 +1,3 @@
 target_sources(llmst_core PRIVATE
+  src/sim/paging_sim.cpp
 )

@@ -1,8 +1,332 @@
-import { LitElement, html } from 'lit';
+// Model panel: parameters, weights memory and FLOPs of an architecture, from a
+// preset, typed fields, or a pasted/dropped Hugging Face config.json.
+import { LitElement, html, nothing } from 'lit';
+import * as Plot from '@observablehq/plot';
+
+import '../components/plot-figure.js';
+import '../components/result-table.js';
+import { checkField, numberField, selectField } from '../components/fields.js';
+import { panelStyles } from '../components/panel-styles.js';
+import { plotDefaults } from '../components/plot-figure.js';
+import { formatBytes, formatCount, formatPercent, formatSI } from '../format.js';
+import { readParam, writeParams } from '../url-state.js';
+import { getApi } from '../wasm.js';
+
+const defaults = { preset: 'llama-2-7b', context: 4096 };
+
+// Every architecture knob, in form order. Numbers, choices and flags.
+const numberFields = [
+  { key: 'vocab_size', label: 'Vocabulary size' },
+  { key: 'd_model', label: 'd_model (hidden size)' },
+  { key: 'n_layers', label: 'Layers' },
+  { key: 'n_heads', label: 'Attention heads' },
+  { key: 'n_kv_heads', label: 'KV heads', help: 'Equal to heads: MHA; 1: MQA; in between: GQA' },
+  { key: 'head_dim', label: 'Head dim (0 = d_model / heads)' },
+  { key: 'd_ff', label: 'FFN hidden size (per expert)' },
+  { key: 'n_experts', label: 'Experts (1 = dense)' },
+  { key: 'experts_top_k', label: 'Experts per token (top-k)' },
+  { key: 'learned_position_embeddings', label: 'Learned positions (0 = RoPE)' },
+  { key: 'sliding_window', label: 'Sliding window (0 = full)' },
+];
+const choiceFields = [
+  { key: 'ffn', label: 'FFN', options: [{ value: 'gated', label: 'gated (SwiGLU/GeGLU, 3 matrices)' }, { value: 'plain', label: 'plain (2 matrices)' }] },
+  { key: 'norm', label: 'Norm', options: [{ value: 'rms', label: 'RMSNorm (weight)' }, { value: 'layer', label: 'LayerNorm (weight + bias)' }] },
+];
+const flagFields = [
+  { key: 'tied_embeddings', label: 'Tied input/output embeddings' },
+  { key: 'qkv_bias', label: 'Q, K, V biases' },
+  { key: 'attn_out_bias', label: 'Attention output bias' },
+  { key: 'mlp_bias', label: 'MLP biases' },
+  { key: 'parallel_attn_mlp', label: 'Parallel attention + MLP' },
+  { key: 'parallel_shared_norm', label: 'Parallel block shares one norm' },
+];
+
+// URL text → typed value; anything unparsable is dropped (the preset value stays).
+function parseUrlValue(kind, text, options) {
+  if (text === null) return undefined;
+  if (kind === 'number') {
+    const value = Number(text);
+    return text.trim() !== '' && Number.isFinite(value) ? value : undefined;
+  }
+  if (kind === 'flag') return text === '1' ? true : text === '0' ? false : undefined;
+  return options.some((option) => option.value === text) ? text : undefined;
+}
 
 class ModelPanel extends LitElement {
+  static properties = {
+    config: { state: true },
+    presetId: { state: true },
+    context: { state: true },
+    report: { state: true },
+    error: { state: true },
+    importNote: { state: true },
+    hfText: { state: true },
+  };
+
+  static styles = panelStyles;
+
+  constructor() {
+    super();
+    this.presetId = defaults.preset;
+    this.context = defaults.context;
+    this.error = null;
+    this.importNote = null;
+    this.hfText = '';
+    this.onPopState = () => this.#readUrl();
+  }
+
+  async connectedCallback() {
+    super.connectedCallback();
+    window.addEventListener('popstate', this.onPopState);
+    this.api = await getApi();
+    this.presets = this.api.modelPresets();
+    this.#readUrl();
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener('popstate', this.onPopState);
+  }
+
+  #baseConfig(presetId) {
+    return this.presets.find((preset) => preset.id === presetId)?.config ?? this.api.defaultModelConfig();
+  }
+
+  #readUrl() {
+    const presetParam = readParam('model.preset');
+    this.presetId = presetParam === 'custom' || this.presets.some((p) => p.id === presetParam) ? presetParam : defaults.preset;
+    const config = { ...this.#baseConfig(this.presetId) };
+    for (const { key } of numberFields) config[key] = parseUrlValue('number', readParam(`model.${key}`)) ?? config[key];
+    for (const { key, options } of choiceFields) config[key] = parseUrlValue('choice', readParam(`model.${key}`), options) ?? config[key];
+    for (const { key } of flagFields) config[key] = parseUrlValue('flag', readParam(`model.${key}`)) ?? config[key];
+    this.config = config;
+    this.context = parseUrlValue('number', readParam('model.context')) ?? defaults.context;
+    this.importNote = null;
+    this.#compute();
+  }
+
+  // Only what differs from the preset goes into the URL, so links stay short.
+  #writeUrl() {
+    const base = this.#baseConfig(this.presetId);
+    const params = { 'model.preset': this.presetId, 'model.context': this.context };
+    for (const { key } of [...numberFields, ...choiceFields, ...flagFields]) {
+      const value = this.config[key];
+      const differs = value !== base[key] && !(Number.isNaN(value) && Number.isNaN(base[key]));
+      params[`model.${key}`] = differs ? (typeof value === 'boolean' ? (value ? '1' : '0') : value) : null;
+    }
+    writeParams(params);
+  }
+
+  #compute() {
+    try {
+      this.report = this.api.modelReport(this.config, { context_tokens: this.context });
+      this.error = null;
+    } catch (error) {
+      if (error.name !== 'InputError') throw error;
+      this.error = error;
+    }
+  }
+
+  #setField(key, value, commit) {
+    this.config = { ...this.config, [key]: value };
+    this.#compute();
+    if (commit) this.#writeUrl();
+  }
+
+  #setContext(value, commit) {
+    this.context = value;
+    this.#compute();
+    if (commit) this.#writeUrl();
+  }
+
+  #choosePreset(presetId) {
+    this.presetId = presetId;
+    this.config = { ...this.#baseConfig(presetId) };
+    this.importNote = null;
+    this.#compute();
+    this.#writeUrl();
+  }
+
+  #importHf(text) {
+    try {
+      const imported = this.api.importHfConfig(text);
+      this.presetId = 'custom';
+      this.config = { ...this.api.defaultModelConfig(), ...imported.config };
+      this.importNote = { model_type: imported.model_type, assumed: imported.assumed, error: null };
+      this.#compute();
+      this.#writeUrl();
+    } catch (error) {
+      if (error.name !== 'InputError') throw error;
+      this.importNote = { error: error.message };
+    }
+  }
+
+  async #onDrop(event) {
+    event.preventDefault();
+    const file = event.dataTransfer?.files?.[0];
+    if (!file) return;
+    this.hfText = await file.text();
+    this.#importHf(this.hfText);
+  }
+
+  #fieldError(key) {
+    return this.error?.field === key ? this.error.message : null;
+  }
+
   render() {
-    return html`<h2>Model</h2>`;
+    if (!this.config) return html`<p class="note" role="status">Loading…</p>`;
+    return html`
+      <h2>Model</h2>
+      <p class="intro">Where do a transformer's parameters live, how much memory do its weights take, and how
+        much arithmetic does one token cost? Pick a published model or change any dimension: every number below is
+        computed exactly from the architecture, and the plot shows how attention's share of the work grows with the
+        context length.</p>
+      <div class="layout">
+        <form @submit=${(event) => event.preventDefault()} aria-label="Model architecture">
+          ${this.#renderInputs()}
+        </form>
+        <section aria-live="polite">${this.#renderResults()}</section>
+      </div>`;
+  }
+
+  #renderInputs() {
+    const presetOptions = [
+      ...this.presets.map((preset) => ({ value: preset.id, label: preset.label })),
+      { value: 'custom', label: 'Custom / imported' },
+    ];
+    return html`
+      <fieldset>
+        <legend>Model</legend>
+        ${selectField({ id: 'model-preset', label: 'Preset', value: this.presetId, options: presetOptions,
+          onCommit: (value) => this.#choosePreset(value) })}
+        ${numberField({ id: 'model-context', label: 'Context (tokens)', value: this.context, min: 1, step: 1,
+          error: this.#fieldError('context_tokens'),
+          onInput: (value) => this.#setContext(value, false), onCommit: (value) => this.#setContext(value, true) })}
+      </fieldset>
+      <fieldset>
+        <legend>Architecture</legend>
+        ${numberFields.map(({ key, label, help }) => numberField({ id: `model-${key}`, label, help, value: this.config[key],
+          min: 0, step: 1, error: this.#fieldError(key),
+          onInput: (value) => this.#setField(key, value, false), onCommit: (value) => this.#setField(key, value, true) }))}
+        ${choiceFields.map(({ key, label, options }) => selectField({ id: `model-${key}`, label, value: this.config[key], options,
+          error: this.#fieldError(key), onCommit: (value) => this.#setField(key, value, true) }))}
+        ${flagFields.map(({ key, label }) => checkField({ id: `model-${key}`, label, checked: this.config[key],
+          onCommit: (value) => this.#setField(key, value, true) }))}
+      </fieldset>
+      <fieldset @dragover=${(event) => event.preventDefault()} @drop=${(event) => this.#onDrop(event)}>
+        <legend>Hugging Face config.json</legend>
+        <div class="field wide">
+          <label for="model-hf-config">Paste or drop a config.json</label>
+          <textarea id="model-hf-config" rows="5" spellcheck="false" .value=${this.hfText}
+            @input=${(event) => { this.hfText = event.target.value; }}></textarea>
+        </div>
+        <div class="field wide">
+          <label for="model-hf-file">…or choose a file</label>
+          <input id="model-hf-file" type="file" accept=".json,application/json"
+            @change=${async (event) => { const file = event.target.files[0]; if (file) { this.hfText = await file.text(); this.#importHf(this.hfText); } }} />
+        </div>
+        <button type="button" class="action" id="model-hf-import" @click=${() => this.#importHf(this.hfText)}>Import config.json</button>
+        ${this.#renderImportNote()}
+      </fieldset>`;
+  }
+
+  #renderImportNote() {
+    const note = this.importNote;
+    if (!note) return nothing;
+    if (note.error) return html`<p class="field-error" role="alert" id="model-hf-error">${note.error}</p>`;
+    return html`<p class="note" id="model-hf-result">Imported model_type "${note.model_type || 'unknown'}".
+      ${note.assumed.length ? 'Assumed (not in the file):' : 'Every field was read from the file.'}</p>
+      ${note.assumed.length ? html`<ul class="assumed">${note.assumed.map((item) => html`<li>${item}</li>`)}</ul>` : nothing}`;
+  }
+
+  #renderResults() {
+    const report = this.report;
+    if (!report) return html`<p class="error-banner" role="alert">${this.error?.message}</p>`;
+    const { params, decode, prefill, crossover } = report;
+    return html`
+      ${this.error ? html`<p class="error-banner" role="alert" id="model-error">${this.error.message}
+        <br /><span class="note">Showing the last valid result.</span></p>` : nothing}
+      <div class=${this.error ? 'stale' : ''}>
+        <div class="headline">
+          <div><div class="value" id="model-total-params">${formatCount(params.total)}</div><div class="label">parameters (${formatSI(params.total)})</div></div>
+          ${params.active !== params.total ? html`<div><div class="value" id="model-active-params">${formatCount(params.active)}</div><div class="label">active per token</div></div>` : nothing}
+          <div><div class="value">${formatBytes(report.weights_memory.find((row) => row.dtype === 'fp16')?.bytes, 'GB')}</div><div class="label">weights at fp16</div></div>
+          <div><div class="value" id="model-crossover">${crossover.exists ? formatCount(crossover.context_tokens) : 'none'}</div><div class="label">crossover context (tokens)</div></div>
+        </div>
+        <h3>Parameters</h3>
+        <llm-result-table id="model-params-table" filename="parameters" caption="Parameters by part"
+          .columns=${[
+            { key: 'label', label: 'Part' },
+            { key: 'per_layer', label: 'Per layer', numeric: true, format: (v) => (v ? formatCount(v) : '—') },
+            { key: 'count', label: 'Total', numeric: true, format: formatCount },
+            { key: 'percent', label: 'Share', numeric: true, format: (v) => `${v.toFixed(2)} %` },
+          ]}
+          .rows=${[...params.parts, { label: 'Total', per_layer: params.per_layer, count: params.total, percent: 100, emphasis: true },
+            ...(params.active !== params.total ? [{ label: 'Active per token (top-k experts)', per_layer: params.per_layer_active, count: params.active, percent: (params.active / params.total) * 100 }] : [])]}></llm-result-table>
+        <h3>Weights memory</h3>
+        <llm-result-table id="model-memory-table" filename="weights-memory" caption="Weights at plain storage types (no quantization scales)"
+          .columns=${[
+            { key: 'label', label: 'Type' },
+            { key: 'bits', label: 'Bits', numeric: true },
+            { key: 'bytes', label: 'Bytes', numeric: true, format: formatCount },
+            { key: 'bytes', label: 'GB', numeric: true, format: (v) => (v / 1e9).toFixed(2) },
+            { key: 'bytes', label: 'GiB', numeric: true, format: (v) => (v / 2 ** 30).toFixed(2) },
+          ]}
+          .rows=${report.weights_memory}></llm-result-table>
+        <h3>FLOPs per token</h3>
+        <llm-result-table id="model-flops-table" filename="flops"
+          caption=${`Decode one token at context ${formatCount(decode.context_tokens)}; causal prefill of ${formatCount(prefill.context_tokens)} tokens`}
+          .columns=${[
+            { key: 'part', label: 'Part' },
+            { key: 'decode', label: 'Decode (FLOPs/token)', numeric: true, format: (v) => formatSI(v) },
+            { key: 'decode_share', label: 'Share', numeric: true, format: (v) => formatPercent(v) },
+            { key: 'prefill', label: 'Prefill (FLOPs)', numeric: true, format: (v) => formatSI(v) },
+            { key: 'prefill_share', label: 'Share', numeric: true, format: (v) => formatPercent(v) },
+          ]}
+          .rows=${flopRows(decode.split, prefill.split)}></llm-result-table>
+        <h3>Attention share of decode FLOPs vs context</h3>
+        <llm-plot id="model-share-plot" filename="attention-share" caption="Attention (projections + scores) as a fraction of decode FLOPs per token; the rule marks where attention equals the FFN"
+          .build=${() => sharePlot(report)}></llm-plot>
+        <p class="note">Crossover: decode attention FLOPs (Q, K, V, O projections plus QKᵀ and AV over the context)
+          equal FFN FLOPs at ${crossover.exists ? html`<strong>${formatCount(crossover.context_tokens)}</strong> tokens` : 'no context (a sliding window caps attention below the FFN)'}.
+          Prefill counts the n(n+1)/2 query–key pairs of a causal mask.</p>
+      </div>`;
   }
 }
+
+function flopRows(decode, prefill) {
+  const parts = [
+    ['Attention projections (Q, K, V, O)', 'attention_projections'],
+    ['Attention scores (QKᵀ, AV)', 'attention_scores'],
+    ['FFN (active experts + router)', 'ffn'],
+    ['LM head', 'lm_head'],
+  ];
+  const rows = parts.map(([part, key]) => ({
+    part, decode: decode[key], decode_share: decode[key] / decode.total,
+    prefill: prefill[key], prefill_share: prefill[key] / prefill.total,
+  }));
+  rows.push({ part: 'Total', decode: decode.total, decode_share: 1, prefill: prefill.total, prefill_share: 1, emphasis: true });
+  return rows;
+}
+
+function sharePlot(report) {
+  const curve = report.attention_share_curve;
+  const marks = [
+    Plot.line(curve, { x: 'context_tokens', y: 'attention_share', stroke: '#3b82f6', strokeWidth: 2, tip: true }),
+    Plot.dot([{ context_tokens: report.decode.context_tokens, attention_share: report.decode.split.attention / report.decode.split.total }],
+      { x: 'context_tokens', y: 'attention_share', r: 4, fill: 'currentColor' }),
+    Plot.ruleY([0.5], { strokeOpacity: 0.2 }),
+  ];
+  if (report.crossover.exists && report.crossover.context_tokens >= 1) {
+    marks.push(Plot.ruleX([report.crossover.context_tokens], { stroke: '#d1242f', strokeDasharray: '4,3' }));
+  }
+  return Plot.plot({
+    ...plotDefaults,
+    width: 640, height: 300, marginLeft: 50,
+    x: { type: 'log', label: 'context (tokens)', grid: true },
+    y: { label: 'attention share', domain: [0, 1], tickFormat: '.0%', grid: true },
+    marks,
+  });
+}
+
 customElements.define('llm-model-panel', ModelPanel);

@@ -1,0 +1,222 @@
+#include "memory/kv_cache.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/dtype.hpp"
+#include "core/validate.hpp"
+
+namespace llmst {
+namespace {
+
+// Scales and zero points of quantized KV are stored as fp16 (KIVI, KVQuant and
+// vLLM's int8 KV keep fp16/fp32 scales; fp16 is the common choice).
+constexpr double kScaleBytes = 2;
+
+bool is_group_quantized(const std::string& dtype) { return dtype == "int8" || dtype == "int4"; }
+
+Status validate(const KvCacheInput& in) {
+  Status status = first_error(
+      check_integer("n_layers", in.n_layers, 1, 1e6),
+      check_integer("n_heads", in.n_heads, 1, 1e6),
+      check_integer("n_kv_heads", in.n_kv_heads, 1, 1e6),
+      check_integer("head_dim", in.head_dim, 0, 1e6),
+      check_integer("d_model", in.d_model, 1, 1e9),
+      check_integer("batch", in.batch, 1, 1e9),
+      check_integer("prompt_tokens", in.prompt_tokens, 0, 1e12),
+      check_integer("generated_tokens", in.generated_tokens, 0, 1e12),
+      check_integer("quant_group", in.quant_group, 0, 1e6),
+      check_integer("window", in.window, 0, 1e12),
+      check_integer("sinks", in.sinks, 0, 1e12),
+      check_integer("global_every", in.global_every, 0, 1e6),
+      check_integer("attention_layers", in.attention_layers, 0, 1e6),
+      check_integer("kv_lora_rank", in.kv_lora_rank, 0, 1e6),
+      check_integer("qk_rope_head_dim", in.qk_rope_head_dim, 0, 1e6),
+      check_integer("block_size", in.block_size, 0, 1e9));
+  if (!status.ok) return status;
+  if (!find_plain_dtype(in.kv_dtype))
+    return error_status("kv_dtype", "kv_dtype = \"" + in.kv_dtype +
+                                        "\" is not one of fp32, fp16, bf16, fp8, int8, int4");
+  if (std::fmod(in.n_heads, in.n_kv_heads) != 0)
+    return error_status("n_kv_heads", "n_kv_heads = " + format_number(in.n_kv_heads) +
+                                          " must divide n_heads = " + format_number(in.n_heads));
+  if (in.head_dim == 0 && std::fmod(in.d_model, in.n_heads) != 0)
+    return error_status("d_model", "d_model = " + format_number(in.d_model) +
+                                       " must be a multiple of n_heads = " + format_number(in.n_heads) +
+                                       " when head_dim is implied (0)");
+  if (in.prompt_tokens + in.generated_tokens < 1)
+    return error_status("prompt_tokens", "prompt_tokens + generated_tokens = 0: a sequence needs at least one token");
+  if (in.sinks > 0 && in.window == 0)
+    return error_status("sinks", "sinks = " + format_number(in.sinks) + " needs a window > 0 (StreamingLLM keeps sinks + window)");
+  if (in.global_every > 0 && in.window == 0)
+    return error_status("global_every", "global_every = " + format_number(in.global_every) +
+                                            " needs a window > 0 for the local layers");
+  if (in.attention_layers > in.n_layers)
+    return error_status("attention_layers", "attention_layers = " + format_number(in.attention_layers) +
+                                                " must not exceed n_layers = " + format_number(in.n_layers));
+  if (in.qk_rope_head_dim > 0 && in.kv_lora_rank == 0)
+    return error_status("qk_rope_head_dim", "qk_rope_head_dim = " + format_number(in.qk_rope_head_dim) +
+                                                " needs kv_lora_rank > 0 (MLA)");
+  return ok_status();
+}
+
+}  // namespace
+
+KvCacheInput kv_cache_defaults() { return {}; }
+
+KvCacheInput kv_input_from_model(const ModelConfig& model, KvCacheInput workload) {
+  workload.n_layers = model.n_layers;
+  workload.n_heads = model.n_heads;
+  workload.n_kv_heads = model.n_kv_heads;
+  workload.head_dim = model.head_dim;
+  workload.d_model = model.d_model;
+  workload.window = model.sliding_window;
+  return workload;
+}
+
+KvCacheResult kv_cache(const KvCacheInput& in) {
+  KvCacheResult r;
+  r.status = validate(in);
+  if (!r.status.ok) return r;
+
+  r.head_dim = in.head_dim > 0 ? in.head_dim : in.d_model / in.n_heads;
+  r.tokens = in.prompt_tokens + in.generated_tokens;
+
+  // Which layers keep what. Gemma-2 alternates local and global starting with
+  // a local layer, so of L layers floor(L / G) are global.
+  r.kv_layers = in.attention_layers > 0 ? in.attention_layers : in.n_layers;
+  if (in.window == 0) r.global_layers = r.kv_layers;
+  else if (in.global_every > 0) r.global_layers = std::floor(r.kv_layers / in.global_every);
+  else r.global_layers = 0;
+  r.local_layers = r.kv_layers - r.global_layers;
+  r.global_cached_tokens = r.tokens;
+  r.local_cached_tokens = in.window > 0 ? std::min(r.tokens, in.sinks + in.window) : r.tokens;
+
+  // One cached vector: a K or V head vector, or an MLA latent (+ RoPE key).
+  const bool mla = in.kv_lora_rank > 0;
+  r.vector_values = mla ? in.kv_lora_rank + in.qk_rope_head_dim : r.head_dim;
+  r.vectors_per_token_per_layer = mla ? 1 : 2 * in.n_kv_heads;
+  r.bits_per_value = find_plain_dtype(in.kv_dtype)->bits;
+  const double data_bytes = std::ceil(r.vector_values * r.bits_per_value / 8);
+  if (is_group_quantized(in.kv_dtype)) {
+    const double group = in.quant_group > 0 ? std::min(in.quant_group, r.vector_values) : r.vector_values;
+    const double groups = std::ceil(r.vector_values / group);
+    r.scale_bytes_per_vector = groups * kScaleBytes * (in.quant_asymmetric ? 2 : 1);
+    r.layout = in.kv_dtype + (in.quant_asymmetric ? " asymmetric" : " symmetric") + ", one fp16 scale" +
+               (in.quant_asymmetric ? " and one fp16 zero point" : "") + " per group of " +
+               format_number(group) + " values along " + (mla ? "the latent" : "head_dim") +
+               " (" + format_number(groups) + " per vector, per token)";
+  } else {
+    r.scale_bytes_per_vector = 0;
+    r.layout = in.kv_dtype + (in.kv_dtype == "fp8" ? ", one per-tensor scale (negligible)" : ", no scales");
+  }
+  r.vector_bytes = data_bytes + r.scale_bytes_per_vector;
+  r.effective_bits_per_value = 8 * r.vector_bytes / r.vector_values;
+
+  // 2 · kv_heads · head_dim · bytes per layer (MLA: one latent), times layers.
+  r.bytes_per_token_per_layer = r.vectors_per_token_per_layer * r.vector_bytes;
+  r.bytes_per_token = r.kv_layers * r.bytes_per_token_per_layer;
+  const double held_tokens = r.global_layers * r.global_cached_tokens + r.local_layers * r.local_cached_tokens;
+  r.bytes_per_sequence = held_tokens * r.bytes_per_token_per_layer;
+  r.bytes = r.bytes_per_sequence * in.batch;
+  r.full_attention_bytes = r.kv_layers * r.tokens * r.bytes_per_token_per_layer * in.batch;
+  r.scale_bytes = held_tokens * r.vectors_per_token_per_layer * r.scale_bytes_per_vector * in.batch;
+
+  // Paged (vLLM): each layer's tokens live in whole blocks of block_size tokens,
+  // so only the last block of each layer's sequence is partly empty.
+  r.block_size = in.block_size;
+  if (in.block_size > 0) {
+    r.block_bytes_per_layer = in.block_size * r.bytes_per_token_per_layer;
+    r.blocks_per_sequence = r.global_layers * std::ceil(r.global_cached_tokens / in.block_size) +
+                            r.local_layers * std::ceil(r.local_cached_tokens / in.block_size);
+    r.paged_bytes = r.blocks_per_sequence * r.block_bytes_per_layer * in.batch;
+    r.paged_waste_bytes = r.paged_bytes - r.bytes;
+    r.paged_waste_fraction = r.paged_waste_bytes / r.paged_bytes;
+  }
+  return r;
+}
+
+namespace {
+
+KvCompareRow row_of(const std::string& id, const std::string& label, const KvCacheInput& input) {
+  const KvCacheResult r = kv_cache(input);
+  return {id, label, input.n_kv_heads, r.bytes_per_token, r.bytes_per_sequence, r.bytes, 0};
+}
+
+void fill_ratios(std::vector<KvCompareRow>& rows) {
+  for (KvCompareRow& row : rows) row.ratio_to_first = rows.front().bytes > 0 ? row.bytes / rows.front().bytes : 0;
+}
+
+}  // namespace
+
+KvCompareResult kv_compare(const KvCacheInput& input) {
+  KvCompareResult out;
+  const KvCacheResult base = kv_cache(input);
+  out.status = base.status;
+  if (!out.status.ok) return out;
+
+  // Variants: same layers and head_dim, kv_heads = heads / chosen / 1.
+  KvCacheInput dense = input;
+  dense.kv_lora_rank = 0;
+  dense.qk_rope_head_dim = 0;
+  KvCacheInput mha = dense, mqa = dense;
+  mha.n_kv_heads = input.n_heads;
+  mqa.n_kv_heads = 1;
+  out.variants.push_back(row_of("mha", "MHA (" + format_number(input.n_heads) + " KV heads)", mha));
+  if (input.n_kv_heads > 1 && input.n_kv_heads < input.n_heads)
+    out.variants.push_back(row_of("gqa", "GQA (" + format_number(input.n_kv_heads) + " KV heads)", dense));
+  out.variants.push_back(row_of("mqa", "MQA (1 KV head)", mqa));
+  if (input.kv_lora_rank > 0) {
+    KvCompareRow mla = row_of("mla", "MLA (latent " + format_number(input.kv_lora_rank) + " + RoPE " +
+                                         format_number(input.qk_rope_head_dim) + ")", input);
+    mla.n_kv_heads = 0;
+    out.variants.push_back(mla);
+  }
+  fill_ratios(out.variants);
+
+  // Strategies: the same model keeping different tokens.
+  out.window_used = input.window > 0 ? input.window : 4096;
+  out.sinks_used = input.sinks > 0 ? input.sinks : 4;
+  out.global_every_used = input.global_every > 0 ? input.global_every : 2;
+  KvCacheInput full = input, window = input, sinks = input, interleaved = input;
+  full.window = full.sinks = full.global_every = 0;
+  window.window = out.window_used;
+  window.sinks = window.global_every = 0;
+  sinks.window = out.window_used;
+  sinks.sinks = out.sinks_used;
+  sinks.global_every = 0;
+  interleaved.window = out.window_used;
+  interleaved.sinks = 0;
+  interleaved.global_every = out.global_every_used;
+  const std::string w = format_number(out.window_used);
+  const std::vector<std::pair<KvCompareRow, KvCacheInput>> strategies = {
+      {row_of("full", "Full attention", full), full},
+      {row_of("window", "Sliding window " + w, window), window},
+      {row_of("sinks", format_number(out.sinks_used) + " sinks + window " + w, sinks), sinks},
+      {row_of("interleaved", "1 global every " + format_number(out.global_every_used) + " layers, window " + w,
+              interleaved), interleaved},
+      {row_of("configured", "As configured", input), input},
+  };
+  for (const auto& [row, strategy_input] : strategies) out.strategies.push_back(row);
+  fill_ratios(out.strategies);
+
+  // Context sweep, powers of two (and the input's own context).
+  const double max_context = std::max(std::pow(2.0, 20), base.tokens);
+  std::vector<double> contexts;
+  for (double context = 256; context <= max_context; context *= 2) contexts.push_back(context);
+  if (std::find(contexts.begin(), contexts.end(), base.tokens) == contexts.end() && base.tokens >= 1) {
+    contexts.push_back(base.tokens);
+    std::sort(contexts.begin(), contexts.end());
+  }
+  for (const auto& [row, strategy_input] : strategies) {
+    for (double context : contexts) {
+      KvCacheInput at = strategy_input;
+      at.prompt_tokens = context;
+      at.generated_tokens = 0;
+      out.series.push_back({row.id, context, kv_cache(at).bytes_per_sequence});
+    }
+  }
+  return out;
+}
+
+}  // namespace llmst

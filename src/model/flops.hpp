@@ -1,0 +1,81 @@
+// FLOPs of a forward pass, counted per operator.
+//
+// Convention (docs/model.md): a matrix-vector product with an m x k weight
+// costs 2*m*k FLOPs (one multiply and one add per weight). Biases, norms,
+// activations, softmax and the router's top-k are O(d) per token and left out.
+// "Attention" = the Q, K, V, O projections + the scores: QK^T and AV, each
+// 2*head_dim FLOPs per (query, key) pair per head, so 4*n*n_heads*head_dim per
+// layer for one token attending n keys. "FFN" = the MLP matrices of the
+// experts_top_k experts a token uses + the MoE router. "LM head" = the
+// d_model x vocab_size logits matmul (counted even when tied: the FLOPs are spent).
+#pragma once
+#include <vector>
+
+#include "model/params.hpp"
+
+namespace llmst {
+
+struct FlopSplit {
+  double attention_projections = 0;  // Q, K, V, O
+  double attention_scores = 0;       // QK^T and AV
+  double attention = 0;              // projections + scores
+  double ffn = 0;                    // active experts' MLP + router
+  double lm_head = 0;
+  double total = 0;
+};
+
+// Decode: one new token that attends `attended` keys (its own included) in every layer.
+// context_tokens n gives attended = min(n, sliding_window) when a window is set.
+struct DecodeFlops {
+  double context_tokens = 0;
+  double attended_tokens = 0;
+  FlopSplit split;
+};
+
+// Causal prefill of n tokens: token i (1-based) attends min(i, window) keys,
+// so full attention scores n(n+1)/2 (query, key) pairs per head per layer
+// (the diagonal included), not n^2/2. Logits are computed at all n positions,
+// as a forward pass returning all logits does; then prefill(n) equals the sum
+// of decode(i) for i = 1..n exactly. Generation needs only the last row:
+// lm_head_last_token is that figure.
+struct PrefillFlops {
+  double context_tokens = 0;
+  double attended_pairs = 0;  // (query, key) pairs per head per layer
+  double lm_head_last_token = 0;
+  FlopSplit split;
+};
+
+// Token positions each layer attends at decode, for a context of n tokens.
+double decode_attended_tokens(const ModelConfig& validated, double context_tokens);
+// (query, key) pairs of a causal prefill of n tokens with an optional window.
+double causal_attended_pairs(double context_tokens, double sliding_window);
+
+DecodeFlops decode_flops(const ModelParams& params, double context_tokens);
+PrefillFlops prefill_flops(const ModelParams& params, double context_tokens);
+
+// Context where decode attention FLOPs (projections + scores) equal FFN FLOPs:
+//   n* = (F_ffn - F_proj) / (4 * n_layers * n_heads * head_dim),
+// per model (every layer is alike, so per layer gives the same n*). 0 when
+// attention already costs at least the FFN at n = 0; none when a sliding
+// window caps the scores below the FFN.
+struct Crossover {
+  bool exists = false;
+  double context_tokens = 0;
+};
+Crossover decode_crossover(const ModelParams& params);
+
+struct AttentionSharePoint {
+  double context_tokens = 0;
+  double attention_flops = 0;
+  double ffn_flops = 0;
+  double lm_head_flops = 0;
+  double total_flops = 0;
+  double attention_share = 0;  // attention / total decode FLOPs per token
+};
+
+// Decode FLOP split at `points` log-spaced whole contexts from min to max (duplicates dropped).
+std::vector<AttentionSharePoint> attention_share_curve(const ModelParams& params,
+                                                       double min_tokens, double max_tokens,
+                                                       int points);
+
+}  // namespace llmst
