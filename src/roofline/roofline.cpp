@@ -30,30 +30,12 @@ Status check_dtype(const std::string& field, const std::string& id, double& byte
 
 }  // namespace
 
-Status prepare_shape(const ModelConfig& m, Shape& s) {
-  Status status = first_error(
-      check_integer("vocab_size", m.vocab_size, 1), check_integer("d_model", m.d_model, 1, 1e7),
-      check_integer("n_layers", m.n_layers, 1, 1e5), check_integer("n_heads", m.n_heads, 1, 1e6),
-      check_integer("n_kv_heads", m.n_kv_heads, 1, 1e6), check_integer("head_dim", m.head_dim, 0, 1e6),
-      check_integer("d_ff", m.d_ff, 1, 1e8), check_integer("n_experts", m.n_experts, 1, 1e5),
-      check_integer("experts_top_k", m.experts_top_k, 1, 1e5),
-      check_integer("sliding_window", m.sliding_window, 0),
-      check_integer("learned_position_embeddings", m.learned_position_embeddings, 0, 1e9),
-      check_choice("ffn", m.ffn, {"gated", "plain"}), check_choice("norm", m.norm, {"rms", "layer"}));
-  if (!status.ok) return status;
-  if (std::fmod(m.n_heads, m.n_kv_heads) != 0)
-    return error_status("n_kv_heads", "n_kv_heads = " + format_number(m.n_kv_heads) +
-                                          " must divide n_heads = " + format_number(m.n_heads));
-  if (m.experts_top_k > m.n_experts)
-    return error_status("experts_top_k", "experts_top_k = " + format_number(m.experts_top_k) +
-                                             " must not exceed n_experts = " + format_number(m.n_experts));
-  double head_dim = m.head_dim;
-  if (head_dim == 0) {
-    if (std::fmod(m.d_model, m.n_heads) != 0)
-      return error_status("n_heads", "n_heads = " + format_number(m.n_heads) + " must divide d_model = " +
-                                         format_number(m.d_model) + " when head_dim = 0");
-    head_dim = m.d_model / m.n_heads;
-  }
+Status prepare_shape(const ModelConfig& model, Shape& s) {
+  // The model area's validation: one source of truth for what a config may be.
+  const ValidatedModel validated = validate_model(model);
+  if (!validated.status.ok) return validated.status;
+  const ModelConfig& m = validated.config;
+  const double head_dim = m.head_dim;
   s = Shape{};
   s.vocab = m.vocab_size;
   s.d = m.d_model;

@@ -4,6 +4,8 @@
 #include <limits>
 #include <string>
 
+#include "model/params.hpp"
+#include "model/presets.hpp"
 #include "roofline/calibration.hpp"
 #include "roofline/hardware.hpp"
 #include "roofline/plan.hpp"
@@ -133,6 +135,25 @@ TEST_CASE("parameter counts match the published totals") {
   const ParamCounts moe = roofline_params(on("h100-sxm", mixtral()));
   CHECK(moe.total == 46702792704.0);
   CHECK(moe.active == 12879925248.0);
+}
+
+TEST_CASE("the roofline's operator shapes agree with the model area's count_params") {
+  for (const ModelPreset& preset : model_presets()) {
+    Workload w = on("h100-sxm", preset.config);
+    const ParamCounts mine = roofline_params(w);
+    const ModelParams theirs = count_params(preset.config);
+    REQUIRE(mine.status.ok);
+    CHECK_MESSAGE(mine.total == theirs.total, preset.id);
+    CHECK_MESSAGE(mine.active == theirs.active, preset.id);
+    CHECK_MESSAGE(mine.lm_head == theirs.lm_head, preset.id);
+    // The layer operators' weights at prefill (every expert touched) sum to one layer's parameters.
+    w.weights_dtype = "fp32";
+    w.context = 4096;
+    double layer_bytes = 0;
+    for (const OperatorCost& op : roofline(w).operators)
+      if (op.phase == "prefill" && op.scope == "layer") layer_bytes += op.weight_bytes;
+    CHECK_MESSAGE(layer_bytes == doctest::Approx(4 * theirs.per_layer).epsilon(1e-6), preset.id);
+  }
 }
 
 TEST_CASE("Llama-2-70B fp16 batch-1 decode on H100 SXM: bandwidth bound, ~24.3 tokens/s") {
