@@ -194,7 +194,7 @@ TEST_CASE("Falcon-7B by hand: MQA, parallel attention with one LayerNorm") {
   CHECK(p.config.head_dim == 64);
   CHECK(p.per_layer == 207070080);
   // 32 * 207,070,080 + 65024 * 4544 (tied) + final LayerNorm 9,088
-  // = 6,626,242,560 + 295,469,056 + 9,088 = 6,921,720,704 (the count tiiuae reports).
+  // = 6,626,242,560 + 295,469,056 + 9,088 = 6,921,720,704.
   CHECK(p.total == 6921720704.0);
 }
 

@@ -1,0 +1,4 @@
+// Types of lib/attention.js (see docs/attention.md).
+
+export interface AttentionApi {
+}

@@ -1,0 +1,158 @@
+// Types of lib/model.js (see docs/model.md).
+
+// ---- Model area (lib/model.js; docs/model.md) ----
+
+/** A decoder-only transformer. Sizes are whole numbers; partial configs merge over defaultModelConfig(). */
+export interface ModelConfig {
+  name: string;
+  vocab_size: number;
+  d_model: number;
+  n_layers: number;
+  n_heads: number;
+  /** = n_heads: MHA; 1: MQA; in between: GQA (must divide n_heads). */
+  n_kv_heads: number;
+  /** 0: implied d_model / n_heads (must divide). */
+  head_dim: number;
+  /** Per expert for MoE. */
+  d_ff: number;
+  /** 'gated' (SwiGLU/GeGLU: gate, up, down) or 'plain' (up, down). */
+  ffn: 'gated' | 'plain' | string;
+  /** 'rms' (weight) or 'layer' (weight + bias). */
+  norm: 'rms' | 'layer' | string;
+  tied_embeddings: boolean;
+  qkv_bias: boolean;
+  attn_out_bias: boolean;
+  mlp_bias: boolean;
+  /** Rows of a learned position table (GPT-2: 1024); 0: none. */
+  learned_position_embeddings: number;
+  parallel_attn_mlp: boolean;
+  parallel_shared_norm: boolean;
+  /** 1: dense. */
+  n_experts: number;
+  experts_top_k: number;
+  /** 0: full attention. */
+  sliding_window: number;
+}
+
+export interface ModelPreset {
+  id: string;
+  label: string;
+  /** The config.json (or paper) the numbers come from. */
+  source: string;
+  config: ModelConfig;
+}
+
+export interface ParamPart {
+  id: string;
+  label: string;
+  /** 0 for parts outside the layers. */
+  per_layer: number;
+  count: number;
+  /** Of params.total. */
+  percent: number;
+}
+
+/** Exact parameter counts; totals over all layers. */
+export interface ModelParams {
+  q_dim: number;
+  kv_dim: number;
+  embedding: number;
+  position_embedding: number;
+  attention_q: number;
+  attention_k: number;
+  attention_v: number;
+  attention_o: number;
+  attention_bias: number;
+  attention: number;
+  ffn_per_expert: number;
+  ffn: number;
+  ffn_active: number;
+  router: number;
+  norms_per_layer: number;
+  final_norm: number;
+  norms: number;
+  lm_head: number;
+  per_layer: number;
+  per_layer_active: number;
+  total: number;
+  active: number;
+  attention_percent: number;
+  ffn_percent: number;
+  parts: ParamPart[];
+}
+
+export interface WeightsMemory {
+  dtype: string;
+  label: string;
+  bits: number;
+  bytes: number;
+  active_bytes: number;
+}
+
+export interface FlopSplit {
+  attention_projections: number;
+  attention_scores: number;
+  attention: number;
+  ffn: number;
+  lm_head: number;
+  total: number;
+}
+
+export interface ModelFlops {
+  context_tokens: number;
+  /** One new token attending context_tokens keys. */
+  decode_per_token: number;
+  /** A causal prefill of context_tokens tokens (n(n+1)/2 pairs, logits at every position). */
+  prefill: number;
+  decode_split: FlopSplit;
+  prefill_split: FlopSplit;
+  decode_attended_tokens: number;
+  prefill_attended_pairs: number;
+  prefill_lm_head_last_token: number;
+}
+
+export interface AttentionSharePoint {
+  context_tokens: number;
+  attention_flops: number;
+  ffn_flops: number;
+  lm_head_flops: number;
+  total_flops: number;
+  /** attention / total decode FLOPs. */
+  attention_share: number;
+}
+
+export interface ModelReport {
+  /** Validated, head_dim resolved. */
+  config: ModelConfig;
+  params: ModelParams;
+  weights_memory: WeightsMemory[];
+  flops: ModelFlops;
+  /** Decode context where attention FLOPs equal FFN FLOPs; null when a sliding window prevents it. */
+  crossover_context_tokens: number | null;
+  attention_share_curve: AttentionSharePoint[];
+}
+
+export interface ModelReportOptions {
+  /** Default 4096. */
+  context_tokens?: number;
+}
+
+export interface HfImport {
+  config: ModelConfig;
+  /** Values not read from the file: "num_key_value_heads: 32 (default)". */
+  assumed: string[];
+  model_type: string;
+}
+
+export interface ModelApi {
+  modelPresets(): ModelPreset[];
+  /** Throws InputError (field 'preset') for an unknown id. */
+  modelPreset(id: string): ModelPreset;
+  defaultModelConfig(): ModelConfig;
+  /** The config with defaults filled and head_dim resolved; throws InputError. */
+  validateModel(config?: Partial<ModelConfig>): ModelConfig;
+  countParams(config?: Partial<ModelConfig>): ModelParams;
+  modelReport(config?: Partial<ModelConfig>, options?: ModelReportOptions): ModelReport;
+  /** Parses a Hugging Face config.json text; throws InputError naming the key at fault. */
+  importHfConfig(text: string): HfImport;
+}

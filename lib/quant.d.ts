@@ -1,0 +1,4 @@
+// Types of lib/quant.js (see docs/quant.md).
+
+export interface QuantApi {
+}

@@ -1,0 +1,4 @@
+// Types of lib/roofline.js (see docs/roofline.md).
+
+export interface RooflineApi {
+}

@@ -1,0 +1,193 @@
+// Model area over the built WASM module: the JS API and the CLI.
+// Expected numbers are published counts or hand derivations written here.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { InputError } from '../../lib/api.js';
+import { loadLlmSpacetime } from '../../lib/node.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const fixture = (name) => join(root, 'tests', 'fixtures', 'hf', name);
+const api = await loadLlmSpacetime();
+
+function cli(...args) {
+  const result = spawnSync(process.execPath, [join(root, 'cli', 'llm-spacetime.js'), ...args], { encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+function cliJson(...args) {
+  const result = cli(...args, '--json');
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout);
+}
+
+function assertInputError(fn, field, pattern) {
+  assert.throws(fn, (error) => {
+    assert.ok(error instanceof InputError, `expected InputError, got ${error}`);
+    assert.equal(error.field, field);
+    if (pattern) assert.match(error.message, pattern);
+    return true;
+  });
+}
+
+test('presets: ids, sources, published totals', () => {
+  const presets = api.modelPresets();
+  const ids = presets.map((preset) => preset.id);
+  for (const id of ['gpt2', 'llama-2-7b', 'llama-2-13b', 'llama-2-70b', 'llama-3-8b', 'llama-3-70b',
+    'llama-3.1-405b', 'mistral-7b', 'mixtral-8x7b', 'qwen2-7b', 'gemma-7b', 'falcon-7b', 'phi-3-mini']) {
+    assert.ok(ids.includes(id), id);
+  }
+  for (const preset of presets) assert.match(preset.source, /^https:\/\//);
+  const total = (id) => api.countParams(api.modelPreset(id).config).total;
+  assert.equal(total('llama-2-7b'), 6_738_415_616);
+  assert.equal(total('llama-3-8b'), 8_030_261_248);
+  assert.equal(total('mixtral-8x7b'), 46_702_792_704);
+  assert.equal(total('gpt2'), 124_439_808);
+});
+
+test('modelReport: Llama-2-7B split, FLOPs at 4096 and the exact crossover', () => {
+  const report = api.modelReport(api.modelPreset('llama-2-7b').config, { context_tokens: 4096 });
+  // Attention 32 * 4 * 4096^2 and FFN 32 * 3 * 4096 * 11008 over the whole model.
+  assert.equal(report.params.attention, 32 * 4 * 4096 ** 2);
+  assert.equal(report.params.ffn, 32 * 3 * 4096 * 11008);
+  assert.equal(report.params.attention_percent.toFixed(1), '31.9');
+  assert.equal(report.params.ffn_percent.toFixed(1), '64.2');
+  assert.equal(report.config.head_dim, 128);
+  // Decode at n = 4096: 2 * (attention + FFN + LM head matrices) + 4 n d per layer.
+  const perToken = 2 * (32 * 4 * 4096 ** 2 + 32 * 3 * 4096 * 11008 + 4096 * 32000) + 32 * 4 * 4096 * 4096;
+  assert.equal(report.flops.decode_per_token, perToken);
+  // Prefill: n times the matrices, scores over n(n+1)/2 pairs.
+  const prefill = 4096 * 2 * (32 * 4 * 4096 ** 2 + 32 * 3 * 4096 * 11008 + 4096 * 32000) +
+    32 * 4 * 4096 * (4096 * 4097) / 2;
+  assert.equal(report.flops.prefill, prefill);
+  // (2 * 3 * 4096 * 11008 - 2 * 4 * 4096^2) / (4 * 4096) = 8320.
+  assert.equal(report.crossover_context_tokens, 8320);
+  const curve = report.attention_share_curve;
+  assert.equal(curve[0].context_tokens, 1);
+  assert.ok(curve.length > 40);
+  assert.ok(curve.every((p, i) => i === 0 || p.context_tokens > curve[i - 1].context_tokens));
+  // fp16 weights: 2 bytes each.
+  assert.equal(report.weights_memory.find((row) => row.dtype === 'fp16').bytes, 2 * 6_738_415_616);
+});
+
+test('partial configs merge over the defaults; MoE active params', () => {
+  const defaults = api.defaultModelConfig();
+  assert.equal(api.validateModel({}).d_model, defaults.d_model);
+  const mixtral = api.countParams({ ...api.modelPreset('mixtral-8x7b').config });
+  // 6 of 8 experts idle per layer: 32 * 6 * 3 * 4096 * 14336 fewer.
+  assert.equal(mixtral.active, 46_702_792_704 - 32 * 6 * 3 * 4096 * 14336);
+  // A tiny plain model by hand: vocab 10, d 4, 1 layer, 2 heads, d_ff 8, tied, RMSNorm:
+  // 40 + attention 4 * 16 + FFN 2 * 4 * 8 + norms 2 * 4 + final 4 = 180.
+  assert.equal(api.countParams({ vocab_size: 10, d_model: 4, n_layers: 1, n_heads: 2, n_kv_heads: 2,
+    d_ff: 8, ffn: 'plain', tied_embeddings: true }).total, 180);
+});
+
+test('bad input: named InputErrors, never NaN', () => {
+  assertInputError(() => api.modelReport({ d_model: '4096' }), 'd_model', /must be a number \(got string "4096"\)/);
+  assertInputError(() => api.modelReport({ n_layers: -1 }), 'n_layers', /n_layers = -1 must be at least 1/);
+  assertInputError(() => api.modelReport({ n_layers: 0 }), 'n_layers');
+  assertInputError(() => api.modelReport({ n_heads: NaN }), 'n_heads', /NaN/);
+  assertInputError(() => api.modelReport({ d_ff: 100.5 }), 'd_ff', /whole number/);
+  assertInputError(() => api.modelReport({ n_kv_heads: 5 }), 'n_kv_heads', /must divide n_heads = 32/);
+  assertInputError(() => api.modelReport({ d_model: 4100 }), 'd_model', /not divisible by n_heads = 32/);
+  assertInputError(() => api.modelReport({ n_layers: 1e9 }), 'n_layers', /limit 1e\+15/);
+  assertInputError(() => api.modelReport({ ffn: 'swiglu' }), 'ffn');
+  assertInputError(() => api.modelReport({ tied_embeddings: 'yes' }), 'tied_embeddings', /boolean/);
+  assertInputError(() => api.modelReport({ heads: 32 }), 'heads', /unknown model field/);
+  assertInputError(() => api.modelReport({}, { context_tokens: '4096' }), 'context_tokens');
+  assertInputError(() => api.modelReport({}, { context_tokens: 0 }), 'context_tokens');
+  assertInputError(() => api.modelPreset('llama-9'), 'preset');
+  assertInputError(() => api.importHfConfig(42), 'config_json');
+});
+
+test('importHfConfig on real config.json fields', () => {
+  const llama = api.importHfConfig(readFileSync(fixture('llama-2-7b.json'), 'utf8'));
+  assert.equal(llama.model_type, 'llama');
+  assert.equal(api.countParams(llama.config).total, 6_738_415_616);
+  const gpt2 = api.importHfConfig(readFileSync(fixture('gpt2.json'), 'utf8'));
+  assert.equal(gpt2.config.d_ff, 4 * 768);  // n_inner absent => 4 * n_embd
+  assert.ok(gpt2.assumed.includes('tie_word_embeddings: true (default)'));
+  const unknown = api.importHfConfig(readFileSync(fixture('unknown-type.json'), 'utf8'));
+  assert.ok(unknown.assumed.some((line) => line.includes('"olmo" is not known')));
+  assertInputError(() => api.importHfConfig(readFileSync(fixture('broken.json'), 'utf8')), 'config_json', /not valid JSON/);
+  assertInputError(() => api.importHfConfig(readFileSync(fixture('ill-typed.json'), 'utf8')), 'hidden_size', /string/);
+});
+
+test('CLI model --preset --json carries the public fields', () => {
+  const json = cliJson('model', '--preset', 'llama-2-7b');
+  assert.equal(json.params.total, 6_738_415_616);
+  assert.equal(json.params.active, 6_738_415_616);
+  assert.equal(typeof json.flops.decode_per_token, 'number');
+  assert.equal(typeof json.flops.prefill, 'number');
+  assert.equal(json.flops.context_tokens, 4096);
+  assert.equal(json.crossover_context_tokens, 8320);
+  assert.equal(json.preset, 'llama-2-7b');
+  // Overrides on a preset: 40 layers add 8 * 202,383,360.
+  const deeper = cliJson('model', '--preset', 'llama-2-7b', '--layers', '40', '--context', '8K');
+  assert.equal(deeper.params.total, 6_738_415_616 + 8 * 202_383_360);
+  assert.equal(deeper.flops.context_tokens, 8192);
+  const mixtral = cliJson('model', '--preset', 'mixtral-8x7b');
+  assert.equal(mixtral.params.total, 46_702_792_704);
+  assert.equal(mixtral.params.active, 12_879_925_248);
+});
+
+test('CLI custom flags and --hf-config', () => {
+  // GPT-2 from flags alone.
+  const gpt2 = cliJson('model', '--vocab', '50257', '--d-model', '768', '--layers', '12', '--heads', '12',
+    '--kv-heads', '12', '--d-ff', '3072', '--ffn', 'plain', '--norm', 'layer', '--tied', '--positions', '1024');
+  // Without the MLP and out-projection biases GPT-2 has, 12 * (768 + 3072 + 768) fewer:
+  // and without the qkv bias another 12 * 2304.
+  assert.equal(gpt2.params.total, 124_439_808 - 12 * (768 + 3072 + 768) - 12 * 2304);
+  const falcon = cliJson('model', '--hf-config', fixture('falcon-7b.json'));
+  assert.equal(falcon.params.total, api.countParams(api.modelPreset('falcon-7b').config).total);
+  assert.equal(falcon.model_type, 'falcon');
+  const gemma = cliJson('model', '--hf-config', fixture('gemma-7b.json'));
+  assert.equal(gemma.params.total, 8_537_680_896);
+  const mixtral = cliJson('model', '--hf-config', fixture('mixtral-8x7b.json'), '--top-k', '1');
+  assert.equal(mixtral.params.active, 12_879_925_248 - 32 * 3 * 4096 * 14336);
+});
+
+test('CLI readable table and presets', () => {
+  const table = cli('model', '--preset', 'llama-2-7b');
+  assert.equal(table.code, 0);
+  assert.match(table.stdout, /6,738,415,616/);
+  assert.match(table.stdout, /13\.48 GB \/ 12\.55 GiB/);  // 2 * 6,738,415,616 bytes
+  assert.match(table.stdout, /context 8,320/);
+  const presets = cli('presets');
+  assert.equal(presets.code, 0);
+  assert.match(presets.stdout, /mixtral-8x7b\s+Mixtral 8x7B\s+46,702,792,704/);
+});
+
+test('CLI errors: usage and exit 2, messages name the field', () => {
+  const unknownFlag = cli('model', '--bogus');
+  assert.equal(unknownFlag.code, 2);
+  assert.match(unknownFlag.stderr, /usage: llm-spacetime model/);
+  const negative = cli('model', '--d-model=-3');
+  assert.equal(negative.code, 2);
+  assert.match(negative.stderr, /d_model = -3 must be at least 1 \(--d-model\)/);
+  const notNumber = cli('model', '--layers', 'many');
+  assert.equal(notNumber.code, 2);
+  assert.match(notNumber.stderr, /--layers = "many" is not a number/);
+  const gqa = cli('model', '--kv-heads', '5', '--json');
+  assert.equal(gqa.code, 2);
+  assert.equal(JSON.parse(gqa.stdout).error.field, 'n_kv_heads');
+  const fraction = cli('model', '--context', '1.5');
+  assert.equal(fraction.code, 2);
+  assert.match(fraction.stderr, /context_tokens = 1.5 must be a whole number/);
+  const choice = cli('model', '--ffn', 'swiglu');
+  assert.equal(choice.code, 2);
+  assert.match(choice.stderr, /--ffn = "swiglu" must be one of gated, plain/);
+  const absurd = cli('model', '--layers', '1e12');
+  assert.equal(absurd.code, 2);
+  assert.match(absurd.stderr, /n_layers = 1000000000000 makes a model/);
+  const broken = cli('model', '--hf-config', fixture('broken.json'));
+  assert.equal(broken.code, 2);
+  assert.match(broken.stderr, /not valid JSON/);
+  const missing = cli('model', '--hf-config', fixture('does-not-exist.json'));
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /cannot be read \(ENOENT\)/);
+  assert.equal(cli('model', '--preset', 'gpt2', '--hf-config', fixture('gpt2.json')).code, 2);
+});

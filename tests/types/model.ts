@@ -1,0 +1,18 @@
+import { loadLlmSpacetime } from '../../lib/index.js';
+import type { HfImport, ModelConfig, ModelPreset, ModelReport } from '../../lib/index.js';
+
+async function usage(): Promise<void> {
+  const api = await loadLlmSpacetime();
+  const preset: ModelPreset = api.modelPreset('llama-2-7b');
+  const report: ModelReport = api.modelReport({ ...preset.config, n_layers: 40 }, { context_tokens: 8192 });
+  const total: number = report.params.total;
+  const crossover: number | null = report.crossover_context_tokens;
+  const share: number = report.attention_share_curve[0].attention_share;
+  const gib: number = report.weights_memory[0].bytes / 2 ** 30;
+  const decode: number = report.flops.decode_per_token + report.flops.decode_split.attention_scores;
+  const imported: HfImport = api.importHfConfig('{"model_type": "llama"}');
+  const config: ModelConfig = api.validateModel({ ...imported.config, ffn: 'plain' });
+  const ids: string[] = api.modelPresets().map((p) => p.id);
+  void [total, crossover, share, gib, decode, config, ids, api.countParams({}).active, api.defaultModelConfig().d_model];
+}
+void usage;
