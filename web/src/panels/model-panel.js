@@ -242,7 +242,8 @@ class ModelPanel extends LitElement {
   #renderResults() {
     const report = this.report;
     if (!report) return html`<p class="error-banner" role="alert">${this.error?.message}</p>`;
-    const { params, decode, prefill, crossover } = report;
+    const { params, flops } = report;
+    const crossover = report.crossover_context_tokens;
     return html`
       ${this.error ? html`<p class="error-banner" role="alert" id="model-error">${this.error.message}
         <br /><span class="note">Showing the last valid result.</span></p>` : nothing}
@@ -251,7 +252,7 @@ class ModelPanel extends LitElement {
           <div><div class="value" id="model-total-params">${formatCount(params.total)}</div><div class="label">parameters (${formatSI(params.total)})</div></div>
           ${params.active !== params.total ? html`<div><div class="value" id="model-active-params">${formatCount(params.active)}</div><div class="label">active per token</div></div>` : nothing}
           <div><div class="value">${formatBytes(report.weights_memory.find((row) => row.dtype === 'fp16')?.bytes, 'GB')}</div><div class="label">weights at fp16</div></div>
-          <div><div class="value" id="model-crossover">${crossover.exists ? formatCount(crossover.context_tokens) : 'none'}</div><div class="label">crossover context (tokens)</div></div>
+          <div><div class="value" id="model-crossover">${crossover === null ? 'none' : formatCount(crossover)}</div><div class="label">crossover context (tokens)</div></div>
         </div>
         <h3>Parameters</h3>
         <llm-result-table id="model-params-table" filename="parameters" caption="Parameters by part"
@@ -275,7 +276,7 @@ class ModelPanel extends LitElement {
           .rows=${report.weights_memory}></llm-result-table>
         <h3>FLOPs per token</h3>
         <llm-result-table id="model-flops-table" filename="flops"
-          caption=${`Decode one token at context ${formatCount(decode.context_tokens)}; causal prefill of ${formatCount(prefill.context_tokens)} tokens`}
+          caption=${`Decode one token at context ${formatCount(flops.context_tokens)}; causal prefill of ${formatCount(flops.context_tokens)} tokens`}
           .columns=${[
             { key: 'part', label: 'Part' },
             { key: 'decode', label: 'Decode (FLOPs/token)', numeric: true, format: (v) => formatSI(v) },
@@ -283,12 +284,12 @@ class ModelPanel extends LitElement {
             { key: 'prefill', label: 'Prefill (FLOPs)', numeric: true, format: (v) => formatSI(v) },
             { key: 'prefill_share', label: 'Share', numeric: true, format: (v) => formatPercent(v) },
           ]}
-          .rows=${flopRows(decode.split, prefill.split)}></llm-result-table>
+          .rows=${flopRows(flops.decode_split, flops.prefill_split)}></llm-result-table>
         <h3>Attention share of decode FLOPs vs context</h3>
         <llm-plot id="model-share-plot" filename="attention-share" caption="Attention (projections + scores) as a fraction of decode FLOPs per token; the rule marks where attention equals the FFN"
           .build=${() => sharePlot(report)}></llm-plot>
         <p class="note">Crossover: decode attention FLOPs (Q, K, V, O projections plus QKᵀ and AV over the context)
-          equal FFN FLOPs at ${crossover.exists ? html`<strong>${formatCount(crossover.context_tokens)}</strong> tokens` : 'no context (a sliding window caps attention below the FFN)'}.
+          equal FFN FLOPs at ${crossover === null ? 'no context (a sliding window caps attention below the FFN)' : html`<strong>${formatCount(crossover)}</strong> tokens`}.
           Prefill counts the n(n+1)/2 query–key pairs of a causal mask.</p>
       </div>`;
   }
@@ -313,12 +314,12 @@ function sharePlot(report) {
   const curve = report.attention_share_curve;
   const marks = [
     Plot.line(curve, { x: 'context_tokens', y: 'attention_share', stroke: '#3b82f6', strokeWidth: 2, tip: true }),
-    Plot.dot([{ context_tokens: report.decode.context_tokens, attention_share: report.decode.split.attention / report.decode.split.total }],
+    Plot.dot([{ context_tokens: report.flops.context_tokens, attention_share: report.flops.decode_split.attention / report.flops.decode_split.total }],
       { x: 'context_tokens', y: 'attention_share', r: 4, fill: 'currentColor' }),
     Plot.ruleY([0.5], { strokeOpacity: 0.2 }),
   ];
-  if (report.crossover.exists && report.crossover.context_tokens >= 1) {
-    marks.push(Plot.ruleX([report.crossover.context_tokens], { stroke: '#d1242f', strokeDasharray: '4,3' }));
+  if (report.crossover_context_tokens >= 1) {
+    marks.push(Plot.ruleX([report.crossover_context_tokens], { stroke: '#d1242f', strokeDasharray: '4,3' }));
   }
   return Plot.plot({
     ...plotDefaults,
