@@ -6,7 +6,7 @@
 import { panels } from './panels/index.js';
 
 for (const panel of panels) {
-  if (!customElements.get(panel.embed)) {
+  if (panel.embed && !customElements.get(panel.embed)) {
     customElements.define(panel.embed, class extends panel.panelClass {
       static embedded = true;
     });

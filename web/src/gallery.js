@@ -6,7 +6,7 @@ import { panels } from './panels/index.js';
 const gallery = document.getElementById('gallery');
 const scriptUrl = new URL('embed.js', document.baseURI).href;
 
-for (const panel of panels) {
+for (const panel of panels.filter((candidate) => candidate.embed)) {
   const section = document.createElement('section');
   section.className = 'gallery-item';
   const heading = document.createElement('h2');

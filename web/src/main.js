@@ -85,12 +85,13 @@ function updateEmbedSnippets() {
 
   // Only the panel's own input keys become attributes: nothing else from the URL.
   const prefix = `${panel.id}.`;
-  const keys = panel.panelClass.stateKeys;
+  const keys = panel.panelClass?.stateKeys ?? [];
   const attributes = [...new URL(window.location.href).searchParams]
     .filter(([name]) => name.startsWith(prefix) && keys.includes(name.slice(prefix.length)))
     .map(([name, value]) => ` ${attributeName(name.slice(prefix.length))}="${escapeAttribute(value)}"`).join('');
   const script = `<script type="module" src="${new URL('embed.js', document.baseURI).href}"></script>`;
-  document.getElementById('embed-element').value = `${script}\n<${panel.embed}${attributes}></${panel.embed}>`;
+  document.getElementById('embed-element').value = panel.embed
+    ? `${script}\n<${panel.embed}${attributes}></${panel.embed}>` : 'This panel has no embeddable element yet.';
 }
 
 function buildToolbar() {
