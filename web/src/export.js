@@ -18,15 +18,21 @@ function csvCell(value) {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** RFC 4180 CSV from column definitions ({key, label}) and row objects; raw values, not formatted text. */
-export function toCsv(columns, rows) {
-  const lines = [columns.map((column) => csvCell(column.label)).join(',')];
-  for (const row of rows) lines.push(columns.map((column) => csvCell(row[column.key])).join(','));
+/** RFC 4180 CSV from a header and rows of raw values (arrays). */
+export function toCsvRows(header, rows) {
+  const lines = [header.map(csvCell).join(',')];
+  for (const row of rows) lines.push(row.map(csvCell).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
 
-export function downloadCsv(filename, columns, rows) {
-  downloadBlob(filename, new Blob([toCsv(columns, rows)], { type: 'text/csv' }));
+/** CSV from column definitions ({key, label}) and row objects; raw values, not formatted text. */
+export function toCsv(columns, rows) {
+  return toCsvRows(columns.map((column) => column.label), rows.map((row) => columns.map((column) => row[column.key])));
+}
+
+/** Downloads CSV text (see toCsv / toCsvRows). */
+export function downloadCsv(filename, text) {
+  downloadBlob(filename, new Blob([text], { type: 'text/csv' }));
 }
 
 export function downloadJson(filename, data) {

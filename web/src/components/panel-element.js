@@ -5,8 +5,15 @@
 // come from attributes ('n_kv_heads' ⇒ n-kv-heads="8"), and edits inside the
 // element stay local to it. Values are always read as text and parsed by the
 // panel; nothing from either source is ever inserted as HTML.
-import { LitElement } from 'lit';
+//
+// Compare: pin() snapshots the inputs into one more key, 'pin' (the URL's
+// `<panel>.pin`, see pin.js), so a shared link shows the same comparison. A
+// panel reads the pinned inputs with `pinnedRead` — the same parser as its own
+// inputs — computes a second result, and hands the pinned rows to its tables
+// (<llm-result-table .compare=...>).
+import { LitElement, html, nothing } from 'lit';
 
+import { decodePin, encodePin } from '../pin.js';
 import { readParam, writeParams } from '../url-state.js';
 import { currentUnits, unitsEvent } from '../units.js';
 
@@ -21,7 +28,7 @@ export class PanelElement extends LitElement {
   static embedded = false;
 
   static get observedAttributes() {
-    return [...(super.observedAttributes ?? []), ...this.stateKeys.map(attributeName)];
+    return [...(super.observedAttributes ?? []), ...this.stateKeys.map(attributeName), 'pin'];
   }
 
   #localState = new Map();
@@ -51,7 +58,7 @@ export class PanelElement extends LitElement {
 
   attributeChangedCallback(name, oldValue, newValue) {
     super.attributeChangedCallback(name, oldValue, newValue);
-    const key = this.constructor.stateKeys.find((candidate) => attributeName(candidate) === name);
+    const key = [...this.constructor.stateKeys, 'pin'].find((candidate) => attributeName(candidate) === name);
     if (key === undefined || oldValue === newValue) return;
     this.#localState.delete(key);  // a new attribute value wins over an earlier local edit
     if (this.isConnected) this.stateChanged();
@@ -78,4 +85,95 @@ export class PanelElement extends LitElement {
 
   /** Called when the inputs changed from outside (Back/Forward, or an attribute). */
   stateChanged() {}
+
+  // ---- Compare: a pinned configuration --------------------------------------
+
+  /** The current inputs as text ({key: text}) for pin(); panels with uncommitted edits override it. */
+  snapshotState() {
+    const values = {};
+    for (const key of this.constructor.stateKeys) {
+      const text = this.readState(key);
+      if (text !== null) values[key] = text;
+    }
+    return values;
+  }
+
+  /** The pinned inputs ({key: text}, validated: known keys, short values), or null when nothing is pinned. */
+  get pinnedState() {
+    return decodePin(this.readState('pin'), this.constructor.stateKeys).values;
+  }
+
+  /** What was dropped from a pinned link (unknown keys, over-long values): shown as text. */
+  get pinProblems() {
+    return decodePin(this.readState('pin'), this.constructor.stateKeys).problems;
+  }
+
+  /** A reader like readState over the pinned inputs (null when nothing is pinned). */
+  get pinnedRead() {
+    const pinned = this.pinnedState;
+    return pinned ? (key) => (Object.hasOwn(pinned, key) ? pinned[key] : null) : null;
+  }
+
+  /** Pins the current inputs (a history entry in the app). */
+  pin() {
+    this.writeState({ pin: encodePin(this.snapshotState()) });
+    this.pinChanged();
+  }
+
+  unpin() {
+    this.writeState({ pin: null });
+    this.pinChanged();
+  }
+
+  /** Called after pin()/unpin(); by default the panel re-reads its state. */
+  pinChanged() {
+    this.stateChanged();
+    this.requestUpdate();
+  }
+
+  /**
+   * Typed inputs read through `read` (readState or pinnedRead), keyed like
+   * stateKeys; used to say what differs from the pinned configuration.
+   * Panels override it with their own parser.
+   */
+  parseState(read) {
+    return Object.fromEntries(this.constructor.stateKeys.map((key) => [key, read(key)]));
+  }
+
+  /** A human label for an input key (the line under the pin button). */
+  stateLabel(key) {
+    return key.replaceAll('_', ' ');
+  }
+
+  /** [{key, label, pinned, current}] for inputs that differ between pinned and current. */
+  pinDifferences() {
+    const read = this.pinnedRead;
+    if (!read) return [];
+    const pinned = this.parseState(read);
+    const snapshot = this.snapshotState();
+    const current = this.parseState((key) => (Object.hasOwn(snapshot, key) ? String(snapshot[key]) : null));
+    const text = (value) => (value === null || value === undefined ? 'default' : String(value));
+    return Object.keys({ ...pinned, ...current })
+      .filter((key) => text(pinned[key]) !== text(current[key]))
+      .map((key) => ({ key, label: this.stateLabel(key), pinned: text(pinned[key]), current: text(current[key]) }));
+  }
+
+  /** The Pin/Unpin buttons and a line saying what is pinned (ids `<panel>-pin`, `<panel>-unpin`, `<panel>-pin-status`). */
+  renderPinControls() {
+    const id = this.constructor.panelId;
+    const pinned = this.pinnedState;
+    const problems = this.pinProblems;
+    const differences = pinned ? this.pinDifferences() : [];
+    return html`<div class="pin-controls" role="group" aria-label="Compare with a pinned configuration">
+      <button type="button" class="action secondary" id="${id}-pin" @click=${() => this.pin()}
+        title="Keep this configuration for comparison, then change the inputs">${pinned ? 'Re-pin current' : 'Pin this configuration'}</button>
+      ${pinned ? html`<button type="button" class="action secondary" id="${id}-unpin" @click=${() => this.unpin()}>Unpin</button>` : nothing}
+      <p class="note pin-status" id="${id}-pin-status" role="status">${!pinned
+        ? 'Pin a configuration, then change an input: every table shows both and the ratio.'
+        : differences.length === 0
+          ? 'Pinned: the current configuration. Change an input to compare.'
+          : html`Comparing with the pinned configuration: ${differences.map((d, index) => html`${index ? '; ' : ''}<strong>${d.label}</strong> ${d.pinned} pinned → ${d.current} now`)}. Tables show current, pinned and current ÷ pinned.`}</p>
+      ${problems.length ? html`<p class="field-error" role="alert" id="${id}-pin-error">Pinned link: ${problems.join('; ')}.</p>` : nothing}
+    </div>`;
+  }
 }

@@ -35,5 +35,15 @@ export const panelStyles = css`
   .headline .value { font-size: 1.35rem; font-weight: 600; font-variant-numeric: tabular-nums; }
   .headline .label { color: var(--muted, #57606a); font-size: 0.85rem; }
   progress { width: 100%; }
+  .pin-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem 0.6rem; margin: 0 0 0.75rem; }
+  .pin-controls .pin-status { margin: 0; flex: 1 1 20rem; }
+  .pin-controls .field-error { flex-basis: 100%; }
+  /* Print: the inputs stay (they say what was computed), without buttons; results get the full width. */
+  @media print {
+    button, input[type="file"], textarea, label[for$="-hf-config"], label[for$="-hf-file"] { display: none !important; }
+    .layout { display: block; }
+    fieldset { break-inside: avoid; }
+    input, select { border: none; padding: 0; }
+  }
   ul.assumed { margin: 0.25rem 0; padding-left: 1.2rem; font-size: 0.85rem; color: var(--muted, #57606a); }
 `;

@@ -29,6 +29,12 @@ export class PlotFigure extends LitElement {
     button:focus-visible { outline: 2px solid var(--accent, #0b5cad); }
     .plot-host { overflow-x: auto; }
     .error { color: var(--error, #b3261e); }
+    @media print {
+      :host { break-inside: avoid; }
+      .exports { display: none; }
+      .plot-host { overflow: visible; }
+      .plot-host svg { width: 100%; height: auto; }
+    }
   `;
 
   render() {
@@ -59,10 +65,15 @@ export class PlotFigure extends LitElement {
     host.replaceChildren(figure);
   }
 
-  /** The rendered <svg> (the figure itself, or the one inside a legend figure). */
+  /**
+   * The plot's <svg>: the figure itself, or — when Plot wraps it in a <figure>
+   * with a legend — the largest svg inside (legend swatches are small svgs too).
+   */
   get svg() {
     const host = this.renderRoot.querySelector('.plot-host');
-    return host?.querySelector(`svg.${plotClass}, svg`) ?? null;
+    const svgs = [...(host?.querySelectorAll('svg') ?? [])];
+    const area = (svg) => (Number(svg.getAttribute('width')) || 0) * (Number(svg.getAttribute('height')) || 0);
+    return svgs.reduce((best, svg) => (best === null || area(svg) > area(best) ? svg : best), null);
   }
 
   #exportSvg() {

@@ -4,7 +4,7 @@ import { html, nothing } from 'lit';
 import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
-import '../components/result-table.js';
+import { formatRatio } from '../components/result-table.js';
 import { checkField, numberField, selectField } from '../components/fields.js';
 import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
@@ -61,6 +61,8 @@ export class ModelPanel extends PanelElement {
     context: { state: true },
     report: { state: true },
     error: { state: true },
+    pinnedReport: { state: true },
+    pinnedError: { state: true },
     importNote: { state: true },
     hfText: { state: true },
   };
@@ -87,22 +89,35 @@ export class ModelPanel extends PanelElement {
     return this.presets.find((preset) => preset.id === presetId)?.config ?? this.api.defaultModelConfig();
   }
 
+  /** Typed inputs read through `read` (this.readState, or this.pinnedRead for the pinned configuration). */
+  parseState(read) {
+    const presetParam = read('preset');
+    const preset = presetParam === 'custom' || this.presets.some((p) => p.id === presetParam) ? presetParam : defaults.preset;
+    const config = { ...this.#baseConfig(preset) };
+    for (const { key } of numberFields) config[key] = parseUrlValue('number', read(key)) ?? config[key];
+    for (const { key, options } of choiceFields) config[key] = parseUrlValue('choice', read(key), options) ?? config[key];
+    for (const { key } of flagFields) config[key] = parseUrlValue('flag', read(key)) ?? config[key];
+    return { preset, context: parseUrlValue('number', read('context')) ?? defaults.context, ...config };
+  }
+
+  stateLabel(key) {
+    const field = [...numberFields, ...choiceFields, ...flagFields].find((candidate) => candidate.key === key);
+    return field?.label ?? { preset: 'Preset', context: 'Context' }[key] ?? key;
+  }
+
   stateChanged() {
     if (!this.api) return;
-    const presetParam = this.readState('preset');
-    this.presetId = presetParam === 'custom' || this.presets.some((p) => p.id === presetParam) ? presetParam : defaults.preset;
-    const config = { ...this.#baseConfig(this.presetId) };
-    for (const { key } of numberFields) config[key] = parseUrlValue('number', this.readState(key)) ?? config[key];
-    for (const { key, options } of choiceFields) config[key] = parseUrlValue('choice', this.readState(key), options) ?? config[key];
-    for (const { key } of flagFields) config[key] = parseUrlValue('flag', this.readState(key)) ?? config[key];
+    const { preset, context, ...config } = this.parseState((key) => this.readState(key));
+    this.presetId = preset;
     this.config = config;
-    this.context = parseUrlValue('number', this.readState('context')) ?? defaults.context;
+    this.context = context;
     this.importNote = null;
     this.#compute();
+    this.#computePinned();
   }
 
   // Only what differs from the preset goes into the URL, so links stay short.
-  #writeUrl() {
+  #stateParams() {
     const base = this.#baseConfig(this.presetId);
     const params = { preset: this.presetId, context: this.context };
     for (const { key } of [...numberFields, ...choiceFields, ...flagFields]) {
@@ -110,7 +125,31 @@ export class ModelPanel extends PanelElement {
       const differs = value !== base[key] && !(Number.isNaN(value) && Number.isNaN(base[key]));
       params[key] = differs ? (typeof value === 'boolean' ? (value ? '1' : '0') : value) : null;
     }
-    this.writeState(params);
+    return params;
+  }
+
+  #writeUrl() {
+    this.writeState(this.#stateParams());
+  }
+
+  /** Pins what is on screen, including an edit not yet committed. */
+  snapshotState() {
+    return Object.fromEntries(Object.entries(this.#stateParams()).filter(([, value]) => value !== null && !Number.isNaN(value)));
+  }
+
+  // The pinned configuration's report (null when nothing is pinned); its error is shown, not thrown.
+  #computePinned() {
+    const read = this.pinnedRead;
+    this.pinnedReport = null;
+    this.pinnedError = null;
+    if (!read) return;
+    const { preset, context, ...config } = this.parseState(read);
+    try {
+      this.pinnedReport = this.api.modelReport(config, { context_tokens: context });
+    } catch (error) {
+      if (error.name !== 'InputError') throw error;
+      this.pinnedError = error;
+    }
   }
 
   #compute() {
@@ -181,7 +220,7 @@ export class ModelPanel extends PanelElement {
         <form @submit=${(event) => event.preventDefault()} aria-label="Model architecture">
           ${this.#renderInputs()}
         </form>
-        <section aria-live="polite">${this.#renderResults()}</section>
+        <section aria-live="polite">${this.renderPinControls()}${this.#renderResults()}</section>
       </div>`;
   }
 
@@ -240,12 +279,16 @@ export class ModelPanel extends PanelElement {
     if (!report) return html`<p class="error-banner" role="alert">${this.error?.message}</p>`;
     const { params, flops } = report;
     const crossover = report.crossover_context_tokens;
+    const pinned = this.pinnedReport;
     return html`
+      ${this.pinnedError ? html`<p class="error-banner" role="alert" id="model-pin-invalid">The pinned configuration is invalid
+        (${this.pinnedError.message}); comparing is off until you pin again.</p>` : nothing}
       ${this.error ? html`<p class="error-banner" role="alert" id="model-error">${this.error.message}
         <br /><span class="note">Showing the last valid result.</span></p>` : nothing}
       <div class=${this.error ? 'stale' : ''}>
         <div class="headline">
-          <div><div class="value" id="model-total-params">${formatCount(params.total)}</div><div class="label">parameters (${formatSI(params.total)})</div></div>
+          <div><div class="value" id="model-total-params">${formatCount(params.total)}</div><div class="label">parameters (${formatSI(params.total)})</div>
+            ${pinned ? html`<div class="label" id="model-total-params-pinned">pinned ${formatCount(pinned.params.total)}: ${formatRatio(params.total / pinned.params.total)}</div>` : nothing}</div>
           ${params.active !== params.total ? html`<div><div class="value" id="model-active-params">${formatCount(params.active)}</div><div class="label">active per token</div></div>` : nothing}
           <div><div class="value">${formatBytes(report.weights_memory.find((row) => row.dtype === 'fp16')?.bytes, this.units)}</div><div class="label">weights at fp16</div></div>
           <div><div class="value" id="model-crossover">${crossover === null ? 'none' : formatCount(crossover)}</div><div class="label">crossover context (tokens)</div></div>
@@ -258,21 +301,21 @@ export class ModelPanel extends PanelElement {
             { key: 'count', label: 'Total', numeric: true, format: formatCount },
             { key: 'percent', label: 'Share', numeric: true, format: (v) => `${v.toFixed(2)} %` },
           ]}
-          .rows=${[...params.parts, { label: 'Total', per_layer: params.per_layer, count: params.total, percent: 100, emphasis: true },
-            ...(params.active !== params.total ? [{ label: 'Active per token (top-k experts)', per_layer: params.per_layer_active, count: params.active, percent: (params.active / params.total) * 100 }] : [])]}></llm-result-table>
+          .rows=${paramRows(report)} .compare=${pinned ? paramRows(pinned) : null}></llm-result-table>
         <h3>Weights memory</h3>
         <llm-result-table id="model-memory-table" filename="weights-memory" caption="Weights at plain storage types (no quantization scales)"
           .columns=${[
             { key: 'label', label: 'Type' },
-            { key: 'bits', label: 'Bits', numeric: true },
+            { key: 'bits', label: 'Bits', numeric: true, ratio: false },
             { key: 'bytes', label: 'Bytes', numeric: true, format: formatCount },
-            { key: 'bytes', label: 'GB', numeric: true, format: (v) => (v / 1e9).toFixed(2) },
-            { key: 'bytes', label: 'GiB', numeric: true, format: (v) => (v / 2 ** 30).toFixed(2) },
+            { key: 'gb', label: 'GB', numeric: true, value: (row) => row.bytes / 1e9, format: (v) => v.toFixed(2) },
+            { key: 'gib', label: 'GiB', numeric: true, value: (row) => row.bytes / 2 ** 30, format: (v) => v.toFixed(2) },
           ]}
-          .rows=${report.weights_memory}></llm-result-table>
+          .rows=${report.weights_memory} .compare=${pinned ? pinned.weights_memory : null}></llm-result-table>
         <h3>FLOPs per token</h3>
         <llm-result-table id="model-flops-table" filename="flops"
-          caption=${`Decode one token at context ${formatCount(flops.context_tokens)}; causal prefill of ${formatCount(flops.context_tokens)} tokens`}
+          caption=${`Decode one token at context ${formatCount(flops.context_tokens)}; causal prefill of ${formatCount(flops.context_tokens)} tokens`
+            + (pinned && pinned.flops.context_tokens !== flops.context_tokens ? ` (pinned: context ${formatCount(pinned.flops.context_tokens)})` : '')}
           .columns=${[
             { key: 'part', label: 'Part' },
             { key: 'decode', label: 'Decode (FLOPs/token)', numeric: true, format: (v) => formatSI(v) },
@@ -280,15 +323,22 @@ export class ModelPanel extends PanelElement {
             { key: 'prefill', label: 'Prefill (FLOPs)', numeric: true, format: (v) => formatSI(v) },
             { key: 'prefill_share', label: 'Share', numeric: true, format: (v) => formatPercent(v) },
           ]}
-          .rows=${flopRows(flops.decode_split, flops.prefill_split)}></llm-result-table>
+          .rows=${flopRows(flops.decode_split, flops.prefill_split)}
+          .compare=${pinned ? flopRows(pinned.flops.decode_split, pinned.flops.prefill_split) : null}></llm-result-table>
         <h3>Attention share of decode FLOPs vs context</h3>
-        <llm-plot id="model-share-plot" filename="attention-share" caption="Attention (projections + scores) as a fraction of decode FLOPs per token; the rule marks where attention equals the FFN"
-          .build=${() => sharePlot(report)}></llm-plot>
+        <llm-plot id="model-share-plot" filename="attention-share" caption=${`Attention (projections + scores) as a fraction of decode FLOPs per token; the rule marks where attention equals the FFN${pinned ? '; dashed grey: the pinned configuration' : ''}`}
+          .build=${() => sharePlot(report, pinned)}></llm-plot>
         <p class="note">Crossover: decode attention FLOPs (Q, K, V, O projections plus QKᵀ and AV over the context)
           equal FFN FLOPs at ${crossover === null ? 'no context (a sliding window caps attention below the FFN)' : html`<strong>${formatCount(crossover)}</strong> tokens`}.
           Prefill counts the n(n+1)/2 query–key pairs of a causal mask.</p>
       </div>`;
   }
+}
+
+function paramRows(report) {
+  const { params } = report;
+  return [...params.parts, { label: 'Total', per_layer: params.per_layer, count: params.total, percent: 100, emphasis: true },
+    ...(params.active !== params.total ? [{ label: 'Active per token (top-k experts)', per_layer: params.per_layer_active, count: params.active, percent: (params.active / params.total) * 100 }] : [])];
 }
 
 function flopRows(decode, prefill) {
@@ -306,9 +356,12 @@ function flopRows(decode, prefill) {
   return rows;
 }
 
-function sharePlot(report) {
+// With a pinned report, its curve is drawn dashed and grey under the current one.
+function sharePlot(report, pinned) {
   const curve = report.attention_share_curve;
   const marks = [
+    ...(pinned ? [Plot.line(pinned.attention_share_curve, { x: 'context_tokens', y: 'attention_share', stroke: '#8b949e',
+      strokeWidth: 2, strokeDasharray: '5,4', className: 'pinned-curve' })] : []),
     Plot.line(curve, { x: 'context_tokens', y: 'attention_share', stroke: '#3b82f6', strokeWidth: 2, tip: true }),
     Plot.dot([{ context_tokens: report.flops.context_tokens, attention_share: report.flops.decode_split.attention / report.flops.decode_split.total }],
       { x: 'context_tokens', y: 'attention_share', r: 4, fill: 'currentColor' }),

@@ -1,0 +1,117 @@
+// Compare in Chromium: pin a configuration, change another, and every table
+// shows current, pinned and the ratio; the pin lives in the URL (reload and a
+// pasted link keep it), Unpin removes it, and a hostile pin stays inert.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+
+import { launchBrowser, openPage, startServer } from './harness.js';
+
+let browser;
+let server;
+before(async () => {
+  browser = await launchBrowser();
+  server = await startServer();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// Llama-2-7B has 6,738,415,616 parameters (Touvron et al. 2023 / the HF checkpoint).
+// With 8 KV heads instead of 32, K and V each lose 4096 × (4096 − 1024) weights per
+// layer: 32 layers × 2 × 4096 × 3072 = 805,306,368 fewer, so 5,933,109,248 in total,
+// and 5,933,109,248 / 6,738,415,616 = 0.8805 → "0.88×".
+const mhaTotal = 6738415616;
+const gqaTotal = mhaTotal - 32 * 2 * 4096 * (4096 - 1024);
+const fmt = (n) => n.toLocaleString('en-US');
+
+const cell = (page, table, key) => page.locator(`#${table} tbody tr.emphasis td[data-key="${key}"]`).first().textContent();
+
+async function expectComparison(page) {
+  assert.equal(await cell(page, 'model-params-table', 'count'), fmt(gqaTotal));
+  assert.equal(await cell(page, 'model-params-table', 'count.pinned'), fmt(mhaTotal));
+  assert.equal(await cell(page, 'model-params-table', 'count.ratio'), '0.88×');
+  const headers = await page.locator('#model-params-table thead th').allTextContents();
+  // The ratio header shows "× vs pinned"; its hidden column name is read out by screen readers.
+  assert.deepEqual(headers.slice(4, 7), ['Total', 'Total (pinned)', 'Total × vs pinned']);
+  const hiddenWidth = await page.locator('#model-params-table th.ratio .visually-hidden').nth(1).evaluate((span) => span.getBoundingClientRect().width);
+  assert.ok(hiddenWidth <= 1, `the column name in the ratio header is visually hidden (${hiddenWidth} px)`);
+  // Every table compares: weights memory (fp16 bytes scale like the parameters) and FLOPs.
+  const fp16 = page.locator('#model-memory-table tbody tr', { hasText: 'fp16' }).first();
+  assert.equal(await fp16.locator('td[data-key="bytes"]').textContent(), fmt(2 * gqaTotal));
+  assert.equal(await fp16.locator('td[data-key="bytes.pinned"]').textContent(), fmt(2 * mhaTotal));
+  assert.equal(await fp16.locator('td[data-key="bytes.ratio"]').textContent(), '0.88×');
+  assert.ok(await page.locator('#model-flops-table td[data-key="decode.ratio"]').count() >= 5);
+  assert.match(await page.locator('#model-pin-status').textContent(), /KV heads\s*32 pinned → 8 now/);
+  assert.match(await page.locator('#model-total-params-pinned').textContent(), /6,738,415,616: 0\.88×/);
+}
+
+test('pin Llama-2-7B (MHA), change KV heads to 8: tables show both and the ratio; the URL keeps the pin', async () => {
+  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=model&model.preset=llama-2-7b`);
+  assert.equal(await page.locator('#model-params-table th', { hasText: '(pinned)' }).count(), 0);
+  await page.click('#model-pin');
+  await page.fill('#model-n_kv_heads', '8');
+  await page.locator('#model-n_kv_heads').dispatchEvent('change');
+  await expectComparison(page);
+
+  // The URL carries the pinned inputs (preset, context: the MHA original) and the current change.
+  const url = new URL(page.url());
+  const pinned = new URLSearchParams(url.searchParams.get('model.pin'));
+  assert.equal(pinned.get('preset'), 'llama-2-7b');
+  assert.equal(pinned.get('n_kv_heads'), null);
+  assert.equal(url.searchParams.get('model.n_kv_heads'), '8');
+
+  // CSV export of the compared table: both values and the ratio, raw numbers.
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.locator('#model-params-table').getByRole('button', { name: /CSV/ }).click()]);
+  const csv = (await readFile(await download.path(), 'utf8')).trim().split('\r\n').map((line) => line.split(','));
+  assert.deepEqual(csv[0], ['Part', 'Per layer', 'Per layer (pinned)', 'Per layer × vs pinned', 'Total', 'Total (pinned)',
+    'Total × vs pinned', 'Share', 'Share (pinned)', 'Share × vs pinned']);
+  const total = csv.find((row) => row[0] === 'Total');
+  assert.equal(Number(total[4]), gqaTotal);
+  assert.equal(Number(total[5]), mhaTotal);
+  assert.ok(Math.abs(Number(total[6]) - gqaTotal / mhaTotal) < 1e-12);
+
+  // Reload keeps it, and so does the link pasted into a fresh page.
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  await expectComparison(page);
+  const shared = await openPage(browser, url.href);
+  await expectComparison(shared.page);
+  await shared.context.close();
+
+  // Back undoes the KV-heads change: pinned and current are the same again (ratio 1).
+  await page.goBack();
+  await page.waitForFunction(() => !location.search.includes('model.n_kv_heads'));
+  assert.equal(await cell(page, 'model-params-table', 'count.ratio'), '1.00×');
+
+  await page.click('#model-unpin');
+  assert.equal(new URL(page.url()).searchParams.get('model.pin'), null);
+  assert.equal(await page.locator('#model-params-table th', { hasText: '(pinned)' }).count(), 0);
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a hostile pin is reported as text and never runs', async () => {
+  const pin = new URLSearchParams([['<img src=x onerror=alert(1)>', '1'], ['n_kv_heads', '<script>alert(2)</script>'],
+    ['context', '1e400']]).toString();
+  const { page, context, problems, cspViolations } = await openPage(browser,
+    `${server.url}?panel=model&model.preset=llama-2-7b&model.n_kv_heads=8&model.pin=${encodeURIComponent(pin)}`);
+  let dialogs = 0;
+  page.on('dialog', (dialog) => { dialogs += 1; dialog.dismiss(); });
+  const report = page.locator('#model-pin-error');
+  assert.match(await report.textContent(), /unknown key "<img src=x onerror=alert\(1\)>" ignored/);
+  // Junk values fall back to the preset's (the same parser as the page's own URL): the pin is plain Llama-2-7B.
+  assert.equal(await cell(page, 'model-params-table', 'count.pinned'), fmt(mhaTotal));
+  const injected = await page.evaluate(() => {
+    const root = document.querySelector('llm-model-panel').shadowRoot;
+    return root.querySelectorAll('img, script').length;
+  });
+  assert.equal(injected, 0);
+  assert.equal(dialogs, 0);
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
