@@ -115,3 +115,22 @@ test('a hostile pin is reported as text and never runs', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('an embedded element compares through its pin attribute', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.url}embed.html`);
+  await page.evaluate(() => {
+    const element = document.createElement('llm-model');
+    element.id = 'pinned-element';
+    element.setAttribute('preset', 'llama-2-7b');
+    element.setAttribute('n-kv-heads', '8');
+    element.setAttribute('pin', 'preset=llama-2-7b');
+    document.body.append(element);
+  });
+  const ratio = page.locator('#pinned-element #model-params-table tbody tr.emphasis td[data-key="count.ratio"]');
+  assert.equal(await ratio.textContent(), '0.88×');
+  // Removing the attribute ends the comparison.
+  await page.evaluate(() => document.getElementById('pinned-element').removeAttribute('pin'));
+  await page.locator('#pinned-element #model-params-table td[data-key="count.ratio"]').waitFor({ state: 'detached' });
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -123,9 +123,10 @@ const panels = [
   { id: 'model', query: 'model.preset=mixtral-8x7b', tables: 3, plots: 1 },
 ];
 
-for (const { id, query, tables, plots } of panels) {
+for (const { id, query, tables, plots, prepare } of panels) {
   test(`${id} panel: every table exports CSV and JSON, every plot SVG and PNG`, async () => {
     const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=${id}&${query}`);
+    await prepare?.(page);
     await page.locator(`#panel-${id} llm-result-table`).first().waitFor();
     assert.deepEqual(await ownTablesAndPlots(page, id), { tables: 0, svgs: 0 });
     const checked = await checkExports(page, id);
