@@ -57,6 +57,24 @@ test('editing KV heads updates the table; plots render; no CSP violations', asyn
   await context.close();
 });
 
+test('choosing a preset and a variant updates the table', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.url}?panel=kv`);
+  await page.locator('#kv-table').waitFor();
+  await page.locator('#kv-preset').selectOption('llama-2-7b');
+  // Llama-2-7B: 2 · 32 · 32 · 128 · 2 B = 524,288.
+  await waitForText(page.locator('#kv-table tbody tr').first().locator('td').nth(1), '524,288');
+  assert.equal(await page.locator('#kv-kv_heads').inputValue(), '32');
+  await page.locator('#kv-variant').selectOption('mqa');
+  // MQA: 2 · 32 · 1 · 128 · 2 = 16,384.
+  await waitForText(page.locator('#kv-table tbody tr').first().locator('td').nth(1), '16,384');
+  await page.locator('#kv-variant').selectOption('mla');
+  // MLA with DeepSeek's 512 + 64 latent over 32 layers: 32 · 576 · 2 = 36,864.
+  await waitForText(page.locator('#kv-table tbody tr').first().locator('td').nth(1), '36,864');
+  assert.match(page.url(), /kv\.preset=llama-2-7b/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a bad value shows an error next to its field', async () => {
   const { page, context, problems } = await openPage(browser, `${server.url}?panel=kv`);
   await page.locator('#kv-table').waitFor();

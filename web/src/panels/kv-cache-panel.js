@@ -152,7 +152,10 @@ class KvCachePanel extends LitElement {
   }
 
   #set(key, value, commit) {
-    if (key !== 'preset') this.values = { ...this.values, [key]: value };
+    if (key === 'variant' && value === 'mla' && !(this.values.kv_lora_rank > 0)) {
+      // DeepSeek-V2/V3's latent (512) and RoPE key (64) as a starting point.
+      this.values = { ...this.values, variant: value, kv_lora_rank: 512, rope_dim: 64 };
+    } else if (key !== 'preset') this.values = { ...this.values, [key]: value };
     else if (value === 'custom') this.values = { ...this.values, preset: value };  // keep the shape, free to edit
     else this.values = { ...this.#base(value), preset: value };
     this.#compute();
