@@ -1,8 +1,6 @@
 // KV cache, attention working memory and the paging simulation. Every expected
 // number is derived by hand in the comment beside it, from the published
 // model shapes (config.json of each model on the Hugging Face Hub).
-// The WASM build has no exceptions; doctest then needs this in every file that uses REQUIRE.
-#define DOCTEST_CONFIG_NO_EXCEPTIONS_BUT_WITH_ALL_ASSERTS
 #include <doctest/doctest.h>
 
 #include <cmath>

@@ -115,3 +115,28 @@ test('the URL restores the view; hostile parameters stay inert', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('<llm-kv-cache> embedded in a foreign page follows its attributes', async () => {
+  const foreign = await startServer({ extraRoutes: { '/page.html': { body:
+    `<!doctype html><html><body><script type="module" src="${server.url}embed.js"></script>` +
+    '<llm-kv-cache id="kv" preset="llama-3-8b" context="32768"></llm-kv-cache></body></html>' } } });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  try {
+    await page.goto(`${foreign.origin}/page.html`);
+    const perSequence = page.locator('#kv #kv-table tbody tr').nth(1).locator('td').nth(3);
+    await perSequence.waitFor({ timeout: 30000 });
+    // Llama-3-8B at 32,768 tokens: 32768 · 131,072 B = 4 GiB per sequence.
+    await waitForText(perSequence, '4');
+    await page.evaluate(() => document.querySelector('#kv').setAttribute('window', '4096'));
+    // A 4096-token window: 4096 · 131,072 B = 0.5 GiB.
+    await waitForText(perSequence, '0.5');
+    assert.ok(!page.url().includes('kv.'), 'an embedded element never writes the host page URL');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await foreign.close();
+  }
+});

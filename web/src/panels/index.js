@@ -3,7 +3,7 @@
 // embeddable twin (`embed`) whose inputs are attributes.
 import { ModelPanel } from './model-panel.js';
 import './attention-panel.js';
-import './kv-cache-panel.js';
+import { KvCachePanel } from './kv-cache-panel.js';
 import './roofline-panel.js';
 import './plan-panel.js';
 
@@ -11,7 +11,8 @@ export const panels = [
   { id: 'model', label: 'Model', element: 'llm-model-panel', embed: 'llm-model', panelClass: ModelPanel,
     example: { preset: 'llama-3-8b', context: '8192' } },
   { id: 'attention', label: 'Attention', element: 'llm-attention-panel' },
-  { id: 'kv', label: 'KV cache', element: 'llm-kv-cache-panel' },
+  { id: 'kv', label: 'KV cache', element: 'llm-kv-cache-panel', embed: 'llm-kv-cache', panelClass: KvCachePanel,
+    example: { preset: 'llama-3-8b', context: '32768' } },
   { id: 'roofline', label: 'Roofline', element: 'llm-roofline-panel' },
   { id: 'plan', label: 'Plan', element: 'llm-plan-panel' },
 ];

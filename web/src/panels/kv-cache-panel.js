@@ -2,16 +2,16 @@
 // interleaving, quantized, paged), a seeded paging simulation, and attention
 // working memory and HBM traffic. Every number comes from the WASM core;
 // inputs live in the URL as kv.<key>.
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
 import '../components/result-table.js';
 import { numberField, selectField } from '../components/fields.js';
+import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatPercent } from '../format.js';
-import { readParam, writeParams } from '../url-state.js';
 import { getApi } from '../wasm.js';
 
 const option = (value, label = value) => ({ value, label });
@@ -77,7 +77,10 @@ const bytesColumns = [
   { key: 'bytes', label: 'GiB', numeric: true, format: gib },
 ];
 
-class KvCachePanel extends LitElement {
+export class KvCachePanel extends PanelElement {
+  static panelId = 'kv';
+  // 'context' is an alias for embedding (<llm-kv-cache context="32768">): prompt = context − generated.
+  static stateKeys = ['preset', 'context', ...numberKeys, ...Object.keys(choiceKeys)];
   static properties = {
     values: { state: true },
     result: { state: true },
@@ -97,20 +100,13 @@ class KvCachePanel extends LitElement {
     this.values = null;
     this.result = null;
     this.presets = [];
-    this.onPopState = () => this.#readUrl();
   }
 
   async connectedCallback() {
     super.connectedCallback();
-    window.addEventListener('popstate', this.onPopState);
     this.api = await getApi();
     this.presets = typeof this.api.modelPresets === 'function' ? this.api.modelPresets() : [];
-    this.#readUrl();
-  }
-
-  disconnectedCallback() {
-    super.disconnectedCallback();
-    window.removeEventListener('popstate', this.onPopState);
+    this.stateChanged();
   }
 
   // The defaults with a preset's shape laid over them.
@@ -122,33 +118,37 @@ class KvCachePanel extends LitElement {
       head_dim: shape.head_dim, d_model: shape.d_model, window: shape.window };
   }
 
-  // URL text is parsed, never inserted: numbers must be finite, choices must be options.
-  #readUrl() {
-    const presetParam = readParam('kv.preset');
+  // State text (URL or attributes) is parsed, never inserted: numbers must be
+  // finite, choices must be options.
+  stateChanged() {
+    if (!this.api) return;
+    const presetParam = this.readState('preset');
     const presetId = presetParam === 'custom' || this.presets.some((p) => p.id === presetParam) ? presetParam : defaults.preset;
     const values = { ...this.#base(presetId), preset: presetId };
-    for (const key of numberKeys) {
-      const text = readParam(`kv.${key}`);
+    const number = (key) => {
+      const text = this.readState(key);
       const value = Number(text);
-      if (text !== null && text.trim() !== '' && Number.isFinite(value)) values[key] = value;
-    }
+      return text !== null && text.trim() !== '' && Number.isFinite(value) ? value : undefined;
+    };
+    for (const key of numberKeys) values[key] = number(key) ?? values[key];
+    if (number('context') !== undefined && number('prompt') === undefined) values.prompt = number('context') - values.generated;
     for (const [key, options] of Object.entries(choiceKeys)) {
-      const text = readParam(`kv.${key}`);
+      const text = this.readState(key);
       if (options.some((o) => o.value === text)) values[key] = text;
     }
     this.values = values;
     this.#compute();
   }
 
-  // Only what differs from the preset (or the defaults) goes into the URL.
+  // Only what differs from the preset (or the defaults) is stored, so links stay short.
   #writeUrl() {
     const base = this.#base(this.values.preset);
-    const params = { 'kv.preset': this.values.preset === defaults.preset ? null : this.values.preset };
+    const params = { preset: this.values.preset === defaults.preset ? null : this.values.preset, context: null };
     for (const key of [...numberKeys, ...Object.keys(choiceKeys)]) {
       const value = this.values[key];
-      params[`kv.${key}`] = value === base[key] || (Number.isNaN(value) && Number.isNaN(base[key])) ? null : value;
+      params[key] = value === base[key] || (Number.isNaN(value) && Number.isNaN(base[key])) ? null : value;
     }
-    writeParams(params);
+    this.writeState(params);
   }
 
   #set(key, value, commit) {
@@ -291,8 +291,9 @@ class KvCachePanel extends LitElement {
     if (kv.full_attention_bytes !== kv.bytes) rows.push({ what: 'The same model with full attention', bytes: kv.full_attention_bytes });
     return html`<div class=${kvStale ? 'stale' : ''}>
       <div class="headline">
-        <div><div class="value" id="kv-per-token">${formatBytes(kv.bytes_per_token, 'GiB')}</div><div class="label">per token</div></div>
-        <div><div class="value" id="kv-total">${formatBytes(kv.bytes, 'GB')}</div><div class="label">total (${formatBytes(kv.bytes, 'GiB')})</div></div>
+        <div><div class="value" id="kv-per-token">${formatBytes(kv.bytes_per_token, this.units)}</div><div class="label">per token</div></div>
+        <div><div class="value" id="kv-per-sequence">${formatBytes(kv.bytes_per_sequence, this.units)}</div><div class="label">per sequence</div></div>
+        <div><div class="value" id="kv-total">${formatBytes(kv.bytes, this.units)}</div><div class="label">total</div></div>
         <div><div class="value">${kv.effective_bits_per_value.toFixed(3)}</div><div class="label">bits per value</div></div>
       </div>
       <p class="note">${formatCount(kv.kv_layers)} layers keep KV: ${formatCount(kv.global_layers)} global (all
