@@ -15,13 +15,8 @@ const nativeDriver = fileURLToPath(new URL('../build/native/bench/bench_attentio
 const minSeconds = Number(process.env.BENCH_MIN_SECONDS ?? 0.5);
 // Each cell is the best of `runs` timed runs, after an untimed warm-up: V8
 // first runs WASM on its baseline compiler (Liftoff) and tiers up later, and
-// this machine is shared, so the first or a single run understates the kernel.
+// the machine may be shared, so a first or single run understates a kernel.
 const runs = Number(process.env.BENCH_RUNS ?? 3);
-const best = (measure) => {
-  let top = -Infinity;
-  for (let r = 0; r < runs; r++) top = Math.max(top, measure());
-  return top;
-};
 
 // Kernel, sizes, and the throughput unit each is reported in.
 const cases = [
@@ -35,22 +30,16 @@ const cases = [
 
 const throughput = (result, unit) => (unit === 'GFLOP/s' ? result.gflop_per_s : result.elements_per_s / 1e6);
 
-function wasmBench(Module, c) {
-  const once = (seconds) => {
-    const result = Module.benchKernel({ kernel: c.kernel, n: c.n, d: c.d, min_seconds: seconds, scalar_twin: false });
-    if (!result.status.ok) throw new Error(result.status.message);
-    return throughput(result, c.unit);
-  };
-  once(0);  // warm-up: lets V8 tier up to its optimising compiler
-  return best(() => once(minSeconds));
+function wasmBench(Module, c, seconds) {
+  const result = Module.benchKernel({ kernel: c.kernel, n: c.n, d: c.d, min_seconds: seconds, scalar_twin: false });
+  if (!result.status.ok) throw new Error(result.status.message);
+  return throughput(result, c.unit);
 }
 
 function nativeBench(c) {
   if (!existsSync(nativeDriver)) return NaN;
-  return best(() => {
-    const out = execFileSync(nativeDriver, [c.kernel, String(c.n), String(c.d), String(minSeconds)], { encoding: 'utf8' });
-    return throughput(JSON.parse(out), c.unit);
-  });
+  const out = execFileSync(nativeDriver, [c.kernel, String(c.n), String(c.d), String(minSeconds)], { encoding: 'utf8' });
+  return throughput(JSON.parse(out), c.unit);
 }
 
 function randomArray(count, seed) {
@@ -62,7 +51,7 @@ function randomArray(count, seed) {
   return array;
 }
 
-function jsBench(c) {
+function jsBench(c, seconds) {
   const { n, d } = c;
   let run;
   let work;
@@ -88,11 +77,7 @@ function jsBench(c) {
     run = c.kernel === 'naive' ? () => js.attentionNaive(q, k, v, out, scores, n, d) : () => js.attentionTiled(q, k, v, out, n, d);
     work = (4 * d * n * (n + 1)) / 2;
   }
-  run();  // warm up the JIT
-  return best(() => timeJs(c, run, work));
-}
-
-function timeJs(c, run, work) {
+  run();
   // Blocks of calls between clock reads, as in the C++ (src/sim/kernel_bench.cpp).
   const block = c.kernel === 'dot' ? 1024 : ['softmax', 'exp', 'round'].includes(c.kernel) ? 64 : 1;
   let repeats = 0;
@@ -102,7 +87,7 @@ function timeJs(c, run, work) {
     for (let b = 0; b < block; b++) run();
     repeats += block;
     elapsed = (performance.now() - start) / 1e3;
-  } while (elapsed < minSeconds);
+  } while (elapsed < seconds);
   const perSecond = (work * repeats) / elapsed;
   return c.unit === 'GFLOP/s' ? perSecond / 1e9 : perSecond / 1e6;
 }
@@ -120,12 +105,26 @@ export async function run() {
   }
   if (!existsSync(nativeDriver)) console.warn('attention bench: no native driver; run "bash scripts/build-native.sh"');
 
-  const rows = [];
-  for (const c of cases) {
-    const row = { ...c, wasm_simd: wasmBench(simd, c), wasm_scalar: scalar ? wasmBench(scalar, c) : NaN, native: nativeBench(c), js: jsBench(c) };
-    rows.push(row);
-    console.error(`  measured ${c.kernel}`);
+  // Rounds outside, kernels inside: each cell's best is taken over runs spread
+  // across the whole benchmark, so a burst of load on this shared machine does
+  // not land on one kernel only (tiled and naive are compared as a ratio).
+  const columns = ['wasm_simd', 'wasm_scalar', 'native', 'js'];
+  const rows = cases.map((c) => ({ ...c, ...Object.fromEntries(columns.map((column) => [column, -Infinity])) }));
+  for (const row of rows) {
+    wasmBench(simd, row, 0);  // warm-up: lets V8 tier up to its optimising compiler
+    if (scalar) wasmBench(scalar, row, 0);
+    jsBench(row, 0);
   }
+  for (let round = 0; round < runs; round++) {
+    for (const row of rows) {
+      row.wasm_simd = Math.max(row.wasm_simd, wasmBench(simd, row, minSeconds));
+      if (scalar) row.wasm_scalar = Math.max(row.wasm_scalar, wasmBench(scalar, row, minSeconds));
+      row.native = Math.max(row.native, nativeBench(row));
+      row.js = Math.max(row.js, jsBench(row, minSeconds));
+    }
+    console.error(`  round ${round + 1} of ${runs} measured`);
+  }
+  for (const row of rows) for (const column of columns) if (!Number.isFinite(row[column])) row[column] = NaN;  // not measured
 
   console.log(`\nattention kernels, n = 4096, d = 64, one thread (best of ${runs} × ${minSeconds} s per cell; higher is better)`);
   const header = ['kernel', 'unit', 'WASM SIMD', 'WASM scalar', 'native', 'plain JS', 'SIMD/scalar', 'SIMD/JS', 'native/SIMD'];
