@@ -124,13 +124,18 @@ inline constexpr std::size_t lanes = batch::size;
 // Cephes expf: n = round(x·log2 e), r = x − n·ln 2 (two-part ln 2),
 // exp(r) by a degree-5 polynomial, then 2^n added into the exponent bits.
 #ifdef __wasm_simd128__
-// All in wasm_simd128.h: pmin/pmax clamps (one minps/maxps each on x86),
-// f32x4.nearest, i32x4.trunc_sat_f32x4, bitselect for the flush to zero.
+// All in wasm_simd128.h, with no float→int conversion at all: adding
+// 1.5·2^23 rounds x·log2 e to an integer (half to even) and leaves n in the
+// low mantissa bits, so (bits + 127) << 23 is 2^n directly (the magic's own
+// bits vanish in the shift: 0x4B400000 << 23 = 0). Clamps with pmin/pmax
+// (one minps/maxps each on x86), flush to zero with a bit-select.
 inline batch exp(batch x_batch) {
   const v128_t x0 = (v128_t)x_batch.data;
   const v128_t lo = wasm_f32x4_splat(-87.3365448f);
   const v128_t x = wasm_f32x4_pmin(wasm_f32x4_pmax(x0, lo), wasm_f32x4_splat(88.7228391f));
-  const v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)));
+  const v128_t magic = wasm_f32x4_splat(12582912.0f);  // 1.5 · 2^23
+  const v128_t t = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)), magic);
+  const v128_t n = wasm_f32x4_sub(t, magic);
   v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
   r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
   const v128_t r2 = wasm_f32x4_mul(r, r);
@@ -141,7 +146,7 @@ inline batch exp(batch x_batch) {
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.6666665459e-1f));
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(5.0000001201e-1f));
   p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(p, r2), r), wasm_f32x4_splat(1.0f));
-  const v128_t two_n = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  const v128_t two_n = wasm_i32x4_shl(wasm_i32x4_add(t, wasm_i32x4_splat(127)), 23);
   const v128_t result = wasm_f32x4_mul(p, two_n);
   // lanes with x0 < lo flush to 0; NaN compares false and stays NaN
   return batch((__m128)wasm_v128_andnot(result, wasm_f32x4_lt(x0, lo)));
