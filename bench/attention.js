@@ -151,7 +151,8 @@ export async function run() {
   const memoryRatio = naive.peak_bytes / tiled.peak_bytes;
   console.log('\ntargets (issue 3):');
   for (const [label, value, target] of checks) console.log(`  ${value >= target ? 'met    ' : 'NOT met'}  ${label}: ${fmt(value)}`);
-  console.log(`  ${Math.abs(timeRatio - 1) <= 0.15 ? 'met    ' : 'NOT met'}  tiled time within ±15 % of naive: tiled/naive = ${fmt(timeRatio)}`);
+  console.log(`  ${Math.abs(timeRatio - 1) <= 0.15 ? 'met    ' : 'NOT met'}  tiled time within ±15 % of naive: t_tiled/t_naive = ${fmt(timeRatio)}` +
+    (timeRatio < 0.85 ? ' (outside on the fast side: tiled is faster)' : ''));
   console.log(`  ${memoryRatio >= 15 ? 'met    ' : 'NOT met'}  tiled peak ≤ 1/15 of naive: ${(naive.peak_bytes / 2 ** 20).toFixed(2)} MiB vs ` +
     `${(tiled.peak_bytes / 2 ** 20).toFixed(2)} MiB (${fmt(memoryRatio)}×; workspace ${naive.workspace_bytes} B vs ${tiled.workspace_bytes} B)`);
   console.log(JSON.stringify({ attention_bench: rows, prefill_memory: { naive_peak_bytes: naive.peak_bytes, tiled_peak_bytes: tiled.peak_bytes } }));
