@@ -34,7 +34,7 @@ export function readWorkload(prefix, defaults, { modelIds, hardwareIds }) {
   state.weights_dtype = choice('weights_dtype', dtypeOptions.map((o) => o.value));
   state.kv_dtype = choice('kv_dtype', dtypeOptions.map((o) => o.value));
   state.compute_dtype = choice('compute_dtype', computeOptions.map((o) => o.value));
-  state.parallelism = choice('parallelism', ['tensor', 'pipeline']);
+  if ('parallelism' in defaults) state.parallelism = choice('parallelism', ['tensor', 'pipeline']);
   for (const { key } of [...numberInputs, ...planInputs]) if (key in defaults) state[key] = number(key);
   const fused = text('fused_attention');
   state.fused_attention = fused === '0' ? false : fused === '1' ? true : defaults.fused_attention;
