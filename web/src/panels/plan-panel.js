@@ -292,6 +292,7 @@ function calibrationPlot(points) {
     ...plotDefaults, width: 520, height: 360, marginLeft: 60,
     x: { type: 'log', label: 'predicted tokens/s (ideal roofline) →', domain: [lo, hi], grid: true },
     y: { type: 'log', label: '↑ measured tokens/s', domain: [lo, hi], grid: true },
+    color: { legend: true },
     marks: [
       Plot.line([{ v: lo }, { v: hi }], { x: 'v', y: 'v', strokeDasharray: '4,3', strokeOpacity: 0.5 }),
       Plot.dot(points, { x: 'predicted_tokens_per_s', y: 'measured_tokens_per_s', fill: 'hardware_id', r: 5, title: 'label' }),
