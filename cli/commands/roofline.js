@@ -191,4 +191,22 @@ export const rooflineCommands = [
       return { json: rows, text: `${table}\n\nsources: llm-spacetime hardware --json` };
     },
   },
+  {
+    name: 'machine',
+    summary: "this machine's measured roofline (WASM SIMD and scalar probe kernels)",
+    usage: '[--bytes N (default 64M)] [--repeats R] [--json]',
+    options: { bytes: { type: 'string' }, repeats: { type: 'string' } },
+    run(api, values) {
+      const input = {};
+      const bytes = numberFlag(values, 'bytes');
+      const repeats = numberFlag(values, 'repeats');
+      if (bytes !== undefined) input.bytes = bytes;
+      if (repeats !== undefined) input.repeats = repeats;
+      const result = api.measureMachine(input);
+      const rows = ['simd', 'scalar'].map((kind) => [kind === 'simd' ? `SIMD (${result.simd_lanes} lanes)` : 'scalar',
+        (result[kind].bandwidth_bytes_per_s / 1e9).toFixed(2), (result[kind].flops_per_s / 1e9).toFixed(2),
+        result[kind].ridge_flops_per_byte.toFixed(2)]);
+      return { json: result, text: formatTable([['kernels', 'GB/s', 'GFLOP/s', 'ridge FLOP/B'], ...rows]) };
+    },
+  },
 ];
