@@ -15,6 +15,13 @@
 
 using namespace llmst;
 
+// REQUIRE needs exceptions, which the WASM build of this suite has not: check and stop the case instead.
+#define CHECK_OR_RETURN(...)  \
+  do {                        \
+    CHECK(__VA_ARGS__);       \
+    if (!(__VA_ARGS__)) return; \
+  } while (false)
+
 namespace {
 
 constexpr double GiB = 1073741824.0;
@@ -60,7 +67,8 @@ TEST_CASE("hardware presets: every row has a source and validates") {
   for (const char* id : {"a100-40gb", "a100-80gb", "h100-sxm", "h100-pcie", "h200", "b200", "l4", "l40s",
                          "rtx-4090", "rtx-3090", "mi300x", "tpu-v4", "tpu-v5e", "m2-ultra", "ddr5-desktop"}) {
     const Hardware* hardware = find_hardware(id);
-    REQUIRE_MESSAGE(hardware != nullptr, id);
+    CHECK_MESSAGE(hardware != nullptr, id);
+    if (!hardware) continue;
     CHECK_FALSE(hardware->source.empty());
     CHECK(validate_hardware(*hardware).ok);
     CHECK(hardware->fp16_tflops > 0);
@@ -142,7 +150,7 @@ TEST_CASE("the roofline's operator shapes agree with the model area's count_para
     Workload w = on("h100-sxm", preset.config);
     const ParamCounts mine = roofline_params(w);
     const ModelParams theirs = count_params(preset.config);
-    REQUIRE(mine.status.ok);
+    CHECK_OR_RETURN(mine.status.ok);
     CHECK_MESSAGE(mine.total == theirs.total, preset.id);
     CHECK_MESSAGE(mine.active == theirs.active, preset.id);
     CHECK_MESSAGE(mine.lm_head == theirs.lm_head, preset.id);
@@ -161,7 +169,7 @@ TEST_CASE("Llama-2-70B fp16 batch-1 decode on H100 SXM: bandwidth bound, ~24.3 t
   w.gpus = 1;
   w.context = 1;
   const PlanResult r = plan(w);
-  REQUIRE(r.status.ok);
+  CHECK_OR_RETURN(r.status.ok);
   // The issue's hand calculation: 3.35e12 B/s / (68,976,648,192 x 2 B = 137.95e9 B) = 24.28 tokens/s.
   CHECK(r.decode.tokens_per_s == doctest::Approx(3.35e12 / 137.95e9).epsilon(0.005));
   // Exactly: a decode step reads every weight but the 32000 x 8192 embedding
@@ -227,8 +235,8 @@ TEST_CASE("monotonic: more batch never lowers total throughput; more bandwidth n
   w.gpus = 4;
   w.context = 4096;
   const PlanResult r = plan(w);
-  REQUIRE(r.status.ok);
-  REQUIRE(r.curve.size() > 4);
+  CHECK_OR_RETURN(r.status.ok);
+  CHECK_OR_RETURN(r.curve.size() > 4);
   double previous = 0;
   for (const CurvePoint& point : r.curve) {
     if (!point.fits) break;
@@ -284,7 +292,7 @@ TEST_CASE("CPU offload: offloaded layers cross PCIe every step") {
   w.offload_layers = 8;
   w.context = 1;
   const PlanResult r = plan(w);
-  REQUIRE(r.status.ok);
+  CHECK_OR_RETURN(r.status.ok);
   // One layer: 4 x 4096^2 + 3 x 4096 x 11008 + 2 x 4096 = 202,383,360 weights x 2 B, over 32 GB/s.
   CHECK(r.decode.offload_s == doctest::Approx(8 * 202383360.0 * 2 / 32e9).epsilon(1e-9));
   CHECK(r.offloaded_bytes == 8 * 202383360.0 * 2);
@@ -347,8 +355,8 @@ TEST_CASE("training memory: 16 bytes per parameter plus activations") {
 
 TEST_CASE("calibration: predictions bound the published measurements") {
   const CalibrationResult c = calibration();
-  REQUIRE(c.status.ok);
-  REQUIRE(c.points.size() >= 4);
+  CHECK_OR_RETURN(c.status.ok);
+  CHECK_OR_RETURN(c.points.size() >= 4);
   for (const CalibrationPoint& point : c.points) {
     CHECK_FALSE(point.source.empty());
     // The ideal roofline is an upper bound: measured / predicted in (0.2, 1].
@@ -384,7 +392,7 @@ TEST_CASE("probe kernels agree with their scalar twins and the budget is enforce
   small.repeats = 2;
   small.min_seconds = 0.002;
   const ProbeResult r = measure_machine(small);
-  REQUIRE(r.status.ok);
+  CHECK_OR_RETURN(r.status.ok);
   CHECK(r.simd.bandwidth_bytes_per_s > 0);
   CHECK(r.scalar.flops_per_s > 0);
 }
