@@ -91,3 +91,21 @@ test('plan answers update: fit, throughput, memory limit; this machine measures'
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a custom chip starts from the preset, and a bad spec shows an error next to its field', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.url}?panel=roofline&roofline.context=1`);
+  const decodeMs = async () => parseFloat(await page.locator('#roofline-decode-time').textContent());
+  const h100 = await decodeMs();
+  await page.selectOption('#roofline-hardware', 'custom');
+  assert.equal(await page.locator('#roofline-hw_memory_gb_per_s').inputValue(), '3350');
+  assert.equal(await page.locator('#roofline-hw_memory_gib').inputValue(), '80');
+  // Twice the bandwidth: a memory-bound decode step takes half the time.
+  await page.fill('#roofline-hw_memory_gb_per_s', '6700');
+  await page.locator('#roofline-hw_memory_gb_per_s').dispatchEvent('change');
+  assert.ok(Math.abs(await decodeMs() - h100 / 2) / (h100 / 2) < 0.01, `${h100} → ${await decodeMs()}`);
+  assert.equal(new URL(page.url()).searchParams.get('roofline.hw_memory_gb_per_s'), '6700');
+  await page.fill('#roofline-hw_memory_gb_per_s', '0');
+  assert.match(await page.locator('#roofline-hw_memory_gb_per_s-error').textContent(), /hardware.memory_gb_per_s = 0 must be greater than 0/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -60,7 +60,7 @@ class PlanPanel extends LitElement {
   }
 
   #readUrl() {
-    this.state = readWorkload('plan', defaults, { modelIds: this.presets.map((p) => p.id), hardwareIds: this.hardware.map((h) => h.id) });
+    this.state = readWorkload('plan', defaults, { modelIds: this.presets.map((p) => p.id), hardware: this.hardware });
     for (const key of Object.keys(trainingDefaults)) {
       const value = Number(readParam(`plan.train_${key}`));
       this.trainingInput[key] = readParam(`plan.train_${key}`) !== null && Number.isFinite(value) ? value : trainingDefaults[key];

@@ -45,7 +45,7 @@ class RooflinePanel extends LitElement {
   }
 
   #readUrl() {
-    this.state = readWorkload('roofline', defaults, { modelIds: this.presets.map((p) => p.id), hardwareIds: this.hardware.map((h) => h.id) });
+    this.state = readWorkload('roofline', defaults, { modelIds: this.presets.map((p) => p.id), hardware: this.hardware });
     this.#compute();
   }
 
@@ -85,7 +85,7 @@ class RooflinePanel extends LitElement {
   #renderResults() {
     const r = this.result;
     if (!r) return html`<p class="error-banner" role="alert">${this.error?.message}</p>`;
-    const chip = this.hardware.find((row) => row.id === this.state.hardware);
+    const chip = this.hardware.find((row) => row.id === this.state.hardware) ?? { label: 'Custom chip' };
     return html`
       ${this.error ? html`<p class="error-banner" role="alert" id="roofline-error">${this.error.message}
         <br /><span class="note">Showing the last valid result.</span></p>` : nothing}
