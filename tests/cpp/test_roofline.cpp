@@ -396,3 +396,56 @@ TEST_CASE("probe kernels agree with their scalar twins and the budget is enforce
   CHECK(r.simd.bandwidth_bytes_per_s > 0);
   CHECK(r.scalar.flops_per_s > 0);
 }
+
+TEST_CASE("decode floor: (weights read + batch x KV) / bandwidth, in closed form") {
+  // Llama-2-7B fp16, batch 8, 4096 tokens on an H100 SXM. Weights read: all but the
+  // 32000 x 4096 embedding table, plus its 8 rows. KV: each sequence reads 4096 tokens
+  // and writes its new token's K and V: 8 x 4097 x (2 x 32 x 4096 x 2 B).
+  Workload w = on("h100-sxm", llama2_7b());
+  w.batch = 8;
+  w.context = 4096;
+  const PlanResult r = plan(w);
+  const double weights = (6738415616.0 - 131072000.0 + 8 * 4096) * 2;
+  const double kv = 8 * 4097 * (2.0 * 32 * 4096 * 2);
+  CHECK(r.decode.memory_floor_s == doctest::Approx((weights + kv) / 3.35e12).epsilon(1e-12));
+  CHECK(r.decode.step_s >= r.decode.memory_floor_s);
+  // Efficiency factors scale the bound: 80 % of the bandwidth, 1.25x the time (all memory bound here).
+  w.bandwidth_efficiency = 0.8;
+  CHECK(plan(w).decode.memory_floor_s == doctest::Approx((weights + kv) / (0.8 * 3.35e12)).epsilon(1e-12));
+}
+
+TEST_CASE("sliding window: the KV stops growing, so the context is unbounded") {
+  // Mistral-7B v0.1: 32 layers, 8 KV heads of 128, window 4096: KV per token 2 x 32 x 1024 x 2 = 131,072 B.
+  ModelConfig mistral;
+  mistral.d_model = 4096;
+  mistral.n_layers = 32;
+  mistral.n_heads = 32;
+  mistral.n_kv_heads = 8;
+  mistral.d_ff = 14336;
+  mistral.sliding_window = 4096;
+  Workload w = on("h100-sxm", mistral);
+  w.context = 32768;
+  w.batch = 4;
+  const PlanResult r = plan(w);
+  CHECK(r.kv_bytes == 4 * 4096 * 131072.0);
+  CHECK(r.max_context_unbounded);
+  // A decode step attends to 4096 keys, not 32768: the same step time as at context 4096.
+  w.context = 4096;
+  CHECK(plan(w).decode.step_s == doctest::Approx(r.decode.step_s).epsilon(1e-12));
+}
+
+TEST_CASE("pipeline parallel splits weights and KV evenly across stages") {
+  Workload w = on("h100-sxm", llama2_70b());
+  w.gpus = 2;
+  w.parallelism = "pipeline";
+  w.batch = 8;
+  w.context = 4096;
+  const PlanResult r = plan(w);
+  CHECK(r.weights_per_device_bytes == doctest::Approx(68976648192.0 * 2 / 2));
+  CHECK(r.kv_per_device_bytes == doctest::Approx(8 * 4096 * 327680.0 / 2));
+  CHECK(r.fits);
+  // One hop per stage boundary of (batch / 2) x d_model x 2 bytes over NVLink, plus 5 us.
+  CHECK(r.decode.communication_s == doctest::Approx(4 * 8192 * 2 / 450e9 + 5e-6));
+  w.gpus = 81;  // more stages than layers
+  CHECK(plan(w).status.field == "gpus");
+}
