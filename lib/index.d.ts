@@ -12,6 +12,7 @@ export type * from './memory.js';
 export type * from './attention.js';
 export type * from './quant.js';
 export type * from './roofline.js';
+export { quantReferenceErrors } from './quant.js';
 
 /** A bad input: `field` names it, `message` says what was wrong with its value. */
 export declare class InputError extends Error {

@@ -1,4 +1,183 @@
 // Types of lib/quant.js (see docs/quant.md).
 
+export interface QuantFormatInfo {
+  id: string;
+  label: string;
+  /** "float" (a cast), "integer", "nf" (lookup levels), "ggml" (fixed blocks). */
+  family: string;
+  code_bits: number;
+  /** Takes layout, group_size and scale_dtype. */
+  grouped: boolean;
+  zero_point: boolean;
+  /** ggml: weights per block and bytes per block (0 otherwise). */
+  block_size: number;
+  block_bytes: number;
+  /** The lab has a quantize/dequantize kernel (k-quants: sizes only). */
+  measured: boolean;
+  source: string;
+}
+
+export type QuantLayout = 'tensor' | 'channel' | 'group';
+export type ScaleDtype = 'fp32' | 'fp16' | 'bf16';
+
+export interface QuantSpecInput {
+  format?: string;
+  layout?: QuantLayout;
+  /** Weights per scale for layout "group" (any whole number ≥ 1). */
+  group_size?: number;
+  /** Row length for layout "channel". */
+  channel_size?: number;
+  scale_dtype?: ScaleDtype;
+  /** QLoRA double quantization: 8-bit scales in blocks of 256 + one fp32 each. */
+  double_quant?: boolean;
+}
+
+export interface BitsPerWeight {
+  format: string;
+  code_bits: number;
+  weights_per_scale: number;
+  scale_bits: number;
+  zero_point_bits: number;
+  double_quant_bits: number;
+  bits_per_weight: number;
+  formula: string;
+}
+
+export interface ParamGroups {
+  embedding: number;
+  attention: number;
+  ffn: number;
+  norms: number;
+  lm_head: number;
+}
+
+export interface QuantSizeInput extends QuantSpecInput {
+  /** Counts per component, or `config` (a model config; counted by the model area). */
+  params?: Partial<ParamGroups>;
+  config?: Partial<import('./model.js').ModelConfig>;
+  /** Per-component format overrides; "" or absent: `format`. norms default "fp32". */
+  embedding_format?: string;
+  attention_format?: string;
+  ffn_format?: string;
+  norms_format?: string;
+  lm_head_format?: string;
+}
+
+export interface ComponentSize {
+  component: 'embedding' | 'attention' | 'ffn' | 'norms' | 'lm_head';
+  format: string;
+  params: number;
+  bits_per_weight: number;
+  bytes: number;
+  share: number;
+}
+
+export interface QuantSizeResult {
+  bits: BitsPerWeight;
+  components: ComponentSize[];
+  total_params: number;
+  bytes: number;
+  /** Average over all parameters (mixed precision included). */
+  bits_per_weight: number;
+  fp16_bytes: number;
+  saving_vs_fp16: number;
+}
+
+export interface QuantDecisionRow {
+  technique: string;
+  format: string;
+  group_size: number;
+  memory_saved: number;
+  compute_overhead: string;
+  quality: string;
+  measure: string;
+}
+
+export interface QuantLabInput extends QuantSpecInput {
+  dist?: 'normal' | 'laplace' | 'llm';
+  n?: number;
+  seed?: number;
+  histogram_bins?: number;
+  inject_nonfinite?: boolean;
+  simd?: boolean;
+}
+
+export interface QuantLabResult {
+  format: string;
+  dist: string;
+  n: number;
+  group_size: number;
+  bits_per_weight: number;
+  rel_rmse: number;
+  snr_db: number;
+  cosine: number;
+  rmse: number;
+  max_abs_error: number;
+  mean_abs_error: number;
+  nonfinite_inputs: number;
+  nonfinite_behaviour: string;
+  histogram_edges: number[];
+  histogram_counts: number[];
+  quantize_s: number;
+  bytes_needed: number;
+  kernel: 'simd' | 'scalar';
+}
+
+export interface QuantGemvInput {
+  rows?: number;
+  cols?: number;
+  /** A multiple of 32 dividing cols. */
+  group_size?: number;
+  seed?: number;
+  min_time_s?: number;
+  simd?: boolean;
+}
+
+export interface GemvKernelResult {
+  kernel: 'f32' | 'int8' | 'int4' | 'int8x8';
+  weight_bytes: number;
+  bits_per_weight: number;
+  /** The fastest call. */
+  seconds_per_call: number;
+  gb_per_s: number;
+  calls: number;
+  max_abs_error: number;
+  rel_rmse: number;
+  cosine: number;
+}
+
+export interface QuantGemvResult {
+  rows: number;
+  cols: number;
+  group_size: number;
+  kernels: GemvKernelResult[];
+  bytes_needed: number;
+  kernel: 'simd' | 'scalar';
+}
+
+export interface QuantReferenceError {
+  format: string;
+  group_size: number;
+  rel_rmse: number;
+}
+/** The issue's N(0,1) reference table (relative RMSE, fp32 scales). */
+export declare const quantReferenceErrors: readonly QuantReferenceError[];
+
 export interface QuantApi {
+  /** Every quantization format with its storage layout. */
+  quantFormats(): QuantFormatInfo[];
+  /** Bits per weight including scale, zero-point and block overheads. */
+  quantBitsPerWeight(spec?: QuantSpecInput): BitsPerWeight;
+  /** Weights bytes per component and in total, mixed precision included. */
+  quantSize(input: QuantSizeInput): QuantSizeResult;
+  /** Decision matrix rows, each linked to a lab measurement. */
+  quantDecisionMatrix(): QuantDecisionRow[];
+  /** Measured quantize → dequantize error on a seeded synthetic tensor. */
+  quantLab(input?: QuantLabInput): QuantLabResult;
+  /** Measured GEMV with fp32, int8, int4 and int8×int8 weights. */
+  quantGemv(input?: QuantGemvInput): QuantGemvResult;
+  /** Parameter counts grouped for quantSize from a model config. */
+  quantParamGroups(config: Partial<import('./model.js').ModelConfig>): { params: ParamGroups; total: number };
+  /** Default inputs of quantLab, quantGemv and quantSize. */
+  quantDefaults(): { lab: Required<QuantLabInput>; gemv: Required<QuantGemvInput>; size: unknown };
 }

@@ -1,3 +1,80 @@
-export function quantApi(Module) {
-  return {};
+// Quantization: formats and bits per weight, model sizes with mixed
+// precision, and the measured lab (quantize → dequantize, quantized GEMV).
+import { InputError, toPlain, unwrap } from './convert.js';
+
+// Spec fields shared by quantBitsPerWeight, quantSize (flattened in its input).
+const specFields = ['format', 'layout', 'group_size', 'channel_size', 'scale_dtype', 'double_quant'];
+const overrideFields = ['embedding_format', 'attention_format', 'ffn_format', 'norms_format', 'lm_head_format'];
+
+function pick(source, fields) {
+  const picked = {};
+  for (const field of fields) if (source[field] !== undefined) picked[field] = source[field];
+  return picked;
 }
+
+export function quantApi(Module) {
+  const specDefaults = () => toPlain(Module.quantSpecDefaults());
+  // A (partial) model config over the C++ defaults → counts per component.
+  const quantParamGroups = (config) => {
+    if (config === null || typeof config !== 'object') throw new InputError('config', 'the model config must be an object');
+    return unwrap(Module.quantParamGroups({ ...toPlain(Module.defaultModelConfig()), ...config }));
+  };
+  return {
+    /** Every format with its code bits, family, ggml block layout and whether the lab measures it. */
+    quantFormats: () => toPlain(Module.quantFormats()),
+
+    /** Bits per weight of a format and layout, overheads included. */
+    quantBitsPerWeight: (spec = {}) =>
+      unwrap(Module.quantBitsPerWeight({ ...specDefaults(), ...pick(spec, specFields) })),
+
+    /**
+     * Weight bytes of a model split into components, each in its format.
+     * input: { params: {embedding, attention, ffn, norms, lm_head} or config: ModelConfig, format, group_size, ...,
+     *          embedding_format, attention_format, ffn_format, norms_format, lm_head_format }
+     */
+    quantSize(input = {}) {
+      const defaults = toPlain(Module.quantSizeDefaults());
+      const params = input.config !== undefined ? quantParamGroups(input.config).params : input.params;
+      const result = unwrap(Module.quantSize({
+        ...defaults,
+        ...pick(input, overrideFields),
+        params: { ...defaults.params, ...(params ?? {}) },
+        spec: { ...defaults.spec, ...pick(input, specFields) },
+      }));
+      delete result.bits.status;  // ok: the outer status covers it
+      return result;
+    },
+
+    /** Parameter counts grouped as quantSize takes them, from a model config (model area's counts). */
+    quantParamGroups,
+
+    /** The decision matrix (technique, memory saved, compute overhead, quality, what the lab measures). */
+    quantDecisionMatrix: () => toPlain(Module.quantDecisionMatrix()),
+
+    /** Quantize → dequantize a seeded synthetic tensor: rel_rmse, snr_db, cosine, max error, histogram. */
+    quantLab: (input = {}) => unwrap(Module.quantLab({ ...toPlain(Module.quantLabDefaults()), ...input })),
+
+    /** Measured matrix–vector products with fp32, int8, int4 and int8×int8 weights: GB/s and error. */
+    quantGemv: (input = {}) => unwrap(Module.quantGemv({ ...toPlain(Module.quantGemvDefaults()), ...input })),
+
+    /** Default inputs of quantLab, quantGemv and quantSize. */
+    quantDefaults: () => ({
+      lab: toPlain(Module.quantLabDefaults()),
+      gemv: toPlain(Module.quantGemvDefaults()),
+      size: toPlain(Module.quantSizeDefaults()),
+    }),
+  };
+}
+
+/** The reference table: relative RMSE on N(0,1), round to nearest, fp32 scales. */
+export const quantReferenceErrors = Object.freeze([
+  { format: 'int8', group_size: 32, rel_rmse: 0.00535 },
+  { format: 'int8', group_size: 128, rel_rmse: 0.00646 },
+  { format: 'int4', group_size: 32, rel_rmse: 0.0970 },
+  { format: 'int4', group_size: 64, rel_rmse: 0.1076 },
+  { format: 'int4', group_size: 128, rel_rmse: 0.1173 },
+  { format: 'int4_asym', group_size: 32, rel_rmse: 0.0782 },
+  { format: 'nf4', group_size: 64, rel_rmse: 0.0919 },
+  { format: 'q4_0', group_size: 32, rel_rmse: 0.0859 },
+]);
+

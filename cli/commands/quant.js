@@ -1,1 +1,158 @@
-export const quantCommands = [];
+// quant: weight bytes of a model under a format (mixed precision too);
+// quant-lab: measured quantize → dequantize error; quant-gemv: measured GEMV.
+import { choiceFlag, numberFlag, UsageError } from '../flags.js';
+import { formatBytes, formatCount, formatTable } from '../table.js';
+
+const specOptions = {
+  format: { type: 'string' },
+  group: { type: 'string' },
+  layout: { type: 'string' },
+  'channel-size': { type: 'string' },
+  'scale-dtype': { type: 'string' },
+  'double-quant': { type: 'boolean' },
+};
+
+const components = ['embedding', 'attention', 'ffn', 'norms', 'lm_head'];
+const flagOf = (component) => component.replace('_', '-');
+
+function specFrom(values, defaults) {
+  return {
+    format: values.format ?? defaults.format,
+    layout: choiceFlag(values, 'layout', ['tensor', 'channel', 'group'], defaults.layout),
+    group_size: numberFlag(values, 'group', defaults.group_size),
+    channel_size: numberFlag(values, 'channel-size', defaults.channel_size),
+    scale_dtype: choiceFlag(values, 'scale-dtype', ['fp32', 'fp16', 'bf16'], defaults.scale_dtype),
+    double_quant: Boolean(values['double-quant']),
+  };
+}
+
+function resolveParams(api, values) {
+  if (values.preset !== undefined) {
+    const preset = api.modelPreset(values.preset);  // InputError naming "preset" when unknown
+    return { name: preset.id, params: api.quantParamGroups(preset.config).params };
+  }
+  const params = {};
+  for (const component of components) params[component] = numberFlag(values, `${flagOf(component)}-params`, 0);
+  if (components.every((component) => params[component] === 0)) {
+    throw new UsageError('give --preset NAME or the parameter counts (--embedding-params, --attention-params, --ffn-params, --norms-params, --lm-head-params)', 'preset');
+  }
+  return { name: 'custom', params };
+}
+
+const percent = (value) => `${(value * 100).toFixed(3)} %`;
+
+export const quantCommands = [
+  {
+    name: 'quant',
+    summary: 'weights bytes of a model under a quantization format (mixed precision too)',
+    usage: '--preset NAME | --attention-params N --ffn-params N ... --format int4 [--group 128] [--layout group|channel|tensor] [--scale-dtype fp32|fp16|bf16] [--double-quant] [--embedding-format fp16] [--lm-head-format fp16] [--attention-format F] [--ffn-format F] [--norms-format F] [--json]',
+    options: {
+      preset: { type: 'string' },
+      ...specOptions,
+      ...Object.fromEntries(components.map((c) => [`${flagOf(c)}-params`, { type: 'string' }])),
+      ...Object.fromEntries(components.map((c) => [`${flagOf(c)}-format`, { type: 'string' }])),
+    },
+    run(api, values) {
+      const { name, params } = resolveParams(api, values);
+      const defaults = api.quantDefaults().size;
+      const input = { params, ...specFrom(values, defaults.spec) };
+      for (const component of components) {
+        const flag = `${flagOf(component)}-format`;
+        if (values[flag] !== undefined) input[`${component}_format`] = values[flag];
+      }
+      const result = api.quantSize(input);
+      const json = {
+        model: name,
+        format: input.format,
+        bits_per_weight: result.bits.bits_per_weight,
+        bits: result.bits,
+        weights: {
+          bytes: result.bytes,
+          gb: result.bytes / 1e9,
+          gib: result.bytes / 2 ** 30,
+          params: result.total_params,
+          bits_per_weight: result.bits_per_weight,
+          fp16_bytes: result.fp16_bytes,
+          saving_vs_fp16: result.saving_vs_fp16,
+          components: result.components,
+        },
+      };
+      const rows = [['component', 'format', 'params', 'bits/weight', 'bytes', 'share']];
+      for (const c of result.components) {
+        rows.push([c.component, c.format, formatCount(c.params), c.bits_per_weight.toFixed(4), formatBytes(c.bytes), percent(c.share)]);
+      }
+      rows.push(['total', '', formatCount(result.total_params), result.bits_per_weight.toFixed(4), formatBytes(result.bytes), '']);
+      const text = `${name}: ${input.format} = ${result.bits.formula} bits per weight\n\n${formatTable(rows)}\n\n` +
+        `fp16: ${formatBytes(result.fp16_bytes)}; saved ${percent(result.saving_vs_fp16)}`;
+      return { json, text };
+    },
+  },
+  {
+    name: 'quant-lab',
+    summary: 'measured quantize → dequantize error on a seeded synthetic tensor',
+    usage: '--format nf4 [--group 64] [--layout group|channel|tensor] [--scale-dtype fp32] [--double-quant] [--dist normal|laplace|llm] [--n 1048576] [--seed 1] [--channel-size 4096] [--bins 41] [--scalar] [--json]',
+    options: {
+      ...specOptions,
+      dist: { type: 'string' },
+      n: { type: 'string' },
+      seed: { type: 'string' },
+      bins: { type: 'string' },
+      scalar: { type: 'boolean' },
+    },
+    run(api, values) {
+      const defaults = api.quantDefaults().lab;
+      const input = {
+        ...specFrom(values, defaults),
+        dist: choiceFlag(values, 'dist', ['normal', 'laplace', 'llm'], defaults.dist),
+        n: numberFlag(values, 'n', defaults.n),
+        seed: numberFlag(values, 'seed', defaults.seed),
+        histogram_bins: numberFlag(values, 'bins', defaults.histogram_bins),
+        simd: !values.scalar,
+      };
+      const result = api.quantLab(input);
+      const { histogram_edges: edges, histogram_counts: counts, ...rest } = result;
+      const json = { ...rest, snr_db: Number.isFinite(rest.snr_db) ? rest.snr_db : null, histogram: { edges, counts } };
+      const text = formatTable([
+        ['metric', 'value'],
+        ['format', `${result.format} (group ${result.group_size || 'tensor'}, ${result.bits_per_weight.toFixed(4)} bits/weight)`],
+        ['data', `${result.dist}, n = ${formatCount(result.n)}, seed ${input.seed}`],
+        ['relative RMSE', percent(result.rel_rmse)],
+        ['SNR', `${result.snr_db.toFixed(2)} dB`],
+        ['cosine', result.cosine.toFixed(6)],
+        ['max |error|', result.max_abs_error.toPrecision(4)],
+        ['kernel', `${result.kernel}, ${(result.quantize_s * 1e3).toFixed(2)} ms`],
+      ]);
+      return { json, text };
+    },
+  },
+  {
+    name: 'quant-gemv',
+    summary: 'measured matrix-vector product with fp32, int8, int4 and int8×int8 weights',
+    usage: '[--rows 4096] [--cols 4096] [--group 128] [--seed 1] [--min-time 0.1] [--scalar] [--json]',
+    options: {
+      rows: { type: 'string' },
+      cols: { type: 'string' },
+      group: { type: 'string' },
+      seed: { type: 'string' },
+      'min-time': { type: 'string' },
+      scalar: { type: 'boolean' },
+    },
+    run(api, values) {
+      const defaults = api.quantDefaults().gemv;
+      const result = api.quantGemv({
+        rows: numberFlag(values, 'rows', defaults.rows),
+        cols: numberFlag(values, 'cols', defaults.cols),
+        group_size: numberFlag(values, 'group', defaults.group_size),
+        seed: numberFlag(values, 'seed', defaults.seed),
+        min_time_s: numberFlag(values, 'min-time', defaults.min_time_s),
+        simd: !values.scalar,
+      });
+      const rows = [['weights', 'bits/weight', 'MB streamed', 'µs/call', 'GB/s', 'rel. error', 'max |Δ|']];
+      for (const k of result.kernels) {
+        rows.push([k.kernel, k.bits_per_weight.toFixed(3), (k.weight_bytes / 1e6).toFixed(2),
+          (k.seconds_per_call * 1e6).toFixed(1), k.gb_per_s.toFixed(2), percent(k.rel_rmse), k.max_abs_error.toPrecision(3)]);
+      }
+      return { json: result, text: `${result.rows} × ${result.cols}, group ${result.group_size}, ${result.kernel}\n\n${formatTable(rows)}` };
+    },
+  },
+];

@@ -1,0 +1,126 @@
+#include "quant/formats.hpp"
+
+#include <cstdio>
+
+#include "core/validate.hpp"
+
+namespace llmst {
+
+namespace {
+// ggml block structs (ggml/src/ggml-common.h, llama.cpp): QK4_0 = QK8_0 = 32,
+// QK_K = 256, K_SCALE_SIZE = 12, ggml_half = 2 bytes. The bytes below are the
+// sums of each struct's members; tests/cpp/test_quant.cpp rebuilds the structs
+// and checks them with sizeof.
+constexpr const char* kGgml = "ggml-common.h block structs (llama.cpp)";
+}  // namespace
+
+const std::vector<QuantFormatInfo>& quant_formats() {
+  static const std::vector<QuantFormatInfo> table = {
+      {"fp32", "FP32", "float", 32, false, false, 0, 0, true, "IEEE 754 binary32"},
+      {"fp16", "FP16", "float", 16, false, false, 0, 0, true, "IEEE 754 binary16"},
+      {"bf16", "BF16", "float", 16, false, false, 0, 0, true, "bfloat16: fp32 with a 7-bit mantissa"},
+      {"fp8_e4m3", "FP8 E4M3", "float", 8, false, false, 0, 0, true, "OCP 8-bit Floating Point Specification v1.0 (max 448, no Inf)"},
+      {"fp8_e5m2", "FP8 E5M2", "float", 8, false, false, 0, 0, true, "OCP 8-bit Floating Point Specification v1.0 (max 57344)"},
+      {"int8", "INT8 symmetric absmax", "integer", 8, true, false, 0, 0, true, "scale = absmax / 127, codes -127..127 (LLM.int8 absmax, Dettmers et al. 2022)"},
+      {"int8_asym", "INT8 asymmetric min-max", "integer", 8, true, true, 0, 0, true, "scale = (max - min) / 255, x = min + q·scale"},
+      {"int4", "INT4 symmetric absmax", "integer", 4, true, false, 0, 0, true, "scale = absmax / 7, codes -7..7"},
+      {"int4_asym", "INT4 asymmetric min-max", "integer", 4, true, true, 0, 0, true, "scale = (max - min) / 15, x = min + q·scale"},
+      {"nf4", "NF4 (QLoRA NormalFloat)", "nf", 4, true, false, 0, 0, true, "16 levels of Dettmers et al. 2023 (QLoRA), absmax per block"},
+      {"q4_0", "ggml Q4_0", "ggml", 4, false, false, 32, 2 + 16, true, kGgml},
+      {"q4_1", "ggml Q4_1", "ggml", 4, false, true, 32, 2 + 2 + 16, true, kGgml},
+      {"q5_0", "ggml Q5_0", "ggml", 5, false, false, 32, 2 + 4 + 16, true, kGgml},
+      {"q5_1", "ggml Q5_1", "ggml", 5, false, true, 32, 2 + 2 + 4 + 16, true, kGgml},
+      {"q8_0", "ggml Q8_0", "ggml", 8, false, false, 32, 2 + 32, true, kGgml},
+      // k-quants: super-blocks of 256 with 6- or 4-bit sub-block scales.
+      {"q2_k", "ggml Q2_K", "ggml", 2, false, true, 256, 16 + 64 + 2 + 2, false, kGgml},
+      {"q3_k", "ggml Q3_K", "ggml", 3, false, false, 256, 32 + 64 + 12 + 2, false, kGgml},
+      {"q4_k", "ggml Q4_K", "ggml", 4, false, true, 256, 2 + 2 + 12 + 128, false, kGgml},
+      {"q5_k", "ggml Q5_K", "ggml", 5, false, true, 256, 2 + 2 + 12 + 32 + 128, false, kGgml},
+      {"q6_k", "ggml Q6_K", "ggml", 6, false, false, 256, 128 + 64 + 16 + 2, false, kGgml},
+  };
+  return table;
+}
+
+const QuantFormatInfo* find_quant_format(std::string_view id) {
+  for (const QuantFormatInfo& format : quant_formats())
+    if (format.id == id) return &format;
+  return nullptr;
+}
+
+double scale_dtype_bits(std::string_view scale_dtype) {
+  if (scale_dtype == "fp32") return 32;
+  if (scale_dtype == "fp16" || scale_dtype == "bf16") return 16;
+  return 0;
+}
+
+static std::string format_ids() {
+  std::string ids;
+  for (const QuantFormatInfo& format : quant_formats()) ids += (ids.empty() ? "" : ", ") + format.id;
+  return ids;
+}
+
+Status validate_quant_spec(const QuantSpec& spec) {
+  const QuantFormatInfo* format = find_quant_format(spec.format);
+  if (!format)
+    return error_status("format", "format = \"" + spec.format + "\" is not one of " + format_ids());
+  if (!format->grouped) return ok_status();
+  if (spec.layout != "tensor" && spec.layout != "channel" && spec.layout != "group")
+    return error_status("layout", "layout = \"" + spec.layout + "\" must be tensor, channel or group");
+  if (scale_dtype_bits(spec.scale_dtype) == 0)
+    return error_status("scale_dtype", "scale_dtype = \"" + spec.scale_dtype + "\" must be fp32, fp16 or bf16");
+  if (spec.layout == "group") return check_integer("group_size", spec.group_size, 1);
+  if (spec.layout == "channel") return check_integer("channel_size", spec.channel_size, 1);
+  return ok_status();
+}
+
+static std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", value);
+  return text;
+}
+
+BitsPerWeight bits_per_weight(const QuantSpec& spec) {
+  BitsPerWeight result;
+  result.status = validate_quant_spec(spec);
+  if (!result.status.ok) return result;
+  const QuantFormatInfo& format = *find_quant_format(spec.format);
+  result.format = format.id;
+  if (format.family == "ggml") {
+    result.weights_per_scale = format.block_size;
+    result.bits_per_weight = format.block_bytes * 8 / format.block_size;
+    result.code_bits = format.code_bits;
+    result.scale_bits = result.bits_per_weight - format.code_bits;  // scales, mins, high bits
+    result.formula = number(format.block_bytes) + " bytes × 8 / " + number(format.block_size) +
+                     " weights = " + number(result.bits_per_weight);
+    return result;
+  }
+  result.code_bits = format.code_bits;
+  result.bits_per_weight = format.code_bits;
+  result.formula = number(format.code_bits);
+  if (!format.grouped) return result;
+  const double weights = spec.layout == "group"     ? spec.group_size
+                         : spec.layout == "channel" ? spec.channel_size
+                                                    : 0;
+  result.weights_per_scale = weights;
+  if (weights == 0) {
+    result.formula += " (one scale per tensor)";
+    return result;
+  }
+  const double stored_bits = scale_dtype_bits(spec.scale_dtype);
+  // Double quantization stores each scale in 8 bits (and the zero point alike)
+  // plus one fp32 constant per 256 of them.
+  const double each = spec.double_quant ? 8 : stored_bits;
+  const double per_group = format.zero_point ? 2 : 1;
+  result.scale_bits = each / weights;
+  result.zero_point_bits = format.zero_point ? each / weights : 0;
+  if (spec.double_quant) result.double_quant_bits = per_group * 32 / (kDoubleQuantBlock * weights);
+  result.bits_per_weight = result.code_bits + result.scale_bits + result.zero_point_bits + result.double_quant_bits;
+  result.formula += " + " + number(each) + "/" + number(weights);
+  if (format.zero_point) result.formula += " + " + number(each) + "/" + number(weights);
+  if (spec.double_quant)
+    result.formula += " + " + number(per_group * 32) + "/(256×" + number(weights) + ")";
+  result.formula += " = " + number(result.bits_per_weight);
+  return result;
+}
+
+}  // namespace llmst

@@ -1,0 +1,255 @@
+// Scalar kernels: the reference twins of kernels_simd.cpp, and the only code
+// built under LLMST_SCALAR_ONLY.
+#include "quant/kernels.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace llmst::quant {
+
+const float kNf4Levels[16] = {
+    -1.0f, -0.6961928009986877f, -0.5250730514526367f, -0.39491748809814453f,
+    -0.28444138169288635f, -0.18477343022823334f, -0.09105003625154495f, 0.0f,
+    0.07958029955625534f, 0.16093020141124725f, 0.24611230194568634f, 0.33791524171829224f,
+    0.44070982933044434f, 0.5626170039176941f, 0.7229568362236023f, 1.0f};
+
+bool simd_available() {
+#ifdef LLMST_SCALAR_ONLY
+  return false;
+#else
+  return true;
+#endif
+}
+
+static float store_scale(const MiniFloat* format, float scale) {
+  return format ? round_to(*format, scale) : scale;
+}
+
+// x in [-qmax, qmax] after NaN → 0 and clamping, rounded half to even.
+static int round_code(float scaled, float qmax) {
+  if (std::isnan(scaled)) return 0;
+  return int(std::nearbyint(std::clamp(scaled, -qmax, qmax)));
+}
+
+void quantize_sym_scalar(const float* x, size_t n, size_t group, int qmax,
+                         const MiniFloat* scale_format, int8_t* codes, float* scales) {
+  for (size_t start = 0, g = 0; start < n; start += group, g++) {
+    const size_t end = std::min(n, start + group);
+    float absmax = 0;  // pass 1: absmax over the finite values
+    for (size_t i = start; i < end; i++)
+      if (std::isfinite(x[i])) absmax = std::max(absmax, std::fabs(x[i]));
+    const float scale = store_scale(scale_format, absmax / float(qmax));
+    const float inverse = scale > 0 ? 1.0f / scale : 0.0f;
+    scales[g] = scale;
+    for (size_t i = start; i < end; i++)  // pass 2: codes
+      codes[i] = int8_t(round_code(x[i] * inverse, float(qmax)));
+  }
+}
+
+void dequantize_sym_scalar(const int8_t* codes, const float* scales, size_t n, size_t group, float* out) {
+  for (size_t i = 0; i < n; i++) out[i] = float(codes[i]) * scales[i / group];
+}
+
+void quantize_asym_scalar(const float* x, size_t n, size_t group, int qmax,
+                          const MiniFloat* scale_format, uint8_t* codes, float* scales, float* mins) {
+  for (size_t start = 0, g = 0; start < n; start += group, g++) {
+    const size_t end = std::min(n, start + group);
+    float low = INFINITY, high = -INFINITY;
+    for (size_t i = start; i < end; i++)
+      if (std::isfinite(x[i])) low = std::min(low, x[i]), high = std::max(high, x[i]);
+    if (low > high) low = high = 0;  // no finite value in the group
+    const float min = store_scale(scale_format, low);
+    // The range from the stored min, so the top code still reaches max.
+    const float scale = store_scale(scale_format, (high - min) / float(qmax));
+    const float inverse = scale > 0 ? 1.0f / scale : 0.0f;
+    scales[g] = scale;
+    mins[g] = min;
+    for (size_t i = start; i < end; i++) {
+      const float scaled = (x[i] - min) * inverse;
+      codes[i] = uint8_t(std::isnan(scaled) ? 0 : std::nearbyint(std::clamp(scaled, 0.0f, float(qmax))));
+    }
+  }
+}
+
+void dequantize_asym_scalar(const uint8_t* codes, const float* scales, const float* mins, size_t n,
+                            size_t group, float* out) {
+  for (size_t i = 0; i < n; i++) out[i] = mins[i / group] + float(codes[i]) * scales[i / group];
+}
+
+void quantize_nf4_scalar(const float* x, size_t n, size_t group, const MiniFloat* scale_format,
+                         uint8_t* codes, float* scales) {
+  float midpoints[15];
+  for (int k = 0; k < 15; k++) midpoints[k] = (kNf4Levels[k] + kNf4Levels[k + 1]) / 2;
+  for (size_t start = 0, g = 0; start < n; start += group, g++) {
+    const size_t end = std::min(n, start + group);
+    float absmax = 0;
+    for (size_t i = start; i < end; i++)
+      if (std::isfinite(x[i])) absmax = std::max(absmax, std::fabs(x[i]));
+    const float scale = store_scale(scale_format, absmax);
+    const float inverse = scale > 0 ? 1.0f / scale : 0.0f;
+    scales[g] = scale;
+    for (size_t i = start; i < end; i++) {
+      float scaled = x[i] * inverse;
+      scaled = std::isnan(scaled) ? 0.0f : std::clamp(scaled, -1.0f, 1.0f);
+      int code = 0;  // nearest level = how many midpoints lie below
+      for (float midpoint : midpoints) code += scaled > midpoint;
+      codes[i] = uint8_t(code);
+    }
+  }
+}
+
+void dequantize_nf4_scalar(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out) {
+  for (size_t i = 0; i < n; i++) out[i] = kNf4Levels[codes[i]] * scales[i / group];
+}
+
+void quantize_ggml_sym_scalar(const float* x, size_t n, int levels, int8_t* codes, float* scales) {
+  constexpr size_t block = 32;
+  for (size_t start = 0, b = 0; start < n; start += block, b++) {
+    const size_t end = std::min(n, start + block);
+    float absmax = 0, signed_max = 0;
+    for (size_t i = start; i < end; i++)
+      if (std::isfinite(x[i]) && std::fabs(x[i]) > absmax) absmax = std::fabs(x[i]), signed_max = x[i];
+    if (levels == 256) {  // Q8_0: d = amax / 127, q = roundf(x / d)
+      const float d = absmax / 127;
+      const float inverse = d ? 1.0f / d : 0.0f;
+      scales[b] = round_to(kFp16, d);
+      for (size_t i = start; i < end; i++) {
+        const float scaled = x[i] * inverse;
+        codes[i] = int8_t(std::isnan(scaled) ? 0 : std::round(std::clamp(scaled, -127.0f, 127.0f)));
+      }
+      continue;
+    }
+    // Q4_0 / Q5_0: the signed extreme maps to -levels/2: d = max / -(levels/2).
+    const float half = float(levels / 2);
+    const float d = signed_max / -half;
+    const float inverse = d ? 1.0f / d : 0.0f;
+    scales[b] = round_to(kFp16, d);
+    for (size_t i = start; i < end; i++) {
+      const float shifted = x[i] * inverse + half + 0.5f;  // ggml: MIN(15, (int8_t)(x0 + 8.5f))
+      const float code = std::isnan(shifted) ? half : std::floor(std::clamp(shifted, 0.0f, float(levels - 1)));
+      codes[i] = int8_t(code - half);
+    }
+  }
+}
+
+void quantize_ggml_asym_scalar(const float* x, size_t n, int levels, uint8_t* codes, float* scales, float* mins) {
+  constexpr size_t block = 32;
+  for (size_t start = 0, b = 0; start < n; start += block, b++) {
+    const size_t end = std::min(n, start + block);
+    float low = INFINITY, high = -INFINITY;
+    for (size_t i = start; i < end; i++)
+      if (std::isfinite(x[i])) low = std::min(low, x[i]), high = std::max(high, x[i]);
+    if (low > high) low = high = 0;
+    const float d = (high - low) / float(levels - 1);
+    const float inverse = d ? 1.0f / d : 0.0f;
+    scales[b] = round_to(kFp16, d);
+    mins[b] = round_to(kFp16, low);
+    for (size_t i = start; i < end; i++) {  // ggml: MIN(15, (int8_t)((x - min)·id + 0.5f))
+      const float shifted = (x[i] - low) * inverse + 0.5f;
+      codes[i] = uint8_t(std::isnan(shifted) ? 0 : std::floor(std::clamp(shifted, 0.0f, float(levels - 1))));
+    }
+  }
+}
+
+void quantize_sym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
+                  int8_t* codes, float* scales) {
+#ifndef LLMST_SCALAR_ONLY
+  quantize_sym_simd(x, n, group, qmax, scale_format, codes, scales);
+#else
+  quantize_sym_scalar(x, n, group, qmax, scale_format, codes, scales);
+#endif
+}
+
+void dequantize_sym(const int8_t* codes, const float* scales, size_t n, size_t group, float* out) {
+#ifndef LLMST_SCALAR_ONLY
+  dequantize_sym_simd(codes, scales, n, group, out);
+#else
+  dequantize_sym_scalar(codes, scales, n, group, out);
+#endif
+}
+
+void double_quantize_scales(float* scales, size_t count) {
+  if (count == 0) return;
+  double total = 0;
+  for (size_t i = 0; i < count; i++) total += scales[i];
+  const float mean = float(total / double(count));
+  for (size_t start = 0; start < count; start += 256) {
+    const size_t end = std::min(count, start + 256);
+    float absmax = 0;
+    for (size_t i = start; i < end; i++) absmax = std::max(absmax, std::fabs(scales[i] - mean));
+    const float step = absmax / 127;
+    const float inverse = step > 0 ? 1.0f / step : 0.0f;
+    for (size_t i = start; i < end; i++)
+      scales[i] = mean + std::nearbyint((scales[i] - mean) * inverse) * step;
+  }
+}
+
+void pack_int4(const int8_t* codes, size_t n, uint8_t* packed) {
+  for (size_t start = 0; start < n; start += 32)
+    for (size_t i = 0; i < 16; i++)
+      packed[start / 2 + i] = uint8_t((codes[start + i] + 8) | ((codes[start + i + 16] + 8) << 4));
+}
+
+void gemv_f32_scalar(const float* w, const float* x, size_t rows, size_t cols, float* y) {
+  for (size_t r = 0; r < rows; r++) {
+    const float* w_r = w + r * cols;
+    float sum = 0;
+    for (size_t c = 0; c < cols; c++) sum += w_r[c] * x[c];
+    y[r] = sum;
+  }
+}
+
+// Per group: the dot product of codes and x, then one multiply by the scale.
+void gemv_q8_scalar(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols,
+                    size_t group, float* y) {
+  const size_t groups = cols / group;
+  for (size_t r = 0; r < rows; r++) {
+    float sum = 0;
+    for (size_t g = 0; g < groups; g++) {
+      const int8_t* c_rg = codes + r * cols + g * group;
+      const float* x_g = x + g * group;
+      float partial = 0;
+      for (size_t i = 0; i < group; i++) partial += float(c_rg[i]) * x_g[i];
+      sum += scales[r * groups + g] * partial;
+    }
+    y[r] = sum;
+  }
+}
+
+void gemv_q4_scalar(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
+                    size_t group, float* y) {
+  const size_t groups = cols / group;
+  for (size_t r = 0; r < rows; r++) {
+    float sum = 0;
+    for (size_t g = 0; g < groups; g++) {
+      const uint8_t* p_rg = packed + (r * cols + g * group) / 2;
+      const float* x_g = x + g * group;
+      float partial = 0;
+      for (size_t run = 0; run < group; run += 32)
+        for (size_t i = 0; i < 16; i++) {
+          const uint8_t byte = p_rg[run / 2 + i];
+          partial += float(int(byte & 15) - 8) * x_g[run + i] + float(int(byte >> 4) - 8) * x_g[run + i + 16];
+        }
+      sum += scales[r * groups + g] * partial;
+    }
+    y[r] = sum;
+  }
+}
+
+void gemv_q8q8_scalar(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales,
+                      size_t rows, size_t cols, size_t group, float* y) {
+  const size_t groups = cols / group;
+  for (size_t r = 0; r < rows; r++) {
+    float sum = 0;
+    for (size_t g = 0; g < groups; g++) {
+      const int8_t* c_rg = codes + r * cols + g * group;
+      const int8_t* xc_g = x_codes + g * group;
+      int32_t dot = 0;  // exact: |dot| ≤ 127² · group
+      for (size_t i = 0; i < group; i++) dot += int32_t(c_rg[i]) * int32_t(xc_g[i]);
+      sum += scales[r * groups + g] * x_scales[g] * float(dot);
+    }
+    y[r] = sum;
+  }
+}
+
+}  // namespace llmst::quant

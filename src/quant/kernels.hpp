@@ -1,0 +1,96 @@
+// Quantize / dequantize and quantized matrix–vector kernels. Flat functions
+// over pointers and sizes (never configs). Every SIMD kernel has a scalar twin
+// that produces the same codes bit for bit; the *_simd versions exist only
+// when the build has SIMD (not under LLMST_SCALAR_ONLY), and the unsuffixed
+// functions pick the fastest one built.
+//
+// Conventions (the ones that reproduce the N(0,1) error table):
+// - rounding is to nearest, ties to even (f32x4.nearest / cvtps in SIMD);
+// - symmetric: scale = absmax / qmax, codes in [-qmax, qmax] (int4: -7..7);
+// - asymmetric: scale = (max - min) / qmax, x ≈ min + q·scale, q in [0, qmax],
+//   min stored as a float (a "zero point" in the scale dtype);
+// - a group of length g runs over consecutive elements; the last group of a
+//   size that is not a multiple of g is shorter;
+// - non-finite inputs: scales are computed from the finite values only; NaN
+//   quantizes to code 0 (sym) / the min (asym), ±Inf to the extreme code;
+// - the scale is rounded to the scale dtype before the codes are computed, so
+//   codes match what the dequantizer will see.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "quant/minifloat.hpp"
+
+namespace llmst::quant {
+
+bool simd_available();
+
+// The 16 NF4 levels (QLoRA, Dettmers et al. 2023, Appendix E; bitsandbytes
+// functional.py get_4bit_type("nf4")): quantiles of N(0,1) normalised to [-1, 1].
+extern const float kNf4Levels[16];
+
+// x is (n); codes is (n); scales is (ceil(n / group)). scale_format null: fp32 scales.
+void quantize_sym_scalar(const float* x, size_t n, size_t group, int qmax,
+                         const MiniFloat* scale_format, int8_t* codes, float* scales);
+void dequantize_sym_scalar(const int8_t* codes, const float* scales, size_t n, size_t group, float* out);
+void quantize_asym_scalar(const float* x, size_t n, size_t group, int qmax,
+                          const MiniFloat* scale_format, uint8_t* codes, float* scales, float* mins);
+void dequantize_asym_scalar(const uint8_t* codes, const float* scales, const float* mins, size_t n,
+                            size_t group, float* out);
+void quantize_nf4_scalar(const float* x, size_t n, size_t group, const MiniFloat* scale_format,
+                         uint8_t* codes, float* scales);
+void dequantize_nf4_scalar(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out);
+
+// ggml blocks of 32 (Q4_0, Q5_0, Q8_0: codes signed, x = c·d; Q4_1, Q5_1:
+// codes unsigned, x = c·d + m), with ggml's reference rounding
+// (quantize_row_q4_0_reference & co. in ggml-quants.c) and fp16 d and m.
+void quantize_ggml_sym_scalar(const float* x, size_t n, int levels, int8_t* codes, float* scales);
+void quantize_ggml_asym_scalar(const float* x, size_t n, int levels, uint8_t* codes, float* scales, float* mins);
+
+#ifndef LLMST_SCALAR_ONLY
+void quantize_sym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
+                       int8_t* codes, float* scales);
+void dequantize_sym_simd(const int8_t* codes, const float* scales, size_t n, size_t group, float* out);
+#endif
+
+void quantize_sym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
+                  int8_t* codes, float* scales);
+void dequantize_sym(const int8_t* codes, const float* scales, size_t n, size_t group, float* out);
+
+// Matrix–vector products y = W·x, W is (rows, cols) row-major, x is (cols),
+// y is (rows). Quantized W has one scale per `group` consecutive weights of a
+// row; group divides cols and is a multiple of 32.
+// - f32: W as floats;
+// - q8: int8 codes (cols per row), dequantized on the fly;
+// - q4: int4 codes packed two per byte (cols / 2 per row): in each run of 32
+//   weights, byte i holds weight i in its low nibble and weight i + 16 in its
+//   high nibble (ggml's Q4_0 order), stored as code + 8;
+// - q8q8: int8 weights times x quantized to int8 per group (scales x_scales),
+//   integer dot products (the Q8_0 × Q8_0 path).
+void gemv_f32_scalar(const float* w, const float* x, size_t rows, size_t cols, float* y);
+void gemv_q8_scalar(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols,
+                    size_t group, float* y);
+void gemv_q4_scalar(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
+                    size_t group, float* y);
+void gemv_q8q8_scalar(const int8_t* codes, const float* scales, const int8_t* x_codes,
+                      const float* x_scales, size_t rows, size_t cols, size_t group, float* y);
+#ifndef LLMST_SCALAR_ONLY
+void gemv_f32_simd(const float* w, const float* x, size_t rows, size_t cols, float* y);
+void gemv_q8_simd(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols,
+                  size_t group, float* y);
+void gemv_q4_simd(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
+                  size_t group, float* y);
+void gemv_q8q8_simd(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales,
+                    size_t rows, size_t cols, size_t group, float* y);
+#endif
+
+// QLoRA double quantization of first-level scales (count of them): in blocks
+// of 256, minus their mean, as int8 absmax codes with one fp32 scale per block
+// (bitsandbytes quantizes absmax with an offset = mean). Replaces each scale
+// by the value the dequantizer would see.
+void double_quantize_scales(float* scales, size_t count);
+
+// Packs int4 codes (-8..7, one per int8, cols a multiple of 32) in the q4 layout above.
+void pack_int4(const int8_t* codes, size_t n, uint8_t* packed);
+
+}  // namespace llmst::quant

@@ -1,0 +1,226 @@
+// 128-bit SIMD kernels: xsimd's SSE4.1 batches (native x86, and WASM SIMD via
+// Emscripten's translation of the intrinsics). Float math goes through
+// xsimd; integer widening and packing use the SSE intrinsics Emscripten maps
+// one-to-one onto WASM SIMD (i16x8.narrow_i32x4_s, i32x4.dot_i16x8_s, ...).
+// Float→int rounding is written for __wasm_simd128__ directly: Emscripten
+// 3.1.6 turns _mm_cvtps_epi32 into one scalar lrint per lane (DESIGN.md).
+#ifndef LLMST_SCALAR_ONLY
+#include <algorithm>
+#include <cmath>
+
+#include <xsimd/xsimd.hpp>
+
+#include "quant/kernels.hpp"
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
+
+namespace llmst::quant {
+
+namespace {
+
+using arch = xsimd::sse4_1;
+using f32x4 = xsimd::batch<float, arch>;
+
+// Round to nearest (ties to even) and convert; inputs already clamped to int range.
+inline __m128i round_to_int32(f32x4 value) {
+#ifdef __wasm_simd128__
+  return (__m128i)wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest((v128_t)(__m128)value));
+#else
+  return _mm_cvtps_epi32(value);  // MXCSR default rounding: to nearest even
+#endif
+}
+
+inline float horizontal_max(f32x4 value) {
+  alignas(16) float lanes[4];
+  value.store_aligned(lanes);
+  return std::max(std::max(lanes[0], lanes[1]), std::max(lanes[2], lanes[3]));
+}
+
+// 16 unsigned bytes u → 4 × f32x4 of (u - bias).
+inline void widen_unsigned(__m128i bytes, float bias, f32x4 out[4]) {
+#ifdef __wasm_simd128__
+  // No int→float convert: clang 14 folds extend + f32x4.convert_i32x4 into a
+  // <4 x i16> sitofp that it scalarizes (16 extract_lane + f32.convert). The
+  // bits 0x4B000000 | u are the float 2^23 + u; subtracting 2^23 + bias is exact.
+  const v128_t low = wasm_u16x8_extend_low_u8x16((v128_t)bytes), high = wasm_u16x8_extend_high_u8x16((v128_t)bytes);
+  const v128_t magic = wasm_i32x4_splat(0x4B000000);
+  const v128_t offset = wasm_f32x4_splat(8388608.0f + bias);
+  out[0] = (__m128)wasm_f32x4_sub(wasm_v128_or(wasm_u32x4_extend_low_u16x8(low), magic), offset);
+  out[1] = (__m128)wasm_f32x4_sub(wasm_v128_or(wasm_u32x4_extend_high_u16x8(low), magic), offset);
+  out[2] = (__m128)wasm_f32x4_sub(wasm_v128_or(wasm_u32x4_extend_low_u16x8(high), magic), offset);
+  out[3] = (__m128)wasm_f32x4_sub(wasm_v128_or(wasm_u32x4_extend_high_u16x8(high), magic), offset);
+#else
+  const f32x4 offset(bias);
+  out[0] = f32x4(_mm_cvtepi32_ps(_mm_cvtepu8_epi32(bytes))) - offset;
+  out[1] = f32x4(_mm_cvtepi32_ps(_mm_cvtepu8_epi32(_mm_srli_si128(bytes, 4)))) - offset;
+  out[2] = f32x4(_mm_cvtepi32_ps(_mm_cvtepu8_epi32(_mm_srli_si128(bytes, 8)))) - offset;
+  out[3] = f32x4(_mm_cvtepi32_ps(_mm_cvtepu8_epi32(_mm_srli_si128(bytes, 12)))) - offset;
+#endif
+}
+
+// 16 int8 → 4 × f32x4 (flip the sign bit: c + 128 as unsigned, bias 128).
+inline void widen_int8(__m128i bytes, f32x4 out[4]) {
+  widen_unsigned(_mm_xor_si128(bytes, _mm_set1_epi8(char(0x80))), 128.0f, out);
+}
+
+// int8 × int8 → int32 lanes: widen to int16, pairwise multiply-add (i32x4.dot_i16x8_s).
+inline __m128i dot_int8(__m128i w, __m128i v) {
+#ifdef __wasm_simd128__
+  const v128_t low = wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16((v128_t)w), wasm_i16x8_extend_low_i8x16((v128_t)v));
+  const v128_t high = wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16((v128_t)w), wasm_i16x8_extend_high_i8x16((v128_t)v));
+  return (__m128i)wasm_i32x4_add(low, high);
+#else
+  return _mm_add_epi32(_mm_madd_epi16(_mm_cvtepi8_epi16(w), _mm_cvtepi8_epi16(v)),
+                       _mm_madd_epi16(_mm_cvtepi8_epi16(_mm_srli_si128(w, 8)), _mm_cvtepi8_epi16(_mm_srli_si128(v, 8))));
+#endif
+}
+
+}  // namespace
+
+void quantize_sym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
+                       int8_t* codes, float* scales) {
+  const f32x4 infinity = f32x4(INFINITY), high = f32x4(float(qmax)), low = f32x4(-float(qmax)), zero = f32x4(0.0f);
+  for (size_t start = 0, g = 0; start < n; start += group, g++) {
+    const size_t end = std::min(n, start + group);
+    // pass 1: absmax over the finite values (NaN and Inf compare false with < Inf)
+    f32x4 absmax_lanes = zero;
+    size_t i = start;
+    for (; i + 4 <= end; i += 4) {
+      const f32x4 magnitude = xsimd::abs(f32x4::load_unaligned(x + i));
+      absmax_lanes = xsimd::max(absmax_lanes, xsimd::select(magnitude < infinity, magnitude, zero));
+    }
+    float absmax = horizontal_max(absmax_lanes);
+    for (; i < end; i++)
+      if (std::isfinite(x[i])) absmax = std::max(absmax, std::fabs(x[i]));
+    const float scale = scale_format ? round_to(*scale_format, absmax / float(qmax)) : absmax / float(qmax);
+    const float inverse_scalar = scale > 0 ? 1.0f / scale : 0.0f;
+    const f32x4 inverse(inverse_scalar);
+    scales[g] = scale;
+    // pass 2: scale, NaN → 0, clamp, round, narrow 16 lanes to int8
+    auto lane_codes = [&](const float* p) {
+      f32x4 scaled = f32x4::load_unaligned(p) * inverse;
+      scaled = xsimd::select(scaled == scaled, scaled, zero);
+      return round_to_int32(xsimd::min(xsimd::max(scaled, low), high));
+    };
+    i = start;
+    for (; i + 16 <= end; i += 16) {
+      const __m128i low_half = _mm_packs_epi32(lane_codes(x + i), lane_codes(x + i + 4));
+      const __m128i high_half = _mm_packs_epi32(lane_codes(x + i + 8), lane_codes(x + i + 12));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(codes + i), _mm_packs_epi16(low_half, high_half));
+    }
+    for (; i < end; i++) {
+      float scaled = x[i] * inverse_scalar;
+      codes[i] = int8_t(std::isnan(scaled) ? 0 : std::nearbyint(std::clamp(scaled, -float(qmax), float(qmax))));
+    }
+  }
+}
+
+void dequantize_sym_simd(const int8_t* codes, const float* scales, size_t n, size_t group, float* out) {
+  for (size_t start = 0, g = 0; start < n; start += group, g++) {
+    const size_t end = std::min(n, start + group);
+    const f32x4 scale(scales[g]);
+    size_t i = start;
+    for (; i + 16 <= end; i += 16) {
+      f32x4 values[4];
+      widen_int8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + i)), values);
+      for (int k = 0; k < 4; k++) (values[k] * scale).store_unaligned(out + i + 4 * k);
+    }
+    for (; i < end; i++) out[i] = float(codes[i]) * scales[g];
+  }
+}
+
+void gemv_f32_simd(const float* w, const float* x, size_t rows, size_t cols, float* y) {
+  for (size_t r = 0; r < rows; r++) {
+    const float* w_r = w + r * cols;
+    f32x4 sum0(0.0f), sum1(0.0f), sum2(0.0f), sum3(0.0f);
+    size_t c = 0;
+    for (; c + 16 <= cols; c += 16) {
+      sum0 += f32x4::load_unaligned(w_r + c) * f32x4::load_unaligned(x + c);
+      sum1 += f32x4::load_unaligned(w_r + c + 4) * f32x4::load_unaligned(x + c + 4);
+      sum2 += f32x4::load_unaligned(w_r + c + 8) * f32x4::load_unaligned(x + c + 8);
+      sum3 += f32x4::load_unaligned(w_r + c + 12) * f32x4::load_unaligned(x + c + 12);
+    }
+    float sum = xsimd::hadd((sum0 + sum1) + (sum2 + sum3));
+    for (; c < cols; c++) sum += w_r[c] * x[c];
+    y[r] = sum;
+  }
+}
+
+void gemv_q8_simd(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols,
+                  size_t group, float* y) {
+  const size_t groups = cols / group;
+  for (size_t r = 0; r < rows; r++) {
+    f32x4 sum(0.0f);
+    for (size_t g = 0; g < groups; g++) {
+      const int8_t* c_rg = codes + r * cols + g * group;
+      const float* x_g = x + g * group;
+      f32x4 partial0(0.0f), partial1(0.0f);
+      for (size_t i = 0; i < group; i += 16) {
+        f32x4 weights[4];
+        widen_int8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(c_rg + i)), weights);
+        partial0 += weights[0] * f32x4::load_unaligned(x_g + i);
+        partial1 += weights[1] * f32x4::load_unaligned(x_g + i + 4);
+        partial0 += weights[2] * f32x4::load_unaligned(x_g + i + 8);
+        partial1 += weights[3] * f32x4::load_unaligned(x_g + i + 12);
+      }
+      sum += f32x4(scales[r * groups + g]) * (partial0 + partial1);
+    }
+    y[r] = xsimd::hadd(sum);
+  }
+}
+
+void gemv_q4_simd(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
+                  size_t group, float* y) {
+  const size_t groups = cols / group;
+  const __m128i nibble = _mm_set1_epi8(15);
+  for (size_t r = 0; r < rows; r++) {
+    f32x4 sum(0.0f);
+    for (size_t g = 0; g < groups; g++) {
+      const uint8_t* p_rg = packed + (r * cols + g * group) / 2;
+      const float* x_g = x + g * group;
+      f32x4 partial0(0.0f), partial1(0.0f);
+      for (size_t run = 0; run < group; run += 32) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_rg + run / 2));
+        const __m128i first = _mm_and_si128(bytes, nibble);  // weights run..run+15, as code + 8
+        const __m128i second = _mm_and_si128(_mm_srli_epi16(bytes, 4), nibble);
+        f32x4 weights[4];
+        widen_unsigned(first, 8.0f, weights);
+        for (int k = 0; k < 4; k += 2) {
+          partial0 += weights[k] * f32x4::load_unaligned(x_g + run + 4 * k);
+          partial1 += weights[k + 1] * f32x4::load_unaligned(x_g + run + 4 * k + 4);
+        }
+        widen_unsigned(second, 8.0f, weights);
+        for (int k = 0; k < 4; k += 2) {
+          partial0 += weights[k] * f32x4::load_unaligned(x_g + run + 16 + 4 * k);
+          partial1 += weights[k + 1] * f32x4::load_unaligned(x_g + run + 16 + 4 * k + 4);
+        }
+      }
+      sum += f32x4(scales[r * groups + g]) * (partial0 + partial1);
+    }
+    y[r] = xsimd::hadd(sum);
+  }
+}
+
+void gemv_q8q8_simd(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales,
+                    size_t rows, size_t cols, size_t group, float* y) {
+  const size_t groups = cols / group;
+  for (size_t r = 0; r < rows; r++) {
+    f32x4 sum(0.0f);
+    for (size_t g = 0; g < groups; g++) {
+      const int8_t* c_rg = codes + r * cols + g * group;
+      const int8_t* xc_g = x_codes + g * group;
+      __m128i dot = _mm_setzero_si128();
+      for (size_t i = 0; i < group; i += 16) {
+        const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(c_rg + i));
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xc_g + i));
+        dot = _mm_add_epi32(dot, dot_int8(w, v));
+      }
+      sum += f32x4(scales[r * groups + g] * x_scales[g]) * f32x4(_mm_cvtepi32_ps(dot));
+    }
+    y[r] = xsimd::hadd(sum);
+  }
+}
+
+}  // namespace llmst::quant
+#endif  // LLMST_SCALAR_ONLY

@@ -1,0 +1,305 @@
+#include "sim/quant_lab.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "core/validate.hpp"
+#include "quant/formats.hpp"
+#include "quant/kernels.hpp"
+#include "quant/metrics.hpp"
+#include "quant/minifloat.hpp"
+
+namespace llmst {
+
+using namespace quant;
+
+namespace {
+
+// splitmix64 (Steele, Lea & Flood 2014): tiny, seedable, the same everywhere.
+struct Rng {
+  uint64_t state;
+  uint64_t next() {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  double uniform() { return (double(next() >> 11) + 0.5) * 0x1.0p-53; }  // (0, 1)
+};
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+Status budget_check(double bytes, const char* what) {
+  if (bytes <= kQuantLabBudgetBytes) return ok_status();
+  return error_status("n", std::string(what) + " needs " + format_number(bytes) + " bytes, more than the " +
+                               format_number(kQuantLabBudgetBytes) + "-byte budget of a lab run");
+}
+
+const MiniFloat* scale_format_of(const std::string& dtype) {
+  if (dtype == "fp16") return &kFp16;
+  if (dtype == "bf16") return &kBf16;
+  return nullptr;
+}
+
+const MiniFloat* cast_format_of(const std::string& format) {
+  if (format == "fp16") return &kFp16;
+  if (format == "bf16") return &kBf16;
+  if (format == "fp8_e4m3") return &kFp8E4M3;
+  if (format == "fp8_e5m2") return &kFp8E5M2;
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<float> synthetic_tensor(const std::string& dist, size_t n, size_t row_length, uint64_t seed) {
+  std::vector<float> x(n);
+  Rng rng{seed};
+  if (dist == "laplace") {  // unit variance: b = 1/√2, inverse CDF
+    const double b = 1 / std::sqrt(2.0);
+    for (float& value : x) {
+      const double u = rng.uniform() - 0.5;
+      value = float(-b * (u < 0 ? -1 : 1) * std::log(1 - 2 * std::fabs(u)));
+    }
+    return x;
+  }
+  for (size_t i = 0; i < n; i += 2) {  // Box–Muller, two normals per pair of uniforms
+    const double radius = std::sqrt(-2 * std::log(rng.uniform())), angle = 2 * M_PI * rng.uniform();
+    x[i] = float(radius * std::cos(angle));
+    if (i + 1 < n) x[i + 1] = float(radius * std::sin(angle));
+  }
+  if (dist == "llm") {
+    // A few outlier channels: 0.5 % of the columns (at least one) 20× larger,
+    // the magnitude LLM.int8 reports for outlier features (Dettmers et al. 2022, §3).
+    const size_t columns = std::max<size_t>(1, std::min(n, row_length));
+    const size_t outliers = std::max<size_t>(1, columns / 200);
+    std::vector<bool> is_outlier(columns, false);
+    for (size_t k = 0; k < outliers; k++) is_outlier[rng.next() % columns] = true;
+    for (size_t i = 0; i < n; i++)
+      if (is_outlier[i % columns]) x[i] *= 20;
+  }
+  return x;
+}
+
+QuantLabResult run_quant_lab(const QuantLabInput& input) {
+  QuantLabResult result;
+  QuantSpec spec;
+  spec.format = input.format;
+  spec.layout = input.layout;
+  spec.group_size = input.group_size;
+  spec.channel_size = input.channel_size;
+  spec.scale_dtype = input.scale_dtype;
+  spec.double_quant = input.double_quant;
+  const BitsPerWeight bits = bits_per_weight(spec);
+  result.status = first_error(
+      bits.status, check_integer("n", input.n, 1, 1e10), check_integer("channel_size", input.channel_size, 1),
+      check_integer("seed", input.seed, 0, 9007199254740992.0), check_integer("histogram_bins", input.histogram_bins, 1, 1000));
+  if (result.status.ok && input.dist != "normal" && input.dist != "laplace" && input.dist != "llm")
+    result.status = error_status("dist", "dist = \"" + input.dist + "\" must be normal, laplace or llm");
+  if (!result.status.ok) return result;
+  const QuantFormatInfo& format = *find_quant_format(input.format);
+  if (!format.measured) {
+    result.status = error_status("format", "format = \"" + format.id +
+                                               "\" has sizes only: the lab has no kernel for k-quants");
+    return result;
+  }
+  const size_t n = size_t(input.n);
+  // x, x̂ (floats), codes (1 byte), scales and mins (≤ 2 floats per 32 weights at worst: per group of 1, 8 bytes)
+  const size_t group = format.family == "ggml"       ? 32
+                       : !format.grouped            ? n
+                       : input.layout == "tensor"   ? n
+                       : input.layout == "channel"  ? size_t(input.channel_size)
+                                                    : size_t(input.group_size);
+  const size_t groups = (n + group - 1) / group;
+  result.bytes_needed = double(n) * 9 + double(groups) * 8;
+  result.status = budget_check(result.bytes_needed, "this lab run");
+  if (!result.status.ok) return result;
+
+  result.format = format.id;
+  result.dist = input.dist;
+  result.n = double(n);
+  result.group_size = format.grouped || format.family == "ggml" ? double(group) : 0;
+  result.bits_per_weight = bits.bits_per_weight;
+  std::vector<float> x = synthetic_tensor(input.dist, n, size_t(input.channel_size), uint64_t(input.seed));
+  if (input.inject_nonfinite) {
+    x[0] = NAN;
+    if (n > 1) x[1] = INFINITY;
+    if (n > 2) x[2] = -INFINITY;
+  }
+  std::vector<float> restored(n);
+  std::vector<float> scales(groups), mins(groups);
+  std::vector<int8_t> codes(n);
+  const bool simd = input.simd && simd_available();
+  result.kernel = "scalar";
+  const MiniFloat* scale_format = scale_format_of(input.scale_dtype);
+  auto* unsigned_codes = reinterpret_cast<uint8_t*>(codes.data());
+  const auto start = std::chrono::steady_clock::now();
+  if (const MiniFloat* cast = cast_format_of(format.id)) {
+    for (size_t i = 0; i < n; i++) restored[i] = round_to(*cast, x[i]);
+    result.nonfinite_behaviour = format.id == "fp8_e4m3" ? "NaN stays NaN; ±Inf saturates to ±448 (E4M3 has no Inf)"
+                                                         : "NaN and ±Inf are kept";
+  } else if (format.id == "fp32") {
+    restored = x;
+    result.nonfinite_behaviour = "NaN and ±Inf are kept";
+  } else if (format.id == "int8" || format.id == "int4") {
+    const int qmax = format.id == "int8" ? 127 : 7;
+    if (simd) {
+      quantize_sym(x.data(), n, group, qmax, scale_format, codes.data(), scales.data());
+      if (input.double_quant) double_quantize_scales(scales.data(), groups);
+      dequantize_sym(codes.data(), scales.data(), n, group, restored.data());
+      result.kernel = "simd";
+    } else {
+      quantize_sym_scalar(x.data(), n, group, qmax, scale_format, codes.data(), scales.data());
+      if (input.double_quant) double_quantize_scales(scales.data(), groups);
+      dequantize_sym_scalar(codes.data(), scales.data(), n, group, restored.data());
+    }
+    result.nonfinite_behaviour = "scale from finite values; NaN → code 0; ±Inf → ±qmax (the group's extreme)";
+  } else if (format.id == "int8_asym" || format.id == "int4_asym") {
+    const int qmax = format.id == "int8_asym" ? 255 : 15;
+    quantize_asym_scalar(x.data(), n, group, qmax, scale_format, unsigned_codes, scales.data(), mins.data());
+    if (input.double_quant) double_quantize_scales(scales.data(), groups), double_quantize_scales(mins.data(), groups);
+    dequantize_asym_scalar(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
+    result.nonfinite_behaviour = "min/max from finite values; NaN → the min; +Inf → the max; -Inf → the min";
+  } else if (format.id == "nf4") {
+    quantize_nf4_scalar(x.data(), n, group, scale_format, unsigned_codes, scales.data());
+    if (input.double_quant) double_quantize_scales(scales.data(), groups);
+    dequantize_nf4_scalar(unsigned_codes, scales.data(), n, group, restored.data());
+    result.nonfinite_behaviour = "absmax from finite values; NaN → level 0.0; ±Inf → ±absmax";
+  } else if (format.id == "q4_0" || format.id == "q5_0" || format.id == "q8_0") {
+    const int levels = format.id == "q4_0" ? 16 : format.id == "q5_0" ? 32 : 256;
+    quantize_ggml_sym_scalar(x.data(), n, levels, codes.data(), scales.data());
+    dequantize_sym_scalar(codes.data(), scales.data(), n, group, restored.data());
+    result.nonfinite_behaviour = "scale from finite values; NaN → 0; ±Inf → the block's extreme codes";
+  } else {  // q4_1, q5_1
+    const int levels = format.id == "q4_1" ? 16 : 32;
+    quantize_ggml_asym_scalar(x.data(), n, levels, unsigned_codes, scales.data(), mins.data());
+    dequantize_asym_scalar(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
+    result.nonfinite_behaviour = "min/max from finite values; NaN → the min; ±Inf → the block's max / min";
+  }
+  result.quantize_s = seconds_since(start);
+  const ErrorMetrics metrics = error_metrics(x.data(), restored.data(), n, size_t(input.histogram_bins));
+  result.rel_rmse = metrics.rel_rmse;
+  result.snr_db = metrics.snr_db;
+  result.cosine = metrics.cosine;
+  result.rmse = metrics.rmse;
+  result.max_abs_error = metrics.max_abs_error;
+  result.mean_abs_error = metrics.mean_abs_error;
+  result.nonfinite_inputs = metrics.nonfinite;
+  result.histogram_edges = metrics.histogram_edges;
+  result.histogram_counts = metrics.histogram_counts;
+  return result;
+}
+
+QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
+  QuantGemvResult result;
+  result.status = first_error(check_integer("rows", input.rows, 1, 1e6), check_integer("cols", input.cols, 32, 1e6),
+                              check_integer("group_size", input.group_size, 32, 1e6),
+                              check_integer("seed", input.seed, 0, 9007199254740992.0),
+                              check_real("min_time_s", input.min_time_s, 0, 60));
+  if (!result.status.ok) return result;
+  const size_t rows = size_t(input.rows), cols = size_t(input.cols), group = size_t(input.group_size);
+  if (group % 32 != 0)
+    result.status = error_status("group_size", "group_size = " + format_number(input.group_size) +
+                                                   " must be a multiple of 32 for the GEMV kernels");
+  else if (cols % group != 0)
+    result.status = error_status("cols", "cols = " + format_number(input.cols) +
+                                             " must be a multiple of group_size = " + format_number(input.group_size));
+  if (!result.status.ok) return result;
+  const double weights = double(rows) * double(cols);
+  const double groups = weights / double(group);
+  // fp32 W, int8 codes, packed int4, two scale arrays, x and its codes, outputs
+  result.bytes_needed = weights * (4 + 1 + 0.5) + groups * 4 * 2 + double(cols) * 5 + double(rows) * 4 * 5;
+  result.status = budget_check(result.bytes_needed, "this GEMV");
+  if (!result.status.ok) {
+    result.status.field = "rows";
+    return result;
+  }
+  result.rows = double(rows);
+  result.cols = double(cols);
+  result.group_size = double(group);
+  const bool simd = input.simd && simd_available();
+  result.kernel = simd ? "simd" : "scalar";
+
+  const std::vector<float> w = synthetic_tensor("normal", rows * cols, cols, uint64_t(input.seed));
+  const std::vector<float> x = synthetic_tensor("normal", cols, cols, uint64_t(input.seed) + 1);
+  std::vector<double> reference(rows);  // fp64 product with the fp32 weights
+  for (size_t r = 0; r < rows; r++) {
+    double sum = 0;
+    for (size_t c = 0; c < cols; c++) sum += double(w[r * cols + c]) * double(x[c]);
+    reference[r] = sum;
+  }
+  const size_t group_count = rows * cols / group;
+  std::vector<int8_t> codes8(rows * cols), codes4(rows * cols), x_codes(cols);
+  std::vector<float> scales8(group_count), scales4(group_count), x_scales(cols / group);
+  std::vector<uint8_t> packed4(rows * cols / 2);
+  quantize_sym(w.data(), rows * cols, group, 127, nullptr, codes8.data(), scales8.data());
+  quantize_sym(w.data(), rows * cols, group, 7, nullptr, codes4.data(), scales4.data());
+  pack_int4(codes4.data(), rows * cols, packed4.data());
+  std::vector<float> y(rows);
+
+  auto measure = [&](const std::string& name, double weight_bytes, auto&& call) {
+    GemvKernelResult row;
+    row.kernel = name;
+    row.weight_bytes = weight_bytes;
+    row.bits_per_weight = weight_bytes * 8 / weights;
+    // The fastest call: on a shared machine the mean mostly measures the neighbours.
+    const auto start = std::chrono::steady_clock::now();
+    double fastest = INFINITY;
+    do {
+      const auto call_start = std::chrono::steady_clock::now();
+      call();
+      fastest = std::min(fastest, seconds_since(call_start));
+      row.calls++;
+    } while (seconds_since(start) < input.min_time_s);
+    row.seconds_per_call = fastest;
+    row.gb_per_s = weight_bytes / row.seconds_per_call / 1e9;
+    double noise = 0, signal = 0, dot = 0, norm_y = 0;
+    for (size_t r = 0; r < rows; r++) {
+      const double error = double(y[r]) - reference[r];
+      row.max_abs_error = std::max(row.max_abs_error, std::fabs(error));
+      noise += error * error;
+      signal += reference[r] * reference[r];
+      dot += reference[r] * double(y[r]);
+      norm_y += double(y[r]) * double(y[r]);
+    }
+    row.rel_rmse = signal > 0 ? std::sqrt(noise / signal) : 0;
+    row.cosine = signal > 0 && norm_y > 0 ? dot / std::sqrt(signal * norm_y) : 1;
+    result.kernels.push_back(row);
+  };
+  const double scale_bytes = double(group_count) * 4;
+  measure("f32", weights * 4, [&] {
+#ifndef LLMST_SCALAR_ONLY
+    if (simd) return gemv_f32_simd(w.data(), x.data(), rows, cols, y.data());
+#endif
+    gemv_f32_scalar(w.data(), x.data(), rows, cols, y.data());
+  });
+  measure("int8", weights + scale_bytes, [&] {
+#ifndef LLMST_SCALAR_ONLY
+    if (simd) return gemv_q8_simd(codes8.data(), scales8.data(), x.data(), rows, cols, group, y.data());
+#endif
+    gemv_q8_scalar(codes8.data(), scales8.data(), x.data(), rows, cols, group, y.data());
+  });
+  measure("int4", weights / 2 + scale_bytes, [&] {
+#ifndef LLMST_SCALAR_ONLY
+    if (simd) return gemv_q4_simd(packed4.data(), scales4.data(), x.data(), rows, cols, group, y.data());
+#endif
+    gemv_q4_scalar(packed4.data(), scales4.data(), x.data(), rows, cols, group, y.data());
+  });
+  // int8 × int8: x is quantized per group in each call (part of the decode step).
+  measure("int8x8", weights + scale_bytes, [&] {
+#ifndef LLMST_SCALAR_ONLY
+    if (simd) {
+      quantize_sym_simd(x.data(), cols, group, 127, nullptr, x_codes.data(), x_scales.data());
+      return gemv_q8q8_simd(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), rows, cols, group,
+                            y.data());
+    }
+#endif
+    quantize_sym_scalar(x.data(), cols, group, 127, nullptr, x_codes.data(), x_scales.data());
+    gemv_q8q8_scalar(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
+  });
+  return result;
+}
+
+}  // namespace llmst

@@ -1,0 +1,89 @@
+// The quantization lab: seeded synthetic tensors through the quant kernels,
+// with error metrics and timings. The only place quant kernels meet inputs.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/status.hpp"
+
+namespace llmst {
+
+// Largest working set a lab run may allocate (inputs, codes, outputs): well
+// inside the module's 4 GB maximum, with room for the page.
+inline constexpr double kQuantLabBudgetBytes = 1024.0 * 1024 * 1024;
+
+struct QuantLabInput {
+  std::string format = "int4";
+  std::string layout = "group";      // tensor, channel, group
+  double group_size = 128;
+  std::string scale_dtype = "fp32";
+  bool double_quant = false;
+  std::string dist = "normal";       // normal, laplace, llm (N(0,1) with outlier channels)
+  double n = 1048576;                // elements
+  double channel_size = 4096;        // row length: "channel" layout and llm outlier columns
+  double seed = 1;
+  double histogram_bins = 41;
+  bool inject_nonfinite = false;     // set x[0] = NaN, x[1] = +Inf, x[2] = -Inf
+  bool simd = true;                  // false: the scalar twins (when a SIMD kernel exists)
+};
+
+struct QuantLabResult {
+  Status status;
+  std::string format;
+  std::string dist;
+  double n = 0;
+  double group_size = 0;             // weights per scale actually used
+  double bits_per_weight = 0;
+  double rel_rmse = 0;
+  double snr_db = 0;
+  double cosine = 0;
+  double rmse = 0;
+  double max_abs_error = 0;
+  double mean_abs_error = 0;
+  double nonfinite_inputs = 0;       // skipped by the metrics
+  std::string nonfinite_behaviour;   // what the format did with them
+  std::vector<double> histogram_edges;
+  std::vector<double> histogram_counts;
+  double quantize_s = 0;             // wall time of one quantize → dequantize pass
+  double bytes_needed = 0;
+  std::string kernel;                // "simd" or "scalar"
+};
+
+QuantLabResult run_quant_lab(const QuantLabInput& input);
+
+struct QuantGemvInput {
+  double rows = 4096;
+  double cols = 4096;
+  double group_size = 128;  // a multiple of 32 dividing cols
+  double seed = 1;
+  double min_time_s = 0.1;  // each kernel repeats until this much time has passed; the fastest call counts
+  bool simd = true;
+};
+
+struct GemvKernelResult {
+  std::string kernel;          // f32, int8, int4, int8x8
+  double weight_bytes = 0;     // codes + scales streamed per call
+  double bits_per_weight = 0;
+  double seconds_per_call = 0;  // fastest call
+  double gb_per_s = 0;         // weight_bytes / seconds_per_call / 1e9
+  double calls = 0;
+  double max_abs_error = 0;    // of y vs the fp64 product with the fp32 weights
+  double rel_rmse = 0;
+  double cosine = 0;
+};
+
+struct QuantGemvResult {
+  Status status;
+  double rows = 0, cols = 0, group_size = 0;
+  std::vector<GemvKernelResult> kernels;
+  double bytes_needed = 0;
+  std::string kernel;  // "simd" or "scalar"
+};
+
+QuantGemvResult run_quant_gemv(const QuantGemvInput& input);
+
+// Seeded synthetic data, identical natively and in WASM (own RNG, no <random> distributions).
+std::vector<float> synthetic_tensor(const std::string& dist, size_t n, size_t row_length, uint64_t seed);
+
+}  // namespace llmst
