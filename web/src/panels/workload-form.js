@@ -4,7 +4,6 @@
 import { html } from 'lit';
 
 import { checkField, numberField, selectField } from '../components/fields.js';
-import { readParam } from '../url-state.js';
 
 const dtypeOptions = ['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'].map((value) => ({ value, label: value }));
 const computeOptions = ['fp32', 'fp16', 'bf16', 'fp8', 'int8'].map((value) => ({ value, label: value }));
@@ -39,10 +38,15 @@ export function customFromPreset(row) {
   return custom;
 }
 
-/** Reads the panel's workload from the URL (prefix "roofline" or "plan"), keeping defaults for anything unparsable. */
-export function readWorkload(prefix, defaults, { modelIds, hardware }) {
+/** The state keys a panel with these defaults reads (URL parameters or attributes). */
+export function workloadKeys(defaults) {
+  return [...Object.keys(defaults), ...customFields.map(({ key }) => `hw_${key}`)];
+}
+
+/** Reads the workload through `read(key)` (raw text or null), keeping defaults for anything unparsable. */
+export function readWorkload(read, defaults, { modelIds, hardware }) {
   const hardwareIds = hardware.map((row) => row.id);
-  const text = (key) => readParam(`${prefix}.${key}`);
+  const text = (key) => read(key);
   const number = (key) => {
     const value = Number(text(key));
     return text(key) !== null && text(key).trim() !== '' && Number.isFinite(value) ? value : defaults[key];
@@ -68,15 +72,15 @@ export function readWorkload(prefix, defaults, { modelIds, hardware }) {
   return state;
 }
 
-/** URL parameters for a state: only what differs from the defaults. */
-export function workloadParams(prefix, state, defaults) {
+/** State values to store: only what differs from the defaults. */
+export function workloadParams(state, defaults) {
   const params = {};
   for (const [key, value] of Object.entries(state)) {
     if (key === 'custom') continue;
     const shown = typeof value === 'boolean' ? (value ? '1' : '0') : value;
-    params[`${prefix}.${key}`] = value === defaults[key] ? null : shown;
+    params[key] = value === defaults[key] ? null : shown;
   }
-  for (const { key } of customFields) params[`${prefix}.hw_${key}`] = state.hardware === 'custom' ? state.custom?.[key] : null;
+  for (const { key } of customFields) params[`hw_${key}`] = state.hardware === 'custom' ? state.custom?.[key] : null;
   return params;
 }
 
