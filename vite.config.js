@@ -2,6 +2,8 @@ import { defineConfig } from 'vite';
 
 // The page lives in web/; `npm run build` writes dist/ with relative URLs so it
 // works from any static host under any sub-path (e.g. /course/llm/).
+// Entries: the app (index.html), the embed gallery (embed.html), and the
+// embeddable elements at a stable address (embed.js) for other sites' pages.
 export default defineConfig({
   root: 'web',
   base: './',
@@ -12,6 +14,11 @@ export default defineConfig({
     rollupOptions: {
       input: {
         main: 'web/index.html',
+        gallery: 'web/embed.html',
+        embed: 'web/src/embed.js',
+      },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'embed' ? 'embed.js' : 'assets/[name]-[hash].js'),
       },
     },
   },

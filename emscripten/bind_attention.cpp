@@ -1,1 +1,124 @@
+// Measured attention runs: prefill (naive vs tiled), decode with a KV
+// strategy, and the seed experiment. Registrations only.
 #include <emscripten/bind.h>
+
+#include "sim/attention_runs.hpp"
+#include "sim/kernel_bench.hpp"
+
+using namespace emscripten;
+using namespace llmst::sim;
+
+namespace {
+AttentionRunInput attention_run_defaults() { return {}; }
+DecodeInput decode_defaults() { return {}; }
+SeedExperimentInput seed_experiment_defaults() { return {}; }
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(attention) {
+  value_object<AttentionRunInput>("AttentionRunInput")
+      .field("n", &AttentionRunInput::n)
+      .field("d", &AttentionRunInput::d)
+      .field("heads", &AttentionRunInput::heads)
+      .field("variant", &AttentionRunInput::variant)
+      .field("check_rows", &AttentionRunInput::check_rows)
+      .field("seed", &AttentionRunInput::seed)
+      .field("memory_budget_bytes", &AttentionRunInput::memory_budget_bytes);
+  value_object<AttentionVariantResult>("AttentionVariantResult")
+      .field("variant", &AttentionVariantResult::variant)
+      .field("refused", &AttentionVariantResult::refused)
+      .field("refusal", &AttentionVariantResult::refusal)
+      .field("bytes_needed", &AttentionVariantResult::bytes_needed)
+      .field("workspace_bytes", &AttentionVariantResult::workspace_bytes)
+      .field("peak_bytes", &AttentionVariantResult::peak_bytes)
+      .field("seconds", &AttentionVariantResult::seconds)
+      .field("gflop_per_s", &AttentionVariantResult::gflop_per_s)
+      .field("max_abs_error", &AttentionVariantResult::max_abs_error);
+  register_vector<AttentionVariantResult>("VectorAttentionVariantResult");
+  value_object<AttentionRunResult>("AttentionRunResult")
+      .field("status", &AttentionRunResult::status)
+      .field("input", &AttentionRunResult::input)
+      .field("isa", &AttentionRunResult::isa)
+      .field("flops", &AttentionRunResult::flops)
+      .field("input_bytes", &AttentionRunResult::input_bytes)
+      .field("checked_rows", &AttentionRunResult::checked_rows)
+      .field("variants", &AttentionRunResult::variants);
+
+  value_object<DecodeInput>("DecodeInput")
+      .field("strategy", &DecodeInput::strategy)
+      .field("prompt_tokens", &DecodeInput::prompt_tokens)
+      .field("generated_tokens", &DecodeInput::generated_tokens)
+      .field("d_model", &DecodeInput::d_model)
+      .field("heads", &DecodeInput::heads)
+      .field("cache_tokens", &DecodeInput::cache_tokens)
+      .field("sinks", &DecodeInput::sinks)
+      .field("kv_layout", &DecodeInput::kv_layout)
+      .field("kv_group", &DecodeInput::kv_group)
+      .field("sample_steps", &DecodeInput::sample_steps)
+      .field("seed", &DecodeInput::seed)
+      .field("memory_budget_bytes", &DecodeInput::memory_budget_bytes);
+  value_object<DecodeResult>("DecodeResult")
+      .field("status", &DecodeResult::status)
+      .field("input", &DecodeResult::input)
+      .field("isa", &DecodeResult::isa)
+      .field("measured_steps", &DecodeResult::measured_steps)
+      .field("seconds", &DecodeResult::seconds)
+      .field("tokens_per_s", &DecodeResult::tokens_per_s)
+      .field("attended_tokens", &DecodeResult::attended_tokens)
+      .field("kv_bytes", &DecodeResult::kv_bytes)
+      .field("hidden_bytes", &DecodeResult::hidden_bytes)
+      .field("weights_bytes", &DecodeResult::weights_bytes)
+      .field("peak_bytes", &DecodeResult::peak_bytes)
+      .field("recomputed_tokens", &DecodeResult::recomputed_tokens)
+      .field("recomputed_flops", &DecodeResult::recomputed_flops)
+      .field("flops_per_step", &DecodeResult::flops_per_step)
+      .field("max_abs_error", &DecodeResult::max_abs_error)
+      .field("min_cosine", &DecodeResult::min_cosine)
+      .field("mean_cosine", &DecodeResult::mean_cosine)
+      .field("mask_check_max_abs", &DecodeResult::mask_check_max_abs);
+
+  value_object<SeedExperimentInput>("SeedExperimentInput")
+      .field("sequence_lengths", &SeedExperimentInput::sequence_lengths)
+      .field("d_model", &SeedExperimentInput::d_model)
+      .field("heads", &SeedExperimentInput::heads)
+      .field("sample_steps", &SeedExperimentInput::sample_steps)
+      .field("seed", &SeedExperimentInput::seed);
+  value_object<SeedExperimentRow>("SeedExperimentRow")
+      .field("sequence_length", &SeedExperimentRow::sequence_length)
+      .field("cache_label", &SeedExperimentRow::cache_label)
+      .field("cache_tokens", &SeedExperimentRow::cache_tokens)
+      .field("window", &SeedExperimentRow::window)
+      .field("recompute", &SeedExperimentRow::recompute);
+  register_vector<SeedExperimentRow>("VectorSeedExperimentRow");
+  value_object<SeedExperimentResult>("SeedExperimentResult")
+      .field("status", &SeedExperimentResult::status)
+      .field("input", &SeedExperimentResult::input)
+      .field("rows", &SeedExperimentResult::rows);
+
+  function("attentionRunDefaults", &attention_run_defaults);
+  function("runAttention", &run_attention);
+  function("decodeDefaults", &decode_defaults);
+  function("runDecode", &run_decode);
+  function("seedExperimentDefaults", &seed_experiment_defaults);
+  function("seedExperiment", &seed_experiment);
+}
+
+// The benchmark script's entry (bench/attention.js): one kernel, timed here.
+EMSCRIPTEN_BINDINGS(attention_bench) {
+  value_object<KernelBenchInput>("KernelBenchInput")
+      .field("kernel", &KernelBenchInput::kernel)
+      .field("n", &KernelBenchInput::n)
+      .field("d", &KernelBenchInput::d)
+      .field("min_seconds", &KernelBenchInput::min_seconds)
+      .field("scalar_twin", &KernelBenchInput::scalar_twin);
+  value_object<KernelBenchResult>("KernelBenchResult")
+      .field("status", &KernelBenchResult::status)
+      .field("input", &KernelBenchResult::input)
+      .field("isa", &KernelBenchResult::isa)
+      .field("repeats", &KernelBenchResult::repeats)
+      .field("seconds", &KernelBenchResult::seconds)
+      .field("flops", &KernelBenchResult::flops)
+      .field("gflop_per_s", &KernelBenchResult::gflop_per_s)
+      .field("elements_per_s", &KernelBenchResult::elements_per_s)
+      .field("checksum", &KernelBenchResult::checksum);
+  function("benchKernel", &bench_kernel);
+}

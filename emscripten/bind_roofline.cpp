@@ -1,1 +1,229 @@
+// Roofline area: hardware presets, per-operator roofline, deployment plan,
+// training memory, calibration points and the machine probe. Registrations only.
 #include <emscripten/bind.h>
+
+#include "roofline/calibration.hpp"
+#include "roofline/hardware.hpp"
+#include "roofline/plan.hpp"
+#include "roofline/probe.hpp"
+#include "roofline/roofline.hpp"
+#include "roofline/training.hpp"
+
+using namespace emscripten;
+using namespace llmst;
+
+namespace {
+
+Workload default_workload() { return Workload{}; }
+TrainingInput default_training_input() { return TrainingInput{}; }
+ProbeInput default_probe_input() { return ProbeInput{}; }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(roofline) {
+  value_object<Hardware>("Hardware")
+      .field("id", &Hardware::id)
+      .field("label", &Hardware::label)
+      .field("kind", &Hardware::kind)
+      .field("source", &Hardware::source)
+      .field("fp32_tflops", &Hardware::fp32_tflops)
+      .field("fp16_tflops", &Hardware::fp16_tflops)
+      .field("fp8_tflops", &Hardware::fp8_tflops)
+      .field("int8_tops", &Hardware::int8_tops)
+      .field("memory_gb_per_s", &Hardware::memory_gb_per_s)
+      .field("memory_bytes", &Hardware::memory_bytes)
+      .field("interconnect_gb_per_s", &Hardware::interconnect_gb_per_s)
+      .field("host_link_gb_per_s", &Hardware::host_link_gb_per_s);
+  register_vector<Hardware>("VectorHardware");
+
+  value_object<Workload>("Workload")
+      .field("model", &Workload::model)
+      .field("hardware", &Workload::hardware)
+      .field("weights_dtype", &Workload::weights_dtype)
+      .field("weights_bits", &Workload::weights_bits)
+      .field("kv_dtype", &Workload::kv_dtype)
+      .field("compute_dtype", &Workload::compute_dtype)
+      .field("batch", &Workload::batch)
+      .field("context", &Workload::context)
+      .field("flop_efficiency", &Workload::flop_efficiency)
+      .field("bandwidth_efficiency", &Workload::bandwidth_efficiency)
+      .field("fused_attention", &Workload::fused_attention)
+      .field("gpus", &Workload::gpus)
+      .field("parallelism", &Workload::parallelism)
+      .field("offload_layers", &Workload::offload_layers)
+      .field("collective_latency_s", &Workload::collective_latency_s);
+
+  value_object<OperatorCost>("OperatorCost")
+      .field("name", &OperatorCost::name)
+      .field("phase", &OperatorCost::phase)
+      .field("scope", &OperatorCost::scope)
+      .field("count", &OperatorCost::count)
+      .field("tensor_parallel", &OperatorCost::tensor_parallel)
+      .field("flops", &OperatorCost::flops)
+      .field("weight_bytes", &OperatorCost::weight_bytes)
+      .field("kv_bytes", &OperatorCost::kv_bytes)
+      .field("activation_bytes", &OperatorCost::activation_bytes)
+      .field("bytes", &OperatorCost::bytes)
+      .field("intensity", &OperatorCost::intensity)
+      .field("attainable_flops_per_s", &OperatorCost::attainable_flops_per_s)
+      .field("compute_s", &OperatorCost::compute_s)
+      .field("memory_s", &OperatorCost::memory_s)
+      .field("time_s", &OperatorCost::time_s)
+      .field("bound", &OperatorCost::bound);
+  register_vector<OperatorCost>("VectorOperatorCost");
+
+  value_object<PhaseTotals>("PhaseTotals")
+      .field("tokens", &PhaseTotals::tokens)
+      .field("flops", &PhaseTotals::flops)
+      .field("weight_bytes", &PhaseTotals::weight_bytes)
+      .field("kv_bytes", &PhaseTotals::kv_bytes)
+      .field("activation_bytes", &PhaseTotals::activation_bytes)
+      .field("bytes", &PhaseTotals::bytes)
+      .field("intensity", &PhaseTotals::intensity)
+      .field("compute_s", &PhaseTotals::compute_s)
+      .field("memory_s", &PhaseTotals::memory_s)
+      .field("time_s", &PhaseTotals::time_s)
+      .field("bound", &PhaseTotals::bound);
+
+  value_object<RooflineResult>("RooflineResult")
+      .field("status", &RooflineResult::status)
+      .field("peak_flops_per_s", &RooflineResult::peak_flops_per_s)
+      .field("bandwidth_bytes_per_s", &RooflineResult::bandwidth_bytes_per_s)
+      .field("ridge_flops_per_byte", &RooflineResult::ridge_flops_per_byte)
+      .field("effective_peak_flops_per_s", &RooflineResult::effective_peak_flops_per_s)
+      .field("effective_bandwidth_bytes_per_s", &RooflineResult::effective_bandwidth_bytes_per_s)
+      .field("bytes_per_weight", &RooflineResult::bytes_per_weight)
+      .field("head_dim", &RooflineResult::head_dim)
+      .field("decode_weight_intensity", &RooflineResult::decode_weight_intensity)
+      .field("batch_to_ridge", &RooflineResult::batch_to_ridge)
+      .field("operators", &RooflineResult::operators)
+      .field("prefill", &RooflineResult::prefill)
+      .field("decode", &RooflineResult::decode);
+
+  value_object<DecodePlan>("DecodePlan")
+      .field("step_s", &DecodePlan::step_s)
+      .field("memory_floor_s", &DecodePlan::memory_floor_s)
+      .field("compute_floor_s", &DecodePlan::compute_floor_s)
+      .field("tokens_per_s", &DecodePlan::tokens_per_s)
+      .field("total_tokens_per_s", &DecodePlan::total_tokens_per_s)
+      .field("flops", &DecodePlan::flops)
+      .field("bytes", &DecodePlan::bytes)
+      .field("weight_bytes_read", &DecodePlan::weight_bytes_read)
+      .field("kv_bytes_read", &DecodePlan::kv_bytes_read)
+      .field("intensity", &DecodePlan::intensity)
+      .field("bound", &DecodePlan::bound)
+      .field("communication_s", &DecodePlan::communication_s)
+      .field("offload_s", &DecodePlan::offload_s)
+      .field("experts_touched", &DecodePlan::experts_touched);
+
+  value_object<PrefillPlan>("PrefillPlan")
+      .field("ttft_s", &PrefillPlan::ttft_s)
+      .field("tokens_per_s", &PrefillPlan::tokens_per_s)
+      .field("flops", &PrefillPlan::flops)
+      .field("bytes", &PrefillPlan::bytes)
+      .field("intensity", &PrefillPlan::intensity)
+      .field("bound", &PrefillPlan::bound)
+      .field("communication_s", &PrefillPlan::communication_s)
+      .field("offload_s", &PrefillPlan::offload_s);
+
+  value_object<CurvePoint>("CurvePoint")
+      .field("batch", &CurvePoint::batch)
+      .field("step_s", &CurvePoint::step_s)
+      .field("tokens_per_s", &CurvePoint::tokens_per_s)
+      .field("total_tokens_per_s", &CurvePoint::total_tokens_per_s)
+      .field("memory_bytes", &CurvePoint::memory_bytes)
+      .field("fits", &CurvePoint::fits);
+  register_vector<CurvePoint>("VectorCurvePoint");
+
+  value_object<PlanResult>("PlanResult")
+      .field("status", &PlanResult::status)
+      .field("ridge_flops_per_byte", &PlanResult::ridge_flops_per_byte)
+      .field("peak_flops_per_s", &PlanResult::peak_flops_per_s)
+      .field("bandwidth_bytes_per_s", &PlanResult::bandwidth_bytes_per_s)
+      .field("bytes_per_weight", &PlanResult::bytes_per_weight)
+      .field("total_params", &PlanResult::total_params)
+      .field("active_params", &PlanResult::active_params)
+      .field("weight_bytes", &PlanResult::weight_bytes)
+      .field("kv_bytes_per_token", &PlanResult::kv_bytes_per_token)
+      .field("kv_bytes", &PlanResult::kv_bytes)
+      .field("memory_per_device_bytes", &PlanResult::memory_per_device_bytes)
+      .field("memory_capacity_bytes", &PlanResult::memory_capacity_bytes)
+      .field("weights_per_device_bytes", &PlanResult::weights_per_device_bytes)
+      .field("kv_per_device_bytes", &PlanResult::kv_per_device_bytes)
+      .field("offloaded_bytes", &PlanResult::offloaded_bytes)
+      .field("fits", &PlanResult::fits)
+      .field("max_batch", &PlanResult::max_batch)
+      .field("max_context", &PlanResult::max_context)
+      .field("max_context_unbounded", &PlanResult::max_context_unbounded)
+      .field("min_gpus", &PlanResult::min_gpus)
+      .field("decode", &PlanResult::decode)
+      .field("prefill", &PlanResult::prefill)
+      .field("curve", &PlanResult::curve);
+
+  value_object<TrainingInput>("TrainingInput")
+      .field("model", &TrainingInput::model)
+      .field("batch", &TrainingInput::batch)
+      .field("sequence", &TrainingInput::sequence)
+      .field("checkpointing", &TrainingInput::checkpointing)
+      .field("fused_attention", &TrainingInput::fused_attention);
+
+  value_object<TrainingMemory>("TrainingMemory")
+      .field("status", &TrainingMemory::status)
+      .field("params", &TrainingMemory::params)
+      .field("weights_bytes", &TrainingMemory::weights_bytes)
+      .field("gradients_bytes", &TrainingMemory::gradients_bytes)
+      .field("optimizer_bytes", &TrainingMemory::optimizer_bytes)
+      .field("activation_per_layer_bytes", &TrainingMemory::activation_per_layer_bytes)
+      .field("layer_input_bytes", &TrainingMemory::layer_input_bytes)
+      .field("checkpoints", &TrainingMemory::checkpoints)
+      .field("recompute_layers", &TrainingMemory::recompute_layers)
+      .field("activation_bytes", &TrainingMemory::activation_bytes)
+      .field("total_bytes", &TrainingMemory::total_bytes)
+      .field("flops_per_step", &TrainingMemory::flops_per_step)
+      .field("recompute_flops", &TrainingMemory::recompute_flops)
+      .field("extra_compute_fraction", &TrainingMemory::extra_compute_fraction);
+
+  value_object<CalibrationPoint>("CalibrationPoint")
+      .field("id", &CalibrationPoint::id)
+      .field("label", &CalibrationPoint::label)
+      .field("source", &CalibrationPoint::source)
+      .field("hardware_id", &CalibrationPoint::hardware_id)
+      .field("model_name", &CalibrationPoint::model_name)
+      .field("weights_bits", &CalibrationPoint::weights_bits)
+      .field("batch", &CalibrationPoint::batch)
+      .field("context", &CalibrationPoint::context)
+      .field("measured_tokens_per_s", &CalibrationPoint::measured_tokens_per_s)
+      .field("predicted_tokens_per_s", &CalibrationPoint::predicted_tokens_per_s)
+      .field("ratio", &CalibrationPoint::ratio);
+  register_vector<CalibrationPoint>("VectorCalibrationPoint");
+  value_object<CalibrationResult>("CalibrationResult")
+      .field("status", &CalibrationResult::status)
+      .field("points", &CalibrationResult::points);
+
+  value_object<ProbeInput>("ProbeInput")
+      .field("bytes", &ProbeInput::bytes)
+      .field("repeats", &ProbeInput::repeats)
+      .field("min_seconds", &ProbeInput::min_seconds);
+  value_object<ProbeMeasure>("ProbeMeasure")
+      .field("bandwidth_bytes_per_s", &ProbeMeasure::bandwidth_bytes_per_s)
+      .field("flops_per_s", &ProbeMeasure::flops_per_s)
+      .field("ridge_flops_per_byte", &ProbeMeasure::ridge_flops_per_byte)
+      .field("checksum", &ProbeMeasure::checksum);
+  value_object<ProbeResult>("ProbeResult")
+      .field("status", &ProbeResult::status)
+      .field("bytes", &ProbeResult::bytes)
+      .field("simd_lanes", &ProbeResult::simd_lanes)
+      .field("simd", &ProbeResult::simd)
+      .field("scalar", &ProbeResult::scalar);
+
+  function("hardwarePresets", &hardware_presets);
+  function("validateHardware", &validate_hardware);
+  function("defaultWorkload", &default_workload);
+  function("defaultTrainingInput", &default_training_input);
+  function("defaultProbeInput", &default_probe_input);
+  function("roofline", &roofline);
+  function("plan", &plan);
+  function("trainingMemory", &training_memory);
+  function("calibration", &calibration);
+  function("measureMachine", &measure_machine);
+}

@@ -1,4 +1,122 @@
 // Types of lib/attention.js (see docs/attention.md).
 
+/** Inputs of runAttention; every field optional (defaults from attentionDefaults()). */
+export interface AttentionRunInput {
+  /** Sequence length (tokens), 1..1,048,576. */
+  n?: number;
+  /** Head dimension, 1..1024. */
+  d?: number;
+  heads?: number;
+  variant?: 'naive' | 'tiled' | 'both';
+  /** Query rows per head compared with the fp64 reference (evenly spaced, last included). */
+  check_rows?: number;
+  seed?: number;
+  /** Requests needing more (inputs + workspace) are refused before allocating. Default 2 GiB. */
+  memory_budget_bytes?: number;
+}
+
+export interface AttentionVariantResult {
+  variant: 'naive' | 'tiled';
+  /** True when over the memory budget: not run; `refusal` says why with the bytes needed. */
+  refused: boolean;
+  refusal: string;
+  bytes_needed: number;
+  /** The kernel's own buffer: naive n×n fp32 scores; tiled one tile row + running max/sum. */
+  workspace_bytes: number;
+  /** Tracked peak of every buffer of the run (inputs, output, workspace). */
+  peak_bytes: number;
+  seconds: number;
+  gflop_per_s: number;
+  /** max |Δ| against fp64 on the checked rows. */
+  max_abs_error: number;
+}
+
+export interface AttentionRunResult {
+  input: Required<AttentionRunInput>;
+  /** 'simd' or 'scalar': how the module was built. */
+  isa: 'simd' | 'scalar';
+  /** 4·d·n(n+1)/2 per head (causal QKᵀ and PV). */
+  flops: number;
+  input_bytes: number;
+  checked_rows: number;
+  variants: AttentionVariantResult[];
+}
+
+export type KvStrategy = 'full' | 'window' | 'sinks' | 'recompute' | 'none' | 'int8' | 'int4';
+
+export interface DecodeInput {
+  strategy?: KvStrategy;
+  prompt_tokens?: number;
+  generated_tokens?: number;
+  d_model?: number;
+  heads?: number;
+  /** Window size (window, sinks) or K/V rows kept (recompute). */
+  cache_tokens?: number;
+  sinks?: number;
+  kv_layout?: 'per_token' | 'per_channel';
+  /** Channels (per_token) or tokens (per_channel) per scale. */
+  kv_group?: number;
+  /** Generated steps measured, evenly spaced (last included); 0: all. */
+  sample_steps?: number;
+  seed?: number;
+  memory_budget_bytes?: number;
+}
+
+export interface DecodeResult {
+  input: Required<DecodeInput>;
+  isa: 'simd' | 'scalar';
+  measured_steps: number;
+  seconds: number;
+  tokens_per_s: number;
+  attended_tokens: number;
+  kv_bytes: number;
+  hidden_bytes: number;
+  weights_bytes: number;
+  peak_bytes: number;
+  recomputed_tokens: number;
+  recomputed_flops: number;
+  flops_per_step: number;
+  /** Output vs the full fp32 cache, over the measured steps. */
+  max_abs_error: number;
+  min_cosine: number;
+  mean_cosine: number;
+  /** Output vs fp64 attention over exactly the tokens the strategy claims to keep. */
+  mask_check_max_abs: number;
+}
+
+export interface SeedExperimentInput {
+  sequence_lengths?: number[];
+  d_model?: number;
+  heads?: number;
+  sample_steps?: number;
+  seed?: number;
+}
+
+export interface SeedExperimentRow {
+  sequence_length: number;
+  cache_label: 'n' | '4√n' | '8';
+  cache_tokens: number;
+  /** Nested results keep their own `status` field ({ok: true}). */
+  window: DecodeResult & { status: { ok: boolean; field: string; message: string } };
+  recompute: DecodeResult & { status: { ok: boolean; field: string; message: string } };
+}
+
+export interface SeedExperimentResult {
+  input: Required<SeedExperimentInput>;
+  rows: SeedExperimentRow[];
+}
+
 export interface AttentionApi {
+  /** Default inputs of the measured attention runs. */
+  attentionDefaults(): {
+    attention: Required<AttentionRunInput>;
+    decode: Required<DecodeInput>;
+    seed: Required<SeedExperimentInput>;
+  };
+  /** Prefill attention, naive vs tiled, measured in this module. Throws InputError. */
+  runAttention(input?: AttentionRunInput): AttentionRunResult;
+  /** Autoregressive decode with one KV strategy vs the full fp32 cache. Throws InputError. */
+  runDecode(input?: DecodeInput): DecodeResult;
+  /** Caches n, 4√n, 8: window vs recompute-on-evict. Throws InputError. */
+  seedExperiment(input?: SeedExperimentInput): SeedExperimentResult;
 }

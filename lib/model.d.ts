@@ -130,6 +130,32 @@ export interface ModelReport {
   /** Decode context where attention FLOPs equal FFN FLOPs; null when a sliding window prevents it. */
   crossover_context_tokens: number | null;
   attention_share_curve: AttentionSharePoint[];
+  /** The decode figures as one struct (the same numbers as in `flops`). */
+  decode: DecodeFlops;
+  /** The prefill figures as one struct (the same numbers as in `flops`). */
+  prefill: PrefillFlops;
+  /** exists false: a sliding window keeps attention below the FFN. */
+  crossover: Crossover;
+}
+
+export interface DecodeFlops {
+  context_tokens: number;
+  /** min(context_tokens, sliding_window) when a window is set. */
+  attended_tokens: number;
+  split: FlopSplit;
+}
+
+export interface PrefillFlops {
+  context_tokens: number;
+  /** (query, key) pairs per head per layer: n(n+1)/2 without a window. */
+  attended_pairs: number;
+  lm_head_last_token: number;
+  split: FlopSplit;
+}
+
+export interface Crossover {
+  exists: boolean;
+  context_tokens: number;
 }
 
 export interface ModelReportOptions {

@@ -84,6 +84,10 @@ export function modelApi(Module) {
         },
         crossover_context_tokens: crossover.exists ? crossover.context_tokens : null,
         attention_share_curve: report.attention_share_curve,
+        // The same figures as the core's structs, for views that show one split at a time.
+        decode,
+        prefill,
+        crossover,
       };
     },
 

@@ -1,4 +1,269 @@
 // Types of lib/roofline.js (see docs/roofline.md).
+import type { ModelConfig } from './model.js';
+
+// ---- Roofline area (lib/roofline.js; docs/roofline.md) ----
+
+/** A chip. TFLOPS = 1e12 FLOP/s, GB/s = 1e9 B/s; capacity in bytes (also shown as GB and GiB). */
+export interface Hardware {
+  id: string;
+  label: string;
+  /** 'gpu' | 'tpu' | 'cpu'. */
+  kind: string;
+  /** The spec sheet the numbers come from. */
+  source: string;
+  /** Dense fp32 matmul peak (TF32 tensor cores where present). */
+  fp32_tflops: number;
+  /** Dense fp16/bf16 tensor peak (no 2:4 sparsity). */
+  fp16_tflops: number;
+  /** 0: no fp8 matmul. */
+  fp8_tflops: number;
+  int8_tops: number;
+  memory_gb_per_s: number;
+  memory_bytes: number;
+  /** Device-to-device per direction (NVLink, Infinity Fabric, ICI; PCIe if none); 0: none. */
+  interconnect_gb_per_s: number;
+  /** Device to host per direction (PCIe); 0: none. */
+  host_link_gb_per_s: number;
+}
+
+/** A preset with its capacity in both units. */
+export interface HardwarePreset extends Hardware {
+  memory_gb: number;
+  memory_gib: number;
+}
+
+/** A custom chip: any Hardware fields, optionally starting from a preset (`base`). */
+export type HardwareSpec = Partial<Hardware> & { base?: string };
+
+export type PlainDtype = 'fp32' | 'fp16' | 'bf16' | 'fp8' | 'int8' | 'int4';
+
+/** What runs on which chip. Every field is optional in calls; defaults from defaultWorkload(). */
+export interface WorkloadInput {
+  /** A model preset id ("llama-2-70b") or a (partial) ModelConfig. */
+  model: string | Partial<ModelConfig>;
+  /** A hardware preset id ("h100-sxm", the default) or a custom spec. */
+  hardware: string | HardwareSpec;
+  weights_dtype: PlainDtype;
+  /** > 0 overrides weights_dtype: bits per weight including scales (4.5 for 4-bit + fp16 scale per 32). */
+  weights_bits: number;
+  kv_dtype: PlainDtype;
+  /** Matmul peak used and the dtype activations are stored in. */
+  compute_dtype: 'fp32' | 'fp16' | 'bf16' | 'fp8' | 'int8';
+  batch: number;
+  /** Prompt tokens at prefill; tokens attended to at decode. */
+  context: number;
+  /** Fraction of peak FLOP/s reached (default 1: the ideal roofline). */
+  flop_efficiency: number;
+  /** Fraction of peak bandwidth reached (default 1). */
+  bandwidth_efficiency: number;
+  /** FlashAttention (default true): scores never leave the chip. */
+  fused_attention: boolean;
+  gpus: number;
+  parallelism: 'tensor' | 'pipeline';
+  /** Layers whose weights stay in host memory and cross the host link every pass (gpus = 1). */
+  offload_layers: number;
+  /** Fixed cost per all-reduce or pipeline hop (default 5e-6 s). */
+  collective_latency_s: number;
+}
+
+/** The resolved workload (model and hardware as objects). */
+export interface Workload extends Omit<WorkloadInput, 'model' | 'hardware'> {
+  model: ModelConfig;
+  hardware: Hardware;
+}
+
+export interface OperatorCost {
+  /** attn_norm, q_proj, k_proj, v_proj, scores, softmax, av, o_proj, attn_residual, ffn_norm, router,
+   *  ffn_up, ffn_gate, ffn_act, ffn_down, ffn_residual, embedding, final_norm, lm_head. */
+  name: string;
+  phase: 'prefill' | 'decode';
+  /** 'layer': repeated n_layers times; 'model': once. */
+  scope: 'layer' | 'model';
+  count: number;
+  tensor_parallel: boolean;
+  flops: number;
+  weight_bytes: number;
+  kv_bytes: number;
+  activation_bytes: number;
+  bytes: number;
+  intensity: number;
+  attainable_flops_per_s: number;
+  compute_s: number;
+  memory_s: number;
+  time_s: number;
+  bound: 'compute' | 'memory';
+}
+
+export interface PhaseTotals {
+  tokens: number;
+  flops: number;
+  weight_bytes: number;
+  kv_bytes: number;
+  activation_bytes: number;
+  bytes: number;
+  intensity: number;
+  compute_s: number;
+  memory_s: number;
+  /** Sum of per-operator max(compute, memory). */
+  time_s: number;
+  bound: 'compute' | 'memory';
+}
+
+export interface RooflineResult {
+  peak_flops_per_s: number;
+  bandwidth_bytes_per_s: number;
+  ridge_flops_per_byte: number;
+  effective_peak_flops_per_s: number;
+  effective_bandwidth_bytes_per_s: number;
+  bytes_per_weight: number;
+  head_dim: number;
+  /** 2 × batch / bytes_per_weight. */
+  decode_weight_intensity: number;
+  /** ridge × bytes_per_weight / 2. */
+  batch_to_ridge: number;
+  operators: OperatorCost[];
+  prefill: PhaseTotals;
+  decode: PhaseTotals;
+}
+
+export interface DecodePlan {
+  /** Time per output token (TPOT). */
+  step_s: number;
+  /** (weight bytes read + batch × KV bytes) / bandwidth. */
+  memory_floor_s: number;
+  compute_floor_s: number;
+  /** Per sequence. */
+  tokens_per_s: number;
+  total_tokens_per_s: number;
+  flops: number;
+  bytes: number;
+  weight_bytes_read: number;
+  kv_bytes_read: number;
+  intensity: number;
+  bound: 'compute' | 'memory';
+  communication_s: number;
+  offload_s: number;
+  experts_touched: number;
+}
+
+export interface PrefillPlan {
+  ttft_s: number;
+  tokens_per_s: number;
+  flops: number;
+  bytes: number;
+  intensity: number;
+  bound: 'compute' | 'memory';
+  communication_s: number;
+  offload_s: number;
+}
+
+export interface CurvePoint {
+  batch: number;
+  step_s: number;
+  tokens_per_s: number;
+  total_tokens_per_s: number;
+  memory_bytes: number;
+  fits: boolean;
+}
+
+export interface PlanResult {
+  ridge_flops_per_byte: number;
+  peak_flops_per_s: number;
+  bandwidth_bytes_per_s: number;
+  bytes_per_weight: number;
+  total_params: number;
+  active_params: number;
+  weight_bytes: number;
+  kv_bytes_per_token: number;
+  kv_bytes: number;
+  memory_per_device_bytes: number;
+  memory_capacity_bytes: number;
+  weights_per_device_bytes: number;
+  kv_per_device_bytes: number;
+  offloaded_bytes: number;
+  fits: boolean;
+  max_batch: number;
+  max_context: number;
+  max_context_unbounded: boolean;
+  min_gpus: number;
+  decode: DecodePlan;
+  prefill: PrefillPlan;
+  curve: CurvePoint[];
+}
+
+export interface TrainingInput {
+  model: string | Partial<ModelConfig>;
+  batch: number;
+  sequence: number;
+  checkpointing: 'none' | 'full' | 'sqrt';
+  fused_attention: boolean;
+}
+
+export interface TrainingMemory {
+  params: number;
+  weights_bytes: number;
+  gradients_bytes: number;
+  optimizer_bytes: number;
+  activation_per_layer_bytes: number;
+  layer_input_bytes: number;
+  checkpoints: number;
+  recompute_layers: number;
+  activation_bytes: number;
+  total_bytes: number;
+  flops_per_step: number;
+  recompute_flops: number;
+  extra_compute_fraction: number;
+}
+
+export interface CalibrationPoint {
+  id: string;
+  label: string;
+  source: string;
+  hardware_id: string;
+  model_name: string;
+  weights_bits: number;
+  batch: number;
+  context: number;
+  measured_tokens_per_s: number;
+  predicted_tokens_per_s: number;
+  /** measured / predicted. */
+  ratio: number;
+}
+
+export interface ProbeInput {
+  /** Streamed array size (default 64 MiB; at most 1 GiB). */
+  bytes: number;
+  repeats: number;
+  min_seconds: number;
+}
+
+export interface ProbeMeasure {
+  bandwidth_bytes_per_s: number;
+  flops_per_s: number;
+  ridge_flops_per_byte: number;
+  checksum: number;
+}
+
+export interface ProbeResult {
+  bytes: number;
+  simd_lanes: number;
+  simd: ProbeMeasure;
+  scalar: ProbeMeasure;
+}
 
 export interface RooflineApi {
+  /** Accelerators with dense peaks per dtype, bandwidth, capacity and a source per row. */
+  hardwarePresets(): HardwarePreset[];
+  /** The defaults of every workload field (Llama-2-7B shape on an H100 SXM). */
+  defaultWorkload(): Workload;
+  /** Every operator of one layer (+ embedding, final norm, LM head) at prefill and decode. */
+  roofline(input?: Partial<WorkloadInput>): RooflineResult;
+  /** Latency, throughput, fit, parallelism and the batch-throughput curve. */
+  plan(input?: Partial<WorkloadInput>): PlanResult;
+  /** Mixed-precision Adam training memory, with none / full / sqrt checkpointing. */
+  trainingMemory(input?: Partial<TrainingInput>): TrainingMemory;
+  /** Published decode measurements (cited) against the ideal-roofline prediction. */
+  calibration(): CalibrationPoint[];
+  /** This machine: streaming bandwidth and multiply-add FLOP/s, SIMD and scalar. */
+  measureMachine(input?: Partial<ProbeInput>): ProbeResult;
 }

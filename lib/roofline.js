@@ -1,3 +1,94 @@
+// Roofline area: hardware presets, per-operator roofline, deployment plan,
+// training memory, calibration points, and this machine's measured roofline.
+import { InputError, toPlain, unwrap } from './convert.js';
+
+const describe = (value) => (value === null ? 'null' : Array.isArray(value) ? 'array'
+  : typeof value === 'string' ? `string ${JSON.stringify(value)}` : typeof value);
+
+// Checks `partial` against `defaults` field by field (names and JS types) and merges.
+function merge(defaults, partial, what, prefix = '') {
+  if (partial === null || typeof partial !== 'object' || Array.isArray(partial)) {
+    throw new InputError(prefix.replace(/\.$/, '') || what, `${what} must be an object (got ${describe(partial)})`);
+  }
+  const merged = { ...defaults };
+  for (const [field, value] of Object.entries(partial)) {
+    if (!(field in defaults)) throw new InputError(prefix + field, `unknown ${what} field "${field}"`);
+    const expected = typeof defaults[field];
+    if (typeof value !== expected) {
+      throw new InputError(prefix + field, `${prefix}${field} must be a ${expected} (got ${describe(value)})`);
+    }
+    merged[field] = value;
+  }
+  return merged;
+}
+
+const withUnits = (hardware) => ({
+  ...hardware,
+  memory_gb: hardware.memory_bytes / 1e9,
+  memory_gib: hardware.memory_bytes / 2 ** 30,
+});
+
 export function rooflineApi(Module) {
-  return {};
+  // One source of truth for defaults: the C++ structs' initializers.
+  const workloadDefaults = Object.freeze(toPlain(Module.defaultWorkload()));
+  const { model: modelDefaults, hardware: hardwareDefaults, ...fieldDefaults } = workloadDefaults;
+  const trainingDefaults = Object.freeze(toPlain(Module.defaultTrainingInput()));
+  const probeDefaults = Object.freeze(toPlain(Module.defaultProbeInput()));
+  const presets = Object.freeze(toPlain(Module.hardwarePresets()).map((row) => Object.freeze(withUnits(row))));
+
+  function resolveHardware(hardware = 'h100-sxm') {
+    if (typeof hardware === 'string') {
+      const preset = presets.find((row) => row.id === hardware);
+      if (!preset) {
+        throw new InputError('hardware', `hardware = "${hardware}" is not known (one of ${presets.map((row) => row.id).join(', ')})`);
+      }
+      const { memory_gb, memory_gib, ...spec } = preset;
+      return spec;
+    }
+    // A custom spec, optionally starting from a preset: { base: 'h100-sxm', memory_gb_per_s: 4000 }.
+    const { base, ...fields } = hardware ?? {};
+    const start = base === undefined ? { ...hardwareDefaults } : resolveHardware(base);
+    return merge(start, fields, 'hardware', 'hardware.');
+  }
+
+  function resolveModel(model = {}) {
+    if (typeof model === 'string') {
+      const list = typeof Module.modelPresets === 'function' ? toPlain(Module.modelPresets()) : [];
+      const preset = list.find((row) => row.id === model);
+      if (!preset) throw new InputError('model', `model = "${model}" is not a known preset`);
+      return preset.config;
+    }
+    return merge(modelDefaults, model, 'model config');
+  }
+
+  function toWorkload(input = {}) {
+    const { model, hardware, ...fields } = input ?? {};
+    return { ...merge(fieldDefaults, fields, 'workload'), model: resolveModel(model), hardware: resolveHardware(hardware) };
+  }
+
+  return {
+    /** Accelerators with dense peaks per dtype, bandwidth, capacity (bytes, GB and GiB) and a source per row. */
+    hardwarePresets: () => presets.map((row) => ({ ...row })),
+
+    /** The defaults every workload field takes (model: Llama-2-7B's shape; hardware: H100 SXM). */
+    defaultWorkload: () => ({ ...toWorkload({}) }),
+
+    /** Every operator of one layer (+ embedding, final norm, LM head) at prefill and decode. */
+    roofline: (input) => unwrap(Module.roofline(toWorkload(input))),
+
+    /** Latency, throughput, fit, parallelism and the batch-throughput curve of a deployment. */
+    plan: (input) => unwrap(Module.plan(toWorkload(input))),
+
+    /** Mixed-precision Adam training memory with none / full / sqrt checkpointing. */
+    trainingMemory(input = {}) {
+      const { model, ...fields } = input ?? {};
+      return unwrap(Module.trainingMemory({ ...merge(trainingDefaults, fields, 'training input'), model: resolveModel(model) }));
+    },
+
+    /** Published decode measurements (with sources) against the ideal-roofline prediction. */
+    calibration: () => unwrap(Module.calibration()).points,
+
+    /** Measures this machine: streaming read bandwidth and multiply-add FLOP/s, SIMD and scalar. */
+    measureMachine: (input = {}) => unwrap(Module.measureMachine(merge(probeDefaults, input ?? {}, 'probe input'))),
+  };
 }

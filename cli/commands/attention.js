@@ -1,1 +1,117 @@
-export const attentionCommands = [];
+// Measured attention from the command line: prefill kernels, decode with a KV
+// strategy, and the seed experiment. Figures are measured in this WASM module.
+import { choiceFlag, numberFlag } from '../flags.js';
+import { formatCount, formatTable } from '../table.js';
+
+const strategies = ['full', 'window', 'sinks', 'recompute', 'none', 'int8', 'int4'];
+const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+const seconds = (s) => (s < 1 ? `${(s * 1e3).toFixed(1)} ms` : `${s.toFixed(2)} s`);
+
+function attentionText(result) {
+  const rows = [['variant', 'time', 'GFLOP/s', 'workspace', 'peak', 'max |Δ| vs fp64']];
+  for (const v of result.variants) {
+    rows.push(v.refused
+      ? [v.variant, 'refused', '', mib(v.bytes_needed) + ' needed', '', '']
+      : [v.variant, seconds(v.seconds), v.gflop_per_s.toFixed(2), mib(v.workspace_bytes), mib(v.peak_bytes),
+        v.max_abs_error.toExponential(2)]);
+  }
+  const { n, d, heads } = result.input;
+  const notes = result.variants.filter((v) => v.refused).map((v) => `note: ${v.refusal}`);
+  return [`causal attention, n = ${n}, d = ${d}, heads = ${heads}, ${result.isa} build, ` +
+    `${formatCount(result.flops)} FLOPs`, formatTable(rows), ...notes].join('\n');
+}
+
+function decodeRow(label, r) {
+  return [label, r.tokens_per_s.toFixed(1), formatCount(r.attended_tokens), mib(r.kv_bytes),
+    mib(r.hidden_bytes), formatCount(r.recomputed_flops), r.max_abs_error.toExponential(2), r.min_cosine.toFixed(6)];
+}
+const decodeHeader = ['strategy', 'tokens/s', 'keys', 'KV', 'hidden', 'recomputed FLOPs', 'max |Δ|', 'min cos'];
+
+export const attentionCommands = [
+  {
+    name: 'attention',
+    summary: 'measure prefill attention: naive (n×n scores) vs tiled online softmax',
+    usage: '--n N --d D [--heads H] [--variant naive|tiled|both] [--check-rows R] [--seed S] [--budget BYTES] [--json]',
+    options: {
+      n: { type: 'string' }, d: { type: 'string' }, heads: { type: 'string' },
+      variant: { type: 'string' }, 'check-rows': { type: 'string' }, seed: { type: 'string' },
+      budget: { type: 'string' },
+    },
+    run(api, values) {
+      const result = api.runAttention({
+        n: numberFlag(values, 'n', undefined),
+        d: numberFlag(values, 'd', undefined),
+        heads: numberFlag(values, 'heads', undefined),
+        variant: choiceFlag(values, 'variant', ['naive', 'tiled', 'both'], undefined),
+        check_rows: numberFlag(values, 'check-rows', undefined),
+        seed: numberFlag(values, 'seed', undefined),
+        memory_budget_bytes: numberFlag(values, 'budget', undefined),
+      });
+      return { json: result, text: attentionText(result) };
+    },
+  },
+  {
+    name: 'decode',
+    summary: 'measure autoregressive decode with a KV-cache strategy vs the full fp32 cache',
+    usage: `--strategy ${strategies.join('|')} [--n N] [--prompt P] [--generated G] [--d-model D] [--heads H] ` +
+      '[--window W] [--sinks S] [--kv-layout per_token|per_channel] [--kv-group G] [--sample-steps K] [--seed S] [--json]',
+    options: {
+      strategy: { type: 'string' }, n: { type: 'string' }, prompt: { type: 'string' },
+      generated: { type: 'string' }, 'd-model': { type: 'string' }, heads: { type: 'string' },
+      window: { type: 'string' }, sinks: { type: 'string' }, 'kv-layout': { type: 'string' },
+      'kv-group': { type: 'string' }, 'sample-steps': { type: 'string' }, seed: { type: 'string' },
+      budget: { type: 'string' },
+    },
+    run(api, values) {
+      // --n: total tokens, half prompt and half generated (as in the seed experiment).
+      const n = numberFlag(values, 'n', undefined);
+      const generated = numberFlag(values, 'generated', n === undefined ? undefined : Math.floor(n / 2));
+      const prompt = numberFlag(values, 'prompt', n === undefined ? undefined : n - Math.floor(n / 2));
+      const result = api.runDecode({
+        strategy: choiceFlag(values, 'strategy', strategies, 'full'),
+        prompt_tokens: prompt,
+        generated_tokens: generated,
+        d_model: numberFlag(values, 'd-model', undefined),
+        heads: numberFlag(values, 'heads', undefined),
+        cache_tokens: numberFlag(values, 'window', undefined),
+        sinks: numberFlag(values, 'sinks', undefined),
+        kv_layout: choiceFlag(values, 'kv-layout', ['per_token', 'per_channel'], undefined),
+        kv_group: numberFlag(values, 'kv-group', undefined),
+        sample_steps: numberFlag(values, 'sample-steps', undefined),
+        seed: numberFlag(values, 'seed', undefined),
+        memory_budget_bytes: numberFlag(values, 'budget', undefined),
+      });
+      const { input } = result;
+      const text = [`decode ${input.prompt_tokens} prompt + ${input.generated_tokens} generated tokens, ` +
+        `d_model = ${input.d_model}, ${input.heads} heads, ${result.measured_steps} steps measured, ${result.isa} build`,
+      formatTable([decodeHeader, decodeRow(input.strategy, result)])].join('\n');
+      return { json: result, text };
+    },
+  },
+  {
+    name: 'seed-experiment',
+    summary: 'reproduce the seed experiment: caches n, 4√n, 8 — window vs recompute-on-evict',
+    usage: '[--lengths 512,1024,2048] [--d-model 768] [--heads 12] [--sample-steps K] [--seed S] [--json]',
+    options: {
+      lengths: { type: 'string' }, 'd-model': { type: 'string' }, heads: { type: 'string' },
+      'sample-steps': { type: 'string' }, seed: { type: 'string' },
+    },
+    run(api, values) {
+      const lengths = values.lengths === undefined ? undefined
+        : values.lengths.split(',').map((text, i) => numberFlag({ [`lengths[${i}]`]: text }, `lengths[${i}]`));
+      const result = api.seedExperiment({
+        sequence_lengths: lengths,
+        d_model: numberFlag(values, 'd-model', undefined),
+        heads: numberFlag(values, 'heads', undefined),
+        sample_steps: numberFlag(values, 'sample-steps', undefined),
+        seed: numberFlag(values, 'seed', undefined),
+      });
+      const rows = [['n', 'cache', ...decodeHeader]];
+      for (const row of result.rows) {
+        rows.push([row.sequence_length, row.cache_label, ...decodeRow('window', row.window)]);
+        rows.push([row.sequence_length, row.cache_label, ...decodeRow('recompute', row.recompute)]);
+      }
+      return { json: result, text: formatTable(rows) };
+    },
+  },
+];

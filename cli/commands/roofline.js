@@ -1,1 +1,194 @@
-export const rooflineCommands = [];
+// plan, roofline and hardware: the roofline area over the same WASM as the page.
+import { InputError } from '../../lib/api.js';
+import { choiceFlag, numberFlag, UsageError } from '../flags.js';
+import { formatBytes, formatCount, formatTable } from '../table.js';
+
+const dtypes = ['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'];
+
+// Model flags and the ModelConfig field each sets (as the model command names them).
+const modelFlags = {
+  vocab: 'vocab_size', 'd-model': 'd_model', layers: 'n_layers', heads: 'n_heads', 'kv-heads': 'n_kv_heads',
+  'head-dim': 'head_dim', 'd-ff': 'd_ff', experts: 'n_experts', 'top-k': 'experts_top_k', window: 'sliding_window',
+};
+// Workload number flags and their fields.
+const workloadFlags = {
+  batch: 'batch', context: 'context', gpus: 'gpus', 'weights-bits': 'weights_bits', 'offload-layers': 'offload_layers',
+  'flop-efficiency': 'flop_efficiency', 'bandwidth-efficiency': 'bandwidth_efficiency',
+};
+// Hardware overrides on top of --hardware (a custom chip).
+const hardwareFlags = {
+  'fp16-tflops': 'fp16_tflops', 'bandwidth-gbs': 'memory_gb_per_s', 'interconnect-gbs': 'interconnect_gb_per_s',
+};
+const flagOfField = Object.fromEntries([...Object.entries(modelFlags), ...Object.entries(workloadFlags),
+  ...Object.entries(hardwareFlags).map(([flag, field]) => [flag, `hardware.${field}`]),
+  ['weights', 'weights_dtype'], ['kv-dtype', 'kv_dtype'], ['compute-dtype', 'compute_dtype'], ['memory-gib', 'hardware.memory_bytes'],
+  ['parallel', 'parallelism']].map(([flag, field]) => [field, flag]));
+
+const strings = (names) => Object.fromEntries(names.map((name) => [name, { type: 'string' }]));
+const workloadOptions = {
+  ...strings(['preset', 'hardware', 'weights', 'kv-dtype', 'compute-dtype', 'ffn', 'parallel', 'memory-gib',
+    ...Object.keys(modelFlags), ...Object.keys(workloadFlags), ...Object.keys(hardwareFlags)]),
+  tied: { type: 'boolean' },
+  unfused: { type: 'boolean' },
+};
+
+const workloadUsage = `[--preset ID] [--hardware ID (default h100-sxm)] [--weights fp16] [--weights-bits B]
+    [--kv-dtype fp16] [--compute-dtype fp16] [--batch B] [--context N] [--gpus G]
+    [--parallel tensor|pipeline] [--offload-layers L] [--flop-efficiency F] [--bandwidth-efficiency F]
+    [--unfused] custom model: [--d-model N] [--layers N] [--heads N] [--kv-heads N] [--head-dim N]
+    [--d-ff N] [--ffn gated|plain] [--vocab N] [--experts N] [--top-k N] [--window N] [--tied]
+    custom chip: [--fp16-tflops T] [--bandwidth-gbs G] [--memory-gib G] [--interconnect-gbs G] [--json]`;
+
+/** The workload the flags describe: a model preset and a hardware preset, then overrides. */
+function workloadFromFlags(api, values) {
+  let model = {};
+  if (values.preset !== undefined) {
+    if (typeof api.modelPresets !== 'function') {
+      throw new UsageError('--preset needs the model presets (api.modelPresets), which this build does not have yet; give --d-model --layers ... instead', 'preset');
+    }
+    const presets = api.modelPresets();
+    const preset = presets.find((candidate) => candidate.id === values.preset);
+    if (!preset) throw new UsageError(`--preset = "${values.preset}" is not a preset (known: ${presets.map((p) => p.id).join(', ')})`, 'preset');
+    model = { ...preset.config };
+  }
+  for (const [flag, field] of Object.entries(modelFlags)) {
+    const value = numberFlag(values, flag);
+    if (value !== undefined) model[field] = value;
+  }
+  if (values.heads !== undefined && values['kv-heads'] === undefined && values.preset === undefined) model.n_kv_heads = model.n_heads;
+  const ffn = choiceFlag(values, 'ffn', ['gated', 'plain']);
+  if (ffn) model.ffn = ffn;
+  if (values.tied) model.tied_embeddings = true;
+
+  const hardwareIds = api.hardwarePresets().map((row) => row.id);
+  const hardwareId = choiceFlag(values, 'hardware', hardwareIds, 'h100-sxm');
+  let hardware = hardwareId;
+  const overrides = {};
+  for (const [flag, field] of Object.entries(hardwareFlags)) {
+    const value = numberFlag(values, flag);
+    if (value !== undefined) overrides[field] = value;
+  }
+  if (values['memory-gib'] !== undefined) overrides.memory_bytes = numberFlag(values, 'memory-gib') * 2 ** 30;
+  if (Object.keys(overrides).length) hardware = { base: hardwareId, id: 'custom', label: `custom (from ${hardwareId})`, ...overrides };
+
+  const input = { model, hardware };
+  for (const [flag, field] of Object.entries(workloadFlags)) {
+    const value = numberFlag(values, flag);
+    if (value !== undefined) input[field] = value;
+  }
+  input.weights_dtype = choiceFlag(values, 'weights', dtypes, 'fp16');
+  input.kv_dtype = choiceFlag(values, 'kv-dtype', dtypes, 'fp16');
+  input.compute_dtype = choiceFlag(values, 'compute-dtype', ['fp32', 'fp16', 'bf16', 'fp8', 'int8'], 'fp16');
+  input.parallelism = choiceFlag(values, 'parallel', ['tensor', 'pipeline'], 'tensor');
+  if (values.unfused) input.fused_attention = false;
+  return { input, hardwareId, presetId: values.preset ?? null };
+}
+
+/** Adds the flag that sets a field to the core's message. */
+function withFlag(error) {
+  const flag = error instanceof InputError ? flagOfField[error.field] : undefined;
+  return flag ? new InputError(error.field, `${error.message} (--${flag})`) : error;
+}
+
+function run(fn) {
+  try {
+    return fn();
+  } catch (error) {
+    throw withFlag(error);
+  }
+}
+
+const seconds = (s) => (s >= 1 ? `${s.toFixed(3)} s` : s >= 1e-3 ? `${(s * 1e3).toFixed(3)} ms` : `${(s * 1e6).toFixed(2)} us`);
+const rate = (value, unit) => `${value >= 1e12 ? (value / 1e12).toFixed(2) + ' T' : value >= 1e9 ? (value / 1e9).toFixed(2) + ' G' : value.toFixed(2) + ' '}${unit}`;
+
+function planText(result, { hardwareId, presetId, input }) {
+  const d = result.decode;
+  const p = result.prefill;
+  const lines = [
+    `${presetId ?? 'custom model'} on ${input.gpus ?? 1} x ${hardwareId} (${input.parallelism}), weights ${input.weights_dtype}` +
+      `, KV ${input.kv_dtype}, batch ${input.batch ?? 1}, context ${formatCount(input.context ?? 4096)}`,
+    `ridge: ${result.ridge_flops_per_byte.toFixed(1)} FLOP/byte (${rate(result.peak_flops_per_s, 'FLOP/s')} / ${rate(result.bandwidth_bytes_per_s, 'B/s')})`,
+    '',
+    formatTable([
+      ['', 'value'],
+      ['decode step (TPOT)', seconds(d.step_s)],
+      ['  floor (weights + batch x KV) / bandwidth', seconds(d.memory_floor_s)],
+      ['  communication', seconds(d.communication_s)],
+      ['  offload over host link', seconds(d.offload_s)],
+      ['tokens/s per sequence', d.tokens_per_s.toFixed(2)],
+      ['tokens/s total', d.total_tokens_per_s.toFixed(1)],
+      ['decode bound', `${d.bound} (${d.intensity.toFixed(2)} FLOP/byte)`],
+      ['TTFT (prefill of the batch)', seconds(p.ttft_s)],
+      ['prefill bound', `${p.bound} (${p.intensity.toFixed(1)} FLOP/byte)`],
+    ]),
+    '',
+    formatTable([
+      ['memory', 'size'],
+      ['weights (all devices)', formatBytes(result.weight_bytes)],
+      ['KV cache (batch x context)', formatBytes(result.kv_bytes)],
+      ['per device needed', formatBytes(result.memory_per_device_bytes)],
+      ['per device capacity', formatBytes(result.memory_capacity_bytes)],
+    ]),
+    '',
+    `fits: ${result.fits ? 'yes' : 'no'}; max batch at this context: ${formatCount(result.max_batch)}; ` +
+      `max context at this batch: ${result.max_context_unbounded ? 'unbounded (sliding window)' : formatCount(result.max_context)}; ` +
+      `min devices: ${result.min_gpus || 'more than 4096'}`,
+  ];
+  return lines.join('\n');
+}
+
+function rooflineText(result) {
+  const rows = [['phase', 'operator', 'x', 'GFLOP', 'MB', 'FLOP/B', 'time', 'bound']];
+  for (const op of result.operators) {
+    rows.push([op.phase, op.name, String(op.count), (op.flops / 1e9).toFixed(3), (op.bytes / 1e6).toFixed(3),
+      op.intensity.toFixed(2), seconds(op.time_s), op.bound]);
+  }
+  return [`ridge ${result.ridge_flops_per_byte.toFixed(1)} FLOP/byte; weights-only decode intensity ` +
+    `${result.decode_weight_intensity.toFixed(2)} FLOP/byte; batch to reach the ridge ${result.batch_to_ridge.toFixed(1)}`,
+  '', formatTable(rows), '',
+  `prefill: ${seconds(result.prefill.time_s)} (${result.prefill.bound} bound); decode step: ${seconds(result.decode.time_s)} (${result.decode.bound} bound)`].join('\n');
+}
+
+export const rooflineCommands = [
+  {
+    name: 'plan',
+    summary: 'latency, throughput and fit of a deployment (roofline bounds on named hardware)',
+    usage: workloadUsage,
+    options: workloadOptions,
+    run(api, values) {
+      const context = workloadFromFlags(api, values);
+      const result = run(() => api.plan(context.input));
+      return {
+        json: { model: context.presetId, hardware: context.hardwareId, ...result },
+        text: planText(result, { ...context, input: { ...context.input } }),
+      };
+    },
+  },
+  {
+    name: 'roofline',
+    summary: 'FLOPs, bytes, intensity and bound of every operator at prefill and decode',
+    usage: workloadUsage,
+    options: workloadOptions,
+    run(api, values) {
+      const context = workloadFromFlags(api, values);
+      const result = run(() => api.roofline(context.input));
+      return { json: { model: context.presetId, hardware: context.hardwareId, ...result }, text: rooflineText(result) };
+    },
+  },
+  {
+    name: 'hardware',
+    summary: 'the hardware presets: peaks per dtype, bandwidth, capacity, links, sources',
+    usage: '[--json]',
+    options: {},
+    run(api) {
+      const rows = api.hardwarePresets();
+      const table = formatTable([
+        ['id', 'fp16 TFLOPS', 'fp8', 'int8 TOPS', 'GB/s', 'memory', 'ridge FLOP/B', 'link GB/s'],
+        ...rows.map((row) => [row.id, String(row.fp16_tflops), String(row.fp8_tflops || '-'), String(row.int8_tops || '-'),
+          String(row.memory_gb_per_s), `${row.memory_gb.toFixed(1)} GB / ${row.memory_gib.toFixed(0)} GiB`,
+          (row.fp16_tflops * 1e3 / row.memory_gb_per_s).toFixed(1), String(row.interconnect_gb_per_s || '-')]),
+      ]);
+      return { json: rows, text: `${table}\n\nsources: llm-spacetime hardware --json` };
+    },
+  },
+];

@@ -1,2 +1,8 @@
 target_sources(llmst_core PRIVATE
+  src/roofline/hardware.cpp
+  src/roofline/roofline.cpp
+  src/roofline/plan.cpp
+  src/roofline/training.cpp
+  src/roofline/probe.cpp
+  src/roofline/calibration.cpp
 )

@@ -1,1 +1,203 @@
+// SIMD primitives against their scalar twins, attention kernels against an
+// fp64 reference, and the KV quantizers' round trips.
 #include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "attention/kernels.hpp"
+#include "attention/kv_quant.hpp"
+#include "sim/random.hpp"
+#include "simd/simd.hpp"
+
+using namespace llmst;
+
+namespace {
+
+std::vector<float> normal_vector(std::size_t count, std::uint64_t seed) {
+  sim::Random random(seed);
+  std::vector<float> x(count);
+  for (float& value : x) value = float(random.normal());
+  return x;
+}
+
+// Odd lengths around the 4-, 8- and 16-lane batch sizes and the tile sizes.
+const std::size_t kLengths[] = {1, 2, 3, 5, 7, 15, 17, 31, 33, 63, 64, 65, 129};
+
+}  // namespace
+
+TEST_CASE("SIMD primitives agree with their scalar twins") {
+  for (std::size_t n : kLengths) {
+    CAPTURE(n);
+    const auto a = normal_vector(n, 1), b = normal_vector(n, 2);
+    // dot: both sum the same n products in different orders; fp32 rounding
+    // of n terms of size ~1 stays far below 1e-5·n.
+    CHECK(std::fabs(simd::dot(a.data(), b.data(), n) - simd::scalar::dot(a.data(), b.data(), n)) <
+          1e-5 * n);
+    CHECK(simd::max(a.data(), n) == simd::scalar::max(a.data(), n));
+
+    std::vector<float> e(n), e_ref(n);
+    simd::exp(a.data(), e.data(), n);
+    for (std::size_t i = 0; i < n; ++i)
+      CHECK(std::fabs(e[i] - std::exp(double(a[i]))) <= 4e-7 * std::exp(double(a[i])));
+
+    auto s = a, s_ref = a;
+    simd::softmax(s.data(), n);
+    simd::scalar::softmax(s_ref.data(), n);
+    double total = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      CHECK(std::fabs(s[i] - s_ref[i]) < 1e-6);
+      total += s[i];
+    }
+    CHECK(total == doctest::Approx(1.0).epsilon(1e-5));
+
+    // accumulate_rows(p, rows) is Σ p_j row_j; check against axpy of each row.
+    const std::size_t row_count = 5;
+    const auto rows = normal_vector(row_count * n, 3), p = normal_vector(row_count, 4);
+    std::vector<float> out(n, 1.0f), out_ref(n, 0.5f);  // beta = 0.5 scales out first
+    simd::accumulate_rows(p.data(), rows.data(), n, row_count, n, 0.5f, out.data());
+    for (std::size_t j = 0; j < row_count; ++j) simd::scalar::axpy(out_ref.data(), p[j], rows.data() + j * n, n);
+    for (std::size_t i = 0; i < n; ++i) CHECK(std::fabs(out[i] - out_ref[i]) < 1e-5);
+
+    std::vector<float> dots(row_count);
+    simd::dot_rows(a.data(), rows.data(), n, row_count, n, dots.data());
+    for (std::size_t j = 0; j < row_count; ++j)
+      CHECK(dots[j] == simd::dot(a.data(), rows.data() + j * n, n));  // same arithmetic per row
+  }
+}
+
+TEST_CASE("exp: below the normal range at -100, exact at 0") {
+  // 32 values, so every batch width (4, 8, 16 lanes) takes the vector path.
+  const float base[] = {0.0f, -100.0f, -88.0f, 1.0f, -1.0f, 10.0f, 50.0f, -50.0f};
+  float x[32], out[32];
+  for (int i = 0; i < 32; ++i) x[i] = base[i % 8];
+  simd::exp(x, out, 32);
+  for (int i = 0; i < 32; i += 8) {
+    CHECK(out[i] == 1.0f);
+    CHECK(out[i + 1] < std::numeric_limits<float>::min());  // e^-100 ≈ 3.7e-44: flushed or denormal
+    for (int j = 3; j < 8; ++j) CHECK(std::fabs(out[i + j] / std::exp(double(x[i + j])) - 1) < 4e-7);
+  }
+}
+
+TEST_CASE("round_to_int32: half to even, saturating, NaN to 0, in every build") {
+  const float base[] = {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 126.49f, -127.51f,
+                        3e9f, -3e9f, std::numeric_limits<float>::quiet_NaN(), 1e-30f};
+  const std::int32_t expected[] = {0, 2, 2, 0, -2, -2, 126, -128,
+                                   2147483647, -2147483647 - 1, 0, 0};
+  float x[48];  // four copies: every batch width takes the vector path
+  std::int32_t out[48];
+  for (int i = 0; i < 48; ++i) x[i] = base[i % 12];
+  simd::round_to_int32(x, out, 48);
+  for (int i = 0; i < 48; ++i) {
+    CAPTURE(i);
+    CHECK(out[i] == expected[i % 12]);
+    CHECK(simd::scalar::round_to_int32(x[i]) == expected[i % 12]);
+  }
+}
+
+template <class Ops>
+void check_prefill_kernels(const char* name) {
+  // Sizes around the 32-query and 64-key tiles, plus n = 1 and d = 1.
+  for (std::size_t n : {1, 2, 31, 33, 64, 65, 100, 130}) {
+    for (std::size_t d : {1, 3, 16, 64}) {
+      CAPTURE(name);
+      CAPTURE(n);
+      CAPTURE(d);
+      const auto q = normal_vector(n * d, 10 + n), k = normal_vector(n * d, 20 + d),
+                 v = normal_vector(n * d, 30);
+      std::vector<float> naive(n * d), tiled(n * d), scores(attention::naive_workspace_floats(n)),
+          workspace(attention::tiled_workspace_floats());
+      attention::attention_naive<Ops>(q.data(), k.data(), v.data(), naive.data(), scores.data(), n, d);
+      attention::attention_tiled<Ops>(q.data(), k.data(), v.data(), tiled.data(), workspace.data(), n, d);
+      std::vector<double> exact(d);
+      double naive_error = 0, tiled_error = 0, between = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        attention::attention_reference_row(q.data() + i * d, k.data(), v.data(), i + 1, d, d, exact.data());
+        for (std::size_t c = 0; c < d; ++c) {
+          naive_error = std::max(naive_error, std::fabs(naive[i * d + c] - exact[c]));
+          tiled_error = std::max(tiled_error, std::fabs(tiled[i * d + c] - exact[c]));
+          between = std::max(between, double(std::fabs(naive[i * d + c] - tiled[i * d + c])));
+        }
+      }
+      CHECK(naive_error < 1e-5);
+      CHECK(tiled_error < 1e-5);
+      CHECK(between < 1e-5);
+    }
+  }
+}
+
+TEST_CASE("prefill: tiled = naive = fp64 reference within 1e-5 on odd sizes") {
+  check_prefill_kernels<simd::Active>("active");
+  check_prefill_kernels<simd::Scalar>("scalar");
+}
+
+TEST_CASE("prefill: row 0 attends only to itself (causal), so out_0 = v_0") {
+  const std::size_t n = 40, d = 8;
+  const auto q = normal_vector(n * d, 1), k = normal_vector(n * d, 2), v = normal_vector(n * d, 3);
+  std::vector<float> out(n * d), workspace(attention::tiled_workspace_floats());
+  attention::attention_tiled(q.data(), k.data(), v.data(), out.data(), workspace.data(), n, d);
+  for (std::size_t c = 0; c < d; ++c) CHECK(out[c] == doctest::Approx(v[c]).epsilon(1e-6));
+}
+
+TEST_CASE("decode step over a strided head slice matches fp64") {
+  const std::size_t keys = 77, d = 64, stride = 3 * d;  // head 1 of 3 in a wider cache
+  const auto q = normal_vector(d, 5), k = normal_vector(keys * stride, 6), v = normal_vector(keys * stride, 7);
+  std::vector<float> out(d), scores(attention::decode_workspace_floats(keys));
+  attention::attention_decode(q.data(), k.data() + d, v.data() + d, keys, d, stride, out.data(), scores.data());
+  std::vector<double> exact(d);
+  attention::attention_reference_row(q.data(), k.data() + d, v.data() + d, keys, d, stride, exact.data());
+  for (std::size_t c = 0; c < d; ++c) CHECK(std::fabs(out[c] - exact[c]) < 1e-5);
+}
+
+TEST_CASE("KV quantizers: values on the grid round-trip exactly") {
+  using attention::KvLayout;
+  for (int bits : {8, 4}) {
+    for (KvLayout layout : {KvLayout::per_token, KvLayout::per_channel}) {
+      const int q_max = bits == 8 ? 127 : 7;
+      const std::size_t rows = 6, cols = 10, group = 3;
+      // x = code · 0.25 with every group reaching ±q_max, so scale = 0.25 exactly.
+      std::vector<float> x(rows * cols);
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t c = 0; c < cols; ++c) {
+          const std::size_t within = layout == KvLayout::per_token ? c % group : r % group;
+          const int code = within == 0 ? ((r + c) % 2 ? q_max : -q_max) : int((r * 7 + c * 3) % (2 * q_max + 1)) - q_max;
+          x[r * cols + c] = 0.25f * float(code);
+        }
+      std::vector<std::uint8_t> codes(attention::kv_code_bytes(rows * cols, bits));
+      std::vector<float> scales(attention::kv_scale_count(rows, cols, layout, group));
+      attention::quantize_kv(x.data(), rows, cols, bits, layout, group, codes.data(), scales.data());
+      std::vector<float> back(rows * cols);
+      attention::dequantize_kv(codes.data(), scales.data(), rows, cols, bits, layout, group, 0, rows, 0, cols, back.data());
+      CAPTURE(bits);
+      CHECK(back == x);
+      // A slice (rows 2..5, columns 4..9) reads the same values.
+      std::vector<float> slice(3 * 5);
+      attention::dequantize_kv(codes.data(), scales.data(), rows, cols, bits, layout, group, 2, 5, 4, 9, slice.data());
+      for (std::size_t r = 0; r < 3; ++r)
+        for (std::size_t c = 0; c < 5; ++c) CHECK(slice[r * 5 + c] == x[(r + 2) * cols + c + 4]);
+    }
+  }
+}
+
+TEST_CASE("KV quantizers: error at most half a step; zero groups stay zero") {
+  using attention::KvLayout;
+  const std::size_t rows = 5, cols = 37, group = 8;
+  auto x = normal_vector(rows * cols, 9);
+  for (std::size_t c = 0; c < 8; ++c) x[c] = 0.0f;  // row 0, first group: all zero
+  for (int bits : {8, 4}) {
+    for (KvLayout layout : {KvLayout::per_token, KvLayout::per_channel}) {
+      std::vector<std::uint8_t> codes(attention::kv_code_bytes(rows * cols, bits));
+      std::vector<float> scales(attention::kv_scale_count(rows, cols, layout, group));
+      attention::quantize_kv(x.data(), rows, cols, bits, layout, group, codes.data(), scales.data());
+      std::vector<float> back(rows * cols);
+      attention::dequantize_kv(codes.data(), scales.data(), rows, cols, bits, layout, group, 0, rows, 0, cols, back.data());
+      float largest_scale = 0;
+      for (float scale : scales) largest_scale = std::max(largest_scale, scale);
+      for (std::size_t i = 0; i < rows * cols; ++i) CHECK(std::fabs(back[i] - x[i]) <= 0.5f * largest_scale * 1.0001f);
+      if (layout == KvLayout::per_token) CHECK(scales[0] == 0.0f);
+      for (std::size_t c = 0; c < 8; ++c) CHECK(back[c] == 0.0f);
+    }
+  }
+}

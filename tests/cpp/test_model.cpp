@@ -1,5 +1,7 @@
 // Model area: validation, exact parameter counts, FLOPs, presets, HF import.
 // Expected numbers are published counts or hand derivations shown beside them.
+// REQUIRE without exceptions (the WASM build has -fno-exceptions), as in main.cpp.
+#define DOCTEST_CONFIG_NO_EXCEPTIONS_BUT_WITH_ALL_ASSERTS
 #include <doctest/doctest.h>
 
 #include <cmath>

@@ -1,1 +1,390 @@
 #include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "model/params.hpp"
+#include "model/presets.hpp"
+#include "roofline/calibration.hpp"
+#include "roofline/hardware.hpp"
+#include "roofline/plan.hpp"
+#include "roofline/probe.hpp"
+#include "roofline/roofline.hpp"
+#include "roofline/training.hpp"
+
+using namespace llmst;
+
+namespace {
+
+constexpr double GiB = 1073741824.0;
+
+// meta-llama/Llama-2-70b-hf config.json.
+ModelConfig llama2_70b() {
+  ModelConfig m;
+  m.vocab_size = 32000;
+  m.d_model = 8192;
+  m.n_layers = 80;
+  m.n_heads = 64;
+  m.n_kv_heads = 8;
+  m.d_ff = 28672;
+  return m;
+}
+
+// meta-llama/Llama-2-7b-hf config.json (the ModelConfig defaults are its shapes).
+ModelConfig llama2_7b() { return ModelConfig{}; }
+
+// mistralai/Mixtral-8x7B-v0.1 config.json.
+ModelConfig mixtral() {
+  ModelConfig m;
+  m.d_model = 4096;
+  m.n_layers = 32;
+  m.n_heads = 32;
+  m.n_kv_heads = 8;
+  m.d_ff = 14336;
+  m.n_experts = 8;
+  m.experts_top_k = 2;
+  return m;
+}
+
+Workload on(const char* hardware_id, const ModelConfig& model) {
+  Workload w;
+  w.hardware = *find_hardware(hardware_id);
+  w.model = model;
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("hardware presets: every row has a source and validates") {
+  for (const char* id : {"a100-40gb", "a100-80gb", "h100-sxm", "h100-pcie", "h200", "b200", "l4", "l40s",
+                         "rtx-4090", "rtx-3090", "mi300x", "tpu-v4", "tpu-v5e", "m2-ultra", "ddr5-desktop"}) {
+    const Hardware* hardware = find_hardware(id);
+    REQUIRE_MESSAGE(hardware != nullptr, id);
+    CHECK_FALSE(hardware->source.empty());
+    CHECK(validate_hardware(*hardware).ok);
+    CHECK(hardware->fp16_tflops > 0);
+  }
+  CHECK(find_hardware("h100") == nullptr);
+}
+
+TEST_CASE("ridge points from the spec sheets") {
+  // H100 SXM: 989.4e12 FLOP/s / 3.35e12 B/s = 295.3 (the lecture's 990 / 3.35 = 295.5, "about 296").
+  Workload w = on("h100-sxm", llama2_7b());
+  CHECK(roofline(w).ridge_flops_per_byte == doctest::Approx(989.4 / 3.35).epsilon(1e-9));
+  CHECK(roofline(w).ridge_flops_per_byte == doctest::Approx(296).epsilon(0.005));
+  // A100 80GB SXM: 312 / 2.039 = 153.0; the 40GB part (1.555 TB/s): 200.6; "312 / 2.0" = 156.
+  w.hardware = *find_hardware("a100-80gb");
+  CHECK(roofline(w).ridge_flops_per_byte == doctest::Approx(312 / 2.039).epsilon(1e-9));
+  w.hardware = *find_hardware("a100-40gb");
+  CHECK(roofline(w).ridge_flops_per_byte == doctest::Approx(312 / 1.555).epsilon(1e-9));
+}
+
+TEST_CASE("bad hardware specs are rejected with the field named") {
+  Workload w = on("h100-sxm", llama2_7b());
+  w.hardware.memory_gb_per_s = 0;
+  CHECK(roofline(w).status.field == "hardware.memory_gb_per_s");
+  CHECK(plan(w).status.message == "hardware.memory_gb_per_s = 0 must be greater than 0");
+  w.hardware.memory_gb_per_s = std::nan("");
+  CHECK(roofline(w).status.message == "hardware.memory_gb_per_s = NaN is not a finite number");
+  w.hardware.memory_gb_per_s = -5;
+  CHECK(roofline(w).status.field == "hardware.memory_gb_per_s");
+  w = on("h100-sxm", llama2_7b());
+  w.hardware.fp16_tflops = -1;
+  CHECK(roofline(w).status.field == "hardware.fp16_tflops");
+  w = on("h100-sxm", llama2_7b());
+  w.hardware.memory_bytes = 0;
+  CHECK(plan(w).status.field == "hardware.memory_bytes");
+  w = on("a100-80gb", llama2_7b());
+  w.compute_dtype = "fp8";  // the A100 has no fp8 tensor cores
+  CHECK(roofline(w).status.field == "compute_dtype");
+  w = on("m2-ultra", llama2_7b());
+  w.gpus = 2;  // no device-to-device link listed
+  CHECK(plan(w).status.field == "hardware.interconnect_gb_per_s");
+}
+
+TEST_CASE("bad workloads name the field") {
+  Workload w = on("h100-sxm", llama2_7b());
+  w.batch = 0;
+  CHECK(roofline(w).status.message == "batch = 0 must be at least 1");
+  w = on("h100-sxm", llama2_7b());
+  w.batch = 2.5;
+  CHECK(plan(w).status.field == "batch");
+  w = on("h100-sxm", llama2_7b());
+  w.weights_dtype = "fp6";
+  CHECK(plan(w).status.field == "weights_dtype");
+  w = on("h100-sxm", llama2_7b());
+  w.model.n_kv_heads = 5;
+  CHECK(plan(w).status.message == "n_kv_heads = 5 must divide n_heads = 32");
+  w = on("h100-sxm", llama2_7b());
+  w.bandwidth_efficiency = 1.5;
+  CHECK(plan(w).status.field == "bandwidth_efficiency");
+  w = on("h100-sxm", llama2_7b());
+  w.parallelism = "data";
+  CHECK(plan(w).status.field == "parallelism");
+}
+
+TEST_CASE("parameter counts match the published totals") {
+  // Llama-2-70B: 68,976,648,192 (embedding 32000 x 8192 twice, 80 layers of
+  // 8192^2 x 2 + 8192 x 1024 x 2 attention + 3 x 8192 x 28672 FFN + 2 norms, final norm).
+  CHECK(roofline_params(on("h100-sxm", llama2_70b())).total == 68976648192.0);
+  // Llama-2-7B: 6,738,415,616 (Meta's "7B").
+  CHECK(roofline_params(on("h100-sxm", llama2_7b())).total == 6738415616.0);
+  // Mixtral 8x7B: 46,702,792,704 total; active drops 6 of 8 experts in 32 layers:
+  // 46,702,792,704 - 32 x 6 x 3 x 4096 x 14336 = 12,879,925,248 ("12.9B active").
+  const ParamCounts moe = roofline_params(on("h100-sxm", mixtral()));
+  CHECK(moe.total == 46702792704.0);
+  CHECK(moe.active == 12879925248.0);
+}
+
+TEST_CASE("the roofline's operator shapes agree with the model area's count_params") {
+  for (const ModelPreset& preset : model_presets()) {
+    Workload w = on("h100-sxm", preset.config);
+    const ParamCounts mine = roofline_params(w);
+    const ModelParams theirs = count_params(preset.config);
+    REQUIRE(mine.status.ok);
+    CHECK_MESSAGE(mine.total == theirs.total, preset.id);
+    CHECK_MESSAGE(mine.active == theirs.active, preset.id);
+    CHECK_MESSAGE(mine.lm_head == theirs.lm_head, preset.id);
+    // The layer operators' weights at prefill (every expert touched) sum to one layer's parameters.
+    w.weights_dtype = "fp32";
+    w.context = 4096;
+    double layer_bytes = 0;
+    for (const OperatorCost& op : roofline(w).operators)
+      if (op.phase == "prefill" && op.scope == "layer") layer_bytes += op.weight_bytes;
+    CHECK_MESSAGE(layer_bytes == doctest::Approx(4 * theirs.per_layer).epsilon(1e-6), preset.id);
+  }
+}
+
+TEST_CASE("Llama-2-70B fp16 batch-1 decode on H100 SXM: bandwidth bound, ~24.3 tokens/s") {
+  Workload w = on("h100-sxm", llama2_70b());
+  w.gpus = 1;
+  w.context = 1;
+  const PlanResult r = plan(w);
+  REQUIRE(r.status.ok);
+  // The hand calculation: 3.35e12 B/s / (68,976,648,192 x 2 B = 137.95e9 B) = 24.28 tokens/s.
+  CHECK(r.decode.tokens_per_s == doctest::Approx(3.35e12 / 137.95e9).epsilon(0.005));
+  // Exactly: a decode step reads every weight but the 32000 x 8192 embedding
+  // table (one row per token): (68,976,648,192 - 262,144,000 + 8192) x 2 bytes,
+  // plus KV and activations (well under 0.1%).
+  const double weight_bytes = (68976648192.0 - 262144000.0 + 8192.0) * 2;
+  CHECK(r.decode.weight_bytes_read == doctest::Approx(weight_bytes).epsilon(1e-12));
+  CHECK(r.decode.step_s == doctest::Approx(weight_bytes / 3.35e12).epsilon(0.001));
+  CHECK(r.decode.memory_floor_s <= r.decode.step_s);
+  CHECK(r.decode.bound == "memory");
+  // 137.95e9 bytes on one 80 GiB H100: does not fit; two do.
+  CHECK_FALSE(r.fits);
+  CHECK(r.max_batch == 0);
+  CHECK(r.min_gpus == 2);
+}
+
+TEST_CASE("decode intensity and the batch that reaches the ridge") {
+  Workload w = on("h100-sxm", llama2_70b());
+  w.context = 1;
+  // fp16 weights: 2 FLOP per weight over 2 bytes = 1 FLOP/byte at batch 1; the
+  // ridge needs batch = 295.3 x 2 / 2 = 295.
+  RooflineResult r = roofline(w);
+  CHECK(r.decode_weight_intensity == doctest::Approx(1.0));
+  CHECK(r.decode.intensity == doctest::Approx(1.0).epsilon(0.01));
+  CHECK(r.batch_to_ridge == doctest::Approx(989.4 / 3.35).epsilon(1e-9));
+  // The lecture's "about 2 FLOP/byte" and "batch about 148" are the one-byte-per-weight
+  // (fp8/int8) numbers: 2 FLOP / 1 byte, and 295.3 x 1 / 2 = 147.7.
+  w.weights_dtype = "int8";
+  r = roofline(w);
+  CHECK(r.decode_weight_intensity == doctest::Approx(2.0));
+  CHECK(r.batch_to_ridge == doctest::Approx(148).epsilon(0.005));
+  // The q_proj GEMV at batch 295 sits just under the ridge once activations count:
+  // 2BD^2 / (2D^2 + 2BD x 2 x 2) with D = 8192 is B / (1 + 2B/8192) = 285.
+  w.weights_dtype = "fp16";
+  w.batch = 295;
+  r = roofline(w);
+  for (const OperatorCost& op : r.operators)
+    if (op.phase == "decode" && op.name == "q_proj")
+      CHECK(op.intensity == doctest::Approx(295.0 / (1 + 2 * 295.0 / 8192)).epsilon(1e-9));
+}
+
+TEST_CASE("changing batch moves decode operators right, prefill is compute bound") {
+  Workload w = on("h100-sxm", llama2_7b());
+  w.context = 4096;
+  const RooflineResult one = roofline(w);
+  w.batch = 64;
+  const RooflineResult many = roofline(w);
+  for (std::size_t i = 0; i < one.operators.size(); ++i) {
+    const OperatorCost& a = one.operators[i];
+    if (a.phase == "decode" && a.weight_bytes > 0 && a.name != "embedding")
+      CHECK_MESSAGE(many.operators[i].intensity > a.intensity, a.name);
+  }
+  // Prefill of a 4096-token prompt: FLOPs ~ 2 x params x tokens plus attention; compute bound.
+  CHECK(one.prefill.bound == "compute");
+  CHECK(one.prefill.flops > 2 * 6738415616.0 * 4096 * 0.95);
+  // Attention at decode is ~1 FLOP/byte whatever the batch (every sequence reads its own KV).
+  for (const OperatorCost& op : many.operators)
+    if (op.phase == "decode" && op.name == "scores") CHECK(op.intensity < 1.01);
+}
+
+TEST_CASE("monotonic: more batch never lowers total throughput; more bandwidth never slows decode") {
+  Workload w = on("h100-sxm", llama2_70b());
+  w.gpus = 4;
+  w.context = 4096;
+  const PlanResult r = plan(w);
+  REQUIRE(r.status.ok);
+  REQUIRE(r.curve.size() > 4);
+  double previous = 0;
+  for (const CurvePoint& point : r.curve) {
+    if (!point.fits) break;
+    CHECK(point.total_tokens_per_s >= previous);
+    previous = point.total_tokens_per_s;
+  }
+  double last_step = 1e30;
+  for (double bandwidth : {500.0, 1000.0, 2000.0, 3350.0, 8000.0, 1e5}) {
+    w.hardware.memory_gb_per_s = bandwidth;
+    const double step = plan(w).decode.step_s;
+    CHECK(step <= last_step);
+    last_step = step;
+  }
+}
+
+TEST_CASE("fit: max batch and max context from the real KV size") {
+  // Llama-2-7B fp16 on one H100 (80 GiB) at 4096 tokens: weights 6,738,415,616 x 2 B;
+  // KV per sequence = 2 x 32 layers x 4096 x 2 B x 4096 tokens = 2 GiB.
+  Workload w = on("h100-sxm", llama2_7b());
+  w.context = 4096;
+  w.batch = 8;
+  const PlanResult r = plan(w);
+  const double free_bytes = 80 * GiB - 6738415616.0 * 2;
+  CHECK(r.kv_bytes_per_token == 2 * 32 * 4096 * 2);
+  CHECK(r.max_batch == std::floor(free_bytes / (2 * GiB)));
+  CHECK(r.max_batch == 33);
+  CHECK(r.max_context == std::floor(free_bytes / (8 * 524288.0)));
+  CHECK(r.fits);
+  // The curve marks points past max_batch as not fitting.
+  for (const CurvePoint& point : r.curve) CHECK(point.fits == (point.batch <= r.max_batch));
+}
+
+TEST_CASE("tensor parallel: ring all-reduce cost over NVLink") {
+  Workload w = on("h100-sxm", llama2_70b());
+  w.gpus = 8;
+  w.context = 1;
+  const PlanResult r = plan(w);
+  // 2 all-reduces per layer of batch x d_model x 2 bytes: each 2 (p-1)/p x bytes / 450e9 + 5 us.
+  const double one = 2.0 * 7 / 8 * (8192 * 2) / 450e9 + 5e-6;
+  CHECK(r.decode.communication_s == doctest::Approx(80 * 2 * one).epsilon(1e-9));
+  // Weights split 8 ways: the step is ~1/8 of one GPU's plus the all-reduces.
+  w.gpus = 1;
+  const double single = plan(w).decode.step_s;
+  CHECK(r.decode.step_s == doctest::Approx(single / 8 + 80 * 2 * one).epsilon(0.01));
+  // Pipeline over 8: no faster per token than one device (every weight is still read each round).
+  w.gpus = 8;
+  w.parallelism = "pipeline";
+  CHECK(plan(w).decode.step_s >= single);
+}
+
+TEST_CASE("CPU offload: offloaded layers cross PCIe every step") {
+  Workload w = on("rtx-4090", llama2_7b());
+  w.offload_layers = 8;
+  w.context = 1;
+  const PlanResult r = plan(w);
+  REQUIRE(r.status.ok);
+  // One layer: 4 x 4096^2 + 3 x 4096 x 11008 + 2 x 4096 = 202,383,360 weights x 2 B, over 32 GB/s.
+  CHECK(r.decode.offload_s == doctest::Approx(8 * 202383360.0 * 2 / 32e9).epsilon(1e-9));
+  CHECK(r.offloaded_bytes == 8 * 202383360.0 * 2);
+  w.offload_layers = 40;
+  CHECK(plan(w).status.field == "offload_layers");
+}
+
+TEST_CASE("MoE: compute from active params, bandwidth from the experts a batch touches") {
+  CHECK(expected_distinct_experts(8, 2, 1) == doctest::Approx(2));
+  CHECK(expected_distinct_experts(8, 2, 4) == doctest::Approx(8 * (1 - std::pow(0.75, 4))));
+  CHECK(expected_distinct_experts(8, 2, 1000) == doctest::Approx(8));
+  Workload w = on("h100-sxm", mixtral());
+  w.gpus = 2;
+  w.context = 1;
+  const PlanResult r = plan(w);
+  CHECK(r.total_params == 46702792704.0);
+  CHECK(r.decode.experts_touched == doctest::Approx(2));
+  // Batch 1 reads the active weights but the embedding table (one row) split over
+  // 2 GPUs, except the replicated router and norms: 32 x (4096 x 8 + 2 x 4096) + 4096.
+  const double replicated = 32 * (4096 * 8 + 2 * 4096) + 4096;
+  const double split = 12879925248.0 - 131072000.0 + 4096 - replicated;
+  CHECK(r.decode.weight_bytes_read == doctest::Approx((split / 2 + replicated) * 2).epsilon(1e-12));
+  // Decode FLOPs ~ 2 x active params per token.
+  CHECK(r.decode.flops * 2 == doctest::Approx(2 * 12879925248.0).epsilon(0.01));
+}
+
+TEST_CASE("training memory: 16 bytes per parameter plus activations") {
+  TrainingInput in;
+  in.model = llama2_7b();
+  in.batch = 1;
+  in.sequence = 4096;
+  TrainingMemory r = training_memory(in);
+  CHECK(r.weights_bytes + r.gradients_bytes + r.optimizer_bytes == 16 * 6738415616.0);
+  // GPT-style layer (MHA, plain FFN of 4d, unfused): Korthikanti et al.'s
+  // 34 s b h + 5 a s^2 b without dropout (masks sbh + sbh + a s^2 b, dropout output 2 a s^2 b)
+  // is 32 s b h + 2 a s^2 b bytes.
+  ModelConfig gpt;
+  gpt.d_model = 1024;
+  gpt.n_heads = 16;
+  gpt.n_kv_heads = 16;
+  gpt.d_ff = 4096;
+  gpt.ffn = "plain";
+  gpt.norm = "layer";
+  TrainingInput g{gpt, 2, 512, "none", false};
+  const double s = 512, b = 2, h = 1024, a = 16;
+  CHECK(training_memory(g).activation_per_layer_bytes == 32 * s * b * h + 2 * a * s * s * b);
+  // Checkpointing: full keeps L layer inputs and one layer; sqrt keeps ceil(L/k) inputs and k layers (k = ceil(sqrt 32) = 6).
+  in.checkpointing = "full";
+  r = training_memory(in);
+  CHECK(r.activation_bytes == 32 * r.layer_input_bytes + r.activation_per_layer_bytes);
+  CHECK(r.extra_compute_fraction == doctest::Approx(1.0 / 3).epsilon(1e-9));
+  in.checkpointing = "sqrt";
+  const TrainingMemory sq = training_memory(in);
+  CHECK(sq.activation_bytes == 6 * sq.layer_input_bytes + 6 * sq.activation_per_layer_bytes);
+  // Honest: with a layer's internals ~20x its input, per-layer checkpoints beat sqrt(L) segments.
+  CHECK(r.activation_bytes < sq.activation_bytes);
+  in.checkpointing = "some";
+  CHECK(training_memory(in).status.field == "checkpointing");
+}
+
+TEST_CASE("calibration: predictions bound the published measurements") {
+  const CalibrationResult c = calibration();
+  REQUIRE(c.status.ok);
+  REQUIRE(c.points.size() >= 4);
+  for (const CalibrationPoint& point : c.points) {
+    CHECK_FALSE(point.source.empty());
+    // The ideal roofline is an upper bound: measured / predicted in (0.2, 1].
+    CHECK_MESSAGE(point.ratio <= 1.0, point.id);
+    CHECK_MESSAGE(point.ratio > 0.2, point.id);
+  }
+}
+
+TEST_CASE("probe kernels agree with their scalar twins and the budget is enforced") {
+  float x[1037];
+  double reference = 0;
+  for (int i = 0; i < 1037; ++i) {
+    x[i] = 0.001f * static_cast<float>(i % 97);
+    reference += x[i];
+  }
+  // Float sums in different orders: agree to 1e-4 relative.
+  CHECK(stream_sum_simd(x, 1037) == doctest::Approx(reference).epsilon(1e-4));
+  CHECK(stream_sum_scalar(x, 1037) == doctest::Approx(reference).epsilon(1e-4));
+  double flops_simd = 0, flops_scalar = 0;
+  const float simd = madd_loop_simd(1000, &flops_simd);
+  const float scalar = madd_loop_scalar(1000, &flops_scalar);
+  CHECK(flops_simd == 2.0 * 8 * simd_lanes() * 1000);
+  CHECK(flops_scalar == 2.0 * 8 * 1000);
+  // Each SIMD lane runs the scalar recurrence: sums agree up to the lane count.
+  CHECK(simd == doctest::Approx(scalar * simd_lanes()).epsilon(1e-5));
+  ProbeInput big;
+  big.bytes = 8.0 * GiB;
+  const ProbeResult refused = measure_machine(big);
+  CHECK(refused.status.field == "bytes");
+  CHECK(refused.status.message.find("8589934592") != std::string::npos);
+  ProbeInput small;
+  small.bytes = 1 << 20;
+  small.repeats = 2;
+  small.min_seconds = 0.002;
+  const ProbeResult r = measure_machine(small);
+  REQUIRE(r.status.ok);
+  CHECK(r.simd.bandwidth_bytes_per_s > 0);
+  CHECK(r.scalar.flops_per_s > 0);
+}

@@ -1,1 +1,206 @@
+// Measured runners: what they refuse, what their masks keep, and that
+// recompute-on-evict reproduces the full cache.
 #include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+
+#include "sim/attention_runs.hpp"
+
+using namespace llmst;
+using namespace llmst::sim;
+
+// The build has no exceptions, so doctest's REQUIRE is unavailable: check, then leave the test.
+#define CHECK_OR_RETURN(condition) \
+  do {                             \
+    CHECK(condition);              \
+    if (!(condition)) return;      \
+  } while (0)
+
+TEST_CASE("attended_tokens lists exactly the kept tokens") {
+  using V = std::vector<std::int64_t>;
+  CHECK(attended_tokens("full", 3, 2, 1) == V{0, 1, 2, 3});
+  CHECK(attended_tokens("recompute", 3, 2, 1) == V{0, 1, 2, 3});  // exact: all tokens
+  CHECK(attended_tokens("window", 9, 4, 0) == V{6, 7, 8, 9});    // last 4
+  CHECK(attended_tokens("window", 2, 4, 0) == V{0, 1, 2});       // fewer than the window yet
+  CHECK(attended_tokens("sinks", 9, 3, 2) == V{0, 1, 7, 8, 9});  // 2 sinks + last 3
+  CHECK(attended_tokens("sinks", 3, 3, 2) == V{0, 1, 2, 3});     // sinks and window overlap
+  CHECK(attended_tokens("sinks", 0, 3, 2) == V{0});
+}
+
+DecodeInput small_decode(const std::string& strategy) {
+  DecodeInput input;
+  input.strategy = strategy;
+  input.prompt_tokens = 40;
+  input.generated_tokens = 30;
+  input.d_model = 32;
+  input.heads = 4;
+  input.cache_tokens = 8;
+  input.sinks = 3;
+  input.kv_group = 8;
+  return input;
+}
+
+TEST_CASE("window and sinks attend to exactly the tokens they claim, and change the output") {
+  for (const char* strategy : {"window", "sinks", "full"}) {
+    CAPTURE(strategy);
+    const DecodeResult result = run_decode(small_decode(strategy));
+    CHECK_OR_RETURN(result.status.ok);
+    CHECK(result.measured_steps == 30);
+    // fp64 attention over exactly attended_tokens(...) vs the strategy's output
+    CHECK(result.mask_check_max_abs < 1e-5);
+    // last step: position 69; window keeps 8, sinks 3 + 8, full all 70
+    const double expected_keys = std::string(strategy) == "window" ? 8 : std::string(strategy) == "sinks" ? 11 : 70;
+    CHECK(result.attended_tokens == expected_keys);
+    if (std::string(strategy) == "full") CHECK(result.max_abs_error == 0);
+    else CHECK(result.max_abs_error > 1e-3);  // dropping 59+ of 70 tokens moves the output
+    // K and V of the kept slots, fp32: 2 · slots · d_model · 4 bytes
+    const double slots = std::string(strategy) == "window" ? 8 : std::string(strategy) == "sinks" ? 11 : 70;
+    CHECK(result.kv_bytes == 2 * slots * 32 * 4);
+  }
+}
+
+TEST_CASE("recompute-on-evict and no-cache equal the full cache exactly") {
+  for (const char* strategy : {"recompute", "none"}) {
+    CAPTURE(strategy);
+    const DecodeResult result = run_decode(small_decode(strategy));
+    CHECK_OR_RETURN(result.status.ok);
+    CHECK(result.max_abs_error == 0);  // same per-head projection, same key order
+    CHECK(result.min_cosine == doctest::Approx(1.0));
+    CHECK(result.mask_check_max_abs < 1e-5);
+    // Evicted tokens summed over generated steps t = 40..69 (keys t+1):
+    // recompute keeps 8 ⇒ Σ (t+1−8) = Σ_{k=41}^{70} (k−8) = 1665 − 240 = 1425;
+    // none keeps 0 ⇒ Σ_{k=41}^{70} k = 1665.
+    const double evicted = std::string(strategy) == "recompute" ? 1425 : 1665;
+    CHECK(result.recomputed_tokens == evicted);
+    CHECK(result.recomputed_flops == evicted * 4 * 32 * 32);  // K and V: 2 · 2·d_model² each
+    CHECK(result.hidden_bytes == 70 * 32 * 4);
+  }
+}
+
+TEST_CASE("quantized KV: bytes as laid out, error ordered int8 < int4") {
+  DecodeInput int8 = small_decode("int8"), int4 = small_decode("int4");
+  const DecodeResult r8 = run_decode(int8), r4 = run_decode(int4);
+  CHECK_OR_RETURN(r8.status.ok);
+  CHECK_OR_RETURN(r4.status.ok);
+  // per_token, group 8: codes 70 tokens × 32 B (int8) or 16 B (int4), scales 70 × 4 fp32, for K and V
+  CHECK(r8.kv_bytes == 2 * (70 * 32 + 70 * 4 * 4));
+  CHECK(r4.kv_bytes == 2 * (70 * 16 + 70 * 4 * 4));
+  CHECK(r8.max_abs_error > 0);
+  CHECK(r8.max_abs_error < r4.max_abs_error);
+  CHECK(r8.min_cosine > 0.999);
+  CHECK(r4.min_cosine > 0.9);
+
+  DecodeInput channel = small_decode("int8");
+  channel.kv_layout = "per_channel";
+  const DecodeResult rc = run_decode(channel);
+  CHECK_OR_RETURN(rc.status.ok);
+  // 70 tokens in blocks of 8: 9 blocks of scales (d_model each), codes for 70 tokens,
+  // plus an fp32 residual block of 8 slots.
+  CHECK(rc.kv_bytes == 2 * (70 * 32 + 9 * 32 * 4 + 8 * 32 * 4));
+  CHECK(rc.min_cosine > 0.999);
+}
+
+TEST_CASE("run_decode rejects bad input by name") {
+  auto field_of = [](DecodeInput input) { return run_decode(input).status.field; };
+  DecodeInput input = small_decode("full");
+  input.strategy = "bogus";
+  CHECK(field_of(input) == "strategy");
+  input = small_decode("full");
+  input.heads = 5;  // does not divide 32
+  CHECK(field_of(input) == "heads");
+  input = small_decode("full");
+  input.generated_tokens = NAN;
+  CHECK(field_of(input) == "generated_tokens");
+  input = small_decode("window");
+  input.cache_tokens = 0;
+  CHECK(field_of(input) == "cache_tokens");
+  input = small_decode("int4");
+  input.kv_group = 3;  // does not divide head_dim 8
+  CHECK(field_of(input) == "kv_group");
+  input = small_decode("full");
+  input.d_model = 16384;
+  input.generated_tokens = 1 << 20;
+  CHECK(field_of(input) == "memory_budget_bytes");
+}
+
+TEST_CASE("run_attention: both variants within 1e-5 of fp64, memory as planned") {
+  AttentionRunInput input;
+  input.n = 100;
+  input.d = 16;
+  input.heads = 2;
+  const AttentionRunResult result = run_attention(input);
+  CHECK_OR_RETURN(result.status.ok);
+  CHECK_OR_RETURN(result.variants.size() == 2);
+  CHECK(result.flops == 2 * 4.0 * 16 * 100 * 101 / 2);
+  CHECK(result.input_bytes == 4 * 2 * 100 * 16 * 4);
+  for (const auto& variant : result.variants) {
+    CAPTURE(variant.variant);
+    CHECK_FALSE(variant.refused);
+    CHECK(variant.max_abs_error < 1e-5);
+    CHECK(variant.peak_bytes == result.input_bytes + variant.workspace_bytes);
+  }
+  CHECK(result.variants[0].workspace_bytes == 100 * 100 * 4);  // naive: the n×n scores
+  CHECK(result.variants[1].workspace_bytes < 1024);            // tiled: one tile row + m, l
+}
+
+TEST_CASE("run_attention refuses naive attention that does not fit, with the bytes") {
+  AttentionRunInput input;
+  input.n = 32768;
+  input.d = 64;
+  input.variant = "naive";
+  const AttentionRunResult result = run_attention(input);
+  CHECK_FALSE(result.status.ok);
+  CHECK(result.status.field == "memory_budget_bytes");
+  // scores 32768² · 4 = 4,294,967,296 B; q, k, v, out 4 · 32768 · 64 · 4 = 33,554,432 B
+  CHECK(result.status.message.find("4328521728 bytes") != std::string::npos);
+
+  input.variant = "both";
+  input.n = 20000;  // naive needs 1.6 GB + inputs: set a 1 GiB budget to see one refused, one run
+  input.memory_budget_bytes = 1 << 30;
+  input.check_rows = 2;
+  input.d = 1;
+  const AttentionRunResult both = run_attention(input);
+  CHECK_OR_RETURN(both.status.ok);
+  CHECK(both.variants[0].refused);
+  CHECK(both.variants[0].bytes_needed == 20000.0 * 20000 * 4 + 4 * 20000 * 4);
+  CHECK_FALSE(both.variants[1].refused);
+  CHECK(both.variants[1].max_abs_error < 1e-5);
+}
+
+TEST_CASE("run_attention rejects bad input by name") {
+  AttentionRunInput input;
+  input.n = 0;
+  CHECK(run_attention(input).status.field == "n");
+  input = {};
+  input.d = 2.5;
+  CHECK(run_attention(input).status.field == "d");
+  input = {};
+  input.variant = "flash";
+  CHECK(run_attention(input).status.field == "variant");
+}
+
+TEST_CASE("seed experiment: window loses accuracy, recompute keeps it") {
+  SeedExperimentInput input;
+  input.sequence_lengths = {64};
+  input.d_model = 32;
+  input.heads = 4;
+  input.sample_steps = 4;
+  const SeedExperimentResult result = seed_experiment(input);
+  CHECK_OR_RETURN(result.status.ok);
+  CHECK_OR_RETURN(result.rows.size() == 3);
+  // caches n = 64, 4√64 = 32, 8; prompt 32, generated 32
+  CHECK(result.rows[0].cache_tokens == 64);
+  CHECK(result.rows[1].cache_tokens == 32);
+  CHECK(result.rows[2].cache_tokens == 8);
+  CHECK(result.rows[0].window.max_abs_error == 0);  // a window of n is the full cache
+  for (const auto& row : result.rows) {
+    CAPTURE(row.cache_label);
+    CHECK(row.recompute.max_abs_error == 0);
+    if (row.cache_tokens < 64) {
+      CHECK(row.window.max_abs_error > 1e-3);
+      CHECK(row.recompute.recomputed_flops > 0);
+      CHECK(row.window.kv_bytes == 2 * row.cache_tokens * 32 * 4);
+    }
+  }
+}

@@ -41,7 +41,11 @@ export async function startServer({ basePath = '/', extraRoutes = {} } = {}) {
       response.writeHead(404).end('not found');
       return;
     }
-    response.writeHead(200, { 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream' });
+    // Like GitHub Pages: CORS open, so other sites can load embed.js and the module.
+    response.writeHead(200, {
+      'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
+      'access-control-allow-origin': '*',
+    });
     createReadStream(file).pipe(response);
   });
   await new Promise((done) => server.listen(0, '127.0.0.1', done));

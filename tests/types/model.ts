@@ -12,7 +12,8 @@ async function usage(): Promise<void> {
   const decode: number = report.flops.decode_per_token + report.flops.decode_split.attention_scores;
   const imported: HfImport = api.importHfConfig('{"model_type": "llama"}');
   const config: ModelConfig = api.validateModel({ ...imported.config, ffn: 'plain' });
+  const split: number = report.decode.split.attention + report.prefill.split.ffn + (report.crossover.exists ? 1 : 0);
   const ids: string[] = api.modelPresets().map((p) => p.id);
-  void [total, crossover, share, gib, decode, config, ids, api.countParams({}).active, api.defaultModelConfig().d_model];
+  void [split, total, crossover, share, gib, decode, config, ids, api.countParams({}).active, api.defaultModelConfig().d_model];
 }
 void usage;

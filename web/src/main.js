@@ -1,18 +1,23 @@
-// App shell: tabs over the panels; the open panel is part of the URL.
+// App shell: tabs over the panels (the open panel is part of the URL), the
+// page tools (units, copy link, embed snippets), and the offline cache.
+import { attributeName } from './components/panel-element.js';
 import { panels } from './panels/index.js';
+import { currentUnits, setUnits } from './units.js';
 import { getApi } from './wasm.js';
 import { readParam, writeParams } from './url-state.js';
 
 const nav = document.querySelector('nav.tabs');
 const main = document.getElementById('panels');
+// ?embed=1: only the open panel, no page chrome (for iframes).
+const embedded = readParam('embed') === '1';
 
-function currentPanelId() {
+function currentPanel() {
   const id = readParam('panel');
-  return panels.some((panel) => panel.id === id) ? id : panels[0].id;
+  return panels.find((panel) => panel.id === id) ?? panels[0];
 }
 
 function render() {
-  const activeId = currentPanelId();
+  const activeId = currentPanel().id;
   for (const button of nav.querySelectorAll('button')) {
     const active = button.dataset.panel === activeId;
     button.setAttribute('aria-selected', String(active));
@@ -21,6 +26,8 @@ function render() {
   for (const element of main.querySelectorAll('[data-panel]')) {
     element.hidden = element.dataset.panel !== activeId;
   }
+  document.getElementById('units-select').value = currentUnits();
+  updateEmbedSnippets();
 }
 
 function buildTabs() {
@@ -39,21 +46,90 @@ function buildTabs() {
     });
     nav.append(button);
   }
-  // Arrow keys move between tabs (WAI-ARIA tabs pattern).
+  // Arrow keys, Home and End move between tabs (WAI-ARIA tabs pattern).
   nav.addEventListener('keydown', (event) => {
     const buttons = [...nav.querySelectorAll('button')];
     const index = buttons.indexOf(document.activeElement);
     if (index < 0) return;
-    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-    if (!step) return;
-    const next = buttons[(index + step + buttons.length) % buttons.length];
+    const targets = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: buttons.length - 1 };
+    if (!(event.key in targets)) return;
+    event.preventDefault();
+    const next = buttons[(targets[event.key] + buttons.length) % buttons.length];
     next.focus();
     next.click();
   });
 }
 
+function setStatus(text) {
+  const status = document.getElementById('toolbar-status');
+  status.textContent = text;
+  setTimeout(() => { if (status.textContent === text) status.textContent = ''; }, 3000);
+}
+
+const escapeAttribute = (text) => text.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
+
+// The iframe shows this exact view without the page chrome; the element
+// carries the open panel's inputs as attributes.
+function updateEmbedSnippets() {
+  const panel = currentPanel();
+  const frameUrl = new URL(window.location.href);
+  frameUrl.searchParams.set('embed', '1');
+  frameUrl.searchParams.set('panel', panel.id);
+  const iframe = document.createElement('iframe');
+  iframe.setAttribute('src', frameUrl.href);
+  iframe.setAttribute('title', `llm-spacetime: ${panel.label}`);
+  iframe.setAttribute('width', '100%');
+  iframe.setAttribute('height', '900');
+  iframe.setAttribute('loading', 'lazy');
+  document.getElementById('embed-iframe').value = iframe.outerHTML;
+
+  // Only the panel's own input keys become attributes: nothing else from the URL.
+  const prefix = `${panel.id}.`;
+  const keys = panel.panelClass?.stateKeys ?? [];
+  const attributes = [...new URL(window.location.href).searchParams]
+    .filter(([name]) => name.startsWith(prefix) && keys.includes(name.slice(prefix.length)))
+    .map(([name, value]) => ` ${attributeName(name.slice(prefix.length))}="${escapeAttribute(value)}"`).join('');
+  const script = `<script type="module" src="${new URL('embed.js', document.baseURI).href}"></script>`;
+  document.getElementById('embed-element').value = panel.embed
+    ? `${script}\n<${panel.embed}${attributes}></${panel.embed}>` : 'This panel has no embeddable element yet.';
+}
+
+function buildToolbar() {
+  const units = document.getElementById('units-select');
+  units.addEventListener('change', () => setUnits(units.value));
+  document.getElementById('copy-link').addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+      setStatus('Link copied');
+    } catch {
+      setStatus('Copy failed: select the address bar instead');
+    }
+  });
+  const toggle = document.getElementById('show-embed');
+  toggle.addEventListener('click', () => {
+    const dialog = document.getElementById('embed-dialog');
+    dialog.hidden = !dialog.hidden;
+    toggle.setAttribute('aria-expanded', String(!dialog.hidden));
+    updateEmbedSnippets();
+  });
+}
+
+// Offline after the first load: a service worker caches what the page fetched.
+// In a sandboxed iframe even reading navigator.serviceWorker throws: then
+// the page simply runs without the offline cache.
+function registerOfflineCache() {
+  if (import.meta.env.DEV || window.location.protocol === 'file:') return;
+  try {
+    navigator.serviceWorker?.register(new URL('sw.js', document.baseURI)).catch(() => {});
+  } catch {
+    // no service workers here
+  }
+}
+
 async function start() {
+  if (embedded) document.body.classList.add('embedded');
   buildTabs();
+  buildToolbar();
   try {
     await getApi();
   } catch (error) {
@@ -71,6 +147,12 @@ async function start() {
   }
   render();
   window.addEventListener('popstate', render);
+  // Panels write the URL on every committed change: keep the snippets current.
+  for (const method of ['pushState', 'replaceState']) {
+    const original = window.history[method].bind(window.history);
+    window.history[method] = (...args) => { original(...args); updateEmbedSnippets(); };
+  }
+  registerOfflineCache();
   document.body.dataset.ready = 'true';
 }
 

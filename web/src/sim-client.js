@@ -9,7 +9,12 @@ let current = null;  // { worker, remote }
 
 function connect() {
   if (!current) {
-    const worker = new Worker(new URL('./sim-worker.js', import.meta.url), { type: 'module' });
+    const url = new URL('./sim-worker.js', import.meta.url);
+    // Embedded on another site, the script is cross-origin and a Worker must be
+    // same-origin: start it from a blob that imports the script (CORS-loaded).
+    const sameOrigin = url.origin === window.location.origin;
+    const source = sameOrigin ? url : URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' }));
+    const worker = new Worker(source, { type: 'module' });
     current = { worker, remote: Comlink.wrap(worker) };
   }
   return current;

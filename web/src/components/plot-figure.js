@@ -1,7 +1,7 @@
 // <llm-plot>: an Observable Plot figure with SVG and PNG export.
 // Plot appends a <style> element to each figure; the page's strict CSP would
 // block it, so it is removed before insertion and its rules live here instead.
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, unsafeCSS } from 'lit';
 
 import { downloadPng, downloadSvg } from '../export.js';
 
@@ -22,8 +22,7 @@ export class PlotFigure extends LitElement {
     :host { display: block; margin: 0.5rem 0 1rem; }
     figure { margin: 0; }
     figcaption { color: var(--muted, #57606a); font-size: 0.9rem; margin-bottom: 0.25rem; }
-    .${plotClass} { display: block; height: auto; max-width: 100%; }
-    .${plotClass} text, .${plotClass} tspan { white-space: pre; }
+    ${unsafeCSS(plotCss)}
     .exports { display: flex; gap: 0.4rem; justify-content: flex-end; }
     button { font: inherit; font-size: 0.8rem; padding: 0.15rem 0.5rem; cursor: pointer;
       border: 1px solid var(--border, #d0d7de); border-radius: 4px; background: var(--surface, #f6f8fa); color: inherit; }

@@ -1,8 +1,19 @@
-// Every panel of the page, in tab order. Each module defines one custom element.
-import './model-panel.js';
+// Every panel of the page, in tab order. Each module defines one custom
+// element for the app (`element`) and exports its class; embed.js defines the
+// embeddable twin (`embed`) whose inputs are attributes.
+import { ModelPanel } from './model-panel.js';
+import './attention-panel.js';
+import './kv-cache-panel.js';
 import './quant-panel.js';
+import './roofline-panel.js';
+import './plan-panel.js';
 
 export const panels = [
-  { id: 'model', label: 'Model', element: 'llm-model-panel' },
+  { id: 'model', label: 'Model', element: 'llm-model-panel', embed: 'llm-model', panelClass: ModelPanel,
+    example: { preset: 'llama-3-8b', context: '8192' } },
+  { id: 'attention', label: 'Attention', element: 'llm-attention-panel' },
+  { id: 'kv', label: 'KV cache', element: 'llm-kv-cache-panel' },
   { id: 'quant', label: 'Quantization', element: 'llm-quant-panel' },
+  { id: 'roofline', label: 'Roofline', element: 'llm-roofline-panel' },
+  { id: 'plan', label: 'Plan', element: 'llm-plan-panel' },
 ];

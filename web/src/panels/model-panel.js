@@ -1,15 +1,15 @@
 // Model panel: parameters, weights memory and FLOPs of an architecture, from a
 // preset, typed fields, or a pasted/dropped Hugging Face config.json.
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
 import '../components/result-table.js';
 import { checkField, numberField, selectField } from '../components/fields.js';
+import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatPercent, formatSI } from '../format.js';
-import { readParam, writeParams } from '../url-state.js';
 import { getApi } from '../wasm.js';
 
 const defaults = { preset: 'llama-2-7b', context: 4096 };
@@ -52,7 +52,9 @@ function parseUrlValue(kind, text, options) {
   return options.some((option) => option.value === text) ? text : undefined;
 }
 
-class ModelPanel extends LitElement {
+export class ModelPanel extends PanelElement {
+  static panelId = 'model';
+  static stateKeys = ['preset', 'context', ...[...numberFields, ...choiceFields, ...flagFields].map((field) => field.key)];
   static properties = {
     config: { state: true },
     presetId: { state: true },
@@ -72,35 +74,29 @@ class ModelPanel extends LitElement {
     this.error = null;
     this.importNote = null;
     this.hfText = '';
-    this.onPopState = () => this.#readUrl();
   }
 
   async connectedCallback() {
     super.connectedCallback();
-    window.addEventListener('popstate', this.onPopState);
     this.api = await getApi();
     this.presets = this.api.modelPresets();
-    this.#readUrl();
-  }
-
-  disconnectedCallback() {
-    super.disconnectedCallback();
-    window.removeEventListener('popstate', this.onPopState);
+    this.stateChanged();
   }
 
   #baseConfig(presetId) {
     return this.presets.find((preset) => preset.id === presetId)?.config ?? this.api.defaultModelConfig();
   }
 
-  #readUrl() {
-    const presetParam = readParam('model.preset');
+  stateChanged() {
+    if (!this.api) return;
+    const presetParam = this.readState('preset');
     this.presetId = presetParam === 'custom' || this.presets.some((p) => p.id === presetParam) ? presetParam : defaults.preset;
     const config = { ...this.#baseConfig(this.presetId) };
-    for (const { key } of numberFields) config[key] = parseUrlValue('number', readParam(`model.${key}`)) ?? config[key];
-    for (const { key, options } of choiceFields) config[key] = parseUrlValue('choice', readParam(`model.${key}`), options) ?? config[key];
-    for (const { key } of flagFields) config[key] = parseUrlValue('flag', readParam(`model.${key}`)) ?? config[key];
+    for (const { key } of numberFields) config[key] = parseUrlValue('number', this.readState(key)) ?? config[key];
+    for (const { key, options } of choiceFields) config[key] = parseUrlValue('choice', this.readState(key), options) ?? config[key];
+    for (const { key } of flagFields) config[key] = parseUrlValue('flag', this.readState(key)) ?? config[key];
     this.config = config;
-    this.context = parseUrlValue('number', readParam('model.context')) ?? defaults.context;
+    this.context = parseUrlValue('number', this.readState('context')) ?? defaults.context;
     this.importNote = null;
     this.#compute();
   }
@@ -108,13 +104,13 @@ class ModelPanel extends LitElement {
   // Only what differs from the preset goes into the URL, so links stay short.
   #writeUrl() {
     const base = this.#baseConfig(this.presetId);
-    const params = { 'model.preset': this.presetId, 'model.context': this.context };
+    const params = { preset: this.presetId, context: this.context };
     for (const { key } of [...numberFields, ...choiceFields, ...flagFields]) {
       const value = this.config[key];
       const differs = value !== base[key] && !(Number.isNaN(value) && Number.isNaN(base[key]));
-      params[`model.${key}`] = differs ? (typeof value === 'boolean' ? (value ? '1' : '0') : value) : null;
+      params[key] = differs ? (typeof value === 'boolean' ? (value ? '1' : '0') : value) : null;
     }
-    writeParams(params);
+    this.writeState(params);
   }
 
   #compute() {
@@ -242,7 +238,8 @@ class ModelPanel extends LitElement {
   #renderResults() {
     const report = this.report;
     if (!report) return html`<p class="error-banner" role="alert">${this.error?.message}</p>`;
-    const { params, decode, prefill, crossover } = report;
+    const { params, flops } = report;
+    const crossover = report.crossover_context_tokens;
     return html`
       ${this.error ? html`<p class="error-banner" role="alert" id="model-error">${this.error.message}
         <br /><span class="note">Showing the last valid result.</span></p>` : nothing}
@@ -250,8 +247,8 @@ class ModelPanel extends LitElement {
         <div class="headline">
           <div><div class="value" id="model-total-params">${formatCount(params.total)}</div><div class="label">parameters (${formatSI(params.total)})</div></div>
           ${params.active !== params.total ? html`<div><div class="value" id="model-active-params">${formatCount(params.active)}</div><div class="label">active per token</div></div>` : nothing}
-          <div><div class="value">${formatBytes(report.weights_memory.find((row) => row.dtype === 'fp16')?.bytes, 'GB')}</div><div class="label">weights at fp16</div></div>
-          <div><div class="value" id="model-crossover">${crossover.exists ? formatCount(crossover.context_tokens) : 'none'}</div><div class="label">crossover context (tokens)</div></div>
+          <div><div class="value">${formatBytes(report.weights_memory.find((row) => row.dtype === 'fp16')?.bytes, this.units)}</div><div class="label">weights at fp16</div></div>
+          <div><div class="value" id="model-crossover">${crossover === null ? 'none' : formatCount(crossover)}</div><div class="label">crossover context (tokens)</div></div>
         </div>
         <h3>Parameters</h3>
         <llm-result-table id="model-params-table" filename="parameters" caption="Parameters by part"
@@ -275,7 +272,7 @@ class ModelPanel extends LitElement {
           .rows=${report.weights_memory}></llm-result-table>
         <h3>FLOPs per token</h3>
         <llm-result-table id="model-flops-table" filename="flops"
-          caption=${`Decode one token at context ${formatCount(decode.context_tokens)}; causal prefill of ${formatCount(prefill.context_tokens)} tokens`}
+          caption=${`Decode one token at context ${formatCount(flops.context_tokens)}; causal prefill of ${formatCount(flops.context_tokens)} tokens`}
           .columns=${[
             { key: 'part', label: 'Part' },
             { key: 'decode', label: 'Decode (FLOPs/token)', numeric: true, format: (v) => formatSI(v) },
@@ -283,12 +280,12 @@ class ModelPanel extends LitElement {
             { key: 'prefill', label: 'Prefill (FLOPs)', numeric: true, format: (v) => formatSI(v) },
             { key: 'prefill_share', label: 'Share', numeric: true, format: (v) => formatPercent(v) },
           ]}
-          .rows=${flopRows(decode.split, prefill.split)}></llm-result-table>
+          .rows=${flopRows(flops.decode_split, flops.prefill_split)}></llm-result-table>
         <h3>Attention share of decode FLOPs vs context</h3>
         <llm-plot id="model-share-plot" filename="attention-share" caption="Attention (projections + scores) as a fraction of decode FLOPs per token; the rule marks where attention equals the FFN"
           .build=${() => sharePlot(report)}></llm-plot>
         <p class="note">Crossover: decode attention FLOPs (Q, K, V, O projections plus QKᵀ and AV over the context)
-          equal FFN FLOPs at ${crossover.exists ? html`<strong>${formatCount(crossover.context_tokens)}</strong> tokens` : 'no context (a sliding window caps attention below the FFN)'}.
+          equal FFN FLOPs at ${crossover === null ? 'no context (a sliding window caps attention below the FFN)' : html`<strong>${formatCount(crossover)}</strong> tokens`}.
           Prefill counts the n(n+1)/2 query–key pairs of a causal mask.</p>
       </div>`;
   }
@@ -313,12 +310,12 @@ function sharePlot(report) {
   const curve = report.attention_share_curve;
   const marks = [
     Plot.line(curve, { x: 'context_tokens', y: 'attention_share', stroke: '#3b82f6', strokeWidth: 2, tip: true }),
-    Plot.dot([{ context_tokens: report.decode.context_tokens, attention_share: report.decode.split.attention / report.decode.split.total }],
+    Plot.dot([{ context_tokens: report.flops.context_tokens, attention_share: report.flops.decode_split.attention / report.flops.decode_split.total }],
       { x: 'context_tokens', y: 'attention_share', r: 4, fill: 'currentColor' }),
     Plot.ruleY([0.5], { strokeOpacity: 0.2 }),
   ];
-  if (report.crossover.exists && report.crossover.context_tokens >= 1) {
-    marks.push(Plot.ruleX([report.crossover.context_tokens], { stroke: '#d1242f', strokeDasharray: '4,3' }));
+  if (report.crossover_context_tokens >= 1) {
+    marks.push(Plot.ruleX([report.crossover_context_tokens], { stroke: '#d1242f', strokeDasharray: '4,3' }));
   }
   return Plot.plot({
     ...plotDefaults,

@@ -1,0 +1,197 @@
+#include "roofline/plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/validate.hpp"
+#include "roofline/operators.hpp"
+
+namespace llmst {
+namespace {
+
+using namespace roofline_detail;
+
+// How a pass is spread over devices.
+struct Layout {
+  bool pipeline = false;
+  double devices = 1;
+  double kv_split = 1;  // tensor parallel splits KV by heads: at most n_kv_heads ways
+};
+
+Layout make_layout(const Workload& w, const Shape& s, double devices) {
+  Layout layout;
+  layout.pipeline = w.parallelism == "pipeline";
+  layout.devices = devices;
+  layout.kv_split = layout.pipeline ? devices : std::min(devices, s.kv_heads);
+  return layout;
+}
+
+// Ring all-reduce of `bytes` over p devices: each sends and receives
+// 2 (p - 1) / p x bytes (Patarasuk & Yuan 2009), plus a fixed latency.
+double all_reduce_s(double bytes, double p, double link_bytes_per_s, double latency_s) {
+  if (p <= 1) return 0;
+  return 2 * (p - 1) / p * bytes / link_bytes_per_s + latency_s;
+}
+
+// Offloaded layers' weights cross the host link once per pass (not overlapped).
+double offload_s(const Workload& w, double layer_weight_bytes) {
+  if (w.offload_layers <= 0) return 0;
+  return w.offload_layers * layer_weight_bytes / (w.hardware.host_link_gb_per_s * 1e9);
+}
+
+PhaseTotals pass_totals(const Prepared& p, const Workload& w, const std::string& phase, double batch,
+                        const Layout& layout, double* layer_weight_bytes = nullptr) {
+  std::vector<OperatorCost> ops = pass_operators(p, phase, batch, w.context, w.fused_attention);
+  const double split = layout.pipeline ? 1 : layout.devices;
+  const double kv_split = layout.pipeline ? 1 : layout.kv_split;
+  double layer_weights = 0;
+  for (OperatorCost& op : ops) {
+    time_operator(op, p.effective_peak, p.effective_bandwidth, split, kv_split);
+    if (op.scope == "layer") layer_weights += op.weight_bytes;
+  }
+  if (layer_weight_bytes) *layer_weight_bytes = layer_weights;
+  return sum_operators(ops, phase == "prefill" ? batch * w.context : batch);
+}
+
+DecodePlan decode_at(const Prepared& p, const Workload& w, double batch, const Layout& layout) {
+  const Shape& s = p.shape;
+  const double link = w.hardware.interconnect_gb_per_s * 1e9;
+  const double devices = layout.devices;
+  DecodePlan d;
+  // Pipeline: devices micro-batches of batch / devices circulate; a round (one
+  // token for every sequence) costs one full-model pass at the micro-batch size.
+  const double pass_batch = layout.pipeline ? batch / devices : batch;
+  double layer_weights = 0;
+  const PhaseTotals t = pass_totals(p, w, "decode", pass_batch, layout, &layer_weights);
+  if (layout.pipeline) {
+    d.communication_s = (devices - 1) * (pass_batch * s.d * p.act_bytes / link + w.collective_latency_s);
+  } else {
+    // Megatron tensor parallelism: 2 all-reduces of the activations per layer.
+    d.communication_s = s.layers * 2 * all_reduce_s(batch * s.d * p.act_bytes, devices, link, w.collective_latency_s);
+  }
+  d.offload_s = offload_s(w, layer_weights);
+  d.step_s = t.time_s + d.communication_s + d.offload_s;
+  d.memory_floor_s = (t.weight_bytes + t.kv_bytes) / p.effective_bandwidth;
+  d.compute_floor_s = t.flops / p.effective_peak;
+  d.tokens_per_s = 1 / d.step_s;
+  d.total_tokens_per_s = batch / d.step_s;
+  d.flops = t.flops;
+  d.bytes = t.bytes;
+  d.weight_bytes_read = t.weight_bytes;
+  d.kv_bytes_read = t.kv_bytes;
+  d.intensity = t.intensity;
+  d.bound = t.bound;
+  d.experts_touched = expected_distinct_experts(s.experts, s.top_k, pass_batch);
+  return d;
+}
+
+PrefillPlan prefill_at(const Prepared& p, const Workload& w, const Layout& layout) {
+  const Shape& s = p.shape;
+  const double link = w.hardware.interconnect_gb_per_s * 1e9;
+  const double devices = layout.devices;
+  PrefillPlan r;
+  const double pass_batch = layout.pipeline ? w.batch / devices : w.batch;
+  double layer_weights = 0;
+  const PhaseTotals t = pass_totals(p, w, "prefill", pass_batch, layout, &layer_weights);
+  const double rows = pass_batch * w.context;
+  double compute_s = t.time_s;
+  if (layout.pipeline) {
+    // GPipe schedule: devices micro-batches through devices stages take
+    // (2 devices - 1) stage slots of (pass time / devices) each.
+    compute_s = t.time_s * (2 * devices - 1) / devices;
+    r.communication_s = (devices - 1) * (rows * s.d * p.act_bytes / link + w.collective_latency_s);
+  } else {
+    r.communication_s = s.layers * 2 * all_reduce_s(rows * s.d * p.act_bytes, devices, link, w.collective_latency_s);
+  }
+  r.offload_s = offload_s(w, layer_weights);
+  r.ttft_s = compute_s + r.communication_s + r.offload_s;
+  r.tokens_per_s = w.batch * w.context / r.ttft_s;
+  r.flops = t.flops;
+  r.bytes = t.bytes;
+  r.intensity = t.intensity;
+  r.bound = t.bound;
+  return r;
+}
+
+// Bytes one device holds for the weights.
+double weights_per_device(const Workload& w, double weight_bytes, double layer_bytes, double devices) {
+  if (w.offload_layers > 0) return weight_bytes - (w.offload_layers - 1) * layer_bytes;  // one layer staged
+  return weight_bytes / devices;
+}
+
+}  // namespace
+
+PlanResult plan(const Workload& w) {
+  PlanResult r;
+  const Prepared p = prepare(w, true);
+  if (!p.status.ok) {
+    r.status = p.status;
+    return r;
+  }
+  const ParamCounts params = roofline_params(w);
+  const Shape& s = p.shape;
+  const Layout layout = make_layout(w, s, w.gpus);
+  const double capacity = w.hardware.memory_bytes;
+  const double keys = s.keys(w.context);
+
+  r.ridge_flops_per_byte = p.peak / p.bandwidth;
+  r.peak_flops_per_s = p.peak;
+  r.bandwidth_bytes_per_s = p.bandwidth;
+  r.bytes_per_weight = p.weight_bytes;
+  r.total_params = params.total;
+  r.active_params = params.active;
+  r.weight_bytes = params.total * p.weight_bytes;
+  r.kv_bytes_per_token = params.kv_bytes_per_token;
+  r.kv_bytes = w.batch * keys * params.kv_bytes_per_token;
+  const double layer_bytes = params.per_layer * p.weight_bytes;
+  r.offloaded_bytes = w.offload_layers * layer_bytes;
+  r.weights_per_device_bytes = weights_per_device(w, r.weight_bytes, layer_bytes, w.gpus);
+  r.kv_per_device_bytes = r.kv_bytes / layout.kv_split;
+  r.memory_per_device_bytes = r.weights_per_device_bytes + r.kv_per_device_bytes;
+  r.memory_capacity_bytes = capacity;
+  r.fits = r.memory_per_device_bytes <= capacity;
+
+  const double free_bytes = capacity - r.weights_per_device_bytes;
+  const double kv_per_sequence = keys * params.kv_bytes_per_token / layout.kv_split;
+  r.max_batch = free_bytes <= 0 ? 0 : std::min(1e7, std::floor(free_bytes / kv_per_sequence));
+  const double kv_per_position = w.batch * params.kv_bytes_per_token / layout.kv_split;
+  r.max_context = free_bytes <= 0 ? 0 : std::min(kMaxCount, std::floor(free_bytes / kv_per_position));
+  if (s.window > 0 && r.max_context >= s.window) {
+    r.max_context_unbounded = true;
+    r.max_context = kMaxCount;
+  }
+  for (double g = 1; g <= 4096; ++g) {
+    if (layout.pipeline && g > s.layers) break;
+    const Layout candidate = make_layout(w, s, g);
+    const double need = r.weight_bytes / g + r.kv_bytes / candidate.kv_split;
+    if (need <= capacity) {
+      r.min_gpus = g;
+      break;
+    }
+  }
+
+  r.decode = decode_at(p, w, w.batch, layout);
+  r.prefill = prefill_at(p, w, layout);
+
+  // Throughput vs batch: powers of two past the memory limit, plus the limit itself.
+  std::vector<double> batches;
+  const double last = std::min(131072.0, std::max(64.0, 2 * r.max_batch));
+  for (double b = 1; b <= last; b *= 2) batches.push_back(b);
+  if (r.max_batch >= 1 && r.max_batch <= last) batches.push_back(r.max_batch);
+  std::sort(batches.begin(), batches.end());
+  batches.erase(std::unique(batches.begin(), batches.end()), batches.end());
+  for (double b : batches) {
+    const DecodePlan d = decode_at(p, w, b, layout);
+    CurvePoint point;
+    point.batch = b;
+    point.step_s = d.step_s;
+    point.tokens_per_s = d.tokens_per_s;
+    point.total_tokens_per_s = d.total_tokens_per_s;
+    point.memory_bytes = r.weights_per_device_bytes + b * kv_per_sequence;
+    point.fits = point.memory_bytes <= capacity;
+    r.curve.push_back(point);
+  }
+  return r;
+}
+
+}  // namespace llmst

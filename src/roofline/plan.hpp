@@ -1,0 +1,77 @@
+// A deployment: latency, throughput and whether it fits, on one or more
+// devices, with tensor or pipeline parallelism and optional CPU offload.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/status.hpp"
+#include "roofline/roofline.hpp"
+
+namespace llmst {
+
+struct DecodePlan {
+  double step_s = 0;             // one decode step: sum of per-operator max(compute, memory) + communication + offload
+  double memory_floor_s = 0;     // (weight bytes read + batch x KV bytes) / bandwidth: no step can be faster
+  double compute_floor_s = 0;    // FLOPs / peak
+  double tokens_per_s = 0;       // per sequence = 1 / step_s (TPOT = step_s)
+  double total_tokens_per_s = 0; // batch / step_s
+  double flops = 0;              // per device
+  double bytes = 0;              // per device
+  double weight_bytes_read = 0;  // per device per step
+  double kv_bytes_read = 0;      // per device per step
+  double intensity = 0;
+  std::string bound;
+  double communication_s = 0;    // all-reduces (tensor) or hops (pipeline)
+  double offload_s = 0;          // offloaded weights over the host link
+  double experts_touched = 1;    // expected distinct experts per layer per step (1 for dense)
+};
+
+struct PrefillPlan {
+  double ttft_s = 0;             // time to first token for the whole batch of prompts
+  double tokens_per_s = 0;       // prompt tokens per second
+  double flops = 0;
+  double bytes = 0;
+  double intensity = 0;
+  std::string bound;
+  double communication_s = 0;
+  double offload_s = 0;
+};
+
+struct CurvePoint {
+  double batch = 0;
+  double step_s = 0;
+  double tokens_per_s = 0;        // per sequence
+  double total_tokens_per_s = 0;
+  double memory_bytes = 0;        // per device
+  bool fits = false;
+};
+
+struct PlanResult {
+  Status status;
+  double ridge_flops_per_byte = 0;
+  double peak_flops_per_s = 0;
+  double bandwidth_bytes_per_s = 0;
+  double bytes_per_weight = 0;
+  double total_params = 0;
+  double active_params = 0;
+  double weight_bytes = 0;          // all devices
+  double kv_bytes_per_token = 0;    // one sequence, all layers
+  double kv_bytes = 0;              // batch x min(context, window) tokens
+  double memory_per_device_bytes = 0;
+  double memory_capacity_bytes = 0; // one device
+  double weights_per_device_bytes = 0;
+  double kv_per_device_bytes = 0;
+  double offloaded_bytes = 0;       // held in host memory
+  bool fits = false;
+  double max_batch = 0;             // at this context (0: the weights alone do not fit)
+  double max_context = 0;           // at this batch
+  bool max_context_unbounded = false;  // sliding window: the KV stops growing
+  double min_gpus = 0;              // fewest devices (same parallelism) that fit; 0: none up to 4096
+  DecodePlan decode;
+  PrefillPlan prefill;
+  std::vector<CurvePoint> curve;    // decode throughput vs batch, past the memory limit
+};
+
+PlanResult plan(const Workload& workload);
+
+}  // namespace llmst

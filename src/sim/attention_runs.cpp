@@ -1,0 +1,543 @@
+#include "sim/attention_runs.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+#include "attention/kernels.hpp"
+#include "attention/kv_quant.hpp"
+#include "core/validate.hpp"
+#include "sim/memory_tracker.hpp"
+#include "sim/random.hpp"
+#include "simd/simd.hpp"
+
+namespace llmst::sim {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using attention::KvLayout;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string bytes_text(double bytes) { return format_number(bytes) + " bytes"; }
+
+Status over_budget(const std::string& what, double needed, double budget) {
+  return error_status("memory_budget_bytes",
+                      what + " needs " + bytes_text(needed) + ", more than the budget of " +
+                          bytes_text(budget) + "; refused before allocating");
+}
+
+void fill_normal(float* x, std::size_t count, Random& random) {
+  for (std::size_t i = 0; i < count; ++i) x[i] = static_cast<float>(random.normal());
+}
+
+// Evenly spaced indices in [0, count), the last one included; all if count ≤ wanted.
+std::vector<std::size_t> sample_indices(std::size_t count, std::size_t wanted) {
+  std::vector<std::size_t> picked;
+  if (wanted == 0 || wanted >= count) {
+    for (std::size_t i = 0; i < count; ++i) picked.push_back(i);
+    return picked;
+  }
+  for (std::size_t k = 0; k < wanted; ++k)
+    picked.push_back(wanted == 1 ? count - 1 : k * (count - 1) / (wanted - 1));
+  return picked;
+}
+
+const char* isa_name() { return simd::kSimd ? "simd" : "scalar"; }
+
+}  // namespace
+
+// ---------------------------------------------------------------- prefill
+
+AttentionRunResult run_attention(const AttentionRunInput& input) {
+  AttentionRunResult result;
+  result.input = input;
+  result.isa = isa_name();
+  result.status = first_error(
+      check_integer("n", input.n, 1, 1 << 20), check_integer("d", input.d, 1, 1024),
+      check_integer("heads", input.heads, 1, 256),
+      check_integer("check_rows", input.check_rows, 1, 1 << 20),
+      check_integer("seed", input.seed, 0, 9007199254740991.0),
+      check_real_above("memory_budget_bytes", input.memory_budget_bytes, 0, 1e15));
+  if (result.status.ok && input.variant != "naive" && input.variant != "tiled" &&
+      input.variant != "both")
+    result.status = error_status("variant", "variant = \"" + input.variant +
+                                                "\" must be naive, tiled or both");
+  if (!result.status.ok) return result;
+
+  const std::size_t n = std::size_t(input.n), d = std::size_t(input.d), heads = std::size_t(input.heads);
+  result.flops = input.heads * 4.0 * input.d * input.n * (input.n + 1) / 2;
+  result.input_bytes = 4.0 * input.heads * input.n * input.d * 4;  // q, k, v, out
+
+  std::vector<std::string> variants;
+  if (input.variant != "tiled") variants.push_back("naive");
+  if (input.variant != "naive") variants.push_back("tiled");
+  // Plan every variant before allocating anything.
+  for (const std::string& name : variants) {
+    AttentionVariantResult planned;
+    planned.variant = name;
+    planned.workspace_bytes =
+        4.0 * (name == "naive" ? input.n * input.n : double(attention::tiled_workspace_floats()));
+    planned.bytes_needed = result.input_bytes + planned.workspace_bytes;
+    if (planned.bytes_needed > input.memory_budget_bytes) {
+      planned.refused = true;
+      planned.refusal = over_budget(name + " attention at n = " + format_number(input.n) +
+                                        ", d = " + format_number(input.d) + ", heads = " +
+                                        format_number(input.heads),
+                                    planned.bytes_needed, input.memory_budget_bytes).message;
+    }
+    result.variants.push_back(planned);
+  }
+  // Asked for one variant only and it does not fit: that is the error.
+  if (result.variants.size() == 1 && result.variants[0].refused) {
+    result.status = error_status("memory_budget_bytes", result.variants[0].refusal);
+    return result;
+  }
+  if (std::all_of(result.variants.begin(), result.variants.end(), [](auto& v) { return v.refused; })) {
+    result.status = error_status("memory_budget_bytes", result.variants[0].refusal);
+    return result;
+  }
+
+  MemoryTracker tracker;
+  const std::size_t per_head = n * d;
+  auto q = tracker.allocate<float>(heads * per_head);
+  auto k = tracker.allocate<float>(heads * per_head);
+  auto v = tracker.allocate<float>(heads * per_head);
+  auto out = tracker.allocate<float>(heads * per_head);
+  if (!q.ok() || !k.ok() || !v.ok() || !out.ok()) {
+    result.status = error_status("n", "allocating " + bytes_text(result.input_bytes) + " of inputs failed");
+    return result;
+  }
+  Random random(std::uint64_t(input.seed));
+  fill_normal(q.data(), q.size(), random);
+  fill_normal(k.data(), k.size(), random);
+  fill_normal(v.data(), v.size(), random);
+
+  const std::vector<std::size_t> rows = sample_indices(n, std::size_t(input.check_rows));
+  result.checked_rows = double(rows.size());
+  // fp64 reference of the checked rows, computed once for both variants.
+  std::vector<double> reference(heads * rows.size() * d);
+  for (std::size_t h = 0; h < heads; ++h)
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const std::size_t i = rows[r];
+      attention::attention_reference_row(q.data() + h * per_head + i * d, k.data() + h * per_head,
+                                         v.data() + h * per_head, i + 1, d, d,
+                                         reference.data() + (h * rows.size() + r) * d);
+    }
+
+  for (AttentionVariantResult& variant : result.variants) {
+    if (variant.refused) continue;
+    tracker.reset_peak();
+    const bool naive = variant.variant == "naive";
+    auto workspace = tracker.allocate<float>(std::size_t(variant.workspace_bytes / 4));
+    if (!workspace.ok()) {
+      variant.refused = true;
+      variant.refusal = "allocating " + bytes_text(variant.workspace_bytes) + " failed";
+      continue;
+    }
+    const auto start = Clock::now();
+    for (std::size_t h = 0; h < heads; ++h) {
+      const std::size_t offset = h * per_head;
+      if (naive)
+        attention::attention_naive(q.data() + offset, k.data() + offset, v.data() + offset,
+                                   out.data() + offset, workspace.data(), n, d);
+      else
+        attention::attention_tiled(q.data() + offset, k.data() + offset, v.data() + offset,
+                                   out.data() + offset, workspace.data(), n, d);
+    }
+    variant.seconds = seconds_since(start);
+    variant.gflop_per_s = variant.seconds > 0 ? result.flops / variant.seconds / 1e9 : 0;
+    variant.peak_bytes = tracker.peak_bytes();
+    double max_error = 0;
+    for (std::size_t h = 0; h < heads; ++h)
+      for (std::size_t r = 0; r < rows.size(); ++r)
+        for (std::size_t c = 0; c < d; ++c)
+          max_error = std::max(max_error, std::fabs(double(out[h * per_head + rows[r] * d + c]) -
+                                                    reference[(h * rows.size() + r) * d + c]));
+    variant.max_abs_error = max_error;
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------- decode
+
+std::vector<std::int64_t> attended_tokens(const std::string& strategy, std::int64_t t,
+                                          std::int64_t cache_tokens, std::int64_t sinks) {
+  std::vector<std::int64_t> tokens;
+  if (strategy == "window" || strategy == "sinks") {
+    const std::int64_t kept_sinks = strategy == "sinks" ? std::min(sinks, t + 1) : 0;
+    for (std::int64_t u = 0; u < kept_sinks; ++u) tokens.push_back(u);
+    for (std::int64_t u = std::max(kept_sinks, t - cache_tokens + 1); u <= t; ++u) tokens.push_back(u);
+    return tokens;
+  }
+  for (std::int64_t u = 0; u <= t; ++u) tokens.push_back(u);
+  return tokens;
+}
+
+namespace {
+
+bool is_strategy(const std::string& s) {
+  return s == "full" || s == "window" || s == "sinks" || s == "recompute" || s == "none" ||
+         s == "int8" || s == "int4";
+}
+
+// Everything a strategy keeps between steps. Slots hold K/V rows of d_model
+// floats (all heads); a token's slot depends on the strategy.
+struct DecodeState {
+  std::string strategy;
+  std::size_t d_model = 0, heads = 0, head_dim = 0, tokens = 0, cache = 0, sinks = 0;
+  int bits = 0;  // 8 or 4 for quantized
+  KvLayout layout = KvLayout::per_token;
+  std::size_t group = 0;
+  MemoryTracker::Buffer<float> k, v;           // fp32 slots
+  MemoryTracker::Buffer<float> hidden;         // recompute, none
+  MemoryTracker::Buffer<std::uint8_t> k_codes, v_codes;
+  MemoryTracker::Buffer<float> k_scales, v_scales;
+  MemoryTracker::Buffer<float> k_head, v_head;  // per-head scratch (recompute, quantized)
+  MemoryTracker::Buffer<float> scores;
+
+  bool quantized() const { return bits != 0; }
+  bool keeps_hidden() const { return strategy == "recompute" || strategy == "none"; }
+
+  // fp32 slots kept: full n; window W; sinks S + W; recompute W; none 0;
+  // quantized per_channel: the incomplete block of `group` tokens.
+  std::size_t fp32_slots() const {
+    if (strategy == "full") return tokens;
+    if (strategy == "window" || strategy == "recompute") return cache;
+    if (strategy == "sinks") return sinks + cache;
+    if (quantized() && layout == KvLayout::per_channel) return group;
+    return 0;
+  }
+  std::size_t slot_of(std::size_t u) const {
+    if (strategy == "full") return u;
+    if (strategy == "sinks") return u < sinks ? u : sinks + (u - sinks) % cache;
+    if (quantized()) return u % group;  // per_channel residual block
+    return u % cache;
+  }
+  // Bytes of the codes and scales of the quantized store.
+  std::size_t code_bytes_per_token() const { return attention::kv_code_bytes(d_model, bits); }
+  std::size_t blocks() const { return (tokens + group - 1) / group; }
+};
+
+}  // namespace
+
+DecodeResult run_decode(const DecodeInput& input) {
+  DecodeResult result;
+  result.input = input;
+  result.isa = isa_name();
+  result.status = first_error(
+      check_integer("prompt_tokens", input.prompt_tokens, 0, 1 << 20),
+      check_integer("generated_tokens", input.generated_tokens, 1, 1 << 20),
+      check_integer("d_model", input.d_model, 1, 16384),
+      check_integer("heads", input.heads, 1, 256),
+      check_integer("cache_tokens", input.cache_tokens, 0, 1 << 21),
+      check_integer("sinks", input.sinks, 0, 1 << 20),
+      check_integer("kv_group", input.kv_group, 1, 1 << 20),
+      check_integer("sample_steps", input.sample_steps, 0, 1 << 20),
+      check_integer("seed", input.seed, 0, 9007199254740991.0),
+      check_real_above("memory_budget_bytes", input.memory_budget_bytes, 0, 1e15));
+  if (!result.status.ok) return result;
+  if (!is_strategy(input.strategy))
+    return result.status = error_status("strategy", "strategy = \"" + input.strategy +
+                           "\" must be one of full, window, sinks, recompute, none, int8, int4"), result;
+  if (input.kv_layout != "per_token" && input.kv_layout != "per_channel")
+    return result.status = error_status("kv_layout", "kv_layout = \"" + input.kv_layout +
+                           "\" must be per_token or per_channel"), result;
+  if (std::fmod(input.d_model, input.heads) != 0)
+    return result.status = error_status("heads", "heads = " + format_number(input.heads) +
+                           " must divide d_model = " + format_number(input.d_model)), result;
+  const bool windowed = input.strategy == "window" || input.strategy == "sinks" ||
+                        input.strategy == "recompute";
+  if (windowed && input.strategy != "recompute" && input.cache_tokens < 1)
+    return result.status = error_status("cache_tokens", "cache_tokens = " + format_number(input.cache_tokens) +
+                           " must be at least 1 for " + input.strategy), result;
+  const double head_dim = input.d_model / input.heads;
+  const bool quantized = input.strategy == "int8" || input.strategy == "int4";
+  if (quantized && input.kv_layout == "per_token" && std::fmod(head_dim, input.kv_group) != 0)
+    return result.status = error_status("kv_group", "kv_group = " + format_number(input.kv_group) +
+                           " must divide head_dim = " + format_number(head_dim) +
+                           " (per_token groups stay inside a head)"), result;
+
+  DecodeState s;
+  s.strategy = input.strategy;
+  s.d_model = std::size_t(input.d_model);
+  s.heads = std::size_t(input.heads);
+  s.head_dim = s.d_model / s.heads;
+  s.tokens = std::size_t(input.prompt_tokens + input.generated_tokens);
+  s.cache = input.strategy == "none" ? 0 : std::size_t(input.cache_tokens);
+  s.sinks = input.strategy == "sinks" ? std::size_t(input.sinks) : 0;
+  s.bits = input.strategy == "int8" ? 8 : input.strategy == "int4" ? 4 : 0;
+  s.layout = input.kv_layout == "per_channel" ? KvLayout::per_channel : KvLayout::per_token;
+  s.group = std::size_t(input.kv_group);
+  const std::size_t D = s.d_model, n = s.tokens, hd = s.head_dim;
+
+  // Plan: the strategy's buffers, plus the untracked synthetic sequence and
+  // the full-cache reference, all against the budget.
+  const double weights_bytes = 3.0 * D * D * 4;
+  const double fp32_kv_bytes = 2.0 * double(s.fp32_slots()) * D * 4;
+  double quant_bytes = 0;
+  if (s.quantized()) {
+    const double scales = s.layout == KvLayout::per_token ? double(n) * (D / s.group)
+                                                          : double(s.blocks()) * D;
+    quant_bytes = 2.0 * (double(n) * s.code_bytes_per_token() + scales * 4);
+  }
+  const double hidden_bytes = s.keeps_hidden() ? double(n) * D * 4 : 0;
+  const bool needs_head_scratch = s.keeps_hidden() || s.quantized();
+  const double scratch_bytes = (needs_head_scratch ? 2.0 * n * hd * 4 : 0) + double(n) * 4;
+  const double reference_bytes = 2.0 * n * D * 4 + double(n) * D * 4;  // full K/V + sequence
+  const double needed = weights_bytes + fp32_kv_bytes + quant_bytes + hidden_bytes + scratch_bytes +
+                        reference_bytes;
+  if (needed > input.memory_budget_bytes)
+    return result.status = over_budget("decode with " + input.strategy + " over " +
+                                           format_number(double(n)) + " tokens at d_model = " +
+                                           format_number(input.d_model),
+                                       needed, input.memory_budget_bytes), result;
+
+  MemoryTracker tracker;    // the strategy's own buffers
+  MemoryTracker untracked;  // synthetic inputs and the reference
+  auto w_q = tracker.allocate<float>(D * D), w_k = tracker.allocate<float>(D * D),
+       w_v = tracker.allocate<float>(D * D);
+  s.k = tracker.allocate<float>(s.fp32_slots() * D);
+  s.v = tracker.allocate<float>(s.fp32_slots() * D);
+  if (s.quantized()) {
+    s.k_codes = tracker.allocate<std::uint8_t>(n * s.code_bytes_per_token());
+    s.v_codes = tracker.allocate<std::uint8_t>(n * s.code_bytes_per_token());
+    const std::size_t scales = s.layout == KvLayout::per_token ? n * (D / s.group) : s.blocks() * D;
+    s.k_scales = tracker.allocate<float>(scales);
+    s.v_scales = tracker.allocate<float>(scales);
+  }
+  if (s.keeps_hidden()) s.hidden = tracker.allocate<float>(n * D);
+  if (needs_head_scratch) {
+    s.k_head = tracker.allocate<float>(n * hd);
+    s.v_head = tracker.allocate<float>(n * hd);
+  }
+  s.scores = tracker.allocate<float>(n);
+  auto sequence = untracked.allocate<float>(n * D);
+  auto ref_k = untracked.allocate<float>(n * D), ref_v = untracked.allocate<float>(n * D);
+  const bool all_ok = w_q.ok() && w_k.ok() && w_v.ok() && s.k.ok() && s.v.ok() && s.k_codes.ok() &&
+                      s.v_codes.ok() && s.k_scales.ok() && s.v_scales.ok() && s.hidden.ok() &&
+                      s.k_head.ok() && s.v_head.ok() && s.scores.ok() && sequence.ok() &&
+                      ref_k.ok() && ref_v.ok();
+  if (!all_ok)
+    return result.status = error_status("memory_budget_bytes", "allocating " + bytes_text(needed) +
+                                                                   " failed"), result;
+
+  // Synthetic data: x_t ~ N(0, I), W ~ N(0, 1/D) so projections are ~N(0, 1).
+  Random random(std::uint64_t(input.seed));
+  fill_normal(sequence.data(), sequence.size(), random);
+  for (auto* w : {&w_q, &w_k, &w_v}) {
+    fill_normal(w->data(), w->size(), random);
+    simd::scale(w->data(), float(1.0 / std::sqrt(double(D))), w->size());
+  }
+
+  std::vector<float> q_t(D), k_t(D), v_t(D), out_t(D), ref_out(D);
+  std::vector<double> exact(hd);
+  std::vector<float> claimed_k, claimed_v;
+  const std::size_t prompt = std::size_t(input.prompt_tokens);
+  const std::vector<std::size_t> measured =
+      sample_indices(std::size_t(input.generated_tokens), std::size_t(input.sample_steps));
+  std::size_t next_measured = 0;
+  double total_flops = 0, cosine_sum = 0;
+
+  // Per-head projection of rows [h·hd, (h+1)·hd): the same arithmetic whether
+  // a token is projected on arrival or recomputed later (exactness of recompute).
+  auto project = [&](const float* w, const float* x, float* out_rows) {
+    for (std::size_t h = 0; h < s.heads; ++h)
+      simd::dot_rows(x, w + h * hd * D, D, hd, D, out_rows + h * hd);
+  };
+
+  for (std::size_t t = 0; t < n; ++t) {
+    const float* x_t = sequence.data() + t * D;
+    const bool is_measured = t >= prompt && next_measured < measured.size() &&
+                             measured[next_measured] == t - prompt;
+    const auto start = Clock::now();
+    // 1. project the new token and store it the strategy's way
+    project(w_k.data(), x_t, k_t.data());
+    project(w_v.data(), x_t, v_t.data());
+    if (s.keeps_hidden()) std::memcpy(s.hidden.data() + t * D, x_t, D * 4);
+    if (s.fp32_slots() > 0 && !(s.quantized() && s.layout == KvLayout::per_token)) {
+      const std::size_t slot = s.slot_of(t);
+      std::memcpy(s.k.data() + slot * D, k_t.data(), D * 4);
+      std::memcpy(s.v.data() + slot * D, v_t.data(), D * 4);
+    }
+    if (s.quantized()) {
+      if (s.layout == KvLayout::per_token) {
+        const std::size_t scales_per_token = D / s.group;
+        attention::quantize_kv(k_t.data(), 1, D, s.bits, s.layout, s.group,
+                               s.k_codes.data() + t * s.code_bytes_per_token(),
+                               s.k_scales.data() + t * scales_per_token);
+        attention::quantize_kv(v_t.data(), 1, D, s.bits, s.layout, s.group,
+                               s.v_codes.data() + t * s.code_bytes_per_token(),
+                               s.v_scales.data() + t * scales_per_token);
+      } else if ((t + 1) % s.group == 0) {  // a block of `group` tokens is complete
+        const std::size_t block = t / s.group;
+        attention::quantize_kv(s.k.data(), s.group, D, s.bits, s.layout, s.group,
+                               s.k_codes.data() + block * s.group * s.code_bytes_per_token(),
+                               s.k_scales.data() + block * D);
+        attention::quantize_kv(s.v.data(), s.group, D, s.bits, s.layout, s.group,
+                               s.v_codes.data() + block * s.group * s.code_bytes_per_token(),
+                               s.v_scales.data() + block * D);
+      }
+    }
+    std::memcpy(ref_k.data() + t * D, k_t.data(), D * 4);
+    std::memcpy(ref_v.data() + t * D, v_t.data(), D * 4);
+    if (!is_measured) continue;
+
+    // 2. attend, per head, to what the strategy kept
+    project(w_q.data(), x_t, q_t.data());
+    double step_flops = 3.0 * 2 * D * D;
+    std::size_t keys = 0;
+    for (std::size_t h = 0; h < s.heads; ++h) {
+      const float* q_h = q_t.data() + h * hd;
+      float* out_h = out_t.data() + h * hd;
+      if (s.strategy == "full" || s.strategy == "window" || s.strategy == "sinks") {
+        keys = std::min(t + 1, s.fp32_slots());
+        attention::attention_decode(q_h, s.k.data() + h * hd, s.v.data() + h * hd, keys, hd, D,
+                                    out_h, s.scores.data());
+      } else if (s.keeps_hidden()) {
+        // evicted tokens 0..t−cache: recompute this head's K/V from hidden states
+        keys = t + 1;
+        const std::size_t kept = std::min(keys, s.cache);
+        const std::size_t evicted = keys - kept;
+        for (std::size_t u = 0; u < evicted; ++u) {
+          const float* x_u = s.hidden.data() + u * D;
+          simd::dot_rows(x_u, w_k.data() + h * hd * D, D, hd, D, s.k_head.data() + u * hd);
+          simd::dot_rows(x_u, w_v.data() + h * hd * D, D, hd, D, s.v_head.data() + u * hd);
+        }
+        for (std::size_t u = evicted; u < keys; ++u) {
+          std::memcpy(s.k_head.data() + u * hd, s.k.data() + s.slot_of(u) * D + h * hd, hd * 4);
+          std::memcpy(s.v_head.data() + u * hd, s.v.data() + s.slot_of(u) * D + h * hd, hd * 4);
+        }
+        if (h == 0) {
+          result.recomputed_tokens += double(evicted);
+          result.recomputed_flops += double(evicted) * 4.0 * D * D;
+          step_flops += double(evicted) * 4.0 * D * D;
+        }
+        attention::attention_decode(q_h, s.k_head.data(), s.v_head.data(), keys, hd, hd, out_h,
+                                    s.scores.data());
+      } else {  // quantized: dequantize this head's rows, then attend
+        keys = t + 1;
+        if (s.layout == KvLayout::per_token) {
+          const std::size_t scales_per_token = D / s.group;
+          for (std::size_t u = 0; u < keys; ++u) {
+            attention::dequantize_kv(s.k_codes.data() + u * s.code_bytes_per_token(),
+                                     s.k_scales.data() + u * scales_per_token, 1, D, s.bits,
+                                     s.layout, s.group, 0, 1, h * hd, (h + 1) * hd,
+                                     s.k_head.data() + u * hd);
+            attention::dequantize_kv(s.v_codes.data() + u * s.code_bytes_per_token(),
+                                     s.v_scales.data() + u * scales_per_token, 1, D, s.bits,
+                                     s.layout, s.group, 0, 1, h * hd, (h + 1) * hd,
+                                     s.v_head.data() + u * hd);
+          }
+        } else {
+          const std::size_t full_blocks = keys / s.group;
+          for (std::size_t b = 0; b < full_blocks; ++b) {
+            const std::size_t codes = b * s.group * s.code_bytes_per_token();
+            attention::dequantize_kv(s.k_codes.data() + codes, s.k_scales.data() + b * D, s.group,
+                                     D, s.bits, s.layout, s.group, 0, s.group, h * hd,
+                                     (h + 1) * hd, s.k_head.data() + b * s.group * hd);
+            attention::dequantize_kv(s.v_codes.data() + codes, s.v_scales.data() + b * D, s.group,
+                                     D, s.bits, s.layout, s.group, 0, s.group, h * hd,
+                                     (h + 1) * hd, s.v_head.data() + b * s.group * hd);
+          }
+          for (std::size_t u = full_blocks * s.group; u < keys; ++u) {  // fp32 residual block
+            std::memcpy(s.k_head.data() + u * hd, s.k.data() + s.slot_of(u) * D + h * hd, hd * 4);
+            std::memcpy(s.v_head.data() + u * hd, s.v.data() + s.slot_of(u) * D + h * hd, hd * 4);
+          }
+        }
+        attention::attention_decode(q_h, s.k_head.data(), s.v_head.data(), keys, hd, hd, out_h,
+                                    s.scores.data());
+      }
+    }
+    step_flops += 4.0 * double(keys) * D;  // QKᵀ and PV over all heads
+    result.seconds += seconds_since(start);
+    total_flops += step_flops;
+    result.attended_tokens = double(keys);
+
+    // 3. untimed checks: vs the full fp32 cache, and vs fp64 over the claimed tokens
+    double dot = 0, norm_ref = 0, norm_out = 0;
+    const std::vector<std::int64_t> claimed =
+        attended_tokens(s.strategy, std::int64_t(t), std::int64_t(s.cache), std::int64_t(s.sinks));
+    claimed_k.resize(claimed.size() * hd);
+    claimed_v.resize(claimed.size() * hd);
+    for (std::size_t h = 0; h < s.heads; ++h) {
+      attention::attention_decode(q_t.data() + h * hd, ref_k.data() + h * hd, ref_v.data() + h * hd,
+                                  t + 1, hd, D, ref_out.data() + h * hd, s.scores.data());
+      for (std::size_t j = 0; j < claimed.size(); ++j) {
+        std::memcpy(claimed_k.data() + j * hd, ref_k.data() + claimed[j] * D + h * hd, hd * 4);
+        std::memcpy(claimed_v.data() + j * hd, ref_v.data() + claimed[j] * D + h * hd, hd * 4);
+      }
+      attention::attention_reference_row(q_t.data() + h * hd, claimed_k.data(), claimed_v.data(),
+                                         claimed.size(), hd, hd, exact.data());
+      for (std::size_t c = 0; c < hd; ++c)
+        result.mask_check_max_abs =
+            std::max(result.mask_check_max_abs, std::fabs(double(out_t[h * hd + c]) - exact[c]));
+    }
+    for (std::size_t c = 0; c < D; ++c) {
+      result.max_abs_error = std::max(result.max_abs_error, std::fabs(double(out_t[c]) - ref_out[c]));
+      dot += double(out_t[c]) * ref_out[c];
+      norm_ref += double(ref_out[c]) * ref_out[c];
+      norm_out += double(out_t[c]) * out_t[c];
+    }
+    const double cosine = norm_ref > 0 && norm_out > 0 ? dot / std::sqrt(norm_ref * norm_out) : 1.0;
+    result.min_cosine = std::min(result.min_cosine, cosine);
+    cosine_sum += cosine;
+    ++next_measured;
+  }
+
+  result.measured_steps = double(measured.size());
+  result.tokens_per_s = result.seconds > 0 ? result.measured_steps / result.seconds : 0;
+  result.flops_per_step = total_flops / result.measured_steps;
+  result.mean_cosine = cosine_sum / result.measured_steps;
+  result.kv_bytes = s.k.bytes() + s.v.bytes() + s.k_codes.bytes() + s.v_codes.bytes() +
+                    s.k_scales.bytes() + s.v_scales.bytes();
+  result.hidden_bytes = s.hidden.bytes();
+  result.weights_bytes = weights_bytes;
+  result.peak_bytes = tracker.peak_bytes();
+  return result;
+}
+
+// ---------------------------------------------------------------- seed experiment
+
+SeedExperimentResult seed_experiment(const SeedExperimentInput& input) {
+  SeedExperimentResult result;
+  result.input = input;
+  if (input.sequence_lengths.empty())
+    return result.status = error_status("sequence_lengths", "sequence_lengths is empty"), result;
+  for (double length : input.sequence_lengths) {
+    result.status = check_integer("sequence_lengths", length, 2, 1 << 16);
+    if (!result.status.ok) return result;
+  }
+  for (double length : input.sequence_lengths) {
+    const double generated = std::floor(length / 2), prompt = length - generated;
+    const struct { const char* label; double tokens; } caches[] = {
+        {"n", length}, {"4√n", std::floor(4 * std::sqrt(length))}, {"8", 8}};
+    for (const auto& cache : caches) {
+      SeedExperimentRow row;
+      row.sequence_length = length;
+      row.cache_label = cache.label;
+      row.cache_tokens = cache.tokens;
+      for (const char* strategy : {"window", "recompute"}) {
+        DecodeInput decode;
+        decode.strategy = strategy;
+        decode.prompt_tokens = prompt;
+        decode.generated_tokens = generated;
+        decode.d_model = input.d_model;
+        decode.heads = input.heads;
+        decode.cache_tokens = cache.tokens;
+        decode.sample_steps = input.sample_steps;
+        decode.seed = input.seed;
+        DecodeResult run = run_decode(decode);
+        if (!run.status.ok) return result.status = run.status, result;
+        (std::string(strategy) == "window" ? row.window : row.recompute) = std::move(run);
+      }
+      result.rows.push_back(std::move(row));
+    }
+  }
+  return result;
+}
+
+}  // namespace llmst::sim

@@ -1,0 +1,90 @@
+#include "sim/kernel_bench.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <type_traits>
+#include <vector>
+
+#include "attention/kernels.hpp"
+#include "core/validate.hpp"
+#include "sim/random.hpp"
+#include "simd/simd.hpp"
+
+namespace llmst::sim {
+namespace {
+
+template <class Ops>
+double run_once(const std::string& kernel, std::size_t n, std::size_t d, std::vector<float>& a,
+                std::vector<float>& b, std::vector<float>& c, std::vector<float>& out,
+                std::vector<float>& work) {
+  if (kernel == "dot") {
+    Ops::dot_rows(a.data(), b.data(), d, 64, d, out.data());
+    return out[7];
+  }
+  if (kernel == "softmax") {
+    std::copy(a.begin(), a.begin() + n, out.begin());
+    Ops::softmax(out.data(), n);
+    return out[n / 2];
+  }
+  if (kernel == "exp") {
+    if constexpr (std::is_same_v<Ops, simd::Scalar>) simd::scalar::exp(a.data(), out.data(), n);
+    else simd::exp(a.data(), out.data(), n);
+    return out[n / 2];
+  }
+  if (kernel == "naive")
+    attention::attention_naive<Ops>(a.data(), b.data(), c.data(), out.data(), work.data(), n, d);
+  else
+    attention::attention_tiled<Ops>(a.data(), b.data(), c.data(), out.data(), work.data(), n, d);
+  return out[(n - 1) * d];
+}
+
+}  // namespace
+
+KernelBenchResult bench_kernel(const KernelBenchInput& input) {
+  KernelBenchResult result;
+  result.input = input;
+  const std::string& k = input.kernel;
+  if (k != "dot" && k != "softmax" && k != "exp" && k != "naive" && k != "tiled")
+    return result.status = error_status("kernel", "kernel = \"" + k + "\" must be dot, softmax, exp, naive or tiled"), result;
+  result.status = first_error(check_integer("n", input.n, 1, 16384), check_integer("d", input.d, 1, 1024),
+                              check_real("min_seconds", input.min_seconds, 0, 60));
+  if (!result.status.ok) return result;
+  const std::size_t n = std::size_t(input.n), d = std::size_t(input.d);
+  const bool attention_kernel = k == "naive" || k == "tiled";
+  if (k == "naive" && input.n > 8192)
+    return result.status = error_status("n", "n = " + format_number(input.n) + " is above 8192 for the naive benchmark (n² scores)"), result;
+
+  Random random(1);
+  const std::size_t rows = attention_kernel ? n : (k == "dot" ? 64 : 1);
+  std::vector<float> a(std::max(n, d) * (attention_kernel ? d : 1)), b(rows * d), c(attention_kernel ? n * d : 0);
+  for (float& x : a) x = float(random.normal());
+  for (float& x : b) x = float(random.normal());
+  for (float& x : c) x = float(random.normal());
+  std::vector<float> out(attention_kernel ? n * d : std::max<std::size_t>(n, 64));
+  std::vector<float> work(k == "naive" ? attention::naive_workspace_floats(n)
+                                       : attention::tiled_workspace_floats());
+
+  const bool scalar = input.scalar_twin || !simd::kSimd;
+  result.isa = scalar ? "scalar" : "simd";
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  double elapsed = 0, checksum = 0;
+  std::size_t repeats = 0;
+  do {
+    checksum += scalar ? run_once<simd::Scalar>(k, n, d, a, b, c, out, work)
+                       : run_once<simd::Active>(k, n, d, a, b, c, out, work);
+    ++repeats;
+    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  } while (elapsed < input.min_seconds);
+
+  result.repeats = double(repeats);
+  result.seconds = elapsed / double(repeats);
+  result.checksum = checksum;
+  if (k == "dot") result.flops = 2.0 * 64 * input.d;
+  if (attention_kernel) result.flops = 4.0 * input.d * input.n * (input.n + 1) / 2;
+  result.gflop_per_s = result.flops / result.seconds / 1e9;
+  result.elements_per_s = (k == "softmax" || k == "exp" ? input.n : k == "dot" ? 64 * input.d : input.n * input.n / 2) / result.seconds;
+  return result;
+}
+
+}  // namespace llmst::sim

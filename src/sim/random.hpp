@@ -1,0 +1,42 @@
+// Seeded random numbers for synthetic inputs: the same seed gives the same
+// data natively, in WASM and in every browser. splitmix64 (Steele, Lea,
+// Flood 2014) for the stream; Box–Muller for normals.
+#pragma once
+#include <cmath>
+#include <cstdint>
+
+namespace llmst::sim {
+
+class Random {
+ public:
+  explicit Random(std::uint64_t seed) : state_(seed) {}
+
+  std::uint64_t next_u64() {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+
+  // Uniform in (0, 1): 53 random bits, never exactly 0.
+  double uniform() { return (double(next_u64() >> 11) + 0.5) * 0x1.0p-53; }
+
+  double normal() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    const double radius = std::sqrt(-2.0 * std::log(uniform()));
+    const double angle = 6.283185307179586 * uniform();
+    spare_ = radius * std::sin(angle);
+    has_spare_ = true;
+    return radius * std::cos(angle);
+  }
+
+ private:
+  std::uint64_t state_;
+  double spare_ = 0;
+  bool has_spare_ = false;
+};
+
+}  // namespace llmst::sim

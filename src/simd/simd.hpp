@@ -1,0 +1,367 @@
+// The few vector primitives the kernels share, written once over xsimd
+// batches with a scalar loop for the tail, each beside a scalar twin.
+//
+//   llmst::simd::scalar::f(...)  plain C++ loops: the reference in tests and
+//                                the whole "SIMD off" build
+//   llmst::simd::vec::f(...)     xsimd batches (absent under LLMST_SCALAR_ONLY)
+//   llmst::simd::f(...)          what kernels call: vec:: when compiled with
+//                                SIMD, scalar:: under LLMST_SCALAR_ONLY
+//
+// Primitives: dot, dot_rows (one vector against several rows), axpy,
+// accumulate_rows (out = beta·out + Σ_j p_j·row_j), max, scale,
+// exp_shift_sum (x ← exp(x − shift), returns Σ), softmax, exp (a batch or
+// an array), round_to_int32 (round half to even, saturating).
+//
+// WebAssembly: xsimd 8.1 has no wasm backend; its SSE4.1 backend compiles to
+// f32x4 through Emscripten's SSE headers. Under Emscripten 3.1.6 the SSE
+// float→int conversions (_mm_cvtps_epi32, _mm_cvttps_epi32) become one scalar
+// lrint per lane, and xsimd's exp, nearbyint_as_int and to_int use them. So
+// exp and round_to_int32 are written with wasm_simd128.h under
+// __wasm_simd128__ (f32x4.nearest + i32x4.trunc_sat_f32x4, exponent bits
+// built with integer lanes), and max uses f32x4.pmax (a single maxps on x86;
+// f32x4.max needs a NaN-handling sequence).
+//
+// Self-contained: include only this header (plus xsimd on the include path).
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+
+#ifndef LLMST_SCALAR_ONLY
+#include <xsimd/xsimd.hpp>
+#endif
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
+
+namespace llmst::simd {
+
+namespace scalar {
+
+inline float dot(const float* a, const float* b, std::size_t n) {
+  float sum = 0.0f;
+  for (std::size_t i = 0; i < n; ++i) sum += a[i] * b[i];
+  return sum;
+}
+
+// out[j] = dot(x, rows + j·row_stride, n) for j < row_count.
+inline void dot_rows(const float* x, const float* rows, std::size_t row_stride,
+                     std::size_t row_count, std::size_t n, float* out) {
+  for (std::size_t j = 0; j < row_count; ++j) out[j] = dot(x, rows + j * row_stride, n);
+}
+
+// y += alpha · x
+inline void axpy(float* y, float alpha, const float* x, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] += alpha * x[i];
+}
+
+// out = beta · out + Σ_{j < row_count} p[j] · rows[j·row_stride + (0..n)]
+inline void accumulate_rows(const float* p, const float* rows, std::size_t row_stride,
+                            std::size_t row_count, std::size_t n, float beta, float* out) {
+  for (std::size_t i = 0; i < n; ++i) out[i] *= beta;
+  for (std::size_t j = 0; j < row_count; ++j) axpy(out, p[j], rows + j * row_stride, n);
+}
+
+// Largest element; -infinity for n = 0.
+inline float max(const float* x, std::size_t n) {
+  float best = -std::numeric_limits<float>::infinity();
+  for (std::size_t i = 0; i < n; ++i) best = x[i] > best ? x[i] : best;
+  return best;
+}
+
+inline void scale(float* x, float factor, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) x[i] *= factor;
+}
+
+// x[i] ← exp(x[i] − shift); returns the sum (the softmax denominator).
+inline float exp_shift_sum(float* x, float shift, std::size_t n) {
+  float sum = 0.0f;
+  for (std::size_t i = 0; i < n; ++i) {
+    x[i] = std::exp(x[i] - shift);
+    sum += x[i];
+  }
+  return sum;
+}
+
+// out[i] = exp(x[i])
+inline void exp(const float* x, float* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = std::exp(x[i]);
+}
+
+// Round half to even, saturating to the int32 range; NaN → 0 (the same
+// defined result as i32x4.trunc_sat_f32x4).
+inline std::int32_t round_to_int32(float x) {
+  if (std::isnan(x)) return 0;
+  const float r = std::nearbyint(x);  // default rounding mode: half to even
+  if (r >= 2147483648.0f) return std::numeric_limits<std::int32_t>::max();
+  if (r < -2147483648.0f) return std::numeric_limits<std::int32_t>::min();
+  return static_cast<std::int32_t>(r);
+}
+
+inline void round_to_int32(const float* x, std::int32_t* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = round_to_int32(x[i]);
+}
+
+// In-place softmax of one row (three passes: max, exp-sum, scale).
+inline void softmax(float* x, std::size_t n) {
+  if (n == 0) return;
+  const float sum = exp_shift_sum(x, max(x, n), n);
+  scale(x, 1.0f / sum, n);
+}
+
+}  // namespace scalar
+
+#ifndef LLMST_SCALAR_ONLY
+namespace vec {
+
+using batch = xsimd::batch<float>;
+using int_batch = xsimd::batch<std::int32_t>;
+inline constexpr std::size_t lanes = batch::size;
+
+// exp of every lane, ~2 ulp for x in [-87.3, 88.7); 0 below -87.3.
+// Cephes expf: n = round(x·log2 e), r = x − n·ln 2 (two-part ln 2),
+// exp(r) by a degree-5 polynomial, then 2^n added into the exponent bits.
+inline batch exp(batch x) {
+  const batch hi(88.7228391f), lo(-87.3365448f);
+  const auto under = x < lo;  // lanes that flush to 0
+  x = xsimd::min(xsimd::max(x, lo), hi);
+#ifdef __wasm_simd128__
+  const v128_t xv = (v128_t)x.data;
+  const v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(xv, wasm_f32x4_splat(1.44269504088896341f)));
+  v128_t r = wasm_f32x4_sub(xv, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
+  const batch rb((__m128)r);
+  const v128_t exponent = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  const batch two_n((__m128)exponent);
+#else
+  const batch n = xsimd::nearbyint(x * batch(1.44269504088896341f));
+  batch rb = x - n * batch(0.693359375f);
+  rb = rb - n * batch(-2.12194440e-4f);
+  const batch two_n = xsimd::bitwise_cast<batch>(
+      (xsimd::nearbyint_as_int(n) + int_batch(127)) << 23);
+#endif
+  const batch r2 = rb * rb;
+  batch p(1.9875691500e-4f);
+  p = p * rb + batch(1.3981999507e-3f);
+  p = p * rb + batch(8.3334519073e-3f);
+  p = p * rb + batch(4.1665795894e-2f);
+  p = p * rb + batch(1.6666665459e-1f);
+  p = p * rb + batch(5.0000001201e-1f);
+  p = p * r2 + rb + batch(1.0f);
+  const batch result = p * two_n;
+  return xsimd::select(under, batch(0.0f), result);
+}
+
+// Round half to even to int32, saturating; NaN → 0.
+inline int_batch round_to_int32(batch x) {
+#ifdef __wasm_simd128__
+  return int_batch((__m128i)wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest((v128_t)x.data)));
+#else
+  // Native x86: cvtps is one instruction but gives INT_MIN for NaN and for
+  // x ≥ 2^31; patch those lanes so every build agrees with trunc_sat.
+  const batch finite = xsimd::select(xsimd::isnan(x), batch(0.0f), x);
+  const int_batch rounded = xsimd::nearbyint_as_int(finite);
+  const int_batch too_big = xsimd::bitwise_cast<int_batch>(
+      xsimd::bitwise_cast(finite >= batch(2147483648.0f)));
+  return rounded ^ too_big;  // INT_MIN ^ all-ones = INT_MAX
+#endif
+}
+
+inline batch max(batch a, batch b) {
+#ifdef __wasm_simd128__
+  return batch((__m128)wasm_f32x4_pmax((v128_t)a.data, (v128_t)b.data));
+#else
+  return xsimd::max(a, b);
+#endif
+}
+
+inline float dot(const float* a, const float* b, std::size_t n) {
+  batch acc(0.0f);
+  std::size_t i = 0;
+  for (; i + lanes <= n; i += lanes)
+    acc += batch::load_unaligned(a + i) * batch::load_unaligned(b + i);
+  float sum = xsimd::hadd(acc);
+  for (; i < n; ++i) sum += a[i] * b[i];
+  return sum;
+}
+
+// Four rows at a time share each load of x (four independent accumulators);
+// each row's sum is formed exactly as dot() forms it, so the result for a row
+// does not depend on which group it fell in.
+inline void dot_rows(const float* x, const float* rows, std::size_t row_stride,
+                     std::size_t row_count, std::size_t n, float* out) {
+  std::size_t j = 0;
+  for (; j + 4 <= row_count; j += 4) {
+    const float* r0 = rows + j * row_stride;
+    const float* r1 = r0 + row_stride;
+    const float* r2 = r1 + row_stride;
+    const float* r3 = r2 + row_stride;
+    batch a0(0.0f), a1(0.0f), a2(0.0f), a3(0.0f);
+    std::size_t i = 0;
+    for (; i + lanes <= n; i += lanes) {
+      const batch xi = batch::load_unaligned(x + i);
+      a0 += xi * batch::load_unaligned(r0 + i);
+      a1 += xi * batch::load_unaligned(r1 + i);
+      a2 += xi * batch::load_unaligned(r2 + i);
+      a3 += xi * batch::load_unaligned(r3 + i);
+    }
+    float s0 = xsimd::hadd(a0), s1 = xsimd::hadd(a1), s2 = xsimd::hadd(a2), s3 = xsimd::hadd(a3);
+    for (; i < n; ++i) {
+      s0 += x[i] * r0[i];
+      s1 += x[i] * r1[i];
+      s2 += x[i] * r2[i];
+      s3 += x[i] * r3[i];
+    }
+    out[j] = s0;
+    out[j + 1] = s1;
+    out[j + 2] = s2;
+    out[j + 3] = s3;
+  }
+  for (; j < row_count; ++j) out[j] = dot(x, rows + j * row_stride, n);
+}
+
+inline void axpy(float* y, float alpha, const float* x, std::size_t n) {
+  const batch a(alpha);
+  std::size_t i = 0;
+  for (; i + lanes <= n; i += lanes)
+    (batch::load_unaligned(y + i) + a * batch::load_unaligned(x + i)).store_unaligned(y + i);
+  for (; i < n; ++i) y[i] += alpha * x[i];
+}
+
+// Columns in chunks of four batches held in registers while the rows stream
+// past: one load of out per chunk instead of one per row.
+inline void accumulate_rows(const float* p, const float* rows, std::size_t row_stride,
+                            std::size_t row_count, std::size_t n, float beta, float* out) {
+  const batch b(beta);
+  std::size_t i = 0;
+  for (; i + 4 * lanes <= n; i += 4 * lanes) {
+    batch o0 = b * batch::load_unaligned(out + i);
+    batch o1 = b * batch::load_unaligned(out + i + lanes);
+    batch o2 = b * batch::load_unaligned(out + i + 2 * lanes);
+    batch o3 = b * batch::load_unaligned(out + i + 3 * lanes);
+    for (std::size_t j = 0; j < row_count; ++j) {
+      const float* row = rows + j * row_stride + i;
+      const batch pj(p[j]);
+      o0 += pj * batch::load_unaligned(row);
+      o1 += pj * batch::load_unaligned(row + lanes);
+      o2 += pj * batch::load_unaligned(row + 2 * lanes);
+      o3 += pj * batch::load_unaligned(row + 3 * lanes);
+    }
+    o0.store_unaligned(out + i);
+    o1.store_unaligned(out + i + lanes);
+    o2.store_unaligned(out + i + 2 * lanes);
+    o3.store_unaligned(out + i + 3 * lanes);
+  }
+  for (; i + lanes <= n; i += lanes) {
+    batch o = b * batch::load_unaligned(out + i);
+    for (std::size_t j = 0; j < row_count; ++j)
+      o += batch(p[j]) * batch::load_unaligned(rows + j * row_stride + i);
+    o.store_unaligned(out + i);
+  }
+  for (; i < n; ++i) {
+    float o = beta * out[i];
+    for (std::size_t j = 0; j < row_count; ++j) o += p[j] * rows[j * row_stride + i];
+    out[i] = o;
+  }
+}
+
+inline float max(const float* x, std::size_t n) {
+  float best = -std::numeric_limits<float>::infinity();
+  std::size_t i = 0;
+  if (n >= lanes) {
+    batch acc = batch::load_unaligned(x);
+    for (i = lanes; i + lanes <= n; i += lanes) acc = max(acc, batch::load_unaligned(x + i));
+    alignas(64) float lane_values[lanes];
+    acc.store_aligned(lane_values);
+    for (float v : lane_values) best = v > best ? v : best;
+  }
+  for (; i < n; ++i) best = x[i] > best ? x[i] : best;
+  return best;
+}
+
+inline void scale(float* x, float factor, std::size_t n) {
+  const batch f(factor);
+  std::size_t i = 0;
+  for (; i + lanes <= n; i += lanes) (batch::load_unaligned(x + i) * f).store_unaligned(x + i);
+  for (; i < n; ++i) x[i] *= factor;
+}
+
+inline float exp_shift_sum(float* x, float shift, std::size_t n) {
+  const batch s(shift);
+  batch acc(0.0f);
+  std::size_t i = 0;
+  for (; i + lanes <= n; i += lanes) {
+    const batch e = exp(batch::load_unaligned(x + i) - s);
+    e.store_unaligned(x + i);
+    acc += e;
+  }
+  float sum = xsimd::hadd(acc);
+  for (; i < n; ++i) {
+    x[i] = std::exp(x[i] - shift);
+    sum += x[i];
+  }
+  return sum;
+}
+
+inline void exp(const float* x, float* out, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + lanes <= n; i += lanes) exp(batch::load_unaligned(x + i)).store_unaligned(out + i);
+  for (; i < n; ++i) out[i] = std::exp(x[i]);
+}
+
+inline void round_to_int32(const float* x, std::int32_t* out, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + lanes <= n; i += lanes) round_to_int32(batch::load_unaligned(x + i)).store_unaligned(out + i);
+  for (; i < n; ++i) out[i] = scalar::round_to_int32(x[i]);
+}
+
+inline void softmax(float* x, std::size_t n) {
+  if (n == 0) return;
+  const float sum = exp_shift_sum(x, max(x, n), n);
+  scale(x, 1.0f / sum, n);
+}
+
+}  // namespace vec
+namespace active = vec;
+inline constexpr bool kSimd = true;
+#else
+namespace active = scalar;
+inline constexpr bool kSimd = false;
+#endif
+
+// The same primitives as a type, so a kernel can be written once as a
+// template and instantiated for both: kernel<simd::Scalar> is the twin.
+#define LLMST_SIMD_OPS(NS)                                                    \
+  static constexpr auto dot = [](auto... a) { return NS::dot(a...); };             \
+  static constexpr auto dot_rows = [](auto... a) { NS::dot_rows(a...); };          \
+  static constexpr auto axpy = [](auto... a) { NS::axpy(a...); };                  \
+  static constexpr auto accumulate_rows = [](auto... a) { NS::accumulate_rows(a...); }; \
+  static constexpr auto max = [](auto... a) { return NS::max(a...); };             \
+  static constexpr auto scale = [](auto... a) { NS::scale(a...); };                \
+  static constexpr auto exp_shift_sum = [](auto... a) { return NS::exp_shift_sum(a...); }; \
+  static constexpr auto softmax = [](auto... a) { NS::softmax(a...); };
+struct Scalar {
+  static constexpr const char* name = "scalar";
+  LLMST_SIMD_OPS(scalar)
+};
+struct Active {
+  static constexpr const char* name = kSimd ? "simd" : "scalar";
+  LLMST_SIMD_OPS(active)
+};
+#undef LLMST_SIMD_OPS
+
+// What kernels call.
+using active::accumulate_rows;
+using active::axpy;
+using active::dot;
+using active::dot_rows;
+using active::exp;
+using active::exp_shift_sum;
+using active::max;
+using active::round_to_int32;
+using active::scale;
+using active::softmax;
+
+}  // namespace llmst::simd

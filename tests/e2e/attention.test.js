@@ -1,0 +1,87 @@
+// The Attention panel in Chromium: a measured run in the worker with progress,
+// results and plots; a cancelled run; the page stays responsive; errors by field.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { launchBrowser, openPage, startServer } from './harness.js';
+
+let browser;
+let server;
+before(async () => {
+  browser = await launchBrowser();
+  server = await startServer();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('prefill run: progress, results table, plots, page responsive meanwhile', async () => {
+  const { page, context, problems, cspViolations } = await openPage(browser,
+    `${server.url}?panel=attention&attention.n=2048&attention.d=64&attention.heads=4`);
+  await page.click('#attention-run-prefill');
+  await page.waitForSelector('#attention-progress', { timeout: 10000 });
+  // The main thread stays free while the worker computes: timers fire on time
+  // (a WASM call of this size on the main thread would block them for its whole length).
+  const longestGapMs = await page.evaluate(() => new Promise((resolve) => {
+    let last = performance.now();
+    let longest = 0;
+    const start = last;
+    const tick = () => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+      if (now - start < 1000) setTimeout(tick, 10); else resolve(longest);
+    };
+    setTimeout(tick, 10);
+  }));
+  assert.ok(longestGapMs < 250, `the main thread was blocked for ${longestGapMs} ms`);
+  assert.equal(await page.locator('#attention-n').isEditable(), true);
+  await page.waitForSelector('#attention-message:has-text("Done")', { timeout: 120000 });
+  // sweep 256, 512, 1024, 2048 × naive and tiled
+  const rows = page.locator('#attention-prefill-table tbody tr');
+  assert.equal(await rows.count(), 8);
+  const errors = await page.locator('#attention-prefill-table td[data-key="max_abs_error"]').allTextContents();
+  for (const text of errors) assert.ok(Number(text) < 1e-5, `error ${text}`);
+  assert.ok(await page.locator('#attention-prefill-time-plot svg path').count() >= 2);
+  assert.ok(await page.locator('#attention-prefill-memory-plot svg circle').count() >= 8);
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a long run can be cancelled; the next run works in a fresh worker', async () => {
+  const { page, context, problems, cspViolations } = await openPage(browser,
+    `${server.url}?panel=attention&attention.seed_lengths=2048,2048&attention.seed_steps=64` +
+    '&attention.prompt=64&attention.generated=8&attention.d_model=64&attention.decode_heads=4&attention.window=8&attention.kv_group=16');
+  await page.click('#attention-run-seed');
+  await page.waitForSelector('#attention-cancel', { timeout: 10000 });
+  await page.click('#attention-cancel');
+  await page.waitForSelector('#attention-message:has-text("Cancelled")', { timeout: 10000 });
+  assert.equal(await page.locator('#attention-progress').count(), 0);
+  await page.click('#attention-run-decode');
+  await page.waitForSelector('#attention-message:has-text("Done")', { timeout: 60000 });
+  const strategies = await page.locator('#attention-decode-table td[data-key="strategy"]').allTextContents();
+  assert.deepEqual(strategies, ['full', 'window', 'sinks', 'recompute', 'none', 'int8', 'int4']);
+  const errors = await page.locator('#attention-decode-table td[data-key="max_abs_error"]').allTextContents();
+  assert.equal(errors[0], '0 (exact)');  // full vs itself
+  assert.equal(errors[3], '0 (exact)');  // recompute-on-evict
+  assert.notEqual(errors[1], '0 (exact)');  // a window of 8 of 72 tokens changes the output
+  assert.ok(await page.locator('#attention-decode-plot svg rect').count() >= 7);
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a bad value is reported next to its field', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.url}?panel=attention`);
+  await page.fill('#attention-d', '0');
+  await page.locator('#attention-d').dispatchEvent('change');
+  await page.click('#attention-run-prefill');
+  const message = page.locator('#attention-d-error');
+  await message.waitFor({ timeout: 30000 });
+  assert.match(await message.textContent(), /d = 0 must be at least 1/);
+  assert.equal(await page.locator('#attention-d').getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -1,0 +1,89 @@
+// The KV cache panel in Chromium: edit a field, read the table, see the plots,
+// see an error next to a bad field, and the URL round trip.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { launchBrowser, openPage, startServer } from './harness.js';
+
+let browser;
+let server;
+before(async () => {
+  browser = await launchBrowser();
+  server = await startServer();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const cell = (page, table, row, column) =>
+  page.locator(`${table} tbody tr`).nth(row).locator('td').nth(column).textContent();
+
+async function setField(page, id, value) {
+  const input = page.locator(`#${id}`);
+  await input.fill(value);
+  await input.press('Tab');  // commits the value (change event)
+}
+
+test('editing KV heads updates the table; plots render; no CSP violations', async () => {
+  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=kv`);
+  await page.locator('#kv-table').waitFor();
+  // Default shape: 32 layers, 8 KV heads, head_dim 128, fp16: 2 · 32 · 8 · 128 · 2 = 131,072 B per token.
+  assert.equal(await cell(page, '#kv-table', 0, 1), '131,072');
+  await setField(page, 'kv-kv_heads', '32');
+  // MHA: 2 · 32 · 32 · 128 · 2 = 524,288.
+  await page.waitForFunction(() => document.querySelector('llm-kv-cache-panel').shadowRoot
+    .querySelector('#kv-table tbody td:nth-child(2)').textContent === '524,288');
+  // 8192 tokens · 524,288 B = 4 GiB per sequence.
+  assert.equal(await cell(page, '#kv-table', 1, 3), '4');
+  assert.match(page.url(), /kv\.kv_heads=32/);
+
+  for (const plot of ['#kv-plot', '#kv-sim-plot', '#kv-attn-plot']) {
+    assert.ok(await page.locator(`${plot} svg path`).count() >= 1, `${plot} has marks`);
+  }
+  assert.equal(await page.locator('#kv-sim-table tbody tr').count(), 3);
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a bad value shows an error next to its field', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.url}?panel=kv`);
+  await page.locator('#kv-table').waitFor();
+  await setField(page, 'kv-batch', '-1');
+  const error = page.locator('#kv-batch-error');
+  await error.waitFor();
+  assert.match(await error.textContent(), /batch = -1 must be at least 1/);
+  assert.equal(await page.locator('#kv-batch').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('#kv-batch').getAttribute('aria-describedby'), 'kv-batch-error');
+  await setField(page, 'kv-kv_heads', '5');
+  await setField(page, 'kv-batch', '2');
+  assert.match(await page.locator('#kv-kv_heads-error').textContent(), /n_kv_heads = 5 must divide n_heads = 32/);
+  assert.equal(await page.locator('#kv-batch-error').count(), 0);
+  await setField(page, 'kv-seed', 'abc');
+  await setField(page, 'kv-kv_heads', '8');
+  assert.match(await page.locator('#kv-seed-error').textContent(), /seed = NaN/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the URL restores the view; hostile parameters stay inert', async () => {
+  const hostile = encodeURIComponent('<img src=x onerror=alert(1)>');
+  const { page, context, problems, cspViolations } = await openPage(browser,
+    `${server.url}?panel=kv&kv.window=4096&kv.prompt=32768&kv.seed=3&kv.batch=${hostile}&kv.dist=${hostile}`);
+  await page.locator('#kv-table').waitFor();
+  // Window 4096 of 32768 tokens: 4096 · 131,072 B = 0.5 GiB per sequence.
+  assert.equal(await cell(page, '#kv-table', 1, 3), '0.5');
+  assert.equal(await page.locator('#kv-batch').inputValue(), '1');
+  assert.equal(await page.locator('img').count(), 0);
+  const summary = await page.locator('#kv-sim-summary').textContent();
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.locator('#kv-sim-summary').waitFor();
+  // Same seed, same simulation (timing text aside).
+  const strip = (text) => text.replace(/computed in .* ms/, '');
+  assert.equal(strip(await page.locator('#kv-sim-summary').textContent()), strip(summary));
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -1,0 +1,88 @@
+// The Roofline and Plan panels in Chromium: points on the roofline, batch
+// moving decode points right, plan answers updating, no CSP violations.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { launchBrowser, openPage, startServer } from './harness.js';
+
+let browser;
+let server;
+before(async () => {
+  browser = await launchBrowser();
+  server = await startServer();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// Screen x of every decode point (Plot draws each symbol as a path translated to its position).
+async function decodeXs(page) {
+  return page.locator('#roofline-plot g.decode-points path').evaluateAll((paths) =>
+    paths.map((path) => Number(/translate\(([-\d.]+)/.exec(path.getAttribute('transform'))?.[1])));
+}
+
+const decodeIntensity = async (page) => Number(await page.locator('#roofline-decode-intensity').textContent());
+
+test('the roofline plot shows points; a larger batch moves the decode points right', async () => {
+  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=roofline`);
+  // Llama-2-7B fp16 on an H100 SXM: ridge 989.4 / 3.35 = 295.3 FLOP/byte.
+  assert.equal(await page.locator('#roofline-ridge').textContent(), '295.3');
+  const prefill = page.locator('#roofline-plot g.prefill-points path');
+  assert.ok(await prefill.count() >= 10, 'prefill operators are plotted');
+  const before = await decodeXs(page);
+  assert.ok(before.length >= 10, 'decode operators are plotted');
+  // Batch 1, fp16 weights: ~1 FLOP/byte (2 FLOPs per 2-byte weight).
+  assert.ok(Math.abs(await decodeIntensity(page) - 1) < 0.05);
+  await page.fill('#roofline-batch', '64');
+  await page.locator('#roofline-batch').dispatchEvent('change');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('roofline.batch') === '64');
+  const afterXs = await decodeXs(page);
+  assert.ok(Math.max(...afterXs) > Math.max(...before) + 50, `decode points moved right (${Math.max(...before)} → ${Math.max(...afterXs)})`);
+  assert.ok(await decodeIntensity(page) > 10);
+  // The table lists every operator of both phases.
+  assert.ok(await page.locator('#roofline-table tbody tr').count() >= 30);
+  // A bad value shows an error next to its field.
+  await page.fill('#roofline-batch', '0');
+  assert.match(await page.locator('#roofline-batch-error').textContent(), /batch = 0/);
+  assert.equal(await page.locator('#roofline-batch').getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the URL restores the roofline workload', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.url}?panel=roofline&roofline.batch=8&roofline.weights_dtype=int8&roofline.hardware=a100-80gb`);
+  // A100 80GB: 312 / 2.039 = 153.0; int8 weights at batch 8: 2 x 8 / 1 = 16 FLOP/byte for the weights alone.
+  assert.equal(await page.locator('#roofline-ridge').textContent(), '153.0');
+  assert.equal(await page.locator('#roofline-batch').inputValue(), '8');
+  assert.ok(await decodeIntensity(page) > 10);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('plan answers update: fit, throughput, memory limit; this machine measures', async () => {
+  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=plan`);
+  // Llama-2-70B fp16 over 2 H100s: 137.95e9 B of weights in 2 x 80 GiB fits.
+  assert.equal(await page.locator('#plan-fits').textContent(), 'fits');
+  const twoGpus = Number(await page.locator('#plan-tokens-per-s').textContent());
+  await page.fill('#plan-gpus', '1');
+  await page.locator('#plan-gpus').dispatchEvent('change');
+  assert.equal(await page.locator('#plan-fits').textContent(), 'does not fit');
+  assert.equal(await page.locator('#plan-max-batch').textContent(), '0');
+  await page.fill('#plan-gpus', '4');
+  await page.locator('#plan-gpus').dispatchEvent('change');
+  assert.ok(Number(await page.locator('#plan-tokens-per-s').textContent()) > twoGpus);
+  await page.selectOption('#plan-hardware', 'h200');
+  assert.equal(await page.locator('#plan-fits').textContent(), 'fits');
+  // The batch curve draws points and a memory-limit rule.
+  assert.ok(await page.locator('#plan-curve-plot svg circle').count() >= 5);
+  assert.ok(await page.locator('#plan-calibration-plot svg circle').count() >= 4);
+  assert.equal(await page.locator('#plan-training-table tbody tr').count(), 3);
+  await page.click('#plan-measure');
+  await page.locator('#plan-machine-table tbody tr').first().waitFor({ timeout: 60000 });
+  assert.equal(await page.locator('#plan-machine-table tbody tr').count(), 2);
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

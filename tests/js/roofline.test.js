@@ -1,0 +1,119 @@
+// The roofline area through the JS API and the CLI, on the built WASM module.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { InputError } from '../../lib/api.js';
+import { loadLlmSpacetime } from '../../lib/node.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const api = await loadLlmSpacetime();
+
+function cli(...args) {
+  const result = spawnSync(process.execPath, [join(root, 'cli', 'llm-spacetime.js'), ...args], { encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+function cliJson(...args) {
+  const result = cli(...args, '--json');
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout);
+}
+function assertInputError(fn, field, pattern) {
+  assert.throws(fn, (error) => error instanceof InputError && error.field === field && pattern.test(error.message));
+}
+
+test('hardware presets carry the issue ids, sources, and capacity in GB and GiB', () => {
+  const presets = api.hardwarePresets();
+  const ids = presets.map((row) => row.id);
+  for (const id of ['a100-40gb', 'a100-80gb', 'h100-sxm', 'h100-pcie', 'h200', 'b200', 'l4', 'l40s', 'rtx-4090',
+    'rtx-3090', 'mi300x', 'tpu-v4', 'tpu-v5e', 'm2-ultra', 'ddr5-desktop']) assert.ok(ids.includes(id), id);
+  for (const row of presets) assert.ok(row.source.length > 20, row.id);
+  const h100 = presets.find((row) => row.id === 'h100-sxm');
+  assert.equal(h100.memory_gib, 80);
+  assert.equal(h100.memory_gb, 80 * 2 ** 30 / 1e9);
+});
+
+test('plan: Llama-2-70B fp16 batch 1 on H100 SXM is ~3.35e12 / 137.95e9 = 24.3 tokens/s', () => {
+  const plan = api.plan({ model: 'llama-2-70b', hardware: 'h100-sxm', context: 1 });
+  assert.equal(plan.total_params, 68976648192);
+  assert.ok(Math.abs(plan.decode.tokens_per_s - 3.35e12 / 137.95e9) / 24.28 < 0.005, String(plan.decode.tokens_per_s));
+  assert.ok(Math.abs(plan.ridge_flops_per_byte - 989.4 / 3.35) < 1e-9);
+  assert.equal(plan.fits, false);
+  assert.equal(plan.min_gpus, 2);
+});
+
+test('plan: the batch curve marks the memory limit and throughput grows until it', () => {
+  const plan = api.plan({ model: 'llama-2-70b', hardware: 'h100-sxm', gpus: 4, context: 4096 });
+  // 4 x 80 GiB - 137.95e9 B of weights, over KV of 4096 tokens x 327,680 B per token (split 4 ways by heads).
+  const expected = Math.floor((4 * 80 * 2 ** 30 - 68976648192 * 2) / (4096 * 327680));
+  assert.equal(plan.max_batch, expected);
+  const fitting = plan.curve.filter((point) => point.fits);
+  assert.ok(fitting.length >= 3);
+  for (let i = 1; i < fitting.length; i++) assert.ok(fitting[i].total_tokens_per_s >= fitting[i - 1].total_tokens_per_s);
+  assert.ok(plan.curve.some((point) => !point.fits));
+});
+
+test('roofline: more batch moves every decode GEMM right', () => {
+  const one = api.roofline({ model: 'llama-2-7b', batch: 1 });
+  const many = api.roofline({ model: 'llama-2-7b', batch: 32 });
+  const q = (result) => result.operators.find((op) => op.phase === 'decode' && op.name === 'q_proj');
+  assert.ok(q(many).intensity > 20 * q(one).intensity);
+  assert.equal(one.operators.filter((op) => op.phase === 'prefill').length, one.operators.filter((op) => op.phase === 'decode').length);
+});
+
+test('custom hardware and bad input name the field', () => {
+  const faster = api.plan({ hardware: { base: 'h100-sxm', memory_gb_per_s: 6700 }, context: 1 });
+  const base = api.plan({ hardware: 'h100-sxm', context: 1 });
+  assert.ok(faster.decode.step_s < base.decode.step_s);
+  assertInputError(() => api.plan({ hardware: { base: 'h100-sxm', memory_gb_per_s: 0 } }), 'hardware.memory_gb_per_s', /must be greater than 0/);
+  assertInputError(() => api.plan({ hardware: { base: 'h100-sxm', memory_gb_per_s: NaN } }), 'hardware.memory_gb_per_s', /NaN/);
+  assertInputError(() => api.plan({ hardware: 'h100' }), 'hardware', /not known/);
+  assertInputError(() => api.plan({ batch: '8' }), 'batch', /must be a number/);
+  assertInputError(() => api.plan({ batch: -1 }), 'batch', /at least 1/);
+  assertInputError(() => api.plan({ turbo: true }), 'turbo', /unknown/);
+  assertInputError(() => api.plan({ model: { n_kv_heads: 5 } }), 'n_kv_heads', /must divide/);
+});
+
+test('training memory and calibration', () => {
+  const training = api.trainingMemory({ model: 'llama-2-7b', sequence: 4096, checkpointing: 'full' });
+  assert.equal(training.weights_bytes + training.gradients_bytes + training.optimizer_bytes, 16 * 6738415616);
+  assertInputError(() => api.trainingMemory({ checkpointing: 'half' }), 'checkpointing', /must be one of/);
+  const points = api.calibration();
+  assert.ok(points.length >= 4);
+  for (const point of points) assert.ok(point.ratio > 0 && point.ratio <= 1, point.id);
+});
+
+test('measureMachine measures, and refuses arrays over its budget before allocating', () => {
+  const result = api.measureMachine({ bytes: 2 ** 22, repeats: 2, min_seconds: 0.005 });
+  assert.ok(result.simd.bandwidth_bytes_per_s > 1e8);
+  assert.ok(result.simd.flops_per_s > 1e8);
+  assert.equal(result.simd_lanes, 4);
+  assertInputError(() => api.measureMachine({ bytes: 2 ** 32 }), 'bytes', /4294967296/);
+});
+
+test('CLI plan --json has the documented fields', () => {
+  const json = cliJson('plan', '--preset', 'llama-2-70b', '--hardware', 'h100-sxm', '--weights', 'fp16', '--kv-dtype', 'fp16',
+    '--batch', '1', '--context', '1', '--gpus', '2');
+  for (const field of ['ridge_flops_per_byte', 'fits', 'max_batch']) assert.ok(field in json, field);
+  assert.ok(json.decode.tokens_per_s > 0 && json.decode.step_s > 0 && json.prefill.ttft_s > 0);
+  assert.equal(json.fits, true);
+  // Two GPUs: half the weights each, plus 2 x 80 layers of all-reduce.
+  assert.ok(json.decode.tokens_per_s > 40 && json.decode.tokens_per_s < 2 * 24.4);
+  assert.equal(json.hardware, 'h100-sxm');
+});
+
+test('CLI errors exit 2 naming the flag; hardware and roofline list', () => {
+  const bad = cli('plan', '--bandwidth-gbs', '0', '--json');
+  assert.equal(bad.code, 2);
+  assert.equal(JSON.parse(bad.stdout).error.field, 'hardware.memory_gb_per_s');
+  assert.match(bad.stderr, /--bandwidth-gbs/);
+  const unknown = cli('plan', '--hardware', 'h100');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /--hardware = "h100" must be one of/);
+  assert.equal(cliJson('hardware').length, 15);
+  const roofline = cliJson('roofline', '--preset', 'llama-2-7b', '--batch', '4');
+  assert.ok(roofline.operators.some((op) => op.name === 'lm_head'));
+  assert.match(cli('plan', '--preset', 'llama-2-7b').stdout, /tokens\/s per sequence/);
+});

@@ -1,0 +1,20 @@
+// Compiled (not run) by `npm run typecheck`: lib/attention.d.ts describes real usage.
+import { loadLlmSpacetime, InputError } from '../../lib/index.js';
+
+async function usage(): Promise<void> {
+  const api = await loadLlmSpacetime();
+  const prefill = api.runAttention({ n: 256, d: 64, variant: 'both' });
+  const tiled = prefill.variants.find((variant) => variant.variant === 'tiled');
+  const gflops: number | undefined = tiled?.gflop_per_s;
+  const decode = api.runDecode({ strategy: 'int4', kv_layout: 'per_channel', generated_tokens: 32 });
+  const cosine: number = decode.min_cosine;
+  const seed = api.seedExperiment({ sequence_lengths: [512], sample_steps: 8 });
+  const label: string = seed.rows[0].cache_label;
+  const window: number = api.attentionDefaults().decode.cache_tokens;
+  try {
+    api.runAttention({ n: 32768, variant: 'naive' });
+  } catch (error) {
+    if (error instanceof InputError) console.log(error.field, gflops, cosine, label, window);
+  }
+}
+void usage;

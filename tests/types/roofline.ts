@@ -1,0 +1,20 @@
+import { loadLlmSpacetime } from '../../lib/index.js';
+import type { CalibrationPoint, HardwarePreset, PlanResult, ProbeResult, RooflineResult, TrainingMemory } from '../../lib/index.js';
+
+async function usage(): Promise<void> {
+  const api = await loadLlmSpacetime();
+  const chips: HardwarePreset[] = api.hardwarePresets();
+  const gib: number = chips[0].memory_gib;
+  const plan: PlanResult = api.plan({ model: 'llama-2-70b', hardware: 'h100-sxm', batch: 8, context: 4096, gpus: 4 });
+  const perSequence: number = plan.decode.tokens_per_s;
+  const ttft: number = plan.prefill.ttft_s;
+  const limit: number = plan.curve.filter((point) => point.fits).length + plan.max_batch;
+  const roofline: RooflineResult = api.roofline({ model: { d_model: 2048, n_layers: 16 }, hardware: { base: 'a100-80gb', memory_gb_per_s: 1000 } });
+  const ridge: number = roofline.ridge_flops_per_byte + roofline.operators[0].intensity;
+  const training: TrainingMemory = api.trainingMemory({ model: 'llama-2-7b', checkpointing: 'sqrt' });
+  const points: CalibrationPoint[] = api.calibration();
+  const probe: ProbeResult = api.measureMachine({ bytes: 2 ** 24 });
+  void [gib, perSequence, ttft, limit, ridge, training.total_bytes, points[0].ratio, probe.simd.flops_per_s,
+    api.defaultWorkload().hardware.id];
+}
+void usage;

@@ -1,0 +1,345 @@
+// Attention panel: real kernels measured in this browser, in a Web Worker.
+// Prefill (naive n×n scores vs tiled online softmax), decode with each KV
+// strategy, and the seed experiment — time, memory and error side by side,
+// next to what the formulas predict.
+import { LitElement, html, nothing } from 'lit';
+import * as Plot from '@observablehq/plot';
+
+import '../components/plot-figure.js';
+import '../components/result-table.js';
+import { numberField, selectField } from '../components/fields.js';
+import { panelStyles } from '../components/panel-styles.js';
+import { plotDefaults } from '../components/plot-figure.js';
+import { formatBytes, formatCount, formatSI } from '../format.js';
+import { runBatchInWorker } from '../sim-client.js';
+import { readParam, writeParams } from '../url-state.js';
+
+const strategies = ['full', 'window', 'sinks', 'recompute', 'none', 'int8', 'int4'];
+const defaults = {
+  n: 2048, d: 64, heads: 1,
+  prompt: 256, generated: 64, d_model: 768, decode_heads: 12, window: 64, sinks: 4,
+  kv_layout: 'per_token', kv_group: 64, sample_steps: 16,
+  seed_lengths: '512', seed_steps: 8,
+};
+// Fields kept in the URL as attention.<key>, with how to parse them.
+const urlKeys = Object.keys(defaults);
+
+function parseUrl(key, text) {
+  if (text === null) return undefined;
+  if (key === 'kv_layout') return ['per_token', 'per_channel'].includes(text) ? text : undefined;
+  if (key === 'seed_lengths') return /^\s*\d+(\s*,\s*\d+)*\s*$/.test(text) ? text : undefined;
+  const value = Number(text);
+  return text.trim() !== '' && Number.isFinite(value) ? value : undefined;
+}
+
+// Powers of two from 256 up to n (and n itself): a sweep whose progress shows.
+function prefillSweep(n) {
+  const sizes = [];
+  for (let size = 256; size < n; size *= 2) sizes.push(size);
+  sizes.push(n);
+  return sizes;
+}
+
+const ms = (seconds) => (seconds < 1 ? `${(seconds * 1e3).toFixed(1)} ms` : `${seconds.toFixed(2)} s`);
+const bytes = (value) => formatBytes(value, 'GiB');
+const error = (value) => (value === 0 ? '0 (exact)' : value.toExponential(2));
+
+class AttentionPanel extends LitElement {
+  static properties = {
+    values: { state: true },
+    run: { state: true },      // { kind, done, total } while running
+    message: { state: true },  // { kind, text, field? }
+    prefill: { state: true },
+    decode: { state: true },
+    seed: { state: true },
+  };
+
+  static styles = panelStyles;
+
+  constructor() {
+    super();
+    this.values = { ...defaults };
+    this.run = null;
+    this.message = null;
+    this.prefill = null;
+    this.decode = null;
+    this.seed = null;
+    this.onPopState = () => this.#readUrl();
+  }
+
+  connectedCallback() {
+    super.connectedCallback();
+    this.#readUrl();
+    window.addEventListener('popstate', this.onPopState);
+  }
+
+  disconnectedCallback() {
+    window.removeEventListener('popstate', this.onPopState);
+    this.controller?.abort();
+    super.disconnectedCallback();
+  }
+
+  #readUrl() {
+    const values = { ...defaults };
+    for (const key of urlKeys) values[key] = parseUrl(key, readParam(`attention.${key}`)) ?? values[key];
+    this.values = values;
+  }
+
+  #set(key, value, commit) {
+    this.values = { ...this.values, [key]: value };
+    if (commit) writeParams({ [`attention.${key}`]: Number.isNaN(value) ? null : value });
+  }
+
+  #fieldError(field) {
+    return this.message?.field === field ? this.message.text : null;
+  }
+
+  async #start(kind, method, inputs, store) {
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    this.message = null;
+    this.run = { kind, done: 0, total: inputs.length };
+    const partial = [];
+    try {
+      const results = await runBatchInWorker(method, inputs, {
+        signal: controller.signal,
+        onProgress: ({ done, total, result }) => {
+          partial.push(result);
+          this.run = { kind, done, total };
+          store(partial.slice());
+        },
+      });
+      store(results);
+      this.message = { kind, text: `Done: ${results.length} run${results.length === 1 ? '' : 's'} measured in a Web Worker.` };
+    } catch (failure) {
+      if (failure.name === 'AbortError') this.message = { kind, text: 'Cancelled: the worker was stopped; results so far are kept.' };
+      else if (failure.name === 'InputError') this.message = { kind, text: failure.message, field: failure.field, error: true };
+      else this.message = { kind, text: `The run failed: ${failure.message}`, error: true };
+    } finally {
+      if (this.controller === controller) {
+        this.controller = null;
+        this.run = null;
+      }
+    }
+  }
+
+  #runPrefill() {
+    const { n, d, heads } = this.values;
+    const sizes = Number.isFinite(n) && n >= 1 ? prefillSweep(n) : [n];
+    this.#start('prefill', 'runAttention', sizes.map((size) => ({ n: size, d, heads, variant: 'both', check_rows: 16 })),
+      (results) => { this.prefill = results; });
+  }
+
+  #runDecode() {
+    const v = this.values;
+    const base = { prompt_tokens: v.prompt, generated_tokens: v.generated, d_model: v.d_model, heads: v.decode_heads,
+      cache_tokens: v.window, sinks: v.sinks, kv_layout: v.kv_layout, kv_group: v.kv_group, sample_steps: v.sample_steps };
+    this.#start('decode', 'runDecode', strategies.map((strategy) => ({ ...base, strategy })),
+      (results) => { this.decode = results; });
+  }
+
+  #runSeed() {
+    const lengths = String(this.values.seed_lengths).split(',').map((text) => Number(text.trim()));
+    this.#start('seed', 'seedExperiment', lengths.map((length) => ({ sequence_lengths: [length], sample_steps: this.values.seed_steps })),
+      (results) => { this.seed = results; });
+  }
+
+  #cancel() {
+    this.controller?.abort();
+  }
+
+  render() {
+    return html`
+      <h2>Attention</h2>
+      <p class="intro">These numbers are measured, not calculated: real attention kernels, compiled to WebAssembly
+        SIMD, run on random data in a background worker of this page. Compare standard attention, which stores an
+        n×n table of scores, with the tiled (FlashAttention) kernel that never does; then decode a sequence with
+        each way of keeping — or dropping — the KV cache, and see what each costs in time, memory and accuracy.</p>
+      ${this.#renderRunStatus()}
+      <div class="layout">
+        <form @submit=${(event) => event.preventDefault()} aria-label="Attention experiments">
+          ${this.#renderPrefillInputs()}
+          ${this.#renderDecodeInputs()}
+          ${this.#renderSeedInputs()}
+        </form>
+        <section aria-live="polite">
+          ${this.#renderPrefill()}
+          ${this.#renderDecode()}
+          ${this.#renderSeed()}
+        </section>
+      </div>`;
+  }
+
+  #renderRunStatus() {
+    const run = this.run;
+    return html`<div class="run-status" id="attention-status">
+      ${run ? html`<label for="attention-progress">Running ${run.kind}: ${run.done} of ${run.total}</label>
+        <progress id="attention-progress" max=${run.total} .value=${run.done}></progress>
+        <button type="button" class="action secondary" id="attention-cancel" @click=${() => this.#cancel()}>Cancel</button>`
+    : nothing}
+      ${this.message ? html`<p class=${this.message.error ? 'error-banner' : 'note'} id="attention-message" role=${this.message.error ? 'alert' : 'status'}>${this.message.text}</p>` : nothing}
+    </div>`;
+  }
+
+  #number(key, label, options = {}) {
+    const field = options.field ?? key;
+    return numberField({ id: `attention-${key.replaceAll('_', '-')}`, label, value: this.values[key], min: options.min ?? 1, step: 1,
+      help: options.help, error: this.#fieldError(field),
+      onInput: (value) => this.#set(key, value, false), onCommit: (value) => this.#set(key, value, true) });
+  }
+
+  #renderPrefillInputs() {
+    return html`<fieldset>
+      <legend>Prefill: naive vs tiled</legend>
+      ${this.#number('n', 'Sequence length n (sweep 256…n)')}
+      ${this.#number('d', 'Head dimension d')}
+      ${this.#number('heads', 'Heads')}
+      <button type="button" class="action" id="attention-run-prefill" ?disabled=${Boolean(this.run)}
+        @click=${() => this.#runPrefill()}>Run prefill</button>
+    </fieldset>`;
+  }
+
+  #renderDecodeInputs() {
+    return html`<fieldset>
+      <legend>Decode: KV-cache strategies</legend>
+      ${this.#number('prompt', 'Prompt tokens', { min: 0, field: 'prompt_tokens' })}
+      ${this.#number('generated', 'Generated tokens', { field: 'generated_tokens' })}
+      ${this.#number('d_model', 'd_model')}
+      ${this.#number('decode_heads', 'Heads', { field: 'heads' })}
+      ${this.#number('window', 'Window / kept tokens', { min: 0, field: 'cache_tokens', help: 'window and sinks attend to these; recompute keeps their K/V and recomputes the rest' })}
+      ${this.#number('sinks', 'Sink tokens', { min: 0 })}
+      ${selectField({ id: 'attention-kv-layout', label: 'Quantized KV scales', value: this.values.kv_layout,
+        options: [{ value: 'per_token', label: 'per token (groups of channels)' }, { value: 'per_channel', label: 'per channel (groups of tokens)' }],
+        error: this.#fieldError('kv_layout'), onCommit: (value) => this.#set('kv_layout', value, true) })}
+      ${this.#number('kv_group', 'Quantization group')}
+      ${this.#number('sample_steps', 'Steps measured (0 = all)', { min: 0 })}
+      <button type="button" class="action" id="attention-run-decode" ?disabled=${Boolean(this.run)}
+        @click=${() => this.#runDecode()}>Run all strategies</button>
+    </fieldset>`;
+  }
+
+  #renderSeedInputs() {
+    return html`<fieldset>
+      <legend>The seed experiment</legend>
+      <div class="field">
+        <label for="attention-seed-lengths">Sequence lengths (comma-separated)</label>
+        <input id="attention-seed-lengths" type="text" .value=${String(this.values.seed_lengths)}
+          aria-invalid=${this.#fieldError('sequence_lengths') ? 'true' : 'false'}
+          aria-describedby=${this.#fieldError('sequence_lengths') ? 'attention-seed-lengths-error' : nothing}
+          @change=${(event) => this.#set('seed_lengths', event.target.value, true)} />
+        ${this.#fieldError('sequence_lengths') ? html`<p class="field-error" id="attention-seed-lengths-error" role="alert">${this.#fieldError('sequence_lengths')}</p>` : nothing}
+      </div>
+      ${this.#number('seed_steps', 'Steps measured per run', { min: 0, field: 'sample_steps' })}
+      <p class="note">Hidden 768, 12 heads × 64, half prompt and half generated, caches n, 4√n and 8 (as in the seed).
+        512 takes seconds; 2048 with recompute takes much longer — that cost is the point.</p>
+      <button type="button" class="action" id="attention-run-seed" ?disabled=${Boolean(this.run)}
+        @click=${() => this.#runSeed()}>Run seed experiment</button>
+    </fieldset>`;
+  }
+
+  #renderPrefill() {
+    const results = this.prefill;
+    if (!results?.length) return html`<h3>Prefill</h3><p class="note">Run the prefill sweep to measure both kernels.</p>`;
+    const rows = results.flatMap((result) => result.variants.map((variant) => ({
+      n: result.input.n, d: result.input.d, heads: result.input.heads, flops: result.flops, ...variant,
+    })));
+    const measured = rows.filter((row) => !row.refused);
+    return html`<h3>Prefill: naive vs tiled (causal, fp32)</h3>
+      <llm-result-table id="attention-prefill-table" filename="attention-prefill"
+        caption="Measured in this browser; planned bytes come from the formula (inputs + workspace), peak from tracked allocations"
+        .columns=${[
+          { key: 'n', label: 'n', numeric: true, format: formatCount },
+          { key: 'variant', label: 'Kernel' },
+          { key: 'seconds', label: 'Time', numeric: true, format: (v, row) => (row.refused ? 'refused' : ms(v)) },
+          { key: 'gflop_per_s', label: 'GFLOP/s', numeric: true, format: (v, row) => (row.refused ? '—' : v.toFixed(2)) },
+          { key: 'bytes_needed', label: 'Planned (formula)', numeric: true, format: bytes },
+          { key: 'peak_bytes', label: 'Peak (measured)', numeric: true, format: (v, row) => (row.refused ? '—' : bytes(v)) },
+          { key: 'max_abs_error', label: 'max |Δ| vs fp64', numeric: true, format: (v, row) => (row.refused ? '—' : error(v)) },
+        ]}
+        .rows=${rows}></llm-result-table>
+      ${rows.some((row) => row.refused) ? html`<p class="note">${rows.find((row) => row.refused).refusal}</p>` : nothing}
+      <llm-plot id="attention-prefill-time-plot" filename="attention-prefill-time" caption="Time vs sequence length (log–log)"
+        .build=${() => Plot.plot({ ...plotDefaults, x: { type: 'log', label: 'n (tokens)' }, y: { type: 'log', label: 'seconds' },
+          color: { legend: true }, marks: [Plot.line(measured, { x: 'n', y: 'seconds', stroke: 'variant', marker: 'circle' })] })}></llm-plot>
+      <llm-plot id="attention-prefill-memory-plot" filename="attention-prefill-memory"
+        caption="Peak bytes allocated (measured) vs n; dashed: the formula, inputs + n²·4 B for naive"
+        .build=${() => Plot.plot({ ...plotDefaults, x: { type: 'log', label: 'n (tokens)' }, y: { type: 'log', label: 'bytes' },
+          color: { legend: true }, marks: [
+            Plot.line(rows, { x: 'n', y: 'bytes_needed', stroke: 'variant', strokeDasharray: '4 3' }),
+            Plot.dot(measured, { x: 'n', y: 'peak_bytes', stroke: 'variant' })] })}></llm-plot>`;
+  }
+
+  #renderDecode() {
+    const results = this.decode;
+    if (!results?.length) return html`<h3>Decode</h3><p class="note">Run all strategies to decode the same synthetic sequence seven ways.</p>`;
+    const rows = results.map((result) => ({ strategy: result.input.strategy, ...result }));
+    return html`<h3>Decode: one sequence, seven KV strategies</h3>
+      <llm-result-table id="attention-decode-table" filename="attention-decode"
+        caption=${`${results[0].input.prompt_tokens} prompt + ${results[0].input.generated_tokens} generated tokens, d_model ${results[0].input.d_model}; error vs the full fp32 cache`}
+        .columns=${[
+          { key: 'strategy', label: 'Strategy' },
+          { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: (v) => v.toFixed(1) },
+          { key: 'attended_tokens', label: 'Keys attended', numeric: true, format: formatCount },
+          { key: 'kv_bytes', label: 'KV bytes', numeric: true, format: bytes },
+          { key: 'hidden_bytes', label: 'Hidden states', numeric: true, format: bytes },
+          { key: 'recomputed_flops', label: 'Recomputed FLOPs', numeric: true, format: (v) => formatSI(v) },
+          { key: 'max_abs_error', label: 'max |Δ|', numeric: true, format: error },
+          { key: 'min_cosine', label: 'min cosine', numeric: true, format: (v) => v.toFixed(6) },
+        ]}
+        .rows=${rows}></llm-result-table>
+      <llm-plot id="attention-decode-plot" filename="attention-decode-speed" caption="Tokens per second (measured)"
+        .build=${() => decodePlot(rows, 'tokens_per_s', 'tokens/s')}></llm-plot>
+      <llm-plot id="attention-decode-memory-plot" filename="attention-decode-memory" caption="KV-cache bytes kept"
+        .build=${() => decodePlot(rows.map((row) => ({ ...row, kv_mib: row.kv_bytes / 2 ** 20 })), 'kv_mib', 'MiB')}></llm-plot>
+      <llm-plot id="attention-decode-error-plot" filename="attention-decode-error" caption="Output error vs the full fp32 cache (max |Δ|)"
+        .build=${() => decodePlot(rows, 'max_abs_error', 'max |Δ|')}></llm-plot>`;
+  }
+
+  #renderSeed() {
+    const results = this.seed;
+    if (!results?.length) return html`<h3>The seed experiment</h3><p class="note">A lecture measured "a smaller cache is faster".
+      Run it to see where the speed came from.</p>`;
+    const rows = results.flatMap((result) => result.rows.flatMap((row) => ['window', 'recompute'].map((strategy) => ({
+      n: row.sequence_length, cache: `${row.cache_label} = ${row.cache_tokens}`, strategy, ...row[strategy],
+      group: `n ${row.sequence_length}, cache ${row.cache_label}`,
+    }))));
+    return html`<h3>The seed experiment, read honestly</h3>
+      <llm-result-table id="attention-seed-table" filename="attention-seed"
+        caption="Hidden 768, 12 heads × 64; half prompt, half generated; caches n, 4√n, 8"
+        .columns=${[
+          { key: 'n', label: 'n', numeric: true },
+          { key: 'cache', label: 'Cache' },
+          { key: 'strategy', label: 'Strategy' },
+          { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: (v) => v.toFixed(1) },
+          { key: 'kv_bytes', label: 'KV bytes', numeric: true, format: bytes },
+          { key: 'recomputed_flops', label: 'Recomputed FLOPs', numeric: true, format: (v) => formatSI(v) },
+          { key: 'max_abs_error', label: 'max |Δ| vs full', numeric: true, format: error },
+        ]}
+        .rows=${rows}></llm-result-table>
+      <llm-plot id="attention-seed-plot" filename="attention-seed-speed" caption="Tokens/s by cache size: window (attends to the cache only) vs recompute (exact)"
+        .build=${() => seedPlot(rows, 'tokens_per_s', 'tokens/s')}></llm-plot>
+      <llm-plot id="attention-seed-error-plot" filename="attention-seed-error" caption="Output error vs the full cache: only the window changes the output"
+        .build=${() => seedPlot(rows, 'max_abs_error', 'max |Δ|')}></llm-plot>
+      <p class="note">Reading: with a cache of 4√n or 8 tokens and no recomputation, each step attends only to the
+        last few tokens — a sliding window. It is faster because it does less work, and its output is a different
+        function (the error column). Keeping the output exact with that little cache means recomputing the evicted
+        tokens' K and V from stored hidden states every step: exact (error 0), and much slower.</p>`;
+  }
+}
+
+// One small bar chart per metric: their scales differ by orders of magnitude.
+function decodePlot(rows, key, label) {
+  return Plot.plot({ ...plotDefaults, marginLeft: 70, height: 200, x: { label, grid: true },
+    y: { label: null, domain: rows.map((row) => row.strategy) },
+    marks: [Plot.barX(rows, { x: key, y: 'strategy', fill: 'strategy', tip: true }), Plot.ruleX([0])] });
+}
+
+function seedPlot(rows, key, label) {
+  return Plot.plot({ ...plotDefaults, marginLeft: 60, marginBottom: 60, height: 260, color: { legend: true },
+    x: { label: null, tickRotate: -30 }, y: { label, grid: true },
+    marks: [Plot.barY(rows, { x: 'group', y: key, fill: 'strategy', tip: true,
+      fx: 'strategy' }), Plot.ruleY([0])] });
+}
+
+customElements.define('llm-attention-panel', AttentionPanel);

@@ -1,0 +1,321 @@
+// Plan panel: what a deployment will do — latency, throughput, whether it
+// fits, parallelism and offload, training memory, published measurements, and
+// this machine's own measured roofline.
+import { LitElement, html, nothing } from 'lit';
+import * as Plot from '@observablehq/plot';
+
+import '../components/plot-figure.js';
+import '../components/result-table.js';
+import { numberField } from '../components/fields.js';
+import { panelStyles } from '../components/panel-styles.js';
+import { plotDefaults } from '../components/plot-figure.js';
+import { formatBytes, formatCount, formatSI } from '../format.js';
+import { runInWorker } from '../sim-client.js';
+import { readParam, writeParams } from '../url-state.js';
+import { getApi } from '../wasm.js';
+import { formatSeconds } from './roofline-panel.js';
+import { readWorkload, toInput, workloadInputs, workloadParams } from './workload-form.js';
+
+const defaults = {
+  model: 'llama-2-70b', hardware: 'h100-sxm', weights_dtype: 'fp16', kv_dtype: 'fp16', compute_dtype: 'fp16',
+  batch: 16, context: 4096, flop_efficiency: 1, bandwidth_efficiency: 1, fused_attention: true,
+  gpus: 2, parallelism: 'tensor', offload_layers: 0,
+};
+const trainingDefaults = { batch: 1, sequence: 4096 };
+const bothUnits = (bytes) => `${formatBytes(bytes, 'GB')} / ${formatBytes(bytes, 'GiB')}`;
+
+class PlanPanel extends LitElement {
+  static properties = {
+    state: { state: true }, result: { state: true }, error: { state: true },
+    training: { state: true }, trainingError: { state: true },
+    machine: { state: true }, machineStatus: { state: true },
+    /** Measured kernels other panels may add: [{ label, intensity, flops_per_s }] (plotted on this machine's roofline). */
+    measuredPoints: { attribute: false },
+  };
+  static styles = panelStyles;
+
+  constructor() {
+    super();
+    this.error = null;
+    this.trainingInput = { ...trainingDefaults };
+    this.machine = null;
+    this.machineStatus = '';
+    this.measuredPoints = [];
+    this.onPopState = () => this.#readUrl();
+  }
+
+  async connectedCallback() {
+    super.connectedCallback();
+    window.addEventListener('popstate', this.onPopState);
+    this.api = await getApi();
+    this.presets = this.api.modelPresets();
+    this.hardware = this.api.hardwarePresets();
+    this.calibration = this.api.calibration();
+    this.#readUrl();
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener('popstate', this.onPopState);
+  }
+
+  #readUrl() {
+    this.state = readWorkload('plan', defaults, { modelIds: this.presets.map((p) => p.id), hardwareIds: this.hardware.map((h) => h.id) });
+    for (const key of Object.keys(trainingDefaults)) {
+      const value = Number(readParam(`plan.train_${key}`));
+      this.trainingInput[key] = readParam(`plan.train_${key}`) !== null && Number.isFinite(value) ? value : trainingDefaults[key];
+    }
+    this.#compute();
+  }
+
+  #compute() {
+    try {
+      this.result = this.api.plan(toInput(this.state));
+      this.error = null;
+    } catch (error) {
+      if (error.name !== 'InputError') throw error;
+      this.error = error;
+    }
+    try {
+      this.training = ['none', 'full', 'sqrt'].map((checkpointing) => ({
+        checkpointing, ...this.api.trainingMemory({ model: this.state.model, ...this.trainingInput, checkpointing }),
+      }));
+      this.trainingError = null;
+    } catch (error) {
+      if (error.name !== 'InputError') throw error;
+      this.trainingError = error;
+    }
+  }
+
+  #set(key, value, commit) {
+    this.state = { ...this.state, [key]: value };
+    this.#compute();
+    if (commit) this.#writeUrl();
+  }
+
+  #setTraining(key, value, commit) {
+    this.trainingInput = { ...this.trainingInput, [key]: value };
+    this.#compute();
+    this.requestUpdate();
+    if (commit) this.#writeUrl();
+  }
+
+  #writeUrl() {
+    const params = workloadParams('plan', this.state, defaults);
+    for (const [key, value] of Object.entries(this.trainingInput)) params[`plan.train_${key}`] = value === trainingDefaults[key] ? null : value;
+    writeParams(params);
+  }
+
+  async #measure() {
+    this.machineStatus = 'Measuring (streaming 64 MiB and a multiply–add loop, SIMD then scalar)…';
+    try {
+      this.machine = await runInWorker('measureMachine', { bytes: 64 * 2 ** 20, repeats: 5, min_seconds: 0.05 });
+      this.machineStatus = '';
+    } catch (error) {
+      this.machineStatus = `Measurement failed: ${error.message}`;
+    }
+  }
+
+  render() {
+    if (!this.state) return html`<p class="note" role="status">Loading…</p>`;
+    return html`
+      <h2>Plan</h2>
+      <p class="intro">Before buying or renting hardware: will the model fit, how long until the first token, how fast
+        does each sequence generate, and how much total throughput does batching buy before the KV cache runs out of
+        memory? Every figure is a roofline bound — the fastest the chip could possibly go — scaled by the efficiency
+        factors you set; the published measurements at the bottom show how far real systems land below it.</p>
+      <div class="layout">
+        <form @submit=${(event) => event.preventDefault()} aria-label="Deployment">
+          ${workloadInputs({ prefix: 'plan', state: this.state, error: this.error, presets: this.presets, hardware: this.hardware,
+            plan: true, set: (key, value, commit) => this.#set(key, value, commit) })}
+        </form>
+        <section aria-live="polite">${this.#renderPlan()}</section>
+      </div>
+      ${this.#renderTraining()}
+      ${this.#renderCalibration()}
+      ${this.#renderMachine()}`;
+  }
+
+  #renderPlan() {
+    const r = this.result;
+    if (!r) return html`<p class="error-banner" role="alert">${this.error?.message}</p>`;
+    const d = r.decode;
+    const p = r.prefill;
+    const rows = [
+      { item: 'Decode step (TPOT)', value: formatSeconds(d.step_s) },
+      { item: '  floor: (weights read + batch × KV) / bandwidth', value: formatSeconds(d.memory_floor_s) },
+      { item: '  floor: FLOPs / peak', value: formatSeconds(d.compute_floor_s) },
+      { item: '  communication (all-reduces or pipeline hops)', value: formatSeconds(d.communication_s) },
+      { item: '  offloaded weights over PCIe', value: formatSeconds(d.offload_s) },
+      { item: 'Tokens/s per sequence', value: d.tokens_per_s.toFixed(2) },
+      { item: 'Tokens/s total', value: d.total_tokens_per_s.toFixed(1) },
+      { item: 'Decode bound', value: `${d.bound} (${d.intensity.toFixed(2)} FLOP/byte)` },
+      { item: 'Experts touched per layer per step', value: d.experts_touched.toFixed(2) },
+      { item: `TTFT (prefill of ${formatCount(this.state.batch)} × ${formatCount(this.state.context)} tokens)`, value: formatSeconds(p.ttft_s) },
+      { item: 'Prefill bound', value: `${p.bound} (${p.intensity.toFixed(1)} FLOP/byte)` },
+      { item: 'Parameters (total / active)', value: `${formatSI(r.total_params)} / ${formatSI(r.active_params)}` },
+      { item: 'Weights (all devices)', value: bothUnits(r.weight_bytes) },
+      { item: 'KV cache (batch × context)', value: bothUnits(r.kv_bytes) },
+      { item: 'Needed per device', value: bothUnits(r.memory_per_device_bytes) },
+      { item: 'Capacity per device', value: bothUnits(r.memory_capacity_bytes) },
+    ];
+    return html`
+      ${this.error ? html`<p class="error-banner" role="alert" id="plan-error">${this.error.message}
+        <br /><span class="note">Showing the last valid result.</span></p>` : nothing}
+      <div class=${this.error ? 'stale' : ''}>
+        <div class="headline">
+          <div><div class="value" id="plan-fits">${r.fits ? 'fits' : 'does not fit'}</div><div class="label">on ${formatCount(this.state.gpus)} device(s)</div></div>
+          <div><div class="value" id="plan-tokens-per-s">${d.tokens_per_s.toFixed(1)}</div><div class="label">tokens/s per sequence</div></div>
+          <div><div class="value" id="plan-total-tokens-per-s">${d.total_tokens_per_s.toFixed(0)}</div><div class="label">tokens/s total</div></div>
+          <div><div class="value" id="plan-ttft">${formatSeconds(p.ttft_s)}</div><div class="label">time to first token</div></div>
+        </div>
+        <div class="headline">
+          <div><div class="value" id="plan-max-batch">${formatCount(r.max_batch)}</div><div class="label">max batch at ${formatCount(this.state.context)} tokens</div></div>
+          <div><div class="value" id="plan-max-context">${r.max_context_unbounded ? 'unbounded' : formatCount(r.max_context)}</div><div class="label">max context at batch ${formatCount(this.state.batch)}</div></div>
+          <div><div class="value" id="plan-min-gpus">${r.min_gpus ? formatCount(r.min_gpus) : '> 4096'}</div><div class="label">fewest devices (${this.state.parallelism})</div></div>
+        </div>
+        <llm-result-table id="plan-table" filename="plan" caption="Latency, throughput and memory"
+          .columns=${[{ key: 'item', label: 'Quantity' }, { key: 'value', label: 'Value', numeric: true }]} .rows=${rows}></llm-result-table>
+        <h3>Batch vs throughput</h3>
+        <llm-plot id="plan-curve-plot" filename="batch-throughput"
+          caption="Total decode tokens/s as the batch grows (filled: fits in memory; hollow: does not); the red rule is the memory limit"
+          .build=${() => curvePlot(r)}></llm-plot>
+        <p class="note">Decode reads every weight once per step whatever the batch, so total throughput grows almost
+          linearly with batch until the KV cache (${bothUnits(r.kv_bytes_per_token)} per token per sequence) or compute
+          catches up. Tensor parallelism divides the weights read per device and adds
+          2 all-reduces per layer, each 2(p−1)/p × batch × d_model × bytes over the link; pipeline parallelism splits
+          memory but every round still reads all the weights.</p>
+      </div>`;
+  }
+
+  #renderTraining() {
+    const rows = this.training ?? [];
+    return html`<h3>Training memory (mixed-precision Adam)</h3>
+      <div class="layout">
+        <form @submit=${(event) => event.preventDefault()} aria-label="Training">
+          <fieldset><legend>Training step</legend>
+            ${numberField({ id: 'plan-train_batch', label: 'Sequences per step', value: this.trainingInput.batch, min: 1, step: 1,
+              error: this.trainingError?.field === 'batch' ? this.trainingError.message : null,
+              onInput: (v) => this.#setTraining('batch', v, false), onCommit: (v) => this.#setTraining('batch', v, true) })}
+            ${numberField({ id: 'plan-train_sequence', label: 'Tokens per sequence', value: this.trainingInput.sequence, min: 1, step: 1,
+              error: this.trainingError?.field === 'sequence' ? this.trainingError.message : null,
+              onInput: (v) => this.#setTraining('sequence', v, false), onCommit: (v) => this.#setTraining('sequence', v, true) })}
+          </fieldset>
+        </form>
+        <section>
+          <llm-result-table id="plan-training-table" filename="training-memory"
+            caption="bf16 weights 2 B + gradients 2 B + fp32 master 4 B + Adam moments 8 B = 16 B per parameter, plus activations"
+            .columns=${[
+              { key: 'checkpointing', label: 'Checkpointing' },
+              { key: 'weights_bytes', label: 'Weights', numeric: true, format: (v) => formatBytes(v) },
+              { key: 'gradients_bytes', label: 'Gradients', numeric: true, format: (v) => formatBytes(v) },
+              { key: 'optimizer_bytes', label: 'Adam (master + moments)', numeric: true, format: (v) => formatBytes(v) },
+              { key: 'activation_bytes', label: 'Activations', numeric: true, format: (v) => formatBytes(v) },
+              { key: 'total_bytes', label: 'Total', numeric: true, format: (v) => bothUnits(v) },
+              { key: 'extra_compute_fraction', label: 'Extra compute', numeric: true, format: (v) => `${(v * 100).toFixed(0)} %` },
+            ]} .rows=${rows}></llm-result-table>
+          <p class="note">“full” keeps every layer's input and recomputes one layer at a time; “sqrt” keeps a checkpoint
+            every ⌈√L⌉ layers and recomputes a whole segment — the classic √n schedule. Both cost one extra forward pass
+            (+33 %). In a transformer a layer's internals are ~15–20× its input, so per-layer checkpoints usually need
+            less memory than √L segments: the √n trick pays off when a segment's state is small, not here.</p>
+        </section>
+      </div>`;
+  }
+
+  #renderCalibration() {
+    const points = this.calibration ?? [];
+    return html`<h3>Calibration: published measurements vs this model</h3>
+      <llm-plot id="plan-calibration-plot" filename="calibration"
+        caption="Measured decode tokens/s (batch 1) against the ideal-roofline prediction; the line is measured = predicted"
+        .build=${() => calibrationPlot(points)}></llm-plot>
+      <llm-result-table id="plan-calibration-table" filename="calibration" caption="Sources"
+        .columns=${[
+          { key: 'label', label: 'Measurement' },
+          { key: 'measured_tokens_per_s', label: 'Measured tok/s', numeric: true },
+          { key: 'predicted_tokens_per_s', label: 'Predicted tok/s', numeric: true, format: (v) => v.toFixed(1) },
+          { key: 'ratio', label: 'Measured / predicted', numeric: true, format: (v) => v.toFixed(2) },
+          { key: 'source', label: 'Source' },
+        ]} .rows=${points}></llm-result-table>
+      <p class="note">The ratio is the bandwidth efficiency a real engine reached; put a typical value into
+        “Bandwidth efficiency” above to turn the ideal bound into an estimate.</p>`;
+  }
+
+  #renderMachine() {
+    const m = this.machine;
+    const rows = m ? ['simd', 'scalar'].map((kind) => ({
+      kind: kind === 'simd' ? `WASM SIMD (${m.simd_lanes} lanes)` : 'scalar',
+      bandwidth: m[kind].bandwidth_bytes_per_s, flops: m[kind].flops_per_s, ridge: m[kind].ridge_flops_per_byte,
+    })) : [];
+    return html`<h3>This machine</h3>
+      <p class="note">Measure this browser's own roofline: a streaming read over a 64 MiB array (bandwidth) and a
+        multiply–add loop with eight independent accumulators in registers (FLOP/s). WASM SIMD has no fused
+        multiply–add here, so one core peaks at 8 FLOP per cycle (4 lanes × mul + add). Runs in a worker on one core.</p>
+      <button type="button" class="action" id="plan-measure" @click=${() => this.#measure()}>Measure this machine</button>
+      <p class="note" role="status" id="plan-measure-status">${this.machineStatus}</p>
+      ${m ? html`
+        <llm-result-table id="plan-machine-table" filename="this-machine" caption="Measured on this machine"
+          .columns=${[
+            { key: 'kind', label: 'Kernels' },
+            { key: 'bandwidth', label: 'Bandwidth', numeric: true, format: (v) => formatSI(v, 'B/s') },
+            { key: 'flops', label: 'FLOP/s', numeric: true, format: (v) => formatSI(v, 'FLOP/s') },
+            { key: 'ridge', label: 'Ridge (FLOP/byte)', numeric: true, format: (v) => v.toFixed(2) },
+          ]} .rows=${rows}></llm-result-table>
+        <llm-plot id="plan-machine-plot" filename="this-machine-roofline" caption="This machine's measured rooflines (SIMD and scalar) with any measured kernels"
+          .build=${() => machinePlot(m, this.measuredPoints)}></llm-plot>` : nothing}`;
+  }
+}
+
+function curvePlot(r) {
+  const curve = r.curve.map((point) => ({ ...point, memory: point.fits ? 'fits' : 'out of memory' }));
+  const marks = [
+    Plot.line(curve, { x: 'batch', y: 'total_tokens_per_s', stroke: '#3b82f6', strokeWidth: 2 }),
+    Plot.dot(curve, { x: 'batch', y: 'total_tokens_per_s', stroke: '#3b82f6', fill: (p) => (p.fits ? '#3b82f6' : 'white'), r: 4,
+      title: (p) => `batch ${p.batch}: ${p.total_tokens_per_s.toFixed(0)} tok/s total, ${p.tokens_per_s.toFixed(1)} per sequence, ${p.memory}` }),
+  ];
+  if (r.max_batch >= 1) {
+    marks.push(Plot.ruleX([r.max_batch], { stroke: '#d1242f', strokeDasharray: '4,3' }));
+    marks.push(Plot.text([{ x: r.max_batch }], { x: 'x', frameAnchor: 'top', text: () => `memory limit: batch ${formatCount(r.max_batch)}`, dx: 4, textAnchor: 'start', fill: '#d1242f' }));
+  }
+  return Plot.plot({
+    ...plotDefaults, width: 680, height: 320, marginLeft: 60,
+    x: { type: 'log', label: 'batch (sequences) →', grid: true },
+    y: { type: 'log', label: '↑ total tokens/s', grid: true },
+    marks,
+  });
+}
+
+function calibrationPlot(points) {
+  const values = points.flatMap((p) => [p.measured_tokens_per_s, p.predicted_tokens_per_s]);
+  const lo = Math.min(...values) / 1.5;
+  const hi = Math.max(...values) * 1.5;
+  return Plot.plot({
+    ...plotDefaults, width: 520, height: 360, marginLeft: 60,
+    x: { type: 'log', label: 'predicted tokens/s (ideal roofline) →', domain: [lo, hi], grid: true },
+    y: { type: 'log', label: '↑ measured tokens/s', domain: [lo, hi], grid: true },
+    marks: [
+      Plot.line([{ v: lo }, { v: hi }], { x: 'v', y: 'v', strokeDasharray: '4,3', strokeOpacity: 0.5 }),
+      Plot.dot(points, { x: 'predicted_tokens_per_s', y: 'measured_tokens_per_s', fill: 'hardware_id', r: 5, title: 'label' }),
+      Plot.text(points, { x: 'predicted_tokens_per_s', y: 'measured_tokens_per_s', text: 'model_name', dy: -10, fontSize: 10 }),
+    ],
+  });
+}
+
+function machinePlot(m, extraPoints) {
+  const roofs = [];
+  for (const kind of ['simd', 'scalar']) {
+    const { bandwidth_bytes_per_s: bw, flops_per_s: peak } = m[kind];
+    for (const x of [0.01, peak / bw, 100]) roofs.push({ kind, x, y: Math.min(peak, x * bw) });
+  }
+  return Plot.plot({
+    ...plotDefaults, width: 560, height: 340, marginLeft: 60,
+    x: { type: 'log', label: 'arithmetic intensity (FLOP/byte) →', grid: true },
+    y: { type: 'log', label: '↑ FLOP/s', grid: true },
+    color: { legend: true },
+    marks: [
+      Plot.line(roofs, { x: 'x', y: 'y', stroke: 'kind', strokeWidth: 2 }),
+      Plot.dot(extraPoints, { x: 'intensity', y: 'flops_per_s', fill: '#2da44e', r: 5, title: 'label' }),
+    ],
+  });
+}
+
+customElements.define('llm-plan-panel', PlanPanel);

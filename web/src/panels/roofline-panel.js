@@ -1,0 +1,157 @@
+// Roofline panel: every operator of a decoder layer placed against a chip's
+// roofline, for the prefill of a prompt and for one decode step.
+import { LitElement, html, nothing } from 'lit';
+import * as Plot from '@observablehq/plot';
+
+import '../components/plot-figure.js';
+import '../components/result-table.js';
+import { panelStyles } from '../components/panel-styles.js';
+import { plotDefaults } from '../components/plot-figure.js';
+import { formatBytes, formatCount, formatSI } from '../format.js';
+import { writeParams } from '../url-state.js';
+import { getApi } from '../wasm.js';
+import { readWorkload, toInput, workloadInputs, workloadParams } from './workload-form.js';
+
+const defaults = {
+  model: 'llama-2-7b', hardware: 'h100-sxm', weights_dtype: 'fp16', kv_dtype: 'fp16', compute_dtype: 'fp16',
+  batch: 1, context: 4096, flop_efficiency: 1, bandwidth_efficiency: 1, fused_attention: true,
+};
+
+export const formatSeconds = (s) => (!Number.isFinite(s) ? String(s) : s >= 1 ? `${s.toFixed(3)} s`
+  : s >= 1e-3 ? `${(s * 1e3).toFixed(3)} ms` : `${(s * 1e6).toFixed(2)} µs`);
+
+class RooflinePanel extends LitElement {
+  static properties = { state: { state: true }, result: { state: true }, error: { state: true } };
+  static styles = panelStyles;
+
+  constructor() {
+    super();
+    this.error = null;
+    this.onPopState = () => this.#readUrl();
+  }
+
+  async connectedCallback() {
+    super.connectedCallback();
+    window.addEventListener('popstate', this.onPopState);
+    this.api = await getApi();
+    this.presets = this.api.modelPresets();
+    this.hardware = this.api.hardwarePresets();
+    this.#readUrl();
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener('popstate', this.onPopState);
+  }
+
+  #readUrl() {
+    this.state = readWorkload('roofline', defaults, { modelIds: this.presets.map((p) => p.id), hardwareIds: this.hardware.map((h) => h.id) });
+    this.#compute();
+  }
+
+  #compute() {
+    try {
+      this.result = this.api.roofline(toInput(this.state));
+      this.error = null;
+    } catch (error) {
+      if (error.name !== 'InputError') throw error;
+      this.error = error;
+    }
+  }
+
+  #set(key, value, commit) {
+    this.state = { ...this.state, [key]: value };
+    this.#compute();
+    if (commit) writeParams(workloadParams('roofline', this.state, defaults));
+  }
+
+  render() {
+    if (!this.state) return html`<p class="note" role="status">Loading…</p>`;
+    return html`
+      <h2>Roofline</h2>
+      <p class="intro">A chip can do at most its peak FLOP/s, and can feed at most its memory bandwidth in bytes per
+        second. An operator's arithmetic intensity (FLOPs per byte it moves) decides which limit it hits: left of the
+        ridge it waits for memory, right of it for arithmetic. Each point is one operator of one layer; decode at small
+        batch sits far left because every weight is read to do 2 FLOPs per sequence — raise the batch and watch it move right.</p>
+      <div class="layout">
+        <form @submit=${(event) => event.preventDefault()} aria-label="Roofline workload">
+          ${workloadInputs({ prefix: 'roofline', state: this.state, error: this.error, presets: this.presets,
+            hardware: this.hardware, set: (key, value, commit) => this.#set(key, value, commit) })}
+        </form>
+        <section aria-live="polite">${this.#renderResults()}</section>
+      </div>`;
+  }
+
+  #renderResults() {
+    const r = this.result;
+    if (!r) return html`<p class="error-banner" role="alert">${this.error?.message}</p>`;
+    const chip = this.hardware.find((row) => row.id === this.state.hardware);
+    return html`
+      ${this.error ? html`<p class="error-banner" role="alert" id="roofline-error">${this.error.message}
+        <br /><span class="note">Showing the last valid result.</span></p>` : nothing}
+      <div class=${this.error ? 'stale' : ''}>
+        <div class="headline">
+          <div><div class="value" id="roofline-ridge">${r.ridge_flops_per_byte.toFixed(1)}</div><div class="label">ridge (FLOP/byte)</div></div>
+          <div><div class="value" id="roofline-decode-intensity">${r.decode.intensity.toFixed(2)}</div><div class="label">decode intensity (FLOP/byte)</div></div>
+          <div><div class="value" id="roofline-batch-to-ridge">${r.batch_to_ridge.toFixed(0)}</div><div class="label">batch to reach the ridge (weights only)</div></div>
+          <div><div class="value" id="roofline-decode-time">${formatSeconds(r.decode.time_s)}</div><div class="label">decode step (${r.decode.bound} bound)</div></div>
+          <div><div class="value" id="roofline-prefill-time">${formatSeconds(r.prefill.time_s)}</div><div class="label">prefill (${r.prefill.bound} bound)</div></div>
+        </div>
+        <llm-plot id="roofline-plot" filename="roofline"
+          caption=${`${chip?.label}: ${formatSI(r.peak_flops_per_s, 'FLOP/s')} peak, ${formatSI(r.bandwidth_bytes_per_s, 'B/s')}; circles prefill, triangles decode (one layer's operators + LM head)`}
+          .build=${() => rooflinePlot(r)}></llm-plot>
+        <p class="note">A decode GEMV does 2 FLOPs per weight per sequence, so with ${r.bytes_per_weight}-byte weights its
+          intensity is 2 × batch / ${r.bytes_per_weight} = ${r.decode_weight_intensity.toFixed(2)} FLOP/byte, and it reaches the
+          ridge at batch ≈ ridge × bytes per weight / 2 = ${r.batch_to_ridge.toFixed(1)}. (The often-quoted “≈2 FLOP/byte at
+          batch 1” and “batch ≈148 on an H100” are the one-byte-per-weight figures: choose fp8 or int8 weights.)
+          Attention at decode stays near 1 FLOP/byte at any batch: every sequence reads its own KV cache.</p>
+        <h3>Operators</h3>
+        <llm-result-table id="roofline-table" filename="roofline-operators"
+          caption=${`Per instance (× count per pass); batch ${formatCount(this.state.batch)}, context ${formatCount(this.state.context)}`}
+          .columns=${[
+            { key: 'phase', label: 'Phase' },
+            { key: 'name', label: 'Operator' },
+            { key: 'count', label: '×', numeric: true },
+            { key: 'flops', label: 'FLOPs', numeric: true, format: (v) => formatSI(v) },
+            { key: 'weight_bytes', label: 'Weights', numeric: true, format: (v) => formatBytes(v) },
+            { key: 'kv_bytes', label: 'KV', numeric: true, format: (v) => formatBytes(v) },
+            { key: 'activation_bytes', label: 'Activations', numeric: true, format: (v) => formatBytes(v) },
+            { key: 'intensity', label: 'FLOP/byte', numeric: true, format: (v) => v.toFixed(2) },
+            { key: 'attainable_flops_per_s', label: 'Attainable', numeric: true, format: (v) => formatSI(v, 'FLOP/s') },
+            { key: 'time_s', label: 'Time', numeric: true, format: formatSeconds },
+            { key: 'bound', label: 'Bound' },
+          ]}
+          .rows=${r.operators}></llm-result-table>
+      </div>`;
+  }
+}
+
+/** The roof and the operators as points (operators with no FLOPs or no bytes cannot sit on a log-log plot). */
+export function rooflinePlot(r, extraPoints = []) {
+  const peak = r.effective_peak_flops_per_s;
+  const bandwidth = r.effective_bandwidth_bytes_per_s;
+  const points = r.operators.filter((op) => op.flops > 0 && op.bytes > 0)
+    .map((op) => ({ ...op, label: `${op.phase} ${op.name}`, y: op.attainable_flops_per_s }));
+  const xs = points.map((p) => p.intensity).concat(r.ridge_flops_per_byte);
+  const low = Math.min(...xs) / 3;
+  const high = Math.max(...xs) * 3;
+  const roof = [low, Math.min(Math.max(r.ridge_flops_per_byte, low), high), high].map((x) => ({ x, y: Math.min(peak, x * bandwidth) }));
+  return Plot.plot({
+    ...plotDefaults,
+    width: 700, height: 420, marginLeft: 60,
+    x: { type: 'log', label: 'arithmetic intensity (FLOP/byte) →', grid: true },
+    y: { type: 'log', label: '↑ attainable FLOP/s', grid: true },
+    symbol: { legend: true, domain: ['prefill', 'decode'], range: ['circle', 'triangle'] },
+    marks: [
+      Plot.line(roof, { x: 'x', y: 'y', stroke: 'currentColor', strokeWidth: 2 }),
+      Plot.ruleX([r.ridge_flops_per_byte], { stroke: '#d1242f', strokeDasharray: '4,3' }),
+      Plot.dot(points.filter((p) => p.phase === 'prefill'), { x: 'intensity', y: 'y', symbol: 'phase', fill: '#3b82f6', r: 4,
+        className: 'prefill-points', title: (p) => `${p.label}\n${p.intensity.toFixed(2)} FLOP/byte, ${p.bound} bound` }),
+      Plot.dot(points.filter((p) => p.phase === 'decode'), { x: 'intensity', y: 'y', symbol: 'phase', stroke: '#e36209', strokeWidth: 2, r: 5,
+        className: 'decode-points', title: (p) => `${p.label}\n${p.intensity.toFixed(2)} FLOP/byte, ${p.bound} bound` }),
+      Plot.dot(extraPoints, { x: 'intensity', y: 'flops_per_s', fill: '#2da44e', r: 5, symbol: 'square', className: 'measured-points', title: 'label' }),
+    ],
+  });
+}
+
+customElements.define('llm-roofline-panel', RooflinePanel);

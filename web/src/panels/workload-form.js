@@ -1,0 +1,97 @@
+// The workload controls the Roofline and Plan panels share: model preset,
+// hardware, dtypes, batch, context, efficiencies (and, for the plan, devices).
+// Each panel keeps its own copy in the URL under its own prefix.
+import { html } from 'lit';
+
+import { checkField, numberField, selectField } from '../components/fields.js';
+import { readParam } from '../url-state.js';
+
+const dtypeOptions = ['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'].map((value) => ({ value, label: value }));
+const computeOptions = ['fp32', 'fp16', 'bf16', 'fp8', 'int8'].map((value) => ({ value, label: value }));
+
+export const numberInputs = [
+  { key: 'batch', label: 'Batch (sequences)', min: 1 },
+  { key: 'context', label: 'Context (tokens)', min: 1, help: 'Prompt length at prefill; tokens attended to at decode' },
+  { key: 'flop_efficiency', label: 'FLOP efficiency (0–1]', step: 'any', help: 'Fraction of peak FLOP/s reached; 1 is the ideal roofline' },
+  { key: 'bandwidth_efficiency', label: 'Bandwidth efficiency (0–1]', step: 'any', help: 'Fraction of peak bandwidth reached; ~0.7–0.9 in practice' },
+];
+export const planInputs = [
+  { key: 'gpus', label: 'Devices', min: 1 },
+  { key: 'offload_layers', label: 'Layers offloaded to CPU', min: 0, help: 'Weights kept in host memory, streamed over PCIe every pass (1 device)' },
+];
+
+/** Reads the panel's workload from the URL (prefix "roofline" or "plan"), keeping defaults for anything unparsable. */
+export function readWorkload(prefix, defaults, { modelIds, hardwareIds }) {
+  const text = (key) => readParam(`${prefix}.${key}`);
+  const number = (key) => {
+    const value = Number(text(key));
+    return text(key) !== null && text(key).trim() !== '' && Number.isFinite(value) ? value : defaults[key];
+  };
+  const choice = (key, allowed) => (allowed.includes(text(key)) ? text(key) : defaults[key]);
+  const state = { ...defaults };
+  state.model = choice('model', modelIds);
+  state.hardware = choice('hardware', hardwareIds);
+  state.weights_dtype = choice('weights_dtype', dtypeOptions.map((o) => o.value));
+  state.kv_dtype = choice('kv_dtype', dtypeOptions.map((o) => o.value));
+  state.compute_dtype = choice('compute_dtype', computeOptions.map((o) => o.value));
+  state.parallelism = choice('parallelism', ['tensor', 'pipeline']);
+  for (const { key } of [...numberInputs, ...planInputs]) if (key in defaults) state[key] = number(key);
+  const fused = text('fused_attention');
+  state.fused_attention = fused === '0' ? false : fused === '1' ? true : defaults.fused_attention;
+  return state;
+}
+
+/** URL parameters for a state: only what differs from the defaults. */
+export function workloadParams(prefix, state, defaults) {
+  const params = {};
+  for (const [key, value] of Object.entries(state)) {
+    const shown = typeof value === 'boolean' ? (value ? '1' : '0') : value;
+    params[`${prefix}.${key}`] = value === defaults[key] ? null : shown;
+  }
+  return params;
+}
+
+/** The workload input the API takes. */
+export function toInput(state) {
+  const { model, hardware, ...rest } = state;
+  return { model, hardware, ...rest };
+}
+
+/** The controls; `set(key, value, commit)` updates the panel. */
+export function workloadInputs({ prefix, state, error, presets, hardware, plan = false, set }) {
+  const fieldError = (key) => (error?.field === key ? error.message : null);
+  const hardwareError = error?.field?.startsWith('hardware') ? error.message : null;
+  const modelError = error && !(error.field in state) && !error.field.startsWith('hardware') ? error.message : null;
+  const number = ({ key, label, min, step = 1, help }) => numberField({ id: `${prefix}-${key}`, label, help, value: state[key], min, step,
+    error: fieldError(key), onInput: (value) => set(key, value, false), onCommit: (value) => set(key, value, true) });
+  return html`
+    <fieldset>
+      <legend>Model and chip</legend>
+      ${selectField({ id: `${prefix}-model`, label: 'Model', value: state.model, error: modelError,
+        options: presets.map((preset) => ({ value: preset.id, label: preset.label })), onCommit: (value) => set('model', value, true) })}
+      ${selectField({ id: `${prefix}-hardware`, label: 'Hardware', value: state.hardware, error: hardwareError,
+        options: hardware.map((row) => ({ value: row.id, label: row.label })), onCommit: (value) => set('hardware', value, true) })}
+    </fieldset>
+    <fieldset>
+      <legend>Precision</legend>
+      ${selectField({ id: `${prefix}-weights_dtype`, label: 'Weights', value: state.weights_dtype, options: dtypeOptions,
+        error: fieldError('weights_dtype'), onCommit: (value) => set('weights_dtype', value, true) })}
+      ${selectField({ id: `${prefix}-kv_dtype`, label: 'KV cache', value: state.kv_dtype, options: dtypeOptions,
+        error: fieldError('kv_dtype'), onCommit: (value) => set('kv_dtype', value, true) })}
+      ${selectField({ id: `${prefix}-compute_dtype`, label: 'Compute (matmul peak)', value: state.compute_dtype, options: computeOptions,
+        error: fieldError('compute_dtype'), onCommit: (value) => set('compute_dtype', value, true) })}
+    </fieldset>
+    <fieldset>
+      <legend>Workload</legend>
+      ${numberInputs.map(number)}
+      ${checkField({ id: `${prefix}-fused_attention`, label: 'Fused (Flash) attention', checked: state.fused_attention,
+        onCommit: (value) => set('fused_attention', value, true) })}
+    </fieldset>
+    ${plan ? html`<fieldset>
+      <legend>Devices</legend>
+      ${planInputs.map(number)}
+      ${selectField({ id: `${prefix}-parallelism`, label: 'Parallelism', value: state.parallelism,
+        options: [{ value: 'tensor', label: 'tensor (split every layer)' }, { value: 'pipeline', label: 'pipeline (split the layers)' }],
+        error: fieldError('parallelism'), onCommit: (value) => set('parallelism', value, true) })}
+    </fieldset>` : ''}`;
+}
