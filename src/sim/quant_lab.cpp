@@ -302,4 +302,51 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
   return result;
 }
 
+QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
+  QuantBenchResult result;
+  result.status = first_error(check_integer("n", input.n, 1, 1e9), check_integer("group_size", input.group_size, 1, 1e9),
+                              check_real("min_time_s", input.min_time_s, 0, 60));
+  if (result.status.ok && input.kernel != "quantize_int8" && input.kernel != "quantize_int4" &&
+      input.kernel != "dequantize_int8")
+    result.status = error_status("kernel", "kernel = \"" + input.kernel +
+                                               "\" must be quantize_int8, quantize_int4 or dequantize_int8");
+  if (!result.status.ok) return result;
+  const size_t n = size_t(input.n), group = size_t(input.group_size);
+  result.status = budget_check(double(n) * 9, "this benchmark");
+  if (!result.status.ok) return result;
+  const std::vector<float> x = synthetic_tensor("normal", n, n, 1);
+  std::vector<int8_t> codes(n);
+  std::vector<float> scales((n + group - 1) / group), restored(n);
+  const int qmax = input.kernel == "quantize_int4" ? 7 : 127;
+  const bool simd = input.simd && simd_available();
+  result.kernel = input.kernel;
+  result.isa = simd ? "simd" : "scalar";
+  result.n = double(n);
+  quantize_sym_scalar(x.data(), n, group, qmax, nullptr, codes.data(), scales.data());
+  auto call = [&] {
+    if (input.kernel == "dequantize_int8") {
+#ifndef LLMST_SCALAR_ONLY
+      if (simd) return dequantize_sym_simd(codes.data(), scales.data(), n, group, restored.data());
+#endif
+      return dequantize_sym_scalar(codes.data(), scales.data(), n, group, restored.data());
+    }
+#ifndef LLMST_SCALAR_ONLY
+    if (simd) return quantize_sym_simd(x.data(), n, group, qmax, nullptr, codes.data(), scales.data());
+#endif
+    quantize_sym_scalar(x.data(), n, group, qmax, nullptr, codes.data(), scales.data());
+  };
+  const auto start = std::chrono::steady_clock::now();
+  double fastest = INFINITY;
+  do {
+    const auto call_start = std::chrono::steady_clock::now();
+    call();
+    fastest = std::min(fastest, seconds_since(call_start));
+    result.calls++;
+  } while (seconds_since(start) < input.min_time_s);
+  result.seconds = fastest;
+  result.elements_per_s = double(n) / fastest;
+  result.checksum = double(codes[n / 2]) + double(scales[0]) + double(restored[n / 3]);
+  return result;
+}
+
 }  // namespace llmst

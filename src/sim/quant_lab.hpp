@@ -83,6 +83,29 @@ struct QuantGemvResult {
 
 QuantGemvResult run_quant_gemv(const QuantGemvInput& input);
 
+// One quant kernel timed on its own, for the benchmark script (the same
+// function runs in the WASM SIMD, WASM scalar and native builds).
+struct QuantBenchInput {
+  std::string kernel = "quantize_int8";  // quantize_int8, quantize_int4, dequantize_int8
+  double n = 1048576;
+  double group_size = 128;
+  double min_time_s = 0.2;
+  bool simd = true;
+};
+
+struct QuantBenchResult {
+  Status status;
+  std::string kernel;
+  std::string isa;          // "simd" or "scalar": what ran
+  double n = 0;
+  double calls = 0;
+  double seconds = 0;       // fastest call
+  double elements_per_s = 0;
+  double checksum = 0;      // keeps the work from being optimised away
+};
+
+QuantBenchResult run_quant_bench(const QuantBenchInput& input);
+
 // Seeded synthetic data, identical natively and in WASM (own RNG, no <random> distributions).
 std::vector<float> synthetic_tensor(const std::string& dist, size_t n, size_t row_length, uint64_t seed);
 

@@ -396,3 +396,15 @@ TEST_CASE("param groups from the model area add up to the published totals") {
   bad.n_kv_heads = 5;
   CHECK_FALSE(param_groups_of_model(bad).status.ok);
 }
+
+TEST_CASE("the benchmark runner times each kernel and rejects unknown ones") {
+  QuantBenchInput input;
+  input.n = 4096;
+  input.min_time_s = 0;
+  const QuantBenchResult result = run_quant_bench(input);
+  REQUIRE(result.status.ok);
+  CHECK(result.calls >= 1);
+  CHECK(result.seconds > 0);
+  input.kernel = "quantize_int3";
+  CHECK(run_quant_bench(input).status.field == "kernel");
+}
