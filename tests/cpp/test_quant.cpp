@@ -380,7 +380,10 @@ TEST_CASE("outlier channels and double quantization behave as the papers say") {
 
 TEST_CASE("param groups from the model area add up to the published totals") {
   // Llama-2-7B 6,738,415,616 and Mixtral-8x7B 46,702,792,704 (published totals).
-  for (const auto& [id, total] : {std::pair{"llama-2-7b", 6738415616.0}, std::pair{"mixtral-8x7b", 46702792704.0}}) {
+  for (const auto& published : {std::pair{"llama-2-7b", 6738415616.0}, std::pair{"mixtral-8x7b", 46702792704.0}}) {
+    // clang 14 (the WASM build) cannot capture structured bindings in CAPTURE's lambda.
+    const char* id = published.first;
+    const double total = published.second;
     CAPTURE(id);
     const ModelPreset* preset = find_model_preset(id);
     REQUIRE(preset != nullptr);
