@@ -65,7 +65,7 @@ struct GemvKernelResult {
   std::string kernel;          // f32, int8, int4, int8x8
   double weight_bytes = 0;     // codes + scales streamed per call
   double bits_per_weight = 0;
-  double seconds_per_call = 0;  // fastest call
+  double seconds_per_call = 0;  // fastest batch of calls, per call
   double gb_per_s = 0;         // weight_bytes / seconds_per_call / 1e9
   double calls = 0;
   double max_abs_error = 0;    // of y vs the fp64 product with the fp32 weights
@@ -99,7 +99,7 @@ struct QuantBenchResult {
   std::string isa;          // "simd" or "scalar": what ran
   double n = 0;
   double calls = 0;
-  double seconds = 0;       // fastest call
+  double seconds = 0;       // fastest batch of calls, per call
   double elements_per_s = 0;
   double checksum = 0;      // keeps the work from being optimised away
 };
