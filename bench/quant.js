@@ -13,8 +13,8 @@ import { loadLlmSpacetime } from '../lib/node.js';
 const minTime = Number(process.env.BENCH_MIN_TIME ?? 0.3);
 const n = 1 << 20;
 const group = 128;
-const rows = 4096;
-const cols = 4096;
+// A decode-sized matrix streamed from memory (64 MB at fp32), and one that stays in cache (4 MB).
+const gemvSizes = [4096, 1024];
 
 // ---- plain JS: the same algorithms as src/quant/kernels.cpp ----
 
@@ -121,7 +121,7 @@ function fastest(fn) {
   return best / 1e3;
 }
 
-function jsColumn() {
+function jsColumn(rows, cols) {
   const x = normals(n, 1);
   const codes = new Int8Array(n);
   const scales = new Float32Array(Math.ceil(n / group));
@@ -154,7 +154,7 @@ function jsColumn() {
   return { quantize, gemv };
 }
 
-function wasmColumn(api, simd) {
+function wasmColumn(api, simd, rows, cols) {
   const quantize = {};
   for (const kernel of ['quantize_int8', 'quantize_int4', 'dequantize_int8']) {
     quantize[kernel] = api.quantBench({ kernel, n, group_size: group, min_time_s: minTime, simd }).seconds;
@@ -164,10 +164,10 @@ function wasmColumn(api, simd) {
   return { quantize, gemv, isa: result.kernel };
 }
 
-async function nativeColumn() {
+async function nativeColumn(rows, cols) {
   const binary = fileURLToPath(new URL('../build/native/bench/bench_quant', import.meta.url));
   if (!existsSync(binary)) return null;
-  const { stdout } = await promisify(execFile)(binary, [String(minTime)]);
+  const { stdout } = await promisify(execFile)(binary, [String(minTime), 'simd', String(rows), String(cols)]);
   const json = JSON.parse(stdout);
   return {
     quantize: Object.fromEntries(json.quantize.map((k) => [k.kernel, k.seconds])),
@@ -186,31 +186,37 @@ export async function run() {
   } catch (error) {
     console.log(`(no scalar WASM build: ${error.message})`);
   }
-  const columns = {
-    simd: wasmColumn(simdApi, true),
-    scalar: scalarApi ? wasmColumn(scalarApi, false) : null,
-    native: await nativeColumn(),
-    js: jsColumn(),
-  };
-  const weightBytes = Object.fromEntries(simdApi.quantGemv({ rows: 64, cols, group_size: group, min_time_s: 0 }).kernels
-    .map((k) => [k.kernel, k.weight_bytes * rows / 64]));
   const lines = [];
-  const table = (title, section, kernels, extra) => {
-    lines.push('', title, '');
-    lines.push('| kernel | WASM SIMD ms | WASM scalar ms | native ms | plain JS ms | SIMD vs scalar | SIMD vs JS | native vs SIMD |' + (extra ? ' SIMD GB/s |' : ''));
-    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|' + (extra ? '---:|' : ''));
-    for (const kernel of kernels) {
-      const s = columns.simd[section][kernel], c = columns.scalar?.[section][kernel];
-      const nat = columns.native?.[section][kernel], j = columns.js[section][kernel];
-      lines.push(`| ${kernel} | ${ms(s)} | ${ms(c)} | ${ms(nat)} | ${ms(j)} | ${ratio(c, s)} | ${ratio(j, s)} | ${ratio(s, nat)} |` +
-        (extra ? ` ${(weightBytes[kernel] / s / 1e9).toFixed(2)} |` : ''));
+  const all = {};
+  for (const size of gemvSizes) {
+    const columns = {
+      simd: wasmColumn(simdApi, true, size, size),
+      scalar: scalarApi ? wasmColumn(scalarApi, false, size, size) : null,
+      native: await nativeColumn(size, size),
+      js: jsColumn(size, size),
+    };
+    all[size] = columns;
+    const weightBytes = Object.fromEntries(simdApi.quantGemv({ rows: 64, cols: size, group_size: group, min_time_s: 0 }).kernels
+      .map((k) => [k.kernel, k.weight_bytes * size / 64]));
+    const table = (title, section, kernels, extra) => {
+      lines.push('', title, '');
+      lines.push('| kernel | WASM SIMD ms | WASM scalar ms | native ms | plain JS ms | SIMD vs scalar | SIMD vs JS | native vs SIMD |' + (extra ? ' SIMD GB/s of weights |' : ''));
+      lines.push('|---|---:|---:|---:|---:|---:|---:|---:|' + (extra ? '---:|' : ''));
+      for (const kernel of kernels) {
+        const s = columns.simd[section][kernel], c = columns.scalar?.[section][kernel];
+        const nat = columns.native?.[section][kernel], j = columns.js[section][kernel];
+        lines.push(`| ${kernel} | ${ms(s)} | ${ms(c)} | ${ms(nat)} | ${ms(j)} | ${ratio(c, s)} | ${ratio(j, s)} | ${ratio(s, nat)} |` +
+          (extra ? ` ${(weightBytes[kernel] / s / 1e9).toFixed(2)} |` : ''));
+      }
+    };
+    if (size === gemvSizes[0]) {
+      table(`Quantize / dequantize, n = ${n} (2^20) values, group ${group}`, 'quantize', ['quantize_int8', 'quantize_int4', 'dequantize_int8']);
     }
-  };
-  table(`Quantize / dequantize, n = ${n} (2^20) values, group ${group} (fastest call)`, 'quantize', ['quantize_int8', 'quantize_int4', 'dequantize_int8']);
-  table(`GEMV ${rows} × ${cols}, group ${group}, fp32 vector (fastest call)`, 'gemv', ['f32', 'int8', 'int4', 'int8x8'], true);
+    table(`GEMV ${size} × ${size}, group ${group}, fp32 vector`, 'gemv', ['f32', 'int8', 'int4', 'int8x8'], true);
+  }
   console.log(`# quant benchmark (min ${minTime} s per kernel; ${new Date().toISOString()})`);
   console.log(lines.join('\n'));
-  return columns;
+  return all;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();
