@@ -1,5 +1,3 @@
-// REQUIRE without exceptions (the WASM build): it fails the test case but does not stop it.
-#define DOCTEST_CONFIG_NO_EXCEPTIONS_BUT_WITH_ALL_ASSERTS
 #include <doctest/doctest.h>
 
 #include <cmath>
