@@ -53,10 +53,18 @@ test('picking a format updates the size table and the measured error', async () 
   assert.match(page.url(), /quant\.format=nf4/);
   assert.match(page.url(), /quant\.group=64/);
 
+  // Per-channel int8 with fp16 scales on Llama-2-7B: one scale per row of d_model = 4096.
+  await page.selectOption('#quant-format', 'int8');
+  await page.selectOption('#quant-layout', 'channel');
+  await page.waitForFunction(() => document.querySelector('llm-quant-panel').shadowRoot.querySelector('#quant-bits')?.textContent === (8 + 16 / 4096).toFixed(4));
+  assert.match(page.url(), /quant\.layout=channel/);
+
   // Mixed precision: attention int8 changes only the attention row.
+  await page.selectOption('#quant-format', 'int4');
   await page.selectOption('#quant-attn', 'int8');
   const attentionRow = page.locator('#quant-size-table tbody tr', { hasText: 'attention' });
   assert.match(await attentionRow.textContent(), /int8/);
+  assert.match(await page.locator('#quant-size-table tbody tr', { hasText: 'ffn' }).textContent(), /int4/);
   assert.deepEqual(await cspViolations(), []);
   assert.deepEqual(problems, []);
   await context.close();

@@ -15,7 +15,8 @@ function connect() {
     const url = new URL(workerUrl, import.meta.url);
     // Embedded on another site, the script is cross-origin and a Worker must be
     // same-origin: start it from a blob that imports the script (CORS-loaded).
-    const sameOrigin = url.origin === window.location.origin;
+    // self.origin, not location.origin: a sandboxed iframe has an opaque ("null") origin.
+    const sameOrigin = url.origin === self.origin;
     const source = sameOrigin ? url : URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' }));
     const worker = new Worker(source, { type: 'module' });
     current = { worker, remote: Comlink.wrap(worker) };

@@ -15,9 +15,14 @@ import { getApi } from '../wasm.js';
 import { quantReferenceErrors } from '../../../lib/quant.js';
 
 const defaults = {
-  preset: 'llama-2-7b', format: 'int4', group: 128, scale: 'fp16', dq: false,
+  preset: 'llama-2-7b', format: 'int4', layout: 'group', group: 128, scale: 'fp16', dq: false,
   keep16: true, attn: '', ffn: '', dist: 'normal', n: 262144, seed: 1,
 };
+const layouts = [
+  { value: 'group', label: 'groups of g weights' },
+  { value: 'channel', label: 'per channel (one scale per row of d_model)' },
+  { value: 'tensor', label: 'per tensor (one scale)' },
+];
 const scaleDtypes = ['fp32', 'fp16', 'bf16'].map((value) => ({ value, label: value }));
 const dists = [
   { value: 'normal', label: 'N(0, 1)' },
@@ -26,7 +31,7 @@ const dists = [
 ];
 // Where an InputError's field is shown.
 const fieldControl = {
-  group_size: 'quant-group', scale_dtype: 'quant-scale', format: 'quant-format', n: 'quant-n', seed: 'quant-seed',
+  group_size: 'quant-group', layout: 'quant-layout', scale_dtype: 'quant-scale', format: 'quant-format', n: 'quant-n', seed: 'quant-seed',
   attention_format: 'quant-attn', ffn_format: 'quant-ffn', dist: 'quant-dist',
 };
 
@@ -59,11 +64,14 @@ class QuantPanel extends LitElement {
     this.labRunning = false;
     this.gemvRunning = false;
     this.onPopState = () => this.#readUrl();
+    // Every panel is created at start-up, hidden but one: measure only when shown.
+    this.visibility = new MutationObserver(() => { if (!this.hidden && this.labPending) this.#runLab(); });
   }
 
   async connectedCallback() {
     super.connectedCallback();
     window.addEventListener('popstate', this.onPopState);
+    this.visibility.observe(this, { attributes: true, attributeFilter: ['hidden'] });
     this.api = await getApi();
     this.presets = this.api.modelPresets();
     this.formats = this.api.quantFormats();
@@ -74,7 +82,7 @@ class QuantPanel extends LitElement {
   disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('popstate', this.onPopState);
-    this.labAbort?.abort();
+    this.visibility.disconnect();
     this.gemvAbort?.abort();
   }
 
@@ -89,6 +97,7 @@ class QuantPanel extends LitElement {
     this.state = {
       preset: this.presets.some((p) => p.id === text('preset')) ? text('preset') : defaults.preset,
       format: known(text('format')) ?? defaults.format,
+      layout: layouts.some((l) => l.value === text('layout')) ? text('layout') : defaults.layout,
       group: parseNumber(text('group')) ?? defaults.group,
       scale: scaleDtypes.some((s) => s.value === text('scale')) ? text('scale') : defaults.scale,
       dq: flag('dq') ?? defaults.dq,
@@ -118,9 +127,11 @@ class QuantPanel extends LitElement {
     if (commit) this.#writeUrl();
   }
 
+  // Rows (channels) are d_model long: the input width of most weight matrices.
   #spec() {
-    const { format, group, scale, dq } = this.state;
-    return { format, layout: 'group', group_size: group, scale_dtype: scale, double_quant: dq };
+    const { preset, format, layout, group, scale, dq } = this.state;
+    const channel_size = this.presets.find((p) => p.id === preset)?.config.d_model ?? 4096;
+    return { format, layout, group_size: group, channel_size, scale_dtype: scale, double_quant: dq };
   }
 
   #computeSize() {
@@ -141,27 +152,31 @@ class QuantPanel extends LitElement {
     }
   }
 
+  // Lab runs are short: a newer run does not cancel an older one (cancelling
+  // terminates the worker every panel shares); stale results are dropped.
   async #runLab() {
-    this.labAbort?.abort();
+    this.labPending = this.hidden;
+    if (this.hidden) return;
     const format = this.#format(this.state.format);
     if (!format?.measured) {
       this.lab = { unavailable: `${format?.label ?? this.state.format} has sizes only: the lab has no k-quant kernel.` };
       return;
     }
-    const controller = new AbortController();
-    this.labAbort = controller;
+    const run = (this.labRun = (this.labRun ?? 0) + 1);
     this.labRunning = true;
     try {
       const { dist, n, seed } = this.state;
-      this.lab = await runInWorker('quantLab', { ...this.#spec(), dist, n, seed }, { signal: controller.signal });
-      if (this.error?.field === 'n' || this.error?.field === 'seed') this.error = null;
+      const lab = await runInWorker('quantLab', { ...this.#spec(), dist, n, seed });
+      if (run !== this.labRun) return;
+      this.lab = lab;
+      if (['n', 'seed', 'dist'].includes(this.error?.field)) this.error = null;
     } catch (error) {
-      if (error.name === 'AbortError') return;
+      if (run !== this.labRun) return;
       if (error.name !== 'InputError') throw error;
       this.lab = null;
       this.error = error;
     } finally {
-      if (this.labAbort === controller) this.labRunning = false;
+      if (run === this.labRun) this.labRunning = false;
     }
   }
 
@@ -220,10 +235,12 @@ class QuantPanel extends LitElement {
         ${selectField({ id: 'quant-format', label: 'Format', value: s.format, options: formatOptions,
           error: this.#fieldError('format'), onCommit: (value) => this.#set({ format: value }) })}
         ${format?.grouped ? html`
-          ${numberField({ id: 'quant-group', label: 'Group size (weights per scale)', value: s.group, min: 1, step: 1,
+          ${selectField({ id: 'quant-layout', label: 'Layout', value: s.layout, options: layouts,
+            error: this.#fieldError('layout'), onCommit: (value) => this.#set({ layout: value }) })}
+          ${s.layout === 'group' ? numberField({ id: 'quant-group', label: 'Group size (weights per scale)', value: s.group, min: 1, step: 1,
             error: this.#fieldError('group_size'),
             onInput: (value) => this.#set({ group: value }, { commit: false, measure: false }),
-            onCommit: (value) => this.#set({ group: value }) })}
+            onCommit: (value) => this.#set({ group: value }) }) : nothing}
           ${selectField({ id: 'quant-scale', label: 'Scale / zero-point dtype', value: s.scale, options: scaleDtypes,
             error: this.#fieldError('scale_dtype'), onCommit: (value) => this.#set({ scale: value }) })}
           ${checkField({ id: 'quant-dq', label: 'Double-quantize scales (QLoRA)', checked: s.dq, onCommit: (value) => this.#set({ dq: value }) })}`
