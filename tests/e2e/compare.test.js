@@ -134,3 +134,54 @@ test('an embedded element compares through its pin attribute', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// The same row of a compared table: [current, pinned, ratio] texts of one column.
+async function compared(row, key) {
+  return Promise.all([key, `${key}.pinned`, `${key}.ratio`].map((k) => row.locator(`td[data-key="${k}"]`).first().textContent()));
+}
+
+test('KV cache: pin MHA, switch to GQA (8 KV heads): the cache is a quarter', async () => {
+  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=kv&kv.preset=llama-3-8b&kv.variant=mha`);
+  await page.locator('#kv-table').waitFor();
+  await page.click('#kv-pin');
+  await page.selectOption('#kv-variant', 'model');
+  // Llama-3-8B: 32 layers, 32 query heads, 8 KV heads, head dim 128, fp16.
+  // Per token: 2 (K, V) × 32 layers × KV heads × 128 × 2 bytes = 131,072 B with 8 KV heads, 524,288 B with 32 (MHA).
+  const perToken = page.locator('#kv-table tbody tr').first();
+  assert.deepEqual(await compared(perToken, 'bytes'), ['131,072', '524,288', '0.25×']);
+  const total = page.locator('#kv-table tbody tr.emphasis');
+  assert.equal((await compared(total, 'gib'))[2], '0.25×');
+  assert.match(await page.locator('#kv-pin-status').textContent(), /Attention variant\s*mha pinned → model now/);
+  assert.equal(new URLSearchParams(new URL(page.url()).searchParams.get('kv.pin')).get('variant'), 'mha');
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Roofline and Plan: pin an A100, switch to an H100: memory-bound times scale with bandwidth', async () => {
+  // Spec sheets: A100 80GB SXM 2,039 GB/s, 312 dense fp16 TFLOP/s; H100 SXM 3,350 GB/s, 989.4 TFLOP/s.
+  // A memory-bound operator takes bytes / bandwidth: 2039 / 3350 = 0.6087 → "0.61×";
+  // a compute-bound one FLOPs / peak: 312 / 989.4 = 0.3153 → "0.32×".
+  const { page, context, problems } = await openPage(browser, `${server.url}?panel=roofline&roofline.hardware=a100-80gb`);
+  await page.locator('#roofline-table').waitFor();
+  await page.click('#roofline-pin');
+  await page.selectOption('#roofline-hardware', 'h100-sxm');
+  const decodeRatios = await page.locator('#roofline-table tbody tr', { hasText: 'decode' }).locator('td[data-key="time_s.ratio"]').allTextContents();
+  assert.ok(decodeRatios.length >= 4);
+  // At batch 1 every decode operator is memory-bound on both chips.
+  for (const text of decodeRatios) assert.equal(text, '0.61×');
+  const prefillRatios = await page.locator('#roofline-table tbody tr', { hasText: 'prefill' }).locator('td[data-key="time_s.ratio"]').allTextContents();
+  assert.ok(prefillRatios.includes('0.32×'), `a compute-bound prefill GEMM: ${prefillRatios}`);
+  assert.match(await page.locator('#roofline-decode-time-pinned').textContent(), /0\.61×/);
+
+  await page.goto(`${server.url}?panel=plan&plan.hardware=a100-80gb`);
+  await page.locator('#plan-table').waitFor();
+  await page.click('#plan-pin');
+  await page.selectOption('#plan-hardware', 'h100-sxm');
+  const floor = page.locator('#plan-table tbody tr', { hasText: 'floor: (weights read' });
+  assert.equal((await compared(floor, 'value'))[2], '0.61×');
+  const kv = page.locator('#plan-table tbody tr', { hasText: 'KV cache (batch' });
+  assert.equal((await compared(kv, 'value'))[2], '1.00×', 'the same model and batch keep the same KV cache');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

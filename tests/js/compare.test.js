@@ -70,3 +70,13 @@ test('rows pair by key, ratios are current ÷ pinned, and exports carry both', (
   assert.deepEqual(json[1], { label: 'Total', count: 6, pinned: { label: 'Total', count: 12 }, ratio: { count: 0.5 } });
   assert.deepEqual(jsonRows(columns, pairs.slice(0, 1).map((p) => ({ current: p.current, pinned: null })), false), [{ label: 'K', count: 4 }]);
 });
+
+test('rows with an id match by id, whatever their labels say', async () => {
+  const { defaultRowKey } = await import('../../web/src/compare.js');
+  const key = defaultRowKey([{ key: 'what', label: '' }, { key: 'bytes', label: 'Bytes', numeric: true }]);
+  const pairs = pairRows([{ id: 'sequence', what: 'Per sequence (8,192 tokens)', bytes: 2 }],
+    [{ id: 'sequence', what: 'Per sequence (4,096 tokens)', bytes: 1 }], key);
+  assert.equal(pairs.length, 1);
+  assert.equal(pairs[0].pinned.bytes, 1);
+  assert.notEqual(key({ what: 'a', bytes: 1 }), key({ what: 'b', bytes: 1 }));
+});

@@ -23,10 +23,11 @@ export function formatRatio(value) {
   return `${value.toPrecision(2)}×`;
 }
 
-/** The default row key: the text of every non-numeric column, joined. */
+/** The default row key: the row's `id` when it has one, else the text of every non-numeric column. */
 export function defaultRowKey(columns) {
   const labels = columns.filter((column) => !column.numeric);
-  return (row) => labels.map((column) => String(cellValue(column, row) ?? '')).join('\u241f');
+  return (row) => (row.id !== undefined && row.id !== null ? `id\u241f${row.id}`
+    : labels.map((column) => String(cellValue(column, row) ?? '')).join('\u241f'));
 }
 
 /**

@@ -73,11 +73,33 @@ const panelMaxRequests = 20000;
 const gb = (bytes) => (bytes / 1e9).toLocaleString('en-US', { maximumSignificantDigits: 4 });
 const gib = (bytes) => (bytes / 2 ** 30).toLocaleString('en-US', { maximumSignificantDigits: 4 });
 const ratio = (value) => `${value.toFixed(4)}×`;
+// GB and GiB are the same bytes, shown and exported in those units.
 const bytesColumns = [
   { key: 'bytes', label: 'Bytes', numeric: true, format: formatCount },
-  { key: 'bytes', label: 'GB', numeric: true, format: gb },
-  { key: 'bytes', label: 'GiB', numeric: true, format: gib },
+  { key: 'gb', label: 'GB', numeric: true, value: (row) => row.bytes / 1e9, format: (v) => v.toLocaleString('en-US', { maximumSignificantDigits: 4 }) },
+  { key: 'gib', label: 'GiB', numeric: true, value: (row) => row.bytes / 2 ** 30, format: (v) => v.toLocaleString('en-US', { maximumSignificantDigits: 4 }) },
 ];
+
+/** The KV size rows; `id` matches the rows of a pinned configuration whatever their labels say. */
+function kvRows(kv) {
+  const rows = [
+    { id: 'token', what: 'Per token (every KV layer)', bytes: kv.bytes_per_token },
+    { id: 'sequence', what: `Per sequence (${formatCount(kv.tokens)} tokens)`, bytes: kv.bytes_per_sequence },
+    { id: 'total', what: `Total (batch ${formatCount(kv.bytes / kv.bytes_per_sequence)})`, bytes: kv.bytes, emphasis: true },
+  ];
+  if (kv.block_size > 0) {
+    rows.push({ id: 'paged', what: `Paged in blocks of ${formatCount(kv.block_size)} (waste ${formatPercent(kv.paged_waste_fraction, 2)})`, bytes: kv.paged_bytes });
+  }
+  if (kv.full_attention_bytes !== kv.bytes) rows.push({ id: 'full', what: 'The same model with full attention', bytes: kv.full_attention_bytes });
+  return rows;
+}
+
+function attentionRows(attention) {
+  return [
+    { what: 'Working memory beyond Q, K, V, O', standard: attention.standard_scores_bytes, flash: attention.flash_extra_bytes },
+    { what: 'HBM traffic (fp16 elements)', standard: attention.standard_hbm_bytes, flash: attention.flash_hbm_bytes },
+  ];
+}
 
 export class KvCachePanel extends PanelElement {
   static panelId = 'kv';
@@ -86,6 +108,7 @@ export class KvCachePanel extends PanelElement {
   static properties = {
     values: { state: true },
     result: { state: true },
+    pinnedResult: { state: true },
   };
 
   static styles = [panelStyles, css`
@@ -124,33 +147,56 @@ export class KvCachePanel extends PanelElement {
   // finite, choices must be options.
   stateChanged() {
     if (!this.api) return;
-    const presetParam = this.readState('preset');
+    this.values = this.parseState((key) => this.readState(key));
+    this.#compute();
+    // Compare: the pinned inputs (e.g. MHA against GQA), computed the same way.
+    const pinned = this.pinnedRead ? this.parseState(this.pinnedRead) : null;
+    this.pinnedResult = pinned ? this.#evaluate(pinned, {}) : null;
+  }
+
+  /** Typed inputs read through `read` (readState, or pinnedRead for the pinned configuration). */
+  parseState(read) {
+    const presetParam = read('preset');
     const presetId = presetParam === 'custom' || this.presets.some((p) => p.id === presetParam) ? presetParam : defaults.preset;
     const values = { ...this.#base(presetId), preset: presetId };
     const number = (key) => {
-      const text = this.readState(key);
+      const text = read(key);
       const value = Number(text);
       return text !== null && text.trim() !== '' && Number.isFinite(value) ? value : undefined;
     };
     for (const key of numberKeys) values[key] = number(key) ?? values[key];
     if (number('context') !== undefined && number('prompt') === undefined) values.prompt = number('context') - values.generated;
     for (const [key, options] of Object.entries(choiceKeys)) {
-      const text = this.readState(key);
+      const text = read(key);
       if (options.some((o) => o.value === text)) values[key] = text;
     }
-    this.values = values;
-    this.#compute();
+    return values;
+  }
+
+  stateLabel(key) {
+    const field = [...modelFields, ...mlaFields, ...workloadFields, ...storageFields, ...strategyFields, ...simFields]
+      .find((candidate) => candidate.key === key);
+    return field?.label ?? { preset: 'Preset', variant: 'Attention variant', kv_dtype: 'KV dtype', sram_kib: 'SRAM per SM (KiB)' }[key]
+      ?? super.stateLabel(key);
+  }
+
+  snapshotState() {
+    return Object.fromEntries(Object.entries(this.#params()).filter(([, value]) => value !== null && value !== undefined));
   }
 
   // Only what differs from the preset (or the defaults) is stored, so links stay short.
   #writeUrl() {
+    this.writeState(this.#params());
+  }
+
+  #params() {
     const base = this.#base(this.values.preset);
     const params = { preset: this.values.preset === defaults.preset ? null : this.values.preset, context: null };
     for (const key of [...numberKeys, ...Object.keys(choiceKeys)]) {
       const value = this.values[key];
       params[key] = value === base[key] || (Number.isNaN(value) && Number.isNaN(base[key])) ? null : value;
     }
-    this.writeState(params);
+    return params;
   }
 
   #set(key, value, commit) {
@@ -164,8 +210,7 @@ export class KvCachePanel extends PanelElement {
     if (commit) this.#writeUrl();
   }
 
-  #kvInput() {
-    const v = this.values;
+  #kvInput(v) {
     const input = {};
     for (const f of [...modelFields, ...mlaFields, ...workloadFields, ...storageFields, ...strategyFields]) input[f.api] = v[f.key];
     input.kv_dtype = v.kv_dtype;
@@ -176,12 +221,14 @@ export class KvCachePanel extends PanelElement {
     return input;
   }
 
-  // Runs every calculation. An InputError is kept with the control it names;
-  // a part that fails keeps showing its last good result, dimmed.
   #compute() {
-    const v = this.values;
+    this.result = this.#evaluate(this.values, this.result ?? {});
+  }
+
+  // Runs every calculation on inputs `v`. An InputError is kept with the control it names;
+  // a part that fails keeps showing its last good result (from `previous`), dimmed.
+  #evaluate(v, previous) {
     const errors = {};
-    const previous = this.result ?? {};
     const attempt = (fn, keyOf) => {
       try {
         return fn();
@@ -195,7 +242,7 @@ export class KvCachePanel extends PanelElement {
       if (field === 'n_kv_heads' && v.variant !== 'model') return 'variant';
       return [...modelFields, ...mlaFields, ...workloadFields, ...storageFields, ...strategyFields].find((f) => f.api === field)?.key;
     };
-    const input = this.#kvInput();
+    const input = this.#kvInput(v);
     const kv = attempt(() => this.api.kvCache(input), kvKey);
     const compare = kv && attempt(() => this.api.kvCompare(input), kvKey);
 
@@ -217,7 +264,7 @@ export class KvCachePanel extends PanelElement {
       series_max_n: Math.max(2 ** 20, 2 ** Math.ceil(Math.log2(Math.max(256, kv.tokens)))),
     }), (field) => ({ sram_bytes: 'sram_kib', n: 'prompt', head_dim: 'head_dim', heads: 'heads', batch: 'batch' })[field]);
 
-    this.result = {
+    return {
       errors,
       kv: kv ?? previous.kv, compare: compare ?? previous.compare, kvStale: !kv || !compare,
       sim: sim ?? previous.sim, simMs, simStale: !sim,
@@ -283,17 +330,13 @@ export class KvCachePanel extends PanelElement {
   #renderKv() {
     const { kv, compare, kvStale } = this.result;
     if (!kv) return nothing;
-    const rows = [
-      { what: 'Per token (every KV layer)', bytes: kv.bytes_per_token },
-      { what: `Per sequence (${formatCount(kv.tokens)} tokens)`, bytes: kv.bytes_per_sequence },
-      { what: `Total (batch ${formatCount(kv.bytes / kv.bytes_per_sequence)})`, bytes: kv.bytes, emphasis: true },
-    ];
-    if (kv.block_size > 0) {
-      rows.push({ what: `Paged in blocks of ${formatCount(kv.block_size)} (waste ${formatPercent(kv.paged_waste_fraction, 2)})`, bytes: kv.paged_bytes });
-    }
     const curves = compare ? strategyCurves(compare) : null;
-    if (kv.full_attention_bytes !== kv.bytes) rows.push({ what: 'The same model with full attention', bytes: kv.full_attention_bytes });
-    return html`<div class=${kvStale ? 'stale' : ''}>
+    const pinned = this.pinnedResult;
+    const pinnedErrors = Object.values(pinned?.errors ?? {});
+    return html`${this.renderPinControls()}
+      ${pinnedErrors.length ? html`<p class="error-banner" role="alert" id="kv-pin-invalid">The pinned configuration is
+        invalid (${pinnedErrors.join('; ')}); pin again to compare.</p>` : nothing}
+      <div class=${kvStale ? 'stale' : ''}>
       <div class="headline">
         <div><div class="value" id="kv-per-token">${formatBytes(kv.bytes_per_token, this.units)}</div><div class="label">per token</div></div>
         <div><div class="value" id="kv-per-sequence">${formatBytes(kv.bytes_per_sequence, this.units)}</div><div class="label">per sequence</div></div>
@@ -304,20 +347,21 @@ export class KvCachePanel extends PanelElement {
         ${formatCount(kv.global_cached_tokens)} tokens), ${formatCount(kv.local_layers)} local
         (${formatCount(kv.local_cached_tokens)} tokens). Storage: ${kv.layout}.</p>
       <llm-result-table id="kv-table" filename="kv-cache" caption="KV cache size"
-        .columns=${[{ key: 'what', label: '' }, ...bytesColumns]} .rows=${rows}></llm-result-table>
+        .columns=${[{ key: 'what', label: 'KV cache' }, ...bytesColumns]} .rows=${kvRows(kv)}
+        .compare=${pinned?.kv ? kvRows(pinned.kv) : null}></llm-result-table>
       ${compare ? html`
         <llm-result-table id="kv-variants" filename="kv-variants" caption="Attention variants (same layers, head dim, tokens)"
           .columns=${[{ key: 'label', label: 'Variant' },
             { key: 'bytes_per_token', label: 'Bytes / token', numeric: true, format: formatCount },
             { key: 'bytes', label: 'Total GB', numeric: true, format: gb },
             { key: 'ratio_to_first', label: 'vs MHA', numeric: true, format: ratio }]}
-          .rows=${compare.variants}></llm-result-table>
+          .rows=${compare.variants} .compare=${pinned?.compare?.variants ?? null}></llm-result-table>
         <llm-result-table id="kv-strategies" filename="kv-strategies" caption="Which tokens are kept (same model)"
           .columns=${[{ key: 'label', label: 'Strategy' },
             { key: 'bytes_per_sequence', label: 'Per sequence GB', numeric: true, format: gb },
             { key: 'bytes', label: 'Total GB', numeric: true, format: gb },
             { key: 'ratio_to_first', label: 'vs full', numeric: true, format: ratio }]}
-          .rows=${compare.strategies}></llm-result-table>
+          .rows=${compare.strategies} .compare=${pinned?.compare?.strategies ?? null}></llm-result-table>
         ${legend('kv-plot-legend', curves.names)}
         <llm-plot id="kv-plot" filename="kv-vs-context"
           caption="KV bytes per sequence vs context (log–log); the dashed rule is the current context"
@@ -354,7 +398,7 @@ export class KvCachePanel extends PanelElement {
               { key: 'reserved_bytes', label: 'Reserved GB', numeric: true, format: gb },
               { key: 'used_bytes', label: 'Used GB', numeric: true, format: gb },
               { key: 'waste_fraction', label: 'Waste', numeric: true, format: (x) => formatPercent(x, 2) }]}
-            .rows=${sim.schemes}></llm-result-table>
+            .rows=${sim.schemes} .compare=${this.pinnedResult?.sim?.schemes ?? null}></llm-result-table>
           <llm-plot id="kv-sim-plot" filename="kv-paging-lengths" caption="Drawn request lengths; the dashed rule is what naive serving reserves"
             .build=${() => lengthPlot(sim, this.values.max_tokens)}></llm-plot>
         </div>` : nothing}
@@ -378,13 +422,11 @@ export class KvCachePanel extends PanelElement {
         ${attention ? html`<div class=${attentionStale ? 'stale' : ''}>
           <llm-result-table id="kv-attn-table" filename="attention-memory"
             caption=${`N = ${formatCount(kv.tokens)}, d = ${formatCount(kv.head_dim)}, all heads and sequences`}
-            .columns=${[{ key: 'what', label: '' },
+            .columns=${[{ key: 'what', label: 'Quantity' },
               { key: 'standard', label: 'Standard GB', numeric: true, format: gb },
               { key: 'flash', label: 'FlashAttention GB', numeric: true, format: gb }]}
-            .rows=${[
-              { what: 'Working memory beyond Q, K, V, O', standard: attention.standard_scores_bytes, flash: attention.flash_extra_bytes },
-              { what: 'HBM traffic (fp16 elements)', standard: attention.standard_hbm_bytes, flash: attention.flash_hbm_bytes },
-            ]}></llm-result-table>
+            .rows=${attentionRows(attention)}
+            .compare=${this.pinnedResult?.attention ? attentionRows(this.pinnedResult.attention) : null}></llm-result-table>
           <p class="note">Blocks B<sub>c</sub> = ${formatCount(attention.block_cols)}, B<sub>r</sub> = ${formatCount(attention.block_rows)};
             T<sub>c</sub> = ${formatCount(attention.column_blocks)} passes over Q and O; standard attention moves
             <strong id="kv-attn-ratio">${attention.hbm_ratio.toFixed(2)}×</strong> the bytes.</p>

@@ -29,6 +29,7 @@ export class PlanPanel extends PanelElement {
   static stateKeys = [...workloadKeys(defaults), 'train_batch', 'train_sequence'];
   static properties = {
     state: { state: true }, result: { state: true }, error: { state: true },
+    pinnedResult: { state: true }, pinnedError: { state: true },
     training: { state: true }, trainingError: { state: true },
     machine: { state: true }, machineStatus: { state: true },
     /** Measured kernels other panels may add: [{ label, intensity, flops_per_s }] (plotted on this machine's roofline). */
@@ -54,14 +55,48 @@ export class PlanPanel extends PanelElement {
     this.stateChanged();
   }
 
+  /** The workload and training inputs read through `read` (readState, or pinnedRead for the pinned configuration). */
+  parseState(read) {
+    const state = readWorkload(read, defaults, { modelIds: this.presets.map((p) => p.id), hardware: this.hardware });
+    for (const key of Object.keys(trainingDefaults)) {
+      const text = read(`train_${key}`);
+      state[`train_${key}`] = text !== null && text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : trainingDefaults[key];
+    }
+    return state;
+  }
+
+  stateLabel(key) {
+    return { model: 'Model', hardware: 'Hardware', weights_dtype: 'Weights', kv_dtype: 'KV cache', compute_dtype: 'Compute',
+      fused_attention: 'Fused attention', gpus: 'Devices', train_batch: 'Training sequences', train_sequence: 'Training tokens' }[key]
+      ?? super.stateLabel(key);
+  }
+
+  snapshotState() {
+    return Object.fromEntries(Object.entries(this.#params()).filter(([, value]) => value !== null && value !== undefined));
+  }
+
   stateChanged() {
     if (!this.api) return;
-    this.state = readWorkload((key) => this.readState(key), defaults, { modelIds: this.presets.map((p) => p.id), hardware: this.hardware });
-    for (const key of Object.keys(trainingDefaults)) {
-      const text = this.readState(`train_${key}`);
-      this.trainingInput[key] = text !== null && Number.isFinite(Number(text)) ? Number(text) : trainingDefaults[key];
-    }
+    const { train_batch: batch, train_sequence: sequence, ...state } = this.parseState((key) => this.readState(key));
+    this.state = state;
+    this.trainingInput = { batch, sequence };
     this.#compute();
+    // Compare: the pinned deployment (e.g. A100 against H100), computed the same way.
+    this.pinnedResult = null;
+    this.pinnedError = null;
+    const read = this.pinnedRead;
+    if (!read) return;
+    const { train_batch: pinnedBatch, train_sequence: pinnedSequence, ...pinnedState } = this.parseState(read);
+    try {
+      this.pinnedResult = {
+        state: pinnedState,
+        plan: this.api.plan(toInput(pinnedState)),
+        training: trainingRows(this.api, pinnedState.model, { batch: pinnedBatch, sequence: pinnedSequence }),
+      };
+    } catch (error) {
+      if (error.name !== 'InputError') throw error;
+      this.pinnedError = error;
+    }
   }
 
   #compute() {
@@ -73,9 +108,7 @@ export class PlanPanel extends PanelElement {
       this.error = error;
     }
     try {
-      this.training = ['none', 'full', 'sqrt'].map((checkpointing) => ({
-        checkpointing, ...this.api.trainingMemory({ model: this.state.model, ...this.trainingInput, checkpointing }),
-      }));
+      this.training = trainingRows(this.api, this.state.model, this.trainingInput);
       this.trainingError = null;
     } catch (error) {
       if (error.name !== 'InputError') throw error;
@@ -96,10 +129,14 @@ export class PlanPanel extends PanelElement {
     if (commit) this.#writeUrl();
   }
 
-  #writeUrl() {
+  #params() {
     const params = workloadParams(this.state, defaults);
     for (const [key, value] of Object.entries(this.trainingInput)) params[`train_${key}`] = value === trainingDefaults[key] ? null : value;
-    this.writeState(params);
+    return params;
+  }
+
+  #writeUrl() {
+    this.writeState(this.#params());
   }
 
   async #measure() {
@@ -125,7 +162,7 @@ export class PlanPanel extends PanelElement {
           ${workloadInputs({ prefix: 'plan', state: this.state, error: this.error, presets: this.presets, hardware: this.hardware,
             plan: true, set: (key, value, commit) => this.#set(key, value, commit) })}
         </form>
-        <section aria-live="polite">${this.#renderPlan()}</section>
+        <section aria-live="polite">${this.renderPinControls()}${this.#renderPlan()}</section>
       </div>
       ${this.#renderTraining()}
       ${this.#renderCalibration()}
@@ -137,25 +174,11 @@ export class PlanPanel extends PanelElement {
     if (!r) return html`<p class="error-banner" role="alert">${this.error?.message}</p>`;
     const d = r.decode;
     const p = r.prefill;
-    const rows = [
-      { item: 'Decode step (TPOT)', value: formatSeconds(d.step_s) },
-      { item: '  floor: (weights read + batch × KV) / bandwidth', value: formatSeconds(d.memory_floor_s) },
-      { item: '  floor: FLOPs / peak', value: formatSeconds(d.compute_floor_s) },
-      { item: '  communication (all-reduces or pipeline hops)', value: formatSeconds(d.communication_s) },
-      { item: '  offloaded weights over PCIe', value: formatSeconds(d.offload_s) },
-      { item: 'Tokens/s per sequence', value: d.tokens_per_s.toFixed(2) },
-      { item: 'Tokens/s total', value: d.total_tokens_per_s.toFixed(1) },
-      { item: 'Decode bound', value: `${d.bound} (${d.intensity.toFixed(2)} FLOP/byte)` },
-      { item: 'Experts touched per layer per step', value: d.experts_touched.toFixed(2) },
-      { item: `TTFT (prefill of ${formatCount(this.state.batch)} × ${formatCount(this.state.context)} tokens)`, value: formatSeconds(p.ttft_s) },
-      { item: 'Prefill bound', value: `${p.bound} (${p.intensity.toFixed(1)} FLOP/byte)` },
-      { item: 'Parameters (total / active)', value: `${formatSI(r.total_params)} / ${formatSI(r.active_params)}` },
-      { item: 'Weights (all devices)', value: bothUnits(r.weight_bytes) },
-      { item: 'KV cache (batch × context)', value: bothUnits(r.kv_bytes) },
-      { item: 'Needed per device', value: bothUnits(r.memory_per_device_bytes) },
-      { item: 'Capacity per device', value: bothUnits(r.memory_capacity_bytes) },
-    ];
+    const rows = planRows(r, this.state);
+    const pinned = this.pinnedResult;
     return html`
+      ${this.pinnedError ? html`<p class="error-banner" role="alert" id="plan-pin-invalid">The pinned configuration is
+        invalid (${this.pinnedError.message}); pin again to compare.</p>` : nothing}
       ${this.error ? html`<p class="error-banner" role="alert" id="plan-error">${this.error.message}
         <br /><span class="note">Showing the last valid result.</span></p>` : nothing}
       <div class=${this.error ? 'stale' : ''}>
@@ -171,7 +194,8 @@ export class PlanPanel extends PanelElement {
           <div><div class="value" id="plan-min-gpus">${r.min_gpus ? formatCount(r.min_gpus) : '> 4096'}</div><div class="label">fewest devices (${this.state.parallelism})</div></div>
         </div>
         <llm-result-table id="plan-table" filename="plan" caption="Latency, throughput and memory"
-          .columns=${[{ key: 'item', label: 'Quantity' }, { key: 'value', label: 'Value', numeric: true }]} .rows=${rows}></llm-result-table>
+          .columns=${[{ key: 'item', label: 'Quantity' }, { key: 'value', label: 'Value', numeric: true, format: (v, row) => row.format(v) }]}
+          .rows=${rows} .compare=${pinned ? planRows(pinned.plan, pinned.state) : null}></llm-result-table>
         <h3>Batch vs throughput</h3>
         <llm-plot id="plan-curve-plot" filename="batch-throughput"
           caption="Total decode tokens/s as the batch grows (filled: fits in memory; hollow: does not); the red rule is the memory limit"
@@ -209,7 +233,7 @@ export class PlanPanel extends PanelElement {
               { key: 'activation_bytes', label: 'Activations', numeric: true, format: (v) => formatBytes(v, this.units) },
               { key: 'total_bytes', label: 'Total', numeric: true, format: (v) => bothUnits(v) },
               { key: 'extra_compute_fraction', label: 'Extra compute', numeric: true, format: (v) => `${(v * 100).toFixed(0)} %` },
-            ]} .rows=${rows}></llm-result-table>
+            ]} .rows=${rows} .compare=${this.pinnedResult?.training ?? null}></llm-result-table>
           <p class="note">“full” keeps every layer's input and recomputes one layer at a time; “sqrt” keeps a checkpoint
             every ⌈√L⌉ layers and recomputes a whole segment — the classic √n schedule. Both cost one extra forward pass
             (+33 %). In a transformer a layer's internals are ~15–20× its input, so per-layer checkpoints usually need
@@ -259,6 +283,41 @@ export class PlanPanel extends PanelElement {
         <llm-plot id="plan-machine-plot" filename="this-machine-roofline" caption="This machine's measured rooflines (SIMD and scalar) with any measured kernels"
           .build=${() => machinePlot(m, this.measuredPoints)}></llm-plot>` : nothing}`;
   }
+}
+
+const fixed = (digits) => (value) => value.toFixed(digits);
+
+/** The plan as rows of raw numbers, each with its own format; `id` matches rows of a pinned plan. */
+function planRows(r, state) {
+  const d = r.decode;
+  const p = r.prefill;
+  const row = (id, item, value, format) => ({ id, item, value, format });
+  return [
+    row('step', 'Decode step (TPOT)', d.step_s, formatSeconds),
+    row('memory_floor', '  floor: (weights read + batch × KV) / bandwidth', d.memory_floor_s, formatSeconds),
+    row('compute_floor', '  floor: FLOPs / peak', d.compute_floor_s, formatSeconds),
+    row('communication', '  communication (all-reduces or pipeline hops)', d.communication_s, formatSeconds),
+    row('offload', '  offloaded weights over PCIe', d.offload_s, formatSeconds),
+    row('tokens_per_s', 'Tokens/s per sequence', d.tokens_per_s, fixed(2)),
+    row('total_tokens_per_s', 'Tokens/s total', d.total_tokens_per_s, fixed(1)),
+    row('decode_intensity', `Decode intensity, FLOP/byte (${d.bound} bound)`, d.intensity, fixed(2)),
+    row('experts_touched', 'Experts touched per layer per step', d.experts_touched, fixed(2)),
+    row('ttft', `TTFT (prefill of ${formatCount(state.batch)} × ${formatCount(state.context)} tokens)`, p.ttft_s, formatSeconds),
+    row('prefill_intensity', `Prefill intensity, FLOP/byte (${p.bound} bound)`, p.intensity, fixed(1)),
+    row('total_params', 'Parameters (total)', r.total_params, (v) => formatSI(v)),
+    row('active_params', 'Parameters (active per token)', r.active_params, (v) => formatSI(v)),
+    row('weight_bytes', 'Weights (all devices)', r.weight_bytes, bothUnits),
+    row('kv_bytes', 'KV cache (batch × context)', r.kv_bytes, bothUnits),
+    row('memory_per_device_bytes', 'Needed per device', r.memory_per_device_bytes, bothUnits),
+    row('memory_capacity_bytes', 'Capacity per device', r.memory_capacity_bytes, bothUnits),
+  ];
+}
+
+/** Training memory with each checkpointing schedule. */
+function trainingRows(api, model, trainingInput) {
+  return ['none', 'full', 'sqrt'].map((checkpointing) => ({
+    checkpointing, ...api.trainingMemory({ model, ...trainingInput, checkpointing }),
+  }));
 }
 
 function curvePlot(r) {

@@ -4,7 +4,8 @@ import { html, nothing } from 'lit';
 import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
-import '../components/result-table.js';
+import { formatRatio } from '../components/result-table.js';
+import { ratio } from '../compare.js';
 import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
@@ -23,7 +24,8 @@ export const formatSeconds = (s) => (!Number.isFinite(s) ? String(s) : s >= 1 ? 
 export class RooflinePanel extends PanelElement {
   static panelId = 'roofline';
   static stateKeys = workloadKeys(defaults);
-  static properties = { state: { state: true }, result: { state: true }, error: { state: true } };
+  static properties = { state: { state: true }, result: { state: true }, error: { state: true },
+    pinnedResult: { state: true }, pinnedError: { state: true } };
   static styles = panelStyles;
 
   constructor() {
@@ -39,10 +41,35 @@ export class RooflinePanel extends PanelElement {
     this.stateChanged();
   }
 
+  /** The workload read through `read` (readState, or pinnedRead for the pinned configuration). */
+  parseState(read) {
+    return readWorkload(read, defaults, { modelIds: this.presets.map((p) => p.id), hardware: this.hardware });
+  }
+
+  stateLabel(key) {
+    return { model: 'Model', hardware: 'Hardware', weights_dtype: 'Weights', kv_dtype: 'KV cache', compute_dtype: 'Compute',
+      fused_attention: 'Fused attention' }[key] ?? super.stateLabel(key);
+  }
+
+  snapshotState() {
+    return Object.fromEntries(Object.entries(workloadParams(this.state, defaults)).filter(([, value]) => value !== null && value !== undefined));
+  }
+
   stateChanged() {
     if (!this.api) return;
-    this.state = readWorkload((key) => this.readState(key), defaults, { modelIds: this.presets.map((p) => p.id), hardware: this.hardware });
+    this.state = this.parseState((key) => this.readState(key));
     this.#compute();
+    // Compare: the pinned workload (e.g. A100 against H100), computed the same way.
+    this.pinnedResult = null;
+    this.pinnedError = null;
+    const read = this.pinnedRead;
+    if (!read) return;
+    try {
+      this.pinnedResult = this.api.roofline(toInput(this.parseState(read)));
+    } catch (error) {
+      if (error.name !== 'InputError') throw error;
+      this.pinnedError = error;
+    }
   }
 
   #compute() {
@@ -74,7 +101,7 @@ export class RooflinePanel extends PanelElement {
           ${workloadInputs({ prefix: 'roofline', state: this.state, error: this.error, presets: this.presets,
             hardware: this.hardware, set: (key, value, commit) => this.#set(key, value, commit) })}
         </form>
-        <section aria-live="polite">${this.#renderResults()}</section>
+        <section aria-live="polite">${this.renderPinControls()}${this.#renderResults()}</section>
       </div>`;
   }
 
@@ -82,7 +109,12 @@ export class RooflinePanel extends PanelElement {
     const r = this.result;
     if (!r) return html`<p class="error-banner" role="alert">${this.error?.message}</p>`;
     const chip = this.hardware.find((row) => row.id === this.state.hardware) ?? { label: 'Custom chip' };
+    const pinned = this.pinnedResult;
+    const vsPinned = (id, value, pinnedValue, format) => (pinned
+      ? html`<div class="label" id=${id}>pinned ${format(pinnedValue)}: ${formatRatio(ratio(value, pinnedValue))}</div>` : nothing);
     return html`
+      ${this.pinnedError ? html`<p class="error-banner" role="alert" id="roofline-pin-invalid">The pinned configuration is
+        invalid (${this.pinnedError.message}); pin again to compare.</p>` : nothing}
       ${this.error ? html`<p class="error-banner" role="alert" id="roofline-error">${this.error.message}
         <br /><span class="note">Showing the last valid result.</span></p>` : nothing}
       <div class=${this.error ? 'stale' : ''}>
@@ -90,8 +122,10 @@ export class RooflinePanel extends PanelElement {
           <div><div class="value" id="roofline-ridge">${r.ridge_flops_per_byte.toFixed(1)}</div><div class="label">ridge (FLOP/byte)</div></div>
           <div><div class="value" id="roofline-decode-intensity">${r.decode.intensity.toFixed(2)}</div><div class="label">decode intensity (FLOP/byte)</div></div>
           <div><div class="value" id="roofline-batch-to-ridge">${r.batch_to_ridge.toFixed(0)}</div><div class="label">batch to reach the ridge (weights only)</div></div>
-          <div><div class="value" id="roofline-decode-time">${formatSeconds(r.decode.time_s)}</div><div class="label">decode step (${r.decode.bound} bound)</div></div>
-          <div><div class="value" id="roofline-prefill-time">${formatSeconds(r.prefill.time_s)}</div><div class="label">prefill (${r.prefill.bound} bound)</div></div>
+          <div><div class="value" id="roofline-decode-time">${formatSeconds(r.decode.time_s)}</div><div class="label">decode step (${r.decode.bound} bound)</div>
+            ${vsPinned('roofline-decode-time-pinned', r.decode.time_s, pinned?.decode.time_s, formatSeconds)}</div>
+          <div><div class="value" id="roofline-prefill-time">${formatSeconds(r.prefill.time_s)}</div><div class="label">prefill (${r.prefill.bound} bound)</div>
+            ${vsPinned('roofline-prefill-time-pinned', r.prefill.time_s, pinned?.prefill.time_s, formatSeconds)}</div>
         </div>
         <llm-plot id="roofline-plot" filename="roofline"
           caption=${`${chip?.label}: ${formatSI(r.peak_flops_per_s, 'FLOP/s')} peak, ${formatSI(r.bandwidth_bytes_per_s, 'B/s')}; circles prefill, triangles decode (one layer's operators + LM head)`}
@@ -117,7 +151,8 @@ export class RooflinePanel extends PanelElement {
             { key: 'time_s', label: 'Time', numeric: true, format: formatSeconds },
             { key: 'bound', label: 'Bound' },
           ]}
-          .rows=${r.operators}></llm-result-table>
+          .rows=${r.operators} .compare=${pinned ? pinned.operators : null}
+          .rowKey=${(op) => `${op.phase} ${op.name}`}></llm-result-table>
       </div>`;
   }
 }
