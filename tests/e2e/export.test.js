@@ -80,7 +80,9 @@ async function checkExports(page, panelId) {
   for (let i = 0; i < await plots.count(); i += 1) {
     const plot = plots.nth(i);
     if (!await plot.isVisible()) continue;
-    const shownWidth = Number(await plot.evaluate((element) => element.svg?.getAttribute('width')));
+    // The plot on screen: the widest svg in the element (a legend's swatches are svgs too).
+    const shownWidth = await plot.evaluate((element) => Math.max(...[...element.shadowRoot.querySelectorAll('svg')]
+      .map((svg) => Number(svg.getAttribute('width')) || 0)));
     const svg = await download(page, plot.getByRole('button', { name: /as SVG$/ }));
     assert.match(svg.name, /\.svg$/);
     // Parsed by the browser's XML parser (a strict one: any error gives <parsererror>), in a
