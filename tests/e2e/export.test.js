@@ -185,5 +185,11 @@ test('print layout: only the open panel, no buttons, no tabs', async () => {
       [...panel.shadowRoot.querySelectorAll('llm-plot')].map((p) => p.svg.getBoundingClientRect().width - p.clientWidth));
   });
   for (const pixels of overflow) assert.ok(pixels <= 1, `nothing overflows the page (${overflow})`);
+  // The widest table there is: the roofline operators compared with a pinned chip (3 columns per number).
+  await page.goto(`${server.url}?panel=roofline&roofline.pin=${encodeURIComponent('hardware=a100-80gb')}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.locator('#roofline-table td[data-key="time_s.ratio"]').first().waitFor();
+  const wide = await page.locator('#roofline-table').evaluate((table) => table.scrollWidth - table.clientWidth);
+  assert.ok(wide <= 1, `the compared roofline table fits the page width (${wide} px over)`);
   await context.close();
 });

@@ -44,8 +44,9 @@ export class ResultTable extends LitElement {
     @media print {
       :host { overflow: visible; }
       .exports { display: none; }
-      table { font-size: 9pt; }
-      th, td { padding: 0.15rem 0.35rem; }
+      table { font-size: 8pt; width: 100%; }
+      /* Wide (compared) tables wrap inside the page instead of running off its edge. */
+      th, td, td.numeric, th.numeric { padding: 0.1rem 0.25rem; white-space: normal; overflow-wrap: anywhere; }
       tr { break-inside: avoid; }
     }
   `;
