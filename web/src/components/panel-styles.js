@@ -41,8 +41,9 @@ export const panelStyles = css`
   .pin-controls .field-error { flex-basis: 100%; }
   /* Print: the inputs stay (they say what was computed), without buttons; results get the full width. */
   @media print {
-    button, input[type="file"], input[type="range"], textarea, label[for$="-hf-config"], label[for$="-hf-file"] { display: none !important; }
+    button, .field:has(input[type="range"]), fieldset:has(textarea), fieldset:has(input[type="file"]) { display: none !important; }
     .layout { display: block; }
+    form { column-count: 2; column-gap: 1rem; }
     fieldset { break-inside: avoid; }
     input, select { border: none; padding: 0; }
   }
