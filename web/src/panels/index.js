@@ -4,7 +4,7 @@
 import { ModelPanel } from './model-panel.js';
 import './attention-panel.js';
 import './kv-cache-panel.js';
-import './quant-panel.js';
+import { QuantPanel } from './quant-panel.js';
 import './roofline-panel.js';
 import './plan-panel.js';
 
@@ -13,7 +13,8 @@ export const panels = [
     example: { preset: 'llama-3-8b', context: '8192' } },
   { id: 'attention', label: 'Attention', element: 'llm-attention-panel' },
   { id: 'kv', label: 'KV cache', element: 'llm-kv-cache-panel' },
-  { id: 'quant', label: 'Quantization', element: 'llm-quant-panel' },
+  { id: 'quant', label: 'Quantization', element: 'llm-quant-panel', embed: 'llm-quant', panelClass: QuantPanel,
+    example: { preset: 'llama-3-8b', format: 'nf4', group: '64' } },
   { id: 'roofline', label: 'Roofline', element: 'llm-roofline-panel' },
   { id: 'plan', label: 'Plan', element: 'llm-plan-panel' },
 ];
