@@ -4,12 +4,15 @@
 import * as Comlink from 'comlink';
 
 import { InputError } from '../../lib/api.js';
+// `?worker&url`: Vite bundles the worker and gives its URL. (A Worker built
+// from a variable URL is not detected by Vite, so the worker was not emitted.)
+import workerUrl from './sim-worker.js?worker&url';
 
 let current = null;  // { worker, remote }
 
 function connect() {
   if (!current) {
-    const url = new URL('./sim-worker.js', import.meta.url);
+    const url = new URL(workerUrl, import.meta.url);
     // Embedded on another site, the script is cross-origin and a Worker must be
     // same-origin: start it from a blob that imports the script (CORS-loaded).
     const sameOrigin = url.origin === window.location.origin;
