@@ -42,6 +42,8 @@ function prefillSweep(n) {
 
 const ms = (seconds) => (seconds < 1 ? `${(seconds * 1e3).toFixed(1)} ms` : `${seconds.toFixed(2)} s`);
 const bytes = (value) => formatBytes(value, 'GiB');
+// Browsers coarsen timers (Chromium: 5–100 µs); a tiny model's steps can sum to 0.
+const tokensPerSecond = (value, row) => (row.seconds > 0 ? value.toFixed(1) : 'below timer resolution');
 const error = (value) => (value === 0 ? '0 (exact)' : value.toExponential(2));
 
 class AttentionPanel extends LitElement {
@@ -279,7 +281,7 @@ class AttentionPanel extends LitElement {
         caption=${`${results[0].input.prompt_tokens} prompt + ${results[0].input.generated_tokens} generated tokens, d_model ${results[0].input.d_model}; error vs the full fp32 cache`}
         .columns=${[
           { key: 'strategy', label: 'Strategy' },
-          { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: (v) => v.toFixed(1) },
+          { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: tokensPerSecond },
           { key: 'attended_tokens', label: 'Keys attended', numeric: true, format: formatCount },
           { key: 'kv_bytes', label: 'KV bytes', numeric: true, format: bytes },
           { key: 'hidden_bytes', label: 'Hidden states', numeric: true, format: bytes },
@@ -311,7 +313,7 @@ class AttentionPanel extends LitElement {
           { key: 'n', label: 'n', numeric: true },
           { key: 'cache', label: 'Cache' },
           { key: 'strategy', label: 'Strategy' },
-          { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: (v) => v.toFixed(1) },
+          { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: tokensPerSecond },
           { key: 'kv_bytes', label: 'KV bytes', numeric: true, format: bytes },
           { key: 'recomputed_flops', label: 'Recomputed FLOPs', numeric: true, format: (v) => formatSI(v) },
           { key: 'max_abs_error', label: 'max |Δ| vs full', numeric: true, format: error },
