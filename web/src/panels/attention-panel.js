@@ -2,17 +2,17 @@
 // Prefill (naive n×n scores vs tiled online softmax), decode with each KV
 // strategy, and the seed experiment — time, memory and error side by side,
 // next to what the formulas predict.
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
 import '../components/result-table.js';
 import { numberField, selectField } from '../components/fields.js';
+import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatSI } from '../format.js';
 import { runBatchInWorker } from '../sim-client.js';
-import { readParam, writeParams } from '../url-state.js';
 
 const strategies = ['full', 'window', 'sinks', 'recompute', 'none', 'int8', 'int4'];
 const defaults = {
@@ -46,7 +46,9 @@ const bytes = (value) => formatBytes(value, 'GiB');
 const tokensPerSecond = (value, row) => (row.seconds > 0 ? value.toFixed(1) : 'below timer resolution');
 const error = (value) => (value === 0 ? '0 (exact)' : value.toExponential(2));
 
-class AttentionPanel extends LitElement {
+export class AttentionPanel extends PanelElement {
+  static panelId = 'attention';
+  static stateKeys = urlKeys;
   static properties = {
     values: { state: true },
     run: { state: true },      // { kind, done, total } while running
@@ -66,30 +68,27 @@ class AttentionPanel extends LitElement {
     this.prefill = null;
     this.decode = null;
     this.seed = null;
-    this.onPopState = () => this.#readUrl();
   }
 
   connectedCallback() {
     super.connectedCallback();
-    this.#readUrl();
-    window.addEventListener('popstate', this.onPopState);
+    this.stateChanged();
   }
 
   disconnectedCallback() {
-    window.removeEventListener('popstate', this.onPopState);
     this.controller?.abort();
     super.disconnectedCallback();
   }
 
-  #readUrl() {
+  stateChanged() {
     const values = { ...defaults };
-    for (const key of urlKeys) values[key] = parseUrl(key, readParam(`attention.${key}`)) ?? values[key];
+    for (const key of urlKeys) values[key] = parseUrl(key, this.readState(key)) ?? values[key];
     this.values = values;
   }
 
   #set(key, value, commit) {
     this.values = { ...this.values, [key]: value };
-    if (commit) writeParams({ [`attention.${key}`]: Number.isNaN(value) ? null : value });
+    if (commit) this.writeState({ [key]: Number.isNaN(value) ? null : value });
   }
 
   #fieldError(field) {
