@@ -189,3 +189,24 @@ test('Roofline and Plan: pin an A100, switch to an H100: memory-bound times scal
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('Quantization: pin fp16, switch to int4: weights shrink to about a quarter', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.url}?panel=quant&quant.preset=llama-2-7b&quant.format=fp16`);
+  await page.locator('#quant-size-table').waitFor();
+  await page.click('#quant-pin');
+  await page.selectOption('#quant-format', 'int4');
+  // int4 in groups of 128 with one fp16 scale each: 4 + 16/128 = 4.125 bits per weight, against 16: 0.2578 → "0.26×".
+  const attention = page.locator('#quant-size-table tbody tr', { hasText: 'attention' });
+  assert.deepEqual(await compared(attention, 'bits_per_weight'), ['4.1250', '16.0000', '0.26×']);
+  // Llama-2-7B: embedding and LM head 32000 × 4096 = 131,072,000 each, kept at fp16 (2 B); norms 266,240 at fp32 (4 B);
+  // the other 6,738,415,616 − 2 × 131,072,000 − 266,240 = 6,476,005,376 weights at 4.125 or 16 bits.
+  const blocks = 6738415616 - 2 * 131072000 - 266240;
+  const fixedBytes = 2 * 131072000 * 2 + 266240 * 4;
+  const int4 = fixedBytes + (blocks * 4.125) / 8;
+  const fp16 = fixedBytes + blocks * 2;
+  const total = page.locator('#quant-size-table tbody tr.emphasis');
+  assert.equal((await compared(total, 'gb'))[2], `${(int4 / fp16).toFixed(2)}×`);
+  assert.match(await page.locator('#quant-pin-status').textContent(), /Format\s*fp16 pinned → int4 now/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

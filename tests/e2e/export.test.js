@@ -127,6 +127,19 @@ const panels = [
   // The roofline plot has a legend: Plot wraps it in a <figure> with small swatch svgs.
   { id: 'roofline', query: 'roofline.batch=8', tables: 1, plots: 1 },
   { id: 'plan', query: 'plan.batch=4', tables: 3, plots: 2 },
+  // The error histogram appears once the lab run (in the worker) is done.
+  { id: 'quant', query: 'quant.format=nf4', tables: 3, plots: 1,
+    prepare: (page) => page.locator('#quant-histogram svg').first().waitFor({ timeout: 120000 }) },
+  // Measured: tables and plots appear after a run (a small prefill sweep, then the decode strategies).
+  { id: 'attention', query: 'attention.n=512&attention.d=32&attention.heads=2', tables: 2, plots: 5,
+    async prepare(page) {
+      await page.click('#attention-run-prefill');
+      await page.locator('#attention-prefill-table').waitFor({ timeout: 120000 });
+      await page.waitForSelector('#attention-message:has-text("Done")', { timeout: 120000 });
+      await page.click('#attention-run-decode');
+      await page.locator('#attention-decode-table').waitFor({ timeout: 120000 });
+      await page.waitForSelector('#attention-message:has-text("Done")', { timeout: 120000 });
+    } },
 ];
 
 for (const { id, query, tables, plots, prepare } of panels) {

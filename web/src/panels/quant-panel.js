@@ -44,6 +44,8 @@ export class QuantPanel extends PanelElement {
   static properties = {
     state: { state: true },
     size: { state: true },
+    pinnedSize: { state: true },
+    pinnedError: { state: true },
     lab: { state: true },
     labRunning: { state: true },
     reference: { state: true },
@@ -92,10 +94,29 @@ export class QuantPanel extends PanelElement {
   // Inputs from the URL (or, embedded, attributes), parsed defensively.
   stateChanged() {
     if (!this.api) return;
+    this.state = this.parseState((key) => this.readState(key));
+    this.#computeSize();
+    // Compare: the pinned format (e.g. fp16 against int4), sized the same way; the lab runs stay current-only.
+    this.pinnedSize = null;
+    this.pinnedError = null;
+    const read = this.pinnedRead;
+    if (read) {
+      try {
+        this.pinnedSize = this.#sizeOf(this.parseState(read));
+      } catch (error) {
+        if (error.name !== 'InputError') throw error;
+        this.pinnedError = error;
+      }
+    }
+    this.#runLab();
+  }
+
+  /** Typed inputs read through `read` (readState, or pinnedRead for the pinned configuration). */
+  parseState(read) {
     const known = (id) => (this.#format(id) ? id : undefined);
-    const text = (name) => this.readState(name);
+    const text = (name) => read(name);
     const flag = (name) => ({ 1: true, 0: false })[text(name)];
-    this.state = {
+    return {
       preset: this.presets.some((p) => p.id === text('preset')) ? text('preset') : defaults.preset,
       format: known(text('format')) ?? defaults.format,
       layout: layouts.some((l) => l.value === text('layout')) ? text('layout') : defaults.layout,
@@ -109,16 +130,27 @@ export class QuantPanel extends PanelElement {
       n: parseNumber(text('n')) ?? defaults.n,
       seed: parseNumber(text('seed')) ?? defaults.seed,
     };
-    this.#computeSize();
-    this.#runLab();
   }
 
-  #writeUrl() {
+  stateLabel(key) {
+    return { preset: 'Model', format: 'Format', layout: 'Layout', group: 'Group size', scale: 'Scale type', dq: 'Double quantization',
+      keep16: 'Embeddings and LM head at fp16', attn: 'Attention format', ffn: 'FFN format' }[key] ?? super.stateLabel(key);
+  }
+
+  #params() {
     const params = {};
     for (const [key, value] of Object.entries(this.state)) {
       params[key] = value === defaults[key] ? null : typeof value === 'boolean' ? (value ? '1' : '0') : value;
     }
-    this.writeState(params);
+    return params;
+  }
+
+  #writeUrl() {
+    this.writeState(this.#params());
+  }
+
+  snapshotState() {
+    return Object.fromEntries(Object.entries(this.#params()).filter(([, value]) => value !== null && value !== undefined && value !== ''));
   }
 
   #set(changes, { commit = true, measure = true } = {}) {
@@ -129,23 +161,28 @@ export class QuantPanel extends PanelElement {
   }
 
   // Rows (channels) are d_model long: the input width of most weight matrices.
-  #spec() {
-    const { preset, format, layout, group, scale, dq } = this.state;
+  #spec(state = this.state) {
+    const { preset, format, layout, group, scale, dq } = state;
     const channel_size = this.presets.find((p) => p.id === preset)?.config.d_model ?? 4096;
     return { format, layout, group_size: group, channel_size, scale_dtype: scale, double_quant: dq };
   }
 
+  /** The size of the weights under `state` (throws InputError). */
+  #sizeOf(state) {
+    const { preset, keep16, attn, ffn } = state;
+    return this.api.quantSize({
+      config: this.presets.find((p) => p.id === preset).config,
+      ...this.#spec(state),
+      embedding_format: keep16 ? 'fp16' : '',
+      lm_head_format: keep16 ? 'fp16' : '',
+      attention_format: attn,
+      ffn_format: ffn,
+    });
+  }
+
   #computeSize() {
-    const { preset, keep16, attn, ffn } = this.state;
     try {
-      this.size = this.api.quantSize({
-        config: this.presets.find((p) => p.id === preset).config,
-        ...this.#spec(),
-        embedding_format: keep16 ? 'fp16' : '',
-        lm_head_format: keep16 ? 'fp16' : '',
-        attention_format: attn,
-        ffn_format: ffn,
-      });
+      this.size = this.#sizeOf(this.state);
       this.error = null;
     } catch (error) {
       if (error.name !== 'InputError') throw error;
@@ -221,7 +258,7 @@ export class QuantPanel extends PanelElement {
         quantized matrix–vector product (the decode hot loop) runs.</p>
       <div class="layout">
         <form @submit=${(event) => event.preventDefault()} aria-label="Quantization settings">${this.#renderInputs()}</form>
-        <section aria-live="polite">${this.#renderResults()}</section>
+        <section aria-live="polite">${this.renderPinControls()}${this.#renderResults()}</section>
       </div>`;
   }
 
@@ -274,6 +311,8 @@ export class QuantPanel extends PanelElement {
     const size = this.size;
     return html`
       ${this.error ? html`<p class="error-banner" role="alert" id="quant-error">${this.error.message}</p>` : nothing}
+      ${this.pinnedError ? html`<p class="error-banner" role="alert" id="quant-pin-invalid">The pinned configuration is
+        invalid (${this.pinnedError.message}); pin again to compare.</p>` : nothing}
       ${size ? this.#renderSize(size) : nothing}
       ${this.#renderLab()}
       ${this.#renderReference()}
@@ -294,12 +333,12 @@ export class QuantPanel extends PanelElement {
           { key: 'format', label: 'Format' },
           { key: 'params', label: 'Parameters', numeric: true, format: formatCount },
           { key: 'bits_per_weight', label: 'Bits/weight', numeric: true, format: (v) => v.toFixed(4) },
-          { key: 'bytes', label: 'GB', numeric: true, format: (v) => (v / 1e9).toFixed(3) },
-          { key: 'bytes', label: 'GiB', numeric: true, format: (v) => (v / 2 ** 30).toFixed(3) },
+          { key: 'gb', label: 'GB', numeric: true, value: (row) => row.bytes / 1e9, format: (v) => v.toFixed(3) },
+          { key: 'gib', label: 'GiB', numeric: true, value: (row) => row.bytes / 2 ** 30, format: (v) => v.toFixed(3) },
           { key: 'share', label: 'Share', numeric: true, format: (v) => formatPercent(v) },
         ]}
-        .rows=${[...size.components, { component: 'Total', format: '', params: size.total_params,
-          bits_per_weight: size.bits_per_weight, bytes: size.bytes, share: 1, emphasis: true }]}></llm-result-table>`;
+        .rows=${sizeRows(size)} .compare=${this.pinnedSize ? sizeRows(this.pinnedSize) : null}
+        .rowKey=${(row) => row.component}></llm-result-table>`;
   }
 
   #renderLab() {
@@ -415,6 +454,12 @@ function gemvPlot(gemv) {
       Plot.text(points, { x: 'mb', y: 'us', text: 'kernel', dy: -10 }),
     ],
   });
+}
+
+/** The size table's rows; the pinned rows match by component (the format column differs by design). */
+function sizeRows(size) {
+  return [...size.components, { component: 'Total', format: '', params: size.total_params,
+    bits_per_weight: size.bits_per_weight, bytes: size.bytes, share: 1, emphasis: true }];
 }
 
 customElements.define('llm-quant-panel', QuantPanel);
