@@ -61,6 +61,8 @@ test('pin Llama-2-7B (MHA), change KV heads to 8: tables show both and the ratio
   assert.equal(pinned.get('preset'), 'llama-2-7b');
   assert.equal(pinned.get('n_kv_heads'), null);
   assert.equal(url.searchParams.get('model.n_kv_heads'), '8');
+  // The custom-element snippet carries the pin too (as HTML-escaped attribute text).
+  assert.match(await page.locator('#embed-element').inputValue(), / pin="preset=llama-2-7b&amp;context=4096"/);
 
   // CSV export of the compared table: both values and the ratio, raw numbers.
   const [download] = await Promise.all([page.waitForEvent('download'),

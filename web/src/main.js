@@ -87,7 +87,7 @@ function updateEmbedSnippets() {
   const prefix = `${panel.id}.`;
   const keys = panel.panelClass?.stateKeys ?? [];
   const attributes = [...new URL(window.location.href).searchParams]
-    .filter(([name]) => name.startsWith(prefix) && keys.includes(name.slice(prefix.length)))
+    .filter(([name]) => name.startsWith(prefix) && [...keys, 'pin'].includes(name.slice(prefix.length)))
     .map(([name, value]) => ` ${attributeName(name.slice(prefix.length))}="${escapeAttribute(value)}"`).join('');
   const script = `<script type="module" src="${new URL('embed.js', document.baseURI).href}"></script>`;
   document.getElementById('embed-element').value = panel.embed

@@ -143,7 +143,7 @@ export class ModelPanel extends PanelElement {
     this.pinnedReport = null;
     this.pinnedError = null;
     if (!read) return;
-    const { preset, context, ...config } = this.parseState(read);
+    const { preset, context, ...config } = this.parseState(read);  // the preset is already folded into config
     try {
       this.pinnedReport = this.api.modelReport(config, { context_tokens: context });
     } catch (error) {
