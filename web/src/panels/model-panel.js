@@ -286,7 +286,8 @@ export class ModelPanel extends PanelElement {
           .rows=${flopRows(flops.decode_split, flops.prefill_split)}></llm-result-table>
         <h3>Attention share of decode FLOPs vs context</h3>
         <llm-plot id="model-share-plot" filename="attention-share" caption="Attention (projections + scores) as a fraction of decode FLOPs per token; the rule marks where attention equals the FFN"
-          .build=${() => sharePlot(report)}></llm-plot>
+          .build=${() => sharePlot(report)} .buildKey=${JSON.stringify(report.config)}
+          .decorate=${(figure) => decorateSharePlot(figure, report)}></llm-plot>
         <p class="note">Crossover: decode attention FLOPs (Q, K, V, O projections plus QKᵀ and AV over the context)
           equal FFN FLOPs at ${crossover === null ? 'no context (a sliding window caps attention below the FFN)' : html`<strong>${formatCount(crossover)}</strong> tokens`}.
           Prefill counts the n(n+1)/2 query–key pairs of a causal mask.</p>
@@ -309,12 +310,12 @@ function flopRows(decode, prefill) {
   return rows;
 }
 
+// The curve depends on the architecture only, so it is built once per config;
+// the current context is a dot moved by decorateSharePlot (a slider stays fast).
 function sharePlot(report) {
   const curve = report.attention_share_curve;
   const marks = [
     Plot.line(curve, { x: 'context_tokens', y: 'attention_share', stroke: '#3b82f6', strokeWidth: 2, tip: true }),
-    Plot.dot([{ context_tokens: report.flops.context_tokens, attention_share: report.flops.decode_split.attention / report.flops.decode_split.total }],
-      { x: 'context_tokens', y: 'attention_share', r: 4, fill: 'currentColor' }),
     Plot.ruleY([0.5], { strokeOpacity: 0.2 }),
   ];
   if (report.crossover_context_tokens >= 1) {
@@ -327,6 +328,25 @@ function sharePlot(report) {
     y: { label: 'attention share', domain: [0, 1], tickFormat: '.0%', grid: true },
     marks,
   });
+}
+
+function decorateSharePlot(figure, report) {
+  const svg = figure.tagName.toLowerCase() === 'svg' ? figure : figure.querySelector('svg');
+  if (!svg || typeof figure.scale !== 'function') return;
+  let dot = svg.querySelector('circle.current-context');
+  if (!dot) {
+    dot = document.createElementNS('http://www.w3.org/2000/svg', 'circle');
+    dot.setAttribute('class', 'current-context');
+    dot.setAttribute('r', '4');
+    dot.setAttribute('fill', 'currentColor');
+    svg.append(dot);
+  }
+  const { decode_split: split, context_tokens: context } = report.flops;
+  const [low, high] = figure.scale('x').domain;
+  const x = figure.scale('x').apply(Math.min(high, Math.max(low, context)));
+  const y = figure.scale('y').apply(split.attention / split.total);
+  dot.setAttribute('cx', String(x));
+  dot.setAttribute('cy', String(y));
 }
 
 customElements.define('llm-model-panel', ModelPanel);
