@@ -9,6 +9,13 @@ const std::string kDocs = "src/quant/formats.hpp";
 
 std::string n(double value) { return tex_number(value); }
 
+// A component name inside \text{}: "lm_head" -> "lm\_head".
+std::string tex_name(const std::string& name) {
+  std::string out;
+  for (char ch : name) out += ch == '_' ? std::string("\\_") : std::string(1, ch);
+  return out;
+}
+
 }  // namespace
 
 ExplainResult explain_quant(const QuantSizeInput& input) {
@@ -64,8 +71,8 @@ ExplainResult explain_quant(const QuantSizeInput& input) {
     if (c.params == 0) continue;
     substituted += std::string(first ? "" : " + ") + n(c.params) + " \\cdot " + n(c.bits_per_weight);
     first = false;
-    terms.push_back({"N_\\text{" + c.component + "}", c.component + " parameters (" + c.format + ")", c.params, ""});
-    terms.push_back({"b_\\text{" + c.component + "}", c.component + " bits per weight (" + c.format + ")", c.bits_per_weight, "bits"});
+    terms.push_back({"N_\\text{" + tex_name(c.component) + "}", c.component + " parameters (" + c.format + ")", c.params, ""});
+    terms.push_back({"b_\\text{" + tex_name(c.component) + "}", c.component + " bits per weight (" + c.format + ")", c.bits_per_weight, "bits"});
   }
   substituted += ") / 8 = " + n(r.bytes) + "\\ \\text{bytes}";
   out.push_back({"quant.bytes", "Quantized weights memory", formula, substituted, r.bytes, "bytes", terms, {kDocs},
