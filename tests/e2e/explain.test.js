@@ -1,0 +1,100 @@
+// Explain views in Chromium: a key figure opens its formula (KaTeX) with the
+// same numbers as the figure, under the page's strict CSP; Escape closes it
+// and focus returns to the figure.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { launchBrowser, openPage, startServer } from './harness.js';
+
+let browser;
+let server;
+before(async () => {
+  browser = await launchBrowser();
+  server = await startServer();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('Model panel: total parameters open their formula with the numbers plugged in', async () => {
+  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=model&model.preset=llama-2-7b`);
+  const figure = page.locator('#model-total-params button.figure');
+  assert.equal(await figure.getAttribute('aria-haspopup'), 'dialog');
+  // The button's label is the figure itself (slotted text).
+  assert.equal(await page.locator('#model-total-params llm-explain-figure').textContent(), '6,738,415,616');
+  await figure.click();
+
+  const dialog = page.locator('#model-total-params dialog');
+  await dialog.waitFor({ state: 'visible' });
+  // KaTeX rendered DOM (not an HTML string) for the formula and the substitution.
+  assert.ok(await dialog.locator('.formula .katex').count() > 0, 'the formula renders with KaTeX');
+  assert.ok(await dialog.locator('.substituted .katex').count() > 0, 'the substitution renders with KaTeX');
+  // The substitution carries the figure's digits (KaTeX's MathML copy holds the
+  // TeX source's numbers; thin spaces become separate nodes, so compare digits).
+  const digits = (text) => text.replace(/[^0-9]/g, '');
+  const substituted = await dialog.locator('.substituted annotation').textContent();
+  assert.ok(digits(substituted).endsWith('6738415616'), substituted);
+  // Embedding V·d = 32000 · 4096 = 131,072,000 appears among the plugged-in numbers.
+  assert.ok(substituted.includes('131\\,072\\,000'), substituted);
+  assert.match(await dialog.locator('.sources').textContent(), /Vaswani/);
+  // KaTeX glyphs are laid out (heights set through CSSOM, its CSS adopted): non-zero size.
+  const box = await dialog.locator('.formula .katex').first().boundingBox();
+  assert.ok(box && box.width > 50 && box.height > 5, JSON.stringify(box));
+
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  const focused = await page.evaluate(() => {
+    let element = document.activeElement;
+    while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+    return element?.className;
+  });
+  assert.equal(focused, 'figure', 'focus returns to the figure');
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Model panel: table totals and the crossover explain themselves, keyboard only', async () => {
+  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=model&model.preset=llama-2-7b`);
+  // The decode total of the FLOPs table: 15,361,638,400 FLOPs per token at 4096
+  // (projections 4,294,967,296 + scores 2,147,483,648 + FFN 8,657,043,456 + LM head 262,144,000).
+  const decode = page.locator('#model-flops-table tr.emphasis td[data-key="decode"] button.figure');
+  await decode.focus();
+  await page.keyboard.press('Enter');
+  const decodeDialog = page.locator('#model-flops-table tr.emphasis td[data-key="decode"] dialog');
+  await decodeDialog.waitFor({ state: 'visible' });
+  const decodeTex = await decodeDialog.locator('.substituted annotation').textContent();
+  assert.ok(decodeTex.includes('15\\,361\\,638\\,400'), decodeTex);
+  await page.keyboard.press('Escape');
+  await decodeDialog.waitFor({ state: 'hidden' });
+
+  // Crossover: (8,657,043,456 - 4,294,967,296) / (4 * 32 * 32 * 128) = 8,320 tokens.
+  const crossover = page.locator('#model-crossover button.figure');
+  assert.equal(await page.locator('#model-crossover llm-explain-figure').textContent(), '8,320');
+  await crossover.click();
+  const crossoverDialog = page.locator('#model-crossover dialog');
+  await crossoverDialog.waitFor({ state: 'visible' });
+  assert.ok((await crossoverDialog.locator('.substituted annotation').textContent()).includes('= 8\\,320'));
+  assert.ok(await crossoverDialog.locator('td.symbol .katex').count() > 0, 'term symbols render with KaTeX');
+  await crossoverDialog.locator('button.close').click();
+  await crossoverDialog.waitFor({ state: 'hidden' });
+
+  // The explanation follows the inputs: 8 KV heads change the total.
+  await page.fill('#model-n_kv_heads', '8');
+  await page.press('#model-n_kv_heads', 'Enter');
+  const total = page.locator('#model-total-params button.figure');
+  await page.waitForFunction(() => document.querySelector('llm-model-panel')?.shadowRoot
+    ?.querySelector('#model-total-params')?.textContent.trim() !== '6,738,415,616');
+  const shown = (await page.locator('#model-total-params llm-explain-figure').textContent()).replace(/[^0-9]/g, '');
+  await total.click();
+  const dialog = page.locator('#model-total-params dialog');
+  await dialog.waitFor({ state: 'visible' });
+  const tex = (await dialog.locator('.substituted annotation').textContent()).replace(/[^0-9]/g, '');
+  assert.ok(tex.endsWith(shown), `${tex} ends with ${shown}`);
+  await page.keyboard.press('Escape');
+
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
