@@ -27,7 +27,7 @@ std::vector<Explanation> explain_model_report(const ModelReport& report) {
   const ExplainTerm d{"d", "hidden size (d_model)", c.d_model, ""};
   const ExplainTerm L{"L", "layers", layers, ""};
   const ExplainTerm h{"h", "query heads", c.n_heads, ""};
-  const ExplainTerm hkv{"h_{kv}", "key/value heads (GQA: h_{kv} < h)", c.n_kv_heads, ""};
+  const ExplainTerm hkv{"h_{kv}", "key/value heads (GQA: fewer than h)", c.n_kv_heads, ""};
   const ExplainTerm dh{"d_h", "head dimension", c.head_dim, ""};
   const ExplainTerm dff{"d_{ff}", "FFN hidden size (per expert)", c.d_ff, ""};
   const ExplainTerm mm{"m", gated ? "FFN matrices: gated (gate, up, down)" : "FFN matrices: plain (up, down)", m, ""};

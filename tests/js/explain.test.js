@@ -2,7 +2,10 @@
 // area function's figure, its TeX parses in KaTeX, and bad input is refused
 // with the area's InputError. Hand derivations are written beside the numbers.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import katex from 'katex';
 
@@ -11,6 +14,13 @@ import { findExplanation } from '../../lib/explain.js';
 import { loadLlmSpacetime } from '../../lib/node.js';
 
 const api = await loadLlmSpacetime();
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function cli(...args) {
+  const result = spawnSync(process.execPath, [join(root, 'cli', 'llm-spacetime.js'), ...args], { encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
+  return result.stdout;
+}
 
 function get(list, id) {
   const found = findExplanation(list, id);
@@ -113,4 +123,23 @@ test('explainQuant: values are quantSize figures', () => {
   assert.equal(get(list, 'quant.average_bits').value, result.bits_per_weight);
   assert.equal(get(list, 'quant.saving_vs_fp16').value, result.saving_vs_fp16);
   assert.throws(() => api.explainQuant({ ...input, format: 'int3' }), InputError);
+});
+
+test('CLI --explain: the same explanations under "explain" in --json, and as text', () => {
+  const model = JSON.parse(cli('model', '--preset', 'llama-2-7b', '--explain', '--json'));
+  assert.equal(get(model.explain, 'params.total').value, model.params.total);
+  assert.deepEqual(model.explain, api.explainModel(api.modelPreset('llama-2-7b').config, { context_tokens: 4096 }));
+  const kv = JSON.parse(cli('kv', '--preset', 'llama-3-8b', '--explain', '--json'));
+  assert.equal(get(kv.explain, 'kv.bytes').value, kv.kv_cache.bytes);
+  const plan = JSON.parse(cli('plan', '--preset', 'llama-2-7b', '--batch', '4', '--explain', '--json'));
+  assert.equal(get(plan.explain, 'plan.decode_step').value, plan.decode.step_s);
+  const quant = JSON.parse(cli('quant', '--preset', 'llama-2-7b', '--format', 'int4', '--group', '128', '--explain', '--json'));
+  assert.equal(get(quant.explain, 'quant.bits_per_weight').value, quant.bits_per_weight);
+  // Without the flag, no explain field: the area's JSON is unchanged.
+  assert.equal(JSON.parse(cli('model', '--json')).explain, undefined);
+  const text = cli('model', '--explain');
+  // Crossover of Llama-2-7B: 8,320 tokens (docs/model.md).
+  assert.match(text, /Decode crossover context \[flops\.crossover\] = 8,320 tokens/);
+  assert.match(text, /formula: N = N_\\text\{emb\}/);
+  assert.match(text, /source: Vaswani/);
 });

@@ -111,7 +111,7 @@ export class ExplainFigure extends LitElement {
     button.figure:focus-visible { outline: 2px solid var(--accent, #0b5cad); outline-offset: 2px; }
     dialog { max-width: min(56rem, 94vw); width: 100%; box-sizing: border-box; border: 1px solid var(--border, #d0d7de);
       border-radius: 8px; background: var(--bg, #fff); color: var(--fg, #1f2328); font-weight: normal; font-size: 1rem;
-      text-align: left; padding: 1rem 1.25rem; }
+      text-align: left; white-space: normal; padding: 1rem 1.25rem; }
     dialog::backdrop { background: rgb(0 0 0 / 35%); }
     .close { float: right; font: inherit; font-size: 0.9rem; padding: 0.2rem 0.6rem; cursor: pointer; border-radius: 4px;
       border: 1px solid var(--border, #d0d7de); background: var(--surface, #f6f8fa); color: inherit; }
