@@ -9,7 +9,7 @@ import { commands } from './commands/index.js';
 
 function usage() {
   const lines = ['usage: llm-spacetime <command> [flags]', '', 'commands:'];
-  for (const command of commands) lines.push(`  ${command.name.padEnd(10)} ${command.summary}`);
+  for (const command of commands) lines.push(`  ${command.name.padEnd(17)} ${command.summary}`);
   lines.push('', 'llm-spacetime <command> --help shows its flags.');
   return lines.join('\n');
 }

@@ -14,6 +14,7 @@ QuantSpec spec_defaults() { return {}; }
 QuantSizeInput size_defaults() { return {}; }
 QuantLabInput lab_defaults() { return {}; }
 QuantGemvInput gemv_defaults() { return {}; }
+QuantBenchInput bench_defaults() { return {}; }
 }  // namespace adaptors
 
 EMSCRIPTEN_BINDINGS(quant) {
@@ -163,6 +164,25 @@ EMSCRIPTEN_BINDINGS(quant) {
       .field("params", &ModelParamGroups::params)
       .field("total", &ModelParamGroups::total);
 
+  value_object<QuantBenchInput>("QuantBenchInput")
+      .field("kernel", &QuantBenchInput::kernel)
+      .field("n", &QuantBenchInput::n)
+      .field("group_size", &QuantBenchInput::group_size)
+      .field("min_time_s", &QuantBenchInput::min_time_s)
+      .field("simd", &QuantBenchInput::simd);
+
+  value_object<QuantBenchResult>("QuantBenchResult")
+      .field("status", &QuantBenchResult::status)
+      .field("kernel", &QuantBenchResult::kernel)
+      .field("isa", &QuantBenchResult::isa)
+      .field("n", &QuantBenchResult::n)
+      .field("calls", &QuantBenchResult::calls)
+      .field("seconds", &QuantBenchResult::seconds)
+      .field("elements_per_s", &QuantBenchResult::elements_per_s)
+      .field("checksum", &QuantBenchResult::checksum);
+
+  function("quantBench", &run_quant_bench);
+  function("quantBenchDefaults", &adaptors::bench_defaults);
   function("quantFormats", &quant_formats);
   function("quantParamGroups", &param_groups_of_model);
   function("quantBitsPerWeight", &bits_per_weight);

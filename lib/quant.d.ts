@@ -155,6 +155,25 @@ export interface QuantGemvResult {
   kernel: 'simd' | 'scalar';
 }
 
+export interface QuantBenchInput {
+  kernel?: 'quantize_int8' | 'quantize_int4' | 'dequantize_int8';
+  n?: number;
+  group_size?: number;
+  min_time_s?: number;
+  simd?: boolean;
+}
+
+export interface QuantBenchResult {
+  kernel: string;
+  isa: 'simd' | 'scalar';
+  n: number;
+  calls: number;
+  /** The fastest call. */
+  seconds: number;
+  elements_per_s: number;
+  checksum: number;
+}
+
 export interface QuantReferenceError {
   format: string;
   group_size: number;
@@ -176,6 +195,8 @@ export interface QuantApi {
   quantLab(input?: QuantLabInput): QuantLabResult;
   /** Measured GEMV with fp32, int8, int4 and int8×int8 weights. */
   quantGemv(input?: QuantGemvInput): QuantGemvResult;
+  /** One quant kernel timed alone (the benchmark script). */
+  quantBench(input?: QuantBenchInput): QuantBenchResult;
   /** Parameter counts grouped for quantSize from a model config. */
   quantParamGroups(config: Partial<import('./model.js').ModelConfig>): { params: ParamGroups; total: number };
   /** Default inputs of quantLab, quantGemv and quantSize. */

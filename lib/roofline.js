@@ -12,6 +12,7 @@ function merge(defaults, partial, what, prefix = '') {
   }
   const merged = { ...defaults };
   for (const [field, value] of Object.entries(partial)) {
+    if (value === undefined) continue;  // not given: the default stays
     if (!(field in defaults)) throw new InputError(prefix + field, `unknown ${what} field "${field}"`);
     const expected = typeof defaults[field];
     if (typeof value !== expected) {

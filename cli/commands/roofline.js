@@ -23,7 +23,7 @@ const hardwareFlags = {
 const flagOfField = Object.fromEntries([...Object.entries(modelFlags), ...Object.entries(workloadFlags),
   ...Object.entries(hardwareFlags).map(([flag, field]) => [flag, `hardware.${field}`]),
   ['weights', 'weights_dtype'], ['kv-dtype', 'kv_dtype'], ['compute-dtype', 'compute_dtype'], ['memory-gib', 'hardware.memory_bytes'],
-  ['parallel', 'parallelism']].map(([flag, field]) => [field, flag]));
+  ['parallel', 'parallelism'], ['sequence', 'sequence']].map(([flag, field]) => [field, flag]));
 
 const strings = (names) => Object.fromEntries(names.map((name) => [name, { type: 'string' }]));
 const workloadOptions = {
@@ -190,6 +190,45 @@ export const rooflineCommands = [
           (row.fp16_tflops * 1e3 / row.memory_gb_per_s).toFixed(1), String(row.interconnect_gb_per_s || '-')]),
       ]);
       return { json: rows, text: `${table}\n\nsources: llm-spacetime hardware --json` };
+    },
+  },
+  {
+    name: 'machine',
+    summary: "this machine's measured roofline (WASM SIMD and scalar probe kernels)",
+    usage: '[--bytes N (default 64M)] [--repeats R] [--json]',
+    options: { bytes: { type: 'string' }, repeats: { type: 'string' } },
+    run(api, values) {
+      const input = {};
+      const bytes = numberFlag(values, 'bytes');
+      const repeats = numberFlag(values, 'repeats');
+      if (bytes !== undefined) input.bytes = bytes;
+      if (repeats !== undefined) input.repeats = repeats;
+      const result = api.measureMachine(input);
+      const rows = ['simd', 'scalar'].map((kind) => [kind === 'simd' ? `SIMD (${result.simd_lanes} lanes)` : 'scalar',
+        (result[kind].bandwidth_bytes_per_s / 1e9).toFixed(2), (result[kind].flops_per_s / 1e9).toFixed(2),
+        result[kind].ridge_flops_per_byte.toFixed(2)]);
+      return { json: result, text: formatTable([['kernels', 'GB/s', 'GFLOP/s', 'ridge FLOP/B'], ...rows]) };
+    },
+  },
+  {
+    name: 'training',
+    summary: 'training memory with mixed-precision Adam, for none / full / sqrt checkpointing',
+    usage: `[--preset ID] [--batch B] [--sequence N] [--unfused] custom model flags as for plan [--json]`,
+    options: { ...strings(['preset', 'sequence', 'batch', 'ffn', ...Object.keys(modelFlags)]), tied: { type: 'boolean' }, unfused: { type: 'boolean' } },
+    run(api, values) {
+      const { input, presetId } = workloadFromFlags(api, { ...values, batch: undefined });
+      const fields = { model: input.model, fused_attention: !values.unfused };
+      const batch = numberFlag(values, 'batch');
+      const sequence = numberFlag(values, 'sequence');
+      if (batch !== undefined) fields.batch = batch;
+      if (sequence !== undefined) fields.sequence = sequence;
+      const results = run(() => ['none', 'full', 'sqrt'].map((checkpointing) => ({ checkpointing, ...api.trainingMemory({ ...fields, checkpointing }) })));
+      const table = formatTable([
+        ['checkpointing', 'weights', 'gradients', 'Adam', 'activations', 'total', 'extra compute'],
+        ...results.map((r) => [r.checkpointing, formatBytes(r.weights_bytes), formatBytes(r.gradients_bytes), formatBytes(r.optimizer_bytes),
+          formatBytes(r.activation_bytes), formatBytes(r.total_bytes), `${(r.extra_compute_fraction * 100).toFixed(0)} %`]),
+      ]);
+      return { json: { model: presetId, results }, text: `${presetId ?? 'custom model'}: ${formatCount(results[0].params)} parameters, 16 bytes each with Adam\n\n${table}` };
     },
   },
 ];

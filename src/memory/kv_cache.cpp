@@ -12,6 +12,7 @@ namespace {
 // Scales and zero points of quantized KV are stored as fp16 (KIVI, KVQuant and
 // vLLM's int8 KV keep fp16/fp32 scales; fp16 is the common choice).
 constexpr double kScaleBytes = 2;
+constexpr double kMaxExactBytes = 9007199254740992.0;  // 2^53
 
 bool is_group_quantized(const std::string& dtype) { return dtype == "int8" || dtype == "int4"; }
 
@@ -120,6 +121,18 @@ KvCacheResult kv_cache(const KvCacheInput& in) {
   r.bytes_per_sequence = held_tokens * r.bytes_per_token_per_layer;
   r.bytes = r.bytes_per_sequence * in.batch;
   r.full_attention_bytes = r.kv_layers * r.tokens * r.bytes_per_token_per_layer * in.batch;
+  // Byte counts cross to JS as doubles, exact below 2^53 (9 PB): refuse beyond,
+  // naming the input that makes the cache that large.
+  if (r.full_attention_bytes > kMaxExactBytes) {
+    const bool per_sequence = r.full_attention_bytes / in.batch > kMaxExactBytes;
+    const std::string field = per_sequence ? "prompt_tokens" : "batch";
+    const double value = per_sequence ? in.prompt_tokens : in.batch;
+    KvCacheResult refused;
+    refused.status = error_status(field, field + " = " + format_number(value) + " makes a KV cache of about " +
+                                             format_number(std::round(r.full_attention_bytes / 1e15)) +
+                                             " PB (limit 9 PB, where byte counts stop being exact)");
+    return refused;
+  }
   r.scale_bytes = held_tokens * r.vectors_per_token_per_layer * r.scale_bytes_per_vector * in.batch;
 
   // Paged (vLLM): each layer's tokens live in whole blocks of block_size tokens,
@@ -143,6 +156,12 @@ KvCompareRow row_of(const std::string& id, const std::string& label, const KvCac
   return {id, label, input.n_kv_heads, r.bytes_per_token, r.bytes_per_sequence, r.bytes, 0};
 }
 
+// A variant with more KV heads than the input may pass the exactness limit; it is left out.
+void push_if_valid(std::vector<KvCompareRow>& rows, const std::string& id, const std::string& label,
+                   const KvCacheInput& input) {
+  if (kv_cache(input).status.ok) rows.push_back(row_of(id, label, input));
+}
+
 void fill_ratios(std::vector<KvCompareRow>& rows) {
   for (KvCompareRow& row : rows) row.ratio_to_first = rows.front().bytes > 0 ? row.bytes / rows.front().bytes : 0;
 }
@@ -162,7 +181,7 @@ KvCompareResult kv_compare(const KvCacheInput& input) {
   KvCacheInput mha = dense, mqa = dense;
   mha.n_kv_heads = input.n_heads;
   mqa.n_kv_heads = 1;
-  out.variants.push_back(row_of("mha", "MHA (" + format_number(input.n_heads) + " KV heads)", mha));
+  push_if_valid(out.variants, "mha", "MHA (" + format_number(input.n_heads) + " KV heads)", mha);
   if (input.n_kv_heads > 1 && input.n_kv_heads < input.n_heads)
     out.variants.push_back(row_of("gqa", "GQA (" + format_number(input.n_kv_heads) + " KV heads)", dense));
   out.variants.push_back(row_of("mqa", "MQA (1 KV head)", mqa));
@@ -213,6 +232,7 @@ KvCompareResult kv_compare(const KvCacheInput& input) {
       KvCacheInput at = strategy_input;
       at.prompt_tokens = context;
       at.generated_tokens = 0;
+      at.batch = 1;  // per sequence; keeps every point below the exactness limit
       out.series.push_back({row.id, context, kv_cache(at).bytes_per_sequence});
     }
   }

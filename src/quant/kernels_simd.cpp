@@ -78,30 +78,49 @@ inline __m128i dot_int8(__m128i w, __m128i v) {
 
 }  // namespace
 
+// max(acc, value) that keeps acc where value is NaN (f32x4.pmax: acc < value ? value : acc;
+// SSE maxps returns its second operand when either is NaN).
+inline f32x4 max_ignoring_nan(f32x4 acc, f32x4 value) {
+#ifdef __wasm_simd128__
+  return (__m128)wasm_f32x4_pmax((v128_t)(__m128)acc, (v128_t)(__m128)value);
+#else
+  return _mm_max_ps(value, acc);
+#endif
+}
+
 void quantize_sym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
                        int8_t* codes, float* scales) {
-  const f32x4 infinity = f32x4(INFINITY), high = f32x4(float(qmax)), low = f32x4(-float(qmax)), zero = f32x4(0.0f);
+  const f32x4 high = f32x4(float(qmax)), low = f32x4(-float(qmax)), zero = f32x4(0.0f);
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
-    // pass 1: absmax over the finite values (NaN and Inf compare false with < Inf)
+    // pass 1: absmax, NaN skipped; a group holding ±Inf redoes it over the finite values
     f32x4 absmax_lanes = zero;
     size_t i = start;
-    for (; i + 4 <= end; i += 4) {
-      const f32x4 magnitude = xsimd::abs(f32x4::load_unaligned(x + i));
-      absmax_lanes = xsimd::max(absmax_lanes, xsimd::select(magnitude < infinity, magnitude, zero));
-    }
+    for (; i + 4 <= end; i += 4) absmax_lanes = max_ignoring_nan(absmax_lanes, xsimd::abs(f32x4::load_unaligned(x + i)));
     float absmax = horizontal_max(absmax_lanes);
     for (; i < end; i++)
       if (std::isfinite(x[i])) absmax = std::max(absmax, std::fabs(x[i]));
+    const bool has_infinity = std::isinf(absmax);
+    if (has_infinity) {
+      absmax = 0;
+      for (i = start; i < end; i++)
+        if (std::isfinite(x[i])) absmax = std::max(absmax, std::fabs(x[i]));
+    }
     const float scale = scale_format ? round_to(*scale_format, absmax / float(qmax)) : absmax / float(qmax);
     const float inverse_scalar = scale > 0 ? 1.0f / scale : 0.0f;
     const f32x4 inverse(inverse_scalar);
     scales[g] = scale;
-    // pass 2: scale, NaN → 0, clamp, round, narrow 16 lanes to int8
+    // No clamp needed when every |x·inverse| rounds to at most qmax (no Inf, and
+    // the stored scale not rounded far below absmax/qmax, e.g. an fp16 subnormal).
+    const bool clamp = has_infinity || absmax * inverse_scalar > float(qmax) + 0.49f;
+    // pass 2: scale, (clamp), round, narrow 16 lanes to int8; NaN → 0
     auto lane_codes = [&](const float* p) {
       f32x4 scaled = f32x4::load_unaligned(p) * inverse;
-      scaled = xsimd::select(scaled == scaled, scaled, zero);
-      return round_to_int32(xsimd::min(xsimd::max(scaled, low), high));
+#ifndef __wasm_simd128__
+      scaled = xsimd::select(scaled == scaled, scaled, zero);  // cvtps gives INT_MIN for NaN; trunc_sat gives 0
+#endif
+      if (clamp) scaled = xsimd::select(scaled == scaled, xsimd::min(xsimd::max(scaled, low), high), zero);
+      return round_to_int32(scaled);
     };
     i = start;
     for (; i + 16 <= end; i += 16) {

@@ -173,9 +173,11 @@ PlanResult plan(const Workload& w) {
   r.decode = decode_at(p, w, w.batch, layout);
   r.prefill = prefill_at(p, w, layout);
 
-  // Throughput vs batch: powers of two past the memory limit, plus the limit itself.
+  // Throughput vs batch: powers of two past both the memory limit and the
+  // batch where the weight GEMVs reach the ridge, plus the limit itself.
   std::vector<double> batches;
-  const double last = std::min(131072.0, std::max(64.0, 2 * r.max_batch));
+  const double ridge_batch = r.ridge_flops_per_byte * p.weight_bytes / 2;
+  const double last = std::min(131072.0, std::max({64.0, 2 * r.max_batch, 2 * ridge_batch}));
   for (double b = 1; b <= last; b *= 2) batches.push_back(b);
   if (r.max_batch >= 1 && r.max_batch <= last) batches.push_back(r.max_batch);
   std::sort(batches.begin(), batches.end());

@@ -226,7 +226,8 @@ void time_operator(OperatorCost& op, double peak, double bandwidth, double split
   op.memory_s = op.bytes / bandwidth;
   op.time_s = std::max(op.compute_s, op.memory_s);
   op.bound = op.compute_s >= op.memory_s ? "compute" : "memory";
-  op.attainable_flops_per_s = std::min(peak, op.intensity * bandwidth);
+  // min(peak, intensity x bandwidth); an operator that moves no bytes runs at peak.
+  op.attainable_flops_per_s = op.time_s > 0 ? op.flops / op.time_s : 0;
 }
 
 PhaseTotals sum_operators(const std::vector<OperatorCost>& ops, double tokens) {

@@ -31,6 +31,12 @@ double run_once(const std::string& kernel, std::size_t n, std::size_t d, std::ve
     else simd::exp(a.data(), out.data(), n);
     return out[n / 2];
   }
+  if (kernel == "round") {
+    auto* codes = reinterpret_cast<std::int32_t*>(out.data());  // same size as float
+    if constexpr (std::is_same_v<Ops, simd::Scalar>) simd::scalar::round_to_int32(a.data(), codes, n);
+    else simd::round_to_int32(a.data(), codes, n);
+    return double(codes[n / 2]);
+  }
   if (kernel == "naive")
     attention::attention_naive<Ops>(a.data(), b.data(), c.data(), out.data(), work.data(), n, d);
   else
@@ -44,8 +50,8 @@ KernelBenchResult bench_kernel(const KernelBenchInput& input) {
   KernelBenchResult result;
   result.input = input;
   const std::string& k = input.kernel;
-  if (k != "dot" && k != "softmax" && k != "exp" && k != "naive" && k != "tiled")
-    return result.status = error_status("kernel", "kernel = \"" + k + "\" must be dot, softmax, exp, naive or tiled"), result;
+  if (k != "dot" && k != "softmax" && k != "exp" && k != "round" && k != "naive" && k != "tiled")
+    return result.status = error_status("kernel", "kernel = \"" + k + "\" must be dot, softmax, exp, round, naive or tiled"), result;
   result.status = first_error(check_integer("n", input.n, 1, 16384), check_integer("d", input.d, 1, 1024),
                               check_real("min_seconds", input.min_seconds, 0, 60));
   if (!result.status.ok) return result;
@@ -56,9 +62,9 @@ KernelBenchResult bench_kernel(const KernelBenchInput& input) {
 
   Random random(1);
   const std::size_t rows = attention_kernel ? n : (k == "dot" ? 64 : 1);
-  std::vector<float> a(std::max(n, d) * (attention_kernel ? d : 1)), b(rows * d), c(attention_kernel ? n * d : 0);
+  std::vector<float> a(std::max(n, d) * (attention_kernel ? d : 1)), b_rows(rows * d), c(attention_kernel ? n * d : 0);
   for (float& x : a) x = float(random.normal());
-  for (float& x : b) x = float(random.normal());
+  for (float& x : b_rows) x = float(random.normal());
   for (float& x : c) x = float(random.normal());
   std::vector<float> out(attention_kernel ? n * d : std::max<std::size_t>(n, 64));
   std::vector<float> work(k == "naive" ? attention::naive_workspace_floats(n)
@@ -67,13 +73,17 @@ KernelBenchResult bench_kernel(const KernelBenchInput& input) {
   const bool scalar = input.scalar_twin || !simd::kSimd;
   result.isa = scalar ? "scalar" : "simd";
   using Clock = std::chrono::steady_clock;
+  // Calls between clock reads: a clock read in WASM is a call out to JS, far
+  // longer than one 64-key dot product, so small kernels run in blocks.
+  const std::size_t block = k == "dot" ? 1024 : (k == "softmax" || k == "exp" || k == "round") ? 64 : 1;
   const auto start = Clock::now();
   double elapsed = 0, checksum = 0;
   std::size_t repeats = 0;
   do {
-    checksum += scalar ? run_once<simd::Scalar>(k, n, d, a, b, c, out, work)
-                       : run_once<simd::Active>(k, n, d, a, b, c, out, work);
-    ++repeats;
+    for (std::size_t b = 0; b < block; ++b)
+      checksum += scalar ? run_once<simd::Scalar>(k, n, d, a, b_rows, c, out, work)
+                         : run_once<simd::Active>(k, n, d, a, b_rows, c, out, work);
+    repeats += block;
     elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   } while (elapsed < input.min_seconds);
 
@@ -83,7 +93,7 @@ KernelBenchResult bench_kernel(const KernelBenchInput& input) {
   if (k == "dot") result.flops = 2.0 * 64 * input.d;
   if (attention_kernel) result.flops = 4.0 * input.d * input.n * (input.n + 1) / 2;
   result.gflop_per_s = result.flops / result.seconds / 1e9;
-  result.elements_per_s = (k == "softmax" || k == "exp" ? input.n : k == "dot" ? 64 * input.d : input.n * input.n / 2) / result.seconds;
+  result.elements_per_s = (k == "softmax" || k == "exp" || k == "round" ? input.n : k == "dot" ? 64 * input.d : input.n * input.n / 2) / result.seconds;
   return result;
 }
 

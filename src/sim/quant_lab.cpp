@@ -32,6 +32,28 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// Fastest time per call, over batches of calls long enough (≥ 2 ms) to time
+// with a browser's coarse clock (performance.now() is 0.1–1 ms there). Runs
+// until min_time_s has passed and at least one batch counted.
+template <typename Call>
+double fastest_call_seconds(Call&& call, double min_time_s, double& calls) {
+  const auto start = std::chrono::steady_clock::now();
+  size_t batch = 1;
+  double fastest = INFINITY;
+  do {
+    const auto batch_start = std::chrono::steady_clock::now();
+    for (size_t i = 0; i < batch; i++) call();
+    const double elapsed = seconds_since(batch_start);
+    calls += double(batch);
+    if (elapsed < 0.002) {
+      batch *= 2;  // too short to time: discard and grow
+      continue;
+    }
+    fastest = std::min(fastest, elapsed / double(batch));
+  } while (seconds_since(start) < min_time_s || !std::isfinite(fastest));
+  return fastest;
+}
+
 Status budget_check(double bytes, const char* what) {
   if (bytes <= kQuantLabBudgetBytes) return ok_status();
   return error_status("n", std::string(what) + " needs " + format_number(bytes) + " bytes, more than the " +
@@ -244,16 +266,8 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
     row.kernel = name;
     row.weight_bytes = weight_bytes;
     row.bits_per_weight = weight_bytes * 8 / weights;
-    // The fastest call: on a shared machine the mean mostly measures the neighbours.
-    const auto start = std::chrono::steady_clock::now();
-    double fastest = INFINITY;
-    do {
-      const auto call_start = std::chrono::steady_clock::now();
-      call();
-      fastest = std::min(fastest, seconds_since(call_start));
-      row.calls++;
-    } while (seconds_since(start) < input.min_time_s);
-    row.seconds_per_call = fastest;
+    // The fastest batch: on a shared machine the mean mostly measures the neighbours.
+    row.seconds_per_call = fastest_call_seconds(call, input.min_time_s, row.calls);
     row.gb_per_s = weight_bytes / row.seconds_per_call / 1e9;
     double noise = 0, signal = 0, dot = 0, norm_y = 0;
     for (size_t r = 0; r < rows; r++) {
@@ -299,6 +313,46 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
     quantize_sym_scalar(x.data(), cols, group, 127, nullptr, x_codes.data(), x_scales.data());
     gemv_q8q8_scalar(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
   });
+  return result;
+}
+
+QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
+  QuantBenchResult result;
+  result.status = first_error(check_integer("n", input.n, 1, 1e9), check_integer("group_size", input.group_size, 1, 1e9),
+                              check_real("min_time_s", input.min_time_s, 0, 60));
+  if (result.status.ok && input.kernel != "quantize_int8" && input.kernel != "quantize_int4" &&
+      input.kernel != "dequantize_int8")
+    result.status = error_status("kernel", "kernel = \"" + input.kernel +
+                                               "\" must be quantize_int8, quantize_int4 or dequantize_int8");
+  if (!result.status.ok) return result;
+  const size_t n = size_t(input.n), group = size_t(input.group_size);
+  result.status = budget_check(double(n) * 9, "this benchmark");
+  if (!result.status.ok) return result;
+  const std::vector<float> x = synthetic_tensor("normal", n, n, 1);
+  std::vector<int8_t> codes(n);
+  std::vector<float> scales((n + group - 1) / group), restored(n);
+  const int qmax = input.kernel == "quantize_int4" ? 7 : 127;
+  const bool simd = input.simd && simd_available();
+  result.kernel = input.kernel;
+  result.isa = simd ? "simd" : "scalar";
+  result.n = double(n);
+  quantize_sym_scalar(x.data(), n, group, qmax, nullptr, codes.data(), scales.data());
+  auto call = [&] {
+    if (input.kernel == "dequantize_int8") {
+#ifndef LLMST_SCALAR_ONLY
+      if (simd) return dequantize_sym_simd(codes.data(), scales.data(), n, group, restored.data());
+#endif
+      return dequantize_sym_scalar(codes.data(), scales.data(), n, group, restored.data());
+    }
+#ifndef LLMST_SCALAR_ONLY
+    if (simd) return quantize_sym_simd(x.data(), n, group, qmax, nullptr, codes.data(), scales.data());
+#endif
+    quantize_sym_scalar(x.data(), n, group, qmax, nullptr, codes.data(), scales.data());
+  };
+  const double fastest = fastest_call_seconds(call, input.min_time_s, result.calls);
+  result.seconds = fastest;
+  result.elements_per_s = double(n) / fastest;
+  result.checksum = double(codes[n / 2]) + double(scales[0]) + double(restored[n / 3]);
   return result;
 }
 

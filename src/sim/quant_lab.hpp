@@ -65,7 +65,7 @@ struct GemvKernelResult {
   std::string kernel;          // f32, int8, int4, int8x8
   double weight_bytes = 0;     // codes + scales streamed per call
   double bits_per_weight = 0;
-  double seconds_per_call = 0;  // fastest call
+  double seconds_per_call = 0;  // fastest batch of calls, per call
   double gb_per_s = 0;         // weight_bytes / seconds_per_call / 1e9
   double calls = 0;
   double max_abs_error = 0;    // of y vs the fp64 product with the fp32 weights
@@ -82,6 +82,29 @@ struct QuantGemvResult {
 };
 
 QuantGemvResult run_quant_gemv(const QuantGemvInput& input);
+
+// One quant kernel timed on its own, for the benchmark script (the same
+// function runs in the WASM SIMD, WASM scalar and native builds).
+struct QuantBenchInput {
+  std::string kernel = "quantize_int8";  // quantize_int8, quantize_int4, dequantize_int8
+  double n = 1048576;
+  double group_size = 128;
+  double min_time_s = 0.2;
+  bool simd = true;
+};
+
+struct QuantBenchResult {
+  Status status;
+  std::string kernel;
+  std::string isa;          // "simd" or "scalar": what ran
+  double n = 0;
+  double calls = 0;
+  double seconds = 0;       // fastest batch of calls, per call
+  double elements_per_s = 0;
+  double checksum = 0;      // keeps the work from being optimised away
+};
+
+QuantBenchResult run_quant_bench(const QuantBenchInput& input);
 
 // Seeded synthetic data, identical natively and in WASM (own RNG, no <random> distributions).
 std::vector<float> synthetic_tensor(const std::string& dist, size_t n, size_t row_length, uint64_t seed);

@@ -169,6 +169,18 @@ TEST_CASE("MHA vs GQA vs MQA for the same layers and head_dim") {
   CHECK(window_1m == 4096.0 * 131072);
 }
 
+TEST_CASE("a comparison near the exactness limit leaves out what would pass it") {
+  // GQA: 1e6 tokens · 131,072 B · 5e4 sequences = 6.6e15 B (< 2^53 ≈ 9.0e15);
+  // its MHA twin would hold 4× that, so it is left out; the series is per sequence.
+  KvCacheInput in = llama3_8b(1e6);
+  in.batch = 5e4;
+  KvCompareResult c = kv_compare(in);
+  REQUIRE(c.status.ok);
+  REQUIRE(c.variants.size() == 2);
+  CHECK(c.variants[0].id == "gqa");
+  for (const KvSeriesPoint& p : c.series) CHECK(p.bytes_per_sequence > 0);
+}
+
 TEST_CASE("bad KV inputs name the field and the value") {
   KvCacheInput in = llama2_7b(10);
   in.n_kv_heads = 5;
@@ -189,6 +201,13 @@ TEST_CASE("bad KV inputs name the field and the value") {
   CHECK(kv_cache(in).status.field == "prompt_tokens");
   in = llama2_7b(1.5);
   CHECK(kv_cache(in).status.message == "prompt_tokens = 1.5 must be a whole number");
+  // 1e12 tokens · 524,288 B ≈ 5.2e17 B per sequence: beyond 2^53, refused by name.
+  in = llama2_7b(1e12);
+  CHECK(kv_cache(in).status.field == "prompt_tokens");
+  // 1e6 tokens · 524,288 B = 5.2e11 B per sequence, · 1e5 sequences = 5.2e16 B > 2^53.
+  in = llama2_7b(1e6);
+  in.batch = 1e5;
+  CHECK(kv_cache(in).status.message == "batch = 100000 makes a KV cache of about 52 PB (limit 9 PB, where byte counts stop being exact)");
   in = llama2_7b(10);
   in.head_dim = 0, in.d_model = 4001;
   CHECK(kv_cache(in).status.field == "d_model");

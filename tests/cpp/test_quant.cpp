@@ -1,5 +1,3 @@
-// REQUIRE without exceptions (the WASM build): it fails the test case but does not stop it.
-#define DOCTEST_CONFIG_NO_EXCEPTIONS_BUT_WITH_ALL_ASSERTS
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -398,4 +396,38 @@ TEST_CASE("param groups from the model area add up to the published totals") {
   ModelConfig bad;
   bad.n_kv_heads = 5;
   CHECK_FALSE(param_groups_of_model(bad).status.ok);
+}
+
+TEST_CASE("the benchmark runner times each kernel and rejects unknown ones") {
+  QuantBenchInput input;
+  input.n = 4096;
+  input.min_time_s = 0;
+  const QuantBenchResult result = run_quant_bench(input);
+  REQUIRE(result.status.ok);
+  CHECK(result.calls >= 1);
+  CHECK(result.seconds > 0);
+  input.kernel = "quantize_int3";
+  CHECK(run_quant_bench(input).status.field == "kernel");
+}
+
+TEST_CASE("SIMD quantize matches the scalar twin on NaN, Inf and tiny fp16 scales") {
+  // Groups of 32: NaN inside; +Inf inside; values so small that absmax/7 is an
+  // fp16 subnormal (the stored scale rounds far from absmax/7, so codes clamp).
+  std::vector<float> x = synthetic_tensor("normal", 96, 96, 5);
+  x[3] = NAN;
+  x[40] = INFINITY;
+  x[41] = -INFINITY;
+  for (size_t i = 64; i < 96; i++) x[i] *= 3e-7f;
+  for (int qmax : {127, 7})
+    for (const MiniFloat* format : {static_cast<const MiniFloat*>(nullptr), &kFp16, &kBf16}) {
+      std::vector<int8_t> fast(96), slow(96);
+      std::vector<float> fast_scales(3), slow_scales(3);
+      quantize_sym(x.data(), 96, 32, qmax, format, fast.data(), fast_scales.data());
+      quantize_sym_scalar(x.data(), 96, 32, qmax, format, slow.data(), slow_scales.data());
+      CHECK(fast == slow);
+      CHECK(fast_scales == slow_scales);
+      CHECK(fast[3] == 0);
+      CHECK(fast[40] == qmax);
+      CHECK(fast[41] == -qmax);
+    }
 }

@@ -39,7 +39,10 @@ test('the roofline plot shows points; a larger batch moves the decode points rig
   await page.waitForFunction(() => new URL(location.href).searchParams.get('roofline.batch') === '64');
   const afterXs = await decodeXs(page);
   assert.ok(Math.max(...afterXs) > Math.max(...before) + 50, `decode points moved right (${Math.max(...before)} → ${Math.max(...afterXs)})`);
-  assert.ok(await decodeIntensity(page) > 10);
+  // Batch 64 at 4096 tokens (MHA): FLOPs 64 x (2 x 6.74e9 + 4 x 32 x 4096 x 4096) = 64 x 15.6e9;
+  // bytes 13.2e9 of weights + 64 x 2.15e9 of KV: ~6.6 FLOP/byte (the KV reads cap it).
+  const intensity64 = await decodeIntensity(page);
+  assert.ok(intensity64 > 6 && intensity64 < 7.2, String(intensity64));
   // The table lists every operator of both phases.
   assert.ok(await page.locator('#roofline-table tbody tr').count() >= 30);
   // A bad value shows an error next to its field.
@@ -53,10 +56,12 @@ test('the roofline plot shows points; a larger batch moves the decode points rig
 
 test('the URL restores the roofline workload', async () => {
   const { page, context, problems } = await openPage(browser, `${server.url}?panel=roofline&roofline.batch=8&roofline.weights_dtype=int8&roofline.hardware=a100-80gb`);
-  // A100 80GB: 312 / 2.039 = 153.0; int8 weights at batch 8: 2 x 8 / 1 = 16 FLOP/byte for the weights alone.
+  // A100 80GB: 312 / 2.039 = 153.0. int8 weights at batch 8, 4096 tokens: FLOPs 8 x 15.6e9 over
+  // 6.61e9 B of weights + 8 x 2.15e9 B of KV: ~5.2 FLOP/byte.
   assert.equal(await page.locator('#roofline-ridge').textContent(), '153.0');
   assert.equal(await page.locator('#roofline-batch').inputValue(), '8');
-  assert.ok(await decodeIntensity(page) > 10);
+  const intensity = await decodeIntensity(page);
+  assert.ok(intensity > 4.8 && intensity < 5.6, String(intensity));
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -83,6 +88,24 @@ test('plan answers update: fit, throughput, memory limit; this machine measures'
   await page.locator('#plan-machine-table tbody tr').first().waitFor({ timeout: 60000 });
   assert.equal(await page.locator('#plan-machine-table tbody tr').count(), 2);
   assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a custom chip starts from the preset, and a bad spec shows an error next to its field', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.url}?panel=roofline&roofline.context=1`);
+  const decodeMs = async () => parseFloat(await page.locator('#roofline-decode-time').textContent());
+  const h100 = await decodeMs();
+  await page.selectOption('#roofline-hardware', 'custom');
+  assert.equal(await page.locator('#roofline-hw_memory_gb_per_s').inputValue(), '3350');
+  assert.equal(await page.locator('#roofline-hw_memory_gib').inputValue(), '80');
+  // Twice the bandwidth: a memory-bound decode step takes half the time.
+  await page.fill('#roofline-hw_memory_gb_per_s', '6700');
+  await page.locator('#roofline-hw_memory_gb_per_s').dispatchEvent('change');
+  assert.ok(Math.abs(await decodeMs() - h100 / 2) / (h100 / 2) < 0.01, `${h100} → ${await decodeMs()}`);
+  assert.equal(new URL(page.url()).searchParams.get('roofline.hw_memory_gb_per_s'), '6700');
+  await page.fill('#roofline-hw_memory_gb_per_s', '0');
+  assert.match(await page.locator('#roofline-hw_memory_gb_per_s-error').textContent(), /hardware.memory_gb_per_s = 0 must be greater than 0/);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -115,3 +115,16 @@ test('CLI kv-paging and attention-memory', async () => {
   const attention = await runCli('attention-memory', '--n', '1000000', '--heads', '1', '--json');
   assert.equal(JSON.parse(attention.stdout).standard_scores_bytes_per_head, 4e12);
 });
+
+test('CLI kv: --context, --prompt and --generated agree or fail by name; --heads alone means MHA', async () => {
+  const mismatch = await runCli('kv', '--context', '100', '--prompt', '90', '--generated', '5');
+  assert.equal(mismatch.code, 2);
+  assert.match(mismatch.stderr, /--context = 100 differs from --prompt \+ --generated = 95/);
+  // --context 100 with 30 generated: prompt 70, tokens 100.
+  const split = JSON.parse((await runCli('kv', '--context', '100', '--generated', '30', '--json')).stdout);
+  assert.equal(split.input.prompt_tokens, 70);
+  assert.equal(split.kv_cache.tokens, 100);
+  // 12 layers, 12 heads of 64 (GPT-2 small) without --kv-heads: MHA, 2 · 12 · 12 · 64 · 2 = 36,864 B.
+  const gpt2 = JSON.parse((await runCli('kv', '--layers', '12', '--heads', '12', '--head-dim', '64', '--json')).stdout);
+  assert.equal(gpt2.kv_cache.bytes_per_token, 36864);
+});

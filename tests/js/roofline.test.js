@@ -116,4 +116,13 @@ test('CLI errors exit 2 naming the flag; hardware and roofline list', () => {
   const roofline = cliJson('roofline', '--preset', 'llama-2-7b', '--batch', '4');
   assert.ok(roofline.operators.some((op) => op.name === 'lm_head'));
   assert.match(cli('plan', '--preset', 'llama-2-7b').stdout, /tokens\/s per sequence/);
+  const machine = cliJson('machine', '--bytes', '1M', '--repeats', '2');
+  assert.ok(machine.simd.bandwidth_bytes_per_s > 0 && machine.scalar.flops_per_s > 0);
+  const training = cliJson('training', '--preset', 'llama-2-7b', '--sequence', '4096');
+  assert.deepEqual(training.results.map((r) => r.checkpointing), ['none', 'full', 'sqrt']);
+  assert.equal(training.results[0].optimizer_bytes, 12 * 6738415616);
+  assert.match(cli('training', '--sequence', '0').stderr, /sequence = 0 must be at least 1 \(--sequence\)/);
+  const refused = cli('machine', '--bytes', '2G');
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /limit is 1073741824/);
 });

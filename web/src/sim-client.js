@@ -4,15 +4,19 @@
 import * as Comlink from 'comlink';
 
 import { InputError } from '../../lib/api.js';
+import workerUrl from './sim-worker.js?worker&url';
 
 let current = null;  // { worker, remote }
 
 function connect() {
   if (!current) {
-    const url = new URL('./sim-worker.js', import.meta.url);
+    // `?worker&url`: Vite bundles the worker (with its imports) and gives its
+    // URL; a bare new URL('./sim-worker.js') is copied raw or inlined as data:.
+    const url = new URL(workerUrl, import.meta.url);
     // Embedded on another site, the script is cross-origin and a Worker must be
     // same-origin: start it from a blob that imports the script (CORS-loaded).
-    const sameOrigin = url.origin === window.location.origin;
+    // self.origin, not location.origin: a sandboxed iframe has an opaque ("null") origin.
+    const sameOrigin = url.origin === self.origin;
     const source = sameOrigin ? url : URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' }));
     const worker = new Worker(source, { type: 'module' });
     current = { worker, remote: Comlink.wrap(worker) };

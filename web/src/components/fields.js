@@ -41,3 +41,20 @@ export function checkField({ id, label, checked, onCommit, help }) {
     <label for=${id} title=${help ?? nothing}>${label}</label>
   </div>`;
 }
+
+/**
+ * A slider over powers of two (2^minExponent … 2^maxExponent), for sizes that
+ * span orders of magnitude (context lengths, batch sizes). `onInput` fires
+ * while dragging with the power of two; `onCommit` when released.
+ */
+export function log2RangeField({ id, label, value, minExponent, maxExponent, onInput, onCommit }) {
+  const exponent = Number.isFinite(value) && value > 0
+    ? Math.min(maxExponent, Math.max(minExponent, Math.round(Math.log2(value)))) : minExponent;
+  const read = (event) => 2 ** Number(event.target.value);
+  return html`<div class="field wide">
+    <label for=${id}>${label}</label>
+    <input id=${id} name=${id} type="range" min=${minExponent} max=${maxExponent} step="1" .value=${String(exponent)}
+      aria-valuetext=${`${2 ** exponent} tokens`}
+      @input=${(event) => onInput?.(read(event))} @change=${(event) => onCommit?.(read(event))} />
+  </div>`;
+}

@@ -9,6 +9,7 @@ export const panelStyles = css`
   h3 { font-size: 1.05rem; margin: 1.25rem 0 0.5rem; }
   .intro { color: var(--muted, #57606a); max-width: 70ch; margin: 0 0 1rem; }
   .layout { display: grid; grid-template-columns: minmax(260px, 340px) 1fr; gap: 1.5rem; align-items: start; }
+  .layout > * { min-width: 0; }
   @media (max-width: 760px) { .layout { grid-template-columns: 1fr; } }
   fieldset { border: 1px solid var(--border, #d0d7de); border-radius: 6px; padding: 0.5rem 0.75rem 0.75rem; margin: 0 0 0.75rem; }
   legend { font-weight: 600; padding: 0 0.25rem; }
@@ -27,7 +28,7 @@ export const panelStyles = css`
   .note { color: var(--muted, #57606a); font-size: 0.9rem; }
   .stale { opacity: 0.5; }
   button.action { font: inherit; padding: 0.35rem 0.8rem; cursor: pointer; border-radius: 6px;
-    border: 1px solid var(--accent, #0b5cad); background: var(--accent, #0b5cad); color: #fff; }
+    border: 1px solid var(--accent, #0b5cad); background: var(--accent, #0b5cad); color: var(--on-accent, #fff); }
   button.action.secondary { background: transparent; color: var(--accent, #0b5cad); }
   button.action:disabled { opacity: 0.5; cursor: default; }
   .headline { display: flex; flex-wrap: wrap; gap: 0.75rem 2rem; margin: 0 0 0.5rem; }

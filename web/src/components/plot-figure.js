@@ -56,6 +56,14 @@ export class PlotFigure extends LitElement {
     }
     figure.classList?.add(plotClass);
     for (const style of figure.querySelectorAll('style')) style.remove();
+    // Plot labels its mark groups ("line", "dot") with aria-label on a plain <g>,
+    // which ARIA forbids; the figure as a whole is one image named by its caption.
+    for (const group of figure.querySelectorAll('g[aria-label]')) group.removeAttribute('aria-label');
+    const svg = figure.tagName.toLowerCase() === 'svg' ? figure : figure.querySelector('svg');
+    if (svg) {
+      svg.setAttribute('role', 'img');
+      svg.setAttribute('aria-label', this.caption ?? 'plot');
+    }
     host.replaceChildren(figure);
   }
 

@@ -1,419 +1,477 @@
-// The KV cache panel: closed-form KV sizes (variants, windows, sinks, MLA,
-// quantized, paged), a seeded paging simulation, and attention working memory
-// and HBM traffic. Every number comes from the WASM core; inputs live in the
-// URL as kv.<field>.
-import { LitElement, css, html, nothing } from 'lit';
+// KV cache panel: closed-form KV sizes (GQA/MQA/MLA, windows, sinks,
+// interleaving, quantized, paged), a seeded paging simulation, and attention
+// working memory and HBM traffic. Every number comes from the WASM core;
+// inputs live in the URL as kv.<key>.
+import { css, html, nothing } from 'lit';
 import * as Plot from '@observablehq/plot';
 
+import '../components/plot-figure.js';
+import '../components/result-table.js';
+import { numberField, selectField } from '../components/fields.js';
+import { PanelElement } from '../components/panel-element.js';
+import { panelStyles } from '../components/panel-styles.js';
+import { plotDefaults } from '../components/plot-figure.js';
+import { formatBytes, formatCount, formatPercent } from '../format.js';
 import { getApi } from '../wasm.js';
-import { readParam, writeParams } from '../url-state.js';
 
-const dtypes = ['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'];
+const option = (value, label = value) => ({ value, label });
 
-// Controls in display groups. `key` is the URL name (kv.<key>) and the element id.
-const groups = [
-  { title: 'Model', fields: [
-    { key: 'preset', label: 'Preset', kind: 'preset' },
-    { key: 'layers', label: 'Layers', api: 'n_layers' },
-    { key: 'heads', label: 'Query heads', api: 'n_heads' },
-    { key: 'kv_heads', label: 'KV heads', api: 'n_kv_heads' },
-    { key: 'head_dim', label: 'Head dim (0: d_model / heads)', api: 'head_dim' },
-    { key: 'd_model', label: 'd_model', api: 'd_model' },
-    { key: 'variant', label: 'Attention variant', kind: 'select',
-      options: [['model', 'As the model (KV heads above)'], ['mha', 'MHA (KV heads = heads)'], ['mqa', 'MQA (1 KV head)'], ['mla', 'MLA (latent)']] },
-    { key: 'kv_lora_rank', label: 'MLA latent rank', api: 'kv_lora_rank' },
-    { key: 'rope_dim', label: 'MLA RoPE dim', api: 'qk_rope_head_dim' },
-  ] },
-  { title: 'Workload', fields: [
-    { key: 'batch', label: 'Batch', api: 'batch' },
-    { key: 'prompt', label: 'Prompt tokens', api: 'prompt_tokens' },
-    { key: 'generated', label: 'Generated tokens', api: 'generated_tokens' },
-  ] },
-  { title: 'Storage and strategy', fields: [
-    { key: 'kv_dtype', label: 'KV dtype', api: 'kv_dtype', kind: 'select', options: dtypes.map((d) => [d, d]) },
-    { key: 'group', label: 'Quant group (0: per head vector)', api: 'quant_group' },
-    { key: 'asymmetric', label: 'Zero point (asymmetric)', api: 'quant_asymmetric', kind: 'select', options: [['false', 'no'], ['true', 'yes']] },
-    { key: 'window', label: 'Sliding window (0: none)', api: 'window' },
-    { key: 'sinks', label: 'Attention sinks', api: 'sinks' },
-    { key: 'global_every', label: 'Global layer every (0: none)', api: 'global_every' },
-    { key: 'attention_layers', label: 'Layers with KV (0: all)', api: 'attention_layers' },
-    { key: 'block_size', label: 'Page block size (tokens)', api: 'block_size' },
-  ] },
+// Controls. `key` names the URL parameter (kv.<key>) and the element id (kv-<key>);
+// `api` the input field the core reports errors against.
+const modelFields = [
+  { key: 'layers', label: 'Layers', api: 'n_layers' },
+  { key: 'heads', label: 'Query heads', api: 'n_heads' },
+  { key: 'kv_heads', label: 'KV heads', api: 'n_kv_heads', help: 'Equal to heads: MHA; 1: MQA; in between: GQA' },
+  { key: 'head_dim', label: 'Head dim (0 = d_model / heads)', api: 'head_dim' },
+  { key: 'd_model', label: 'd_model', api: 'd_model' },
 ];
-
+const variantOptions = [option('model', 'As the model (KV heads)'), option('mha', 'MHA (KV heads = heads)'),
+  option('mqa', 'MQA (1 KV head)'), option('mla', 'MLA latent (DeepSeek)')];
+const mlaFields = [
+  { key: 'kv_lora_rank', label: 'MLA latent rank', api: 'kv_lora_rank', help: 'DeepSeek-V2/V3: 512' },
+  { key: 'rope_dim', label: 'MLA RoPE key dim', api: 'qk_rope_head_dim', help: 'DeepSeek-V2/V3: 64' },
+];
+const workloadFields = [
+  { key: 'batch', label: 'Batch (sequences)', api: 'batch' },
+  { key: 'prompt', label: 'Prompt tokens', api: 'prompt_tokens' },
+  { key: 'generated', label: 'Generated tokens', api: 'generated_tokens' },
+];
+const dtypeOptions = ['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'].map((d) => option(d));
+const storageFields = [
+  { key: 'group', label: 'Quant group (0 = per head vector)', api: 'quant_group', help: 'int8/int4: values sharing one fp16 scale along head_dim' },
+];
+const strategyFields = [
+  { key: 'window', label: 'Sliding window (0 = none)', api: 'window', help: 'Mistral-7B v0.1: 4096' },
+  { key: 'sinks', label: 'Attention sinks', api: 'sinks', help: 'StreamingLLM: 4 first tokens kept besides the window' },
+  { key: 'global_every', label: 'Global layer every (0 = none)', api: 'global_every', help: 'Gemma-2: 2 (alternating); Gemma-3: 6' },
+  { key: 'attention_layers', label: 'Layers with KV (0 = all)', api: 'attention_layers', help: 'Hybrid models, e.g. Jamba: 4 of 32' },
+  { key: 'block_size', label: 'Page block (tokens)', api: 'block_size', help: 'vLLM default: 16' },
+];
 const simFields = [
   { key: 'budget_gb', label: 'KV memory budget (GB)', api: 'budget_bytes' },
-  { key: 'max_tokens', label: 'Naive reserves (tokens)', api: 'max_tokens' },
-  { key: 'dist', label: 'Length distribution', api: 'distribution', kind: 'select',
-    options: [['lognormal', 'lognormal (long tail)'], ['normal', 'normal'], ['uniform', 'uniform'], ['fixed', 'fixed']] },
+  { key: 'max_tokens', label: 'Naive reserves (tokens)', api: 'max_tokens', help: 'The context a pre-paging server reserves for every sequence' },
   { key: 'mean', label: 'Mean length (tokens)', api: 'mean_tokens' },
   { key: 'std', label: 'Std of length (tokens)', api: 'std_tokens' },
-  { key: 'snapshot', label: 'Snapshot', api: 'snapshot', kind: 'select',
-    options: [['final', 'every sequence complete'], ['in_flight', 'mid-generation']] },
   { key: 'seed', label: 'Seed', api: 'seed' },
 ];
-
-const attentionFields = [
-  { key: 'sram_kib', label: 'SRAM per SM (KiB)', api: 'sram_bytes' },
-];
+const distOptions = [option('lognormal', 'lognormal (long tail)'), option('normal'), option('uniform'), option('fixed')];
+const snapshotOptions = [option('final', 'every sequence complete'), option('in_flight', 'mid-generation')];
+const numberKeys = [...modelFields, ...mlaFields, ...workloadFields, ...storageFields, ...strategyFields, ...simFields,
+  { key: 'sram_kib' }].map((f) => f.key);
+const choiceKeys = { variant: variantOptions, kv_dtype: dtypeOptions, asymmetric: [option('no'), option('yes')],
+  dist: distOptions, snapshot: snapshotOptions };
 
 const defaults = {
-  preset: 'custom', layers: '32', heads: '32', kv_heads: '8', head_dim: '128', d_model: '4096', variant: 'model',
-  kv_lora_rank: '0', rope_dim: '0', batch: '1', prompt: '8192', generated: '0', kv_dtype: 'fp16', group: '0',
-  asymmetric: 'false', window: '0', sinks: '0', global_every: '0', attention_layers: '0', block_size: '16',
-  budget_gb: '40', max_tokens: '4096', dist: 'lognormal', mean: '1024', std: '1024', snapshot: 'final', seed: '1',
-  sram_kib: '192',
+  preset: 'llama-3-8b', variant: 'model', kv_dtype: 'fp16', asymmetric: 'no', dist: 'lognormal', snapshot: 'final',
+  layers: 32, heads: 32, kv_heads: 8, head_dim: 128, d_model: 4096, kv_lora_rank: 0, rope_dim: 0,
+  batch: 1, prompt: 8192, generated: 0, group: 0, window: 0, sinks: 0, global_every: 0, attention_layers: 0,
+  block_size: 16, budget_gb: 40, max_tokens: 4096, mean: 1024, std: 1024, seed: 1, sram_kib: 192,
 };
 
-const allFields = [...groups.flatMap((g) => g.fields), ...simFields, ...attentionFields];
+const panelMaxRequests = 20000;
 
-// Numbers: thousands separators; sizes in decimal GB and binary GiB.
-const count = (x) => Math.round(x).toLocaleString('en-US');
 const gb = (bytes) => (bytes / 1e9).toLocaleString('en-US', { maximumSignificantDigits: 4 });
 const gib = (bytes) => (bytes / 2 ** 30).toLocaleString('en-US', { maximumSignificantDigits: 4 });
-const pct = (fraction) => `${(100 * fraction).toFixed(2)} %`;
+const ratio = (value) => `${value.toFixed(4)}×`;
+const bytesColumns = [
+  { key: 'bytes', label: 'Bytes', numeric: true, format: formatCount },
+  { key: 'bytes', label: 'GB', numeric: true, format: gb },
+  { key: 'bytes', label: 'GiB', numeric: true, format: gib },
+];
 
-// Plot adds a <style> element to each SVG, which a strict CSP blocks; the same
-// rules live in this element's static styles, so drop it before insertion.
-function cspSafe(node) {
-  for (const style of node.querySelectorAll('style')) style.remove();
-  return node;
-}
-
-class KvCachePanel extends LitElement {
+export class KvCachePanel extends PanelElement {
+  static panelId = 'kv';
+  // 'context' is an alias for embedding (<llm-kv-cache context="32768">): prompt = context − generated.
+  static stateKeys = ['preset', 'context', ...numberKeys, ...Object.keys(choiceKeys)];
   static properties = {
     values: { state: true },
-    errors: { state: true },
-    presets: { state: true },
+    result: { state: true },
   };
 
-  static styles = css`
-    :host { display: block; }
-    .intro { max-width: 60rem; }
-    form { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: 0.5rem 1.5rem; }
-    fieldset { border: 1px solid #8884; border-radius: 6px; padding: 0.5rem 0.75rem; }
-    .field { display: grid; gap: 0.15rem; margin: 0.35rem 0; }
-    label { font-size: 0.9rem; }
-    input, select { font: inherit; padding: 0.2rem 0.3rem; max-width: 100%; }
-    input[aria-invalid='true'], select[aria-invalid='true'] { border: 2px solid #b00020; }
-    .error { color: #b00020; font-size: 0.85rem; }
-    table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-variant-numeric: tabular-nums; }
-    th, td { padding: 0.2rem 0.6rem; border-bottom: 1px solid #8884; text-align: right; }
-    th:first-child, td:first-child { text-align: left; }
-    .plot svg { display: block; height: auto; max-width: 100%; }
-    .plot text, .plot tspan { white-space: pre; }
-    .plot figure { margin: 0; }
-    .plot h2 { font-size: 1rem; margin: 0.5rem 0 0.25rem; }
-    /* Plot's own legend rules (dropped with its <style>, see cspSafe). */
-    .plot-d6a7b5-swatches { font-family: system-ui, sans-serif; font-size: 10px; margin-bottom: 0.5em; }
-    .plot-d6a7b5-swatch > svg { margin-right: 0.5em; overflow: visible; }
-    .plot-d6a7b5-swatches-wrap { display: flex; align-items: center; min-height: 33px; flex-wrap: wrap; }
-    .plot-d6a7b5-swatches-wrap .plot-d6a7b5-swatch { display: inline-flex; align-items: center; margin-right: 1em; }
-    .note { font-size: 0.9rem; max-width: 60rem; }
-    section { margin-top: 1.5rem; }
-    @media (prefers-color-scheme: dark) {
-      .error { color: #ff8a80; }
-      input[aria-invalid='true'], select[aria-invalid='true'] { border-color: #ff8a80; }
-    }
-  `;
+  static styles = [panelStyles, css`
+    section.part { margin-top: 1.5rem; border-top: 1px solid var(--border, #d0d7de); padding-top: 0.5rem; }
+    ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; padding: 0; margin: 0.5rem 0 0; font-size: 0.85rem; }
+    ul.legend li { display: inline-flex; align-items: center; gap: 0.35rem; }
+    .swatch { display: inline-block; width: 0.9rem; height: 0.9rem; border-radius: 2px; }
+    .swatch-0 { background: #4269d0; } .swatch-1 { background: #efb118; } .swatch-2 { background: #ff725c; }
+    .swatch-3 { background: #3ca951; } .swatch-4 { background: #a463f2; } .swatch-5 { background: #9c6b4e; }
+  `];
 
   constructor() {
     super();
-    this.values = { ...defaults };
-    this.errors = {};
-    this.presets = [];
+    this.values = null;
     this.result = null;
-    this.onPopState = () => { this.readUrl(); this.compute(); };
+    this.presets = [];
   }
 
   async connectedCallback() {
     super.connectedCallback();
-    window.addEventListener('popstate', this.onPopState);
     this.api = await getApi();
     this.presets = typeof this.api.modelPresets === 'function' ? this.api.modelPresets() : [];
-    this.readUrl();
-    this.compute();
+    this.stateChanged();
   }
 
-  disconnectedCallback() {
-    window.removeEventListener('popstate', this.onPopState);
-    super.disconnectedCallback();
+  // The defaults with a preset's shape laid over them.
+  #base(presetId) {
+    const preset = this.presets.find((p) => p.id === presetId);
+    if (!preset) return { ...defaults };
+    const shape = this.api.kvShapeFromModel(preset.config);
+    return { ...defaults, preset: presetId, layers: shape.n_layers, heads: shape.n_heads, kv_heads: shape.n_kv_heads,
+      head_dim: shape.head_dim, d_model: shape.d_model, window: shape.window };
   }
 
-  // URL values are text; keep only those that look like their field (numbers,
-  // or one of the options), so nothing odd reaches the inputs.
-  readUrl() {
-    const values = { ...defaults };
-    for (const field of allFields) {
-      const text = readParam(`kv.${field.key}`);
-      if (text === null || text.length > 40) continue;
-      if (field.kind === 'select') {
-        if (field.options.some(([value]) => value === text)) values[field.key] = text;
-      } else if (field.kind === 'preset') {
-        values.preset = text;
-      } else if (/^[-+0-9.eE]+$/.test(text) || /^nan$/i.test(text)) {
-        values[field.key] = text;
-      }
+  // State text (URL or attributes) is parsed, never inserted: numbers must be
+  // finite, choices must be options.
+  stateChanged() {
+    if (!this.api) return;
+    const presetParam = this.readState('preset');
+    const presetId = presetParam === 'custom' || this.presets.some((p) => p.id === presetParam) ? presetParam : defaults.preset;
+    const values = { ...this.#base(presetId), preset: presetId };
+    const number = (key) => {
+      const text = this.readState(key);
+      const value = Number(text);
+      return text !== null && text.trim() !== '' && Number.isFinite(value) ? value : undefined;
+    };
+    for (const key of numberKeys) values[key] = number(key) ?? values[key];
+    if (number('context') !== undefined && number('prompt') === undefined) values.prompt = number('context') - values.generated;
+    for (const [key, options] of Object.entries(choiceKeys)) {
+      const text = this.readState(key);
+      if (options.some((o) => o.value === text)) values[key] = text;
     }
     this.values = values;
+    this.#compute();
   }
 
-  onInput(key, value) {
-    const values = { ...this.values, [key]: value };
-    if (key === 'preset') Object.assign(values, this.presetValues(value));
-    this.values = values;
-    const params = {};
-    for (const field of allFields) params[`kv.${field.key}`] = values[field.key] === defaults[field.key] ? null : values[field.key];
-    writeParams(params);
-    this.compute();
+  // Only what differs from the preset (or the defaults) is stored, so links stay short.
+  #writeUrl() {
+    const base = this.#base(this.values.preset);
+    const params = { preset: this.values.preset === defaults.preset ? null : this.values.preset, context: null };
+    for (const key of [...numberKeys, ...Object.keys(choiceKeys)]) {
+      const value = this.values[key];
+      params[key] = value === base[key] || (Number.isNaN(value) && Number.isNaN(base[key])) ? null : value;
+    }
+    this.writeState(params);
   }
 
-  presetValues(id) {
-    const preset = this.presets.find((p) => p.id === id);
-    if (!preset) return {};
-    const shape = this.api.kvShapeFromModel(preset.config);
-    return {
-      layers: String(shape.n_layers), heads: String(shape.n_heads), kv_heads: String(shape.n_kv_heads),
-      head_dim: String(shape.head_dim), d_model: String(shape.d_model), window: String(shape.window),
-    };
+  #set(key, value, commit) {
+    if (key === 'variant' && value === 'mla' && !(this.values.kv_lora_rank > 0)) {
+      // DeepSeek-V2/V3's latent (512) and RoPE key (64) as a starting point.
+      this.values = { ...this.values, variant: value, kv_lora_rank: 512, rope_dim: 64 };
+    } else if (key !== 'preset') this.values = { ...this.values, [key]: value };
+    else if (value === 'custom') this.values = { ...this.values, preset: value };  // keep the shape, free to edit
+    else this.values = { ...this.#base(value), preset: value };
+    this.#compute();
+    if (commit) this.#writeUrl();
   }
 
-  kvInput() {
+  #kvInput() {
     const v = this.values;
     const input = {};
-    for (const field of groups.flatMap((g) => g.fields)) if (field.api) input[field.api] = v[field.key];
+    for (const f of [...modelFields, ...mlaFields, ...workloadFields, ...storageFields, ...strategyFields]) input[f.api] = v[f.key];
+    input.kv_dtype = v.kv_dtype;
+    input.quant_asymmetric = v.asymmetric === 'yes';
     if (v.variant === 'mha') input.n_kv_heads = v.heads;
-    if (v.variant === 'mqa') input.n_kv_heads = '1';
-    if (v.variant !== 'mla') { input.kv_lora_rank = '0'; input.qk_rope_head_dim = '0'; }
-    input.quant_asymmetric = v.asymmetric === 'true';
+    if (v.variant === 'mqa') input.n_kv_heads = 1;
+    if (v.variant !== 'mla') input.kv_lora_rank = input.qk_rope_head_dim = 0;
     return input;
   }
 
-  // Runs every calculation; an InputError lands next to the control it names.
-  compute() {
-    if (!this.api) return;
+  // Runs every calculation. An InputError is kept with the control it names;
+  // a part that fails keeps showing its last good result, dimmed.
+  #compute() {
+    const v = this.values;
     const errors = {};
-    const attempt = (fn, fieldToKey) => {
+    const previous = this.result ?? {};
+    const attempt = (fn, keyOf) => {
       try {
         return fn();
       } catch (error) {
         if (error.name !== 'InputError') throw error;
-        const key = fieldToKey[error.field] ?? 'general';
-        errors[key] = error.message;
+        errors[keyOf(error.field) ?? 'general'] = error.message;
         return null;
       }
     };
-    const kvKeys = Object.fromEntries(groups.flatMap((g) => g.fields).filter((f) => f.api).map((f) => [f.api, f.key]));
-    if (this.values.variant === 'mha') kvKeys.n_kv_heads = 'variant';
-    const input = this.kvInput();
-    const kv = attempt(() => this.api.kvCache(input), kvKeys);
-    const compare = kv && attempt(() => this.api.kvCompare(input), kvKeys);
+    const kvKey = (field) => {
+      if (field === 'n_kv_heads' && v.variant !== 'model') return 'variant';
+      return [...modelFields, ...mlaFields, ...workloadFields, ...storageFields, ...strategyFields].find((f) => f.api === field)?.key;
+    };
+    const input = this.#kvInput();
+    const kv = attempt(() => this.api.kvCache(input), kvKey);
+    const compare = kv && attempt(() => this.api.kvCompare(input), kvKey);
 
     let sim = null;
     let simMs = 0;
     if (kv) {
-      const simKeys = { ...Object.fromEntries(simFields.map((f) => [f.api, f.key])), block_size: 'block_size' };
-      const v = this.values;
-      const budget = Number(v.budget_gb) * 1e9;
       const start = performance.now();
       sim = attempt(() => this.api.simulatePaging({
-        budget_bytes: Number.isFinite(budget) && v.budget_gb.trim() !== '' ? budget : NaN, bytes_per_token: kv.bytes_per_token,
-        max_tokens: v.max_tokens, distribution: v.dist, mean_tokens: v.mean, std_tokens: v.std, snapshot: v.snapshot,
-        seed: v.seed, block_size: input.block_size === '0' ? 1 : input.block_size,
-      }), simKeys);
+        budget_bytes: v.budget_gb * 1e9, bytes_per_token: kv.bytes_per_token, max_tokens: v.max_tokens,
+        distribution: v.dist, mean_tokens: v.mean, std_tokens: v.std, snapshot: v.snapshot, seed: v.seed,
+        block_size: Math.max(1, v.block_size),
+        // Keeps the main thread under ~12 ms (100k requests take ~60 ms), so no worker is needed.
+        max_requests: panelMaxRequests,
+      }), (field) => (field === 'block_size' ? 'block_size' : simFields.find((f) => f.api === field)?.key));
       simMs = performance.now() - start;
     }
-    const sram = Number(this.values.sram_kib) * 1024;
     const attention = kv && attempt(() => this.api.attentionMemory({
-      n: kv.tokens, head_dim: kv.head_dim, heads: input.n_heads, batch: input.batch,
-      sram_bytes: this.values.sram_kib.trim() === '' ? NaN : sram,
+      n: kv.tokens, head_dim: kv.head_dim, heads: v.heads, batch: v.batch, sram_bytes: v.sram_kib * 1024,
       series_max_n: Math.max(2 ** 20, 2 ** Math.ceil(Math.log2(Math.max(256, kv.tokens)))),
-    }), { sram_bytes: 'sram_kib', n: 'prompt', head_dim: 'head_dim', heads: 'heads', batch: 'batch' });
+    }), (field) => ({ sram_bytes: 'sram_kib', n: 'prompt', head_dim: 'head_dim', heads: 'heads', batch: 'batch' })[field]);
 
-    this.errors = errors;
-    this.result = { kv, compare, sim, simMs, attention };
-    this.requestUpdate();
+    this.result = {
+      errors,
+      kv: kv ?? previous.kv, compare: compare ?? previous.compare, kvStale: !kv || !compare,
+      sim: sim ?? previous.sim, simMs, simStale: !sim,
+      attention: attention ?? previous.attention, attentionStale: !attention,
+    };
   }
 
-  renderField(field) {
-    const id = `kv-${field.key}`;
-    const error = this.errors[field.key];
-    const value = this.values[field.key];
-    const common = { id, invalid: error ? 'true' : 'false', describedby: error ? `${id}-error` : nothing };
-    let control;
-    if (field.kind === 'preset') {
-      control = html`<select id=${id} aria-invalid=${common.invalid} aria-describedby=${common.describedby}
-        @change=${(e) => this.onInput(field.key, e.target.value)}>
-        <option value="custom" ?selected=${value === 'custom'}>custom</option>
-        ${this.presets.map((p) => html`<option value=${p.id} ?selected=${value === p.id}>${p.label ?? p.id}</option>`)}
-      </select>`;
-    } else if (field.kind === 'select') {
-      control = html`<select id=${id} aria-invalid=${common.invalid} aria-describedby=${common.describedby}
-        @change=${(e) => this.onInput(field.key, e.target.value)}>
-        ${field.options.map(([v, text]) => html`<option value=${v} ?selected=${value === v}>${text}</option>`)}
-      </select>`;
-    } else {
-      control = html`<input id=${id} type="text" inputmode="decimal" .value=${value}
-        aria-invalid=${common.invalid} aria-describedby=${common.describedby}
-        @change=${(e) => this.onInput(field.key, e.target.value)} />`;
-    }
-    return html`<div class="field">
-      <label for=${id}>${field.label}</label>
-      ${control}
-      ${error ? html`<span class="error" id=${`${id}-error`} role="alert">${error}</span>` : nothing}
-    </div>`;
+  #number(field) {
+    return numberField({ id: `kv-${field.key}`, label: field.label, help: field.help, value: this.values[field.key],
+      min: 0, step: 'any', error: this.result?.errors[field.key],
+      onInput: (value) => this.#set(field.key, value, false), onCommit: (value) => this.#set(field.key, value, true) });
   }
 
-  renderKvTables() {
-    const { kv, compare } = this.result ?? {};
-    if (!kv) return nothing;
-    const batch = Number(this.values.batch);
-    const row = (label, bytes) => html`<tr><td>${label}</td><td>${count(bytes)}</td><td>${gb(bytes)}</td><td>${gib(bytes)}</td></tr>`;
-    return html`
-      <p class="note">${count(kv.kv_layers)} layers keep KV: ${count(kv.global_layers)} global (all
-        ${count(kv.global_cached_tokens)} tokens), ${count(kv.local_layers)} local (${count(kv.local_cached_tokens)} tokens).
-        Storage: ${kv.layout}; ${kv.effective_bits_per_value.toFixed(3)} bits per value.</p>
-      <table id="kv-table" aria-label="KV cache size">
-        <thead><tr><th>KV cache</th><th>bytes</th><th>GB</th><th>GiB</th></tr></thead>
-        <tbody>
-          ${row('Per token (every KV layer)', kv.bytes_per_token)}
-          ${row(`Per sequence (${count(kv.tokens)} tokens)`, kv.bytes_per_sequence)}
-          ${row(`Total (batch ${count(batch)})`, kv.bytes)}
-          ${kv.block_size > 0 ? row(`Paged, blocks of ${count(kv.block_size)} (waste ${pct(kv.paged_waste_fraction)})`, kv.paged_bytes) : nothing}
-          ${kv.bytes !== kv.full_attention_bytes ? row('Same model, full attention', kv.full_attention_bytes) : nothing}
-        </tbody>
-      </table>
-      ${compare ? html`
-        <table id="kv-variants" aria-label="MHA, GQA, MQA comparison">
-          <thead><tr><th>Variant (same layers, head dim)</th><th>bytes / token</th><th>total GB</th><th>vs MHA</th></tr></thead>
-          <tbody>${compare.variants.map((v) => html`<tr><td>${v.label}</td><td>${count(v.bytes_per_token)}</td>
-            <td>${gb(v.bytes)}</td><td>${v.ratio_to_first.toFixed(4)}×</td></tr>`)}</tbody>
-        </table>
-        <table id="kv-strategies" aria-label="Token-keeping strategies">
-          <thead><tr><th>Strategy</th><th>per sequence GB</th><th>total GB</th><th>vs full</th></tr></thead>
-          <tbody>${compare.strategies.map((s) => html`<tr><td>${s.label}</td><td>${gb(s.bytes_per_sequence)}</td>
-            <td>${gb(s.bytes)}</td><td>${s.ratio_to_first.toFixed(4)}×</td></tr>`)}</tbody>
-        </table>` : nothing}`;
-  }
-
-  renderSim() {
-    const { sim, simMs } = this.result ?? {};
-    return html`
-      <section aria-labelledby="kv-sim-title">
-        <h3 id="kv-sim-title">Paging simulation</h3>
-        <p class="note">Requests with seeded random lengths are admitted first come, first served until the budget is full.
-          Naive serving reserves the full context for each; paging (vLLM) hands out blocks as tokens arrive, so only the
-          last block of a sequence is partly empty.</p>
-        <form @submit=${(e) => e.preventDefault()}>
-          <fieldset><legend>Request mix</legend>${simFields.map((f) => this.renderField(f))}</fieldset>
-        </form>
-        ${sim ? html`
-          <p class="note" id="kv-sim-summary">${count(sim.requests_drawn)} requests drawn, mean ${sim.mean_length_tokens.toFixed(1)} tokens
-            (std ${sim.std_length_tokens.toFixed(1)}, ${pct(sim.clipped_fraction)} clipped). Paged fits
-            <strong>${sim.paged_vs_naive_sequences.toFixed(2)}×</strong> the sequences of naive preallocation
-            ${sim.hit_request_limit ? '(stopped at the request limit)' : ''} — computed in ${simMs.toFixed(1)} ms.</p>
-          <table id="kv-sim-table" aria-label="Paging simulation">
-            <thead><tr><th>Scheme</th><th>sequences</th><th>reserved GB</th><th>used GB</th><th>waste</th></tr></thead>
-            <tbody>${sim.schemes.map((s) => html`<tr><td>${s.label}</td><td>${count(s.sequences)}</td>
-              <td>${gb(s.reserved_bytes)}</td><td>${gb(s.used_bytes)}</td><td>${pct(s.waste_fraction)}</td></tr>`)}</tbody>
-          </table>
-          <div class="plot" id="kv-sim-plot"></div>` : nothing}
-      </section>`;
-  }
-
-  renderAttention() {
-    const { attention } = this.result ?? {};
-    return html`
-      <section aria-labelledby="kv-attn-title">
-        <h3 id="kv-attn-title">Attention working memory and HBM traffic</h3>
-        <p class="note">Standard attention writes the N×N score matrix (fp32) to memory for every head; FlashAttention keeps
-          tiles in on-chip SRAM and stores only a running max and sum per row. Traffic follows Dao et al. 2022 (Algorithm 0
-          vs Algorithm 1): 4Nd + 4N² elements against 2Nd + T<sub>c</sub>(3Nd + 4N), with T<sub>c</sub> = N / ⌈M / 4d⌉.</p>
-        <form @submit=${(e) => e.preventDefault()}>
-          <fieldset><legend>Chip</legend>${attentionFields.map((f) => this.renderField(f))}</fieldset>
-        </form>
-        ${attention ? html`
-          <table id="kv-attn-table" aria-label="Attention memory">
-            <thead><tr><th>At N = ${count(this.result.kv.tokens)} (all heads, batch)</th><th>standard GB</th><th>FlashAttention GB</th></tr></thead>
-            <tbody>
-              <tr><td>Working memory beyond Q, K, V, O</td><td>${gb(attention.standard_scores_bytes)}</td><td>${gb(attention.flash_extra_bytes)}</td></tr>
-              <tr><td>HBM traffic (fp16 elements)</td><td>${gb(attention.standard_hbm_bytes)}</td><td>${gb(attention.flash_hbm_bytes)}</td></tr>
-            </tbody>
-          </table>
-          <p class="note">Blocks B<sub>c</sub> = ${count(attention.block_cols)}, B<sub>r</sub> = ${count(attention.block_rows)},
-            T<sub>c</sub> = ${count(attention.column_blocks)} passes; standard moves ${attention.hbm_ratio.toFixed(2)}× the bytes.</p>
-          <div class="plot" id="kv-attn-plot"></div>` : nothing}
-      </section>`;
+  #select(key, label, options) {
+    return selectField({ id: `kv-${key}`, label, value: this.values[key], options, error: this.result?.errors[key],
+      onCommit: (value) => this.#set(key, value, true) });
   }
 
   render() {
+    if (!this.values) return html`<p class="note" role="status">Loading…</p>`;
+    const { errors } = this.result;
     return html`
       <h2>KV cache</h2>
-      <p class="intro">While a model generates, it keeps the keys and values of every earlier token for every layer, so it
-        need not recompute them: the KV cache. Its size is 2 · layers · KV heads · head dim · bytes per value · tokens ·
-        batch, and it often outgrows the weights. Change the model, the context or the storage below and see how GQA,
-        windows, sinks, MLA, quantization and paging change what must be held.</p>
-      ${this.errors.general ? html`<p class="error" role="alert">${this.errors.general}</p>` : nothing}
-      <form @submit=${(e) => e.preventDefault()}>
-        ${groups.map((g) => html`<fieldset><legend>${g.title}</legend>${g.fields.map((f) => this.renderField(f))}</fieldset>`)}
-      </form>
-      ${this.renderKvTables()}
-      <div class="plot" id="kv-plot"></div>
-      ${this.renderSim()}
-      ${this.renderAttention()}`;
+      <p class="intro">While a model generates, it keeps the keys and values of every earlier token in every layer so it
+        need not recompute them: the KV cache. It takes 2 · layers · KV heads · head dim · bytes per value for each token
+        of each sequence, and at long contexts or large batches it outgrows the weights. Change the model, the context or
+        the storage and see what GQA, windows, sinks, MLA, quantization and paging save.</p>
+      ${errors.general ? html`<p class="error-banner" role="alert">${errors.general}</p>` : nothing}
+      <div class="layout">
+        <form @submit=${(event) => event.preventDefault()} aria-label="KV cache inputs">${this.#renderInputs()}</form>
+        <section aria-live="polite">${this.#renderKv()}</section>
+      </div>
+      <section class="part" aria-labelledby="kv-sim-title">${this.#renderSim()}</section>
+      <section class="part" aria-labelledby="kv-attn-title">${this.#renderAttention()}</section>`;
   }
 
-  updated() {
-    const { kv, compare, sim, attention } = this.result ?? {};
-    const root = this.renderRoot;
-    const place = (id, make) => {
-      const host = root.getElementById(id);
-      if (host) host.replaceChildren(cspSafe(make()));
-    };
-    const width = Math.min(760, Math.max(320, this.clientWidth - 16));
-    if (kv && compare) {
-      place('kv-plot', () => Plot.plot({
-        width, height: 320, marginLeft: 60,
-        title: 'KV bytes per sequence vs context',
-        x: { type: 'log', label: 'context (tokens)' },
-        y: { type: 'log', label: 'KV bytes per sequence', grid: true },
-        color: { legend: true },
-        marks: [
-          Plot.line(compare.series, { x: 'context', y: 'bytes_per_sequence', stroke: 'strategy', strokeWidth: 2 }),
-          Plot.ruleX([kv.tokens], { strokeDasharray: '4 3' }),
-        ],
-      }));
-    }
-    if (sim) {
-      place('kv-sim-plot', () => Plot.plot({
-        width, height: 240, marginLeft: 60,
-        title: 'Drawn request lengths',
-        x: { label: 'tokens' },
-        y: { label: 'requests', grid: true },
-        marks: [
-          Plot.rectY(sim.histogram, { x1: 'low', x2: 'high', y: 'count', fill: 'steelblue', inset: 0.5 }),
-          Plot.ruleX([Number(this.values.max_tokens)], { stroke: 'currentColor', strokeDasharray: '4 3' }),
-          Plot.ruleY([0]),
-        ],
-      }));
-    }
-    if (attention) {
-      const rows = attention.series.flatMap((p) => [
-        { n: p.n, bytes: p.standard_scores_bytes, what: 'standard: N×N scores' },
-        { n: p.n, bytes: p.flash_extra_bytes, what: 'flash: row max + sum' },
-        { n: p.n, bytes: p.standard_hbm_bytes, what: 'standard: HBM traffic' },
-        { n: p.n, bytes: p.flash_hbm_bytes, what: 'flash: HBM traffic' },
-      ]);
-      place('kv-attn-plot', () => Plot.plot({
-        width, height: 320, marginLeft: 60,
-        title: 'Per head: working memory and HBM traffic vs N',
-        x: { type: 'log', label: 'N (tokens)' },
-        y: { type: 'log', label: 'bytes', grid: true },
-        color: { legend: true },
-        marks: [Plot.line(rows, { x: 'n', y: 'bytes', stroke: 'what', strokeWidth: 2 })],
-      }));
-    }
+  #renderInputs() {
+    const presetOptions = [...this.presets.map((p) => option(p.id, p.label ?? p.id)), option('custom', 'Custom')];
+    return html`
+      <fieldset>
+        <legend>Model</legend>
+        ${this.#select('preset', 'Preset', presetOptions)}
+        ${modelFields.map((f) => this.#number(f))}
+        ${this.#select('variant', 'Attention variant', variantOptions)}
+        ${this.values.variant === 'mla' ? mlaFields.map((f) => this.#number(f)) : nothing}
+      </fieldset>
+      <fieldset>
+        <legend>Workload</legend>
+        ${workloadFields.map((f) => this.#number(f))}
+      </fieldset>
+      <fieldset>
+        <legend>Storage</legend>
+        ${this.#select('kv_dtype', 'KV dtype', dtypeOptions)}
+        ${storageFields.map((f) => this.#number(f))}
+        ${this.#select('asymmetric', 'Zero point (asymmetric)', choiceKeys.asymmetric)}
+      </fieldset>
+      <fieldset>
+        <legend>Which tokens each layer keeps</legend>
+        ${strategyFields.map((f) => this.#number(f))}
+      </fieldset>`;
   }
+
+  #renderKv() {
+    const { kv, compare, kvStale } = this.result;
+    if (!kv) return nothing;
+    const rows = [
+      { what: 'Per token (every KV layer)', bytes: kv.bytes_per_token },
+      { what: `Per sequence (${formatCount(kv.tokens)} tokens)`, bytes: kv.bytes_per_sequence },
+      { what: `Total (batch ${formatCount(kv.bytes / kv.bytes_per_sequence)})`, bytes: kv.bytes, emphasis: true },
+    ];
+    if (kv.block_size > 0) {
+      rows.push({ what: `Paged in blocks of ${formatCount(kv.block_size)} (waste ${formatPercent(kv.paged_waste_fraction, 2)})`, bytes: kv.paged_bytes });
+    }
+    const curves = compare ? strategyCurves(compare) : null;
+    if (kv.full_attention_bytes !== kv.bytes) rows.push({ what: 'The same model with full attention', bytes: kv.full_attention_bytes });
+    return html`<div class=${kvStale ? 'stale' : ''}>
+      <div class="headline">
+        <div><div class="value" id="kv-per-token">${formatBytes(kv.bytes_per_token, this.units)}</div><div class="label">per token</div></div>
+        <div><div class="value" id="kv-per-sequence">${formatBytes(kv.bytes_per_sequence, this.units)}</div><div class="label">per sequence</div></div>
+        <div><div class="value" id="kv-total">${formatBytes(kv.bytes, this.units)}</div><div class="label">total</div></div>
+        <div><div class="value">${kv.effective_bits_per_value.toFixed(3)}</div><div class="label">bits per value</div></div>
+      </div>
+      <p class="note">${formatCount(kv.kv_layers)} layers keep KV: ${formatCount(kv.global_layers)} global (all
+        ${formatCount(kv.global_cached_tokens)} tokens), ${formatCount(kv.local_layers)} local
+        (${formatCount(kv.local_cached_tokens)} tokens). Storage: ${kv.layout}.</p>
+      <llm-result-table id="kv-table" filename="kv-cache" caption="KV cache size"
+        .columns=${[{ key: 'what', label: '' }, ...bytesColumns]} .rows=${rows}></llm-result-table>
+      ${compare ? html`
+        <llm-result-table id="kv-variants" filename="kv-variants" caption="Attention variants (same layers, head dim, tokens)"
+          .columns=${[{ key: 'label', label: 'Variant' },
+            { key: 'bytes_per_token', label: 'Bytes / token', numeric: true, format: formatCount },
+            { key: 'bytes', label: 'Total GB', numeric: true, format: gb },
+            { key: 'ratio_to_first', label: 'vs MHA', numeric: true, format: ratio }]}
+          .rows=${compare.variants}></llm-result-table>
+        <llm-result-table id="kv-strategies" filename="kv-strategies" caption="Which tokens are kept (same model)"
+          .columns=${[{ key: 'label', label: 'Strategy' },
+            { key: 'bytes_per_sequence', label: 'Per sequence GB', numeric: true, format: gb },
+            { key: 'bytes', label: 'Total GB', numeric: true, format: gb },
+            { key: 'ratio_to_first', label: 'vs full', numeric: true, format: ratio }]}
+          .rows=${compare.strategies}></llm-result-table>
+        ${legend('kv-plot-legend', curves.names)}
+        <llm-plot id="kv-plot" filename="kv-vs-context"
+          caption="KV bytes per sequence vs context (log–log); the dashed rule is the current context"
+          .build=${() => contextPlot(kv, curves)}></llm-plot>` : nothing}
+    </div>`;
+  }
+
+  #renderSim() {
+    const { sim, simMs, simStale } = this.result;
+    return html`
+      <h3 id="kv-sim-title">Paging simulation</h3>
+      <p class="intro">Requests with seeded random lengths are admitted first come, first served until the budget is full.
+        A server without paging reserves the whole context for each one; paged allocation (vLLM) hands out blocks as tokens
+        arrive, so only each sequence's last block is partly empty.</p>
+      <div class="layout">
+        <form @submit=${(event) => event.preventDefault()} aria-label="Paging simulation inputs">
+          <fieldset>
+            <legend>Request mix</legend>
+            ${simFields.slice(0, 2).map((f) => this.#number(f))}
+            ${this.#select('dist', 'Length distribution', distOptions)}
+            ${simFields.slice(2).map((f) => this.#number(f))}
+            ${this.#select('snapshot', 'Snapshot', snapshotOptions)}
+          </fieldset>
+        </form>
+        ${sim ? html`<div class=${simStale ? 'stale' : ''}>
+          <p class="note" id="kv-sim-summary">${formatCount(sim.requests_drawn)} requests drawn, mean
+            ${sim.mean_length_tokens.toFixed(1)} tokens (std ${sim.std_length_tokens.toFixed(1)},
+            ${formatPercent(sim.clipped_fraction, 2)} clipped). Paged fits
+            <strong>${sim.paged_vs_naive_sequences.toFixed(2)}×</strong> the sequences of naive preallocation${sim.hit_request_limit ? ` (admission stopped at the page's limit of ${formatCount(panelMaxRequests)} requests, before the budget was full; the CLI allows up to 10 million)` : ''}.
+            <span class="timing">Computed in ${simMs.toFixed(1)} ms.</span></p>
+          <llm-result-table id="kv-sim-table" filename="kv-paging" caption="Sequences in the budget and reserved memory that holds no token"
+            .columns=${[{ key: 'label', label: 'Scheme' },
+              { key: 'sequences', label: 'Sequences', numeric: true, format: formatCount },
+              { key: 'reserved_bytes', label: 'Reserved GB', numeric: true, format: gb },
+              { key: 'used_bytes', label: 'Used GB', numeric: true, format: gb },
+              { key: 'waste_fraction', label: 'Waste', numeric: true, format: (x) => formatPercent(x, 2) }]}
+            .rows=${sim.schemes}></llm-result-table>
+          <llm-plot id="kv-sim-plot" filename="kv-paging-lengths" caption="Drawn request lengths; the dashed rule is what naive serving reserves"
+            .build=${() => lengthPlot(sim, this.values.max_tokens)}></llm-plot>
+        </div>` : nothing}
+      </div>`;
+  }
+
+  #renderAttention() {
+    const { attention, attentionStale, kv } = this.result;
+    return html`
+      <h3 id="kv-attn-title">Attention working memory and HBM traffic</h3>
+      <p class="intro">Standard attention writes the N×N score matrix (fp32) for every head; FlashAttention keeps tiles in
+        on-chip SRAM and stores only a running max and sum per row. Traffic follows Dao et al. 2022: 4Nd + 4N² elements
+        (Algorithm 0) against 2Nd + T<sub>c</sub>(3Nd + 4N) with T<sub>c</sub> = N / ⌈M / 4d⌉ (Algorithm 1).</p>
+      <div class="layout">
+        <form @submit=${(event) => event.preventDefault()} aria-label="Attention memory inputs">
+          <fieldset>
+            <legend>Chip</legend>
+            ${this.#number({ key: 'sram_kib', label: 'SRAM per SM (KiB)', help: 'A100: 192 KiB of L1/shared memory per SM' })}
+          </fieldset>
+        </form>
+        ${attention ? html`<div class=${attentionStale ? 'stale' : ''}>
+          <llm-result-table id="kv-attn-table" filename="attention-memory"
+            caption=${`N = ${formatCount(kv.tokens)}, d = ${formatCount(kv.head_dim)}, all heads and sequences`}
+            .columns=${[{ key: 'what', label: '' },
+              { key: 'standard', label: 'Standard GB', numeric: true, format: gb },
+              { key: 'flash', label: 'FlashAttention GB', numeric: true, format: gb }]}
+            .rows=${[
+              { what: 'Working memory beyond Q, K, V, O', standard: attention.standard_scores_bytes, flash: attention.flash_extra_bytes },
+              { what: 'HBM traffic (fp16 elements)', standard: attention.standard_hbm_bytes, flash: attention.flash_hbm_bytes },
+            ]}></llm-result-table>
+          <p class="note">Blocks B<sub>c</sub> = ${formatCount(attention.block_cols)}, B<sub>r</sub> = ${formatCount(attention.block_rows)};
+            T<sub>c</sub> = ${formatCount(attention.column_blocks)} passes over Q and O; standard attention moves
+            <strong id="kv-attn-ratio">${attention.hbm_ratio.toFixed(2)}×</strong> the bytes.</p>
+          ${legend('kv-attn-legend', attentionSeries)}
+          <llm-plot id="kv-attn-plot" filename="attention-memory" caption="Per head: working memory and HBM traffic vs N (log–log)"
+            .build=${() => attentionPlot(attention)}></llm-plot>
+        </div>` : nothing}
+      </div>`;
+  }
+}
+
+// Line colours (Observable's categorical scheme). The legend is HTML in this
+// panel, styled by class, since Plot's own legend needs a <style> the CSP blocks.
+const palette = ['#4269d0', '#efb118', '#ff725c', '#3ca951', '#a463f2', '#9c6b4e'];
+
+function legend(id, names) {
+  return html`<ul class="legend" id=${id} aria-label="Legend">
+    ${names.map((name, i) => html`<li><span class=${`swatch swatch-${i}`} aria-hidden="true"></span>${name}</li>`)}</ul>`;
+}
+
+function lines(data, { x, y, z }) {
+  return [Plot.line(data, { x, y, stroke: z, strokeWidth: 2 })];
+}
+
+// Strategies with the same curve share one line and one legend entry ("A = B").
+function strategyCurves(compare) {
+  const byId = new Map();
+  for (const p of compare.series) {
+    if (!byId.has(p.strategy)) byId.set(p.strategy, []);
+    byId.get(p.strategy).push(p.bytes_per_sequence);
+  }
+  const names = [];
+  const keep = new Map();  // id → merged label
+  for (const row of compare.strategies) {
+    const curve = byId.get(row.id).join(',');
+    const twin = [...keep.keys()].find((id) => byId.get(id).join(',') === curve);
+    if (twin) keep.set(twin, `${keep.get(twin)} = ${row.label.toLowerCase()}`);
+    else keep.set(row.id, row.label);
+  }
+  for (const label of keep.values()) names.push(label);
+  const data = compare.series.filter((p) => keep.has(p.strategy)).map((p) => ({ ...p, strategy: keep.get(p.strategy) }));
+  return { names, data };
+}
+
+function contextPlot(kv, curves) {
+  return Plot.plot({
+    ...plotDefaults,
+    width: 680, height: 320, marginLeft: 60,
+    x: { type: 'log', label: 'context (tokens)', grid: true },
+    y: { type: 'log', label: 'KV bytes per sequence', grid: true },
+    color: { domain: curves.names, range: palette },
+    marks: [...lines(curves.data, { x: 'context', y: 'bytes_per_sequence', z: 'strategy' }),
+      Plot.ruleX([kv.tokens], { strokeDasharray: '4,3' })],
+  });
+}
+
+function lengthPlot(sim, maxTokens) {
+  return Plot.plot({
+    ...plotDefaults,
+    width: 640, height: 240, marginLeft: 50,
+    x: { label: 'request length (tokens)' },
+    y: { label: 'requests', grid: true },
+    marks: [
+      Plot.rectY(sim.histogram, { x1: 'low', x2: 'high', y: 'count', fill: '#3b82f6', inset: 0.5 }),
+      Plot.ruleX([maxTokens], { stroke: '#d1242f', strokeDasharray: '4,3' }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
+
+const attentionSeries = ['standard: N×N scores', 'flash: row max + sum', 'standard: HBM traffic', 'flash: HBM traffic'];
+
+function attentionPlot(attention) {
+  const rows = attention.series.flatMap((p) => [
+    { n: p.n, bytes: p.standard_scores_bytes, what: 'standard: N×N scores' },
+    { n: p.n, bytes: p.flash_extra_bytes, what: 'flash: row max + sum' },
+    { n: p.n, bytes: p.standard_hbm_bytes, what: 'standard: HBM traffic' },
+    { n: p.n, bytes: p.flash_hbm_bytes, what: 'flash: HBM traffic' },
+  ]);
+  return Plot.plot({
+    ...plotDefaults,
+    width: 680, height: 320, marginLeft: 60,
+    x: { type: 'log', label: 'N (tokens)', grid: true },
+    y: { type: 'log', label: 'bytes per head', grid: true },
+    color: { domain: attentionSeries, range: palette },
+    marks: lines(rows, { x: 'n', y: 'bytes', z: 'what' }),
+  });
 }
 
 customElements.define('llm-kv-cache-panel', KvCachePanel);

@@ -6,7 +6,7 @@ import * as Plot from '@observablehq/plot';
 import '../components/plot-figure.js';
 import '../components/result-table.js';
 import { explained } from '../components/explain-view.js';
-import { checkField, numberField, selectField } from '../components/fields.js';
+import { checkField, log2RangeField, numberField, selectField } from '../components/fields.js';
 import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
@@ -219,6 +219,9 @@ export class ModelPanel extends PanelElement {
           onCommit: (value) => this.#choosePreset(value) })}
         ${numberField({ id: 'model-context', label: 'Context (tokens)', value: this.context, min: 1, step: 1,
           error: this.#fieldError('context_tokens'),
+          onInput: (value) => this.#setContext(value, false), onCommit: (value) => this.#setContext(value, true) })}
+        ${log2RangeField({ id: 'model-context-slider', label: 'Context slider (powers of two)', value: this.context,
+          minExponent: 0, maxExponent: 20,
           onInput: (value) => this.#setContext(value, false), onCommit: (value) => this.#setContext(value, true) })}
       </fieldset>
       <fieldset>

@@ -1,20 +1,20 @@
 // Plan panel: what a deployment will do — latency, throughput, whether it
 // fits, parallelism and offload, training memory, published measurements, and
 // this machine's own measured roofline.
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
 import '../components/result-table.js';
 import { numberField } from '../components/fields.js';
+import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatSI } from '../format.js';
 import { runInWorker } from '../sim-client.js';
-import { readParam, writeParams } from '../url-state.js';
 import { getApi } from '../wasm.js';
 import { formatSeconds } from './roofline-panel.js';
-import { readWorkload, toInput, workloadInputs, workloadParams } from './workload-form.js';
+import { readWorkload, toInput, workloadInputs, workloadKeys, workloadParams } from './workload-form.js';
 
 const defaults = {
   model: 'llama-2-70b', hardware: 'h100-sxm', weights_dtype: 'fp16', kv_dtype: 'fp16', compute_dtype: 'fp16',
@@ -24,7 +24,9 @@ const defaults = {
 const trainingDefaults = { batch: 1, sequence: 4096 };
 const bothUnits = (bytes) => `${formatBytes(bytes, 'GB')} / ${formatBytes(bytes, 'GiB')}`;
 
-class PlanPanel extends LitElement {
+export class PlanPanel extends PanelElement {
+  static panelId = 'plan';
+  static stateKeys = [...workloadKeys(defaults), 'train_batch', 'train_sequence'];
   static properties = {
     state: { state: true }, result: { state: true }, error: { state: true },
     training: { state: true }, trainingError: { state: true },
@@ -41,29 +43,23 @@ class PlanPanel extends LitElement {
     this.machine = null;
     this.machineStatus = '';
     this.measuredPoints = [];
-    this.onPopState = () => this.#readUrl();
   }
 
   async connectedCallback() {
     super.connectedCallback();
-    window.addEventListener('popstate', this.onPopState);
     this.api = await getApi();
     this.presets = this.api.modelPresets();
     this.hardware = this.api.hardwarePresets();
     this.calibration = this.api.calibration();
-    this.#readUrl();
+    this.stateChanged();
   }
 
-  disconnectedCallback() {
-    super.disconnectedCallback();
-    window.removeEventListener('popstate', this.onPopState);
-  }
-
-  #readUrl() {
-    this.state = readWorkload('plan', defaults, { modelIds: this.presets.map((p) => p.id), hardwareIds: this.hardware.map((h) => h.id) });
+  stateChanged() {
+    if (!this.api) return;
+    this.state = readWorkload((key) => this.readState(key), defaults, { modelIds: this.presets.map((p) => p.id), hardware: this.hardware });
     for (const key of Object.keys(trainingDefaults)) {
-      const value = Number(readParam(`plan.train_${key}`));
-      this.trainingInput[key] = readParam(`plan.train_${key}`) !== null && Number.isFinite(value) ? value : trainingDefaults[key];
+      const text = this.readState(`train_${key}`);
+      this.trainingInput[key] = text !== null && Number.isFinite(Number(text)) ? Number(text) : trainingDefaults[key];
     }
     this.#compute();
   }
@@ -101,9 +97,9 @@ class PlanPanel extends LitElement {
   }
 
   #writeUrl() {
-    const params = workloadParams('plan', this.state, defaults);
-    for (const [key, value] of Object.entries(this.trainingInput)) params[`plan.train_${key}`] = value === trainingDefaults[key] ? null : value;
-    writeParams(params);
+    const params = workloadParams(this.state, defaults);
+    for (const [key, value] of Object.entries(this.trainingInput)) params[`train_${key}`] = value === trainingDefaults[key] ? null : value;
+    this.writeState(params);
   }
 
   async #measure() {
@@ -207,10 +203,10 @@ class PlanPanel extends LitElement {
             caption="bf16 weights 2 B + gradients 2 B + fp32 master 4 B + Adam moments 8 B = 16 B per parameter, plus activations"
             .columns=${[
               { key: 'checkpointing', label: 'Checkpointing' },
-              { key: 'weights_bytes', label: 'Weights', numeric: true, format: (v) => formatBytes(v) },
-              { key: 'gradients_bytes', label: 'Gradients', numeric: true, format: (v) => formatBytes(v) },
-              { key: 'optimizer_bytes', label: 'Adam (master + moments)', numeric: true, format: (v) => formatBytes(v) },
-              { key: 'activation_bytes', label: 'Activations', numeric: true, format: (v) => formatBytes(v) },
+              { key: 'weights_bytes', label: 'Weights', numeric: true, format: (v) => formatBytes(v, this.units) },
+              { key: 'gradients_bytes', label: 'Gradients', numeric: true, format: (v) => formatBytes(v, this.units) },
+              { key: 'optimizer_bytes', label: 'Adam (master + moments)', numeric: true, format: (v) => formatBytes(v, this.units) },
+              { key: 'activation_bytes', label: 'Activations', numeric: true, format: (v) => formatBytes(v, this.units) },
               { key: 'total_bytes', label: 'Total', numeric: true, format: (v) => bothUnits(v) },
               { key: 'extra_compute_fraction', label: 'Extra compute', numeric: true, format: (v) => `${(v * 100).toFixed(0)} %` },
             ]} .rows=${rows}></llm-result-table>
@@ -292,6 +288,7 @@ function calibrationPlot(points) {
     ...plotDefaults, width: 520, height: 360, marginLeft: 60,
     x: { type: 'log', label: 'predicted tokens/s (ideal roofline) →', domain: [lo, hi], grid: true },
     y: { type: 'log', label: '↑ measured tokens/s', domain: [lo, hi], grid: true },
+    color: { legend: true },
     marks: [
       Plot.line([{ v: lo }, { v: hi }], { x: 'v', y: 'v', strokeDasharray: '4,3', strokeOpacity: 0.5 }),
       Plot.dot(points, { x: 'predicted_tokens_per_s', y: 'measured_tokens_per_s', fill: 'hardware_id', r: 5, title: 'label' }),

@@ -1,16 +1,16 @@
 // Roofline panel: every operator of a decoder layer placed against a chip's
 // roofline, for the prefill of a prompt and for one decode step.
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
 import '../components/result-table.js';
+import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatSI } from '../format.js';
-import { writeParams } from '../url-state.js';
 import { getApi } from '../wasm.js';
-import { readWorkload, toInput, workloadInputs, workloadParams } from './workload-form.js';
+import { readWorkload, toInput, workloadInputs, workloadKeys, workloadParams } from './workload-form.js';
 
 const defaults = {
   model: 'llama-2-7b', hardware: 'h100-sxm', weights_dtype: 'fp16', kv_dtype: 'fp16', compute_dtype: 'fp16',
@@ -20,32 +20,28 @@ const defaults = {
 export const formatSeconds = (s) => (!Number.isFinite(s) ? String(s) : s >= 1 ? `${s.toFixed(3)} s`
   : s >= 1e-3 ? `${(s * 1e3).toFixed(3)} ms` : `${(s * 1e6).toFixed(2)} µs`);
 
-class RooflinePanel extends LitElement {
+export class RooflinePanel extends PanelElement {
+  static panelId = 'roofline';
+  static stateKeys = workloadKeys(defaults);
   static properties = { state: { state: true }, result: { state: true }, error: { state: true } };
   static styles = panelStyles;
 
   constructor() {
     super();
     this.error = null;
-    this.onPopState = () => this.#readUrl();
   }
 
   async connectedCallback() {
     super.connectedCallback();
-    window.addEventListener('popstate', this.onPopState);
     this.api = await getApi();
     this.presets = this.api.modelPresets();
     this.hardware = this.api.hardwarePresets();
-    this.#readUrl();
+    this.stateChanged();
   }
 
-  disconnectedCallback() {
-    super.disconnectedCallback();
-    window.removeEventListener('popstate', this.onPopState);
-  }
-
-  #readUrl() {
-    this.state = readWorkload('roofline', defaults, { modelIds: this.presets.map((p) => p.id), hardwareIds: this.hardware.map((h) => h.id) });
+  stateChanged() {
+    if (!this.api) return;
+    this.state = readWorkload((key) => this.readState(key), defaults, { modelIds: this.presets.map((p) => p.id), hardware: this.hardware });
     this.#compute();
   }
 
@@ -62,7 +58,7 @@ class RooflinePanel extends LitElement {
   #set(key, value, commit) {
     this.state = { ...this.state, [key]: value };
     this.#compute();
-    if (commit) writeParams(workloadParams('roofline', this.state, defaults));
+    if (commit) this.writeState(workloadParams(this.state, defaults));
   }
 
   render() {
@@ -85,7 +81,7 @@ class RooflinePanel extends LitElement {
   #renderResults() {
     const r = this.result;
     if (!r) return html`<p class="error-banner" role="alert">${this.error?.message}</p>`;
-    const chip = this.hardware.find((row) => row.id === this.state.hardware);
+    const chip = this.hardware.find((row) => row.id === this.state.hardware) ?? { label: 'Custom chip' };
     return html`
       ${this.error ? html`<p class="error-banner" role="alert" id="roofline-error">${this.error.message}
         <br /><span class="note">Showing the last valid result.</span></p>` : nothing}
@@ -113,9 +109,9 @@ class RooflinePanel extends LitElement {
             { key: 'name', label: 'Operator' },
             { key: 'count', label: '×', numeric: true },
             { key: 'flops', label: 'FLOPs', numeric: true, format: (v) => formatSI(v) },
-            { key: 'weight_bytes', label: 'Weights', numeric: true, format: (v) => formatBytes(v) },
-            { key: 'kv_bytes', label: 'KV', numeric: true, format: (v) => formatBytes(v) },
-            { key: 'activation_bytes', label: 'Activations', numeric: true, format: (v) => formatBytes(v) },
+            { key: 'weight_bytes', label: 'Weights', numeric: true, format: (v) => formatBytes(v, this.units) },
+            { key: 'kv_bytes', label: 'KV', numeric: true, format: (v) => formatBytes(v, this.units) },
+            { key: 'activation_bytes', label: 'Activations', numeric: true, format: (v) => formatBytes(v, this.units) },
             { key: 'intensity', label: 'FLOP/byte', numeric: true, format: (v) => v.toFixed(2) },
             { key: 'attainable_flops_per_s', label: 'Attainable', numeric: true, format: (v) => formatSI(v, 'FLOP/s') },
             { key: 'time_s', label: 'Time', numeric: true, format: formatSeconds },

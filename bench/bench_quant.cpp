@@ -1,0 +1,45 @@
+// Native column of bench/quant.js: the same runners the WASM module calls,
+// built for this machine. Usage: bench_quant [MIN_SECONDS] [scalar|simd] [ROWS COLS] — prints one JSON object.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "sim/quant_lab.hpp"
+
+int main(int argc, char** argv) {
+  const double min_time_s = argc > 1 ? std::atof(argv[1]) : 0.2;
+  const bool simd = !(argc > 2 && std::string(argv[2]) == "scalar");
+  std::printf("{\"quantize\":[");
+  const char* kernels[] = {"quantize_int8", "quantize_int4", "dequantize_int8"};
+  for (int k = 0; k < 3; k++) {
+    llmst::QuantBenchInput input;
+    input.kernel = kernels[k];
+    input.min_time_s = min_time_s;
+    input.simd = simd;
+    const auto result = llmst::run_quant_bench(input);
+    if (!result.status.ok) {
+      std::fprintf(stderr, "%s\n", result.status.message.c_str());
+      return 2;
+    }
+    std::printf("%s{\"kernel\":\"%s\",\"isa\":\"%s\",\"n\":%g,\"seconds\":%.9g,\"elements_per_s\":%.6g}", k ? "," : "",
+                result.kernel.c_str(), result.isa.c_str(), result.n, result.seconds, result.elements_per_s);
+  }
+  llmst::QuantGemvInput gemv;
+  gemv.min_time_s = min_time_s;
+  gemv.simd = simd;
+  if (argc > 4) gemv.rows = std::atof(argv[3]), gemv.cols = std::atof(argv[4]);
+  const auto result = llmst::run_quant_gemv(gemv);
+  if (!result.status.ok) {
+    std::fprintf(stderr, "%s\n", result.status.message.c_str());
+    return 2;
+  }
+  std::printf("],\"gemv\":{\"rows\":%g,\"cols\":%g,\"group_size\":%g,\"isa\":\"%s\",\"kernels\":[", result.rows, result.cols,
+              result.group_size, result.kernel.c_str());
+  for (size_t k = 0; k < result.kernels.size(); k++) {
+    const auto& row = result.kernels[k];
+    std::printf("%s{\"kernel\":\"%s\",\"weight_bytes\":%g,\"seconds_per_call\":%.9g,\"gb_per_s\":%.6g,\"rel_rmse\":%.6g}",
+                k ? "," : "", row.kernel.c_str(), row.weight_bytes, row.seconds_per_call, row.gb_per_s, row.rel_rmse);
+  }
+  std::printf("]}}\n");
+  return 0;
+}

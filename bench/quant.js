@@ -1,0 +1,222 @@
+// Quantization benchmark: int8/int4 quantize and quantized GEMV, four ways in
+// one run — WASM SIMD, WASM scalar (no -msimd128), native, plain JS — with
+// ratios. Not a test: it reports what it measured.
+// Usage: npm run bench -- quant   (needs `bash scripts/build-wasm.sh`,
+// `bash scripts/build-wasm.sh scalar` and, for the native column, `bash scripts/build-native.sh`)
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+import { loadLlmSpacetime } from '../lib/node.js';
+
+const minTime = Number(process.env.BENCH_MIN_TIME ?? 0.3);
+const n = 1 << 20;
+const group = 128;
+// A decode-sized matrix streamed from memory (64 MB at fp32), and one that stays in cache (4 MB).
+const gemvSizes = [4096, 1024];
+
+// ---- plain JS: the same algorithms as src/quant/kernels.cpp ----
+
+function quantizeSymJs(x, group, qmax, codes, scales) {
+  for (let start = 0, g = 0; start < x.length; start += group, g++) {
+    const end = Math.min(x.length, start + group);
+    let absmax = 0;
+    for (let i = start; i < end; i++) { const a = Math.abs(x[i]); if (a > absmax && a !== Infinity) absmax = a; }
+    const scale = Math.fround(absmax / qmax);
+    const inverse = scale > 0 ? 1 / scale : 0;
+    scales[g] = scale;
+    for (let i = start; i < end; i++) {
+      const scaled = Math.min(qmax, Math.max(-qmax, x[i] * inverse || 0));
+      codes[i] = Math.round(scaled);  // half up, not half even: same cost, differs only on exact ties
+    }
+  }
+}
+
+function dequantizeSymJs(codes, scales, group, out) {
+  for (let i = 0; i < codes.length; i++) out[i] = codes[i] * scales[(i / group) | 0];
+}
+
+function gemvF32Js(w, x, rows, cols, y) {
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    const base = r * cols;
+    for (let c = 0; c < cols; c++) sum += w[base + c] * x[c];
+    y[r] = sum;
+  }
+}
+
+function gemvQ8Js(codes, scales, x, rows, cols, group, y) {
+  const groups = cols / group;
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let g = 0; g < groups; g++) {
+      const base = r * cols + g * group;
+      const xBase = g * group;
+      let partial = 0;
+      for (let i = 0; i < group; i++) partial += codes[base + i] * x[xBase + i];
+      sum += scales[r * groups + g] * partial;
+    }
+    y[r] = sum;
+  }
+}
+
+function gemvQ4Js(packed, scales, x, rows, cols, group, y) {
+  const groups = cols / group;
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let g = 0; g < groups; g++) {
+      const base = (r * cols + g * group) / 2;
+      const xBase = g * group;
+      let partial = 0;
+      for (let run = 0; run < group; run += 32) {
+        for (let i = 0; i < 16; i++) {
+          const byte = packed[base + run / 2 + i];
+          partial += ((byte & 15) - 8) * x[xBase + run + i] + ((byte >> 4) - 8) * x[xBase + run + i + 16];
+        }
+      }
+      sum += scales[r * groups + g] * partial;
+    }
+    y[r] = sum;
+  }
+}
+
+function gemvQ8Q8Js(codes, scales, xCodes, xScales, rows, cols, group, y) {
+  const groups = cols / group;
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let g = 0; g < groups; g++) {
+      const base = r * cols + g * group;
+      const xBase = g * group;
+      let dot = 0;
+      for (let i = 0; i < group; i++) dot += codes[base + i] * xCodes[xBase + i];
+      sum += scales[r * groups + g] * xScales[g] * dot;
+    }
+    y[r] = sum;
+  }
+}
+
+// Seeded normals (not bit-identical to the C++ generator; only timing matters here).
+function normals(count, seed) {
+  let state = seed >>> 0 || 1;
+  const uniform = () => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return (state + 0.5) / 4294967296; };
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i += 2) {
+    const radius = Math.sqrt(-2 * Math.log(uniform())), angle = 2 * Math.PI * uniform();
+    out[i] = radius * Math.cos(angle);
+    if (i + 1 < count) out[i + 1] = radius * Math.sin(angle);
+  }
+  return out;
+}
+
+function fastest(fn) {
+  fn();  // warm-up (JIT)
+  let best = Infinity;
+  const start = performance.now();
+  do {
+    const t = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t);
+  } while ((performance.now() - start) / 1e3 < minTime);
+  return best / 1e3;
+}
+
+function jsColumn(rows, cols) {
+  const x = normals(n, 1);
+  const codes = new Int8Array(n);
+  const scales = new Float32Array(Math.ceil(n / group));
+  const out = new Float32Array(n);
+  const quantize = {
+    quantize_int8: fastest(() => quantizeSymJs(x, group, 127, codes, scales)),
+    quantize_int4: fastest(() => quantizeSymJs(x, group, 7, codes, scales)),
+  };
+  quantizeSymJs(x, group, 127, codes, scales);
+  quantize.dequantize_int8 = fastest(() => dequantizeSymJs(codes, scales, group, out));
+
+  const w = normals(rows * cols, 2);
+  const v = normals(cols, 3);
+  const y = new Float32Array(rows);
+  const w8 = new Int8Array(rows * cols), s8 = new Float32Array(rows * cols / group);
+  const w4 = new Int8Array(rows * cols), s4 = new Float32Array(rows * cols / group);
+  quantizeSymJs(w, group, 127, w8, s8);
+  quantizeSymJs(w, group, 7, w4, s4);
+  const packed = new Uint8Array(rows * cols / 2);
+  for (let start = 0; start < rows * cols; start += 32) {
+    for (let i = 0; i < 16; i++) packed[start / 2 + i] = (w4[start + i] + 8) | ((w4[start + i + 16] + 8) << 4);
+  }
+  const xCodes = new Int8Array(cols), xScales = new Float32Array(cols / group);
+  const gemv = {
+    f32: fastest(() => gemvF32Js(w, v, rows, cols, y)),
+    int8: fastest(() => gemvQ8Js(w8, s8, v, rows, cols, group, y)),
+    int4: fastest(() => gemvQ4Js(packed, s4, v, rows, cols, group, y)),
+    int8x8: fastest(() => { quantizeSymJs(v, group, 127, xCodes, xScales); gemvQ8Q8Js(w8, s8, xCodes, xScales, rows, cols, group, y); }),
+  };
+  return { quantize, gemv };
+}
+
+function wasmColumn(api, simd, rows, cols) {
+  const quantize = {};
+  for (const kernel of ['quantize_int8', 'quantize_int4', 'dequantize_int8']) {
+    quantize[kernel] = api.quantBench({ kernel, n, group_size: group, min_time_s: minTime, simd }).seconds;
+  }
+  const result = api.quantGemv({ rows, cols, group_size: group, min_time_s: minTime, simd });
+  const gemv = Object.fromEntries(result.kernels.map((k) => [k.kernel, k.seconds_per_call]));
+  return { quantize, gemv, isa: result.kernel };
+}
+
+async function nativeColumn(rows, cols) {
+  const binary = fileURLToPath(new URL('../build/native/bench/bench_quant', import.meta.url));
+  if (!existsSync(binary)) return null;
+  const { stdout } = await promisify(execFile)(binary, [String(minTime), 'simd', String(rows), String(cols)]);
+  const json = JSON.parse(stdout);
+  return {
+    quantize: Object.fromEntries(json.quantize.map((k) => [k.kernel, k.seconds])),
+    gemv: Object.fromEntries(json.gemv.kernels.map((k) => [k.kernel, k.seconds_per_call])),
+  };
+}
+
+const ms = (seconds) => (seconds === undefined ? '—' : (seconds * 1e3).toFixed(3));
+const ratio = (slow, fast) => (slow === undefined || fast === undefined ? '—' : `${(slow / fast).toFixed(1)}×`);
+
+export async function run() {
+  const simdApi = await loadLlmSpacetime();
+  let scalarApi = null;
+  try {
+    scalarApi = await loadLlmSpacetime({ variant: 'scalar' });
+  } catch (error) {
+    console.log(`(no scalar WASM build: ${error.message})`);
+  }
+  const lines = [];
+  const all = {};
+  for (const size of gemvSizes) {
+    const columns = {
+      simd: wasmColumn(simdApi, true, size, size),
+      scalar: scalarApi ? wasmColumn(scalarApi, false, size, size) : null,
+      native: await nativeColumn(size, size),
+      js: jsColumn(size, size),
+    };
+    all[size] = columns;
+    const weightBytes = Object.fromEntries(simdApi.quantGemv({ rows: 64, cols: size, group_size: group, min_time_s: 0 }).kernels
+      .map((k) => [k.kernel, k.weight_bytes * size / 64]));
+    const table = (title, section, kernels, extra) => {
+      lines.push('', title, '');
+      lines.push('| kernel | WASM SIMD ms | WASM scalar ms | native ms | plain JS ms | SIMD vs scalar | SIMD vs JS | native vs SIMD |' + (extra ? ' SIMD GB/s of weights |' : ''));
+      lines.push('|---|---:|---:|---:|---:|---:|---:|---:|' + (extra ? '---:|' : ''));
+      for (const kernel of kernels) {
+        const s = columns.simd[section][kernel], c = columns.scalar?.[section][kernel];
+        const nat = columns.native?.[section][kernel], j = columns.js[section][kernel];
+        lines.push(`| ${kernel} | ${ms(s)} | ${ms(c)} | ${ms(nat)} | ${ms(j)} | ${ratio(c, s)} | ${ratio(j, s)} | ${ratio(s, nat)} |` +
+          (extra ? ` ${(weightBytes[kernel] / s / 1e9).toFixed(2)} |` : ''));
+      }
+    };
+    if (size === gemvSizes[0]) {
+      table(`Quantize / dequantize, n = ${n} (2^20) values, group ${group}`, 'quantize', ['quantize_int8', 'quantize_int4', 'dequantize_int8']);
+    }
+    table(`GEMV ${size} × ${size}, group ${group}, fp32 vector`, 'gemv', ['f32', 'int8', 'int4', 'int8x8'], true);
+  }
+  console.log(`# quant benchmark (min ${minTime} s per kernel; ${new Date().toISOString()})`);
+  console.log(lines.join('\n'));
+  return all;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();

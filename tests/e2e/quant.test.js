@@ -1,0 +1,96 @@
+// The Quantization panel in Chromium: pick a format, the size table and the
+// measured error update; errors show next to the field; GEMV runs in the worker.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { launchBrowser, openPage, startServer } from './harness.js';
+
+let browser;
+let server;
+before(async () => {
+  browser = await launchBrowser();
+  server = await startServer();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const text = (page, selector) => page.locator(selector).textContent();
+// "9.198 %" → 0.09198
+const percentOf = async (page, selector) => Number((await text(page, selector)).replace('%', '').trim()) / 100;
+
+test('picking a format updates the size table and the measured error', async () => {
+  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=quant`);
+  // Default: Llama-2-7B, int4 g128 fp16 scales = 4 + 16/128 bits.
+  assert.equal(await text(page, '#quant-bits'), '4.1250');
+  await page.locator('#quant-rel-rmse').waitFor();
+
+  await page.selectOption('#quant-format', 'q8_0');
+  // Q8_0: 34-byte blocks of 32 weights = 8.5 bits.
+  await page.waitForFunction(() => document.querySelector('llm-quant-panel').shadowRoot.querySelector('#quant-bits')?.textContent === '8.5000');
+  const ffnRow = page.locator('#quant-size-table tbody tr', { hasText: 'ffn' });
+  assert.match(await ffnRow.textContent(), /q8_0/);
+  // Q8_0 on N(0,1): about the int8 g32 error (0.535 %, scale rounded to fp16 d, ggml roundf): well under 1 %.
+  await page.waitForFunction(() => {
+    const value = document.querySelector('llm-quant-panel').shadowRoot.querySelector('#quant-rel-rmse')?.textContent;
+    return value && Number(value.replace('%', '')) < 1;
+  });
+  const q8 = await percentOf(page, '#quant-rel-rmse');
+  assert.ok(q8 > 0.003 && q8 < 0.01, `q8_0 error ${q8}`);
+
+  await page.selectOption('#quant-format', 'nf4');
+  await page.fill('#quant-group', '64');
+  await page.locator('#quant-group').dispatchEvent('change');
+  // NF4 g64 on N(0,1): 9.19 % (the reference table), here on 262,144 values, so within a few %.
+  await page.waitForFunction(() => {
+    const value = document.querySelector('llm-quant-panel').shadowRoot.querySelector('#quant-rel-rmse')?.textContent;
+    return value && Number(value.replace('%', '')) > 8;
+  });
+  const nf4 = await percentOf(page, '#quant-rel-rmse');
+  assert.ok(Math.abs(nf4 / 0.0919 - 1) < 0.05, `nf4 error ${nf4}`);
+  assert.ok(await page.locator('#quant-histogram svg rect').count() > 10, 'the histogram has bars');
+  assert.match(page.url(), /quant\.format=nf4/);
+  assert.match(page.url(), /quant\.group=64/);
+
+  // Per-channel int8 with fp16 scales on Llama-2-7B: one scale per row of d_model = 4096.
+  await page.selectOption('#quant-format', 'int8');
+  await page.selectOption('#quant-layout', 'channel');
+  await page.waitForFunction(() => document.querySelector('llm-quant-panel').shadowRoot.querySelector('#quant-bits')?.textContent === (8 + 16 / 4096).toFixed(4));
+  assert.match(page.url(), /quant\.layout=channel/);
+
+  // Mixed precision: attention int8 changes only the attention row.
+  await page.selectOption('#quant-format', 'int4');
+  await page.selectOption('#quant-attn', 'int8');
+  const attentionRow = page.locator('#quant-size-table tbody tr', { hasText: 'attention' });
+  assert.match(await attentionRow.textContent(), /int8/);
+  assert.match(await page.locator('#quant-size-table tbody tr', { hasText: 'ffn' }).textContent(), /int4/);
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a bad group size shows an error next to the field; a URL restores the view', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.url}?panel=quant&quant.format=int8&quant.group=32&quant.scale=fp32`);
+  // int8 g32 fp32 scales: 8 + 32/32 = 9 bits.
+  assert.equal(await text(page, '#quant-bits'), '9.0000');
+  await page.fill('#quant-group', '0');
+  await page.locator('#quant-group').dispatchEvent('change');
+  const error = page.locator('#quant-group-error');
+  await error.waitFor();
+  assert.match(await error.textContent(), /group_size = 0/);
+  assert.equal(await page.locator('#quant-group').getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('GEMV runs in the worker and reports every kernel', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.url}?panel=quant`);
+  await page.click('#quant-run-gemv');
+  await page.locator('#quant-gemv-table tbody tr').nth(3).waitFor({ timeout: 60000 });
+  const kernels = await page.locator('#quant-gemv-table td[data-key="kernel"]').allTextContents();
+  assert.deepEqual(kernels, ['f32', 'int8', 'int4', 'int8x8']);
+  assert.ok(await page.locator('#quant-gemv-plot svg circle').count() === 4);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -1,0 +1,419 @@
+// Quantization panel: how big a model is under a format (mixed precision
+// too), and how wrong and how fast quantized weights are, measured in WASM.
+import { LitElement, css, html, nothing } from 'lit';
+import * as Plot from '@observablehq/plot';
+
+import '../components/plot-figure.js';
+import '../components/result-table.js';
+import { checkField, numberField, selectField } from '../components/fields.js';
+import { panelStyles } from '../components/panel-styles.js';
+import { plotDefaults } from '../components/plot-figure.js';
+import { formatBytes, formatCount, formatPercent } from '../format.js';
+import { runBatchInWorker, runInWorker } from '../sim-client.js';
+import { readParam, writeParams } from '../url-state.js';
+import { getApi } from '../wasm.js';
+import { quantReferenceErrors } from '../../../lib/quant.js';
+
+const defaults = {
+  preset: 'llama-2-7b', format: 'int4', layout: 'group', group: 128, scale: 'fp16', dq: false,
+  keep16: true, attn: '', ffn: '', dist: 'normal', n: 262144, seed: 1,
+};
+const layouts = [
+  { value: 'group', label: 'groups of g weights' },
+  { value: 'channel', label: 'per channel (one scale per row of d_model)' },
+  { value: 'tensor', label: 'per tensor (one scale)' },
+];
+const scaleDtypes = ['fp32', 'fp16', 'bf16'].map((value) => ({ value, label: value }));
+const dists = [
+  { value: 'normal', label: 'N(0, 1)' },
+  { value: 'laplace', label: 'Laplace (unit variance)' },
+  { value: 'llm', label: 'LLM-like: 0.5 % of channels ×20' },
+];
+// Where an InputError's field is shown.
+const fieldControl = {
+  group_size: 'quant-group', layout: 'quant-layout', scale_dtype: 'quant-scale', format: 'quant-format', n: 'quant-n', seed: 'quant-seed',
+  attention_format: 'quant-attn', ffn_format: 'quant-ffn', dist: 'quant-dist',
+};
+
+const parseNumber = (text) => (text !== null && text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : undefined);
+const percent = (value) => (Number.isFinite(value) ? `${(value * 100).toFixed(3)} %` : '—');
+
+class QuantPanel extends LitElement {
+  static properties = {
+    state: { state: true },
+    size: { state: true },
+    lab: { state: true },
+    labRunning: { state: true },
+    reference: { state: true },
+    referenceProgress: { state: true },
+    gemv: { state: true },
+    gemvRunning: { state: true },
+    error: { state: true },
+  };
+
+  static styles = [panelStyles, css`
+    .actions { display: flex; gap: 0.5rem; flex-wrap: wrap; align-items: center; margin: 0.5rem 0; }
+    .two { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
+    @media (max-width: 900px) { .two { grid-template-columns: 1fr; } }
+  `];
+
+  constructor() {
+    super();
+    this.state = { ...defaults };
+    this.error = null;
+    this.labRunning = false;
+    this.gemvRunning = false;
+    this.onPopState = () => this.#readUrl();
+    // Every panel is created at start-up, hidden but one: measure only when shown.
+    this.visibility = new MutationObserver(() => { if (!this.hidden && this.labPending) this.#runLab(); });
+  }
+
+  async connectedCallback() {
+    super.connectedCallback();
+    window.addEventListener('popstate', this.onPopState);
+    this.visibility.observe(this, { attributes: true, attributeFilter: ['hidden'] });
+    this.api = await getApi();
+    this.presets = this.api.modelPresets();
+    this.formats = this.api.quantFormats();
+    this.decisions = this.api.quantDecisionMatrix();
+    this.#readUrl();
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener('popstate', this.onPopState);
+    this.visibility.disconnect();
+    this.gemvAbort?.abort();
+  }
+
+  #format(id) {
+    return this.formats.find((format) => format.id === id);
+  }
+
+  #readUrl() {
+    const known = (id) => (this.#format(id) ? id : undefined);
+    const text = (name) => readParam(`quant.${name}`);
+    const flag = (name) => ({ 1: true, 0: false })[text(name)];
+    this.state = {
+      preset: this.presets.some((p) => p.id === text('preset')) ? text('preset') : defaults.preset,
+      format: known(text('format')) ?? defaults.format,
+      layout: layouts.some((l) => l.value === text('layout')) ? text('layout') : defaults.layout,
+      group: parseNumber(text('group')) ?? defaults.group,
+      scale: scaleDtypes.some((s) => s.value === text('scale')) ? text('scale') : defaults.scale,
+      dq: flag('dq') ?? defaults.dq,
+      keep16: flag('keep16') ?? defaults.keep16,
+      attn: known(text('attn')) ?? '',
+      ffn: known(text('ffn')) ?? '',
+      dist: dists.some((d) => d.value === text('dist')) ? text('dist') : defaults.dist,
+      n: parseNumber(text('n')) ?? defaults.n,
+      seed: parseNumber(text('seed')) ?? defaults.seed,
+    };
+    this.#computeSize();
+    this.#runLab();
+  }
+
+  #writeUrl() {
+    const params = {};
+    for (const [key, value] of Object.entries(this.state)) {
+      params[`quant.${key}`] = value === defaults[key] ? null : typeof value === 'boolean' ? (value ? '1' : '0') : value;
+    }
+    writeParams(params);
+  }
+
+  #set(changes, { commit = true, measure = true } = {}) {
+    this.state = { ...this.state, ...changes };
+    this.#computeSize();
+    if (measure) this.#runLab();
+    if (commit) this.#writeUrl();
+  }
+
+  // Rows (channels) are d_model long: the input width of most weight matrices.
+  #spec() {
+    const { preset, format, layout, group, scale, dq } = this.state;
+    const channel_size = this.presets.find((p) => p.id === preset)?.config.d_model ?? 4096;
+    return { format, layout, group_size: group, channel_size, scale_dtype: scale, double_quant: dq };
+  }
+
+  #computeSize() {
+    const { preset, keep16, attn, ffn } = this.state;
+    try {
+      this.size = this.api.quantSize({
+        config: this.presets.find((p) => p.id === preset).config,
+        ...this.#spec(),
+        embedding_format: keep16 ? 'fp16' : '',
+        lm_head_format: keep16 ? 'fp16' : '',
+        attention_format: attn,
+        ffn_format: ffn,
+      });
+      this.error = null;
+    } catch (error) {
+      if (error.name !== 'InputError') throw error;
+      this.error = error;
+    }
+  }
+
+  // Lab runs are short: a newer run does not cancel an older one (cancelling
+  // terminates the worker every panel shares); stale results are dropped.
+  async #runLab() {
+    this.labPending = this.hidden;
+    if (this.hidden) return;
+    const format = this.#format(this.state.format);
+    if (!format?.measured) {
+      this.lab = { unavailable: `${format?.label ?? this.state.format} has sizes only: the lab has no k-quant kernel.` };
+      return;
+    }
+    const run = (this.labRun = (this.labRun ?? 0) + 1);
+    this.labRunning = true;
+    try {
+      const { dist, n, seed } = this.state;
+      const lab = await runInWorker('quantLab', { ...this.#spec(), dist, n, seed });
+      if (run !== this.labRun) return;
+      this.lab = lab;
+      if (['n', 'seed', 'dist'].includes(this.error?.field)) this.error = null;
+    } catch (error) {
+      if (run !== this.labRun) return;
+      if (error.name !== 'InputError') throw error;
+      this.lab = null;
+      this.error = error;
+    } finally {
+      if (run === this.labRun) this.labRunning = false;
+    }
+  }
+
+  async #runReference() {
+    const inputs = quantReferenceErrors.map((row) => ({
+      format: row.format, group_size: row.group_size, scale_dtype: 'fp32', dist: 'normal', n: 1 << 20, seed: 1,
+    }));
+    this.referenceProgress = { done: 0, total: inputs.length };
+    const results = await runBatchInWorker('quantLab', inputs, {
+      onProgress: ({ done, total }) => { this.referenceProgress = { done, total }; },
+    });
+    this.reference = results;
+  }
+
+  async #runGemv() {
+    this.gemvAbort?.abort();
+    const controller = new AbortController();
+    this.gemvAbort = controller;
+    this.gemvRunning = true;
+    try {
+      this.gemv = await runInWorker('quantGemv', { rows: 2048, cols: 2048, group_size: 128, min_time_s: 0.05 },
+        { signal: controller.signal });
+    } catch (error) {
+      if (error.name !== 'AbortError') throw error;
+    } finally {
+      if (this.gemvAbort === controller) this.gemvRunning = false;
+    }
+  }
+
+  #fieldError(field) {
+    return this.error?.field === field ? this.error.message : null;
+  }
+
+  render() {
+    if (!this.formats) return html`<p class="note" role="status">Loading…</p>`;
+    return html`
+      <h2>Quantization</h2>
+      <p class="intro">Quantization stores each weight in fewer bits plus a few shared scales. The size table shows
+        what a chosen format costs for a whole model, overheads included; the lab below quantizes a random tensor
+        right here in WebAssembly and measures how far the restored values land from the originals, and how fast a
+        quantized matrix–vector product (the decode hot loop) runs.</p>
+      <div class="layout">
+        <form @submit=${(event) => event.preventDefault()} aria-label="Quantization settings">${this.#renderInputs()}</form>
+        <section aria-live="polite">${this.#renderResults()}</section>
+      </div>`;
+  }
+
+  #renderInputs() {
+    const s = this.state;
+    const format = this.#format(s.format);
+    const formatOptions = this.formats.map((f) => ({ value: f.id, label: f.label }));
+    const overrideOptions = [{ value: '', label: 'same as format' }, ...formatOptions];
+    return html`
+      <fieldset>
+        <legend>Format</legend>
+        ${selectField({ id: 'quant-format', label: 'Format', value: s.format, options: formatOptions,
+          error: this.#fieldError('format'), onCommit: (value) => this.#set({ format: value }) })}
+        ${format?.grouped ? html`
+          ${selectField({ id: 'quant-layout', label: 'Layout', value: s.layout, options: layouts,
+            error: this.#fieldError('layout'), onCommit: (value) => this.#set({ layout: value }) })}
+          ${s.layout === 'group' ? numberField({ id: 'quant-group', label: 'Group size (weights per scale)', value: s.group, min: 1, step: 1,
+            error: this.#fieldError('group_size'),
+            onInput: (value) => this.#set({ group: value }, { commit: false, measure: false }),
+            onCommit: (value) => this.#set({ group: value }) }) : nothing}
+          ${selectField({ id: 'quant-scale', label: 'Scale / zero-point dtype', value: s.scale, options: scaleDtypes,
+            error: this.#fieldError('scale_dtype'), onCommit: (value) => this.#set({ scale: value }) })}
+          ${checkField({ id: 'quant-dq', label: 'Double-quantize scales (QLoRA)', checked: s.dq, onCommit: (value) => this.#set({ dq: value }) })}`
+        : html`<p class="note">${format?.family === 'ggml' ? `Fixed blocks of ${format.block_size} weights, ${format.block_bytes} bytes each.` : 'A plain cast: no scales.'}</p>`}
+      </fieldset>
+      <fieldset>
+        <legend>Model and mixed precision</legend>
+        ${selectField({ id: 'quant-preset', label: 'Model', value: s.preset,
+          options: this.presets.map((p) => ({ value: p.id, label: p.label })), onCommit: (value) => this.#set({ preset: value }, { measure: false }) })}
+        ${checkField({ id: 'quant-keep16', label: 'Embeddings and LM head in fp16', checked: s.keep16,
+          onCommit: (value) => this.#set({ keep16: value }, { measure: false }) })}
+        ${selectField({ id: 'quant-attn', label: 'Attention format', value: s.attn, options: overrideOptions,
+          error: this.#fieldError('attention_format'), onCommit: (value) => this.#set({ attn: value }, { measure: false }) })}
+        ${selectField({ id: 'quant-ffn', label: 'FFN format', value: s.ffn, options: overrideOptions,
+          error: this.#fieldError('ffn_format'), onCommit: (value) => this.#set({ ffn: value }, { measure: false }) })}
+        <p class="note">Norm weights stay fp32, as llama.cpp stores them.</p>
+      </fieldset>
+      <fieldset>
+        <legend>Lab tensor</legend>
+        ${selectField({ id: 'quant-dist', label: 'Distribution', value: s.dist, options: dists,
+          onCommit: (value) => this.#set({ dist: value }) })}
+        ${numberField({ id: 'quant-n', label: 'Elements', value: s.n, min: 1, step: 1, error: this.#fieldError('n'),
+          onCommit: (value) => this.#set({ n: value }) })}
+        ${numberField({ id: 'quant-seed', label: 'Seed', value: s.seed, min: 0, step: 1, error: this.#fieldError('seed'),
+          onCommit: (value) => this.#set({ seed: value }) })}
+      </fieldset>`;
+  }
+
+  #renderResults() {
+    const size = this.size;
+    return html`
+      ${this.error ? html`<p class="error-banner" role="alert" id="quant-error">${this.error.message}</p>` : nothing}
+      ${size ? this.#renderSize(size) : nothing}
+      ${this.#renderLab()}
+      ${this.#renderReference()}
+      ${this.#renderGemv()}
+      ${this.#renderDecisions()}`;
+  }
+
+  #renderSize(size) {
+    return html`
+      <div class="headline">
+        <div><div class="value" id="quant-bits">${size.bits.bits_per_weight.toFixed(4)}</div><div class="label">bits per weight (${size.bits.formula})</div></div>
+        <div><div class="value" id="quant-total-bytes">${formatBytes(size.bytes, 'GB')}</div><div class="label">weights (${formatBytes(size.bytes, 'GiB')})</div></div>
+        <div><div class="value">${formatPercent(size.saving_vs_fp16)}</div><div class="label">saved vs fp16 (${formatBytes(size.fp16_bytes, 'GB')})</div></div>
+      </div>
+      <llm-result-table id="quant-size-table" filename="quant-sizes" caption="Weights by component"
+        .columns=${[
+          { key: 'component', label: 'Component' },
+          { key: 'format', label: 'Format' },
+          { key: 'params', label: 'Parameters', numeric: true, format: formatCount },
+          { key: 'bits_per_weight', label: 'Bits/weight', numeric: true, format: (v) => v.toFixed(4) },
+          { key: 'bytes', label: 'GB', numeric: true, format: (v) => (v / 1e9).toFixed(3) },
+          { key: 'bytes', label: 'GiB', numeric: true, format: (v) => (v / 2 ** 30).toFixed(3) },
+          { key: 'share', label: 'Share', numeric: true, format: (v) => formatPercent(v) },
+        ]}
+        .rows=${[...size.components, { component: 'Total', format: '', params: size.total_params,
+          bits_per_weight: size.bits_per_weight, bytes: size.bytes, share: 1, emphasis: true }]}></llm-result-table>`;
+  }
+
+  #renderLab() {
+    const lab = this.lab;
+    return html`
+      <h3>Measured error (this tensor, in your browser)</h3>
+      ${this.labRunning ? html`<p class="note" role="status">Measuring…</p>` : nothing}
+      ${lab?.unavailable ? html`<p class="note">${lab.unavailable}</p>` : nothing}
+      ${lab && !lab.unavailable ? html`
+        <div class="headline">
+          <div><div class="value" id="quant-rel-rmse">${percent(lab.rel_rmse)}</div><div class="label">relative RMSE</div></div>
+          <div><div class="value" id="quant-snr">${Number.isFinite(lab.snr_db) ? `${lab.snr_db.toFixed(2)} dB` : 'exact'}</div><div class="label">SNR</div></div>
+          <div><div class="value">${lab.cosine.toFixed(6)}</div><div class="label">cosine</div></div>
+          <div><div class="value">${lab.max_abs_error.toPrecision(3)}</div><div class="label">max |error|</div></div>
+        </div>
+        <p class="note">${lab.format}, ${formatCount(lab.n)} values of ${lab.dist}, ${lab.kernel} kernel,
+          ${(lab.quantize_s * 1e3).toFixed(1)} ms. Non-finite inputs: ${lab.nonfinite_behaviour}.</p>
+        <llm-plot id="quant-histogram" filename="quant-error-histogram" caption="Error x̂ − x: how the restored values miss"
+          .build=${() => histogramPlot(lab)}></llm-plot>` : nothing}`;
+  }
+
+  #renderReference() {
+    const mine = this.lab && !this.lab.unavailable ? this.lab : null;
+    const rows = quantReferenceErrors.map((row, i) => ({
+      setting: `${row.format} g${row.group_size}`, expected: row.rel_rmse, measured: this.reference?.[i]?.rel_rmse,
+    }));
+    if (mine) rows.push({ setting: `your choice: ${mine.format}${mine.group_size ? ` g${mine.group_size}` : ''} (${mine.dist})`, expected: undefined, measured: mine.rel_rmse, emphasis: true });
+    const progress = this.referenceProgress;
+    return html`
+      <h3>Reference errors on N(0, 1)</h3>
+      <div class="actions">
+        <button type="button" class="action secondary" id="quant-run-reference" @click=${() => this.#runReference()}
+          ?disabled=${progress && progress.done < progress.total}>Measure the reference table</button>
+        ${progress && progress.done < progress.total ? html`<progress id="quant-reference-progress" max=${progress.total} value=${progress.done}></progress>` : nothing}
+      </div>
+      <llm-result-table id="quant-reference-table" filename="quant-reference" caption="Relative RMSE, round to nearest, fp32 scales, 2^20 values, seed 1"
+        .columns=${[
+          { key: 'setting', label: 'Format' },
+          { key: 'expected', label: 'Reference', numeric: true, format: (v) => (v === undefined ? '—' : percent(v)) },
+          { key: 'measured', label: 'Measured here', numeric: true, format: (v) => (v === undefined ? '—' : percent(v)) },
+        ]}
+        .rows=${rows}></llm-result-table>`;
+  }
+
+  #renderGemv() {
+    const gemv = this.gemv;
+    const f32 = gemv?.kernels.find((k) => k.kernel === 'f32');
+    return html`
+      <h3>Decode trade-off: bytes moved vs dequantization work</h3>
+      <p class="note">Decoding one token multiplies every weight matrix by one vector, so it streams all the weights.
+        Fewer bits move fewer bytes, but each weight must be unpacked and scaled first. Here: a 2048 × 2048 matrix, group 128.</p>
+      <div class="actions">
+        <button type="button" class="action secondary" id="quant-run-gemv" @click=${() => this.#runGemv()} ?disabled=${this.gemvRunning}>Measure GEMV</button>
+        ${this.gemvRunning ? html`<span class="note" role="status">Measuring…</span>
+          <button type="button" class="action secondary" @click=${() => this.gemvAbort?.abort()}>Cancel</button>` : nothing}
+      </div>
+      ${gemv ? html`
+        <llm-result-table id="quant-gemv-table" filename="quant-gemv" caption=${`Matrix–vector product, ${gemv.kernel} kernels (fastest call)`}
+          .columns=${[
+            { key: 'kernel', label: 'Weights' },
+            { key: 'bits_per_weight', label: 'Bits/weight', numeric: true, format: (v) => v.toFixed(2) },
+            { key: 'weight_bytes', label: 'MB streamed', numeric: true, format: (v) => (v / 1e6).toFixed(2) },
+            { key: 'seconds_per_call', label: 'µs per call', numeric: true, format: (v) => (v * 1e6).toFixed(0) },
+            { key: 'seconds_per_call', label: 'Speed vs f32', numeric: true, format: (v) => `${(f32.seconds_per_call / v).toFixed(2)}×` },
+            { key: 'gb_per_s', label: 'GB/s of weights', numeric: true, format: (v) => v.toFixed(2) },
+            { key: 'rel_rmse', label: 'Output error', numeric: true, format: percent },
+          ]}
+          .rows=${gemv.kernels}></llm-result-table>
+        <llm-plot id="quant-gemv-plot" filename="quant-gemv" caption="Time per call vs bytes of weights streamed"
+          .build=${() => gemvPlot(gemv)}></llm-plot>` : nothing}`;
+  }
+
+  #renderDecisions() {
+    return html`
+      <h3>Decision matrix</h3>
+      <llm-result-table id="quant-decision-table" filename="quant-decisions" caption="Each row's quality claim is checked by the lab run named on the right"
+        .columns=${[
+          { key: 'technique', label: 'Technique' },
+          { key: 'memory_saved', label: 'Memory saved vs fp16', numeric: true, format: (v) => formatPercent(v) },
+          { key: 'compute_overhead', label: 'Compute overhead' },
+          { key: 'quality', label: 'Quality (claim)' },
+          { key: 'measure', label: 'Checked by' },
+        ]}
+        .rows=${this.decisions}></llm-result-table>
+      <div class="actions">
+        ${this.decisions.map((row) => html`<button type="button" class="action secondary"
+          @click=${() => this.#set({ format: row.format, ...(row.group_size ? { group: row.group_size } : {}), scale: 'fp32', dist: 'normal' })}>
+          Lab: ${row.technique}</button>`)}
+      </div>`;
+  }
+}
+
+function histogramPlot(lab) {
+  const bins = lab.histogram_counts.map((count, i) => ({ x1: lab.histogram_edges[i], x2: lab.histogram_edges[i + 1], count }));
+  return Plot.plot({
+    ...plotDefaults,
+    width: 640, height: 240, marginLeft: 60,
+    x: { label: 'error x̂ − x' },
+    y: { label: 'values', grid: true },
+    marks: [Plot.rectY(bins, { x1: 'x1', x2: 'x2', y: 'count', fill: '#3b82f6', tip: true }), Plot.ruleY([0])],
+  });
+}
+
+function gemvPlot(gemv) {
+  const points = gemv.kernels.map((k) => ({ kernel: k.kernel, mb: k.weight_bytes / 1e6, us: k.seconds_per_call * 1e6 }));
+  return Plot.plot({
+    ...plotDefaults,
+    width: 640, height: 260, marginLeft: 60,
+    x: { label: 'MB of weights streamed per call', zero: true, grid: true },
+    y: { label: 'µs per call', zero: true, grid: true },
+    marks: [
+      Plot.dot(points, { x: 'mb', y: 'us', r: 5, fill: '#3b82f6', tip: true }),
+      Plot.text(points, { x: 'mb', y: 'us', text: 'kernel', dy: -10 }),
+    ],
+  });
+}
+
+customElements.define('llm-quant-panel', QuantPanel);
