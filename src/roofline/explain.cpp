@@ -77,9 +77,9 @@ ExplainResult explain_plan(const Workload& w) {
   const double effective_bandwidth = r.bandwidth_bytes_per_s * w.bandwidth_efficiency;
   out.push_back({"plan.decode_step", "Decode step time",
                  "t_\\text{step} = \\sum_\\text{ops} \\max\\!\\left(\\frac{F_i}{\\eta_F P},\\ \\frac{B_i}{\\eta_B\\,\\mathit{BW}}\\right) + t_\\text{comm} + t_\\text{offload}",
-                 "t_\\text{step} = " + n(roofline_s) + " + " + n(d.communication_s) + " + " + n(d.offload_s) + " = " + n(d.step_s) +
-                     "\\ \\text{s} \\quad \\left(\\ge \\frac{" + n(d.weight_bytes_read) + " + " + n(d.kv_bytes_read) + "}{" + n(effective_bandwidth) +
-                     "} = " + n(d.memory_floor_s) + "\\ \\text{s}\\right)",
+                 "t_\\text{step} \\ge \\frac{" + n(d.weight_bytes_read) + " + " + n(d.kv_bytes_read) + "}{" + n(effective_bandwidth) + "} = " +
+                     n(d.memory_floor_s) + "\\ \\text{s}; \\quad t_\\text{step} = " + n(roofline_s) + " + " + n(d.communication_s) + " + " +
+                     n(d.offload_s) + " = " + n(d.step_s) + "\\ \\text{s}",
                  d.step_s, "s",
                  {{"F", "decode FLOPs per step (one device)", d.flops, "FLOPs"},
                   {"B", "bytes moved per step (one device)", d.bytes, "bytes"},
@@ -106,9 +106,9 @@ ExplainResult explain_plan(const Workload& w) {
   const double prefill_roofline_s = f.ttft_s - f.communication_s - f.offload_s;
   out.push_back({"plan.ttft", "Time to first token",
                  "t_\\text{TTFT} = \\sum_\\text{ops} \\max\\!\\left(\\frac{F_i}{\\eta_F P},\\ \\frac{B_i}{\\eta_B\\,\\mathit{BW}}\\right) + t_\\text{comm} + t_\\text{offload}",
-                 "t_\\text{TTFT} = " + n(prefill_roofline_s) + " + " + n(f.communication_s) + " + " + n(f.offload_s) + " = " + n(f.ttft_s) +
-                     "\\ \\text{s} \\quad \\left(\\ge \\frac{" + n(f.flops) + "}{" + n(effective_peak) + "} = " + n(f.flops / effective_peak) +
-                     "\\ \\text{s}\\right)",
+                 "t_\\text{TTFT} \\ge \\frac{" + n(f.flops) + "}{" + n(effective_peak) + "} = " + n(f.flops / effective_peak) +
+                     "\\ \\text{s}; \\quad t_\\text{TTFT} = " + n(prefill_roofline_s) + " + " + n(f.communication_s) + " + " + n(f.offload_s) +
+                     " = " + n(f.ttft_s) + "\\ \\text{s}",
                  f.ttft_s, "s",
                  {{"F", "prefill FLOPs (batch x prompt, one device)", f.flops, "FLOPs"},
                   {"B", "prefill bytes moved", f.bytes, "bytes"},

@@ -40,6 +40,9 @@ void check_well_formed(const std::vector<Explanation>& list) {
     CHECK(!e.terms.empty());
     CHECK(!e.sources.empty());
     CHECK(has(e.substituted_tex, "= " + tex_number(e.value)));
+    // The substitution ends with the figure (+ unit), except the fit check that ends with the capacity.
+    const std::string tail = e.substituted_tex.substr(e.substituted_tex.rfind('=') + 2);
+    if (e.id != "plan.memory_per_device") CHECK(tail.rfind(tex_number(e.value), 0) == 0);
   }
 }
 

@@ -98,3 +98,65 @@ test('Model panel: table totals and the crossover explain themselves, keyboard o
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// The figure as shown ("524.29 kB", "4.586 ms", "4.2500", "33") → a number.
+function parseFigure(text) {
+  const match = text.trim().match(/^([-\d.,]+)\s*(\S*)/);
+  const scales = { kB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KiB: 1024, MiB: 2 ** 20, GiB: 2 ** 30, s: 1, ms: 1e-3, 'µs': 1e-6, '%': 0.01, '': 1 };
+  assert.ok(match && match[2] in scales, `figure "${text}"`);
+  return Number(match[1].replace(/,/g, '')) * scales[match[2]];
+}
+
+// The value a substitution ends with ("= 524\,288\ \text{bytes}", "= 4.586 \times 10^{-3}") → a number.
+function parseTexValue(tex) {
+  const last = tex.slice(tex.lastIndexOf('=') + 1).replace(/\\,/g, '').replace(/\\ \\text\{[^}]*\}/g, '').trim();
+  const match = last.match(/^(-?[\d.]+)(?:\s*\\times\s*10\^\{(-?\d+)\})?/);
+  assert.ok(match, `TeX value in "${tex}"`);
+  return Number(match[1]) * 10 ** Number(match[2] ?? 0);
+}
+
+// Opens the figure in `selector`, checks KaTeX rendered and that the TeX ends
+// with the figure's value (to the figure's shown precision), then closes it with Escape.
+async function checkFigure(page, selector, tolerance) {
+  const shown = await page.locator(`${selector} llm-explain-figure`).textContent();
+  await page.locator(`${selector} button.figure`).click();
+  const dialog = page.locator(`${selector} dialog`);
+  await dialog.waitFor({ state: 'visible' });
+  assert.ok(await dialog.locator('.formula .katex').count() > 0, `${selector}: formula renders`);
+  const tex = await dialog.locator('.substituted annotation').textContent();
+  const value = parseTexValue(tex);
+  const figure = parseFigure(shown);
+  assert.ok(Math.abs(value - figure) <= tolerance * Math.abs(value), `${selector}: figure ${shown} vs TeX ${tex}`);
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+test('KV cache, plan, roofline and quantization panels: key figures explain themselves', async () => {
+  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=kv`);
+  // Shown with 2 decimals in kB/MB/GB: within 0.5 % of the exact bytes.
+  await checkFigure(page, '#kv-per-token', 5e-3);
+  await checkFigure(page, '#kv-per-sequence', 5e-3);
+  await checkFigure(page, '#kv-total', 5e-3);
+
+  await page.goto(`${server.url}?panel=plan`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.locator('#plan-tokens-per-s llm-explain-figure').waitFor();
+  await checkFigure(page, '#plan-tokens-per-s', 1e-3);
+  await checkFigure(page, '#plan-ttft', 1e-3);
+  await checkFigure(page, '#plan-max-batch', 0);
+
+  await page.goto(`${server.url}?panel=roofline`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.locator('#roofline-ridge llm-explain-figure').waitFor();
+  await checkFigure(page, '#roofline-ridge', 1e-3);
+
+  await page.goto(`${server.url}?panel=quant`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.locator('#quant-bits llm-explain-figure').waitFor();
+  await checkFigure(page, '#quant-bits', 1e-4);
+  await checkFigure(page, '#quant-total-bytes', 5e-3);
+
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

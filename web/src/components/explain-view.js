@@ -163,3 +163,27 @@ customElements.define('llm-explain-figure', ExplainFigure);
 export function explained(explanation, content) {
   return explanation ? html`<llm-explain-figure .explanation=${explanation}>${content}</llm-explain-figure>` : content;
 }
+
+/**
+ * Explanations of a panel's last good input, computed on the first opened
+ * figure: `set(input)` after each successful calculation, `get(id)` for explained().
+ */
+export class LazyExplanations {
+  constructor(compute) {
+    this.compute = compute;
+    this.input = undefined;
+    this.list = null;
+  }
+
+  set(input) {
+    this.input = input;
+    this.list = null;
+  }
+
+  get(id) {
+    return () => {
+      this.list ??= this.compute(this.input);
+      return this.list.find((explanation) => explanation.id === id);
+    };
+  }
+}
