@@ -59,9 +59,9 @@ ExplainResult explain_plan(const Workload& w) {
 
   const double free_bytes = r.memory_capacity_bytes - r.weights_per_device_bytes;
   const double kv_per_sequence = keys * r.kv_bytes_per_token / kv_split;
-  out.push_back({"plan.max_batch", "Largest batch that fits", "\\beta_\\text{max} = \\left\\lfloor \\frac{C - W_\\text{dev}}{n_\\text{keys}\\,B_\\text{tok} / s} \\right\\rfloor",
-                 "\\beta_\\text{max} = \\left\\lfloor \\frac{" + n(r.memory_capacity_bytes) + " - " + n(r.weights_per_device_bytes) + "}{" + n(keys) +
-                     " \\cdot " + n(r.kv_bytes_per_token) + " / " + n(kv_split) + "} \\right\\rfloor = " + n(r.max_batch),
+  out.push_back({"plan.max_batch", "Largest batch that fits", "\\beta_\\text{max} = \\max\\!\\left(0,\\ \\left\\lfloor \\frac{C - W_\\text{dev}}{n_\\text{keys}\\,B_\\text{tok} / s} \\right\\rfloor\\right)",
+                 "\\beta_\\text{max} = \\max\\!\\left(0,\\ \\left\\lfloor \\frac{" + n(r.memory_capacity_bytes) + " - " + n(r.weights_per_device_bytes) + "}{" + n(keys) +
+                     " \\cdot " + n(r.kv_bytes_per_token) + " / " + n(kv_split) + "} \\right\\rfloor\\right) = " + n(r.max_batch),
                  r.max_batch, "sequences",
                  {{"C", "device memory", r.memory_capacity_bytes, "bytes"},
                   {"W_\\text{dev}", "weights on one device", r.weights_per_device_bytes, "bytes"},
@@ -69,7 +69,8 @@ ExplainResult explain_plan(const Workload& w) {
                   {"B_\\text{tok}", "KV bytes per token", r.kv_bytes_per_token, "bytes"},
                   {"s", "KV split", kv_split, ""}},
                  {spec, kDocs},
-                 free_bytes <= 0 ? "The weights alone do not fit: 0." : (kv_per_sequence > 0 ? "Capped at 10^7." : "")});
+                 free_bytes <= 0 ? "The weights alone do not fit: 0."
+                                 : (r.max_batch >= 1e7 ? "Capped at 10^7 sequences." : "KV cache of one sequence on one device: n_keys B_tok / s.")});
 
   const DecodePlan& d = r.decode;
   const double roofline_s = d.step_s - d.communication_s - d.offload_s;

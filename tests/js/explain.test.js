@@ -143,3 +143,39 @@ test('CLI --explain: the same explanations under "explain" in --json, and as tex
   assert.match(text, /formula: N = N_\\text\{emb\}/);
   assert.match(text, /source: Vaswani/);
 });
+
+test('every preset and variant yields complete explanations whose TeX parses', () => {
+  for (const preset of api.modelPresets()) {
+    const list = api.explainModel(preset.config, { context_tokens: 100000 });
+    assertWellFormed(list);
+    const report = api.modelReport(preset.config, { context_tokens: 100000 });
+    assert.equal(get(list, 'params.total').value, report.params.total, preset.id);
+    assert.equal(get(list, 'flops.prefill').value, report.flops.prefill, preset.id);
+  }
+  for (const input of [
+    { kv_lora_rank: 512, qk_rope_head_dim: 64 },  // MLA (DeepSeek-V2)
+    { window: 4096, sinks: 4, global_every: 6, prompt_tokens: 32768 },
+    { kv_dtype: 'int8', quant_asymmetric: true, block_size: 0 },
+  ]) {
+    const list = api.explainKv(input);
+    assertWellFormed(list);
+    assert.equal(get(list, 'kv.bytes').value, api.kvCache(input).bytes);
+  }
+  for (const input of [
+    { model: 'llama-2-70b', hardware: 'h100-sxm', gpus: 4, parallelism: 'tensor', batch: 16 },
+    { model: 'llama-2-70b', hardware: 'a100-80gb', gpus: 4, parallelism: 'pipeline' },
+    { model: 'llama-2-7b', hardware: 'h100-sxm', offload_layers: 4 },
+    { model: 'llama-3.1-405b', hardware: 'h100-sxm' },  // does not fit: max batch 0
+  ].filter((input) => api.hardwarePresets().some((h) => h.id === input.hardware))) {
+    const list = api.explainPlan(input);
+    assertWellFormed(list);
+    assert.equal(get(list, 'plan.decode_step').value, api.plan(input).decode.step_s);
+  }
+  for (const spec of [{ format: 'q4_k' }, { format: 'int4', layout: 'tensor' }, { format: 'int8', layout: 'channel' }, { format: 'fp8_e4m3' }]) {
+    const input = { config: {}, ...spec };
+    if (!api.quantFormats().some((f) => f.id === spec.format)) continue;
+    const list = api.explainQuant(input);
+    assertWellFormed(list);
+    assert.equal(get(list, 'quant.bytes').value, api.quantSize(input).bytes);
+  }
+});
