@@ -18,11 +18,13 @@ after(async () => {
 
 test('prefill run: progress, results table, plots, page responsive meanwhile', async () => {
   const { page, context, problems, cspViolations } = await openPage(browser,
-    `${server.url}?panel=attention&attention.n=2048&attention.d=64&attention.heads=4`);
+    `${server.url}?panel=attention&attention.n=4096&attention.d=64&attention.heads=4`);
   await page.click('#attention-run-prefill');
   await page.waitForSelector('#attention-progress', { timeout: 10000 });
-  // The main thread stays free while the worker computes: timers fire on time
-  // (a WASM call of this size on the main thread would block them for its whole length).
+  // The main thread stays free while the worker computes: timers keep firing.
+  // The last call alone (n = 4096, 4 heads, both kernels: 4 · 2 · 4·64·4096·4097/2
+  // ≈ 17 GFLOP) would block the main thread for seconds; 1 s allows for a
+  // loaded machine descheduling the renderer and for drawing the plots.
   const longestGapMs = await page.evaluate(() => new Promise((resolve) => {
     let last = performance.now();
     let longest = 0;
@@ -31,20 +33,20 @@ test('prefill run: progress, results table, plots, page responsive meanwhile', a
       const now = performance.now();
       longest = Math.max(longest, now - last);
       last = now;
-      if (now - start < 1000) setTimeout(tick, 10); else resolve(longest);
+      if (now - start < 3000) setTimeout(tick, 10); else resolve(longest);
     };
     setTimeout(tick, 10);
   }));
-  assert.ok(longestGapMs < 250, `the main thread was blocked for ${longestGapMs} ms`);
+  assert.ok(longestGapMs < 1000, `the main thread was blocked for ${longestGapMs} ms`);
   assert.equal(await page.locator('#attention-n').isEditable(), true);
   await page.waitForSelector('#attention-message:has-text("Done")', { timeout: 120000 });
-  // sweep 256, 512, 1024, 2048 × naive and tiled
+  // sweep 256, 512, 1024, 2048, 4096 × naive and tiled
   const rows = page.locator('#attention-prefill-table tbody tr');
-  assert.equal(await rows.count(), 8);
+  assert.equal(await rows.count(), 10);
   const errors = await page.locator('#attention-prefill-table td[data-key="max_abs_error"]').allTextContents();
   for (const text of errors) assert.ok(Number(text) < 1e-5, `error ${text}`);
   assert.ok(await page.locator('#attention-prefill-time-plot svg path').count() >= 2);
-  assert.ok(await page.locator('#attention-prefill-memory-plot svg circle').count() >= 8);
+  assert.ok(await page.locator('#attention-prefill-memory-plot svg circle').count() >= 10);
   assert.deepEqual(await cspViolations(), []);
   assert.deepEqual(problems, []);
   await context.close();

@@ -66,7 +66,7 @@ test('the URL restores the roofline workload', async () => {
   await context.close();
 });
 
-test('plan answers update: fit, throughput, memory limit; this machine measures', async () => {
+test('plan answers update: fit, throughput, memory limit', async () => {
   const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=plan`);
   // Llama-2-70B fp16 over 2 H100s: 137.95e9 B of weights in 2 x 80 GiB fits.
   assert.equal(await page.locator('#plan-fits').textContent(), 'fits');
@@ -84,9 +84,17 @@ test('plan answers update: fit, throughput, memory limit; this machine measures'
   assert.ok(await page.locator('#plan-curve-plot svg circle').count() >= 5);
   assert.ok(await page.locator('#plan-calibration-plot svg circle').count() >= 4);
   assert.equal(await page.locator('#plan-training-table tbody tr').count(), 3);
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('"Measure this machine" runs the probe kernels in the worker and shows both rooflines', async () => {
+  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=plan`);
   await page.click('#plan-measure');
   await page.locator('#plan-machine-table tbody tr').first().waitFor({ timeout: 60000 });
   assert.equal(await page.locator('#plan-machine-table tbody tr').count(), 2);
+  assert.ok(await page.locator('#plan-machine-plot svg path').count() >= 1);
   assert.deepEqual(await cspViolations(), []);
   assert.deepEqual(problems, []);
   await context.close();

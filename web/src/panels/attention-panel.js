@@ -2,17 +2,17 @@
 // Prefill (naive n×n scores vs tiled online softmax), decode with each KV
 // strategy, and the seed experiment — time, memory and error side by side,
 // next to what the formulas predict.
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
 import '../components/result-table.js';
 import { numberField, selectField } from '../components/fields.js';
+import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatSI } from '../format.js';
 import { runBatchInWorker } from '../sim-client.js';
-import { readParam, writeParams } from '../url-state.js';
 
 const strategies = ['full', 'window', 'sinks', 'recompute', 'none', 'int8', 'int4'];
 const defaults = {
@@ -42,9 +42,13 @@ function prefillSweep(n) {
 
 const ms = (seconds) => (seconds < 1 ? `${(seconds * 1e3).toFixed(1)} ms` : `${seconds.toFixed(2)} s`);
 const bytes = (value) => formatBytes(value, 'GiB');
+// Browsers coarsen timers (Chromium: 5–100 µs); a tiny model's steps can sum to 0.
+const tokensPerSecond = (value, row) => (row.seconds > 0 ? value.toFixed(1) : 'below timer resolution');
 const error = (value) => (value === 0 ? '0 (exact)' : value.toExponential(2));
 
-class AttentionPanel extends LitElement {
+export class AttentionPanel extends PanelElement {
+  static panelId = 'attention';
+  static stateKeys = urlKeys;
   static properties = {
     values: { state: true },
     run: { state: true },      // { kind, done, total } while running
@@ -64,30 +68,27 @@ class AttentionPanel extends LitElement {
     this.prefill = null;
     this.decode = null;
     this.seed = null;
-    this.onPopState = () => this.#readUrl();
   }
 
   connectedCallback() {
     super.connectedCallback();
-    this.#readUrl();
-    window.addEventListener('popstate', this.onPopState);
+    this.stateChanged();
   }
 
   disconnectedCallback() {
-    window.removeEventListener('popstate', this.onPopState);
     this.controller?.abort();
     super.disconnectedCallback();
   }
 
-  #readUrl() {
+  stateChanged() {
     const values = { ...defaults };
-    for (const key of urlKeys) values[key] = parseUrl(key, readParam(`attention.${key}`)) ?? values[key];
+    for (const key of urlKeys) values[key] = parseUrl(key, this.readState(key)) ?? values[key];
     this.values = values;
   }
 
   #set(key, value, commit) {
     this.values = { ...this.values, [key]: value };
-    if (commit) writeParams({ [`attention.${key}`]: Number.isNaN(value) ? null : value });
+    if (commit) this.writeState({ [key]: Number.isNaN(value) ? null : value });
   }
 
   #fieldError(field) {
@@ -279,7 +280,7 @@ class AttentionPanel extends LitElement {
         caption=${`${results[0].input.prompt_tokens} prompt + ${results[0].input.generated_tokens} generated tokens, d_model ${results[0].input.d_model}; error vs the full fp32 cache`}
         .columns=${[
           { key: 'strategy', label: 'Strategy' },
-          { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: (v) => v.toFixed(1) },
+          { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: tokensPerSecond },
           { key: 'attended_tokens', label: 'Keys attended', numeric: true, format: formatCount },
           { key: 'kv_bytes', label: 'KV bytes', numeric: true, format: bytes },
           { key: 'hidden_bytes', label: 'Hidden states', numeric: true, format: bytes },
@@ -311,7 +312,7 @@ class AttentionPanel extends LitElement {
           { key: 'n', label: 'n', numeric: true },
           { key: 'cache', label: 'Cache' },
           { key: 'strategy', label: 'Strategy' },
-          { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: (v) => v.toFixed(1) },
+          { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: tokensPerSecond },
           { key: 'kv_bytes', label: 'KV bytes', numeric: true, format: bytes },
           { key: 'recomputed_flops', label: 'Recomputed FLOPs', numeric: true, format: (v) => formatSI(v) },
           { key: 'max_abs_error', label: 'max |Δ| vs full', numeric: true, format: error },

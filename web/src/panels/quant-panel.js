@@ -1,17 +1,17 @@
 // Quantization panel: how big a model is under a format (mixed precision
 // too), and how wrong and how fast quantized weights are, measured in WASM.
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
 import '../components/result-table.js';
 import { LazyExplanations, explained } from '../components/explain-view.js';
 import { checkField, numberField, selectField } from '../components/fields.js';
+import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatPercent } from '../format.js';
 import { runBatchInWorker, runInWorker } from '../sim-client.js';
-import { readParam, writeParams } from '../url-state.js';
 import { getApi } from '../wasm.js';
 import { quantReferenceErrors } from '../../../lib/quant.js';
 
@@ -39,7 +39,9 @@ const fieldControl = {
 const parseNumber = (text) => (text !== null && text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : undefined);
 const percent = (value) => (Number.isFinite(value) ? `${(value * 100).toFixed(3)} %` : '—');
 
-class QuantPanel extends LitElement {
+export class QuantPanel extends PanelElement {
+  static panelId = 'quant';
+  static stateKeys = Object.keys(defaults);
   static properties = {
     state: { state: true },
     size: { state: true },
@@ -65,25 +67,22 @@ class QuantPanel extends LitElement {
     this.explain = new LazyExplanations((input) => this.api.explainQuant(input));
     this.labRunning = false;
     this.gemvRunning = false;
-    this.onPopState = () => this.#readUrl();
     // Every panel is created at start-up, hidden but one: measure only when shown.
     this.visibility = new MutationObserver(() => { if (!this.hidden && this.labPending) this.#runLab(); });
   }
 
   async connectedCallback() {
     super.connectedCallback();
-    window.addEventListener('popstate', this.onPopState);
     this.visibility.observe(this, { attributes: true, attributeFilter: ['hidden'] });
     this.api = await getApi();
     this.presets = this.api.modelPresets();
     this.formats = this.api.quantFormats();
     this.decisions = this.api.quantDecisionMatrix();
-    this.#readUrl();
+    this.stateChanged();
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
-    window.removeEventListener('popstate', this.onPopState);
     this.visibility.disconnect();
     this.gemvAbort?.abort();
   }
@@ -92,9 +91,11 @@ class QuantPanel extends LitElement {
     return this.formats.find((format) => format.id === id);
   }
 
-  #readUrl() {
+  // Inputs from the URL (or, embedded, attributes), parsed defensively.
+  stateChanged() {
+    if (!this.api) return;
     const known = (id) => (this.#format(id) ? id : undefined);
-    const text = (name) => readParam(`quant.${name}`);
+    const text = (name) => this.readState(name);
     const flag = (name) => ({ 1: true, 0: false })[text(name)];
     this.state = {
       preset: this.presets.some((p) => p.id === text('preset')) ? text('preset') : defaults.preset,
@@ -117,9 +118,9 @@ class QuantPanel extends LitElement {
   #writeUrl() {
     const params = {};
     for (const [key, value] of Object.entries(this.state)) {
-      params[`quant.${key}`] = value === defaults[key] ? null : typeof value === 'boolean' ? (value ? '1' : '0') : value;
+      params[key] = value === defaults[key] ? null : typeof value === 'boolean' ? (value ? '1' : '0') : value;
     }
-    writeParams(params);
+    this.writeState(params);
   }
 
   #set(changes, { commit = true, measure = true } = {}) {
