@@ -2,23 +2,14 @@
 // same numbers as the figure, under the page's strict CSP; Escape closes it
 // and focus returns to the figure.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { launchBrowser, openPage, startServer } from './harness.js';
+import { openPage, useBrowserAndServer } from './harness.js';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useBrowserAndServer();
 
 test('Model panel: total parameters open their formula with the numbers plugged in', async () => {
-  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=model&model.preset=llama-2-7b`);
+  const { page, context, problems, cspViolations } = await openPage(lab.browser, `${lab.server.url}?panel=model&model.preset=llama-2-7b`);
   const figure = page.locator('#model-total-params button.figure');
   assert.equal(await figure.getAttribute('aria-haspopup'), 'dialog');
   // The button's label is the figure itself (slotted text).
@@ -56,7 +47,7 @@ test('Model panel: total parameters open their formula with the numbers plugged 
 });
 
 test('Model panel: table totals and the crossover explain themselves, keyboard only', async () => {
-  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=model&model.preset=llama-2-7b`);
+  const { page, context, problems, cspViolations } = await openPage(lab.browser, `${lab.server.url}?panel=model&model.preset=llama-2-7b`);
   // The decode total of the FLOPs table: 15,361,638,400 FLOPs per token at 4096
   // (projections 4,294,967,296 + scores 2,147,483,648 + FFN 8,657,043,456 + LM head 262,144,000).
   const decode = page.locator('#model-flops-table tr.emphasis td[data-key="decode"] button.figure');
@@ -132,25 +123,25 @@ async function checkFigure(page, selector, tolerance) {
 }
 
 test('KV cache, plan, roofline and quantization panels: key figures explain themselves', async () => {
-  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=kv`);
+  const { page, context, problems, cspViolations } = await openPage(lab.browser, `${lab.server.url}?panel=kv`);
   // Shown with 2 decimals in kB/MB/GB: within 0.5 % of the exact bytes.
   await checkFigure(page, '#kv-per-token', 5e-3);
   await checkFigure(page, '#kv-per-sequence', 5e-3);
   await checkFigure(page, '#kv-total', 5e-3);
 
-  await page.goto(`${server.url}?panel=plan`);
+  await page.goto(`${lab.server.url}?panel=plan`);
   await page.waitForSelector('body[data-ready="true"]');
   await page.locator('#plan-tokens-per-s llm-explain-figure').waitFor();
   await checkFigure(page, '#plan-tokens-per-s', 1e-3);
   await checkFigure(page, '#plan-ttft', 1e-3);
   await checkFigure(page, '#plan-max-batch', 0);
 
-  await page.goto(`${server.url}?panel=roofline`);
+  await page.goto(`${lab.server.url}?panel=roofline`);
   await page.waitForSelector('body[data-ready="true"]');
   await page.locator('#roofline-ridge llm-explain-figure').waitFor();
   await checkFigure(page, '#roofline-ridge', 1e-3);
 
-  await page.goto(`${server.url}?panel=quant`);
+  await page.goto(`${lab.server.url}?panel=quant`);
   await page.waitForSelector('body[data-ready="true"]');
   await page.locator('#quant-bits llm-explain-figure').waitFor();
   await checkFigure(page, '#quant-bits', 1e-4);
