@@ -7,6 +7,7 @@ import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
 import '../components/result-table.js';
+import { LazyExplanations, explained } from '../components/explain-view.js';
 import { numberField, selectField } from '../components/fields.js';
 import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
@@ -101,6 +102,7 @@ export class KvCachePanel extends PanelElement {
     super();
     this.values = null;
     this.result = null;
+    this.explain = new LazyExplanations((input) => this.api.explainKv(input));
     this.presets = [];
   }
 
@@ -197,6 +199,7 @@ export class KvCachePanel extends PanelElement {
     };
     const input = this.#kvInput();
     const kv = attempt(() => this.api.kvCache(input), kvKey);
+    if (kv) this.explain.set(input);
     const compare = kv && attempt(() => this.api.kvCompare(input), kvKey);
 
     let sim = null;
@@ -295,9 +298,9 @@ export class KvCachePanel extends PanelElement {
     if (kv.full_attention_bytes !== kv.bytes) rows.push({ what: 'The same model with full attention', bytes: kv.full_attention_bytes });
     return html`<div class=${kvStale ? 'stale' : ''}>
       <div class="headline">
-        <div><div class="value" id="kv-per-token">${formatBytes(kv.bytes_per_token, this.units)}</div><div class="label">per token</div></div>
-        <div><div class="value" id="kv-per-sequence">${formatBytes(kv.bytes_per_sequence, this.units)}</div><div class="label">per sequence</div></div>
-        <div><div class="value" id="kv-total">${formatBytes(kv.bytes, this.units)}</div><div class="label">total</div></div>
+        <div><div class="value" id="kv-per-token">${explained(this.explain.get('kv.bytes_per_token'), formatBytes(kv.bytes_per_token, this.units))}</div><div class="label">per token</div></div>
+        <div><div class="value" id="kv-per-sequence">${explained(this.explain.get('kv.bytes_per_sequence'), formatBytes(kv.bytes_per_sequence, this.units))}</div><div class="label">per sequence</div></div>
+        <div><div class="value" id="kv-total">${explained(this.explain.get('kv.bytes'), formatBytes(kv.bytes, this.units))}</div><div class="label">total</div></div>
         <div><div class="value">${kv.effective_bits_per_value.toFixed(3)}</div><div class="label">bits per value</div></div>
       </div>
       <p class="note">${formatCount(kv.kv_layers)} layers keep KV: ${formatCount(kv.global_layers)} global (all

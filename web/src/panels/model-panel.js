@@ -5,6 +5,7 @@ import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
 import '../components/result-table.js';
+import { explained } from '../components/explain-view.js';
 import { checkField, log2RangeField, numberField, selectField } from '../components/fields.js';
 import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
@@ -117,6 +118,9 @@ export class ModelPanel extends PanelElement {
     try {
       this.report = this.api.modelReport(this.config, { context_tokens: this.context });
       this.error = null;
+      // Explanations of this report are computed when a figure is first opened.
+      this.explainInput = { config: this.config, context: this.context };
+      this.explanations = null;
     } catch (error) {
       if (error.name !== 'InputError') throw error;
       this.error = error;
@@ -165,6 +169,24 @@ export class ModelPanel extends PanelElement {
     this.#importHf(this.hfText);
   }
 
+  /** A function giving the explanation `id` of the shown report (for explained()). */
+  #explain(id) {
+    return () => {
+      const { config, context } = this.explainInput;
+      this.explanations ??= this.api.explainModel(config, { context_tokens: context });
+      return this.explanations.find((explanation) => explanation.id === id);
+    };
+  }
+
+  // Rows of the parameter table that have an explanation: parts by id, and the totals.
+  #partExplanation(row) {
+    const ids = { embedding: 'params.embedding', ffn: 'params.ffn', lm_head: 'params.lm_head' };
+    if (row.id in ids) return this.#explain(ids[row.id]);
+    if (row.label === 'Total') return this.#explain('params.total');
+    if (row.count === this.report.params.active && row.label.startsWith('Active')) return this.#explain('params.active');
+    return null;
+  }
+
   #fieldError(key) {
     return this.error?.field === key ? this.error.message : null;
   }
@@ -176,7 +198,7 @@ export class ModelPanel extends PanelElement {
       <p class="intro">Where do a transformer's parameters live, how much memory do its weights take, and how
         much arithmetic does one token cost? Pick a published model or change any dimension: every number below is
         computed exactly from the architecture, and the plot shows how attention's share of the work grows with the
-        context length.</p>
+        context length. Click a figure with a dotted underline to see its formula with the numbers plugged in.</p>
       <div class="layout">
         <form @submit=${(event) => event.preventDefault()} aria-label="Model architecture">
           ${this.#renderInputs()}
@@ -248,17 +270,17 @@ export class ModelPanel extends PanelElement {
         <br /><span class="note">Showing the last valid result.</span></p>` : nothing}
       <div class=${this.error ? 'stale' : ''}>
         <div class="headline">
-          <div><div class="value" id="model-total-params">${formatCount(params.total)}</div><div class="label">parameters (${formatSI(params.total)})</div></div>
-          ${params.active !== params.total ? html`<div><div class="value" id="model-active-params">${formatCount(params.active)}</div><div class="label">active per token</div></div>` : nothing}
-          <div><div class="value">${formatBytes(report.weights_memory.find((row) => row.dtype === 'fp16')?.bytes, this.units)}</div><div class="label">weights at fp16</div></div>
-          <div><div class="value" id="model-crossover">${crossover === null ? 'none' : formatCount(crossover)}</div><div class="label">crossover context (tokens)</div></div>
+          <div><div class="value" id="model-total-params">${explained(this.#explain('params.total'), formatCount(params.total))}</div><div class="label">parameters (${formatSI(params.total)})</div></div>
+          ${params.active !== params.total ? html`<div><div class="value" id="model-active-params">${explained(this.#explain('params.active'), formatCount(params.active))}</div><div class="label">active per token</div></div>` : nothing}
+          <div><div class="value" id="model-weights-fp16">${explained(this.#explain('weights.fp16'), formatBytes(report.weights_memory.find((row) => row.dtype === 'fp16')?.bytes, this.units))}</div><div class="label">weights at fp16</div></div>
+          <div><div class="value" id="model-crossover">${explained(this.#explain('flops.crossover'), crossover === null ? 'none' : formatCount(crossover))}</div><div class="label">crossover context (tokens)</div></div>
         </div>
         <h3>Parameters</h3>
         <llm-result-table id="model-params-table" filename="parameters" caption="Parameters by part"
           .columns=${[
             { key: 'label', label: 'Part' },
             { key: 'per_layer', label: 'Per layer', numeric: true, format: (v) => (v ? formatCount(v) : '—') },
-            { key: 'count', label: 'Total', numeric: true, format: formatCount },
+            { key: 'count', label: 'Total', numeric: true, format: (v, row) => explained(this.#partExplanation(row), formatCount(v)) },
             { key: 'percent', label: 'Share', numeric: true, format: (v) => `${v.toFixed(2)} %` },
           ]}
           .rows=${[...params.parts, { label: 'Total', per_layer: params.per_layer, count: params.total, percent: 100, emphasis: true },
@@ -268,7 +290,7 @@ export class ModelPanel extends PanelElement {
           .columns=${[
             { key: 'label', label: 'Type' },
             { key: 'bits', label: 'Bits', numeric: true },
-            { key: 'bytes', label: 'Bytes', numeric: true, format: formatCount },
+            { key: 'bytes', label: 'Bytes', numeric: true, format: (v, row) => explained(this.#explain(`weights.${row.dtype}`), formatCount(v)) },
             { key: 'bytes', label: 'GB', numeric: true, format: (v) => (v / 1e9).toFixed(2) },
             { key: 'bytes', label: 'GiB', numeric: true, format: (v) => (v / 2 ** 30).toFixed(2) },
           ]}
@@ -278,9 +300,9 @@ export class ModelPanel extends PanelElement {
           caption=${`Decode one token at context ${formatCount(flops.context_tokens)}; causal prefill of ${formatCount(flops.context_tokens)} tokens`}
           .columns=${[
             { key: 'part', label: 'Part' },
-            { key: 'decode', label: 'Decode (FLOPs/token)', numeric: true, format: (v) => formatSI(v) },
+            { key: 'decode', label: 'Decode (FLOPs/token)', numeric: true, format: (v, row) => (row.emphasis ? explained(this.#explain('flops.decode'), formatSI(v)) : formatSI(v)) },
             { key: 'decode_share', label: 'Share', numeric: true, format: (v) => formatPercent(v) },
-            { key: 'prefill', label: 'Prefill (FLOPs)', numeric: true, format: (v) => formatSI(v) },
+            { key: 'prefill', label: 'Prefill (FLOPs)', numeric: true, format: (v, row) => (row.emphasis ? explained(this.#explain('flops.prefill'), formatSI(v)) : formatSI(v)) },
             { key: 'prefill_share', label: 'Share', numeric: true, format: (v) => formatPercent(v) },
           ]}
           .rows=${flopRows(flops.decode_split, flops.prefill_split)}></llm-result-table>

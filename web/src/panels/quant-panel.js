@@ -5,6 +5,7 @@ import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
 import '../components/result-table.js';
+import { LazyExplanations, explained } from '../components/explain-view.js';
 import { checkField, numberField, selectField } from '../components/fields.js';
 import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
@@ -63,6 +64,7 @@ export class QuantPanel extends PanelElement {
     super();
     this.state = { ...defaults };
     this.error = null;
+    this.explain = new LazyExplanations((input) => this.api.explainQuant(input));
     this.labRunning = false;
     this.gemvRunning = false;
     // Every panel is created at start-up, hidden but one: measure only when shown.
@@ -138,14 +140,16 @@ export class QuantPanel extends PanelElement {
   #computeSize() {
     const { preset, keep16, attn, ffn } = this.state;
     try {
-      this.size = this.api.quantSize({
+      const input = {
         config: this.presets.find((p) => p.id === preset).config,
         ...this.#spec(),
         embedding_format: keep16 ? 'fp16' : '',
         lm_head_format: keep16 ? 'fp16' : '',
         attention_format: attn,
         ffn_format: ffn,
-      });
+      };
+      this.size = this.api.quantSize(input);
+      this.explain.set(input);
       this.error = null;
     } catch (error) {
       if (error.name !== 'InputError') throw error;
@@ -284,9 +288,9 @@ export class QuantPanel extends PanelElement {
   #renderSize(size) {
     return html`
       <div class="headline">
-        <div><div class="value" id="quant-bits">${size.bits.bits_per_weight.toFixed(4)}</div><div class="label">bits per weight (${size.bits.formula})</div></div>
-        <div><div class="value" id="quant-total-bytes">${formatBytes(size.bytes, 'GB')}</div><div class="label">weights (${formatBytes(size.bytes, 'GiB')})</div></div>
-        <div><div class="value">${formatPercent(size.saving_vs_fp16)}</div><div class="label">saved vs fp16 (${formatBytes(size.fp16_bytes, 'GB')})</div></div>
+        <div><div class="value" id="quant-bits">${explained(this.explain.get('quant.bits_per_weight'), size.bits.bits_per_weight.toFixed(4))}</div><div class="label">bits per weight (${size.bits.formula})</div></div>
+        <div><div class="value" id="quant-total-bytes">${explained(this.explain.get('quant.bytes'), formatBytes(size.bytes, 'GB'))}</div><div class="label">weights (${formatBytes(size.bytes, 'GiB')})</div></div>
+        <div><div class="value" id="quant-saving">${explained(this.explain.get('quant.saving_vs_fp16'), formatPercent(size.saving_vs_fp16))}</div><div class="label">saved vs fp16 (${formatBytes(size.fp16_bytes, 'GB')})</div></div>
       </div>
       <llm-result-table id="quant-size-table" filename="quant-sizes" caption="Weights by component"
         .columns=${[
