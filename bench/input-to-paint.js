@@ -51,6 +51,11 @@ export async function run({ presses = 40 } = {}) {
       key_presses: presses,
       events_over_16ms: slow.length,
       slowest_event_ms: slow.reduce((max, entry) => Math.max(max, entry.duration), 0),
+      // Event Timing rounds durations to 8 ms: 16 means "within one frame".
+      over_16ms_by_duration: Object.fromEntries([...new Set(slow.map((entry) => entry.duration))].sort((a, b) => a - b)
+        .map((duration) => [duration, slow.filter((entry) => entry.duration === duration).length])),
+      over_16ms_by_event: Object.fromEntries([...new Set(slow.map((entry) => entry.name))]
+        .map((name) => [name, slow.filter((entry) => entry.name === name).length])),
       work_median_ms: Number(median.toFixed(2)),
       work_p95_ms: Number(p95.toFixed(2)),
       work_max_ms: Number(work[work.length - 1].toFixed(2)),

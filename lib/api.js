@@ -6,6 +6,7 @@ import { memoryApi } from './memory.js';
 import { attentionApi } from './attention.js';
 import { quantApi } from './quant.js';
 import { rooflineApi } from './roofline.js';
+import { explainApi } from './explain.js';
 
 export { InputError } from './convert.js';
 
@@ -18,5 +19,6 @@ export function createApi(Module) {
     ...attentionApi(Module),
     ...quantApi(Module),
     ...rooflineApi(Module),
+    ...explainApi(Module),
   });
 }

@@ -6,12 +6,14 @@ import type { MemoryApi } from './memory.js';
 import type { AttentionApi } from './attention.js';
 import type { QuantApi } from './quant.js';
 import type { RooflineApi } from './roofline.js';
+import type { ExplainApi } from './explain.js';
 
 export type * from './model.js';
 export type * from './memory.js';
 export type * from './attention.js';
 export type * from './quant.js';
 export type * from './roofline.js';
+export type * from './explain.js';
 export { quantReferenceErrors } from './quant.js';
 
 /** A bad input: `field` names it, `message` says what was wrong with its value. */
@@ -32,7 +34,7 @@ export interface CoreApi {
 }
 
 /** Everything `loadLlmSpacetime()` returns: one object, every area's functions. */
-export interface LlmSpacetime extends CoreApi, ModelApi, MemoryApi, AttentionApi, QuantApi, RooflineApi {}
+export interface LlmSpacetime extends CoreApi, ModelApi, MemoryApi, AttentionApi, QuantApi, RooflineApi, ExplainApi {}
 
 export interface LoadOptions {
   /** 'simd' (default) or 'scalar' (the benchmark build without -msimd128). */

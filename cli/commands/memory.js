@@ -1,5 +1,6 @@
 // kv, kv-paging and attention-memory: the KV-cache calculator, the paging
 // simulation and attention working memory, over the same WASM as the page.
+import { explainOption, withExplanations } from '../explain.js';
 import { choiceFlag, numberFlag, UsageError } from '../flags.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
 
@@ -65,7 +66,7 @@ const kvCommand = {
   summary: 'KV-cache size: per token, per sequence, total; GQA/MQA/MLA, windows, sinks, quantized, paged',
   usage: '[--preset NAME | --layers L --heads H --kv-heads K --head-dim D [--d-model M]] [--batch B] ' +
     '[--context N | --prompt P [--generated G]] [--kv-dtype fp32|fp16|bf16|fp8|int8|int4] [--quant-group G] [--asymmetric] ' +
-    '[--window W] [--sinks S] [--global-every G] [--attention-layers A] [--kv-lora-rank R --rope-dim D] [--block-size K] [--json]',
+    '[--window W] [--sinks S] [--global-every G] [--attention-layers A] [--kv-lora-rank R --rope-dim D] [--block-size K] [--explain] [--json]',
   options: {
     ...shapeOptions,
     batch: { type: 'string' },
@@ -81,6 +82,7 @@ const kvCommand = {
     'kv-lora-rank': { type: 'string' },
     'rope-dim': { type: 'string' },
     'block-size': { type: 'string' },
+    ...explainOption,
   },
   run(api, values) {
     const { shape, presetId } = resolveShape(api, values);
@@ -127,7 +129,7 @@ const kvCommand = {
         `${formatCount(kv.local_layers)} local), ${kv.layout}`,
       '', formatTable(rows), '', formatTable(variantRows), '', formatTable(strategyRows),
     ].join('\n');
-    return { json, text };
+    return withExplanations({ json, text }, values, () => api.explainKv(input));
   },
 };
 

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 
 import { InputError } from '../../lib/api.js';
+import { explainOption, withExplanations } from '../explain.js';
 import { choiceFlag, numberFlag, UsageError } from '../flags.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
 
@@ -31,13 +32,15 @@ const options = {
   untied: { type: 'boolean' },
   'qkv-bias': { type: 'boolean' },
   context: { type: 'string' },
+  ...explainOption,
 };
 
 const usage = `[--preset ID | --hf-config FILE] [--vocab N] [--d-model N] [--layers N]
     [--heads N] [--kv-heads N] [--head-dim N] [--d-ff N] [--ffn gated|plain]
     [--norm rms|layer] [--tied | --untied] [--qkv-bias] [--experts N] [--top-k N]
-    [--window N] [--positions N] [--context N (default 4096)] [--json]
-  Flags after a preset or config.json override its values. Sizes accept 4096, 1e6, 32K.`;
+    [--window N] [--positions N] [--context N (default 4096)] [--explain] [--json]
+  Flags after a preset or config.json override its values. Sizes accept 4096, 1e6, 32K.
+  --explain adds each figure's formula, the numbers plugged in and sources (JSON: "explain").`;
 
 /** The config the flags describe: a preset or a config.json, then overrides. */
 function configFromFlags(api, values) {
@@ -134,7 +137,8 @@ export const modelCommands = [
         const { config, origin } = configFromFlags(api, values);
         const context_tokens = numberFlag(values, 'context', 4096);
         const report = api.modelReport(config, { context_tokens });
-        return { json: { ...origin, ...report }, text: text(report, origin) };
+        return withExplanations({ json: { ...origin, ...report }, text: text(report, origin) }, values,
+          () => api.explainModel(config, { context_tokens }));
       } catch (error) {
         throw withFlag(error);
       }

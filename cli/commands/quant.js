@@ -1,5 +1,6 @@
 // quant: weight bytes of a model under a format (mixed precision too);
 // quant-lab: measured quantize → dequantize error; quant-gemv: measured GEMV.
+import { explainOption, withExplanations } from '../explain.js';
 import { choiceFlag, numberFlag, UsageError } from '../flags.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
 
@@ -45,10 +46,11 @@ export const quantCommands = [
   {
     name: 'quant',
     summary: 'weights bytes of a model under a quantization format (mixed precision too)',
-    usage: '--preset NAME | --attention-params N --ffn-params N ... --format int4 [--group 128] [--layout group|channel|tensor] [--scale-dtype fp32|fp16|bf16] [--double-quant] [--embedding-format fp16] [--lm-head-format fp16] [--attention-format F] [--ffn-format F] [--norms-format F] [--json]',
+    usage: '--preset NAME | --attention-params N --ffn-params N ... --format int4 [--group 128] [--layout group|channel|tensor] [--scale-dtype fp32|fp16|bf16] [--double-quant] [--embedding-format fp16] [--lm-head-format fp16] [--attention-format F] [--ffn-format F] [--norms-format F] [--explain] [--json]',
     options: {
       preset: { type: 'string' },
       ...specOptions,
+      ...explainOption,
       ...Object.fromEntries(components.map((c) => [`${flagOf(c)}-params`, { type: 'string' }])),
       ...Object.fromEntries(components.map((c) => [`${flagOf(c)}-format`, { type: 'string' }])),
     },
@@ -84,7 +86,7 @@ export const quantCommands = [
       rows.push(['total', '', formatCount(result.total_params), result.bits_per_weight.toFixed(4), formatBytes(result.bytes), '']);
       const text = `${name}: ${input.format} = ${result.bits.formula} bits per weight\n\n${formatTable(rows)}\n\n` +
         `fp16: ${formatBytes(result.fp16_bytes)}; saved ${percent(result.saving_vs_fp16)}`;
-      return { json, text };
+      return withExplanations({ json, text }, values, () => api.explainQuant(input));
     },
   },
   {

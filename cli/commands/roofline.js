@@ -1,5 +1,6 @@
 // plan, roofline and hardware: the roofline area over the same WASM as the page.
 import { InputError } from '../../lib/api.js';
+import { explainOption, withExplanations } from '../explain.js';
 import { choiceFlag, numberFlag, UsageError } from '../flags.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
 
@@ -153,15 +154,15 @@ export const rooflineCommands = [
   {
     name: 'plan',
     summary: 'latency, throughput and fit of a deployment (roofline bounds on named hardware)',
-    usage: workloadUsage,
-    options: workloadOptions,
+    usage: `${workloadUsage} [--explain]`,
+    options: { ...workloadOptions, ...explainOption },
     run(api, values) {
       const context = workloadFromFlags(api, values);
       const result = run(() => api.plan(context.input));
-      return {
+      return withExplanations({
         json: { model: context.presetId, hardware: context.hardwareId, ...result },
         text: planText(result, { ...context, input: { ...context.input } }),
-      };
+      }, values, () => run(() => api.explainPlan(context.input)));
     },
   },
   {

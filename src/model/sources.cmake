@@ -5,4 +5,5 @@ target_sources(llmst_core PRIVATE
   src/model/report.cpp
   src/model/presets.cpp
   src/model/hf_import.cpp
+  src/model/explain.cpp
 )

@@ -4,4 +4,5 @@ target_sources(llmst_core PRIVATE
   src/quant/kernels.cpp
   src/quant/kernels_simd.cpp
   src/quant/metrics.cpp
+  src/quant/explain.cpp
 )

@@ -5,4 +5,5 @@ target_sources(llmst_core PRIVATE
   src/roofline/training.cpp
   src/roofline/probe.cpp
   src/roofline/calibration.cpp
+  src/roofline/explain.cpp
 )

@@ -274,8 +274,16 @@ inline float max(const float* x, std::size_t n) {
   float best = -std::numeric_limits<float>::infinity();
   std::size_t i = 0;
   if (n >= lanes) {
-    batch acc = batch::load_unaligned(x);
-    for (i = lanes; i + lanes <= n; i += lanes) acc = max(acc, batch::load_unaligned(x + i));
+    // Four independent accumulators: max's latency, not its throughput, bounds one chain.
+    batch acc0 = batch::load_unaligned(x), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    for (i = lanes; i + 4 * lanes <= n; i += 4 * lanes) {
+      acc0 = max(acc0, batch::load_unaligned(x + i));
+      acc1 = max(acc1, batch::load_unaligned(x + i + lanes));
+      acc2 = max(acc2, batch::load_unaligned(x + i + 2 * lanes));
+      acc3 = max(acc3, batch::load_unaligned(x + i + 3 * lanes));
+    }
+    for (; i + lanes <= n; i += lanes) acc0 = max(acc0, batch::load_unaligned(x + i));
+    batch acc = max(max(acc0, acc1), max(acc2, acc3));
     alignas(64) float lane_values[lanes];
     acc.store_aligned(lane_values);
     for (float v : lane_values) best = v > best ? v : best;
@@ -293,14 +301,23 @@ inline void scale(float* x, float factor, std::size_t n) {
 
 inline float exp_shift_sum(float* x, float shift, std::size_t n) {
   const batch s(shift);
-  batch acc(0.0f);
+  batch acc0(0.0f), acc1(0.0f);
   std::size_t i = 0;
+  // Two exps in flight per iteration: each is a ~20-instruction dependent chain.
+  for (; i + 2 * lanes <= n; i += 2 * lanes) {
+    const batch e0 = exp(batch::load_unaligned(x + i) - s);
+    const batch e1 = exp(batch::load_unaligned(x + i + lanes) - s);
+    e0.store_unaligned(x + i);
+    e1.store_unaligned(x + i + lanes);
+    acc0 += e0;
+    acc1 += e1;
+  }
   for (; i + lanes <= n; i += lanes) {
     const batch e = exp(batch::load_unaligned(x + i) - s);
     e.store_unaligned(x + i);
-    acc += e;
+    acc0 += e;
   }
-  float sum = xsimd::hadd(acc);
+  float sum = xsimd::hadd(acc0 + acc1);
   for (; i < n; ++i) {
     x[i] = std::exp(x[i] - shift);
     sum += x[i];

@@ -1,24 +1,15 @@
 // The Attention panel in Chromium: a measured run in the worker with progress,
 // results and plots; a cancelled run; the page stays responsive; errors by field.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { launchBrowser, openPage, startServer } from './harness.js';
+import { openPage, useBrowserAndServer } from './harness.js';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useBrowserAndServer();
 
 test('prefill run: progress, results table, plots, page responsive meanwhile', async () => {
-  const { page, context, problems, cspViolations } = await openPage(browser,
-    `${server.url}?panel=attention&attention.n=4096&attention.d=64&attention.heads=4`);
+  const { page, context, problems, cspViolations } = await openPage(lab.browser,
+    `${lab.server.url}?panel=attention&attention.n=4096&attention.d=64&attention.heads=4`);
   await page.click('#attention-run-prefill');
   await page.waitForSelector('#attention-progress', { timeout: 10000 });
   // The main thread stays free while the worker computes: timers keep firing.
@@ -53,8 +44,8 @@ test('prefill run: progress, results table, plots, page responsive meanwhile', a
 });
 
 test('a long run can be cancelled; the next run works in a fresh worker', async () => {
-  const { page, context, problems, cspViolations } = await openPage(browser,
-    `${server.url}?panel=attention&attention.seed_lengths=2048,2048&attention.seed_steps=64` +
+  const { page, context, problems, cspViolations } = await openPage(lab.browser,
+    `${lab.server.url}?panel=attention&attention.seed_lengths=2048,2048&attention.seed_steps=64` +
     '&attention.prompt=64&attention.generated=8&attention.d_model=64&attention.decode_heads=4&attention.window=8&attention.kv_group=16');
   await page.click('#attention-run-seed');
   await page.waitForSelector('#attention-cancel', { timeout: 10000 });
@@ -76,7 +67,7 @@ test('a long run can be cancelled; the next run works in a fresh worker', async 
 });
 
 test('a bad value is reported next to its field', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}?panel=attention`);
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=attention`);
   await page.fill('#attention-d', '0');
   await page.locator('#attention-d').dispatchEvent('change');
   await page.click('#attention-run-prefill');

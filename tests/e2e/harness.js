@@ -6,6 +6,8 @@ import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { after, before } from 'node:test';
+
 import { chromium } from 'playwright-core';
 
 const distDir = resolve(fileURLToPath(new URL('../../dist', import.meta.url)));
@@ -82,4 +84,21 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   const cspViolations = () => page.evaluate(() => window.__cspViolations);
   return { page, context, problems, cspViolations };
+}
+
+/**
+ * Registers node:test before/after hooks that start one Chromium and one
+ * server for a test file; returns { browser, server }, filled in by `before`.
+ */
+export function useBrowserAndServer(serverOptions) {
+  const shared = { browser: null, server: null };
+  before(async () => {
+    shared.browser = await launchBrowser();
+    shared.server = await startServer(serverOptions);
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.close();
+  });
+  return shared;
 }

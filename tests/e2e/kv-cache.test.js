@@ -1,20 +1,11 @@
 // The KV cache panel in Chromium: edit a field, read the table, see the plots,
 // see an error next to a bad field, and the URL round trip.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { launchBrowser, openPage, startServer } from './harness.js';
+import { openPage, startServer, useBrowserAndServer } from './harness.js';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useBrowserAndServer();
 
 const cell = (page, table, row, column) =>
   page.locator(`${table} tbody tr`).nth(row).locator('td').nth(column).textContent();
@@ -37,7 +28,7 @@ async function setField(page, id, value) {
 }
 
 test('editing KV heads updates the table; plots render; no CSP violations', async () => {
-  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=kv`);
+  const { page, context, problems, cspViolations } = await openPage(lab.browser, `${lab.server.url}?panel=kv`);
   await page.locator('#kv-table').waitFor();
   // Default preset Llama-3-8B: 32 layers, 8 KV heads, head_dim 128, fp16: 2 · 32 · 8 · 128 · 2 = 131,072 B per token.
   assert.equal(await cell(page, '#kv-table', 0, 1), '131,072');
@@ -58,7 +49,7 @@ test('editing KV heads updates the table; plots render; no CSP violations', asyn
 });
 
 test('choosing a preset and a variant updates the table', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}?panel=kv`);
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=kv`);
   await page.locator('#kv-table').waitFor();
   await page.locator('#kv-preset').selectOption('llama-2-7b');
   // Llama-2-7B: 2 · 32 · 32 · 128 · 2 B = 524,288.
@@ -76,7 +67,7 @@ test('choosing a preset and a variant updates the table', async () => {
 });
 
 test('a bad value shows an error next to its field', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}?panel=kv`);
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=kv`);
   await page.locator('#kv-table').waitFor();
   await setField(page, 'kv-batch', '-1');
   const error = page.locator('#kv-batch-error');
@@ -97,8 +88,8 @@ test('a bad value shows an error next to its field', async () => {
 
 test('the URL restores the view; hostile parameters stay inert', async () => {
   const hostile = encodeURIComponent('<img src=x onerror=alert(1)>');
-  const { page, context, problems, cspViolations } = await openPage(browser,
-    `${server.url}?panel=kv&kv.window=4096&kv.prompt=32768&kv.seed=3&kv.batch=${hostile}&kv.dist=${hostile}`);
+  const { page, context, problems, cspViolations } = await openPage(lab.browser,
+    `${lab.server.url}?panel=kv&kv.window=4096&kv.prompt=32768&kv.seed=3&kv.batch=${hostile}&kv.dist=${hostile}`);
   await page.locator('#kv-table').waitFor();
   // Window 4096 of 32768 tokens: 4096 · 131,072 B = 0.5 GiB per sequence.
   assert.equal(await cell(page, '#kv-table', 1, 3), '0.5');
@@ -118,9 +109,9 @@ test('the URL restores the view; hostile parameters stay inert', async () => {
 
 test('<llm-kv-cache> embedded in a foreign page follows its attributes', async () => {
   const foreign = await startServer({ extraRoutes: { '/page.html': { body:
-    `<!doctype html><html><body><script type="module" src="${server.url}embed.js"></script>` +
+    `<!doctype html><html><body><script type="module" src="${lab.server.url}embed.js"></script>` +
     '<llm-kv-cache id="kv" preset="llama-3-8b" context="32768"></llm-kv-cache></body></html>' } } });
-  const context = await browser.newContext();
+  const context = await lab.browser.newContext();
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(error.message));

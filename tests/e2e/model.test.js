@@ -1,25 +1,16 @@
 // The Model panel in Chromium: presets, editing a field, errors next to the
 // field, the plot, config.json import, and the URL round trip.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { launchBrowser, openPage, startServer } from './harness.js';
+import { openPage, useBrowserAndServer } from './harness.js';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useBrowserAndServer();
 
 const totalParams = (page) => page.locator('#model-total-params').textContent();
 
 test('a preset shows its published parameter count, and a plot renders', async () => {
-  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=model`);
+  const { page, context, problems, cspViolations } = await openPage(lab.browser, `${lab.server.url}?panel=model`);
   // Llama-2-7B: 6,738,415,616 (Touvron et al. 2023 / the HF checkpoint).
   assert.equal(await totalParams(page), '6,738,415,616');
   await page.selectOption('#model-preset', 'llama-3-8b');
@@ -37,7 +28,7 @@ test('a preset shows its published parameter count, and a plot renders', async (
 });
 
 test('editing a field recomputes, and a bad value shows an error next to it', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}?panel=model&model.preset=llama-2-7b`);
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=model&model.preset=llama-2-7b`);
   // Llama-2-7B with 8 KV heads instead of 32: K and V shrink by 3/4 each:
   // 32 layers * 2 * (4096*4096 - 4096*1024) = 805,306,368 fewer parameters.
   await page.fill('#model-n_kv_heads', '8');
@@ -54,7 +45,7 @@ test('editing a field recomputes, and a bad value shows an error next to it', as
 });
 
 test('a pasted config.json is imported, and broken JSON gives a clear error', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}?panel=model`);
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=model`);
   // GPT-2 small: 124,439,808 parameters (the HF checkpoint; tied LM head).
   const gpt2 = { model_type: 'gpt2', vocab_size: 50257, n_positions: 1024, n_embd: 768, n_layer: 12, n_head: 12, n_inner: null };
   await page.fill('#model-hf-config', JSON.stringify(gpt2));
@@ -69,7 +60,7 @@ test('a pasted config.json is imported, and broken JSON gives a clear error', as
 });
 
 test('the URL restores the view on reload, and back walks through changes', async () => {
-  const { page, context } = await openPage(browser, `${server.url}?panel=model`);
+  const { page, context } = await openPage(lab.browser, `${lab.server.url}?panel=model`);
   await page.selectOption('#model-preset', 'llama-2-13b');
   await page.fill('#model-context', '8192');
   await page.locator('#model-context').dispatchEvent('change');

@@ -1,27 +1,18 @@
 // The Quantization panel in Chromium: pick a format, the size table and the
 // measured error update; errors show next to the field; GEMV runs in the worker.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { launchBrowser, openPage, startServer } from './harness.js';
+import { openPage, useBrowserAndServer } from './harness.js';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useBrowserAndServer();
 
 const text = (page, selector) => page.locator(selector).textContent();
 // "9.198 %" → 0.09198
 const percentOf = async (page, selector) => Number((await text(page, selector)).replace('%', '').trim()) / 100;
 
 test('picking a format updates the size table and the measured error', async () => {
-  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=quant`);
+  const { page, context, problems, cspViolations } = await openPage(lab.browser, `${lab.server.url}?panel=quant`);
   // Default: Llama-2-7B, int4 g128 fp16 scales = 4 + 16/128 bits.
   assert.equal(await text(page, '#quant-bits'), '4.1250');
   await page.locator('#quant-rel-rmse').waitFor();
@@ -71,7 +62,7 @@ test('picking a format updates the size table and the measured error', async () 
 });
 
 test('a bad group size shows an error next to the field; a URL restores the view', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}?panel=quant&quant.format=int8&quant.group=32&quant.scale=fp32`);
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=quant&quant.format=int8&quant.group=32&quant.scale=fp32`);
   // int8 g32 fp32 scales: 8 + 32/32 = 9 bits.
   assert.equal(await text(page, '#quant-bits'), '9.0000');
   await page.fill('#quant-group', '0');
@@ -85,7 +76,7 @@ test('a bad group size shows an error next to the field; a URL restores the view
 });
 
 test('GEMV runs in the worker and reports every kernel', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}?panel=quant`);
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=quant`);
   await page.click('#quant-run-gemv');
   await page.locator('#quant-gemv-table tbody tr').nth(3).waitFor({ timeout: 60000 });
   const kernels = await page.locator('#quant-gemv-table td[data-key="kernel"]').allTextContents();

@@ -1,20 +1,11 @@
 // The Roofline and Plan panels in Chromium: points on the roofline, batch
 // moving decode points right, plan answers updating, no CSP violations.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { launchBrowser, openPage, startServer } from './harness.js';
+import { openPage, useBrowserAndServer } from './harness.js';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useBrowserAndServer();
 
 // Screen x of every decode point (Plot draws each symbol as a path translated to its position).
 async function decodeXs(page) {
@@ -25,7 +16,7 @@ async function decodeXs(page) {
 const decodeIntensity = async (page) => Number(await page.locator('#roofline-decode-intensity').textContent());
 
 test('the roofline plot shows points; a larger batch moves the decode points right', async () => {
-  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=roofline`);
+  const { page, context, problems, cspViolations } = await openPage(lab.browser, `${lab.server.url}?panel=roofline`);
   // Llama-2-7B fp16 on an H100 SXM: ridge 989.4 / 3.35 = 295.3 FLOP/byte.
   assert.equal(await page.locator('#roofline-ridge').textContent(), '295.3');
   const prefill = page.locator('#roofline-plot g.prefill-points path');
@@ -55,7 +46,7 @@ test('the roofline plot shows points; a larger batch moves the decode points rig
 });
 
 test('the URL restores the roofline workload', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}?panel=roofline&roofline.batch=8&roofline.weights_dtype=int8&roofline.hardware=a100-80gb`);
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=roofline&roofline.batch=8&roofline.weights_dtype=int8&roofline.hardware=a100-80gb`);
   // A100 80GB: 312 / 2.039 = 153.0. int8 weights at batch 8, 4096 tokens: FLOPs 8 x 15.6e9 over
   // 6.61e9 B of weights + 8 x 2.15e9 B of KV: ~5.2 FLOP/byte.
   assert.equal(await page.locator('#roofline-ridge').textContent(), '153.0');
@@ -67,7 +58,7 @@ test('the URL restores the roofline workload', async () => {
 });
 
 test('plan answers update: fit, throughput, memory limit', async () => {
-  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=plan`);
+  const { page, context, problems, cspViolations } = await openPage(lab.browser, `${lab.server.url}?panel=plan`);
   // Llama-2-70B fp16 over 2 H100s: 137.95e9 B of weights in 2 x 80 GiB fits.
   assert.equal(await page.locator('#plan-fits').textContent(), 'fits');
   const twoGpus = Number(await page.locator('#plan-tokens-per-s').textContent());
@@ -90,7 +81,7 @@ test('plan answers update: fit, throughput, memory limit', async () => {
 });
 
 test('"Measure this machine" runs the probe kernels in the worker and shows both rooflines', async () => {
-  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=plan`);
+  const { page, context, problems, cspViolations } = await openPage(lab.browser, `${lab.server.url}?panel=plan`);
   await page.click('#plan-measure');
   await page.locator('#plan-machine-table tbody tr').first().waitFor({ timeout: 60000 });
   assert.equal(await page.locator('#plan-machine-table tbody tr').count(), 2);
@@ -101,7 +92,7 @@ test('"Measure this machine" runs the probe kernels in the worker and shows both
 });
 
 test('a custom chip starts from the preset, and a bad spec shows an error next to its field', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}?panel=roofline&roofline.context=1`);
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=roofline&roofline.context=1`);
   const decodeMs = async () => parseFloat(await page.locator('#roofline-decode-time').textContent());
   const h100 = await decodeMs();
   await page.selectOption('#roofline-hardware', 'custom');

@@ -1,37 +1,16 @@
 // Model area over the built WASM module: the JS API and the CLI.
 // Expected numbers are published counts or hand derivations written here.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
 import { InputError } from '../../lib/api.js';
 import { loadLlmSpacetime } from '../../lib/node.js';
+import { assertInputError, cli, cliJson, root } from './helpers.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const fixture = (name) => join(root, 'tests', 'fixtures', 'hf', name);
 const api = await loadLlmSpacetime();
-
-function cli(...args) {
-  const result = spawnSync(process.execPath, [join(root, 'cli', 'llm-spacetime.js'), ...args], { encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-function cliJson(...args) {
-  const result = cli(...args, '--json');
-  assert.equal(result.code, 0, result.stderr);
-  return JSON.parse(result.stdout);
-}
-
-function assertInputError(fn, field, pattern) {
-  assert.throws(fn, (error) => {
-    assert.ok(error instanceof InputError, `expected InputError, got ${error}`);
-    assert.equal(error.field, field);
-    if (pattern) assert.match(error.message, pattern);
-    return true;
-  });
-}
 
 test('presets: ids, sources, published totals', () => {
   const presets = api.modelPresets();

@@ -1,28 +1,12 @@
 // The roofline area through the JS API and the CLI, on the built WASM module.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
 import { InputError } from '../../lib/api.js';
 import { loadLlmSpacetime } from '../../lib/node.js';
+import { assertInputError, cli, cliJson } from './helpers.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const api = await loadLlmSpacetime();
-
-function cli(...args) {
-  const result = spawnSync(process.execPath, [join(root, 'cli', 'llm-spacetime.js'), ...args], { encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-function cliJson(...args) {
-  const result = cli(...args, '--json');
-  assert.equal(result.code, 0, result.stderr);
-  return JSON.parse(result.stdout);
-}
-function assertInputError(fn, field, pattern) {
-  assert.throws(fn, (error) => error instanceof InputError && error.field === field && pattern.test(error.message));
-}
 
 test('hardware presets carry the issue ids, sources, and capacity in GB and GiB', () => {
   const presets = api.hardwarePresets();

@@ -12,8 +12,15 @@ const plotCss = `.${plotClass}{--plot-background:white;display:block;height:auto
 
 export class PlotFigure extends LitElement {
   static properties = {
-    /** () => Plot.plot({...}): called on every render with the current data. */
+    /** () => Plot.plot({...}): builds the figure. */
     build: { attribute: false },
+    /**
+     * Optional: while it stays the same, the figure is not rebuilt (Plot takes
+     * milliseconds); `decorate` still runs, so a slider can move one mark.
+     */
+    buildKey: { attribute: false },
+    /** Optional (figure) => void, run after every render: cheap overlays via figure.scale(). */
+    decorate: { attribute: false },
     caption: { type: String },
     filename: { type: String },
   };
@@ -48,9 +55,17 @@ export class PlotFigure extends LitElement {
     </figure>`;
   }
 
+  #builtKey = undefined;
+
   updated() {
     const host = this.renderRoot.querySelector('.plot-host');
     if (!this.build) return host.replaceChildren();
+    const current = host.firstElementChild;
+    if (this.buildKey !== undefined && this.buildKey === this.#builtKey && current) {
+      this.decorate?.(current);
+      return undefined;
+    }
+    this.#builtKey = this.buildKey;
     let figure;
     try {
       figure = this.build();
@@ -71,6 +86,8 @@ export class PlotFigure extends LitElement {
       svg.setAttribute('aria-label', this.caption ?? 'plot');
     }
     host.replaceChildren(figure);
+    this.decorate?.(figure);
+    return undefined;
   }
 
   /**

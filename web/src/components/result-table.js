@@ -78,10 +78,11 @@ export class ResultTable extends LitElement {
     });
   }
 
-  #cell(column, row) {
+  // format(value, row, { pinned }) — a panel can leave pinned cells plain (e.g. no explain link to the current formula).
+  #cell(column, row, pinned = false) {
     if (!row) return '—';
     const value = cellValue(column, row);
-    return column.format ? column.format(value, row) : value;
+    return column.format ? column.format(value, row, { pinned }) : value;
   }
 
   #cells(pair) {
@@ -92,7 +93,7 @@ export class ResultTable extends LitElement {
       }
       const cells = [
         html`<td class="numeric" data-key=${column.key}>${this.#cell(column, pair.current)}</td>`,
-        html`<td class="numeric pinned" data-key=${`${column.key}.pinned`}>${this.#cell(column, pair.pinned)}</td>`,
+        html`<td class="numeric pinned" data-key=${`${column.key}.pinned`}>${this.#cell(column, pair.pinned, true)}</td>`,
       ];
       if (column.ratio !== false) {
         const value = pair.current && pair.pinned ? ratio(cellValue(column, pair.current), cellValue(column, pair.pinned)) : null;

@@ -7,6 +7,7 @@ import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
 import '../components/result-table.js';
+import { LazyExplanations, explained } from '../components/explain-view.js';
 import { numberField, selectField } from '../components/fields.js';
 import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
@@ -124,6 +125,7 @@ export class KvCachePanel extends PanelElement {
     super();
     this.values = null;
     this.result = null;
+    this.explain = new LazyExplanations((input) => this.api.explainKv(input));
     this.presets = [];
   }
 
@@ -244,6 +246,7 @@ export class KvCachePanel extends PanelElement {
     };
     const input = this.#kvInput(v);
     const kv = attempt(() => this.api.kvCache(input), kvKey);
+    if (kv) this.explain.set(input);
     const compare = kv && attempt(() => this.api.kvCompare(input), kvKey);
 
     let sim = null;
@@ -338,9 +341,9 @@ export class KvCachePanel extends PanelElement {
         invalid (${pinnedErrors.join('; ')}); pin again to compare.</p>` : nothing}
       <div class=${kvStale ? 'stale' : ''}>
       <div class="headline">
-        <div><div class="value" id="kv-per-token">${formatBytes(kv.bytes_per_token, this.units)}</div><div class="label">per token</div></div>
-        <div><div class="value" id="kv-per-sequence">${formatBytes(kv.bytes_per_sequence, this.units)}</div><div class="label">per sequence</div></div>
-        <div><div class="value" id="kv-total">${formatBytes(kv.bytes, this.units)}</div><div class="label">total</div></div>
+        <div><div class="value" id="kv-per-token">${explained(this.explain.get('kv.bytes_per_token'), formatBytes(kv.bytes_per_token, this.units))}</div><div class="label">per token</div></div>
+        <div><div class="value" id="kv-per-sequence">${explained(this.explain.get('kv.bytes_per_sequence'), formatBytes(kv.bytes_per_sequence, this.units))}</div><div class="label">per sequence</div></div>
+        <div><div class="value" id="kv-total">${explained(this.explain.get('kv.bytes'), formatBytes(kv.bytes, this.units))}</div><div class="label">total</div></div>
         <div><div class="value">${kv.effective_bits_per_value.toFixed(3)}</div><div class="label">bits per value</div></div>
       </div>
       <p class="note">${formatCount(kv.kv_layers)} layers keep KV: ${formatCount(kv.global_layers)} global (all

@@ -5,6 +5,7 @@ import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
 import { formatRatio } from '../components/result-table.js';
+import { explained } from '../components/explain-view.js';
 import { checkField, log2RangeField, numberField, selectField } from '../components/fields.js';
 import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
@@ -156,6 +157,9 @@ export class ModelPanel extends PanelElement {
     try {
       this.report = this.api.modelReport(this.config, { context_tokens: this.context });
       this.error = null;
+      // Explanations of this report are computed when a figure is first opened.
+      this.explainInput = { config: this.config, context: this.context };
+      this.explanations = null;
     } catch (error) {
       if (error.name !== 'InputError') throw error;
       this.error = error;
@@ -204,6 +208,24 @@ export class ModelPanel extends PanelElement {
     this.#importHf(this.hfText);
   }
 
+  /** A function giving the explanation `id` of the shown report (for explained()). */
+  #explain(id) {
+    return () => {
+      const { config, context } = this.explainInput;
+      this.explanations ??= this.api.explainModel(config, { context_tokens: context });
+      return this.explanations.find((explanation) => explanation.id === id);
+    };
+  }
+
+  // Rows of the parameter table that have an explanation: parts by id, and the totals.
+  #partExplanation(row) {
+    const ids = { embedding: 'params.embedding', ffn: 'params.ffn', lm_head: 'params.lm_head' };
+    if (row.id in ids) return this.#explain(ids[row.id]);
+    if (row.label === 'Total') return this.#explain('params.total');
+    if (row.count === this.report.params.active && row.label.startsWith('Active')) return this.#explain('params.active');
+    return null;
+  }
+
   #fieldError(key) {
     return this.error?.field === key ? this.error.message : null;
   }
@@ -215,7 +237,7 @@ export class ModelPanel extends PanelElement {
       <p class="intro">Where do a transformer's parameters live, how much memory do its weights take, and how
         much arithmetic does one token cost? Pick a published model or change any dimension: every number below is
         computed exactly from the architecture, and the plot shows how attention's share of the work grows with the
-        context length.</p>
+        context length. Click a figure with a dotted underline to see its formula with the numbers plugged in.</p>
       <div class="layout">
         <form @submit=${(event) => event.preventDefault()} aria-label="Model architecture">
           ${this.#renderInputs()}
@@ -290,18 +312,18 @@ export class ModelPanel extends PanelElement {
         <br /><span class="note">Showing the last valid result.</span></p>` : nothing}
       <div class=${this.error ? 'stale' : ''}>
         <div class="headline">
-          <div><div class="value" id="model-total-params">${formatCount(params.total)}</div><div class="label">parameters (${formatSI(params.total)})</div>
+          <div><div class="value" id="model-total-params">${explained(this.#explain('params.total'), formatCount(params.total))}</div><div class="label">parameters (${formatSI(params.total)})</div>
             ${pinned ? html`<div class="label" id="model-total-params-pinned">pinned ${formatCount(pinned.params.total)}: ${formatRatio(params.total / pinned.params.total)}</div>` : nothing}</div>
-          ${params.active !== params.total ? html`<div><div class="value" id="model-active-params">${formatCount(params.active)}</div><div class="label">active per token</div></div>` : nothing}
-          <div><div class="value">${formatBytes(report.weights_memory.find((row) => row.dtype === 'fp16')?.bytes, this.units)}</div><div class="label">weights at fp16</div></div>
-          <div><div class="value" id="model-crossover">${crossover === null ? 'none' : formatCount(crossover)}</div><div class="label">crossover context (tokens)</div></div>
+          ${params.active !== params.total ? html`<div><div class="value" id="model-active-params">${explained(this.#explain('params.active'), formatCount(params.active))}</div><div class="label">active per token</div></div>` : nothing}
+          <div><div class="value" id="model-weights-fp16">${explained(this.#explain('weights.fp16'), formatBytes(report.weights_memory.find((row) => row.dtype === 'fp16')?.bytes, this.units))}</div><div class="label">weights at fp16</div></div>
+          <div><div class="value" id="model-crossover">${explained(this.#explain('flops.crossover'), crossover === null ? 'none' : formatCount(crossover))}</div><div class="label">crossover context (tokens)</div></div>
         </div>
         <h3>Parameters</h3>
         <llm-result-table id="model-params-table" filename="parameters" caption="Parameters by part"
           .columns=${[
             { key: 'label', label: 'Part' },
             { key: 'per_layer', label: 'Per layer', numeric: true, format: (v) => (v ? formatCount(v) : '—') },
-            { key: 'count', label: 'Total', numeric: true, format: formatCount },
+            { key: 'count', label: 'Total', numeric: true, format: (v, row, cell) => (cell?.pinned ? formatCount(v) : explained(this.#partExplanation(row), formatCount(v))) },
             { key: 'percent', label: 'Share', numeric: true, format: (v) => `${v.toFixed(2)} %` },
           ]}
           .rows=${paramRows(report)} .compare=${pinned ? paramRows(pinned) : null}></llm-result-table>
@@ -310,7 +332,7 @@ export class ModelPanel extends PanelElement {
           .columns=${[
             { key: 'label', label: 'Type' },
             { key: 'bits', label: 'Bits', numeric: true, ratio: false },
-            { key: 'bytes', label: 'Bytes', numeric: true, format: formatCount },
+            { key: 'bytes', label: 'Bytes', numeric: true, format: (v, row, cell) => (cell?.pinned ? formatCount(v) : explained(this.#explain(`weights.${row.dtype}`), formatCount(v))) },
             { key: 'gb', label: 'GB', numeric: true, value: (row) => row.bytes / 1e9, format: (v) => v.toFixed(2) },
             { key: 'gib', label: 'GiB', numeric: true, value: (row) => row.bytes / 2 ** 30, format: (v) => v.toFixed(2) },
           ]}
@@ -321,16 +343,17 @@ export class ModelPanel extends PanelElement {
             + (pinned && pinned.flops.context_tokens !== flops.context_tokens ? ` (pinned: context ${formatCount(pinned.flops.context_tokens)})` : '')}
           .columns=${[
             { key: 'part', label: 'Part' },
-            { key: 'decode', label: 'Decode (FLOPs/token)', numeric: true, format: (v) => formatSI(v) },
+            { key: 'decode', label: 'Decode (FLOPs/token)', numeric: true, format: (v, row, cell) => (row.emphasis && !cell?.pinned ? explained(this.#explain('flops.decode'), formatSI(v)) : formatSI(v)) },
             { key: 'decode_share', label: 'Share', numeric: true, format: (v) => formatPercent(v) },
-            { key: 'prefill', label: 'Prefill (FLOPs)', numeric: true, format: (v) => formatSI(v) },
+            { key: 'prefill', label: 'Prefill (FLOPs)', numeric: true, format: (v, row, cell) => (row.emphasis && !cell?.pinned ? explained(this.#explain('flops.prefill'), formatSI(v)) : formatSI(v)) },
             { key: 'prefill_share', label: 'Share', numeric: true, format: (v) => formatPercent(v) },
           ]}
           .rows=${flopRows(flops.decode_split, flops.prefill_split)}
           .compare=${pinned ? flopRows(pinned.flops.decode_split, pinned.flops.prefill_split) : null}></llm-result-table>
         <h3>Attention share of decode FLOPs vs context</h3>
         <llm-plot id="model-share-plot" filename="attention-share" caption=${`Attention (projections + scores) as a fraction of decode FLOPs per token; the rule marks where attention equals the FFN${pinned ? '; dashed grey: the pinned configuration' : ''}`}
-          .build=${() => sharePlot(report, pinned)}></llm-plot>
+          .build=${() => sharePlot(report, pinned)} .buildKey=${JSON.stringify([report.config, pinned?.config ?? null])}
+          .decorate=${(figure) => decorateSharePlot(figure, report)}></llm-plot>
         <p class="note">Crossover: decode attention FLOPs (Q, K, V, O projections plus QKᵀ and AV over the context)
           equal FFN FLOPs at ${crossover === null ? 'no context (a sliding window caps attention below the FFN)' : html`<strong>${formatCount(crossover)}</strong> tokens`}.
           Prefill counts the n(n+1)/2 query–key pairs of a causal mask.</p>
@@ -359,15 +382,15 @@ function flopRows(decode, prefill) {
   return rows;
 }
 
-// With a pinned report, its curve is drawn dashed and grey under the current one.
+// The curve depends on the architecture only, so it is built once per config
+// (and pinned config); the current context is a dot moved by decorateSharePlot
+// (a slider stays fast). A pinned report's curve is drawn dashed and grey.
 function sharePlot(report, pinned) {
   const curve = report.attention_share_curve;
   const marks = [
     ...(pinned ? [Plot.line(pinned.attention_share_curve, { x: 'context_tokens', y: 'attention_share', stroke: '#8b949e',
       strokeWidth: 2, strokeDasharray: '5,4', className: 'pinned-curve' })] : []),
     Plot.line(curve, { x: 'context_tokens', y: 'attention_share', stroke: '#3b82f6', strokeWidth: 2, tip: true }),
-    Plot.dot([{ context_tokens: report.flops.context_tokens, attention_share: report.flops.decode_split.attention / report.flops.decode_split.total }],
-      { x: 'context_tokens', y: 'attention_share', r: 4, fill: 'currentColor' }),
     Plot.ruleY([0.5], { strokeOpacity: 0.2 }),
   ];
   if (report.crossover_context_tokens >= 1) {
@@ -380,6 +403,25 @@ function sharePlot(report, pinned) {
     y: { label: 'attention share', domain: [0, 1], tickFormat: '.0%', grid: true },
     marks,
   });
+}
+
+function decorateSharePlot(figure, report) {
+  const svg = figure.tagName.toLowerCase() === 'svg' ? figure : figure.querySelector('svg');
+  if (!svg || typeof figure.scale !== 'function') return;
+  let dot = svg.querySelector('circle.current-context');
+  if (!dot) {
+    dot = document.createElementNS('http://www.w3.org/2000/svg', 'circle');
+    dot.setAttribute('class', 'current-context');
+    dot.setAttribute('r', '4');
+    dot.setAttribute('fill', 'currentColor');
+    svg.append(dot);
+  }
+  const { decode_split: split, context_tokens: context } = report.flops;
+  const [low, high] = figure.scale('x').domain;
+  const x = figure.scale('x').apply(Math.min(high, Math.max(low, context)));
+  const y = figure.scale('y').apply(split.attention / split.total);
+  dot.setAttribute('cx', String(x));
+  dot.setAttribute('cy', String(y));
 }
 
 customElements.define('llm-model-panel', ModelPanel);

@@ -6,6 +6,7 @@ import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
 import '../components/result-table.js';
+import { LazyExplanations, explained } from '../components/explain-view.js';
 import { numberField } from '../components/fields.js';
 import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
@@ -40,6 +41,7 @@ export class PlanPanel extends PanelElement {
   constructor() {
     super();
     this.error = null;
+    this.explain = new LazyExplanations((input) => this.api.explainPlan(input));
     this.trainingInput = { ...trainingDefaults };
     this.machine = null;
     this.machineStatus = '';
@@ -101,7 +103,9 @@ export class PlanPanel extends PanelElement {
 
   #compute() {
     try {
-      this.result = this.api.plan(toInput(this.state));
+      const input = toInput(this.state);
+      this.result = this.api.plan(input);
+      this.explain.set(input);
       this.error = null;
     } catch (error) {
       if (error.name !== 'InputError') throw error;
@@ -183,13 +187,13 @@ export class PlanPanel extends PanelElement {
         <br /><span class="note">Showing the last valid result.</span></p>` : nothing}
       <div class=${this.error ? 'stale' : ''}>
         <div class="headline">
-          <div><div class="value" id="plan-fits">${r.fits ? 'fits' : 'does not fit'}</div><div class="label">on ${formatCount(this.state.gpus)} device(s)</div></div>
-          <div><div class="value" id="plan-tokens-per-s">${d.tokens_per_s.toFixed(1)}</div><div class="label">tokens/s per sequence</div></div>
-          <div><div class="value" id="plan-total-tokens-per-s">${d.total_tokens_per_s.toFixed(0)}</div><div class="label">tokens/s total</div></div>
-          <div><div class="value" id="plan-ttft">${formatSeconds(p.ttft_s)}</div><div class="label">time to first token</div></div>
+          <div><div class="value" id="plan-fits">${explained(this.explain.get('plan.memory_per_device'), r.fits ? 'fits' : 'does not fit')}</div><div class="label">on ${formatCount(this.state.gpus)} device(s)</div></div>
+          <div><div class="value" id="plan-tokens-per-s">${explained(this.explain.get('plan.tokens_per_s'), d.tokens_per_s.toFixed(1))}</div><div class="label">tokens/s per sequence</div></div>
+          <div><div class="value" id="plan-total-tokens-per-s">${explained(this.explain.get('plan.total_tokens_per_s'), d.total_tokens_per_s.toFixed(0))}</div><div class="label">tokens/s total</div></div>
+          <div><div class="value" id="plan-ttft">${explained(this.explain.get('plan.ttft'), formatSeconds(p.ttft_s))}</div><div class="label">time to first token</div></div>
         </div>
         <div class="headline">
-          <div><div class="value" id="plan-max-batch">${formatCount(r.max_batch)}</div><div class="label">max batch at ${formatCount(this.state.context)} tokens</div></div>
+          <div><div class="value" id="plan-max-batch">${explained(this.explain.get('plan.max_batch'), formatCount(r.max_batch))}</div><div class="label">max batch at ${formatCount(this.state.context)} tokens</div></div>
           <div><div class="value" id="plan-max-context">${r.max_context_unbounded ? 'unbounded' : formatCount(r.max_context)}</div><div class="label">max context at batch ${formatCount(this.state.batch)}</div></div>
           <div><div class="value" id="plan-min-gpus">${r.min_gpus ? formatCount(r.min_gpus) : '> 4096'}</div><div class="label">fewest devices (${this.state.parallelism})</div></div>
         </div>

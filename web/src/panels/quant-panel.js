@@ -5,6 +5,7 @@ import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
 import '../components/result-table.js';
+import { LazyExplanations, explained } from '../components/explain-view.js';
 import { checkField, numberField, selectField } from '../components/fields.js';
 import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
@@ -65,6 +66,7 @@ export class QuantPanel extends PanelElement {
     super();
     this.state = { ...defaults };
     this.error = null;
+    this.explain = new LazyExplanations((input) => this.api.explainQuant(input));
     this.labRunning = false;
     this.gemvRunning = false;
     // Every panel is created at start-up, hidden but one: measure only when shown.
@@ -167,22 +169,29 @@ export class QuantPanel extends PanelElement {
     return { format, layout, group_size: group, channel_size, scale_dtype: scale, double_quant: dq };
   }
 
-  /** The size of the weights under `state` (throws InputError). */
-  #sizeOf(state) {
+  /** The quantSize input for `state`. */
+  #sizeInput(state) {
     const { preset, keep16, attn, ffn } = state;
-    return this.api.quantSize({
+    return {
       config: this.presets.find((p) => p.id === preset).config,
       ...this.#spec(state),
       embedding_format: keep16 ? 'fp16' : '',
       lm_head_format: keep16 ? 'fp16' : '',
       attention_format: attn,
       ffn_format: ffn,
-    });
+    };
+  }
+
+  /** The size of the weights under `state` (throws InputError). */
+  #sizeOf(state) {
+    return this.api.quantSize(this.#sizeInput(state));
   }
 
   #computeSize() {
     try {
-      this.size = this.#sizeOf(this.state);
+      const input = this.#sizeInput(this.state);
+      this.size = this.api.quantSize(input);
+      this.explain.set(input);
       this.error = null;
     } catch (error) {
       if (error.name !== 'InputError') throw error;
@@ -323,9 +332,9 @@ export class QuantPanel extends PanelElement {
   #renderSize(size) {
     return html`
       <div class="headline">
-        <div><div class="value" id="quant-bits">${size.bits.bits_per_weight.toFixed(4)}</div><div class="label">bits per weight (${size.bits.formula})</div></div>
-        <div><div class="value" id="quant-total-bytes">${formatBytes(size.bytes, 'GB')}</div><div class="label">weights (${formatBytes(size.bytes, 'GiB')})</div></div>
-        <div><div class="value">${formatPercent(size.saving_vs_fp16)}</div><div class="label">saved vs fp16 (${formatBytes(size.fp16_bytes, 'GB')})</div></div>
+        <div><div class="value" id="quant-bits">${explained(this.explain.get('quant.bits_per_weight'), size.bits.bits_per_weight.toFixed(4))}</div><div class="label">bits per weight (${size.bits.formula})</div></div>
+        <div><div class="value" id="quant-total-bytes">${explained(this.explain.get('quant.bytes'), formatBytes(size.bytes, 'GB'))}</div><div class="label">weights (${formatBytes(size.bytes, 'GiB')})</div></div>
+        <div><div class="value" id="quant-saving">${explained(this.explain.get('quant.saving_vs_fp16'), formatPercent(size.saving_vs_fp16))}</div><div class="label">saved vs fp16 (${formatBytes(size.fp16_bytes, 'GB')})</div></div>
       </div>
       <llm-result-table id="quant-size-table" filename="quant-sizes" caption="Weights by component"
         .columns=${[

@@ -6,6 +6,7 @@ import * as Plot from '@observablehq/plot';
 import '../components/plot-figure.js';
 import { formatRatio } from '../components/result-table.js';
 import { ratio } from '../compare.js';
+import { LazyExplanations, explained } from '../components/explain-view.js';
 import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
@@ -31,6 +32,8 @@ export class RooflinePanel extends PanelElement {
   constructor() {
     super();
     this.error = null;
+    // The ridge is the plan's too: explained from the same workload.
+    this.explain = new LazyExplanations((input) => this.api.explainPlan(input));
   }
 
   async connectedCallback() {
@@ -74,7 +77,9 @@ export class RooflinePanel extends PanelElement {
 
   #compute() {
     try {
-      this.result = this.api.roofline(toInput(this.state));
+      const input = toInput(this.state);
+      this.result = this.api.roofline(input);
+      this.explain.set(input);
       this.error = null;
     } catch (error) {
       if (error.name !== 'InputError') throw error;
@@ -119,7 +124,7 @@ export class RooflinePanel extends PanelElement {
         <br /><span class="note">Showing the last valid result.</span></p>` : nothing}
       <div class=${this.error ? 'stale' : ''}>
         <div class="headline">
-          <div><div class="value" id="roofline-ridge">${r.ridge_flops_per_byte.toFixed(1)}</div><div class="label">ridge (FLOP/byte)</div></div>
+          <div><div class="value" id="roofline-ridge">${explained(this.explain.get('plan.ridge'), r.ridge_flops_per_byte.toFixed(1))}</div><div class="label">ridge (FLOP/byte)</div></div>
           <div><div class="value" id="roofline-decode-intensity">${r.decode.intensity.toFixed(2)}</div><div class="label">decode intensity (FLOP/byte)</div></div>
           <div><div class="value" id="roofline-batch-to-ridge">${r.batch_to_ridge.toFixed(0)}</div><div class="label">batch to reach the ridge (weights only)</div></div>
           <div><div class="value" id="roofline-decode-time">${formatSeconds(r.decode.time_s)}</div><div class="label">decode step (${r.decode.bound} bound)</div>

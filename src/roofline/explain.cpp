@@ -1,0 +1,126 @@
+#include "roofline/explain.hpp"
+
+#include <algorithm>
+
+namespace llmst {
+
+namespace {
+
+const std::string kRoofline = "Williams, Waterman, Patterson 2009, \"Roofline: An Insightful Visual Performance Model\" (time = max(FLOPs / peak, bytes / bandwidth))";
+const std::string kPope = "Pope et al. 2022, \"Efficiently Scaling Transformer Inference\" (decode is bound by reading weights + KV)";
+const std::string kDocs = "src/roofline/plan.hpp";
+
+std::string n(double value) { return tex_number(value); }
+
+}  // namespace
+
+ExplainResult explain_plan(const Workload& w) {
+  const PlanResult r = plan(w);
+  if (!r.status.ok) return {r.status, {}};
+  const Hardware& hw = w.hardware;
+  const std::string spec = hw.label + ": " + (hw.source.empty() ? "custom specification" : hw.source);
+  const ExplainTerm peak{"P", "peak " + w.compute_dtype + " FLOP/s of " + hw.label, r.peak_flops_per_s, "FLOP/s"};
+  const ExplainTerm bandwidth{"\\mathit{BW}", "memory bandwidth of " + hw.label, r.bandwidth_bytes_per_s, "bytes/s"};
+  const double window = w.model.sliding_window;
+  const double keys = window > 0 && window < w.context ? window : w.context;
+  // Tensor parallelism splits the KV cache over at most n_kv_heads devices.
+  const double kv_split = r.kv_per_device_bytes > 0 ? r.kv_bytes / r.kv_per_device_bytes : 1;
+  std::vector<Explanation> out;
+
+  out.push_back({"plan.ridge", "Ridge point", "I^* = P / \\mathit{BW}",
+                 "I^* = " + n(r.peak_flops_per_s) + " / " + n(r.bandwidth_bytes_per_s) + " = " + n(r.ridge_flops_per_byte) + "\\ \\text{FLOP/byte}",
+                 r.ridge_flops_per_byte, "FLOP/byte", {peak, bandwidth}, {spec, kRoofline, kDocs},
+                 "Operators with fewer FLOPs per byte than this are memory bound. A decode GEMV does 2 FLOPs per weight per sequence."});
+
+  out.push_back({"plan.weight_bytes", "Weights memory", "W = N \\cdot b_w",
+                 "W = " + n(r.total_params) + " \\cdot " + n(r.bytes_per_weight) + " = " + n(r.weight_bytes) + "\\ \\text{bytes}",
+                 r.weight_bytes, "bytes",
+                 {{"N", "total parameters", r.total_params, ""}, {"b_w", "bytes per weight (" + w.weights_dtype + ")", r.bytes_per_weight, "bytes"}},
+                 {kDocs}, "All devices together; each holds W / devices (tensor or pipeline parallel)."});
+
+  out.push_back({"plan.kv_bytes", "KV cache, whole batch", "M_\\text{kv} = \\beta\\,n_\\text{keys}\\,B_\\text{tok}",
+                 "M_\\text{kv} = " + n(w.batch) + " \\cdot " + n(keys) + " \\cdot " + n(r.kv_bytes_per_token) + " = " + n(r.kv_bytes) + "\\ \\text{bytes}",
+                 r.kv_bytes, "bytes",
+                 {{"\\beta", "batch (sequences)", w.batch, ""},
+                  {"n_\\text{keys}", window > 0 ? "cached tokens: min(context, window)" : "cached tokens: the context", keys, "tokens"},
+                  {"B_\\text{tok}", "KV bytes per token, all layers (" + w.kv_dtype + ")", r.kv_bytes_per_token, "bytes"}},
+                 {kPope, kDocs}, ""});
+
+  const std::string fit = r.fits ? "\\le" : ">";
+  out.push_back({"plan.memory_per_device", "Memory per device", "M = W_\\text{dev} + M_\\text{kv} / s \\;\\le\\; C",
+                 "M = " + n(r.weights_per_device_bytes) + " + " + n(r.kv_bytes) + " / " + n(kv_split) + " = " + n(r.memory_per_device_bytes) +
+                     "\\ \\text{bytes} " + fit + " " + n(r.memory_capacity_bytes),
+                 r.memory_per_device_bytes, "bytes",
+                 {{"W_\\text{dev}", "weights on one device", r.weights_per_device_bytes, "bytes"},
+                  {"M_\\text{kv}", "KV cache, whole batch", r.kv_bytes, "bytes"},
+                  {"s", "ways the KV cache is split (tensor parallel: at most n_kv_heads)", kv_split, ""},
+                  {"C", "device memory of " + hw.label, r.memory_capacity_bytes, "bytes"}},
+                 {spec, kDocs}, r.fits ? "Fits." : "Does not fit on one device: more devices, a smaller dtype or a shorter context."});
+
+  const double free_bytes = r.memory_capacity_bytes - r.weights_per_device_bytes;
+  const double kv_per_sequence = keys * r.kv_bytes_per_token / kv_split;
+  out.push_back({"plan.max_batch", "Largest batch that fits", "\\beta_\\text{max} = \\max\\!\\left(0,\\ \\left\\lfloor \\frac{C - W_\\text{dev}}{n_\\text{keys}\\,B_\\text{tok} / s} \\right\\rfloor\\right)",
+                 "\\beta_\\text{max} = \\max\\!\\left(0,\\ \\left\\lfloor \\frac{" + n(r.memory_capacity_bytes) + " - " + n(r.weights_per_device_bytes) + "}{" + n(keys) +
+                     " \\cdot " + n(r.kv_bytes_per_token) + " / " + n(kv_split) + "} \\right\\rfloor\\right) = " + n(r.max_batch),
+                 r.max_batch, "sequences",
+                 {{"C", "device memory", r.memory_capacity_bytes, "bytes"},
+                  {"W_\\text{dev}", "weights on one device", r.weights_per_device_bytes, "bytes"},
+                  {"n_\\text{keys}", "cached tokens per sequence", keys, "tokens"},
+                  {"B_\\text{tok}", "KV bytes per token", r.kv_bytes_per_token, "bytes"},
+                  {"s", "KV split", kv_split, ""}},
+                 {spec, kDocs},
+                 free_bytes <= 0 ? "The weights alone do not fit: 0."
+                                 : (r.max_batch >= 1e7 ? "Capped at 10^7 sequences." : "KV cache of one sequence on one device: n_keys B_tok / s.")});
+
+  const DecodePlan& d = r.decode;
+  const double roofline_s = d.step_s - d.communication_s - d.offload_s;
+  const double effective_peak = r.peak_flops_per_s * w.flop_efficiency;
+  const double effective_bandwidth = r.bandwidth_bytes_per_s * w.bandwidth_efficiency;
+  out.push_back({"plan.decode_step", "Decode step time",
+                 "t_\\text{step} = \\sum_\\text{ops} \\max\\!\\left(\\frac{F_i}{\\eta_F P},\\ \\frac{B_i}{\\eta_B\\,\\mathit{BW}}\\right) + t_\\text{comm} + t_\\text{offload}",
+                 "t_\\text{step} \\ge \\frac{" + n(d.weight_bytes_read) + " + " + n(d.kv_bytes_read) + "}{" + n(effective_bandwidth) + "} = " +
+                     n(d.memory_floor_s) + "\\ \\text{s}; \\quad t_\\text{step} = " + n(roofline_s) + " + " + n(d.communication_s) + " + " +
+                     n(d.offload_s) + " = " + n(d.step_s) + "\\ \\text{s}",
+                 d.step_s, "s",
+                 {{"F", "decode FLOPs per step (one device)", d.flops, "FLOPs"},
+                  {"B", "bytes moved per step (one device)", d.bytes, "bytes"},
+                  {"B_w", "weight bytes read per step", d.weight_bytes_read, "bytes"},
+                  {"B_\\text{kv}", "KV bytes read per step", d.kv_bytes_read, "bytes"},
+                  {"\\eta_F P", "reached FLOP/s", effective_peak, "FLOP/s"},
+                  {"\\eta_B\\,\\mathit{BW}", "reached bandwidth", effective_bandwidth, "bytes/s"},
+                  {"t_\\text{floor}", "memory floor: (B_w + B_kv) / (eta_B BW)", d.memory_floor_s, "s"},
+                  {"t_\\text{comm}", "all-reduces or pipeline hops", d.communication_s, "s"},
+                  {"t_\\text{offload}", "offloaded weights over the host link", d.offload_s, "s"}},
+                 {spec, kRoofline, kPope, kDocs},
+                 "Each operator takes the longer of its compute and memory time; the step is " + d.bound +
+                     " bound overall (intensity " + text_number(d.intensity) + " FLOP/byte)."});
+
+  const ExplainTerm step{"t_\\text{step}", "decode step time", d.step_s, "s"};
+  out.push_back({"plan.tokens_per_s", "Decode tokens/s per sequence", "r = 1 / t_\\text{step}",
+                 "r = 1 / " + n(d.step_s) + " = " + n(d.tokens_per_s) + "\\ \\text{tokens/s}", d.tokens_per_s, "tokens/s", {step},
+                 {kDocs}, "Every sequence of the batch gets one token per step (time per output token = t_step)."});
+  out.push_back({"plan.total_tokens_per_s", "Decode tokens/s, whole batch", "R = \\beta / t_\\text{step}",
+                 "R = " + n(w.batch) + " / " + n(d.step_s) + " = " + n(d.total_tokens_per_s) + "\\ \\text{tokens/s}", d.total_tokens_per_s,
+                 "tokens/s", {{"\\beta", "batch", w.batch, ""}, step}, {kDocs}, ""});
+
+  const PrefillPlan& f = r.prefill;
+  const double prefill_roofline_s = f.ttft_s - f.communication_s - f.offload_s;
+  out.push_back({"plan.ttft", "Time to first token",
+                 "t_\\text{TTFT} = \\sum_\\text{ops} \\max\\!\\left(\\frac{F_i}{\\eta_F P},\\ \\frac{B_i}{\\eta_B\\,\\mathit{BW}}\\right) + t_\\text{comm} + t_\\text{offload}",
+                 "t_\\text{TTFT} \\ge \\frac{" + n(f.flops) + "}{" + n(effective_peak) + "} = " + n(f.flops / effective_peak) +
+                     "\\ \\text{s}; \\quad t_\\text{TTFT} = " + n(prefill_roofline_s) + " + " + n(f.communication_s) + " + " + n(f.offload_s) +
+                     " = " + n(f.ttft_s) + "\\ \\text{s}",
+                 f.ttft_s, "s",
+                 {{"F", "prefill FLOPs (batch x prompt, one device)", f.flops, "FLOPs"},
+                  {"B", "prefill bytes moved", f.bytes, "bytes"},
+                  {"\\eta_F P", "reached FLOP/s", effective_peak, "FLOP/s"},
+                  {"\\eta_B\\,\\mathit{BW}", "reached bandwidth", effective_bandwidth, "bytes/s"},
+                  {"t_\\text{comm}", "all-reduces or pipeline hops", f.communication_s, "s"},
+                  {"t_\\text{offload}", "offloaded weights over the host link", f.offload_s, "s"}},
+                 {spec, kRoofline, kDocs},
+                 "The whole batch of prompts in one pass; " + f.bound + " bound (intensity " + text_number(f.intensity) +
+                     " FLOP/byte). Pipeline parallelism adds the GPipe bubble (2p - 1)/p."});
+  return {ok_status(), std::move(out)};
+}
+
+}  // namespace llmst
