@@ -141,22 +141,23 @@ export class PlanPanel extends PanelElement {
     if (!r) return html`<p class="error-banner" role="alert">${this.error?.message}</p>`;
     const d = r.decode;
     const p = r.prefill;
+    // `explain` (a function: JSON export leaves it out, and it is no column) opens the figure's explanation.
     const rows = [
-      { item: 'Decode step (TPOT)', value: formatSeconds(d.step_s) },
+      { item: 'Decode step (TPOT)', value: formatSeconds(d.step_s), explain: this.explain.get('plan.decode_step') },
       { item: '  floor: (weights read + batch × KV) / bandwidth', value: formatSeconds(d.memory_floor_s) },
       { item: '  floor: FLOPs / peak', value: formatSeconds(d.compute_floor_s) },
       { item: '  communication (all-reduces or pipeline hops)', value: formatSeconds(d.communication_s) },
       { item: '  offloaded weights over PCIe', value: formatSeconds(d.offload_s) },
-      { item: 'Tokens/s per sequence', value: d.tokens_per_s.toFixed(2) },
-      { item: 'Tokens/s total', value: d.total_tokens_per_s.toFixed(1) },
+      { item: 'Tokens/s per sequence', value: d.tokens_per_s.toFixed(2), explain: this.explain.get('plan.tokens_per_s') },
+      { item: 'Tokens/s total', value: d.total_tokens_per_s.toFixed(1), explain: this.explain.get('plan.total_tokens_per_s') },
       { item: 'Decode bound', value: `${d.bound} (${d.intensity.toFixed(2)} FLOP/byte)` },
       { item: 'Experts touched per layer per step', value: d.experts_touched.toFixed(2) },
-      { item: `TTFT (prefill of ${formatCount(this.state.batch)} × ${formatCount(this.state.context)} tokens)`, value: formatSeconds(p.ttft_s) },
+      { item: `TTFT (prefill of ${formatCount(this.state.batch)} × ${formatCount(this.state.context)} tokens)`, value: formatSeconds(p.ttft_s), explain: this.explain.get('plan.ttft') },
       { item: 'Prefill bound', value: `${p.bound} (${p.intensity.toFixed(1)} FLOP/byte)` },
       { item: 'Parameters (total / active)', value: `${formatSI(r.total_params)} / ${formatSI(r.active_params)}` },
-      { item: 'Weights (all devices)', value: bothUnits(r.weight_bytes) },
-      { item: 'KV cache (batch × context)', value: bothUnits(r.kv_bytes) },
-      { item: 'Needed per device', value: bothUnits(r.memory_per_device_bytes) },
+      { item: 'Weights (all devices)', value: bothUnits(r.weight_bytes), explain: this.explain.get('plan.weight_bytes') },
+      { item: 'KV cache (batch × context)', value: bothUnits(r.kv_bytes), explain: this.explain.get('plan.kv_bytes') },
+      { item: 'Needed per device', value: bothUnits(r.memory_per_device_bytes), explain: this.explain.get('plan.memory_per_device') },
       { item: 'Capacity per device', value: bothUnits(r.memory_capacity_bytes) },
     ];
     return html`
@@ -175,7 +176,7 @@ export class PlanPanel extends PanelElement {
           <div><div class="value" id="plan-min-gpus">${r.min_gpus ? formatCount(r.min_gpus) : '> 4096'}</div><div class="label">fewest devices (${this.state.parallelism})</div></div>
         </div>
         <llm-result-table id="plan-table" filename="plan" caption="Latency, throughput and memory"
-          .columns=${[{ key: 'item', label: 'Quantity' }, { key: 'value', label: 'Value', numeric: true }]} .rows=${rows}></llm-result-table>
+          .columns=${[{ key: 'item', label: 'Quantity' }, { key: 'value', label: 'Value', numeric: true, format: (v, row) => explained(row.explain, v) }]} .rows=${rows}></llm-result-table>
         <h3>Batch vs throughput</h3>
         <llm-plot id="plan-curve-plot" filename="batch-throughput"
           caption="Total decode tokens/s as the batch grows (filled: fits in memory; hollow: does not); the red rule is the memory limit"
