@@ -135,6 +135,14 @@ test('KV cache, plan, roofline and quantization panels: key figures explain them
   await checkFigure(page, '#plan-tokens-per-s', 1e-3);
   await checkFigure(page, '#plan-ttft', 1e-3);
   await checkFigure(page, '#plan-max-batch', 0);
+  // The plan table's rows too: the decode step (shown in ms with 3 decimals).
+  const stepCell = page.locator('#plan-table tr', { hasText: 'Decode step (TPOT)' }).locator('td[data-key="value"]');
+  await stepCell.locator('button.figure').click();
+  await stepCell.locator('dialog').waitFor({ state: 'visible' });
+  const stepTex = await stepCell.locator('dialog .substituted annotation').textContent();
+  const stepShown = parseFigure(await stepCell.locator('llm-explain-figure').textContent());
+  assert.ok(Math.abs(parseTexValue(stepTex) - stepShown) <= 1e-3 * stepShown, `${stepShown} vs ${stepTex}`);
+  await page.keyboard.press('Escape');
 
   await page.goto(`${lab.server.url}?panel=roofline`);
   await page.waitForSelector('body[data-ready="true"]');

@@ -178,7 +178,8 @@ export class PlanPanel extends PanelElement {
     if (!r) return html`<p class="error-banner" role="alert">${this.error?.message}</p>`;
     const d = r.decode;
     const p = r.prefill;
-    const rows = planRows(r, this.state);
+    // `explain` (a function: JSON export leaves it out, and it is no column) opens the figure's explanation.
+    const rows = planRows(r, this.state, (id) => this.explain.get(id));
     const pinned = this.pinnedResult;
     return html`
       ${this.pinnedError ? html`<p class="error-banner" role="alert" id="plan-pin-invalid">The pinned configuration is
@@ -198,7 +199,7 @@ export class PlanPanel extends PanelElement {
           <div><div class="value" id="plan-min-gpus">${r.min_gpus ? formatCount(r.min_gpus) : '> 4096'}</div><div class="label">fewest devices (${this.state.parallelism})</div></div>
         </div>
         <llm-result-table id="plan-table" filename="plan" caption="Latency, throughput and memory"
-          .columns=${[{ key: 'item', label: 'Quantity' }, { key: 'value', label: 'Value', numeric: true, format: (v, row) => row.format(v) }]}
+          .columns=${[{ key: 'item', label: 'Quantity' }, { key: 'value', label: 'Value', numeric: true, format: (v, row) => explained(row.explain, row.format(v)) }]}
           .rows=${rows} .compare=${pinned ? planRows(pinned.plan, pinned.state) : null}></llm-result-table>
         <h3>Batch vs throughput</h3>
         <llm-plot id="plan-curve-plot" filename="batch-throughput"
@@ -291,11 +292,13 @@ export class PlanPanel extends PanelElement {
 
 const fixed = (digits) => (value) => value.toFixed(digits);
 
-/** The plan as rows of raw numbers, each with its own format; `id` matches rows of a pinned plan. */
-function planRows(r, state) {
+/** The plan as rows of raw numbers, each with its own format (and explanation); `id` matches rows of a pinned plan. */
+function planRows(r, state, explain = () => undefined) {
   const d = r.decode;
   const p = r.prefill;
-  const row = (id, item, value, format) => ({ id, item, value, format });
+  const explainOf = { step: 'plan.decode_step', tokens_per_s: 'plan.tokens_per_s', total_tokens_per_s: 'plan.total_tokens_per_s',
+    ttft: 'plan.ttft', weight_bytes: 'plan.weight_bytes', kv_bytes: 'plan.kv_bytes', memory_per_device_bytes: 'plan.memory_per_device' };
+  const row = (id, item, value, format) => ({ id, item, value, format, explain: explainOf[id] ? explain(explainOf[id]) : undefined });
   return [
     row('step', 'Decode step (TPOT)', d.step_s, formatSeconds),
     row('memory_floor', '  floor: (weights read + batch × KV) / bandwidth', d.memory_floor_s, formatSeconds),
