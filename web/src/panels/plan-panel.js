@@ -147,6 +147,8 @@ export class PlanPanel extends PanelElement {
     this.machineStatus = 'Measuring (streaming 64 MiB and a multiply–add loop, SIMD then scalar)…';
     try {
       this.machine = await runInWorker('measureMachine', { bytes: 64 * 2 ** 20, repeats: 5, min_seconds: 0.05 });
+      this.machineStatus = 'Measuring the lab kernels on it (attention, quantized GEMV)…';
+      this.measuredPoints = await measureLabKernels();
       this.machineStatus = '';
     } catch (error) {
       this.machineStatus = `Measurement failed: ${error.message}`;
@@ -286,7 +288,16 @@ export class PlanPanel extends PanelElement {
             { key: 'ridge', label: 'Ridge (FLOP/byte)', numeric: true, format: (v) => v.toFixed(2) },
           ]} .rows=${rows}></llm-result-table>
         <llm-plot id="plan-machine-plot" filename="this-machine-roofline" caption="This machine's measured rooflines (SIMD and scalar) with any measured kernels"
-          .build=${() => machinePlot(m, this.measuredPoints)}></llm-plot>` : nothing}`;
+          .build=${() => machinePlot(m, this.measuredPoints)}></llm-plot>
+        ${this.measuredPoints.length ? html`<llm-result-table id="plan-machine-kernels" filename="lab-kernels"
+          caption="The lab's kernels measured here (green points): FLOPs over the bytes each must move at least"
+          .columns=${[
+            { key: 'label', label: 'Kernel' },
+            { key: 'intensity', label: 'FLOP/byte', numeric: true, format: (v) => v.toFixed(2) },
+            { key: 'flops_per_s', label: 'FLOP/s', numeric: true, format: (v) => formatSI(v, 'FLOP/s') },
+            { key: 'share', label: 'of the SIMD roof', numeric: true, format: (v) => `${(v * 100).toFixed(0)} %` },
+          ]} .rows=${this.measuredPoints.map((point) => ({ ...point,
+            share: point.flops_per_s / Math.min(m.simd.flops_per_s, point.intensity * m.simd.bandwidth_bytes_per_s) }))}></llm-result-table>` : nothing}` : nothing}`;
   }
 }
 
@@ -363,11 +374,30 @@ function calibrationPlot(points) {
   });
 }
 
+// The lab's own kernels as points on this machine's roofline: FLOPs and the
+// bytes each kernel must at least move (attention: Q, K, V in and O out once;
+// GEMV: the weight matrix once), measured in the same worker.
+async function measureLabKernels() {
+  const attention = await runInWorker('runAttention', { n: 1024, d: 64, heads: 1, variant: 'both', check_rows: 4 });
+  const points = attention.variants.filter((variant) => !variant.refused && variant.seconds > 0).map((variant) => ({
+    label: `attention ${variant.variant}, n = 1024, d = 64`,
+    intensity: attention.flops / attention.input_bytes,
+    flops_per_s: variant.gflop_per_s * 1e9,
+  }));
+  const gemv = await runInWorker('quantGemv', { rows: 2048, cols: 2048, group_size: 128, min_time_s: 0.05 });
+  const flops = 2 * gemv.rows * gemv.cols;
+  for (const kernel of gemv.kernels) {
+    if (!(kernel.seconds_per_call > 0)) continue;
+    points.push({ label: `GEMV ${kernel.kernel}, 2048²`, intensity: flops / kernel.weight_bytes, flops_per_s: flops / kernel.seconds_per_call });
+  }
+  return points;
+}
+
 function machinePlot(m, extraPoints) {
   const roofs = [];
   for (const kind of ['simd', 'scalar']) {
     const { bandwidth_bytes_per_s: bw, flops_per_s: peak } = m[kind];
-    for (const x of [0.01, peak / bw, 100]) roofs.push({ kind, x, y: Math.min(peak, x * bw) });
+    for (const x of [0.01, peak / bw, 1000]) roofs.push({ kind, x, y: Math.min(peak, x * bw) });
   }
   return Plot.plot({
     ...plotDefaults, width: 560, height: 340, marginLeft: 60,
@@ -377,6 +407,7 @@ function machinePlot(m, extraPoints) {
     marks: [
       Plot.line(roofs, { x: 'x', y: 'y', stroke: 'kind', strokeWidth: 2 }),
       Plot.dot(extraPoints, { x: 'intensity', y: 'flops_per_s', fill: '#2da44e', r: 5, title: 'label' }),
+      Plot.text(extraPoints, { x: 'intensity', y: 'flops_per_s', text: 'label', dy: -9, fontSize: 9 }),
     ],
   });
 }
