@@ -43,12 +43,13 @@ async function axeViolations(page) {
 for (const colorScheme of ['light', 'dark']) {
   test(`every panel passes axe WCAG 2.1 AA checks in ${colorScheme} mode`, async () => {
     for (const id of panelIds) {
-      const { page, context, problems } = await openPage(browser, `${server.url}?panel=${id}`);
+      const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=${id}`);
       await page.emulateMedia({ colorScheme });
       await page.waitForTimeout(300);
       assert.deepEqual(await axeViolations(page), [], `panel ${id}`);
       await page.screenshot({ path: new URL(`${id}-${colorScheme}.png`, screenshotDir).pathname, fullPage: true });
       assert.deepEqual(problems, [], `panel ${id}`);
+      assert.deepEqual(await cspViolations(), [], `panel ${id}`);
       await context.close();
     }
   });
