@@ -3,20 +3,11 @@
 // pasted link keep it), Unpin removes it, and a hostile pin stays inert.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { launchBrowser, openPage, startServer } from './harness.js';
+import { openPage, useBrowserAndServer } from './harness.js';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useBrowserAndServer();
 
 // Llama-2-7B has 6,738,415,616 parameters (Touvron et al. 2023 / the HF checkpoint).
 // With 8 KV heads instead of 32, K and V each lose 4096 × (4096 − 1024) weights per
@@ -48,7 +39,7 @@ async function expectComparison(page) {
 }
 
 test('pin Llama-2-7B (MHA), change KV heads to 8: tables show both and the ratio; the URL keeps the pin', async () => {
-  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=model&model.preset=llama-2-7b`);
+  const { page, context, problems, cspViolations } = await openPage(lab.browser, `${lab.server.url}?panel=model&model.preset=llama-2-7b`);
   assert.equal(await page.locator('#model-params-table th', { hasText: '(pinned)' }).count(), 0);
   await page.click('#model-pin');
   await page.fill('#model-n_kv_heads', '8');
@@ -79,7 +70,7 @@ test('pin Llama-2-7B (MHA), change KV heads to 8: tables show both and the ratio
   await page.reload();
   await page.waitForSelector('body[data-ready="true"]');
   await expectComparison(page);
-  const shared = await openPage(browser, url.href);
+  const shared = await openPage(lab.browser, url.href);
   await expectComparison(shared.page);
   await shared.context.close();
 
@@ -99,8 +90,8 @@ test('pin Llama-2-7B (MHA), change KV heads to 8: tables show both and the ratio
 test('a hostile pin is reported as text and never runs', async () => {
   const pin = new URLSearchParams([['<img src=x onerror=alert(1)>', '1'], ['n_kv_heads', '<script>alert(2)</script>'],
     ['context', '1e400']]).toString();
-  const { page, context, problems, cspViolations } = await openPage(browser,
-    `${server.url}?panel=model&model.preset=llama-2-7b&model.n_kv_heads=8&model.pin=${encodeURIComponent(pin)}`);
+  const { page, context, problems, cspViolations } = await openPage(lab.browser,
+    `${lab.server.url}?panel=model&model.preset=llama-2-7b&model.n_kv_heads=8&model.pin=${encodeURIComponent(pin)}`);
   let dialogs = 0;
   page.on('dialog', (dialog) => { dialogs += 1; dialog.dismiss(); });
   const report = page.locator('#model-pin-error');
@@ -119,7 +110,7 @@ test('a hostile pin is reported as text and never runs', async () => {
 });
 
 test('an embedded element compares through its pin attribute', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}embed.html`);
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}embed.html`);
   await page.evaluate(() => {
     const element = document.createElement('llm-model');
     element.id = 'pinned-element';
@@ -143,7 +134,7 @@ async function compared(row, key) {
 }
 
 test('KV cache: pin MHA, switch to GQA (8 KV heads): the cache is a quarter', async () => {
-  const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=kv&kv.preset=llama-3-8b&kv.variant=mha`);
+  const { page, context, problems, cspViolations } = await openPage(lab.browser, `${lab.server.url}?panel=kv&kv.preset=llama-3-8b&kv.variant=mha`);
   await page.locator('#kv-table').waitFor();
   await page.click('#kv-pin');
   await page.selectOption('#kv-variant', 'model');
@@ -164,7 +155,7 @@ test('Roofline and Plan: pin an A100, switch to an H100: memory-bound times scal
   // Spec sheets: A100 80GB SXM 2,039 GB/s, 312 dense fp16 TFLOP/s; H100 SXM 3,350 GB/s, 989.4 TFLOP/s.
   // A memory-bound operator takes bytes / bandwidth: 2039 / 3350 = 0.6087 → "0.61×";
   // a compute-bound one FLOPs / peak: 312 / 989.4 = 0.3153 → "0.32×".
-  const { page, context, problems } = await openPage(browser, `${server.url}?panel=roofline&roofline.hardware=a100-80gb`);
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=roofline&roofline.hardware=a100-80gb`);
   await page.locator('#roofline-table').waitFor();
   await page.click('#roofline-pin');
   await page.selectOption('#roofline-hardware', 'h100-sxm');
@@ -180,7 +171,7 @@ test('Roofline and Plan: pin an A100, switch to an H100: memory-bound times scal
   assert.ok(rows.filter((row) => row.phase === 'prefill' && row.bound === 'compute').length >= 6);
   assert.match(await page.locator('#roofline-decode-time-pinned').textContent(), /0\.61×/);
 
-  await page.goto(`${server.url}?panel=plan&plan.hardware=a100-80gb`);
+  await page.goto(`${lab.server.url}?panel=plan&plan.hardware=a100-80gb`);
   await page.locator('#plan-table').waitFor();
   await page.click('#plan-pin');
   await page.selectOption('#plan-hardware', 'h100-sxm');
@@ -193,7 +184,7 @@ test('Roofline and Plan: pin an A100, switch to an H100: memory-bound times scal
 });
 
 test('Quantization: pin fp16, switch to int4: weights shrink to about a quarter', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}?panel=quant&quant.preset=llama-2-7b&quant.format=fp16`);
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=quant&quant.preset=llama-2-7b&quant.format=fp16`);
   await page.locator('#quant-size-table').waitFor();
   await page.click('#quant-pin');
   await page.selectOption('#quant-format', 'int4');

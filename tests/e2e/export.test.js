@@ -5,20 +5,11 @@
 // hides the page's buttons.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { launchBrowser, openPage, startServer } from './harness.js';
+import { openPage, useBrowserAndServer } from './harness.js';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await startServer();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const lab = useBrowserAndServer();
 
 /** RFC 4180: quoted fields may hold commas, quotes ("") and line breaks. */
 function parseCsv(text) {
@@ -39,9 +30,17 @@ function parseCsv(text) {
   return rows;
 }
 
+// Headless Chromium drops a download now and then once a page has started ten
+// in a few seconds (seen on the KV panel's 11th file: the same click a moment
+// later downloads): a click that brings no file within 10 s is tried once more.
 async function download(page, button) {
-  const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
-  return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
+  for (let attempt = 1; ; attempt += 1) {
+    const [file] = await Promise.all([
+      page.waitForEvent('download', { timeout: 10000 }).catch((error) => { if (attempt >= 2) throw error; return null; }),
+      button.click(),
+    ]);
+    if (file) return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
+  }
 }
 
 /** Clicks every export button of the open panel and checks the files. Returns how many tables and plots it checked. */
@@ -80,6 +79,8 @@ async function checkExports(page, panelId) {
   for (let i = 0; i < await plots.count(); i += 1) {
     const plot = plots.nth(i);
     if (!await plot.isVisible()) continue;
+    // A plot whose data arrives after the table (e.g. a simulation) may still be drawing.
+    await plot.locator('.plot-host svg').first().waitFor({ timeout: 30000 });
     // The plot on screen: the widest svg in the element (a legend's swatches are svgs too).
     const shownWidth = await plot.evaluate((element) => Math.max(...[...element.shadowRoot.querySelectorAll('svg')]
       .map((svg) => Number(svg.getAttribute('width')) || 0)));
@@ -144,7 +145,7 @@ const panels = [
 
 for (const { id, query, tables, plots, prepare } of panels) {
   test(`${id} panel: every table exports CSV and JSON, every plot SVG and PNG`, async () => {
-    const { page, context, problems, cspViolations } = await openPage(browser, `${server.url}?panel=${id}&${query}`);
+    const { page, context, problems, cspViolations } = await openPage(lab.browser, `${lab.server.url}?panel=${id}&${query}`);
     await prepare?.(page);
     await page.locator(`#panel-${id} llm-result-table`).first().waitFor();
     assert.deepEqual(await ownTablesAndPlots(page, id), { tables: 0, svgs: 0 });
@@ -158,8 +159,8 @@ for (const { id, query, tables, plots, prepare } of panels) {
 
 test('compared tables export current, pinned and the ratio (JSON)', async () => {
   const pin = encodeURIComponent('preset=llama-2-7b&context=4096');
-  const { page, context, problems } = await openPage(browser,
-    `${server.url}?panel=model&model.preset=llama-2-7b&model.context=8192&model.pin=${pin}`);
+  const { page, context, problems } = await openPage(lab.browser,
+    `${lab.server.url}?panel=model&model.preset=llama-2-7b&model.context=8192&model.pin=${pin}`);
   const table = page.locator('#model-flops-table');
   const rows = JSON.parse((await download(page, table.getByRole('button', { name: /as JSON$/ }))).bytes.toString('utf8'));
   const total = rows.find((row) => row.part === 'Total');
@@ -175,7 +176,7 @@ test('compared tables export current, pinned and the ratio (JSON)', async () => 
 });
 
 test('print layout: only the open panel, no buttons, no tabs', async () => {
-  const { page, context } = await openPage(browser, `${server.url}?panel=model`);
+  const { page, context } = await openPage(lab.browser, `${lab.server.url}?panel=model`);
   await page.locator('#model-params-table').waitFor();
   await page.emulateMedia({ media: 'print' });
   const visible = async (selector) => page.locator(selector).first().isVisible();
@@ -199,7 +200,7 @@ test('print layout: only the open panel, no buttons, no tabs', async () => {
   });
   for (const pixels of overflow) assert.ok(pixels <= 1, `nothing overflows the page (${overflow})`);
   // The widest table there is: the roofline operators compared with a pinned chip (3 columns per number).
-  await page.goto(`${server.url}?panel=roofline&roofline.pin=${encodeURIComponent('hardware=a100-80gb')}`);
+  await page.goto(`${lab.server.url}?panel=roofline&roofline.pin=${encodeURIComponent('hardware=a100-80gb')}`);
   await page.waitForSelector('body[data-ready="true"]');
   await page.locator('#roofline-table td[data-key="time_s.ratio"]').first().waitFor();
   const wide = await page.locator('#roofline-table').evaluate((table) => table.scrollWidth - table.clientWidth);

@@ -10,7 +10,8 @@ export function downloadBlob(filename, blob) {
   document.body.append(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  // Revoke late: a busy browser may start fetching the blob after a second or more.
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
 
 function csvCell(value) {
