@@ -11,13 +11,14 @@ export function dotRows(x, rows, rowStride, rowCount, n, out, rowOffset = 0) {
   }
 }
 
-export function softmax(x, n, offset = 0) {
+// Softmax of x[offset, offset + n) into out at the same offset; out may be x.
+export function softmax(x, out, n, offset = 0) {
   let max = -Infinity;
   for (let i = 0; i < n; i++) if (x[offset + i] > max) max = x[offset + i];
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += (x[offset + i] = Math.exp(x[offset + i] - max));
+  for (let i = 0; i < n; i++) sum += (out[offset + i] = Math.exp(x[offset + i] - max));
   const inv = 1 / sum;
-  for (let i = 0; i < n; i++) x[offset + i] *= inv;
+  for (let i = 0; i < n; i++) out[offset + i] *= inv;
 }
 
 export function exp(x, out, n) {
@@ -34,7 +35,7 @@ export function attentionNaive(q, k, v, out, scores, n, d) {
     dotRows(qi, k, d, i + 1, d, row);
     for (let j = 0; j <= i; j++) scores[i * n + j] = row[j] * scale;
   }
-  for (let i = 0; i < n; i++) softmax(scores, i + 1, i * n);
+  for (let i = 0; i < n; i++) softmax(scores, scores, i + 1, i * n);
   for (let i = 0; i < n; i++) {
     const o = i * d;
     out.fill(0, o, o + d);

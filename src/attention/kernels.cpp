@@ -18,7 +18,7 @@ void attention_naive(const float* q, const float* k, const float* v, float* out,
     Ops::scale(s_i, scale, i + 1);
   }
   // pass 2: softmax of each row over j ≤ i
-  for (std::size_t i = 0; i < n; ++i) Ops::softmax(scores + i * n, i + 1);
+  for (std::size_t i = 0; i < n; ++i) Ops::softmax(scores + i * n, scores + i * n, i + 1);
   // pass 3: out_i = Σ_j p_ij v_j
   for (std::size_t i = 0; i < n; ++i) {
     std::fill(out + i * d, out + (i + 1) * d, 0.0f);
@@ -48,7 +48,7 @@ void attention_tiled(const float* q, const float* k, const float* v, float* out,
         Ops::dot_rows(q + i * d, k + j0 * d, d, cols, d, s_tj);
         Ops::scale(s_tj, scale, cols);
         const float m_new = std::max(m[r], Ops::max(s_tj, cols));
-        const float row_sum = Ops::exp_shift_sum(s_tj, m_new, cols);
+        const float row_sum = Ops::exp_shift_sum(s_tj, m_new, s_tj, cols);
         const float correction = l[r] == 0.0f ? 0.0f : std::exp(m[r] - m_new);
         l[r] = l[r] * correction + row_sum;
         Ops::accumulate_rows(s_tj, v + j0 * d, d, cols, d, correction, out + i * d);
@@ -66,7 +66,7 @@ void attention_decode(const float* q_t, const float* k, const float* v, std::siz
   if (keys == 0) return;
   Ops::dot_rows(q_t, k, kv_stride, keys, d, scores);
   Ops::scale(scores, 1.0f / std::sqrt(static_cast<float>(d)), keys);
-  Ops::softmax(scores, keys);
+  Ops::softmax(scores, scores, keys);
   Ops::accumulate_rows(scores, v, kv_stride, keys, d, 0.0f, out_t);
 }
 

@@ -22,8 +22,7 @@ double run_once(const std::string& kernel, std::size_t n, std::size_t d, std::ve
     return out[7];
   }
   if (kernel == "softmax") {
-    std::copy(a.begin(), a.begin() + n, out.begin());
-    Ops::softmax(out.data(), n);
+    Ops::softmax(a.data(), out.data(), n);  // out of place: a stays the input
     return out[n / 2];
   }
   if (kernel == "exp") {

@@ -10,7 +10,7 @@ namespace llmst::sim {
 
 struct KernelBenchInput {
   // "dot"      dot_rows: one vector against 64 rows of d floats (scores of a tile)
-  // "softmax"  in-place softmax of n floats (max, exp-sum, scale)
+  // "softmax"  softmax of n floats into a second buffer (max, exp-sum, scale)
   // "exp"      exp of n floats
   // "round"    round_to_int32 of n floats (the quantizers' float→int step)
   // "naive", "tiled"  causal prefill attention, one head, n × d

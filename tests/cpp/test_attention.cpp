@@ -43,9 +43,10 @@ TEST_CASE("SIMD primitives agree with their scalar twins") {
     for (std::size_t i = 0; i < n; ++i)
       CHECK(std::fabs(e[i] - std::exp(double(a[i]))) <= 4e-7 * std::exp(double(a[i])));
 
-    auto s = a, s_ref = a;
-    simd::softmax(s.data(), n);
-    simd::scalar::softmax(s_ref.data(), n);
+    auto s = a;
+    std::vector<float> s_ref(n);
+    simd::softmax(s.data(), s.data(), n);  // in place
+    simd::scalar::softmax(a.data(), s_ref.data(), n);
     double total = 0;
     for (std::size_t i = 0; i < n; ++i) {
       CHECK(std::fabs(s[i] - s_ref[i]) < 1e-6);
@@ -80,6 +81,49 @@ TEST_CASE("exp: below the normal range at -100, exact at 0") {
     for (int j = 3; j < 8; ++j) CHECK(std::fabs(out[i + j] / std::exp(double(x[i + j])) - 1) < 4e-7);
   }
 }
+
+#ifndef LLMST_SCALAR_ONLY
+TEST_CASE("exp_nonpositive: softmax's exp, 0 below -87, NaN kept") {
+  using simd::vec::batch;
+  constexpr std::size_t lanes = simd::vec::lanes;
+  // Relative error over a dense sweep of [-87, 0], worst per band: rounding
+  // t = x·log2 e to float costs up to half an ulp of t, so the bound grows
+  // with |x| (no FMA in WASM SIMD; natively the compiler may fuse).
+  struct Band { float lo; double bound; double worst; };
+  Band bands[] = {{-1.0f, 4e-7, 0}, {-16.0f, 1.5e-6, 0}, {-87.0f, 5e-6, 0}};
+  std::vector<float> x;
+  for (int i = 0; i < 87000; ++i) x.push_back(-0.001f * float(i));
+  for (float v : {0.0f, -0.0f, -1e-30f, -0.34657359f, -0.34657360f, -86.999f, -87.0f}) x.push_back(v);
+  while (x.size() % lanes) x.push_back(0.0f);
+  std::vector<float> out(x.size());
+  for (std::size_t i = 0; i < x.size(); i += lanes)
+    simd::vec::exp_nonpositive(batch::load_unaligned(x.data() + i)).store_unaligned(out.data() + i);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double exact = std::exp(double(x[i]));
+    const double error = std::fabs(out[i] - exact) / exact;
+    for (Band& band : bands)
+      if (x[i] >= band.lo) band.worst = std::max(band.worst, error);
+  }
+  for (const Band& band : bands) {
+    CAPTURE(band.lo);
+    CHECK(band.worst < band.bound);
+    MESSAGE("exp_nonpositive on [" << band.lo << ", 0]: worst relative error " << band.worst);
+  }
+
+  alignas(64) float special[16] = {-87.5f, -100.0f, -std::numeric_limits<float>::infinity(),
+                                   std::numeric_limits<float>::quiet_NaN()};
+  for (int i = 4; i < 16; ++i) special[i] = special[i % 4];
+  float result[16];
+  for (std::size_t i = 0; i < 16; i += lanes)
+    simd::vec::exp_nonpositive(batch::load_unaligned(special + i)).store_unaligned(result + i);
+  for (int i = 0; i < 16; i += 4) {
+    CHECK(result[i] == 0.0f);
+    CHECK(result[i + 1] == 0.0f);
+    CHECK(result[i + 2] == 0.0f);
+    CHECK(std::isnan(result[i + 3]));
+  }
+}
+#endif
 
 TEST_CASE("round_to_int32: half to even, saturating, NaN to 0, in every build") {
   const float base[] = {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 126.49f, -127.51f,
