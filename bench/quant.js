@@ -96,6 +96,26 @@ function gemvQ8Q8Js(codes, scales, xCodes, xScales, rows, cols, group, y) {
   }
 }
 
+function gemvQ4Q8Js(packed, scales, xCodes, xScales, rows, cols, group, y) {
+  const groups = cols / group;
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let g = 0; g < groups; g++) {
+      const base = (r * cols + g * group) / 2;
+      const xBase = g * group;
+      let dot = 0;
+      for (let run = 0; run < group; run += 32) {
+        for (let i = 0; i < 16; i++) {
+          const byte = packed[base + run / 2 + i];
+          dot += ((byte & 15) - 8) * xCodes[xBase + run + i] + ((byte >> 4) - 8) * xCodes[xBase + run + i + 16];
+        }
+      }
+      sum += scales[r * groups + g] * xScales[g] * dot;
+    }
+    y[r] = sum;
+  }
+}
+
 // Seeded normals (not bit-identical to the C++ generator; only timing matters here).
 function normals(count, seed) {
   let state = seed >>> 0 || 1;
@@ -150,8 +170,20 @@ function jsColumn(rows, cols) {
     int8: fastest(() => gemvQ8Js(w8, s8, v, rows, cols, group, y)),
     int4: fastest(() => gemvQ4Js(packed, s4, v, rows, cols, group, y)),
     int8x8: fastest(() => { quantizeSymJs(v, group, 127, xCodes, xScales); gemvQ8Q8Js(w8, s8, xCodes, xScales, rows, cols, group, y); }),
+    int4x8: fastest(() => { quantizeSymJs(v, group, 127, xCodes, xScales); gemvQ4Q8Js(packed, s4, xCodes, xScales, rows, cols, group, y); }),
   };
   return { quantize, gemv };
+}
+
+// V8 first runs WASM on its baseline compiler (Liftoff) and moves a function
+// to the optimizing one after enough calls; a few long calls never get there
+// (4096² took 2–3× longer before this). Many short calls first, so every
+// column times optimized code, as a page running these kernels repeatedly would.
+function warmUp(api, simd) {
+  api.quantGemv({ rows: 64, cols: 1024, group_size: group, min_time_s: 0.3, simd });
+  for (const kernel of ['quantize_int8', 'quantize_int4', 'dequantize_int8']) {
+    api.quantBench({ kernel, n: 4096, group_size: group, min_time_s: 0.1, simd });
+  }
 }
 
 function wasmColumn(api, simd, rows, cols) {
@@ -186,6 +218,8 @@ export async function run() {
   } catch (error) {
     console.log(`(no scalar WASM build: ${error.message})`);
   }
+  warmUp(simdApi, true);
+  if (scalarApi) warmUp(scalarApi, false);
   const lines = [];
   const all = {};
   for (const size of gemvSizes) {
@@ -212,7 +246,7 @@ export async function run() {
     if (size === gemvSizes[0]) {
       table(`Quantize / dequantize, n = ${n} (2^20) values, group ${group}`, 'quantize', ['quantize_int8', 'quantize_int4', 'dequantize_int8']);
     }
-    table(`GEMV ${size} × ${size}, group ${group}, fp32 vector`, 'gemv', ['f32', 'int8', 'int4', 'int8x8'], true);
+    table(`GEMV ${size} × ${size}, group ${group}, fp32 vector`, 'gemv', ['f32', 'int8', 'int4', 'int8x8', 'int4x8'], true);
   }
   console.log(`# quant benchmark (min ${minTime} s per kernel; ${new Date().toISOString()})`);
   console.log(lines.join('\n'));

@@ -252,4 +252,24 @@ void gemv_q8q8_scalar(const int8_t* codes, const float* scales, const int8_t* x_
   }
 }
 
+void gemv_q4q8_scalar(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales,
+                      size_t rows, size_t cols, size_t group, float* y) {
+  const size_t groups = cols / group;
+  for (size_t r = 0; r < rows; r++) {
+    float sum = 0;
+    for (size_t g = 0; g < groups; g++) {
+      const uint8_t* p_rg = packed + (r * cols + g * group) / 2;
+      const int8_t* xc_g = x_codes + g * group;
+      int32_t dot = 0;  // exact: |dot| ≤ 8 · 127 · group
+      for (size_t run = 0; run < group; run += 32)
+        for (size_t i = 0; i < 16; i++) {
+          const uint8_t byte = p_rg[run / 2 + i];
+          dot += (int32_t(byte & 15) - 8) * xc_g[run + i] + (int32_t(byte >> 4) - 8) * xc_g[run + i + 16];
+        }
+      sum += scales[r * groups + g] * x_scales[g] * float(dot);
+    }
+    y[r] = sum;
+  }
+}
+
 }  // namespace llmst::quant

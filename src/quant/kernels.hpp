@@ -66,13 +66,17 @@ void dequantize_sym(const int8_t* codes, const float* scales, size_t n, size_t g
 //   weights, byte i holds weight i in its low nibble and weight i + 16 in its
 //   high nibble (ggml's Q4_0 order), stored as code + 8;
 // - q8q8: int8 weights times x quantized to int8 per group (scales x_scales),
-//   integer dot products (the Q8_0 × Q8_0 path).
+//   integer dot products (the Q8_0 × Q8_0 path);
+// - q4q8: int4 weights (the q4 layout) times x quantized to int8 per group,
+//   integer dot products (llama.cpp's Q4_0 × Q8_0 decode path on CPUs).
 void gemv_f32_scalar(const float* w, const float* x, size_t rows, size_t cols, float* y);
 void gemv_q8_scalar(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols,
                     size_t group, float* y);
 void gemv_q4_scalar(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
                     size_t group, float* y);
 void gemv_q8q8_scalar(const int8_t* codes, const float* scales, const int8_t* x_codes,
+                      const float* x_scales, size_t rows, size_t cols, size_t group, float* y);
+void gemv_q4q8_scalar(const uint8_t* packed, const float* scales, const int8_t* x_codes,
                       const float* x_scales, size_t rows, size_t cols, size_t group, float* y);
 #ifndef LLMST_SCALAR_ONLY
 void gemv_f32_simd(const float* w, const float* x, size_t rows, size_t cols, float* y);
@@ -81,6 +85,8 @@ void gemv_q8_simd(const int8_t* codes, const float* scales, const float* x, size
 void gemv_q4_simd(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
                   size_t group, float* y);
 void gemv_q8q8_simd(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales,
+                    size_t rows, size_t cols, size_t group, float* y);
+void gemv_q4q8_simd(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales,
                     size_t rows, size_t cols, size_t group, float* y);
 #endif
 

@@ -260,5 +260,30 @@ void gemv_q8q8_simd(const int8_t* codes, const float* scales, const int8_t* x_co
   }
 }
 
+void gemv_q4q8_simd(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales,
+                    size_t rows, size_t cols, size_t group, float* y) {
+  const size_t groups = cols / group;
+  const __m128i high_nibble = _mm_set1_epi8(char(0xF0)), flip = _mm_set1_epi8(char(0x88));
+  for (size_t r = 0; r < rows; r++) {
+    f32x4 sum(0.0f);
+    for (size_t g = 0; g < groups; g++) {
+      const uint8_t* p_rg = packed + (r * cols + g * group) / 2;
+      const int8_t* xc_g = x_codes + g * group;
+      __m128i dot = _mm_setzero_si128();  // codes · 16 times x codes: |dot| ≤ 128 · 127 · group
+      for (size_t run = 0; run < group; run += 32) {
+        // As in gemv_q4_simd: code + 8 → xor 8 → top nibble of a byte = code · 16 as int8.
+        const __m128i bytes = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p_rg + run / 2)), flip);
+        const __m128i first = _mm_and_si128(_mm_slli_epi16(bytes, 4), high_nibble);
+        const __m128i second = _mm_and_si128(bytes, high_nibble);
+        const __m128i x_first = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xc_g + run));
+        const __m128i x_second = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xc_g + run + 16));
+        dot = _mm_add_epi32(dot, _mm_add_epi32(dot_int8(first, x_first), dot_int8(second, x_second)));
+      }
+      sum += f32x4(scales[r * groups + g] * x_scales[g] * 0.0625f) * f32x4(_mm_cvtepi32_ps(dot));
+    }
+    y[r] = xsimd::hadd(sum);
+  }
+}
+
 }  // namespace llmst::quant
 #endif  // LLMST_SCALAR_ONLY

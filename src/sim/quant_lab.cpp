@@ -313,6 +313,18 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
     quantize_sym_scalar(x.data(), cols, group, 127, nullptr, x_codes.data(), x_scales.data());
     gemv_q8q8_scalar(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
   });
+  // int4 × int8: the same per-call quantization of x, int4 weights.
+  measure("int4x8", weights / 2 + scale_bytes, [&] {
+#ifndef LLMST_SCALAR_ONLY
+    if (simd) {
+      quantize_sym_simd(x.data(), cols, group, 127, nullptr, x_codes.data(), x_scales.data());
+      return gemv_q4q8_simd(packed4.data(), scales4.data(), x_codes.data(), x_scales.data(), rows, cols, group,
+                            y.data());
+    }
+#endif
+    quantize_sym_scalar(x.data(), cols, group, 127, nullptr, x_codes.data(), x_scales.data());
+    gemv_q4q8_scalar(packed4.data(), scales4.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
+  });
   return result;
 }
 

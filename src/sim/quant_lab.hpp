@@ -62,7 +62,7 @@ struct QuantGemvInput {
 };
 
 struct GemvKernelResult {
-  std::string kernel;          // f32, int8, int4, int8x8
+  std::string kernel;          // f32, int8, int4, int8x8, int4x8
   double weight_bytes = 0;     // codes + scales streamed per call
   double bits_per_weight = 0;
   double seconds_per_call = 0;  // fastest batch of calls, per call

@@ -312,6 +312,8 @@ TEST_CASE("GEMV kernels against an fp64 reference") {
   CHECK(max_diff(y, reference(deq4, x)) < tolerance);
   gemv_q8q8_scalar(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
   CHECK(max_diff(y, reference(deq8, x_deq)) < tolerance);
+  gemv_q4q8_scalar(packed.data(), scales4.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
+  CHECK(max_diff(y, reference(deq4, x_deq)) < tolerance);
 #ifndef LLMST_SCALAR_ONLY
   gemv_f32_simd(w.data(), x.data(), rows, cols, y.data());
   CHECK(max_diff(y, reference(w, x)) < tolerance);
@@ -321,6 +323,27 @@ TEST_CASE("GEMV kernels against an fp64 reference") {
   CHECK(max_diff(y, reference(deq4, x)) < tolerance);
   gemv_q8q8_simd(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
   CHECK(max_diff(y, reference(deq8, x_deq)) < tolerance);
+  gemv_q4q8_simd(packed.data(), scales4.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
+  CHECK(max_diff(y, reference(deq4, x_deq)) < tolerance);
+
+  // Every int4 code, -8 included (symmetric quantization never makes it):
+  // code i mod 16 - 8 at weight i, unit scales, so y is an exact small integer
+  // sum that both int4 kernels must hit exactly.
+  {
+    const size_t n = 4 * 64;
+    std::vector<int8_t> all_codes(n), ones(64, 1);
+    for (size_t i = 0; i < n; i++) all_codes[i] = int8_t(int(i % 16) - 8);
+    std::vector<uint8_t> all_packed(n / 2);
+    pack_int4(all_codes.data(), n, all_packed.data());
+    const std::vector<float> unit_scales(n / 64, 1.0f), x_ones(64, 1.0f), x_unit_scale(1, 1.0f);
+    std::vector<float> y4(4), y48(4);
+    gemv_q4_simd(all_packed.data(), unit_scales.data(), x_ones.data(), 4, 64, 64, y4.data());
+    gemv_q4q8_simd(all_packed.data(), unit_scales.data(), ones.data(), x_unit_scale.data(), 4, 64, 64, y48.data());
+    for (size_t r = 0; r < 4; r++) {
+      CHECK(y4[r] == -32.0f);  // four runs of -8..7, each summing to -8
+      CHECK(y48[r] == -32.0f);
+    }
+  }
 #endif
 
   QuantGemvInput input;
@@ -329,13 +352,17 @@ TEST_CASE("GEMV kernels against an fp64 reference") {
   input.min_time_s = 0;
   const QuantGemvResult run = run_quant_gemv(input);
   REQUIRE(run.status.ok);
-  REQUIRE(run.kernels.size() == 4);
+  REQUIRE(run.kernels.size() == 5);
   CHECK(run.kernels[0].rel_rmse < 1e-5);
   // Output error tracks the weight error: int8 ≈ 0.6 %, int4 ≈ 11 % relative (table above).
   CHECK(run.kernels[1].rel_rmse < 0.02);
   CHECK(run.kernels[2].rel_rmse > 0.05);
   CHECK(run.kernels[2].rel_rmse < 0.2);
   CHECK(run.kernels[2].weight_bytes == 64 * 512 / 2 + 64 * 512 / 128 * 4);
+  CHECK(run.kernels[4].kernel == "int4x8");  // int4 weights, x quantized to int8: int4's error and bytes
+  CHECK(run.kernels[4].rel_rmse > 0.05);
+  CHECK(run.kernels[4].rel_rmse < 0.2);
+  CHECK(run.kernels[4].weight_bytes == run.kernels[2].weight_bytes);
 }
 
 TEST_CASE("lab runs that would not fit are refused before allocating") {
