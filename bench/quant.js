@@ -15,6 +15,7 @@ const n = 1 << 20;
 const group = 128;
 // A decode-sized matrix streamed from memory (64 MB at fp32), and one that stays in cache (4 MB).
 const gemvSizes = [4096, 1024];
+const quantizeKernels = ['quantize_int8', 'quantize_int4', 'quantize_int8_asym', 'quantize_int4_asym', 'quantize_nf4', 'dequantize_int8'];
 
 // ---- plain JS: the same algorithms as src/quant/kernels.cpp ----
 
@@ -29,6 +30,41 @@ function quantizeSymJs(x, group, qmax, codes, scales) {
     for (let i = start; i < end; i++) {
       const scaled = Math.min(qmax, Math.max(-qmax, x[i] * inverse || 0));
       codes[i] = Math.round(scaled);  // half up, not half even: same cost, differs only on exact ties
+    }
+  }
+}
+
+function quantizeAsymJs(x, group, qmax, codes, scales, mins) {
+  for (let start = 0, g = 0; start < x.length; start += group, g++) {
+    const end = Math.min(x.length, start + group);
+    let low = Infinity, high = -Infinity;
+    for (let i = start; i < end; i++) { const v = x[i]; if (Number.isFinite(v)) { if (v < low) low = v; if (v > high) high = v; } }
+    if (low > high) low = high = 0;
+    const scale = Math.fround((high - low) / qmax);
+    const inverse = scale > 0 ? 1 / scale : 0;
+    scales[g] = scale;
+    mins[g] = low;
+    for (let i = start; i < end; i++) codes[i] = Math.round(Math.min(qmax, Math.max(0, (x[i] - low) * inverse || 0)));
+  }
+}
+
+const nf4Levels = [-1, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635,
+  -0.18477343022823334, -0.09105003625154495, 0, 0.07958029955625534, 0.16093020141124725, 0.24611230194568634,
+  0.33791524171829224, 0.44070982933044434, 0.5626170039176941, 0.7229568362236023, 1];  // kNf4Levels
+const nf4Midpoints = nf4Levels.slice(1).map((level, k) => (nf4Levels[k] + level) / 2);
+
+function quantizeNf4Js(x, group, codes, scales) {
+  for (let start = 0, g = 0; start < x.length; start += group, g++) {
+    const end = Math.min(x.length, start + group);
+    let absmax = 0;
+    for (let i = start; i < end; i++) { const a = Math.abs(x[i]); if (a > absmax && a !== Infinity) absmax = a; }
+    const inverse = absmax > 0 ? 1 / absmax : 0;
+    scales[g] = absmax;
+    for (let i = start; i < end; i++) {
+      const scaled = Math.min(1, Math.max(-1, x[i] * inverse || 0));
+      let code = 0;
+      for (let k = 0; k < 15; k++) code += scaled > nf4Midpoints[k] ? 1 : 0;
+      codes[i] = code;
     }
   }
 }
@@ -143,12 +179,15 @@ function fastest(fn) {
 
 function jsColumn(rows, cols) {
   const x = normals(n, 1);
-  const codes = new Int8Array(n);
-  const scales = new Float32Array(Math.ceil(n / group));
+  const codes = new Int8Array(n), unsignedCodes = new Uint8Array(n);
+  const scales = new Float32Array(Math.ceil(n / group)), mins = new Float32Array(Math.ceil(n / group));
   const out = new Float32Array(n);
   const quantize = {
     quantize_int8: fastest(() => quantizeSymJs(x, group, 127, codes, scales)),
     quantize_int4: fastest(() => quantizeSymJs(x, group, 7, codes, scales)),
+    quantize_int8_asym: fastest(() => quantizeAsymJs(x, group, 255, unsignedCodes, scales, mins)),
+    quantize_int4_asym: fastest(() => quantizeAsymJs(x, group, 15, unsignedCodes, scales, mins)),
+    quantize_nf4: fastest(() => quantizeNf4Js(x, group, unsignedCodes, scales)),
   };
   quantizeSymJs(x, group, 127, codes, scales);
   quantize.dequantize_int8 = fastest(() => dequantizeSymJs(codes, scales, group, out));
@@ -181,14 +220,14 @@ function jsColumn(rows, cols) {
 // column times optimized code, as a page running these kernels repeatedly would.
 function warmUp(api, simd) {
   api.quantGemv({ rows: 64, cols: 1024, group_size: group, min_time_s: 0.3, simd });
-  for (const kernel of ['quantize_int8', 'quantize_int4', 'dequantize_int8']) {
+  for (const kernel of quantizeKernels) {
     api.quantBench({ kernel, n: 4096, group_size: group, min_time_s: 0.1, simd });
   }
 }
 
 function wasmColumn(api, simd, rows, cols) {
   const quantize = {};
-  for (const kernel of ['quantize_int8', 'quantize_int4', 'dequantize_int8']) {
+  for (const kernel of quantizeKernels) {
     quantize[kernel] = api.quantBench({ kernel, n, group_size: group, min_time_s: minTime, simd }).seconds;
   }
   const result = api.quantGemv({ rows, cols, group_size: group, min_time_s: minTime, simd });
@@ -244,7 +283,7 @@ export async function run() {
       }
     };
     if (size === gemvSizes[0]) {
-      table(`Quantize / dequantize, n = ${n} (2^20) values, group ${group}`, 'quantize', ['quantize_int8', 'quantize_int4', 'dequantize_int8']);
+      table(`Quantize / dequantize, n = ${n} (2^20) values, group ${group}`, 'quantize', quantizeKernels);
     }
     table(`GEMV ${size} × ${size}, group ${group}, fp32 vector`, 'gemv', ['f32', 'int8', 'int4', 'int8x8', 'int4x8'], true);
   }

@@ -109,31 +109,55 @@ inline f32x4 max_ignoring_nan(f32x4 acc, f32x4 value) {
 #endif
 }
 
+// Largest |x[i]| over the finite values of [start, end); sets has_infinity.
+// NaN is skipped by max_ignoring_nan; a group holding ±Inf redoes the pass in
+// scalar code over the finite values. Four accumulators: one would wait on
+// each max's latency.
+inline float finite_absmax(const float* x, size_t start, size_t end, bool& has_infinity) {
+  const f32x4 zero(0.0f);
+  f32x4 lanes0 = zero, lanes1 = zero, lanes2 = zero, lanes3 = zero;
+  size_t i = start;
+  for (; i + 16 <= end; i += 16) {
+    lanes0 = max_ignoring_nan(lanes0, xsimd::abs(f32x4::load_unaligned(x + i)));
+    lanes1 = max_ignoring_nan(lanes1, xsimd::abs(f32x4::load_unaligned(x + i + 4)));
+    lanes2 = max_ignoring_nan(lanes2, xsimd::abs(f32x4::load_unaligned(x + i + 8)));
+    lanes3 = max_ignoring_nan(lanes3, xsimd::abs(f32x4::load_unaligned(x + i + 12)));
+  }
+  for (; i + 4 <= end; i += 4) lanes0 = max_ignoring_nan(lanes0, xsimd::abs(f32x4::load_unaligned(x + i)));
+  float absmax = horizontal_max(max_ignoring_nan(max_ignoring_nan(lanes0, lanes1), max_ignoring_nan(lanes2, lanes3)));
+  for (; i < end; i++)
+    if (std::isfinite(x[i])) absmax = std::max(absmax, std::fabs(x[i]));
+  has_infinity = std::isinf(absmax);
+  if (has_infinity) {
+    absmax = 0;
+    for (i = start; i < end; i++)
+      if (std::isfinite(x[i])) absmax = std::max(absmax, std::fabs(x[i]));
+  }
+  return absmax;
+}
+
+// min(x, hi) after max(x, lo), with NaN → lo (the asymmetric and NF4 clamps).
+inline f32x4 clamp_nan_low(f32x4 value, f32x4 lo, f32x4 hi) {
+#ifdef __wasm_simd128__
+  // pmax(lo, v) = lo < v ? v : lo: NaN compares false and gives lo
+  return (__m128)wasm_f32x4_pmin(wasm_f32x4_pmax((v128_t)(__m128)lo, (v128_t)(__m128)value), (v128_t)(__m128)hi);
+#else
+  return _mm_min_ps(_mm_max_ps(value, lo), hi);  // maxps gives its second operand (lo) for NaN
+#endif
+}
+
+// 16 int32 lanes (0..255) → 16 unsigned bytes.
+inline void store_u8(uint8_t* out, __m128i a, __m128i b, __m128i c, __m128i d) {
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_packus_epi16(_mm_packs_epi32(a, b), _mm_packs_epi32(c, d)));
+}
+
 void quantize_sym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
                        int8_t* codes, float* scales) {
   const f32x4 high = f32x4(float(qmax)), low = f32x4(-float(qmax)), zero = f32x4(0.0f);
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
-    // pass 1: absmax, NaN skipped; a group holding ±Inf redoes it over the finite values
-    // (four accumulators: one would wait on each max's latency)
-    f32x4 lanes0 = zero, lanes1 = zero, lanes2 = zero, lanes3 = zero;
-    size_t i = start;
-    for (; i + 16 <= end; i += 16) {
-      lanes0 = max_ignoring_nan(lanes0, xsimd::abs(f32x4::load_unaligned(x + i)));
-      lanes1 = max_ignoring_nan(lanes1, xsimd::abs(f32x4::load_unaligned(x + i + 4)));
-      lanes2 = max_ignoring_nan(lanes2, xsimd::abs(f32x4::load_unaligned(x + i + 8)));
-      lanes3 = max_ignoring_nan(lanes3, xsimd::abs(f32x4::load_unaligned(x + i + 12)));
-    }
-    for (; i + 4 <= end; i += 4) lanes0 = max_ignoring_nan(lanes0, xsimd::abs(f32x4::load_unaligned(x + i)));
-    float absmax = horizontal_max(max_ignoring_nan(max_ignoring_nan(lanes0, lanes1), max_ignoring_nan(lanes2, lanes3)));
-    for (; i < end; i++)
-      if (std::isfinite(x[i])) absmax = std::max(absmax, std::fabs(x[i]));
-    const bool has_infinity = std::isinf(absmax);
-    if (has_infinity) {
-      absmax = 0;
-      for (i = start; i < end; i++)
-        if (std::isfinite(x[i])) absmax = std::max(absmax, std::fabs(x[i]));
-    }
+    bool has_infinity = false;
+    const float absmax = finite_absmax(x, start, end, has_infinity);  // pass 1
     const float scale = scale_format ? round_to(*scale_format, absmax / float(qmax)) : absmax / float(qmax);
     const float inverse_scalar = scale > 0 ? 1.0f / scale : 0.0f;
     const f32x4 inverse(inverse_scalar);
@@ -147,7 +171,7 @@ void quantize_sym_simd(const float* x, size_t n, size_t group, int qmax, const M
       if (clamp) scaled = xsimd::select(scaled == scaled, xsimd::min(xsimd::max(scaled, low), high), zero);
       return round_code(scaled);
     };
-    i = start;
+    size_t i = start;
     for (; i + 16 <= end; i += 16) {
       const __m128i low_half = _mm_packs_epi32(lane_codes(x + i), lane_codes(x + i + 4));
       const __m128i high_half = _mm_packs_epi32(lane_codes(x + i + 8), lane_codes(x + i + 12));
@@ -157,6 +181,87 @@ void quantize_sym_simd(const float* x, size_t n, size_t group, int qmax, const M
       float scaled = x[i] * inverse_scalar;
       codes[i] = int8_t(std::isnan(scaled) ? 0 : std::nearbyint(std::clamp(scaled, -float(qmax), float(qmax))));
     }
+  }
+}
+
+void quantize_asym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
+                        uint8_t* codes, float* scales, float* mins) {
+  const f32x4 zero(0.0f), top = f32x4(float(qmax));
+  for (size_t start = 0, g = 0; start < n; start += group, g++) {
+    const size_t end = std::min(n, start + group);
+    // pass 1: min and max of the finite values. pmin/pmax skip NaN; ±Inf
+    // (rare) sends the group through the scalar pass, as in finite_absmax.
+    f32x4 low_lanes(INFINITY), high_lanes(-INFINITY);
+    size_t i = start;
+    for (; i + 4 <= end; i += 4) {
+      const f32x4 v = f32x4::load_unaligned(x + i);
+#ifdef __wasm_simd128__
+      low_lanes = (__m128)wasm_f32x4_pmin((v128_t)(__m128)low_lanes, (v128_t)(__m128)v);
+      high_lanes = (__m128)wasm_f32x4_pmax((v128_t)(__m128)high_lanes, (v128_t)(__m128)v);
+#else
+      low_lanes = _mm_min_ps(v, low_lanes);
+      high_lanes = _mm_max_ps(v, high_lanes);
+#endif
+    }
+    alignas(16) float lo4[4], hi4[4];
+    low_lanes.store_aligned(lo4);
+    high_lanes.store_aligned(hi4);
+    float low = std::min(std::min(lo4[0], lo4[1]), std::min(lo4[2], lo4[3]));
+    float high = std::max(std::max(hi4[0], hi4[1]), std::max(hi4[2], hi4[3]));
+    for (; i < end; i++)
+      if (std::isfinite(x[i])) low = std::min(low, x[i]), high = std::max(high, x[i]);
+    if (std::isinf(low) || std::isinf(high)) {
+      low = INFINITY, high = -INFINITY;
+      for (i = start; i < end; i++)
+        if (std::isfinite(x[i])) low = std::min(low, x[i]), high = std::max(high, x[i]);
+    }
+    if (low > high) low = high = 0;  // no finite value in the group
+    const float min = scale_format ? round_to(*scale_format, low) : low;
+    const float range = (high - min) / float(qmax);
+    const float scale = scale_format ? round_to(*scale_format, range) : range;
+    const float inverse_scalar = scale > 0 ? 1.0f / scale : 0.0f;
+    scales[g] = scale;
+    mins[g] = min;
+    // pass 2: (x − min)·inverse, clamped to [0, qmax] with NaN → 0, rounded, narrowed to bytes
+    const f32x4 offset(min), inverse(inverse_scalar);
+    auto lane_codes = [&](const float* p) {
+      return round_code(clamp_nan_low((f32x4::load_unaligned(p) - offset) * inverse, zero, top));
+    };
+    for (i = start; i + 16 <= end; i += 16)
+      store_u8(codes + i, lane_codes(x + i), lane_codes(x + i + 4), lane_codes(x + i + 8), lane_codes(x + i + 12));
+    for (; i < end; i++) codes[i] = asym_code((x[i] - min) * inverse_scalar, qmax);
+  }
+}
+
+void quantize_nf4_simd(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
+                       float* scales) {
+  f32x4 midpoints[15];
+  for (int k = 0; k < 15; k++) midpoints[k] = f32x4((kNf4Levels[k] + kNf4Levels[k + 1]) / 2);
+  const f32x4 minus_one(-1.0f), one(1.0f);
+  for (size_t start = 0, g = 0; start < n; start += group, g++) {
+    const size_t end = std::min(n, start + group);
+    bool has_infinity = false;
+    const float absmax = finite_absmax(x, start, end, has_infinity);
+    const float scale = scale_format ? round_to(*scale_format, absmax) : absmax;
+    const float inverse_scalar = scale > 0 ? 1.0f / scale : 0.0f;
+    scales[g] = scale;
+    // As nf4_code: the number of midpoints below, by 15 compares whose true
+    // lanes (all ones, −1) are subtracted from the count.
+    const f32x4 inverse(inverse_scalar);
+    auto lane_codes = [&](const float* p) {
+      // NaN → 0 first (the zero level); clamp_nan_low alone would send it to −1
+      f32x4 scaled = f32x4::load_unaligned(p) * inverse;
+      scaled = xsimd::select(scaled == scaled, scaled, f32x4(0.0f));
+      scaled = clamp_nan_low(scaled, minus_one, one);
+      __m128i code = _mm_setzero_si128();
+      for (const f32x4& midpoint : midpoints)
+        code = _mm_sub_epi32(code, _mm_castps_si128(_mm_cmpgt_ps(scaled, midpoint)));
+      return code;
+    };
+    size_t i = start;
+    for (; i + 16 <= end; i += 16)
+      store_u8(codes + i, lane_codes(x + i), lane_codes(x + i + 4), lane_codes(x + i + 8), lane_codes(x + i + 12));
+    for (; i < end; i++) codes[i] = nf4_code(x[i] * inverse_scalar);
   }
 }
 

@@ -271,6 +271,35 @@ TEST_CASE("SIMD kernels give the scalar twins' codes bit for bit") {
     dequantize_sym_scalar(slow.data(), slow_scales.data(), 1003, 64, slow_out.data());
     CHECK(fast_out == slow_out);
   }
+#ifndef LLMST_SCALAR_ONLY
+  // Asymmetric and NF4, with the values that take the special paths: NaN,
+  // ±Inf, a constant group, an all-zero group, and a short last group.
+  std::vector<float> y = x;
+  y[5] = NAN, y[70] = INFINITY, y[71] = -INFINITY, y[200] = NAN;
+  for (size_t i = 256; i < 320; i++) y[i] = 0.25f;  // constant group
+  for (size_t i = 320; i < 384; i++) y[i] = 0.0f;   // zeros
+  for (const MiniFloat* format : {static_cast<const MiniFloat*>(nullptr), &kFp16}) {
+    for (int qmax : {255, 15}) {
+      CAPTURE(qmax);
+      std::vector<uint8_t> fast(1003), slow(1003);
+      std::vector<float> fast_scales(16), slow_scales(16), fast_mins(16), slow_mins(16);
+      quantize_asym_simd(y.data(), 1003, 64, qmax, format, fast.data(), fast_scales.data(), fast_mins.data());
+      quantize_asym_scalar(y.data(), 1003, 64, qmax, format, slow.data(), slow_scales.data(), slow_mins.data());
+      CHECK(fast == slow);
+      CHECK(fast_scales == slow_scales);
+      CHECK(fast_mins == slow_mins);
+    }
+    std::vector<uint8_t> fast(1003), slow(1003);
+    std::vector<float> fast_scales(16), slow_scales(16);
+    quantize_nf4_simd(y.data(), 1003, 64, format, fast.data(), fast_scales.data());
+    quantize_nf4_scalar(y.data(), 1003, 64, format, slow.data(), slow_scales.data());
+    CHECK(fast == slow);
+    CHECK(fast_scales == slow_scales);
+    CHECK(fast[5] == 7);  // NaN → the zero level
+    CHECK(fast[70] == 15);
+    CHECK(fast[71] == 0);
+  }
+#endif
 }
 
 TEST_CASE("GEMV kernels against an fp64 reference") {
