@@ -134,7 +134,7 @@ export interface QuantGemvInput {
 }
 
 export interface GemvKernelResult {
-  kernel: 'f32' | 'int8' | 'int4' | 'int8x8';
+  kernel: 'f32' | 'int8' | 'int4' | 'int8x8' | 'int4x8';
   weight_bytes: number;
   bits_per_weight: number;
   /** The fastest call. */
