@@ -214,17 +214,6 @@ function jsColumn(rows, cols) {
   return { quantize, gemv };
 }
 
-// V8 first runs WASM on its baseline compiler (Liftoff) and moves a function
-// to the optimizing one after enough calls; a few long calls never get there
-// (4096² took 2–3× longer before this). Many short calls first, so every
-// column times optimized code, as a page running these kernels repeatedly would.
-function warmUp(api, simd) {
-  api.quantGemv({ rows: 64, cols: 1024, group_size: group, min_time_s: 0.3, simd });
-  for (const kernel of quantizeKernels) {
-    api.quantBench({ kernel, n: 4096, group_size: group, min_time_s: 0.1, simd });
-  }
-}
-
 function wasmColumn(api, simd, rows, cols) {
   const quantize = {};
   for (const kernel of quantizeKernels) {
@@ -257,8 +246,6 @@ export async function run() {
   } catch (error) {
     console.log(`(no scalar WASM build: ${error.message})`);
   }
-  warmUp(simdApi, true);
-  if (scalarApi) warmUp(scalarApi, false);
   const lines = [];
   const all = {};
   for (const size of gemvSizes) {

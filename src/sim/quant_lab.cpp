@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/validate.hpp"
+#include "core/warm_up.hpp"
 #include "quant/formats.hpp"
 #include "quant/kernels.hpp"
 #include "quant/metrics.hpp"
@@ -265,13 +266,17 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
   pack_int4(codes4.data(), rows * cols, packed4.data());
   std::vector<float> y(rows);
 
+  // call(r, c) runs the kernel over the top-left r × c of W (c a multiple of
+  // group). One group of one row at a time warms it up to the engine's
+  // optimizing tier first (core/warm_up.hpp).
   auto measure = [&](const std::string& name, double weight_bytes, auto&& call) {
+    warm_up([&] { call(1, group); }, double(group));
     GemvKernelResult row;
     row.kernel = name;
     row.weight_bytes = weight_bytes;
     row.bits_per_weight = weight_bytes * 8 / weights;
     // The fastest batch: on a shared machine the mean mostly measures the neighbours.
-    row.seconds_per_call = fastest_call_seconds(call, input.min_time_s, row.calls);
+    row.seconds_per_call = fastest_call_seconds([&] { call(rows, cols); }, input.min_time_s, row.calls);
     row.gb_per_s = weight_bytes / row.seconds_per_call / 1e9;
     double noise = 0, signal = 0, dot = 0, norm_y = 0;
     for (size_t r = 0; r < rows; r++) {
@@ -287,47 +292,47 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
     result.kernels.push_back(row);
   };
   const double scale_bytes = double(group_count) * 4;
-  measure("f32", weights * 4, [&] {
+  measure("f32", weights * 4, [&](size_t row_count, size_t col_count) {
 #ifndef LLMST_SCALAR_ONLY
-    if (simd) return gemv_f32_simd(w.data(), x.data(), rows, cols, y.data());
+    if (simd) return gemv_f32_simd(w.data(), x.data(), row_count, col_count, y.data());
 #endif
-    gemv_f32_scalar(w.data(), x.data(), rows, cols, y.data());
+    gemv_f32_scalar(w.data(), x.data(), row_count, col_count, y.data());
   });
-  measure("int8", weights + scale_bytes, [&] {
+  measure("int8", weights + scale_bytes, [&](size_t row_count, size_t col_count) {
 #ifndef LLMST_SCALAR_ONLY
-    if (simd) return gemv_q8_simd(codes8.data(), scales8.data(), x.data(), rows, cols, group, y.data());
+    if (simd) return gemv_q8_simd(codes8.data(), scales8.data(), x.data(), row_count, col_count, group, y.data());
 #endif
-    gemv_q8_scalar(codes8.data(), scales8.data(), x.data(), rows, cols, group, y.data());
+    gemv_q8_scalar(codes8.data(), scales8.data(), x.data(), row_count, col_count, group, y.data());
   });
-  measure("int4", weights / 2 + scale_bytes, [&] {
+  measure("int4", weights / 2 + scale_bytes, [&](size_t row_count, size_t col_count) {
 #ifndef LLMST_SCALAR_ONLY
-    if (simd) return gemv_q4_simd(packed4.data(), scales4.data(), x.data(), rows, cols, group, y.data());
+    if (simd) return gemv_q4_simd(packed4.data(), scales4.data(), x.data(), row_count, col_count, group, y.data());
 #endif
-    gemv_q4_scalar(packed4.data(), scales4.data(), x.data(), rows, cols, group, y.data());
+    gemv_q4_scalar(packed4.data(), scales4.data(), x.data(), row_count, col_count, group, y.data());
   });
   // int8 × int8: x is quantized per group in each call (part of the decode step).
-  measure("int8x8", weights + scale_bytes, [&] {
+  measure("int8x8", weights + scale_bytes, [&](size_t row_count, size_t col_count) {
 #ifndef LLMST_SCALAR_ONLY
     if (simd) {
-      quantize_sym_simd(x.data(), cols, group, 127, nullptr, x_codes.data(), x_scales.data());
-      return gemv_q8q8_simd(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), rows, cols, group,
+      quantize_sym_simd(x.data(), col_count, group, 127, nullptr, x_codes.data(), x_scales.data());
+      return gemv_q8q8_simd(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), row_count, col_count, group,
                             y.data());
     }
 #endif
-    quantize_sym_scalar(x.data(), cols, group, 127, nullptr, x_codes.data(), x_scales.data());
-    gemv_q8q8_scalar(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
+    quantize_sym_scalar(x.data(), col_count, group, 127, nullptr, x_codes.data(), x_scales.data());
+    gemv_q8q8_scalar(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), row_count, col_count, group, y.data());
   });
   // int4 × int8: the same per-call quantization of x, int4 weights.
-  measure("int4x8", weights / 2 + scale_bytes, [&] {
+  measure("int4x8", weights / 2 + scale_bytes, [&](size_t row_count, size_t col_count) {
 #ifndef LLMST_SCALAR_ONLY
     if (simd) {
-      quantize_sym_simd(x.data(), cols, group, 127, nullptr, x_codes.data(), x_scales.data());
-      return gemv_q4q8_simd(packed4.data(), scales4.data(), x_codes.data(), x_scales.data(), rows, cols, group,
+      quantize_sym_simd(x.data(), col_count, group, 127, nullptr, x_codes.data(), x_scales.data());
+      return gemv_q4q8_simd(packed4.data(), scales4.data(), x_codes.data(), x_scales.data(), row_count, col_count, group,
                             y.data());
     }
 #endif
-    quantize_sym_scalar(x.data(), cols, group, 127, nullptr, x_codes.data(), x_scales.data());
-    gemv_q4q8_scalar(packed4.data(), scales4.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
+    quantize_sym_scalar(x.data(), col_count, group, 127, nullptr, x_codes.data(), x_scales.data());
+    gemv_q4q8_scalar(packed4.data(), scales4.data(), x_codes.data(), x_scales.data(), row_count, col_count, group, y.data());
   });
   return result;
 }
@@ -356,31 +361,34 @@ QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
   result.isa = simd ? "simd" : "scalar";
   result.n = double(n);
   quantize_sym_scalar(x.data(), n, group, qmax, nullptr, codes.data(), scales.data());
-  auto call = [&] {
+  // call(m) runs the kernel over the first m values; warmed up on one group first (core/warm_up.hpp).
+  auto call = [&](size_t m) {
     if (input.kernel == "dequantize_int8") {
 #ifndef LLMST_SCALAR_ONLY
-      if (simd) return dequantize_sym_simd(codes.data(), scales.data(), n, group, restored.data());
+      if (simd) return dequantize_sym_simd(codes.data(), scales.data(), m, group, restored.data());
 #endif
-      return dequantize_sym_scalar(codes.data(), scales.data(), n, group, restored.data());
+      return dequantize_sym_scalar(codes.data(), scales.data(), m, group, restored.data());
     }
     if (k == "quantize_int8_asym" || k == "quantize_int4_asym") {
 #ifndef LLMST_SCALAR_ONLY
-      if (simd) return quantize_asym_simd(x.data(), n, group, qmax, nullptr, unsigned_codes, scales.data(), mins.data());
+      if (simd) return quantize_asym_simd(x.data(), m, group, qmax, nullptr, unsigned_codes, scales.data(), mins.data());
 #endif
-      return quantize_asym_scalar(x.data(), n, group, qmax, nullptr, unsigned_codes, scales.data(), mins.data());
+      return quantize_asym_scalar(x.data(), m, group, qmax, nullptr, unsigned_codes, scales.data(), mins.data());
     }
     if (k == "quantize_nf4") {
 #ifndef LLMST_SCALAR_ONLY
-      if (simd) return quantize_nf4_simd(x.data(), n, group, nullptr, unsigned_codes, scales.data());
+      if (simd) return quantize_nf4_simd(x.data(), m, group, nullptr, unsigned_codes, scales.data());
 #endif
-      return quantize_nf4_scalar(x.data(), n, group, nullptr, unsigned_codes, scales.data());
+      return quantize_nf4_scalar(x.data(), m, group, nullptr, unsigned_codes, scales.data());
     }
 #ifndef LLMST_SCALAR_ONLY
-    if (simd) return quantize_sym_simd(x.data(), n, group, qmax, nullptr, codes.data(), scales.data());
+    if (simd) return quantize_sym_simd(x.data(), m, group, qmax, nullptr, codes.data(), scales.data());
 #endif
-    quantize_sym_scalar(x.data(), n, group, qmax, nullptr, codes.data(), scales.data());
+    quantize_sym_scalar(x.data(), m, group, qmax, nullptr, codes.data(), scales.data());
   };
-  const double fastest = fastest_call_seconds(call, input.min_time_s, result.calls);
+  const size_t warm_n = std::min<size_t>(n, 256);
+  warm_up([&] { call(warm_n); }, double(warm_n));
+  const double fastest = fastest_call_seconds([&] { call(n); }, input.min_time_s, result.calls);
   result.seconds = fastest;
   result.elements_per_s = double(n) / fastest;
   result.checksum = double(codes[n / 2]) + double(scales[0]) + double(restored[n / 3]);

@@ -1,0 +1,27 @@
+// Warm-up before timing WASM kernels. Engines run a function first on a
+// baseline compiler (V8: Liftoff) and move it to the optimizing one after
+// enough calls, not after enough work: in Node 20 a 4096² GEMV called 1,000
+// times stayed on baseline code and 10,000 tiny calls were needed. A kernel
+// called a few times on a big input is therefore timed on code 2–3× slower
+// than what a page runs in steady state (measured: the machine probe's
+// bandwidth 16 vs 34 GB/s). Timed code calls warm_up() with a tiny input
+// first. Natively it only costs the calls.
+#pragma once
+#include <algorithm>
+
+namespace llmst {
+
+inline constexpr double kWarmUpCalls = 20000;
+// Cap on the warm-up's work (elements touched over all calls, ~0.1 s at
+// baseline speed): a caller whose smallest call is still big gets fewer calls.
+inline constexpr double kWarmUpWork = 1e8;
+
+// Calls call() kWarmUpCalls times, or fewer when each touches more than
+// kWarmUpWork / kWarmUpCalls elements (elements_per_call).
+template <typename Call>
+void warm_up(Call&& call, double elements_per_call) {
+  const double calls = std::min(kWarmUpCalls, std::max(1.0, kWarmUpWork / std::max(1.0, elements_per_call)));
+  for (double i = 0; i < calls; ++i) call();
+}
+
+}  // namespace llmst
