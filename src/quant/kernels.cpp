@@ -158,6 +158,14 @@ void quantize_asym(const float* x, size_t n, size_t group, int qmax, const MiniF
 #endif
 }
 
+void quantize_ggml_sym(const float* x, size_t n, int levels, int8_t* codes, float* scales) {
+#ifndef LLMST_SCALAR_ONLY
+  quantize_ggml_sym_simd(x, n, levels, codes, scales);
+#else
+  quantize_ggml_sym_scalar(x, n, levels, codes, scales);
+#endif
+}
+
 void quantize_nf4(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
                   float* scales) {
 #ifndef LLMST_SCALAR_ONLY

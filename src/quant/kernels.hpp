@@ -71,6 +71,7 @@ void quantize_asym_simd(const float* x, size_t n, size_t group, int qmax, const 
                         uint8_t* codes, float* scales, float* mins);
 void quantize_nf4_simd(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
                        float* scales);
+void quantize_ggml_sym_simd(const float* x, size_t n, int levels, int8_t* codes, float* scales);
 #endif
 
 void quantize_sym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
@@ -80,6 +81,7 @@ void quantize_asym(const float* x, size_t n, size_t group, int qmax, const MiniF
                    uint8_t* codes, float* scales, float* mins);
 void quantize_nf4(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
                   float* scales);
+void quantize_ggml_sym(const float* x, size_t n, int levels, int8_t* codes, float* scales);
 
 // Matrix–vector products y = W·x, W is (rows, cols) row-major, x is (cols),
 // y is (rows). Quantized W has one scale per `group` consecutive weights of a

@@ -265,6 +265,50 @@ void quantize_nf4_simd(const float* x, size_t n, size_t group, const MiniFloat* 
   }
 }
 
+void quantize_ggml_sym_simd(const float* x, size_t n, int levels, int8_t* codes, float* scales) {
+  constexpr size_t block = 32;
+  const f32x4 zero(0.0f), half(float(levels / 2)), point_five(0.5f), top = f32x4(float(levels - 1));
+  const f32x4 q8_low(-127.0f), q8_high(127.0f);
+  for (size_t start = 0, b = 0; start < n; start += block, b++) {
+    if (n - start < block) {  // a short last block: the scalar twin, as block 0 of the tail
+      quantize_ggml_sym_scalar(x + start, n - start, levels, codes + start, scales + b);
+      break;
+    }
+    bool has_infinity = false;
+    const float absmax = finite_absmax(x, start, start + block, has_infinity);
+    float signed_max = 0;  // the first finite value of largest magnitude, with its sign
+    for (size_t i = start; i < start + block && absmax > 0; i++)
+      if (std::isfinite(x[i]) && std::fabs(x[i]) == absmax) {
+        signed_max = x[i];
+        break;
+      }
+    // The scales and rounding of quantize_ggml_sym_scalar (ggml's reference code).
+    const bool q8 = levels == 256;
+    const float d = q8 ? absmax / 127 : signed_max / -float(levels / 2);
+    const float inverse_scalar = d ? 1.0f / d : 0.0f;
+    scales[b] = round_to(kFp16, d);
+    const f32x4 inverse(inverse_scalar);
+    auto lane_codes = [&](const float* p) {
+      f32x4 v = f32x4::load_unaligned(p) * inverse;
+      v = xsimd::select(v == v, v, zero);  // NaN → code 0 (Q4_0/Q5_0: 0 + half + 0.5 floors to half)
+      if (q8) {  // roundf: half away from zero (v − trunc(v) is exact)
+        v = xsimd::min(xsimd::max(v, q8_low), q8_high);
+        const f32x4 whole = xsimd::trunc(v);
+        const f32x4 step = xsimd::select(xsimd::abs(v - whole) >= point_five, xsimd::select(v < zero, f32x4(-1.0f), f32x4(1.0f)), zero);
+        return round_code(whole + step);
+      }
+      // MIN(levels − 1, (int8_t)(x·id + half + 0.5)) − half, clamped at 0 too
+      const f32x4 shifted = xsimd::min(xsimd::max(v + half + point_five, zero), top);
+      return round_code(xsimd::floor(shifted) - half);
+    };
+    for (size_t i = start; i < start + block; i += 16) {
+      const __m128i low_half = _mm_packs_epi32(lane_codes(x + i), lane_codes(x + i + 4));
+      const __m128i high_half = _mm_packs_epi32(lane_codes(x + i + 8), lane_codes(x + i + 12));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(codes + i), _mm_packs_epi16(low_half, high_half));
+    }
+  }
+}
+
 void dequantize_sym_simd(const int8_t* codes, const float* scales, size_t n, size_t group, float* out) {
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);

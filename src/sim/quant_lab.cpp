@@ -196,7 +196,9 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
     result.nonfinite_behaviour = "absmax from finite values; NaN → level 0.0; ±Inf → ±absmax";
   } else if (format.id == "q4_0" || format.id == "q5_0" || format.id == "q8_0") {
     const int levels = format.id == "q4_0" ? 16 : format.id == "q5_0" ? 32 : 256;
-    quantize_ggml_sym_scalar(x.data(), n, levels, codes.data(), scales.data());
+    if (simd) quantize_ggml_sym(x.data(), n, levels, codes.data(), scales.data());
+    else quantize_ggml_sym_scalar(x.data(), n, levels, codes.data(), scales.data());
+    result.kernel = simd ? "simd" : "scalar";
     dequantize_sym_scalar(codes.data(), scales.data(), n, group, restored.data());
     result.nonfinite_behaviour = "scale from finite values; NaN → 0; ±Inf → the block's extreme codes";
   } else {  // q4_1, q5_1

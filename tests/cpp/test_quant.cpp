@@ -299,6 +299,31 @@ TEST_CASE("SIMD kernels give the scalar twins' codes bit for bit") {
     CHECK(fast[70] == 15);
     CHECK(fast[71] == 0);
   }
+  // ggml Q4_0 / Q5_0 / Q8_0 (blocks of 32; 1003 leaves a short last block),
+  // plus exact ties for Q8_0's half-away-from-zero rounding.
+  for (int i = 400; i < 432; i++) y[size_t(i)] = float(i - 416) * 0.5f;  // a block of halves, -8 … 7.5
+  for (int levels : {16, 32, 256}) {
+    CAPTURE(levels);
+    std::vector<int8_t> fast(1003), slow(1003);
+    std::vector<float> fast_scales(32), slow_scales(32);
+    quantize_ggml_sym_simd(y.data(), 1003, levels, fast.data(), fast_scales.data());
+    quantize_ggml_sym_scalar(y.data(), 1003, levels, slow.data(), slow_scales.data());
+    CHECK(fast == slow);
+    CHECK(fast_scales == slow_scales);
+  }
+  {  // Q8_0 rounding on exact halves: d = 127/127 = 1, so codes are round(x) away from zero
+    std::vector<float> halves(32);
+    for (int i = 0; i < 32; i++) halves[size_t(i)] = float(i - 16) + 0.5f;  // -15.5 … 15.5
+    halves[0] = -127.0f;  // absmax 127 → d = 1
+    std::vector<int8_t> codes(32);
+    float scale = 0;
+    quantize_ggml_sym_simd(halves.data(), 32, 256, codes.data(), &scale);
+    CHECK(scale == 1.0f);
+    CHECK(codes[1] == -15);  // -14.5 → -15
+    CHECK(codes[16] == 1);   // 0.5 → 1
+    CHECK(codes[17] == 2);   // 1.5 → 2
+    CHECK(codes[31] == 16);  // 15.5 → 16
+  }
 #endif
 }
 
