@@ -50,6 +50,8 @@ export interface DecodeInput {
   generated_tokens?: number;
   d_model?: number;
   heads?: number;
+  /** KV heads (GQA; 1: MQA); 0 (default): = heads (MHA). Must divide heads. */
+  kv_heads?: number;
   /** Window size (window, sinks) or K/V rows kept (recompute). */
   cache_tokens?: number;
   sinks?: number;
@@ -65,10 +67,13 @@ export interface DecodeInput {
 export interface DecodeResult {
   input: Required<DecodeInput>;
   isa: 'simd' | 'scalar';
+  /** Resolved KV heads (heads when the input was 0). */
+  kv_heads: number;
   measured_steps: number;
   seconds: number;
   tokens_per_s: number;
   attended_tokens: number;
+  /** Persistent K/V store: fp32 slots, or codes + fp32 scales (+ per_channel's fp32 residual block). */
   kv_bytes: number;
   hidden_bytes: number;
   weights_bytes: number;
