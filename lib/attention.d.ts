@@ -52,6 +52,11 @@ export interface DecodeInput {
   heads?: number;
   /** KV heads (GQA; 1: MQA); 0 (default): = heads (MHA). Must divide heads. */
   kv_heads?: number;
+  /**
+   * Width of the synthetic hidden states that W_q, W_k, W_v read; 0 (default): d_model.
+   * Smaller keeps the KV cache and attention at their real shape with cheap projections.
+   */
+  hidden_dim?: number;
   /** Window size (window, sinks) or K/V rows kept (recompute). */
   cache_tokens?: number;
   sinks?: number;
@@ -69,6 +74,8 @@ export interface DecodeResult {
   isa: 'simd' | 'scalar';
   /** Resolved KV heads (heads when the input was 0). */
   kv_heads: number;
+  /** Resolved hidden width (d_model when the input was 0). */
+  hidden_dim: number;
   measured_steps: number;
   seconds: number;
   tokens_per_s: number;

@@ -246,6 +246,7 @@ DecodeResult run_decode(const DecodeInput& input) {
       check_integer("d_model", input.d_model, 1, 16384),
       check_integer("heads", input.heads, 1, 256),
       check_integer("kv_heads", input.kv_heads, 0, 256),
+      check_integer("hidden_dim", input.hidden_dim, 0, 16384),
       check_integer("cache_tokens", input.cache_tokens, 0, 1 << 21),
       check_integer("sinks", input.sinks, 0, 1 << 20),
       check_integer("kv_group", input.kv_group, 1, 1 << 20),
@@ -267,6 +268,8 @@ DecodeResult run_decode(const DecodeInput& input) {
     return result.status = error_status("kv_heads", "kv_heads = " + format_number(input.kv_heads) +
                            " must divide heads = " + format_number(input.heads)), result;
   result.kv_heads = kv_heads;
+  const double hidden = input.hidden_dim == 0 ? input.d_model : input.hidden_dim;
+  result.hidden_dim = hidden;
   const bool windowed = input.strategy == "window" || input.strategy == "sinks" ||
                         input.strategy == "recompute";
   if (windowed && input.strategy != "recompute" && input.cache_tokens < 1)
@@ -292,33 +295,36 @@ DecodeResult run_decode(const DecodeInput& input) {
   s.bits = input.strategy == "int8" ? 8 : input.strategy == "int4" ? 4 : 0;
   s.layout = input.kv_layout == "per_channel" ? KvLayout::per_channel : KvLayout::per_token;
   s.group = std::size_t(input.kv_group);
-  // D: query and hidden width; Dkv: one token's K (or V) row over all KV heads.
-  const std::size_t D = s.d_model, Dkv = s.kv_width, n = s.tokens, hd = s.head_dim;
+  // D: query width (heads · head_dim); H: hidden-state width the projections
+  // read; Dkv: one token's K (or V) row over all KV heads.
+  const std::size_t D = s.d_model, H = std::size_t(hidden), Dkv = s.kv_width, n = s.tokens,
+                    hd = s.head_dim;
 
   // Plan: the strategy's buffers, plus the untracked synthetic sequence and
   // the full-cache reference, all against the budget.
-  const double weights_bytes = (double(D) * D + 2.0 * D * Dkv) * 4;
+  const double weights_bytes = (double(D) + 2.0 * Dkv) * H * 4;
   const double fp32_kv_bytes = 2.0 * double(s.fp32_slots()) * Dkv * 4;
   double quant_bytes = 0;
   if (s.quantized())
     quant_bytes = 2.0 * (double(n) * s.code_bytes_per_token() + double(s.scale_count()) * 4);
-  const double hidden_bytes = s.keeps_hidden() ? double(n) * D * 4 : 0;
+  const double hidden_bytes = s.keeps_hidden() ? double(n) * H * 4 : 0;
   const bool needs_head_scratch = s.keeps_hidden() || s.quantized();
   const double scratch_bytes = (needs_head_scratch ? 2.0 * n * hd * 4 : 0) + double(n) * 4;
-  const double reference_bytes = 2.0 * n * Dkv * 4 + double(n) * D * 4;  // full K/V + sequence
+  const double reference_bytes = 2.0 * n * Dkv * 4 + double(n) * H * 4;  // full K/V + sequence
   const double needed = weights_bytes + fp32_kv_bytes + quant_bytes + hidden_bytes + scratch_bytes +
                         reference_bytes;
   if (needed > input.memory_budget_bytes)
     return result.status = over_budget("decode with " + input.strategy + " over " +
                                            format_number(double(n)) + " tokens at d_model = " +
-                                           format_number(input.d_model) + ", kv_heads = " +
+                                           format_number(input.d_model) + ", hidden_dim = " +
+                                           format_number(hidden) + ", kv_heads = " +
                                            format_number(kv_heads),
                                        needed, input.memory_budget_bytes), result;
 
   MemoryTracker tracker;    // the strategy's own buffers
   MemoryTracker untracked;  // synthetic inputs and the reference
-  auto w_q = tracker.allocate<float>(D * D), w_k = tracker.allocate<float>(Dkv * D),
-       w_v = tracker.allocate<float>(Dkv * D);
+  auto w_q = tracker.allocate<float>(D * H), w_k = tracker.allocate<float>(Dkv * H),
+       w_v = tracker.allocate<float>(Dkv * H);
   s.k = tracker.allocate<float>(s.fp32_slots() * Dkv);
   s.v = tracker.allocate<float>(s.fp32_slots() * Dkv);
   if (s.quantized()) {
@@ -327,13 +333,13 @@ DecodeResult run_decode(const DecodeInput& input) {
     s.k_scales = tracker.allocate<float>(s.scale_count());
     s.v_scales = tracker.allocate<float>(s.scale_count());
   }
-  if (s.keeps_hidden()) s.hidden = tracker.allocate<float>(n * D);
+  if (s.keeps_hidden()) s.hidden = tracker.allocate<float>(n * H);
   if (needs_head_scratch) {
     s.k_head = tracker.allocate<float>(n * hd);
     s.v_head = tracker.allocate<float>(n * hd);
   }
   s.scores = tracker.allocate<float>(n);
-  auto sequence = untracked.allocate<float>(n * D);
+  auto sequence = untracked.allocate<float>(n * H);
   auto ref_k = untracked.allocate<float>(n * Dkv), ref_v = untracked.allocate<float>(n * Dkv);
   const bool all_ok = w_q.ok() && w_k.ok() && w_v.ok() && s.k.ok() && s.v.ok() && s.k_codes.ok() &&
                       s.v_codes.ok() && s.k_scales.ok() && s.v_scales.ok() && s.hidden.ok() &&
@@ -343,13 +349,13 @@ DecodeResult run_decode(const DecodeInput& input) {
     return result.status = error_status("memory_budget_bytes", "allocating " + bytes_text(needed) +
                                                                    " failed"), result;
 
-  // Synthetic data: x_t ~ N(0, I), W ~ N(0, 1/D) so projections are ~N(0, 1).
+  // Synthetic data: x_t ~ N(0, I), W ~ N(0, 1/H) so projections are ~N(0, 1).
   // Filled in the order Wq, Wk, Wv: with kv_heads = heads the draws are those of MHA.
   Random random(std::uint64_t(input.seed));
   fill_normal(sequence.data(), sequence.size(), random);
   for (auto* w : {&w_q, &w_k, &w_v}) {
     fill_normal(w->data(), w->size(), random);
-    simd::scale(w->data(), float(1.0 / std::sqrt(double(D))), w->size());
+    simd::scale(w->data(), float(1.0 / std::sqrt(double(H))), w->size());
   }
 
   std::vector<float> q_t(D), k_t(Dkv), v_t(Dkv), out_t(D), ref_out(D);
@@ -366,18 +372,18 @@ DecodeResult run_decode(const DecodeInput& input) {
   // or recomputed later (exactness of recompute).
   auto project = [&](const float* w, std::size_t heads, const float* x, float* out_rows) {
     for (std::size_t h = 0; h < heads; ++h)
-      simd::dot_rows(x, w + h * hd * D, D, hd, D, out_rows + h * hd);
+      simd::dot_rows(x, w + h * hd * H, H, hd, H, out_rows + h * hd);
   };
 
   for (std::size_t t = 0; t < n; ++t) {
-    const float* x_t = sequence.data() + t * D;
+    const float* x_t = sequence.data() + t * H;
     const bool is_measured = t >= prompt && next_measured < measured.size() &&
                              measured[next_measured] == t - prompt;
     const auto start = Clock::now();
     // 1. project the new token and store it the strategy's way
     project(w_k.data(), s.kv_heads, x_t, k_t.data());
     project(w_v.data(), s.kv_heads, x_t, v_t.data());
-    if (s.keeps_hidden()) std::memcpy(s.hidden.data() + t * D, x_t, D * 4);
+    if (s.keeps_hidden()) std::memcpy(s.hidden.data() + t * H, x_t, H * 4);
     if (s.fp32_slots() > 0 && !(s.quantized() && s.layout == KvLayout::per_token)) {
       const std::size_t slot = s.slot_of(t);
       std::memcpy(s.k.data() + slot * Dkv, k_t.data(), Dkv * 4);
@@ -408,7 +414,7 @@ DecodeResult run_decode(const DecodeInput& input) {
 
     // 2. attend, per query head, to what the strategy kept of its KV head g
     project(w_q.data(), s.heads, x_t, q_t.data());
-    double step_flops = 2.0 * D * D + 2.0 * 2 * D * Dkv;  // Q, then K and V
+    double step_flops = 2.0 * H * D + 2.0 * 2 * H * Dkv;  // Q, then K and V
     std::size_t keys = 0;
     for (std::size_t h = 0; h < s.heads; ++h) {
       const std::size_t g = s.kv_head_of(h);
@@ -426,9 +432,9 @@ DecodeResult run_decode(const DecodeInput& input) {
         const std::size_t evicted = keys - kept;
         if (s.first_of_group(h)) {
           for (std::size_t u = 0; u < evicted; ++u) {
-            const float* x_u = s.hidden.data() + u * D;
-            simd::dot_rows(x_u, w_k.data() + g * hd * D, D, hd, D, s.k_head.data() + u * hd);
-            simd::dot_rows(x_u, w_v.data() + g * hd * D, D, hd, D, s.v_head.data() + u * hd);
+            const float* x_u = s.hidden.data() + u * H;
+            simd::dot_rows(x_u, w_k.data() + g * hd * H, H, hd, H, s.k_head.data() + u * hd);
+            simd::dot_rows(x_u, w_v.data() + g * hd * H, H, hd, H, s.v_head.data() + u * hd);
           }
           for (std::size_t u = evicted; u < keys; ++u) {
             std::memcpy(s.k_head.data() + u * hd, s.k.data() + s.slot_of(u) * Dkv + g * hd, hd * 4);
@@ -437,8 +443,8 @@ DecodeResult run_decode(const DecodeInput& input) {
         }
         if (h == 0) {
           result.recomputed_tokens += double(evicted);
-          result.recomputed_flops += double(evicted) * 4.0 * D * Dkv;
-          step_flops += double(evicted) * 4.0 * D * Dkv;
+          result.recomputed_flops += double(evicted) * 4.0 * H * Dkv;
+          step_flops += double(evicted) * 4.0 * H * Dkv;
         }
         attention::attention_decode(q_h, s.k_head.data(), s.v_head.data(), keys, hd, hd, out_h,
                                     s.scores.data());

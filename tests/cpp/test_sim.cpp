@@ -197,6 +197,43 @@ TEST_CASE("decode with GQA and MQA: KV bytes, FLOPs and masks follow kv_heads") 
   }
 }
 
+TEST_CASE("decode: hidden_dim sets only the projections' input width") {
+  for (const char* strategy : {"full", "recompute", "int8"}) {
+    CAPTURE(strategy);
+    DecodeInput same = small_decode(strategy);
+    same.hidden_dim = 32;  // = d_model: the default
+    const DecodeResult implied = run_decode(small_decode(strategy)), explicit_width = run_decode(same);
+    CHECK_OR_RETURN(explicit_width.status.ok);
+    CHECK(implied.hidden_dim == 32);
+    check_same_run(implied, explicit_width);
+
+    DecodeInput narrow = small_decode(strategy);
+    narrow.hidden_dim = 8;
+    narrow.kv_heads = 2;  // KV rows of 2 · 8 = 16 floats
+    const DecodeResult r = run_decode(narrow);
+    CHECK_OR_RETURN(r.status.ok);
+    CHECK(r.hidden_dim == 8);
+    // Wq 32 × 8, Wk and Wv 16 × 8 each, fp32
+    CHECK(r.weights_bytes == (32 + 2 * 16) * 8 * 4);
+    if (std::string(strategy) == "full") {
+      CHECK(r.kv_bytes == 2 * 70 * 16 * 4);  // the KV cache keeps its shape
+      CHECK(r.max_abs_error == 0);
+      CHECK(r.mask_check_max_abs < 1e-5);
+    }
+    if (std::string(strategy) == "recompute") {
+      CHECK(r.max_abs_error == 0);
+      CHECK(r.hidden_bytes == 70 * 8 * 4);               // hidden states are 8 wide
+      CHECK(r.recomputed_flops == 1425 * 4 * 8 * 16);    // K and V: 2 · 2 · 8 · 16 per token
+    }
+  }
+  DecodeInput bad = small_decode("full");
+  for (const double width : {double(NAN), -1.0, 1.5, 1e9}) {
+    CAPTURE(width);
+    bad.hidden_dim = width;
+    CHECK(run_decode(bad).status.field == "hidden_dim");
+  }
+}
+
 TEST_CASE("decode: bad kv_heads is refused by name; the budget follows kv_heads") {
   DecodeInput input = small_decode("full");
   input.d_model = 48;
