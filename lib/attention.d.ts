@@ -118,6 +118,20 @@ export interface SeedExperimentResult {
   rows: SeedExperimentRow[];
 }
 
+/** decodeKvClosedForm: the KV calculator beside a decode run. */
+export interface DecodeKvClosedForm {
+  /** The kvCache input describing the run (1 layer, 1 sequence, fp32 scales); null when it keeps no K/V. */
+  kv_input: import('./memory.js').KvCacheInput | null;
+  /** kvCache(kv_input).bytes, or 0 when nothing is kept. */
+  predicted_bytes: number;
+  /** The run's kv_bytes. */
+  measured_bytes: number;
+  /** measured − predicted: 0 for full, window, sinks, per-token int8/int4 with an even head_dim. */
+  difference_bytes: number;
+  /** What the kernel keeps that the formula does not model (hidden states, per_channel's scales and residual); '' if nothing. */
+  note: string;
+}
+
 export interface AttentionApi {
   /** Default inputs of the measured attention runs. */
   attentionDefaults(): {
@@ -129,6 +143,8 @@ export interface AttentionApi {
   runAttention(input?: AttentionRunInput): AttentionRunResult;
   /** Autoregressive decode with one KV strategy vs the full fp32 cache. Throws InputError. */
   runDecode(input?: DecodeInput): DecodeResult;
+  /** The KV bytes the closed form predicts for a decode result, beside the measured ones. */
+  decodeKvClosedForm(result: DecodeResult): DecodeKvClosedForm;
   /** Caches n, 4√n, 8: window vs recompute-on-evict. Throws InputError. */
   seedExperiment(input?: SeedExperimentInput): SeedExperimentResult;
 }
