@@ -473,19 +473,19 @@ export class KvCachePanel extends PanelElement {
               caption=${tables.caption}
               .columns=${[{ key: 'label', label: 'Strategy' },
                 { key: 'stored', label: 'Kernel stores' },
-                { key: 'measured_bytes', label: 'Measured KV bytes / layer', numeric: true, format: formatCount },
-                { key: 'predicted_bytes', label: 'Closed form / layer', numeric: true, format: formatCount },
-                { key: 'shown_bytes', label: `Closed form at ${this.measured.dtype} / layer`, numeric: true,
+                { key: 'measured_bytes', label: 'Measured (B)', numeric: true, format: formatCount },
+                { key: 'predicted_bytes', label: 'Closed form (B)', numeric: true, format: formatCount },
+                { key: 'shown_bytes', label: `Closed form at ${this.measured.dtype} (B)`, numeric: true,
                   format: (x) => (Number.isFinite(x) ? formatCount(x) : '—') },
                 { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: (x, row) => (row.seconds > 0 ? x.toFixed(1) : 'below timer resolution') },
                 { key: 'max_abs_error', label: 'max |Δ| vs full fp32', numeric: true, format: (x) => (x === 0 ? '0 (exact)' : x.toExponential(2)) }]}
               .rows=${tables.strategies}></llm-result-table>` : nothing}
             ${tables.notes.length ? html`<ul class="note" id="kv-measured-notes">${tables.notes.map((note) => html`<li>${note}</li>`)}</ul>` : nothing}
             ${tables.variants.length ? html`<llm-result-table id="kv-measured-variants" filename="kv-measured-variants"
-              caption="MHA, GQA and MQA of the same heads and head dim, full fp32 cache, measured side by side"
+              caption="MHA, GQA and MQA of the same heads and head dim: KV bytes per layer (full fp32 cache) and decode speed, measured side by side"
               .columns=${[{ key: 'label', label: 'Variant' },
-                { key: 'measured_bytes', label: 'Measured KV bytes / layer', numeric: true, format: formatCount },
-                { key: 'predicted_bytes', label: 'Closed form / layer', numeric: true, format: formatCount },
+                { key: 'measured_bytes', label: 'Measured (B)', numeric: true, format: formatCount },
+                { key: 'predicted_bytes', label: 'Closed form (B)', numeric: true, format: formatCount },
                 { key: 'bytes_vs_first', label: 'KV vs MHA', numeric: true, format: ratio },
                 { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: (x, row) => (row.seconds > 0 ? x.toFixed(1) : 'below timer resolution') },
                 { key: 'speed_vs_first', label: 'Speed vs MHA', numeric: true, format: (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—') }]}

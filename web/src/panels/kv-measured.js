@@ -120,7 +120,7 @@ export function measuredRows(api, measured) {
     row.bytes_vs_first = row.measured_bytes / first.measured_bytes;
     row.speed_vs_first = first.seconds > 0 && row.seconds > 0 ? row.tokens_per_s / first.tokens_per_s : NaN;
   }
-  const caption = `One layer: ${v.heads} heads, ${measured.kvHeads} KV heads × head dim ${measured.headDim}, ` +
+  const caption = `KV bytes of one layer: ${v.heads} heads, ${measured.kvHeads} KV heads × head dim ${measured.headDim}, ` +
     `${measured.tokens} tokens; error vs the full fp32 cache`;
   return { strategies, variants, notes: [...notes], caption };
 }
