@@ -97,11 +97,11 @@ export function measuredRows(api, measured) {
       tokens_per_s: result.tokens_per_s, seconds: result.seconds, max_abs_error: result.max_abs_error,
     };
   });
-  if (['fp16', 'bf16', 'fp8'].includes(v.kv_dtype)) {
+  if (strategies.length && ['fp16', 'bf16', 'fp8'].includes(v.kv_dtype)) {
     notes.add(`The kernel keeps fp32; the column at ${v.kv_dtype} is the formula for the dtype shown above ` +
       `(${v.kv_dtype === 'fp8' ? 'a quarter' : 'half'} of the fp32 bytes).`);
   }
-  if (v.kv_dtype === 'int8' || v.kv_dtype === 'int4') {
+  if (strategies.length && (v.kv_dtype === 'int8' || v.kv_dtype === 'int4')) {
     notes.add(`The kernel quantizes symmetrically with fp32 scales; the column at ${v.kv_dtype} uses this panel's ` +
       `layout (fp16 scales${v.asymmetric === 'yes' ? ' and zero points' : ''})` +
       `${v.window > 0 ? ', and the quantized run keeps every token (the kernel does not combine quantization with a window)' : ''}.`);
