@@ -217,9 +217,6 @@ struct DecodeState {
   }
   // The KV head query head h reads (GQA: heads / kv_heads query heads share one).
   std::size_t kv_head_of(std::size_t h) const { return h / (heads / kv_heads); }
-  // True for the first query head of its KV head's group: per-KV-head work
-  // (recompute, dequantize) is done once and reused by the group.
-  bool first_of_group(std::size_t h) const { return h % (heads / kv_heads) == 0; }
   std::size_t slot_of(std::size_t u) const {
     if (strategy == "full") return u;
     if (strategy == "sinks") return u < sinks ? u : sinks + (u - sinks) % cache;
@@ -309,7 +306,9 @@ DecodeResult run_decode(const DecodeInput& input) {
     quant_bytes = 2.0 * (double(n) * s.code_bytes_per_token() + double(s.scale_count()) * 4);
   const double hidden_bytes = s.keeps_hidden() ? double(n) * H * 4 : 0;
   const bool needs_head_scratch = s.keeps_hidden() || s.quantized();
-  const double scratch_bytes = (needs_head_scratch ? 2.0 * n * hd * 4 : 0) + double(n) * 4;
+  // per-KV-head K/V scratch; scores of one group of heads / kv_heads queries
+  const double scratch_bytes = (needs_head_scratch ? 2.0 * n * hd * 4 : 0) +
+                               double(n) * (s.heads / s.kv_heads) * 4;
   const double reference_bytes = 2.0 * n * Dkv * 4 + double(n) * H * 4;  // full K/V + sequence
   const double needed = weights_bytes + fp32_kv_bytes + quant_bytes + hidden_bytes + scratch_bytes +
                         reference_bytes;
@@ -338,7 +337,7 @@ DecodeResult run_decode(const DecodeInput& input) {
     s.k_head = tracker.allocate<float>(n * hd);
     s.v_head = tracker.allocate<float>(n * hd);
   }
-  s.scores = tracker.allocate<float>(n);
+  s.scores = tracker.allocate<float>(n * (s.heads / s.kv_heads));
   auto sequence = untracked.allocate<float>(n * H);
   auto ref_k = untracked.allocate<float>(n * Dkv), ref_v = untracked.allocate<float>(n * Dkv);
   const bool all_ok = w_q.ok() && w_k.ok() && w_v.ok() && s.k.ok() && s.v.ok() && s.k_codes.ok() &&
@@ -412,75 +411,74 @@ DecodeResult run_decode(const DecodeInput& input) {
     std::memcpy(ref_v.data() + t * Dkv, v_t.data(), Dkv * 4);
     if (!is_measured) continue;
 
-    // 2. attend, per query head, to what the strategy kept of its KV head g
+    // 2. attend: each KV head g serves its group of heads / kv_heads query
+    //    heads (contiguous in q_t), reading what the strategy kept of head g
     project(w_q.data(), s.heads, x_t, q_t.data());
     double step_flops = 2.0 * H * D + 2.0 * 2 * H * Dkv;  // Q, then K and V
+    const std::size_t group_size = s.heads / s.kv_heads;
     std::size_t keys = 0;
-    for (std::size_t h = 0; h < s.heads; ++h) {
-      const std::size_t g = s.kv_head_of(h);
-      const float* q_h = q_t.data() + h * hd;
-      float* out_h = out_t.data() + h * hd;
+    for (std::size_t g = 0; g < s.kv_heads; ++g) {
+      const float* q_g = q_t.data() + g * group_size * hd;
+      float* out_g = out_t.data() + g * group_size * hd;
+      const float* k_g = s.k_head.data();  // this KV head's keys, rows of hd floats…
+      const float* v_g = s.v_head.data();
+      std::size_t stride = hd;
       if (s.strategy == "full" || s.strategy == "window" || s.strategy == "sinks") {
         keys = std::min(t + 1, s.fp32_slots());
-        attention::attention_decode(q_h, s.k.data() + g * hd, s.v.data() + g * hd, keys, hd, Dkv,
-                                    out_h, s.scores.data());
+        k_g = s.k.data() + g * hd;  // …or read in place from the cache, rows of Dkv
+        v_g = s.v.data() + g * hd;
+        stride = Dkv;
       } else if (s.keeps_hidden()) {
-        // evicted tokens 0..t−cache: recompute KV head g's K/V from hidden states,
-        // once per group of query heads
+        // evicted tokens 0..t−cache: recompute KV head g's K/V from hidden states
         keys = t + 1;
         const std::size_t kept = std::min(keys, s.cache);
         const std::size_t evicted = keys - kept;
-        if (s.first_of_group(h)) {
-          for (std::size_t u = 0; u < evicted; ++u) {
-            const float* x_u = s.hidden.data() + u * H;
-            simd::dot_rows(x_u, w_k.data() + g * hd * H, H, hd, H, s.k_head.data() + u * hd);
-            simd::dot_rows(x_u, w_v.data() + g * hd * H, H, hd, H, s.v_head.data() + u * hd);
-          }
-          for (std::size_t u = evicted; u < keys; ++u) {
-            std::memcpy(s.k_head.data() + u * hd, s.k.data() + s.slot_of(u) * Dkv + g * hd, hd * 4);
-            std::memcpy(s.v_head.data() + u * hd, s.v.data() + s.slot_of(u) * Dkv + g * hd, hd * 4);
-          }
+        for (std::size_t u = 0; u < evicted; ++u) {
+          const float* x_u = s.hidden.data() + u * H;
+          simd::dot_rows(x_u, w_k.data() + g * hd * H, H, hd, H, s.k_head.data() + u * hd);
+          simd::dot_rows(x_u, w_v.data() + g * hd * H, H, hd, H, s.v_head.data() + u * hd);
         }
-        if (h == 0) {
+        for (std::size_t u = evicted; u < keys; ++u) {
+          std::memcpy(s.k_head.data() + u * hd, s.k.data() + s.slot_of(u) * Dkv + g * hd, hd * 4);
+          std::memcpy(s.v_head.data() + u * hd, s.v.data() + s.slot_of(u) * Dkv + g * hd, hd * 4);
+        }
+        if (g == 0) {
           result.recomputed_tokens += double(evicted);
           result.recomputed_flops += double(evicted) * 4.0 * H * Dkv;
           step_flops += double(evicted) * 4.0 * H * Dkv;
         }
-        attention::attention_decode(q_h, s.k_head.data(), s.v_head.data(), keys, hd, hd, out_h,
-                                    s.scores.data());
-      } else {  // quantized: dequantize KV head g's rows once per group, then attend
+      } else if (s.layout == KvLayout::per_token) {  // quantized: dequantize KV head g's rows
         keys = t + 1;
-        if (s.first_of_group(h) && s.layout == KvLayout::per_token) {
-          const std::size_t scales_per_token = Dkv / s.group;
-          for (std::size_t u = 0; u < keys; ++u) {
-            attention::dequantize_kv(s.k_codes.data() + u * s.code_bytes_per_token(),
-                                     s.k_scales.data() + u * scales_per_token, 1, Dkv, s.bits,
-                                     s.layout, s.group, 0, 1, g * hd, (g + 1) * hd,
-                                     s.k_head.data() + u * hd);
-            attention::dequantize_kv(s.v_codes.data() + u * s.code_bytes_per_token(),
-                                     s.v_scales.data() + u * scales_per_token, 1, Dkv, s.bits,
-                                     s.layout, s.group, 0, 1, g * hd, (g + 1) * hd,
-                                     s.v_head.data() + u * hd);
-          }
-        } else if (s.first_of_group(h)) {
-          const std::size_t full_blocks = keys / s.group;
-          for (std::size_t b = 0; b < full_blocks; ++b) {
-            const std::size_t codes = b * s.group * s.code_bytes_per_token();
-            attention::dequantize_kv(s.k_codes.data() + codes, s.k_scales.data() + b * Dkv, s.group,
-                                     Dkv, s.bits, s.layout, s.group, 0, s.group, g * hd,
-                                     (g + 1) * hd, s.k_head.data() + b * s.group * hd);
-            attention::dequantize_kv(s.v_codes.data() + codes, s.v_scales.data() + b * Dkv, s.group,
-                                     Dkv, s.bits, s.layout, s.group, 0, s.group, g * hd,
-                                     (g + 1) * hd, s.v_head.data() + b * s.group * hd);
-          }
-          for (std::size_t u = full_blocks * s.group; u < keys; ++u) {  // fp32 residual block
-            std::memcpy(s.k_head.data() + u * hd, s.k.data() + s.slot_of(u) * Dkv + g * hd, hd * 4);
-            std::memcpy(s.v_head.data() + u * hd, s.v.data() + s.slot_of(u) * Dkv + g * hd, hd * 4);
-          }
+        const std::size_t scales_per_token = Dkv / s.group;
+        for (std::size_t u = 0; u < keys; ++u) {
+          attention::dequantize_kv(s.k_codes.data() + u * s.code_bytes_per_token(),
+                                   s.k_scales.data() + u * scales_per_token, 1, Dkv, s.bits,
+                                   s.layout, s.group, 0, 1, g * hd, (g + 1) * hd,
+                                   s.k_head.data() + u * hd);
+          attention::dequantize_kv(s.v_codes.data() + u * s.code_bytes_per_token(),
+                                   s.v_scales.data() + u * scales_per_token, 1, Dkv, s.bits,
+                                   s.layout, s.group, 0, 1, g * hd, (g + 1) * hd,
+                                   s.v_head.data() + u * hd);
         }
-        attention::attention_decode(q_h, s.k_head.data(), s.v_head.data(), keys, hd, hd, out_h,
-                                    s.scores.data());
+      } else {  // quantized per_channel: complete blocks, then the fp32 residual block
+        keys = t + 1;
+        const std::size_t full_blocks = keys / s.group;
+        for (std::size_t b = 0; b < full_blocks; ++b) {
+          const std::size_t codes = b * s.group * s.code_bytes_per_token();
+          attention::dequantize_kv(s.k_codes.data() + codes, s.k_scales.data() + b * Dkv, s.group,
+                                   Dkv, s.bits, s.layout, s.group, 0, s.group, g * hd,
+                                   (g + 1) * hd, s.k_head.data() + b * s.group * hd);
+          attention::dequantize_kv(s.v_codes.data() + codes, s.v_scales.data() + b * Dkv, s.group,
+                                   Dkv, s.bits, s.layout, s.group, 0, s.group, g * hd,
+                                   (g + 1) * hd, s.v_head.data() + b * s.group * hd);
+        }
+        for (std::size_t u = full_blocks * s.group; u < keys; ++u) {
+          std::memcpy(s.k_head.data() + u * hd, s.k.data() + s.slot_of(u) * Dkv + g * hd, hd * 4);
+          std::memcpy(s.v_head.data() + u * hd, s.v.data() + s.slot_of(u) * Dkv + g * hd, hd * 4);
+        }
       }
+      attention::attention_decode_group(q_g, k_g, v_g, keys, hd, stride, group_size, out_g,
+                                        s.scores.data());
     }
     step_flops += 4.0 * double(keys) * D;  // QKᵀ and PV over all heads
     result.seconds += seconds_since(start);

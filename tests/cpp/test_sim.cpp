@@ -252,9 +252,10 @@ TEST_CASE("decode: bad kv_heads is refused by name; the budget follows kv_heads"
   CHECK(run_decode(input).status.ok);
 
   // Full cache, 70 tokens, d_model 32, planned bytes = weights (32² + 2·32·w)·4
-  // + K/V 2·70·w·4 + scores 70·4 + reference K/V 2·70·w·4 + sequence 70·32·4:
-  // MHA (w = 32) 12,288 + 17,920 + 280 + 17,920 + 8,960 = 57,368;
-  // MQA (w = 8)   6,144 +  4,480 + 280 +  4,480 + 8,960 = 24,344.
+  // + K/V 2·70·w·4 + scores of one group (4 / kv_heads queries) 70·G·4
+  // + reference K/V 2·70·w·4 + sequence 70·32·4:
+  // MHA (w = 32, G = 1) 12,288 + 17,920 +   280 + 17,920 + 8,960 = 57,368;
+  // MQA (w = 8,  G = 4)  6,144 +  4,480 + 1,120 +  4,480 + 8,960 = 25,184.
   DecodeInput mha = small_decode("full"), mqa = small_decode("full");
   mha.memory_budget_bytes = mqa.memory_budget_bytes = 40000;
   mqa.kv_heads = 1;
@@ -262,9 +263,9 @@ TEST_CASE("decode: bad kv_heads is refused by name; the budget follows kv_heads"
   CHECK(r.status.field == "memory_budget_bytes");
   CHECK(r.status.message.find("57368 bytes") != std::string::npos);
   CHECK(run_decode(mqa).status.ok);
-  mqa.memory_budget_bytes = 24343;
+  mqa.memory_budget_bytes = 25183;
   r = run_decode(mqa);
-  CHECK(r.status.message.find("24344 bytes") != std::string::npos);
+  CHECK(r.status.message.find("25184 bytes") != std::string::npos);
 }
 
 TEST_CASE("run_attention: both variants within 1e-5 of fp64, memory as planned") {
