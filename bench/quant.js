@@ -15,6 +15,7 @@ const n = 1 << 20;
 const group = 128;
 // A decode-sized matrix streamed from memory (64 MB at fp32), and one that stays in cache (4 MB).
 const gemvSizes = [4096, 1024];
+const quantizeKernels = ['quantize_int8', 'quantize_int4', 'quantize_int8_asym', 'quantize_int4_asym', 'quantize_nf4', 'dequantize_int8'];
 
 // ---- plain JS: the same algorithms as src/quant/kernels.cpp ----
 
@@ -29,6 +30,41 @@ function quantizeSymJs(x, group, qmax, codes, scales) {
     for (let i = start; i < end; i++) {
       const scaled = Math.min(qmax, Math.max(-qmax, x[i] * inverse || 0));
       codes[i] = Math.round(scaled);  // half up, not half even: same cost, differs only on exact ties
+    }
+  }
+}
+
+function quantizeAsymJs(x, group, qmax, codes, scales, mins) {
+  for (let start = 0, g = 0; start < x.length; start += group, g++) {
+    const end = Math.min(x.length, start + group);
+    let low = Infinity, high = -Infinity;
+    for (let i = start; i < end; i++) { const v = x[i]; if (Number.isFinite(v)) { if (v < low) low = v; if (v > high) high = v; } }
+    if (low > high) low = high = 0;
+    const scale = Math.fround((high - low) / qmax);
+    const inverse = scale > 0 ? 1 / scale : 0;
+    scales[g] = scale;
+    mins[g] = low;
+    for (let i = start; i < end; i++) codes[i] = Math.round(Math.min(qmax, Math.max(0, (x[i] - low) * inverse || 0)));
+  }
+}
+
+const nf4Levels = [-1, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635,
+  -0.18477343022823334, -0.09105003625154495, 0, 0.07958029955625534, 0.16093020141124725, 0.24611230194568634,
+  0.33791524171829224, 0.44070982933044434, 0.5626170039176941, 0.7229568362236023, 1];  // kNf4Levels
+const nf4Midpoints = nf4Levels.slice(1).map((level, k) => (nf4Levels[k] + level) / 2);
+
+function quantizeNf4Js(x, group, codes, scales) {
+  for (let start = 0, g = 0; start < x.length; start += group, g++) {
+    const end = Math.min(x.length, start + group);
+    let absmax = 0;
+    for (let i = start; i < end; i++) { const a = Math.abs(x[i]); if (a > absmax && a !== Infinity) absmax = a; }
+    const inverse = absmax > 0 ? 1 / absmax : 0;
+    scales[g] = absmax;
+    for (let i = start; i < end; i++) {
+      const scaled = Math.min(1, Math.max(-1, x[i] * inverse || 0));
+      let code = 0;
+      for (let k = 0; k < 15; k++) code += scaled > nf4Midpoints[k] ? 1 : 0;
+      codes[i] = code;
     }
   }
 }
@@ -96,6 +132,26 @@ function gemvQ8Q8Js(codes, scales, xCodes, xScales, rows, cols, group, y) {
   }
 }
 
+function gemvQ4Q8Js(packed, scales, xCodes, xScales, rows, cols, group, y) {
+  const groups = cols / group;
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let g = 0; g < groups; g++) {
+      const base = (r * cols + g * group) / 2;
+      const xBase = g * group;
+      let dot = 0;
+      for (let run = 0; run < group; run += 32) {
+        for (let i = 0; i < 16; i++) {
+          const byte = packed[base + run / 2 + i];
+          dot += ((byte & 15) - 8) * xCodes[xBase + run + i] + ((byte >> 4) - 8) * xCodes[xBase + run + i + 16];
+        }
+      }
+      sum += scales[r * groups + g] * xScales[g] * dot;
+    }
+    y[r] = sum;
+  }
+}
+
 // Seeded normals (not bit-identical to the C++ generator; only timing matters here).
 function normals(count, seed) {
   let state = seed >>> 0 || 1;
@@ -123,12 +179,15 @@ function fastest(fn) {
 
 function jsColumn(rows, cols) {
   const x = normals(n, 1);
-  const codes = new Int8Array(n);
-  const scales = new Float32Array(Math.ceil(n / group));
+  const codes = new Int8Array(n), unsignedCodes = new Uint8Array(n);
+  const scales = new Float32Array(Math.ceil(n / group)), mins = new Float32Array(Math.ceil(n / group));
   const out = new Float32Array(n);
   const quantize = {
     quantize_int8: fastest(() => quantizeSymJs(x, group, 127, codes, scales)),
     quantize_int4: fastest(() => quantizeSymJs(x, group, 7, codes, scales)),
+    quantize_int8_asym: fastest(() => quantizeAsymJs(x, group, 255, unsignedCodes, scales, mins)),
+    quantize_int4_asym: fastest(() => quantizeAsymJs(x, group, 15, unsignedCodes, scales, mins)),
+    quantize_nf4: fastest(() => quantizeNf4Js(x, group, unsignedCodes, scales)),
   };
   quantizeSymJs(x, group, 127, codes, scales);
   quantize.dequantize_int8 = fastest(() => dequantizeSymJs(codes, scales, group, out));
@@ -150,13 +209,25 @@ function jsColumn(rows, cols) {
     int8: fastest(() => gemvQ8Js(w8, s8, v, rows, cols, group, y)),
     int4: fastest(() => gemvQ4Js(packed, s4, v, rows, cols, group, y)),
     int8x8: fastest(() => { quantizeSymJs(v, group, 127, xCodes, xScales); gemvQ8Q8Js(w8, s8, xCodes, xScales, rows, cols, group, y); }),
+    int4x8: fastest(() => { quantizeSymJs(v, group, 127, xCodes, xScales); gemvQ4Q8Js(packed, s4, xCodes, xScales, rows, cols, group, y); }),
   };
   return { quantize, gemv };
 }
 
+// V8 first runs WASM on its baseline compiler (Liftoff) and moves a function
+// to the optimizing one after enough calls; a few long calls never get there
+// (4096² took 2–3× longer before this). Many short calls first, so every
+// column times optimized code, as a page running these kernels repeatedly would.
+function warmUp(api, simd) {
+  api.quantGemv({ rows: 64, cols: 1024, group_size: group, min_time_s: 0.3, simd });
+  for (const kernel of quantizeKernels) {
+    api.quantBench({ kernel, n: 4096, group_size: group, min_time_s: 0.1, simd });
+  }
+}
+
 function wasmColumn(api, simd, rows, cols) {
   const quantize = {};
-  for (const kernel of ['quantize_int8', 'quantize_int4', 'dequantize_int8']) {
+  for (const kernel of quantizeKernels) {
     quantize[kernel] = api.quantBench({ kernel, n, group_size: group, min_time_s: minTime, simd }).seconds;
   }
   const result = api.quantGemv({ rows, cols, group_size: group, min_time_s: minTime, simd });
@@ -186,6 +257,8 @@ export async function run() {
   } catch (error) {
     console.log(`(no scalar WASM build: ${error.message})`);
   }
+  warmUp(simdApi, true);
+  if (scalarApi) warmUp(scalarApi, false);
   const lines = [];
   const all = {};
   for (const size of gemvSizes) {
@@ -210,9 +283,9 @@ export async function run() {
       }
     };
     if (size === gemvSizes[0]) {
-      table(`Quantize / dequantize, n = ${n} (2^20) values, group ${group}`, 'quantize', ['quantize_int8', 'quantize_int4', 'dequantize_int8']);
+      table(`Quantize / dequantize, n = ${n} (2^20) values, group ${group}`, 'quantize', quantizeKernels);
     }
-    table(`GEMV ${size} × ${size}, group ${group}, fp32 vector`, 'gemv', ['f32', 'int8', 'int4', 'int8x8'], true);
+    table(`GEMV ${size} × ${size}, group ${group}, fp32 vector`, 'gemv', ['f32', 'int8', 'int4', 'int8x8', 'int4x8'], true);
   }
   console.log(`# quant benchmark (min ${minTime} s per kernel; ${new Date().toISOString()})`);
   console.log(lines.join('\n'));

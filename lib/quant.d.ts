@@ -134,7 +134,7 @@ export interface QuantGemvInput {
 }
 
 export interface GemvKernelResult {
-  kernel: 'f32' | 'int8' | 'int4' | 'int8x8';
+  kernel: 'f32' | 'int8' | 'int4' | 'int8x8' | 'int4x8';
   weight_bytes: number;
   bits_per_weight: number;
   /** The fastest call. */
@@ -156,7 +156,7 @@ export interface QuantGemvResult {
 }
 
 export interface QuantBenchInput {
-  kernel?: 'quantize_int8' | 'quantize_int4' | 'dequantize_int8';
+  kernel?: 'quantize_int8' | 'quantize_int4' | 'quantize_int8_asym' | 'quantize_int4_asym' | 'quantize_nf4' | 'dequantize_int8';
   n?: number;
   group_size?: number;
   min_time_s?: number;

@@ -64,10 +64,7 @@ void quantize_asym_scalar(const float* x, size_t n, size_t group, int qmax,
     const float inverse = scale > 0 ? 1.0f / scale : 0.0f;
     scales[g] = scale;
     mins[g] = min;
-    for (size_t i = start; i < end; i++) {
-      const float scaled = (x[i] - min) * inverse;
-      codes[i] = uint8_t(std::isnan(scaled) ? 0 : std::nearbyint(std::clamp(scaled, 0.0f, float(qmax))));
-    }
+    for (size_t i = start; i < end; i++) codes[i] = asym_code((x[i] - min) * inverse, qmax);
   }
 }
 
@@ -78,8 +75,6 @@ void dequantize_asym_scalar(const uint8_t* codes, const float* scales, const flo
 
 void quantize_nf4_scalar(const float* x, size_t n, size_t group, const MiniFloat* scale_format,
                          uint8_t* codes, float* scales) {
-  float midpoints[15];
-  for (int k = 0; k < 15; k++) midpoints[k] = (kNf4Levels[k] + kNf4Levels[k + 1]) / 2;
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
     float absmax = 0;
@@ -88,13 +83,7 @@ void quantize_nf4_scalar(const float* x, size_t n, size_t group, const MiniFloat
     const float scale = store_scale(scale_format, absmax);
     const float inverse = scale > 0 ? 1.0f / scale : 0.0f;
     scales[g] = scale;
-    for (size_t i = start; i < end; i++) {
-      float scaled = x[i] * inverse;
-      scaled = std::isnan(scaled) ? 0.0f : std::clamp(scaled, -1.0f, 1.0f);
-      int code = 0;  // nearest level = how many midpoints lie below
-      for (float midpoint : midpoints) code += scaled > midpoint;
-      codes[i] = uint8_t(code);
-    }
+    for (size_t i = start; i < end; i++) codes[i] = nf4_code(x[i] * inverse);
   }
 }
 
@@ -157,6 +146,24 @@ void quantize_sym(const float* x, size_t n, size_t group, int qmax, const MiniFl
   quantize_sym_simd(x, n, group, qmax, scale_format, codes, scales);
 #else
   quantize_sym_scalar(x, n, group, qmax, scale_format, codes, scales);
+#endif
+}
+
+void quantize_asym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
+                   uint8_t* codes, float* scales, float* mins) {
+#ifndef LLMST_SCALAR_ONLY
+  quantize_asym_simd(x, n, group, qmax, scale_format, codes, scales, mins);
+#else
+  quantize_asym_scalar(x, n, group, qmax, scale_format, codes, scales, mins);
+#endif
+}
+
+void quantize_nf4(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
+                  float* scales) {
+#ifndef LLMST_SCALAR_ONLY
+  quantize_nf4_simd(x, n, group, scale_format, codes, scales);
+#else
+  quantize_nf4_scalar(x, n, group, scale_format, codes, scales);
 #endif
 }
 
@@ -246,6 +253,26 @@ void gemv_q8q8_scalar(const int8_t* codes, const float* scales, const int8_t* x_
       const int8_t* xc_g = x_codes + g * group;
       int32_t dot = 0;  // exact: |dot| ≤ 127² · group
       for (size_t i = 0; i < group; i++) dot += int32_t(c_rg[i]) * int32_t(xc_g[i]);
+      sum += scales[r * groups + g] * x_scales[g] * float(dot);
+    }
+    y[r] = sum;
+  }
+}
+
+void gemv_q4q8_scalar(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales,
+                      size_t rows, size_t cols, size_t group, float* y) {
+  const size_t groups = cols / group;
+  for (size_t r = 0; r < rows; r++) {
+    float sum = 0;
+    for (size_t g = 0; g < groups; g++) {
+      const uint8_t* p_rg = packed + (r * cols + g * group) / 2;
+      const int8_t* xc_g = x_codes + g * group;
+      int32_t dot = 0;  // exact: |dot| ≤ 8 · 127 · group
+      for (size_t run = 0; run < group; run += 32)
+        for (size_t i = 0; i < 16; i++) {
+          const uint8_t byte = p_rg[run / 2 + i];
+          dot += (int32_t(byte & 15) - 8) * xc_g[run + i] + (int32_t(byte >> 4) - 8) * xc_g[run + i + 16];
+        }
       sum += scales[r * groups + g] * x_scales[g] * float(dot);
     }
     y[r] = sum;

@@ -16,6 +16,8 @@
 // - the scale is rounded to the scale dtype before the codes are computed, so
 //   codes match what the dequantizer will see.
 #pragma once
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 
@@ -28,6 +30,20 @@ bool simd_available();
 // The 16 NF4 levels (QLoRA, Dettmers et al. 2023, Appendix E; bitsandbytes
 // functional.py get_4bit_type("nf4")): quantiles of N(0,1) normalised to [-1, 1].
 extern const float kNf4Levels[16];
+
+// One element's code, shared by the scalar kernels and the SIMD kernels' tails.
+// Asymmetric: (x − min)·inverse in [0, qmax], NaN → 0, half to even.
+inline uint8_t asym_code(float scaled, int qmax) {
+  return uint8_t(std::isnan(scaled) ? 0 : std::nearbyint(std::clamp(scaled, 0.0f, float(qmax))));
+}
+// NF4: the nearest level to x·inverse (NaN → the 0 level) = how many of the
+// midpoints between consecutive levels lie below it.
+inline uint8_t nf4_code(float scaled) {
+  scaled = std::isnan(scaled) ? 0.0f : std::clamp(scaled, -1.0f, 1.0f);
+  int code = 0;
+  for (int k = 0; k < 15; k++) code += scaled > (kNf4Levels[k] + kNf4Levels[k + 1]) / 2;
+  return uint8_t(code);
+}
 
 // x is (n); codes is (n); scales is (ceil(n / group)). scale_format null: fp32 scales.
 void quantize_sym_scalar(const float* x, size_t n, size_t group, int qmax,
@@ -51,11 +67,19 @@ void quantize_ggml_asym_scalar(const float* x, size_t n, int levels, uint8_t* co
 void quantize_sym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
                        int8_t* codes, float* scales);
 void dequantize_sym_simd(const int8_t* codes, const float* scales, size_t n, size_t group, float* out);
+void quantize_asym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
+                        uint8_t* codes, float* scales, float* mins);
+void quantize_nf4_simd(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
+                       float* scales);
 #endif
 
 void quantize_sym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
                   int8_t* codes, float* scales);
 void dequantize_sym(const int8_t* codes, const float* scales, size_t n, size_t group, float* out);
+void quantize_asym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
+                   uint8_t* codes, float* scales, float* mins);
+void quantize_nf4(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
+                  float* scales);
 
 // Matrix–vector products y = W·x, W is (rows, cols) row-major, x is (cols),
 // y is (rows). Quantized W has one scale per `group` consecutive weights of a
@@ -66,13 +90,17 @@ void dequantize_sym(const int8_t* codes, const float* scales, size_t n, size_t g
 //   weights, byte i holds weight i in its low nibble and weight i + 16 in its
 //   high nibble (ggml's Q4_0 order), stored as code + 8;
 // - q8q8: int8 weights times x quantized to int8 per group (scales x_scales),
-//   integer dot products (the Q8_0 × Q8_0 path).
+//   integer dot products (the Q8_0 × Q8_0 path);
+// - q4q8: int4 weights (the q4 layout) times x quantized to int8 per group,
+//   integer dot products (llama.cpp's Q4_0 × Q8_0 decode path on CPUs).
 void gemv_f32_scalar(const float* w, const float* x, size_t rows, size_t cols, float* y);
 void gemv_q8_scalar(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols,
                     size_t group, float* y);
 void gemv_q4_scalar(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
                     size_t group, float* y);
 void gemv_q8q8_scalar(const int8_t* codes, const float* scales, const int8_t* x_codes,
+                      const float* x_scales, size_t rows, size_t cols, size_t group, float* y);
+void gemv_q4q8_scalar(const uint8_t* packed, const float* scales, const int8_t* x_codes,
                       const float* x_scales, size_t rows, size_t cols, size_t group, float* y);
 #ifndef LLMST_SCALAR_ONLY
 void gemv_f32_simd(const float* w, const float* x, size_t rows, size_t cols, float* y);
@@ -81,6 +109,8 @@ void gemv_q8_simd(const int8_t* codes, const float* scales, const float* x, size
 void gemv_q4_simd(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
                   size_t group, float* y);
 void gemv_q8q8_simd(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales,
+                    size_t rows, size_t cols, size_t group, float* y);
+void gemv_q4q8_simd(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales,
                     size_t rows, size_t cols, size_t group, float* y);
 #endif
 

@@ -22,12 +22,19 @@ namespace {
 using arch = xsimd::sse4_1;
 using f32x4 = xsimd::batch<float, arch>;
 
-// Round to nearest (ties to even) and convert; inputs already clamped to int range.
-inline __m128i round_to_int32(f32x4 value) {
+// Round to nearest (ties to even) for |value| < 2^22, NaN → 0: codes. In
+// WASM, adding 1.5·2^23 rounds in the float adder and leaves the integer in
+// the low mantissa bits (bits − bits(1.5·2^23) is it, as an int32): four
+// cheap operations where f32x4.nearest + i32x4.trunc_sat_f32x4 cost about
+// ten x86 instructions under V8 (trunc_sat's NaN and overflow fix-ups).
+inline __m128i round_code(f32x4 value) {
 #ifdef __wasm_simd128__
-  return (__m128i)wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest((v128_t)(__m128)value));
+  const v128_t v = (v128_t)(__m128)value;
+  const v128_t finite = wasm_v128_and(v, wasm_f32x4_eq(v, v));  // NaN → +0
+  const v128_t biased = wasm_f32x4_add(finite, wasm_f32x4_splat(12582912.0f));
+  return (__m128i)wasm_i32x4_sub(biased, wasm_i32x4_splat(0x4B400000));
 #else
-  return _mm_cvtps_epi32(value);  // MXCSR default rounding: to nearest even
+  return _mm_cvtps_epi32(xsimd::select(value == value, value, f32x4(0.0f)));  // cvtps gives INT_MIN for NaN
 #endif
 }
 
@@ -64,6 +71,20 @@ inline void widen_int8(__m128i bytes, f32x4 out[4]) {
   widen_unsigned(_mm_xor_si128(bytes, _mm_set1_epi8(char(0x80))), 128.0f, out);
 }
 
+// 16 bytes → 4 × f32x4 holding byte k of `bytes` as a signed value times
+// 2^24: a byte shuffle puts byte k in the top byte of lane k (zeros below,
+// index -1 gives 0), then int→float, which is exact. The 2^-24 goes into the
+// group's scale. Two operations per four weights (pshufb + cvtdq2ps natively,
+// i8x16.swizzle + f32x4.convert_i32x4_s in WASM), half of widen_int8's.
+inline void widen_bytes_top(__m128i bytes, f32x4 out[4]) {
+  out[0] = _mm_cvtepi32_ps(_mm_shuffle_epi8(bytes, _mm_setr_epi8(-1, -1, -1, 0, -1, -1, -1, 1, -1, -1, -1, 2, -1, -1, -1, 3)));
+  out[1] = _mm_cvtepi32_ps(_mm_shuffle_epi8(bytes, _mm_setr_epi8(-1, -1, -1, 4, -1, -1, -1, 5, -1, -1, -1, 6, -1, -1, -1, 7)));
+  out[2] = _mm_cvtepi32_ps(_mm_shuffle_epi8(bytes, _mm_setr_epi8(-1, -1, -1, 8, -1, -1, -1, 9, -1, -1, -1, 10, -1, -1, -1, 11)));
+  out[3] = _mm_cvtepi32_ps(_mm_shuffle_epi8(bytes, _mm_setr_epi8(-1, -1, -1, 12, -1, -1, -1, 13, -1, -1, -1, 14, -1, -1, -1, 15)));
+}
+constexpr float kTopByte = 1.0f / 16777216.0f;  // 2^-24
+constexpr float kTopNibble = 1.0f / 268435456.0f;  // 2^-28
+
 // int8 × int8 → int32 lanes: widen to int16, pairwise multiply-add (i32x4.dot_i16x8_s).
 inline __m128i dot_int8(__m128i w, __m128i v) {
 #ifdef __wasm_simd128__
@@ -88,24 +109,55 @@ inline f32x4 max_ignoring_nan(f32x4 acc, f32x4 value) {
 #endif
 }
 
+// Largest |x[i]| over the finite values of [start, end); sets has_infinity.
+// NaN is skipped by max_ignoring_nan; a group holding ±Inf redoes the pass in
+// scalar code over the finite values. Four accumulators: one would wait on
+// each max's latency.
+inline float finite_absmax(const float* x, size_t start, size_t end, bool& has_infinity) {
+  const f32x4 zero(0.0f);
+  f32x4 lanes0 = zero, lanes1 = zero, lanes2 = zero, lanes3 = zero;
+  size_t i = start;
+  for (; i + 16 <= end; i += 16) {
+    lanes0 = max_ignoring_nan(lanes0, xsimd::abs(f32x4::load_unaligned(x + i)));
+    lanes1 = max_ignoring_nan(lanes1, xsimd::abs(f32x4::load_unaligned(x + i + 4)));
+    lanes2 = max_ignoring_nan(lanes2, xsimd::abs(f32x4::load_unaligned(x + i + 8)));
+    lanes3 = max_ignoring_nan(lanes3, xsimd::abs(f32x4::load_unaligned(x + i + 12)));
+  }
+  for (; i + 4 <= end; i += 4) lanes0 = max_ignoring_nan(lanes0, xsimd::abs(f32x4::load_unaligned(x + i)));
+  float absmax = horizontal_max(max_ignoring_nan(max_ignoring_nan(lanes0, lanes1), max_ignoring_nan(lanes2, lanes3)));
+  for (; i < end; i++)
+    if (std::isfinite(x[i])) absmax = std::max(absmax, std::fabs(x[i]));
+  has_infinity = std::isinf(absmax);
+  if (has_infinity) {
+    absmax = 0;
+    for (i = start; i < end; i++)
+      if (std::isfinite(x[i])) absmax = std::max(absmax, std::fabs(x[i]));
+  }
+  return absmax;
+}
+
+// min(x, hi) after max(x, lo), with NaN → lo (the asymmetric and NF4 clamps).
+inline f32x4 clamp_nan_low(f32x4 value, f32x4 lo, f32x4 hi) {
+#ifdef __wasm_simd128__
+  // pmax(lo, v) = lo < v ? v : lo: NaN compares false and gives lo
+  return (__m128)wasm_f32x4_pmin(wasm_f32x4_pmax((v128_t)(__m128)lo, (v128_t)(__m128)value), (v128_t)(__m128)hi);
+#else
+  return _mm_min_ps(_mm_max_ps(value, lo), hi);  // maxps gives its second operand (lo) for NaN
+#endif
+}
+
+// 16 int32 lanes (0..255) → 16 unsigned bytes.
+inline void store_u8(uint8_t* out, __m128i a, __m128i b, __m128i c, __m128i d) {
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_packus_epi16(_mm_packs_epi32(a, b), _mm_packs_epi32(c, d)));
+}
+
 void quantize_sym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
                        int8_t* codes, float* scales) {
   const f32x4 high = f32x4(float(qmax)), low = f32x4(-float(qmax)), zero = f32x4(0.0f);
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
-    // pass 1: absmax, NaN skipped; a group holding ±Inf redoes it over the finite values
-    f32x4 absmax_lanes = zero;
-    size_t i = start;
-    for (; i + 4 <= end; i += 4) absmax_lanes = max_ignoring_nan(absmax_lanes, xsimd::abs(f32x4::load_unaligned(x + i)));
-    float absmax = horizontal_max(absmax_lanes);
-    for (; i < end; i++)
-      if (std::isfinite(x[i])) absmax = std::max(absmax, std::fabs(x[i]));
-    const bool has_infinity = std::isinf(absmax);
-    if (has_infinity) {
-      absmax = 0;
-      for (i = start; i < end; i++)
-        if (std::isfinite(x[i])) absmax = std::max(absmax, std::fabs(x[i]));
-    }
+    bool has_infinity = false;
+    const float absmax = finite_absmax(x, start, end, has_infinity);  // pass 1
     const float scale = scale_format ? round_to(*scale_format, absmax / float(qmax)) : absmax / float(qmax);
     const float inverse_scalar = scale > 0 ? 1.0f / scale : 0.0f;
     const f32x4 inverse(inverse_scalar);
@@ -116,13 +168,10 @@ void quantize_sym_simd(const float* x, size_t n, size_t group, int qmax, const M
     // pass 2: scale, (clamp), round, narrow 16 lanes to int8; NaN → 0
     auto lane_codes = [&](const float* p) {
       f32x4 scaled = f32x4::load_unaligned(p) * inverse;
-#ifndef __wasm_simd128__
-      scaled = xsimd::select(scaled == scaled, scaled, zero);  // cvtps gives INT_MIN for NaN; trunc_sat gives 0
-#endif
       if (clamp) scaled = xsimd::select(scaled == scaled, xsimd::min(xsimd::max(scaled, low), high), zero);
-      return round_to_int32(scaled);
+      return round_code(scaled);
     };
-    i = start;
+    size_t i = start;
     for (; i + 16 <= end; i += 16) {
       const __m128i low_half = _mm_packs_epi32(lane_codes(x + i), lane_codes(x + i + 4));
       const __m128i high_half = _mm_packs_epi32(lane_codes(x + i + 8), lane_codes(x + i + 12));
@@ -132,6 +181,87 @@ void quantize_sym_simd(const float* x, size_t n, size_t group, int qmax, const M
       float scaled = x[i] * inverse_scalar;
       codes[i] = int8_t(std::isnan(scaled) ? 0 : std::nearbyint(std::clamp(scaled, -float(qmax), float(qmax))));
     }
+  }
+}
+
+void quantize_asym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
+                        uint8_t* codes, float* scales, float* mins) {
+  const f32x4 zero(0.0f), top = f32x4(float(qmax));
+  for (size_t start = 0, g = 0; start < n; start += group, g++) {
+    const size_t end = std::min(n, start + group);
+    // pass 1: min and max of the finite values. pmin/pmax skip NaN; ±Inf
+    // (rare) sends the group through the scalar pass, as in finite_absmax.
+    f32x4 low_lanes(INFINITY), high_lanes(-INFINITY);
+    size_t i = start;
+    for (; i + 4 <= end; i += 4) {
+      const f32x4 v = f32x4::load_unaligned(x + i);
+#ifdef __wasm_simd128__
+      low_lanes = (__m128)wasm_f32x4_pmin((v128_t)(__m128)low_lanes, (v128_t)(__m128)v);
+      high_lanes = (__m128)wasm_f32x4_pmax((v128_t)(__m128)high_lanes, (v128_t)(__m128)v);
+#else
+      low_lanes = _mm_min_ps(v, low_lanes);
+      high_lanes = _mm_max_ps(v, high_lanes);
+#endif
+    }
+    alignas(16) float lo4[4], hi4[4];
+    low_lanes.store_aligned(lo4);
+    high_lanes.store_aligned(hi4);
+    float low = std::min(std::min(lo4[0], lo4[1]), std::min(lo4[2], lo4[3]));
+    float high = std::max(std::max(hi4[0], hi4[1]), std::max(hi4[2], hi4[3]));
+    for (; i < end; i++)
+      if (std::isfinite(x[i])) low = std::min(low, x[i]), high = std::max(high, x[i]);
+    if (std::isinf(low) || std::isinf(high)) {
+      low = INFINITY, high = -INFINITY;
+      for (i = start; i < end; i++)
+        if (std::isfinite(x[i])) low = std::min(low, x[i]), high = std::max(high, x[i]);
+    }
+    if (low > high) low = high = 0;  // no finite value in the group
+    const float min = scale_format ? round_to(*scale_format, low) : low;
+    const float range = (high - min) / float(qmax);
+    const float scale = scale_format ? round_to(*scale_format, range) : range;
+    const float inverse_scalar = scale > 0 ? 1.0f / scale : 0.0f;
+    scales[g] = scale;
+    mins[g] = min;
+    // pass 2: (x − min)·inverse, clamped to [0, qmax] with NaN → 0, rounded, narrowed to bytes
+    const f32x4 offset(min), inverse(inverse_scalar);
+    auto lane_codes = [&](const float* p) {
+      return round_code(clamp_nan_low((f32x4::load_unaligned(p) - offset) * inverse, zero, top));
+    };
+    for (i = start; i + 16 <= end; i += 16)
+      store_u8(codes + i, lane_codes(x + i), lane_codes(x + i + 4), lane_codes(x + i + 8), lane_codes(x + i + 12));
+    for (; i < end; i++) codes[i] = asym_code((x[i] - min) * inverse_scalar, qmax);
+  }
+}
+
+void quantize_nf4_simd(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
+                       float* scales) {
+  f32x4 midpoints[15];
+  for (int k = 0; k < 15; k++) midpoints[k] = f32x4((kNf4Levels[k] + kNf4Levels[k + 1]) / 2);
+  const f32x4 minus_one(-1.0f), one(1.0f);
+  for (size_t start = 0, g = 0; start < n; start += group, g++) {
+    const size_t end = std::min(n, start + group);
+    bool has_infinity = false;
+    const float absmax = finite_absmax(x, start, end, has_infinity);
+    const float scale = scale_format ? round_to(*scale_format, absmax) : absmax;
+    const float inverse_scalar = scale > 0 ? 1.0f / scale : 0.0f;
+    scales[g] = scale;
+    // As nf4_code: the number of midpoints below, by 15 compares whose true
+    // lanes (all ones, −1) are subtracted from the count.
+    const f32x4 inverse(inverse_scalar);
+    auto lane_codes = [&](const float* p) {
+      // NaN → 0 first (the zero level); clamp_nan_low alone would send it to −1
+      f32x4 scaled = f32x4::load_unaligned(p) * inverse;
+      scaled = xsimd::select(scaled == scaled, scaled, f32x4(0.0f));
+      scaled = clamp_nan_low(scaled, minus_one, one);
+      __m128i code = _mm_setzero_si128();
+      for (const f32x4& midpoint : midpoints)
+        code = _mm_sub_epi32(code, _mm_castps_si128(_mm_cmpgt_ps(scaled, midpoint)));
+      return code;
+    };
+    size_t i = start;
+    for (; i + 16 <= end; i += 16)
+      store_u8(codes + i, lane_codes(x + i), lane_codes(x + i + 4), lane_codes(x + i + 8), lane_codes(x + i + 12));
+    for (; i < end; i++) codes[i] = nf4_code(x[i] * inverse_scalar);
   }
 }
 
@@ -174,16 +304,13 @@ void gemv_q8_simd(const int8_t* codes, const float* scales, const float* x, size
     for (size_t g = 0; g < groups; g++) {
       const int8_t* c_rg = codes + r * cols + g * group;
       const float* x_g = x + g * group;
-      f32x4 partial0(0.0f), partial1(0.0f);
+      f32x4 partial[4] = {f32x4(0.0f), f32x4(0.0f), f32x4(0.0f), f32x4(0.0f)};  // four add chains
       for (size_t i = 0; i < group; i += 16) {
-        f32x4 weights[4];
-        widen_int8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(c_rg + i)), weights);
-        partial0 += weights[0] * f32x4::load_unaligned(x_g + i);
-        partial1 += weights[1] * f32x4::load_unaligned(x_g + i + 4);
-        partial0 += weights[2] * f32x4::load_unaligned(x_g + i + 8);
-        partial1 += weights[3] * f32x4::load_unaligned(x_g + i + 12);
+        f32x4 weights[4];  // codes · 2^24
+        widen_bytes_top(_mm_loadu_si128(reinterpret_cast<const __m128i*>(c_rg + i)), weights);
+        for (int k = 0; k < 4; k++) partial[k] += weights[k] * f32x4::load_unaligned(x_g + i + 4 * k);
       }
-      sum += f32x4(scales[r * groups + g]) * (partial0 + partial1);
+      sum += f32x4(scales[r * groups + g] * kTopByte) * ((partial[0] + partial[1]) + (partial[2] + partial[3]));
     }
     y[r] = xsimd::hadd(sum);
   }
@@ -192,30 +319,27 @@ void gemv_q8_simd(const int8_t* codes, const float* scales, const float* x, size
 void gemv_q4_simd(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
                   size_t group, float* y) {
   const size_t groups = cols / group;
-  const __m128i nibble = _mm_set1_epi8(15);
+  const __m128i high_nibble = _mm_set1_epi8(char(0xF0)), flip = _mm_set1_epi8(char(0x88));
   for (size_t r = 0; r < rows; r++) {
     f32x4 sum(0.0f);
     for (size_t g = 0; g < groups; g++) {
       const uint8_t* p_rg = packed + (r * cols + g * group) / 2;
       const float* x_g = x + g * group;
-      f32x4 partial0(0.0f), partial1(0.0f);
+      f32x4 partial[4] = {f32x4(0.0f), f32x4(0.0f), f32x4(0.0f), f32x4(0.0f)};  // four add chains
       for (size_t run = 0; run < group; run += 32) {
-        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_rg + run / 2));
-        const __m128i first = _mm_and_si128(bytes, nibble);  // weights run..run+15, as code + 8
-        const __m128i second = _mm_and_si128(_mm_srli_epi16(bytes, 4), nibble);
+        // Nibbles hold code + 8; xor 8 makes each the 4-bit two's complement of
+        // the code, and moving it to the top nibble of a byte (then of a lane)
+        // makes the lane's int code · 2^28.
+        const __m128i bytes = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p_rg + run / 2)), flip);
+        const __m128i first = _mm_and_si128(_mm_slli_epi16(bytes, 4), high_nibble);  // weights run..run+15
+        const __m128i second = _mm_and_si128(bytes, high_nibble);                      // weights run+16..run+31
         f32x4 weights[4];
-        widen_unsigned(first, 8.0f, weights);
-        for (int k = 0; k < 4; k += 2) {
-          partial0 += weights[k] * f32x4::load_unaligned(x_g + run + 4 * k);
-          partial1 += weights[k + 1] * f32x4::load_unaligned(x_g + run + 4 * k + 4);
-        }
-        widen_unsigned(second, 8.0f, weights);
-        for (int k = 0; k < 4; k += 2) {
-          partial0 += weights[k] * f32x4::load_unaligned(x_g + run + 16 + 4 * k);
-          partial1 += weights[k + 1] * f32x4::load_unaligned(x_g + run + 16 + 4 * k + 4);
-        }
+        widen_bytes_top(first, weights);
+        for (int k = 0; k < 4; k++) partial[k] += weights[k] * f32x4::load_unaligned(x_g + run + 4 * k);
+        widen_bytes_top(second, weights);
+        for (int k = 0; k < 4; k++) partial[k] += weights[k] * f32x4::load_unaligned(x_g + run + 16 + 4 * k);
       }
-      sum += f32x4(scales[r * groups + g]) * (partial0 + partial1);
+      sum += f32x4(scales[r * groups + g] * kTopNibble) * ((partial[0] + partial[1]) + (partial[2] + partial[3]));
     }
     y[r] = xsimd::hadd(sum);
   }
@@ -236,6 +360,31 @@ void gemv_q8q8_simd(const int8_t* codes, const float* scales, const int8_t* x_co
         dot = _mm_add_epi32(dot, dot_int8(w, v));
       }
       sum += f32x4(scales[r * groups + g] * x_scales[g]) * f32x4(_mm_cvtepi32_ps(dot));
+    }
+    y[r] = xsimd::hadd(sum);
+  }
+}
+
+void gemv_q4q8_simd(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales,
+                    size_t rows, size_t cols, size_t group, float* y) {
+  const size_t groups = cols / group;
+  const __m128i high_nibble = _mm_set1_epi8(char(0xF0)), flip = _mm_set1_epi8(char(0x88));
+  for (size_t r = 0; r < rows; r++) {
+    f32x4 sum(0.0f);
+    for (size_t g = 0; g < groups; g++) {
+      const uint8_t* p_rg = packed + (r * cols + g * group) / 2;
+      const int8_t* xc_g = x_codes + g * group;
+      __m128i dot = _mm_setzero_si128();  // codes · 16 times x codes: |dot| ≤ 128 · 127 · group
+      for (size_t run = 0; run < group; run += 32) {
+        // As in gemv_q4_simd: code + 8 → xor 8 → top nibble of a byte = code · 16 as int8.
+        const __m128i bytes = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p_rg + run / 2)), flip);
+        const __m128i first = _mm_and_si128(_mm_slli_epi16(bytes, 4), high_nibble);
+        const __m128i second = _mm_and_si128(bytes, high_nibble);
+        const __m128i x_first = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xc_g + run));
+        const __m128i x_second = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xc_g + run + 16));
+        dot = _mm_add_epi32(dot, _mm_add_epi32(dot_int8(first, x_first), dot_int8(second, x_second)));
+      }
+      sum += f32x4(scales[r * groups + g] * x_scales[g] * 0.0625f) * f32x4(_mm_cvtepi32_ps(dot));
     }
     y[r] = xsimd::hadd(sum);
   }

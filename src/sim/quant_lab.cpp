@@ -180,12 +180,16 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
     result.nonfinite_behaviour = "scale from finite values; NaN → code 0; ±Inf → ±qmax (the group's extreme)";
   } else if (format.id == "int8_asym" || format.id == "int4_asym") {
     const int qmax = format.id == "int8_asym" ? 255 : 15;
-    quantize_asym_scalar(x.data(), n, group, qmax, scale_format, unsigned_codes, scales.data(), mins.data());
+    if (simd) quantize_asym(x.data(), n, group, qmax, scale_format, unsigned_codes, scales.data(), mins.data());
+    else quantize_asym_scalar(x.data(), n, group, qmax, scale_format, unsigned_codes, scales.data(), mins.data());
+    result.kernel = simd ? "simd" : "scalar";
     if (input.double_quant) double_quantize_scales(scales.data(), groups), double_quantize_scales(mins.data(), groups);
     dequantize_asym_scalar(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
     result.nonfinite_behaviour = "min/max from finite values; NaN → the min; +Inf → the max; -Inf → the min";
   } else if (format.id == "nf4") {
-    quantize_nf4_scalar(x.data(), n, group, scale_format, unsigned_codes, scales.data());
+    if (simd) quantize_nf4(x.data(), n, group, scale_format, unsigned_codes, scales.data());
+    else quantize_nf4_scalar(x.data(), n, group, scale_format, unsigned_codes, scales.data());
+    result.kernel = simd ? "simd" : "scalar";
     if (input.double_quant) double_quantize_scales(scales.data(), groups);
     dequantize_nf4_scalar(unsigned_codes, scales.data(), n, group, restored.data());
     result.nonfinite_behaviour = "absmax from finite values; NaN → level 0.0; ±Inf → ±absmax";
@@ -313,6 +317,18 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
     quantize_sym_scalar(x.data(), cols, group, 127, nullptr, x_codes.data(), x_scales.data());
     gemv_q8q8_scalar(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
   });
+  // int4 × int8: the same per-call quantization of x, int4 weights.
+  measure("int4x8", weights / 2 + scale_bytes, [&] {
+#ifndef LLMST_SCALAR_ONLY
+    if (simd) {
+      quantize_sym_simd(x.data(), cols, group, 127, nullptr, x_codes.data(), x_scales.data());
+      return gemv_q4q8_simd(packed4.data(), scales4.data(), x_codes.data(), x_scales.data(), rows, cols, group,
+                            y.data());
+    }
+#endif
+    quantize_sym_scalar(x.data(), cols, group, 127, nullptr, x_codes.data(), x_scales.data());
+    gemv_q4q8_scalar(packed4.data(), scales4.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
+  });
   return result;
 }
 
@@ -320,18 +336,21 @@ QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
   QuantBenchResult result;
   result.status = first_error(check_integer("n", input.n, 1, 1e9), check_integer("group_size", input.group_size, 1, 1e9),
                               check_real("min_time_s", input.min_time_s, 0, 60));
-  if (result.status.ok && input.kernel != "quantize_int8" && input.kernel != "quantize_int4" &&
-      input.kernel != "dequantize_int8")
-    result.status = error_status("kernel", "kernel = \"" + input.kernel +
-                                               "\" must be quantize_int8, quantize_int4 or dequantize_int8");
+  const std::string& k = input.kernel;
+  if (result.status.ok && k != "quantize_int8" && k != "quantize_int4" && k != "quantize_int8_asym" &&
+      k != "quantize_int4_asym" && k != "quantize_nf4" && k != "dequantize_int8")
+    result.status = error_status("kernel", "kernel = \"" + k +
+                                               "\" must be quantize_int8, quantize_int4, quantize_int8_asym, "
+                                               "quantize_int4_asym, quantize_nf4 or dequantize_int8");
   if (!result.status.ok) return result;
   const size_t n = size_t(input.n), group = size_t(input.group_size);
   result.status = budget_check(double(n) * 9, "this benchmark");
   if (!result.status.ok) return result;
   const std::vector<float> x = synthetic_tensor("normal", n, n, 1);
   std::vector<int8_t> codes(n);
-  std::vector<float> scales((n + group - 1) / group), restored(n);
-  const int qmax = input.kernel == "quantize_int4" ? 7 : 127;
+  std::vector<float> scales((n + group - 1) / group), mins(scales.size()), restored(n);
+  auto* unsigned_codes = reinterpret_cast<uint8_t*>(codes.data());
+  const int qmax = k == "quantize_int4" ? 7 : k == "quantize_int8_asym" ? 255 : k == "quantize_int4_asym" ? 15 : 127;
   const bool simd = input.simd && simd_available();
   result.kernel = input.kernel;
   result.isa = simd ? "simd" : "scalar";
@@ -343,6 +362,18 @@ QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
       if (simd) return dequantize_sym_simd(codes.data(), scales.data(), n, group, restored.data());
 #endif
       return dequantize_sym_scalar(codes.data(), scales.data(), n, group, restored.data());
+    }
+    if (k == "quantize_int8_asym" || k == "quantize_int4_asym") {
+#ifndef LLMST_SCALAR_ONLY
+      if (simd) return quantize_asym_simd(x.data(), n, group, qmax, nullptr, unsigned_codes, scales.data(), mins.data());
+#endif
+      return quantize_asym_scalar(x.data(), n, group, qmax, nullptr, unsigned_codes, scales.data(), mins.data());
+    }
+    if (k == "quantize_nf4") {
+#ifndef LLMST_SCALAR_ONLY
+      if (simd) return quantize_nf4_simd(x.data(), n, group, nullptr, unsigned_codes, scales.data());
+#endif
+      return quantize_nf4_scalar(x.data(), n, group, nullptr, unsigned_codes, scales.data());
     }
 #ifndef LLMST_SCALAR_ONLY
     if (simd) return quantize_sym_simd(x.data(), n, group, qmax, nullptr, codes.data(), scales.data());

@@ -62,7 +62,7 @@ struct QuantGemvInput {
 };
 
 struct GemvKernelResult {
-  std::string kernel;          // f32, int8, int4, int8x8
+  std::string kernel;          // f32, int8, int4, int8x8, int4x8
   double weight_bytes = 0;     // codes + scales streamed per call
   double bits_per_weight = 0;
   double seconds_per_call = 0;  // fastest batch of calls, per call
@@ -86,7 +86,8 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input);
 // One quant kernel timed on its own, for the benchmark script (the same
 // function runs in the WASM SIMD, WASM scalar and native builds).
 struct QuantBenchInput {
-  std::string kernel = "quantize_int8";  // quantize_int8, quantize_int4, dequantize_int8
+  std::string kernel = "quantize_int8";  // quantize_int8, quantize_int4, quantize_int8_asym,
+                                         // quantize_int4_asym, quantize_nf4, dequantize_int8
   double n = 1048576;
   double group_size = 128;
   double min_time_s = 0.2;

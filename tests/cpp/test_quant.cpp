@@ -271,6 +271,35 @@ TEST_CASE("SIMD kernels give the scalar twins' codes bit for bit") {
     dequantize_sym_scalar(slow.data(), slow_scales.data(), 1003, 64, slow_out.data());
     CHECK(fast_out == slow_out);
   }
+#ifndef LLMST_SCALAR_ONLY
+  // Asymmetric and NF4, with the values that take the special paths: NaN,
+  // ±Inf, a constant group, an all-zero group, and a short last group.
+  std::vector<float> y = x;
+  y[5] = NAN, y[70] = INFINITY, y[71] = -INFINITY, y[200] = NAN;
+  for (size_t i = 256; i < 320; i++) y[i] = 0.25f;  // constant group
+  for (size_t i = 320; i < 384; i++) y[i] = 0.0f;   // zeros
+  for (const MiniFloat* format : {static_cast<const MiniFloat*>(nullptr), &kFp16}) {
+    for (int qmax : {255, 15}) {
+      CAPTURE(qmax);
+      std::vector<uint8_t> fast(1003), slow(1003);
+      std::vector<float> fast_scales(16), slow_scales(16), fast_mins(16), slow_mins(16);
+      quantize_asym_simd(y.data(), 1003, 64, qmax, format, fast.data(), fast_scales.data(), fast_mins.data());
+      quantize_asym_scalar(y.data(), 1003, 64, qmax, format, slow.data(), slow_scales.data(), slow_mins.data());
+      CHECK(fast == slow);
+      CHECK(fast_scales == slow_scales);
+      CHECK(fast_mins == slow_mins);
+    }
+    std::vector<uint8_t> fast(1003), slow(1003);
+    std::vector<float> fast_scales(16), slow_scales(16);
+    quantize_nf4_simd(y.data(), 1003, 64, format, fast.data(), fast_scales.data());
+    quantize_nf4_scalar(y.data(), 1003, 64, format, slow.data(), slow_scales.data());
+    CHECK(fast == slow);
+    CHECK(fast_scales == slow_scales);
+    CHECK(fast[5] == 7);  // NaN → the zero level
+    CHECK(fast[70] == 15);
+    CHECK(fast[71] == 0);
+  }
+#endif
 }
 
 TEST_CASE("GEMV kernels against an fp64 reference") {
@@ -312,6 +341,8 @@ TEST_CASE("GEMV kernels against an fp64 reference") {
   CHECK(max_diff(y, reference(deq4, x)) < tolerance);
   gemv_q8q8_scalar(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
   CHECK(max_diff(y, reference(deq8, x_deq)) < tolerance);
+  gemv_q4q8_scalar(packed.data(), scales4.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
+  CHECK(max_diff(y, reference(deq4, x_deq)) < tolerance);
 #ifndef LLMST_SCALAR_ONLY
   gemv_f32_simd(w.data(), x.data(), rows, cols, y.data());
   CHECK(max_diff(y, reference(w, x)) < tolerance);
@@ -321,6 +352,27 @@ TEST_CASE("GEMV kernels against an fp64 reference") {
   CHECK(max_diff(y, reference(deq4, x)) < tolerance);
   gemv_q8q8_simd(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
   CHECK(max_diff(y, reference(deq8, x_deq)) < tolerance);
+  gemv_q4q8_simd(packed.data(), scales4.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
+  CHECK(max_diff(y, reference(deq4, x_deq)) < tolerance);
+
+  // Every int4 code, -8 included (symmetric quantization never makes it):
+  // code i mod 16 - 8 at weight i, unit scales, so y is an exact small integer
+  // sum that both int4 kernels must hit exactly.
+  {
+    const size_t n = 4 * 64;
+    std::vector<int8_t> all_codes(n), ones(64, 1);
+    for (size_t i = 0; i < n; i++) all_codes[i] = int8_t(int(i % 16) - 8);
+    std::vector<uint8_t> all_packed(n / 2);
+    pack_int4(all_codes.data(), n, all_packed.data());
+    const std::vector<float> unit_scales(n / 64, 1.0f), x_ones(64, 1.0f), x_unit_scale(1, 1.0f);
+    std::vector<float> y4(4), y48(4);
+    gemv_q4_simd(all_packed.data(), unit_scales.data(), x_ones.data(), 4, 64, 64, y4.data());
+    gemv_q4q8_simd(all_packed.data(), unit_scales.data(), ones.data(), x_unit_scale.data(), 4, 64, 64, y48.data());
+    for (size_t r = 0; r < 4; r++) {
+      CHECK(y4[r] == -32.0f);  // four runs of -8..7, each summing to -8
+      CHECK(y48[r] == -32.0f);
+    }
+  }
 #endif
 
   QuantGemvInput input;
@@ -329,13 +381,17 @@ TEST_CASE("GEMV kernels against an fp64 reference") {
   input.min_time_s = 0;
   const QuantGemvResult run = run_quant_gemv(input);
   REQUIRE(run.status.ok);
-  REQUIRE(run.kernels.size() == 4);
+  REQUIRE(run.kernels.size() == 5);
   CHECK(run.kernels[0].rel_rmse < 1e-5);
   // Output error tracks the weight error: int8 ≈ 0.6 %, int4 ≈ 11 % relative (table above).
   CHECK(run.kernels[1].rel_rmse < 0.02);
   CHECK(run.kernels[2].rel_rmse > 0.05);
   CHECK(run.kernels[2].rel_rmse < 0.2);
   CHECK(run.kernels[2].weight_bytes == 64 * 512 / 2 + 64 * 512 / 128 * 4);
+  CHECK(run.kernels[4].kernel == "int4x8");  // int4 weights, x quantized to int8: int4's error and bytes
+  CHECK(run.kernels[4].rel_rmse > 0.05);
+  CHECK(run.kernels[4].rel_rmse < 0.2);
+  CHECK(run.kernels[4].weight_bytes == run.kernels[2].weight_bytes);
 }
 
 TEST_CASE("lab runs that would not fit are refused before allocating") {

@@ -78,10 +78,10 @@ test('a bad group size shows an error next to the field; a URL restores the view
 test('GEMV runs in the worker and reports every kernel', async () => {
   const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=quant`);
   await page.click('#quant-run-gemv');
-  await page.locator('#quant-gemv-table tbody tr').nth(3).waitFor({ timeout: 60000 });
+  await page.locator('#quant-gemv-table tbody tr').nth(4).waitFor({ timeout: 60000 });
   const kernels = await page.locator('#quant-gemv-table td[data-key="kernel"]').allTextContents();
-  assert.deepEqual(kernels, ['f32', 'int8', 'int4', 'int8x8']);
-  assert.ok(await page.locator('#quant-gemv-plot svg circle').count() === 4);
+  assert.deepEqual(kernels, ['f32', 'int8', 'int4', 'int8x8', 'int4x8']);
+  assert.ok(await page.locator('#quant-gemv-plot svg circle').count() === 5);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -19,6 +19,20 @@ import { currentUnits, unitsEvent } from '../units.js';
 
 export const attributeName = (key) => key.replaceAll('_', '-');
 
+/**
+ * Runs `compute` and returns {value, error}: an InputError (input the core
+ * refused, naming the field) becomes `error`, for the panel to show beside
+ * that field; any other exception is a bug and is thrown.
+ */
+export function attempt(compute) {
+  try {
+    return { value: compute(), error: null };
+  } catch (error) {
+    if (error.name !== 'InputError') throw error;
+    return { value: null, error };
+  }
+}
+
 export class PanelElement extends LitElement {
   /** URL prefix, e.g. 'kv'. */
   static panelId = '';
@@ -112,6 +126,12 @@ export class PanelElement extends LitElement {
   get pinnedRead() {
     const pinned = this.pinnedState;
     return pinned ? (key) => (Object.hasOwn(pinned, key) ? pinned[key] : null) : null;
+  }
+
+  /** `compute(pinned inputs)` as attempt() returns it; {value: null, error: null} when nothing is pinned. */
+  attemptPinned(compute) {
+    const read = this.pinnedRead;
+    return read ? attempt(() => compute(this.parseState(read))) : { value: null, error: null };
   }
 
   /** Pins the current inputs (a history entry in the app). */

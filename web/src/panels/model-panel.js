@@ -7,7 +7,7 @@ import '../components/plot-figure.js';
 import { formatRatio } from '../components/result-table.js';
 import { explained } from '../components/explain-view.js';
 import { checkField, log2RangeField, numberField, selectField } from '../components/fields.js';
-import { PanelElement } from '../components/panel-element.js';
+import { PanelElement, attempt } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatPercent, formatSI } from '../format.js';
@@ -140,30 +140,20 @@ export class ModelPanel extends PanelElement {
 
   // The pinned configuration's report (null when nothing is pinned); its error is shown, not thrown.
   #computePinned() {
-    const read = this.pinnedRead;
-    this.pinnedReport = null;
-    this.pinnedError = null;
-    if (!read) return;
-    const { preset, context, ...config } = this.parseState(read);  // the preset is already folded into config
-    try {
-      this.pinnedReport = this.api.modelReport(config, { context_tokens: context });
-    } catch (error) {
-      if (error.name !== 'InputError') throw error;
-      this.pinnedError = error;
-    }
+    // the preset is already folded into config
+    ({ value: this.pinnedReport, error: this.pinnedError } = this.attemptPinned(({ preset, context, ...config }) =>
+      this.api.modelReport(config, { context_tokens: context })));
   }
 
+  // On an InputError the last good report stays on screen beside the error.
   #compute() {
-    try {
-      this.report = this.api.modelReport(this.config, { context_tokens: this.context });
-      this.error = null;
-      // Explanations of this report are computed when a figure is first opened.
-      this.explainInput = { config: this.config, context: this.context };
-      this.explanations = null;
-    } catch (error) {
-      if (error.name !== 'InputError') throw error;
-      this.error = error;
-    }
+    const { value, error } = attempt(() => this.api.modelReport(this.config, { context_tokens: this.context }));
+    this.error = error;
+    if (error) return;
+    this.report = value;
+    // Explanations of this report are computed when a figure is first opened.
+    this.explainInput = { config: this.config, context: this.context };
+    this.explanations = null;
   }
 
   #setField(key, value, commit) {

@@ -8,7 +8,7 @@ import '../components/plot-figure.js';
 import '../components/result-table.js';
 import { LazyExplanations, explained } from '../components/explain-view.js';
 import { numberField } from '../components/fields.js';
-import { PanelElement } from '../components/panel-element.js';
+import { PanelElement, attempt } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatSI } from '../format.js';
@@ -84,40 +84,24 @@ export class PlanPanel extends PanelElement {
     this.trainingInput = { batch, sequence };
     this.#compute();
     // Compare: the pinned deployment (e.g. A100 against H100), computed the same way.
-    this.pinnedResult = null;
-    this.pinnedError = null;
-    const read = this.pinnedRead;
-    if (!read) return;
-    const { train_batch: pinnedBatch, train_sequence: pinnedSequence, ...pinnedState } = this.parseState(read);
-    try {
-      this.pinnedResult = {
-        state: pinnedState,
-        plan: this.api.plan(toInput(pinnedState)),
-        training: trainingRows(this.api, pinnedState.model, { batch: pinnedBatch, sequence: pinnedSequence }),
-      };
-    } catch (error) {
-      if (error.name !== 'InputError') throw error;
-      this.pinnedError = error;
-    }
+    ({ value: this.pinnedResult, error: this.pinnedError } = this.attemptPinned((pinned) => {
+      const { train_batch: batch, train_sequence: sequence, ...state } = pinned;
+      return { state, plan: this.api.plan(toInput(state)), training: trainingRows(this.api, state.model, { batch, sequence }) };
+    }));
   }
 
+  // On an InputError the last good result stays on screen beside the error.
   #compute() {
-    try {
-      const input = toInput(this.state);
-      this.result = this.api.plan(input);
+    const input = toInput(this.state);
+    const plan = attempt(() => this.api.plan(input));
+    this.error = plan.error;
+    if (!plan.error) {
+      this.result = plan.value;
       this.explain.set(input);
-      this.error = null;
-    } catch (error) {
-      if (error.name !== 'InputError') throw error;
-      this.error = error;
     }
-    try {
-      this.training = trainingRows(this.api, this.state.model, this.trainingInput);
-      this.trainingError = null;
-    } catch (error) {
-      if (error.name !== 'InputError') throw error;
-      this.trainingError = error;
-    }
+    const training = attempt(() => trainingRows(this.api, this.state.model, this.trainingInput));
+    this.trainingError = training.error;
+    if (!training.error) this.training = training.value;
   }
 
   #set(key, value, commit) {

@@ -7,7 +7,7 @@ import '../components/plot-figure.js';
 import '../components/result-table.js';
 import { LazyExplanations, explained } from '../components/explain-view.js';
 import { checkField, numberField, selectField } from '../components/fields.js';
-import { PanelElement } from '../components/panel-element.js';
+import { PanelElement, attempt } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatPercent } from '../format.js';
@@ -99,17 +99,7 @@ export class QuantPanel extends PanelElement {
     this.state = this.parseState((key) => this.readState(key));
     this.#computeSize();
     // Compare: the pinned format (e.g. fp16 against int4), sized the same way; the lab runs stay current-only.
-    this.pinnedSize = null;
-    this.pinnedError = null;
-    const read = this.pinnedRead;
-    if (read) {
-      try {
-        this.pinnedSize = this.#sizeOf(this.parseState(read));
-      } catch (error) {
-        if (error.name !== 'InputError') throw error;
-        this.pinnedError = error;
-      }
-    }
+    ({ value: this.pinnedSize, error: this.pinnedError } = this.attemptPinned((state) => this.#sizeOf(state)));
     this.#runLab();
   }
 
@@ -187,16 +177,14 @@ export class QuantPanel extends PanelElement {
     return this.api.quantSize(this.#sizeInput(state));
   }
 
+  // On an InputError the last good size stays on screen beside the error.
   #computeSize() {
-    try {
-      const input = this.#sizeInput(this.state);
-      this.size = this.api.quantSize(input);
-      this.explain.set(input);
-      this.error = null;
-    } catch (error) {
-      if (error.name !== 'InputError') throw error;
-      this.error = error;
-    }
+    const input = this.#sizeInput(this.state);
+    const { value, error } = attempt(() => this.api.quantSize(input));
+    this.error = error;
+    if (error) return;
+    this.size = value;
+    this.explain.set(input);
   }
 
   // Lab runs are short: a newer run does not cancel an older one (cancelling
@@ -398,7 +386,9 @@ export class QuantPanel extends PanelElement {
     return html`
       <h3>Decode trade-off: bytes moved vs dequantization work</h3>
       <p class="note">Decoding one token multiplies every weight matrix by one vector, so it streams all the weights.
-        Fewer bits move fewer bytes, but each weight must be unpacked and scaled first. Here: a 2048 × 2048 matrix, group 128.</p>
+        Fewer bits move fewer bytes, but each weight must be unpacked and scaled first. Here: a 2048 × 2048 matrix, group 128.
+        f32, int8 and int4 turn every weight into a float and multiply by the fp32 vector; int8x8 and int4x8 first
+        quantize the vector to int8 per group and multiply integers (llama.cpp's Q8_0 × Q8_0 and Q4_0 × Q8_0 paths).</p>
       <div class="actions">
         <button type="button" class="action secondary" id="quant-run-gemv" @click=${() => this.#runGemv()} ?disabled=${this.gemvRunning}>Measure GEMV</button>
         ${this.gemvRunning ? html`<span class="note" role="status">Measuring…</span>

@@ -7,7 +7,7 @@ import '../components/plot-figure.js';
 import { formatRatio } from '../components/result-table.js';
 import { ratio } from '../compare.js';
 import { LazyExplanations, explained } from '../components/explain-view.js';
-import { PanelElement } from '../components/panel-element.js';
+import { PanelElement, attempt } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatSI } from '../format.js';
@@ -63,28 +63,17 @@ export class RooflinePanel extends PanelElement {
     this.state = this.parseState((key) => this.readState(key));
     this.#compute();
     // Compare: the pinned workload (e.g. A100 against H100), computed the same way.
-    this.pinnedResult = null;
-    this.pinnedError = null;
-    const read = this.pinnedRead;
-    if (!read) return;
-    try {
-      this.pinnedResult = this.api.roofline(toInput(this.parseState(read)));
-    } catch (error) {
-      if (error.name !== 'InputError') throw error;
-      this.pinnedError = error;
-    }
+    ({ value: this.pinnedResult, error: this.pinnedError } = this.attemptPinned((state) => this.api.roofline(toInput(state))));
   }
 
+  // On an InputError the last good result stays on screen beside the error.
   #compute() {
-    try {
-      const input = toInput(this.state);
-      this.result = this.api.roofline(input);
-      this.explain.set(input);
-      this.error = null;
-    } catch (error) {
-      if (error.name !== 'InputError') throw error;
-      this.error = error;
-    }
+    const input = toInput(this.state);
+    const { value, error } = attempt(() => this.api.roofline(input));
+    this.error = error;
+    if (error) return;
+    this.result = value;
+    this.explain.set(input);
   }
 
   #set(key, value, commit) {
