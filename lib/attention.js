@@ -54,8 +54,10 @@ function unmodelledNote(result) {
   const tokens = input.prompt_tokens + input.generated_tokens;
   const notes = [];
   if (result.hidden_bytes > 0) {
-    notes.push(`${input.strategy === 'none' ? 'No K/V kept: ' : ''}the hidden states of all ${tokens} tokens ` +
-      `(${result.hidden_bytes} B) are kept to recompute K/V; the KV formula does not count them`);
+    const hidden = `the hidden states of all ${tokens} tokens (${result.hidden_bytes.toLocaleString('en-US')} B)`;
+    notes.push(input.strategy === 'none'
+      ? `keeps no K/V: ${hidden} are kept and every K/V is recomputed from them; the KV formula does not count them`
+      : `${hidden} are kept to recompute evicted K/V; the KV formula does not count them`);
   }
   if ((input.strategy === 'int8' || input.strategy === 'int4') && input.kv_layout === 'per_channel') {
     notes.push('per_channel: the formula groups along head_dim (per token); the kernel keeps one fp32 scale per ' +

@@ -45,12 +45,12 @@ test('what the formula does not model is named, with its bytes', () => {
   // K/V of the 16 kept tokens are the formula's window; the 48 hidden states (64 wide) are not K/V
   assert.equal(closed.difference_bytes, 0);
   assert.equal(recompute.hidden_bytes, 48 * 64 * 4);
-  assert.match(closed.note, /hidden states of all 48 tokens \(12288 B\)/);
+  assert.match(closed.note, /hidden states of all 48 tokens \(12,288 B\)/);
 
   const none = api.decodeKvClosedForm(api.runDecode({ ...base, strategy: 'none' }));
   assert.equal(none.kv_input, null);
   assert.equal(none.predicted_bytes, 0);
-  assert.match(none.note, /^No K\/V kept/);
+  assert.match(none.note, /^keeps no K\/V/);
 
   // per_channel, GQA, group 4 tokens: codes 48 × 16 B, scales ⌈48/4⌉ = 12 blocks × 16 channels × 4 B,
   // and an fp32 residual block of 4 tokens × 16 × 4 B, for K and V = 2 · (768 + 768 + 256) = 3584.
