@@ -21,6 +21,7 @@ EMSCRIPTEN_BINDINGS(memory) {
       .field("kv_dtype", &KvCacheInput::kv_dtype)
       .field("quant_group", &KvCacheInput::quant_group)
       .field("quant_asymmetric", &KvCacheInput::quant_asymmetric)
+      .field("quant_scale_dtype", &KvCacheInput::quant_scale_dtype)
       .field("window", &KvCacheInput::window)
       .field("sinks", &KvCacheInput::sinks)
       .field("global_every", &KvCacheInput::global_every)

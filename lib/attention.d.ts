@@ -50,6 +50,13 @@ export interface DecodeInput {
   generated_tokens?: number;
   d_model?: number;
   heads?: number;
+  /** KV heads (GQA; 1: MQA); 0 (default): = heads (MHA). Must divide heads. */
+  kv_heads?: number;
+  /**
+   * Width of the synthetic hidden states that W_q, W_k, W_v read; 0 (default): d_model.
+   * Smaller keeps the KV cache and attention at their real shape with cheap projections.
+   */
+  hidden_dim?: number;
   /** Window size (window, sinks) or K/V rows kept (recompute). */
   cache_tokens?: number;
   sinks?: number;
@@ -65,10 +72,15 @@ export interface DecodeInput {
 export interface DecodeResult {
   input: Required<DecodeInput>;
   isa: 'simd' | 'scalar';
+  /** Resolved KV heads (heads when the input was 0). */
+  kv_heads: number;
+  /** Resolved hidden width (d_model when the input was 0). */
+  hidden_dim: number;
   measured_steps: number;
   seconds: number;
   tokens_per_s: number;
   attended_tokens: number;
+  /** Persistent K/V store: fp32 slots, or codes + fp32 scales (+ per_channel's fp32 residual block). */
   kv_bytes: number;
   hidden_bytes: number;
   weights_bytes: number;
@@ -106,6 +118,20 @@ export interface SeedExperimentResult {
   rows: SeedExperimentRow[];
 }
 
+/** decodeKvClosedForm: the KV calculator beside a decode run. */
+export interface DecodeKvClosedForm {
+  /** The kvCache input describing the run (1 layer, 1 sequence, fp32 scales); null when it keeps no K/V. */
+  kv_input: import('./memory.js').KvCacheInput | null;
+  /** kvCache(kv_input).bytes, or 0 when nothing is kept. */
+  predicted_bytes: number;
+  /** The run's kv_bytes. */
+  measured_bytes: number;
+  /** measured − predicted: 0 for full, window, sinks, per-token int8/int4 with an even head_dim. */
+  difference_bytes: number;
+  /** What the kernel keeps that the formula does not model (hidden states, per_channel's scales and residual); '' if nothing. */
+  note: string;
+}
+
 export interface AttentionApi {
   /** Default inputs of the measured attention runs. */
   attentionDefaults(): {
@@ -117,6 +143,8 @@ export interface AttentionApi {
   runAttention(input?: AttentionRunInput): AttentionRunResult;
   /** Autoregressive decode with one KV strategy vs the full fp32 cache. Throws InputError. */
   runDecode(input?: DecodeInput): DecodeResult;
+  /** The KV bytes the closed form predicts for a decode result, beside the measured ones. */
+  decodeKvClosedForm(result: DecodeResult): DecodeKvClosedForm;
   /** Caches n, 4√n, 8: window vs recompute-on-evict. Throws InputError. */
   seedExperiment(input?: SeedExperimentInput): SeedExperimentResult;
 }

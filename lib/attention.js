@@ -2,6 +2,7 @@
 // experiment. Defaults come from C++ (one source of truth); inputs are plain
 // objects with snake_case fields, results are plain objects.
 import { toPlain, unwrap, withVector } from './convert.js';
+import { memoryApi } from './memory.js';
 
 /**
  * Merges `input` over the C++ defaults, keeping only known fields and giving
@@ -20,7 +21,57 @@ function withDefaults(defaults, input = {}) {
   return merged;
 }
 
+const fp32Strategies = ['full', 'window', 'sinks', 'recompute'];
+
+/**
+ * The KV-calculator input (kvCache, one layer, one sequence) that describes
+ * what a decode run keeps: heads, its resolved kv_heads, head_dim = d_model /
+ * heads, tokens = prompt + generated; fp32 for full/window/sinks/recompute,
+ * int8/int4 with the run's group and fp32 scales (as the kernel keeps them);
+ * the window and sinks the strategy uses. Null when the strategy keeps no K/V
+ * (none; recompute with cache_tokens 0).
+ */
+function decodeKvInput(input, kvHeads) {
+  const { strategy } = input;
+  const keepsNone = strategy === 'none' || (strategy === 'recompute' && input.cache_tokens === 0);
+  if (keepsNone) return null;
+  const quantized = strategy === 'int8' || strategy === 'int4';
+  return {
+    n_layers: 1, n_heads: input.heads, n_kv_heads: kvHeads || input.heads,
+    head_dim: input.d_model / input.heads, d_model: input.d_model,
+    batch: 1, prompt_tokens: input.prompt_tokens, generated_tokens: input.generated_tokens,
+    kv_dtype: quantized ? strategy : 'fp32',
+    quant_group: quantized ? input.kv_group : 0, quant_asymmetric: false, quant_scale_dtype: 'fp32',
+    window: strategy === 'full' || quantized ? 0 : input.cache_tokens,
+    sinks: strategy === 'sinks' ? input.sinks : 0,
+    global_every: 0, attention_layers: 0, kv_lora_rank: 0, qk_rope_head_dim: 0, block_size: 0,
+  };
+}
+
+// What the kernel keeps that the KV formula does not model, in words.
+function unmodelledNote(result) {
+  const { input } = result;
+  const tokens = input.prompt_tokens + input.generated_tokens;
+  const notes = [];
+  if (result.hidden_bytes > 0) {
+    const hidden = `the hidden states of all ${tokens} tokens (${result.hidden_bytes.toLocaleString('en-US')} B)`;
+    notes.push(input.strategy === 'none'
+      ? `keeps no K/V: ${hidden} are kept and every K/V is recomputed from them; the KV formula does not count them`
+      : `${hidden} are kept to recompute evicted K/V; the KV formula does not count them`);
+  }
+  if ((input.strategy === 'int8' || input.strategy === 'int4') && input.kv_layout === 'per_channel') {
+    notes.push('per_channel: the formula groups along head_dim (per token); the kernel keeps one fp32 scale per ' +
+      `channel per ${input.kv_group} tokens and the not-yet-full group of up to ${input.kv_group} tokens in fp32`);
+  }
+  if (input.strategy === 'int4' && (input.d_model / input.heads) % 2 === 1) {
+    notes.push('int4 with an odd head_dim: the kernel packs two codes per byte across a token\'s whole K row, ' +
+      'the formula rounds up per head vector');
+  }
+  return notes.join('; ');
+}
+
 export function attentionApi(Module) {
+  const memory = memoryApi(Module);
   const defaults = {
     attention: () => toPlain(Module.attentionRunDefaults()),
     decode: () => toPlain(Module.decodeDefaults()),
@@ -39,6 +90,23 @@ export function attentionApi(Module) {
 
     /** Autoregressive decode with one KV-cache strategy, measured against the full fp32 cache. */
     runDecode: (input) => unwrap(Module.runDecode(withDefaults(defaults.decode(), input))),
+
+    /**
+     * The KV bytes the closed form (kvCache, one layer) predicts for a decode
+     * result, beside the bytes the kernel kept, with a note on what the
+     * kernel stores that the formula does not model.
+     */
+    decodeKvClosedForm: (result) => {
+      const kvInput = decodeKvInput(result.input, result.kv_heads);
+      const predicted = kvInput ? memory.kvCache(kvInput).bytes : 0;
+      return {
+        kv_input: kvInput,
+        predicted_bytes: predicted,
+        measured_bytes: result.kv_bytes,
+        difference_bytes: result.kv_bytes - predicted,
+        note: unmodelledNote(result),
+      };
+    },
 
     /** The seed experiment: caches n, 4√n, 8 with window vs recompute-on-evict. */
     seedExperiment: (input) => {

@@ -21,6 +21,8 @@ export interface KvCacheInput {
   quant_group: number;
   /** int8/int4: add one fp16 zero point per group. */
   quant_asymmetric: boolean;
+  /** int8/int4: dtype of each scale (and zero point); default fp16. The lab's decode kernel keeps fp32. */
+  quant_scale_dtype: 'fp16' | 'bf16' | 'fp32';
   /** 0: full attention; W: local layers keep the last W tokens. */
   window: number;
   /** StreamingLLM attention sinks kept besides the window (needs window). */

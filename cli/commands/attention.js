@@ -54,11 +54,11 @@ export const attentionCommands = [
     name: 'decode',
     summary: 'measure autoregressive decode with a KV-cache strategy vs the full fp32 cache',
     usage: `--strategy ${strategies.join('|')} [--n N] [--prompt P] [--generated G] [--d-model D] [--heads H] ` +
-      '[--window W] [--sinks S] [--kv-layout per_token|per_channel] [--kv-group G] [--sample-steps K] [--seed S] [--json]',
+      '[--kv-heads K] [--hidden-dim H] [--window W] [--sinks S] [--kv-layout per_token|per_channel] [--kv-group G] [--sample-steps K] [--seed S] [--json]',
     options: {
       strategy: { type: 'string' }, n: { type: 'string' }, prompt: { type: 'string' },
       generated: { type: 'string' }, 'd-model': { type: 'string' }, heads: { type: 'string' },
-      window: { type: 'string' }, sinks: { type: 'string' }, 'kv-layout': { type: 'string' },
+      'kv-heads': { type: 'string' }, 'hidden-dim': { type: 'string' }, window: { type: 'string' }, sinks: { type: 'string' }, 'kv-layout': { type: 'string' },
       'kv-group': { type: 'string' }, 'sample-steps': { type: 'string' }, seed: { type: 'string' },
       budget: { type: 'string' },
     },
@@ -73,6 +73,8 @@ export const attentionCommands = [
         generated_tokens: generated,
         d_model: numberFlag(values, 'd-model', undefined),
         heads: numberFlag(values, 'heads', undefined),
+        kv_heads: numberFlag(values, 'kv-heads', undefined),
+        hidden_dim: numberFlag(values, 'hidden-dim', undefined),
         cache_tokens: numberFlag(values, 'window', undefined),
         sinks: numberFlag(values, 'sinks', undefined),
         kv_layout: choiceFlag(values, 'kv-layout', ['per_token', 'per_channel'], undefined),
@@ -83,7 +85,7 @@ export const attentionCommands = [
       });
       const { input } = result;
       const text = [`decode ${input.prompt_tokens} prompt + ${input.generated_tokens} generated tokens, ` +
-        `d_model = ${input.d_model}, ${input.heads} heads, ${result.measured_steps} steps measured, ${result.isa} build`,
+        `d_model = ${input.d_model}, ${input.heads} heads (${result.kv_heads} KV), ${result.measured_steps} steps measured, ${result.isa} build`,
       formatTable([decodeHeader, decodeRow(input.strategy, result)])].join('\n');
       return { json: result, text };
     },

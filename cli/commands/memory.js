@@ -65,7 +65,7 @@ const kvCommand = {
   name: 'kv',
   summary: 'KV-cache size: per token, per sequence, total; GQA/MQA/MLA, windows, sinks, quantized, paged',
   usage: '[--preset NAME | --layers L --heads H --kv-heads K --head-dim D [--d-model M]] [--batch B] ' +
-    '[--context N | --prompt P [--generated G]] [--kv-dtype fp32|fp16|bf16|fp8|int8|int4] [--quant-group G] [--asymmetric] ' +
+    '[--context N | --prompt P [--generated G]] [--kv-dtype fp32|fp16|bf16|fp8|int8|int4] [--quant-group G] [--asymmetric] [--scale-dtype fp16|bf16|fp32] ' +
     '[--window W] [--sinks S] [--global-every G] [--attention-layers A] [--kv-lora-rank R --rope-dim D] [--block-size K] [--explain] [--json]',
   options: {
     ...shapeOptions,
@@ -76,6 +76,7 @@ const kvCommand = {
     'kv-dtype': { type: 'string' },
     'quant-group': { type: 'string' },
     asymmetric: { type: 'boolean' },
+    'scale-dtype': { type: 'string' },
     sinks: { type: 'string' },
     'global-every': { type: 'string' },
     'attention-layers': { type: 'string' },
@@ -93,6 +94,7 @@ const kvCommand = {
       batch: numberFlag(values, 'batch', undefined),
       quant_group: numberFlag(values, 'quant-group', undefined),
       quant_asymmetric: values.asymmetric,
+      quant_scale_dtype: choiceFlag(values, 'scale-dtype', ['fp16', 'bf16', 'fp32'], undefined),
       sinks: numberFlag(values, 'sinks', undefined),
       global_every: numberFlag(values, 'global-every', undefined),
       attention_layers: numberFlag(values, 'attention-layers', undefined),

@@ -40,6 +40,16 @@ template <class Ops = simd::Active>
 void attention_decode(const float* q_t, const float* k, const float* v, std::size_t keys,
                       std::size_t d, std::size_t kv_stride, float* out_t, float* scores);
 
+// One decode step for `queries` query heads sharing one KV head (GQA, Ainslie
+// et al. 2023): q and out hold `queries` rows of d floats; scores has
+// queries·keys floats. Each K and V row is read once for the whole group —
+// where GQA's speed comes from — and each query's arithmetic is that of
+// attention_decode, so the outputs equal it bit for bit.
+template <class Ops = simd::Active>
+void attention_decode_group(const float* q, const float* k, const float* v, std::size_t keys,
+                            std::size_t d, std::size_t kv_stride, std::size_t queries,
+                            float* out, float* scores);
+
 // fp64 reference of one output row: query q_i attends to keys 0..keys-1
 // (rows at stride kv_stride). out_i is (d) doubles.
 void attention_reference_row(const float* q_i, const float* k, const float* v,

@@ -9,9 +9,9 @@
 namespace llmst {
 namespace {
 
-// Scales and zero points of quantized KV are stored as fp16 (KIVI, KVQuant and
+// Scales and zero points of quantized KV: fp16 by default (KIVI, KVQuant and
 // vLLM's int8 KV keep fp16/fp32 scales; fp16 is the common choice).
-constexpr double kScaleBytes = 2;
+bool is_scale_dtype(const std::string& dtype) { return dtype == "fp16" || dtype == "bf16" || dtype == "fp32"; }
 constexpr double kMaxExactBytes = 9007199254740992.0;  // 2^53
 
 bool is_group_quantized(const std::string& dtype) { return dtype == "int8" || dtype == "int4"; }
@@ -38,6 +38,9 @@ Status validate(const KvCacheInput& in) {
   if (!find_plain_dtype(in.kv_dtype))
     return error_status("kv_dtype", "kv_dtype = \"" + in.kv_dtype +
                                         "\" is not one of fp32, fp16, bf16, fp8, int8, int4");
+  if (!is_scale_dtype(in.quant_scale_dtype))
+    return error_status("quant_scale_dtype", "quant_scale_dtype = \"" + in.quant_scale_dtype +
+                                                 "\" is not one of fp16, bf16, fp32");
   if (std::fmod(in.n_heads, in.n_kv_heads) != 0)
     return error_status("n_kv_heads", "n_kv_heads = " + format_number(in.n_kv_heads) +
                                           " must divide n_heads = " + format_number(in.n_heads));
@@ -102,9 +105,11 @@ KvCacheResult kv_cache(const KvCacheInput& in) {
   if (is_group_quantized(in.kv_dtype)) {
     const double group = in.quant_group > 0 ? std::min(in.quant_group, r.vector_values) : r.vector_values;
     const double groups = std::ceil(r.vector_values / group);
-    r.scale_bytes_per_vector = groups * kScaleBytes * (in.quant_asymmetric ? 2 : 1);
-    r.layout = in.kv_dtype + (in.quant_asymmetric ? " asymmetric" : " symmetric") + ", one fp16 scale" +
-               (in.quant_asymmetric ? " and one fp16 zero point" : "") + " per group of " +
+    const double scale_bytes = find_plain_dtype(in.quant_scale_dtype)->bits / 8;
+    const std::string& scale = in.quant_scale_dtype;
+    r.scale_bytes_per_vector = groups * scale_bytes * (in.quant_asymmetric ? 2 : 1);
+    r.layout = in.kv_dtype + (in.quant_asymmetric ? " asymmetric" : " symmetric") + ", one " + scale + " scale" +
+               (in.quant_asymmetric ? " and one " + scale + " zero point" : "") + " per group of " +
                format_number(group) + " values along " + (mla ? "the latent" : "head_dim") +
                " (" + format_number(groups) + " per vector, per token)";
   } else {

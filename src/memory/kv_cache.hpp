@@ -30,6 +30,9 @@ struct KvCacheInput {
   std::string kv_dtype = "fp16";
   double quant_group = 0;
   bool quant_asymmetric = false;
+  // The dtype of those scales (and zero points): "fp16" (default), "bf16" or
+  // "fp32" (the lab's decode kernel keeps fp32 scales).
+  std::string quant_scale_dtype = "fp16";
   // Which tokens each layer keeps.
   double window = 0;           // 0: full attention; W: local layers keep the last W tokens
   double sinks = 0;            // StreamingLLM: local layers also keep the first S tokens (needs window)

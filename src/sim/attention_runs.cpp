@@ -184,11 +184,13 @@ bool is_strategy(const std::string& s) {
          s == "int8" || s == "int4";
 }
 
-// Everything a strategy keeps between steps. Slots hold K/V rows of d_model
-// floats (all heads); a token's slot depends on the strategy.
+// Everything a strategy keeps between steps. Slots hold K/V rows of
+// kv_width = kv_heads · head_dim floats (all KV heads); a token's slot depends
+// on the strategy.
 struct DecodeState {
   std::string strategy;
-  std::size_t d_model = 0, heads = 0, head_dim = 0, tokens = 0, cache = 0, sinks = 0;
+  std::size_t d_model = 0, heads = 0, kv_heads = 0, head_dim = 0, kv_width = 0, tokens = 0,
+              cache = 0, sinks = 0;
   int bits = 0;  // 8 or 4 for quantized
   KvLayout layout = KvLayout::per_token;
   std::size_t group = 0;
@@ -203,14 +205,18 @@ struct DecodeState {
   bool keeps_hidden() const { return strategy == "recompute" || strategy == "none"; }
 
   // fp32 slots kept: full n; window W; sinks S + W; recompute W; none 0;
-  // quantized per_channel: the incomplete block of `group` tokens.
+  // quantized per_channel: the incomplete block of `group` tokens. Never more
+  // than the sequence's n tokens (the closed form's min(tokens, window)).
   std::size_t fp32_slots() const {
-    if (strategy == "full") return tokens;
-    if (strategy == "window" || strategy == "recompute") return cache;
-    if (strategy == "sinks") return sinks + cache;
-    if (quantized() && layout == KvLayout::per_channel) return group;
-    return 0;
+    std::size_t slots = 0;
+    if (strategy == "full") slots = tokens;
+    else if (strategy == "window" || strategy == "recompute") slots = cache;
+    else if (strategy == "sinks") slots = sinks + cache;
+    else if (quantized() && layout == KvLayout::per_channel) slots = group;
+    return std::min(slots, tokens);
   }
+  // The KV head query head h reads (GQA: heads / kv_heads query heads share one).
+  std::size_t kv_head_of(std::size_t h) const { return h / (heads / kv_heads); }
   std::size_t slot_of(std::size_t u) const {
     if (strategy == "full") return u;
     if (strategy == "sinks") return u < sinks ? u : sinks + (u - sinks) % cache;
@@ -218,7 +224,10 @@ struct DecodeState {
     return u % cache;
   }
   // Bytes of the codes and scales of the quantized store.
-  std::size_t code_bytes_per_token() const { return attention::kv_code_bytes(d_model, bits); }
+  std::size_t code_bytes_per_token() const { return attention::kv_code_bytes(kv_width, bits); }
+  std::size_t scale_count() const {
+    return layout == KvLayout::per_token ? tokens * (kv_width / group) : blocks() * kv_width;
+  }
   std::size_t blocks() const { return (tokens + group - 1) / group; }
 };
 
@@ -233,6 +242,8 @@ DecodeResult run_decode(const DecodeInput& input) {
       check_integer("generated_tokens", input.generated_tokens, 1, 1 << 20),
       check_integer("d_model", input.d_model, 1, 16384),
       check_integer("heads", input.heads, 1, 256),
+      check_integer("kv_heads", input.kv_heads, 0, 256),
+      check_integer("hidden_dim", input.hidden_dim, 0, 16384),
       check_integer("cache_tokens", input.cache_tokens, 0, 1 << 21),
       check_integer("sinks", input.sinks, 0, 1 << 20),
       check_integer("kv_group", input.kv_group, 1, 1 << 20),
@@ -249,6 +260,13 @@ DecodeResult run_decode(const DecodeInput& input) {
   if (std::fmod(input.d_model, input.heads) != 0)
     return result.status = error_status("heads", "heads = " + format_number(input.heads) +
                            " must divide d_model = " + format_number(input.d_model)), result;
+  const double kv_heads = input.kv_heads == 0 ? input.heads : input.kv_heads;
+  if (std::fmod(input.heads, kv_heads) != 0)
+    return result.status = error_status("kv_heads", "kv_heads = " + format_number(input.kv_heads) +
+                           " must divide heads = " + format_number(input.heads)), result;
+  result.kv_heads = kv_heads;
+  const double hidden = input.hidden_dim == 0 ? input.d_model : input.hidden_dim;
+  result.hidden_dim = hidden;
   const bool windowed = input.strategy == "window" || input.strategy == "sinks" ||
                         input.strategy == "recompute";
   if (windowed && input.strategy != "recompute" && input.cache_tokens < 1)
@@ -265,58 +283,63 @@ DecodeResult run_decode(const DecodeInput& input) {
   s.strategy = input.strategy;
   s.d_model = std::size_t(input.d_model);
   s.heads = std::size_t(input.heads);
+  s.kv_heads = std::size_t(kv_heads);
   s.head_dim = s.d_model / s.heads;
+  s.kv_width = s.kv_heads * s.head_dim;
   s.tokens = std::size_t(input.prompt_tokens + input.generated_tokens);
   s.cache = input.strategy == "none" ? 0 : std::size_t(input.cache_tokens);
   s.sinks = input.strategy == "sinks" ? std::size_t(input.sinks) : 0;
   s.bits = input.strategy == "int8" ? 8 : input.strategy == "int4" ? 4 : 0;
   s.layout = input.kv_layout == "per_channel" ? KvLayout::per_channel : KvLayout::per_token;
   s.group = std::size_t(input.kv_group);
-  const std::size_t D = s.d_model, n = s.tokens, hd = s.head_dim;
+  // D: query width (heads · head_dim); H: hidden-state width the projections
+  // read; Dkv: one token's K (or V) row over all KV heads.
+  const std::size_t D = s.d_model, H = std::size_t(hidden), Dkv = s.kv_width, n = s.tokens,
+                    hd = s.head_dim;
 
   // Plan: the strategy's buffers, plus the untracked synthetic sequence and
   // the full-cache reference, all against the budget.
-  const double weights_bytes = 3.0 * D * D * 4;
-  const double fp32_kv_bytes = 2.0 * double(s.fp32_slots()) * D * 4;
+  const double weights_bytes = (double(D) + 2.0 * Dkv) * H * 4;
+  const double fp32_kv_bytes = 2.0 * double(s.fp32_slots()) * Dkv * 4;
   double quant_bytes = 0;
-  if (s.quantized()) {
-    const double scales = s.layout == KvLayout::per_token ? double(n) * (D / s.group)
-                                                          : double(s.blocks()) * D;
-    quant_bytes = 2.0 * (double(n) * s.code_bytes_per_token() + scales * 4);
-  }
-  const double hidden_bytes = s.keeps_hidden() ? double(n) * D * 4 : 0;
+  if (s.quantized())
+    quant_bytes = 2.0 * (double(n) * s.code_bytes_per_token() + double(s.scale_count()) * 4);
+  const double hidden_bytes = s.keeps_hidden() ? double(n) * H * 4 : 0;
   const bool needs_head_scratch = s.keeps_hidden() || s.quantized();
-  const double scratch_bytes = (needs_head_scratch ? 2.0 * n * hd * 4 : 0) + double(n) * 4;
-  const double reference_bytes = 2.0 * n * D * 4 + double(n) * D * 4;  // full K/V + sequence
+  // per-KV-head K/V scratch; scores of one group of heads / kv_heads queries
+  const double scratch_bytes = (needs_head_scratch ? 2.0 * n * hd * 4 : 0) +
+                               double(n) * (s.heads / s.kv_heads) * 4;
+  const double reference_bytes = 2.0 * n * Dkv * 4 + double(n) * H * 4;  // full K/V + sequence
   const double needed = weights_bytes + fp32_kv_bytes + quant_bytes + hidden_bytes + scratch_bytes +
                         reference_bytes;
   if (needed > input.memory_budget_bytes)
     return result.status = over_budget("decode with " + input.strategy + " over " +
                                            format_number(double(n)) + " tokens at d_model = " +
-                                           format_number(input.d_model),
+                                           format_number(input.d_model) + ", hidden_dim = " +
+                                           format_number(hidden) + ", kv_heads = " +
+                                           format_number(kv_heads),
                                        needed, input.memory_budget_bytes), result;
 
   MemoryTracker tracker;    // the strategy's own buffers
   MemoryTracker untracked;  // synthetic inputs and the reference
-  auto w_q = tracker.allocate<float>(D * D), w_k = tracker.allocate<float>(D * D),
-       w_v = tracker.allocate<float>(D * D);
-  s.k = tracker.allocate<float>(s.fp32_slots() * D);
-  s.v = tracker.allocate<float>(s.fp32_slots() * D);
+  auto w_q = tracker.allocate<float>(D * H), w_k = tracker.allocate<float>(Dkv * H),
+       w_v = tracker.allocate<float>(Dkv * H);
+  s.k = tracker.allocate<float>(s.fp32_slots() * Dkv);
+  s.v = tracker.allocate<float>(s.fp32_slots() * Dkv);
   if (s.quantized()) {
     s.k_codes = tracker.allocate<std::uint8_t>(n * s.code_bytes_per_token());
     s.v_codes = tracker.allocate<std::uint8_t>(n * s.code_bytes_per_token());
-    const std::size_t scales = s.layout == KvLayout::per_token ? n * (D / s.group) : s.blocks() * D;
-    s.k_scales = tracker.allocate<float>(scales);
-    s.v_scales = tracker.allocate<float>(scales);
+    s.k_scales = tracker.allocate<float>(s.scale_count());
+    s.v_scales = tracker.allocate<float>(s.scale_count());
   }
-  if (s.keeps_hidden()) s.hidden = tracker.allocate<float>(n * D);
+  if (s.keeps_hidden()) s.hidden = tracker.allocate<float>(n * H);
   if (needs_head_scratch) {
     s.k_head = tracker.allocate<float>(n * hd);
     s.v_head = tracker.allocate<float>(n * hd);
   }
-  s.scores = tracker.allocate<float>(n);
-  auto sequence = untracked.allocate<float>(n * D);
-  auto ref_k = untracked.allocate<float>(n * D), ref_v = untracked.allocate<float>(n * D);
+  s.scores = tracker.allocate<float>(n * (s.heads / s.kv_heads));
+  auto sequence = untracked.allocate<float>(n * H);
+  auto ref_k = untracked.allocate<float>(n * Dkv), ref_v = untracked.allocate<float>(n * Dkv);
   const bool all_ok = w_q.ok() && w_k.ok() && w_v.ok() && s.k.ok() && s.v.ok() && s.k_codes.ok() &&
                       s.v_codes.ok() && s.k_scales.ok() && s.v_scales.ok() && s.hidden.ok() &&
                       s.k_head.ok() && s.v_head.ok() && s.scores.ok() && sequence.ok() &&
@@ -325,15 +348,16 @@ DecodeResult run_decode(const DecodeInput& input) {
     return result.status = error_status("memory_budget_bytes", "allocating " + bytes_text(needed) +
                                                                    " failed"), result;
 
-  // Synthetic data: x_t ~ N(0, I), W ~ N(0, 1/D) so projections are ~N(0, 1).
+  // Synthetic data: x_t ~ N(0, I), W ~ N(0, 1/H) so projections are ~N(0, 1).
+  // Filled in the order Wq, Wk, Wv: with kv_heads = heads the draws are those of MHA.
   Random random(std::uint64_t(input.seed));
   fill_normal(sequence.data(), sequence.size(), random);
   for (auto* w : {&w_q, &w_k, &w_v}) {
     fill_normal(w->data(), w->size(), random);
-    simd::scale(w->data(), float(1.0 / std::sqrt(double(D))), w->size());
+    simd::scale(w->data(), float(1.0 / std::sqrt(double(H))), w->size());
   }
 
-  std::vector<float> q_t(D), k_t(D), v_t(D), out_t(D), ref_out(D);
+  std::vector<float> q_t(D), k_t(Dkv), v_t(Dkv), out_t(D), ref_out(D);
   std::vector<double> exact(hd);
   std::vector<float> claimed_k, claimed_v;
   const std::size_t prompt = std::size_t(input.prompt_tokens);
@@ -342,115 +366,119 @@ DecodeResult run_decode(const DecodeInput& input) {
   std::size_t next_measured = 0;
   double total_flops = 0, cosine_sum = 0;
 
-  // Per-head projection of rows [h·hd, (h+1)·hd): the same arithmetic whether
-  // a token is projected on arrival or recomputed later (exactness of recompute).
-  auto project = [&](const float* w, const float* x, float* out_rows) {
-    for (std::size_t h = 0; h < s.heads; ++h)
-      simd::dot_rows(x, w + h * hd * D, D, hd, D, out_rows + h * hd);
+  // Per-head projection of rows [h·hd, (h+1)·hd) of a weight with `heads`
+  // head blocks: the same arithmetic whether a token is projected on arrival
+  // or recomputed later (exactness of recompute).
+  auto project = [&](const float* w, std::size_t heads, const float* x, float* out_rows) {
+    for (std::size_t h = 0; h < heads; ++h)
+      simd::dot_rows(x, w + h * hd * H, H, hd, H, out_rows + h * hd);
   };
 
   for (std::size_t t = 0; t < n; ++t) {
-    const float* x_t = sequence.data() + t * D;
+    const float* x_t = sequence.data() + t * H;
     const bool is_measured = t >= prompt && next_measured < measured.size() &&
                              measured[next_measured] == t - prompt;
     const auto start = Clock::now();
     // 1. project the new token and store it the strategy's way
-    project(w_k.data(), x_t, k_t.data());
-    project(w_v.data(), x_t, v_t.data());
-    if (s.keeps_hidden()) std::memcpy(s.hidden.data() + t * D, x_t, D * 4);
+    project(w_k.data(), s.kv_heads, x_t, k_t.data());
+    project(w_v.data(), s.kv_heads, x_t, v_t.data());
+    if (s.keeps_hidden()) std::memcpy(s.hidden.data() + t * H, x_t, H * 4);
     if (s.fp32_slots() > 0 && !(s.quantized() && s.layout == KvLayout::per_token)) {
       const std::size_t slot = s.slot_of(t);
-      std::memcpy(s.k.data() + slot * D, k_t.data(), D * 4);
-      std::memcpy(s.v.data() + slot * D, v_t.data(), D * 4);
+      std::memcpy(s.k.data() + slot * Dkv, k_t.data(), Dkv * 4);
+      std::memcpy(s.v.data() + slot * Dkv, v_t.data(), Dkv * 4);
     }
     if (s.quantized()) {
       if (s.layout == KvLayout::per_token) {
-        const std::size_t scales_per_token = D / s.group;
-        attention::quantize_kv(k_t.data(), 1, D, s.bits, s.layout, s.group,
+        const std::size_t scales_per_token = Dkv / s.group;
+        attention::quantize_kv(k_t.data(), 1, Dkv, s.bits, s.layout, s.group,
                                s.k_codes.data() + t * s.code_bytes_per_token(),
                                s.k_scales.data() + t * scales_per_token);
-        attention::quantize_kv(v_t.data(), 1, D, s.bits, s.layout, s.group,
+        attention::quantize_kv(v_t.data(), 1, Dkv, s.bits, s.layout, s.group,
                                s.v_codes.data() + t * s.code_bytes_per_token(),
                                s.v_scales.data() + t * scales_per_token);
       } else if ((t + 1) % s.group == 0) {  // a block of `group` tokens is complete
         const std::size_t block = t / s.group;
-        attention::quantize_kv(s.k.data(), s.group, D, s.bits, s.layout, s.group,
+        attention::quantize_kv(s.k.data(), s.group, Dkv, s.bits, s.layout, s.group,
                                s.k_codes.data() + block * s.group * s.code_bytes_per_token(),
-                               s.k_scales.data() + block * D);
-        attention::quantize_kv(s.v.data(), s.group, D, s.bits, s.layout, s.group,
+                               s.k_scales.data() + block * Dkv);
+        attention::quantize_kv(s.v.data(), s.group, Dkv, s.bits, s.layout, s.group,
                                s.v_codes.data() + block * s.group * s.code_bytes_per_token(),
-                               s.v_scales.data() + block * D);
+                               s.v_scales.data() + block * Dkv);
       }
     }
-    std::memcpy(ref_k.data() + t * D, k_t.data(), D * 4);
-    std::memcpy(ref_v.data() + t * D, v_t.data(), D * 4);
+    std::memcpy(ref_k.data() + t * Dkv, k_t.data(), Dkv * 4);
+    std::memcpy(ref_v.data() + t * Dkv, v_t.data(), Dkv * 4);
     if (!is_measured) continue;
 
-    // 2. attend, per head, to what the strategy kept
-    project(w_q.data(), x_t, q_t.data());
-    double step_flops = 3.0 * 2 * D * D;
+    // 2. attend: each KV head g serves its group of heads / kv_heads query
+    //    heads (contiguous in q_t), reading what the strategy kept of head g
+    project(w_q.data(), s.heads, x_t, q_t.data());
+    double step_flops = 2.0 * H * D + 2.0 * 2 * H * Dkv;  // Q, then K and V
+    const std::size_t group_size = s.heads / s.kv_heads;
     std::size_t keys = 0;
-    for (std::size_t h = 0; h < s.heads; ++h) {
-      const float* q_h = q_t.data() + h * hd;
-      float* out_h = out_t.data() + h * hd;
+    for (std::size_t g = 0; g < s.kv_heads; ++g) {
+      const float* q_g = q_t.data() + g * group_size * hd;
+      float* out_g = out_t.data() + g * group_size * hd;
+      const float* k_g = s.k_head.data();  // this KV head's keys, rows of hd floats…
+      const float* v_g = s.v_head.data();
+      std::size_t stride = hd;
       if (s.strategy == "full" || s.strategy == "window" || s.strategy == "sinks") {
         keys = std::min(t + 1, s.fp32_slots());
-        attention::attention_decode(q_h, s.k.data() + h * hd, s.v.data() + h * hd, keys, hd, D,
-                                    out_h, s.scores.data());
+        k_g = s.k.data() + g * hd;  // …or read in place from the cache, rows of Dkv
+        v_g = s.v.data() + g * hd;
+        stride = Dkv;
       } else if (s.keeps_hidden()) {
-        // evicted tokens 0..t−cache: recompute this head's K/V from hidden states
+        // evicted tokens 0..t−cache: recompute KV head g's K/V from hidden states
         keys = t + 1;
         const std::size_t kept = std::min(keys, s.cache);
         const std::size_t evicted = keys - kept;
         for (std::size_t u = 0; u < evicted; ++u) {
-          const float* x_u = s.hidden.data() + u * D;
-          simd::dot_rows(x_u, w_k.data() + h * hd * D, D, hd, D, s.k_head.data() + u * hd);
-          simd::dot_rows(x_u, w_v.data() + h * hd * D, D, hd, D, s.v_head.data() + u * hd);
+          const float* x_u = s.hidden.data() + u * H;
+          simd::dot_rows(x_u, w_k.data() + g * hd * H, H, hd, H, s.k_head.data() + u * hd);
+          simd::dot_rows(x_u, w_v.data() + g * hd * H, H, hd, H, s.v_head.data() + u * hd);
         }
         for (std::size_t u = evicted; u < keys; ++u) {
-          std::memcpy(s.k_head.data() + u * hd, s.k.data() + s.slot_of(u) * D + h * hd, hd * 4);
-          std::memcpy(s.v_head.data() + u * hd, s.v.data() + s.slot_of(u) * D + h * hd, hd * 4);
+          std::memcpy(s.k_head.data() + u * hd, s.k.data() + s.slot_of(u) * Dkv + g * hd, hd * 4);
+          std::memcpy(s.v_head.data() + u * hd, s.v.data() + s.slot_of(u) * Dkv + g * hd, hd * 4);
         }
-        if (h == 0) {
+        if (g == 0) {
           result.recomputed_tokens += double(evicted);
-          result.recomputed_flops += double(evicted) * 4.0 * D * D;
-          step_flops += double(evicted) * 4.0 * D * D;
+          result.recomputed_flops += double(evicted) * 4.0 * H * Dkv;
+          step_flops += double(evicted) * 4.0 * H * Dkv;
         }
-        attention::attention_decode(q_h, s.k_head.data(), s.v_head.data(), keys, hd, hd, out_h,
-                                    s.scores.data());
-      } else {  // quantized: dequantize this head's rows, then attend
+      } else if (s.layout == KvLayout::per_token) {  // quantized: dequantize KV head g's rows
         keys = t + 1;
-        if (s.layout == KvLayout::per_token) {
-          const std::size_t scales_per_token = D / s.group;
-          for (std::size_t u = 0; u < keys; ++u) {
-            attention::dequantize_kv(s.k_codes.data() + u * s.code_bytes_per_token(),
-                                     s.k_scales.data() + u * scales_per_token, 1, D, s.bits,
-                                     s.layout, s.group, 0, 1, h * hd, (h + 1) * hd,
-                                     s.k_head.data() + u * hd);
-            attention::dequantize_kv(s.v_codes.data() + u * s.code_bytes_per_token(),
-                                     s.v_scales.data() + u * scales_per_token, 1, D, s.bits,
-                                     s.layout, s.group, 0, 1, h * hd, (h + 1) * hd,
-                                     s.v_head.data() + u * hd);
-          }
-        } else {
-          const std::size_t full_blocks = keys / s.group;
-          for (std::size_t b = 0; b < full_blocks; ++b) {
-            const std::size_t codes = b * s.group * s.code_bytes_per_token();
-            attention::dequantize_kv(s.k_codes.data() + codes, s.k_scales.data() + b * D, s.group,
-                                     D, s.bits, s.layout, s.group, 0, s.group, h * hd,
-                                     (h + 1) * hd, s.k_head.data() + b * s.group * hd);
-            attention::dequantize_kv(s.v_codes.data() + codes, s.v_scales.data() + b * D, s.group,
-                                     D, s.bits, s.layout, s.group, 0, s.group, h * hd,
-                                     (h + 1) * hd, s.v_head.data() + b * s.group * hd);
-          }
-          for (std::size_t u = full_blocks * s.group; u < keys; ++u) {  // fp32 residual block
-            std::memcpy(s.k_head.data() + u * hd, s.k.data() + s.slot_of(u) * D + h * hd, hd * 4);
-            std::memcpy(s.v_head.data() + u * hd, s.v.data() + s.slot_of(u) * D + h * hd, hd * 4);
-          }
+        const std::size_t scales_per_token = Dkv / s.group;
+        for (std::size_t u = 0; u < keys; ++u) {
+          attention::dequantize_kv(s.k_codes.data() + u * s.code_bytes_per_token(),
+                                   s.k_scales.data() + u * scales_per_token, 1, Dkv, s.bits,
+                                   s.layout, s.group, 0, 1, g * hd, (g + 1) * hd,
+                                   s.k_head.data() + u * hd);
+          attention::dequantize_kv(s.v_codes.data() + u * s.code_bytes_per_token(),
+                                   s.v_scales.data() + u * scales_per_token, 1, Dkv, s.bits,
+                                   s.layout, s.group, 0, 1, g * hd, (g + 1) * hd,
+                                   s.v_head.data() + u * hd);
         }
-        attention::attention_decode(q_h, s.k_head.data(), s.v_head.data(), keys, hd, hd, out_h,
-                                    s.scores.data());
+      } else {  // quantized per_channel: complete blocks, then the fp32 residual block
+        keys = t + 1;
+        const std::size_t full_blocks = keys / s.group;
+        for (std::size_t b = 0; b < full_blocks; ++b) {
+          const std::size_t codes = b * s.group * s.code_bytes_per_token();
+          attention::dequantize_kv(s.k_codes.data() + codes, s.k_scales.data() + b * Dkv, s.group,
+                                   Dkv, s.bits, s.layout, s.group, 0, s.group, g * hd,
+                                   (g + 1) * hd, s.k_head.data() + b * s.group * hd);
+          attention::dequantize_kv(s.v_codes.data() + codes, s.v_scales.data() + b * Dkv, s.group,
+                                   Dkv, s.bits, s.layout, s.group, 0, s.group, g * hd,
+                                   (g + 1) * hd, s.v_head.data() + b * s.group * hd);
+        }
+        for (std::size_t u = full_blocks * s.group; u < keys; ++u) {
+          std::memcpy(s.k_head.data() + u * hd, s.k.data() + s.slot_of(u) * Dkv + g * hd, hd * 4);
+          std::memcpy(s.v_head.data() + u * hd, s.v.data() + s.slot_of(u) * Dkv + g * hd, hd * 4);
+        }
       }
+      attention::attention_decode_group(q_g, k_g, v_g, keys, hd, stride, group_size, out_g,
+                                        s.scores.data());
     }
     step_flops += 4.0 * double(keys) * D;  // QKᵀ and PV over all heads
     result.seconds += seconds_since(start);
@@ -464,11 +492,12 @@ DecodeResult run_decode(const DecodeInput& input) {
     claimed_k.resize(claimed.size() * hd);
     claimed_v.resize(claimed.size() * hd);
     for (std::size_t h = 0; h < s.heads; ++h) {
-      attention::attention_decode(q_t.data() + h * hd, ref_k.data() + h * hd, ref_v.data() + h * hd,
-                                  t + 1, hd, D, ref_out.data() + h * hd, s.scores.data());
+      const std::size_t g = s.kv_head_of(h);
+      attention::attention_decode(q_t.data() + h * hd, ref_k.data() + g * hd, ref_v.data() + g * hd,
+                                  t + 1, hd, Dkv, ref_out.data() + h * hd, s.scores.data());
       for (std::size_t j = 0; j < claimed.size(); ++j) {
-        std::memcpy(claimed_k.data() + j * hd, ref_k.data() + claimed[j] * D + h * hd, hd * 4);
-        std::memcpy(claimed_v.data() + j * hd, ref_v.data() + claimed[j] * D + h * hd, hd * 4);
+        std::memcpy(claimed_k.data() + j * hd, ref_k.data() + claimed[j] * Dkv + g * hd, hd * 4);
+        std::memcpy(claimed_v.data() + j * hd, ref_v.data() + claimed[j] * Dkv + g * hd, hd * 4);
       }
       attention::attention_reference_row(q_t.data() + h * hd, claimed_k.data(), claimed_v.data(),
                                          claimed.size(), hd, hd, exact.data());

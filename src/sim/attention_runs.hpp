@@ -70,6 +70,14 @@ struct DecodeInput {
   double generated_tokens = 256;
   double d_model = 768;
   double heads = 12;
+  // KV heads (GQA, Ainslie et al. 2023): query head h reads KV head
+  // h / (heads / kv_heads); Wk and Wv project to kv_heads · head_dim.
+  // 0: = heads (MHA); 1: MQA. Must divide heads.
+  double kv_heads = 0;
+  // Width of the synthetic hidden states x_t that Wq, Wk, Wv read; 0: d_model
+  // (a transformer layer). Smaller keeps the KV cache and attention at their
+  // real shape while making the projections cheap (the KV cache panel's runs).
+  double hidden_dim = 0;
   double cache_tokens = 64;   // window size, or K/V kept by recompute
   double sinks = 4;
   std::string kv_layout = "per_token";  // "per_token" or "per_channel"
@@ -83,16 +91,18 @@ struct DecodeResult {
   Status status;
   DecodeInput input;
   std::string isa;
+  double kv_heads = 0;        // resolved: input.kv_heads, or heads when 0
+  double hidden_dim = 0;      // resolved: input.hidden_dim, or d_model when 0
   double measured_steps = 0;
   double seconds = 0;         // total over measured steps
   double tokens_per_s = 0;    // measured_steps / seconds
   double attended_tokens = 0; // keys the last step attended to
-  double kv_bytes = 0;        // persistent K/V store (codes + scales + fp32 residual)
+  double kv_bytes = 0;        // persistent K/V store (codes + scales + fp32 residual), kv_heads wide
   double hidden_bytes = 0;    // hidden states kept (recompute, none)
-  double weights_bytes = 0;   // Wq, Wk, Wv
+  double weights_bytes = 0;   // Wq (d_model · hidden_dim), Wk and Wv (kv_heads · head_dim · hidden_dim each)
   double peak_bytes = 0;      // tracked peak of the strategy's buffers, weights included
   double recomputed_tokens = 0;  // K/V rows recomputed, summed over measured steps
-  double recomputed_flops = 0;   // 4·d_model² per recomputed token
+  double recomputed_flops = 0;   // 4·hidden_dim·kv_heads·head_dim per recomputed token (K and V)
   double flops_per_step = 0;     // mean over measured steps: projections + attention + recompute
   double max_abs_error = 0;   // output vs the full fp32 cache, over measured steps
   double min_cosine = 1;      // worst cosine similarity of an output vector

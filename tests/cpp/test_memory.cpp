@@ -84,6 +84,13 @@ TEST_CASE("fp32, bf16, fp8 and group-quantized int KV") {
   // A group that does not divide head_dim: 128 / 48 → 3 groups, 64 + 6 = 70 B.
   in.quant_group = 48;
   CHECK(kv_cache(in).vector_bytes == 70);
+  // fp32 scales (the lab's decode kernel): 64 + 3 groups · 4 B = 76 B; bf16 as fp16.
+  in.quant_scale_dtype = "fp32";
+  CHECK(kv_cache(in).vector_bytes == 76);
+  in.quant_scale_dtype = "bf16";
+  CHECK(kv_cache(in).vector_bytes == 70);
+  in.quant_scale_dtype = "int8";
+  CHECK(kv_cache(in).status.field == "quant_scale_dtype");
 }
 
 TEST_CASE("sliding windows, local/global interleaving, sinks, hybrids and MLA") {

@@ -124,6 +124,150 @@ TEST_CASE("run_decode rejects bad input by name") {
   CHECK(field_of(input) == "memory_budget_bytes");
 }
 
+// Every reported field of two decode runs (input aside).
+void check_same_run(const DecodeResult& a, const DecodeResult& b) {
+  CHECK(a.kv_heads == b.kv_heads);
+  CHECK(a.measured_steps == b.measured_steps);
+  CHECK(a.attended_tokens == b.attended_tokens);
+  CHECK(a.kv_bytes == b.kv_bytes);
+  CHECK(a.hidden_bytes == b.hidden_bytes);
+  CHECK(a.weights_bytes == b.weights_bytes);
+  CHECK(a.peak_bytes == b.peak_bytes);
+  CHECK(a.recomputed_tokens == b.recomputed_tokens);
+  CHECK(a.recomputed_flops == b.recomputed_flops);
+  CHECK(a.flops_per_step == b.flops_per_step);
+  CHECK(a.max_abs_error == b.max_abs_error);
+  CHECK(a.min_cosine == b.min_cosine);
+  CHECK(a.mean_cosine == b.mean_cosine);
+  CHECK(a.mask_check_max_abs == b.mask_check_max_abs);
+}
+
+TEST_CASE("decode: kv_heads = heads is MHA, the same run as the default 0") {
+  for (const char* strategy : {"full", "window", "sinks", "recompute", "none", "int8", "int4"}) {
+    CAPTURE(strategy);
+    DecodeInput mha = small_decode(strategy);
+    mha.kv_heads = 4;
+    const DecodeResult implied = run_decode(small_decode(strategy)), explicit_mha = run_decode(mha);
+    CHECK_OR_RETURN(implied.status.ok);
+    CHECK_OR_RETURN(explicit_mha.status.ok);
+    CHECK(implied.kv_heads == 4);
+    check_same_run(implied, explicit_mha);
+  }
+}
+
+TEST_CASE("decode with GQA and MQA: KV bytes, FLOPs and masks follow kv_heads") {
+  // small_decode: d_model 32, 4 heads of head_dim 8, 70 tokens (40 prompt + 30 generated).
+  // KV row width = kv_heads · 8: GQA (2 KV heads) 16 floats, MQA (1) 8 floats.
+  for (const double kv_heads : {2.0, 1.0}) {
+    CAPTURE(kv_heads);
+    const double width = kv_heads * 8;
+    auto run = [&](const char* strategy) {
+      DecodeInput input = small_decode(strategy);
+      input.kv_heads = kv_heads;
+      return run_decode(input);
+    };
+    const DecodeResult full = run("full"), window = run("window"), sinks = run("sinks"),
+                       recompute = run("recompute"), int8 = run("int8"), int4 = run("int4");
+    for (const DecodeResult* r : {&full, &window, &sinks, &recompute, &int8, &int4}) {
+      CHECK_OR_RETURN(r->status.ok);
+      CHECK(r->kv_heads == kv_heads);
+      // fp64 over the claimed tokens of each query head's KV head (quantized KV changes
+      // the values, not the tokens: its error is checked below)
+      if (r != &int8 && r != &int4) CHECK(r->mask_check_max_abs < 1e-5);
+      // Wq 32·32, Wk and Wv 32·width each, fp32
+      CHECK(r->weights_bytes == (32 * 32 + 2 * 32 * width) * 4);
+    }
+    // fp32 K and V: 2 · slots · width · 4 (full 70 slots, window 8, sinks 3 + 8)
+    CHECK(full.kv_bytes == 2 * 70 * width * 4);
+    CHECK(window.kv_bytes == 2 * 8 * width * 4);
+    CHECK(sinks.kv_bytes == 2 * 11 * width * 4);
+    // per_token group 8 = one scale per KV head per token: codes 70 · width bytes
+    // (int4: half), scales 70 · kv_heads fp32, for K and V
+    CHECK(int8.kv_bytes == 2 * (70 * width + 70 * kv_heads * 4));
+    CHECK(int4.kv_bytes == 2 * (70 * width / 2 + 70 * kv_heads * 4));
+    CHECK(full.max_abs_error == 0);
+    CHECK(recompute.max_abs_error == 0);  // recompute-on-evict stays exact under GQA
+    CHECK(window.max_abs_error > 1e-3);
+    CHECK(int8.min_cosine > 0.999);
+    // Evicted tokens as in the MHA test (1425); each costs K and V: 2 · 2 · 32 · width
+    CHECK(recompute.recomputed_flops == 1425 * 4 * 32 * width);
+    // Full, last-step keys 70 at every measured step t = 40..69 (keys t+1): mean keys 55.5;
+    // per step Q 2·32·32 + K, V 2·2·32·width + attention 4 · keys · 32
+    CHECK(full.flops_per_step == doctest::Approx(2 * 32 * 32 + 4 * 32 * width + 4 * 55.5 * 32));
+  }
+}
+
+TEST_CASE("decode: hidden_dim sets only the projections' input width") {
+  for (const char* strategy : {"full", "recompute", "int8"}) {
+    CAPTURE(strategy);
+    DecodeInput same = small_decode(strategy);
+    same.hidden_dim = 32;  // = d_model: the default
+    const DecodeResult implied = run_decode(small_decode(strategy)), explicit_width = run_decode(same);
+    CHECK_OR_RETURN(explicit_width.status.ok);
+    CHECK(implied.hidden_dim == 32);
+    check_same_run(implied, explicit_width);
+
+    DecodeInput narrow = small_decode(strategy);
+    narrow.hidden_dim = 8;
+    narrow.kv_heads = 2;  // KV rows of 2 · 8 = 16 floats
+    const DecodeResult r = run_decode(narrow);
+    CHECK_OR_RETURN(r.status.ok);
+    CHECK(r.hidden_dim == 8);
+    // Wq 32 × 8, Wk and Wv 16 × 8 each, fp32
+    CHECK(r.weights_bytes == (32 + 2 * 16) * 8 * 4);
+    if (std::string(strategy) == "full") {
+      CHECK(r.kv_bytes == 2 * 70 * 16 * 4);  // the KV cache keeps its shape
+      CHECK(r.max_abs_error == 0);
+      CHECK(r.mask_check_max_abs < 1e-5);
+    }
+    if (std::string(strategy) == "recompute") {
+      CHECK(r.max_abs_error == 0);
+      CHECK(r.hidden_bytes == 70 * 8 * 4);               // hidden states are 8 wide
+      CHECK(r.recomputed_flops == 1425 * 4 * 8 * 16);    // K and V: 2 · 2 · 8 · 16 per token
+    }
+  }
+  DecodeInput bad = small_decode("full");
+  for (const double width : {double(NAN), -1.0, 1.5, 1e9}) {
+    CAPTURE(width);
+    bad.hidden_dim = width;
+    CHECK(run_decode(bad).status.field == "hidden_dim");
+  }
+}
+
+TEST_CASE("decode: bad kv_heads is refused by name; the budget follows kv_heads") {
+  DecodeInput input = small_decode("full");
+  input.d_model = 48;
+  input.heads = 12;
+  input.kv_heads = 5;
+  DecodeResult r = run_decode(input);
+  CHECK(r.status.field == "kv_heads");
+  CHECK(r.status.message.find("kv_heads = 5") != std::string::npos);
+  CHECK(r.status.message.find("heads = 12") != std::string::npos);
+  for (const double bad : {double(NAN), -1.0, 24.0, 2.5}) {
+    CAPTURE(bad);
+    input.kv_heads = bad;
+    CHECK(run_decode(input).status.field == "kv_heads");
+  }
+  input.kv_heads = 0;
+  CHECK(run_decode(input).status.ok);
+
+  // Full cache, 70 tokens, d_model 32, planned bytes = weights (32² + 2·32·w)·4
+  // + K/V 2·70·w·4 + scores of one group (4 / kv_heads queries) 70·G·4
+  // + reference K/V 2·70·w·4 + sequence 70·32·4:
+  // MHA (w = 32, G = 1) 12,288 + 17,920 +   280 + 17,920 + 8,960 = 57,368;
+  // MQA (w = 8,  G = 4)  6,144 +  4,480 + 1,120 +  4,480 + 8,960 = 25,184.
+  DecodeInput mha = small_decode("full"), mqa = small_decode("full");
+  mha.memory_budget_bytes = mqa.memory_budget_bytes = 40000;
+  mqa.kv_heads = 1;
+  r = run_decode(mha);
+  CHECK(r.status.field == "memory_budget_bytes");
+  CHECK(r.status.message.find("57368 bytes") != std::string::npos);
+  CHECK(run_decode(mqa).status.ok);
+  mqa.memory_budget_bytes = 25183;
+  r = run_decode(mqa);
+  CHECK(r.status.message.find("25184 bytes") != std::string::npos);
+}
+
 TEST_CASE("run_attention: both variants within 1e-5 of fp64, memory as planned") {
   AttentionRunInput input;
   input.n = 100;

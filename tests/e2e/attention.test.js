@@ -46,7 +46,8 @@ test('prefill run: progress, results table, plots, page responsive meanwhile', a
 test('a long run can be cancelled; the next run works in a fresh worker', async () => {
   const { page, context, problems, cspViolations } = await openPage(lab.browser,
     `${lab.server.url}?panel=attention&attention.seed_lengths=2048,2048&attention.seed_steps=64` +
-    '&attention.prompt=64&attention.generated=8&attention.d_model=64&attention.decode_heads=4&attention.window=8&attention.kv_group=16');
+    '&attention.prompt=64&attention.generated=8&attention.d_model=64&attention.decode_heads=4&attention.decode_kv_heads=2' +
+    '&attention.window=8&attention.kv_group=16');
   await page.click('#attention-run-seed');
   await page.waitForSelector('#attention-cancel', { timeout: 10000 });
   await page.click('#attention-cancel');
@@ -61,6 +62,15 @@ test('a long run can be cancelled; the next run works in a fresh worker', async 
   assert.equal(errors[3], '0 (exact)');  // recompute-on-evict
   assert.notEqual(errors[1], '0 (exact)');  // a window of 8 of 72 tokens changes the output
   assert.ok(await page.locator('#attention-decode-plot svg rect').count() >= 7);
+  // Closed form beside measured (GQA, 2 KV heads × head_dim 16 = 32 values per K row):
+  // full 2 · 72 tokens · 32 · 4 B = 18,432 B; window 2 · 8 · 32 · 4 = 2,048 B.
+  const measured = await page.locator('#attention-decode-table td[data-key="kv_bytes"]').allTextContents();
+  const predicted = await page.locator('#attention-decode-table td[data-key="kv_predicted"]').allTextContents();
+  assert.equal(measured[0], '18,432');
+  assert.equal(predicted[0], '18,432');
+  assert.equal(predicted[1], '2,048');
+  for (const i of [0, 1, 2, 5, 6]) assert.equal(predicted[i], measured[i], `row ${i}`);
+  assert.match(await page.locator('#attention-decode-notes').textContent(), /recompute: .*hidden states/);
   assert.deepEqual(await cspViolations(), []);
   assert.deepEqual(problems, []);
   await context.close();

@@ -94,3 +94,17 @@ test('keyboard only: reach the tabs, switch panels with arrows, edit a Model fie
   assert.match(page.url(), /model\.n_layers=16/);
   await context.close();
 });
+
+test('the KV panel after a measured run: axe passes and the page fits 375 px', async () => {
+  const { page, context, cspViolations } = await openPage(browser,
+    `${server.url}?panel=kv&kv.kv_dtype=int8&kv.window=64&kv.measure_tokens=128&kv.measure_steps=2`,
+    { viewport: { width: 375, height: 800 } });
+  await page.click('#kv-measure-run');
+  await page.waitForSelector('#kv-measure-message:has-text("Done")', { timeout: 60000 });
+  assert.equal(await page.locator('#kv-measured-table tbody tr').count(), 3);  // full, window, int8
+  assert.deepEqual(await axeViolations(page), []);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the measured tables overflow the page by ${overflow} px`);
+  assert.deepEqual(await cspViolations(), []);
+  await context.close();
+});

@@ -13,11 +13,12 @@ import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatSI } from '../format.js';
 import { runBatchInWorker } from '../sim-client.js';
+import { getApi } from '../wasm.js';
 
 const strategies = ['full', 'window', 'sinks', 'recompute', 'none', 'int8', 'int4'];
 const defaults = {
   n: 2048, d: 64, heads: 1,
-  prompt: 256, generated: 64, d_model: 768, decode_heads: 12, window: 64, sinks: 4,
+  prompt: 256, generated: 64, d_model: 768, decode_heads: 12, decode_kv_heads: 0, window: 64, sinks: 4,
   kv_layout: 'per_token', kv_group: 64, sample_steps: 16,
   seed_lengths: '512', seed_steps: 8,
 };
@@ -132,9 +133,12 @@ export class AttentionPanel extends PanelElement {
       (results) => { this.prefill = results; });
   }
 
-  #runDecode() {
+  async #runDecode() {
+    // The closed form beside each row is computed here, on the main thread (microseconds).
+    this.api ??= await getApi();
     const v = this.values;
     const base = { prompt_tokens: v.prompt, generated_tokens: v.generated, d_model: v.d_model, heads: v.decode_heads,
+      kv_heads: v.decode_kv_heads,
       cache_tokens: v.window, sinks: v.sinks, kv_layout: v.kv_layout, kv_group: v.kv_group, sample_steps: v.sample_steps };
     this.#start('decode', 'runDecode', strategies.map((strategy) => ({ ...base, strategy })),
       (results) => { this.decode = results; });
@@ -208,6 +212,7 @@ export class AttentionPanel extends PanelElement {
       ${this.#number('generated', 'Generated tokens', { field: 'generated_tokens' })}
       ${this.#number('d_model', 'd_model')}
       ${this.#number('decode_heads', 'Heads', { field: 'heads' })}
+      ${this.#number('decode_kv_heads', 'KV heads (0 = heads)', { min: 0, field: 'kv_heads', help: 'GQA: fewer KV heads than heads, shared by groups of query heads; 1: MQA' })}
       ${this.#number('window', 'Window / kept tokens', { min: 0, field: 'cache_tokens', help: 'window and sinks attend to these; recompute keeps their K/V and recomputes the rest' })}
       ${this.#number('sinks', 'Sink tokens', { min: 0 })}
       ${selectField({ id: 'attention-kv-layout', label: 'Quantized KV scales', value: this.values.kv_layout,
@@ -274,21 +279,33 @@ export class AttentionPanel extends PanelElement {
   #renderDecode() {
     const results = this.decode;
     if (!results?.length) return html`<h3>Decode</h3><p class="note">Run all strategies to decode the same synthetic sequence seven ways.</p>`;
-    const rows = results.map((result) => ({ strategy: result.input.strategy, ...result }));
+    const rows = results.map((result) => {
+      const closed = this.api?.decodeKvClosedForm(result);
+      return { strategy: result.input.strategy, ...result, kv_predicted: closed?.predicted_bytes,
+        kv_difference: closed?.difference_bytes, kv_note: closed?.note ?? '' };
+    });
+    const first = results[0];
     return html`<h3>Decode: one sequence, seven KV strategies</h3>
       <llm-result-table id="attention-decode-table" filename="attention-decode"
-        caption=${`${results[0].input.prompt_tokens} prompt + ${results[0].input.generated_tokens} generated tokens, d_model ${results[0].input.d_model}; error vs the full fp32 cache`}
+        caption=${`${first.input.prompt_tokens} prompt + ${first.input.generated_tokens} generated tokens, d_model ${first.input.d_model}, ${first.input.heads} heads, ${first.kv_heads} KV heads; error vs the full fp32 cache; closed form: the KV calculator for one layer`}
         .columns=${[
           { key: 'strategy', label: 'Strategy' },
           { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: tokensPerSecond },
           { key: 'attended_tokens', label: 'Keys attended', numeric: true, format: formatCount },
-          { key: 'kv_bytes', label: 'KV bytes', numeric: true, format: bytes },
+          { key: 'kv_bytes', label: 'KV bytes (measured)', numeric: true, format: formatCount },
+          { key: 'kv_predicted', label: 'KV bytes (closed form)', numeric: true, format: (v) => (v === undefined ? '—' : formatCount(v)) },
+          { key: 'kv_difference', label: 'Measured − closed form', numeric: true,
+            format: (v, row) => (v === undefined ? '—' : `${formatCount(v)}${row.kv_note ? ' *' : ''}`) },
           { key: 'hidden_bytes', label: 'Hidden states', numeric: true, format: bytes },
           { key: 'recomputed_flops', label: 'Recomputed FLOPs', numeric: true, format: (v) => formatSI(v) },
           { key: 'max_abs_error', label: 'max |Δ|', numeric: true, format: error },
           { key: 'min_cosine', label: 'min cosine', numeric: true, format: (v) => v.toFixed(6) },
         ]}
         .rows=${rows}></llm-result-table>
+      ${rows.some((row) => row.kv_note) ? html`<ul class="note" id="attention-decode-notes" aria-label="What the closed form does not model">
+        ${rows.filter((row) => row.kv_note).map((row) => html`<li>* ${row.strategy}: ${row.kv_note}.</li>`)}</ul>` : nothing}
+      <p class="note">The closed form is the KV calculator of the KV cache panel for one layer: 2 · KV heads · head dim ·
+        bytes per value for each token kept (fp32 here; int8/int4 with this run's groups and the kernel's fp32 scales).</p>
       <llm-plot id="attention-decode-plot" filename="attention-decode-speed" caption="Tokens per second (measured)"
         .build=${() => decodePlot(rows, 'tokens_per_s', 'tokens/s')}></llm-plot>
       <llm-plot id="attention-decode-memory-plot" filename="attention-decode-memory" caption="KV-cache bytes kept"

@@ -1,7 +1,8 @@
 // KV cache panel: closed-form KV sizes (GQA/MQA/MLA, windows, sinks,
-// interleaving, quantized, paged), a seeded paging simulation, and attention
-// working memory and HBM traffic. Every number comes from the WASM core;
-// inputs live in the URL as kv.<key>.
+// interleaving, quantized, paged), one layer of the configuration measured in
+// WASM beside the formula, a seeded paging simulation, and attention working
+// memory and HBM traffic. Every number comes from the WASM core; inputs live
+// in the URL as kv.<key>.
 import { css, html, nothing } from 'lit';
 import * as Plot from '@observablehq/plot';
 
@@ -13,7 +14,9 @@ import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatPercent } from '../format.js';
+import { runBatchInWorker } from '../sim-client.js';
 import { getApi } from '../wasm.js';
+import { measuredRuns, measuredRows, measureHiddenDim } from './kv-measured.js';
 
 const option = (value, label = value) => ({ value, label });
 
@@ -55,10 +58,14 @@ const simFields = [
   { key: 'std', label: 'Std of length (tokens)', api: 'std_tokens' },
   { key: 'seed', label: 'Seed', api: 'seed' },
 ];
+const measureFields = [
+  { key: 'measure_tokens', label: 'Measured tokens (cap)', api: 'measure_tokens', help: 'The run decodes min(prompt + generated, this) tokens' },
+  { key: 'measure_steps', label: 'Steps timed', api: 'sample_steps', help: 'Of the last 32 generated steps, this many are timed (evenly spaced)' },
+];
 const distOptions = [option('lognormal', 'lognormal (long tail)'), option('normal'), option('uniform'), option('fixed')];
 const snapshotOptions = [option('final', 'every sequence complete'), option('in_flight', 'mid-generation')];
 const numberKeys = [...modelFields, ...mlaFields, ...workloadFields, ...storageFields, ...strategyFields, ...simFields,
-  { key: 'sram_kib' }].map((f) => f.key);
+  ...measureFields, { key: 'sram_kib' }].map((f) => f.key);
 const choiceKeys = { variant: variantOptions, kv_dtype: dtypeOptions, asymmetric: [option('no'), option('yes')],
   dist: distOptions, snapshot: snapshotOptions };
 
@@ -67,6 +74,7 @@ const defaults = {
   layers: 32, heads: 32, kv_heads: 8, head_dim: 128, d_model: 4096, kv_lora_rank: 0, rope_dim: 0,
   batch: 1, prompt: 8192, generated: 0, group: 0, window: 0, sinks: 0, global_every: 0, attention_layers: 0,
   block_size: 16, budget_gb: 40, max_tokens: 4096, mean: 1024, std: 1024, seed: 1, sram_kib: 192,
+  measure_tokens: 4096, measure_steps: 8,
 };
 
 const panelMaxRequests = 20000;
@@ -110,6 +118,9 @@ export class KvCachePanel extends PanelElement {
     values: { state: true },
     result: { state: true },
     pinnedResult: { state: true },
+    measureRun: { state: true },      // { done, total } while the worker runs
+    measured: { state: true },        // { runs, results, tokens } of the last run
+    measureMessage: { state: true },  // { text, key?, error? }
   };
 
   static styles = [panelStyles, css`
@@ -127,6 +138,14 @@ export class KvCachePanel extends PanelElement {
     this.result = null;
     this.explain = new LazyExplanations((input) => this.api.explainKv(input));
     this.presets = [];
+    this.measureRun = null;
+    this.measured = null;
+    this.measureMessage = null;
+  }
+
+  disconnectedCallback() {
+    this.measureController?.abort();
+    super.disconnectedCallback();
   }
 
   async connectedCallback() {
@@ -176,7 +195,7 @@ export class KvCachePanel extends PanelElement {
   }
 
   stateLabel(key) {
-    const field = [...modelFields, ...mlaFields, ...workloadFields, ...storageFields, ...strategyFields, ...simFields]
+    const field = [...modelFields, ...mlaFields, ...workloadFields, ...storageFields, ...strategyFields, ...simFields, ...measureFields]
       .find((candidate) => candidate.key === key);
     return field?.label ?? { preset: 'Preset', variant: 'Attention variant', kv_dtype: 'KV dtype', sram_kib: 'SRAM per SM (KiB)' }[key]
       ?? super.stateLabel(key);
@@ -277,12 +296,13 @@ export class KvCachePanel extends PanelElement {
 
   #number(field) {
     return numberField({ id: `kv-${field.key}`, label: field.label, help: field.help, value: this.values[field.key],
-      min: 0, step: 'any', error: this.result?.errors[field.key],
+      min: 0, step: 'any', error: this.result?.errors[field.key] ?? this.#measureError(field.key),
       onInput: (value) => this.#set(field.key, value, false), onCommit: (value) => this.#set(field.key, value, true) });
   }
 
   #select(key, label, options) {
-    return selectField({ id: `kv-${key}`, label, value: this.values[key], options, error: this.result?.errors[key],
+    return selectField({ id: `kv-${key}`, label, value: this.values[key], options,
+      error: this.result?.errors[key] ?? this.#measureError(key),
       onCommit: (value) => this.#set(key, value, true) });
   }
 
@@ -300,6 +320,7 @@ export class KvCachePanel extends PanelElement {
         <form @submit=${(event) => event.preventDefault()} aria-label="KV cache inputs">${this.#renderInputs()}</form>
         <section aria-live="polite">${this.#renderKv()}</section>
       </div>
+      <section class="part" aria-labelledby="kv-measure-title">${this.#renderMeasured()}</section>
       <section class="part" aria-labelledby="kv-sim-title">${this.#renderSim()}</section>
       <section class="part" aria-labelledby="kv-attn-title">${this.#renderAttention()}</section>`;
   }
@@ -370,6 +391,107 @@ export class KvCachePanel extends PanelElement {
           caption="KV bytes per sequence vs context (log–log); the dashed rule is the current context"
           .build=${() => contextPlot(kv, curves)}></llm-plot>` : nothing}
     </div>`;
+  }
+
+  #measureError(key) {
+    return this.measureMessage?.key === key ? this.measureMessage.text : null;
+  }
+
+  // One layer of the current configuration, decoded in the worker: each run is
+  // one strategy or attention variant (see kv-measured.js).
+  async #runMeasured() {
+    this.measureController?.abort();
+    const controller = new AbortController();
+    this.measureController = controller;
+    const plan = measuredRuns(this.values);
+    this.measureMessage = null;
+    this.measureRun = { done: 0, total: plan.runs.length };
+    const keep = (results) => { this.measured = { ...plan, results }; };
+    const partial = [];
+    try {
+      const results = await runBatchInWorker('runDecode', plan.runs.map((run) => run.input), {
+        signal: controller.signal,
+        onProgress: ({ done, total, result }) => {
+          partial.push(result);
+          this.measureRun = { done, total };
+          keep(partial.slice());
+        },
+      });
+      keep(results);
+      this.measureMessage = { text: `Done: ${results.length} decode runs measured in a Web Worker.` };
+    } catch (failure) {
+      if (failure.name === 'AbortError') this.measureMessage = { text: 'Cancelled: the worker was stopped; rows measured so far are kept.' };
+      else if (failure.name === 'InputError') this.measureMessage = { text: failure.message, key: plan.keyOf(failure.field), error: true };
+      else this.measureMessage = { text: `The run failed: ${failure.message}`, error: true };
+    } finally {
+      if (this.measureController === controller) {
+        this.measureController = null;
+        this.measureRun = null;
+      }
+    }
+  }
+
+  #renderMeasured() {
+    const run = this.measureRun;
+    const message = this.measureMessage;
+    const tables = this.measured?.results.length ? measuredRows(this.api, this.measured) : null;
+    return html`
+      <h3 id="kv-measure-title">Measured in WASM</h3>
+      <p class="intro">Everything above is calculated. Here one attention layer of this configuration — its heads, KV
+        heads and head dim — decodes a synthetic sequence in a background worker, in WebAssembly SIMD, and the bytes its
+        KV cache really holds stand beside the formula's. Fewer KV heads keep fewer bytes, and at long context every
+        decoding step reads all of them, so MQA and GQA also decode faster than MHA.</p>
+      <div class="layout">
+        <form @submit=${(event) => event.preventDefault()} aria-label="Measured run inputs">
+          <fieldset>
+            <legend>Run</legend>
+            ${measureFields.map((f) => this.#number(f))}
+            <button type="button" class="action" id="kv-measure-run" ?disabled=${Boolean(run)}
+              @click=${() => this.#runMeasured()}>Measure one layer</button>
+          </fieldset>
+        </form>
+        <div aria-live="polite">
+          <p class="note">The run decodes min(prompt + generated, ${formatCount(this.values.measure_tokens)}) =
+            <strong id="kv-measure-tokens">${formatCount(measuredRuns(this.values).tokens)}</strong> tokens; the last
+            ${formatCount(Math.min(32, measuredRuns(this.values).tokens))} are generated and ${formatCount(this.values.measure_steps)} of
+            them are timed. The projections read a ${measureHiddenDim}-wide synthetic hidden state instead of d_model, so the
+            time goes to the KV cache and attention, which this section measures.${this.values.variant === 'mla'
+              ? html` <strong>MLA is not measured:</strong> the lab has no latent-attention kernel (it would cache one
+                ${formatCount(this.values.kv_lora_rank)}-value latent per token and absorb the K/V up-projections into the
+                query and output); the rows below measure MHA, GQA and MQA of the same heads and head dim.` : nothing}</p>
+          <div class="run-status" id="kv-measure-status">
+            ${run ? html`<label for="kv-measure-progress">Running: ${run.done} of ${run.total}</label>
+              <progress id="kv-measure-progress" max=${run.total} .value=${run.done}></progress>
+              <button type="button" class="action secondary" id="kv-measure-cancel" @click=${() => this.measureController?.abort()}>Cancel</button>`
+            : nothing}
+            ${message ? html`<p class=${message.error ? 'error-banner' : 'note'} id="kv-measure-message"
+              role=${message.error && !message.key ? 'alert' : 'status'}>${message.key
+                ? `Not run: ${message.text} (shown at its field above).` : message.text}</p>` : nothing}
+          </div>
+          ${tables ? html`
+            ${tables.strategies.length ? html`<llm-result-table id="kv-measured-table" filename="kv-measured"
+              caption=${tables.caption}
+              .columns=${[{ key: 'label', label: 'Strategy' },
+                { key: 'stored', label: 'Kernel stores' },
+                { key: 'measured_bytes', label: 'Measured (B)', numeric: true, format: formatCount },
+                { key: 'predicted_bytes', label: 'Closed form (B)', numeric: true, format: formatCount },
+                { key: 'shown_bytes', label: `Closed form at ${this.measured.dtype} (B)`, numeric: true,
+                  format: (x) => (Number.isFinite(x) ? formatCount(x) : '—') },
+                { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: (x, row) => (row.seconds > 0 ? x.toFixed(1) : 'below timer resolution') },
+                { key: 'max_abs_error', label: 'max |Δ| vs full fp32', numeric: true, format: (x) => (x === 0 ? '0 (exact)' : x.toExponential(2)) }]}
+              .rows=${tables.strategies}></llm-result-table>` : nothing}
+            ${tables.notes.length ? html`<ul class="note" id="kv-measured-notes">${tables.notes.map((note) => html`<li>${note}</li>`)}</ul>` : nothing}
+            ${tables.variants.length ? html`<llm-result-table id="kv-measured-variants" filename="kv-measured-variants"
+              caption="MHA, GQA and MQA of the same heads and head dim: KV bytes per layer (full fp32 cache) and decode speed, measured side by side"
+              .columns=${[{ key: 'label', label: 'Variant' },
+                { key: 'measured_bytes', label: 'Measured (B)', numeric: true, format: formatCount },
+                { key: 'predicted_bytes', label: 'Closed form (B)', numeric: true, format: formatCount },
+                { key: 'bytes_vs_first', label: 'KV vs MHA', numeric: true, format: ratio },
+                { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: (x, row) => (row.seconds > 0 ? x.toFixed(1) : 'below timer resolution') },
+                { key: 'speed_vs_first', label: 'Speed vs MHA', numeric: true, format: (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—') }]}
+              .rows=${tables.variants}></llm-result-table>` : nothing}` : nothing}
+        </div>
+      </div>`;
   }
 
   #renderSim() {
