@@ -360,10 +360,22 @@ void gemv_q8_simd(const int8_t* codes, const float* scales, const float* x, size
   }
 }
 
+// 16 packed bytes of the q4 layout (a run of 32 weights, nibbles holding
+// code + 8) → weights 0..15 and 16..31 as int8 values code · 16: xor 8 makes
+// each nibble the 4-bit two's complement of its code, and that nibble is
+// moved to the top of its byte.
+struct Q4Run {
+  __m128i first, second;
+};
+inline Q4Run unpack_q4_run(const uint8_t* p) {
+  const __m128i high_nibble = _mm_set1_epi8(char(0xF0));
+  const __m128i bytes = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), _mm_set1_epi8(char(0x88)));
+  return {_mm_and_si128(_mm_slli_epi16(bytes, 4), high_nibble), _mm_and_si128(bytes, high_nibble)};
+}
+
 void gemv_q4_simd(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
                   size_t group, float* y) {
   const size_t groups = cols / group;
-  const __m128i high_nibble = _mm_set1_epi8(char(0xF0)), flip = _mm_set1_epi8(char(0x88));
   for (size_t r = 0; r < rows; r++) {
     f32x4 sum(0.0f);
     for (size_t g = 0; g < groups; g++) {
@@ -371,16 +383,11 @@ void gemv_q4_simd(const uint8_t* packed, const float* scales, const float* x, si
       const float* x_g = x + g * group;
       f32x4 partial[4] = {f32x4(0.0f), f32x4(0.0f), f32x4(0.0f), f32x4(0.0f)};  // four add chains
       for (size_t run = 0; run < group; run += 32) {
-        // Nibbles hold code + 8; xor 8 makes each the 4-bit two's complement of
-        // the code, and moving it to the top nibble of a byte (then of a lane)
-        // makes the lane's int code · 2^28.
-        const __m128i bytes = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p_rg + run / 2)), flip);
-        const __m128i first = _mm_and_si128(_mm_slli_epi16(bytes, 4), high_nibble);  // weights run..run+15
-        const __m128i second = _mm_and_si128(bytes, high_nibble);                      // weights run+16..run+31
+        const Q4Run codes = unpack_q4_run(p_rg + run / 2);  // widened below: each lane code · 2^28
         f32x4 weights[4];
-        widen_bytes_top(first, weights);
+        widen_bytes_top(codes.first, weights);
         for (int k = 0; k < 4; k++) partial[k] += weights[k] * f32x4::load_unaligned(x_g + run + 4 * k);
-        widen_bytes_top(second, weights);
+        widen_bytes_top(codes.second, weights);
         for (int k = 0; k < 4; k++) partial[k] += weights[k] * f32x4::load_unaligned(x_g + run + 16 + 4 * k);
       }
       sum += f32x4(scales[r * groups + g] * kTopNibble) * ((partial[0] + partial[1]) + (partial[2] + partial[3]));
@@ -412,7 +419,6 @@ void gemv_q8q8_simd(const int8_t* codes, const float* scales, const int8_t* x_co
 void gemv_q4q8_simd(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales,
                     size_t rows, size_t cols, size_t group, float* y) {
   const size_t groups = cols / group;
-  const __m128i high_nibble = _mm_set1_epi8(char(0xF0)), flip = _mm_set1_epi8(char(0x88));
   for (size_t r = 0; r < rows; r++) {
     f32x4 sum(0.0f);
     for (size_t g = 0; g < groups; g++) {
@@ -420,13 +426,10 @@ void gemv_q4q8_simd(const uint8_t* packed, const float* scales, const int8_t* x_
       const int8_t* xc_g = x_codes + g * group;
       __m128i dot = _mm_setzero_si128();  // codes · 16 times x codes: |dot| ≤ 128 · 127 · group
       for (size_t run = 0; run < group; run += 32) {
-        // As in gemv_q4_simd: code + 8 → xor 8 → top nibble of a byte = code · 16 as int8.
-        const __m128i bytes = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p_rg + run / 2)), flip);
-        const __m128i first = _mm_and_si128(_mm_slli_epi16(bytes, 4), high_nibble);
-        const __m128i second = _mm_and_si128(bytes, high_nibble);
+        const Q4Run codes = unpack_q4_run(p_rg + run / 2);
         const __m128i x_first = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xc_g + run));
         const __m128i x_second = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xc_g + run + 16));
-        dot = _mm_add_epi32(dot, _mm_add_epi32(dot_int8(first, x_first), dot_int8(second, x_second)));
+        dot = _mm_add_epi32(dot, _mm_add_epi32(dot_int8(codes.first, x_first), dot_int8(codes.second, x_second)));
       }
       sum += f32x4(scales[r * groups + g] * x_scales[g] * 0.0625f) * f32x4(_mm_cvtepi32_ps(dot));
     }
