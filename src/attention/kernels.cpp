@@ -99,6 +99,11 @@ void attention_decode_group(const float* q, const float* k, const float* v, std:
   }
 }
 
+template <class Ops>
+void project_rows(const float* x, const float* w, std::size_t rows, std::size_t width, float* out) {
+  Ops::dot_rows(x, w, width, rows, width, out);
+}
+
 void attention_reference_row(const float* q_i, const float* k, const float* v,
                              std::size_t keys, std::size_t d, std::size_t kv_stride,
                              double* out_i) {
@@ -125,7 +130,8 @@ void attention_reference_row(const float* q_i, const float* k, const float* v,
   template void attention_tiled<OPS>(const float*, const float*, const float*, float*, float*,    \
                                      std::size_t, std::size_t);                                   \
   template void attention_decode<OPS>(const float*, const float*, const float*, std::size_t,      \
-                                      std::size_t, std::size_t, float*, float*);                \
+                                      std::size_t, std::size_t, float*, float*);                  \
+  template void project_rows<OPS>(const float*, const float*, std::size_t, std::size_t, float*); \
   template void attention_decode_group<OPS>(const float*, const float*, const float*, std::size_t, \
                                             std::size_t, std::size_t, std::size_t, float*, float*);
 LLMST_INSTANTIATE(simd::Active)

@@ -50,6 +50,13 @@ void attention_decode_group(const float* q, const float* k, const float* v, std:
                             std::size_t d, std::size_t kv_stride, std::size_t queries,
                             float* out, float* scores);
 
+// out[r] = x · w_r for `rows` rows of w, each `width` floats (a projection of
+// one token onto head_dim rows of a weight). Out of line on purpose: the
+// decode runner times it, and V8 only moves a called function to its
+// optimizing tier (core/warm_up.hpp).
+template <class Ops = simd::Active>
+void project_rows(const float* x, const float* w, std::size_t rows, std::size_t width, float* out);
+
 // fp64 reference of one output row: query q_i attends to keys 0..keys-1
 // (rows at stride kv_stride). out_i is (d) doubles.
 void attention_reference_row(const float* q_i, const float* k, const float* v,

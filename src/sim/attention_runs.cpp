@@ -8,6 +8,7 @@
 #include "attention/kernels.hpp"
 #include "attention/kv_quant.hpp"
 #include "core/validate.hpp"
+#include "core/warm_up.hpp"
 #include "sim/memory_tracker.hpp"
 #include "sim/random.hpp"
 #include "simd/simd.hpp"
@@ -233,6 +234,30 @@ struct DecodeState {
 
 }  // namespace
 
+// The kernels a decode step times, called on tiny inputs until the engine runs
+// them optimized (core/warm_up.hpp): a run times a handful of steps, too few
+// calls for V8 to leave its baseline compiler, so without this the first
+// strategy measured in a fresh worker ran up to 2–3× slower than the next.
+// Once per module instance.
+static void warm_up_decode_kernels() {
+  static bool warmed = false;
+  if (warmed) return;
+  warmed = true;
+  constexpr std::size_t d = 8, keys = 4, group = 2;
+  float x[d * keys] = {}, k[d * keys] = {}, v[d * keys] = {}, out[d * group] = {}, scores[keys * group] = {};
+  float scales[d * keys] = {};
+  std::uint8_t codes[d * keys] = {};
+  warm_up([&] {
+    attention::project_rows(x, k, keys, d, out);
+    attention::attention_decode_group(x, k, v, keys, d, d, group, out, scores);
+    for (int bits : {8, 4})
+      for (KvLayout layout : {KvLayout::per_token, KvLayout::per_channel}) {
+        attention::quantize_kv(x, keys, d, bits, layout, 4, codes, scales);
+        attention::dequantize_kv(codes, scales, keys, d, bits, layout, 4, 0, keys, 0, d, out);
+      }
+  }, double(d * keys * 8));
+}
+
 DecodeResult run_decode(const DecodeInput& input) {
   DecodeResult result;
   result.input = input;
@@ -320,6 +345,7 @@ DecodeResult run_decode(const DecodeInput& input) {
                                            format_number(kv_heads),
                                        needed, input.memory_budget_bytes), result;
 
+  warm_up_decode_kernels();
   MemoryTracker tracker;    // the strategy's own buffers
   MemoryTracker untracked;  // synthetic inputs and the reference
   auto w_q = tracker.allocate<float>(D * H), w_k = tracker.allocate<float>(Dkv * H),
@@ -370,8 +396,7 @@ DecodeResult run_decode(const DecodeInput& input) {
   // head blocks: the same arithmetic whether a token is projected on arrival
   // or recomputed later (exactness of recompute).
   auto project = [&](const float* w, std::size_t heads, const float* x, float* out_rows) {
-    for (std::size_t h = 0; h < heads; ++h)
-      simd::dot_rows(x, w + h * hd * H, H, hd, H, out_rows + h * hd);
+    for (std::size_t h = 0; h < heads; ++h) attention::project_rows(x, w + h * hd * H, hd, H, out_rows + h * hd);
   };
 
   for (std::size_t t = 0; t < n; ++t) {
@@ -435,8 +460,8 @@ DecodeResult run_decode(const DecodeInput& input) {
         const std::size_t evicted = keys - kept;
         for (std::size_t u = 0; u < evicted; ++u) {
           const float* x_u = s.hidden.data() + u * H;
-          simd::dot_rows(x_u, w_k.data() + g * hd * H, H, hd, H, s.k_head.data() + u * hd);
-          simd::dot_rows(x_u, w_v.data() + g * hd * H, H, hd, H, s.v_head.data() + u * hd);
+          attention::project_rows(x_u, w_k.data() + g * hd * H, hd, H, s.k_head.data() + u * hd);
+          attention::project_rows(x_u, w_v.data() + g * hd * H, hd, H, s.v_head.data() + u * hd);
         }
         for (std::size_t u = evicted; u < keys; ++u) {
           std::memcpy(s.k_head.data() + u * hd, s.k.data() + s.slot_of(u) * Dkv + g * hd, hd * 4);
