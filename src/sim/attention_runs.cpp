@@ -53,6 +53,33 @@ const char* isa_name() { return simd::kSimd ? "simd" : "scalar"; }
 
 // ---------------------------------------------------------------- prefill
 
+// The kernels the runners time, called on tiny inputs until the engine runs
+// them optimized (core/warm_up.hpp). A prefill run calls each kernel once per
+// head and a decode run times a handful of steps: too few calls for V8 to
+// leave its baseline compiler, so without this the first run in a fresh
+// worker measured 2–3× slow (tiled prefill 6 instead of 18 GFLOP/s; in the KV
+// panel GQA, measured first, came out slower than MHA). Once per module.
+static void warm_up_attention_kernels() {
+  static bool warmed = false;
+  if (warmed) return;
+  warmed = true;
+  constexpr std::size_t d = 8, keys = 4, group = 2;
+  float q[d * keys] = {}, k[d * keys] = {}, v[d * keys] = {}, out[d * keys] = {}, scores[keys * keys] = {};
+  float workspace[attention::kTileKeys + 2 * attention::kTileQueries] = {}, scales[d * keys] = {};
+  std::uint8_t codes[d * keys] = {};
+  warm_up([&] {
+    attention::attention_naive(q, k, v, out, scores, keys, d);
+    attention::attention_tiled(q, k, v, out, workspace, keys, d);
+    attention::project_rows(q, k, keys, d, out);
+    attention::attention_decode_group(q, k, v, keys, d, d, group, out, scores);
+    for (int bits : {8, 4})
+      for (KvLayout layout : {KvLayout::per_token, KvLayout::per_channel}) {
+        attention::quantize_kv(q, keys, d, bits, layout, 4, codes, scales);
+        attention::dequantize_kv(codes, scales, keys, d, bits, layout, 4, 0, keys, 0, d, out);
+      }
+  }, double(d * keys * 16));
+}
+
 AttentionRunResult run_attention(const AttentionRunInput& input) {
   AttentionRunResult result;
   result.input = input;
@@ -102,6 +129,7 @@ AttentionRunResult run_attention(const AttentionRunInput& input) {
     return result;
   }
 
+  warm_up_attention_kernels();
   MemoryTracker tracker;
   const std::size_t per_head = n * d;
   auto q = tracker.allocate<float>(heads * per_head);
@@ -234,30 +262,6 @@ struct DecodeState {
 
 }  // namespace
 
-// The kernels a decode step times, called on tiny inputs until the engine runs
-// them optimized (core/warm_up.hpp): a run times a handful of steps, too few
-// calls for V8 to leave its baseline compiler, so without this the first
-// strategy measured in a fresh worker ran up to 2–3× slower than the next.
-// Once per module instance.
-static void warm_up_decode_kernels() {
-  static bool warmed = false;
-  if (warmed) return;
-  warmed = true;
-  constexpr std::size_t d = 8, keys = 4, group = 2;
-  float x[d * keys] = {}, k[d * keys] = {}, v[d * keys] = {}, out[d * group] = {}, scores[keys * group] = {};
-  float scales[d * keys] = {};
-  std::uint8_t codes[d * keys] = {};
-  warm_up([&] {
-    attention::project_rows(x, k, keys, d, out);
-    attention::attention_decode_group(x, k, v, keys, d, d, group, out, scores);
-    for (int bits : {8, 4})
-      for (KvLayout layout : {KvLayout::per_token, KvLayout::per_channel}) {
-        attention::quantize_kv(x, keys, d, bits, layout, 4, codes, scales);
-        attention::dequantize_kv(codes, scales, keys, d, bits, layout, 4, 0, keys, 0, d, out);
-      }
-  }, double(d * keys * 8));
-}
-
 DecodeResult run_decode(const DecodeInput& input) {
   DecodeResult result;
   result.input = input;
@@ -345,7 +349,7 @@ DecodeResult run_decode(const DecodeInput& input) {
                                            format_number(kv_heads),
                                        needed, input.memory_budget_bytes), result;
 
-  warm_up_decode_kernels();
+  warm_up_attention_kernels();
   MemoryTracker tracker;    // the strategy's own buffers
   MemoryTracker untracked;  // synthetic inputs and the reference
   auto w_q = tracker.allocate<float>(D * H), w_k = tracker.allocate<float>(Dkv * H),
