@@ -4,15 +4,17 @@
 // times stayed on baseline code and 10,000 tiny calls were needed. A kernel
 // called a few times on a big input is therefore timed on code 2–3× slower
 // than what a page runs in steady state (measured: the machine probe's
-// bandwidth 16 vs 34 GB/s). Timed code calls warm_up() with a tiny input
-// first. Natively it only costs the calls.
+// bandwidth 16 vs 34 GB/s). Chromium 156 needs more: after 20,000 tiny calls
+// its first decode run still measured 1.7× slow, after 200,000 it did not.
+// Timed code calls warm_up() with a tiny input first (the attention runners
+// once per module, ~0.4 s in Node). Natively it only costs the calls.
 #pragma once
 #include <algorithm>
 
 namespace llmst {
 
-inline constexpr double kWarmUpCalls = 20000;
-// Cap on the warm-up's work (elements touched over all calls, ~0.1 s at
+inline constexpr double kWarmUpCalls = 200000;
+// Cap on the warm-up's work (elements touched over all calls, ~0.1–0.5 s at
 // baseline speed): a caller whose smallest call is still big gets fewer calls.
 inline constexpr double kWarmUpWork = 1e8;
 
