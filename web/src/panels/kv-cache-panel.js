@@ -10,7 +10,7 @@ import '../components/plot-figure.js';
 import '../components/result-table.js';
 import { LazyExplanations, explained } from '../components/explain-view.js';
 import { numberField, selectField } from '../components/fields.js';
-import { PanelElement } from '../components/panel-element.js';
+import { PanelElement, attempt } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatPercent } from '../format.js';
@@ -250,29 +250,26 @@ export class KvCachePanel extends PanelElement {
   // a part that fails keeps showing its last good result (from `previous`), dimmed.
   #evaluate(v, previous) {
     const errors = {};
-    const attempt = (fn, keyOf) => {
-      try {
-        return fn();
-      } catch (error) {
-        if (error.name !== 'InputError') throw error;
-        errors[keyOf(error.field) ?? 'general'] = error.message;
-        return null;
-      }
+    // The value, or null with the error filed under the control `keyOf` names.
+    const tryPart = (fn, keyOf) => {
+      const { value, error } = attempt(fn);
+      if (error) errors[keyOf(error.field) ?? 'general'] = error.message;
+      return value;
     };
     const kvKey = (field) => {
       if (field === 'n_kv_heads' && v.variant !== 'model') return 'variant';
       return [...modelFields, ...mlaFields, ...workloadFields, ...storageFields, ...strategyFields].find((f) => f.api === field)?.key;
     };
     const input = this.#kvInput(v);
-    const kv = attempt(() => this.api.kvCache(input), kvKey);
+    const kv = tryPart(() => this.api.kvCache(input), kvKey);
     if (kv) this.explain.set(input);
-    const compare = kv && attempt(() => this.api.kvCompare(input), kvKey);
+    const compare = kv && tryPart(() => this.api.kvCompare(input), kvKey);
 
     let sim = null;
     let simMs = 0;
     if (kv) {
       const start = performance.now();
-      sim = attempt(() => this.api.simulatePaging({
+      sim = tryPart(() => this.api.simulatePaging({
         budget_bytes: v.budget_gb * 1e9, bytes_per_token: kv.bytes_per_token, max_tokens: v.max_tokens,
         distribution: v.dist, mean_tokens: v.mean, std_tokens: v.std, snapshot: v.snapshot, seed: v.seed,
         block_size: Math.max(1, v.block_size),
@@ -281,7 +278,7 @@ export class KvCachePanel extends PanelElement {
       }), (field) => (field === 'block_size' ? 'block_size' : simFields.find((f) => f.api === field)?.key));
       simMs = performance.now() - start;
     }
-    const attention = kv && attempt(() => this.api.attentionMemory({
+    const attention = kv && tryPart(() => this.api.attentionMemory({
       n: kv.tokens, head_dim: kv.head_dim, heads: v.heads, batch: v.batch, sram_bytes: v.sram_kib * 1024,
       series_max_n: Math.max(2 ** 20, 2 ** Math.ceil(Math.log2(Math.max(256, kv.tokens)))),
     }), (field) => ({ sram_bytes: 'sram_kib', n: 'prompt', head_dim: 'head_dim', heads: 'heads', batch: 'batch' })[field]);

@@ -1,6 +1,7 @@
 // The KV cache panel's "Measured in WASM" section: the decode runs that
 // measure one layer of the panel's configuration, and the rows that set each
 // measured figure beside the closed form. Plain values in, plain objects out.
+import { attempt } from '../components/panel-element.js';
 
 // The projections read a narrow synthetic hidden state, so a long context of
 // a real head shape (e.g. 32 × 128) decodes in seconds: the time goes to the
@@ -80,16 +81,11 @@ export function measuredRows(api, measured) {
     if (closed.note) notes.add(`${s.id}: ${closed.note}.`);
     // The formula for the storage the panel shows: its dtype (fp16, bf16, fp8 scale the
     // fp32 bytes), or its int8/int4 layout with fp16 scales and zero points as configured.
-    let shown = NaN;
-    try {
-      shown = api.kvCache({
-        ...closed.kv_input,
-        kv_dtype: quantized ? v.kv_dtype : floatDtypes.includes(v.kv_dtype) ? v.kv_dtype : 'fp32',
-        quant_group: v.group, quant_asymmetric: v.asymmetric === 'yes', quant_scale_dtype: 'fp16',
-      }).bytes;
-    } catch (error) {
-      if (error.name !== 'InputError') throw error;
-    }
+    const shown = attempt(() => api.kvCache({
+      ...closed.kv_input,
+      kv_dtype: quantized ? v.kv_dtype : floatDtypes.includes(v.kv_dtype) ? v.kv_dtype : 'fp32',
+      quant_group: v.group, quant_asymmetric: v.asymmetric === 'yes', quant_scale_dtype: 'fp16',
+    }).bytes).value ?? NaN;  // NaN (shown as n/a) when the panel's layout is invalid
     return {
       id: s.id, label: strategyLabel(s.id, v, result.input.kv_group),
       stored: quantized ? `${s.id} codes, fp32 scales` : 'fp32',
