@@ -231,20 +231,26 @@ void gemv_q8_scalar(const int8_t* codes, const float* scales, const float* x, si
   }
 }
 
+// Σ code·x over one group of the q4 layout (byte i of a run of 32 holds
+// weights i and i + 16 as code + 8), accumulated in Acc.
+template <typename Acc, typename X>
+static Acc q4_group_dot(const uint8_t* packed, const X* x, size_t group) {
+  Acc sum = 0;
+  for (size_t run = 0; run < group; run += 32)
+    for (size_t i = 0; i < 16; i++) {
+      const uint8_t byte = packed[run / 2 + i];
+      sum += Acc(int(byte & 15) - 8) * Acc(x[run + i]) + Acc(int(byte >> 4) - 8) * Acc(x[run + i + 16]);
+    }
+  return sum;
+}
+
 void gemv_q4_scalar(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
                     size_t group, float* y) {
   const size_t groups = cols / group;
   for (size_t r = 0; r < rows; r++) {
     float sum = 0;
     for (size_t g = 0; g < groups; g++) {
-      const uint8_t* p_rg = packed + (r * cols + g * group) / 2;
-      const float* x_g = x + g * group;
-      float partial = 0;
-      for (size_t run = 0; run < group; run += 32)
-        for (size_t i = 0; i < 16; i++) {
-          const uint8_t byte = p_rg[run / 2 + i];
-          partial += float(int(byte & 15) - 8) * x_g[run + i] + float(int(byte >> 4) - 8) * x_g[run + i + 16];
-        }
+      const float partial = q4_group_dot<float>(packed + (r * cols + g * group) / 2, x + g * group, group);
       sum += scales[r * groups + g] * partial;
     }
     y[r] = sum;
@@ -273,14 +279,8 @@ void gemv_q4q8_scalar(const uint8_t* packed, const float* scales, const int8_t* 
   for (size_t r = 0; r < rows; r++) {
     float sum = 0;
     for (size_t g = 0; g < groups; g++) {
-      const uint8_t* p_rg = packed + (r * cols + g * group) / 2;
-      const int8_t* xc_g = x_codes + g * group;
-      int32_t dot = 0;  // exact: |dot| ≤ 8 · 127 · group
-      for (size_t run = 0; run < group; run += 32)
-        for (size_t i = 0; i < 16; i++) {
-          const uint8_t byte = p_rg[run / 2 + i];
-          dot += (int32_t(byte & 15) - 8) * xc_g[run + i] + (int32_t(byte >> 4) - 8) * xc_g[run + i + 16];
-        }
+      // exact in int32: |dot| ≤ 8 · 127 · group
+      const int32_t dot = q4_group_dot<int32_t>(packed + (r * cols + g * group) / 2, x_codes + g * group, group);
       sum += scales[r * groups + g] * x_scales[g] * float(dot);
     }
     y[r] = sum;

@@ -145,7 +145,7 @@ ProbeResult measure_machine(const ProbeInput& input) {
   const int repeats = static_cast<int>(input.repeats);
   // Tiny calls first, so the timed passes run optimized code (core/warm_up.hpp).
   double flops = 0;
-  warm_up([&] {
+  warm_up("machine probe", [&] {
     r.simd.checksum += stream_sum_simd(x, 1024) + madd_loop_simd(4, &flops);
     r.scalar.checksum += stream_sum_scalar(x, 1024) + madd_loop_scalar(4, &flops);
   }, 2048);

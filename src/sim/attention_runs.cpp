@@ -58,16 +58,13 @@ const char* isa_name() { return simd::kSimd ? "simd" : "scalar"; }
 // head and a decode run times a handful of steps: too few calls for V8 to
 // leave its baseline compiler, so without this the first run in a fresh
 // worker measured 2–3× slow (tiled prefill 6 instead of 18 GFLOP/s; in the KV
-// panel GQA, measured first, came out slower than MHA). Once per module.
+// panel GQA, measured first, came out slower than MHA).
 static void warm_up_attention_kernels() {
-  static bool warmed = false;
-  if (warmed) return;
-  warmed = true;
   constexpr std::size_t d = 8, keys = 4, group = 2;
   float q[d * keys] = {}, k[d * keys] = {}, v[d * keys] = {}, out[d * keys] = {}, scores[keys * keys] = {};
   float workspace[attention::kTileKeys + 2 * attention::kTileQueries] = {}, scales[d * keys] = {};
   std::uint8_t codes[d * keys] = {};
-  warm_up([&] {
+  warm_up("attention kernels", [&] {
     attention::attention_naive(q, k, v, out, scores, keys, d);
     attention::attention_tiled(q, k, v, out, workspace, keys, d);
     attention::project_rows(q, k, keys, d, out);

@@ -272,7 +272,7 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
   // group). One group of one row at a time warms it up to the engine's
   // optimizing tier first (core/warm_up.hpp).
   auto measure = [&](const std::string& name, double weight_bytes, auto&& call) {
-    warm_up([&] { call(1, group); }, double(group));
+    warm_up("gemv " + name + " " + result.kernel, [&] { call(1, group); }, double(group));
     GemvKernelResult row;
     row.kernel = name;
     row.weight_bytes = weight_bytes;
@@ -389,7 +389,7 @@ QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
     quantize_sym_scalar(x.data(), m, group, qmax, nullptr, codes.data(), scales.data());
   };
   const size_t warm_n = std::min<size_t>(n, 256);
-  warm_up([&] { call(warm_n); }, double(warm_n));
+  warm_up("quant bench " + k + " " + result.isa, [&] { call(warm_n); }, double(warm_n));
   const double fastest = fastest_call_seconds([&] { call(n); }, input.min_time_s, result.calls);
   result.seconds = fastest;
   result.elements_per_s = double(n) / fastest;
