@@ -140,72 +140,49 @@ void quantize_ggml_asym_scalar(const float* x, size_t n, int levels, uint8_t* co
   }
 }
 
+// The unsuffixed kernels: the SIMD twin when the build has SIMD, else the scalar one.
+#ifndef LLMST_SCALAR_ONLY
+#define LLMST_FASTEST(kernel) kernel##_simd
+#else
+#define LLMST_FASTEST(kernel) kernel##_scalar
+#endif
+
 void quantize_sym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
                   int8_t* codes, float* scales) {
-#ifndef LLMST_SCALAR_ONLY
-  quantize_sym_simd(x, n, group, qmax, scale_format, codes, scales);
-#else
-  quantize_sym_scalar(x, n, group, qmax, scale_format, codes, scales);
-#endif
+  LLMST_FASTEST(quantize_sym)(x, n, group, qmax, scale_format, codes, scales);
 }
 
 void quantize_asym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
                    uint8_t* codes, float* scales, float* mins) {
-#ifndef LLMST_SCALAR_ONLY
-  quantize_asym_simd(x, n, group, qmax, scale_format, codes, scales, mins);
-#else
-  quantize_asym_scalar(x, n, group, qmax, scale_format, codes, scales, mins);
-#endif
-}
-
-void quantize_ggml_sym(const float* x, size_t n, int levels, int8_t* codes, float* scales) {
-#ifndef LLMST_SCALAR_ONLY
-  quantize_ggml_sym_simd(x, n, levels, codes, scales);
-#else
-  quantize_ggml_sym_scalar(x, n, levels, codes, scales);
-#endif
+  LLMST_FASTEST(quantize_asym)(x, n, group, qmax, scale_format, codes, scales, mins);
 }
 
 void quantize_nf4(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
                   float* scales) {
-#ifndef LLMST_SCALAR_ONLY
-  quantize_nf4_simd(x, n, group, scale_format, codes, scales);
-#else
-  quantize_nf4_scalar(x, n, group, scale_format, codes, scales);
-#endif
+  LLMST_FASTEST(quantize_nf4)(x, n, group, scale_format, codes, scales);
 }
 
-void dequantize_sym(const int8_t* codes, const float* scales, size_t n, size_t group, float* out) {
-#ifndef LLMST_SCALAR_ONLY
-  dequantize_sym_simd(codes, scales, n, group, out);
-#else
-  dequantize_sym_scalar(codes, scales, n, group, out);
-#endif
+void quantize_ggml_sym(const float* x, size_t n, int levels, int8_t* codes, float* scales) {
+  LLMST_FASTEST(quantize_ggml_sym)(x, n, levels, codes, scales);
 }
 
 void quantize_ggml_asym(const float* x, size_t n, int levels, uint8_t* codes, float* scales, float* mins) {
-#ifndef LLMST_SCALAR_ONLY
-  quantize_ggml_asym_simd(x, n, levels, codes, scales, mins);
-#else
-  quantize_ggml_asym_scalar(x, n, levels, codes, scales, mins);
-#endif
+  LLMST_FASTEST(quantize_ggml_asym)(x, n, levels, codes, scales, mins);
+}
+
+void dequantize_sym(const int8_t* codes, const float* scales, size_t n, size_t group, float* out) {
+  LLMST_FASTEST(dequantize_sym)(codes, scales, n, group, out);
 }
 
 void dequantize_asym(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group, float* out) {
-#ifndef LLMST_SCALAR_ONLY
-  dequantize_asym_simd(codes, scales, mins, n, group, out);
-#else
-  dequantize_asym_scalar(codes, scales, mins, n, group, out);
-#endif
+  LLMST_FASTEST(dequantize_asym)(codes, scales, mins, n, group, out);
 }
 
 void dequantize_nf4(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out) {
-#ifndef LLMST_SCALAR_ONLY
-  dequantize_nf4_simd(codes, scales, n, group, out);
-#else
-  dequantize_nf4_scalar(codes, scales, n, group, out);
-#endif
+  LLMST_FASTEST(dequantize_nf4)(codes, scales, n, group, out);
 }
+
+#undef LLMST_FASTEST
 
 void double_quantize_scales(float* scales, size_t count) {
   if (count == 0) return;
