@@ -11,6 +11,25 @@ const text = (page, selector) => page.locator(selector).textContent();
 // "9.198 %" → 0.09198
 const percentOf = async (page, selector) => Number((await text(page, selector)).replace('%', '').trim()) / 100;
 
+test('"Plan a deployment with these weights" opens the Plan panel at the same weights bytes', async () => {
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=quant`);
+  // Llama-2-7B, int4 g128 fp16 scales, embeddings and LM head fp16: 3.865 GB = 3.60 GiB in all.
+  const total = await page.locator('#quant-size-table tbody tr', { hasText: 'Total' }).textContent();
+  assert.match(total, /3\.865/);
+  await page.click('#quant-plan-link');
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.match(page.url(), /panel=plan/);
+  // The plan's weights: 6,738,415,616 parameters × the average bits / 8 = the same bytes.
+  assert.match(await page.locator('#plan-weights_bits').inputValue(), /^4\.588/);
+  assert.match(await page.locator('#plan-table tbody').textContent(), /3\.86 GB \/ 3\.60 GiB/);
+  // A bad override shows next to its field.
+  await page.fill('#plan-weights_bits', '-1');
+  await page.locator('#plan-weights_bits').dispatchEvent('change');
+  assert.match(await page.locator('#plan-weights_bits-error').textContent(), /weights_bits = -1/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('picking a format updates the size table and the measured error', async () => {
   const { page, context, problems, cspViolations } = await openPage(lab.browser, `${lab.server.url}?panel=quant`);
   // Default: Llama-2-7B, int4 g128 fp16 scales = 4 + 16/128 bits.

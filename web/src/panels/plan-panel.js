@@ -18,7 +18,7 @@ import { formatSeconds } from './roofline-panel.js';
 import { readWorkload, toInput, weightOptions, workloadInputs, workloadKeys, workloadParams } from './workload-form.js';
 
 const defaults = {
-  model: 'llama-2-70b', hardware: 'h100-sxm', weights_dtype: 'fp16', kv_dtype: 'fp16', compute_dtype: 'fp16',
+  model: 'llama-2-70b', hardware: 'h100-sxm', weights_dtype: 'fp16', weights_bits: 0, kv_dtype: 'fp16', compute_dtype: 'fp16',
   batch: 16, context: 4096, flop_efficiency: 1, bandwidth_efficiency: 1, fused_attention: true,
   gpus: 2, parallelism: 'tensor', offload_layers: 0,
 };
@@ -69,7 +69,7 @@ export class PlanPanel extends PanelElement {
   }
 
   stateLabel(key) {
-    return { model: 'Model', hardware: 'Hardware', weights_dtype: 'Weights', kv_dtype: 'KV cache', compute_dtype: 'Compute',
+    return { model: 'Model', hardware: 'Hardware', weights_dtype: 'Weights', weights_bits: 'Bits per weight', kv_dtype: 'KV cache', compute_dtype: 'Compute',
       fused_attention: 'Fused attention', gpus: 'Devices', train_batch: 'Training sequences', train_sequence: 'Training tokens' }[key]
       ?? super.stateLabel(key);
   }

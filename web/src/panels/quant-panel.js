@@ -335,7 +335,10 @@ export class QuantPanel extends PanelElement {
           { key: 'share', label: 'Share', numeric: true, format: (v) => formatPercent(v) },
         ]}
         .rows=${sizeRows(size)} .compare=${this.pinnedSize ? sizeRows(this.pinnedSize) : null}
-        .rowKey=${(row) => row.component}></llm-result-table>`;
+        .rowKey=${(row) => row.component}></llm-result-table>
+      <p class="note"><a id="quant-plan-link" href=${planHref(this.state.preset, size.bits_per_weight)}>Plan a deployment
+        with these weights</a>: the Plan panel with this model at ${size.bits_per_weight.toFixed(4)} bits per weight
+        (the average above), for fit, latency and throughput on real hardware.</p>`;
   }
 
   #renderLab() {
@@ -453,6 +456,11 @@ function gemvPlot(gemv) {
       Plot.text(points, { x: 'mb', y: 'us', text: 'kernel', dy: -10 }),
     ],
   });
+}
+
+/** The Plan panel's address for a model at an average bits per weight (its weights_bits override). */
+function planHref(preset, bitsPerWeight) {
+  return `?${new URLSearchParams({ panel: 'plan', 'plan.model': preset, 'plan.weights_bits': String(bitsPerWeight) })}`;
 }
 
 /** The size table's rows; the pinned rows match by component (the format column differs by design). */

@@ -15,7 +15,7 @@ import { getApi } from '../wasm.js';
 import { readWorkload, toInput, weightOptions, workloadInputs, workloadKeys, workloadParams } from './workload-form.js';
 
 const defaults = {
-  model: 'llama-2-7b', hardware: 'h100-sxm', weights_dtype: 'fp16', kv_dtype: 'fp16', compute_dtype: 'fp16',
+  model: 'llama-2-7b', hardware: 'h100-sxm', weights_dtype: 'fp16', weights_bits: 0, kv_dtype: 'fp16', compute_dtype: 'fp16',
   batch: 1, context: 4096, flop_efficiency: 1, bandwidth_efficiency: 1, fused_attention: true,
 };
 
@@ -51,7 +51,7 @@ export class RooflinePanel extends PanelElement {
   }
 
   stateLabel(key) {
-    return { model: 'Model', hardware: 'Hardware', weights_dtype: 'Weights', kv_dtype: 'KV cache', compute_dtype: 'Compute',
+    return { model: 'Model', hardware: 'Hardware', weights_dtype: 'Weights', weights_bits: 'Bits per weight', kv_dtype: 'KV cache', compute_dtype: 'Compute',
       fused_attention: 'Fused attention' }[key] ?? super.stateLabel(key);
   }
 

@@ -21,6 +21,10 @@ export const numberInputs = [
   { key: 'flop_efficiency', label: 'FLOP efficiency (0–1]', step: 'any', help: 'Fraction of peak FLOP/s reached; 1 is the ideal roofline' },
   { key: 'bandwidth_efficiency', label: 'Bandwidth efficiency (0–1]', step: 'any', help: 'Fraction of peak bandwidth reached; ~0.7–0.9 in practice' },
 ];
+// Overrides the Weights choice: a grouped format's bits (INT4 with an fp16 scale per 128 is 4.125),
+// or a mixed-precision average from the Quantization panel.
+export const weightsBitsInput = { key: 'weights_bits', label: 'Bits per weight (0: from Weights)', step: 'any', min: 0,
+  help: 'Scales included, e.g. 4.125 for INT4 with an fp16 scale per 128 weights' };
 export const planInputs = [
   { key: 'gpus', label: 'Devices', min: 1 },
   { key: 'offload_layers', label: 'Layers offloaded to CPU', min: 0, help: 'Weights kept in host memory, streamed over PCIe every pass (1 device)' },
@@ -73,7 +77,7 @@ export function readWorkload(read, defaults, { modelIds, hardware, weights = dty
   state.kv_dtype = choice('kv_dtype', dtypeOptions.map((o) => o.value));
   state.compute_dtype = choice('compute_dtype', computeOptions.map((o) => o.value));
   if ('parallelism' in defaults) state.parallelism = choice('parallelism', ['tensor', 'pipeline']);
-  for (const { key } of [...numberInputs, ...planInputs]) if (key in defaults) state[key] = number(key);
+  for (const { key } of [...numberInputs, ...planInputs, weightsBitsInput]) if (key in defaults) state[key] = number(key);
   const fused = text('fused_attention');
   state.fused_attention = fused === '0' ? false : fused === '1' ? true : defaults.fused_attention;
   return state;
@@ -130,6 +134,7 @@ export function workloadInputs({ prefix, state, error, presets, hardware, weight
       ${selectField({ id: `${prefix}-weights_dtype`, label: 'Weights', value: state.weights_dtype, options: weights,
         help: 'A plain dtype counts its bits only; a ggml block format counts its scales too',
         error: fieldError('weights_dtype'), onCommit: (value) => set('weights_dtype', value, true) })}
+      ${'weights_bits' in state ? number(weightsBitsInput) : ''}
       ${selectField({ id: `${prefix}-kv_dtype`, label: 'KV cache', value: state.kv_dtype, options: dtypeOptions,
         error: fieldError('kv_dtype'), onCommit: (value) => set('kv_dtype', value, true) })}
       ${selectField({ id: `${prefix}-compute_dtype`, label: 'Compute (matmul peak)', value: state.compute_dtype, options: computeOptions,
