@@ -140,7 +140,10 @@ TEST_CASE("k-quants: values already on a format's grid survive the round trip ex
   // requantization divides exactly. Every product is a small dyadic number,
   // exact in float.
   SUBCASE("Q4_K and Q5_K: d·sc·q − dmin·m, scales 63 − 5j, mins 63 − 3j") {
-    for (auto [type, nmax] : {std::pair{KQuant::q4_k, 15}, std::pair{KQuant::q5_k, 31}}) {
+    // clang 14 (the WASM build) cannot capture structured bindings in CAPTURE's lambda.
+    for (const std::pair<KQuant, int>& format : {std::pair{KQuant::q4_k, 15}, std::pair{KQuant::q5_k, 31}}) {
+      const KQuant type = format.first;
+      const int nmax = format.second;
       CAPTURE(name_of(type));
       const float d = 1.0f / 256, dmin = 1.0f / 512;
       std::vector<float> x(512);
