@@ -8,9 +8,10 @@
 //
 // A super-block is kept unpacked (KQuantBlock): the sub-block scales, mins and
 // codes sit in plain arrays, each within its real bit width. The stored size is
-// still the ggml block's (formats.cpp); the 12-byte 6-bit scale packings of
-// Q3_K and Q4_K/Q5_K are ported too (pack_*/unpack_*), and the quantizers go
-// through them as ggml does.
+// still the ggml block's (formats.cpp): pack_kquant_block writes ggml's bytes
+// and dequantize_kquant_packed reads them back as ggml does (tests compare the
+// two). The 12-byte 6-bit scale packings of Q3_K and Q4_K/Q5_K are also used
+// by the quantizers, as in ggml.
 //
 //   format  sub-block  codes            sub-block scale / min         value
 //   Q2_K    16         0..3             4-bit sc, 4-bit m             d·sc·q − dmin·m
@@ -23,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace llmst::quant {
 
@@ -72,6 +74,12 @@ int nearest_int(float x);
 // high 2 bits of scales 4–7 / mins 4–7.
 std::array<uint8_t, 12> pack_scale_min_k4(const uint8_t* scales, const uint8_t* mins);
 void get_scale_min_k4(int j, const uint8_t* packed, uint8_t& scale, uint8_t& min);
+// ggml's bytes of one super-block (the block_qN_K struct of ggml-common.h,
+// fp16 little-endian): Q2_K 84, Q3_K 110, Q4_K 144, Q5_K 176, Q6_K 210 bytes.
+std::vector<uint8_t> pack_kquant_block(KQuant type, const KQuantBlock& block);
+// dequantize_row_qN_K over those bytes, walking them as ggml does: out is (256).
+void dequantize_kquant_packed(KQuant type, const uint8_t* bytes, float* out);
+
 // Q3_K: 16 six-bit scales stored as sc + 32: low nibbles in bytes 0–7 (scale j
 // and j + 8), high 2 bits in bytes 8–11 (scale j at bit 2·(j / 4) of byte 8 + j % 4).
 std::array<uint8_t, 12> pack_q3_k_scales(const int8_t* scales);

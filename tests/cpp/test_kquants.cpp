@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "quant/formats.hpp"
 #include "quant/kernels.hpp"
 #include "quant/kquants.hpp"
 #include "quant/minifloat.hpp"
@@ -117,6 +118,51 @@ TEST_CASE("k-quants: the 12-byte scale packings of ggml-common.h") {
     const std::array<uint8_t, 12> q = pack_q3_k_scales(q3);
     for (int j = 0; j < 16; j++) REQUIRE(unpack_q3_k_scale(j, q.data()) == q3[j]);
   }
+}
+
+TEST_CASE("k-quants: ggml's block bytes, packed and walked back as ggml's dequantizers do") {
+  // Sizes: the ggml block bytes of formats.cpp (test_quant.cpp checks them
+  // against sizeof of ggml-common.h's structs).
+  for (KQuant type : kAll) {
+    CAPTURE(name_of(type));
+    const KQuantBlock block = quantize_kquant_block(type, synthetic_tensor("normal", 256, 256, 11).data());
+    const std::vector<uint8_t> bytes = pack_kquant_block(type, block);
+    CHECK(double(bytes.size()) == find_quant_format(name_of(type))->block_bytes);
+    // The port of dequantize_row_qN_K over the bytes gives the unpacked values bit for bit.
+    float packed[256], unpacked[256];
+    dequantize_kquant_packed(type, bytes.data(), packed);
+    dequantize_kquant_block(type, block, unpacked);
+    for (int i = 0; i < 256; i++) REQUIRE(packed[i] == unpacked[i]);
+  }
+  // Q4_K by hand: d = 1 (fp16 0x3C00), dmin = 0.5 (0x3800), little-endian;
+  // scales bytes as in the packing case; qs byte l of chunk c holds codes
+  // 64c + l (low nibble) and 64c + l + 32 (high): with code i = i % 16 both
+  // are l % 16, so the byte is 0x11·(l % 16).
+  KQuantBlock q4;
+  q4.d = 1.0f;
+  q4.dmin = 0.5f;
+  const int8_t scales[8] = {1, 2, 3, 4, 33, 34, 63, 16};
+  const uint8_t mins[8] = {5, 6, 7, 8, 48, 17, 0, 63};
+  for (int j = 0; j < 8; j++) q4.scales[j] = scales[j], q4.mins[j] = mins[j];
+  for (int i = 0; i < 256; i++) q4.codes[i] = uint8_t(i % 16);
+  std::vector<uint8_t> expected = {0x00, 0x3C, 0x00, 0x38, 129, 130, 195, 68, 197, 70, 7, 200, 1, 18, 15, 240};
+  for (int i = 0; i < 128; i++) expected.push_back(uint8_t(0x11 * (i % 32 % 16)));
+  CHECK(pack_kquant_block(KQuant::q4_k, q4) == expected);
+  // Q6_K by hand: code i = i % 64. In each half (j = 0, 128) codes j + l,
+  // j + l + 32, j + l + 64, j + l + 96 are l, l + 32, l, l + 32: ql[l] and
+  // ql[l + 32] = 0x11·(l % 16); qh[l] = (l >> 4) | ((l + 32) >> 4) << 2 |
+  // (l >> 4) << 4 | ((l + 32) >> 4) << 6 = 0 | 8 | 0 | 128 = 136 for l < 16,
+  // 1 | 12 | 16 | 192 = 221 for l ≥ 16; scales[16] as int8; d = −2^-10 (0x9400).
+  KQuantBlock q6;
+  q6.d = -1.0f / 1024;
+  for (int j = 0; j < 16; j++) q6.scales[j] = int8_t(j * 16 - 128);
+  for (int i = 0; i < 256; i++) q6.codes[i] = uint8_t(i % 64);
+  const std::vector<uint8_t> bytes = pack_kquant_block(KQuant::q6_k, q6);
+  for (int i = 0; i < 128; i++) REQUIRE(bytes[i] == 0x11 * (i % 32 % 16));
+  for (int i = 0; i < 64; i++) REQUIRE(bytes[128 + i] == (i % 32 < 16 ? 136 : 221));
+  for (int j = 0; j < 16; j++) CHECK(int8_t(bytes[192 + j]) == j * 16 - 128);
+  CHECK(bytes[208] == 0x00);
+  CHECK(bytes[209] == 0x94);
 }
 
 TEST_CASE("k-quants: nearest_int rounds half to even like ggml's float trick") {
