@@ -10,9 +10,9 @@ int main(int argc, char** argv) {
   const double min_time_s = argc > 1 ? std::atof(argv[1]) : 0.2;
   const bool simd = !(argc > 2 && std::string(argv[2]) == "scalar");
   std::printf("{\"quantize\":[");
-  const char* kernels[] = {"quantize_int8",      "quantize_int4", "quantize_int8_asym",
-                           "quantize_int4_asym", "quantize_nf4",  "dequantize_int8"};
-  for (int k = 0; k < 6; k++) {
+  const char* kernels[] = {"quantize_int8", "quantize_int4",   "quantize_int8_asym", "quantize_int4_asym",
+                           "quantize_nf4",  "quantize_q4_1",   "dequantize_int8",    "dequantize_nf4"};
+  for (int k = 0; k < 8; k++) {
     llmst::QuantBenchInput input;
     input.kernel = kernels[k];
     input.min_time_s = min_time_s;

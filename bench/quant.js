@@ -15,7 +15,8 @@ const n = 1 << 20;
 const group = 128;
 // A decode-sized matrix streamed from memory (64 MB at fp32), and one that stays in cache (4 MB).
 const gemvSizes = [4096, 1024];
-const quantizeKernels = ['quantize_int8', 'quantize_int4', 'quantize_int8_asym', 'quantize_int4_asym', 'quantize_nf4', 'dequantize_int8'];
+const quantizeKernels = ['quantize_int8', 'quantize_int4', 'quantize_int8_asym', 'quantize_int4_asym', 'quantize_nf4', 'quantize_q4_1',
+  'dequantize_int8', 'dequantize_nf4'];
 
 // ---- plain JS: the same algorithms as src/quant/kernels.cpp ----
 
@@ -71,6 +72,26 @@ function quantizeNf4Js(x, group, codes, scales) {
 
 function dequantizeSymJs(codes, scales, group, out) {
   for (let i = 0; i < codes.length; i++) out[i] = codes[i] * scales[(i / group) | 0];
+}
+
+const nf4LevelsF32 = Float32Array.from(nf4Levels);
+function dequantizeNf4Js(codes, scales, group, out) {
+  for (let i = 0; i < codes.length; i++) out[i] = nf4LevelsF32[codes[i]] * scales[(i / group) | 0];
+}
+
+// ggml Q4_1 (blocks of 32): d = (max − min) / 15, code = min(15, (x − min)·(1/d) + 0.5 truncated).
+function quantizeQ41Js(x, codes, scales, mins) {
+  for (let start = 0, b = 0; start < x.length; start += 32, b++) {
+    const end = Math.min(x.length, start + 32);
+    let low = Infinity, high = -Infinity;
+    for (let i = start; i < end; i++) { const v = x[i]; if (Number.isFinite(v)) { if (v < low) low = v; if (v > high) high = v; } }
+    if (low > high) low = high = 0;
+    const d = Math.fround((high - low) / 15);
+    const inverse = d ? Math.fround(1 / d) : 0;
+    scales[b] = d;
+    mins[b] = low;
+    for (let i = start; i < end; i++) codes[i] = Math.floor(Math.min(15, Math.max(0, (x[i] - low) * inverse + 0.5 || 0)));
+  }
 }
 
 function gemvF32Js(w, x, rows, cols, y) {
@@ -189,8 +210,12 @@ function jsColumn(rows, cols) {
     quantize_int4_asym: fastest(() => quantizeAsymJs(x, group, 15, unsignedCodes, scales, mins)),
     quantize_nf4: fastest(() => quantizeNf4Js(x, group, unsignedCodes, scales)),
   };
+  const blockScales = new Float32Array(Math.ceil(n / 32)), blockMins = new Float32Array(Math.ceil(n / 32));
+  quantize.quantize_q4_1 = fastest(() => quantizeQ41Js(x, unsignedCodes, blockScales, blockMins));
   quantizeSymJs(x, group, 127, codes, scales);
   quantize.dequantize_int8 = fastest(() => dequantizeSymJs(codes, scales, group, out));
+  quantizeNf4Js(x, group, unsignedCodes, scales);
+  quantize.dequantize_nf4 = fastest(() => dequantizeNf4Js(unsignedCodes, scales, group, out));
 
   const w = normals(rows * cols, 2);
   const v = normals(cols, 3);

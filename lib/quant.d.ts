@@ -157,7 +157,8 @@ export interface QuantGemvResult {
 }
 
 export interface QuantBenchInput {
-  kernel?: 'quantize_int8' | 'quantize_int4' | 'quantize_int8_asym' | 'quantize_int4_asym' | 'quantize_nf4' | 'dequantize_int8';
+  kernel?: 'quantize_int8' | 'quantize_int4' | 'quantize_int8_asym' | 'quantize_int4_asym' | 'quantize_nf4' | 'quantize_q4_1'
+    | 'dequantize_int8' | 'dequantize_nf4';
   n?: number;
   group_size?: number;
   min_time_s?: number;

@@ -57,7 +57,7 @@ export function quantApi(Module) {
     /** Measured matrix–vector products with fp32, int8, int4 and int8×int8 weights: GB/s and error. */
     quantGemv: (input = {}) => unwrap(Module.quantGemv({ ...toPlain(Module.quantGemvDefaults()), ...input })),
 
-    /** One quant kernel timed alone (benchmarks): quantize_int8, quantize_int4, quantize_int8_asym, quantize_int4_asym, quantize_nf4, dequantize_int8. */
+    /** One quant kernel timed alone (benchmarks): quantize_int8, quantize_int4, quantize_int8_asym, quantize_int4_asym, quantize_nf4, quantize_q4_1, dequantize_int8, dequantize_nf4. */
     quantBench: (input = {}) => unwrap(Module.quantBench({ ...toPlain(Module.quantBenchDefaults()), ...input })),
 
     /** Default inputs of quantLab, quantGemv and quantSize. */

@@ -36,6 +36,8 @@ export interface HardwarePreset extends Hardware {
 export type HardwareSpec = Partial<Hardware> & { base?: string };
 
 export type PlainDtype = 'fp32' | 'fp16' | 'bf16' | 'fp8' | 'int8' | 'int4';
+/** ggml block formats, sized at their block's bytes per weight (Q4_K 144 B / 256 = 4.5 bits). */
+export type GgmlBlockFormat = 'q4_0' | 'q4_1' | 'q5_0' | 'q5_1' | 'q8_0' | 'q2_k' | 'q3_k' | 'q4_k' | 'q5_k' | 'q6_k';
 
 /** What runs on which chip. Every field is optional in calls; defaults from defaultWorkload(). */
 export interface WorkloadInput {
@@ -43,7 +45,8 @@ export interface WorkloadInput {
   model: string | Partial<ModelConfig>;
   /** A hardware preset id ("h100-sxm", the default) or a custom spec. */
   hardware: string | HardwareSpec;
-  weights_dtype: PlainDtype;
+  /** A plain dtype, or a ggml block format for weights as llama.cpp stores them. */
+  weights_dtype: PlainDtype | GgmlBlockFormat;
   /** > 0 overrides weights_dtype: bits per weight including scales (4.5 for 4-bit + fp16 scale per 32). */
   weights_bits: number;
   kv_dtype: PlainDtype;

@@ -5,6 +5,8 @@ import { choiceFlag, numberFlag, UsageError } from '../flags.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
 
 const dtypes = ['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'];
+// Weights may also be a ggml block format (q4_0 … q6_k), sized at its real bytes per weight.
+const weightFormats = (api) => [...dtypes, ...api.quantFormats().filter((f) => f.family === 'ggml').map((f) => f.id)];
 
 // Model flags and the ModelConfig field each sets (as the model command names them).
 const modelFlags = {
@@ -33,7 +35,7 @@ const workloadOptions = {
   unfused: { type: 'boolean' },
 };
 
-const workloadUsage = `[--preset ID] [--hardware ID (default h100-sxm)] [--weights fp16] [--weights-bits B]
+const workloadUsage = `[--preset ID] [--hardware ID (default h100-sxm)] [--weights fp16|q4_k|…] [--weights-bits B]
     [--kv-dtype fp16] [--compute-dtype fp16] [--batch B] [--context N] [--gpus G]
     [--parallel tensor|pipeline] [--offload-layers L] [--flop-efficiency F] [--bandwidth-efficiency F]
     [--unfused] custom model: [--d-model N] [--layers N] [--heads N] [--kv-heads N] [--head-dim N]
@@ -77,7 +79,7 @@ function workloadFromFlags(api, values) {
     const value = numberFlag(values, flag);
     if (value !== undefined) input[field] = value;
   }
-  input.weights_dtype = choiceFlag(values, 'weights', dtypes, 'fp16');
+  input.weights_dtype = choiceFlag(values, 'weights', weightFormats(api), 'fp16');
   input.kv_dtype = choiceFlag(values, 'kv-dtype', dtypes, 'fp16');
   input.compute_dtype = choiceFlag(values, 'compute-dtype', ['fp32', 'fp16', 'bf16', 'fp8', 'int8'], 'fp16');
   input.parallelism = choiceFlag(values, 'parallel', ['tensor', 'pipeline'], 'tensor');

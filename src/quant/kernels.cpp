@@ -183,6 +183,30 @@ void dequantize_sym(const int8_t* codes, const float* scales, size_t n, size_t g
 #endif
 }
 
+void quantize_ggml_asym(const float* x, size_t n, int levels, uint8_t* codes, float* scales, float* mins) {
+#ifndef LLMST_SCALAR_ONLY
+  quantize_ggml_asym_simd(x, n, levels, codes, scales, mins);
+#else
+  quantize_ggml_asym_scalar(x, n, levels, codes, scales, mins);
+#endif
+}
+
+void dequantize_asym(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group, float* out) {
+#ifndef LLMST_SCALAR_ONLY
+  dequantize_asym_simd(codes, scales, mins, n, group, out);
+#else
+  dequantize_asym_scalar(codes, scales, mins, n, group, out);
+#endif
+}
+
+void dequantize_nf4(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out) {
+#ifndef LLMST_SCALAR_ONLY
+  dequantize_nf4_simd(codes, scales, n, group, out);
+#else
+  dequantize_nf4_scalar(codes, scales, n, group, out);
+#endif
+}
+
 void double_quantize_scales(float* scales, size_t count) {
   if (count == 0) return;
   double total = 0;

@@ -72,6 +72,10 @@ void quantize_asym_simd(const float* x, size_t n, size_t group, int qmax, const 
 void quantize_nf4_simd(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
                        float* scales);
 void quantize_ggml_sym_simd(const float* x, size_t n, int levels, int8_t* codes, float* scales);
+void quantize_ggml_asym_simd(const float* x, size_t n, int levels, uint8_t* codes, float* scales, float* mins);
+void dequantize_asym_simd(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group,
+                          float* out);
+void dequantize_nf4_simd(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out);
 #endif
 
 void quantize_sym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
@@ -82,6 +86,9 @@ void quantize_asym(const float* x, size_t n, size_t group, int qmax, const MiniF
 void quantize_nf4(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
                   float* scales);
 void quantize_ggml_sym(const float* x, size_t n, int levels, int8_t* codes, float* scales);
+void quantize_ggml_asym(const float* x, size_t n, int levels, uint8_t* codes, float* scales, float* mins);
+void dequantize_asym(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group, float* out);
+void dequantize_nf4(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out);
 
 // Matrix–vector products y = W·x, W is (rows, cols) row-major, x is (cols),
 // y is (rows). Quantized W has one scale per `group` consecutive weights of a

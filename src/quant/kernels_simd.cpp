@@ -7,6 +7,7 @@
 #ifndef LLMST_SCALAR_ONLY
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include <xsimd/xsimd.hpp>
 
@@ -146,6 +147,36 @@ inline f32x4 clamp_nan_low(f32x4 value, f32x4 lo, f32x4 hi) {
 #endif
 }
 
+// Min and max of the finite values of [start, end) (low > high when there are
+// none). pmin/pmax skip NaN; ±Inf (rare) sends the group through a scalar
+// pass, as in finite_absmax.
+inline void finite_min_max(const float* x, size_t start, size_t end, float& low, float& high) {
+  f32x4 low_lanes(INFINITY), high_lanes(-INFINITY);
+  size_t i = start;
+  for (; i + 4 <= end; i += 4) {
+    const f32x4 v = f32x4::load_unaligned(x + i);
+#ifdef __wasm_simd128__
+    low_lanes = (__m128)wasm_f32x4_pmin((v128_t)(__m128)low_lanes, (v128_t)(__m128)v);
+    high_lanes = (__m128)wasm_f32x4_pmax((v128_t)(__m128)high_lanes, (v128_t)(__m128)v);
+#else
+    low_lanes = _mm_min_ps(v, low_lanes);
+    high_lanes = _mm_max_ps(v, high_lanes);
+#endif
+  }
+  alignas(16) float lo4[4], hi4[4];
+  low_lanes.store_aligned(lo4);
+  high_lanes.store_aligned(hi4);
+  low = std::min(std::min(lo4[0], lo4[1]), std::min(lo4[2], lo4[3]));
+  high = std::max(std::max(hi4[0], hi4[1]), std::max(hi4[2], hi4[3]));
+  for (; i < end; i++)
+    if (std::isfinite(x[i])) low = std::min(low, x[i]), high = std::max(high, x[i]);
+  if (std::isinf(low) || std::isinf(high)) {
+    low = INFINITY, high = -INFINITY;
+    for (i = start; i < end; i++)
+      if (std::isfinite(x[i])) low = std::min(low, x[i]), high = std::max(high, x[i]);
+  }
+}
+
 // 16 int32 lanes (0..255) → 16 unsigned bytes.
 inline void store_u8(uint8_t* out, __m128i a, __m128i b, __m128i c, __m128i d) {
   _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_packus_epi16(_mm_packs_epi32(a, b), _mm_packs_epi32(c, d)));
@@ -189,32 +220,8 @@ void quantize_asym_simd(const float* x, size_t n, size_t group, int qmax, const 
   const f32x4 zero(0.0f), top = f32x4(float(qmax));
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
-    // pass 1: min and max of the finite values. pmin/pmax skip NaN; ±Inf
-    // (rare) sends the group through the scalar pass, as in finite_absmax.
-    f32x4 low_lanes(INFINITY), high_lanes(-INFINITY);
-    size_t i = start;
-    for (; i + 4 <= end; i += 4) {
-      const f32x4 v = f32x4::load_unaligned(x + i);
-#ifdef __wasm_simd128__
-      low_lanes = (__m128)wasm_f32x4_pmin((v128_t)(__m128)low_lanes, (v128_t)(__m128)v);
-      high_lanes = (__m128)wasm_f32x4_pmax((v128_t)(__m128)high_lanes, (v128_t)(__m128)v);
-#else
-      low_lanes = _mm_min_ps(v, low_lanes);
-      high_lanes = _mm_max_ps(v, high_lanes);
-#endif
-    }
-    alignas(16) float lo4[4], hi4[4];
-    low_lanes.store_aligned(lo4);
-    high_lanes.store_aligned(hi4);
-    float low = std::min(std::min(lo4[0], lo4[1]), std::min(lo4[2], lo4[3]));
-    float high = std::max(std::max(hi4[0], hi4[1]), std::max(hi4[2], hi4[3]));
-    for (; i < end; i++)
-      if (std::isfinite(x[i])) low = std::min(low, x[i]), high = std::max(high, x[i]);
-    if (std::isinf(low) || std::isinf(high)) {
-      low = INFINITY, high = -INFINITY;
-      for (i = start; i < end; i++)
-        if (std::isfinite(x[i])) low = std::min(low, x[i]), high = std::max(high, x[i]);
-    }
+    float low, high;
+    finite_min_max(x, start, end, low, high);  // pass 1
     if (low > high) low = high = 0;  // no finite value in the group
     const float min = scale_format ? round_to(*scale_format, low) : low;
     const float range = (high - min) / float(qmax);
@@ -227,7 +234,8 @@ void quantize_asym_simd(const float* x, size_t n, size_t group, int qmax, const 
     auto lane_codes = [&](const float* p) {
       return round_code(clamp_nan_low((f32x4::load_unaligned(p) - offset) * inverse, zero, top));
     };
-    for (i = start; i + 16 <= end; i += 16)
+    size_t i = start;
+    for (; i + 16 <= end; i += 16)
       store_u8(codes + i, lane_codes(x + i), lane_codes(x + i + 4), lane_codes(x + i + 8), lane_codes(x + i + 12));
     for (; i < end; i++) codes[i] = asym_code((x[i] - min) * inverse_scalar, qmax);
   }
@@ -309,6 +317,32 @@ void quantize_ggml_sym_simd(const float* x, size_t n, int levels, int8_t* codes,
   }
 }
 
+void quantize_ggml_asym_simd(const float* x, size_t n, int levels, uint8_t* codes, float* scales, float* mins) {
+  constexpr size_t block = 32;
+  const f32x4 zero(0.0f), point_five(0.5f), top = f32x4(float(levels - 1));
+  for (size_t start = 0, b = 0; start < n; start += block, b++) {
+    if (n - start < block) {  // a short last block: the scalar twin, as block 0 of the tail
+      quantize_ggml_asym_scalar(x + start, n - start, levels, codes + start, scales + b, mins + b);
+      break;
+    }
+    float low, high;
+    finite_min_max(x, start, start + block, low, high);
+    if (low > high) low = high = 0;
+    // ggml's reference: codes from the fp32 d and min, fp16 only where stored.
+    const float d = (high - low) / float(levels - 1);
+    const float inverse_scalar = d ? 1.0f / d : 0.0f;
+    scales[b] = round_to(kFp16, d);
+    mins[b] = round_to(kFp16, low);
+    const f32x4 offset(low), inverse(inverse_scalar);
+    auto lane_codes = [&](const float* p) {  // MIN(levels − 1, (int8_t)((x − min)·id + 0.5)), NaN → 0
+      const f32x4 shifted = clamp_nan_low((f32x4::load_unaligned(p) - offset) * inverse + point_five, zero, top);
+      return round_code(xsimd::floor(shifted));
+    };
+    for (size_t i = start; i < start + block; i += 16)
+      store_u8(codes + i, lane_codes(x + i), lane_codes(x + i + 4), lane_codes(x + i + 8), lane_codes(x + i + 12));
+  }
+}
+
 void dequantize_sym_simd(const int8_t* codes, const float* scales, size_t n, size_t group, float* out) {
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
@@ -320,6 +354,50 @@ void dequantize_sym_simd(const int8_t* codes, const float* scales, size_t n, siz
       for (int k = 0; k < 4; k++) (values[k] * scale).store_unaligned(out + i + 4 * k);
     }
     for (; i < end; i++) out[i] = float(codes[i]) * scales[g];
+  }
+}
+
+void dequantize_asym_simd(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group,
+                          float* out) {
+  for (size_t start = 0, g = 0; start < n; start += group, g++) {
+    const size_t end = std::min(n, start + group);
+    const f32x4 scale(scales[g]), offset(mins[g]);
+    size_t i = start;
+    for (; i + 16 <= end; i += 16) {
+      f32x4 values[4];
+      widen_unsigned(_mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + i)), 0.0f, values);
+      for (int k = 0; k < 4; k++) (offset + values[k] * scale).store_unaligned(out + i + 4 * k);
+    }
+    for (; i < end; i++) out[i] = mins[g] + float(codes[i]) * scales[g];
+  }
+}
+
+void dequantize_nf4_simd(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out) {
+  // Byte k of each of the 16 levels, as four 16-byte tables: a byte shuffle
+  // looks up 16 codes in one, and two rounds of interleaving rebuild the floats.
+  alignas(16) uint8_t bytes[4][16];
+  for (int level = 0; level < 16; level++) {
+    uint32_t bits;
+    std::memcpy(&bits, &kNf4Levels[level], 4);
+    for (int k = 0; k < 4; k++) bytes[k][level] = uint8_t(bits >> (8 * k));
+  }
+  __m128i tables[4];
+  for (int k = 0; k < 4; k++) tables[k] = _mm_load_si128(reinterpret_cast<const __m128i*>(bytes[k]));
+  for (size_t start = 0, g = 0; start < n; start += group, g++) {
+    const size_t end = std::min(n, start + group);
+    const f32x4 scale(scales[g]);
+    size_t i = start;
+    for (; i + 16 <= end; i += 16) {
+      const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + i));
+      const __m128i b0 = _mm_shuffle_epi8(tables[0], c), b1 = _mm_shuffle_epi8(tables[1], c);
+      const __m128i b2 = _mm_shuffle_epi8(tables[2], c), b3 = _mm_shuffle_epi8(tables[3], c);
+      const __m128i low01 = _mm_unpacklo_epi8(b0, b1), high01 = _mm_unpackhi_epi8(b0, b1);
+      const __m128i low23 = _mm_unpacklo_epi8(b2, b3), high23 = _mm_unpackhi_epi8(b2, b3);
+      const f32x4 levels[4] = {_mm_castsi128_ps(_mm_unpacklo_epi16(low01, low23)), _mm_castsi128_ps(_mm_unpackhi_epi16(low01, low23)),
+                               _mm_castsi128_ps(_mm_unpacklo_epi16(high01, high23)), _mm_castsi128_ps(_mm_unpackhi_epi16(high01, high23))};
+      for (int k = 0; k < 4; k++) (levels[k] * scale).store_unaligned(out + i + 4 * k);
+    }
+    for (; i < end; i++) out[i] = kNf4Levels[codes[i]] * scales[g];
   }
 }
 

@@ -7,6 +7,8 @@
 #pragma once
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 
 namespace llmst::quant {
@@ -32,11 +34,21 @@ inline float round_to(const MiniFloat& format, float value) {
   const double infinity = std::numeric_limits<double>::infinity();
   if (std::isinf(magnitude))
     return float(sign * (format.has_infinity ? infinity : format.max_finite));
-  int exponent;
-  std::frexp(magnitude, &exponent);  // magnitude in [2^(exponent-1), 2^exponent)
-  const int unit_exponent = std::max(exponent - 1, format.exponent_min) - format.mantissa_bits;
-  const double ulp = std::ldexp(1.0, unit_exponent);
-  const double rounded = std::nearbyint(magnitude / ulp) * ulp;  // exact: ulp is a power of two
+  // The binade and 2^k from the double's bits: frexp and ldexp are libm calls
+  // in WASM, and the lab rounds a scale (or two) per group of 32.
+  // (memcpy: Emscripten 3.1.6's libc++ has no std::bit_cast.)
+  uint64_t bits;
+  std::memcpy(&bits, &magnitude, sizeof bits);
+  const int binade = int((bits >> 52) & 0x7FF) - 1023;  // magnitude in [2^binade, 2^(binade+1))
+  const int unit_exponent = std::max(binade, format.exponent_min) - format.mantissa_bits;
+  const auto power_of_two = [](int k) {
+    const uint64_t pattern = uint64_t(k + 1023) << 52;
+    double value;
+    std::memcpy(&value, &pattern, sizeof value);
+    return value;
+  };
+  // exact: scaling by powers of two (unit_exponent ≥ -133 for these formats)
+  const double rounded = std::nearbyint(magnitude * power_of_two(-unit_exponent)) * power_of_two(unit_exponent);
   if (rounded > format.max_finite) {
     // IEEE: overflow to Inf once past max + half an ulp of the top binade.
     const double top_ulp = std::ldexp(1.0, int(std::floor(std::log2(format.max_finite))) - format.mantissa_bits);

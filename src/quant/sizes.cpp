@@ -82,7 +82,7 @@ std::vector<QuantDecisionRow> quant_decision_matrix() {
        "quant-lab bf16: relative RMSE ≈ 2^-9 (7-bit mantissa)"},
       {"FP8 (E4M3)", "fp8_e4m3", 0, 0, "none on Hopper/Ada tensor cores; a cast elsewhere", "near-lossless",
        "quant-lab fp8_e4m3: relative RMSE on N(0,1) and LLM-like outliers"},
-      {"INT8 weight-only", "int8", 128, 0, "dequantize on the fly: hidden only if decode is memory-bound (the GEMV lab: not in one WASM thread)", "near-lossless",
+      {"INT8 weight-only", "int8", 128, 0, "dequantize on the fly: a convert and a scale per weight, so 4× fewer bytes is less than 4× faster (the GEMV lab measures how much)", "near-lossless",
        "quant-lab int8 g128 (≈0.65 % RMSE) and GEMV int8 GB/s vs fp32"},
       {"INT4 weight-only (group 128)", "int4", 128, 0, "dequantize on the fly: unpack nibbles + scale", "small loss",
        "quant-lab int4 g128 (≈11.7 % RMSE) and GEMV int4 GB/s vs fp32"},

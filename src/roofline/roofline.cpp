@@ -5,6 +5,7 @@
 
 #include "core/dtype.hpp"
 #include "core/validate.hpp"
+#include "quant/formats.hpp"
 #include "roofline/operators.hpp"
 
 namespace llmst {
@@ -26,6 +27,24 @@ Status check_dtype(const std::string& field, const std::string& id, double& byte
   if (!dtype) return error_status(field, field + " = \"" + id + "\" is not a plain dtype (fp32, fp16, bf16, fp8, int8, int4)");
   bytes = dtype->bits / 8;
   return ok_status();
+}
+
+// Weights may also be stored in a ggml block format (q4_0 … q6_k): bytes per
+// weight are the block's real size over its weights, scales included (Q4_K:
+// 144 B / 256 = 4.5 bits), so "Llama-3-70B in Q4_K" sizes what llama.cpp loads.
+Status check_weights_dtype(const std::string& id, double& bytes) {
+  if (find_plain_dtype(id)) return check_dtype("weights_dtype", id, bytes);
+  const QuantFormatInfo* format = find_quant_format(id);
+  if (format && format->family == "ggml") {
+    bytes = format->block_bytes / format->block_size;
+    return ok_status();
+  }
+  std::string blocks;
+  for (const QuantFormatInfo& f : quant_formats())
+    if (f.family == "ggml") blocks += (blocks.empty() ? "" : ", ") + f.id;
+  return error_status("weights_dtype", "weights_dtype = \"" + id +
+                                           "\" is neither a plain dtype (fp32, fp16, bf16, fp8, int8, int4) nor a ggml block format (" +
+                                           blocks + ")");
 }
 
 }  // namespace
@@ -66,7 +85,7 @@ Prepared prepare(const Workload& w, bool plan_fields) {
   if (!status.ok) return {status};
   status = first_error(
       validate_hardware(w.hardware),
-      check_dtype("weights_dtype", w.weights_dtype, p.weight_bytes),
+      check_weights_dtype(w.weights_dtype, p.weight_bytes),
       check_real("weights_bits", w.weights_bits, 0, 64),
       check_dtype("kv_dtype", w.kv_dtype, p.kv_bytes),
       check_choice("compute_dtype", w.compute_dtype, {"fp32", "fp16", "bf16", "fp8", "int8"}),

@@ -15,7 +15,7 @@ namespace llmst {
 struct Workload {
   ModelConfig model;
   Hardware hardware;
-  std::string weights_dtype = "fp16";  // plain dtype of the weights
+  std::string weights_dtype = "fp16";  // plain dtype of the weights, or a ggml block format (q4_0 … q6_k)
   double weights_bits = 0;             // > 0 overrides weights_dtype (e.g. 4.5 for 4-bit with an fp16 scale per 32)
   std::string kv_dtype = "fp16";
   std::string compute_dtype = "fp16";  // matmul peak used, and the dtype activations are stored in

@@ -190,21 +190,24 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
     else quantize_asym_scalar(x.data(), n, group, qmax, scale_format, unsigned_codes, scales.data(), mins.data());
     result.kernel = simd ? "simd" : "scalar";
     if (input.double_quant) double_quantize_scales(scales.data(), groups), double_quantize_scales(mins.data(), groups);
-    dequantize_asym_scalar(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
+    if (simd) dequantize_asym(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
+    else dequantize_asym_scalar(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
     result.nonfinite_behaviour = "min/max from finite values; NaN → the min; +Inf → the max; -Inf → the min";
   } else if (format.id == "nf4") {
     if (simd) quantize_nf4(x.data(), n, group, scale_format, unsigned_codes, scales.data());
     else quantize_nf4_scalar(x.data(), n, group, scale_format, unsigned_codes, scales.data());
     result.kernel = simd ? "simd" : "scalar";
     if (input.double_quant) double_quantize_scales(scales.data(), groups);
-    dequantize_nf4_scalar(unsigned_codes, scales.data(), n, group, restored.data());
+    if (simd) dequantize_nf4(unsigned_codes, scales.data(), n, group, restored.data());
+    else dequantize_nf4_scalar(unsigned_codes, scales.data(), n, group, restored.data());
     result.nonfinite_behaviour = "absmax from finite values; NaN → level 0.0; ±Inf → ±absmax";
   } else if (format.id == "q4_0" || format.id == "q5_0" || format.id == "q8_0") {
     const int levels = format.id == "q4_0" ? 16 : format.id == "q5_0" ? 32 : 256;
     if (simd) quantize_ggml_sym(x.data(), n, levels, codes.data(), scales.data());
     else quantize_ggml_sym_scalar(x.data(), n, levels, codes.data(), scales.data());
     result.kernel = simd ? "simd" : "scalar";
-    dequantize_sym_scalar(codes.data(), scales.data(), n, group, restored.data());
+    if (simd) dequantize_sym(codes.data(), scales.data(), n, group, restored.data());
+    else dequantize_sym_scalar(codes.data(), scales.data(), n, group, restored.data());
     result.nonfinite_behaviour = "scale from finite values; NaN → 0; ±Inf → the block's extreme codes";
   } else if (is_kquant) {  // scalar only: ggml's reference search has no SIMD twin here
     std::vector<KQuantBlock> blocks(groups);
@@ -218,8 +221,14 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
               "min (ggml's reference has no guard: one Inf makes its super-block all NaN)";
   } else {  // q4_1, q5_1
     const int levels = format.id == "q4_1" ? 16 : 32;
-    quantize_ggml_asym_scalar(x.data(), n, levels, unsigned_codes, scales.data(), mins.data());
-    dequantize_asym_scalar(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
+    if (simd) {
+      quantize_ggml_asym(x.data(), n, levels, unsigned_codes, scales.data(), mins.data());
+      dequantize_asym(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
+    } else {
+      quantize_ggml_asym_scalar(x.data(), n, levels, unsigned_codes, scales.data(), mins.data());
+      dequantize_asym_scalar(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
+    }
+    result.kernel = simd ? "simd" : "scalar";
     result.nonfinite_behaviour = "min/max from finite values; NaN → the min; ±Inf → the block's max / min";
   }
   result.quantize_s = seconds_since(start);
@@ -359,25 +368,31 @@ QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
   result.status = first_error(check_integer("n", input.n, 1, 1e9), check_integer("group_size", input.group_size, 1, 1e9),
                               check_real("min_time_s", input.min_time_s, 0, 60));
   const std::string& k = input.kernel;
-  if (result.status.ok && k != "quantize_int8" && k != "quantize_int4" && k != "quantize_int8_asym" &&
-      k != "quantize_int4_asym" && k != "quantize_nf4" && k != "dequantize_int8")
-    result.status = error_status("kernel", "kernel = \"" + k +
-                                               "\" must be quantize_int8, quantize_int4, quantize_int8_asym, "
-                                               "quantize_int4_asym, quantize_nf4 or dequantize_int8");
+  static const std::vector<std::string> kernels = {"quantize_int8", "quantize_int4", "quantize_int8_asym", "quantize_int4_asym",
+                                                   "quantize_nf4", "quantize_q4_1", "dequantize_int8", "dequantize_nf4"};
+  if (result.status.ok && std::find(kernels.begin(), kernels.end(), k) == kernels.end()) {
+    std::string list;
+    for (const std::string& name : kernels) list += (list.empty() ? "" : ", ") + name;
+    result.status = error_status("kernel", "kernel = \"" + k + "\" must be one of " + list);
+  }
   if (!result.status.ok) return result;
   const size_t n = size_t(input.n), group = size_t(input.group_size);
-  result.status = budget_check(double(n) * 9, "this benchmark");
+  // Scales and mins per group, or per ggml block of 32 for quantize_q4_1.
+  const size_t scale_count = (n + std::min<size_t>(group, 32) - 1) / std::min<size_t>(group, 32);
+  // x and restored (fp32), codes (1 B) and scales + mins (fp32 each).
+  result.status = budget_check(double(n) * 9 + double(scale_count) * 8, "this benchmark");
   if (!result.status.ok) return result;
   const std::vector<float> x = synthetic_tensor("normal", n, n, 1);
   std::vector<int8_t> codes(n);
-  std::vector<float> scales((n + group - 1) / group), mins(scales.size()), restored(n);
+  std::vector<float> scales(scale_count), mins(scale_count), restored(n);
   auto* unsigned_codes = reinterpret_cast<uint8_t*>(codes.data());
   const int qmax = k == "quantize_int4" ? 7 : k == "quantize_int8_asym" ? 255 : k == "quantize_int4_asym" ? 15 : 127;
   const bool simd = input.simd && simd_available();
   result.kernel = input.kernel;
   result.isa = simd ? "simd" : "scalar";
   result.n = double(n);
-  quantize_sym_scalar(x.data(), n, group, qmax, nullptr, codes.data(), scales.data());
+  if (k == "dequantize_nf4") quantize_nf4_scalar(x.data(), n, group, nullptr, unsigned_codes, scales.data());
+  else quantize_sym_scalar(x.data(), n, group, qmax, nullptr, codes.data(), scales.data());
   // call(m) runs the kernel over the first m values; warmed up on one group first (core/warm_up.hpp).
   auto call = [&](size_t m) {
     if (input.kernel == "dequantize_int8") {
@@ -391,6 +406,18 @@ QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
       if (simd) return quantize_asym_simd(x.data(), m, group, qmax, nullptr, unsigned_codes, scales.data(), mins.data());
 #endif
       return quantize_asym_scalar(x.data(), m, group, qmax, nullptr, unsigned_codes, scales.data(), mins.data());
+    }
+    if (k == "dequantize_nf4") {
+#ifndef LLMST_SCALAR_ONLY
+      if (simd) return dequantize_nf4_simd(unsigned_codes, scales.data(), m, group, restored.data());
+#endif
+      return dequantize_nf4_scalar(unsigned_codes, scales.data(), m, group, restored.data());
+    }
+    if (k == "quantize_q4_1") {  // ggml blocks of 32 whatever group_size says
+#ifndef LLMST_SCALAR_ONLY
+      if (simd) return quantize_ggml_asym_simd(x.data(), m, 16, unsigned_codes, scales.data(), mins.data());
+#endif
+      return quantize_ggml_asym_scalar(x.data(), m, 16, unsigned_codes, scales.data(), mins.data());
     }
     if (k == "quantize_nf4") {
 #ifndef LLMST_SCALAR_ONLY

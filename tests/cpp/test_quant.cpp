@@ -288,6 +288,10 @@ TEST_CASE("SIMD kernels give the scalar twins' codes bit for bit") {
       CHECK(fast == slow);
       CHECK(fast_scales == slow_scales);
       CHECK(fast_mins == slow_mins);
+      std::vector<float> fast_out(1003), slow_out(1003);
+      dequantize_asym_simd(fast.data(), fast_scales.data(), fast_mins.data(), 1003, 64, fast_out.data());
+      dequantize_asym_scalar(slow.data(), slow_scales.data(), slow_mins.data(), 1003, 64, slow_out.data());
+      CHECK(fast_out == slow_out);
     }
     std::vector<uint8_t> fast(1003), slow(1003);
     std::vector<float> fast_scales(16), slow_scales(16);
@@ -298,6 +302,12 @@ TEST_CASE("SIMD kernels give the scalar twins' codes bit for bit") {
     CHECK(fast[5] == 7);  // NaN → the zero level
     CHECK(fast[70] == 15);
     CHECK(fast[71] == 0);
+    std::vector<float> fast_out(1003), slow_out(1003);
+    dequantize_nf4_simd(fast.data(), fast_scales.data(), 1003, 64, fast_out.data());
+    dequantize_nf4_scalar(slow.data(), slow_scales.data(), 1003, 64, slow_out.data());
+    CHECK(fast_out == slow_out);
+    CHECK(fast_out[5] == 0.0f);  // level 7 is exactly 0
+    CHECK(fast_out[70] == fast_scales[1]);  // level 15 is 1.0: +Inf restores to the group's absmax
   }
   // ggml Q4_0 / Q5_0 / Q8_0 (blocks of 32; 1003 leaves a short last block),
   // plus exact ties for Q8_0's half-away-from-zero rounding.
@@ -310,6 +320,29 @@ TEST_CASE("SIMD kernels give the scalar twins' codes bit for bit") {
     quantize_ggml_sym_scalar(y.data(), 1003, levels, slow.data(), slow_scales.data());
     CHECK(fast == slow);
     CHECK(fast_scales == slow_scales);
+  }
+  for (int levels : {16, 32}) {  // Q4_1 / Q5_1
+    CAPTURE(levels);
+    std::vector<uint8_t> fast(1003), slow(1003);
+    std::vector<float> fast_scales(32), slow_scales(32), fast_mins(32), slow_mins(32);
+    quantize_ggml_asym_simd(y.data(), 1003, levels, fast.data(), fast_scales.data(), fast_mins.data());
+    quantize_ggml_asym_scalar(y.data(), 1003, levels, slow.data(), slow_scales.data(), slow_mins.data());
+    CHECK(fast == slow);
+    CHECK(fast_scales == slow_scales);
+    CHECK(fast_mins == slow_mins);
+  }
+  {  // Q4_1 on exact halves: min 0, max 15 → d = 1; ggml's (int)(x·id + 0.5) rounds halves up
+    std::vector<float> block(32);
+    for (int i = 0; i < 32; i++) block[size_t(i)] = float(i % 15) + 0.5f;  // 0.5 … 14.5
+    block[0] = 0.0f, block[1] = 15.0f;
+    std::vector<uint8_t> codes(32);
+    float d = 0, m = 0;
+    quantize_ggml_asym_simd(block.data(), 32, 16, codes.data(), &d, &m);
+    CHECK(d == 1.0f);
+    CHECK(m == 0.0f);
+    CHECK(codes[2] == 3);    // 2.5 → 3
+    CHECK(codes[14] == 15);  // 14.5 → 15
+    CHECK(codes[15] == 1);   // 0.5 → 1
   }
   {  // Q8_0 rounding on exact halves: d = 127/127 = 1, so codes are round(x) away from zero
     std::vector<float> halves(32);
@@ -483,10 +516,19 @@ TEST_CASE("the benchmark runner times each kernel and rejects unknown ones") {
   QuantBenchInput input;
   input.n = 4096;
   input.min_time_s = 0;
-  const QuantBenchResult result = run_quant_bench(input);
-  REQUIRE(result.status.ok);
-  CHECK(result.calls >= 1);
-  CHECK(result.seconds > 0);
+  for (const char* kernel : {"quantize_int8", "quantize_int4", "quantize_int8_asym", "quantize_int4_asym", "quantize_nf4",
+                             "quantize_q4_1", "dequantize_int8", "dequantize_nf4"}) {
+    CAPTURE(kernel);
+    input.kernel = kernel;
+    const QuantBenchResult result = run_quant_bench(input);
+    REQUIRE(result.status.ok);
+    CHECK(result.calls >= 1);
+    CHECK(result.seconds > 0);
+  }
+  input.kernel = "quantize_q4_1";  // blocks of 32 while group_size is larger: scales sized for the blocks
+  input.n = 1000;
+  input.group_size = 512;
+  CHECK(run_quant_bench(input).status.ok);
   input.kernel = "quantize_int3";
   CHECK(run_quant_bench(input).status.field == "kernel");
 }

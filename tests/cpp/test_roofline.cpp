@@ -186,6 +186,32 @@ TEST_CASE("Llama-2-70B fp16 batch-1 decode on H100 SXM: bandwidth bound, ~24.3 t
   CHECK(r.min_gpus == 2);
 }
 
+TEST_CASE("weights in a ggml block format: the block's bytes per weight") {
+  // ggml-common.h: block_q4_K = d, dmin (2 B each) + scales[12] + qs[128] = 144 B
+  // per 256 weights; block_q8_0 = d (2 B) + qs[32] = 34 B per 32.
+  Workload w = on("h100-sxm", llama2_70b());
+  w.gpus = 1;
+  w.context = 1;
+  w.weights_dtype = "q4_k";
+  PlanResult r = plan(w);
+  CHECK_OR_RETURN(r.status.ok);
+  CHECK(r.weight_bytes == doctest::Approx(68976648192.0 * 144 / 256).epsilon(1e-12));
+  // Decode reads every weight but the embedding table (one row per token).
+  CHECK(r.decode.weight_bytes_read == doctest::Approx((68976648192.0 - 262144000.0 + 8192.0) * 144 / 256).epsilon(1e-12));
+  w.weights_dtype = "q8_0";
+  r = plan(w);
+  CHECK(r.weight_bytes == doctest::Approx(68976648192.0 * 34 / 32).epsilon(1e-12));
+  // weights_bits still overrides the format.
+  w.weights_bits = 4;
+  CHECK(plan(w).weight_bytes == doctest::Approx(68976648192.0 / 2).epsilon(1e-12));
+  // Grouped formats need a group size and scale dtype: weights_bits says it, the dtype is refused.
+  w.weights_bits = 0;
+  w.weights_dtype = "nf4";
+  const Status refused = plan(w).status;
+  CHECK(refused.field == "weights_dtype");
+  CHECK(refused.message.find("q4_k") != std::string::npos);
+}
+
 TEST_CASE("decode intensity and the batch that reaches the ridge") {
   Workload w = on("h100-sxm", llama2_70b());
   w.context = 1;

@@ -71,6 +71,10 @@ test('plan answers update: fit, throughput, memory limit', async () => {
   assert.ok(Number(await page.locator('#plan-tokens-per-s').textContent()) > twoGpus);
   await page.selectOption('#plan-hardware', 'h200');
   assert.equal(await page.locator('#plan-fits').textContent(), 'fits');
+  // Weights in ggml Q4_K: 144 B per 256 weights, so 68,976,648,192 × 144 / 256 = 38.80 GB.
+  await page.selectOption('#plan-weights_dtype', 'q4_k');
+  assert.match(await page.locator('#plan-weights_dtype option:checked').textContent(), /Q4_K \(4\.5 bits\)/);
+  assert.match(await page.locator('#plan-table tbody').textContent(), /38\.80 GB/);
   // The batch curve draws points and a memory-limit rule.
   assert.ok(await page.locator('#plan-curve-plot svg circle').count() >= 5);
   assert.ok(await page.locator('#plan-calibration-plot svg circle').count() >= 4);

@@ -88,6 +88,18 @@ test('CLI plan --json has the documented fields', () => {
   assert.equal(json.hardware, 'h100-sxm');
 });
 
+test('plan takes weights in a ggml block format at its block bytes', () => {
+  // Llama-3-70B: 70,553,706,496 parameters (published); Q4_K stores 144 B per 256 weights (ggml-common.h).
+  const json = cliJson('plan', '--preset', 'llama-3-70b', '--weights', 'q4_k', '--gpus', '2', '--context', '32768');
+  assert.equal(json.weight_bytes, 70553706496 * 144 / 256);
+  assert.equal(json.bytes_per_weight, 144 / 256);
+  assert.equal(api.plan({ model: 'llama-3-70b', weights_dtype: 'q8_0' }).weight_bytes, 70553706496 * 34 / 32);
+  assertInputError(() => api.plan({ model: 'llama-3-70b', weights_dtype: 'nf4' }), 'weights_dtype', /ggml block format/);
+  const refused = cli('plan', '--weights', 'nf4');
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /q4_k/);
+});
+
 test('CLI errors exit 2 naming the flag; hardware and roofline list', () => {
   const bad = cli('plan', '--bandwidth-gbs', '0', '--json');
   assert.equal(bad.code, 2);

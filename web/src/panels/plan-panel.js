@@ -15,7 +15,7 @@ import { formatBytes, formatCount, formatSI } from '../format.js';
 import { runInWorker } from '../sim-client.js';
 import { getApi } from '../wasm.js';
 import { formatSeconds } from './roofline-panel.js';
-import { readWorkload, toInput, workloadInputs, workloadKeys, workloadParams } from './workload-form.js';
+import { readWorkload, toInput, weightOptions, workloadInputs, workloadKeys, workloadParams } from './workload-form.js';
 
 const defaults = {
   model: 'llama-2-70b', hardware: 'h100-sxm', weights_dtype: 'fp16', kv_dtype: 'fp16', compute_dtype: 'fp16',
@@ -53,13 +53,14 @@ export class PlanPanel extends PanelElement {
     this.api = await getApi();
     this.presets = this.api.modelPresets();
     this.hardware = this.api.hardwarePresets();
+    this.weightOptions = weightOptions(this.api.quantFormats());
     this.calibration = this.api.calibration();
     this.stateChanged();
   }
 
   /** The workload and training inputs read through `read` (readState, or pinnedRead for the pinned configuration). */
   parseState(read) {
-    const state = readWorkload(read, defaults, { modelIds: this.presets.map((p) => p.id), hardware: this.hardware });
+    const state = readWorkload(read, defaults, { modelIds: this.presets.map((p) => p.id), hardware: this.hardware, weights: this.weightOptions });
     for (const key of Object.keys(trainingDefaults)) {
       const text = read(`train_${key}`);
       state[`train_${key}`] = text !== null && text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : trainingDefaults[key];
@@ -149,7 +150,7 @@ export class PlanPanel extends PanelElement {
         factors you set; the published measurements at the bottom show how far real systems land below it.</p>
       <div class="layout">
         <form @submit=${(event) => event.preventDefault()} aria-label="Deployment">
-          ${workloadInputs({ prefix: 'plan', state: this.state, error: this.error, presets: this.presets, hardware: this.hardware,
+          ${workloadInputs({ prefix: 'plan', state: this.state, error: this.error, presets: this.presets, weights: this.weightOptions, hardware: this.hardware,
             plan: true, set: (key, value, commit) => this.#set(key, value, commit) })}
         </form>
         <section aria-live="polite">${this.renderPinControls()}${this.#renderPlan()}</section>

@@ -12,7 +12,7 @@ import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatSI } from '../format.js';
 import { getApi } from '../wasm.js';
-import { readWorkload, toInput, workloadInputs, workloadKeys, workloadParams } from './workload-form.js';
+import { readWorkload, toInput, weightOptions, workloadInputs, workloadKeys, workloadParams } from './workload-form.js';
 
 const defaults = {
   model: 'llama-2-7b', hardware: 'h100-sxm', weights_dtype: 'fp16', kv_dtype: 'fp16', compute_dtype: 'fp16',
@@ -41,12 +41,13 @@ export class RooflinePanel extends PanelElement {
     this.api = await getApi();
     this.presets = this.api.modelPresets();
     this.hardware = this.api.hardwarePresets();
+    this.weightOptions = weightOptions(this.api.quantFormats());
     this.stateChanged();
   }
 
   /** The workload read through `read` (readState, or pinnedRead for the pinned configuration). */
   parseState(read) {
-    return readWorkload(read, defaults, { modelIds: this.presets.map((p) => p.id), hardware: this.hardware });
+    return readWorkload(read, defaults, { modelIds: this.presets.map((p) => p.id), hardware: this.hardware, weights: this.weightOptions });
   }
 
   stateLabel(key) {
@@ -92,7 +93,7 @@ export class RooflinePanel extends PanelElement {
         batch sits far left because every weight is read to do 2 FLOPs per sequence — raise the batch and watch it move right.</p>
       <div class="layout">
         <form @submit=${(event) => event.preventDefault()} aria-label="Roofline workload">
-          ${workloadInputs({ prefix: 'roofline', state: this.state, error: this.error, presets: this.presets,
+          ${workloadInputs({ prefix: 'roofline', state: this.state, error: this.error, presets: this.presets, weights: this.weightOptions,
             hardware: this.hardware, set: (key, value, commit) => this.#set(key, value, commit) })}
         </form>
         <section aria-live="polite">${this.renderPinControls()}${this.#renderResults()}</section>

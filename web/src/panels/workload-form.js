@@ -8,6 +8,13 @@ import { checkField, numberField, selectField } from '../components/fields.js';
 const dtypeOptions = ['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'].map((value) => ({ value, label: value }));
 const computeOptions = ['fp32', 'fp16', 'bf16', 'fp8', 'int8'].map((value) => ({ value, label: value }));
 
+/** Weights options: the plain dtypes, then ggml's block formats at their real bits per weight (api.quantFormats()). */
+export function weightOptions(formats) {
+  const blocks = formats.filter((f) => f.family === 'ggml')
+    .map((f) => ({ value: f.id, label: `${f.label} (${Number((f.block_bytes * 8 / f.block_size).toFixed(4))} bits)` }));
+  return [...dtypeOptions, ...blocks];
+}
+
 export const numberInputs = [
   { key: 'batch', label: 'Batch (sequences)', min: 1 },
   { key: 'context', label: 'Context (tokens)', min: 1, help: 'Prompt length at prefill; tokens attended to at decode' },
@@ -44,7 +51,7 @@ export function workloadKeys(defaults) {
 }
 
 /** Reads the workload through `read(key)` (raw text or null), keeping defaults for anything unparsable. */
-export function readWorkload(read, defaults, { modelIds, hardware }) {
+export function readWorkload(read, defaults, { modelIds, hardware, weights = dtypeOptions }) {
   const hardwareIds = hardware.map((row) => row.id);
   const text = (key) => read(key);
   const number = (key) => {
@@ -62,7 +69,7 @@ export function readWorkload(read, defaults, { modelIds, hardware }) {
       if (text(`hw_${key}`) !== null && Number.isFinite(value)) state.custom[key] = value;
     }
   }
-  state.weights_dtype = choice('weights_dtype', dtypeOptions.map((o) => o.value));
+  state.weights_dtype = choice('weights_dtype', weights.map((o) => o.value));
   state.kv_dtype = choice('kv_dtype', dtypeOptions.map((o) => o.value));
   state.compute_dtype = choice('compute_dtype', computeOptions.map((o) => o.value));
   if ('parallelism' in defaults) state.parallelism = choice('parallelism', ['tensor', 'pipeline']);
@@ -93,7 +100,7 @@ export function toInput(state) {
 }
 
 /** The controls; `set(key, value, commit)` updates the panel. */
-export function workloadInputs({ prefix, state, error, presets, hardware, plan = false, set }) {
+export function workloadInputs({ prefix, state, error, presets, hardware, weights = dtypeOptions, plan = false, set }) {
   const fieldError = (key) => (error?.field === key ? error.message : null);
   const custom = state.hardware === 'custom';
   const hardwareError = !custom && error?.field?.startsWith('hardware') ? error.message : null;
@@ -120,7 +127,8 @@ export function workloadInputs({ prefix, state, error, presets, hardware, plan =
     </fieldset>
     <fieldset>
       <legend>Precision</legend>
-      ${selectField({ id: `${prefix}-weights_dtype`, label: 'Weights', value: state.weights_dtype, options: dtypeOptions,
+      ${selectField({ id: `${prefix}-weights_dtype`, label: 'Weights', value: state.weights_dtype, options: weights,
+        help: 'A plain dtype counts its bits only; a ggml block format counts its scales too',
         error: fieldError('weights_dtype'), onCommit: (value) => set('weights_dtype', value, true) })}
       ${selectField({ id: `${prefix}-kv_dtype`, label: 'KV cache', value: state.kv_dtype, options: dtypeOptions,
         error: fieldError('kv_dtype'), onCommit: (value) => set('kv_dtype', value, true) })}
