@@ -2,10 +2,10 @@
 // sub-blocks of 16 or 32, each with a small integer scale (and min) that
 // multiplies one fp16 super-block scale d (and dmin). A scalar port of ggml's
 // reference quantizers quantize_row_qN_K_ref and dequantizers
-// dequantize_row_qN_K (ggml/src/ggml-quants.c, llama.cpp, MIT licence; read at
-// ggml-org/llama.cpp commit 01243c58): the
-// same search loops, float expressions, nearest_int rounding and fp16
-// rounding of d and dmin, so the codes and values are ggml's.
+// dequantize_row_qN_K (ggml/src/ggml-quants.c, llama.cpp, MIT licence; read
+// at ggml-org/llama.cpp commit 01243c58): the same search loops, float
+// expressions, nearest_int rounding and fp16 rounding of d and dmin, so the
+// codes and values are ggml's.
 //
 // A super-block is kept unpacked (KQuantBlock): the sub-block scales, mins and
 // codes sit in plain arrays, each within its real bit width. The stored size is
