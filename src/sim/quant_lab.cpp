@@ -129,7 +129,7 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
     return result;
   }
   const size_t n = size_t(input.n);
-  KQuant kquant;
+  KQuant kquant = KQuant::q4_k;  // set by find_kquant when the format is one
   const bool is_kquant = find_kquant(format.id, kquant);
   const size_t group = is_kquant                     ? kSuperBlock
                        : format.family == "ggml"     ? 32
