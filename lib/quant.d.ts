@@ -12,7 +12,7 @@ export interface QuantFormatInfo {
   /** ggml: weights per block and bytes per block (0 otherwise). */
   block_size: number;
   block_bytes: number;
-  /** The lab has a quantize/dequantize kernel (k-quants: sizes only). */
+  /** The lab has a quantize/dequantize kernel (every format today; k-quants run ggml's scalar reference). */
   measured: boolean;
   source: string;
 }
@@ -106,6 +106,7 @@ export interface QuantLabResult {
   format: string;
   dist: string;
   n: number;
+  /** Weights per scale actually used: 32 for ggml blocks, 256 (the super-block) for k-quants, 0 for casts. */
   group_size: number;
   bits_per_weight: number;
   rel_rmse: number;

@@ -31,12 +31,12 @@ const std::vector<QuantFormatInfo>& quant_formats() {
       {"q5_0", "ggml Q5_0", "ggml", 5, false, false, 32, 2 + 4 + 16, true, kGgml},
       {"q5_1", "ggml Q5_1", "ggml", 5, false, true, 32, 2 + 2 + 4 + 16, true, kGgml},
       {"q8_0", "ggml Q8_0", "ggml", 8, false, false, 32, 2 + 32, true, kGgml},
-      // k-quants: super-blocks of 256 with 6- or 4-bit sub-block scales.
-      {"q2_k", "ggml Q2_K", "ggml", 2, false, true, 256, 16 + 64 + 2 + 2, false, kGgml},
-      {"q3_k", "ggml Q3_K", "ggml", 3, false, false, 256, 32 + 64 + 12 + 2, false, kGgml},
-      {"q4_k", "ggml Q4_K", "ggml", 4, false, true, 256, 2 + 2 + 12 + 128, false, kGgml},
-      {"q5_k", "ggml Q5_K", "ggml", 5, false, true, 256, 2 + 2 + 12 + 32 + 128, false, kGgml},
-      {"q6_k", "ggml Q6_K", "ggml", 6, false, false, 256, 128 + 64 + 16 + 2, false, kGgml},
+      // k-quants: super-blocks of 256 with 4-, 6- or 8-bit sub-block scales (quant/kquants.hpp).
+      {"q2_k", "ggml Q2_K", "ggml", 2, false, true, 256, 16 + 64 + 2 + 2, true, kGgml},
+      {"q3_k", "ggml Q3_K", "ggml", 3, false, false, 256, 32 + 64 + 12 + 2, true, kGgml},
+      {"q4_k", "ggml Q4_K", "ggml", 4, false, true, 256, 2 + 2 + 12 + 128, true, kGgml},
+      {"q5_k", "ggml Q5_K", "ggml", 5, false, true, 256, 2 + 2 + 12 + 32 + 128, true, kGgml},
+      {"q6_k", "ggml Q6_K", "ggml", 6, false, false, 256, 128 + 64 + 16 + 2, true, kGgml},
   };
   return table;
 }

@@ -8,6 +8,7 @@
 #include "core/warm_up.hpp"
 #include "quant/formats.hpp"
 #include "quant/kernels.hpp"
+#include "quant/kquants.hpp"
 #include "quant/metrics.hpp"
 #include "quant/minifloat.hpp"
 
@@ -124,19 +125,23 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
   if (!result.status.ok) return result;
   const QuantFormatInfo& format = *find_quant_format(input.format);
   if (!format.measured) {
-    result.status = error_status("format", "format = \"" + format.id +
-                                               "\" has sizes only: the lab has no kernel for k-quants");
+    result.status = error_status("format", "format = \"" + format.id + "\" has sizes only: the lab has no kernel for it");
     return result;
   }
   const size_t n = size_t(input.n);
-  // x, x̂ (floats), codes (1 byte), scales and mins (≤ 2 floats per 32 weights at worst: per group of 1, 8 bytes)
-  const size_t group = format.family == "ggml"       ? 32
+  KQuant kquant = KQuant::q4_k;  // set by find_kquant when the format is one
+  const bool is_kquant = find_kquant(format.id, kquant);
+  const size_t group = is_kquant                     ? kSuperBlock
+                       : format.family == "ggml"     ? 32
                        : !format.grouped            ? n
                        : input.layout == "tensor"   ? n
                        : input.layout == "channel"  ? size_t(input.channel_size)
                                                     : size_t(input.group_size);
   const size_t groups = (n + group - 1) / group;
-  result.bytes_needed = double(n) * 9 + double(groups) * 8;
+  // x, x̂ (floats), codes (1 byte), scales and mins (≤ 2 floats per 32 weights at worst: per group of 1, 8 bytes);
+  // k-quants: x, x̂ and one unpacked super-block (sizeof(KQuantBlock) bytes) per 256.
+  result.bytes_needed = is_kquant ? double(n) * 8 + double(groups) * double(sizeof(KQuantBlock))
+                                  : double(n) * 9 + double(groups) * 8;
   result.status = budget_check(result.bytes_needed, "this lab run");
   if (!result.status.ok) return result;
 
@@ -152,8 +157,8 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
     if (n > 2) x[2] = -INFINITY;
   }
   std::vector<float> restored(n);
-  std::vector<float> scales(groups), mins(groups);
-  std::vector<int8_t> codes(n);
+  std::vector<float> scales(is_kquant ? 0 : groups), mins(is_kquant ? 0 : groups);
+  std::vector<int8_t> codes(is_kquant ? 0 : n);
   const bool simd = input.simd && simd_available();
   result.kernel = "scalar";
   const MiniFloat* scale_format = scale_format_of(input.scale_dtype);
@@ -204,6 +209,16 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
     if (simd) dequantize_sym(codes.data(), scales.data(), n, group, restored.data());
     else dequantize_sym_scalar(codes.data(), scales.data(), n, group, restored.data());
     result.nonfinite_behaviour = "scale from finite values; NaN → 0; ±Inf → the block's extreme codes";
+  } else if (is_kquant) {  // scalar only: ggml's reference search has no SIMD twin here
+    std::vector<KQuantBlock> blocks(groups);
+    quantize_kquant(kquant, x.data(), n, blocks.data());
+    dequantize_kquant(kquant, blocks.data(), n, restored.data());
+    result.nonfinite_behaviour =
+        kquant == KQuant::q3_k || kquant == KQuant::q6_k
+            ? "replaced per sub-block before the search: NaN → 0; ±Inf → ± the sub-block's largest finite magnitude "
+              "(ggml's reference has no guard: one Inf makes its super-block all NaN)"
+            : "replaced per sub-block before the search: NaN → the sub-block's finite min; +Inf → its max; -Inf → its "
+              "min (ggml's reference has no guard: one Inf makes its super-block all NaN)";
   } else {  // q4_1, q5_1
     const int levels = format.id == "q4_1" ? 16 : 32;
     if (simd) {

@@ -463,7 +463,7 @@ TEST_CASE("lab runs that would not fit are refused before allocating") {
   input.dist = "cauchy";
   CHECK(run_quant_lab(input).status.field == "dist");
   input.dist = "normal";
-  input.format = "q4_k";
+  input.format = "q4_kk";
   CHECK(run_quant_lab(input).status.field == "format");
   QuantGemvInput gemv;
   gemv.rows = 1e6;

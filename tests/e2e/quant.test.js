@@ -104,3 +104,31 @@ test('GEMV runs in the worker and reports every kernel', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('k-quants are measured: Q4_K shows its error, below Q4_1 on the same tensor', async () => {
+  const { page, context, problems, cspViolations } = await openPage(lab.browser, `${lab.server.url}?panel=quant&quant.format=q4_1`);
+  const panelText = (selector) => page.evaluate((s) => document.querySelector('llm-quant-panel').shadowRoot.querySelector(s)?.textContent ?? '', selector);
+  await page.locator('#quant-rel-rmse').waitFor();
+  await page.waitForFunction(() => /q4_1, /.test(document.querySelector('llm-quant-panel').shadowRoot.querySelector('#quant-rel-rmse')?.closest('section')?.textContent ?? ''));
+  const q41 = await percentOf(page, '#quant-rel-rmse');
+
+  await page.selectOption('#quant-format', 'q4_k');
+  // block_q4_K: d, dmin (2 + 2), scales[12], qs[128] = 144 bytes per 256 weights = 4.5 bits.
+  await page.waitForFunction(() => document.querySelector('llm-quant-panel').shadowRoot.querySelector('#quant-bits')?.textContent === '4.5000');
+  await page.waitForFunction(() => /q4_k, /.test(document.querySelector('llm-quant-panel').shadowRoot.querySelector('#quant-rel-rmse')?.closest('section')?.textContent ?? ''));
+  const section = await page.evaluate(() => document.querySelector('llm-quant-panel').shadowRoot.querySelector('#quant-rel-rmse').closest('section').textContent);
+  assert.doesNotMatch(section, /sizes only/);
+  assert.match(section, /scalar kernel/);
+  assert.match(await panelText('#quant-block-note'), /8 sub-blocks of 32/);
+  // Q4_K searches from Q4_1's 4-bit min-max grid per 32 for a lower weighted
+  // error; the rounding model of that grid on N(0,1) is 4.139 / 15 / √12 = 7.97 %.
+  const q4k = await percentOf(page, '#quant-rel-rmse');
+  assert.ok(q4k < q41, `q4_k ${q4k} vs q4_1 ${q41}`);
+  assert.ok(q4k > 0 && q4k < 0.0797, `q4_k ${q4k}`);
+  assert.ok(await page.locator('#quant-histogram svg rect').count() > 10, 'the histogram has bars');
+  assert.match(await page.locator('#quant-reference-table tbody').textContent(), /your choice: q4_k g256/);
+  assert.match(page.url(), /quant\.format=q4_k/);
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

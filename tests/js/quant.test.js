@@ -25,7 +25,7 @@ test('formats include the ggml blocks at their published bits per weight', () =>
   assert.equal(byId.q4_0.block_bytes * 8 / byId.q4_0.block_size, 4.5);
   assert.equal(api.quantBitsPerWeight({ format: 'q6_k' }).bits_per_weight, 6.5625);
   assert.equal(api.quantBitsPerWeight({ format: 'int4', group_size: 128, scale_dtype: 'fp16' }).bits_per_weight, 4 + 16 / 128);
-  assert.equal(byId.q4_k.measured, false);
+  for (const id of ['q2_k', 'q3_k', 'q4_k', 'q5_k', 'q6_k']) assert.equal(byId[id].measured, true);
 });
 
 test('quantSize: mixed precision totals by hand', () => {
@@ -64,6 +64,40 @@ test('quantLab: SIMD and scalar twins agree; histogram counts every finite value
   assert.equal(odd.nonfinite_inputs, 3);
   assert.equal(odd.histogram_counts.reduce((a, b) => a + b, 0), 1001 - 3);
   assert.equal(odd.histogram_edges.length, 22);
+});
+
+test('quantLab measures the k-quants: super-blocks of 256, scalar, error between the plain grids', () => {
+  const lab = (format, extra = {}) => api.quantLab({ format, n: 65536, seed: 1, ...extra });
+  const q4k = lab('q4_k');
+  assert.equal(q4k.group_size, 256);
+  assert.equal(q4k.kernel, 'scalar');
+  assert.equal(q4k.bits_per_weight, 144 * 8 / 256);  // block_q4_K: d, dmin, scales[12], qs[128]
+  // Q4_K starts from Q4_1's 4-bit min-max grid per 32 and searches for a lower
+  // weighted error; the uniform rounding model of that grid is E[range of 32
+  // N(0,1)] / 15 / √12 = 4.139 / 15 / √12 = 7.97 %.
+  assert.ok(q4k.rel_rmse < lab('q4_1').rel_rmse, `q4_k ${q4k.rel_rmse}`);
+  assert.ok(q4k.rel_rmse < 0.0797);
+  assert.ok(Math.abs(q4k.snr_db + 20 * Math.log10(q4k.rel_rmse)) < 1e-9);
+  assert.ok(Math.abs(q4k.cosine - (1 - q4k.rel_rmse ** 2 / 2)) < 1e-3);
+  const errors = ['q2_k', 'q3_k', 'q4_k', 'q5_k', 'q6_k'].map((format) => lab(format).rel_rmse);
+  for (let i = 1; i < errors.length; i++) assert.ok(errors[i] < errors[i - 1], `ordering ${errors}`);
+  // n not a multiple of 256, and NaN/±Inf: defined and reported.
+  const odd = lab('q6_k', { n: 257, inject_nonfinite: true });
+  assert.equal(odd.n, 257);
+  assert.equal(odd.nonfinite_inputs, 3);
+  assert.ok(Number.isFinite(odd.rel_rmse));
+  assert.match(odd.nonfinite_behaviour, /NaN/);
+  assert.throws(() => api.quantLab({ format: 'q4_k', n: 5e8 }), (error) => error.field === 'n' && /bytes/.test(error.message));
+});
+
+test('CLI quant-lab --format q4_k --json has rel_rmse, snr_db, cosine', async () => {
+  const { stdout } = await run('node', [cli, 'quant-lab', '--format', 'q4_k', '--n', '65536', '--seed', '1', '--json']);
+  const json = JSON.parse(stdout);
+  assert.equal(json.format, 'q4_k');
+  assert.equal(json.group_size, 256);
+  assert.ok(json.rel_rmse > 0 && json.rel_rmse < 0.0797);  // below the rounding model of Q4_1's grid (test above)
+  assert.ok(Math.abs(json.snr_db + 20 * Math.log10(json.rel_rmse)) < 1e-9);
+  assert.ok(json.cosine > 0.99 && json.cosine < 1);
 });
 
 test('quantGemv: output error tracks the weight format', () => {

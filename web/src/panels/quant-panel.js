@@ -25,6 +25,14 @@ const layouts = [
   { value: 'tensor', label: 'per tensor (one scale)' },
 ];
 const scaleDtypes = ['fp32', 'fp16', 'bf16'].map((value) => ({ value, label: value }));
+// k-quants: how each 256-weight super-block is cut up (ggml-common.h).
+const kquantLayouts = {
+  q2_k: '16 sub-blocks of 16: 2-bit codes, 4-bit scales and mins',
+  q3_k: '16 sub-blocks of 16: 3-bit codes, 6-bit signed scales',
+  q4_k: '8 sub-blocks of 32: 4-bit codes, 6-bit scales and mins',
+  q5_k: '8 sub-blocks of 32: 5-bit codes, 6-bit scales and mins',
+  q6_k: '16 sub-blocks of 16: 6-bit codes, 8-bit signed scales',
+};
 const dists = [
   { value: 'normal', label: 'N(0, 1)' },
   { value: 'laplace', label: 'Laplace (unit variance)' },
@@ -194,7 +202,7 @@ export class QuantPanel extends PanelElement {
     if (this.hidden) return;
     const format = this.#format(this.state.format);
     if (!format?.measured) {
-      this.lab = { unavailable: `${format?.label ?? this.state.format} has sizes only: the lab has no k-quant kernel.` };
+      this.lab = { unavailable: `${format?.label ?? this.state.format} has sizes only: the lab has no kernel for it.` };
       return;
     }
     const run = (this.labRun = (this.labRun ?? 0) + 1);
@@ -279,7 +287,8 @@ export class QuantPanel extends PanelElement {
           ${selectField({ id: 'quant-scale', label: 'Scale / zero-point dtype', value: s.scale, options: scaleDtypes,
             error: this.#fieldError('scale_dtype'), onCommit: (value) => this.#set({ scale: value }) })}
           ${checkField({ id: 'quant-dq', label: 'Double-quantize scales (QLoRA)', checked: s.dq, onCommit: (value) => this.#set({ dq: value }) })}`
-        : html`<p class="note">${format?.family === 'ggml' ? `Fixed blocks of ${format.block_size} weights, ${format.block_bytes} bytes each.` : 'A plain cast: no scales.'}</p>`}
+        : html`<p class="note" id="quant-block-note">${format?.family === 'ggml' ? `Fixed blocks of ${format.block_size} weights, ${format.block_bytes} bytes each.` : 'A plain cast: no scales.'}
+            ${kquantLayouts[format?.id] ? `Super-block of ${kquantLayouts[format.id]}, one fp16 scale${format.zero_point ? ' and min scale' : ''} per block; the lab runs ggml's reference quantizer (a searched fit per sub-block).` : ''}</p>`}
       </fieldset>
       <fieldset>
         <legend>Model and mixed precision</legend>
