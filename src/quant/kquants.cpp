@@ -199,6 +199,19 @@ float make_qx_quants(int n, int nmax, const float* x, int8_t* L) {
   return scale;
 }
 
+// The last pass of every k-quant: each sub-block's codes again from its
+// stored (rounded) scale d and min dm, so they fit what is kept. A zero d
+// leaves the search's codes, as ggml does.
+void codes_with_min(const float* x, int n, float d, float dm, int nmax, uint8_t* L) {
+  if (!d) return;
+  for (int i = 0; i < n; ++i) L[i] = uint8_t(std::max(0, std::min(nmax, nearest_int((x[i] + dm) / d))));
+}
+// Signed codes in [−half, half − 1], stored offset by half.
+void codes_signed(const float* x, int n, float d, int half, int8_t* L) {
+  if (!d) return;
+  for (int i = 0; i < n; ++i) L[i] = int8_t(std::max(-half, std::min(half - 1, nearest_int(x[i] / d))) + half);
+}
+
 // quantize_row_q2_K_ref: per 16, a min-max 2-bit fit searched on |x|-weighted
 // absolute error; scales and mins to 4 bits against the largest of each.
 KQuantBlock quantize_q2_k(const float* x) {
@@ -224,17 +237,10 @@ KQuantBlock quantize_q2_k(const float* x) {
     for (int j = 0; j < 16; ++j) packed[j] = uint8_t(packed[j] | (unsigned(nearest_int(iscale * mins[j])) << 4));
     block.dmin = fp16(max_min / q4scale);
   }
-  // Codes again from the stored (rounded) scales, so they fit what is kept.
   for (int j = 0; j < 16; ++j) {
     block.scales[j] = int8_t(packed[j] & 0xF);
     block.mins[j] = uint8_t(packed[j] >> 4);
-    const float d = block.d * (packed[j] & 0xF);
-    if (!d) continue;
-    const float dm = block.dmin * (packed[j] >> 4);
-    for (int ii = 0; ii < 16; ++ii) {
-      const int l = nearest_int((x[16 * j + ii] + dm) / d);
-      L[16 * j + ii] = uint8_t(std::max(0, std::min(3, l)));
-    }
+    codes_with_min(x + 16 * j, 16, block.d * (packed[j] & 0xF), block.dmin * (packed[j] >> 4), 3, L + 16 * j);
   }
   std::copy(L, L + kSuperBlock, block.codes.begin());
   return block;
@@ -263,15 +269,8 @@ KQuantBlock quantize_q3_k(const float* x) {
   }
   const std::array<uint8_t, 12> packed = pack_q3_k_scales(sub_scales);
   for (int j = 0; j < 16; ++j) {
-    const int8_t sc = unpack_q3_k_scale(j, packed.data());
-    block.scales[j] = sc;
-    const float d = block.d * sc;
-    if (!d) continue;
-    for (int ii = 0; ii < 16; ++ii) {
-      int l = nearest_int(x[16 * j + ii] / d);
-      l = std::max(-4, std::min(3, l));
-      L[16 * j + ii] = int8_t(l + 4);
-    }
+    block.scales[j] = unpack_q3_k_scale(j, packed.data());
+    codes_signed(x + 16 * j, 16, block.d * block.scales[j], 4, L + 16 * j);
   }
   for (size_t i = 0; i < kSuperBlock; i++) block.codes[i] = uint8_t(L[i]);
   return block;
@@ -308,13 +307,7 @@ KQuantBlock quantize_q45_k(const float* x, int nmax, float rmin, float rdelta, i
     get_scale_min_k4(j, packed.data(), sc, m);
     block.scales[j] = int8_t(sc);
     block.mins[j] = m;
-    const float d = block.d * sc;
-    if (!d) continue;
-    const float dm = block.dmin * m;
-    for (int ii = 0; ii < 32; ++ii) {
-      const int l = nearest_int((x[32 * j + ii] + dm) / d);
-      L[32 * j + ii] = uint8_t(std::max(0, std::min(nmax, l)));
-    }
+    codes_with_min(x + 32 * j, 32, block.d * sc, block.dmin * m, nmax, L + 32 * j);
   }
   std::copy(L, L + kSuperBlock, block.codes.begin());
   return block;
@@ -336,15 +329,7 @@ KQuantBlock quantize_q6_k(const float* x) {
   const float iscale = -128.f / max_scale;
   block.d = fp16(1 / iscale);
   for (int ib = 0; ib < 16; ++ib) block.scales[ib] = int8_t(std::min(127, nearest_int(iscale * scales[ib])));
-  for (int j = 0; j < 16; ++j) {
-    const float d = block.d * block.scales[j];
-    if (!d) continue;
-    for (int ii = 0; ii < 16; ++ii) {
-      int l = nearest_int(x[16 * j + ii] / d);
-      l = std::max(-32, std::min(31, l));
-      L[16 * j + ii] = int8_t(l + 32);
-    }
-  }
+  for (int j = 0; j < 16; ++j) codes_signed(x + 16 * j, 16, block.d * block.scales[j], 32, L + 16 * j);
   for (size_t i = 0; i < kSuperBlock; i++) block.codes[i] = uint8_t(L[i]);
   return block;
 }
