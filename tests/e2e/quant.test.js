@@ -13,7 +13,9 @@ const percentOf = async (page, selector) => Number((await text(page, selector)).
 
 test('"Plan a deployment with these weights" opens the Plan panel at the same weights bytes', async () => {
   const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=quant`);
-  // Llama-2-7B, int4 g128 fp16 scales, embeddings and LM head fp16: 3.865 GB = 3.60 GiB in all.
+  // Llama-2-7B, int4 g128 fp16 scales, embeddings and LM head fp16, norms fp32, by hand:
+  // 2 × 131,072,000 × 2 B + 6,475,739,136 × 4.125 / 8 B + 266,240 × 4 B = 3,864,543,232 B
+  // = 3.865 GB = 3.60 GiB, an average of 3,864,543,232 × 8 / 6,738,415,616 = 4.588 bits.
   const total = await page.locator('#quant-size-table tbody tr', { hasText: 'Total' }).textContent();
   assert.match(total, /3\.865/);
   await page.click('#quant-plan-link');
