@@ -31,6 +31,11 @@ Status validate(const KvCacheInput& in) {
       check_integer("sinks", in.sinks, 0, 1e12),
       check_integer("global_every", in.global_every, 0, 1e6),
       check_integer("attention_layers", in.attention_layers, 0, 1e6),
+      check_integer("local_layers", in.local_layers, 0, 1e6),
+      check_integer("chunk", in.chunk, 0, 1e12),
+      check_integer("chunked_layers", in.chunked_layers, 0, 1e6),
+      check_integer("qk_nope_head_dim", in.qk_nope_head_dim, 0, 1e6),
+      check_integer("v_head_dim", in.v_head_dim, 0, 1e6),
       check_integer("kv_lora_rank", in.kv_lora_rank, 0, 1e6),
       check_integer("qk_rope_head_dim", in.qk_rope_head_dim, 0, 1e6),
       check_integer("block_size", in.block_size, 0, 1e9));
@@ -58,6 +63,15 @@ Status validate(const KvCacheInput& in) {
   if (in.attention_layers > in.n_layers)
     return error_status("attention_layers", "attention_layers = " + format_number(in.attention_layers) +
                                                 " must not exceed n_layers = " + format_number(in.n_layers));
+  const double kv_layers = in.attention_layers > 0 ? in.attention_layers : in.n_layers;
+  if (in.local_layers > 0 && in.window == 0)
+    return error_status("local_layers", "local_layers = " + format_number(in.local_layers) + " needs a window > 0");
+  if (in.chunked_layers > 0 && in.chunk == 0)
+    return error_status("chunked_layers", "chunked_layers = " + format_number(in.chunked_layers) + " needs a chunk > 0");
+  if (in.local_layers + in.chunked_layers > kv_layers)
+    return error_status(in.chunked_layers > 0 ? "chunked_layers" : "local_layers",
+                        "local_layers + chunked_layers = " + format_number(in.local_layers + in.chunked_layers) +
+                            " must not exceed the " + format_number(kv_layers) + " layers that keep KV");
   if (in.qk_rope_head_dim > 0 && in.kv_lora_rank == 0)
     return error_status("qk_rope_head_dim", "qk_rope_head_dim = " + format_number(in.qk_rope_head_dim) +
                                                 " needs kv_lora_rank > 0 (MLA)");
@@ -68,13 +82,34 @@ Status validate(const KvCacheInput& in) {
 
 KvCacheInput kv_cache_defaults() { return {}; }
 
-KvCacheInput kv_input_from_model(const ModelConfig& model, KvCacheInput workload) {
-  workload.n_layers = model.n_layers;
-  workload.n_heads = model.n_heads;
-  workload.n_kv_heads = model.n_kv_heads;
-  workload.head_dim = model.head_dim;
-  workload.d_model = model.d_model;
-  workload.window = model.sliding_window;
+KvCacheInput kv_input_from_model(const ValidModel& model, KvCacheInput workload) {
+  const AttentionSpec& a = model.runs.front().layer.attention;  // one attention shape per model
+  workload.n_layers = static_cast<double>(model.n_layers);
+  workload.n_heads = static_cast<double>(a.heads);
+  workload.n_kv_heads = static_cast<double>(a.kv_heads);
+  workload.head_dim = static_cast<double>(a.head_dim);
+  workload.d_model = static_cast<double>(model.d_model);
+  workload.attention_layers = 0;
+  workload.kv_lora_rank = a.mla ? static_cast<double>(a.kv_lora_rank) : 0;
+  workload.qk_rope_head_dim = a.mla ? static_cast<double>(a.qk_rope_head_dim) : 0;
+  workload.qk_nope_head_dim = a.mla ? static_cast<double>(a.qk_nope_head_dim) : 0;
+  workload.v_head_dim = a.mla ? static_cast<double>(a.v_head_dim) : 0;
+  double sliding = 0, chunked = 0, window = 0, chunk = 0;
+  for (const LayerRun& run : model.runs) {
+    if (run.layer.attention.span == Span::window) {
+      sliding += static_cast<double>(run.count);
+      window = static_cast<double>(run.layer.attention.span_tokens);
+    } else if (run.layer.attention.span == Span::chunk) {
+      chunked += static_cast<double>(run.count);
+      chunk = static_cast<double>(run.layer.attention.span_tokens);
+    }
+  }
+  workload.window = window;
+  workload.local_layers = sliding;
+  workload.global_every = 0;
+  workload.chunk = chunk;
+  workload.chunked_layers = chunked;
+  if (sliding == 0) workload.sinks = 0;
   return workload;
 }
 
@@ -89,12 +124,17 @@ KvCacheResult kv_cache(const KvCacheInput& in) {
   // Which layers keep what. Gemma-2 alternates local and global starting with
   // a local layer, so of L layers floor(L / G) are global.
   r.kv_layers = in.attention_layers > 0 ? in.attention_layers : in.n_layers;
-  if (in.window == 0) r.global_layers = r.kv_layers;
-  else if (in.global_every > 0) r.global_layers = std::floor(r.kv_layers / in.global_every);
-  else r.global_layers = 0;
-  r.local_layers = r.kv_layers - r.global_layers;
+  r.chunked_layers = in.chunked_layers;
+  const double unchunked = r.kv_layers - r.chunked_layers;
+  if (in.window == 0) r.local_layers = 0;
+  else if (in.local_layers > 0) r.local_layers = in.local_layers;
+  else if (in.global_every > 0) r.local_layers = unchunked - std::floor(unchunked / in.global_every);
+  else r.local_layers = unchunked;
+  r.global_layers = unchunked - r.local_layers;
   r.global_cached_tokens = r.tokens;
   r.local_cached_tokens = in.window > 0 ? std::min(r.tokens, in.sinks + in.window) : r.tokens;
+  // A chunked layer attends only within its chunk, so it keeps at most one chunk.
+  r.chunked_cached_tokens = in.chunk > 0 ? std::min(r.tokens, in.chunk) : r.tokens;
 
   // One cached vector: a K or V head vector, or an MLA latent (+ RoPE key).
   const bool mla = in.kv_lora_rank > 0;
@@ -122,7 +162,11 @@ KvCacheResult kv_cache(const KvCacheInput& in) {
   // 2 · kv_heads · head_dim · bytes per layer (MLA: one latent), times layers.
   r.bytes_per_token_per_layer = r.vectors_per_token_per_layer * r.vector_bytes;
   r.bytes_per_token = r.kv_layers * r.bytes_per_token_per_layer;
-  const double held_tokens = r.global_layers * r.global_cached_tokens + r.local_layers * r.local_cached_tokens;
+  const double held_tokens = r.global_layers * r.global_cached_tokens + r.local_layers * r.local_cached_tokens +
+                             r.chunked_layers * r.chunked_cached_tokens;
+  if (mla && in.qk_nope_head_dim > 0 && in.v_head_dim > 0)
+    r.unabsorbed_bytes_per_token = r.kv_layers * in.n_heads *
+                                   (in.qk_nope_head_dim + in.qk_rope_head_dim + in.v_head_dim) * r.bits_per_value / 8;
   r.bytes_per_sequence = held_tokens * r.bytes_per_token_per_layer;
   r.bytes = r.bytes_per_sequence * in.batch;
   r.full_attention_bytes = r.kv_layers * r.tokens * r.bytes_per_token_per_layer * in.batch;
@@ -146,7 +190,8 @@ KvCacheResult kv_cache(const KvCacheInput& in) {
   if (in.block_size > 0) {
     r.block_bytes_per_layer = in.block_size * r.bytes_per_token_per_layer;
     r.blocks_per_sequence = r.global_layers * std::ceil(r.global_cached_tokens / in.block_size) +
-                            r.local_layers * std::ceil(r.local_cached_tokens / in.block_size);
+                            r.local_layers * std::ceil(r.local_cached_tokens / in.block_size) +
+                            r.chunked_layers * std::ceil(r.chunked_cached_tokens / in.block_size);
     r.paged_bytes = r.blocks_per_sequence * r.block_bytes_per_layer * in.batch;
     r.paged_waste_bytes = r.paged_bytes - r.bytes;
     r.paged_waste_fraction = r.paged_waste_bytes / r.paged_bytes;
@@ -203,6 +248,8 @@ KvCompareResult kv_compare(const KvCacheInput& input) {
   out.sinks_used = input.sinks > 0 ? input.sinks : 4;
   out.global_every_used = input.global_every > 0 ? input.global_every : 2;
   KvCacheInput full = input, window = input, sinks = input, interleaved = input;
+  for (KvCacheInput* strategy : {&full, &window, &sinks, &interleaved})
+    strategy->local_layers = strategy->chunk = strategy->chunked_layers = 0;
   full.window = full.sinks = full.global_every = 0;
   window.window = out.window_used;
   window.sinks = window.global_every = 0;

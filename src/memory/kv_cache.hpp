@@ -38,10 +38,15 @@ struct KvCacheInput {
   double sinks = 0;            // StreamingLLM: local layers also keep the first S tokens (needs window)
   double global_every = 0;     // with window: every G-th layer is global (Gemma-2: 2, Gemma-3: 6); 0: none
   double attention_layers = 0; // hybrid: layers that keep KV (Jamba-52B: 4 of 32); 0: all
+  double local_layers = 0;     // with window: exactly this many KV layers are local (overrides global_every); 0: derived
+  double chunk = 0;            // Llama 4: chunked layers keep at most one chunk of tokens
+  double chunked_layers = 0;   // how many KV layers are chunked (needs chunk)
   // MLA (DeepSeek-V2/V3): each layer caches one latent of kv_lora_rank plus a
   // shared RoPE key of qk_rope_head_dim per token, with no per-head K and V.
   double kv_lora_rank = 0;     // 0: not MLA
   double qk_rope_head_dim = 0;
+  double qk_nope_head_dim = 0; // MLA: with v_head_dim, what an engine that does not absorb
+  double v_head_dim = 0;       // the up-projections caches (per-head K and V)
   // Paged allocation (vLLM): tokens per block; 0: no paging figures.
   double block_size = 16;
 };
@@ -54,8 +59,10 @@ struct KvCacheResult {
   double kv_layers = 0;                  // layers that keep a KV cache
   double global_layers = 0;              // keep every token
   double local_layers = 0;               // keep min(tokens, sinks + window)
+  double chunked_layers = 0;             // keep min(tokens, chunk)
   double global_cached_tokens = 0;
   double local_cached_tokens = 0;
+  double chunked_cached_tokens = 0;
   // Storage of one cached vector (a K or V head vector, or an MLA latent).
   double vector_values = 0;              // head_dim, or kv_lora_rank + qk_rope_head_dim
   double vectors_per_token_per_layer = 0;// 2 · kv_heads, or 1 for MLA
@@ -71,6 +78,9 @@ struct KvCacheResult {
   double bytes = 0;                      // bytes_per_sequence · batch
   double full_attention_bytes = 0;       // the same model with every KV layer global
   double scale_bytes = 0;                // the scale overhead inside bytes
+  // MLA: the bytes per token an engine holds when it does not absorb the
+  // up-projections and caches per-head K (nope + rope) and V instead (0 otherwise).
+  double unabsorbed_bytes_per_token = 0;
   // Paged allocation (block_size > 0): whole blocks per layer kind.
   double block_size = 0;
   double block_bytes_per_layer = 0;      // block_size · bytes_per_token_per_layer
@@ -83,9 +93,9 @@ struct KvCacheResult {
 // The default input (Llama-2-7B, 4096 tokens, fp16): the JS API spreads it.
 KvCacheInput kv_cache_defaults();
 
-// Fills the shape fields from a model config (head_dim 0 stays 0 and is
-// resolved by kv_cache; sliding_window becomes window).
-KvCacheInput kv_input_from_model(const ModelConfig& model, KvCacheInput workload);
+// Fills the shape fields from a validated model: its KV heads and head_dim (or
+// MLA latent), and how many layers are full, sliding and chunked.
+KvCacheInput kv_input_from_model(const ValidModel& model, KvCacheInput workload);
 
 KvCacheResult kv_cache(const KvCacheInput& input);
 

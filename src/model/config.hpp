@@ -1,9 +1,15 @@
 // A decoder-only transformer's architecture: the inputs every area shares.
-// Sizes are doubles because they arrive from JS as numbers; validate_model()
-// checks each is a whole number in range before anything is computed.
+//
+// ModelConfig is the flat form that crosses the boundary (JS objects, CLI
+// flags, URL state, presets and imported config.json all produce it). Sizes
+// are doubles because they arrive from JS as numbers. validate_model() checks
+// it once and returns a ValidModel: the same model as a list of layer kinds
+// (LayerSpec, each with its count) in exact integers, which every quantity
+// (parameters, KV bytes, FLOPs, operators) is a pure function of.
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/status.hpp"
 
@@ -17,30 +23,115 @@ struct ModelConfig {
   double n_heads = 32;
   double n_kv_heads = 32;    // = n_heads: MHA; 1: MQA; in between: GQA
   double head_dim = 0;       // 0: implied d_model / n_heads (must divide); Gemma sets it
-  double d_ff = 11008;       // per expert for MoE
+  double d_ff = 11008;       // dense layers' FFN width (and the experts' when moe_d_ff = 0)
   std::string ffn = "gated"; // "gated" (SwiGLU/GeGLU: gate, up, down) or "plain" (up, down)
   std::string norm = "rms";  // "rms" (weight) or "layer" (weight + bias)
   bool tied_embeddings = false;
   bool qkv_bias = false;
   bool attn_out_bias = false;
-  bool mlp_bias = false;
+  bool mlp_bias = false;     // dense MLP and routed experts (gpt-oss) carry biases
   double learned_position_embeddings = 0;  // positions of a learned table (GPT-2: 1024); 0: none (RoPE)
   bool parallel_attn_mlp = false;  // attention and MLP read the same normed input
   bool parallel_shared_norm = true;  // with parallel_attn_mlp: one norm per layer (GPT-J, Falcon-7B); false: two (Falcon-40B)
-  double n_experts = 1;      // 1: dense
-  double experts_top_k = 1;  // experts each token is routed to
-  double sliding_window = 0; // 0: full attention (Mistral-7B v0.1: 4096)
+  bool sandwich_norms = false;  // Gemma 2/3: post-attention and post-FFN norms too (4 per layer)
+  bool qk_norm = false;         // RMSNorm of head_dim on every Q and K head (Qwen3, Gemma 3)
+  bool attention_sinks = false; // gpt-oss: one learned logit per head per layer (parameters, not cached tokens)
+
+  // Attention kind. "gqa" covers MHA/GQA/MQA; "mla" is DeepSeek's multi-head
+  // latent attention, which caches kv_lora_rank + qk_rope_head_dim per token.
+  std::string attention = "gqa";
+  double q_lora_rank = 0;       // MLA: 0 = queries projected directly (DeepSeek-V2-Lite)
+  double kv_lora_rank = 0;
+  double qk_nope_head_dim = 0;
+  double qk_rope_head_dim = 0;
+  double v_head_dim = 0;
+
+  // Which tokens each layer attends. layer_types lists one entry per layer,
+  // comma-separated: "full", "sliding" (the last sliding_window tokens) or
+  // "chunked" (tokens of the same attention_chunk). Empty: every layer is
+  // "sliding" when sliding_window > 0, else "full".
+  double sliding_window = 0; // Mistral-7B v0.1: 4096
+  double attention_chunk = 0;  // Llama 4: 8192
+  std::string layer_types;
+
+  // Mixture of experts. mlp_layer_types lists "dense" or "moe" per layer,
+  // comma-separated; empty: every layer is MoE when n_experts > 1.
+  double n_experts = 1;      // routed experts per MoE layer (1: dense)
+  double experts_top_k = 1;  // routed experts each token uses
+  double moe_d_ff = 0;       // one routed expert's width; 0: d_ff (Mixtral)
+  double shared_experts = 0; // experts every token uses (DeepSeek, Llama 4, Qwen2-MoE)
+  double shared_expert_d_ff = 0;  // one shared expert's width; 0: the routed width
+  bool shared_expert_gate = false;  // Qwen2-MoE: a sigmoid gate Linear(d_model, 1) on the shared expert
+  bool router_bias = false;         // gpt-oss: the router Linear has a bias
+  bool router_score_bias = false;   // DeepSeek-V3: e_score_correction_bias, one per expert
+  std::string mlp_layer_types;
+
+  // Parts outside the decoder stack, counted in the checkpoint's total.
+  double mtp_modules = 0;       // DeepSeek-V3 next-token-prediction modules (num_nextn_predict_layers)
+  double vision_params = 0;     // vision tower, counted from the config's vision_config
+  double projector_params = 0;  // the multimodal projector into d_model
 };
 
 // Largest model accepted (1e15 parameters): ~2,500x the largest published
 // dense model, and far below where int64 counts or doubles lose exactness.
 inline constexpr double kMaxModelParams = 1e15;
 
-// The config with head_dim resolved, or a Status naming the first bad field.
+// Which tokens a layer attends and caches.
+enum class Span { full, window, chunk };
+
+struct AttentionSpec {
+  bool mla = false;
+  int64_t heads = 0, kv_heads = 0, head_dim = 0;  // GQA (MLA: kv_heads = heads)
+  int64_t q_lora_rank = 0, kv_lora_rank = 0, qk_nope_head_dim = 0, qk_rope_head_dim = 0, v_head_dim = 0;
+  bool qkv_bias = false, out_bias = false, qk_norm = false, sinks = false;
+  Span span = Span::full;
+  int64_t span_tokens = 0;  // the window or the chunk
+  bool operator==(const AttentionSpec&) const = default;
+};
+
+struct FfnSpec {
+  bool moe = false;
+  int64_t width = 0;  // dense width, or one routed expert's width
+  bool gated = true, bias = false;
+  int64_t experts = 1, top_k = 1, shared_experts = 0, shared_width = 0;
+  bool shared_gate = false, router_bias = false, router_score_bias = false;
+  bool operator==(const FfnSpec&) const = default;
+};
+
+struct LayerSpec {
+  AttentionSpec attention;
+  FfnSpec ffn;
+  int64_t norms = 2;      // norm modules in the layer (Gemma 2/3: 4; Falcon-7B: 1)
+  bool layer_norm = false;  // LayerNorm (weight + bias) instead of RMSNorm (weight)
+  bool operator==(const LayerSpec&) const = default;
+};
+
+// One kind of layer and how many layers of the stack are of that kind.
+struct LayerRun {
+  LayerSpec layer;
+  int64_t count = 0;
+};
+
+// A checked model: trusted by every later stage, which does not re-validate.
+struct ValidModel {
+  ModelConfig config;  // head_dim resolved
+  int64_t vocab = 0, d_model = 0, positions = 0, n_layers = 0;
+  bool tied = false, layer_norm = false;
+  std::vector<LayerRun> runs;  // distinct layer kinds, in order of first appearance
+  int64_t mtp_modules = 0;
+  LayerSpec mtp_layer;         // the decoder layer inside each MTP module
+  int64_t vision_params = 0, projector_params = 0;
+};
+
+// The config checked (every field named on error) and described as layer runs.
 struct ValidatedModel {
   Status status;
   ModelConfig config;
+  ValidModel model;
 };
 ValidatedModel validate_model(const ModelConfig& config);
+
+// "full", "sliding" or "chunked": the word layer_types uses for a span.
+const char* span_word(Span span);
 
 }  // namespace llmst

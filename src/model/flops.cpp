@@ -2,29 +2,26 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace llmst {
 
 namespace {
 
-// Per-token FLOPs that do not depend on the context.
+// Per-token FLOPs that do not depend on the context: 2 per weight multiplied.
 struct FixedFlops {
-  double projections, ffn, lm_head;
+  double projections = 0, ffn = 0, lm_head = 0;
 };
 
-FixedFlops fixed_flops(const ModelParams& p) {
-  const ModelConfig& c = p.config;
-  const double d = c.d_model;
-  const double projections = 2 * c.n_layers * (2 * d * p.q_dim + 2 * d * p.kv_dim);
-  const double matrices_per_expert = (c.ffn == "gated" ? 3 : 2) * d * c.d_ff;
-  const double router = c.n_experts > 1 ? d * c.n_experts : 0;
-  const double ffn = 2 * c.n_layers * (c.experts_top_k * matrices_per_expert + router);
-  return {projections, ffn, 2 * d * c.vocab_size};
-}
-
-// Scores per (query, key) pair summed over heads and layers: QK^T and AV.
-double score_flops_per_pair(const ModelParams& p) {
-  return 4 * p.config.n_layers * p.q_dim;
+FixedFlops fixed_flops(const ValidModel& m) {
+  FixedFlops fixed;
+  for (const LayerRun& run : m.runs) {
+    const LayerParams l = layer_params(run.layer, m.d_model);
+    fixed.projections += 2 * static_cast<double>(run.count) * l.attention_matrices;
+    fixed.ffn += 2 * static_cast<double>(run.count) * l.ffn_active_matrices;
+  }
+  fixed.lm_head = 2 * static_cast<double>(m.d_model) * static_cast<double>(m.vocab);
+  return fixed;
 }
 
 FlopSplit make_split(double projections, double scores, double ffn, double lm_head) {
@@ -38,58 +35,110 @@ FlopSplit make_split(double projections, double scores, double ffn, double lm_he
   return split;
 }
 
+double layers_of(const ValidModel& m) { return static_cast<double>(m.n_layers); }
+
 }  // namespace
 
-double decode_attended_tokens(const ModelConfig& c, double context_tokens) {
-  return c.sliding_window > 0 ? std::min(context_tokens, c.sliding_window) : context_tokens;
+double decode_keys(const AttentionSpec& a, double n) {
+  const double span = static_cast<double>(a.span_tokens);
+  switch (a.span) {
+    case Span::window: return std::min(n, span);
+    case Span::chunk: return std::fmod(n - 1, span) + 1;
+    default: return n;
+  }
 }
 
-double causal_attended_pairs(double n, double window) {
-  if (window <= 0 || n <= window) return n * (n + 1) / 2;
-  // The first w tokens see 1..w keys, every later one sees w.
-  return window * (window + 1) / 2 + (n - window) * window;
+double causal_attended_pairs(const AttentionSpec& a, double n) {
+  const double span = static_cast<double>(a.span_tokens);
+  if (a.span == Span::window && n > span)
+    // The first w tokens see 1..w keys, every later one sees w.
+    return span * (span + 1) / 2 + (n - span) * span;
+  if (a.span == Span::chunk && n > span) {
+    // Each whole chunk is a causal square of its own; the rest a smaller one.
+    const double chunks = std::floor(n / span), rest = n - chunks * span;
+    return chunks * span * (span + 1) / 2 + rest * (rest + 1) / 2;
+  }
+  return n * (n + 1) / 2;
 }
 
-DecodeFlops decode_flops(const ModelParams& p, double context_tokens) {
-  const FixedFlops fixed = fixed_flops(p);
+double score_flops_per_pair(const AttentionSpec& a) {
+  const double heads = static_cast<double>(a.heads);
+  if (a.mla) {
+    // Absorbed MLA (DeepSeek-V2 paper, sec. 2.1.2): scores over the latent and
+    // the RoPE key, values from the latent.
+    const double latent = static_cast<double>(a.kv_lora_rank), rope = static_cast<double>(a.qk_rope_head_dim);
+    return heads * (2 * (latent + rope) + 2 * latent);
+  }
+  return 4 * heads * static_cast<double>(a.head_dim);
+}
+
+DecodeFlops decode_flops(const ValidModel& m, double context_tokens) {
+  const FixedFlops fixed = fixed_flops(m);
+  double scores = 0, keys = 0;
+  for (const LayerRun& run : m.runs) {
+    const double layer_keys = decode_keys(run.layer.attention, context_tokens);
+    keys += static_cast<double>(run.count) * layer_keys;
+    scores += static_cast<double>(run.count) * score_flops_per_pair(run.layer.attention) * layer_keys;
+  }
   DecodeFlops result;
   result.context_tokens = context_tokens;
-  result.attended_tokens = decode_attended_tokens(p.config, context_tokens);
-  result.split = make_split(fixed.projections, score_flops_per_pair(p) * result.attended_tokens,
-                            fixed.ffn, fixed.lm_head);
+  result.attended_tokens = keys / layers_of(m);
+  result.split = make_split(fixed.projections, scores, fixed.ffn, fixed.lm_head);
   return result;
 }
 
-PrefillFlops prefill_flops(const ModelParams& p, double n) {
-  const FixedFlops fixed = fixed_flops(p);
+PrefillFlops prefill_flops(const ValidModel& m, double n) {
+  const FixedFlops fixed = fixed_flops(m);
+  double scores = 0, pairs = 0;
+  for (const LayerRun& run : m.runs) {
+    const double layer_pairs = causal_attended_pairs(run.layer.attention, n);
+    pairs += static_cast<double>(run.count) * layer_pairs;
+    scores += static_cast<double>(run.count) * score_flops_per_pair(run.layer.attention) * layer_pairs;
+  }
   PrefillFlops result;
   result.context_tokens = n;
-  result.attended_pairs = causal_attended_pairs(n, p.config.sliding_window);
+  result.attended_pairs = pairs / layers_of(m);
   result.lm_head_last_token = fixed.lm_head;
-  result.split = make_split(n * fixed.projections, score_flops_per_pair(p) * result.attended_pairs,
-                            n * fixed.ffn, n * fixed.lm_head);
+  result.split = make_split(n * fixed.projections, scores, n * fixed.ffn, n * fixed.lm_head);
   return result;
 }
 
-Crossover decode_crossover(const ModelParams& p) {
-  const FixedFlops fixed = fixed_flops(p);
-  const double n = std::max(0.0, (fixed.ffn - fixed.projections) / score_flops_per_pair(p));
-  // A window caps the attended keys: past it the scores stop growing.
-  if (p.config.sliding_window > 0 && n > p.config.sliding_window) return {false, 0};
-  return {true, n};
+Crossover decode_crossover(const ValidModel& m) {
+  const FixedFlops fixed = fixed_flops(m);
+  double need = fixed.ffn - fixed.projections;
+  if (need <= 0) return {true, 0};
+  // attention(n) - projections = sum of slope_r * min(n, cap_r): concave and
+  // piecewise linear. Walk its breakpoints in order until it reaches `need`.
+  std::vector<std::pair<double, double>> caps;  // (cap, slope); cap = inf for full layers
+  for (const LayerRun& run : m.runs) {
+    const AttentionSpec& a = run.layer.attention;
+    const double cap = a.span == Span::full ? std::numeric_limits<double>::infinity() : static_cast<double>(a.span_tokens);
+    caps.emplace_back(cap, static_cast<double>(run.count) * score_flops_per_pair(a));
+  }
+  std::sort(caps.begin(), caps.end());
+  double slope = 0;
+  for (const auto& [cap, s] : caps) slope += s;
+  double at = 0, value = 0;
+  for (const auto& [cap, s] : caps) {
+    if (slope > 0 && value + slope * (cap - at) >= need) return {true, at + (need - value) / slope};
+    if (std::isinf(cap)) break;
+    value += slope * (cap - at);
+    at = cap;
+    slope -= s;
+  }
+  return {false, 0};
 }
 
-std::vector<AttentionSharePoint> attention_share_curve(const ModelParams& p, double min_tokens,
-                                                       double max_tokens, int points) {
+std::vector<AttentionSharePoint> attention_share_curve(const ValidModel& m, double min_tokens, double max_tokens,
+                                                       int points) {
   std::vector<AttentionSharePoint> curve;
   const double log_min = std::log(min_tokens), log_max = std::log(max_tokens);
   for (int i = 0; i < points; ++i) {
     const double t = points > 1 ? static_cast<double>(i) / (points - 1) : 0;
     const double n = i == points - 1 ? max_tokens : std::round(std::exp(log_min + t * (log_max - log_min)));
     if (!curve.empty() && curve.back().context_tokens >= n) continue;
-    const FlopSplit split = decode_flops(p, n).split;
-    curve.push_back({n, split.attention, split.ffn, split.lm_head, split.total,
-                     split.attention / split.total});
+    const FlopSplit split = decode_flops(m, n).split;
+    curve.push_back({n, split.attention, split.ffn, split.lm_head, split.total, split.attention / split.total});
   }
   return curve;
 }

@@ -11,6 +11,7 @@
 #pragma once
 #include <vector>
 
+#include "model/config.hpp"
 #include "model/params.hpp"
 
 namespace llmst {
@@ -24,8 +25,8 @@ struct FlopSplit {
   double total = 0;
 };
 
-// Decode: one new token that attends `attended` keys (its own included) in every layer.
-// context_tokens n gives attended = min(n, sliding_window) when a window is set.
+// Decode: one new token that attends keys (its own included) in every layer;
+// attended_tokens is their mean over layers (min(n, window) for a uniform window).
 struct DecodeFlops {
   double context_tokens = 0;
   double attended_tokens = 0;
@@ -40,29 +41,32 @@ struct DecodeFlops {
 // lm_head_last_token is that figure.
 struct PrefillFlops {
   double context_tokens = 0;
-  double attended_pairs = 0;  // (query, key) pairs per head per layer
+  double attended_pairs = 0;  // (query, key) pairs per head, mean over layers
   double lm_head_last_token = 0;
   FlopSplit split;
 };
 
-// Token positions each layer attends at decode, for a context of n tokens.
-double decode_attended_tokens(const ModelConfig& validated, double context_tokens);
-// (query, key) pairs of a causal prefill of n tokens with an optional window.
-double causal_attended_pairs(double context_tokens, double sliding_window);
+// Keys one layer of this span attends at decode when the context holds n
+// tokens (the new one included): full n, window min(n, w), chunk ((n-1) mod c) + 1.
+double decode_keys(const AttentionSpec& attention, double context_tokens);
+// (query, key) pairs of a causal prefill of n tokens in one layer of this span.
+double causal_attended_pairs(const AttentionSpec& attention, double context_tokens);
+// FLOPs of QK^T and AV for one (query, key) pair in one layer, all heads:
+// GQA 4 heads head_dim; MLA (absorbed, on the cached latent) heads (2 (kv_lora + rope) + 2 kv_lora).
+double score_flops_per_pair(const AttentionSpec& attention);
 
-DecodeFlops decode_flops(const ModelParams& params, double context_tokens);
-PrefillFlops prefill_flops(const ModelParams& params, double context_tokens);
+DecodeFlops decode_flops(const ValidModel& model, double context_tokens);
+PrefillFlops prefill_flops(const ValidModel& model, double context_tokens);
 
-// Context where decode attention FLOPs (projections + scores) equal FFN FLOPs:
-//   n* = (F_ffn - F_proj) / (4 * n_layers * n_heads * head_dim),
-// per model (every layer is alike, so per layer gives the same n*). 0 when
-// attention already costs at least the FFN at n = 0; none when a sliding
-// window caps the scores below the FFN.
+// Context where decode attention FLOPs (projections + scores) equal FFN FLOPs.
+// Attention grows with the keys each layer attends (chunked layers counted at
+// their largest, min(n, chunk)); 0 when attention already costs at least the
+// FFN at n = 0; none when windows and chunks cap the scores below the FFN.
 struct Crossover {
   bool exists = false;
   double context_tokens = 0;
 };
-Crossover decode_crossover(const ModelParams& params);
+Crossover decode_crossover(const ValidModel& model);
 
 struct AttentionSharePoint {
   double context_tokens = 0;
@@ -74,7 +78,7 @@ struct AttentionSharePoint {
 };
 
 // Decode FLOP split at `points` log-spaced whole contexts from min to max (duplicates dropped).
-std::vector<AttentionSharePoint> attention_share_curve(const ModelParams& params,
+std::vector<AttentionSharePoint> attention_share_curve(const ValidModel& model,
                                                        double min_tokens, double max_tokens,
                                                        int points);
 

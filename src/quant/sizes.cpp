@@ -66,7 +66,12 @@ ModelParamGroups param_groups_of_model(const ModelConfig& config) {
   result.params.embedding = counts.embedding + counts.position_embedding;
   result.params.attention = counts.attention;
   result.params.ffn = counts.ffn + counts.router;
-  result.params.norms = counts.norms;
+  // Attention norms and sinks are small 1-D tensors kept with the norms; MTP
+  // modules, the vision tower and the projector are counted with the FFN
+  // (quantized like the layers); the parts in the Model panel say what is what.
+  result.params.attention = counts.attention - counts.attention_norms - counts.attention_sinks;
+  result.params.norms = counts.norms + counts.attention_norms + counts.attention_sinks;
+  result.params.ffn += counts.mtp + counts.vision + counts.projector;
   result.params.lm_head = counts.lm_head;
   result.total = counts.total;
   return result;

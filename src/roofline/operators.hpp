@@ -4,24 +4,18 @@
 #include <string>
 #include <vector>
 
+#include "model/params.hpp"
 #include "roofline/roofline.hpp"
 
 namespace llmst::roofline_detail {
 
-// A model's shapes, resolved and checked (head_dim filled in).
-struct Shape {
-  double vocab = 0, d = 0, layers = 0, heads = 0, kv_heads = 0, head_dim = 0;
-  double q_dim = 0, kv_dim = 0, d_ff = 0, experts = 1, top_k = 1, window = 0, positions = 0;
-  bool gated = true, rms = true, tied = false, qkv_bias = false, out_bias = false, mlp_bias = false;
-  double norms_per_layer = 2;
-  double norm_params() const { return rms ? d : 2 * d; }
-  double keys(double context) const { return window > 0 && window < context ? window : context; }
-};
-
 struct Prepared {
   Status status;
-  Shape shape;
-  double weight_bytes = 2, kv_bytes = 2, act_bytes = 2;  // per value
+  ValidModel model;
+  ModelParams params;       // count_params_of(model): the one parameter count
+  double kv_heads = 1;      // KV heads per layer (1 for MLA's shared latent)
+  double kv_vector_bytes = 2;  // one cached K or V head vector (MLA: the latent + RoPE key), scales included
+  double weight_bytes = 2, act_bytes = 2;  // per value
   double peak = 0, bandwidth = 0;                         // spec, per second
   double effective_peak = 0, effective_bandwidth = 0;     // with the efficiencies
 };
@@ -29,9 +23,6 @@ struct Prepared {
 // Validates the model and the workload (batch, context, dtypes, efficiencies,
 // hardware, and, with plan_fields, gpus / parallelism / offload).
 Prepared prepare(const Workload& workload, bool plan_fields);
-
-// Validates only a model's shapes (used by the training estimate too).
-Status prepare_shape(const ModelConfig& model, Shape& shape);
 
 // The operators of one pass: per-layer ones (scope "layer") then per-model ones.
 // prefill: batch prompts of `context` tokens; decode: one token for each of

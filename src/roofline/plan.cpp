@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/validate.hpp"
+#include "memory/kv_cache.hpp"
 #include "roofline/operators.hpp"
 
 namespace llmst {
@@ -18,12 +20,24 @@ struct Layout {
   double kv_split = 1;  // tensor parallel splits KV by heads: at most n_kv_heads ways
 };
 
-Layout make_layout(const Workload& w, const Shape& s, double devices) {
+// MLA's latent is shared by every head, so tensor parallelism cannot split it:
+// each device keeps the whole latent cache (p.kv_heads = 1).
+Layout make_layout(const Workload& w, const Prepared& p, double devices) {
   Layout layout;
   layout.pipeline = w.parallelism == "pipeline";
   layout.devices = devices;
-  layout.kv_split = layout.pipeline ? devices : std::min(devices, s.kv_heads);
+  layout.kv_split = layout.pipeline ? devices : std::min(devices, p.kv_heads);
   return layout;
+}
+
+// KV bytes of one sequence holding `tokens` tokens: the memory area's formula.
+double kv_sequence_bytes(const Prepared& p, const Workload& w, double tokens) {
+  KvCacheInput input;
+  input.kv_dtype = w.kv_dtype;
+  input.prompt_tokens = tokens;
+  const KvCacheResult kv = kv_cache(kv_input_from_model(p.model, input));
+  // Past the exactness limit (9 PB) the cache is refused: it fits nowhere.
+  return kv.status.ok ? kv.bytes_per_sequence : std::numeric_limits<double>::infinity();
 }
 
 // Ring all-reduce of `bytes` over p devices: each sends and receives
@@ -54,7 +68,7 @@ PhaseTotals pass_totals(const Prepared& p, const Workload& w, const std::string&
 }
 
 DecodePlan decode_at(const Prepared& p, const Workload& w, double batch, const Layout& layout) {
-  const Shape& s = p.shape;
+  const double d_model = static_cast<double>(p.model.d_model), layers = static_cast<double>(p.model.n_layers);
   const double link = w.hardware.interconnect_gb_per_s * 1e9;
   const double devices = layout.devices;
   DecodePlan d;
@@ -64,10 +78,10 @@ DecodePlan decode_at(const Prepared& p, const Workload& w, double batch, const L
   double layer_weights = 0;
   const PhaseTotals t = pass_totals(p, w, "decode", pass_batch, layout, &layer_weights);
   if (layout.pipeline) {
-    d.communication_s = (devices - 1) * (pass_batch * s.d * p.act_bytes / link + w.collective_latency_s);
+    d.communication_s = (devices - 1) * (pass_batch * d_model * p.act_bytes / link + w.collective_latency_s);
   } else {
     // Megatron tensor parallelism: 2 all-reduces of the activations per layer.
-    d.communication_s = s.layers * 2 * all_reduce_s(batch * s.d * p.act_bytes, devices, link, w.collective_latency_s);
+    d.communication_s = layers * 2 * all_reduce_s(batch * d_model * p.act_bytes, devices, link, w.collective_latency_s);
   }
   d.offload_s = offload_s(w, layer_weights);
   d.step_s = t.time_s + d.communication_s + d.offload_s;
@@ -81,12 +95,18 @@ DecodePlan decode_at(const Prepared& p, const Workload& w, double batch, const L
   d.kv_bytes_read = t.kv_bytes;
   d.intensity = t.intensity;
   d.bound = t.bound;
-  d.experts_touched = expected_distinct_experts(s.experts, s.top_k, pass_batch);
+  d.experts_touched = 1;
+  for (const LayerRun& run : p.model.runs)
+    if (run.layer.ffn.moe && run.layer.ffn.experts > 1) {
+      d.experts_touched = expected_distinct_experts(static_cast<double>(run.layer.ffn.experts),
+                                                    static_cast<double>(run.layer.ffn.top_k), pass_batch);
+      break;
+    }
   return d;
 }
 
 PrefillPlan prefill_at(const Prepared& p, const Workload& w, const Layout& layout) {
-  const Shape& s = p.shape;
+  const double d_model = static_cast<double>(p.model.d_model), layers = static_cast<double>(p.model.n_layers);
   const double link = w.hardware.interconnect_gb_per_s * 1e9;
   const double devices = layout.devices;
   PrefillPlan r;
@@ -99,9 +119,9 @@ PrefillPlan prefill_at(const Prepared& p, const Workload& w, const Layout& layou
     // GPipe schedule: devices micro-batches through devices stages take
     // (2 devices - 1) stage slots of (pass time / devices) each.
     compute_s = t.time_s * (2 * devices - 1) / devices;
-    r.communication_s = (devices - 1) * (rows * s.d * p.act_bytes / link + w.collective_latency_s);
+    r.communication_s = (devices - 1) * (rows * d_model * p.act_bytes / link + w.collective_latency_s);
   } else {
-    r.communication_s = s.layers * 2 * all_reduce_s(rows * s.d * p.act_bytes, devices, link, w.collective_latency_s);
+    r.communication_s = layers * 2 * all_reduce_s(rows * d_model * p.act_bytes, devices, link, w.collective_latency_s);
   }
   r.offload_s = offload_s(w, layer_weights);
   r.ttft_s = compute_s + r.communication_s + r.offload_s;
@@ -128,11 +148,10 @@ PlanResult plan(const Workload& w) {
     r.status = p.status;
     return r;
   }
-  const ParamCounts params = roofline_params(w);
-  const Shape& s = p.shape;
-  const Layout layout = make_layout(w, s, w.gpus);
+  const ModelParams& params = p.params;
+  const Layout layout = make_layout(w, p, w.gpus);
   const double capacity = w.hardware.memory_bytes;
-  const double keys = s.keys(w.context);
+  const double layers = static_cast<double>(p.model.n_layers);
 
   r.ridge_flops_per_byte = p.peak / p.bandwidth;
   r.peak_flops_per_s = p.peak;
@@ -140,10 +159,13 @@ PlanResult plan(const Workload& w) {
   r.bytes_per_weight = p.weight_bytes;
   r.total_params = params.total;
   r.active_params = params.active;
-  r.weight_bytes = params.total * p.weight_bytes;
-  r.kv_bytes_per_token = params.kv_bytes_per_token;
-  r.kv_bytes = w.batch * keys * params.kv_bytes_per_token;
-  const double layer_bytes = params.per_layer * p.weight_bytes;
+  // MTP modules are loaded only for speculative decoding, which the plan does not model.
+  r.weights_params = params.total - params.mtp;
+  r.weight_bytes = r.weights_params * p.weight_bytes;
+  r.kv_bytes_per_token = kv_sequence_bytes(p, w, 1);
+  const double kv_sequence = kv_sequence_bytes(p, w, w.context);
+  r.kv_bytes = w.batch * kv_sequence;
+  const double layer_bytes = params.per_layer * p.weight_bytes;  // the largest layer kind
   r.offloaded_bytes = w.offload_layers * layer_bytes;
   r.weights_per_device_bytes = weights_per_device(w, r.weight_bytes, layer_bytes, w.gpus);
   r.kv_per_device_bytes = r.kv_bytes / layout.kv_split;
@@ -152,17 +174,31 @@ PlanResult plan(const Workload& w) {
   r.fits = r.memory_per_device_bytes <= capacity;
 
   const double free_bytes = capacity - r.weights_per_device_bytes;
-  const double kv_per_sequence = keys * params.kv_bytes_per_token / layout.kv_split;
+  const double kv_per_sequence = kv_sequence / layout.kv_split;
   r.max_batch = free_bytes <= 0 ? 0 : std::min(1e7, std::floor(free_bytes / kv_per_sequence));
-  const double kv_per_position = w.batch * params.kv_bytes_per_token / layout.kv_split;
-  r.max_context = free_bytes <= 0 ? 0 : std::min(kMaxCount, std::floor(free_bytes / kv_per_position));
-  if (s.window > 0 && r.max_context >= s.window) {
-    r.max_context_unbounded = true;
-    r.max_context = kMaxCount;
+  // KV grows with the context until every windowed or chunked layer is full,
+  // then only with the full-attention layers: search the largest context that fits.
+  auto fits_context = [&](double tokens) { return w.batch * kv_sequence_bytes(p, w, tokens) / layout.kv_split <= free_bytes; };
+  r.max_context = 0;
+  if (free_bytes > 0 && fits_context(1)) {
+    bool bounded_cache = true;  // every layer keeps a window or a chunk
+    for (const LayerRun& run : p.model.runs) bounded_cache = bounded_cache && run.layer.attention.span != Span::full;
+    if (bounded_cache) {
+      r.max_context_unbounded = true;
+      r.max_context = kMaxCount;
+    } else {
+      double low = 1, high = kMaxCount;
+      if (fits_context(high)) low = high;
+      while (high - low > 1) {
+        const double mid = std::floor((low + high) / 2);
+        (fits_context(mid) ? low : high) = mid;
+      }
+      r.max_context = low;
+    }
   }
   for (double g = 1; g <= 4096; ++g) {
-    if (layout.pipeline && g > s.layers) break;
-    const Layout candidate = make_layout(w, s, g);
+    if (layout.pipeline && g > layers) break;
+    const Layout candidate = make_layout(w, p, g);
     const double need = r.weight_bytes / g + r.kv_bytes / candidate.kv_split;
     if (need <= capacity) {
       r.min_gpus = g;

@@ -54,9 +54,10 @@ struct PlanResult {
   double bytes_per_weight = 0;
   double total_params = 0;
   double active_params = 0;
+  double weights_params = 0;        // parameters held in memory: total less MTP modules
   double weight_bytes = 0;          // all devices
   double kv_bytes_per_token = 0;    // one sequence, all layers
-  double kv_bytes = 0;              // batch x min(context, window) tokens
+  double kv_bytes = 0;              // batch x one sequence of `context` tokens, windows and chunks applied
   double memory_per_device_bytes = 0;
   double memory_capacity_bytes = 0; // one device
   double weights_per_device_bytes = 0;

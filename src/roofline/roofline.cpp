@@ -6,6 +6,8 @@
 #include "core/dtype.hpp"
 #include "core/validate.hpp"
 #include "quant/formats.hpp"
+#include "memory/kv_cache.hpp"
+#include "model/flops.hpp"
 #include "roofline/operators.hpp"
 
 namespace llmst {
@@ -49,51 +51,33 @@ Status check_weights_dtype(const std::string& id, double& bytes) {
 
 }  // namespace
 
-Status prepare_shape(const ModelConfig& model, Shape& s) {
-  // The model area's validation: one source of truth for what a config may be.
-  const ValidatedModel validated = validate_model(model);
-  if (!validated.status.ok) return validated.status;
-  const ModelConfig& m = validated.config;
-  const double head_dim = m.head_dim;
-  s = Shape{};
-  s.vocab = m.vocab_size;
-  s.d = m.d_model;
-  s.layers = m.n_layers;
-  s.heads = m.n_heads;
-  s.kv_heads = m.n_kv_heads;
-  s.head_dim = head_dim;
-  s.q_dim = m.n_heads * head_dim;
-  s.kv_dim = m.n_kv_heads * head_dim;
-  s.d_ff = m.d_ff;
-  s.experts = m.n_experts;
-  s.top_k = m.experts_top_k;
-  s.window = m.sliding_window;
-  s.positions = m.learned_position_embeddings;
-  s.gated = m.ffn == "gated";
-  s.rms = m.norm == "rms";
-  s.tied = m.tied_embeddings;
-  s.qkv_bias = m.qkv_bias;
-  s.out_bias = m.attn_out_bias;
-  s.mlp_bias = m.mlp_bias;
-  s.norms_per_layer = m.parallel_attn_mlp && m.parallel_shared_norm ? 1 : 2;
-  return ok_status();
-}
-
 Prepared prepare(const Workload& w, bool plan_fields) {
   Prepared p;
-  Status status = prepare_shape(w.model, p.shape);
-  if (!status.ok) return {status};
-  status = first_error(
+  // The model area's validation: one source of truth for what a config may be.
+  ValidatedModel validated = validate_model(w.model);
+  if (!validated.status.ok) return {validated.status};
+  p.model = std::move(validated.model);
+  p.params = count_params_of(p.model);
+  double kv_value_bytes = 0;
+  Status status = first_error(
       validate_hardware(w.hardware),
       check_weights_dtype(w.weights_dtype, p.weight_bytes),
       check_real("weights_bits", w.weights_bits, 0, 64),
-      check_dtype("kv_dtype", w.kv_dtype, p.kv_bytes),
+      check_dtype("kv_dtype", w.kv_dtype, kv_value_bytes),
       check_choice("compute_dtype", w.compute_dtype, {"fp32", "fp16", "bf16", "fp8", "int8"}),
       check_integer("batch", w.batch, 1, 1e7), check_integer("context", w.context, 1, 1e9),
       check_real_above("flop_efficiency", w.flop_efficiency, 0, 1),
       check_real_above("bandwidth_efficiency", w.bandwidth_efficiency, 0, 1));
   if (!status.ok) return {status};
   if (w.weights_bits > 0) p.weight_bytes = w.weights_bits / 8;
+  // KV bytes come from the memory area's formula (scales of int8/int4 included).
+  KvCacheInput kv_input;
+  kv_input.kv_dtype = w.kv_dtype;
+  kv_input.prompt_tokens = 1;
+  const KvCacheResult kv = kv_cache(kv_input_from_model(p.model, kv_input));
+  if (!kv.status.ok) return {kv.status};
+  p.kv_vector_bytes = kv.vector_bytes;
+  p.kv_heads = kv.vectors_per_token_per_layer == 1 ? 1 : kv.vectors_per_token_per_layer / 2;
   double ignored = 0;
   check_dtype("compute_dtype", w.compute_dtype, ignored);
   p.act_bytes = ignored;
@@ -111,16 +95,16 @@ Prepared prepare(const Workload& w, bool plan_fields) {
     status = first_error(
         check_integer("gpus", w.gpus, 1, 4096),
         check_choice("parallelism", w.parallelism, {"tensor", "pipeline"}),
-        check_integer("offload_layers", w.offload_layers, 0, p.shape.layers),
+        check_integer("offload_layers", w.offload_layers, 0, static_cast<double>(p.model.n_layers)),
         check_real("collective_latency_s", w.collective_latency_s, 0, 1));
     if (!status.ok) return {status};
     if (w.gpus > 1 && w.hardware.interconnect_gb_per_s <= 0)
       return {error_status("hardware.interconnect_gb_per_s",
                            "hardware.interconnect_gb_per_s = " + format_number(w.hardware.interconnect_gb_per_s) +
                                ": gpus = " + format_number(w.gpus) + " needs a device-to-device link")};
-    if (w.parallelism == "pipeline" && w.gpus > p.shape.layers)
+    if (w.parallelism == "pipeline" && w.gpus > static_cast<double>(p.model.n_layers))
       return {error_status("gpus", "gpus = " + format_number(w.gpus) + " pipeline stages exceed n_layers = " +
-                                       format_number(p.shape.layers))};
+                                       format_number(static_cast<double>(p.model.n_layers)))};
     if (w.offload_layers > 0 && w.gpus != 1)
       return {error_status("offload_layers", "offload_layers = " + format_number(w.offload_layers) +
                                                  " is modelled on one device; set gpus = 1")};
@@ -133,12 +117,6 @@ Prepared prepare(const Workload& w, bool plan_fields) {
 }
 
 namespace {
-
-// Causal (query, key) pairs of one prompt of n tokens: query i sees min(i, window) keys.
-double causal_pairs(double n, double window) {
-  if (window <= 0 || window >= n) return n * (n + 1) / 2;
-  return window * (window + 1) / 2 + (n - window) * window;
-}
 
 OperatorCost make_op(const std::string& name, const std::string& phase, const std::string& scope,
                      double count, bool split, double flops, double weight_bytes, double kv_bytes,
@@ -156,79 +134,157 @@ OperatorCost make_op(const std::string& name, const std::string& phase, const st
   return op;
 }
 
+// The operators of `count` layers of one kind.
+void layer_operators(const Prepared& p, const LayerSpec& layer, double count, const std::string& phase,
+                     double batch, double context, bool fused, std::vector<OperatorCost>& ops) {
+  const AttentionSpec& a = layer.attention;
+  const FfnSpec& f = layer.ffn;
+  const double d = static_cast<double>(p.model.d_model);
+  const double heads = static_cast<double>(a.heads);
+  const double wb = p.weight_bytes, ab = p.act_bytes;
+  const bool prefill = phase == "prefill";
+  const double tokens = prefill ? batch * context : batch;  // rows through every linear layer
+  // (query, key) pairs per head and the keys read per sequence: the model's own counts.
+  const double pairs = batch * (prefill ? causal_attended_pairs(a, context) : decode_keys(a, context));
+  const double keys_read = prefill ? context : decode_keys(a, context);
+  const double kv_read = batch * keys_read * p.kv_heads * p.kv_vector_bytes;  // all K (or V) vectors, once
+  const double kv_write = p.kv_heads * p.kv_vector_bytes;                     // per row, K or V
+
+  // A linear layer on `rows` rows: 2 FLOP per multiply-add; reads the weights
+  // and the input rows, writes the output rows (to the KV cache when it produces K or V).
+  auto linear = [&](const std::string& name, double rows, double d_in, double d_out, bool bias, double weight_sets,
+                    bool writes_kv) {
+    const double params = d_in * d_out + (bias ? d_out : 0);
+    const double out = rows * d_out;
+    ops.push_back(make_op(name, phase, "layer", count, true, 2 * rows * d_in * d_out + (bias ? out : 0),
+                          weight_sets * params * wb, writes_kv ? rows * kv_write : 0,
+                          rows * d_in * ab + (writes_kv ? 0 : out * ab)));
+  };
+  // Norm: ~4 FLOP per element for RMSNorm (square, sum, scale, weight), ~7 for LayerNorm.
+  const double norm_params = (layer.layer_norm ? 2 : 1) * d;
+  auto norm = [&](const std::string& name) {
+    ops.push_back(make_op(name, phase, "layer", count, false, tokens * d * (layer.layer_norm ? 7 : 4),
+                          norm_params * wb, 0, 2 * tokens * d * ab));
+  };
+  auto residual = [&](const std::string& name) {
+    ops.push_back(make_op(name, phase, "layer", count, false, tokens * d, 0, 0, 3 * tokens * d * ab));
+  };
+
+  norm("attn_norm");
+  double attention_out = 0;  // width of the attention output (input of o_proj)
+  if (a.mla) {
+    const double qk_head = static_cast<double>(a.qk_nope_head_dim + a.qk_rope_head_dim);
+    const double q_lora = static_cast<double>(a.q_lora_rank), kv_lora = static_cast<double>(a.kv_lora_rank);
+    if (q_lora > 0) {
+      linear("q_a_proj", tokens, d, q_lora, false, 1, false);
+      linear("q_b_proj", tokens, q_lora, heads * qk_head, false, 1, false);
+    } else {
+      linear("q_proj", tokens, d, heads * qk_head, false, 1, false);
+    }
+    // The latent and the RoPE key are what the cache holds.
+    linear("kv_a_proj", tokens, d, kv_lora + static_cast<double>(a.qk_rope_head_dim), false, 1, true);
+    // Absorbed into the query and output sides (per-head K nope and V up-projections).
+    linear("kv_b_proj", tokens, kv_lora, heads * static_cast<double>(a.qk_nope_head_dim + a.v_head_dim), false, 1,
+           false);
+    attention_out = heads * static_cast<double>(a.v_head_dim);
+  } else {
+    const double q_dim = heads * static_cast<double>(a.head_dim);
+    const double kv_dim = static_cast<double>(a.kv_heads * a.head_dim);
+    linear("q_proj", tokens, d, q_dim, a.qkv_bias, 1, false);
+    linear("k_proj", tokens, d, kv_dim, a.qkv_bias, 1, true);
+    linear("v_proj", tokens, d, kv_dim, a.qkv_bias, 1, true);
+    attention_out = q_dim;
+  }
+  // Attention: QK^T and AV (score_flops_per_pair splits them evenly for GQA; MLA's
+  // QK^T spans the latent and the RoPE key, AV the latent); softmax ~5 FLOP per score.
+  // Materialized scores cost bytes; fused (Flash) attention keeps them on chip.
+  const double score_flops = score_flops_per_pair(a) * pairs;
+  const double qk_share = a.mla ? static_cast<double>(a.kv_lora_rank + a.qk_rope_head_dim) /
+                                      static_cast<double>(2 * a.kv_lora_rank + a.qk_rope_head_dim)
+                                : 0.5;
+  const double score_bytes = fused ? 0 : heads * pairs * ab;
+  // MLA reads its latent once for both products; GQA reads K for the scores and V for AV.
+  ops.push_back(make_op("scores", phase, "layer", count, true, qk_share * score_flops, 0, kv_read,
+                        tokens * attention_out * ab + score_bytes));
+  ops.push_back(make_op("softmax", phase, "layer", count, true, 5 * heads * pairs, 0, 0, 2 * score_bytes));
+  ops.push_back(make_op("av", phase, "layer", count, true, (1 - qk_share) * score_flops, 0, a.mla ? 0 : kv_read,
+                        tokens * attention_out * ab + score_bytes));
+  linear("o_proj", tokens, attention_out, d, a.out_bias, 1, false);
+  if (layer.norms == 4) norm("post_attn_norm");
+  residual("attn_residual");
+  if (layer.norms >= 2) norm("ffn_norm");
+
+  // An MLP on `rows` rows reading `sets` copies of its weights.
+  auto mlp = [&](const std::string& prefix, double rows, double width, bool bias, double sets) {
+    linear(prefix + "_up", rows, d, width, bias, sets, false);
+    if (f.gated) linear(prefix + "_gate", rows, d, width, bias, sets, false);
+    // SiLU(gate) x up ~5 FLOP per element; GELU (tanh form) ~8.
+    ops.push_back(make_op(prefix + "_act", phase, "layer", count, true, rows * width * (f.gated ? 5 : 8), 0, 0,
+                          rows * width * ab * (f.gated ? 3 : 2)));
+    linear(prefix + "_down", rows, width, d, bias, sets, false);
+  };
+  if (!f.moe) {
+    mlp("ffn", tokens, static_cast<double>(f.width), f.bias, 1);
+  } else {
+    const double experts = static_cast<double>(f.experts);
+    if (f.experts > 1) {
+      // Each token runs top_k experts; the weights read are those of the experts the batch touches.
+      ops.push_back(make_op("router", phase, "layer", count, false, 2 * tokens * d * experts, d * experts * wb, 0,
+                            tokens * (d + experts) * ab));
+      const double top_k = static_cast<double>(f.top_k);
+      mlp("ffn", tokens * top_k, static_cast<double>(f.width), f.bias,
+          expected_distinct_experts(experts, top_k, tokens));
+    }
+    // Shared experts: every token, weights read once.
+    if (f.shared_experts > 0)
+      mlp("shared", tokens, static_cast<double>(f.shared_width * f.shared_experts), false, 1);
+  }
+  if (layer.norms == 4) norm("post_ffn_norm");
+  residual("ffn_residual");
+}
+
+// Operators that appear for several layer kinds with the same cost become one, counted for all.
+void merge_alike(std::vector<OperatorCost>& ops) {
+  std::vector<OperatorCost> merged;
+  for (const OperatorCost& op : ops) {
+    bool found = false;
+    for (OperatorCost& other : merged)
+      if (other.name == op.name && other.scope == op.scope && other.flops == op.flops &&
+          other.weight_bytes == op.weight_bytes && other.kv_bytes == op.kv_bytes &&
+          other.activation_bytes == op.activation_bytes) {
+        other.count += op.count;
+        found = true;
+        break;
+      }
+    if (!found) merged.push_back(op);
+  }
+  ops = std::move(merged);
+}
+
 }  // namespace
 
 std::vector<OperatorCost> pass_operators(const Prepared& p, const std::string& phase, double batch,
                                          double context, bool fused) {
-  const Shape& s = p.shape;
-  const double wb = p.weight_bytes, kb = p.kv_bytes, ab = p.act_bytes;
+  const ValidModel& m = p.model;
+  const double d = static_cast<double>(m.d_model), vocab = static_cast<double>(m.vocab);
+  const double wb = p.weight_bytes, ab = p.act_bytes;
   const bool prefill = phase == "prefill";
-  const double tokens = prefill ? batch * context : batch;   // rows through every linear layer
-  const double keys = s.keys(context);                       // keys a decode token attends to
-  const double pairs = batch * (prefill ? causal_pairs(context, s.window) : keys);  // (query, key) pairs per head
-  const double kv_read = batch * (prefill ? context : keys) * s.kv_dim * kb;        // K (or V) read once
-  const double L = s.layers;
+  const double tokens = prefill ? batch * context : batch;
   std::vector<OperatorCost> ops;
-
-  // A linear layer on `rows` rows: 2 FLOP per multiply-add; reads the weights
-  // and the input rows, writes the output rows (to the KV cache for K and V).
-  auto linear = [&](const std::string& name, double rows, double d_in, double d_out, bool bias,
-                    double weight_sets, bool writes_kv) {
-    const double params = d_in * d_out + (bias ? d_out : 0);
-    const double out = rows * d_out;
-    ops.push_back(make_op(name, phase, "layer", L, true, 2 * rows * d_in * d_out + (bias ? out : 0),
-                          weight_sets * params * wb, writes_kv ? out * kb : 0,
-                          rows * d_in * ab + (writes_kv ? 0 : out * ab)));
-  };
-  // Norm: ~4 FLOP per element for RMSNorm (square, sum, scale, weight), ~7 for LayerNorm.
-  auto norm = [&](const std::string& name, const std::string& scope, double count) {
-    ops.push_back(make_op(name, phase, scope, count, false, tokens * s.d * (s.rms ? 4 : 7),
-                          s.norm_params() * wb, 0, 2 * tokens * s.d * ab));
-  };
-  auto residual = [&](const std::string& name) {
-    ops.push_back(make_op(name, phase, "layer", L, false, tokens * s.d, 0, 0, 3 * tokens * s.d * ab));
-  };
-
-  norm("attn_norm", "layer", L);
-  linear("q_proj", tokens, s.d, s.q_dim, s.qkv_bias, 1, false);
-  linear("k_proj", tokens, s.d, s.kv_dim, s.qkv_bias, 1, true);
-  linear("v_proj", tokens, s.d, s.kv_dim, s.qkv_bias, 1, true);
-  // Attention: QK^T and AV are 2 x head_dim FLOP per (query, key) pair per head;
-  // softmax ~5 FLOP per score (max, subtract, exp, sum, divide). Materialized
-  // scores cost bytes; fused (Flash) attention keeps them on chip.
-  const double score_bytes = fused ? 0 : s.heads * pairs * ab;
-  ops.push_back(make_op("scores", phase, "layer", L, true, 2 * s.heads * s.head_dim * pairs, 0, kv_read,
-                        tokens * s.q_dim * ab + score_bytes));
-  ops.push_back(make_op("softmax", phase, "layer", L, true, 5 * s.heads * pairs, 0, 0, 2 * score_bytes));
-  ops.push_back(make_op("av", phase, "layer", L, true, 2 * s.heads * s.head_dim * pairs, 0, kv_read,
-                        tokens * s.q_dim * ab + score_bytes));
-  linear("o_proj", tokens, s.q_dim, s.d, s.out_bias, 1, false);
-  residual("attn_residual");
-  if (s.norms_per_layer == 2) norm("ffn_norm", "layer", L);
-  // MoE: each token runs top_k experts; the weights read are those of the
-  // experts the batch touches.
-  const double expert_sets = expected_distinct_experts(s.experts, s.top_k, tokens);
-  const double routed = tokens * s.top_k;
-  if (s.experts > 1) {
-    ops.push_back(make_op("router", phase, "layer", L, false, 2 * tokens * s.d * s.experts,
-                          s.d * s.experts * wb, 0, tokens * (s.d + s.experts) * ab));
-  }
-  linear("ffn_up", routed, s.d, s.d_ff, s.mlp_bias, expert_sets, false);
-  if (s.gated) linear("ffn_gate", routed, s.d, s.d_ff, s.mlp_bias, expert_sets, false);
-  // SiLU(gate) x up ~5 FLOP per element; GELU (tanh form) ~8.
-  ops.push_back(make_op("ffn_act", phase, "layer", L, true, routed * s.d_ff * (s.gated ? 5 : 8), 0, 0,
-                        routed * s.d_ff * ab * (s.gated ? 3 : 2)));
-  linear("ffn_down", routed, s.d_ff, s.d, s.mlp_bias, expert_sets, false);
-  residual("ffn_residual");
+  for (const LayerRun& run : m.runs)
+    layer_operators(p, run.layer, static_cast<double>(run.count), phase, batch, context, fused, ops);
+  merge_alike(ops);
 
   // Once per model. The embedding reads only the rows of the tokens present;
   // the LM head runs on the last position of each sequence (logits in fp32).
-  const double rows = std::min(tokens, s.vocab) + std::min(prefill ? context : 1.0, s.positions);
-  ops.push_back(make_op("embedding", phase, "model", 1, true, 0, rows * s.d * wb, 0, tokens * s.d * ab));
-  norm("final_norm", "model", 1);
-  ops.push_back(make_op("lm_head", phase, "model", 1, true, 2 * batch * s.d * s.vocab, s.vocab * s.d * wb, 0,
-                        batch * s.d * ab + batch * s.vocab * 4));
-  // The final norm runs on every row in a pass; the LM head only on the last ones.
+  const double positions = static_cast<double>(m.positions);
+  const double rows = std::min(tokens, vocab) + std::min(prefill ? context : 1.0, positions);
+  ops.push_back(make_op("embedding", phase, "model", 1, true, 0, rows * d * wb, 0, tokens * d * ab));
+  const double norm_params = (m.layer_norm ? 2 : 1) * d;
+  ops.push_back(make_op("final_norm", phase, "model", 1, false, tokens * d * (m.layer_norm ? 7 : 4), norm_params * wb,
+                        0, 2 * tokens * d * ab));
+  ops.push_back(make_op("lm_head", phase, "model", 1, true, 2 * batch * d * vocab, vocab * d * wb, 0,
+                        batch * d * ab + batch * vocab * 4));
   return ops;
 }
 
@@ -289,7 +345,7 @@ RooflineResult roofline(const Workload& w) {
   r.effective_peak_flops_per_s = p.effective_peak;
   r.effective_bandwidth_bytes_per_s = p.effective_bandwidth;
   r.bytes_per_weight = p.weight_bytes;
-  r.head_dim = p.shape.head_dim;
+  r.head_dim = static_cast<double>(p.model.runs.front().layer.attention.head_dim);
   r.decode_weight_intensity = 2 * w.batch / p.weight_bytes;
   r.batch_to_ridge = r.ridge_flops_per_byte * p.weight_bytes / 2;
   for (const char* phase : {"prefill", "decode"}) {
@@ -300,33 +356,6 @@ RooflineResult roofline(const Workload& w) {
     r.operators.insert(r.operators.end(), ops.begin(), ops.end());
   }
   return r;
-}
-
-ParamCounts roofline_params(const Workload& w) {
-  ParamCounts c;
-  Shape s;
-  c.status = prepare_shape(w.model, s);
-  if (!c.status.ok) return c;
-  double kv_bytes = 0;
-  if (Status status = check_dtype("kv_dtype", w.kv_dtype, kv_bytes); !status.ok) {
-    c.status = status;
-    return c;
-  }
-  const double attention = s.d * s.q_dim + 2 * s.d * s.kv_dim + s.q_dim * s.d +
-                           (s.qkv_bias ? s.q_dim + 2 * s.kv_dim : 0) + (s.out_bias ? s.d : 0);
-  c.expert = (s.gated ? 3 : 2) * s.d * s.d_ff + (s.mlp_bias ? (s.gated ? 2 : 1) * s.d_ff + s.d : 0);
-  const double router = s.experts > 1 ? s.d * s.experts : 0;
-  const double norms = s.norms_per_layer * s.norm_params();
-  c.per_layer = attention + s.experts * c.expert + router + norms;
-  c.embedding = s.vocab * s.d + s.positions * s.d;
-  c.attention = s.layers * attention;
-  c.ffn = s.layers * (s.experts * c.expert + router);
-  c.norm = s.layers * norms + s.norm_params();
-  c.lm_head = s.tied ? 0 : s.vocab * s.d;
-  c.total = c.embedding + c.attention + c.ffn + c.norm + c.lm_head;
-  c.active = c.total - s.layers * (s.experts - s.top_k) * c.expert;
-  c.kv_bytes_per_token = 2 * s.layers * s.kv_dim * kv_bytes;
-  return c;
 }
 
 }  // namespace llmst

@@ -85,22 +85,6 @@ struct RooflineResult {
 
 RooflineResult roofline(const Workload& workload);
 
-// Parameter counts from the same per-operator shapes the roofline uses.
-struct ParamCounts {
-  Status status;
-  double embedding = 0;  // token (+ learned position) embeddings
-  double attention = 0;  // all layers
-  double ffn = 0;        // all layers, all experts, with the router
-  double norm = 0;       // all layers + final norm
-  double lm_head = 0;    // 0 when tied
-  double total = 0;
-  double active = 0;      // per token: top_k of n_experts
-  double per_layer = 0;   // one layer, all experts
-  double expert = 0;      // one expert's FFN
-  double kv_bytes_per_token = 0;  // one sequence, all layers, at kv_dtype
-};
-ParamCounts roofline_params(const Workload& workload);
-
 // Expected distinct experts that `tokens` tokens touch with top-k routing,
 // each token picking k of E uniformly: E (1 - (1 - k/E)^tokens).
 double expected_distinct_experts(double experts, double top_k, double tokens);

@@ -1,28 +1,27 @@
 #include "roofline/training.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/validate.hpp"
-#include "roofline/operators.hpp"
+#include "model/flops.hpp"
+#include "model/params.hpp"
 #include "roofline/roofline.hpp"
 
 namespace llmst {
 
-using namespace roofline_detail;
 
 TrainingMemory training_memory(const TrainingInput& in) {
   TrainingMemory r;
-  Shape s;
-  r.status = prepare_shape(in.model, s);
+  const ValidatedModel validated = validate_model(in.model);
+  r.status = validated.status;
   if (r.status.ok)
     r.status = first_error(check_integer("batch", in.batch, 1, 1e6), check_integer("sequence", in.sequence, 1, 1e8));
   if (r.status.ok && in.checkpointing != "none" && in.checkpointing != "full" && in.checkpointing != "sqrt")
     r.status = error_status("checkpointing", "checkpointing = \"" + in.checkpointing + "\" must be one of none, full, sqrt");
   if (!r.status.ok) return r;
-
-  Workload workload;
-  workload.model = in.model;
-  const ParamCounts params = roofline_params(workload);
+  const ValidModel& model = validated.model;
+  const ModelParams params = count_params_of(model);
   r.params = params.total;
   r.weights_bytes = 2 * params.total;
   r.gradients_bytes = 2 * params.total;
@@ -34,29 +33,44 @@ TrainingMemory training_memory(const TrainingInput& in) {
   // Q, K, V, the attention output (input of O), the normed input of the FFN,
   // the FFN's up (and gate) outputs and the activation output (input of down);
   // softmax output (heads x s^2) unless attention is fused, which keeps
-  // 4-byte row statistics instead.
+  // 4-byte row statistics instead. MoE layers keep these for the top_k routed
+  // experts and the shared ones; MLA layers keep per-head K and V as trained.
   const double tokens = in.batch * in.sequence;
   const double ab = 2;
-  const double ffn_width = s.top_k * s.d_ff;
-  double per_token = 2 * s.d + s.d + s.q_dim + 2 * s.kv_dim + s.q_dim + s.d +
-                     (s.gated ? 3 : 2) * ffn_width;
-  double per_layer = tokens * per_token * ab;
-  if (in.fused_attention) per_layer += tokens * s.heads * 4;
-  else per_layer += in.batch * s.heads * in.sequence * in.sequence * ab;
+  const double d = static_cast<double>(model.d_model);
+  double all_layers = 0, largest_layer = 0;
+  for (const LayerRun& run : model.runs) {
+    const AttentionSpec& a = run.layer.attention;
+    const FfnSpec& f = run.layer.ffn;
+    const double heads = static_cast<double>(a.heads);
+    const double q_dim = a.mla ? heads * static_cast<double>(a.qk_nope_head_dim + a.qk_rope_head_dim)
+                               : heads * static_cast<double>(a.head_dim);
+    const double k_dim = a.mla ? q_dim : static_cast<double>(a.kv_heads * a.head_dim);
+    const double v_dim = a.mla ? heads * static_cast<double>(a.v_head_dim) : k_dim;
+    const double out_dim = a.mla ? v_dim : q_dim;
+    const double ffn_width = f.moe ? static_cast<double>((f.experts > 1 ? f.top_k * f.width : 0) + f.shared_experts * f.shared_width)
+                                   : static_cast<double>(f.width);
+    const double per_token = 2 * d + d + q_dim + k_dim + v_dim + out_dim + d + (f.gated ? 3 : 2) * ffn_width;
+    double per_layer = tokens * per_token * ab;
+    if (in.fused_attention) per_layer += tokens * heads * 4;
+    else per_layer += in.batch * heads * in.sequence * in.sequence * ab;
+    all_layers += static_cast<double>(run.count) * per_layer;
+    largest_layer = std::max(largest_layer, per_layer);
+  }
+  const double per_layer = largest_layer;
   r.activation_per_layer_bytes = per_layer;
-  r.layer_input_bytes = tokens * s.d * ab;
+  r.layer_input_bytes = tokens * d * ab;
 
-  // Training FLOPs: forward 2, backward 4 per parameter per token (Kaplan et
-  // al. 2020), plus attention's 2 x 2 x head_dim FLOP per causal pair per head.
-  const double pairs = in.batch * in.sequence * (in.sequence + 1) / 2;
-  const double forward = 2 * params.active * tokens + s.layers * 4 * s.heads * s.head_dim * pairs;
+  // Training FLOPs: the model's forward FLOPs (flops.hpp, logits at every
+  // position), and backward twice the forward (Kaplan et al. 2020).
+  const double forward = in.batch * prefill_flops(model, in.sequence).split.total;
   r.flops_per_step = 3 * forward;
 
-  const double L = s.layers;
+  const double L = static_cast<double>(model.n_layers);
   if (in.checkpointing == "none") {
     r.checkpoints = 0;
     r.recompute_layers = L;
-    r.activation_bytes = L * per_layer;
+    r.activation_bytes = all_layers;
   } else if (in.checkpointing == "full") {
     // Keep every layer's input; backward recomputes one layer at a time.
     r.checkpoints = L;

@@ -24,13 +24,13 @@ struct TrainingMemory {
   double weights_bytes = 0;
   double gradients_bytes = 0;
   double optimizer_bytes = 0;          // fp32 master copy + Adam's two moments
-  double activation_per_layer_bytes = 0;  // stored for backward by one layer, no checkpointing
+  double activation_per_layer_bytes = 0;  // stored for backward by one layer (the largest kind), no checkpointing
   double layer_input_bytes = 0;        // one layer's input (what a checkpoint keeps)
   double checkpoints = 0;              // layer inputs kept
   double recompute_layers = 0;         // layers whose activations are live at once during backward
   double activation_bytes = 0;
   double total_bytes = 0;
-  double flops_per_step = 0;           // 6 x active params x tokens + attention, no recompute
+  double flops_per_step = 0;           // 3 x the model's forward FLOPs (flops.hpp), no recompute
   double recompute_flops = 0;          // extra forward work checkpointing adds
   double extra_compute_fraction = 0;   // recompute_flops / flops_per_step
 };

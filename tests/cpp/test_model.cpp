@@ -25,6 +25,12 @@ ModelConfig preset(const char* id) {
 
 double total_of(const char* id) { return count_params(preset(id)).total; }
 
+ValidModel model_of(const ModelConfig& config) {
+  ValidatedModel validated = validate_model(config);
+  REQUIRE(validated.status.ok);
+  return validated.model;
+}
+
 bool assumed_has(const HfImport& imported, const std::string& text) {
   for (const std::string& line : imported.assumed)
     if (line.find(text) != std::string::npos) return true;
@@ -76,10 +82,17 @@ TEST_CASE("validate_model resolves head_dim and names bad fields") {
 
 TEST_CASE("absurd models are refused naming the field that makes them so") {
   ModelConfig c;
-  c.n_layers = 1e9;  // 1e9 layers x ~2e8 params per layer ~ 2e17
+  c.n_layers = 1e9;  // more layers than any per-layer list may name (1e6)
   Status status = validate_model(c).status;
   CHECK_FALSE(status.ok);
   CHECK(status.field == "n_layers");
+  c.n_layers = 1e6;  // 1e6 layers x ~2e8 params per layer ~ 2e14: accepted
+  CHECK(validate_model(c).status.ok);
+  c.n_kv_heads = c.n_heads = 64;
+  c.d_model = 16384;  // 1e6 x ~8.7e8 ~ 8.7e14 + ... still below; d_ff pushes it over
+  c.d_ff = 65536;
+  status = validate_model(c).status;
+  CHECK_FALSE(status.ok);
   CHECK(status.message.find("limit 1e+15") != std::string::npos);
 
   c = ModelConfig{};
@@ -201,7 +214,7 @@ TEST_CASE("Falcon-7B by hand: MQA, parallel attention with one LayerNorm") {
 }
 
 TEST_CASE("decode FLOPs and the exact crossover") {
-  ModelParams p = count_params(preset("llama-2-7b"));
+  const ValidModel p = model_of(preset("llama-2-7b"));
   DecodeFlops decode = decode_flops(p, 4096);
   // Projections 2 * 32 * 67,108,864; FFN 2 * 32 * 135,266,304;
   // scores 4 * 4096 (keys) * 32 (heads) * 128 * 32 (layers); head 2 * 4096 * 32000.
@@ -220,27 +233,29 @@ TEST_CASE("decode FLOPs and the exact crossover") {
   DecodeFlops at = decode_flops(p, 8320);
   CHECK(at.split.attention == at.split.ffn);
   // Llama-3-8B: (352,321,536 - 83,886,080) / (4 * 32 * 128) = 16,384.
-  CHECK(decode_crossover(count_params(preset("llama-3-8b"))).context_tokens == 16384);
+  CHECK(decode_crossover(model_of(preset("llama-3-8b"))).context_tokens == 16384);
   // Mixtral: FFN counts the 2 active experts and the router:
   // (2 * (2 * 176,160,768 + 32,768) - 2 * 41,943,040) / 16,384
   // = (704,708,608 - 83,886,080) / 16,384 = 620,822,528 / 16,384 = 37,892.
-  CHECK(decode_crossover(count_params(preset("mixtral-8x7b"))).context_tokens == 37892);
+  CHECK(decode_crossover(model_of(preset("mixtral-8x7b"))).context_tokens == 37892);
 }
 
 TEST_CASE("a sliding window caps the scores and can remove the crossover") {
   // Mistral-7B, window 4096: projections 83,886,080 and FFN 352,321,536 per
   // layer give n* = 16,384 > 4,096, so attention never catches up.
-  ModelParams p = count_params(preset("mistral-7b"));
+  const ValidModel p = model_of(preset("mistral-7b"));
   CHECK_FALSE(decode_crossover(p).exists);
   CHECK(decode_flops(p, 100000).attended_tokens == 4096);
   // Prefill of 5 tokens with window 3: 1 + 2 + 3 + 3 + 3 = 12 pairs.
-  CHECK(causal_attended_pairs(5, 3) == 12);
-  CHECK(causal_attended_pairs(5, 0) == 15);
+  AttentionSpec window;
+  window.span = Span::window;
+  window.span_tokens = 3;
+  CHECK(causal_attended_pairs(window, 5) == 12);
+  CHECK(causal_attended_pairs(AttentionSpec{}, 5) == 15);
 }
 
 TEST_CASE("prefill: n(n+1)/2 pairs, equal to the sum of decode steps") {
-  ModelConfig c = preset("gpt2");
-  ModelParams p = count_params(c);
+  const ValidModel p = model_of(preset("gpt2"));
   const double n = 1000;
   PrefillFlops prefill = prefill_flops(p, n);
   CHECK(prefill.attended_pairs == 500500);  // 1000 * 1001 / 2
@@ -251,7 +266,7 @@ TEST_CASE("prefill: n(n+1)/2 pairs, equal to the sum of decode steps") {
 }
 
 TEST_CASE("attention share curve is log-spaced and crosses 1/2 of attention+FFN at n*") {
-  ModelParams p = count_params(preset("llama-2-7b"));
+  const ValidModel p = model_of(preset("llama-2-7b"));
   auto curve = attention_share_curve(p, 1, 1048576, 61);
   REQUIRE(curve.size() > 40);
   CHECK(curve.front().context_tokens == 1);
