@@ -1,6 +1,8 @@
 #include "model/hf_import.hpp"
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
+#include <functional>
 #include <utility>
 
 #include "core/validate.hpp"
@@ -11,19 +13,32 @@ namespace {
 
 using nlohmann::json;
 
-const char* type_name(const json& value) { return value.type_name(); }
-
 std::string shown(double value) { return format_number(value); }
 
-// Reads fields of one config.json object, recording the first error, every
-// default it applies, and which key fed each ModelConfig field (so that a
-// later validation error can name the key the user must fix).
+// A JSON value as a message shows it: its type, and its text when that is a short scalar.
+std::string described(const json& value) {
+  std::string text = value.type_name();
+  if (value.is_primitive()) {
+    const std::string dumped = value.dump();
+    if (dumped.size() <= 40) text += " " + dumped;
+  }
+  return text;
+}
+
+// Reads the fields of one config.json object (the root, or a nested
+// text_config), recording the first error, every default it applies, and
+// which key fed each ModelConfig field (so that a later validation error can
+// name the key the user must fix). Messages name keys and JSON types, never
+// echo the user's values beyond a number: a hostile file cannot make them large.
 class Reader {
  public:
-  Reader(const json& root, std::vector<std::string>& assumed) : root_(root), assumed_(assumed) {}
+  Reader(const json& root, std::vector<std::string>& assumed, std::string prefix = "")
+      : root_(root), assumed_(assumed), prefix_(std::move(prefix)) {}
 
   Status status;
   std::vector<std::pair<std::string, std::string>> sources;  // ModelConfig field -> key
+
+  std::string key_name(const std::string& key) const { return prefix_ + key; }
 
   // The first of `keys` present and not null, else nullptr.
   const json* find(std::initializer_list<const char*> keys, std::string* key_found = nullptr) const {
@@ -38,13 +53,15 @@ class Reader {
   }
 
   bool has(const char* key) const { return find({key}) != nullptr; }
+  // Present, even as null (null means "None" in the config class).
+  bool present(const char* key) const { return root_.find(key) != root_.end(); }
 
   // A number that must be present.
   double required(const char* target, std::initializer_list<const char*> keys) {
     std::string key;
     const json* value = find(keys, &key);
     if (!value) {
-      fail(*keys.begin(), std::string("config.json has no \"") + *keys.begin() + "\"");
+      fail(*keys.begin(), "config.json has no \"" + key_name(*keys.begin()) + "\"");
       return 0;
     }
     return number(target, key, *value);
@@ -56,8 +73,8 @@ class Reader {
     std::string key;
     const json* value = find(keys, &key);
     if (!value) {
-      assumed_.push_back(std::string(*keys.begin()) + ": " + shown(fallback) + " (" + why + ")");
-      if (target[0]) sources.emplace_back(target, *keys.begin());
+      assumed_.push_back(key_name(*keys.begin()) + ": " + shown(fallback) + " (" + why + ")");
+      if (target[0]) sources.emplace_back(target, key_name(*keys.begin()));
       return fallback;
     }
     return number(target, key, *value);
@@ -66,166 +83,698 @@ class Reader {
   bool flag(const char* key, bool fallback) {
     const json* value = find({key});
     if (!value) {
-      assumed_.push_back(std::string(key) + ": " + (fallback ? "true" : "false") + " (default)");
+      assumed_.push_back(key_name(key) + ": " + (fallback ? "true" : "false") + " (default)");
       return fallback;
     }
     if (!value->is_boolean()) {
-      fail(key, std::string(key) + " must be true or false (got " + type_name(*value) + " " +
-                    value->dump() + ")");
+      fail(key, key_name(key) + " must be true or false (got " + described(*value) + ")");
       return fallback;
     }
     return value->get<bool>();
   }
 
+  std::string text(const char* key, const std::string& fallback) {
+    const json* value = find({key});
+    if (!value) return fallback;
+    if (!value->is_string()) {
+      fail(key, key_name(key) + " must be a string (got " + described(*value) + ")");
+      return fallback;
+    }
+    return value->get<std::string>();
+  }
+
+  // A list of whole numbers (layer indices, 0/1 flags); empty when absent or null.
+  std::vector<double> numbers(const char* key) {
+    std::vector<double> out;
+    const json* value = find({key});
+    if (!value) return out;
+    if (!value->is_array()) {
+      fail(key, key_name(key) + " must be a list (got " + value->type_name() + ")");
+      return out;
+    }
+    for (size_t i = 0; i < value->size(); ++i) {
+      const json& item = (*value)[i];
+      if (!item.is_number()) {
+        fail(key, key_name(key) + "[" + std::to_string(i) + "] must be a number (got " + item.type_name() + ")");
+        return {};
+      }
+      out.push_back(item.get<double>());
+    }
+    return out;
+  }
+
+  // A list of strings; empty when absent or null.
+  std::vector<std::string> strings(const char* key) {
+    std::vector<std::string> out;
+    const json* value = find({key});
+    if (!value) return out;
+    if (!value->is_array()) {
+      fail(key, key_name(key) + " must be a list (got " + value->type_name() + ")");
+      return out;
+    }
+    for (size_t i = 0; i < value->size(); ++i) {
+      const json& item = (*value)[i];
+      if (!item.is_string()) {
+        fail(key, key_name(key) + "[" + std::to_string(i) + "] must be a string (got " + item.type_name() + ")");
+        return {};
+      }
+      out.push_back(item.get<std::string>());
+    }
+    return out;
+  }
+
+  const json* object(const char* key) {
+    const json* value = find({key});
+    if (value && !value->is_object()) {
+      fail(key, key_name(key) + " must be an object (got " + value->type_name() + ")");
+      return nullptr;
+    }
+    return value;
+  }
+
   void assume(std::string text) { assumed_.push_back(std::move(text)); }
 
   void fail(const std::string& key, const std::string& message) {
-    if (status.ok) status = error_status(key, message);
+    if (status.ok) status = error_status(key_name(key), message);
   }
 
  private:
   double number(const char* target, const std::string& key, const json& value) {
     if (!value.is_number()) {
-      fail(key, key + " must be a number (got " + type_name(value) + " " + value.dump() + ")");
+      fail(key, key_name(key) + " must be a number (got " + described(value) + ")");
       return 0;
     }
-    if (target[0]) sources.emplace_back(target, key);
+    if (target[0]) sources.emplace_back(target, key_name(key));
     return value.get<double>();
   }
 
   const json& root_;
   std::vector<std::string>& assumed_;
+  std::string prefix_;
 };
 
-// vocab, d_model, layers, heads, d_ff and kv heads as llama-style configs name them.
-void read_llama_fields(Reader& r, ModelConfig& c, double kv_default, const std::string& kv_why) {
+// A per-layer list in ModelConfig's words, or "" when every layer is alike.
+std::string layer_list(double layers, const std::function<std::string(int64_t)>& kind) {
+  if (!(layers >= 1 && layers <= 1e6)) return "";  // validate_model names n_layers
+  const int64_t n = static_cast<int64_t>(layers);
+  std::string list;
+  bool uniform = true;
+  const std::string first = kind(0);
+  for (int64_t i = 0; i < n; ++i) {
+    const std::string item = kind(i);
+    uniform = uniform && item == first;
+    list += (i ? "," : "") + item;
+  }
+  return uniform ? "" : list;
+}
+
+bool contains(const std::vector<double>& list, int64_t value) {
+  return std::find(list.begin(), list.end(), static_cast<double>(value)) != list.end();
+}
+
+// layer_types as written in the file ("full_attention", "sliding_attention",
+// "chunked_attention"), mapped to ModelConfig's words; false on an unknown entry.
+bool read_layer_types(Reader& r, ModelConfig& c) {
+  const std::vector<std::string> types = r.strings("layer_types");
+  if (types.empty()) return false;
+  std::string list;
+  bool any_sliding = false, any_chunked = false;
+  for (size_t i = 0; i < types.size(); ++i) {
+    std::string word;
+    if (types[i] == "full_attention") word = "full";
+    else if (types[i] == "sliding_attention") word = "sliding", any_sliding = true;
+    else if (types[i] == "chunked_attention") word = "chunked", any_chunked = true;
+    else {
+      r.fail("layer_types", r.key_name("layer_types") + "[" + std::to_string(i) +
+                                "] is not one of full_attention, sliding_attention, chunked_attention");
+      return true;
+    }
+    list += (i ? "," : "") + word;
+  }
+  c.layer_types = list;
+  r.sources.emplace_back("layer_types", r.key_name("layer_types"));
+  if (!any_sliding) c.sliding_window = 0;
+  if (!any_chunked) c.attention_chunk = 0;
+  return true;
+}
+
+// vocab, d_model, layers, heads, d_ff and kv heads as llama-style configs name
+// them; `kv_default` 0 means "num_attention_heads" (the classes' None rule).
+void read_llama_fields(Reader& r, ModelConfig& c, double kv_default) {
   c.vocab_size = r.required("vocab_size", {"vocab_size"});
   c.d_model = r.required("d_model", {"hidden_size"});
   c.n_layers = r.required("n_layers", {"num_hidden_layers"});
   c.n_heads = r.required("n_heads", {"num_attention_heads"});
   c.d_ff = r.required("d_ff", {"intermediate_size"});
-  c.n_kv_heads = r.optional("n_kv_heads", {"num_key_value_heads"},
-                            kv_default > 0 ? kv_default : c.n_heads, kv_why);
+  c.n_kv_heads = r.optional("n_kv_heads", {"num_key_value_heads"}, kv_default > 0 ? kv_default : c.n_heads,
+                            kv_default > 0 ? "default" : "default: num_attention_heads");
 }
 
-// head_dim when the file sets it (Llama 3.x, Mistral, Gemma); else implied.
+// The same fields with every default of the config class (the nested text
+// configs of Gemma 3 and Llama 4 may omit any of them).
+struct LlamaDefaults {
+  double vocab, hidden, layers, heads, kv_heads, d_ff;
+};
+void read_llama_fields_defaulted(Reader& r, ModelConfig& c, const LlamaDefaults& d) {
+  c.vocab_size = r.optional("vocab_size", {"vocab_size"}, d.vocab);
+  c.d_model = r.optional("d_model", {"hidden_size"}, d.hidden);
+  c.n_layers = r.optional("n_layers", {"num_hidden_layers"}, d.layers);
+  c.n_heads = r.optional("n_heads", {"num_attention_heads"}, d.heads);
+  c.d_ff = r.optional("d_ff", {"intermediate_size"}, d.d_ff);
+  c.n_kv_heads = r.optional("n_kv_heads", {"num_key_value_heads"}, d.kv_heads);
+}
+
+// head_dim when the file sets it; else `fallback`, or implied (hidden / heads) when 0.
 void read_head_dim(Reader& r, ModelConfig& c, double fallback) {
-  if (r.has("head_dim")) {
-    c.head_dim = r.required("head_dim", {"head_dim"});
-  } else if (fallback > 0) {
-    c.head_dim = r.optional("head_dim", {"head_dim"}, fallback);
+  if (r.has("head_dim")) c.head_dim = r.required("head_dim", {"head_dim"});
+  else if (fallback > 0) c.head_dim = r.optional("head_dim", {"head_dim"}, fallback);
+  else r.assume(r.key_name("head_dim") + ": hidden_size / num_attention_heads (implied)");
+}
+
+// Qwen2/Qwen3: sliding layers only with use_sliding_window, from max_window_layers on.
+void read_qwen_window(Reader& r, ModelConfig& c) {
+  if (read_layer_types(r, c)) {
+    if (c.sliding_window > 0 || c.layer_types.find("sliding") != std::string::npos)
+      c.sliding_window = r.required("sliding_window", {"sliding_window"});
+    return;
+  }
+  if (!r.flag("use_sliding_window", false)) return;
+  c.sliding_window = r.optional("sliding_window", {"sliding_window"}, 4096);
+  const double from = r.optional("", {"max_window_layers"}, 28);
+  c.layer_types = layer_list(c.n_layers, [&](int64_t i) { return i >= from ? "sliding" : "full"; });
+  if (c.layer_types.empty() && from > 0) c.sliding_window = 0;  // every layer below max_window_layers
+}
+
+// Qwen2-MoE / Qwen3-MoE: layer i is MoE unless listed in mlp_only_layers, and
+// only every decoder_sparse_step-th layer ((i + 1) % step == 0).
+void read_qwen_moe_placement(Reader& r, ModelConfig& c) {
+  const double step = r.optional("", {"decoder_sparse_step"}, 1);
+  const std::vector<double> dense = r.numbers("mlp_only_layers");
+  if (step < 1) {
+    r.fail("decoder_sparse_step", r.key_name("decoder_sparse_step") + " = " + shown(step) + " must be at least 1");
+    return;
+  }
+  c.mlp_layer_types = layer_list(c.n_layers, [&](int64_t i) {
+    return !contains(dense, i) && std::fmod(static_cast<double>(i + 1), step) == 0 ? "moe" : "dense";
+  });
+}
+
+// The SigLIP vision tower (Gemma 3): patch conv with bias, learned positions,
+// per layer two LayerNorms, q/k/v/out and fc1/fc2 with biases, post LayerNorm
+// (transformers modeling_siglip.py; Gemma 3 sets vision_use_head false).
+double siglip_params(Reader& v) {
+  const double hidden = v.optional("", {"hidden_size"}, 768), ff = v.optional("", {"intermediate_size"}, 3072);
+  const double layers = v.optional("", {"num_hidden_layers"}, 12), channels = v.optional("", {"num_channels"}, 3);
+  const double image = v.optional("", {"image_size"}, 224), patch = v.optional("", {"patch_size"}, 16);
+  if (!v.status.ok || !(patch >= 1) || !(image >= patch) || !(hidden >= 1) || !(layers >= 0)) {
+    v.fail("patch_size", v.key_name("patch_size") + " and image_size must be positive with image_size >= patch_size");
+    return 0;
+  }
+  const double patches = std::floor(image / patch) * std::floor(image / patch);
+  const double per_layer = 2 * 2 * hidden + 4 * (hidden * hidden + hidden) + (hidden * ff + ff) + (ff * hidden + hidden);
+  double total = channels * patch * patch * hidden + hidden + patches * hidden + layers * per_layer + 2 * hidden;
+  if (v.flag("vision_use_head", true)) {
+    // Attention-pooling head: probe, MultiheadAttention, LayerNorm, MLP.
+    total += hidden + (3 * hidden * hidden + 3 * hidden) + (hidden * hidden + hidden) + 2 * hidden +
+             (hidden * ff + ff) + (ff * hidden + hidden);
+  }
+  return total;
+}
+
+// The Llama 4 vision model and its adapter (transformers modeling_llama4.py).
+double llama4_vision_params(Reader& v) {
+  const double hidden = v.optional("", {"hidden_size"}, 768), ff = v.optional("", {"intermediate_size"}, 5632);
+  const double layers = v.optional("", {"num_hidden_layers"}, 34), channels = v.optional("", {"num_channels"}, 3);
+  const double image = v.optional("", {"image_size"}, 448), patch = v.optional("", {"patch_size"}, 14);
+  const double projector_in = v.optional("", {"projector_input_dim"}, 4096);
+  const double projector_out = v.optional("", {"projector_output_dim"}, 4096);
+  if (!v.status.ok || !(patch >= 1) || !(image >= patch)) {
+    v.fail("patch_size", v.key_name("patch_size") + " and image_size must be positive with image_size >= patch_size");
+    return 0;
+  }
+  const double patches = std::floor(image / patch) * std::floor(image / patch) + 1;  // + class token
+  const double per_layer = 4 * (hidden * hidden + hidden) + (hidden * ff + ff) + (ff * hidden + hidden) + 2 * 2 * hidden;
+  return channels * patch * patch * hidden + hidden + patches * hidden + 2 * 2 * hidden + layers * per_layer +
+         ff * projector_in + projector_out * projector_out;
+}
+
+using TypeReader = std::function<void(Reader&, ModelConfig&, HfImport&)>;
+
+void read_gpt2(Reader& r, ModelConfig& c, HfImport&) {
+  // GPT2Config: n_inner None means 4 * n_embd; LayerNorm, GELU MLP, biases
+  // on every Linear (Conv1D), learned positions, tied head.
+  c.vocab_size = r.required("vocab_size", {"vocab_size"});
+  c.d_model = r.required("d_model", {"n_embd"});
+  c.n_layers = r.required("n_layers", {"n_layer"});
+  c.n_heads = r.required("n_heads", {"n_head"});
+  c.n_kv_heads = c.n_heads;
+  c.d_ff = r.optional("d_ff", {"n_inner"}, 4 * c.d_model, "default: 4 * n_embd");
+  c.learned_position_embeddings = r.optional("learned_position_embeddings", {"n_positions"}, 1024);
+  c.ffn = "plain";
+  c.norm = "layer";
+  c.qkv_bias = c.attn_out_bias = c.mlp_bias = true;
+  c.tied_embeddings = r.flag("tie_word_embeddings", true);
+}
+
+void read_falcon(Reader& r, ModelConfig& c, HfImport&) {
+  // FalconConfig (also the older RW names n_layer, n_head).
+  c.vocab_size = r.required("vocab_size", {"vocab_size"});
+  c.d_model = r.required("d_model", {"hidden_size"});
+  c.n_layers = r.required("n_layers", {"num_hidden_layers", "n_layer"});
+  c.n_heads = r.required("n_heads", {"num_attention_heads", "n_head"});
+  c.d_ff = r.optional("d_ff", {"ffn_hidden_size"}, 4 * c.d_model, "default: 4 * hidden_size");
+  const bool new_arch = r.flag("new_decoder_architecture", false);
+  const bool multi_query = r.flag("multi_query", true);
+  const double kv = r.optional("", {"num_kv_heads"}, c.n_heads, "default: num_attention_heads");
+  // FalconAttention: num_kv_heads counts only with the new architecture or without MQA.
+  c.n_kv_heads = new_arch || !multi_query ? kv : 1;
+  r.sources.emplace_back("n_kv_heads", new_arch || !multi_query ? "num_kv_heads" : "multi_query");
+  const bool parallel = r.flag("parallel_attn", true);
+  const bool bias = r.flag("bias", false);
+  r.flag("alibi", false);  // ALiBi has no parameters; read only to type-check it
+  c.ffn = "plain";
+  c.norm = "layer";
+  c.qkv_bias = c.attn_out_bias = c.mlp_bias = bias;
+  if (new_arch) {
+    // ln_attn and ln_mlp (num_ln_in_parallel_attn defaults to 2).
+    c.parallel_attn_mlp = true;
+    c.parallel_shared_norm = r.optional("", {"num_ln_in_parallel_attn"}, 2) == 1;
   } else {
-    r.assume("head_dim: hidden_size / num_attention_heads (implied)");
+    c.parallel_attn_mlp = parallel;
+    c.parallel_shared_norm = true;
+  }
+  c.tied_embeddings = r.flag("tie_word_embeddings", true);
+}
+
+void read_llama(Reader& r, ModelConfig& c, HfImport&) {
+  // LlamaConfig: attention_bias on all of q/k/v/o, mlp_bias on the MLP.
+  read_llama_fields(r, c, 0);
+  read_head_dim(r, c, 0);
+  c.qkv_bias = c.attn_out_bias = r.flag("attention_bias", false);
+  c.mlp_bias = r.flag("mlp_bias", false);
+  c.tied_embeddings = r.flag("tie_word_embeddings", false);
+}
+
+void read_mistral(Reader& r, ModelConfig& c, HfImport&) {
+  // MistralConfig: 8 KV heads, head_dim explicit or implied (Mistral-Nemo sets
+  // 128 with hidden 5120 / 32 heads), a sliding window of 4096 unless the file
+  // sets it (null: none), on every layer.
+  read_llama_fields(r, c, 8);
+  read_head_dim(r, c, 0);
+  if (r.present("sliding_window")) c.sliding_window = r.has("sliding_window") ? r.required("sliding_window", {"sliding_window"}) : 0;
+  else c.sliding_window = r.optional("sliding_window", {"sliding_window"}, 4096);
+  c.tied_embeddings = r.flag("tie_word_embeddings", false);
+}
+
+void read_mixtral(Reader& r, ModelConfig& c, HfImport&) {
+  // MixtralConfig: every layer MoE, experts of intermediate_size, no shared expert.
+  read_llama_fields(r, c, 8);
+  read_head_dim(r, c, 0);
+  c.sliding_window = r.has("sliding_window") ? r.required("sliding_window", {"sliding_window"}) : 0;
+  c.n_experts = r.optional("n_experts", {"num_local_experts"}, 8);
+  c.experts_top_k = r.optional("experts_top_k", {"num_experts_per_tok"}, 2);
+  c.tied_embeddings = r.flag("tie_word_embeddings", false);
+}
+
+void read_qwen2(Reader& r, ModelConfig& c, HfImport&) {
+  // Qwen2Attention: q, k, v Linear(bias=True), o without (not in the config).
+  read_llama_fields(r, c, 0);
+  read_head_dim(r, c, 0);
+  c.qkv_bias = true;
+  r.assume("qkv_bias: true (Qwen2 architecture: q, k, v carry biases, o does not)");
+  read_qwen_window(r, c);
+  c.tied_embeddings = r.flag("tie_word_embeddings", false);
+}
+
+void read_qwen3(Reader& r, ModelConfig& c, HfImport&) {
+  // Qwen3Config: head_dim defaults to 128 whatever hidden / heads is; q_norm and
+  // k_norm of head_dim; attention_bias on q/k/v/o.
+  read_llama_fields(r, c, 0);
+  read_head_dim(r, c, 128);
+  c.qkv_bias = c.attn_out_bias = r.flag("attention_bias", false);
+  c.qk_norm = true;
+  read_qwen_window(r, c);
+  c.tied_embeddings = r.flag("tie_word_embeddings", false);
+}
+
+void read_qwen_moe(Reader& r, ModelConfig& c, bool qwen3) {
+  // Qwen2MoeConfig / Qwen3MoeConfig; dense layers use intermediate_size.
+  read_llama_fields(r, c, qwen3 ? 4 : 16);
+  read_head_dim(r, c, 0);
+  c.n_experts = r.optional("n_experts", {"num_experts"}, qwen3 ? 128 : 60);
+  c.experts_top_k = r.optional("experts_top_k", {"num_experts_per_tok"}, qwen3 ? 8 : 4);
+  c.moe_d_ff = r.optional("moe_d_ff", {"moe_intermediate_size"}, qwen3 ? 768 : 1408);
+  if (qwen3) {
+    c.qkv_bias = c.attn_out_bias = r.flag("attention_bias", false);
+    c.qk_norm = true;
+    // Qwen3-MoE: every layer slides when use_sliding_window is set.
+    if (r.flag("use_sliding_window", false)) c.sliding_window = r.optional("sliding_window", {"sliding_window"}, 4096);
+  } else {
+    // Qwen2-MoE: q/k/v biases (qkv_bias, True by default), a shared expert with a sigmoid gate.
+    c.qkv_bias = r.flag("qkv_bias", true);
+    c.shared_expert_d_ff = r.optional("shared_expert_d_ff", {"shared_expert_intermediate_size"}, 5632);
+    c.shared_experts = c.shared_expert_d_ff > 0 ? 1 : 0;
+    c.shared_expert_gate = true;
+    read_qwen_window(r, c);
+  }
+  read_qwen_moe_placement(r, c);
+  c.tied_embeddings = r.flag("tie_word_embeddings", false);
+}
+
+void read_gemma(Reader& r, ModelConfig& c, HfImport&) {
+  read_llama_fields(r, c, 16);
+  read_head_dim(r, c, 256);
+  c.qkv_bias = c.attn_out_bias = r.flag("attention_bias", false);
+  r.assume("ffn: gated (GeGLU, Gemma architecture)");
+  c.tied_embeddings = r.flag("tie_word_embeddings", true);
+}
+
+void read_gemma2(Reader& r, ModelConfig& c, HfImport&) {
+  // Gemma2Config: 4 norms per layer; even layers slide (4096), odd ones are global.
+  read_llama_fields(r, c, 4);
+  read_head_dim(r, c, 256);
+  c.qkv_bias = c.attn_out_bias = r.flag("attention_bias", false);
+  c.sandwich_norms = true;
+  c.sliding_window = r.optional("sliding_window", {"sliding_window"}, 4096);
+  if (!read_layer_types(r, c))
+    c.layer_types = layer_list(c.n_layers, [](int64_t i) { return (i + 1) % 2 ? "sliding" : "full"; });
+  c.tied_embeddings = r.flag("tie_word_embeddings", true);
+}
+
+// Gemma3TextConfig (4.50 defaults), from the root (gemma3_text) or text_config (gemma3).
+void read_gemma3_text(Reader& r, ModelConfig& c) {
+  read_llama_fields_defaulted(r, c, {262208, 2304, 26, 8, 4, 9216});
+  read_head_dim(r, c, 256);
+  c.qkv_bias = c.attn_out_bias = r.flag("attention_bias", false);
+  c.sandwich_norms = true;
+  c.qk_norm = true;
+  c.sliding_window = r.optional("sliding_window", {"sliding_window"}, 4096);
+  if (!read_layer_types(r, c)) {
+    // One global layer every sliding_window_pattern layers, the last of each group.
+    const double pattern = r.optional("", {"sliding_window_pattern"}, 6);
+    if (!(pattern >= 1)) {
+      r.fail("sliding_window_pattern", r.key_name("sliding_window_pattern") + " = " + shown(pattern) + " must be at least 1");
+      return;
+    }
+    c.layer_types = layer_list(c.n_layers, [&](int64_t i) {
+      return std::fmod(static_cast<double>(i + 1), pattern) != 0 ? "sliding" : "full";
+    });
+  }
+  c.tied_embeddings = r.flag("tie_word_embeddings", true);
+}
+
+void read_gemma3_text_type(Reader& r, ModelConfig& c, HfImport&) { read_gemma3_text(r, c); }
+
+void read_gemma3(Reader& r, ModelConfig& c, HfImport& result) {
+  // Gemma3Config: the language model in text_config, SigLIP in vision_config, and a
+  // projector mm_input_projection_weight [vision hidden, text hidden] + an RMSNorm.
+  static const json empty = json::object();
+  const json* text = r.object("text_config");
+  const json* vision = r.object("vision_config");
+  if (!r.status.ok) return;
+  Reader t(text ? *text : empty, result.assumed, "text_config.");
+  read_gemma3_text(t, c);
+  Reader v(vision ? *vision : empty, result.assumed, "vision_config.");
+  c.vision_params = siglip_params(v);
+  const double vision_hidden = v.optional("", {"hidden_size"}, 768);
+  c.projector_params = vision_hidden * c.d_model + vision_hidden;
+  for (Reader* nested : {&t, &v}) {
+    if (!nested->status.ok && r.status.ok) r.status = nested->status;
+    r.sources.insert(r.sources.end(), nested->sources.begin(), nested->sources.end());
   }
 }
 
-void read_window(Reader& r, ModelConfig& c, bool declared_default) {
-  if (r.has("sliding_window")) {
-    c.sliding_window = r.required("sliding_window", {"sliding_window"});
-  } else {
-    r.assume(std::string("sliding_window: ") + (declared_default ? "4096" : "null") + " (default)");
-    c.sliding_window = declared_default ? 4096 : 0;
+// Llama4TextConfig, from the root (llama4_text) or text_config (llama4).
+void read_llama4_text(Reader& r, ModelConfig& c) {
+  read_llama_fields_defaulted(r, c, {202048, 5120, 48, 40, 8, 16384});
+  // intermediate_size is the experts' (and shared expert's) width;
+  // intermediate_size_mlp the dense layers'.
+  c.moe_d_ff = r.optional("moe_d_ff", {"intermediate_size"}, 8192);
+  c.d_ff = r.optional("d_ff", {"intermediate_size_mlp"}, 16384);
+  read_head_dim(r, c, 128);
+  c.qkv_bias = c.attn_out_bias = r.flag("attention_bias", false);
+  c.n_experts = r.optional("n_experts", {"num_local_experts"}, 16);
+  c.experts_top_k = r.optional("experts_top_k", {"num_experts_per_tok"}, 1);
+  c.shared_experts = 1;
+  c.attention_chunk = r.optional("attention_chunk", {"attention_chunk_size"}, 8192);
+  // use_qk_norm is an L2 norm without weights: no parameters.
+  // MoE layers: moe_layers, else every interleave_moe_layer_step-th layer.
+  std::vector<double> moe_layers = r.numbers("moe_layers");
+  if (!r.present("moe_layers") || r.find({"moe_layers"}) == nullptr) {
+    const double step = r.optional("", {"interleave_moe_layer_step"}, 1);
+    if (!(step >= 1)) {
+      r.fail("interleave_moe_layer_step", r.key_name("interleave_moe_layer_step") + " = " + shown(step) + " must be at least 1");
+      return;
+    }
+    moe_layers.clear();
+    for (double i = step - 1; i < c.n_layers && i < 1e6; i += step) moe_layers.push_back(i);
   }
+  c.mlp_layer_types = layer_list(c.n_layers, [&](int64_t i) { return contains(moe_layers, i) ? "moe" : "dense"; });
+  if (c.mlp_layer_types.empty() && !contains(moe_layers, 0)) c.n_experts = 1, c.shared_experts = 0;
+  // RoPE layers attend within their chunk; NoPE layers (no_rope_layers[i] = 0,
+  // by default every no_rope_layer_interval-th) attend to everything.
+  if (!read_layer_types(r, c)) {
+    std::vector<double> rope = r.numbers("no_rope_layers");
+    if (rope.empty()) {
+      const double interval = r.optional("", {"no_rope_layer_interval"}, 4);
+      if (!(interval >= 1)) {
+        r.fail("no_rope_layer_interval", r.key_name("no_rope_layer_interval") + " = " + shown(interval) + " must be at least 1");
+        return;
+      }
+      for (double i = 0; i < c.n_layers && i < 1e6; ++i) rope.push_back(std::fmod(i + 1, interval) != 0 ? 1 : 0);
+    }
+    if (static_cast<double>(rope.size()) != c.n_layers) {
+      r.fail("no_rope_layers", r.key_name("no_rope_layers") + " lists " + std::to_string(rope.size()) +
+                                   " layers but num_hidden_layers = " + shown(c.n_layers));
+      return;
+    }
+    // Spelled out even when every layer is chunked: an empty list would mean "full".
+    const bool any_chunked = std::any_of(rope.begin(), rope.end(), [](double flag) { return flag != 0; });
+    if (any_chunked)
+      for (size_t i = 0; i < rope.size(); ++i) c.layer_types += (i ? "," : "") + std::string(rope[i] != 0 ? "chunked" : "full");
+    else
+      c.attention_chunk = 0;
+  }
+  c.tied_embeddings = r.flag("tie_word_embeddings", false);
 }
 
-void read_type(Reader& r, ModelConfig& c, const std::string& type) {
-  if (type == "gpt2") {
-    // GPT2Config: n_inner None means 4 * n_embd; LayerNorm, GELU MLP, biases
-    // on every Linear (Conv1D), learned positions, tied head.
-    c.vocab_size = r.required("vocab_size", {"vocab_size"});
-    c.d_model = r.required("d_model", {"n_embd"});
-    c.n_layers = r.required("n_layers", {"n_layer"});
-    c.n_heads = r.required("n_heads", {"n_head"});
-    c.n_kv_heads = c.n_heads;
-    c.d_ff = r.optional("d_ff", {"n_inner"}, 4 * c.d_model, "default: 4 * n_embd");
-    c.learned_position_embeddings = r.optional("learned_position_embeddings", {"n_positions"}, 1024);
-    c.ffn = "plain";
-    c.norm = "layer";
-    c.qkv_bias = c.attn_out_bias = c.mlp_bias = true;
-    c.tied_embeddings = r.flag("tie_word_embeddings", true);
-    return;
-  }
-  if (type == "falcon") {
-    // FalconConfig (also the older RW names n_layer, n_head).
-    c.vocab_size = r.required("vocab_size", {"vocab_size"});
-    c.d_model = r.required("d_model", {"hidden_size"});
-    c.n_layers = r.required("n_layers", {"num_hidden_layers", "n_layer"});
-    c.n_heads = r.required("n_heads", {"num_attention_heads", "n_head"});
-    c.d_ff = r.optional("d_ff", {"ffn_hidden_size"}, 4 * c.d_model, "default: 4 * hidden_size");
-    const bool new_arch = r.flag("new_decoder_architecture", false);
-    const bool multi_query = r.flag("multi_query", true);
-    const double kv = r.optional("", {"num_kv_heads"}, c.n_heads, "default: num_attention_heads");
-    // FalconAttention: num_kv_heads counts only with the new architecture or without MQA.
-    c.n_kv_heads = new_arch || !multi_query ? kv : 1;
-    r.sources.emplace_back("n_kv_heads", new_arch || !multi_query ? "num_kv_heads" : "multi_query");
-    const bool parallel = r.flag("parallel_attn", true);
-    const bool bias = r.flag("bias", false);
-    r.flag("alibi", false);  // ALiBi has no parameters; read only to type-check it
-    c.ffn = "plain";
-    c.norm = "layer";
-    c.qkv_bias = c.attn_out_bias = c.mlp_bias = bias;
-    if (new_arch) {
-      // ln_attn and ln_mlp (num_ln_in_parallel_attn defaults to 2).
-      c.parallel_attn_mlp = true;
-      c.parallel_shared_norm = r.optional("", {"num_ln_in_parallel_attn"}, 2) == 1;
-    } else {
-      c.parallel_attn_mlp = parallel;
-      c.parallel_shared_norm = true;
-    }
-    c.tied_embeddings = r.flag("tie_word_embeddings", true);
-    return;
-  }
+void read_llama4_text_type(Reader& r, ModelConfig& c, HfImport&) { read_llama4_text(r, c); }
 
-  // The llama family. Defaults from each transformers config class.
-  if (type == "mistral" || type == "mixtral") {
-    read_llama_fields(r, c, 8, "default");
-    read_head_dim(r, c, 0);
-    read_window(r, c, type == "mistral");
-    if (type == "mixtral") {
-      c.n_experts = r.optional("n_experts", {"num_local_experts"}, 8);
-      c.experts_top_k = r.optional("experts_top_k", {"num_experts_per_tok"}, 2);
-    }
-  } else if (type == "qwen2") {
-    read_llama_fields(r, c, 32, "default");
-    read_head_dim(r, c, 0);
-    c.qkv_bias = true;  // Qwen2Attention: q, k, v Linear(bias=True), o without
-    r.assume("qkv_bias: true (Qwen2 architecture)");
-    if (r.flag("use_sliding_window", false)) c.sliding_window = r.required("sliding_window", {"sliding_window"});
-  } else if (type == "gemma") {
-    read_llama_fields(r, c, 16, "default");
-    read_head_dim(r, c, 256);
-    r.assume("ffn: gated (GeGLU, Gemma architecture)");
-  } else if (type == "phi3") {
-    read_llama_fields(r, c, 0, "default: num_attention_heads");
-    if (r.has("sliding_window")) c.sliding_window = r.required("sliding_window", {"sliding_window"});
-  } else {
-    read_llama_fields(r, c, 0, "default: num_attention_heads");
-    read_head_dim(r, c, 0);
-    if (type == "llama") {
-      const bool bias = r.flag("attention_bias", false);
-      c.qkv_bias = c.attn_out_bias = bias;
-      c.mlp_bias = r.flag("mlp_bias", false);
-    } else {
-      r.assume("architecture: llama-style (gated FFN, RMSNorm, RoPE, no biases), since model_type " +
-               (type.empty() ? std::string("is missing") : "\"" + type + "\" is not known"));
-    }
+void read_llama4(Reader& r, ModelConfig& c, HfImport& result) {
+  // Llama4Config: text_config, vision_config and multi_modal_projector.linear_1
+  // (vision_output_dim -> text hidden, no bias).
+  static const json empty = json::object();
+  const json* text = r.object("text_config");
+  const json* vision = r.object("vision_config");
+  if (!r.status.ok) return;
+  Reader t(text ? *text : empty, result.assumed, "text_config.");
+  read_llama4_text(t, c);
+  Reader v(vision ? *vision : empty, result.assumed, "vision_config.");
+  c.vision_params = llama4_vision_params(v);
+  c.projector_params = v.optional("", {"vision_output_dim"}, 7680) * c.d_model;
+  for (Reader* nested : {&t, &v}) {
+    if (!nested->status.ok && r.status.ok) r.status = nested->status;
+    r.sources.insert(r.sources.end(), nested->sources.begin(), nested->sources.end());
   }
-  c.tied_embeddings = r.flag("tie_word_embeddings", type == "gemma");
+  c.tied_embeddings = r.flag("tie_word_embeddings", false);
+}
+
+void read_gpt_oss(Reader& r, ModelConfig& c, HfImport&) {
+  // GptOssConfig: biases on q/k/v/o and on the experts, a router bias, one sink
+  // logit per head, even layers sliding (128), odd layers full.
+  c.vocab_size = r.optional("vocab_size", {"vocab_size"}, 201088);
+  c.d_model = r.optional("d_model", {"hidden_size"}, 2880);
+  c.n_layers = r.optional("n_layers", {"num_hidden_layers"}, 36);
+  c.n_heads = r.optional("n_heads", {"num_attention_heads"}, 64);
+  c.n_kv_heads = r.optional("n_kv_heads", {"num_key_value_heads"}, 8);
+  c.d_ff = r.optional("d_ff", {"intermediate_size"}, 2880);
+  read_head_dim(r, c, 64);
+  c.n_experts = r.optional("n_experts", {"num_local_experts"}, 128);
+  c.experts_top_k = r.optional("experts_top_k", {"num_experts_per_tok"}, 4);
+  c.qkv_bias = c.attn_out_bias = r.flag("attention_bias", true);
+  c.mlp_bias = true;
+  c.router_bias = true;
+  c.attention_sinks = true;
+  r.assume("attention sinks, router bias and expert biases (gpt-oss architecture)");
+  c.sliding_window = r.optional("sliding_window", {"sliding_window"}, 128);
+  if (!read_layer_types(r, c))
+    c.layer_types = layer_list(c.n_layers, [](int64_t i) { return (i + 1) % 2 ? "sliding" : "full"; });
+  c.tied_embeddings = r.flag("tie_word_embeddings", false);
+}
+
+void read_deepseek(Reader& r, ModelConfig& c, bool v3) {
+  // DeepseekV2Config / DeepseekV3Config: MLA; MoE from layer first_k_dense_replace
+  // on, every moe_layer_freq-th (DeepSeek's own modeling code; transformers
+  // ignores moe_layer_freq, which is 1 in every released config).
+  const LlamaDefaults d = v3 ? LlamaDefaults{129280, 7168, 61, 128, 128, 18432} : LlamaDefaults{32000, 4096, 32, 32, 32, 11008};
+  read_llama_fields_defaulted(r, c, d);
+  c.attention = "mla";
+  c.head_dim = 0;  // the file's head_dim is the RoPE width, not the head size
+  if (r.present("q_lora_rank") && !r.has("q_lora_rank")) {
+    c.q_lora_rank = 0;
+    r.assume(r.key_name("q_lora_rank") + ": null (queries projected directly, q_proj)");
+  } else {
+    c.q_lora_rank = r.optional("q_lora_rank", {"q_lora_rank"}, 1536);
+  }
+  c.kv_lora_rank = r.optional("kv_lora_rank", {"kv_lora_rank"}, 512);
+  c.qk_nope_head_dim = r.optional("qk_nope_head_dim", {"qk_nope_head_dim"}, 128);
+  c.qk_rope_head_dim = r.optional("qk_rope_head_dim", {"qk_rope_head_dim"}, 64);
+  c.v_head_dim = r.optional("v_head_dim", {"v_head_dim"}, 128);
+  c.qkv_bias = c.attn_out_bias = r.flag("attention_bias", false);
+  c.mlp_bias = !v3 && r.flag("mlp_bias", false);
+  const bool moe = !r.present("n_routed_experts") || r.has("n_routed_experts");
+  c.n_experts = moe ? r.optional("n_experts", {"n_routed_experts"}, v3 ? 256 : 64) : 1;
+  if (moe) {
+    if (!v3 && !r.has("num_experts_per_tok"))
+      r.fail("num_experts_per_tok", "config.json has no \"" + r.key_name("num_experts_per_tok") +
+                                        "\" (DeepseekV2Config has no default for it)");
+    c.experts_top_k = r.optional("experts_top_k", {"num_experts_per_tok"}, 8);
+    c.moe_d_ff = r.optional("moe_d_ff", {"moe_intermediate_size"}, v3 ? 2048 : 1407);
+    c.shared_experts = r.optional("shared_experts", {"n_shared_experts"}, v3 ? 1 : 2);
+    c.router_score_bias = v3 && r.text("topk_method", "noaux_tc") == "noaux_tc";
+    const double first_dense = r.optional("", {"first_k_dense_replace"}, v3 ? 3 : 0);
+    const double frequency = r.optional("", {"moe_layer_freq"}, 1);
+    if (!(frequency >= 1)) {
+      r.fail("moe_layer_freq", r.key_name("moe_layer_freq") + " = " + shown(frequency) + " must be at least 1");
+      return;
+    }
+    c.mlp_layer_types = layer_list(c.n_layers, [&](int64_t i) {
+      return static_cast<double>(i) >= first_dense && std::fmod(static_cast<double>(i), frequency) == 0 ? "moe" : "dense";
+    });
+  }
+  // DeepSeek-V3's next-token-prediction modules, stored as extra layers.
+  c.mtp_modules = v3 ? r.optional("mtp_modules", {"num_nextn_predict_layers"}, 0) : 0;
+  c.tied_embeddings = r.flag("tie_word_embeddings", false);
+}
+
+void read_deepseek_v2(Reader& r, ModelConfig& c, HfImport&) { read_deepseek(r, c, false); }
+void read_deepseek_v3(Reader& r, ModelConfig& c, HfImport&) { read_deepseek(r, c, true); }
+void read_qwen2_moe(Reader& r, ModelConfig& c, HfImport&) { read_qwen_moe(r, c, false); }
+void read_qwen3_moe(Reader& r, ModelConfig& c, HfImport&) { read_qwen_moe(r, c, true); }
+
+void read_phi3(Reader& r, ModelConfig& c, HfImport&) {
+  // Phi3Config (Phi-3, Phi-3.5, Phi-4): fused qkv_proj and gate_up_proj, no
+  // biases; head_dim from the file or implied; a window on every layer if set.
+  read_llama_fields(r, c, 0);
+  read_head_dim(r, c, 0);
+  if (r.has("sliding_window")) c.sliding_window = r.required("sliding_window", {"sliding_window"});
+  c.tied_embeddings = r.flag("tie_word_embeddings", false);
+}
+
+struct KnownType {
+  const char* id;
+  TypeReader read;
+};
+
+const std::vector<KnownType>& known_types() {
+  static const std::vector<KnownType> types = {
+      {"llama", read_llama},           {"mistral", read_mistral},
+      {"mixtral", read_mixtral},       {"qwen2", read_qwen2},
+      {"qwen3", read_qwen3},           {"qwen2_moe", read_qwen2_moe},
+      {"qwen3_moe", read_qwen3_moe},   {"gemma", read_gemma},
+      {"gemma2", read_gemma2},         {"gemma3", read_gemma3},
+      {"gemma3_text", read_gemma3_text_type}, {"llama4", read_llama4},
+      {"llama4_text", read_llama4_text_type}, {"gpt_oss", read_gpt_oss},
+      {"deepseek_v2", read_deepseek_v2}, {"deepseek_v3", read_deepseek_v3},
+      {"phi3", read_phi3},             {"gpt2", read_gpt2},
+      {"falcon", read_falcon},
+  };
+  return types;
+}
+
+// Keys that change the counts of a llama-style reading: experts, latent ranks,
+// per-layer patterns, nested configs, sinks. An unknown type carrying any is refused.
+std::vector<std::string> count_changing_keys(const json& root) {
+  static const char* const words[] = {"expert", "moe", "lora", "layer_types", "sliding_window_pattern", "chunk",
+                                      "sparse", "mlp_only", "nextn", "text_config", "vision_config", "audio_config",
+                                      "sinks", "qk_norm", "rope_layers", "router", "shared", "num_local"};
+  std::vector<std::string> keys;
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    if (it->is_null() || (it->is_boolean() && !it->get<bool>())) continue;
+    for (const char* word : words)
+      if (it.key().find(word) != std::string::npos) {
+        keys.push_back(it.key().size() > 60 ? it.key().substr(0, 60) + "…" : it.key());
+        break;
+      }
+    if (keys.size() >= 12) break;
+  }
+  return keys;
+}
+
+void read_unknown(Reader& r, ModelConfig& c, const std::string& type) {
+  read_llama_fields(r, c, 0);
+  read_head_dim(r, c, 0);
+  c.tied_embeddings = r.flag("tie_word_embeddings", false);
+  r.assume("architecture: llama-style (gated FFN, RMSNorm, RoPE, no biases, untied), since model_type " +
+           (type.empty() ? std::string("is missing") : "\"" + type.substr(0, 60) + "\" is not known"));
+}
+
+// The checkpoint's weight format, from quantization_config.
+void read_quantization(const json& root, HfImport& result) {
+  auto it = root.find("quantization_config");
+  if (it == root.end() || !it->is_object()) return;
+  const json& q = *it;
+  auto method = q.find("quant_method");
+  if (method == q.end() || !method->is_string()) return;
+  const std::string name = method->get<std::string>();
+  if (name == "mxfp4") {
+    result.weights_format = "mxfp4";
+  } else if (name == "fp8") {
+    auto block = q.find("weight_block_size");
+    if (block != q.end() && block->is_array() && block->size() == 2 && (*block)[0] == 128 && (*block)[1] == 128)
+      result.weights_format = "fp8_block";
+    else
+      result.weights_format = "fp8_e4m3";
+  }
+  auto skipped = q.find("modules_to_not_convert");
+  if (skipped != q.end() && skipped->is_array())
+    for (const json& module : *skipped)
+      if (module.is_string() && result.weights_format_exceptions.size() < 64)
+        result.weights_format_exceptions.push_back(module.get<std::string>().substr(0, 120));
+  if (!result.weights_format.empty())
+    result.assumed.push_back("quantization_config: weights stored as " + result.weights_format + " (the plan's default weights format)");
+}
+
+// Deepest nesting of [ and { outside strings, without parsing (the parser recurses).
+int nesting_depth(std::string_view text) {
+  int depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char ch : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (ch == '\\') escaped = true;
+      else if (ch == '"') in_string = false;
+      continue;
+    }
+    if (ch == '"') in_string = true;
+    else if (ch == '[' || ch == '{') deepest = std::max(deepest, ++depth);
+    else if (ch == ']' || ch == '}') --depth;
+    if (deepest > kMaxConfigDepth) break;
+  }
+  return deepest;
 }
 
 }  // namespace
 
 const std::vector<std::string>& hf_model_types() {
-  static const std::vector<std::string> types = {"llama", "mistral", "mixtral", "qwen2",
-                                                 "gemma", "gpt2",    "falcon",  "phi3"};
+  static const std::vector<std::string> types = [] {
+    std::vector<std::string> ids;
+    for (const KnownType& type : known_types()) ids.push_back(type.id);
+    return ids;
+  }();
   return types;
 }
 
 HfImport import_hf_config(std::string_view text) {
   HfImport result;
+  if (nesting_depth(text) > kMaxConfigDepth) {
+    result.status = error_status("config_json", "config.json nests deeper than " + std::to_string(kMaxConfigDepth) +
+                                                    " levels (real configs nest 3)");
+    return result;
+  }
   const json root = json::parse(text.begin(), text.end(), nullptr, false);
   if (root.is_discarded()) {
-    result.status = error_status("config_json", "config.json is not valid JSON");
+    result.status = error_status("config_json", "config.json is not valid JSON (or holds a number beyond double range)");
     return result;
   }
   if (!root.is_object()) {
@@ -235,8 +784,7 @@ HfImport import_hf_config(std::string_view text) {
   }
   if (auto it = root.find("model_type"); it != root.end()) {
     if (!it->is_string()) {
-      result.status = error_status("model_type", std::string("model_type must be a string (got ") +
-                                                     it->type_name() + " " + it->dump() + ")");
+      result.status = error_status("model_type", "model_type must be a string (got " + described(*it) + ")");
       return result;
     }
     result.model_type = it->get<std::string>();
@@ -245,10 +793,32 @@ HfImport import_hf_config(std::string_view text) {
   Reader reader(root, result.assumed);
   ModelConfig config;
   if (auto it = root.find("_name_or_path"); it != root.end() && it->is_string() && !it->get<std::string>().empty())
-    config.name = it->get<std::string>();
+    config.name = it->get<std::string>().substr(0, 200);
   else
-    config.name = result.model_type.empty() ? "imported" : result.model_type;
-  read_type(reader, config, result.model_type);
+    config.name = result.model_type.empty() ? "imported" : result.model_type.substr(0, 60);
+
+  const auto known = std::find_if(known_types().begin(), known_types().end(),
+                                  [&](const KnownType& type) { return result.model_type == type.id; });
+  if (known != known_types().end()) {
+    known->read(reader, config, result);
+  } else {
+    const std::vector<std::string> keys = count_changing_keys(root);
+    if (!keys.empty()) {
+      std::string list;
+      for (const std::string& key : keys) list += (list.empty() ? "" : ", ") + key;
+      std::string type_text = result.model_type.empty() ? "no model_type" : "model_type \"" + result.model_type.substr(0, 60) + "\"";
+      result.status = error_status("model_type", "config.json has " + type_text + ", which is not known, and keys that change the counts (" +
+                                                     list + "): reading it llama-style would give wrong numbers. Known types: " +
+                                                     [] {
+                                                       std::string ids;
+                                                       for (const std::string& id : hf_model_types()) ids += (ids.empty() ? "" : ", ") + id;
+                                                       return ids;
+                                                     }());
+      return result;
+    }
+    read_unknown(reader, config, result.model_type);
+  }
+  read_quantization(root, result);
   result.config = config;
   if (!reader.status.ok) {
     result.status = reader.status;

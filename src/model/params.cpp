@@ -151,11 +151,13 @@ ModelParams count_params_of(const ValidModel& m) {
   const double outside = p.embedding + p.position_embedding + norm + p.lm_head;
   p.language_model = outside + p.attention + p.ffn + p.router + (p.norms - norm);
   p.active += outside;
-  // DeepSeek-V3 MTP module (its inference/model.py): enorm and hnorm of d, eh_proj
-  // 2d -> d, one decoder layer and the shared head's norm; the embedding and the
-  // output head are the main model's.
+  // DeepSeek-V3 MTP module (README_WEIGHTS.md; the checkpoint's model.layers.61):
+  // enorm and hnorm of d, eh_proj 2d -> d, one decoder layer, the shared head's
+  // norm, and copies of the embedding and the output head, which the checkpoint
+  // stores again although they share the main model's values.
   if (m.mtp_modules > 0)
-    p.mtp = static_cast<double>(m.mtp_modules) * (3 * norm + 2 * d * d + layer_params(m.mtp_layer, m.d_model).total);
+    p.mtp = static_cast<double>(m.mtp_modules) *
+            (3 * norm + 2 * d * d + layer_params(m.mtp_layer, m.d_model).total + 2 * static_cast<double>(m.vocab) * d);
   p.vision = static_cast<double>(m.vision_params);
   p.projector = static_cast<double>(m.projector_params);
   p.total = p.language_model + p.mtp + p.vision + p.projector;
@@ -189,7 +191,7 @@ ModelParams count_params_of(const ValidModel& m) {
   if (p.router > 0) part("router", "Router", per(l0.router), p.router);
   part("norms", "Norms (layers + final)", per(l0.norms), p.norms);
   part("lm_head", m.tied ? "LM head (tied)" : "LM head", 0, p.lm_head);
-  if (p.mtp > 0) part("mtp", "MTP modules (embedding and head shared)", 0, p.mtp);
+  if (p.mtp > 0) part("mtp", "MTP modules (with their stored embedding and head copies)", 0, p.mtp);
   if (p.vision > 0) part("vision", "Vision tower", 0, p.vision);
   if (p.projector > 0) part("projector", "Multimodal projector", 0, p.projector);
   return p;

@@ -12,7 +12,10 @@ struct ModelPreset {
   std::string id;      // "llama-2-7b": the name used by the CLI, URL and JS API
   std::string label;   // "Llama 2 7B"
   std::string source;  // the config.json (or paper) the numbers come from
-  ModelConfig config;
+  ModelConfig config;  // import_hf_config(config_json).config
+  std::string config_json;     // the record, as config.json text
+  std::string weights_format;  // the checkpoint's own format (quantization_config), or ""
+  bool imported = false;       // the record imported without error (a test checks every row)
 };
 
 const std::vector<ModelPreset>& model_presets();

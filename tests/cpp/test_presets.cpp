@@ -1,0 +1,281 @@
+// Every preset against a published exact parameter count, and the import of
+// real config.json files (tests/fixtures/hf/, copies of the hub's files; their
+// sources are in tests/fixtures/hf/SOURCES.md).
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "memory/kv_cache.hpp"
+#include "model/flops.hpp"
+#include "model/hf_import.hpp"
+#include "model/params.hpp"
+#include "model/presets.hpp"
+#include "roofline/hardware.hpp"
+#include "roofline/plan.hpp"
+
+using namespace llmst;
+
+namespace {
+
+const ModelConfig& preset(const char* id) {
+  const ModelPreset* found = find_model_preset(id);
+  REQUIRE(found != nullptr);
+  return found->config;
+}
+
+std::string fixture(const std::string& id) {
+  std::ifstream file(std::string(LLMST_SOURCE_DIR) + "/tests/fixtures/hf/" + id + ".json");
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+ValidModel model_of(const ModelConfig& config) {
+  ValidatedModel validated = validate_model(config);
+  REQUIRE(validated.status.ok);
+  return validated.model;
+}
+
+KvCacheResult kv_of(const ModelConfig& config, double tokens, const std::string& dtype = "bf16") {
+  KvCacheInput input;
+  input.prompt_tokens = tokens;
+  input.kv_dtype = dtype;
+  return kv_cache(kv_input_from_model(model_of(config), input));
+}
+
+struct Published {
+  const char* id;
+  double total;
+  const char* source;
+};
+
+// Exact totals as published for each checkpoint: Hugging Face's safetensors
+// parameter count ("HF total"), a GGUF general.parameter_count, keras-hub's
+// preset table, or the model card. Where the checkpoint stores more than the
+// unique parameters (a tied head written out, fp8 scale tensors), the note
+// says what was subtracted.
+const Published kPublished[] = {
+    {"gpt2", 124439808, "HF total of openai-community/gpt2"},
+    {"llama-2-7b", 6738415616, "HF total of meta-llama/Llama-2-7b-hf"},
+    {"llama-2-70b", 68976648192, "HF total of meta-llama/Llama-2-70b-hf"},
+    {"llama-3-8b", 8030261248, "HF total of meta-llama/Meta-Llama-3-8B"},
+    {"mixtral-8x7b", 46702792704, "HF total of mistralai/Mixtral-8x7B-v0.1"},
+    // DeepSeek-V3/R1: HF total 684,531,386,000 counts every stored element:
+    // BF16 3,918,786,560 + F8_E4M3 680,571,043,840 + F32 41,555,600. The F32
+    // part holds 41,540,496 fp8 block scales (weight_scale_inv: 40,838,232 in
+    // the main model, 702,264 in the MTP layer) and 15,104 score-correction
+    // biases (59 MoE layers x 256); the weights are 684,531,386,000 - 41,540,496.
+    {"deepseek-v3", 684531386000.0 - 41540496.0, "HF total of deepseek-ai/DeepSeek-V3 less its fp8 scale tensors"},
+    {"deepseek-r1", 684531386000.0 - 41540496.0, "HF total of deepseek-ai/DeepSeek-R1 less its fp8 scale tensors"},
+    {"deepseek-v2-lite", 15706484224, "HF total of deepseek-ai/DeepSeek-V2-Lite-Chat (same architecture)"},
+    // Qwen3 0.6B and 1.7B tie the head, but their checkpoints also store
+    // lm_head.weight (HF totals 751,632,384 and 2,031,739,904); keras-hub counts
+    // the unique parameters.
+    {"qwen3-0.6b", 596049920, "keras-hub qwen3_0.6b_en (HF total 751,632,384 less the stored tied head 151936 x 1024)"},
+    {"qwen3-1.7b", 1720574976, "keras-hub qwen3_1.7b_en (HF total 2,031,739,904 less the stored tied head 151936 x 2048)"},
+    {"qwen3-4b", 4022468096, "GGUF general.parameter_count of Qwen3-4B; keras-hub qwen3_4b_en"},
+    {"qwen3-8b", 8190735360, "HF total of Qwen/Qwen3-8B"},
+    {"qwen3-14b", 14768307200, "keras-hub qwen3_14b_en; llama.cpp n_params"},
+    {"qwen3-32b", 32762123264, "HF total of Qwen/Qwen3-32B"},
+    {"qwen3-30b-a3b", 30532122624, "HF total of Qwen/Qwen3-30B-A3B"},
+    {"qwen3-235b-a22b", 235093634560, "HF total of Qwen/Qwen3-235B-A22B"},
+    {"qwen2.5-72b", 72706203648, "HF total of Qwen/Qwen2.5-72B-Instruct (same architecture); keras-hub"},
+    {"gemma-2-2b", 2614341888, "keras-hub gemma2_2b_en; HF total of google/gemma-2-2b-it"},
+    {"gemma-2-9b", 9241705984, "keras-hub gemma2_9b_en"},
+    {"gemma-2-27b", 27227128320, "keras-hub gemma2_27b_en"},
+    {"gemma-3-1b", 999885952, "keras-hub gemma3_1b; HF total of google/gemma-3-1b-it"},
+    {"gemma-3-4b", 4300079472, "HF total of google/gemma-3-4b-it (safetensors metadata)"},
+    {"gemma-3-12b", 12187325040, "HF total of google/gemma-3-12b-it"},
+    {"gemma-3-27b", 27432406640, "HF total of google/gemma-3-27b-it"},
+    {"llama-3.1-8b", 8030261248, "keras-hub llama3.1_8b; index total_size 16,060,522,496 B / 2"},
+    {"llama-3.1-70b", 70553706496, "checkpoint 141,107,412,992 B / 2 (bf16)"},
+    {"llama-3.2-3b", 3212749824, "HF total of meta-llama/Llama-3.2-3B-Instruct"},
+    {"llama-3.3-70b", 70553706496, "HF total of meta-llama/Llama-3.3-70B-Instruct"},
+    {"llama-4-scout", 108641793536, "HF safetensors BF16 parameters of Llama-4-Scout-17B-16E-Instruct"},
+    {"llama-4-maverick", 401583781376, "Fireworks parameter_count of Llama-4-Maverick-17B-128E-Instruct"},
+    {"gpt-oss-20b", 20914757184, "keras-hub gpt_oss_20b_en; model card Table 1: 20.91B"},
+    {"gpt-oss-120b", 116829156672, "keras-hub gpt_oss_120b_en; model card Table 1: 116.83B"},
+    {"mistral-nemo", 12247782400, "HF total of mistralai/Mistral-Nemo-Instruct-2407 (same architecture)"},
+    {"mistral-small-3", 23572403200, "paramCount of Mistral-Small-24B-Instruct-2501 (same architecture)"},
+    {"mixtral-8x22b", 140620634112, "HF total of mistral-community/Mixtral-8x22B-v0.1"},
+    {"phi-4", 14659507200, "HF total of microsoft/phi-4; GGUF general.parameter_count"},
+};
+
+}  // namespace
+
+TEST_CASE("presets: at least 45, every one imports, every published total is exact") {
+  CHECK(model_presets().size() >= 45);
+  for (const ModelPreset& p : model_presets()) {
+    CHECK_MESSAGE(p.imported, p.id);
+    CHECK_MESSAGE(validate_model(p.config).status.ok, p.id);
+  }
+  for (const Published& row : kPublished) {
+    INFO(row.id << ": " << row.source);
+    CHECK(count_params(preset(row.id)).total == row.total);
+  }
+}
+
+TEST_CASE("fixtures: the full config.json imports to the same model as its preset") {
+  for (const ModelPreset& p : model_presets()) {
+    const std::string text = fixture(p.id);
+    if (text.empty()) continue;  // the older presets have no fixture
+    INFO(p.id);
+    const HfImport imported = import_hf_config(text);
+    REQUIRE_MESSAGE(imported.status.ok, imported.status.message);
+    const ModelParams a = count_params(imported.config), b = count_params(p.config);
+    CHECK(a.total == b.total);
+    CHECK(a.active == b.active);
+    CHECK(kv_of(imported.config, 32768).bytes == kv_of(p.config, 32768).bytes);
+    CHECK(imported.weights_format == p.weights_format);
+  }
+}
+
+TEST_CASE("DeepSeek-V3: MLA, 3 dense + 58 MoE layers, shared expert, MTP, fp8 blocks") {
+  const ModelConfig& c = preset("deepseek-v3");
+  const ModelParams p = count_params(c);
+  // Per layer (hand count from config.json): MLA q_a 7168x1536 + q_b 1536x(128x192)
+  // = 11,010,048 + 37,748,736; kv_a 7168x576 = 4,128,768; kv_b 512x(128x256) =
+  // 16,777,216; o 16384x7168 = 117,440,512; latent norms 1536 + 512.
+  const double attention = 11010048.0 + 37748736 + 4128768 + 16777216 + 117440512 + 2048;
+  // Dense FFN 3x7168x18432 = 396,361,728; MoE: 256 experts x 3x7168x2048 =
+  // 11,274,289,152, shared 44,040,192, router 256x7168 + score bias 256 = 1,835,264.
+  const double dense_layer = attention + 396361728 + 2 * 7168;
+  const double moe_layer = attention + 11274289152.0 + 44040192 + 1835264 + 2 * 7168;
+  const double embedding = 129280.0 * 7168;  // = the LM head
+  const double main = 2 * embedding + 7168 + 3 * dense_layer + 58 * moe_layer;
+  CHECK(p.language_model == main);
+  CHECK(p.language_model == 671026419200.0);
+  // MTP layer 61: enorm, hnorm, shared_head.norm, eh_proj 14336x7168, one MoE layer,
+  // and its stored copies of the embedding and head: 13,463,426,304.
+  CHECK(p.mtp == 3 * 7168 + 14336.0 * 7168 + moe_layer + 2 * embedding);
+  CHECK(p.mtp == 13463426304.0);
+  // Active: embedding, head, final norm, 3 dense layers, 58 layers of attention
+  // + 8 routed + 1 shared expert + router (the Mixtral convention).
+  const double moe_active = attention + 8 * 3 * 7168.0 * 2048 + 44040192 + 1835264 + 2 * 7168;
+  CHECK(p.active == 2 * embedding + 7168 + 3 * dense_layer + 58 * moe_active);
+  REQUIRE(p.layer_kinds.size() == 2);
+  CHECK(p.layer_kinds[0].count == 3);
+  CHECK(p.layer_kinds[1].count == 58);
+  // KV: (512 + 64) bf16 values per token per layer, 61 layers = 70,272 B/token;
+  // without absorption: 128 heads x (192 + 128) x 2 B x 61 = 4,997,120.
+  const KvCacheResult kv = kv_of(c, 32768);
+  CHECK(kv.bytes_per_token == 61 * 576 * 2);
+  CHECK(kv.unabsorbed_bytes_per_token == 61.0 * 128 * 320 * 2);
+  CHECK(kv.bytes == 32768.0 * 61 * 576 * 2);
+  CHECK(find_model_preset("deepseek-v3")->weights_format == "fp8_block");
+}
+
+TEST_CASE("per-layer spans: gpt-oss, Gemma 2/3, Llama 4 cache what their layers attend") {
+  SUBCASE("gpt-oss-120b: 18 sliding (128) + 18 full layers, sinks, biases") {
+    const ModelConfig& c = preset("gpt-oss-120b");
+    // K and V: 8 heads x 64 x 2 B = 2,048 B per layer per token.
+    const KvCacheResult kv = kv_of(c, 32768);
+    CHECK(kv.local_layers == 18);
+    CHECK(kv.global_layers == 18);
+    CHECK(kv.bytes_per_sequence == 2048.0 * (18 * 32768 + 18 * 128));
+    // Model card, Table 1: 5.13B active without the embedding (5,132,849,472);
+    // the Mixtral convention adds the 201088 x 2880 embedding table.
+    CHECK(count_params(c).active == 5132849472.0 + 201088.0 * 2880);
+    CHECK(count_params(c).attention_sinks == 36 * 64);
+  }
+  SUBCASE("Gemma 3 27B: one global layer in six") {
+    const ModelConfig& c = preset("gemma-3-27b");
+    // 62 layers: global at i = 5, 11, ..., 59 (10 of them), window 1024.
+    const KvCacheResult kv = kv_of(c, 32768);
+    CHECK(kv.global_layers == 10);
+    CHECK(kv.local_layers == 52);
+    // 16 KV heads x 128 x 2 (K, V) x 2 B = 8,192 B per layer per token.
+    CHECK(kv.bytes_per_sequence == 8192.0 * (10 * 32768 + 52 * 1024));
+    CHECK(count_params(c).vision == 416866032);  // SigLIP 896/14, the report's "417M"
+  }
+  SUBCASE("Gemma 2 9B: alternating local (4096) and global") {
+    const KvCacheResult kv = kv_of(preset("gemma-2-9b"), 8192);
+    CHECK(kv.global_layers == 21);
+    CHECK(kv.local_layers == 21);
+  }
+  SUBCASE("Llama 4 Scout: chunked layers keep one chunk, every 4th layer is global") {
+    const ModelConfig& c = preset("llama-4-scout");
+    const KvCacheResult kv = kv_of(c, 32768);
+    CHECK(kv.chunked_layers == 36);
+    CHECK(kv.global_layers == 12);
+    // 8 KV heads x 128 x 2 x 2 B = 4,096 B per layer per token; chunk 8192.
+    CHECK(kv.bytes_per_sequence == 4096.0 * (12 * 32768 + 36 * 8192));
+    // Decode at n keys: a chunked layer attends ((n - 1) mod 8192) + 1 of them.
+    const ValidModel m = model_of(c);
+    const DecodeFlops at = decode_flops(m, 8193);
+    CHECK(at.attended_tokens == (12 * 8193.0 + 36 * 1) / 48);
+  }
+}
+
+TEST_CASE("import: refusals name the fields, defaults follow the transformers classes") {
+  SUBCASE("an unknown MoE type is refused, naming its count-changing keys") {
+    const HfImport r = import_hf_config(
+        R"({"model_type":"brand_new_moe","vocab_size":1000,"hidden_size":64,"num_hidden_layers":2,)"
+        R"("num_attention_heads":4,"intermediate_size":128,"num_experts":8,"moe_intermediate_size":32})");
+    CHECK_FALSE(r.status.ok);
+    CHECK(r.status.field == "model_type");
+    CHECK(r.status.message.find("num_experts") != std::string::npos);
+    CHECK(r.status.message.find("moe_intermediate_size") != std::string::npos);
+  }
+  SUBCASE("an unknown dense type is read llama-style, with the assumption listed") {
+    const HfImport r = import_hf_config(
+        R"({"model_type":"plain_dense","vocab_size":1000,"hidden_size":64,"num_hidden_layers":2,)"
+        R"("num_attention_heads":4,"intermediate_size":128})");
+    REQUIRE(r.status.ok);
+    bool said = false;
+    for (const std::string& line : r.assumed) said = said || line.find("llama-style") != std::string::npos;
+    CHECK(said);
+  }
+  SUBCASE("deep nesting is refused before parsing") {
+    std::string deep = R"({"model_type":"llama","x":)";
+    for (int i = 0; i < 10000; ++i) deep += "[";
+    const HfImport r = import_hf_config(deep);
+    CHECK(r.status.field == "config_json");
+    CHECK(r.status.message.find("nests deeper") != std::string::npos);
+  }
+  SUBCASE("Gemma 3 text_config with every field defaulted is Gemma3TextConfig()") {
+    const HfImport r = import_hf_config(R"({"model_type":"gemma3","text_config":{},"vision_config":{}})");
+    REQUIRE(r.status.ok);
+    CHECK(r.config.vocab_size == 262208);
+    CHECK(r.config.head_dim == 256);
+    CHECK(r.config.sandwich_norms);
+    CHECK(r.config.qk_norm);
+  }
+  SUBCASE("Qwen3 defaults head_dim to 128 whatever hidden / heads is") {
+    const HfImport r = import_hf_config(
+        R"({"model_type":"qwen3","vocab_size":1000,"hidden_size":1024,"num_hidden_layers":2,)"
+        R"("num_attention_heads":16,"intermediate_size":128})");
+    REQUIRE(r.status.ok);
+    CHECK(r.config.head_dim == 128);
+  }
+  SUBCASE("a bad entry of layer_types is named") {
+    const HfImport r = import_hf_config(
+        R"({"model_type":"gpt_oss","num_hidden_layers":2,"layer_types":["sliding_attention","global"]})");
+    CHECK(r.status.field == "layer_types");
+  }
+  SUBCASE("DeepSeek-V2 without num_experts_per_tok is refused (the class has no default)") {
+    const HfImport r = import_hf_config(R"({"model_type":"deepseek_v2","n_routed_experts":8})");
+    CHECK(r.status.field == "num_experts_per_tok");
+  }
+}
+
+TEST_CASE("plan on a DeepSeek-V3 preset: fp8 weights, MLA KV, 8 x H200") {
+  Workload w;
+  w.model = preset("deepseek-v3");
+  w.hardware = *find_hardware("h200");
+  w.weights_dtype = "fp8";
+  w.kv_dtype = "bf16";
+  w.context = 32768;
+  w.batch = 1;
+  w.gpus = 8;
+  const PlanResult r = plan(w);
+  REQUIRE_MESSAGE(r.status.ok, r.status.message);
+  // Weights held: the checkpoint less its MTP layer = 671,026,419,200 x 1 B.
+  CHECK(r.weight_bytes == 671026419200.0);
+  // MLA's latent is shared by all heads: tensor parallelism keeps it whole on every device.
+  CHECK(r.kv_bytes == 32768.0 * 70272);
+  CHECK(r.kv_per_device_bytes == r.kv_bytes);
+  CHECK(r.fits);
+  CHECK(r.decode.tokens_per_s > 0);
+}
