@@ -26,8 +26,13 @@ EMSCRIPTEN_BINDINGS(memory) {
       .field("sinks", &KvCacheInput::sinks)
       .field("global_every", &KvCacheInput::global_every)
       .field("attention_layers", &KvCacheInput::attention_layers)
+      .field("local_layers", &KvCacheInput::local_layers)
+      .field("chunk", &KvCacheInput::chunk)
+      .field("chunked_layers", &KvCacheInput::chunked_layers)
       .field("kv_lora_rank", &KvCacheInput::kv_lora_rank)
       .field("qk_rope_head_dim", &KvCacheInput::qk_rope_head_dim)
+      .field("qk_nope_head_dim", &KvCacheInput::qk_nope_head_dim)
+      .field("v_head_dim", &KvCacheInput::v_head_dim)
       .field("block_size", &KvCacheInput::block_size);
 
   value_object<KvCacheResult>("KvCacheResult")
@@ -39,6 +44,8 @@ EMSCRIPTEN_BINDINGS(memory) {
       .field("local_layers", &KvCacheResult::local_layers)
       .field("global_cached_tokens", &KvCacheResult::global_cached_tokens)
       .field("local_cached_tokens", &KvCacheResult::local_cached_tokens)
+      .field("chunked_layers", &KvCacheResult::chunked_layers)
+      .field("chunked_cached_tokens", &KvCacheResult::chunked_cached_tokens)
       .field("vector_values", &KvCacheResult::vector_values)
       .field("vectors_per_token_per_layer", &KvCacheResult::vectors_per_token_per_layer)
       .field("bits_per_value", &KvCacheResult::bits_per_value)
@@ -52,6 +59,7 @@ EMSCRIPTEN_BINDINGS(memory) {
       .field("bytes", &KvCacheResult::bytes)
       .field("full_attention_bytes", &KvCacheResult::full_attention_bytes)
       .field("scale_bytes", &KvCacheResult::scale_bytes)
+      .field("unabsorbed_bytes_per_token", &KvCacheResult::unabsorbed_bytes_per_token)
       .field("block_size", &KvCacheResult::block_size)
       .field("block_bytes_per_layer", &KvCacheResult::block_bytes_per_layer)
       .field("blocks_per_sequence", &KvCacheResult::blocks_per_sequence)
@@ -156,6 +164,10 @@ EMSCRIPTEN_BINDINGS(memory) {
 
   function("kvCacheDefaults", &kv_cache_defaults);
   function("kvCache", &kv_cache);
+  value_object<KvModelInput>("KvModelInput")
+      .field("status", &KvModelInput::status)
+      .field("input", &KvModelInput::input);
+  function("kvInputOfModel", &kv_input_of_model);
   function("kvCompare", &kv_compare);
   function("attentionMemoryDefaults", &attention_memory_defaults);
   function("attentionMemory", &attention_memory);

@@ -38,11 +38,40 @@ EMSCRIPTEN_BINDINGS(model) {
       .field("parallel_shared_norm", &ModelConfig::parallel_shared_norm)
       .field("n_experts", &ModelConfig::n_experts)
       .field("experts_top_k", &ModelConfig::experts_top_k)
-      .field("sliding_window", &ModelConfig::sliding_window);
+      .field("sandwich_norms", &ModelConfig::sandwich_norms)
+      .field("qk_norm", &ModelConfig::qk_norm)
+      .field("attention_sinks", &ModelConfig::attention_sinks)
+      .field("attention", &ModelConfig::attention)
+      .field("q_lora_rank", &ModelConfig::q_lora_rank)
+      .field("kv_lora_rank", &ModelConfig::kv_lora_rank)
+      .field("qk_nope_head_dim", &ModelConfig::qk_nope_head_dim)
+      .field("qk_rope_head_dim", &ModelConfig::qk_rope_head_dim)
+      .field("v_head_dim", &ModelConfig::v_head_dim)
+      .field("sliding_window", &ModelConfig::sliding_window)
+      .field("attention_chunk", &ModelConfig::attention_chunk)
+      .field("layer_types", &ModelConfig::layer_types)
+      .field("moe_d_ff", &ModelConfig::moe_d_ff)
+      .field("shared_experts", &ModelConfig::shared_experts)
+      .field("shared_expert_d_ff", &ModelConfig::shared_expert_d_ff)
+      .field("shared_expert_gate", &ModelConfig::shared_expert_gate)
+      .field("router_bias", &ModelConfig::router_bias)
+      .field("router_score_bias", &ModelConfig::router_score_bias)
+      .field("mlp_layer_types", &ModelConfig::mlp_layer_types)
+      .field("mtp_modules", &ModelConfig::mtp_modules)
+      .field("vision_params", &ModelConfig::vision_params)
+      .field("projector_params", &ModelConfig::projector_params);
 
   value_object<ValidatedModel>("ValidatedModel")
       .field("status", &ValidatedModel::status)
       .field("config", &ValidatedModel::config);
+
+  value_object<LayerRunParams>("LayerRunParams")
+      .field("kind", &LayerRunParams::kind)
+      .field("count", &LayerRunParams::count)
+      .field("per_layer", &LayerRunParams::per_layer)
+      .field("per_layer_active", &LayerRunParams::per_layer_active)
+      .field("total", &LayerRunParams::total);
+  register_vector<LayerRunParams>("VectorLayerRunParams");
 
   value_object<ParamPart>("ParamPart")
       .field("id", &ParamPart::id)
@@ -64,8 +93,13 @@ EMSCRIPTEN_BINDINGS(model) {
       .field("attention_v", &ModelParams::attention_v)
       .field("attention_o", &ModelParams::attention_o)
       .field("attention_bias", &ModelParams::attention_bias)
+      .field("attention_norms", &ModelParams::attention_norms)
+      .field("attention_sinks", &ModelParams::attention_sinks)
       .field("attention", &ModelParams::attention)
       .field("ffn_per_expert", &ModelParams::ffn_per_expert)
+      .field("ffn_dense", &ModelParams::ffn_dense)
+      .field("ffn_experts", &ModelParams::ffn_experts)
+      .field("ffn_shared", &ModelParams::ffn_shared)
       .field("ffn", &ModelParams::ffn)
       .field("ffn_active", &ModelParams::ffn_active)
       .field("router", &ModelParams::router)
@@ -75,11 +109,16 @@ EMSCRIPTEN_BINDINGS(model) {
       .field("lm_head", &ModelParams::lm_head)
       .field("per_layer", &ModelParams::per_layer)
       .field("per_layer_active", &ModelParams::per_layer_active)
+      .field("language_model", &ModelParams::language_model)
+      .field("mtp", &ModelParams::mtp)
+      .field("vision", &ModelParams::vision)
+      .field("projector", &ModelParams::projector)
       .field("total", &ModelParams::total)
       .field("active", &ModelParams::active)
       .field("attention_percent", &ModelParams::attention_percent)
       .field("ffn_percent", &ModelParams::ffn_percent)
-      .field("parts", &ModelParams::parts);
+      .field("parts", &ModelParams::parts)
+      .field("layer_kinds", &ModelParams::layer_kinds);
 
   value_object<FlopSplit>("FlopSplit")
       .field("attention_projections", &FlopSplit::attention_projections)
@@ -131,14 +170,17 @@ EMSCRIPTEN_BINDINGS(model) {
       .field("id", &ModelPreset::id)
       .field("label", &ModelPreset::label)
       .field("source", &ModelPreset::source)
-      .field("config", &ModelPreset::config);
+      .field("config", &ModelPreset::config)
+      .field("weights_format", &ModelPreset::weights_format);
   register_vector<ModelPreset>("VectorModelPreset");
 
   value_object<HfImport>("HfImport")
       .field("status", &HfImport::status)
       .field("config", &HfImport::config)
       .field("assumed", &HfImport::assumed)
-      .field("model_type", &HfImport::model_type);
+      .field("model_type", &HfImport::model_type)
+      .field("weights_format", &HfImport::weights_format)
+      .field("weights_format_exceptions", &HfImport::weights_format_exceptions);
 
   function("defaultModelConfig", &default_model_config);
   function("validateModel", &validate_model);

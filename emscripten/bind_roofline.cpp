@@ -143,6 +143,7 @@ EMSCRIPTEN_BINDINGS(roofline) {
       .field("bytes_per_weight", &PlanResult::bytes_per_weight)
       .field("total_params", &PlanResult::total_params)
       .field("active_params", &PlanResult::active_params)
+      .field("weights_params", &PlanResult::weights_params)
       .field("weight_bytes", &PlanResult::weight_bytes)
       .field("kv_bytes_per_token", &PlanResult::kv_bytes_per_token)
       .field("kv_bytes", &PlanResult::kv_bytes)

@@ -62,3 +62,33 @@ export function withVector(VectorType, items, fn) {
     vector.delete();
   }
 }
+
+export const describe = (value) => (value === null ? 'null' : Array.isArray(value) ? 'array'
+  : typeof value === 'string' ? `string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}` : typeof value);
+
+// Per-layer lists of a ModelConfig: the core takes them comma-separated; the
+// API also accepts an array of words.
+const layerListFields = new Set(['layer_types', 'mlp_layer_types']);
+
+/**
+ * Checks `partial` against `defaults` field by field (names and JS types) and
+ * merges: an unknown field or a wrong type is an InputError naming
+ * `prefix + field`. The one policy for every object the API passes to the core.
+ */
+export function mergeChecked(defaults, partial, what, prefix = '') {
+  if (partial === null || typeof partial !== 'object' || Array.isArray(partial)) {
+    throw new InputError(prefix.replace(/\.$/, '') || what, `${what} must be an object (got ${describe(partial)})`);
+  }
+  const merged = { ...defaults };
+  for (const [field, given] of Object.entries(partial)) {
+    if (given === undefined) continue;  // not given: the default stays
+    if (!(field in defaults)) throw new InputError(prefix + field, `unknown ${what} field "${field}"`);
+    const value = layerListFields.has(field) && Array.isArray(given) ? given.map(String).join(',') : given;
+    const expected = typeof defaults[field];
+    if (typeof value !== expected) {
+      throw new InputError(prefix + field, `${prefix}${field} must be a ${expected} (got ${describe(value)})`);
+    }
+    merged[field] = value;
+  }
+  return merged;
+}

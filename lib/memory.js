@@ -1,5 +1,5 @@
 // KV cache, attention working memory and the paging simulation.
-import { InputError, toPlain, unwrap } from './convert.js';
+import { InputError, mergeChecked, toPlain, unwrap } from './convert.js';
 
 // Builds a complete input from the C++ defaults (the one source of truth) and
 // the caller's fields. Numbers given as strings are parsed (a bad one becomes
@@ -18,20 +18,20 @@ function fillInput(defaults, input = {}) {
   return filled;
 }
 
-/** The KV-cache shape fields of a model config ({n_layers, n_heads, n_kv_heads, head_dim, d_model, sliding_window}). */
-export function kvShapeFromModel(config) {
-  return {
-    n_layers: config.n_layers,
-    n_heads: config.n_heads,
-    n_kv_heads: config.n_kv_heads,
-    head_dim: config.head_dim ?? 0,
-    d_model: config.d_model,
-    window: config.sliding_window ?? 0,
-  };
-}
+// The KV input fields a model decides (the rest are the workload's).
+const modelShapeFields = ['n_layers', 'n_heads', 'n_kv_heads', 'head_dim', 'd_model', 'window', 'sinks', 'global_every',
+  'attention_layers', 'local_layers', 'chunk', 'chunked_layers', 'kv_lora_rank', 'qk_rope_head_dim', 'qk_nope_head_dim',
+  'v_head_dim'];
 
 export function memoryApi(Module) {
   const kvDefaults = () => toPlain(Module.kvCacheDefaults());
+  const modelDefaults = toPlain(Module.defaultModelConfig());
+
+  /** The KV-cache shape of a model config, computed by the core from its layer description. */
+  function kvShapeFromModel(config) {
+    const { input } = unwrap(Module.kvInputOfModel(mergeChecked(modelDefaults, config, 'model config'), kvDefaults()));
+    return Object.fromEntries(modelShapeFields.map((field) => [field, input[field]]));
+  }
   const simDefaults = () => toPlain(Module.pagingSimDefaults());
   const attentionDefaults = () => toPlain(Module.attentionMemoryDefaults());
   return {
@@ -41,7 +41,7 @@ export function memoryApi(Module) {
     kvCache: (input) => unwrap(Module.kvCache(fillInput(kvDefaults(), input))),
     /** MHA/GQA/MQA(/MLA) variants, token-keeping strategies, and bytes vs context for each strategy. */
     kvCompare: (input) => unwrap(Module.kvCompare(fillInput(kvDefaults(), input))),
-    /** The KV-cache shape fields of a model config (e.g. a preset's `config`). */
+    /** The KV-cache shape fields of a model config (a preset's or an imported `config`): layers by span, heads, MLA. */
     kvShapeFromModel,
     /** Default attention working-memory input (N 4096, d 128, 32 heads, 192 KiB SRAM). */
     attentionMemoryDefaults: attentionDefaults,

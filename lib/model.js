@@ -1,29 +1,12 @@
 // Model area: presets, validation, parameter counts, FLOPs, config.json import.
-import { InputError, toPlain, unwrap } from './convert.js';
-
-const describe = (value) => (value === null ? 'null' : Array.isArray(value) ? 'array'
-  : typeof value === 'string' ? `string ${JSON.stringify(value)}` : typeof value);
+import { describe, InputError, mergeChecked, toPlain, unwrap } from './convert.js';
 
 export function modelApi(Module) {
   // One source of truth for defaults: the C++ ModelConfig{}.
   const defaults = Object.freeze(toPlain(Module.defaultModelConfig()));
 
   /** A partial config merged over the defaults; a wrong JS type names its field. */
-  function toModelConfig(partial = {}) {
-    if (partial === null || typeof partial !== 'object' || Array.isArray(partial)) {
-      throw new InputError('config', `the model config must be an object (got ${describe(partial)})`);
-    }
-    const config = { ...defaults };
-    for (const [field, value] of Object.entries(partial)) {
-      if (!(field in defaults)) throw new InputError(field, `unknown model field "${field}"`);
-      const expected = typeof defaults[field];
-      if (typeof value !== expected) {
-        throw new InputError(field, `${field} must be a ${expected} (got ${describe(value)})`);
-      }
-      config[field] = value;
-    }
-    return config;
-  }
+  const toModelConfig = (partial = {}) => mergeChecked(defaults, partial, 'model');
 
   function contextOf(options) {
     const { context_tokens = 4096 } = options ?? {};
@@ -91,7 +74,7 @@ export function modelApi(Module) {
       };
     },
 
-    /** Reads a Hugging Face config.json text: {config, assumed, model_type}, or InputError. */
+    /** Reads a Hugging Face config.json text: {config, assumed, model_type, weights_format, weights_format_exceptions}, or InputError. */
     importHfConfig(text) {
       if (typeof text !== 'string') {
         throw new InputError('config_json', `config.json must be given as text (got ${describe(text)})`);

@@ -1,27 +1,8 @@
 // Roofline area: hardware presets, per-operator roofline, deployment plan,
 // training memory, calibration points, and this machine's measured roofline.
-import { InputError, toPlain, unwrap } from './convert.js';
+import { InputError, mergeChecked, toPlain, unwrap } from './convert.js';
 
-const describe = (value) => (value === null ? 'null' : Array.isArray(value) ? 'array'
-  : typeof value === 'string' ? `string ${JSON.stringify(value)}` : typeof value);
-
-// Checks `partial` against `defaults` field by field (names and JS types) and merges.
-function merge(defaults, partial, what, prefix = '') {
-  if (partial === null || typeof partial !== 'object' || Array.isArray(partial)) {
-    throw new InputError(prefix.replace(/\.$/, '') || what, `${what} must be an object (got ${describe(partial)})`);
-  }
-  const merged = { ...defaults };
-  for (const [field, value] of Object.entries(partial)) {
-    if (value === undefined) continue;  // not given: the default stays
-    if (!(field in defaults)) throw new InputError(prefix + field, `unknown ${what} field "${field}"`);
-    const expected = typeof defaults[field];
-    if (typeof value !== expected) {
-      throw new InputError(prefix + field, `${prefix}${field} must be a ${expected} (got ${describe(value)})`);
-    }
-    merged[field] = value;
-  }
-  return merged;
-}
+const merge = mergeChecked;
 
 const withUnits = (hardware) => ({
   ...hardware,

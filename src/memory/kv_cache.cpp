@@ -113,6 +113,12 @@ KvCacheInput kv_input_from_model(const ValidModel& model, KvCacheInput workload)
   return workload;
 }
 
+KvModelInput kv_input_of_model(const ModelConfig& model, const KvCacheInput& workload) {
+  const ValidatedModel validated = validate_model(model);
+  if (!validated.status.ok) return {validated.status, workload};
+  return {ok_status(), kv_input_from_model(validated.model, workload)};
+}
+
 KvCacheResult kv_cache(const KvCacheInput& in) {
   KvCacheResult r;
   r.status = validate(in);

@@ -97,6 +97,14 @@ KvCacheInput kv_cache_defaults();
 // MLA latent), and how many layers are full, sliding and chunked.
 KvCacheInput kv_input_from_model(const ValidModel& model, KvCacheInput workload);
 
+// The same from a model config, checked once: the KV panel, `kv --preset` and
+// `kv --hf-config` call it with the workload fields of `workload`.
+struct KvModelInput {
+  Status status;
+  KvCacheInput input;
+};
+KvModelInput kv_input_of_model(const ModelConfig& model, const KvCacheInput& workload);
+
 KvCacheResult kv_cache(const KvCacheInput& input);
 
 // One row of a comparison: an attention variant or a token-keeping strategy.

@@ -72,7 +72,11 @@ test('bad input: named InputErrors, never NaN', () => {
   assertInputError(() => api.modelReport({ d_ff: 100.5 }), 'd_ff', /whole number/);
   assertInputError(() => api.modelReport({ n_kv_heads: 5 }), 'n_kv_heads', /must divide n_heads = 32/);
   assertInputError(() => api.modelReport({ d_model: 4100 }), 'd_model', /not divisible by n_heads = 32/);
-  assertInputError(() => api.modelReport({ n_layers: 1e9 }), 'n_layers', /limit 1e\+15/);
+  // Layers are listed one by one (per-layer kinds), so their count has its own limit;
+  // a model within it but over 1e15 parameters is refused for its size.
+  assertInputError(() => api.modelReport({ n_layers: 1e9 }), 'n_layers', /limit 1000000/);
+  assertInputError(() => api.modelReport({ n_layers: 1e6, d_model: 16384, n_heads: 64, n_kv_heads: 64, d_ff: 65536 }),
+    'n_layers', /limit 1e\+15/);
   assertInputError(() => api.modelReport({ ffn: 'swiglu' }), 'ffn');
   assertInputError(() => api.modelReport({ tied_embeddings: 'yes' }), 'tied_embeddings', /boolean/);
   assertInputError(() => api.modelReport({ heads: 32 }), 'heads', /unknown model field/);
@@ -161,7 +165,7 @@ test('CLI errors: usage and exit 2, messages name the field', () => {
   assert.match(choice.stderr, /--ffn = "swiglu" must be one of gated, plain/);
   const absurd = cli('model', '--layers', '1e12');
   assert.equal(absurd.code, 2);
-  assert.match(absurd.stderr, /n_layers = 1000000000000 makes a model/);
+  assert.match(absurd.stderr, /n_layers = 1000000000000 is too large \(limit 1000000\) \(--layers\)/);
   const broken = cli('model', '--hf-config', fixture('broken.json'));
   assert.equal(broken.code, 2);
   assert.match(broken.stderr, /not valid JSON/);
