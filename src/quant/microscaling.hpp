@@ -23,8 +23,8 @@ inline constexpr size_t kFp8BlockTile = 128;  // DeepSeek-V3 weight_block_size [
 
 // One MXFP4 block: the E8M0 scale byte (2^(byte − 127), 0xFF = NaN; OCP MX
 // v1.0 §5.4.1), then 32 E2M1 codes two per byte: element 2i in the low nibble
-// of qs[i], element 2i + 1 in the high nibble (the order gpt-oss's and
-// TensorRT Model Optimizer's unpackers read).
+// of qs[i], element 2i + 1 in the high nibble (the order transformers' gpt-oss
+// MXFP4 unpacker and TensorRT Model Optimizer's NVFP4QTensor read).
 struct BlockMxfp4 {
   uint8_t e8m0;
   uint8_t qs[kMxfp4Block / 2];

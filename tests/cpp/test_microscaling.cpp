@@ -88,6 +88,9 @@ TEST_CASE("model sizes in the new formats, by hand") {
   const ExplainResult explained = explain_quant(input);
   REQUIRE(explained.status.ok);
   CHECK(explained.explanations[0].value == 8 + 32.0 / 16384);  // the FP8-tile branch: 16388 bytes × 8 / 16384
+  for (const QuantDecisionRow& row : quant_decision_matrix())  // memory saved vs fp16 from the bits
+    if (row.format == "mxfp4") CHECK(row.memory_saved == 1 - 4.25 / 16);
+    else if (row.format == "nvfp4") CHECK(row.memory_saved == 1 - 4.5 / 16);
   input.ffn_format = "nvfp4";
   input.params.ffn = 16.0 * 1000;  // 1000 NVFP4 blocks of 9 bytes
   CHECK(quant_size(input).bytes == 1000.0 * 16388 + 1000.0 * 9 + 1000.0 * 4);
