@@ -3,13 +3,16 @@
 export interface QuantFormatInfo {
   id: string;
   label: string;
-  /** "float" (a cast), "integer", "nf" (lookup levels), "ggml" (fixed blocks). */
+  /**
+   * "float" (a cast), "integer", "nf" (lookup levels), "ggml" (fixed blocks), "microscaling"
+   * (E2M1 blocks with one 8-bit scale: mxfp4, nvfp4), "block_fp8" (E4M3, one fp32 per 128×128 tile: fp8_block).
+   */
   family: string;
   code_bits: number;
   /** Takes layout, group_size and scale_dtype. */
   grouped: boolean;
   zero_point: boolean;
-  /** ggml: weights per block and bytes per block (0 otherwise). */
+  /** Fixed blocks (ggml, microscaling, FP8 tiles): weights per block and bytes per block (0 otherwise). */
   block_size: number;
   block_bytes: number;
   /** The lab has a quantize/dequantize kernel (every format today; k-quants run ggml's scalar reference). */
@@ -106,7 +109,10 @@ export interface QuantLabResult {
   format: string;
   dist: string;
   n: number;
-  /** Weights per scale actually used: 32 for ggml blocks, 256 (the super-block) for k-quants, 0 for casts. */
+  /**
+   * Weights per scale actually used: 32 for ggml blocks and MXFP4, 16 for NVFP4, 16384 (a 128×128 tile) for fp8_block,
+   * 256 (the super-block) for k-quants, 0 for casts.
+   */
   group_size: number;
   bits_per_weight: number;
   rel_rmse: number;

@@ -27,13 +27,21 @@ ExplainResult explain_quant(const QuantSizeInput& input) {
   std::vector<std::string> format_sources{format.label + ": " + format.source, kDocs};
   std::vector<Explanation> out;
 
-  if (format.family == "ggml") {
+  if (format.block_size > 0) {  // fixed blocks: ggml, microscaling, FP8 tiles
+    const std::string what = format.family == "ggml"         ? "bytes per ggml block (codes, scales, mins)"
+                             : format.family == "microscaling" ? "bytes per block (one 8-bit scale, 4-bit E2M1 codes)"
+                                                               : "bytes per 128×128 tile (E4M3 codes, one fp32 scale)";
+    const std::string note =
+        format.family == "ggml" ? "Fixed ggml block: every scale and high bit is inside the block's bytes."
+        : format.id == "nvfp4"  ? "Fixed block: one E4M3 scale per 16 weights; the one fp32 scale per tensor counts as 0 bits per weight."
+        : format.id == "mxfp4"  ? "Fixed block: one E8M0 (power-of-two) scale per 32 weights."
+                                : "One fp32 scale (weight_scale_inv) per 128×128 tile of the weight matrix.";
     out.push_back({"quant.bits_per_weight", "Bits per weight (" + format.id + ")", "b = 8\\,B_\\text{block} / n_\\text{block}",
                    "b = 8 \\cdot " + n(format.block_bytes) + " / " + n(format.block_size) + " = " + n(b.bits_per_weight) + "\\ \\text{bits}",
                    b.bits_per_weight, "bits",
-                   {{"B_\\text{block}", "bytes per ggml block (codes, scales, mins)", format.block_bytes, "bytes"},
+                   {{"B_\\text{block}", what, format.block_bytes, "bytes"},
                     {"n_\\text{block}", "weights per block", format.block_size, ""}},
-                   format_sources, "Fixed ggml block: every scale and high bit is inside the block's bytes."});
+                   format_sources, note});
   } else {
     const double g = b.weights_per_scale;
     const double each = spec.double_quant ? 8 : scale_dtype_bits(spec.scale_dtype);

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/validate.hpp"
+#include "quant/microscaling.hpp"
 
 namespace llmst {
 
@@ -12,6 +13,20 @@ namespace {
 // sums of each struct's members; tests/cpp/test_quant.cpp rebuilds the structs
 // and checks them with sizeof.
 constexpr const char* kGgml = "ggml-common.h block structs (llama.cpp)";
+// The microscaling and block-FP8 formats (quant/microscaling.hpp): bytes from
+// the block structs there, weights per block from the specs.
+constexpr double kMxfp4Bytes = sizeof(quant::BlockMxfp4), kNvfp4Bytes = sizeof(quant::BlockNvfp4);
+constexpr double kFp8Tile = quant::kFp8BlockTile * quant::kFp8BlockTile;
+constexpr const char* kMxfp4Source =
+    "OCP Microscaling Formats (MX) v1.0: MXFP4 = 32 FP4 E2M1 elements sharing one E8M0 scale; scale 2^(floor(log2 "
+    "absmax) - 2) (§6.3), E8M0 bias 127 (§5.4.1); gpt-oss checkpoints";
+constexpr const char* kNvfp4Source =
+    "NVIDIA NVFP4 (\"Introducing NVFP4 for Efficient and Accurate Low-Precision Inference\", NVIDIA technical blog, "
+    "2025; TensorRT Model Optimizer NVFP4QTensor): 16 E2M1 values per FP8 E4M3 scale, one fp32 scale per tensor "
+    "= absmax / (6·448)";
+constexpr const char* kFp8BlockSource =
+    "DeepSeek-V3 checkpoint: float8_e4m3fn weights, one fp32 weight_scale_inv per 128×128 tile "
+    "(quantization_config weight_block_size [128, 128]; inference/kernel.py weight_quant: s = absmax / 448)";
 }  // namespace
 
 const std::vector<QuantFormatInfo>& quant_formats() {
@@ -37,6 +52,13 @@ const std::vector<QuantFormatInfo>& quant_formats() {
       {"q4_k", "ggml Q4_K", "ggml", 4, false, true, 256, 2 + 2 + 12 + 128, true, kGgml},
       {"q5_k", "ggml Q5_K", "ggml", 5, false, true, 256, 2 + 2 + 12 + 32 + 128, true, kGgml},
       {"q6_k", "ggml Q6_K", "ggml", 6, false, false, 256, 128 + 64 + 16 + 2, true, kGgml},
+      // Today's checkpoint formats (quant/microscaling.hpp). NVFP4's one fp32 per
+      // tensor is counted as 0 bits per weight, like every per-tensor scale here.
+      {"fp8_block", "FP8 E4M3, 128×128 blocks (DeepSeek-V3)", "block_fp8", 8, false, false, kFp8Tile, kFp8Tile + 4, true,
+       kFp8BlockSource},
+      {"mxfp4", "MXFP4 (OCP MX, gpt-oss)", "microscaling", 4, false, false, quant::kMxfp4Block, kMxfp4Bytes, true,
+       kMxfp4Source},
+      {"nvfp4", "NVFP4 (NVIDIA)", "microscaling", 4, false, false, quant::kNvfp4Block, kNvfp4Bytes, true, kNvfp4Source},
   };
   return table;
 }
@@ -85,13 +107,18 @@ BitsPerWeight bits_per_weight(const QuantSpec& spec) {
   if (!result.status.ok) return result;
   const QuantFormatInfo& format = *find_quant_format(spec.format);
   result.format = format.id;
-  if (format.family == "ggml") {
+  if (format.block_size > 0) {  // fixed blocks: ggml, microscaling, 128×128 FP8 tiles
     result.weights_per_scale = format.block_size;
     result.bits_per_weight = format.block_bytes * 8 / format.block_size;
     result.code_bits = format.code_bits;
     result.scale_bits = result.bits_per_weight - format.code_bits;  // scales, mins, high bits
-    result.formula = number(format.block_bytes) + " bytes × 8 / " + number(format.block_size) +
-                     " weights = " + number(result.bits_per_weight);
+    const double scale_bytes = format.block_bytes - format.block_size * format.code_bits / 8;
+    result.formula = format.family == "ggml"
+                         ? number(format.block_bytes) + " bytes × 8 / " + number(format.block_size) + " weights"
+                         : number(format.code_bits) + " + " + number(scale_bytes * 8) + "/" +
+                               (format.family == "block_fp8" ? "(128×128)" : number(format.block_size));
+    result.formula += " = " + number(result.bits_per_weight);
+    if (format.id == "nvfp4") result.formula += " (+ one fp32 per tensor)";
     return result;
   }
   result.code_bits = format.code_bits;

@@ -12,12 +12,15 @@ namespace llmst {
 struct QuantFormatInfo {
   std::string id;       // "int4", "nf4", "q4_k": the name used by the CLI, URL and JS API
   std::string label;    // "INT4 (symmetric absmax)"
-  std::string family;   // "float" (a cast), "integer", "nf" (lookup levels), "ggml" (fixed blocks)
+  // "float" (a cast), "integer", "nf" (lookup levels), "ggml" (fixed blocks),
+  // "microscaling" (E2M1 blocks with a shared 8-bit scale: OCP MXFP4, NVIDIA NVFP4),
+  // "block_fp8" (FP8 E4M3 values, one fp32 scale per 128×128 tile: DeepSeek-V3)
+  std::string family;
   double code_bits = 0;      // bits of each stored value
   bool grouped = false;      // takes layout, group size and scale dtype
   bool zero_point = false;   // stores a zero point (asymmetric) besides the scale
-  double block_size = 0;     // ggml: weights per block (0 for the others)
-  double block_bytes = 0;    // ggml: bytes per block, from the block struct
+  double block_size = 0;     // fixed blocks: weights per block (0 for the others)
+  double block_bytes = 0;    // fixed blocks: bytes per block, from the block struct
   bool measured = false;     // the lab has a quantize/dequantize kernel for it
   std::string source;
 };

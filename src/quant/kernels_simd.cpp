@@ -12,6 +12,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "quant/kernels.hpp"
+#include "quant/microscaling.hpp"
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
 #endif
@@ -512,6 +513,142 @@ void gemv_q4q8_simd(const uint8_t* packed, const float* scales, const int8_t* x_
       sum += f32x4(scales[r * groups + g] * x_scales[g] * 0.0625f) * f32x4(_mm_cvtepi32_ps(dot));
     }
     y[r] = xsimd::hadd(sum);
+  }
+}
+
+// ---- MXFP4 and NVFP4 (quant/microscaling.hpp) ----
+
+// E2M1 codes of four lanes, as e2m1_code: the magnitude index counts the
+// midpoints below |v| (">" for 0.25, 1.25, 2.5, 5; ">=" for 0.75, 1.75, 3.5;
+// true lanes are −1, subtracted), NaN compares false everywhere (→ 0), and
+// the sign bit 8 is set where v < 0.
+inline __m128i e2m1_codes(f32x4 v) {
+  const __m128 a = xsimd::abs(v);
+  __m128i magnitude = _mm_setzero_si128();
+  for (float midpoint : {0.25f, 1.25f, 2.5f, 5.0f})
+    magnitude = _mm_sub_epi32(magnitude, _mm_castps_si128(_mm_cmpgt_ps(a, _mm_set1_ps(midpoint))));
+  for (float midpoint : {0.75f, 1.75f, 3.5f})
+    magnitude = _mm_sub_epi32(magnitude, _mm_castps_si128(_mm_cmpge_ps(a, _mm_set1_ps(midpoint))));
+  const __m128i sign = _mm_and_si128(_mm_castps_si128(_mm_cmplt_ps(v, _mm_setzero_ps())), _mm_set1_epi32(8));
+  return _mm_or_si128(magnitude, sign);
+}
+
+// 16 codes (int32 lanes, elements 0..15) → 8 u16 lanes holding byte j =
+// element 2j | element 2j + 1 << 4 (low nibble first), ready for packus.
+inline __m128i nibble_pairs(__m128i c0, __m128i c1, __m128i c2, __m128i c3) {
+  const __m128i bytes = _mm_packus_epi16(_mm_packs_epi32(c0, c1), _mm_packs_epi32(c2, c3));  // e0 … e15
+  // as u16 lanes: e[2j] | e[2j+1] << 8 → e[2j] | e[2j+1] << 4
+  return _mm_or_si128(_mm_and_si128(bytes, _mm_set1_epi16(0x0F)), _mm_and_si128(_mm_srli_epi16(bytes, 4), _mm_set1_epi16(0xF0)));
+}
+
+// The 16 E2M1 values as four byte tables (byte k of each float), looked up 16
+// codes at a time with one byte shuffle per table, then interleaved back into
+// floats (the NF4 dequantizer's method).
+struct E2m1Tables {
+  __m128i bytes[4];
+  E2m1Tables() {
+    alignas(16) uint8_t table[4][16];
+    for (int code = 0; code < 16; code++) {
+      const uint32_t bits = bits_of(kE2m1Levels[code]);
+      for (int k = 0; k < 4; k++) table[k][code] = uint8_t(bits >> (8 * k));
+    }
+    for (int k = 0; k < 4; k++) bytes[k] = _mm_load_si128(reinterpret_cast<const __m128i*>(table[k]));
+  }
+  void lookup(__m128i codes, f32x4 out[4]) const {
+    const __m128i b0 = _mm_shuffle_epi8(bytes[0], codes), b1 = _mm_shuffle_epi8(bytes[1], codes);
+    const __m128i b2 = _mm_shuffle_epi8(bytes[2], codes), b3 = _mm_shuffle_epi8(bytes[3], codes);
+    const __m128i low01 = _mm_unpacklo_epi8(b0, b1), high01 = _mm_unpackhi_epi8(b0, b1);
+    const __m128i low23 = _mm_unpacklo_epi8(b2, b3), high23 = _mm_unpackhi_epi8(b2, b3);
+    out[0] = _mm_castsi128_ps(_mm_unpacklo_epi16(low01, low23));
+    out[1] = _mm_castsi128_ps(_mm_unpackhi_epi16(low01, low23));
+    out[2] = _mm_castsi128_ps(_mm_unpacklo_epi16(high01, high23));
+    out[3] = _mm_castsi128_ps(_mm_unpackhi_epi16(high01, high23));
+  }
+};
+
+// Packed bytes → codes in element order: low nibbles are the even elements.
+inline void unpack_nibbles(__m128i bytes, __m128i& first, __m128i& second) {
+  const __m128i mask = _mm_set1_epi8(0x0F);
+  const __m128i low = _mm_and_si128(bytes, mask), high = _mm_and_si128(_mm_srli_epi16(bytes, 4), mask);
+  first = _mm_unpacklo_epi8(low, high);   // elements 0 … 15 of the bytes
+  second = _mm_unpackhi_epi8(low, high);  // elements 16 … 31
+}
+
+void quantize_mxfp4_simd(const float* x, size_t n, BlockMxfp4* blocks) {
+  for (size_t start = 0, b = 0; start < n; start += kMxfp4Block, b++) {
+    if (n - start < kMxfp4Block) {  // a short last block: the scalar twin, as block 0 of the tail
+      quantize_mxfp4_scalar(x + start, n - start, blocks + b);
+      break;
+    }
+    bool has_infinity = false;
+    const uint8_t scale = mxfp4_scale_byte(finite_absmax(x, start, start + kMxfp4Block, has_infinity));
+    const f32x4 inverse(e8m0_inverse(scale));  // a power of two: x · inverse = x / X exactly
+    const float* p = x + start;
+    auto codes = [&](size_t k) { return e2m1_codes(f32x4::load_unaligned(p + k) * inverse); };
+    const __m128i first = nibble_pairs(codes(0), codes(4), codes(8), codes(12));
+    const __m128i second = nibble_pairs(codes(16), codes(20), codes(24), codes(28));
+    blocks[b].e8m0 = scale;
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(blocks[b].qs), _mm_packus_epi16(first, second));
+  }
+}
+
+void dequantize_mxfp4_simd(const BlockMxfp4* blocks, size_t n, float* out) {
+  static const E2m1Tables tables;
+  for (size_t start = 0, b = 0; start < n; start += kMxfp4Block, b++) {
+    if (n - start < kMxfp4Block) {
+      dequantize_mxfp4_scalar(blocks + b, n - start, out + start);
+      break;
+    }
+    const f32x4 scale(e8m0_value(blocks[b].e8m0));
+    __m128i first, second;
+    unpack_nibbles(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blocks[b].qs)), first, second);
+    f32x4 levels[4];
+    tables.lookup(first, levels);
+    for (int k = 0; k < 4; k++) (levels[k] * scale).store_unaligned(out + start + 4 * k);
+    tables.lookup(second, levels);
+    for (int k = 0; k < 4; k++) (levels[k] * scale).store_unaligned(out + start + 16 + 4 * k);
+  }
+}
+
+void quantize_nvfp4_simd(const float* x, size_t n, float tensor_scale, BlockNvfp4* blocks) {
+  for (size_t start = 0, b = 0; start < n; start += kNvfp4Block, b++) {
+    if (n - start < kNvfp4Block) {
+      quantize_nvfp4_scalar(x + start, n - start, tensor_scale, blocks + b);
+      break;
+    }
+    // The block scale exactly as quantize_nvfp4_scalar computes it.
+    bool has_infinity = false;
+    const float absmax = finite_absmax(x, start, start + kNvfp4Block, has_infinity);
+    float scale = tensor_scale > 0 ? absmax / (6.0f * tensor_scale) : 0.0f;
+    if (scale == 0) scale = 1.0f;
+    const float stored = round_to(kFp8E4M3, scale);
+    const float divisor_scalar = stored * tensor_scale;
+    blocks[b].e4m3 = e4m3_byte(stored);
+    if (!(divisor_scalar > 0)) {
+      std::memset(blocks[b].qs, 0, sizeof blocks[b].qs);
+      continue;
+    }
+    const f32x4 divisor(divisor_scalar);  // divide, as the scalar twin (and ModelOpt) do
+    const float* p = x + start;
+    auto codes = [&](size_t k) { return e2m1_codes(f32x4::load_unaligned(p + k) / divisor); };
+    const __m128i pairs = nibble_pairs(codes(0), codes(4), codes(8), codes(12));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(blocks[b].qs), _mm_packus_epi16(pairs, pairs));
+  }
+}
+
+void dequantize_nvfp4_simd(const BlockNvfp4* blocks, size_t n, float tensor_scale, float* out) {
+  static const E2m1Tables tables;
+  for (size_t start = 0, b = 0; start < n; start += kNvfp4Block, b++) {
+    if (n - start < kNvfp4Block) {
+      dequantize_nvfp4_scalar(blocks + b, n - start, tensor_scale, out + start);
+      break;
+    }
+    const f32x4 scale(e4m3_value(blocks[b].e4m3) * tensor_scale);
+    __m128i first, second;
+    unpack_nibbles(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(blocks[b].qs)), first, second);
+    f32x4 levels[4];
+    tables.lookup(first, levels);
+    for (int k = 0; k < 4; k++) (levels[k] * scale).store_unaligned(out + start + 4 * k);
   }
 }
 

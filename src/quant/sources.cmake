@@ -4,6 +4,7 @@ target_sources(llmst_core PRIVATE
   src/quant/kernels.cpp
   src/quant/kernels_simd.cpp
   src/quant/kquants.cpp
+  src/quant/microscaling.cpp
   src/quant/metrics.cpp
   src/quant/explain.cpp
 )

@@ -10,6 +10,7 @@
 #include "quant/kernels.hpp"
 #include "quant/kquants.hpp"
 #include "quant/metrics.hpp"
+#include "quant/microscaling.hpp"
 #include "quant/minifloat.hpp"
 
 namespace llmst {
@@ -131,24 +132,34 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
   const size_t n = size_t(input.n);
   KQuant kquant = KQuant::q4_k;  // set by find_kquant when the format is one
   const bool is_kquant = find_kquant(format.id, kquant);
-  const size_t group = is_kquant                     ? kSuperBlock
-                       : format.family == "ggml"     ? 32
-                       : !format.grouped            ? n
-                       : input.layout == "tensor"   ? n
-                       : input.layout == "channel"  ? size_t(input.channel_size)
-                                                    : size_t(input.group_size);
+  const size_t row_length = size_t(input.channel_size);
+  const size_t group = is_kquant                        ? kSuperBlock
+                       : format.family == "ggml"        ? 32
+                       : format.id == "mxfp4"           ? kMxfp4Block
+                       : format.id == "nvfp4"           ? kNvfp4Block
+                       : format.family == "block_fp8"   ? kFp8BlockTile * kFp8BlockTile
+                       : !format.grouped               ? n
+                       : input.layout == "tensor"      ? n
+                       : input.layout == "channel"     ? row_length
+                                                       : size_t(input.group_size);
   const size_t groups = (n + group - 1) / group;
   // x, x̂ (floats), codes (1 byte), scales and mins (≤ 2 floats per 32 weights at worst: per group of 1, 8 bytes);
-  // k-quants: x, x̂ and one unpacked super-block (sizeof(KQuantBlock) bytes) per 256.
-  result.bytes_needed = is_kquant ? double(n) * 8 + double(groups) * double(sizeof(KQuantBlock))
-                                  : double(n) * 9 + double(groups) * 8;
+  // k-quants: x, x̂ and one unpacked super-block (sizeof(KQuantBlock) bytes) per 256;
+  // MXFP4 / NVFP4: x, x̂ and the packed blocks; FP8 block: x, x̂, a byte per weight and an fp32 per tile.
+  const double floats_bytes = double(n) * 8;
+  result.bytes_needed = is_kquant              ? floats_bytes + double(groups) * double(sizeof(KQuantBlock))
+                        : format.id == "mxfp4" ? floats_bytes + double(groups) * double(sizeof(BlockMxfp4))
+                        : format.id == "nvfp4" ? floats_bytes + double(groups) * double(sizeof(BlockNvfp4))
+                        : format.family == "block_fp8"
+                            ? floats_bytes + double(n) + double(fp8_block_scale_count(n, row_length)) * 4
+                            : double(n) * 9 + double(groups) * 8;
   result.status = budget_check(result.bytes_needed, "this lab run");
   if (!result.status.ok) return result;
 
   result.format = format.id;
   result.dist = input.dist;
   result.n = double(n);
-  result.group_size = format.grouped || format.family == "ggml" ? double(group) : 0;
+  result.group_size = format.grouped || format.block_size > 0 ? double(group) : 0;
   result.bits_per_weight = bits.bits_per_weight;
   std::vector<float> x = synthetic_tensor(input.dist, n, size_t(input.channel_size), uint64_t(input.seed));
   if (input.inject_nonfinite) {
@@ -157,8 +168,10 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
     if (n > 2) x[2] = -INFINITY;
   }
   std::vector<float> restored(n);
-  std::vector<float> scales(is_kquant ? 0 : groups), mins(is_kquant ? 0 : groups);
-  std::vector<int8_t> codes(is_kquant ? 0 : n);
+  const bool own_storage = is_kquant || format.family == "microscaling";  // blocks hold codes and scales
+  const size_t scale_count = format.family == "block_fp8" ? fp8_block_scale_count(n, row_length) : groups;
+  std::vector<float> scales(own_storage ? 0 : scale_count), mins(own_storage ? 0 : groups);
+  std::vector<int8_t> codes(own_storage ? 0 : n);
   const bool simd = input.simd && simd_available();
   result.kernel = "scalar";
   const MiniFloat* scale_format = scale_format_of(input.scale_dtype);
@@ -219,6 +232,44 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
               "(ggml's reference has no guard: one Inf makes its super-block all NaN)"
             : "replaced per sub-block before the search: NaN → the sub-block's finite min; +Inf → its max; -Inf → its "
               "min (ggml's reference has no guard: one Inf makes its super-block all NaN)";
+  } else if (format.id == "mxfp4") {
+    std::vector<BlockMxfp4> blocks(groups);
+#ifndef LLMST_SCALAR_ONLY
+    if (simd) {
+      quantize_mxfp4_simd(x.data(), n, blocks.data());
+      dequantize_mxfp4_simd(blocks.data(), n, restored.data());
+      result.kernel = "simd";
+    }
+#endif
+    if (!simd) {
+      quantize_mxfp4_scalar(x.data(), n, blocks.data());
+      dequantize_mxfp4_scalar(blocks.data(), n, restored.data());
+    }
+    result.nonfinite_behaviour =
+        "E8M0 scale from the block's finite values; NaN → +0 (E2M1 has no NaN); ±Inf → ±6·scale (saturated). "
+        "(The OCP spec's NaN scale 0xFF, which would make the whole block NaN, is not used.)";
+  } else if (format.id == "nvfp4") {
+    std::vector<BlockNvfp4> blocks(groups);
+    const float tensor_scale = nvfp4_tensor_scale(x.data(), n);
+#ifndef LLMST_SCALAR_ONLY
+    if (simd) {
+      quantize_nvfp4_simd(x.data(), n, tensor_scale, blocks.data());
+      dequantize_nvfp4_simd(blocks.data(), n, tensor_scale, restored.data());
+      result.kernel = "simd";
+    }
+#endif
+    if (!simd) {
+      quantize_nvfp4_scalar(x.data(), n, tensor_scale, blocks.data());
+      dequantize_nvfp4_scalar(blocks.data(), n, tensor_scale, restored.data());
+    }
+    result.nonfinite_behaviour =
+        "tensor and E4M3 block scales from finite values; NaN → +0 (E2M1 has no NaN); ±Inf → ±6·block scale "
+        "(saturated)";
+  } else if (format.family == "block_fp8") {  // scalar only: round_to per element
+    quantize_fp8_block_scalar(x.data(), n, row_length, unsigned_codes, scales.data());
+    dequantize_fp8_block_scalar(unsigned_codes, scales.data(), n, row_length, restored.data());
+    result.nonfinite_behaviour =
+        "tile scale from finite values; NaN stays NaN (E4M3 NaN); ±Inf saturates to ±448·scale (± the tile's absmax)";
   } else {  // q4_1, q5_1
     const int levels = format.id == "q4_1" ? 16 : 32;
     if (simd) {

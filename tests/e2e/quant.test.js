@@ -134,3 +134,27 @@ test('k-quants are measured: Q4_K shows its error, below Q4_1 on the same tensor
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('MXFP4 is measured: pick it and read its error row', async () => {
+  const { page, context, problems, cspViolations } = await openPage(lab.browser, `${lab.server.url}?panel=quant`);
+  const inPanel = (selector) => page.evaluate((s) => document.querySelector('llm-quant-panel').shadowRoot.querySelector(s)?.textContent ?? '', selector);
+  await page.locator('#quant-rel-rmse').waitFor();
+  await page.selectOption('#quant-format', 'mxfp4');
+  // block of 32 E2M1 nibbles + one E8M0 byte: 17 bytes × 8 / 32 = 4.25 bits.
+  await page.waitForFunction(() => document.querySelector('llm-quant-panel').shadowRoot.querySelector('#quant-bits')?.textContent === '4.2500');
+  await page.waitForFunction(() => /mxfp4, /.test(document.querySelector('llm-quant-panel').shadowRoot.querySelector('#quant-rel-rmse')?.closest('section')?.textContent ?? ''));
+  assert.match(await inPanel('#quant-block-note'), /Fixed blocks of 32 weights, 17 bytes each\.[\s\S]*E8M0/);
+  // The measured row beside the reference table: "your choice: mxfp4 g32 (normal)".
+  const row = page.locator('#quant-reference-table tbody tr', { hasText: 'your choice: mxfp4 g32' });
+  await row.waitFor();
+  const measured = Number((await row.locator('td[data-key="measured"]').textContent()).replace('%', '').trim()) / 100;
+  assert.equal(measured, await percentOf(page, '#quant-rel-rmse'));
+  // An independent Python model of MXFP4 on N(0,1) gives 11.51 % (tests/cpp/microscaling_reference.py);
+  // the panel's tensor is 262,144 values, seed 1.
+  assert.ok(Math.abs(measured / 0.1151 - 1) < 0.05, `mxfp4 error ${measured}`);
+  assert.match(await inPanel('#quant-rel-rmse'), /%/);
+  assert.match(page.url(), /quant\.format=mxfp4/);
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

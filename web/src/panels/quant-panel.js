@@ -33,6 +33,12 @@ const kquantLayouts = {
   q5_k: '8 sub-blocks of 32: 5-bit codes, 6-bit scales and mins',
   q6_k: '16 sub-blocks of 16: 6-bit codes, 8-bit signed scales',
 };
+// Today's checkpoint block formats: what one block holds (quant/microscaling.hpp).
+const checkpointBlocks = {
+  mxfp4: 'OCP MX (gpt-oss): 32 FP4 (E2M1) values share one E8M0 scale, a power of two.',
+  nvfp4: 'NVIDIA NVFP4: 16 FP4 (E2M1) values share one FP8 (E4M3) scale; one fp32 scale per tensor on top.',
+  fp8_block: 'DeepSeek-V3: FP8 (E4M3) values, one fp32 scale per 128 × 128 tile; the lab reads its tensor as rows of d_model.',
+};
 const dists = [
   { value: 'normal', label: 'N(0, 1)' },
   { value: 'laplace', label: 'Laplace (unit variance)' },
@@ -287,7 +293,8 @@ export class QuantPanel extends PanelElement {
           ${selectField({ id: 'quant-scale', label: 'Scale / zero-point dtype', value: s.scale, options: scaleDtypes,
             error: this.#fieldError('scale_dtype'), onCommit: (value) => this.#set({ scale: value }) })}
           ${checkField({ id: 'quant-dq', label: 'Double-quantize scales (QLoRA)', checked: s.dq, onCommit: (value) => this.#set({ dq: value }) })}`
-        : html`<p class="note" id="quant-block-note">${format?.family === 'ggml' ? `Fixed blocks of ${format.block_size} weights, ${format.block_bytes} bytes each.` : 'A plain cast: no scales.'}
+        : html`<p class="note" id="quant-block-note">${format?.block_size > 0 ? `Fixed blocks of ${format.block_size} weights, ${format.block_bytes} bytes each.` : 'A plain cast: no scales.'}
+            ${checkpointBlocks[format?.id] ?? ''}
             ${kquantLayouts[format?.id] ? `Super-block of ${kquantLayouts[format.id]}, one fp16 scale${format.zero_point ? ' and min scale' : ''} per block; the lab runs ggml's reference quantizer (a searched fit per sub-block).` : ''}</p>`}
       </fieldset>
       <fieldset>
