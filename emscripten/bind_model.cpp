@@ -171,7 +171,8 @@ EMSCRIPTEN_BINDINGS(model) {
       .field("label", &ModelPreset::label)
       .field("source", &ModelPreset::source)
       .field("config", &ModelPreset::config)
-      .field("weights_format", &ModelPreset::weights_format);
+      .field("weights_format", &ModelPreset::weights_format)
+      .field("weights_keep", &ModelPreset::weights_keep);
   register_vector<ModelPreset>("VectorModelPreset");
 
   value_object<HfImport>("HfImport")
@@ -180,7 +181,8 @@ EMSCRIPTEN_BINDINGS(model) {
       .field("assumed", &HfImport::assumed)
       .field("model_type", &HfImport::model_type)
       .field("weights_format", &HfImport::weights_format)
-      .field("weights_format_exceptions", &HfImport::weights_format_exceptions);
+      .field("weights_format_exceptions", &HfImport::weights_format_exceptions)
+      .field("weights_keep", &HfImport::weights_keep);
 
   function("defaultModelConfig", &default_model_config);
   function("validateModel", &validate_model);

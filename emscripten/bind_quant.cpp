@@ -55,7 +55,8 @@ EMSCRIPTEN_BINDINGS(quant) {
       .field("attention", &ParamGroups::attention)
       .field("ffn", &ParamGroups::ffn)
       .field("norms", &ParamGroups::norms)
-      .field("lm_head", &ParamGroups::lm_head);
+      .field("lm_head", &ParamGroups::lm_head)
+      .field("router", &ParamGroups::router);
 
   value_object<QuantSizeInput>("QuantSizeInput")
       .field("params", &QuantSizeInput::params)
@@ -63,6 +64,7 @@ EMSCRIPTEN_BINDINGS(quant) {
       .field("embedding_format", &QuantSizeInput::embedding_format)
       .field("attention_format", &QuantSizeInput::attention_format)
       .field("ffn_format", &QuantSizeInput::ffn_format)
+      .field("router_format", &QuantSizeInput::router_format)
       .field("norms_format", &QuantSizeInput::norms_format)
       .field("lm_head_format", &QuantSizeInput::lm_head_format);
 

@@ -52,6 +52,8 @@ export interface ParamGroups {
   ffn: number;
   norms: number;
   lm_head: number;
+  /** MoE routers with their biases and gates (0 for dense models; then no router row). */
+  router: number;
 }
 
 export interface QuantSizeInput extends QuantSpecInput {
@@ -62,12 +64,13 @@ export interface QuantSizeInput extends QuantSpecInput {
   embedding_format?: string;
   attention_format?: string;
   ffn_format?: string;
+  router_format?: string;
   norms_format?: string;
   lm_head_format?: string;
 }
 
 export interface ComponentSize {
-  component: 'embedding' | 'attention' | 'ffn' | 'norms' | 'lm_head';
+  component: 'embedding' | 'attention' | 'ffn' | 'router' | 'norms' | 'lm_head';
   format: string;
   params: number;
   bits_per_weight: number;

@@ -4,7 +4,7 @@ import { InputError, toPlain, unwrap } from './convert.js';
 
 // Spec fields shared by quantBitsPerWeight, quantSize (flattened in its input).
 const specFields = ['format', 'layout', 'group_size', 'channel_size', 'scale_dtype', 'double_quant'];
-const overrideFields = ['embedding_format', 'attention_format', 'ffn_format', 'norms_format', 'lm_head_format'];
+const overrideFields = ['embedding_format', 'attention_format', 'ffn_format', 'router_format', 'norms_format', 'lm_head_format'];
 
 function pick(source, fields) {
   const picked = {};
@@ -29,8 +29,8 @@ export function quantApi(Module) {
 
     /**
      * Weight bytes of a model split into components, each in its format.
-     * input: { params: {embedding, attention, ffn, norms, lm_head} or config: ModelConfig, format, group_size, ...,
-     *          embedding_format, attention_format, ffn_format, norms_format, lm_head_format }
+     * input: { params: {embedding, attention, ffn, router, norms, lm_head} or config: ModelConfig, format, group_size, ...,
+     *          embedding_format, attention_format, ffn_format, router_format, norms_format, lm_head_format }
      */
     quantSize(input = {}) {
       const defaults = toPlain(Module.quantSizeDefaults());

@@ -5,8 +5,8 @@ import { choiceFlag, numberFlag, UsageError } from '../flags.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
 
 const dtypes = ['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'];
-// Weights may also be a ggml block format (q4_0 … q6_k), sized at its real bytes per weight.
-const weightFormats = (api) => [...dtypes, ...api.quantFormats().filter((f) => f.family === 'ggml').map((f) => f.id)];
+// Weights may be any quant format (nf4, q4_k, mxfp4, fp8_block, ...), sized as the Quantization panel sizes it.
+const weightFormats = (api) => [...new Set([...dtypes, ...api.quantFormats().map((f) => f.id)])];
 
 // Model flags and the ModelConfig field each sets (as the model command names them).
 const modelFlags = {
@@ -15,7 +15,8 @@ const modelFlags = {
 };
 // Workload number flags and their fields.
 const workloadFlags = {
-  batch: 'batch', context: 'context', gpus: 'gpus', 'weights-bits': 'weights_bits', 'offload-layers': 'offload_layers',
+  batch: 'batch', context: 'context', gpus: 'gpus', 'weights-bits': 'weights_bits', group: 'weights_group',
+  'offload-layers': 'offload_layers',
   'flop-efficiency': 'flop_efficiency', 'bandwidth-efficiency': 'bandwidth_efficiency',
 };
 // Hardware overrides on top of --hardware (a custom chip).
@@ -24,18 +25,19 @@ const hardwareFlags = {
 };
 const flagOfField = Object.fromEntries([...Object.entries(modelFlags), ...Object.entries(workloadFlags),
   ...Object.entries(hardwareFlags).map(([flag, field]) => [flag, `hardware.${field}`]),
-  ['weights', 'weights_dtype'], ['kv-dtype', 'kv_dtype'], ['compute-dtype', 'compute_dtype'], ['memory-gib', 'hardware.memory_bytes'],
+  ['weights', 'weights_dtype'], ['scale-dtype', 'weights_scale_dtype'], ['keep', 'weights_keep'], ['kv-dtype', 'kv_dtype'], ['compute-dtype', 'compute_dtype'], ['memory-gib', 'hardware.memory_bytes'],
   ['parallel', 'parallelism'], ['sequence', 'sequence']].map(([flag, field]) => [field, flag]));
 
 const strings = (names) => Object.fromEntries(names.map((name) => [name, { type: 'string' }]));
 const workloadOptions = {
-  ...strings(['preset', 'hardware', 'weights', 'kv-dtype', 'compute-dtype', 'ffn', 'parallel', 'memory-gib',
+  ...strings(['preset', 'hardware', 'weights', 'scale-dtype', 'keep', 'kv-dtype', 'compute-dtype', 'ffn', 'parallel', 'memory-gib',
     ...Object.keys(modelFlags), ...Object.keys(workloadFlags), ...Object.keys(hardwareFlags)]),
   tied: { type: 'boolean' },
   unfused: { type: 'boolean' },
 };
 
-const workloadUsage = `[--preset ID] [--hardware ID (default h100-sxm)] [--weights fp16|q4_k|…] [--weights-bits B]
+const workloadUsage = `[--preset ID] [--hardware ID (default h100-sxm)] [--weights fp16|int4|nf4|q4_k|mxfp4|…]
+    [--group G] [--scale-dtype fp16|bf16|fp32] [--keep embedding,attention,router,lm_head] [--weights-bits B]
     [--kv-dtype fp16] [--compute-dtype fp16] [--batch B] [--context N] [--gpus G]
     [--parallel tensor|pipeline] [--offload-layers L] [--flop-efficiency F] [--bandwidth-efficiency F]
     [--unfused] custom model: [--d-model N] [--layers N] [--heads N] [--kv-heads N] [--head-dim N]
@@ -80,6 +82,8 @@ function workloadFromFlags(api, values) {
     if (value !== undefined) input[field] = value;
   }
   input.weights_dtype = choiceFlag(values, 'weights', weightFormats(api), 'fp16');
+  if (values['scale-dtype'] !== undefined) input.weights_scale_dtype = choiceFlag(values, 'scale-dtype', ['fp16', 'bf16', 'fp32']);
+  if (values.keep !== undefined) input.weights_keep = values.keep;
   input.kv_dtype = choiceFlag(values, 'kv-dtype', dtypes, 'fp16');
   input.compute_dtype = choiceFlag(values, 'compute-dtype', ['fp32', 'fp16', 'bf16', 'fp8', 'int8'], 'fp16');
   input.parallelism = choiceFlag(values, 'parallel', ['tensor', 'pipeline'], 'tensor');

@@ -731,8 +731,28 @@ void read_quantization(const json& root, HfImport& result) {
     for (const json& module : *skipped)
       if (module.is_string() && result.weights_format_exceptions.size() < 64)
         result.weights_format_exceptions.push_back(module.get<std::string>().substr(0, 120));
+  // Which components stay in bf16. DeepSeek's fp8 checkpoints keep the
+  // embedding, the head and the router gates (README_WEIGHTS.md); gpt-oss lists
+  // its own (attention, router, embedding, head) in modules_to_not_convert.
+  std::vector<std::string> keep;
+  auto add = [&](const char* part) {
+    if (std::find(keep.begin(), keep.end(), part) == keep.end()) keep.push_back(part);
+  };
+  if (result.weights_format == "fp8_block" && result.weights_format_exceptions.empty()) {
+    add("embedding");
+    add("lm_head");
+    add("router");
+  }
+  for (const std::string& module : result.weights_format_exceptions) {
+    if (module.find("attn") != std::string::npos) add("attention");
+    else if (module.find("router") != std::string::npos || module.find("mlp.gate") != std::string::npos) add("router");
+    else if (module.find("embed") != std::string::npos) add("embedding");
+    else if (module.find("lm_head") != std::string::npos) add("lm_head");
+  }
+  for (const std::string& part : keep) result.weights_keep += (result.weights_keep.empty() ? "" : ",") + part;
   if (!result.weights_format.empty())
-    result.assumed.push_back("quantization_config: weights stored as " + result.weights_format + " (the plan's default weights format)");
+    result.assumed.push_back("quantization_config: weights stored as " + result.weights_format + " (the plan's default weights format)" +
+                             (result.weights_keep.empty() ? std::string() : ", " + result.weights_keep + " kept in bf16"));
 }
 
 // Deepest nesting of [ and { outside strings, without parsing (the parser recurses).

@@ -20,6 +20,9 @@ struct HfImport {
   // (DeepSeek, 128x128 blocks), "mxfp4" (gpt-oss experts), or "" when absent.
   std::string weights_format;
   std::vector<std::string> weights_format_exceptions;  // modules_to_not_convert, as written
+  // The components those exceptions (or the format's practice) keep in bf16, as
+  // the plan's weights_keep names them: "attention,router,embedding,lm_head".
+  std::string weights_keep;
 };
 
 // Known types are listed by hf_model_types(). An unknown type is read

@@ -131,7 +131,7 @@ const std::vector<ModelPreset>& model_presets() {
     for (const PresetRecord& record : records()) {
       const HfImport imported = import_hf_config(record.config_json);
       ModelPreset preset{record.id, record.label, record.source, imported.config, record.config_json,
-                         imported.weights_format, imported.status.ok};
+                         imported.weights_format, imported.weights_keep, imported.status.ok};
       preset.config.name = record.id;
       out.push_back(std::move(preset));
     }

@@ -15,6 +15,7 @@ struct ModelPreset {
   ModelConfig config;  // import_hf_config(config_json).config
   std::string config_json;     // the record, as config.json text
   std::string weights_format;  // the checkpoint's own format (quantization_config), or ""
+  std::string weights_keep;    // components that format leaves in bf16 (the plan's weights_keep)
   bool imported = false;       // the record imported without error (a test checks every row)
 };
 

@@ -2,6 +2,7 @@
 
 #include "core/validate.hpp"
 #include "model/params.hpp"
+#include "quant/formats.hpp"
 
 namespace llmst {
 
@@ -12,6 +13,7 @@ QuantSizeResult quant_size(const QuantSizeInput& input) {
       check_integer("embedding_params", params.embedding, 0, 1e15),
       check_integer("attention_params", params.attention, 0, 1e15),
       check_integer("ffn_params", params.ffn, 0, 1e15),
+      check_integer("router_params", params.router, 0, 1e15),
       check_integer("norms_params", params.norms, 0, 1e15),
       check_integer("lm_head_params", params.lm_head, 0, 1e15));
   if (!result.status.ok) return result;
@@ -28,10 +30,12 @@ QuantSizeResult quant_size(const QuantSizeInput& input) {
       {"embedding", params.embedding, input.embedding_format},
       {"attention", params.attention, input.attention_format},
       {"ffn", params.ffn, input.ffn_format},
+      {"router", params.router, input.router_format},
       {"norms", params.norms, input.norms_format},
       {"lm_head", params.lm_head, input.lm_head_format},
   };
   for (const auto& row : rows) {
+    if (row.params == 0 && std::string(row.name) == "router") continue;  // dense models have no router row
     QuantSpec spec = input.spec;
     if (!row.format.empty()) spec.format = row.format;
     BitsPerWeight bits = bits_per_weight(spec);
@@ -58,23 +62,98 @@ QuantSizeResult quant_size(const QuantSizeInput& input) {
   return result;
 }
 
+ParamGroups param_groups_of(const ModelParams& counts, bool with_mtp) {
+  ParamGroups groups;
+  groups.embedding = counts.embedding + counts.position_embedding;
+  // QK-norms and sinks are small 1-D tensors stored like the norms.
+  groups.attention = counts.attention - counts.attention_norms - counts.attention_sinks;
+  groups.ffn = counts.ffn + (with_mtp ? counts.mtp : 0) + counts.vision + counts.projector;
+  groups.router = counts.router;
+  groups.norms = counts.norms + counts.attention_norms + counts.attention_sinks;
+  groups.lm_head = counts.lm_head;
+  return groups;
+}
+
 ModelParamGroups param_groups_of_model(const ModelConfig& config) {
   ModelParamGroups result;
   const ModelParams counts = count_params(config);
   result.status = counts.status;
   if (!result.status.ok) return result;
-  result.params.embedding = counts.embedding + counts.position_embedding;
-  result.params.attention = counts.attention;
-  result.params.ffn = counts.ffn + counts.router;
-  // Attention norms and sinks are small 1-D tensors kept with the norms; MTP
-  // modules, the vision tower and the projector are counted with the FFN
-  // (quantized like the layers); the parts in the Model panel say what is what.
-  result.params.attention = counts.attention - counts.attention_norms - counts.attention_sinks;
-  result.params.norms = counts.norms + counts.attention_norms + counts.attention_sinks;
-  result.params.ffn += counts.mtp + counts.vision + counts.projector;
-  result.params.lm_head = counts.lm_head;
+  result.params = param_groups_of(counts, true);
   result.total = counts.total;
   return result;
+}
+
+namespace {
+
+// The quant spec of a weights format: plain names mapped, the usual group filled in.
+QuantSpec spec_of(const WeightsFormat& w) {
+  QuantSpec spec;
+  spec.format = w.format == "fp8" ? "fp8_e4m3" : w.format;
+  spec.layout = "group";
+  spec.scale_dtype = w.scale_dtype;
+  spec.group_size = w.group_size > 0 ? w.group_size : spec.format == "nf4" ? 64 : 128;
+  spec.double_quant = spec.format == "nf4";  // QLoRA's NF4 stores its scales double-quantized
+  return spec;
+}
+
+}  // namespace
+
+WeightsBytes weights_bytes(const ParamGroups& params, const WeightsFormat& w) {
+  WeightsBytes r;
+  r.status = first_error(check_real("weights_bits", w.bits, 0, 64), check_integer("weights_group", w.group_size, 0, 1e9));
+  if (!r.status.ok) return r;
+  QuantSizeInput input;
+  input.params = params;
+  input.spec = spec_of(w);
+  const BitsPerWeight bits = bits_per_weight(input.spec);
+  if (!bits.status.ok) {
+    const std::string field = bits.status.field == "format" ? "weights_dtype" : "weights_" + bits.status.field;
+    r.status = error_status(field, field + ": " + bits.status.message);
+    return r;
+  }
+  r.format = bits.format;
+  r.bits_per_weight = bits.bits_per_weight;
+  // Norms: 16 bits under a narrower format, else the format itself.
+  input.norms_format = bits.bits_per_weight < 16 ? "bf16" : "";
+  size_t start = 0;
+  while (start <= w.keep.size() && !w.keep.empty()) {
+    const size_t comma = w.keep.find(',', start);
+    std::string part = w.keep.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    part.erase(0, part.find_first_not_of(' '));
+    part.erase(part.find_last_not_of(' ') + 1);
+    if (part == "embedding") input.embedding_format = "bf16";
+    else if (part == "attention") input.attention_format = "bf16";
+    else if (part == "router") input.router_format = "bf16";
+    else if (part == "lm_head") input.lm_head_format = "bf16";
+    else if (!part.empty()) {
+      r.status = error_status("weights_keep", "weights_keep: \"" + part.substr(0, 40) +
+                                                  "\" is not one of embedding, attention, router, lm_head");
+      return r;
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  r.size = quant_size(input);
+  if (!r.size.status.ok && r.size.status.field != "params") {
+    r.status = r.size.status;
+    return r;
+  }
+  for (const ComponentSize& c : r.size.components) {
+    const double bytes = (w.bits > 0 ? w.bits : c.bits_per_weight) / 8;
+    if (c.component == "embedding") r.embedding = bytes;
+    else if (c.component == "attention") r.attention = bytes;
+    else if (c.component == "ffn") r.ffn = bytes;
+    else if (c.component == "router") r.router = bytes;
+    else if (c.component == "norms") r.norms = bytes;
+    else if (c.component == "lm_head") r.lm_head = bytes;
+  }
+  if (w.bits > 0) {  // the override sizes every component alike
+    const double total = params.embedding + params.attention + params.ffn + params.router + params.norms + params.lm_head;
+    r.size.bytes = total * w.bits / 8;
+    r.size.bits_per_weight = w.bits;
+  }
+  return r;
 }
 
 std::vector<QuantDecisionRow> quant_decision_matrix() {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "model/params.hpp"
+#include "quant/sizes.hpp"
 #include "roofline/roofline.hpp"
 
 namespace llmst::roofline_detail {
@@ -15,7 +16,9 @@ struct Prepared {
   ModelParams params;       // count_params_of(model): the one parameter count
   double kv_heads = 1;      // KV heads per layer (1 for MLA's shared latent)
   double kv_vector_bytes = 2;  // one cached K or V head vector (MLA: the latent + RoPE key), scales included
-  double weight_bytes = 2, act_bytes = 2;  // per value
+  WeightsBytes weights;     // bytes per weight of each component (quant/sizes.hpp)
+  double weight_bytes = 2;  // of the layers' format (the FFN's): the closed forms use it
+  double act_bytes = 2;     // per value
   double peak = 0, bandwidth = 0;                         // spec, per second
   double effective_peak = 0, effective_bandwidth = 0;     // with the efficiencies
 };

@@ -161,11 +161,19 @@ PlanResult plan(const Workload& w) {
   r.active_params = params.active;
   // MTP modules are loaded only for speculative decoding, which the plan does not model.
   r.weights_params = params.total - params.mtp;
-  r.weight_bytes = r.weights_params * p.weight_bytes;
+  r.weight_bytes = p.weights.size.bytes;  // the quant area's sizing, components and scales included
   r.kv_bytes_per_token = kv_sequence_bytes(p, w, 1);
   const double kv_sequence = kv_sequence_bytes(p, w, w.context);
   r.kv_bytes = w.batch * kv_sequence;
-  const double layer_bytes = params.per_layer * p.weight_bytes;  // the largest layer kind
+  // Bytes of the largest layer kind, component by component.
+  double layer_bytes = 0;
+  for (const LayerRun& run : p.model.runs) {
+    const LayerParams l = layer_params(run.layer, p.model.d_model);
+    const WeightsBytes& b = p.weights;
+    layer_bytes = std::max(layer_bytes, (l.attention - l.attention_norms - l.sinks) * b.attention +
+                                            (l.ffn - l.router) * b.ffn + l.router * b.router +
+                                            (l.norms + l.attention_norms + l.sinks) * b.norms);
+  }
   r.offloaded_bytes = w.offload_layers * layer_bytes;
   r.weights_per_device_bytes = weights_per_device(w, r.weight_bytes, layer_bytes, w.gpus);
   r.kv_per_device_bytes = r.kv_bytes / layout.kv_split;

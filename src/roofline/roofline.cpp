@@ -31,24 +31,6 @@ Status check_dtype(const std::string& field, const std::string& id, double& byte
   return ok_status();
 }
 
-// Weights may also be stored in a ggml block format (q4_0 … q6_k): bytes per
-// weight are the block's real size over its weights, scales included (Q4_K:
-// 144 B / 256 = 4.5 bits), so "Llama-3-70B in Q4_K" sizes what llama.cpp loads.
-Status check_weights_dtype(const std::string& id, double& bytes) {
-  if (find_plain_dtype(id)) return check_dtype("weights_dtype", id, bytes);
-  const QuantFormatInfo* format = find_quant_format(id);
-  if (format && format->family == "ggml") {
-    bytes = format->block_bytes / format->block_size;
-    return ok_status();
-  }
-  std::string blocks;
-  for (const QuantFormatInfo& f : quant_formats())
-    if (f.family == "ggml") blocks += (blocks.empty() ? "" : ", ") + f.id;
-  return error_status("weights_dtype", "weights_dtype = \"" + id +
-                                           "\" is neither a plain dtype (fp32, fp16, bf16, fp8, int8, int4) nor a ggml block format (" +
-                                           blocks + ")");
-}
-
 }  // namespace
 
 Prepared prepare(const Workload& w, bool plan_fields) {
@@ -61,15 +43,22 @@ Prepared prepare(const Workload& w, bool plan_fields) {
   double kv_value_bytes = 0;
   Status status = first_error(
       validate_hardware(w.hardware),
-      check_weights_dtype(w.weights_dtype, p.weight_bytes),
-      check_real("weights_bits", w.weights_bits, 0, 64),
       check_dtype("kv_dtype", w.kv_dtype, kv_value_bytes),
       check_choice("compute_dtype", w.compute_dtype, {"fp32", "fp16", "bf16", "fp8", "int8"}),
       check_integer("batch", w.batch, 1, 1e7), check_integer("context", w.context, 1, 1e9),
       check_real_above("flop_efficiency", w.flop_efficiency, 0, 1),
       check_real_above("bandwidth_efficiency", w.bandwidth_efficiency, 0, 1));
   if (!status.ok) return {status};
-  if (w.weights_bits > 0) p.weight_bytes = w.weights_bits / 8;
+  // Weight bytes come from the quant area's formula, per component.
+  WeightsFormat format;
+  format.format = w.weights_dtype;
+  format.bits = w.weights_bits;
+  format.group_size = w.weights_group;
+  format.scale_dtype = w.weights_scale_dtype;
+  format.keep = w.weights_keep;
+  p.weights = weights_bytes(param_groups_of(p.params, false), format);
+  if (!p.weights.status.ok) return {p.weights.status};
+  p.weight_bytes = p.weights.ffn;
   // KV bytes come from the memory area's formula (scales of int8/int4 included).
   KvCacheInput kv_input;
   kv_input.kv_dtype = w.kv_dtype;
@@ -141,7 +130,8 @@ void layer_operators(const Prepared& p, const LayerSpec& layer, double count, co
   const FfnSpec& f = layer.ffn;
   const double d = static_cast<double>(p.model.d_model);
   const double heads = static_cast<double>(a.heads);
-  const double wb = p.weight_bytes, ab = p.act_bytes;
+  const WeightsBytes& wb = p.weights;  // bytes per weight of each component
+  const double ab = p.act_bytes;
   const bool prefill = phase == "prefill";
   const double tokens = prefill ? batch * context : batch;  // rows through every linear layer
   // (query, key) pairs per head and the keys read per sequence: the model's own counts.
@@ -153,18 +143,18 @@ void layer_operators(const Prepared& p, const LayerSpec& layer, double count, co
   // A linear layer on `rows` rows: 2 FLOP per multiply-add; reads the weights
   // and the input rows, writes the output rows (to the KV cache when it produces K or V).
   auto linear = [&](const std::string& name, double rows, double d_in, double d_out, bool bias, double weight_sets,
-                    bool writes_kv) {
+                    bool writes_kv, double bytes_per_weight) {
     const double params = d_in * d_out + (bias ? d_out : 0);
     const double out = rows * d_out;
     ops.push_back(make_op(name, phase, "layer", count, true, 2 * rows * d_in * d_out + (bias ? out : 0),
-                          weight_sets * params * wb, writes_kv ? rows * kv_write : 0,
+                          weight_sets * params * bytes_per_weight, writes_kv ? rows * kv_write : 0,
                           rows * d_in * ab + (writes_kv ? 0 : out * ab)));
   };
   // Norm: ~4 FLOP per element for RMSNorm (square, sum, scale, weight), ~7 for LayerNorm.
   const double norm_params = (layer.layer_norm ? 2 : 1) * d;
   auto norm = [&](const std::string& name) {
     ops.push_back(make_op(name, phase, "layer", count, false, tokens * d * (layer.layer_norm ? 7 : 4),
-                          norm_params * wb, 0, 2 * tokens * d * ab));
+                          norm_params * wb.norms, 0, 2 * tokens * d * ab));
   };
   auto residual = [&](const std::string& name) {
     ops.push_back(make_op(name, phase, "layer", count, false, tokens * d, 0, 0, 3 * tokens * d * ab));
@@ -176,23 +166,23 @@ void layer_operators(const Prepared& p, const LayerSpec& layer, double count, co
     const double qk_head = static_cast<double>(a.qk_nope_head_dim + a.qk_rope_head_dim);
     const double q_lora = static_cast<double>(a.q_lora_rank), kv_lora = static_cast<double>(a.kv_lora_rank);
     if (q_lora > 0) {
-      linear("q_a_proj", tokens, d, q_lora, false, 1, false);
-      linear("q_b_proj", tokens, q_lora, heads * qk_head, false, 1, false);
+      linear("q_a_proj", tokens, d, q_lora, false, 1, false, wb.attention);
+      linear("q_b_proj", tokens, q_lora, heads * qk_head, false, 1, false, wb.attention);
     } else {
-      linear("q_proj", tokens, d, heads * qk_head, false, 1, false);
+      linear("q_proj", tokens, d, heads * qk_head, false, 1, false, wb.attention);
     }
     // The latent and the RoPE key are what the cache holds.
-    linear("kv_a_proj", tokens, d, kv_lora + static_cast<double>(a.qk_rope_head_dim), false, 1, true);
+    linear("kv_a_proj", tokens, d, kv_lora + static_cast<double>(a.qk_rope_head_dim), false, 1, true, wb.attention);
     // Absorbed into the query and output sides (per-head K nope and V up-projections).
     linear("kv_b_proj", tokens, kv_lora, heads * static_cast<double>(a.qk_nope_head_dim + a.v_head_dim), false, 1,
-           false);
+           false, wb.attention);
     attention_out = heads * static_cast<double>(a.v_head_dim);
   } else {
     const double q_dim = heads * static_cast<double>(a.head_dim);
     const double kv_dim = static_cast<double>(a.kv_heads * a.head_dim);
-    linear("q_proj", tokens, d, q_dim, a.qkv_bias, 1, false);
-    linear("k_proj", tokens, d, kv_dim, a.qkv_bias, 1, true);
-    linear("v_proj", tokens, d, kv_dim, a.qkv_bias, 1, true);
+    linear("q_proj", tokens, d, q_dim, a.qkv_bias, 1, false, wb.attention);
+    linear("k_proj", tokens, d, kv_dim, a.qkv_bias, 1, true, wb.attention);
+    linear("v_proj", tokens, d, kv_dim, a.qkv_bias, 1, true, wb.attention);
     attention_out = q_dim;
   }
   // Attention: QK^T and AV (score_flops_per_pair splits them evenly for GQA; MLA's
@@ -209,19 +199,19 @@ void layer_operators(const Prepared& p, const LayerSpec& layer, double count, co
   ops.push_back(make_op("softmax", phase, "layer", count, true, 5 * heads * pairs, 0, 0, 2 * score_bytes));
   ops.push_back(make_op("av", phase, "layer", count, true, (1 - qk_share) * score_flops, 0, a.mla ? 0 : kv_read,
                         tokens * attention_out * ab + score_bytes));
-  linear("o_proj", tokens, attention_out, d, a.out_bias, 1, false);
+  linear("o_proj", tokens, attention_out, d, a.out_bias, 1, false, wb.attention);
   if (layer.norms == 4) norm("post_attn_norm");
   residual("attn_residual");
   if (layer.norms >= 2) norm("ffn_norm");
 
   // An MLP on `rows` rows reading `sets` copies of its weights.
   auto mlp = [&](const std::string& prefix, double rows, double width, bool bias, double sets) {
-    linear(prefix + "_up", rows, d, width, bias, sets, false);
-    if (f.gated) linear(prefix + "_gate", rows, d, width, bias, sets, false);
+    linear(prefix + "_up", rows, d, width, bias, sets, false, wb.ffn);
+    if (f.gated) linear(prefix + "_gate", rows, d, width, bias, sets, false, wb.ffn);
     // SiLU(gate) x up ~5 FLOP per element; GELU (tanh form) ~8.
     ops.push_back(make_op(prefix + "_act", phase, "layer", count, true, rows * width * (f.gated ? 5 : 8), 0, 0,
                           rows * width * ab * (f.gated ? 3 : 2)));
-    linear(prefix + "_down", rows, width, d, bias, sets, false);
+    linear(prefix + "_down", rows, width, d, bias, sets, false, wb.ffn);
   };
   if (!f.moe) {
     mlp("ffn", tokens, static_cast<double>(f.width), f.bias, 1);
@@ -229,7 +219,7 @@ void layer_operators(const Prepared& p, const LayerSpec& layer, double count, co
     const double experts = static_cast<double>(f.experts);
     if (f.experts > 1) {
       // Each token runs top_k experts; the weights read are those of the experts the batch touches.
-      ops.push_back(make_op("router", phase, "layer", count, false, 2 * tokens * d * experts, d * experts * wb, 0,
+      ops.push_back(make_op("router", phase, "layer", count, false, 2 * tokens * d * experts, d * experts * wb.router, 0,
                             tokens * (d + experts) * ab));
       const double top_k = static_cast<double>(f.top_k);
       mlp("ffn", tokens * top_k, static_cast<double>(f.width), f.bias,
@@ -267,7 +257,8 @@ std::vector<OperatorCost> pass_operators(const Prepared& p, const std::string& p
                                          double context, bool fused) {
   const ValidModel& m = p.model;
   const double d = static_cast<double>(m.d_model), vocab = static_cast<double>(m.vocab);
-  const double wb = p.weight_bytes, ab = p.act_bytes;
+  const WeightsBytes& wb = p.weights;
+  const double ab = p.act_bytes;
   const bool prefill = phase == "prefill";
   const double tokens = prefill ? batch * context : batch;
   std::vector<OperatorCost> ops;
@@ -279,11 +270,11 @@ std::vector<OperatorCost> pass_operators(const Prepared& p, const std::string& p
   // the LM head runs on the last position of each sequence (logits in fp32).
   const double positions = static_cast<double>(m.positions);
   const double rows = std::min(tokens, vocab) + std::min(prefill ? context : 1.0, positions);
-  ops.push_back(make_op("embedding", phase, "model", 1, true, 0, rows * d * wb, 0, tokens * d * ab));
+  ops.push_back(make_op("embedding", phase, "model", 1, true, 0, rows * d * wb.embedding, 0, tokens * d * ab));
   const double norm_params = (m.layer_norm ? 2 : 1) * d;
-  ops.push_back(make_op("final_norm", phase, "model", 1, false, tokens * d * (m.layer_norm ? 7 : 4), norm_params * wb,
+  ops.push_back(make_op("final_norm", phase, "model", 1, false, tokens * d * (m.layer_norm ? 7 : 4), norm_params * wb.norms,
                         0, 2 * tokens * d * ab));
-  ops.push_back(make_op("lm_head", phase, "model", 1, true, 2 * batch * d * vocab, vocab * d * wb, 0,
+  ops.push_back(make_op("lm_head", phase, "model", 1, true, 2 * batch * d * vocab, vocab * d * (m.tied ? wb.embedding : wb.lm_head), 0,
                         batch * d * ab + batch * vocab * 4));
   return ops;
 }

@@ -15,8 +15,13 @@ namespace llmst {
 struct Workload {
   ModelConfig model;
   Hardware hardware;
-  std::string weights_dtype = "fp16";  // plain dtype of the weights, or a ggml block format (q4_0 … q6_k)
+  // The weights' format (quant/sizes.hpp WeightsFormat): a plain dtype or any quant
+  // format (int4 = GPTQ-style groups of 128 with fp16 scales, nf4, q4_k, mxfp4, fp8_block ...).
+  std::string weights_dtype = "fp16";
   double weights_bits = 0;             // > 0 overrides weights_dtype (e.g. 4.5 for 4-bit with an fp16 scale per 32)
+  double weights_group = 0;            // group size of grouped formats; 0: the format's usual one (int4 128, nf4 64)
+  std::string weights_scale_dtype = "fp16";  // scales of grouped formats
+  std::string weights_keep;            // components kept in bf16: embedding, attention, router, lm_head
   std::string kv_dtype = "fp16";
   std::string compute_dtype = "fp16";  // matmul peak used, and the dtype activations are stored in
   double batch = 1;                    // sequences decoded together

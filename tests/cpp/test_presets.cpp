@@ -178,6 +178,9 @@ TEST_CASE("per-layer spans: gpt-oss, Gemma 2/3, Llama 4 cache what their layers 
     // the Mixtral convention adds the 201088 x 2880 embedding table.
     CHECK(count_params(c).active == 5132849472.0 + 201088.0 * 2880);
     CHECK(count_params(c).attention_sinks == 36 * 64);
+    // quantization_config: MXFP4 experts; attention, router, embedding and head in bf16.
+    CHECK(find_model_preset("gpt-oss-120b")->weights_format == "mxfp4");
+    CHECK(find_model_preset("gpt-oss-120b")->weights_keep == "attention,router,embedding,lm_head");
   }
   SUBCASE("Gemma 3 27B: one global layer in six") {
     const ModelConfig& c = preset("gemma-3-27b");
@@ -271,8 +274,20 @@ TEST_CASE("plan on a DeepSeek-V3 preset: fp8 weights, MLA KV, 8 x H200") {
   w.gpus = 8;
   const PlanResult r = plan(w);
   REQUIRE_MESSAGE(r.status.ok, r.status.message);
-  // Weights held: the checkpoint less its MTP layer = 671,026,419,200 x 1 B.
-  CHECK(r.weight_bytes == 671026419200.0);
+  // Weights held: the checkpoint less its MTP layer, 671,026,419,200, at 1 B,
+  // but the norms at 2 B: 61 x 2 x 7168 + 7168 + 61 x (1536 + 512) latent norms = 1,006,592.
+  const double norms = 61 * 2 * 7168.0 + 7168 + 61 * (1536 + 512.0);
+  CHECK(r.weight_bytes == 671026419200.0 + norms);
+  // In its own format (fp8 E4M3 in 128 x 128 tiles with an fp32 scale each; embedding,
+  // head and routers in bf16), as the preset's quantization_config says.
+  w.weights_dtype = find_model_preset("deepseek-v3")->weights_format;
+  w.weights_keep = find_model_preset("deepseek-v3")->weights_keep;
+  CHECK(w.weights_keep == "embedding,lm_head,router");
+  const PlanResult own = plan(w);
+  REQUIRE(own.status.ok);
+  const double table = 129280.0 * 7168, routers = 58 * (256 * 7168.0 + 256);
+  const double rest = 671026419200.0 - 2 * table - routers - norms;
+  CHECK(own.weight_bytes == doctest::Approx(rest * (1 + 4.0 / 16384) + 2 * (2 * table + routers + norms)).epsilon(1e-12));
   // MLA's latent is shared by all heads: tensor parallelism keeps it whole on every device.
   CHECK(r.kv_bytes == 32768.0 * 70272);
   CHECK(r.kv_per_device_bytes == r.kv_bytes);

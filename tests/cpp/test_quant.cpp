@@ -502,7 +502,7 @@ TEST_CASE("param groups from the model area add up to the published totals") {
     const ModelParamGroups groups = param_groups_of_model(preset->config);
     REQUIRE(groups.status.ok);
     const ParamGroups& p = groups.params;
-    CHECK(p.embedding + p.attention + p.ffn + p.norms + p.lm_head == total);
+    CHECK(p.embedding + p.attention + p.ffn + p.router + p.norms + p.lm_head == total);
     CHECK(groups.total == total);
   }
   const ModelParamGroups llama = param_groups_of_model(find_model_preset("llama-2-7b")->config);

@@ -197,18 +197,40 @@ TEST_CASE("weights in a ggml block format: the block's bytes per weight") {
   w.weights_dtype = "q4_k";
   PlanResult r = plan(w);
   CHECK_OR_RETURN(r.status.ok);
-  CHECK(r.weight_bytes == doctest::Approx(68976648192.0 * 144 / 256).epsilon(1e-12));
+  // Norms (80 x 2 x 8192 + 8192 = 1,318,912 weights) stay at 16 bits, as
+  // quantized checkpoints keep 1-D tensors; everything else is in blocks.
+  const double norms = 80 * 2 * 8192 + 8192;
+  CHECK(r.weight_bytes == doctest::Approx((68976648192.0 - norms) * 144 / 256 + norms * 2).epsilon(1e-12));
   // Decode reads every weight but the embedding table (one row per token).
-  CHECK(r.decode.weight_bytes_read == doctest::Approx((68976648192.0 - 262144000.0 + 8192.0) * 144 / 256).epsilon(1e-12));
+  CHECK(r.decode.weight_bytes_read ==
+        doctest::Approx((68976648192.0 - 262144000.0 + 8192.0 - norms) * 144 / 256 + norms * 2).epsilon(1e-12));
   w.weights_dtype = "q8_0";
   r = plan(w);
-  CHECK(r.weight_bytes == doctest::Approx(68976648192.0 * 34 / 32).epsilon(1e-12));
+  CHECK(r.weight_bytes == doctest::Approx((68976648192.0 - norms) * 34 / 32 + norms * 2).epsilon(1e-12));
   // weights_bits still overrides the format.
   w.weights_bits = 4;
   CHECK(plan(w).weight_bytes == doctest::Approx(68976648192.0 / 2).epsilon(1e-12));
-  // Grouped formats need a group size and scale dtype: weights_bits says it, the dtype is refused.
+  // Grouped formats take the group practice uses: NF4 in blocks of 64 with
+  // QLoRA's double-quantized scales, 4 + 8/64 + 32/(256 x 64) bits.
   w.weights_bits = 0;
   w.weights_dtype = "nf4";
+  r = plan(w);
+  CHECK(r.weight_bytes == doctest::Approx((68976648192.0 - norms) * (4 + 8.0 / 64 + 32.0 / (256 * 64)) / 8 + norms * 2)
+                              .epsilon(1e-12));
+  // int4 is GPTQ/AWQ's: groups of 128 with an fp16 scale, 4.125 bits; a coarser group is set by weights_group.
+  w.weights_dtype = "int4";
+  CHECK(plan(w).weight_bytes == doctest::Approx((68976648192.0 - norms) * 4.125 / 8 + norms * 2).epsilon(1e-12));
+  w.weights_group = 64;
+  CHECK(plan(w).weight_bytes == doctest::Approx((68976648192.0 - norms) * 4.25 / 8 + norms * 2).epsilon(1e-12));
+  // Components kept in bf16: embedding and LM head (32000 x 8192 each).
+  w.weights_keep = "embedding,lm_head";
+  const double table = 32000.0 * 8192;
+  CHECK(plan(w).weight_bytes ==
+        doctest::Approx((68976648192.0 - norms - 2 * table) * 4.25 / 8 + (norms + 2 * table) * 2).epsilon(1e-12));
+  w.weights_keep = "heads";
+  CHECK(plan(w).status.field == "weights_keep");
+  w.weights_keep = "";
+  w.weights_dtype = "int5";
   const Status refused = plan(w).status;
   CHECK(refused.field == "weights_dtype");
   CHECK(refused.message.find("q4_k") != std::string::npos);
@@ -224,8 +246,8 @@ TEST_CASE("decode intensity and the batch that reaches the ridge") {
   CHECK(r.decode.intensity == doctest::Approx(1.0).epsilon(0.01));
   CHECK(r.batch_to_ridge == doctest::Approx(989.4 / 3.35).epsilon(1e-9));
   // The lecture's "about 2 FLOP/byte" and "batch about 148" are the one-byte-per-weight
-  // (fp8/int8) numbers: 2 FLOP / 1 byte, and 295.3 x 1 / 2 = 147.7.
-  w.weights_dtype = "int8";
+  // (fp8) numbers: 2 FLOP / 1 byte, and 295.3 x 1 / 2 = 147.7.
+  w.weights_dtype = "fp8";
   r = roofline(w);
   CHECK(r.decode_weight_intensity == doctest::Approx(2.0));
   CHECK(r.batch_to_ridge == doctest::Approx(148).epsilon(0.005));

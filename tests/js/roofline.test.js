@@ -88,14 +88,26 @@ test('CLI plan --json has the documented fields', () => {
   assert.equal(json.hardware, 'h100-sxm');
 });
 
-test('plan takes weights in a ggml block format at its block bytes', () => {
-  // Llama-3-70B: 70,553,706,496 parameters (published); Q4_K stores 144 B per 256 weights (ggml-common.h).
+test('plan sizes weights in any quant format, as the Quantization panel does', () => {
+  // Llama-3-70B: 70,553,706,496 parameters (published); Q4_K stores 144 B per 256 weights
+  // (ggml-common.h). The norms, 80 x 2 x 8192 + 8192 = 1,318,912 weights, stay at 2 bytes.
+  const norms = 80 * 2 * 8192 + 8192;
+  const rest = 70553706496 - norms;
   const json = cliJson('plan', '--preset', 'llama-3-70b', '--weights', 'q4_k', '--gpus', '2', '--context', '32768');
-  assert.equal(json.weight_bytes, 70553706496 * 144 / 256);
+  assert.equal(json.weight_bytes, rest * 144 / 256 + norms * 2);
   assert.equal(json.bytes_per_weight, 144 / 256);
-  assert.equal(api.plan({ model: 'llama-3-70b', weights_dtype: 'q8_0' }).weight_bytes, 70553706496 * 34 / 32);
-  assertInputError(() => api.plan({ model: 'llama-3-70b', weights_dtype: 'nf4' }), 'weights_dtype', /ggml block format/);
-  const refused = cli('plan', '--weights', 'nf4');
+  assert.equal(api.plan({ model: 'llama-3-70b', weights_dtype: 'q8_0' }).weight_bytes, rest * 34 / 32 + norms * 2);
+  // int4 = GPTQ/AWQ groups of 128 with an fp16 scale: 4.125 bits, the Quantization panel's int4 bytes.
+  const int4 = api.plan({ model: 'llama-3-70b', weights_dtype: 'int4' }).weight_bytes;
+  assert.equal(int4, rest * 4.125 / 8 + norms * 2);
+  const panel = api.quantSize({ config: api.modelPreset('llama-3-70b').config, format: 'int4', group_size: 128,
+    scale_dtype: 'fp16', norms_format: 'bf16' });
+  assert.equal(panel.bytes, int4);
+  // NF4 in blocks of 64 with double-quantized scales (QLoRA): plan --weights nf4 --group 64.
+  const nf4 = cliJson('plan', '--preset', 'llama-3-70b', '--weights', 'nf4', '--group', '64');
+  assert.ok(Math.abs(nf4.weight_bytes - (rest * (4 + 8 / 64 + 32 / (256 * 64)) / 8 + norms * 2)) < 1);
+  assertInputError(() => api.plan({ model: 'llama-3-70b', weights_dtype: 'int5' }), 'weights_dtype', /q4_k/);
+  const refused = cli('plan', '--weights', 'int5');
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /q4_k/);
 });
