@@ -51,7 +51,8 @@ test('a pasted config.json is imported, and broken JSON gives a clear error', as
   await page.fill('#model-hf-config', JSON.stringify(gpt2));
   await page.click('#model-hf-import');
   assert.equal(await totalParams(page), '124,439,808');
-  assert.equal(await page.locator('#model-preset').inputValue(), 'custom');
+  // The import is a model of its own, offered by every panel.
+  assert.equal(await page.locator('#model-preset').inputValue(), 'imported');
   await page.fill('#model-hf-config', '{"model_type": "llama", "hidden_size": ');
   await page.click('#model-hf-import');
   assert.match(await page.locator('#model-hf-error').textContent(), /JSON/i);

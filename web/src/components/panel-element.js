@@ -13,6 +13,7 @@
 // (<llm-result-table .compare=...>).
 import { LitElement, html, nothing } from 'lit';
 
+import { modelChoices, modelsChangedEvent } from '../model-choices.js';
 import { decodePin, encodePin } from '../pin.js';
 import { readParam, writeParams } from '../url-state.js';
 import { currentUnits, unitsEvent } from '../units.js';
@@ -55,14 +56,23 @@ export class PanelElement extends LitElement {
 
   connectedCallback() {
     super.connectedCallback();
-    if (!this.embedded) window.addEventListener('popstate', this.#onPopState);
+    if (!this.embedded) {
+      window.addEventListener('popstate', this.#onPopState);
+      window.addEventListener(modelsChangedEvent, this.#onPopState);
+    }
     window.addEventListener(unitsEvent, this.#onUnits);
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('popstate', this.#onPopState);
+    window.removeEventListener(modelsChangedEvent, this.#onPopState);
     window.removeEventListener(unitsEvent, this.#onUnits);
+  }
+
+  /** The models to choose from: the presets, and the imported config.json when the page holds one. */
+  get presets() {
+    return this.api ? modelChoices(this.api, { withImported: !this.embedded }) : [];
   }
 
   /** 'GB' or 'GiB', the page-wide byte unit (see units.js). */

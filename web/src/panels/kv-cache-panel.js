@@ -34,6 +34,8 @@ const variantOptions = [option('model', 'As the model (KV heads)'), option('mha'
 const mlaFields = [
   { key: 'kv_lora_rank', label: 'MLA latent rank', api: 'kv_lora_rank', help: 'DeepSeek-V2/V3: 512' },
   { key: 'rope_dim', label: 'MLA RoPE key dim', api: 'qk_rope_head_dim', help: 'DeepSeek-V2/V3: 64' },
+  { key: 'nope_dim', label: 'MLA non-RoPE head dim', api: 'qk_nope_head_dim', help: 'DeepSeek-V3: 128 (for what an engine that does not absorb caches)' },
+  { key: 'v_dim', label: 'MLA value head dim', api: 'v_head_dim', help: 'DeepSeek-V3: 128' },
 ];
 const workloadFields = [
   { key: 'batch', label: 'Batch (sequences)', api: 'batch' },
@@ -48,6 +50,9 @@ const strategyFields = [
   { key: 'window', label: 'Sliding window (0 = none)', api: 'window', help: 'Mistral-7B v0.1: 4096' },
   { key: 'sinks', label: 'Attention sinks', api: 'sinks', help: 'StreamingLLM: 4 first tokens kept besides the window' },
   { key: 'global_every', label: 'Global layer every (0 = none)', api: 'global_every', help: 'Gemma-2: 2 (alternating); Gemma-3: 6' },
+  { key: 'local_layers', label: 'Sliding layers (0 = from the above)', api: 'local_layers', help: 'Exactly this many layers keep the window (gpt-oss-120b: 18 of 36)' },
+  { key: 'chunk', label: 'Attention chunk (0 = none)', api: 'chunk', help: 'Llama 4: 8192; a chunked layer keeps at most one chunk' },
+  { key: 'chunked_layers', label: 'Chunked layers', api: 'chunked_layers', help: 'Llama 4 Scout: 36 of 48 (every 4th layer is global)' },
   { key: 'attention_layers', label: 'Layers with KV (0 = all)', api: 'attention_layers', help: 'Hybrid models, e.g. Jamba: 4 of 32' },
   { key: 'block_size', label: 'Page block (tokens)', api: 'block_size', help: 'vLLM default: 16' },
 ];
@@ -71,8 +76,9 @@ const choiceKeys = { variant: variantOptions, kv_dtype: dtypeOptions, asymmetric
 
 const defaults = {
   preset: 'llama-3-8b', variant: 'model', kv_dtype: 'fp16', asymmetric: 'no', dist: 'lognormal', snapshot: 'final',
-  layers: 32, heads: 32, kv_heads: 8, head_dim: 128, d_model: 4096, kv_lora_rank: 0, rope_dim: 0,
+  layers: 32, heads: 32, kv_heads: 8, head_dim: 128, d_model: 4096, kv_lora_rank: 0, rope_dim: 0, nope_dim: 0, v_dim: 0,
   batch: 1, prompt: 8192, generated: 0, group: 0, window: 0, sinks: 0, global_every: 0, attention_layers: 0,
+  local_layers: 0, chunk: 0, chunked_layers: 0,
   block_size: 16, budget_gb: 40, max_tokens: 4096, mean: 1024, std: 1024, seed: 1, sram_kib: 192,
   measure_tokens: 4096, measure_steps: 8,
 };
@@ -100,6 +106,10 @@ function kvRows(kv) {
     rows.push({ id: 'paged', what: `Paged in blocks of ${formatCount(kv.block_size)} (waste ${formatPercent(kv.paged_waste_fraction, 2)})`, bytes: kv.paged_bytes });
   }
   if (kv.full_attention_bytes !== kv.bytes) rows.push({ id: 'full', what: 'The same model with full attention', bytes: kv.full_attention_bytes });
+  if (kv.unabsorbed_bytes_per_token > 0) {
+    rows.push({ id: 'unabsorbed', what: 'Per token in an engine that does not absorb MLA (per-head K and V, e.g. transformers)',
+      bytes: kv.unabsorbed_bytes_per_token });
+  }
   return rows;
 }
 
@@ -137,7 +147,6 @@ export class KvCachePanel extends PanelElement {
     this.values = null;
     this.result = null;
     this.explain = new LazyExplanations((input) => this.api.explainKv(input));
-    this.presets = [];
     this.measureRun = null;
     this.measured = null;
     this.measureMessage = null;
@@ -151,17 +160,19 @@ export class KvCachePanel extends PanelElement {
   async connectedCallback() {
     super.connectedCallback();
     this.api = await getApi();
-    this.presets = typeof this.api.modelPresets === 'function' ? this.api.modelPresets() : [];
     this.stateChanged();
   }
 
-  // The defaults with a preset's shape laid over them.
+  // The defaults with a model's KV shape (computed by the core from its layers) laid over them.
   #base(presetId) {
     const preset = this.presets.find((p) => p.id === presetId);
     if (!preset) return { ...defaults };
     const shape = this.api.kvShapeFromModel(preset.config);
-    return { ...defaults, preset: presetId, layers: shape.n_layers, heads: shape.n_heads, kv_heads: shape.n_kv_heads,
-      head_dim: shape.head_dim, d_model: shape.d_model, window: shape.window };
+    return { ...defaults, preset: presetId, variant: shape.kv_lora_rank > 0 ? 'mla' : 'model', layers: shape.n_layers,
+      heads: shape.n_heads, kv_heads: shape.n_kv_heads, head_dim: shape.head_dim, d_model: shape.d_model, window: shape.window,
+      sinks: shape.sinks, global_every: shape.global_every, attention_layers: shape.attention_layers, local_layers: shape.local_layers,
+      chunk: shape.chunk, chunked_layers: shape.chunked_layers, kv_lora_rank: shape.kv_lora_rank, rope_dim: shape.qk_rope_head_dim,
+      nope_dim: shape.qk_nope_head_dim, v_dim: shape.v_head_dim };
   }
 
   // State text (URL or attributes) is parsed, never inserted: numbers must be
@@ -238,7 +249,7 @@ export class KvCachePanel extends PanelElement {
     input.quant_asymmetric = v.asymmetric === 'yes';
     if (v.variant === 'mha') input.n_kv_heads = v.heads;
     if (v.variant === 'mqa') input.n_kv_heads = 1;
-    if (v.variant !== 'mla') input.kv_lora_rank = input.qk_rope_head_dim = 0;
+    if (v.variant !== 'mla') input.kv_lora_rank = input.qk_rope_head_dim = input.qk_nope_head_dim = input.v_head_dim = 0;
     return input;
   }
 

@@ -11,6 +11,7 @@ import { PanelElement, attempt } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatPercent, formatSI } from '../format.js';
+import { importedId, importedModel, setImportedModel } from '../model-choices.js';
 import { getApi } from '../wasm.js';
 
 const defaults = { preset: 'llama-2-7b', context: 4096 };
@@ -82,7 +83,6 @@ export class ModelPanel extends PanelElement {
   async connectedCallback() {
     super.connectedCallback();
     this.api = await getApi();
-    this.presets = this.api.modelPresets();
     this.stateChanged();
   }
 
@@ -112,7 +112,10 @@ export class ModelPanel extends PanelElement {
     this.presetId = preset;
     this.config = config;
     this.context = context;
-    this.importNote = null;
+    const imported = importedModel(this.api);
+    this.importNote = preset === importedId && imported && !imported.error
+      ? { model_type: imported.model_type, assumed: imported.assumed, error: null }
+      : imported?.error ? { error: imported.error } : null;
     this.#compute();
     this.#computePinned();
   }
@@ -176,18 +179,10 @@ export class ModelPanel extends PanelElement {
     this.#writeUrl();
   }
 
+  // The imported config becomes the model of every panel (and travels in the link).
   #importHf(text) {
-    try {
-      const imported = this.api.importHfConfig(text);
-      this.presetId = 'custom';
-      this.config = { ...this.api.defaultModelConfig(), ...imported.config };
-      this.importNote = { model_type: imported.model_type, assumed: imported.assumed, error: null };
-      this.#compute();
-      this.#writeUrl();
-    } catch (error) {
-      if (error.name !== 'InputError') throw error;
-      this.importNote = { error: error.message };
-    }
+    const { error } = attempt(() => setImportedModel(this.api, text));
+    if (error) this.importNote = { error: error.message };
   }
 
   async #onDrop(event) {
@@ -239,7 +234,7 @@ export class ModelPanel extends PanelElement {
   #renderInputs() {
     const presetOptions = [
       ...this.presets.map((preset) => ({ value: preset.id, label: preset.label })),
-      { value: 'custom', label: 'Custom / imported' },
+      { value: 'custom', label: 'Custom' },
     ];
     return html`
       <fieldset>
@@ -284,7 +279,8 @@ export class ModelPanel extends PanelElement {
     const note = this.importNote;
     if (!note) return nothing;
     if (note.error) return html`<p class="field-error" role="alert" id="model-hf-error">${note.error}</p>`;
-    return html`<p class="note" id="model-hf-result">Imported model_type "${note.model_type || 'unknown'}".
+    return html`<p class="note" id="model-hf-result">Imported model_type "${note.model_type || 'unknown'}": now the model of
+      every panel, and part of the link.
       ${note.assumed.length ? 'Assumed (not in the file):' : 'Every field was read from the file.'}</p>
       ${note.assumed.length ? html`<ul class="assumed">${note.assumed.map((item) => html`<li>${item}</li>`)}</ul>` : nothing}`;
   }
@@ -317,6 +313,17 @@ export class ModelPanel extends PanelElement {
             { key: 'percent', label: 'Share', numeric: true, format: (v) => `${v.toFixed(2)} %` },
           ]}
           .rows=${paramRows(report)} .compare=${pinned ? paramRows(pinned) : null}></llm-result-table>
+        ${params.layer_kinds.length > 1 || params.layer_kinds[0]?.kind.startsWith('MoE') ? html`
+        <h3>Layers by kind</h3>
+        <llm-result-table id="model-layers-table" filename="layer-kinds" caption="Each kind of layer: attention (MHA/GQA/MQA or MLA) and its span, dense or MoE FFN"
+          .columns=${[
+            { key: 'kind', label: 'Layer kind' },
+            { key: 'count', label: 'Layers', numeric: true, ratio: false },
+            { key: 'per_layer', label: 'Parameters per layer', numeric: true, format: formatCount },
+            { key: 'per_layer_active', label: 'Active per layer', numeric: true, format: formatCount },
+            { key: 'total', label: 'All layers of the kind', numeric: true, format: formatCount },
+          ]}
+          .rows=${params.layer_kinds}></llm-result-table>` : nothing}
         <h3>Weights memory</h3>
         <llm-result-table id="model-memory-table" filename="weights-memory" caption="Weights at plain storage types (no quantization scales)"
           .columns=${[

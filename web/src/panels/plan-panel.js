@@ -15,10 +15,10 @@ import { formatBytes, formatCount, formatSI } from '../format.js';
 import { runInWorker } from '../sim-client.js';
 import { getApi } from '../wasm.js';
 import { formatSeconds } from './roofline-panel.js';
-import { readWorkload, toInput, weightOptions, workloadInputs, workloadKeys, workloadParams } from './workload-form.js';
+import { readWorkload, setWorkload, toInput, weightOptions, workloadInputs, workloadKeys, workloadParams } from './workload-form.js';
 
 const defaults = {
-  model: 'llama-2-70b', hardware: 'h100-sxm', weights_dtype: 'fp16', weights_bits: 0, kv_dtype: 'fp16', compute_dtype: 'fp16',
+  model: 'llama-2-70b', hardware: 'h100-sxm', weights_dtype: 'fp16', weights_group: 0, weights_scale_dtype: 'fp16', weights_keep: '', weights_bits: 0, kv_dtype: 'fp16', compute_dtype: 'fp16',
   batch: 16, context: 4096, flop_efficiency: 1, bandwidth_efficiency: 1, fused_attention: true,
   gpus: 2, parallelism: 'tensor', offload_layers: 0,
 };
@@ -51,7 +51,6 @@ export class PlanPanel extends PanelElement {
   async connectedCallback() {
     super.connectedCallback();
     this.api = await getApi();
-    this.presets = this.api.modelPresets();
     this.hardware = this.api.hardwarePresets();
     this.weightOptions = weightOptions(this.api.quantFormats());
     this.calibration = this.api.calibration();
@@ -60,7 +59,7 @@ export class PlanPanel extends PanelElement {
 
   /** The workload and training inputs read through `read` (readState, or pinnedRead for the pinned configuration). */
   parseState(read) {
-    const state = readWorkload(read, defaults, { modelIds: this.presets.map((p) => p.id), hardware: this.hardware, weights: this.weightOptions });
+    const state = readWorkload(read, defaults, { models: this.presets, hardware: this.hardware, weights: this.weightOptions });
     for (const key of Object.keys(trainingDefaults)) {
       const text = read(`train_${key}`);
       state[`train_${key}`] = text !== null && text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : trainingDefaults[key];
@@ -87,26 +86,26 @@ export class PlanPanel extends PanelElement {
     // Compare: the pinned deployment (e.g. A100 against H100), computed the same way.
     ({ value: this.pinnedResult, error: this.pinnedError } = this.attemptPinned((pinned) => {
       const { train_batch: batch, train_sequence: sequence, ...state } = pinned;
-      return { state, plan: this.api.plan(toInput(state)), training: trainingRows(this.api, state.model, { batch, sequence }) };
+      return { state, plan: this.api.plan(toInput(state, this.presets)), training: trainingRows(this.api, toInput(state, this.presets).model, { batch, sequence }) };
     }));
   }
 
   // On an InputError the last good result stays on screen beside the error.
   #compute() {
-    const input = toInput(this.state);
+    const input = toInput(this.state, this.presets);
     const plan = attempt(() => this.api.plan(input));
     this.error = plan.error;
     if (!plan.error) {
       this.result = plan.value;
       this.explain.set(input);
     }
-    const training = attempt(() => trainingRows(this.api, this.state.model, this.trainingInput));
+    const training = attempt(() => trainingRows(this.api, toInput(this.state, this.presets).model, this.trainingInput));
     this.trainingError = training.error;
     if (!training.error) this.training = training.value;
   }
 
   #set(key, value, commit) {
-    this.state = { ...this.state, [key]: value };
+    this.state = setWorkload(this.state, key, value, defaults, this.presets);
     this.#compute();
     if (commit) this.#writeUrl();
   }
@@ -119,7 +118,7 @@ export class PlanPanel extends PanelElement {
   }
 
   #params() {
-    const params = workloadParams(this.state, defaults);
+    const params = workloadParams(this.state, defaults, this.presets);
     for (const [key, value] of Object.entries(this.trainingInput)) params[`train_${key}`] = value === trainingDefaults[key] ? null : value;
     return params;
   }

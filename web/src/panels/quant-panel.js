@@ -12,6 +12,8 @@ import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatPercent } from '../format.js';
 import { runBatchInWorker, runInWorker } from '../sim-client.js';
+import { importedId } from '../model-choices.js';
+import { readParam } from '../url-state.js';
 import { getApi } from '../wasm.js';
 import { quantReferenceErrors } from '../../../lib/quant.js';
 
@@ -91,7 +93,6 @@ export class QuantPanel extends PanelElement {
     super.connectedCallback();
     this.visibility.observe(this, { attributes: true, attributeFilter: ['hidden'] });
     this.api = await getApi();
-    this.presets = this.api.modelPresets();
     this.formats = this.api.quantFormats();
     this.decisions = this.api.quantDecisionMatrix();
     this.stateChanged();
@@ -476,7 +477,10 @@ function gemvPlot(gemv) {
 
 /** The Plan panel's address for a model at an average bits per weight (its weights_bits override). */
 function planHref(preset, bitsPerWeight) {
-  return `?${new URLSearchParams({ panel: 'plan', 'plan.model': preset, 'plan.weights_bits': String(bitsPerWeight) })}`;
+  const params = new URLSearchParams({ panel: 'plan', 'plan.model': preset, 'plan.weights_bits': String(bitsPerWeight) });
+  const imported = readParam('hf');  // an imported model travels with the link
+  if (preset === importedId && imported !== null) params.set('hf', imported);
+  return `?${params}`;
 }
 
 /** The size table's rows; the pinned rows match by component (the format column differs by design). */

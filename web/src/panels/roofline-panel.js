@@ -12,10 +12,10 @@ import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatSI } from '../format.js';
 import { getApi } from '../wasm.js';
-import { readWorkload, toInput, weightOptions, workloadInputs, workloadKeys, workloadParams } from './workload-form.js';
+import { readWorkload, setWorkload, toInput, weightOptions, workloadInputs, workloadKeys, workloadParams } from './workload-form.js';
 
 const defaults = {
-  model: 'llama-2-7b', hardware: 'h100-sxm', weights_dtype: 'fp16', weights_bits: 0, kv_dtype: 'fp16', compute_dtype: 'fp16',
+  model: 'llama-2-7b', hardware: 'h100-sxm', weights_dtype: 'fp16', weights_group: 0, weights_scale_dtype: 'fp16', weights_keep: '', weights_bits: 0, kv_dtype: 'fp16', compute_dtype: 'fp16',
   batch: 1, context: 4096, flop_efficiency: 1, bandwidth_efficiency: 1, fused_attention: true,
 };
 
@@ -39,7 +39,6 @@ export class RooflinePanel extends PanelElement {
   async connectedCallback() {
     super.connectedCallback();
     this.api = await getApi();
-    this.presets = this.api.modelPresets();
     this.hardware = this.api.hardwarePresets();
     this.weightOptions = weightOptions(this.api.quantFormats());
     this.stateChanged();
@@ -47,7 +46,7 @@ export class RooflinePanel extends PanelElement {
 
   /** The workload read through `read` (readState, or pinnedRead for the pinned configuration). */
   parseState(read) {
-    return readWorkload(read, defaults, { modelIds: this.presets.map((p) => p.id), hardware: this.hardware, weights: this.weightOptions });
+    return readWorkload(read, defaults, { models: this.presets, hardware: this.hardware, weights: this.weightOptions });
   }
 
   stateLabel(key) {
@@ -56,7 +55,7 @@ export class RooflinePanel extends PanelElement {
   }
 
   snapshotState() {
-    return Object.fromEntries(Object.entries(workloadParams(this.state, defaults)).filter(([, value]) => value !== null && value !== undefined));
+    return Object.fromEntries(Object.entries(workloadParams(this.state, defaults, this.presets)).filter(([, value]) => value !== null && value !== undefined));
   }
 
   stateChanged() {
@@ -64,12 +63,12 @@ export class RooflinePanel extends PanelElement {
     this.state = this.parseState((key) => this.readState(key));
     this.#compute();
     // Compare: the pinned workload (e.g. A100 against H100), computed the same way.
-    ({ value: this.pinnedResult, error: this.pinnedError } = this.attemptPinned((state) => this.api.roofline(toInput(state))));
+    ({ value: this.pinnedResult, error: this.pinnedError } = this.attemptPinned((state) => this.api.roofline(toInput(state, this.presets))));
   }
 
   // On an InputError the last good result stays on screen beside the error.
   #compute() {
-    const input = toInput(this.state);
+    const input = toInput(this.state, this.presets);
     const { value, error } = attempt(() => this.api.roofline(input));
     this.error = error;
     if (error) return;
@@ -78,9 +77,9 @@ export class RooflinePanel extends PanelElement {
   }
 
   #set(key, value, commit) {
-    this.state = { ...this.state, [key]: value };
+    this.state = setWorkload(this.state, key, value, defaults, this.presets);
     this.#compute();
-    if (commit) this.writeState(workloadParams(this.state, defaults));
+    if (commit) this.writeState(workloadParams(this.state, defaults, this.presets));
   }
 
   render() {

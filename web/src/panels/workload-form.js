@@ -8,11 +8,31 @@ import { checkField, numberField, selectField } from '../components/fields.js';
 const dtypeOptions = ['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'].map((value) => ({ value, label: value }));
 const computeOptions = ['fp32', 'fp16', 'bf16', 'fp8', 'int8'].map((value) => ({ value, label: value }));
 
-/** Weights options: the plain dtypes, then ggml's block formats at their real bits per weight (api.quantFormats()). */
+/**
+ * Weights options: the plain dtypes, then every quant format (api.quantFormats()),
+ * sized by the quant area's formula: fixed blocks at their bytes, grouped formats
+ * with the group and scale dtype below.
+ */
 export function weightOptions(formats) {
-  const blocks = formats.filter((f) => f.family === 'ggml')
-    .map((f) => ({ value: f.id, label: `${f.label} (${Number((f.block_bytes * 8 / f.block_size).toFixed(4))} bits)` }));
-  return [...dtypeOptions, ...blocks];
+  const plain = new Set(dtypeOptions.map((o) => o.value));
+  const rest = formats.filter((f) => !plain.has(f.id) && f.id !== 'fp32' && f.id !== 'fp16' && f.id !== 'bf16')
+    .map((f) => ({ value: f.id, label: f.block_size > 0 ? `${f.label} (${Number((f.block_bytes * 8 / f.block_size).toFixed(4))} bits)`
+      : `${f.label} (groups, scales below)` }));
+  return [...dtypeOptions, ...rest];
+}
+
+// Components a deployment may keep in bf16 while the rest takes the weights format.
+export const keepParts = [
+  { part: 'embedding', label: 'Embedding' }, { part: 'attention', label: 'Attention' },
+  { part: 'router', label: 'MoE routers' }, { part: 'lm_head', label: 'LM head' },
+];
+const scaleOptions = ['fp16', 'bf16', 'fp32'].map((value) => ({ value, label: value }));
+
+/** The defaults for `model`: a checkpoint that ships in its own format (quantization_config) starts in it. */
+export function modelDefaults(defaults, models, modelId) {
+  const model = models.find((m) => m.id === modelId);
+  if (!model?.weights_format) return defaults;
+  return { ...defaults, weights_dtype: model.weights_format, weights_keep: model.weights_keep ?? '' };
 }
 
 export const numberInputs = [
@@ -24,7 +44,9 @@ export const numberInputs = [
 // Overrides the Weights choice: a grouped format's bits (INT4 with an fp16 scale per 128 is 4.125),
 // or a mixed-precision average from the Quantization panel.
 export const weightsBitsInput = { key: 'weights_bits', label: 'Bits per weight (0: from Weights)', step: 'any', min: 0,
-  help: 'Scales included, e.g. 4.125 for INT4 with an fp16 scale per 128 weights' };
+  help: 'Overrides the format for every component, scales included (e.g. a mixed-precision average from the Quantization panel)' };
+export const weightsGroupInput = { key: 'weights_group', label: 'Group size (0: the format’s usual)', min: 0,
+  help: 'Grouped formats: INT4/INT8 128 (GPTQ, AWQ), NF4 64 (QLoRA)' };
 export const planInputs = [
   { key: 'gpus', label: 'Devices', min: 1 },
   { key: 'offload_layers', label: 'Layers offloaded to CPU', min: 0, help: 'Weights kept in host memory, streamed over PCIe every pass (1 device)' },
@@ -54,17 +76,29 @@ export function workloadKeys(defaults) {
   return [...Object.keys(defaults), ...customFields.map(({ key }) => `hw_${key}`)];
 }
 
+/** `state` with `key` set; a new model brings its own weights format unless the weights were chosen by hand. */
+export function setWorkload(state, key, value, panelDefaults, models) {
+  if (key !== 'model') return { ...state, [key]: value };
+  const before = modelDefaults(panelDefaults, models, state.model);
+  const after = modelDefaults(panelDefaults, models, value);
+  const next = { ...state, model: value };
+  for (const field of ['weights_dtype', 'weights_keep']) if (field in state && state[field] === before[field]) next[field] = after[field];
+  return next;
+}
+
 /** Reads the workload through `read(key)` (raw text or null), keeping defaults for anything unparsable. */
-export function readWorkload(read, defaults, { modelIds, hardware, weights = dtypeOptions }) {
+export function readWorkload(read, panelDefaults, { models, hardware, weights = dtypeOptions }) {
   const hardwareIds = hardware.map((row) => row.id);
   const text = (key) => read(key);
+  const model = models.some((m) => m.id === text('model')) ? text('model') : panelDefaults.model;
+  const defaults = modelDefaults(panelDefaults, models, model);
   const number = (key) => {
     const value = Number(text(key));
     return text(key) !== null && text(key).trim() !== '' && Number.isFinite(value) ? value : defaults[key];
   };
   const choice = (key, allowed) => (allowed.includes(text(key)) ? text(key) : defaults[key]);
   const state = { ...defaults };
-  state.model = choice('model', modelIds);
+  state.model = model;
   state.hardware = choice('hardware', [...hardwareIds, 'custom']);
   if (state.hardware === 'custom') {
     state.custom = customFromPreset(hardware.find((row) => row.id === defaults.hardware));
@@ -74,17 +108,24 @@ export function readWorkload(read, defaults, { modelIds, hardware, weights = dty
     }
   }
   state.weights_dtype = choice('weights_dtype', weights.map((o) => o.value));
+  if ('weights_scale_dtype' in defaults) state.weights_scale_dtype = choice('weights_scale_dtype', scaleOptions.map((o) => o.value));
+  if ('weights_keep' in defaults) {
+    const keep = text('weights_keep');
+    const parts = keep === null ? null : keep.split(',').filter((part) => part !== '');
+    state.weights_keep = parts && parts.every((part) => keepParts.some((k) => k.part === part)) ? parts.join(',') : defaults.weights_keep;
+  }
   state.kv_dtype = choice('kv_dtype', dtypeOptions.map((o) => o.value));
   state.compute_dtype = choice('compute_dtype', computeOptions.map((o) => o.value));
   if ('parallelism' in defaults) state.parallelism = choice('parallelism', ['tensor', 'pipeline']);
-  for (const { key } of [...numberInputs, ...planInputs, weightsBitsInput]) if (key in defaults) state[key] = number(key);
+  for (const { key } of [...numberInputs, ...planInputs, weightsBitsInput, weightsGroupInput]) if (key in defaults) state[key] = number(key);
   const fused = text('fused_attention');
   state.fused_attention = fused === '0' ? false : fused === '1' ? true : defaults.fused_attention;
   return state;
 }
 
-/** State values to store: only what differs from the defaults. */
-export function workloadParams(state, defaults) {
+/** State values to store: only what differs from the defaults (of the chosen model). */
+export function workloadParams(state, panelDefaults, models) {
+  const defaults = modelDefaults(panelDefaults, models, state.model);
   const params = {};
   for (const [key, value] of Object.entries(state)) {
     if (key === 'custom') continue;
@@ -95,9 +136,10 @@ export function workloadParams(state, defaults) {
   return params;
 }
 
-/** The workload input the API takes. */
-export function toInput(state) {
-  const { model, hardware, custom, ...rest } = state;
+/** The workload input the API takes; the model is the chosen preset's or the imported config. */
+export function toInput(state, models) {
+  const { model: id, hardware, custom, ...rest } = state;
+  const model = models.find((m) => m.id === id)?.config ?? id;
   if (hardware !== 'custom') return { model, hardware, ...rest };
   const { memory_gib, ...spec } = custom;
   return { model, hardware: { ...spec, id: 'custom', label: 'Custom chip', source: 'entered by the user', memory_bytes: memory_gib * 2 ** 30 }, ...rest };
@@ -132,8 +174,20 @@ export function workloadInputs({ prefix, state, error, presets, hardware, weight
     <fieldset>
       <legend>Precision</legend>
       ${selectField({ id: `${prefix}-weights_dtype`, label: 'Weights', value: state.weights_dtype, options: weights,
-        help: 'A plain dtype counts its bits only; a ggml block format counts its scales too',
+        help: 'Sized as the Quantization panel sizes it, scales included; norms stay at 16 bits under narrower formats',
         error: fieldError('weights_dtype'), onCommit: (value) => set('weights_dtype', value, true) })}
+      ${'weights_group' in state ? number(weightsGroupInput) : ''}
+      ${'weights_scale_dtype' in state ? selectField({ id: `${prefix}-weights_scale_dtype`, label: 'Scales of grouped formats',
+        value: state.weights_scale_dtype, options: scaleOptions, error: fieldError('weights_scale_dtype'),
+        onCommit: (value) => set('weights_scale_dtype', value, true) }) : ''}
+      ${'weights_keep' in state ? html`<div class="field" role="group" aria-label="Kept in bf16">
+        <span class="label">Kept in bf16</span>
+        ${keepParts.map(({ part, label }) => checkField({ id: `${prefix}-keep-${part}`, label,
+          checked: state.weights_keep.split(',').includes(part),
+          onCommit: (checked) => set('weights_keep', keepParts.map((k) => k.part)
+            .filter((p) => (p === part ? checked : state.weights_keep.split(',').includes(p))).join(','), true) }))}
+        ${fieldError('weights_keep') ? html`<p class="field-error" role="alert">${fieldError('weights_keep')}</p>` : ''}
+      </div>` : ''}
       ${'weights_bits' in state ? number(weightsBitsInput) : ''}
       ${selectField({ id: `${prefix}-kv_dtype`, label: 'KV cache', value: state.kv_dtype, options: dtypeOptions,
         error: fieldError('kv_dtype'), onCommit: (value) => set('kv_dtype', value, true) })}

@@ -1,0 +1,103 @@
+// Today's models in Chromium: a pasted DeepSeek-V3 config.json becomes the
+// model of every panel (MLA bytes in the KV panel, fp8 on 8 x H200 in the Plan
+// panel), and the link reproduces it after a reload.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+import { loadLlmSpacetime } from '../../lib/node.js';
+import { openPage, useBrowserAndServer } from './harness.js';
+
+const lab = useBrowserAndServer();
+const fixture = (id) => readFileSync(new URL(`../fixtures/hf/${id}.json`, import.meta.url), 'utf8');
+const api = await loadLlmSpacetime();
+const count = (value) => value.toLocaleString('en-US');
+
+async function waitFor(read, expected, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (last === expected) return;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  assert.equal(last, expected);
+}
+
+async function setField(page, id, value) {
+  await page.locator(`#${id}`).fill(value);
+  await page.locator(`#${id}`).press('Tab');
+}
+
+test('a pasted DeepSeek-V3 config is the model of every panel, and the link keeps it', async () => {
+  const { page, context, problems, cspViolations } = await openPage(lab.browser, `${lab.server.url}?panel=model`);
+  await page.locator('#model-hf-config').fill(fixture('deepseek-v3'));
+  await page.locator('#model-hf-import').click();
+  // The checkpoint: 671,026,419,200 (main model) + 13,463,426,304 (MTP layer with its
+  // stored embedding and head copies), derived by hand in tests/cpp/test_presets.cpp.
+  await waitFor(() => page.locator('#model-total-params').textContent().then((t) => t.trim()), count(684489845504));
+  assert.match(await page.locator('#model-hf-result').textContent(), /deepseek_v3/);
+  // 3 dense layers, then 58 MoE layers.
+  const kinds = page.locator('#model-layers-table tbody tr');
+  assert.equal(await kinds.count(), 2);
+  assert.match(await kinds.nth(0).textContent(), /dense · MLA · full\s*3/);
+  assert.match(await kinds.nth(1).textContent(), /MoE · MLA · full\s*58/);
+  assert.match(page.url(), /[?&]hf=/);
+
+  // KV panel: the MLA latent, (512 + 64) values x 2 B x 61 layers = 70,272 B per token,
+  // and what an engine that does not absorb holds: 61 x 128 x (192 + 128) x 2 = 4,997,120.
+  await page.locator('#tab-kv').click();
+  assert.equal(await page.locator('#kv-preset').inputValue(), 'imported');
+  const firstRow = page.locator('#kv-table tbody tr').first().locator('td').nth(1);
+  await waitFor(() => firstRow.textContent(), count(61 * 576 * 2));
+  assert.match(await page.locator('#kv-table tbody').textContent(), /does not absorb MLA[^]*4,997,120/);
+
+  // Plan panel: the config's own format (fp8 in 128 x 128 blocks) on 8 x H200 at 32K.
+  await page.locator('#tab-plan').click();
+  assert.equal(await page.locator('#plan-model').inputValue(), 'imported');
+  assert.equal(await page.locator('#plan-weights_dtype').inputValue(), 'fp8_block');
+  await page.locator('#plan-hardware').selectOption('h200');
+  await setField(page, 'plan-gpus', '8');
+  await setField(page, 'plan-context', '32768');
+  await setField(page, 'plan-batch', '1');
+  const expected = api.plan({ model: api.importHfConfig(fixture('deepseek-v3')).config, hardware: 'h200', gpus: 8, context: 32768,
+    batch: 1, weights_dtype: 'fp8_block', weights_keep: 'embedding,lm_head,router' });
+  assert.equal(expected.fits, true);
+  await waitFor(() => page.locator('#plan-fits').textContent().then((t) => t.trim()), 'fits');
+  const tokens = await page.locator('#plan-tokens-per-s').textContent();
+  assert.match(tokens, new RegExp(expected.decode.tokens_per_s.toFixed(1)));
+
+  // The link reproduces the imported model, in a new page.
+  const link = page.url();
+  const again = await openPage(lab.browser, link);
+  assert.equal(await again.page.locator('#plan-model').inputValue(), 'imported');
+  await waitFor(() => again.page.locator('#plan-fits').textContent().then((t) => t.trim()), 'fits');
+  assert.deepEqual(again.problems, []);
+  await again.context.close();
+
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a refused config names its keys beside the import box', async () => {
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=model`);
+  await page.locator('#model-hf-config').fill(JSON.stringify({ model_type: 'new_moe', vocab_size: 1000, hidden_size: 64,
+    num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 128, num_experts: 8 }));
+  await page.locator('#model-hf-import').click();
+  await page.locator('#model-hf-error').waitFor();
+  assert.match(await page.locator('#model-hf-error').textContent(), /num_experts/);
+  assert.doesNotMatch(page.url(), /[?&]hf=/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('presets of today: gpt-oss-120b in the KV panel keeps 18 sliding layers of 128 tokens', async () => {
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=kv&kv.preset=gpt-oss-120b&kv.prompt=32768`);
+  // 2 x 8 KV heads x 64 x 2 B = 2,048 B per layer per token; 18 full layers x 32,768 + 18 x 128.
+  const sequence = page.locator('#kv-table tbody tr').nth(1).locator('td').nth(1);
+  await waitFor(() => sequence.textContent(), count(2048 * (18 * 32768 + 18 * 128)));
+  assert.equal(await page.locator('#kv-local_layers').inputValue(), '18');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
