@@ -64,12 +64,20 @@ ExplainResult explain_kv(const KvCacheInput& in) {
     seq_terms.push_back({"W", "window", in.window, "tokens"});
     seq_terms.push_back({"S", "attention sinks", in.sinks, "tokens"});
   }
+  const bool chunked = r.chunked_layers > 0;
+  if (chunked) {
+    seq_terms.push_back({"L_c", "chunked layers (keep at most one chunk)", r.chunked_layers, ""});
+    seq_terms.push_back({"C", "attention chunk", in.chunk, "tokens"});
+  }
   std::vector<std::string> seq_sources = sources;
   if (windowed) seq_sources.insert(seq_sources.begin(), kStreaming);
+  if (chunked) seq_sources.push_back("Meta 2025, Llama 4 (chunked attention: attention_chunk_size); transformers modeling_llama4.py");
   out.push_back({"kv.bytes_per_sequence", "KV bytes per sequence",
-                 "B_\\text{seq} = \\bigl(L_g\\,T + L_l \\min(T, S + W)\\bigr)\\,B_\\text{tl}",
+                 std::string("B_\\text{seq} = \\bigl(L_g\\,T + L_l \\min(T, S + W)") + (chunked ? " + L_c \\min(T, C)" : "") +
+                     "\\bigr)\\,B_\\text{tl}",
                  "B_\\text{seq} = (" + n(r.global_layers) + " \\cdot " + n(r.tokens) + " + " + n(r.local_layers) + " \\cdot " +
-                     n(r.local_cached_tokens) + ") \\cdot " + n(r.bytes_per_token_per_layer) + " = " + n(r.bytes_per_sequence) + "\\ \\text{bytes}",
+                     n(r.local_cached_tokens) + (chunked ? " + " + n(r.chunked_layers) + " \\cdot " + n(r.chunked_cached_tokens) : "") +
+                     ") \\cdot " + n(r.bytes_per_token_per_layer) + " = " + n(r.bytes_per_sequence) + "\\ \\text{bytes}",
                  r.bytes_per_sequence, "bytes", seq_terms, seq_sources,
                  windowed ? "Local layers keep only the last W tokens (+ S sinks); global layers keep all of them."
                           : "Full attention: every KV layer keeps every token (L_l = 0)."});

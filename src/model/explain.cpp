@@ -1,6 +1,7 @@
 #include "model/explain.hpp"
 
 #include <algorithm>
+#include <functional>
 
 namespace llmst {
 
@@ -13,10 +14,115 @@ const std::string kKaplan = "Kaplan et al. 2020, \"Scaling Laws for Neural Langu
 const std::string kDocs = "docs/model.md";
 
 std::string n(double value) { return tex_number(value); }
+const std::string kDeepSeek = "DeepSeek-AI 2024, \"DeepSeek-V2\", sec. 2.1 (MLA: latent KV, absorbed up-projections); src/model/params.cpp";
+
+// The uniform formulas (one kind of GQA layer, two norms) hold for this model.
+bool uniform_model(const ValidModel& m) {
+  if (m.runs.size() != 1 || m.mtp_modules > 0 || m.vision_params > 0 || m.projector_params > 0) return false;
+  const LayerSpec& l = m.runs.front().layer;
+  return !l.attention.mla && !l.attention.qk_norm && !l.attention.sinks && l.norms <= 2 && l.ffn.shared_experts == 0 &&
+         !l.ffn.router_bias && !l.ffn.router_score_bias;
+}
+
+// "3 \cdot 583,483,392 + 58 \cdot 11,507,286,272": a sum over the layer kinds.
+std::string per_kind_sum(const ValidModel& m, const std::function<double(const LayerRun&)>& value) {
+  std::string text;
+  for (const LayerRun& run : m.runs)
+    text += (text.empty() ? "" : " + ") + n(static_cast<double>(run.count)) + " \\cdot " + n(value(run));
+  return text;
+}
+
+std::string kinds_note(const ValidModel& m) {
+  std::string text = "Layer kinds: ";
+  for (size_t i = 0; i < m.runs.size(); ++i)
+    text += (i ? "; " : "") + std::to_string(m.runs[i].count) + " x " + describe_layer(m.runs[i].layer);
+  return text + ".";
+}
+
+// The explanations of a model whose layers are not all one GQA kind: every
+// formula is a sum over the layer kinds k, each with L_k layers.
+std::vector<Explanation> explain_general(const ModelReport& report, const ValidModel& m) {
+  const ModelParams& p = report.params;
+  const double d = static_cast<double>(m.d_model);
+  const std::string kinds = kinds_note(m);
+  auto layer = [&](const LayerRun& run) { return layer_params(run.layer, m.d_model); };
+  std::vector<Explanation> out;
+  out.push_back({"params.attention", "Attention parameters (all layer kinds)", "N_\\text{attn} = \\sum_k L_k\\,N_{\\text{attn},k}",
+                 "N_\\text{attn} = " + per_kind_sum(m, [&](const LayerRun& r) { return layer(r).attention; }) + " = " + n(p.attention),
+                 p.attention, "parameters", {{"L_k", "layers of kind k", 0, ""}, {"N_{\\text{attn},k}", "one layer's attention: projections, biases, QK or latent norms, sinks", 0, ""}},
+                 {kVaswani, kGqa, kDeepSeek, kDocs}, kinds + " MLA: q_a + q_b (or q_proj), kv_a, kv_b, o and the two latent norms."});
+  out.push_back({"params.ffn", "FFN parameters (dense layers, every routed and shared expert)",
+                 "N_\\text{ffn} = \\sum_k L_k\\,N_{\\text{ffn},k}",
+                 "N_\\text{ffn} = " + per_kind_sum(m, [&](const LayerRun& r) { const LayerParams l = layer(r); return l.ffn - l.router; }) +
+                     " = " + n(p.ffn),
+                 p.ffn, "parameters", {{"N_{\\text{ffn},k}", "one layer's MLP, or all its routed experts plus shared ones", 0, ""}},
+                 {kVaswani, kGlu, kDocs}, kinds + " Routers are counted apart (" + text_number(p.router) + ")."});
+  out.push_back({"params.embedding", "Token embedding parameters", "N_\\text{emb} = V\\,d",
+                 "N_\\text{emb} = " + n(static_cast<double>(m.vocab)) + " \\cdot " + n(d) + " = " + n(p.embedding), p.embedding,
+                 "parameters", {{"V", "vocabulary size", static_cast<double>(m.vocab), "tokens"}, {"d", "hidden size", d, ""}}, {kVaswani, kDocs}, ""});
+  out.push_back({"params.lm_head", "LM head parameters", m.tied ? "N_\\text{head} = 0" : "N_\\text{head} = V\\,d",
+                 m.tied ? "N_\\text{head} = 0" : "N_\\text{head} = " + n(static_cast<double>(m.vocab)) + " \\cdot " + n(d) + " = " + n(p.lm_head),
+                 p.lm_head, "parameters", {{"V", "vocabulary size", static_cast<double>(m.vocab), "tokens"}}, {kDocs},
+                 m.tied ? "Tied: the logits reuse the embedding." : "Untied: a separate d x V output matrix."});
+  out.push_back({"params.total", "Total parameters (the checkpoint)",
+                 "N = N_\\text{emb} + N_\\text{pos} + \\sum_k L_k\\,N_{\\text{layer},k} + N_\\text{norm} + N_\\text{head} + N_\\text{mtp} + N_\\text{vision} + N_\\text{proj}",
+                 "N = " + n(p.embedding) + " + " + n(p.position_embedding) + " + " + per_kind_sum(m, [&](const LayerRun& r) { return layer(r).total; }) +
+                     " + " + n(p.final_norm) + " + " + n(p.lm_head) + " + " + n(p.mtp) + " + " + n(p.vision) + " + " + n(p.projector) + " = " + n(p.total),
+                 p.total, "parameters",
+                 {{"N_{\\text{layer},k}", "one layer of kind k, all experts", 0, ""}, {"N_\\text{mtp}", "next-token-prediction modules", p.mtp, ""},
+                  {"N_\\text{vision}", "vision tower", p.vision, ""}, {"N_\\text{proj}", "multimodal projector", p.projector, ""}},
+                 {kVaswani, kDocs}, kinds + " Exact: doubles hold every partial sum below 2^53."});
+  out.push_back({"params.active", "Active parameters per token",
+                 "N_\\text{active} = N_\\text{emb} + N_\\text{pos} + \\sum_k L_k\\,N_{\\text{active},k} + N_\\text{norm} + N_\\text{head}",
+                 "N_\\text{active} = " + n(p.embedding) + " + " + n(p.position_embedding) + " + " +
+                     per_kind_sum(m, [&](const LayerRun& r) { return layer(r).active; }) + " + " + n(p.final_norm) + " + " + n(p.lm_head) +
+                     " = " + n(p.active),
+                 p.active, "parameters", {{"N_{\\text{active},k}", "one layer with top-k routed experts and the shared ones", 0, ""}},
+                 {"Fedus et al. 2022, \"Switch Transformers\" (top-k routing)", kDocs},
+                 "The Mixtral convention: embedding and LM head included; MTP modules and the vision tower left out."});
+  for (const WeightsMemory& row : report.weights_memory)
+    out.push_back({"weights." + row.dtype, "Weights memory at " + row.label, "W = N \\cdot b / 8",
+                   "W = " + n(p.total) + " \\cdot " + n(row.bits) + " / 8 = " + n(row.bytes) + "\\ \\text{bytes}", row.bytes, "bytes",
+                   {{"N", "total parameters", p.total, ""}, {"b", "bits per value of " + row.label, row.bits, "bits"}},
+                   {"IEEE 754 (fp32: 32 bits, fp16: 16); bfloat16: 16 bits; OCP FP8: 8 bits", kDocs},
+                   "Plain storage, no quantization scales (see the Quantization panel for those)."});
+  const FlopSplit& dec = report.decode.split;
+  const double ctx = report.decode.context_tokens;
+  out.push_back({"flops.decode", "Decode FLOPs per token",
+                 "F_\\text{dec} = F_\\text{proj} + \\sum_k L_k\\,s_k\\,n_k + F_\\text{ffn} + 2\\,d\\,V",
+                 "F_\\text{dec} = " + n(dec.attention_projections) + " + " +
+                     per_kind_sum(m, [&](const LayerRun& r) { return score_flops_per_pair(r.layer.attention) * decode_keys(r.layer.attention, ctx); }) +
+                     " + " + n(dec.ffn) + " + " + n(dec.lm_head) + " = " + n(dec.total) + "\\ \\text{FLOPs}",
+                 dec.total, "FLOPs",
+                 {{"s_k", "score FLOPs per key in one layer: 4 h d_h (GQA), h (4 r_kv + 2 r_rope) (absorbed MLA)", 0, "FLOPs"},
+                  {"n_k", "keys a layer of kind k attends: n, min(n, w) or ((n-1) mod c) + 1", 0, "tokens"},
+                  {"F_\\text{proj}", "projections", dec.attention_projections, "FLOPs"}, {"F_\\text{ffn}", "dense MLPs, top-k and shared experts, routers", dec.ffn, "FLOPs"},
+                  {"F_\\text{head}", "LM head", dec.lm_head, "FLOPs"}},
+                 {kKaplan, kDeepSeek, kDocs}, kinds});
+  const PrefillFlops& pre = report.prefill;
+  out.push_back({"flops.prefill", "Prefill FLOPs (causal)",
+                 "F_\\text{pre} = n\\,(F_\\text{proj} + F_\\text{ffn} + F_\\text{head}) + \\sum_k L_k\\,s_k\\,P_k",
+                 "F_\\text{pre} = " + n(pre.context_tokens) + " \\cdot (" + n(dec.attention_projections) + " + " + n(dec.ffn) + " + " + n(dec.lm_head) +
+                     ") + " + per_kind_sum(m, [&](const LayerRun& r) {
+                       return score_flops_per_pair(r.layer.attention) * causal_attended_pairs(r.layer.attention, pre.context_tokens);
+                     }) + " = " + n(pre.split.total) + "\\ \\text{FLOPs}",
+                 pre.split.total, "FLOPs", {{"P_k", "causal (query, key) pairs of a layer of kind k", 0, ""}}, {kKaplan, kDocs},
+                 "Prefill(n) equals the sum of decode(i) for i = 1..n. " + kinds});
+  const double value = report.crossover.exists ? report.crossover.context_tokens : 0;
+  out.push_back({"flops.crossover", "Decode crossover context",
+                 "F_\\text{proj} + \\sum_k L_k\\,s_k\\,\\min(n^*, c_k) = F_\\text{ffn}",
+                 report.crossover.exists ? "n^* = " + n(value) + "\\ \\text{tokens}" : "n^* = 0\\ (\\text{none})",
+                 value, "tokens", {{"c_k", "the window or chunk of kind k (infinite for full layers)", 0, "tokens"}}, {kDocs},
+                 report.crossover.exists ? "Solved on the piecewise-linear attention cost, segment by segment."
+                                         : "No crossover: windows and chunks cap the scores below the FFN (the result reports none)."});
+  return out;
+}
 
 }  // namespace
 
 std::vector<Explanation> explain_model_report(const ModelReport& report) {
+  const ValidatedModel validated = validate_model(report.config);
+  if (validated.status.ok && !uniform_model(validated.model)) return explain_general(report, validated.model);
   const ModelConfig& c = report.config;
   const ModelParams& p = report.params;
   const bool gated = c.ffn == "gated";

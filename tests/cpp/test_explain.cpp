@@ -322,3 +322,27 @@ TEST_CASE("explain_quant: bits per weight with overheads and mixed-precision byt
     CHECK(!bad.status.field.empty());
   }
 }
+
+TEST_CASE("explain_model: today's models get per-kind sums that equal the report") {
+  for (const char* id : {"deepseek-v3", "gpt-oss-120b", "gemma-3-27b", "llama-4-scout", "qwen3-30b-a3b", "deepseek-v2-lite"}) {
+    CAPTURE(id);
+    const ModelReport report = model_report(preset(id), 32768);
+    REQUIRE(report.status.ok);
+    const ExplainResult result = explain_model(preset(id), 32768);
+    REQUIRE(result.status.ok);
+    check_well_formed(result.explanations);
+    const auto& list = result.explanations;
+    CHECK(get(list, "params.total").value == report.params.total);
+    CHECK(get(list, "params.active").value == report.params.active);
+    CHECK(get(list, "params.attention").value == report.params.attention);
+    CHECK(get(list, "params.ffn").value == report.params.ffn);
+    CHECK(get(list, "flops.decode").value == report.decode.split.total);
+    CHECK(get(list, "flops.prefill").value == report.prefill.split.total);
+    // The sum runs over the layer kinds: never the uniform "L x layer" form.
+    CHECK(has(get(list, "params.total").formula_tex, "\\sum_k"));
+  }
+  // DeepSeek-V3: 3 dense and 58 MoE layers appear in the substitution.
+  const ExplainResult deepseek = explain_model(preset("deepseek-v3"), 4096);
+  CHECK(has(get(deepseek.explanations, "params.total").substituted_tex, "3 \\cdot "));
+  CHECK(has(get(deepseek.explanations, "params.total").substituted_tex, "58 \\cdot "));
+}
