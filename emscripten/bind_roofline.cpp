@@ -148,6 +148,7 @@ EMSCRIPTEN_BINDINGS(roofline) {
       .field("active_params", &PlanResult::active_params)
       .field("weights_params", &PlanResult::weights_params)
       .field("weight_bytes", &PlanResult::weight_bytes)
+      .field("weight_components", &PlanResult::weight_components)
       .field("kv_bytes_per_token", &PlanResult::kv_bytes_per_token)
       .field("kv_bytes", &PlanResult::kv_bytes)
       .field("memory_per_device_bytes", &PlanResult::memory_per_device_bytes)

@@ -149,8 +149,13 @@ WeightsBytes weights_bytes(const ParamGroups& params, const WeightsFormat& w) {
     else if (c.component == "lm_head") r.lm_head = bytes;
   }
   if (w.bits > 0) {  // the override sizes every component alike
-    const double total = params.embedding + params.attention + params.ffn + params.router + params.norms + params.lm_head;
-    r.size.bytes = total * w.bits / 8;
+    r.size.bytes = 0;
+    for (ComponentSize& c : r.size.components) {
+      c.bits_per_weight = w.bits;
+      c.bytes = c.params * w.bits / 8;
+      r.size.bytes += c.bytes;
+    }
+    for (ComponentSize& c : r.size.components) c.share = r.size.bytes > 0 ? c.bytes / r.size.bytes : 0;
     r.size.bits_per_weight = w.bits;
   }
   return r;

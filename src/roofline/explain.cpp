@@ -21,8 +21,8 @@ ExplainResult explain_plan(const Workload& w) {
   const std::string spec = hw.label + ": " + (hw.source.empty() ? "custom specification" : hw.source);
   const ExplainTerm peak{"P", "peak " + w.compute_dtype + " FLOP/s of " + hw.label, r.peak_flops_per_s, "FLOP/s"};
   const ExplainTerm bandwidth{"\\mathit{BW}", "memory bandwidth of " + hw.label, r.bandwidth_bytes_per_s, "bytes/s"};
-  const double window = w.model.sliding_window;
-  const double keys = window > 0 && window < w.context ? window : w.context;
+  // One sequence's KV at this context, from the memory area's formula (windows, chunks, MLA).
+  const double kv_sequence = r.kv_bytes / w.batch;
   // Tensor parallelism splits the KV cache over at most n_kv_heads devices.
   const double kv_split = r.kv_per_device_bytes > 0 ? r.kv_bytes / r.kv_per_device_bytes : 1;
   std::vector<Explanation> out;
@@ -32,19 +32,28 @@ ExplainResult explain_plan(const Workload& w) {
                  r.ridge_flops_per_byte, "FLOP/byte", {peak, bandwidth}, {spec, kRoofline, kDocs},
                  "Operators with fewer FLOPs per byte than this are memory bound. A decode GEMV does 2 FLOPs per weight per sequence."});
 
-  out.push_back({"plan.weight_bytes", "Weights memory", "W = N \\cdot b_w",
-                 "W = " + n(r.total_params) + " \\cdot " + n(r.bytes_per_weight) + " = " + n(r.weight_bytes) + "\\ \\text{bytes}",
-                 r.weight_bytes, "bytes",
-                 {{"N", "total parameters", r.total_params, ""}, {"b_w", "bytes per weight (" + w.weights_dtype + ")", r.bytes_per_weight, "bytes"}},
-                 {kDocs}, "All devices together; each holds W / devices (tensor or pipeline parallel)."});
+  {
+    std::string sum, list;
+    for (const ComponentSize& c : r.weight_components) {
+      sum += (sum.empty() ? "" : " + ") + n(c.params) + " \\cdot " + n(c.bits_per_weight) + "/8";
+      list += (list.empty() ? "" : "; ") + c.component + " " + c.format;
+    }
+    out.push_back({"plan.weight_bytes", "Weights memory", "W = \\sum_c N_c\\,b_c / 8",
+                   "W = " + sum + " = " + n(r.weight_bytes) + "\\ \\text{bytes}", r.weight_bytes, "bytes",
+                   {{"N_c", "parameters of component c (MTP modules left out)", r.weights_params, ""},
+                    {"b_c", "bits per weight of its format, scales included", r.bytes_per_weight * 8, "bits"}},
+                   {"src/quant/sizes.cpp (weights_bytes: the Quantization panel's sizing)", kDocs},
+                   "Components: " + list + ". All devices together; each holds W / devices (tensor or pipeline parallel)."});
+  }
 
-  out.push_back({"plan.kv_bytes", "KV cache, whole batch", "M_\\text{kv} = \\beta\\,n_\\text{keys}\\,B_\\text{tok}",
-                 "M_\\text{kv} = " + n(w.batch) + " \\cdot " + n(keys) + " \\cdot " + n(r.kv_bytes_per_token) + " = " + n(r.kv_bytes) + "\\ \\text{bytes}",
+  out.push_back({"plan.kv_bytes", "KV cache, whole batch", "M_\\text{kv} = \\beta\\,B_\\text{seq}(n)",
+                 "M_\\text{kv} = " + n(w.batch) + " \\cdot " + n(kv_sequence) + " = " + n(r.kv_bytes) + "\\ \\text{bytes}",
                  r.kv_bytes, "bytes",
                  {{"\\beta", "batch (sequences)", w.batch, ""},
-                  {"n_\\text{keys}", window > 0 ? "cached tokens: min(context, window)" : "cached tokens: the context", keys, "tokens"},
-                  {"B_\\text{tok}", "KV bytes per token, all layers (" + w.kv_dtype + ")", r.kv_bytes_per_token, "bytes"}},
-                 {kPope, kDocs}, ""});
+                  {"B_\\text{seq}(n)", "KV bytes of one sequence of n = context tokens (windows and chunks applied, " + w.kv_dtype + ")",
+                   kv_sequence, "bytes"},
+                  {"B_\\text{tok}", "KV bytes per token, all layers", r.kv_bytes_per_token, "bytes"}},
+                 {kPope, "src/memory/kv_cache.cpp (kv_cache: the KV panel's formula)", kDocs}, ""});
 
   const std::string fit = r.fits ? "\\le" : ">";
   out.push_back({"plan.memory_per_device", "Memory per device", "M = W_\\text{dev} + M_\\text{kv} / s \\;\\le\\; C",
@@ -58,19 +67,17 @@ ExplainResult explain_plan(const Workload& w) {
                  {spec, kDocs}, r.fits ? "Fits." : "Does not fit on one device: more devices, a smaller dtype or a shorter context."});
 
   const double free_bytes = r.memory_capacity_bytes - r.weights_per_device_bytes;
-  const double kv_per_sequence = keys * r.kv_bytes_per_token / kv_split;
-  out.push_back({"plan.max_batch", "Largest batch that fits", "\\beta_\\text{max} = \\max\\!\\left(0,\\ \\left\\lfloor \\frac{C - W_\\text{dev}}{n_\\text{keys}\\,B_\\text{tok} / s} \\right\\rfloor\\right)",
-                 "\\beta_\\text{max} = \\max\\!\\left(0,\\ \\left\\lfloor \\frac{" + n(r.memory_capacity_bytes) + " - " + n(r.weights_per_device_bytes) + "}{" + n(keys) +
-                     " \\cdot " + n(r.kv_bytes_per_token) + " / " + n(kv_split) + "} \\right\\rfloor\\right) = " + n(r.max_batch),
+  out.push_back({"plan.max_batch", "Largest batch that fits", "\\beta_\\text{max} = \\max\\!\\left(0,\\ \\left\\lfloor \\frac{C - W_\\text{dev}}{B_\\text{seq}(n) / s} \\right\\rfloor\\right)",
+                 "\\beta_\\text{max} = \\max\\!\\left(0,\\ \\left\\lfloor \\frac{" + n(r.memory_capacity_bytes) + " - " + n(r.weights_per_device_bytes) + "}{" +
+                     n(kv_sequence) + " / " + n(kv_split) + "} \\right\\rfloor\\right) = " + n(r.max_batch),
                  r.max_batch, "sequences",
                  {{"C", "device memory", r.memory_capacity_bytes, "bytes"},
                   {"W_\\text{dev}", "weights on one device", r.weights_per_device_bytes, "bytes"},
-                  {"n_\\text{keys}", "cached tokens per sequence", keys, "tokens"},
-                  {"B_\\text{tok}", "KV bytes per token", r.kv_bytes_per_token, "bytes"},
-                  {"s", "KV split", kv_split, ""}},
+                  {"B_\\text{seq}(n)", "KV bytes of one sequence at this context", kv_sequence, "bytes"},
+                  {"s", "KV split (1 for MLA's shared latent under tensor parallelism)", kv_split, ""}},
                  {spec, kDocs},
                  free_bytes <= 0 ? "The weights alone do not fit: 0."
-                                 : (r.max_batch >= 1e7 ? "Capped at 10^7 sequences." : "KV cache of one sequence on one device: n_keys B_tok / s.")});
+                                 : (r.max_batch >= 1e7 ? "Capped at 10^7 sequences." : "KV cache of one sequence on one device: B_seq / s.")});
 
   const DecodePlan& d = r.decode;
   const double roofline_s = d.step_s - d.communication_s - d.offload_s;

@@ -162,6 +162,7 @@ PlanResult plan(const Workload& w) {
   // MTP modules are loaded only for speculative decoding, which the plan does not model.
   r.weights_params = params.total - params.mtp;
   r.weight_bytes = p.weights.size.bytes;  // the quant area's sizing, components and scales included
+  r.weight_components = p.weights.size.components;
   r.kv_bytes_per_token = kv_sequence_bytes(p, w, 1);
   const double kv_sequence = kv_sequence_bytes(p, w, w.context);
   r.kv_bytes = w.batch * kv_sequence;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/status.hpp"
+#include "quant/sizes.hpp"
 #include "roofline/roofline.hpp"
 
 namespace llmst {
@@ -56,6 +57,7 @@ struct PlanResult {
   double active_params = 0;
   double weights_params = 0;        // parameters held in memory: total less MTP modules
   double weight_bytes = 0;          // all devices
+  std::vector<ComponentSize> weight_components;  // the quant area's sizing, component by component
   double kv_bytes_per_token = 0;    // one sequence, all layers
   double kv_bytes = 0;              // batch x one sequence of `context` tokens, windows and chunks applied
   double memory_per_device_bytes = 0;

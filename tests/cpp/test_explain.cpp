@@ -12,6 +12,8 @@
 #include "model/presets.hpp"
 #include "quant/explain.hpp"
 #include "roofline/explain.hpp"
+#include "roofline/hardware.hpp"
+#include "roofline/plan.hpp"
 
 using namespace llmst;
 
@@ -345,4 +347,23 @@ TEST_CASE("explain_model: today's models get per-kind sums that equal the report
   const ExplainResult deepseek = explain_model(preset("deepseek-v3"), 4096);
   CHECK(has(get(deepseek.explanations, "params.total").substituted_tex, "3 \\cdot "));
   CHECK(has(get(deepseek.explanations, "params.total").substituted_tex, "58 \\cdot "));
+}
+
+TEST_CASE("explain_plan: weights by component and MLA's KV for DeepSeek-V3 in its own format") {
+  Workload w;
+  w.model = preset("deepseek-v3");
+  w.hardware = *find_hardware("h200");
+  w.gpus = 8;
+  w.context = 32768;
+  w.weights_dtype = "fp8_block";
+  w.weights_keep = "embedding,lm_head,router";
+  const PlanResult r = plan(w);
+  REQUIRE(r.status.ok);
+  const ExplainResult result = explain_plan(w);
+  REQUIRE(result.status.ok);
+  check_well_formed(result.explanations);
+  CHECK(get(result.explanations, "plan.weight_bytes").value == r.weight_bytes);
+  CHECK(has(get(result.explanations, "plan.weight_bytes").note, "embedding bf16"));
+  // One sequence of 32,768 tokens: 61 x 576 x 2 B each.
+  CHECK(has(get(result.explanations, "plan.kv_bytes").substituted_tex, tex_number(32768.0 * 61 * 576 * 2)));
 }
