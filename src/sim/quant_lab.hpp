@@ -17,7 +17,7 @@ struct QuantLabInput {
   std::string format = "int4";
   std::string layout = "group";      // tensor, channel, group
   double group_size = 128;
-  std::string scale_dtype = "fp32";
+  std::string scale_dtype = "fp16";   // as GPTQ and AWQ store them
   bool double_quant = false;
   std::string dist = "normal";       // normal, laplace, llm (N(0,1) with outlier channels)
   double n = 1048576;                // elements

@@ -85,7 +85,8 @@ TEST_CASE("grouped formats: code bits plus scale (and zero-point) bits per group
   channel.format = "int8";
   channel.layout = "channel";
   channel.channel_size = 4096;
-  CHECK(bits_per_weight(channel).bits_per_weight == 8 + 32.0 / 4096);
+  // The default scale dtype is fp16, as GPTQ and AWQ store scales.
+  CHECK(bits_per_weight(channel).bits_per_weight == 8 + 16.0 / 4096);
   channel.layout = "tensor";
   CHECK(bits_per_weight(channel).bits_per_weight == 8);
 }
