@@ -4,7 +4,7 @@
 // when the build has SIMD (not under LLMST_SCALAR_ONLY), and the unsuffixed
 // functions pick the fastest one built.
 //
-// Conventions (the ones that reproduce the N(0,1) error table):
+// Conventions (absmax and min-max as in Dettmers et al. 2022 and ggml's Q4_0/Q4_1):
 // - rounding is to nearest, ties to even (f32x4.nearest / cvtps in SIMD);
 // - symmetric: scale = absmax / qmax, codes in [-qmax, qmax] (int4: -7..7);
 // - asymmetric: scale = (max - min) / qmax, x ≈ min + q·scale, q in [0, qmax],

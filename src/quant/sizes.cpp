@@ -165,7 +165,7 @@ std::vector<QuantDecisionRow> quant_decision_matrix() {
   // The seed's columns (technique, memory saved, compute overhead, quality).
   // Memory saved is computed from bits_per_weight; the quality words are
   // claims, each checked by the lab run named in `measure` (the ≈ figures are
-  // the N(0,1) reference table, reproduced in tests/cpp/test_quant.cpp).
+  // N(0,1) figures measured by the lab, checked in tests/cpp/test_quant.cpp).
   std::vector<QuantDecisionRow> rows = {
       {"FP16 / BF16", "bf16", 0, 0, "none (native tensor-core dtype)", "baseline",
        "quant-lab bf16: relative RMSE ≈ 2^-9 (7-bit mantissa)"},
