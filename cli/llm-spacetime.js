@@ -1,11 +1,9 @@
 #!/usr/bin/env node
 // llm-spacetime CLI: one subcommand per area, all over the same WASM module.
 // Exit codes: 0 ok, 2 bad flags or bad input values (message names the field).
-import { parseArgs } from 'node:util';
-
 import { InputError } from '../lib/api.js';
 import { loadLlmSpacetime } from '../lib/node.js';
-import { commands } from './commands/index.js';
+import { commands, parseFlags } from './commands/index.js';
 
 function usage() {
   const lines = ['usage: llm-spacetime <command> [flags]', '', 'commands:'];
@@ -39,12 +37,7 @@ async function main(argv) {
   }
   let values;
   try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: { ...command.options, json: { type: 'boolean' }, help: { type: 'boolean' } },
-      strict: true,
-      allowPositionals: false,
-    }));
+    values = parseFlags(command, rest);
   } catch (error) {
     console.error(`llm-spacetime ${name}: ${error.message}\n\n${commandUsage(command)}`);
     process.exitCode = 2;

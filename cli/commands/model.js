@@ -1,107 +1,47 @@
 // `llm-spacetime model` and `llm-spacetime presets`.
-import { readFileSync } from 'node:fs';
-
-import { InputError } from '../../lib/api.js';
 import { explainOption, withExplanations } from '../explain.js';
-import { choiceFlag, numberFlag, UsageError } from '../flags.js';
+import { numberFlag } from '../flags.js';
+import { assumedLines, flagsOfFields, modelOptions, modelSourceUsage, resolveModel, withModelFlag } from '../model-source.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
 
-// Numeric flags and the ModelConfig field each sets.
-const sizeFlags = {
-  vocab: 'vocab_size',
-  'd-model': 'd_model',
-  layers: 'n_layers',
-  heads: 'n_heads',
-  'kv-heads': 'n_kv_heads',
-  'head-dim': 'head_dim',
-  'd-ff': 'd_ff',
-  experts: 'n_experts',
-  'top-k': 'experts_top_k',
-  window: 'sliding_window',
-  positions: 'learned_position_embeddings',
-};
-const flagOfField = Object.fromEntries(Object.entries(sizeFlags).map(([flag, field]) => [field, flag]));
+// The flags that override the model's fields.
+const overrides = ['vocab', 'd-model', 'layers', 'heads', 'kv-heads', 'head-dim', 'd-ff', 'experts', 'top-k', 'window',
+  'positions', 'ffn', 'norm', 'tied', 'untied', 'qkv-bias'];
 
 const options = {
-  preset: { type: 'string' },
-  'hf-config': { type: 'string' },
-  ...Object.fromEntries(Object.keys(sizeFlags).map((flag) => [flag, { type: 'string' }])),
-  ffn: { type: 'string' },
-  norm: { type: 'string' },
-  tied: { type: 'boolean' },
-  untied: { type: 'boolean' },
-  'qkv-bias': { type: 'boolean' },
+  ...modelOptions(overrides),
   context: { type: 'string' },
   ...explainOption,
 };
 
-const usage = `[--preset ID | --hf-config FILE] [--vocab N] [--d-model N] [--layers N]
+const usage = `${modelSourceUsage} [--vocab N] [--d-model N] [--layers N]
     [--heads N] [--kv-heads N] [--head-dim N] [--d-ff N] [--ffn gated|plain]
     [--norm rms|layer] [--tied | --untied] [--qkv-bias] [--experts N] [--top-k N]
     [--window N] [--positions N] [--context N (default 4096)] [--explain] [--json]
   Flags after a preset or config.json override its values. Sizes accept 4096, 1e6, 32K.
   --explain adds each figure's formula, the numbers plugged in and sources (JSON: "explain").`;
 
-/** The config the flags describe: a preset or a config.json, then overrides. */
-function configFromFlags(api, values) {
-  if (values.preset !== undefined && values['hf-config'] !== undefined) {
-    throw new UsageError('give --preset or --hf-config, not both', 'preset');
-  }
-  let config = {};
-  let origin = { preset: null, source: null, model_type: null, assumed: [] };
-  if (values.preset !== undefined) {
-    const preset = api.modelPreset(values.preset);
-    config = { ...preset.config };
-    origin = { ...origin, preset: preset.id, source: preset.source };
-  } else if (values['hf-config'] !== undefined) {
-    let text;
-    try {
-      text = readFileSync(values['hf-config'], 'utf8');
-    } catch (error) {
-      throw new UsageError(`--hf-config = "${values['hf-config']}" cannot be read (${error.code ?? error.message})`, 'hf-config');
-    }
-    const imported = api.importHfConfig(text);
-    config = { ...imported.config };
-    origin = { ...origin, source: values['hf-config'], model_type: imported.model_type, assumed: imported.assumed };
-  }
-  for (const [flag, field] of Object.entries(sizeFlags)) {
-    const value = numberFlag(values, flag);
-    if (value !== undefined) config[field] = value;
-  }
-  const ffn = choiceFlag(values, 'ffn', ['gated', 'plain']);
-  if (ffn) config.ffn = ffn;
-  const norm = choiceFlag(values, 'norm', ['rms', 'layer']);
-  if (norm) config.norm = norm;
-  if (values.tied && values.untied) throw new UsageError('give --tied or --untied, not both', 'tied');
-  if (values.tied) config.tied_embeddings = true;
-  if (values.untied) config.tied_embeddings = false;
-  if (values['qkv-bias']) config.qkv_bias = true;
-  return { config, origin };
-}
-
 /** Adds the flag that sets a field to the core's message ("d_model = -1 ... (--d-model)"). */
-function withFlag(error) {
-  if (error instanceof InputError && flagOfField[error.field]) {
-    return new InputError(error.field, `${error.message} (--${flagOfField[error.field]})`);
-  }
-  if (error instanceof InputError && error.field === 'context_tokens') {
-    return new InputError(error.field, `${error.message} (--context)`);
-  }
-  return error;
+function withFlag(error, model) {
+  return withModelFlag(error, model, { ...flagsOfFields(overrides), context_tokens: 'context' });
 }
 
 const percent = (value) => `${value.toFixed(1)} %`;
 const flops = (value) => (value >= 1e12 ? `${(value / 1e12).toFixed(3)} TFLOP`
   : `${(value / 1e9).toFixed(3)} GFLOP`);
 
-function text(report, origin) {
+function text(report, origin, model) {
   const { config, params, flops: f } = report;
   const lines = [];
   const title = origin.preset ?? config.name;
   lines.push(`${title}: ${formatCount(params.total)} parameters` +
     (params.active !== params.total ? ` (${formatCount(params.active)} active per token)` : ''));
   if (origin.source) lines.push(`source: ${origin.source}`);
-  for (const line of origin.assumed) lines.push(`assumed: ${line}`);
+  lines.push(...assumedLines(model));
+  // A config.json import says this among its assumptions; a preset says it here.
+  if (origin.preset && model.weights_format) {
+    lines.push(`checkpoint weights: ${model.weights_format}${model.weights_keep ? `, kept in bf16: ${model.weights_keep}` : ''}`);
+  }
   lines.push('', formatTable([
     ['part', 'per layer', 'total', 'share'],
     ...params.parts.map((part) => [part.label, part.per_layer ? formatCount(part.per_layer) : '',
@@ -133,14 +73,17 @@ export const modelCommands = [
     usage,
     options,
     run(api, values) {
+      let model;
       try {
-        const { config, origin } = configFromFlags(api, values);
+        model = resolveModel(api, values, { overrides });
+        const { config, origin } = model;
         const context_tokens = numberFlag(values, 'context', 4096);
         const report = api.modelReport(config, { context_tokens });
-        return withExplanations({ json: { ...origin, ...report }, text: text(report, origin) }, values,
+        const json = { ...origin, weights_format: model.weights_format, weights_keep: model.weights_keep, ...report };
+        return withExplanations({ json, text: text(report, origin, model) }, values,
           () => api.explainModel(config, { context_tokens }));
       } catch (error) {
-        throw withFlag(error);
+        throw withFlag(error, model);
       }
     },
   },

@@ -2,6 +2,7 @@
 // quant-lab: measured quantize → dequantize error; quant-gemv: measured GEMV.
 import { explainOption, withExplanations } from '../explain.js';
 import { choiceFlag, numberFlag, UsageError } from '../flags.js';
+import { assumedLines, modelSourceOptions, modelTitle, resolveModel, withModelFlag } from '../model-source.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
 
 const specOptions = {
@@ -13,8 +14,14 @@ const specOptions = {
   'double-quant': { type: 'boolean' },
 };
 
-const components = ['embedding', 'attention', 'ffn', 'norms', 'lm_head'];
+const components = ['embedding', 'attention', 'ffn', 'router', 'norms', 'lm_head'];
 const flagOf = (component) => component.replace('_', '-');
+// The flag behind each quantSize field, for error messages.
+const flagOfField = {
+  format: 'format', layout: 'layout', group_size: 'group', channel_size: 'channel-size', scale_dtype: 'scale-dtype',
+  ...Object.fromEntries(components.map((c) => [`${c}_format`, `${flagOf(c)}-format`])),
+  ...Object.fromEntries(components.map((c) => [`${c}_params`, `${flagOf(c)}-params`])),
+};
 
 function specFrom(values, defaults) {
   return {
@@ -27,17 +34,18 @@ function specFrom(values, defaults) {
   };
 }
 
+// The model to size: a preset's or config.json's config (quantSize counts its
+// components), or the parameter counts given by flag.
 function resolveParams(api, values) {
-  if (values.preset !== undefined) {
-    const preset = api.modelPreset(values.preset);  // InputError naming "preset" when unknown
-    return { name: preset.id, params: api.quantParamGroups(preset.config).params };
-  }
+  const model = resolveModel(api, values);
+  if (model.from) return { model, name: model.origin.preset ?? model.config.name, sized: { config: model.config } };
   const params = {};
   for (const component of components) params[component] = numberFlag(values, `${flagOf(component)}-params`, 0);
   if (components.every((component) => params[component] === 0)) {
-    throw new UsageError('give --preset NAME or the parameter counts (--embedding-params, --attention-params, --ffn-params, --norms-params, --lm-head-params)', 'preset');
+    throw new UsageError('give --preset ID, --hf-config FILE or the parameter counts (--embedding-params, --attention-params, ' +
+      '--ffn-params, --router-params, --norms-params, --lm-head-params)', 'preset');
   }
-  return { name: 'custom', params };
+  return { model, name: 'custom', sized: { params } };
 }
 
 const percent = (value) => `${(value * 100).toFixed(3)} %`;
@@ -46,25 +54,35 @@ export const quantCommands = [
   {
     name: 'quant',
     summary: 'weights bytes of a model under a quantization format (mixed precision too)',
-    usage: '--preset NAME | --attention-params N --ffn-params N ... --format int4 [--group 128] [--layout group|channel|tensor] [--scale-dtype fp32|fp16|bf16] [--double-quant] [--embedding-format fp16] [--lm-head-format fp16] [--attention-format F] [--ffn-format F] [--norms-format F] [--explain] [--json]',
+    usage: `--preset ID | --hf-config FILE | --attention-params N --ffn-params N ... (also --embedding-, --router-,
+    --norms-, --lm-head-params) --format int4 [--group 128] [--layout group|channel|tensor] [--scale-dtype fp32|fp16|bf16]
+    [--double-quant] [--embedding-format fp16] [--lm-head-format fp16] [--attention-format F] [--ffn-format F]
+    [--router-format F] [--norms-format F] [--explain] [--json]
+  A preset or config.json is sized by its components (experts, routers, MLA, shared experts, MTP, vision included).`,
     options: {
-      preset: { type: 'string' },
+      ...modelSourceOptions,
       ...specOptions,
       ...explainOption,
       ...Object.fromEntries(components.map((c) => [`${flagOf(c)}-params`, { type: 'string' }])),
       ...Object.fromEntries(components.map((c) => [`${flagOf(c)}-format`, { type: 'string' }])),
     },
     run(api, values) {
-      const { name, params } = resolveParams(api, values);
+      const { model, name, sized } = resolveParams(api, values);
       const defaults = api.quantDefaults().size;
-      const input = { params, ...specFrom(values, defaults.spec) };
+      const input = { ...sized, ...specFrom(values, defaults.spec) };
       for (const component of components) {
         const flag = `${flagOf(component)}-format`;
         if (values[flag] !== undefined) input[`${component}_format`] = values[flag];
       }
-      const result = api.quantSize(input);
+      let result;
+      try {
+        result = api.quantSize(input);
+      } catch (error) {
+        throw withModelFlag(error, model, flagOfField);
+      }
       const json = {
         model: name,
+        origin: model.origin,
         format: input.format,
         bits_per_weight: result.bits.bits_per_weight,
         bits: result.bits,
@@ -84,7 +102,9 @@ export const quantCommands = [
         rows.push([c.component, c.format, formatCount(c.params), c.bits_per_weight.toFixed(4), formatBytes(c.bytes), percent(c.share)]);
       }
       rows.push(['total', '', formatCount(result.total_params), result.bits_per_weight.toFixed(4), formatBytes(result.bytes), '']);
-      const text = `${name}: ${input.format} = ${result.bits.formula} bits per weight\n\n${formatTable(rows)}\n\n` +
+      const title = model.from ? modelTitle(model) : name;
+      const text = `${title}: ${input.format} = ${result.bits.formula} bits per weight\n` +
+        `${assumedLines(model).map((line) => `${line}\n`).join('')}\n${formatTable(rows)}\n\n` +
         `fp16: ${formatBytes(result.fp16_bytes)}; saved ${percent(result.saving_vs_fp16)}`;
       return withExplanations({ json, text }, values, () => api.explainQuant(input));
     },

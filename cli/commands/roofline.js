@@ -1,18 +1,15 @@
 // plan, roofline and hardware: the roofline area over the same WASM as the page.
-import { InputError } from '../../lib/api.js';
 import { explainOption, withExplanations } from '../explain.js';
-import { choiceFlag, numberFlag, UsageError } from '../flags.js';
+import { choiceFlag, numberFlag } from '../flags.js';
+import { assumedLines, flagsOfFields, modelOptions, modelSourceUsage, modelTitle, resolveModel, withModelFlag } from '../model-source.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
 
 const dtypes = ['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'];
 // Weights may be any quant format (nf4, q4_k, mxfp4, fp8_block, ...), sized as the Quantization panel sizes it.
 const weightFormats = (api) => [...new Set([...dtypes, ...api.quantFormats().map((f) => f.id)])];
 
-// Model flags and the ModelConfig field each sets (as the model command names them).
-const modelFlags = {
-  vocab: 'vocab_size', 'd-model': 'd_model', layers: 'n_layers', heads: 'n_heads', 'kv-heads': 'n_kv_heads',
-  'head-dim': 'head_dim', 'd-ff': 'd_ff', experts: 'n_experts', 'top-k': 'experts_top_k', window: 'sliding_window',
-};
+// The flags that override the model's fields (as the model command names them).
+const modelOverrides = ['vocab', 'd-model', 'layers', 'heads', 'kv-heads', 'head-dim', 'd-ff', 'experts', 'top-k', 'window', 'ffn', 'tied'];
 // Workload number flags and their fields.
 const workloadFlags = {
   batch: 'batch', context: 'context', gpus: 'gpus', 'weights-bits': 'weights_bits', group: 'weights_group',
@@ -23,47 +20,53 @@ const workloadFlags = {
 const hardwareFlags = {
   'fp16-tflops': 'fp16_tflops', 'bandwidth-gbs': 'memory_gb_per_s', 'interconnect-gbs': 'interconnect_gb_per_s',
 };
-const flagOfField = Object.fromEntries([...Object.entries(modelFlags), ...Object.entries(workloadFlags),
-  ...Object.entries(hardwareFlags).map(([flag, field]) => [flag, `hardware.${field}`]),
-  ['weights', 'weights_dtype'], ['scale-dtype', 'weights_scale_dtype'], ['keep', 'weights_keep'], ['kv-dtype', 'kv_dtype'], ['compute-dtype', 'compute_dtype'], ['memory-gib', 'hardware.memory_bytes'],
-  ['parallel', 'parallelism'], ['sequence', 'sequence']].map(([flag, field]) => [field, flag]));
+const flagOfField = {
+  ...flagsOfFields(modelOverrides),
+  ...Object.fromEntries([...Object.entries(workloadFlags),
+    ...Object.entries(hardwareFlags).map(([flag, field]) => [flag, `hardware.${field}`]),
+    ['weights', 'weights_dtype'], ['scale-dtype', 'weights_scale_dtype'], ['keep', 'weights_keep'], ['kv-dtype', 'kv_dtype'],
+    ['compute-dtype', 'compute_dtype'], ['memory-gib', 'hardware.memory_bytes'],
+    ['parallel', 'parallelism'], ['sequence', 'sequence']].map(([flag, field]) => [field, flag])),
+};
 
 const strings = (names) => Object.fromEntries(names.map((name) => [name, { type: 'string' }]));
 const workloadOptions = {
-  ...strings(['preset', 'hardware', 'weights', 'scale-dtype', 'keep', 'kv-dtype', 'compute-dtype', 'ffn', 'parallel', 'memory-gib',
-    ...Object.keys(modelFlags), ...Object.keys(workloadFlags), ...Object.keys(hardwareFlags)]),
-  tied: { type: 'boolean' },
+  ...modelOptions(modelOverrides),
+  ...strings(['hardware', 'weights', 'scale-dtype', 'keep', 'kv-dtype', 'compute-dtype', 'parallel', 'memory-gib',
+    ...Object.keys(workloadFlags), ...Object.keys(hardwareFlags)]),
   unfused: { type: 'boolean' },
 };
 
-const workloadUsage = `[--preset ID] [--hardware ID (default h100-sxm)] [--weights fp16|int4|nf4|q4_k|mxfp4|…]
+const workloadUsage = `${modelSourceUsage} [--hardware ID (default h100-sxm)] [--weights fp16|int4|nf4|q4_k|mxfp4|…]
     [--group G] [--scale-dtype fp16|bf16|fp32] [--keep embedding,attention,router,lm_head] [--weights-bits B]
     [--kv-dtype fp16] [--compute-dtype fp16] [--batch B] [--context N] [--gpus G]
     [--parallel tensor|pipeline] [--offload-layers L] [--flop-efficiency F] [--bandwidth-efficiency F]
     [--unfused] custom model: [--d-model N] [--layers N] [--heads N] [--kv-heads N] [--head-dim N]
     [--d-ff N] [--ffn gated|plain] [--vocab N] [--experts N] [--top-k N] [--window N] [--tied]
-    custom chip: [--fp16-tflops T] [--bandwidth-gbs G] [--memory-gib G] [--interconnect-gbs G] [--json]`;
+    custom chip: [--fp16-tflops T] [--bandwidth-gbs G] [--memory-gib G] [--interconnect-gbs G] [--json]
+  Without --weights, a model whose config.json has a quantization_config (DeepSeek fp8_block, gpt-oss mxfp4)
+  is sized in that format with the components it keeps in bf16; --keep overrides the kept list. Else fp16.`;
 
-/** The workload the flags describe: a model preset and a hardware preset, then overrides. */
+/**
+ * The weights format: --weights, else the checkpoint's (config.json quantization_config, with the
+ * components it keeps in bf16), else fp16. --keep overrides the kept components. --weights-bits
+ * overrides any format (source "bits"), so the checkpoint's is not taken under it.
+ */
+function weightsFrom(api, values, model) {
+  const bits = numberFlag(values, 'weights-bits');
+  const flagged = values.weights === undefined ? undefined : choiceFlag(values, 'weights', weightFormats(api));
+  let weights;
+  if (bits > 0) weights = { dtype: flagged ?? 'fp16', keep: '', source: 'bits', bits };
+  else if (flagged) weights = { dtype: flagged, keep: '', source: 'flag' };
+  else if (model.weights_format) weights = { dtype: model.weights_format, keep: model.weights_keep ?? '', source: 'config' };
+  else weights = { dtype: 'fp16', keep: '', source: 'default' };
+  if (values.keep !== undefined) weights.keep = values.keep;
+  return weights;
+}
+
+/** The workload the flags describe: a model (preset, config.json or flags) and a hardware preset, then overrides. */
 function workloadFromFlags(api, values) {
-  let model = {};
-  if (values.preset !== undefined) {
-    if (typeof api.modelPresets !== 'function') {
-      throw new UsageError('--preset needs the model presets (api.modelPresets), which this build does not have yet; give --d-model --layers ... instead', 'preset');
-    }
-    const presets = api.modelPresets();
-    const preset = presets.find((candidate) => candidate.id === values.preset);
-    if (!preset) throw new UsageError(`--preset = "${values.preset}" is not a preset (known: ${presets.map((p) => p.id).join(', ')})`, 'preset');
-    model = { ...preset.config };
-  }
-  for (const [flag, field] of Object.entries(modelFlags)) {
-    const value = numberFlag(values, flag);
-    if (value !== undefined) model[field] = value;
-  }
-  if (values.heads !== undefined && values['kv-heads'] === undefined && values.preset === undefined) model.n_kv_heads = model.n_heads;
-  const ffn = choiceFlag(values, 'ffn', ['gated', 'plain']);
-  if (ffn) model.ffn = ffn;
-  if (values.tied) model.tied_embeddings = true;
+  const model = resolveModel(api, values, { overrides: modelOverrides, headsImplyMha: true });
 
   const hardwareIds = api.hardwarePresets().map((row) => row.id);
   const hardwareId = choiceFlag(values, 'hardware', hardwareIds, 'h100-sxm');
@@ -76,44 +79,60 @@ function workloadFromFlags(api, values) {
   if (values['memory-gib'] !== undefined) overrides.memory_bytes = numberFlag(values, 'memory-gib') * 2 ** 30;
   if (Object.keys(overrides).length) hardware = { base: hardwareId, id: 'custom', label: `custom (from ${hardwareId})`, ...overrides };
 
-  const input = { model, hardware };
+  const input = { model: model.config, hardware };
   for (const [flag, field] of Object.entries(workloadFlags)) {
     const value = numberFlag(values, flag);
     if (value !== undefined) input[field] = value;
   }
-  input.weights_dtype = choiceFlag(values, 'weights', weightFormats(api), 'fp16');
+  const weights = weightsFrom(api, values, model);
+  input.weights_dtype = weights.dtype;
+  if (weights.keep) input.weights_keep = weights.keep;
   if (values['scale-dtype'] !== undefined) input.weights_scale_dtype = choiceFlag(values, 'scale-dtype', ['fp16', 'bf16', 'fp32']);
-  if (values.keep !== undefined) input.weights_keep = values.keep;
   input.kv_dtype = choiceFlag(values, 'kv-dtype', dtypes, 'fp16');
   input.compute_dtype = choiceFlag(values, 'compute-dtype', ['fp32', 'fp16', 'bf16', 'fp8', 'int8'], 'fp16');
   input.parallelism = choiceFlag(values, 'parallel', ['tensor', 'pipeline'], 'tensor');
   if (values.unfused) input.fused_attention = false;
-  return { input, hardwareId, presetId: values.preset ?? null };
+  return { input, hardwareId, model, weights };
 }
 
-/** Adds the flag that sets a field to the core's message. */
-function withFlag(error) {
-  const flag = error instanceof InputError ? flagOfField[error.field] : undefined;
-  return flag ? new InputError(error.field, `${error.message} (--${flag})`) : error;
+/**
+ * The JSON fields plan and roofline add: the model's preset and origin, the hardware, and the weights
+ * format with its source: "flag" (--weights), "config" (the checkpoint's quantization_config),
+ * "bits" (--weights-bits overrides any format) or "default" (fp16).
+ */
+const workloadJson = ({ model, hardwareId, weights }) => ({
+  model: model.origin.preset, origin: model.origin, hardware: hardwareId,
+  weights_dtype: weights.dtype, weights_keep: weights.keep, weights_source: weights.source,
+});
+
+/** "weights fp8_block (the checkpoint's quantization_config; kept in bf16: embedding,lm_head,router)". */
+function weightsText({ weights }) {
+  if (weights.source === 'bits') return `weights ${weights.bits} bits each (--weights-bits)`;
+  const notes = [];
+  if (weights.source === 'config') notes.push("the checkpoint's quantization_config");
+  if (weights.keep) notes.push(`kept in bf16: ${weights.keep}`);
+  return `weights ${weights.dtype}${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }
 
-function run(fn) {
+function run(fn, model) {
   try {
     return fn();
   } catch (error) {
-    throw withFlag(error);
+    throw withModelFlag(error, model, flagOfField);
   }
 }
 
 const seconds = (s) => (s >= 1 ? `${s.toFixed(3)} s` : s >= 1e-3 ? `${(s * 1e3).toFixed(3)} ms` : `${(s * 1e6).toFixed(2)} us`);
 const rate = (value, unit) => `${value >= 1e12 ? (value / 1e12).toFixed(2) + ' T' : value >= 1e9 ? (value / 1e9).toFixed(2) + ' G' : value.toFixed(2) + ' '}${unit}`;
 
-function planText(result, { hardwareId, presetId, input }) {
+function planText(result, context) {
+  const { hardwareId, input } = context;
   const d = result.decode;
   const p = result.prefill;
   const lines = [
-    `${presetId ?? 'custom model'} on ${input.gpus ?? 1} x ${hardwareId} (${input.parallelism}), weights ${input.weights_dtype}` +
+    `${modelTitle(context.model)} on ${input.gpus ?? 1} x ${hardwareId} (${input.parallelism}), ${weightsText(context)}` +
       `, KV ${input.kv_dtype}, batch ${input.batch ?? 1}, context ${formatCount(input.context ?? 4096)}`,
+    ...assumedLines(context.model),
     `ridge: ${result.ridge_flops_per_byte.toFixed(1)} FLOP/byte (${rate(result.peak_flops_per_s, 'FLOP/s')} / ${rate(result.bandwidth_bytes_per_s, 'B/s')})`,
     '',
     formatTable([
@@ -144,13 +163,14 @@ function planText(result, { hardwareId, presetId, input }) {
   return lines.join('\n');
 }
 
-function rooflineText(result) {
+function rooflineText(result, context) {
   const rows = [['phase', 'operator', 'x', 'GFLOP', 'MB', 'FLOP/B', 'time', 'bound']];
   for (const op of result.operators) {
     rows.push([op.phase, op.name, String(op.count), (op.flops / 1e9).toFixed(3), (op.bytes / 1e6).toFixed(3),
       op.intensity.toFixed(2), seconds(op.time_s), op.bound]);
   }
-  return [`ridge ${result.ridge_flops_per_byte.toFixed(1)} FLOP/byte; weights-only decode intensity ` +
+  return [`${modelTitle(context.model)} on ${context.hardwareId}, ${weightsText(context)}`, ...assumedLines(context.model),
+    `ridge ${result.ridge_flops_per_byte.toFixed(1)} FLOP/byte; weights-only decode intensity ` +
     `${result.decode_weight_intensity.toFixed(2)} FLOP/byte; batch to reach the ridge ${result.batch_to_ridge.toFixed(1)}`,
   '', formatTable(rows), '',
   `prefill: ${seconds(result.prefill.time_s)} (${result.prefill.bound} bound); decode step: ${seconds(result.decode.time_s)} (${result.decode.bound} bound)`].join('\n');
@@ -164,11 +184,11 @@ export const rooflineCommands = [
     options: { ...workloadOptions, ...explainOption },
     run(api, values) {
       const context = workloadFromFlags(api, values);
-      const result = run(() => api.plan(context.input));
+      const result = run(() => api.plan(context.input), context.model);
       return withExplanations({
-        json: { model: context.presetId, hardware: context.hardwareId, ...result },
-        text: planText(result, { ...context, input: { ...context.input } }),
-      }, values, () => run(() => api.explainPlan(context.input)));
+        json: { ...workloadJson(context), ...result },
+        text: planText(result, context),
+      }, values, () => run(() => api.explainPlan(context.input), context.model));
     },
   },
   {
@@ -178,8 +198,8 @@ export const rooflineCommands = [
     options: workloadOptions,
     run(api, values) {
       const context = workloadFromFlags(api, values);
-      const result = run(() => api.roofline(context.input));
-      return { json: { model: context.presetId, hardware: context.hardwareId, ...result }, text: rooflineText(result) };
+      const result = run(() => api.roofline(context.input), context.model);
+      return { json: { ...workloadJson(context), ...result }, text: rooflineText(result, context) };
     },
   },
   {
@@ -219,22 +239,29 @@ export const rooflineCommands = [
   {
     name: 'training',
     summary: 'training memory with mixed-precision Adam, for none / full / sqrt checkpointing',
-    usage: `[--preset ID] [--batch B] [--sequence N] [--unfused] custom model flags as for plan [--json]`,
-    options: { ...strings(['preset', 'sequence', 'batch', 'ffn', ...Object.keys(modelFlags)]), tied: { type: 'boolean' }, unfused: { type: 'boolean' } },
+    usage: `${modelSourceUsage} [--batch B] [--sequence N] [--unfused] custom model flags as for plan [--json]
+  Training keeps bf16 weights and gradients and fp32 Adam state whatever format the checkpoint ships in.`,
+    options: { ...modelOptions(modelOverrides), ...strings(['sequence', 'batch']), unfused: { type: 'boolean' } },
     run(api, values) {
-      const { input, presetId } = workloadFromFlags(api, { ...values, batch: undefined });
-      const fields = { model: input.model, fused_attention: !values.unfused };
+      const model = resolveModel(api, values, { overrides: modelOverrides, headsImplyMha: true });
+      const fields = { model: model.config, fused_attention: !values.unfused };
       const batch = numberFlag(values, 'batch');
       const sequence = numberFlag(values, 'sequence');
       if (batch !== undefined) fields.batch = batch;
       if (sequence !== undefined) fields.sequence = sequence;
-      const results = run(() => ['none', 'full', 'sqrt'].map((checkpointing) => ({ checkpointing, ...api.trainingMemory({ ...fields, checkpointing }) })));
+      const results = run(() => ['none', 'full', 'sqrt'].map((checkpointing) => ({ checkpointing, ...api.trainingMemory({ ...fields, checkpointing }) })), model);
       const table = formatTable([
         ['checkpointing', 'weights', 'gradients', 'Adam', 'activations', 'total', 'extra compute'],
         ...results.map((r) => [r.checkpointing, formatBytes(r.weights_bytes), formatBytes(r.gradients_bytes), formatBytes(r.optimizer_bytes),
           formatBytes(r.activation_bytes), formatBytes(r.total_bytes), `${(r.extra_compute_fraction * 100).toFixed(0)} %`]),
       ]);
-      return { json: { model: presetId, results }, text: `${presetId ?? 'custom model'}: ${formatCount(results[0].params)} parameters, 16 bytes each with Adam\n\n${table}` };
+      const lines = [`${modelTitle(model)}: ${formatCount(results[0].params)} parameters, 16 bytes each with Adam`, ...assumedLines(model)];
+      // The checkpoint's format does not change training memory: say so rather than leave it implied.
+      if (model.weights_format) lines.push(`(the checkpoint ships ${model.weights_format} weights; training holds bf16 weights and gradients and fp32 Adam state)`);
+      return {
+        json: { model: model.origin.preset, origin: model.origin, checkpoint_weights_format: model.weights_format, results },
+        text: `${lines.join('\n')}\n\n${table}`,
+      };
     },
   },
 ];

@@ -1,6 +1,6 @@
 // Shared by the node:test files: run the CLI, and check InputErrors.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +12,14 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export function cli(...args) {
   const result = spawnSync(process.execPath, [join(root, 'cli', 'llm-spacetime.js'), ...args], { encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs `llm-spacetime ...args` without blocking, so several can run at once: { code, stdout, stderr }. */
+export function cliAsync(...args) {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(root, 'cli', 'llm-spacetime.js'), ...args], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 },
+      (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stdout, stderr }));
+  });
 }
 
 /** Runs `llm-spacetime ...args --json`, asserts exit 0 and returns the parsed output. */

@@ -92,19 +92,14 @@ test('CLI kv: bad values and flags exit 2 naming the field', async () => {
   assert.equal((await runCli('kv', '--bogus')).code, 2);
 });
 
-test('CLI kv --preset resolves through the model presets, or says why not', async () => {
+test('CLI kv --preset resolves through the model presets', async () => {
   const result = await runCli('kv', '--preset', 'llama-2-7b', '--context', '4096', '--json');
-  if (typeof api.modelPresets === 'function') {
-    assert.equal(result.code, 0);
-    // 2 · 32 · 32 · 128 · 2 B.
-    assert.equal(JSON.parse(result.stdout).kv_cache.bytes_per_token, 524288);
-    const missing = await runCli('kv', '--preset', 'no-such-model');
-    assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /no-such-model/);
-  } else {
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /modelPresets/);
-  }
+  assert.equal(result.code, 0);
+  // 2 · 32 · 32 · 128 · 2 B.
+  assert.equal(JSON.parse(result.stdout).kv_cache.bytes_per_token, 524288);
+  const missing = await runCli('kv', '--preset', 'no-such-model');
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no-such-model/);
 });
 
 test('CLI kv-paging and attention-memory', async () => {
