@@ -234,10 +234,23 @@ KvCompareResult kv_compare(const KvCacheInput& input) {
   KvCacheInput dense = input;
   dense.kv_lora_rank = 0;
   dense.qk_rope_head_dim = 0;
+  // An MLA model's heads without the latent: K of nope + rope and V of v per
+  // head, i.e. (nope + rope + v) / 2 values per cached vector on average.
+  const double mla_pair = input.qk_nope_head_dim + input.qk_rope_head_dim + input.v_head_dim;
+  const bool mla_heads = input.kv_lora_rank > 0 && input.qk_nope_head_dim > 0 && input.v_head_dim > 0 &&
+                         std::fmod(mla_pair, 2) == 0;
+  if (mla_heads) dense.head_dim = mla_pair / 2;
+  dense.qk_nope_head_dim = dense.v_head_dim = 0;
   KvCacheInput mha = dense, mqa = dense;
   mha.n_kv_heads = input.n_heads;
   mqa.n_kv_heads = 1;
-  push_if_valid(out.variants, "mha", "MHA (" + format_number(input.n_heads) + " KV heads)", mha);
+  push_if_valid(out.variants, "mha",
+                "MHA (" + format_number(input.n_heads) + " KV heads" +
+                    (mla_heads ? "; K " + format_number(input.qk_nope_head_dim + input.qk_rope_head_dim) + " and V " +
+                                     format_number(input.v_head_dim) + " per head, what MLA replaces"
+                               : "") +
+                    ")",
+                mha);
   if (input.n_kv_heads > 1 && input.n_kv_heads < input.n_heads)
     out.variants.push_back(row_of("gqa", "GQA (" + format_number(input.n_kv_heads) + " KV heads)", dense));
   out.variants.push_back(row_of("mqa", "MQA (1 KV head)", mqa));

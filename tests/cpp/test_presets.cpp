@@ -164,6 +164,15 @@ TEST_CASE("DeepSeek-V3: MLA, 3 dense + 58 MoE layers, shared expert, MTP, fp8 bl
   CHECK(kv.unabsorbed_bytes_per_token == 61.0 * 128 * 320 * 2);
   CHECK(kv.bytes == 32768.0 * 61 * 576 * 2);
   CHECK(find_model_preset("deepseek-v3")->weights_format == "fp8_block");
+  // The comparison's MHA row is those per-head K and V: the bytes MLA saves.
+  KvCacheInput workload;
+  workload.kv_dtype = "bf16";
+  const KvCompareResult compare = kv_compare(kv_input_of_model(c, workload).input);
+  REQUIRE(compare.status.ok);
+  CHECK(compare.variants.front().id == "mha");
+  CHECK(compare.variants.front().bytes_per_token == 61.0 * 128 * 320 * 2);
+  CHECK(compare.variants.back().id == "mla");
+  CHECK(compare.variants.back().bytes_per_token == 61 * 576 * 2);
 }
 
 TEST_CASE("per-layer spans: gpt-oss, Gemma 2/3, Llama 4 cache what their layers attend") {
