@@ -37,6 +37,21 @@ FlopSplit make_split(double projections, double scores, double ffn, double lm_he
 
 double layers_of(const ValidModel& m) { return static_cast<double>(m.n_layers); }
 
+// Keys (or pairs) summed over every layer, and the score FLOPs they cost.
+struct AttendedSum {
+  double keys = 0, score_flops = 0;
+};
+template <typename PerLayer>
+AttendedSum sum_over_layers(const ValidModel& m, PerLayer keys_of) {
+  AttendedSum sum;
+  for (const LayerRun& run : m.runs) {
+    const double keys = keys_of(run.layer.attention);
+    sum.keys += static_cast<double>(run.count) * keys;
+    sum.score_flops += static_cast<double>(run.count) * score_flops_per_pair(run.layer.attention) * keys;
+  }
+  return sum;
+}
+
 }  // namespace
 
 double decode_keys(const AttentionSpec& a, double n) {
@@ -74,32 +89,22 @@ double score_flops_per_pair(const AttentionSpec& a) {
 
 DecodeFlops decode_flops(const ValidModel& m, double context_tokens) {
   const FixedFlops fixed = fixed_flops(m);
-  double scores = 0, keys = 0;
-  for (const LayerRun& run : m.runs) {
-    const double layer_keys = decode_keys(run.layer.attention, context_tokens);
-    keys += static_cast<double>(run.count) * layer_keys;
-    scores += static_cast<double>(run.count) * score_flops_per_pair(run.layer.attention) * layer_keys;
-  }
+  const AttendedSum sum = sum_over_layers(m, [&](const AttentionSpec& a) { return decode_keys(a, context_tokens); });
   DecodeFlops result;
   result.context_tokens = context_tokens;
-  result.attended_tokens = keys / layers_of(m);
-  result.split = make_split(fixed.projections, scores, fixed.ffn, fixed.lm_head);
+  result.attended_tokens = sum.keys / layers_of(m);
+  result.split = make_split(fixed.projections, sum.score_flops, fixed.ffn, fixed.lm_head);
   return result;
 }
 
 PrefillFlops prefill_flops(const ValidModel& m, double n) {
   const FixedFlops fixed = fixed_flops(m);
-  double scores = 0, pairs = 0;
-  for (const LayerRun& run : m.runs) {
-    const double layer_pairs = causal_attended_pairs(run.layer.attention, n);
-    pairs += static_cast<double>(run.count) * layer_pairs;
-    scores += static_cast<double>(run.count) * score_flops_per_pair(run.layer.attention) * layer_pairs;
-  }
+  const AttendedSum sum = sum_over_layers(m, [&](const AttentionSpec& a) { return causal_attended_pairs(a, n); });
   PrefillFlops result;
   result.context_tokens = n;
-  result.attended_pairs = pairs / layers_of(m);
+  result.attended_pairs = sum.keys / layers_of(m);
   result.lm_head_last_token = fixed.lm_head;
-  result.split = make_split(n * fixed.projections, scores, n * fixed.ffn, n * fixed.lm_head);
+  result.split = make_split(n * fixed.projections, sum.score_flops, n * fixed.ffn, n * fixed.lm_head);
   return result;
 }
 

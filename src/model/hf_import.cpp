@@ -485,24 +485,40 @@ void read_gemma3_text(Reader& r, ModelConfig& c) {
 
 void read_gemma3_text_type(Reader& r, ModelConfig& c, HfImport&) { read_gemma3_text(r, c); }
 
-void read_gemma3(Reader& r, ModelConfig& c, HfImport& result) {
-  // Gemma3Config: the language model in text_config, SigLIP in vision_config, and a
-  // projector mm_input_projection_weight [vision hidden, text hidden] + an RMSNorm.
+// The vision tower and the projector into `d_model`, read from vision_config.
+struct VisionParts {
+  double tower = 0, projector = 0;
+};
+
+// A multimodal config: the language model from text_config (its class's
+// defaults when absent), the vision parts from vision_config.
+void read_multimodal(Reader& r, ModelConfig& c, HfImport& result, void (*read_text)(Reader&, ModelConfig&),
+                     VisionParts (*read_vision)(Reader&, double d_model)) {
   static const json empty = json::object();
   const json* text = r.object("text_config");
   const json* vision = r.object("vision_config");
   if (!r.status.ok) return;
   Reader t(text ? *text : empty, result.assumed, "text_config.");
-  read_gemma3_text(t, c);
+  read_text(t, c);
   Reader v(vision ? *vision : empty, result.assumed, "vision_config.");
-  c.vision_params = siglip_params(v);
-  const double vision_hidden = v.optional("", {"hidden_size"}, 768);
-  c.projector_params = vision_hidden * c.d_model + vision_hidden;
+  const VisionParts parts = read_vision(v, c.d_model);
+  c.vision_params = parts.tower;
+  c.projector_params = parts.projector;
   for (Reader* nested : {&t, &v}) {
     if (!nested->status.ok && r.status.ok) r.status = nested->status;
     r.sources.insert(r.sources.end(), nested->sources.begin(), nested->sources.end());
   }
 }
+
+// Gemma3Config: SigLIP, and a projector mm_input_projection_weight
+// [vision hidden, text hidden] with an RMSNorm of the vision width.
+VisionParts gemma3_vision(Reader& v, double d_model) {
+  const double tower = siglip_params(v);
+  const double hidden = v.optional("", {"hidden_size"}, 768);
+  return {tower, hidden * d_model + hidden};
+}
+
+void read_gemma3(Reader& r, ModelConfig& c, HfImport& result) { read_multimodal(r, c, result, read_gemma3_text, gemma3_vision); }
 
 // Llama4TextConfig, from the root (llama4_text) or text_config (llama4).
 void read_llama4_text(Reader& r, ModelConfig& c) {
@@ -560,22 +576,15 @@ void read_llama4_text(Reader& r, ModelConfig& c) {
 
 void read_llama4_text_type(Reader& r, ModelConfig& c, HfImport&) { read_llama4_text(r, c); }
 
+// Llama4Config: the vision model and multi_modal_projector.linear_1
+// (vision_output_dim -> text hidden, no bias).
+VisionParts llama4_vision(Reader& v, double d_model) {
+  const double tower = llama4_vision_params(v);
+  return {tower, v.optional("", {"vision_output_dim"}, 7680) * d_model};
+}
+
 void read_llama4(Reader& r, ModelConfig& c, HfImport& result) {
-  // Llama4Config: text_config, vision_config and multi_modal_projector.linear_1
-  // (vision_output_dim -> text hidden, no bias).
-  static const json empty = json::object();
-  const json* text = r.object("text_config");
-  const json* vision = r.object("vision_config");
-  if (!r.status.ok) return;
-  Reader t(text ? *text : empty, result.assumed, "text_config.");
-  read_llama4_text(t, c);
-  Reader v(vision ? *vision : empty, result.assumed, "vision_config.");
-  c.vision_params = llama4_vision_params(v);
-  c.projector_params = v.optional("", {"vision_output_dim"}, 7680) * c.d_model;
-  for (Reader* nested : {&t, &v}) {
-    if (!nested->status.ok && r.status.ok) r.status = nested->status;
-    r.sources.insert(r.sources.end(), nested->sources.begin(), nested->sources.end());
-  }
+  read_multimodal(r, c, result, read_llama4_text, llama4_vision);
   c.tied_embeddings = r.flag("tie_word_embeddings", false);
 }
 
