@@ -70,25 +70,62 @@ export const describe = (value) => (value === null ? 'null' : Array.isArray(valu
 // API also accepts an array of words.
 const layerListFields = new Set(['layer_types', 'mlp_layer_types']);
 
+const isPlainObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+// One value checked against the type of its default, or an InputError naming
+// the field. Numbers must be numbers (NaN and infinities pass: the core names
+// them), booleans booleans, strings strings; the one conversion is a per-layer
+// list given as an array of words.
+function coerce(field, expected, given, what) {
+  const value = layerListFields.has(field.slice(field.lastIndexOf('.') + 1)) && Array.isArray(given)
+    ? given.map(String).join(',') : given;
+  const wrong = () => new InputError(field, `${field} must be a ${expected} (got ${describe(value)})`);
+  if (expected === 'number') {
+    if (typeof value === 'number') return value;
+    throw wrong();
+  }
+  if (expected === 'boolean') {
+    if (typeof value === 'boolean') return value;
+    throw wrong();
+  }
+  if (expected === 'string') {
+    if (typeof value === 'string') return value;
+    throw wrong();
+  }
+  throw new InputError(field, `${field}: ${what} fields of this kind are not taken here`);
+}
+
+/** InputError for a key of `input` outside `known` (for flat inputs split over several structs). */
+export function checkKeys(input, known, what) {
+  if (input === undefined) return;
+  if (!isPlainObject(input)) throw new InputError(what, `${what} must be an object (got ${describe(input)})`);
+  for (const field of Object.keys(input)) {
+    if (!known.includes(field)) throw new InputError(field, `unknown ${what} field "${field}" (known: ${known.join(', ')})`);
+  }
+}
+
 /**
- * Checks `partial` against `defaults` field by field (names and JS types) and
- * merges: an unknown field or a wrong type is an InputError naming
- * `prefix + field`. The one policy for every object the API passes to the core.
+ * The one input policy of the API: `partial` checked against `defaults` field
+ * by field and merged over them. An unknown field, a value of the wrong kind
+ * (text, objects, arrays, null, BigInt, Symbol where a number is due) is an
+ * InputError naming `prefix + field`. Nested objects (a model inside a workload) are
+ * checked the same way, their fields named `parent.field`.
  */
 export function mergeChecked(defaults, partial, what, prefix = '') {
-  if (partial === null || typeof partial !== 'object' || Array.isArray(partial)) {
+  if (partial === undefined) return { ...defaults };
+  if (!isPlainObject(partial)) {
     throw new InputError(prefix.replace(/\.$/, '') || what, `${what} must be an object (got ${describe(partial)})`);
   }
   const merged = { ...defaults };
   for (const [field, given] of Object.entries(partial)) {
     if (given === undefined) continue;  // not given: the default stays
-    if (!(field in defaults)) throw new InputError(prefix + field, `unknown ${what} field "${field}"`);
-    const value = layerListFields.has(field) && Array.isArray(given) ? given.map(String).join(',') : given;
-    const expected = typeof defaults[field];
-    if (typeof value !== expected) {
-      throw new InputError(prefix + field, `${prefix}${field} must be a ${expected} (got ${describe(value)})`);
+    if (!Object.hasOwn(defaults, field)) {
+      throw new InputError(prefix + field, `unknown ${what} field "${field}" (known: ${Object.keys(defaults).join(', ')})`);
     }
-    merged[field] = value;
+    const fallback = defaults[field];
+    merged[field] = isPlainObject(fallback)
+      ? mergeChecked(fallback, given, what, `${prefix}${field}.`)
+      : coerce(prefix + field, typeof fallback, given, what);
   }
   return merged;
 }

@@ -2,21 +2,8 @@
 import { InputError, mergeChecked, toPlain, unwrap } from './convert.js';
 
 // Builds a complete input from the C++ defaults (the one source of truth) and
-// the caller's fields. Numbers given as strings are parsed (a bad one becomes
-// NaN, which the core rejects by name); unknown fields are reported.
-function fillInput(defaults, input = {}) {
-  if (input === null || typeof input !== 'object') throw new InputError('input', 'the input must be an object');
-  const filled = { ...defaults };
-  for (const [key, value] of Object.entries(input)) {
-    if (!(key in defaults)) throw new InputError(key, `unknown field "${key}" (known: ${Object.keys(defaults).join(', ')})`);
-    if (value === undefined) continue;
-    const kind = typeof defaults[key];
-    if (kind === 'number') filled[key] = typeof value === 'number' ? value : (typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN);
-    else if (kind === 'boolean') filled[key] = value === true || value === 'true' || value === 1;
-    else filled[key] = String(value);
-  }
-  return filled;
-}
+// the caller's fields, through the API's one input policy (convert.js).
+const fillInput = (defaults, input) => mergeChecked(defaults, input ?? {}, 'input');
 
 // The KV input fields a model decides (the rest are the workload's).
 const modelShapeFields = ['n_layers', 'n_heads', 'n_kv_heads', 'head_dim', 'd_model', 'window', 'sinks', 'global_every',

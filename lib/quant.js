@@ -1,6 +1,6 @@
 // Quantization: formats and bits per weight, model sizes with mixed
 // precision, and the measured lab (quantize → dequantize, quantized GEMV).
-import { InputError, toPlain, unwrap } from './convert.js';
+import { checkKeys, mergeChecked, toPlain, unwrap } from './convert.js';
 
 // Spec fields shared by quantBitsPerWeight, quantSize (flattened in its input).
 const specFields = ['format', 'layout', 'group_size', 'channel_size', 'scale_dtype', 'double_quant'];
@@ -12,20 +12,21 @@ function pick(source, fields) {
   return picked;
 }
 
+// quantSize takes a flat input: the spec's fields, the per-component formats,
+// and the counts as `params` or a model `config`.
+const sizeFields = [...specFields, ...overrideFields, 'params', 'config'];
+
 export function quantApi(Module) {
   const specDefaults = () => toPlain(Module.quantSpecDefaults());
   // A (partial) model config over the C++ defaults → counts per component.
-  const quantParamGroups = (config) => {
-    if (config === null || typeof config !== 'object') throw new InputError('config', 'the model config must be an object');
-    return unwrap(Module.quantParamGroups({ ...toPlain(Module.defaultModelConfig()), ...config }));
-  };
+  const modelDefaults = toPlain(Module.defaultModelConfig());
+  const quantParamGroups = (config) => unwrap(Module.quantParamGroups(mergeChecked(modelDefaults, config, 'model config', 'config.')));
   return {
     /** Every format with its code bits, family, ggml block layout and whether the lab measures it. */
     quantFormats: () => toPlain(Module.quantFormats()),
 
     /** Bits per weight of a format and layout, overheads included. */
-    quantBitsPerWeight: (spec = {}) =>
-      unwrap(Module.quantBitsPerWeight({ ...specDefaults(), ...pick(spec, specFields) })),
+    quantBitsPerWeight: (spec = {}) => unwrap(Module.quantBitsPerWeight(mergeChecked(specDefaults(), spec, 'quant spec'))),
 
     /**
      * Weight bytes of a model split into components, each in its format.
@@ -34,12 +35,12 @@ export function quantApi(Module) {
      */
     quantSize(input = {}) {
       const defaults = toPlain(Module.quantSizeDefaults());
+      checkKeys(input, sizeFields, 'quant size input');
       const params = input.config !== undefined ? quantParamGroups(input.config).params : input.params;
       const result = unwrap(Module.quantSize({
-        ...defaults,
-        ...pick(input, overrideFields),
-        params: { ...defaults.params, ...(params ?? {}) },
-        spec: { ...defaults.spec, ...pick(input, specFields) },
+        ...mergeChecked(pick(defaults, overrideFields), pick(input, overrideFields), 'quant size input'),
+        params: mergeChecked(defaults.params, params ?? {}, 'params', 'params.'),
+        spec: mergeChecked(defaults.spec, pick(input, specFields), 'quant spec'),
       }));
       delete result.bits.status;  // ok: the outer status covers it
       return result;
@@ -52,13 +53,13 @@ export function quantApi(Module) {
     quantDecisionMatrix: () => toPlain(Module.quantDecisionMatrix()),
 
     /** Quantize → dequantize a seeded synthetic tensor: rel_rmse, snr_db, cosine, max error, histogram. */
-    quantLab: (input = {}) => unwrap(Module.quantLab({ ...toPlain(Module.quantLabDefaults()), ...input })),
+    quantLab: (input = {}) => unwrap(Module.quantLab(mergeChecked(toPlain(Module.quantLabDefaults()), input, 'quant lab input'))),
 
     /** Measured matrix–vector products with fp32, int8, int4 and int8×int8 weights: GB/s and error. */
-    quantGemv: (input = {}) => unwrap(Module.quantGemv({ ...toPlain(Module.quantGemvDefaults()), ...input })),
+    quantGemv: (input = {}) => unwrap(Module.quantGemv(mergeChecked(toPlain(Module.quantGemvDefaults()), input, 'GEMV input'))),
 
     /** One quant kernel timed alone (benchmarks): quantize_int8, quantize_int4, quantize_int8_asym, quantize_int4_asym, quantize_nf4, quantize_q4_1, dequantize_int8, dequantize_nf4. */
-    quantBench: (input = {}) => unwrap(Module.quantBench({ ...toPlain(Module.quantBenchDefaults()), ...input })),
+    quantBench: (input = {}) => unwrap(Module.quantBench(mergeChecked(toPlain(Module.quantBenchDefaults()), input, 'quant bench input'))),
 
     /** Default inputs of quantLab, quantGemv and quantSize. */
     quantDefaults: () => ({
