@@ -85,6 +85,8 @@ const defaults = {
 
 const panelMaxRequests = 20000;
 
+const gb = (bytes) => (bytes / 1e9).toLocaleString('en-US', { maximumSignificantDigits: 4 });
+
 const ratio = (value) => `${value.toFixed(4)}×`;
 // GB and GiB are the same bytes, shown and exported in those units.
 const bytesColumns = [
