@@ -1,5 +1,5 @@
 // KV cache, attention working memory and the paging simulation.
-import { InputError, mergeChecked, toPlain, unwrap } from './convert.js';
+import { mergeChecked, toPlain, unwrap } from './convert.js';
 
 // Builds a complete input from the C++ defaults (the one source of truth) and
 // the caller's fields, through the API's one input policy (convert.js).

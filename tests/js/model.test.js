@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { InputError } from '../../lib/api.js';
 import { loadLlmSpacetime } from '../../lib/node.js';
 import { assertInputError, cli, cliJson, root } from './helpers.js';
 

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { InputError } from '../../lib/api.js';
 import { loadLlmSpacetime } from '../../lib/node.js';
 import { assertInputError, cli, cliJson } from './helpers.js';
 

@@ -46,11 +46,6 @@ const dists = [
   { value: 'laplace', label: 'Laplace (unit variance)' },
   { value: 'llm', label: 'LLM-like: 0.5 % of channels ×20' },
 ];
-// Where an InputError's field is shown.
-const fieldControl = {
-  group_size: 'quant-group', layout: 'quant-layout', scale_dtype: 'quant-scale', format: 'quant-format', n: 'quant-n', seed: 'quant-seed',
-  attention_format: 'quant-attn', ffn_format: 'quant-ffn', dist: 'quant-dist',
-};
 
 const parseNumber = (text) => (text !== null && text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : undefined);
 const percent = (value) => (Number.isFinite(value) ? `${(value * 100).toFixed(3)} %` : '—');
