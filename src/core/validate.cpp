@@ -48,4 +48,11 @@ Status check_real_above(const std::string& field, double value, double min_value
   return status;
 }
 
+Status check_zero_or_at_least(const std::string& field, double value, double min_positive, double max_value) {
+  Status status = check_real(field, value, 0, max_value);
+  if (status.ok && value > 0 && value < min_positive)
+    return error_status(field, field + " = " + format_number(value) + " must be 0 or at least " + format_number(min_positive));
+  return status;
+}
+
 }  // namespace llmst

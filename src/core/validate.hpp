@@ -25,6 +25,10 @@ Status check_real(const std::string& field, double value, double min_value,
 Status check_real_above(const std::string& field, double value, double min_value,
                         double max_value);
 
+// 0 (meaning "none"), or a finite real in [min_positive, max_value]: a tiny
+// positive rate would make every time it divides infinite.
+Status check_zero_or_at_least(const std::string& field, double value, double min_positive, double max_value);
+
 // First failing status of a list, or ok. Lets a validator read as a table.
 template <typename... Statuses>
 Status first_error(const Statuses&... statuses) {

@@ -41,7 +41,9 @@ AttentionMemoryResult attention_memory(const AttentionMemoryInput& in) {
   r.status = first_error(check_integer("n", in.n, 1, 1e9), check_integer("head_dim", in.head_dim, 1, 1e5),
                          check_integer("heads", in.heads, 1, 1e5), check_integer("batch", in.batch, 1, 1e6),
                          check_real_above("score_bytes", in.score_bytes, 0, 16),
+                         check_zero_or_at_least("score_bytes", in.score_bytes, 0.125, 16),
                          check_real_above("element_bytes", in.element_bytes, 0, 16),
+                         check_zero_or_at_least("element_bytes", in.element_bytes, 0.125, 16),  // at least one bit
                          check_real_above("sram_bytes", in.sram_bytes, 0, 1e12),
                          check_integer("series_max_n", in.series_max_n, 256, 1e9));
   if (!r.status.ok) return r;

@@ -101,7 +101,8 @@ QuantSpec spec_of(const WeightsFormat& w) {
 
 WeightsBytes weights_bytes(const ParamGroups& params, const WeightsFormat& w) {
   WeightsBytes r;
-  r.status = first_error(check_real("weights_bits", w.bits, 0, 64), check_integer("weights_group", w.group_size, 0, 1e9));
+  r.status = first_error(check_zero_or_at_least("weights_bits", w.bits, 1, 64),
+                         check_integer("weights_group", w.group_size, 0, 1e9));
   if (!r.status.ok) return r;
   QuantSizeInput input;
   input.params = params;

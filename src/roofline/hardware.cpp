@@ -75,15 +75,18 @@ const Hardware* find_hardware(std::string_view id) {
 
 Status validate_hardware(const Hardware& hardware) {
   // Upper bounds are far above any chip (1e6 TFLOPS = 1 EFLOP/s; 1 PB/s; 1 PB).
+  // Lower bounds keep every time finite: 1 MFLOP/s, 1 MB/s, 1 MB of memory.
   return first_error(
-      check_real("hardware.fp32_tflops", hardware.fp32_tflops, 0, 1e6),
-      check_real("hardware.fp16_tflops", hardware.fp16_tflops, 0, 1e6),
-      check_real("hardware.fp8_tflops", hardware.fp8_tflops, 0, 1e6),
-      check_real("hardware.int8_tops", hardware.int8_tops, 0, 1e6),
+      check_zero_or_at_least("hardware.fp32_tflops", hardware.fp32_tflops, 1e-6, 1e6),
+      check_zero_or_at_least("hardware.fp16_tflops", hardware.fp16_tflops, 1e-6, 1e6),
+      check_zero_or_at_least("hardware.fp8_tflops", hardware.fp8_tflops, 1e-6, 1e6),
+      check_zero_or_at_least("hardware.int8_tops", hardware.int8_tops, 1e-6, 1e6),
       check_real_above("hardware.memory_gb_per_s", hardware.memory_gb_per_s, 0, 1e6),
+      check_zero_or_at_least("hardware.memory_gb_per_s", hardware.memory_gb_per_s, 1e-3, 1e6),
       check_real_above("hardware.memory_bytes", hardware.memory_bytes, 0, 1e15),
-      check_real("hardware.interconnect_gb_per_s", hardware.interconnect_gb_per_s, 0, 1e6),
-      check_real("hardware.host_link_gb_per_s", hardware.host_link_gb_per_s, 0, 1e6));
+      check_zero_or_at_least("hardware.memory_bytes", hardware.memory_bytes, 1e6, 1e15),
+      check_zero_or_at_least("hardware.interconnect_gb_per_s", hardware.interconnect_gb_per_s, 1e-3, 1e6),
+      check_zero_or_at_least("hardware.host_link_gb_per_s", hardware.host_link_gb_per_s, 1e-3, 1e6));
 }
 
 double peak_flops_per_s(const Hardware& hardware, std::string_view compute_dtype) {

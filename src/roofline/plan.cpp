@@ -78,7 +78,8 @@ DecodePlan decode_at(const Prepared& p, const Workload& w, double batch, const L
   double layer_weights = 0;
   const PhaseTotals t = pass_totals(p, w, "decode", pass_batch, layout, &layer_weights);
   if (layout.pipeline) {
-    d.communication_s = (devices - 1) * (pass_batch * d_model * p.act_bytes / link + w.collective_latency_s);
+    // One device has no hops (and may have no link at all).
+    d.communication_s = devices > 1 ? (devices - 1) * (pass_batch * d_model * p.act_bytes / link + w.collective_latency_s) : 0;
   } else {
     // Megatron tensor parallelism: 2 all-reduces of the activations per layer.
     d.communication_s = layers * 2 * all_reduce_s(batch * d_model * p.act_bytes, devices, link, w.collective_latency_s);
@@ -119,7 +120,7 @@ PrefillPlan prefill_at(const Prepared& p, const Workload& w, const Layout& layou
     // GPipe schedule: devices micro-batches through devices stages take
     // (2 devices - 1) stage slots of (pass time / devices) each.
     compute_s = t.time_s * (2 * devices - 1) / devices;
-    r.communication_s = (devices - 1) * (rows * d_model * p.act_bytes / link + w.collective_latency_s);
+    r.communication_s = devices > 1 ? (devices - 1) * (rows * d_model * p.act_bytes / link + w.collective_latency_s) : 0;
   } else {
     r.communication_s = layers * 2 * all_reduce_s(rows * d_model * p.act_bytes, devices, link, w.collective_latency_s);
   }

@@ -47,7 +47,9 @@ Prepared prepare(const Workload& w, bool plan_fields) {
       check_choice("compute_dtype", w.compute_dtype, {"fp32", "fp16", "bf16", "fp8", "int8"}),
       check_integer("batch", w.batch, 1, 1e7), check_integer("context", w.context, 1, 1e9),
       check_real_above("flop_efficiency", w.flop_efficiency, 0, 1),
-      check_real_above("bandwidth_efficiency", w.bandwidth_efficiency, 0, 1));
+      check_zero_or_at_least("flop_efficiency", w.flop_efficiency, 1e-3, 1),
+      check_real_above("bandwidth_efficiency", w.bandwidth_efficiency, 0, 1),
+      check_zero_or_at_least("bandwidth_efficiency", w.bandwidth_efficiency, 1e-3, 1));
   if (!status.ok) return {status};
   // Weight bytes come from the quant area's formula, per component.
   WeightsFormat format;

@@ -1,0 +1,53 @@
+// The finite-result rule: every result is finite, or its input is refused
+// with the field named (tiny rates would make times infinite; one device has
+// no link to divide by).
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "memory/attention_memory.hpp"
+#include "model/presets.hpp"
+#include "roofline/hardware.hpp"
+#include "roofline/plan.hpp"
+
+using namespace llmst;
+
+namespace {
+
+Workload on(const char* hardware) {
+  Workload w;
+  w.model = find_model_preset("llama-2-7b")->config;
+  w.hardware = *find_hardware(hardware);
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("one device never divides by its link bandwidth") {
+  Workload w = on("m2-ultra");  // no device-to-device link
+  REQUIRE(w.hardware.interconnect_gb_per_s == 0);
+  w.parallelism = "pipeline";
+  const PlanResult r = plan(w);
+  REQUIRE(r.status.ok);
+  CHECK(std::isfinite(r.decode.step_s));
+  CHECK(std::isfinite(r.prefill.ttft_s));
+  CHECK(r.decode.communication_s == 0);
+}
+
+TEST_CASE("rates so small that times would be infinite are refused by name") {
+  Workload w = on("h100-sxm");
+  w.hardware.memory_gb_per_s = 1e-308;
+  CHECK(plan(w).status.field == "hardware.memory_gb_per_s");
+  w = on("h100-sxm");
+  w.hardware.fp16_tflops = 1e-308;
+  CHECK(plan(w).status.field == "hardware.fp16_tflops");
+  w = on("h100-sxm");
+  w.flop_efficiency = 5e-324;
+  CHECK(plan(w).status.field == "flop_efficiency");
+  w = on("h100-sxm");
+  w.weights_bits = 1e-308;
+  CHECK(plan(w).status.field == "weights_bits");
+  AttentionMemoryInput a;
+  a.element_bytes = 1e-308;
+  CHECK(attention_memory(a).status.field == "element_bytes");
+}
