@@ -11,7 +11,6 @@
 #include "roofline/plan.hpp"
 #include "roofline/probe.hpp"
 #include "roofline/roofline.hpp"
-#include "roofline/training.hpp"
 
 using namespace llmst;
 
@@ -367,40 +366,6 @@ TEST_CASE("MoE: compute from active params, bandwidth from the experts a batch t
   CHECK(r.decode.weight_bytes_read == doctest::Approx((split / 2 + replicated) * 2).epsilon(1e-12));
   // Decode FLOPs ~ 2 x active params per token.
   CHECK(r.decode.flops * 2 == doctest::Approx(2 * 12879925248.0).epsilon(0.01));
-}
-
-TEST_CASE("training memory: 16 bytes per parameter plus activations") {
-  TrainingInput in;
-  in.model = llama2_7b();
-  in.batch = 1;
-  in.sequence = 4096;
-  TrainingMemory r = training_memory(in);
-  CHECK(r.weights_bytes + r.gradients_bytes + r.optimizer_bytes == 16 * 6738415616.0);
-  // GPT-style layer (MHA, plain FFN of 4d, unfused): Korthikanti et al.'s
-  // 34 s b h + 5 a s^2 b without dropout (masks sbh + sbh + a s^2 b, dropout output 2 a s^2 b)
-  // is 32 s b h + 2 a s^2 b bytes.
-  ModelConfig gpt;
-  gpt.d_model = 1024;
-  gpt.n_heads = 16;
-  gpt.n_kv_heads = 16;
-  gpt.d_ff = 4096;
-  gpt.ffn = "plain";
-  gpt.norm = "layer";
-  TrainingInput g{gpt, 2, 512, "none", false};
-  const double s = 512, b = 2, h = 1024, a = 16;
-  CHECK(training_memory(g).activation_per_layer_bytes == 32 * s * b * h + 2 * a * s * s * b);
-  // Checkpointing: full keeps L layer inputs and one layer; sqrt keeps ceil(L/k) inputs and k layers (k = ceil(sqrt 32) = 6).
-  in.checkpointing = "full";
-  r = training_memory(in);
-  CHECK(r.activation_bytes == 32 * r.layer_input_bytes + r.activation_per_layer_bytes);
-  CHECK(r.extra_compute_fraction == doctest::Approx(1.0 / 3).epsilon(1e-9));
-  in.checkpointing = "sqrt";
-  const TrainingMemory sq = training_memory(in);
-  CHECK(sq.activation_bytes == 6 * sq.layer_input_bytes + 6 * sq.activation_per_layer_bytes);
-  // Honest: with a layer's internals ~20x its input, per-layer checkpoints beat sqrt(L) segments.
-  CHECK(r.activation_bytes < sq.activation_bytes);
-  in.checkpointing = "some";
-  CHECK(training_memory(in).status.field == "checkpointing");
 }
 
 TEST_CASE("calibration: predictions bound the published measurements") {
