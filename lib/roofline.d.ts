@@ -196,26 +196,90 @@ export interface PlanResult {
 
 export interface TrainingInput {
   model: string | Partial<ModelConfig>;
+  /** b: sequences per micro-batch of one data-parallel replica. */
   batch: number;
+  /** s: tokens per sequence. */
   sequence: number;
-  checkpointing: 'none' | 'full' | 'sqrt';
+  /** none; selective (attention core recomputed); full (every layer's input kept); sqrt (a checkpoint every ⌈√L⌉ layers). */
+  checkpointing: 'none' | 'selective' | 'full' | 'sqrt';
+  /** FlashAttention: no s × s scores, one fp32 log-sum-exp per head and token instead. */
   fused_attention: boolean;
+  /** Dropout after attention, softmax and FFN with 1-byte masks (Korthikanti et al. eq. 1); false: no masks. */
+  dropout: boolean;
+  /** A fused SwiGLU kernel keeps gate and up; eager PyTorch also keeps SiLU(gate). */
+  fused_swiglu: boolean;
+  /** > 1: a fused (chunked) cross-entropy holds 1/vocab_chunks of the logits and their gradient. */
+  vocab_chunks: number;
+  /** ZeRO stage 0–3: 1 shards Adam's states, 2 also gradients, 3 also weights, over data_parallel. */
+  zero_stage: number;
+  /** N_d: data-parallel degree. */
+  data_parallel: number;
+  /** t: tensor-parallel size. */
+  tensor_parallel: number;
+  /** p: pipeline stages (1F1B). */
+  pipeline_parallel: number;
+  /** Split the tensors tensor parallelism leaves whole over t as well (Korthikanti et al. sec. 4.2.2). */
+  sequence_parallel: boolean;
+  /** An fp32 gradient accumulation buffer: 18 bytes per parameter instead of 16. */
+  fp32_gradients: boolean;
 }
 
+/** The tensors one layer of a kind keeps for backward on one device, in bytes (Korthikanti et al. 2022 sec. 4.1). */
+export interface TrainingLayer {
+  kind: string;
+  count: number;
+  norm_inputs_bytes: number;
+  attention_input_bytes: number;
+  /** MLA: the query and KV latents before and after their norms. */
+  latent_bytes: number;
+  qk_bytes: number;
+  v_bytes: number;
+  /** Softmax output (fused attention: fp32 log-sum-exp per head and token). */
+  scores_bytes: number;
+  scores_dropout_bytes: number;
+  attention_output_bytes: number;
+  attention_dropout_bytes: number;
+  ffn_input_bytes: number;
+  /** MoE: fp32 router probabilities, the routed copies of the input and the experts' outputs. */
+  router_bytes: number;
+  ffn_hidden_bytes: number;
+  ffn_dropout_bytes: number;
+  /** With no recomputation. */
+  bytes: number;
+  /** Without the attention core (selective recomputation). */
+  selective_bytes: number;
+}
+
+/** Per device: states after t·p and ZeRO sharding; activations of the first (and last) pipeline stage. */
 export interface TrainingMemory {
   params: number;
+  params_per_device: number;
+  /** 16 (bf16 weights and gradients, fp32 master and Adam moments) or 18 (fp32 gradients). */
+  bytes_per_param: number;
   weights_bytes: number;
   gradients_bytes: number;
   optimizer_bytes: number;
   activation_per_layer_bytes: number;
+  selective_per_layer_bytes: number;
   layer_input_bytes: number;
   checkpoints: number;
   recompute_layers: number;
+  /** The layers' activations on the first stage (p micro-batches in flight). */
   activation_bytes: number;
+  embedding_activation_bytes: number;
+  head_activation_bytes: number;
+  /** fp32 s·b·V / t. */
+  logits_bytes: number;
+  /** Logits and their gradient, / vocab_chunks. */
+  loss_bytes: number;
+  first_stage_bytes: number;
+  last_stage_bytes: number;
+  /** The larger stage. */
   total_bytes: number;
   flops_per_step: number;
   recompute_flops: number;
   extra_compute_fraction: number;
+  layers: TrainingLayer[];
 }
 
 export interface CalibrationPoint {
@@ -263,7 +327,9 @@ export interface RooflineApi {
   roofline(input?: Partial<WorkloadInput>): RooflineResult;
   /** Latency, throughput, fit, parallelism and the batch-throughput curve. */
   plan(input?: Partial<WorkloadInput>): PlanResult;
-  /** Mixed-precision Adam training memory, with none / full / sqrt checkpointing. */
+  /** The defaults of every training input but the model. */
+  defaultTrainingInput(): Omit<TrainingInput, 'model'>;
+  /** Training memory per device: mixed-precision Adam under ZeRO and t/p sharding, activations per tensor, logits and loss. */
   trainingMemory(input?: Partial<TrainingInput>): TrainingMemory;
   /** Published decode measurements (cited) against the ideal-roofline prediction. */
   calibration(): CalibrationPoint[];

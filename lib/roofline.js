@@ -61,7 +61,13 @@ export function rooflineApi(Module) {
     /** Latency, throughput, fit, parallelism and the batch-throughput curve of a deployment. */
     plan: (input) => unwrap(Module.plan(toWorkload(input))),
 
-    /** Mixed-precision Adam training memory with none / full / sqrt checkpointing. */
+    /** The defaults of every training input but the model (micro-batch 1 x 2048 tokens, no parallelism, ZeRO-0). */
+    defaultTrainingInput() {
+      const { model, ...fields } = trainingDefaults;
+      return { ...fields };
+    },
+
+    /** Training memory per device: mixed-precision Adam under ZeRO and t/p sharding, activations per tensor, logits and loss. */
     trainingMemory(input = {}) {
       const { model, ...fields } = input ?? {};
       return unwrap(Module.trainingMemory({ ...merge(trainingDefaults, fields, 'training input'), model: resolveModel(model) }));

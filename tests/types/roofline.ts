@@ -1,5 +1,5 @@
 import { loadLlmSpacetime } from '../../lib/index.js';
-import type { CalibrationPoint, HardwarePreset, PlanResult, ProbeResult, RooflineResult, TrainingMemory } from '../../lib/index.js';
+import type { CalibrationPoint, HardwarePreset, PlanResult, ProbeResult, RooflineResult, TrainingLayer, TrainingMemory } from '../../lib/index.js';
 
 async function usage(): Promise<void> {
   const api = await loadLlmSpacetime();
@@ -11,10 +11,12 @@ async function usage(): Promise<void> {
   const limit: number = plan.curve.filter((point) => point.fits).length + plan.max_batch;
   const roofline: RooflineResult = api.roofline({ model: { d_model: 2048, n_layers: 16 }, hardware: { base: 'a100-80gb', memory_gb_per_s: 1000 } });
   const ridge: number = roofline.ridge_flops_per_byte + roofline.operators[0].intensity;
-  const training: TrainingMemory = api.trainingMemory({ model: 'llama-2-7b', checkpointing: 'sqrt' });
+  const training: TrainingMemory = api.trainingMemory({ model: 'llama-2-7b', checkpointing: 'selective', zero_stage: 3, data_parallel: 8,
+    tensor_parallel: 2, sequence_parallel: true, dropout: true, fused_swiglu: true, vocab_chunks: 4 });
+  const layer: TrainingLayer = training.layers[0];
   const points: CalibrationPoint[] = api.calibration();
   const probe: ProbeResult = api.measureMachine({ bytes: 2 ** 24 });
-  void [gib, perSequence, ttft, limit, ridge, training.total_bytes, points[0].ratio, probe.simd.flops_per_s,
+  void [gib, perSequence, ttft, limit, ridge, training.total_bytes, layer.selective_bytes + training.loss_bytes, points[0].ratio, probe.simd.flops_per_s,
     api.defaultWorkload().hardware.id];
 }
 void usage;
