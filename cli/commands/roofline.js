@@ -28,6 +28,19 @@ const flagOfField = {
     ['compute-dtype', 'compute_dtype'], ['memory-gib', 'hardware.memory_bytes'],
     ['parallel', 'parallelism'], ['sequence', 'sequence']].map(([flag, field]) => [field, flag])),
 };
+// training's number flags and their TrainingInput fields.
+const trainingFlags = {
+  batch: 'batch', sequence: 'sequence', 'vocab-chunks': 'vocab_chunks', zero: 'zero_stage',
+  dp: 'data_parallel', tp: 'tensor_parallel', pp: 'pipeline_parallel',
+};
+// training's switches and the fields they set to true.
+const trainingSwitches = { dropout: 'dropout', 'fused-swiglu': 'fused_swiglu', sp: 'sequence_parallel', 'fp32-grads': 'fp32_gradients' };
+const trainingFlagOfField = {
+  ...flagOfField,
+  ...Object.fromEntries(Object.entries(trainingFlags).map(([flag, field]) => [field, flag])),
+  checkpointing: 'recompute',
+};
+const schedules = ['none', 'selective', 'full', 'sqrt'];
 
 const strings = (names) => Object.fromEntries(names.map((name) => [name, { type: 'string' }]));
 const workloadOptions = {
@@ -114,11 +127,11 @@ function weightsText({ weights }) {
   return `weights ${weights.dtype}${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }
 
-function run(fn, model) {
+function run(fn, model, flags = flagOfField) {
   try {
     return fn();
   } catch (error) {
-    throw withModelFlag(error, model, flagOfField);
+    throw withModelFlag(error, model, flags);
   }
 }
 
@@ -238,28 +251,54 @@ export const rooflineCommands = [
   },
   {
     name: 'training',
-    summary: 'training memory with mixed-precision Adam, for none / full / sqrt checkpointing',
-    usage: `${modelSourceUsage} [--batch B] [--sequence N] [--unfused] custom model flags as for plan [--json]
+    summary: 'training memory per device: Adam states under ZeRO and TP/PP, activations per tensor, logits and loss',
+    usage: `${modelSourceUsage} [--batch B] [--sequence N] [--recompute none|selective|full|sqrt]
+    [--dropout] [--unfused] [--fused-swiglu] [--vocab-chunks N] [--zero 0|1|2|3] [--dp N] [--tp N] [--pp N] [--sp]
+    [--fp32-grads] custom model flags as for plan [--json]
+  Without --recompute every schedule is a row. Activations follow Korthikanti et al. 2022 (eq. 1 with --dropout --unfused);
+  states are 16 bytes per parameter (18 with --fp32-grads), split over --tp x --pp and sharded by --zero over --dp.
   Training keeps bf16 weights and gradients and fp32 Adam state whatever format the checkpoint ships in.`,
-    options: { ...modelOptions(modelOverrides), ...strings(['sequence', 'batch']), unfused: { type: 'boolean' } },
+    options: {
+      ...modelOptions(modelOverrides), ...strings([...Object.keys(trainingFlags), 'recompute']),
+      unfused: { type: 'boolean' },
+      ...Object.fromEntries(Object.keys(trainingSwitches).map((flag) => [flag, { type: 'boolean' }])),
+    },
     run(api, values) {
       const model = resolveModel(api, values, { overrides: modelOverrides, headsImplyMha: true });
       const fields = { model: model.config, fused_attention: !values.unfused };
-      const batch = numberFlag(values, 'batch');
-      const sequence = numberFlag(values, 'sequence');
-      if (batch !== undefined) fields.batch = batch;
-      if (sequence !== undefined) fields.sequence = sequence;
-      const results = run(() => ['none', 'full', 'sqrt'].map((checkpointing) => ({ checkpointing, ...api.trainingMemory({ ...fields, checkpointing }) })), model);
+      for (const [flag, field] of Object.entries(trainingFlags)) {
+        const value = numberFlag(values, flag);
+        if (value !== undefined) fields[field] = value;
+      }
+      for (const [flag, field] of Object.entries(trainingSwitches)) fields[field] = Boolean(values[flag]);
+      const only = choiceFlag(values, 'recompute', schedules);
+      const results = run(() => (only ? [only] : schedules).map((checkpointing) => ({ checkpointing, ...api.trainingMemory({ ...fields, checkpointing }) })),
+        model, trainingFlagOfField);
+      const r0 = results[0];
       const table = formatTable([
-        ['checkpointing', 'weights', 'gradients', 'Adam', 'activations', 'total', 'extra compute'],
+        ['recompute', 'weights', 'gradients', 'Adam', 'activations', 'logits + loss', 'total', 'extra compute'],
         ...results.map((r) => [r.checkpointing, formatBytes(r.weights_bytes), formatBytes(r.gradients_bytes), formatBytes(r.optimizer_bytes),
-          formatBytes(r.activation_bytes), formatBytes(r.total_bytes), `${(r.extra_compute_fraction * 100).toFixed(0)} %`]),
+          formatBytes(r.activation_bytes + r.embedding_activation_bytes + r.head_activation_bytes), formatBytes(r.loss_bytes),
+          formatBytes(r.total_bytes), `${(r.extra_compute_fraction * 100).toFixed(1)} %`]),
       ]);
-      const lines = [`${modelTitle(model)}: ${formatCount(results[0].params)} parameters, 16 bytes each with Adam`, ...assumedLines(model)];
+      // The inputs every row shares, defaults filled in (checkpointing is per row).
+      const settings = Object.fromEntries(Object.entries({ ...api.defaultTrainingInput(), ...fields })
+        .filter(([key]) => key !== 'model' && key !== 'checkpointing'));
+      const parallel = `t = ${settings.tensor_parallel}${settings.sequence_parallel ? ' with sequence parallelism' : ''}, ` +
+        `p = ${settings.pipeline_parallel}, N_d = ${settings.data_parallel}, ZeRO-${settings.zero_stage}`;
+      const lines = [
+        `${modelTitle(model)}: ${formatCount(r0.params)} parameters, ${r0.bytes_per_param} bytes each with Adam; per device (${parallel}): ` +
+          `${formatCount(r0.params_per_device)}`,
+        `micro-batch ${settings.batch} x ${formatCount(settings.sequence)} tokens; fp32 logits ${formatBytes(r0.logits_bytes)}` +
+          `${settings.vocab_chunks > 1 ? ` (cross-entropy in ${settings.vocab_chunks} chunks)` : ''}; ` +
+          `${settings.dropout ? 'dropout masks kept' : 'no dropout'}; attention ${settings.fused_attention ? 'fused' : 'unfused (s x s scores kept)'}`,
+        ...assumedLines(model),
+      ];
+      if (settings.pipeline_parallel > 1) lines.push('activations: the first stage (p micro-batches in flight); total: the larger of the first and last stage');
       // The checkpoint's format does not change training memory: say so rather than leave it implied.
       if (model.weights_format) lines.push(`(the checkpoint ships ${model.weights_format} weights; training holds bf16 weights and gradients and fp32 Adam state)`);
       return {
-        json: { model: model.origin.preset, origin: model.origin, checkpoint_weights_format: model.weights_format, results },
+        json: { model: model.origin.preset, origin: model.origin, checkpoint_weights_format: model.weights_format, settings, results },
         text: `${lines.join('\n')}\n\n${table}`,
       };
     },

@@ -68,6 +68,59 @@ test('training memory and calibration', () => {
   for (const point of points) assert.ok(point.ratio > 0 && point.ratio <= 1, point.id);
 });
 
+test('trainingMemory: Korthikanti eq. 1 per layer, ZeRO-3 sharding and fp32 logits through the JS API', () => {
+  // GPT-3 175B's layer (a = 96, h = 12288, 4h GELU MLP), s = 2048, b = 1, dropout, unfused attention:
+  // sbh(34 + 5as/h) = 34 sbh + 5 a s^2 b bytes.
+  const gpt3 = { d_model: 12288, n_layers: 96, n_heads: 96, n_kv_heads: 96, d_ff: 49152, ffn: 'plain', norm: 'layer', vocab_size: 51200 };
+  const sbh = 2048 * 12288;
+  const r = api.trainingMemory({ model: gpt3, sequence: 2048, dropout: true, fused_attention: false });
+  assert.equal(r.activation_per_layer_bytes, 34 * sbh + 5 * 96 * 2048 * 2048);
+  assert.equal(r.selective_per_layer_bytes, 34 * sbh);
+  assert.equal(r.layers.length, 1);
+  assert.equal(r.layers[0].ffn_hidden_bytes, 16 * sbh);
+  assert.equal(r.logits_bytes, 4 * 2048 * 51200);
+  // Tensor + sequence parallel with selective recomputation: 34 sbh / t per layer.
+  const sp = api.trainingMemory({ model: gpt3, sequence: 2048, dropout: true, fused_attention: false, tensor_parallel: 8,
+    sequence_parallel: true, checkpointing: 'selective' });
+  assert.equal(sp.activation_bytes, 96 * 34 * sbh / 8);
+  // ZeRO-3 over 64 replicas: (2 + 2 + 12) / 64 bytes per parameter on each device.
+  const zero = api.trainingMemory({ model: 'llama-2-7b', zero_stage: 3, data_parallel: 64 });
+  assert.equal(zero.weights_bytes + zero.gradients_bytes + zero.optimizer_bytes, 16 * 6738415616 / 64);
+  assert.equal(api.trainingMemory({ model: 'llama-2-7b', fp32_gradients: true }).bytes_per_param, 18);
+  assert.equal(api.defaultTrainingInput().vocab_chunks, 1);
+  assertInputError(() => api.trainingMemory({ zero_stage: 4 }), 'zero_stage', /too large/);
+  assertInputError(() => api.trainingMemory({ tensor_paralel: 2 }), 'tensor_paralel', /unknown|not a/);
+});
+
+test('CLI training: every new flag reaches the core; JSON fields are snake_case', () => {
+  const base = ['training', '--d-model', '12288', '--layers', '96', '--heads', '96', '--d-ff', '49152', '--ffn', 'plain',
+    '--vocab', '51200', '--sequence', '2048', '--batch', '1'];
+  const json = cliJson(...base, '--dropout', '--unfused', '--recompute', 'selective', '--tp', '8', '--sp', '--pp', '8',
+    '--zero', '1', '--dp', '64', '--fp32-grads', '--fused-swiglu', '--vocab-chunks', '4');
+  assert.deepEqual(json.settings, {
+    batch: 1, sequence: 2048, fused_attention: false, dropout: true, fused_swiglu: true, vocab_chunks: 4, zero_stage: 1,
+    data_parallel: 64, tensor_parallel: 8, pipeline_parallel: 8, sequence_parallel: true, fp32_gradients: true,
+  });
+  assert.equal(json.results.length, 1);
+  const r = json.results[0];
+  assert.equal(r.checkpointing, 'selective');
+  const sbh = 2048 * 12288;
+  assert.equal(r.selective_per_layer_bytes, 34 * sbh / 8);
+  assert.equal(r.activation_bytes, 96 * 34 * sbh / 8);  // the first of 8 stages: 8 micro-batches x 12 layers
+  assert.equal(r.bytes_per_param, 18);
+  assert.equal(r.loss_bytes, 2 * 4 * 2048 * 51200 / 8 / 4);
+  for (const field of ['params_per_device', 'embedding_activation_bytes', 'head_activation_bytes', 'logits_bytes',
+    'first_stage_bytes', 'last_stage_bytes', 'layers']) assert.ok(field in r, field);
+  const text = cli(...base, '--tp', '8', '--sp').stdout;
+  assert.match(text, /t = 8 with sequence parallelism, p = 1, N_d = 1, ZeRO-0/);
+  assert.match(text, /^selective /m);
+  const bad = cli(...base, '--zero', '4');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /zero_stage = 4 is too large \(limit 3\) \(--zero\)/);
+  assert.match(cli(...base, '--pp', '97').stderr, /\(--pp\)/);
+  assert.match(cli(...base, '--recompute', 'half').stderr, /--recompute = "half" must be one of none, selective, full, sqrt/);
+});
+
 test('measureMachine measures, and refuses arrays over its budget before allocating', () => {
   const result = api.measureMachine({ bytes: 2 ** 22, repeats: 2, min_seconds: 0.005 });
   assert.ok(result.simd.bandwidth_bytes_per_s > 1e8);
@@ -126,7 +179,7 @@ test('CLI errors exit 2 naming the flag; hardware and roofline list', () => {
   const machine = cliJson('machine', '--bytes', '1M', '--repeats', '2');
   assert.ok(machine.simd.bandwidth_bytes_per_s > 0 && machine.scalar.flops_per_s > 0);
   const training = cliJson('training', '--preset', 'llama-2-7b', '--sequence', '4096');
-  assert.deepEqual(training.results.map((r) => r.checkpointing), ['none', 'full', 'sqrt']);
+  assert.deepEqual(training.results.map((r) => r.checkpointing), ['none', 'selective', 'full', 'sqrt']);
   assert.equal(training.results[0].optimizer_bytes, 12 * 6738415616);
   assert.match(cli('training', '--sequence', '0').stderr, /sequence = 0 must be at least 1 \(--sequence\)/);
   const refused = cli('machine', '--bytes', '2G');
