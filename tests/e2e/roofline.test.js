@@ -78,7 +78,52 @@ test('plan answers update: fit, throughput, memory limit', async () => {
   // The batch curve draws points and a memory-limit rule.
   assert.ok(await page.locator('#plan-curve-plot svg circle').count() >= 5);
   assert.ok(await page.locator('#plan-calibration-plot svg circle').count() >= 4);
-  assert.equal(await page.locator('#plan-training-table tbody tr').count(), 3);
+  assert.equal(await page.locator('#plan-training-table tbody tr').count(), 4);
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Plan training: none / selective / full / sqrt rows, logits and loss, ZeRO and parallelism controls, per-tensor rows; the URL keeps them', async () => {
+  const { page, context, problems, cspViolations } = await openPage(lab.browser,
+    `${lab.server.url}?panel=plan&plan.model=llama-3-8b&plan.train_sequence=4096`);
+  const rows = page.locator('#plan-training-table tbody tr');
+  await rows.first().waitFor();
+  assert.deepEqual((await page.locator('#plan-training-table td[data-key="checkpointing"]').allTextContents()).map((t) => t.trim()),
+    ['none', 'selective', 'full', 'sqrt']);
+  // The loss holds the fp32 logits and their gradient: 2 x 128,256 x 4096 x 4 B = 4.20 GB.
+  assert.equal((await rows.first().locator('td[data-key="loss_bytes"]').textContent()).trim(), '4.20 GB');
+  // Adam's fp32 master and moments: 12 x 8,030,261,248 B = 96.36 GB; ZeRO-1 over 8 replicas: 12.05 GB.
+  assert.equal((await rows.first().locator('td[data-key="optimizer_bytes"]').textContent()).trim(), '96.36 GB');
+  await page.selectOption('#plan-train_zero_stage', '1');
+  await page.fill('#plan-train_data_parallel', '8');
+  await page.locator('#plan-train_data_parallel').dispatchEvent('change');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('plan.train_data_parallel') === '8');
+  assert.equal((await rows.first().locator('td[data-key="optimizer_bytes"]').textContent()).trim(), '12.05 GB');
+  // A fused cross-entropy in 4 chunks holds a quarter: 1.05 GB.
+  await page.fill('#plan-train_vocab_chunks', '4');
+  await page.locator('#plan-train_vocab_chunks').dispatchEvent('change');
+  assert.equal((await rows.first().locator('td[data-key="loss_bytes"]').textContent()).trim(), '1.05 GB');
+  await page.check('#plan-train_dropout');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('plan.train_dropout') === '1');
+  // One layer's tensors, a row each, with the paper's term beside them.
+  const terms = page.locator('#plan-training-layer-table tbody tr');
+  assert.equal(await terms.count(), 15);
+  assert.match(await page.locator('#plan-training-layer-table tbody').textContent(), /sbh\(34 \+ 5as\/h\)/);
+  // A bad value names its field.
+  await page.fill('#plan-train_tensor_parallel', '0');
+  await page.locator('#plan-train_tensor_parallel').dispatchEvent('input');
+  assert.match(await page.locator('#plan-train_tensor_parallel-error').textContent(), /tensor_parallel = 0/);
+  // The link restores every training control.
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('plan.train_zero_stage'), '1');
+  const again = await context.newPage();
+  await again.goto(url.href);
+  await again.locator('#plan-training-table tbody tr').first().waitFor();
+  assert.equal(await again.locator('#plan-train_zero_stage').inputValue(), '1');
+  assert.equal(await again.locator('#plan-train_data_parallel').inputValue(), '8');
+  assert.equal(await again.locator('#plan-train_dropout').isChecked(), true);
+  assert.equal((await again.locator('#plan-training-table tbody tr').first().locator('td[data-key="loss_bytes"]').textContent()).trim(), '1.05 GB');
   assert.deepEqual(await cspViolations(), []);
   assert.deepEqual(problems, []);
   await context.close();

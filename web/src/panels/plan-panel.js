@@ -7,7 +7,7 @@ import * as Plot from '@observablehq/plot';
 import '../components/plot-figure.js';
 import '../components/result-table.js';
 import { LazyExplanations, explained } from '../components/explain-view.js';
-import { numberField } from '../components/fields.js';
+import { checkField, numberField, selectField } from '../components/fields.js';
 import { PanelElement, attempt } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
@@ -22,12 +22,22 @@ const defaults = {
   batch: 16, context: 4096, flop_efficiency: 1, bandwidth_efficiency: 1, fused_attention: true,
   gpus: 2, parallelism: 'tensor', offload_layers: 0,
 };
-const trainingDefaults = { batch: 1, sequence: 4096 };
+// Training inputs (URL keys train_<key>; booleans as 1/0), the core's TrainingInput fields.
+const trainingDefaults = {
+  batch: 1, sequence: 4096, zero_stage: 0, data_parallel: 1, tensor_parallel: 1, pipeline_parallel: 1,
+  sequence_parallel: false, dropout: false, fused_swiglu: false, fp32_gradients: false, vocab_chunks: 1,
+};
+const trainingLabels = {
+  batch: 'Training sequences', sequence: 'Training tokens', zero_stage: 'ZeRO stage', data_parallel: 'Data-parallel N_d',
+  tensor_parallel: 'Tensor-parallel t', pipeline_parallel: 'Pipeline stages p', sequence_parallel: 'Sequence parallel',
+  dropout: 'Dropout', fused_swiglu: 'Fused SwiGLU', fp32_gradients: 'fp32 gradients', vocab_chunks: 'Cross-entropy chunks',
+};
+const schedules = ['none', 'selective', 'full', 'sqrt'];
 const bothUnits = (bytes) => `${formatBytes(bytes, 'GB')} / ${formatBytes(bytes, 'GiB')}`;
 
 export class PlanPanel extends PanelElement {
   static panelId = 'plan';
-  static stateKeys = [...workloadKeys(defaults), 'train_batch', 'train_sequence'];
+  static stateKeys = [...workloadKeys(defaults), ...Object.keys(trainingDefaults).map((key) => `train_${key}`)];
   static properties = {
     state: { state: true }, result: { state: true }, error: { state: true },
     pinnedResult: { state: true }, pinnedError: { state: true },
@@ -60,16 +70,19 @@ export class PlanPanel extends PanelElement {
   /** The workload and training inputs read through `read` (readState, or pinnedRead for the pinned configuration). */
   parseState(read) {
     const state = readWorkload(read, defaults, { models: this.presets, hardware: this.hardware, weights: this.weightOptions });
-    for (const key of Object.keys(trainingDefaults)) {
-      const text = read(`train_${key}`);
-      state[`train_${key}`] = text !== null && text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : trainingDefaults[key];
+    for (const [key, fallback] of Object.entries(trainingDefaults)) {
+      const text = read(`train_${key}`)?.trim() ?? null;
+      let value = fallback;
+      if (typeof fallback === 'boolean') value = text === '1' || text === 'true' ? true : text === '0' || text === 'false' ? false : fallback;
+      else if (text !== null && text !== '' && Number.isFinite(Number(text))) value = Number(text);
+      state[`train_${key}`] = value;
     }
     return state;
   }
 
   stateLabel(key) {
     return { model: 'Model', hardware: 'Hardware', weights_dtype: 'Weights', weights_bits: 'Bits per weight', kv_dtype: 'KV cache', compute_dtype: 'Compute',
-      fused_attention: 'Fused attention', gpus: 'Devices', train_batch: 'Training sequences', train_sequence: 'Training tokens' }[key]
+      fused_attention: 'Fused attention', gpus: 'Devices', ...Object.fromEntries(Object.entries(trainingLabels).map(([k, label]) => [`train_${k}`, label])) }[key]
       ?? super.stateLabel(key);
   }
 
@@ -79,14 +92,14 @@ export class PlanPanel extends PanelElement {
 
   stateChanged() {
     if (!this.api) return;
-    const { train_batch: batch, train_sequence: sequence, ...state } = this.parseState((key) => this.readState(key));
+    const { state, training } = splitTraining(this.parseState((key) => this.readState(key)));
     this.state = state;
-    this.trainingInput = { batch, sequence };
+    this.trainingInput = training;
     this.#compute();
     // Compare: the pinned deployment (e.g. A100 against H100), computed the same way.
     ({ value: this.pinnedResult, error: this.pinnedError } = this.attemptPinned((pinned) => {
-      const { train_batch: batch, train_sequence: sequence, ...state } = pinned;
-      return { state, plan: this.api.plan(toInput(state, this.presets)), training: trainingRows(this.api, toInput(state, this.presets).model, { batch, sequence }) };
+      const { state, training } = splitTraining(pinned);
+      return { state, plan: this.api.plan(toInput(state, this.presets)), training: trainingRows(this.api, state, this.presets, training) };
     }));
   }
 
@@ -99,7 +112,7 @@ export class PlanPanel extends PanelElement {
       this.result = plan.value;
       this.explain.set(input);
     }
-    const training = attempt(() => trainingRows(this.api, toInput(this.state, this.presets).model, this.trainingInput));
+    const training = attempt(() => trainingRows(this.api, this.state, this.presets, this.trainingInput));
     this.trainingError = training.error;
     if (!training.error) this.training = training.value;
   }
@@ -119,7 +132,9 @@ export class PlanPanel extends PanelElement {
 
   #params() {
     const params = workloadParams(this.state, defaults, this.presets);
-    for (const [key, value] of Object.entries(this.trainingInput)) params[`train_${key}`] = value === trainingDefaults[key] ? null : value;
+    for (const [key, value] of Object.entries(this.trainingInput)) {
+      params[`train_${key}`] = value === trainingDefaults[key] ? null : typeof value === 'boolean' ? Number(value) : value;
+    }
     return params;
   }
 
@@ -201,34 +216,69 @@ export class PlanPanel extends PanelElement {
 
   #renderTraining() {
     const rows = this.training ?? [];
-    return html`<h3>Training memory (mixed-precision Adam)</h3>
+    const input = this.trainingInput;
+    const first = rows[0];
+    const numberInput = (key, label, help, min = 1) => numberField({ id: `plan-train_${key}`, label, value: input[key], min, step: 1, help,
+      error: this.trainingError?.field === key ? this.trainingError.message : null,
+      onInput: (v) => this.#setTraining(key, v, false), onCommit: (v) => this.#setTraining(key, v, true) });
+    const check = (key, label, help) => checkField({ id: `plan-train_${key}`, label, checked: input[key], help,
+      onCommit: (v) => this.#setTraining(key, v, true) });
+    const bytes = (v) => formatBytes(v, this.units);
+    const setting = `t = ${formatCount(input.tensor_parallel)}${input.sequence_parallel ? ' (sequence parallel)' : ''}, ` +
+      `p = ${formatCount(input.pipeline_parallel)}, N_d = ${formatCount(input.data_parallel)}, ZeRO-${input.zero_stage}`;
+    return html`<h3>Training memory per device (mixed-precision Adam)</h3>
+      ${this.trainingError ? html`<p class="error-banner" role="alert" id="plan-training-error">${this.trainingError.message}</p>` : nothing}
+      <llm-result-table id="plan-training-table" filename="training-memory"
+        caption=${first ? `Per device (${setting}): ${first.bytes_per_param} B per parameter = bf16 weights 2 + gradients ` +
+          `${first.bytes_per_param - 14} + fp32 master and Adam moments 12; activations per Korthikanti et al. 2022` : 'Training memory'}
+        .columns=${[
+          { key: 'checkpointing', label: 'Recompute' },
+          { key: 'weights_bytes', label: 'Weights', numeric: true, format: bytes },
+          { key: 'gradients_bytes', label: 'Gradients', numeric: true, format: bytes },
+          { key: 'optimizer_bytes', label: 'Adam states', numeric: true, format: bytes },
+          { key: 'activations', label: 'Activations', numeric: true, format: bytes },
+          { key: 'loss_bytes', label: 'Logits + grad', numeric: true, format: bytes },
+          { key: 'total_bytes', label: 'Total', numeric: true, format: bytes },
+          { key: 'extra_compute_fraction', label: 'Extra compute', numeric: true, format: (v) => `${(v * 100).toFixed(1)} %` },
+        ]} .rows=${rows} .compare=${this.pinnedResult?.training ?? null}></llm-result-table>
       <div class="layout">
         <form @submit=${(event) => event.preventDefault()} aria-label="Training">
           <fieldset><legend>Training step</legend>
-            ${numberField({ id: 'plan-train_batch', label: 'Sequences per step', value: this.trainingInput.batch, min: 1, step: 1,
-              error: this.trainingError?.field === 'batch' ? this.trainingError.message : null,
-              onInput: (v) => this.#setTraining('batch', v, false), onCommit: (v) => this.#setTraining('batch', v, true) })}
-            ${numberField({ id: 'plan-train_sequence', label: 'Tokens per sequence', value: this.trainingInput.sequence, min: 1, step: 1,
-              error: this.trainingError?.field === 'sequence' ? this.trainingError.message : null,
-              onInput: (v) => this.#setTraining('sequence', v, false), onCommit: (v) => this.#setTraining('sequence', v, true) })}
+            ${numberInput('batch', 'Sequences per micro-batch', 'b: sequences per micro-batch of one data-parallel replica')}
+            ${numberInput('sequence', 'Tokens per sequence', 's')}
+            ${check('dropout', 'Dropout (1-byte masks)', 'Dropout after attention, softmax and FFN: Korthikanti et al. eq. 1 keeps their masks')}
+            ${check('fused_swiglu', 'Fused SwiGLU kernel', 'Keeps gate and up only; eager PyTorch also keeps SiLU(gate)')}
+            ${numberInput('vocab_chunks', 'Cross-entropy chunks', '1: the whole fp32 logits and their gradient; n > 1: a fused cross-entropy holds 1/n')}
+          </fieldset>
+          <fieldset><legend>Parallelism</legend>
+            ${selectField({ id: 'plan-train_zero_stage', label: 'ZeRO stage', value: String(input.zero_stage),
+              options: [['0', '0: replicated'], ['1', '1: Adam states sharded'], ['2', '2: + gradients'], ['3', '3: + weights']]
+                .map(([value, label]) => ({ value, label })),
+              error: this.trainingError?.field === 'zero_stage' ? this.trainingError.message : null,
+              onCommit: (v) => this.#setTraining('zero_stage', Number(v), true) })}
+            ${numberInput('data_parallel', 'Data-parallel N_d', 'Replicas ZeRO shards over')}
+            ${numberInput('tensor_parallel', 'Tensor-parallel t', 'Megatron tensor parallelism')}
+            ${numberInput('pipeline_parallel', 'Pipeline stages p', '1F1B: the first stage keeps p micro-batches in flight')}
+            ${check('sequence_parallel', 'Sequence parallel', 'Also splits norms, dropout and the layer inputs over t (Korthikanti et al. sec. 4.2.2)')}
+            ${check('fp32_gradients', 'fp32 gradient buffer (18 B/param)', 'Megatron-LM accumulates gradients in fp32: 2 + 4 + 12 bytes per parameter')}
           </fieldset>
         </form>
         <section>
-          <llm-result-table id="plan-training-table" filename="training-memory"
-            caption="bf16 weights 2 B + gradients 2 B + fp32 master 4 B + Adam moments 8 B = 16 B per parameter, plus activations"
+          ${first ? html`<llm-result-table id="plan-training-layer-table" filename="training-layer"
+            caption=${`What one layer keeps for backward on one device (${first.layers.length > 1 ? 'each layer kind' : first.layers[0].kind}), ` +
+              `with Korthikanti et al.'s term for an MHA layer with a 4h GELU MLP`}
             .columns=${[
-              { key: 'checkpointing', label: 'Checkpointing' },
-              { key: 'weights_bytes', label: 'Weights', numeric: true, format: (v) => formatBytes(v, this.units) },
-              { key: 'gradients_bytes', label: 'Gradients', numeric: true, format: (v) => formatBytes(v, this.units) },
-              { key: 'optimizer_bytes', label: 'Adam (master + moments)', numeric: true, format: (v) => formatBytes(v, this.units) },
-              { key: 'activation_bytes', label: 'Activations', numeric: true, format: (v) => formatBytes(v, this.units) },
-              { key: 'total_bytes', label: 'Total', numeric: true, format: (v) => bothUnits(v) },
-              { key: 'extra_compute_fraction', label: 'Extra compute', numeric: true, format: (v) => `${(v * 100).toFixed(0)} %` },
-            ]} .rows=${rows} .compare=${this.pinnedResult?.training ?? null}></llm-result-table>
-          <p class="note">“full” keeps every layer's input and recomputes one layer at a time; “sqrt” keeps a checkpoint
-            every ⌈√L⌉ layers and recomputes a whole segment — the classic √n schedule. Both cost one extra forward pass
-            (+33 %). In a transformer a layer's internals are ~15–20× its input, so per-layer checkpoints usually need
-            less memory than √L segments: the √n trick pays off when a segment's state is small, not here.</p>
+              { key: 'term', label: 'Tensor' },
+              { key: 'paper', label: 'Paper' },
+              ...first.layers.map((layer, i) => ({ key: `kind${i}`, label: `${layer.kind} (× ${formatCount(layer.count)})`, numeric: true, format: bytes })),
+            ]} .rows=${layerRows(first.layers)}></llm-result-table>` : nothing}
+          <p class="note">“selective” recomputes the attention core (the s × s scores, or FlashAttention's
+            row statistics); “full” keeps every layer's input and recomputes one layer at a time; “sqrt” keeps a
+            checkpoint every ⌈√L⌉ layers. Full and sqrt rerun the layers' forward pass (the LM head is not
+            recomputed). A layer's internals are ~15–20× its input, so per-layer checkpoints usually need less
+            memory than √L segments. Logits are fp32 (s·b·V·4 bytes, split over t); the loss holds them and their
+            gradient as backward starts, a fused cross-entropy in n chunks holds 1/n of both. With p &gt; 1 the
+            activations are the first stage's (p micro-batches in flight) and the total is the larger stage.</p>
         </section>
       </div>`;
   }
@@ -315,10 +365,47 @@ function planRows(r, state, explain = () => undefined) {
   ];
 }
 
-/** Training memory with each checkpointing schedule. */
-function trainingRows(api, model, trainingInput) {
-  return ['none', 'full', 'sqrt'].map((checkpointing) => ({
-    checkpointing, ...api.trainingMemory({ model, ...trainingInput, checkpointing }),
+/** The workload state and the training inputs (train_<key>) of a parsed state. */
+function splitTraining(parsed) {
+  const state = { ...parsed };
+  const training = {};
+  for (const key of Object.keys(trainingDefaults)) {
+    training[key] = state[`train_${key}`];
+    delete state[`train_${key}`];
+  }
+  return { state, training };
+}
+
+/** Training memory per device with each recomputation schedule; the workload gives the model and fused attention. */
+function trainingRows(api, state, presets, trainingInput) {
+  const { model } = toInput(state, presets);
+  return schedules.map((checkpointing) => {
+    const r = api.trainingMemory({ model, ...trainingInput, fused_attention: state.fused_attention, checkpointing });
+    return { checkpointing, ...r, activations: r.activation_bytes + r.embedding_activation_bytes + r.head_activation_bytes };
+  });
+}
+
+// One row per stored tensor: its name, the paper's size for an MHA layer with a 4h GELU MLP, and its bytes per layer kind.
+const layerTerms = [
+  ['norm_inputs_bytes', 'Norm inputs', '4sbh'],
+  ['attention_input_bytes', 'Normed input of Q, K, V', '2sbh'],
+  ['latent_bytes', 'MLA latents', '–'],
+  ['qk_bytes', 'Q and K', '4sbh'],
+  ['v_bytes', 'V', '2sbh'],
+  ['scores_bytes', 'Softmax output (fused: fp32 row statistics)', '2as²b'],
+  ['scores_dropout_bytes', 'Softmax dropout mask and output', '3as²b'],
+  ['attention_output_bytes', 'Attention output (O input)', '2sbh'],
+  ['attention_dropout_bytes', 'Attention dropout mask', 'sbh'],
+  ['ffn_input_bytes', 'Normed input of the FFN', '2sbh'],
+  ['router_bytes', 'MoE router and routed copies', '–'],
+  ['ffn_hidden_bytes', 'FFN hidden (GELU or SwiGLU) and down input', '16sbh'],
+  ['ffn_dropout_bytes', 'FFN dropout mask', 'sbh'],
+  ['bytes', 'One layer, no recomputation', 'sbh(34 + 5as/h)'],
+  ['selective_bytes', 'One layer, selective recomputation', '34sbh'],
+];
+function layerRows(layers) {
+  return layerTerms.map(([key, term, paper]) => ({
+    id: key, term, paper, ...Object.fromEntries(layers.map((layer, i) => [`kind${i}`, layer[key]])),
   }));
 }
 
