@@ -59,7 +59,9 @@ EMSCRIPTEN_BINDINGS(model) {
       .field("mlp_layer_types", &ModelConfig::mlp_layer_types)
       .field("mtp_modules", &ModelConfig::mtp_modules)
       .field("vision_params", &ModelConfig::vision_params)
-      .field("projector_params", &ModelConfig::projector_params);
+      .field("projector_params", &ModelConfig::projector_params)
+      .field("vision_flops_per_image", &ModelConfig::vision_flops_per_image)
+      .field("image_tokens", &ModelConfig::image_tokens);
 
   value_object<ValidatedModel>("ValidatedModel")
       .field("status", &ValidatedModel::status)

@@ -48,6 +48,7 @@ EMSCRIPTEN_BINDINGS(roofline) {
       .field("compute_dtype", &Workload::compute_dtype)
       .field("batch", &Workload::batch)
       .field("context", &Workload::context)
+      .field("images", &Workload::images)
       .field("flop_efficiency", &Workload::flop_efficiency)
       .field("bandwidth_efficiency", &Workload::bandwidth_efficiency)
       .field("fused_attention", &Workload::fused_attention)

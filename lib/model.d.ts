@@ -13,7 +13,7 @@ export interface ModelConfig {
   n_kv_heads: number;
   /** 0: implied d_model / n_heads (must divide). */
   head_dim: number;
-  /** Per expert for MoE. */
+  /** The dense layers' FFN width (and the experts' when moe_d_ff is 0, as in Mixtral). */
   d_ff: number;
   /** 'gated' (SwiGLU/GeGLU: gate, up, down) or 'plain' (up, down). */
   ffn: 'gated' | 'plain' | string;
@@ -30,8 +30,45 @@ export interface ModelConfig {
   /** 1: dense. */
   n_experts: number;
   experts_top_k: number;
-  /** 0: full attention. */
+  /** Four norms per layer (Gemma 2/3). */
+  sandwich_norms: boolean;
+  /** RMSNorm of head_dim on Q and K (Qwen3, Gemma 3). */
+  qk_norm: boolean;
+  /** One learned logit per head per layer (gpt-oss). */
+  attention_sinks: boolean;
+  /** 'gqa' (MHA/GQA/MQA) or 'mla' (DeepSeek's latent attention). */
+  attention: 'gqa' | 'mla' | string;
+  /** MLA: 0 = queries projected directly. */
+  q_lora_rank: number;
+  kv_lora_rank: number;
+  qk_nope_head_dim: number;
+  qk_rope_head_dim: number;
+  v_head_dim: number;
+  /** The window of sliding layers (0: none). */
   sliding_window: number;
+  /** The chunk of chunked layers (Llama 4: 8192). */
+  attention_chunk: number;
+  /** Per layer, comma-separated: full, sliding, chunked ('' : all sliding with a window, else all full). An array of words is accepted. */
+  layer_types: string;
+  /** One routed expert's width (0: d_ff). */
+  moe_d_ff: number;
+  shared_experts: number;
+  /** 0: the routed width. */
+  shared_expert_d_ff: number;
+  shared_expert_gate: boolean;
+  router_bias: boolean;
+  /** DeepSeek-V3's e_score_correction_bias. */
+  router_score_bias: boolean;
+  /** Per layer, comma-separated: dense, moe ('' : all MoE when n_experts > 1). An array of words is accepted. */
+  mlp_layer_types: string;
+  /** DeepSeek-V3's next-token-prediction modules. */
+  mtp_modules: number;
+  vision_params: number;
+  projector_params: number;
+  /** One image through the vision tower and the projector. */
+  vision_flops_per_image: number;
+  /** Context tokens each image becomes. */
+  image_tokens: number;
 }
 
 export interface ModelPreset {
@@ -40,6 +77,20 @@ export interface ModelPreset {
   /** The config.json (or paper) the numbers come from. */
   source: string;
   config: ModelConfig;
+  /** The checkpoint's own weights format from its quantization_config ('fp8_block', 'mxfp4') or ''. */
+  weights_format: string;
+  /** The components that format keeps in bf16 (the plan's weights_keep). */
+  weights_keep: string;
+}
+
+/** One kind of layer of the stack. */
+export interface LayerKind {
+  /** 'MoE · MLA · full', 'dense · GQA · sliding 4096', ... */
+  kind: string;
+  count: number;
+  per_layer: number;
+  per_layer_active: number;
+  total: number;
 }
 
 export interface ParamPart {
@@ -63,8 +114,17 @@ export interface ModelParams {
   attention_v: number;
   attention_o: number;
   attention_bias: number;
+  /** QK-norms; MLA's latent norms. */
+  attention_norms: number;
+  attention_sinks: number;
   attention: number;
   ffn_per_expert: number;
+  /** The dense layers' MLPs. */
+  ffn_dense: number;
+  /** Every routed expert. */
+  ffn_experts: number;
+  ffn_shared: number;
+  /** dense + routed + shared (routers apart). */
   ffn: number;
   ffn_active: number;
   router: number;
@@ -74,11 +134,20 @@ export interface ModelParams {
   lm_head: number;
   per_layer: number;
   per_layer_active: number;
+  /** The decoder stack with its embedding and head. */
+  language_model: number;
+  /** MTP modules, with the embedding and head copies the checkpoint stores. */
+  mtp: number;
+  vision: number;
+  projector: number;
+  /** The whole checkpoint: language_model + mtp + vision + projector. */
   total: number;
+  /** Embedding and LM head included; top-k routed and shared experts (the Mixtral convention); no MTP, no vision. */
   active: number;
   attention_percent: number;
   ffn_percent: number;
   parts: ParamPart[];
+  layer_kinds: LayerKind[];
 }
 
 export interface WeightsMemory {
@@ -168,6 +237,12 @@ export interface HfImport {
   /** Values not read from the file: "num_key_value_heads: 32 (default)". */
   assumed: string[];
   model_type: string;
+  /** From quantization_config: 'fp8_block', 'mxfp4', 'fp8_e4m3' or ''. */
+  weights_format: string;
+  /** modules_to_not_convert, as written. */
+  weights_format_exceptions: string[];
+  /** The components kept in bf16, as the plan's weights_keep names them. */
+  weights_keep: string;
 }
 
 export interface ModelApi {

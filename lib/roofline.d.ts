@@ -45,16 +45,27 @@ export interface WorkloadInput {
   model: string | Partial<ModelConfig>;
   /** A hardware preset id ("h100-sxm", the default) or a custom spec. */
   hardware: string | HardwareSpec;
-  /** A plain dtype, or a ggml block format for weights as llama.cpp stores them. */
-  weights_dtype: PlainDtype | GgmlBlockFormat;
-  /** > 0 overrides weights_dtype: bits per weight including scales (4.5 for 4-bit + fp16 scale per 32). */
+  /**
+   * Any quant format (quantFormats() ids): a plain dtype, int4/int8 (groups of 128, fp16 scales),
+   * nf4 (64, double quant), a ggml block, mxfp4, nvfp4, fp8_block. Sized by the quant area.
+   */
+  weights_dtype: PlainDtype | GgmlBlockFormat | string;
+  /** > 0 overrides weights_dtype for every component: bits per weight including scales. */
   weights_bits: number;
+  /** Group size of grouped formats; 0: the format's usual one (int4/int8 128, nf4 64). */
+  weights_group: number;
+  /** Scales of grouped formats (default fp16). */
+  weights_scale_dtype: 'fp16' | 'bf16' | 'fp32';
+  /** Components kept in bf16, comma-separated: embedding, attention, router, lm_head. */
+  weights_keep: string;
   kv_dtype: PlainDtype;
   /** Matmul peak used and the dtype activations are stored in. */
   compute_dtype: 'fp32' | 'fp16' | 'bf16' | 'fp8' | 'int8';
   batch: number;
   /** Prompt tokens at prefill; tokens attended to at decode. */
   context: number;
+  /** Images per prompt, each through the model's vision tower at prefill (their tokens count in context). */
+  images: number;
   /** Fraction of peak FLOP/s reached (default 1: the ideal roofline). */
   flop_efficiency: number;
   /** Fraction of peak bandwidth reached (default 1). */
@@ -176,8 +187,14 @@ export interface PlanResult {
   bytes_per_weight: number;
   total_params: number;
   active_params: number;
+  /** Parameters held in memory: total less MTP modules. */
+  weights_params: number;
+  /** The quant area's sizing, components and scales included. */
   weight_bytes: number;
+  weight_components: import('./quant.js').ComponentSize[];
+  /** One sequence, all layers, scales included (the KV calculator's figure). */
   kv_bytes_per_token: number;
+  /** batch x one sequence of `context` tokens, windows and chunks applied. */
   kv_bytes: number;
   memory_per_device_bytes: number;
   memory_capacity_bytes: number;

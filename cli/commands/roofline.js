@@ -12,7 +12,7 @@ const weightFormats = (api) => [...new Set([...dtypes, ...api.quantFormats().map
 const modelOverrides = ['vocab', 'd-model', 'layers', 'heads', 'kv-heads', 'head-dim', 'd-ff', 'experts', 'top-k', 'window', 'ffn', 'tied'];
 // Workload number flags and their fields.
 const workloadFlags = {
-  batch: 'batch', context: 'context', gpus: 'gpus', 'weights-bits': 'weights_bits', group: 'weights_group',
+  batch: 'batch', context: 'context', images: 'images', gpus: 'gpus', 'weights-bits': 'weights_bits', group: 'weights_group',
   'offload-layers': 'offload_layers',
   'flop-efficiency': 'flop_efficiency', 'bandwidth-efficiency': 'bandwidth_efficiency',
 };
@@ -51,7 +51,7 @@ const workloadOptions = {
 };
 
 const workloadUsage = `${modelSourceUsage} [--hardware ID (default h100-sxm)] [--weights fp16|int4|nf4|q4_k|mxfp4|…]
-    [--group G] [--scale-dtype fp16|bf16|fp32] [--keep embedding,attention,router,lm_head] [--weights-bits B]
+    [--group G] [--scale-dtype fp16|bf16|fp32] [--images N] [--keep embedding,attention,router,lm_head] [--weights-bits B]
     [--kv-dtype fp16] [--compute-dtype fp16] [--batch B] [--context N] [--gpus G]
     [--parallel tensor|pipeline] [--offload-layers L] [--flop-efficiency F] [--bandwidth-efficiency F]
     [--unfused] custom model: [--d-model N] [--layers N] [--heads N] [--kv-heads N] [--head-dim N]

@@ -68,7 +68,9 @@ Status check_fields(const ModelConfig& c) {
       check_integer("moe_d_ff", c.moe_d_ff, 0), check_integer("shared_experts", c.shared_experts, 0),
       check_integer("shared_expert_d_ff", c.shared_expert_d_ff, 0),
       check_integer("mtp_modules", c.mtp_modules, 0, 1e3), check_integer("vision_params", c.vision_params, 0),
-      check_integer("projector_params", c.projector_params, 0));
+      check_integer("projector_params", c.projector_params, 0),
+      check_real("vision_flops_per_image", c.vision_flops_per_image, 0, 1e18),
+      check_integer("image_tokens", c.image_tokens, 0, 1e9));
   if (!status.ok) return status;
   auto fail = [](const std::string& field, const std::string& message) { return error_status(field, message); };
   auto quoted = [](const std::string& text) { return "\"" + (text.size() > 40 ? text.substr(0, 40) + "…" : text) + "\""; };
@@ -147,6 +149,8 @@ ValidatedModel validate_model(const ModelConfig& config) {
   m.mtp_modules = static_cast<int64_t>(r.mtp_modules);
   m.vision_params = static_cast<int64_t>(r.vision_params);
   m.projector_params = static_cast<int64_t>(r.projector_params);
+  m.vision_flops_per_image = r.vision_flops_per_image;
+  m.image_tokens = static_cast<int64_t>(r.image_tokens);
 
   AttentionSpec attention;
   attention.mla = mla;

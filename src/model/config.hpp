@@ -70,6 +70,8 @@ struct ModelConfig {
   double mtp_modules = 0;       // DeepSeek-V3 next-token-prediction modules (num_nextn_predict_layers)
   double vision_params = 0;     // vision tower, counted from the config's vision_config
   double projector_params = 0;  // the multimodal projector into d_model
+  double vision_flops_per_image = 0;  // one image through the tower and the projector (import: from vision_config)
+  double image_tokens = 0;      // context tokens each image becomes (Gemma 3, Llama 4: 256)
 };
 
 // Largest model accepted (1e15 parameters): ~2,500x the largest published
@@ -121,6 +123,8 @@ struct ValidModel {
   int64_t mtp_modules = 0;
   LayerSpec mtp_layer;         // the decoder layer inside each MTP module
   int64_t vision_params = 0, projector_params = 0;
+  double vision_flops_per_image = 0;
+  int64_t image_tokens = 0;
 };
 
 // The config checked (every field named on error) and described as layer runs.

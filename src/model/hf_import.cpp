@@ -279,43 +279,68 @@ void read_qwen_moe_placement(Reader& r, ModelConfig& c) {
   });
 }
 
+// A vision tower: its parameters, and the FLOPs of one image through it
+// (2 per multiply-add of its matrices, and QK^T plus AV over every pair of
+// its tokens: bidirectional attention, 4 hidden FLOPs per pair per layer).
+struct VisionTower {
+  double params = 0, flops_per_image = 0, patches = 0;
+};
+
 // The SigLIP vision tower (Gemma 3): patch conv with bias, learned positions,
 // per layer two LayerNorms, q/k/v/out and fc1/fc2 with biases, post LayerNorm
 // (transformers modeling_siglip.py; Gemma 3 sets vision_use_head false).
-double siglip_params(Reader& v) {
+VisionTower siglip_tower(Reader& v) {
   const double hidden = v.optional("", {"hidden_size"}, 768), ff = v.optional("", {"intermediate_size"}, 3072);
   const double layers = v.optional("", {"num_hidden_layers"}, 12), channels = v.optional("", {"num_channels"}, 3);
   const double image = v.optional("", {"image_size"}, 224), patch = v.optional("", {"patch_size"}, 16);
   if (!v.status.ok || !(patch >= 1) || !(image >= patch) || !(hidden >= 1) || !(layers >= 0)) {
     v.fail("patch_size", v.key_name("patch_size") + " and image_size must be positive with image_size >= patch_size");
-    return 0;
+    return {};
   }
   const double patches = std::floor(image / patch) * std::floor(image / patch);
   const double per_layer = 2 * 2 * hidden + 4 * (hidden * hidden + hidden) + (hidden * ff + ff) + (ff * hidden + hidden);
-  double total = channels * patch * patch * hidden + hidden + patches * hidden + layers * per_layer + 2 * hidden;
+  VisionTower t;
+  t.patches = patches;
+  t.params = channels * patch * patch * hidden + hidden + patches * hidden + layers * per_layer + 2 * hidden;
+  t.flops_per_image = 2 * patches * channels * patch * patch * hidden +
+                      layers * (2 * patches * (4 * hidden * hidden + 2 * hidden * ff) + 4 * patches * patches * hidden);
   if (v.flag("vision_use_head", true)) {
     // Attention-pooling head: probe, MultiheadAttention, LayerNorm, MLP.
-    total += hidden + (3 * hidden * hidden + 3 * hidden) + (hidden * hidden + hidden) + 2 * hidden +
-             (hidden * ff + ff) + (ff * hidden + hidden);
+    t.params += hidden + (3 * hidden * hidden + 3 * hidden) + (hidden * hidden + hidden) + 2 * hidden + (hidden * ff + ff) +
+                (ff * hidden + hidden);
+    // K and V of every patch, Q, scores and output of the one probe, its MLP.
+    t.flops_per_image += 2 * patches * 2 * hidden * hidden + 2 * 2 * hidden * hidden + 4 * patches * hidden +
+                         2 * 2 * hidden * ff;
   }
-  return total;
+  return t;
 }
 
-// The Llama 4 vision model and its adapter (transformers modeling_llama4.py).
-double llama4_vision_params(Reader& v) {
+// The Llama 4 vision model and its adapter (transformers modeling_llama4.py):
+// patches and a class token through the layers; the pixel shuffle then merges
+// 1 / ratio^2 patches into each of the tokens the adapter projects.
+VisionTower llama4_tower(Reader& v, double* image_tokens) {
   const double hidden = v.optional("", {"hidden_size"}, 768), ff = v.optional("", {"intermediate_size"}, 5632);
   const double layers = v.optional("", {"num_hidden_layers"}, 34), channels = v.optional("", {"num_channels"}, 3);
   const double image = v.optional("", {"image_size"}, 448), patch = v.optional("", {"patch_size"}, 14);
   const double projector_in = v.optional("", {"projector_input_dim"}, 4096);
   const double projector_out = v.optional("", {"projector_output_dim"}, 4096);
-  if (!v.status.ok || !(patch >= 1) || !(image >= patch)) {
-    v.fail("patch_size", v.key_name("patch_size") + " and image_size must be positive with image_size >= patch_size");
-    return 0;
+  const double ratio = v.optional("", {"pixel_shuffle_ratio"}, 0.5);
+  if (!v.status.ok || !(patch >= 1) || !(image >= patch) || !(ratio > 0 && ratio <= 1)) {
+    v.fail("patch_size", v.key_name("patch_size") + ", image_size and pixel_shuffle_ratio must be positive with image_size >= patch_size");
+    return {};
   }
-  const double patches = std::floor(image / patch) * std::floor(image / patch) + 1;  // + class token
+  const double patches = std::floor(image / patch) * std::floor(image / patch);
+  const double tokens = patches + 1;  // + class token
   const double per_layer = 4 * (hidden * hidden + hidden) + (hidden * ff + ff) + (ff * hidden + hidden) + 2 * 2 * hidden;
-  return channels * patch * patch * hidden + hidden + patches * hidden + 2 * 2 * hidden + layers * per_layer +
-         ff * projector_in + projector_out * projector_out;
+  VisionTower t;
+  t.patches = patches;
+  t.params = channels * patch * patch * hidden + hidden + tokens * hidden + 2 * 2 * hidden + layers * per_layer +
+             ff * projector_in + projector_out * projector_out;
+  *image_tokens = patches * ratio * ratio;
+  t.flops_per_image = 2 * patches * channels * patch * patch * hidden +
+                      layers * (2 * tokens * (4 * hidden * hidden + 2 * hidden * ff) + 4 * tokens * tokens * hidden) +
+                      2 * *image_tokens * (ff * projector_in + projector_out * projector_out);
+  return t;
 }
 
 using TypeReader = std::function<void(Reader&, ModelConfig&, HfImport&)>;
@@ -485,15 +510,16 @@ void read_gemma3_text(Reader& r, ModelConfig& c) {
 
 void read_gemma3_text_type(Reader& r, ModelConfig& c, HfImport&) { read_gemma3_text(r, c); }
 
-// The vision tower and the projector into `d_model`, read from vision_config.
+// The vision tower and the projector into `d_model`, read from vision_config:
+// parameters, the FLOPs of one image, and the tokens it adds to the context.
 struct VisionParts {
-  double tower = 0, projector = 0;
+  double tower = 0, projector = 0, flops_per_image = 0, image_tokens = 0;
 };
 
 // A multimodal config: the language model from text_config (its class's
 // defaults when absent), the vision parts from vision_config.
 void read_multimodal(Reader& r, ModelConfig& c, HfImport& result, void (*read_text)(Reader&, ModelConfig&),
-                     VisionParts (*read_vision)(Reader&, double d_model)) {
+                     VisionParts (*read_vision)(Reader& outer, Reader& vision, double d_model)) {
   static const json empty = json::object();
   const json* text = r.object("text_config");
   const json* vision = r.object("vision_config");
@@ -501,21 +527,25 @@ void read_multimodal(Reader& r, ModelConfig& c, HfImport& result, void (*read_te
   Reader t(text ? *text : empty, result.assumed, "text_config.");
   read_text(t, c);
   Reader v(vision ? *vision : empty, result.assumed, "vision_config.");
-  const VisionParts parts = read_vision(v, c.d_model);
+  const VisionParts parts = read_vision(r, v, c.d_model);
   c.vision_params = parts.tower;
   c.projector_params = parts.projector;
+  c.vision_flops_per_image = parts.flops_per_image;
+  c.image_tokens = parts.image_tokens;
   for (Reader* nested : {&t, &v}) {
     if (!nested->status.ok && r.status.ok) r.status = nested->status;
     r.sources.insert(r.sources.end(), nested->sources.begin(), nested->sources.end());
   }
 }
 
-// Gemma3Config: SigLIP, and a projector mm_input_projection_weight
-// [vision hidden, text hidden] with an RMSNorm of the vision width.
-VisionParts gemma3_vision(Reader& v, double d_model) {
-  const double tower = siglip_params(v);
+// Gemma3Config: SigLIP, average-pooled to mm_tokens_per_image tokens, and a
+// projector mm_input_projection_weight [vision hidden, text hidden] with an
+// RMSNorm of the vision width.
+VisionParts gemma3_vision(Reader& outer, Reader& v, double d_model) {
+  const VisionTower tower = siglip_tower(v);
   const double hidden = v.optional("", {"hidden_size"}, 768);
-  return {tower, hidden * d_model + hidden};
+  const double tokens = outer.optional("", {"mm_tokens_per_image"}, 256);
+  return {tower.params, hidden * d_model + hidden, tower.flops_per_image + 2 * tokens * hidden * d_model, tokens};
 }
 
 void read_gemma3(Reader& r, ModelConfig& c, HfImport& result) { read_multimodal(r, c, result, read_gemma3_text, gemma3_vision); }
@@ -578,9 +608,11 @@ void read_llama4_text_type(Reader& r, ModelConfig& c, HfImport&) { read_llama4_t
 
 // Llama4Config: the vision model and multi_modal_projector.linear_1
 // (vision_output_dim -> text hidden, no bias).
-VisionParts llama4_vision(Reader& v, double d_model) {
-  const double tower = llama4_vision_params(v);
-  return {tower, v.optional("", {"vision_output_dim"}, 7680) * d_model};
+VisionParts llama4_vision(Reader&, Reader& v, double d_model) {
+  double tokens = 0;
+  const VisionTower tower = llama4_tower(v, &tokens);
+  const double output = v.optional("", {"vision_output_dim"}, 7680);
+  return {tower.params, output * d_model, tower.flops_per_image + 2 * tokens * output * d_model, tokens};
 }
 
 void read_llama4(Reader& r, ModelConfig& c, HfImport& result) {

@@ -19,6 +19,7 @@ struct Prepared {
   WeightsBytes weights;     // bytes per weight of each component (quant/sizes.hpp)
   double weight_bytes = 2;  // of the layers' format (the FFN's): the closed forms use it
   double act_bytes = 2;     // per value
+  double images = 0;        // per prompt, through the vision tower at prefill
   double peak = 0, bandwidth = 0;                         // spec, per second
   double effective_peak = 0, effective_bandwidth = 0;     // with the efficiencies
 };

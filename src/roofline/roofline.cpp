@@ -46,6 +46,7 @@ Prepared prepare(const Workload& w, bool plan_fields) {
       check_dtype("kv_dtype", w.kv_dtype, kv_value_bytes),
       check_choice("compute_dtype", w.compute_dtype, {"fp32", "fp16", "bf16", "fp8", "int8"}),
       check_integer("batch", w.batch, 1, 1e7), check_integer("context", w.context, 1, 1e9),
+      check_integer("images", w.images, 0, 1e6),
       check_real_above("flop_efficiency", w.flop_efficiency, 0, 1),
       check_zero_or_at_least("flop_efficiency", w.flop_efficiency, 1e-3, 1),
       check_real_above("bandwidth_efficiency", w.bandwidth_efficiency, 0, 1),
@@ -61,6 +62,9 @@ Prepared prepare(const Workload& w, bool plan_fields) {
   p.weights = weights_bytes(param_groups_of(p.params, false), format);
   if (!p.weights.status.ok) return {p.weights.status};
   p.weight_bytes = p.weights.ffn;
+  if (w.images > 0 && p.model.vision_flops_per_image <= 0)
+    return {error_status("images", "images = " + format_number(w.images) + ": this model has no vision tower")};
+  p.images = w.images;
   // KV bytes come from the memory area's formula (scales of int8/int4 included).
   KvCacheInput kv_input;
   kv_input.kv_dtype = w.kv_dtype;
@@ -278,6 +282,14 @@ std::vector<OperatorCost> pass_operators(const Prepared& p, const std::string& p
                         0, 2 * tokens * d * ab));
   ops.push_back(make_op("lm_head", phase, "model", 1, true, 2 * batch * d * vocab, vocab * d * (m.tied ? wb.embedding : wb.lm_head), 0,
                         batch * d * ab + batch * vocab * 4));
+  // Images run the vision tower and the projector once, at prefill; their
+  // tokens then enter the context like text (the context counts them).
+  if (prefill && p.images > 0) {
+    const double images = batch * p.images;
+    ops.push_back(make_op("vision_encoder", phase, "model", 1, true, images * m.vision_flops_per_image,
+                          static_cast<double>(m.vision_params + m.projector_params) * wb.ffn, 0,
+                          images * static_cast<double>(m.image_tokens) * d * ab));
+  }
   return ops;
 }
 

@@ -26,6 +26,7 @@ struct Workload {
   std::string compute_dtype = "fp16";  // matmul peak used, and the dtype activations are stored in
   double batch = 1;                    // sequences decoded together
   double context = 4096;               // prompt tokens at prefill; tokens the new token attends to at decode
+  double images = 0;                   // images per prompt: each runs the vision tower at prefill (its tokens count in context)
   double flop_efficiency = 1;          // fraction of peak FLOP/s reached (1: the ideal roofline)
   double bandwidth_efficiency = 1;     // fraction of peak bandwidth reached
   bool fused_attention = true;         // true: FlashAttention (scores never leave the chip); false: scores materialized

@@ -13,6 +13,7 @@
 #include "model/presets.hpp"
 #include "roofline/hardware.hpp"
 #include "roofline/plan.hpp"
+#include "roofline/roofline.hpp"
 
 using namespace llmst;
 
@@ -302,4 +303,34 @@ TEST_CASE("plan on a DeepSeek-V3 preset: fp8 weights, MLA KV, 8 x H200") {
   CHECK(r.kv_per_device_bytes == r.kv_bytes);
   CHECK(r.fits);
   CHECK(r.decode.tokens_per_s > 0);
+}
+
+TEST_CASE("images at prefill: the vision tower's FLOPs, by hand for Gemma 3 27B") {
+  const ModelConfig& c = preset("gemma-3-27b");
+  // SigLIP 896/14: 4096 patches, width 1152, MLP 4304, 27 layers; one image is
+  // the patch convolution 2 x 4096 x (3 x 14 x 14) x 1152, per layer
+  // 2 x 4096 x (4 x 1152^2 + 2 x 1152 x 4304) + 4 x 4096^2 x 1152 (QK^T and AV
+  // over every pair of patches), then the 256 pooled tokens through the
+  // projector 2 x 256 x 1152 x 5376.
+  const double patches = 4096, d = 1152, ff = 4304;
+  const double per_image = 2 * patches * 3 * 14 * 14 * d + 27 * (2 * patches * (4 * d * d + 2 * d * ff) + 4 * patches * patches * d) +
+                           2 * 256 * d * 5376;
+  CHECK(c.vision_flops_per_image == per_image);
+  CHECK(c.image_tokens == 256);
+  Workload w;
+  w.model = c;
+  w.hardware = *find_hardware("h100-sxm");
+  w.context = 1024;
+  w.batch = 2;
+  const RooflineResult without = roofline(w);
+  w.images = 3;
+  const RooflineResult with = roofline(w);
+  REQUIRE(with.status.ok);
+  CHECK(with.prefill.flops - without.prefill.flops == doctest::Approx(2 * 3 * per_image).epsilon(1e-12));
+  CHECK(with.decode.flops == without.decode.flops);  // images cost nothing at decode
+  Workload text_only;
+  text_only.model = preset("llama-3.1-8b");
+  text_only.hardware = w.hardware;
+  text_only.images = 1;
+  CHECK(roofline(text_only).status.field == "images");
 }

@@ -19,7 +19,7 @@ import { readWorkload, setWorkload, toInput, weightOptions, workloadInputs, work
 
 const defaults = {
   model: 'llama-2-70b', hardware: 'h100-sxm', weights_dtype: 'fp16', weights_group: 0, weights_scale_dtype: 'fp16', weights_keep: '', weights_bits: 0, kv_dtype: 'fp16', compute_dtype: 'fp16',
-  batch: 16, context: 4096, flop_efficiency: 1, bandwidth_efficiency: 1, fused_attention: true,
+  batch: 16, context: 4096, images: 0, flop_efficiency: 1, bandwidth_efficiency: 1, fused_attention: true,
   gpus: 2, parallelism: 'tensor', offload_layers: 0,
 };
 // Training inputs (URL keys train_<key>; booleans as 1/0), the core's TrainingInput fields.

@@ -16,7 +16,7 @@ import { readWorkload, setWorkload, toInput, weightOptions, workloadInputs, work
 
 const defaults = {
   model: 'llama-2-7b', hardware: 'h100-sxm', weights_dtype: 'fp16', weights_group: 0, weights_scale_dtype: 'fp16', weights_keep: '', weights_bits: 0, kv_dtype: 'fp16', compute_dtype: 'fp16',
-  batch: 1, context: 4096, flop_efficiency: 1, bandwidth_efficiency: 1, fused_attention: true,
+  batch: 1, context: 4096, images: 0, flop_efficiency: 1, bandwidth_efficiency: 1, fused_attention: true,
 };
 
 export const formatSeconds = (s) => (!Number.isFinite(s) ? String(s) : s >= 1 ? `${s.toFixed(3)} s`

@@ -38,6 +38,7 @@ export function modelDefaults(defaults, models, modelId) {
 export const numberInputs = [
   { key: 'batch', label: 'Batch (sequences)', min: 1 },
   { key: 'context', label: 'Context (tokens)', min: 1, help: 'Prompt length at prefill; tokens attended to at decode' },
+  { key: 'images', label: 'Images per prompt', min: 0, help: 'Vision models: each runs the vision tower at prefill; count its tokens in the context' },
   { key: 'flop_efficiency', label: 'FLOP efficiency (0–1]', step: 'any', help: 'Fraction of peak FLOP/s reached; 1 is the ideal roofline' },
   { key: 'bandwidth_efficiency', label: 'Bandwidth efficiency (0–1]', step: 'any', help: 'Fraction of peak bandwidth reached; ~0.7–0.9 in practice' },
 ];
