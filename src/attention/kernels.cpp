@@ -71,32 +71,48 @@ void attention_decode(const float* q_t, const float* k, const float* v, std::siz
 }
 
 template <class Ops>
-void attention_decode_group(const float* q, const float* k, const float* v, std::size_t keys,
-                            std::size_t d, std::size_t kv_stride, std::size_t queries,
-                            float* out, float* scores) {
+void attention_decode_runs(const float* q, const KvRows* runs, std::size_t run_count,
+                           std::size_t d, std::size_t queries, float* out, float* scores) {
+  std::size_t keys = 0;
+  for (std::size_t r = 0; r < run_count; ++r) keys += runs[r].rows;
   std::fill(out, out + queries * d, 0.0f);
   if (keys == 0) return;
   // Blocks of kTileKeys rows stay in L1 while every query of the group uses
   // them: K and V stream from memory once per group, not once per query.
   // dot_rows forms each row's sum as dot() does, and accumulate_rows with
   // beta = 1 adds rows in order: per query, attention_decode's arithmetic.
-  // pass 1: scores_g = q_g kᵀ, block by block
-  for (std::size_t j = 0; j < keys; j += kTileKeys) {
-    const std::size_t rows = std::min(kTileKeys, keys - j);
-    for (std::size_t g = 0; g < queries; ++g)
-      Ops::dot_rows(q + g * d, k + j * kv_stride, kv_stride, rows, d, scores + g * keys + j);
+  // pass 1: scores_g = q_g kᵀ, run by run, block by block
+  for (std::size_t r = 0, first = 0; r < run_count; first += runs[r].rows, ++r) {
+    const KvRows& run = runs[r];
+    for (std::size_t j = 0; j < run.rows; j += kTileKeys) {
+      const std::size_t rows = std::min(kTileKeys, run.rows - j);
+      for (std::size_t g = 0; g < queries; ++g)
+        Ops::dot_rows(q + g * d, run.k + j * run.stride, run.stride, rows, d, scores + g * keys + first + j);
+    }
   }
   // pass 2: scale and softmax per query
   for (std::size_t g = 0; g < queries; ++g) {
     Ops::scale(scores + g * keys, 1.0f / std::sqrt(static_cast<float>(d)), keys);
     Ops::softmax(scores + g * keys, scores + g * keys, keys);
   }
-  // pass 3: out_g += Σ_j p_g[j] · v_j, block by block, rows in order
-  for (std::size_t j = 0; j < keys; j += kTileKeys) {
-    const std::size_t rows = std::min(kTileKeys, keys - j);
-    for (std::size_t g = 0; g < queries; ++g)
-      Ops::accumulate_rows(scores + g * keys + j, v + j * kv_stride, kv_stride, rows, d, 1.0f, out + g * d);
+  // pass 3: out_g += Σ_j p_g[j] · v_j, run by run, block by block, rows in order
+  for (std::size_t r = 0, first = 0; r < run_count; first += runs[r].rows, ++r) {
+    const KvRows& run = runs[r];
+    for (std::size_t j = 0; j < run.rows; j += kTileKeys) {
+      const std::size_t rows = std::min(kTileKeys, run.rows - j);
+      for (std::size_t g = 0; g < queries; ++g)
+        Ops::accumulate_rows(scores + g * keys + first + j, run.v + j * run.stride, run.stride, rows, d,
+                             1.0f, out + g * d);
+    }
   }
+}
+
+template <class Ops>
+void attention_decode_group(const float* q, const float* k, const float* v, std::size_t keys,
+                            std::size_t d, std::size_t kv_stride, std::size_t queries,
+                            float* out, float* scores) {
+  const KvRows run{k, v, keys, kv_stride};
+  attention_decode_runs<Ops>(q, &run, 1, d, queries, out, scores);
 }
 
 template <class Ops>
@@ -133,7 +149,9 @@ void attention_reference_row(const float* q_i, const float* k, const float* v,
                                       std::size_t, std::size_t, float*, float*);                  \
   template void project_rows<OPS>(const float*, const float*, std::size_t, std::size_t, float*); \
   template void attention_decode_group<OPS>(const float*, const float*, const float*, std::size_t, \
-                                            std::size_t, std::size_t, std::size_t, float*, float*);
+                                            std::size_t, std::size_t, std::size_t, float*, float*);  \
+  template void attention_decode_runs<OPS>(const float*, const KvRows*, std::size_t, std::size_t,   \
+                                           std::size_t, float*, float*);
 LLMST_INSTANTIATE(simd::Active)
 LLMST_INSTANTIATE(simd::Scalar)
 #undef LLMST_INSTANTIATE

@@ -50,6 +50,26 @@ void attention_decode_group(const float* q, const float* k, const float* v, std:
                             std::size_t d, std::size_t kv_stride, std::size_t queries,
                             float* out, float* scores);
 
+// One run of K/V rows a decode step reads: `rows` rows of d floats, row j at
+// k + j·stride (and v + j·stride). A cache that keeps a head's rows in pieces
+// (a ring buffer that has wrapped, recomputed rows beside kept ones) hands
+// the kernel its pieces in token order instead of copying them together.
+struct KvRows {
+  const float* k = nullptr;
+  const float* v = nullptr;
+  std::size_t rows = 0;
+  std::size_t stride = 0;
+};
+
+// attention_decode_group over the concatenation of `run_count` runs (keys =
+// the sum of their rows; scores has queries·keys floats). Rows are used in
+// order, run after run, so the result equals attention_decode_group over the
+// same rows copied into one buffer, bit for bit: where a run starts changes
+// no sum (dot_rows' per-row sums, accumulate_rows adding rows in order).
+template <class Ops = simd::Active>
+void attention_decode_runs(const float* q, const KvRows* runs, std::size_t run_count,
+                           std::size_t d, std::size_t queries, float* out, float* scores);
+
 // out[r] = x · w_r for `rows` rows of w, each `width` floats (a projection of
 // one token onto head_dim rows of a weight). Out of line on purpose: the
 // decode runner times it, and V8 only moves a called function to its
