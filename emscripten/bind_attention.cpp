@@ -58,6 +58,12 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("sample_steps", &DecodeInput::sample_steps)
       .field("seed", &DecodeInput::seed)
       .field("memory_budget_bytes", &DecodeInput::memory_budget_bytes);
+  value_object<DecodeTimeSplit>("DecodeTimeSplit")
+      .field("projection", &DecodeTimeSplit::projection)
+      .field("store", &DecodeTimeSplit::store)
+      .field("recompute", &DecodeTimeSplit::recompute)
+      .field("dequantize", &DecodeTimeSplit::dequantize)
+      .field("attend", &DecodeTimeSplit::attend);
   value_object<DecodeResult>("DecodeResult")
       .field("status", &DecodeResult::status)
       .field("input", &DecodeResult::input)
@@ -66,6 +72,7 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("hidden_dim", &DecodeResult::hidden_dim)
       .field("measured_steps", &DecodeResult::measured_steps)
       .field("seconds", &DecodeResult::seconds)
+      .field("time_split_s", &DecodeResult::time_split_s)
       .field("tokens_per_s", &DecodeResult::tokens_per_s)
       .field("attended_tokens", &DecodeResult::attended_tokens)
       .field("kv_bytes", &DecodeResult::kv_bytes)

@@ -69,6 +69,24 @@ export interface DecodeInput {
   memory_budget_bytes?: number;
 }
 
+/**
+ * Where the measured steps' time went, in seconds summed over them. Each step
+ * reads the clock at every boundary between its parts, so the parts add up to
+ * `seconds` (to the rounding of converting clock ticks to seconds).
+ */
+export interface DecodeTimeSplit {
+  /** Q, K and V of the new token. */
+  projection: number;
+  /** Keeping the new token: its K/V slot, its hidden state (recompute, none), quantization (int8, int4). */
+  store: number;
+  /** K/V of evicted tokens projected again from hidden states (recompute, none); 0 otherwise. */
+  recompute: number;
+  /** Stored codes back to fp32 rows (int8, int4); 0 otherwise. */
+  dequantize: number;
+  /** QKᵀ, softmax and PV over the attended rows. */
+  attend: number;
+}
+
 export interface DecodeResult {
   input: Required<DecodeInput>;
   isa: 'simd' | 'scalar';
@@ -77,7 +95,9 @@ export interface DecodeResult {
   /** Resolved hidden width (d_model when the input was 0). */
   hidden_dim: number;
   measured_steps: number;
+  /** Sum over the measured steps (= the sum of time_split_s's parts). */
   seconds: number;
+  time_split_s: DecodeTimeSplit;
   tokens_per_s: number;
   attended_tokens: number;
   /** Persistent K/V store: fp32 slots, or codes + fp32 scales (+ per_channel's fp32 residual block). */

@@ -27,6 +27,12 @@ function decodeRow(label, r) {
 }
 const decodeHeader = ['strategy', 'tokens/s', 'keys', 'KV', 'hidden', 'recomputed FLOPs', 'max |Δ|', 'min cos'];
 
+// The measured steps' time by part (time_split_s adds up to seconds).
+function timeSplitText(r) {
+  const parts = Object.entries(r.time_split_s).map(([part, s]) => `${part} ${seconds(s)}`);
+  return `time of the ${r.measured_steps} measured steps, ${seconds(r.seconds)}: ${parts.join(', ')}`;
+}
+
 export const attentionCommands = [
   {
     name: 'attention',
@@ -86,7 +92,7 @@ export const attentionCommands = [
       const { input } = result;
       const text = [`decode ${input.prompt_tokens} prompt + ${input.generated_tokens} generated tokens, ` +
         `d_model = ${input.d_model}, ${input.heads} heads (${result.kv_heads} KV), ${result.measured_steps} steps measured, ${result.isa} build`,
-      formatTable([decodeHeader, decodeRow(input.strategy, result)])].join('\n');
+      formatTable([decodeHeader, decodeRow(input.strategy, result)]), timeSplitText(result)].join('\n');
       return { json: result, text };
     },
   },

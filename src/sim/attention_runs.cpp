@@ -1,6 +1,7 @@
 #include "sim/attention_runs.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -217,9 +218,13 @@ struct DecodeState {
   std::string strategy;
   std::size_t d_model = 0, heads = 0, kv_heads = 0, head_dim = 0, kv_width = 0, tokens = 0,
               cache = 0, sinks = 0;
+  std::size_t hidden_width = 0;  // H: width of x_t, the row length of every weight
   int bits = 0;  // 8 or 4 for quantized
   KvLayout layout = KvLayout::per_token;
   std::size_t group = 0;
+  std::size_t slots = 0;          // fp32_slots(), fixed once the state is set up
+  const float* w_k = nullptr;     // (kv_width, H): recompute projects evicted tokens with it
+  const float* w_v = nullptr;
   MemoryTracker::Buffer<float> k, v;           // fp32 slots
   MemoryTracker::Buffer<float> hidden;         // recompute, none
   MemoryTracker::Buffer<std::uint8_t> k_codes, v_codes;
@@ -234,12 +239,12 @@ struct DecodeState {
   // quantized per_channel: the incomplete block of `group` tokens. Never more
   // than the sequence's n tokens (the closed form's min(tokens, window)).
   std::size_t fp32_slots() const {
-    std::size_t slots = 0;
-    if (strategy == "full") slots = tokens;
-    else if (strategy == "window" || strategy == "recompute") slots = cache;
-    else if (strategy == "sinks") slots = sinks + cache;
-    else if (quantized() && layout == KvLayout::per_channel) slots = group;
-    return std::min(slots, tokens);
+    std::size_t count = 0;
+    if (strategy == "full") count = tokens;
+    else if (strategy == "window" || strategy == "recompute") count = cache;
+    else if (strategy == "sinks") count = sinks + cache;
+    else if (quantized() && layout == KvLayout::per_channel) count = group;
+    return std::min(count, tokens);
   }
   // The KV head query head h reads (GQA: heads / kv_heads query heads share one).
   std::size_t kv_head_of(std::size_t h) const { return h / (heads / kv_heads); }
@@ -255,6 +260,202 @@ struct DecodeState {
     return layout == KvLayout::per_token ? tokens * (kv_width / group) : blocks() * kv_width;
   }
   std::size_t blocks() const { return (tokens + group - 1) / group; }
+  // KV head g's slice of slots [first, first + rows), read in place.
+  attention::KvRows slot_rows(std::size_t g, std::size_t first, std::size_t rows) const {
+    return {k.data() + first * kv_width + g * head_dim, v.data() + first * kv_width + g * head_dim,
+            rows, kv_width};
+  }
+  // Rows [first, first + rows) of the per-head scratch.
+  attention::KvRows scratch_rows(std::size_t first, std::size_t rows) const {
+    return {k_head.data() + first * head_dim, v_head.data() + first * head_dim, rows, head_dim};
+  }
+};
+
+// Per-head projection of rows [h·hd, (h+1)·hd) of a weight with `heads` head
+// blocks of rows `width` floats long: the same arithmetic whether a token is
+// projected on arrival or recomputed later (what makes recompute exact).
+void project_heads(const float* w, std::size_t heads, std::size_t hd, std::size_t width,
+                   const float* x, float* out_rows) {
+  for (std::size_t h = 0; h < heads; ++h)
+    attention::project_rows(x, w + h * hd * width, hd, width, out_rows + h * hd);
+}
+
+// The parts of a decode step, in DecodeTimeSplit's order.
+enum class Phase : std::size_t { projection, store, recompute, dequantize, attend };
+inline constexpr std::size_t kPhases = 5;
+
+// What a strategy hands the attention of one KV head at one step: that head's
+// K/V rows as at most three runs in the order they are attended.
+struct Gathered {
+  attention::KvRows runs[3];
+  std::size_t run_count = 0;
+  std::size_t keys = 0;        // rows over all runs
+  std::size_t recomputed = 0;  // rows projected again from hidden states
+  void add(const attention::KvRows& rows) {
+    if (rows.rows == 0) return;
+    runs[run_count++] = rows;
+    keys += rows.rows;
+  }
+};
+
+// A KV strategy is two functions. store() keeps token t's K/V (and its hidden
+// state) the strategy's way; it runs for every token. gather() makes KV head
+// g's rows ready for a measured step at position t; its time is charged to
+// gather_phase (recompute or dequantize when it does that work, attend when
+// it only points at rows kept in place).
+struct DecodeStrategy {
+  void (*store)(DecodeState& s, std::size_t t, const float* x_t, const float* k_t, const float* v_t);
+  Gathered (*gather)(DecodeState& s, std::size_t t, std::size_t g);
+  Phase gather_phase;
+};
+
+// --- store
+
+void store_slot(DecodeState& s, std::size_t t, const float* k_t, const float* v_t) {
+  if (s.slots == 0) return;
+  const std::size_t slot = s.slot_of(t);
+  std::memcpy(s.k.data() + slot * s.kv_width, k_t, s.kv_width * 4);
+  std::memcpy(s.v.data() + slot * s.kv_width, v_t, s.kv_width * 4);
+}
+
+// full, window, sinks: the K/V row goes to its slot.
+void store_in_slots(DecodeState& s, std::size_t t, const float*, const float* k_t, const float* v_t) {
+  store_slot(s, t, k_t, v_t);
+}
+
+// recompute, none: the hidden state is kept for later recomputation, and
+// recompute's last cache_tokens K/V rows go to their ring slots.
+void store_hidden_and_slots(DecodeState& s, std::size_t t, const float* x_t, const float* k_t,
+                            const float* v_t) {
+  std::memcpy(s.hidden.data() + t * s.hidden_width, x_t, s.hidden_width * 4);
+  store_slot(s, t, k_t, v_t);
+}
+
+// int8/int4 per_token: each token's row is quantized on arrival.
+void store_quantized_per_token(DecodeState& s, std::size_t t, const float*, const float* k_t,
+                               const float* v_t) {
+  const std::size_t scales_per_token = s.kv_width / s.group;
+  attention::quantize_kv(k_t, 1, s.kv_width, s.bits, s.layout, s.group,
+                         s.k_codes.data() + t * s.code_bytes_per_token(),
+                         s.k_scales.data() + t * scales_per_token);
+  attention::quantize_kv(v_t, 1, s.kv_width, s.bits, s.layout, s.group,
+                         s.v_codes.data() + t * s.code_bytes_per_token(),
+                         s.v_scales.data() + t * scales_per_token);
+}
+
+// int8/int4 per_channel: rows wait in the fp32 block of `group` tokens; a
+// complete block is quantized (its scales span the block's tokens).
+void store_quantized_per_channel(DecodeState& s, std::size_t t, const float*, const float* k_t,
+                                 const float* v_t) {
+  store_slot(s, t, k_t, v_t);
+  if ((t + 1) % s.group != 0) return;
+  const std::size_t block = t / s.group;
+  attention::quantize_kv(s.k.data(), s.group, s.kv_width, s.bits, s.layout, s.group,
+                         s.k_codes.data() + block * s.group * s.code_bytes_per_token(),
+                         s.k_scales.data() + block * s.kv_width);
+  attention::quantize_kv(s.v.data(), s.group, s.kv_width, s.bits, s.layout, s.group,
+                         s.v_codes.data() + block * s.group * s.code_bytes_per_token(),
+                         s.v_scales.data() + block * s.kv_width);
+}
+
+// --- gather
+
+// full, window, sinks: the kept slots, read in place in slot order.
+Gathered gather_slots(DecodeState& s, std::size_t t, std::size_t g) {
+  Gathered rows;
+  rows.add(s.slot_rows(g, 0, std::min(t + 1, s.slots)));
+  return rows;
+}
+
+// recompute, none: attends to every token in order. Evicted tokens 0..e−1
+// (e = t+1 − cache) are projected again from their hidden states into the
+// scratch; the kept ones are read in place from the ring, whose slots hold
+// tokens e..t from slot e mod cache on, wrapping to slot 0. With nothing
+// evicted this reads exactly what window reads.
+Gathered gather_recompute(DecodeState& s, std::size_t t, std::size_t g) {
+  const std::size_t keys = t + 1, kept = std::min(keys, s.cache), evicted = keys - kept;
+  const std::size_t hd = s.head_dim, H = s.hidden_width;
+  for (std::size_t u = 0; u < evicted; ++u) {
+    const float* x_u = s.hidden.data() + u * H;
+    attention::project_rows(x_u, s.w_k + g * hd * H, hd, H, s.k_head.data() + u * hd);
+    attention::project_rows(x_u, s.w_v + g * hd * H, hd, H, s.v_head.data() + u * hd);
+  }
+  Gathered rows;
+  rows.add(s.scratch_rows(0, evicted));
+  if (kept > 0) {
+    const std::size_t first = evicted % s.cache, to_end = std::min(kept, s.cache - first);
+    rows.add(s.slot_rows(g, first, to_end));
+    rows.add(s.slot_rows(g, 0, kept - to_end));
+  }
+  rows.recomputed = evicted;
+  return rows;
+}
+
+// int8/int4 per_token: every token's row of KV head g dequantized into the scratch.
+Gathered gather_dequantized_per_token(DecodeState& s, std::size_t t, std::size_t g) {
+  const std::size_t keys = t + 1, hd = s.head_dim, scales_per_token = s.kv_width / s.group;
+  for (std::size_t u = 0; u < keys; ++u) {
+    attention::dequantize_kv(s.k_codes.data() + u * s.code_bytes_per_token(),
+                             s.k_scales.data() + u * scales_per_token, 1, s.kv_width, s.bits,
+                             s.layout, s.group, 0, 1, g * hd, (g + 1) * hd, s.k_head.data() + u * hd);
+    attention::dequantize_kv(s.v_codes.data() + u * s.code_bytes_per_token(),
+                             s.v_scales.data() + u * scales_per_token, 1, s.kv_width, s.bits,
+                             s.layout, s.group, 0, 1, g * hd, (g + 1) * hd, s.v_head.data() + u * hd);
+  }
+  Gathered rows;
+  rows.add(s.scratch_rows(0, keys));
+  return rows;
+}
+
+// int8/int4 per_channel: complete blocks dequantized into the scratch, then
+// the incomplete block's fp32 rows read in place (slots 0.. of the block).
+Gathered gather_dequantized_per_channel(DecodeState& s, std::size_t t, std::size_t g) {
+  const std::size_t keys = t + 1, hd = s.head_dim, full_blocks = keys / s.group;
+  for (std::size_t b = 0; b < full_blocks; ++b) {
+    const std::size_t codes = b * s.group * s.code_bytes_per_token();
+    attention::dequantize_kv(s.k_codes.data() + codes, s.k_scales.data() + b * s.kv_width, s.group,
+                             s.kv_width, s.bits, s.layout, s.group, 0, s.group, g * hd, (g + 1) * hd,
+                             s.k_head.data() + b * s.group * hd);
+    attention::dequantize_kv(s.v_codes.data() + codes, s.v_scales.data() + b * s.kv_width, s.group,
+                             s.kv_width, s.bits, s.layout, s.group, 0, s.group, g * hd, (g + 1) * hd,
+                             s.v_head.data() + b * s.group * hd);
+  }
+  Gathered rows;
+  rows.add(s.scratch_rows(0, full_blocks * s.group));
+  rows.add(s.slot_rows(g, 0, keys - full_blocks * s.group));
+  return rows;
+}
+
+DecodeStrategy strategy_of(const DecodeState& s) {
+  if (s.keeps_hidden()) return {store_hidden_and_slots, gather_recompute, Phase::recompute};
+  if (s.quantized() && s.layout == KvLayout::per_token)
+    return {store_quantized_per_token, gather_dequantized_per_token, Phase::dequantize};
+  if (s.quantized())
+    return {store_quantized_per_channel, gather_dequantized_per_channel, Phase::dequantize};
+  return {store_in_slots, gather_slots, Phase::attend};  // full, window, sinks
+}
+
+// Time per part of the step, in clock ticks.
+using PhaseTimes = std::array<Clock::duration, kPhases>;
+
+// The clock read at every boundary between the parts of a step: a part is the
+// time between two consecutive reads, so the parts add up to the step (its
+// first read to its last) exactly, in whole clock ticks.
+class StepTimer {
+ public:
+  StepTimer() : last_(Clock::now()) {}
+  void lap(Phase phase) {
+    const Clock::time_point now = Clock::now();
+    parts_[std::size_t(phase)] += now - last_;
+    last_ = now;
+  }
+  void add_to(PhaseTimes& sums) const {
+    for (std::size_t i = 0; i < kPhases; ++i) sums[i] += parts_[i];
+  }
+
+ private:
+  Clock::time_point last_;
+  PhaseTimes parts_{};
 };
 
 }  // namespace
@@ -384,6 +585,12 @@ DecodeResult run_decode(const DecodeInput& input) {
     simd::scale(w->data(), float(1.0 / std::sqrt(double(H))), w->size());
   }
 
+  s.hidden_width = H;
+  s.slots = s.fp32_slots();
+  s.w_k = w_k.data();
+  s.w_v = w_v.data();
+  const DecodeStrategy strategy = strategy_of(s);
+
   std::vector<float> q_t(D), k_t(Dkv), v_t(Dkv), out_t(D), ref_out(D);
   std::vector<double> exact(hd);
   std::vector<float> claimed_k, claimed_v;
@@ -392,123 +599,48 @@ DecodeResult run_decode(const DecodeInput& input) {
       sample_indices(std::size_t(input.generated_tokens), std::size_t(input.sample_steps));
   std::size_t next_measured = 0;
   double total_flops = 0, cosine_sum = 0;
-
-  // Per-head projection of rows [h·hd, (h+1)·hd) of a weight with `heads`
-  // head blocks: the same arithmetic whether a token is projected on arrival
-  // or recomputed later (exactness of recompute).
-  auto project = [&](const float* w, std::size_t heads, const float* x, float* out_rows) {
-    for (std::size_t h = 0; h < heads; ++h) attention::project_rows(x, w + h * hd * H, hd, H, out_rows + h * hd);
-  };
+  PhaseTimes phase_times{};  // summed over the measured steps
+  const std::size_t group_size = s.heads / s.kv_heads;
 
   for (std::size_t t = 0; t < n; ++t) {
     const float* x_t = sequence.data() + t * H;
     const bool is_measured = t >= prompt && next_measured < measured.size() &&
                              measured[next_measured] == t - prompt;
-    const auto start = Clock::now();
+    StepTimer step;
     // 1. project the new token and store it the strategy's way
-    project(w_k.data(), s.kv_heads, x_t, k_t.data());
-    project(w_v.data(), s.kv_heads, x_t, v_t.data());
-    if (s.keeps_hidden()) std::memcpy(s.hidden.data() + t * H, x_t, H * 4);
-    if (s.fp32_slots() > 0 && !(s.quantized() && s.layout == KvLayout::per_token)) {
-      const std::size_t slot = s.slot_of(t);
-      std::memcpy(s.k.data() + slot * Dkv, k_t.data(), Dkv * 4);
-      std::memcpy(s.v.data() + slot * Dkv, v_t.data(), Dkv * 4);
-    }
-    if (s.quantized()) {
-      if (s.layout == KvLayout::per_token) {
-        const std::size_t scales_per_token = Dkv / s.group;
-        attention::quantize_kv(k_t.data(), 1, Dkv, s.bits, s.layout, s.group,
-                               s.k_codes.data() + t * s.code_bytes_per_token(),
-                               s.k_scales.data() + t * scales_per_token);
-        attention::quantize_kv(v_t.data(), 1, Dkv, s.bits, s.layout, s.group,
-                               s.v_codes.data() + t * s.code_bytes_per_token(),
-                               s.v_scales.data() + t * scales_per_token);
-      } else if ((t + 1) % s.group == 0) {  // a block of `group` tokens is complete
-        const std::size_t block = t / s.group;
-        attention::quantize_kv(s.k.data(), s.group, Dkv, s.bits, s.layout, s.group,
-                               s.k_codes.data() + block * s.group * s.code_bytes_per_token(),
-                               s.k_scales.data() + block * Dkv);
-        attention::quantize_kv(s.v.data(), s.group, Dkv, s.bits, s.layout, s.group,
-                               s.v_codes.data() + block * s.group * s.code_bytes_per_token(),
-                               s.v_scales.data() + block * Dkv);
+    project_heads(w_k.data(), s.kv_heads, hd, H, x_t, k_t.data());
+    project_heads(w_v.data(), s.kv_heads, hd, H, x_t, v_t.data());
+    step.lap(Phase::projection);
+    strategy.store(s, t, x_t, k_t.data(), v_t.data());
+    step.lap(Phase::store);
+    std::size_t keys = 0, recomputed = 0;
+    if (is_measured) {
+      // 2. attend: each KV head g serves its group of heads / kv_heads query
+      //    heads (contiguous in q_t), over the rows the strategy gathers for g
+      project_heads(w_q.data(), s.heads, hd, H, x_t, q_t.data());
+      step.lap(Phase::projection);
+      for (std::size_t g = 0; g < s.kv_heads; ++g) {
+        const Gathered rows = strategy.gather(s, t, g);
+        step.lap(strategy.gather_phase);
+        attention::attention_decode_runs(q_t.data() + g * group_size * hd, rows.runs, rows.run_count, hd,
+                                         group_size, out_t.data() + g * group_size * hd, s.scores.data());
+        step.lap(Phase::attend);
+        keys = rows.keys;
+        recomputed = rows.recomputed;
       }
+      step.add_to(phase_times);
     }
+    // The reference keeps every token's K/V in fp32 (untimed).
     std::memcpy(ref_k.data() + t * Dkv, k_t.data(), Dkv * 4);
     std::memcpy(ref_v.data() + t * Dkv, v_t.data(), Dkv * 4);
     if (!is_measured) continue;
 
-    // 2. attend: each KV head g serves its group of heads / kv_heads query
-    //    heads (contiguous in q_t), reading what the strategy kept of head g
-    project(w_q.data(), s.heads, x_t, q_t.data());
-    double step_flops = 2.0 * H * D + 2.0 * 2 * H * Dkv;  // Q, then K and V
-    const std::size_t group_size = s.heads / s.kv_heads;
-    std::size_t keys = 0;
-    for (std::size_t g = 0; g < s.kv_heads; ++g) {
-      const float* q_g = q_t.data() + g * group_size * hd;
-      float* out_g = out_t.data() + g * group_size * hd;
-      const float* k_g = s.k_head.data();  // this KV head's keys, rows of hd floats…
-      const float* v_g = s.v_head.data();
-      std::size_t stride = hd;
-      if (s.strategy == "full" || s.strategy == "window" || s.strategy == "sinks") {
-        keys = std::min(t + 1, s.fp32_slots());
-        k_g = s.k.data() + g * hd;  // …or read in place from the cache, rows of Dkv
-        v_g = s.v.data() + g * hd;
-        stride = Dkv;
-      } else if (s.keeps_hidden()) {
-        // evicted tokens 0..t−cache: recompute KV head g's K/V from hidden states
-        keys = t + 1;
-        const std::size_t kept = std::min(keys, s.cache);
-        const std::size_t evicted = keys - kept;
-        for (std::size_t u = 0; u < evicted; ++u) {
-          const float* x_u = s.hidden.data() + u * H;
-          attention::project_rows(x_u, w_k.data() + g * hd * H, hd, H, s.k_head.data() + u * hd);
-          attention::project_rows(x_u, w_v.data() + g * hd * H, hd, H, s.v_head.data() + u * hd);
-        }
-        for (std::size_t u = evicted; u < keys; ++u) {
-          std::memcpy(s.k_head.data() + u * hd, s.k.data() + s.slot_of(u) * Dkv + g * hd, hd * 4);
-          std::memcpy(s.v_head.data() + u * hd, s.v.data() + s.slot_of(u) * Dkv + g * hd, hd * 4);
-        }
-        if (g == 0) {
-          result.recomputed_tokens += double(evicted);
-          result.recomputed_flops += double(evicted) * 4.0 * H * Dkv;
-          step_flops += double(evicted) * 4.0 * H * Dkv;
-        }
-      } else if (s.layout == KvLayout::per_token) {  // quantized: dequantize KV head g's rows
-        keys = t + 1;
-        const std::size_t scales_per_token = Dkv / s.group;
-        for (std::size_t u = 0; u < keys; ++u) {
-          attention::dequantize_kv(s.k_codes.data() + u * s.code_bytes_per_token(),
-                                   s.k_scales.data() + u * scales_per_token, 1, Dkv, s.bits,
-                                   s.layout, s.group, 0, 1, g * hd, (g + 1) * hd,
-                                   s.k_head.data() + u * hd);
-          attention::dequantize_kv(s.v_codes.data() + u * s.code_bytes_per_token(),
-                                   s.v_scales.data() + u * scales_per_token, 1, Dkv, s.bits,
-                                   s.layout, s.group, 0, 1, g * hd, (g + 1) * hd,
-                                   s.v_head.data() + u * hd);
-        }
-      } else {  // quantized per_channel: complete blocks, then the fp32 residual block
-        keys = t + 1;
-        const std::size_t full_blocks = keys / s.group;
-        for (std::size_t b = 0; b < full_blocks; ++b) {
-          const std::size_t codes = b * s.group * s.code_bytes_per_token();
-          attention::dequantize_kv(s.k_codes.data() + codes, s.k_scales.data() + b * Dkv, s.group,
-                                   Dkv, s.bits, s.layout, s.group, 0, s.group, g * hd,
-                                   (g + 1) * hd, s.k_head.data() + b * s.group * hd);
-          attention::dequantize_kv(s.v_codes.data() + codes, s.v_scales.data() + b * Dkv, s.group,
-                                   Dkv, s.bits, s.layout, s.group, 0, s.group, g * hd,
-                                   (g + 1) * hd, s.v_head.data() + b * s.group * hd);
-        }
-        for (std::size_t u = full_blocks * s.group; u < keys; ++u) {
-          std::memcpy(s.k_head.data() + u * hd, s.k.data() + s.slot_of(u) * Dkv + g * hd, hd * 4);
-          std::memcpy(s.v_head.data() + u * hd, s.v.data() + s.slot_of(u) * Dkv + g * hd, hd * 4);
-        }
-      }
-      attention::attention_decode_group(q_g, k_g, v_g, keys, hd, stride, group_size, out_g,
-                                        s.scores.data());
-    }
-    step_flops += 4.0 * double(keys) * D;  // QKᵀ and PV over all heads
-    result.seconds += seconds_since(start);
+    // Q, then K and V; K/V of the recomputed tokens; QKᵀ and PV over all heads
+    const double step_flops = 2.0 * H * D + 2.0 * 2 * H * Dkv + double(recomputed) * 4.0 * H * Dkv +
+                              4.0 * double(keys) * D;
     total_flops += step_flops;
+    result.recomputed_tokens += double(recomputed);
+    result.recomputed_flops += double(recomputed) * 4.0 * H * Dkv;
     result.attended_tokens = double(keys);
 
     // 3. untimed checks: vs the full fp32 cache, and vs fp64 over the claimed tokens
@@ -543,6 +675,16 @@ DecodeResult run_decode(const DecodeInput& input) {
     ++next_measured;
   }
 
+  // seconds is the sum of the parts in clock ticks, converted once.
+  const auto in_seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
+  Clock::duration total{};
+  for (Clock::duration part : phase_times) total += part;
+  result.seconds = in_seconds(total);
+  result.time_split_s = {in_seconds(phase_times[std::size_t(Phase::projection)]),
+                         in_seconds(phase_times[std::size_t(Phase::store)]),
+                         in_seconds(phase_times[std::size_t(Phase::recompute)]),
+                         in_seconds(phase_times[std::size_t(Phase::dequantize)]),
+                         in_seconds(phase_times[std::size_t(Phase::attend)])};
   result.measured_steps = double(measured.size());
   result.tokens_per_s = result.seconds > 0 ? result.measured_steps / result.seconds : 0;
   result.flops_per_step = total_flops / result.measured_steps;

@@ -87,6 +87,18 @@ struct DecodeInput {
   double memory_budget_bytes = kDefaultMemoryBudgetBytes;
 };
 
+// Where the measured steps' time went, in seconds summed over those steps.
+// Each step reads the clock at every boundary between its parts, and a part is
+// the time between two consecutive reads: the five add up to
+// DecodeResult::seconds (to the rounding of five conversions from clock ticks).
+struct DecodeTimeSplit {
+  double projection = 0;  // Q, K and V of the new token
+  double store = 0;       // keeping it: K/V into its slot, hidden state, quantization
+  double recompute = 0;   // K/V of evicted tokens projected again (recompute, none)
+  double dequantize = 0;  // stored codes back to fp32 rows (int8, int4)
+  double attend = 0;      // QKᵀ, softmax and PV over the attended rows
+};
+
 struct DecodeResult {
   Status status;
   DecodeInput input;
@@ -94,7 +106,8 @@ struct DecodeResult {
   double kv_heads = 0;        // resolved: input.kv_heads, or heads when 0
   double hidden_dim = 0;      // resolved: input.hidden_dim, or d_model when 0
   double measured_steps = 0;
-  double seconds = 0;         // total over measured steps
+  double seconds = 0;         // total over measured steps (= the sum of time_split_s)
+  DecodeTimeSplit time_split_s;
   double tokens_per_s = 0;    // measured_steps / seconds
   double attended_tokens = 0; // keys the last step attended to
   double kv_bytes = 0;        // persistent K/V store (codes + scales + fp32 residual), kv_heads wide

@@ -2,6 +2,7 @@
 // recompute-on-evict reproduces the full cache.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
 #include <string>
 
@@ -75,6 +76,42 @@ TEST_CASE("recompute-on-evict and no-cache equal the full cache exactly") {
     CHECK(result.recomputed_tokens == evicted);
     CHECK(result.recomputed_flops == evicted * 4 * 32 * 32);  // K and V: 2 · 2·d_model² each
     CHECK(result.hidden_bytes == 70 * 32 * 4);
+  }
+}
+
+TEST_CASE("decode time split: the parts add up to the measured steps, each where its work is") {
+  for (const char* strategy : {"full", "window", "sinks", "recompute", "none", "int8", "int4"}) {
+    for (const char* layout : {"per_token", "per_channel"}) {
+      CAPTURE(strategy);
+      CAPTURE(layout);
+      DecodeInput input = small_decode(strategy);
+      input.kv_layout = layout;
+      const auto start = std::chrono::steady_clock::now();
+      const DecodeResult result = run_decode(input);
+      const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      CHECK_OR_RETURN(result.status.ok);
+      const DecodeTimeSplit& split = result.time_split_s;
+      const double sum = split.projection + split.store + split.recompute + split.dequantize + split.attend;
+      // seconds is the sum of the parts in clock ticks (each step's clock
+      // reads at its part boundaries), converted once: equal up to the
+      // rounding of six tick-to-second conversions and four additions.
+      CHECK(result.seconds > 0);
+      CHECK(std::fabs(sum - result.seconds) <= 1e-12 * result.seconds);
+      // An independent clock around the whole call (prompt, untimed checks) bounds it.
+      CHECK(result.seconds <= wall_s);
+      CHECK(split.projection > 0);
+      CHECK(split.attend > 0);
+      const std::string s = strategy;
+      const bool quantized = s == "int8" || s == "int4", hidden = s == "recompute" || s == "none";
+      // Work a strategy does not do takes no time: not even a clock read lands there.
+      if (!hidden) CHECK(split.recompute == 0);
+      if (!quantized) CHECK(split.dequantize == 0);
+      if (hidden) CHECK(split.recompute > 0);    // 1425 or 1665 tokens recomputed (see above)
+      if (quantized) CHECK(split.dequantize > 0);
+      // none recomputes all 41..70 tokens' K/V (4·32² FLOPs each, 4 heads) per
+      // step against 4·70·32 FLOPs of attention: ~30× the work.
+      if (s == "none") CHECK(split.recompute > split.attend);
+    }
   }
 }
 

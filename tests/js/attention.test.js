@@ -52,6 +52,26 @@ test('runDecode: recompute-on-evict is exact, a window is not', () => {
   assert.equal(window.kv_bytes, 2 * 8 * 64 * 4);
 });
 
+test('runDecode time_split_s: the parts add up to seconds, each where its work is', () => {
+  const base = { prompt_tokens: 48, generated_tokens: 16, d_model: 64, heads: 4, cache_tokens: 8, kv_group: 16 };
+  const parts = ['projection', 'store', 'recompute', 'dequantize', 'attend'];
+  for (const strategy of ['window', 'recompute', 'none', 'int8']) {
+    const start = performance.now();
+    const result = api.runDecode({ ...base, strategy });
+    const wallSeconds = (performance.now() - start) / 1e3;
+    const split = result.time_split_s;
+    assert.deepEqual(Object.keys(split).sort(), [...parts].sort(), strategy);
+    const sum = parts.reduce((total, part) => total + split[part], 0);
+    // seconds is the sum of the parts in clock ticks (one clock read at each
+    // boundary between parts): equal up to converting ticks to seconds.
+    assert.ok(result.seconds > 0, strategy);
+    assert.ok(Math.abs(sum - result.seconds) <= 1e-12 * result.seconds, `${strategy}: ${sum} vs ${result.seconds}`);
+    assert.ok(result.seconds <= wallSeconds, `${strategy}: ${result.seconds} s measured inside a ${wallSeconds} s call`);
+    assert.equal(split.recompute > 0, strategy === 'recompute' || strategy === 'none', strategy);
+    assert.equal(split.dequantize > 0, strategy === 'int8', strategy);
+  }
+});
+
 test('seedExperiment returns caches n, 4√n, 8 per length', () => {
   const result = api.seedExperiment({ sequence_lengths: [64], d_model: 32, heads: 4, sample_steps: 4 });
   assert.deepEqual(result.rows.map((row) => row.cache_tokens), [64, 32, 8]);
@@ -67,6 +87,9 @@ test('CLI attention --json and decode --json', async () => {
   assert.equal(decode.input.prompt_tokens, 32);
   assert.equal(decode.input.generated_tokens, 32);
   assert.equal(decode.attended_tokens, 10);
+  const text = (await run('node', [cli, 'decode', '--strategy', 'recompute', '--n', '64', '--d-model', '32',
+    '--heads', '4', '--window', '8'])).stdout;
+  assert.match(text, /time of the 32 measured steps, .*: projection .*, store .*, recompute .*, dequantize .*, attend /);
 });
 
 test('CLI: bad flags exit 2 with the field named', async () => {

@@ -8,6 +8,7 @@ async function usage(): Promise<void> {
   const gflops: number | undefined = tiled?.gflop_per_s;
   const decode = api.runDecode({ strategy: 'int4', kv_layout: 'per_channel', generated_tokens: 32 });
   const cosine: number = decode.min_cosine;
+  const attendShare: number = decode.time_split_s.attend / decode.seconds;
   const gqa = api.runDecode({ strategy: 'window', heads: 12, kv_heads: 4, hidden_dim: 64 });
   const predicted: number = api.decodeKvClosedForm(gqa).predicted_bytes;
   const note: string = api.decodeKvClosedForm(gqa).note;
@@ -18,7 +19,7 @@ async function usage(): Promise<void> {
   try {
     api.runAttention({ n: 32768, variant: 'naive' });
   } catch (error) {
-    if (error instanceof InputError) console.log(error.field, gflops, cosine, label, window, kvHeads);
+    if (error instanceof InputError) console.log(error.field, gflops, cosine, attendShare, label, window, kvHeads);
   }
 }
 void usage;
