@@ -71,6 +71,18 @@ test('a long run can be cancelled; the next run works in a fresh worker', async 
   assert.equal(predicted[1], '2,048');
   for (const i of [0, 1, 2, 5, 6]) assert.equal(predicted[i], measured[i], `row ${i}`);
   assert.match(await page.locator('#attention-decode-notes').textContent(), /recompute: .*hidden states/);
+  // The time split toggle adds each step's parts; a part a strategy does not do is exactly 0.
+  assert.equal(await page.locator('#attention-decode-table td[data-key="split_attend"]').count(), 0);
+  await page.check('#attention-decode-split');
+  const split = async (part) => page.locator(`#attention-decode-table td[data-key="split_${part}"]`).allTextContents();
+  for (const part of ['projection', 'store', 'recompute', 'dequantize', 'attend']) {
+    const cells = await split(part);
+    assert.equal(cells.length, 7, part);
+    assert.ok(cells.every((cell) => /^\d+\.\d{3}$/.test(cell)), `${part}: ${cells}`);
+  }
+  const recompute = await split('recompute'), dequantize = await split('dequantize');
+  for (const i of [0, 1, 2, 5, 6]) assert.equal(recompute[i], '0.000', `recompute, row ${i}`);
+  for (const i of [0, 1, 2, 3, 4]) assert.equal(dequantize[i], '0.000', `dequantize, row ${i}`);
   assert.deepEqual(await cspViolations(), []);
   assert.deepEqual(problems, []);
   await context.close();

@@ -7,7 +7,7 @@ import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
 import '../components/result-table.js';
-import { numberField, selectField } from '../components/fields.js';
+import { checkField, numberField, selectField } from '../components/fields.js';
 import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
@@ -46,6 +46,14 @@ const bytes = (value) => formatBytes(value, 'GiB');
 // Browsers coarsen timers (Chromium: 5–100 µs); a tiny model's steps can sum to 0.
 const tokensPerSecond = (value, row) => (row.seconds > 0 ? value.toFixed(1) : 'below timer resolution');
 const error = (value) => (value === 0 ? '0 (exact)' : value.toExponential(2));
+// A decode step's time by part (time_split_s sums the measured steps; the parts add up to seconds).
+const splitParts = [['projection', 'Projection'], ['store', 'Store'], ['recompute', 'Recompute'],
+  ['dequantize', 'Dequantize'], ['attend', 'Attend']];
+const splitColumns = splitParts.map(([part, label]) => ({
+  key: `split_${part}`, label: `${label} (ms/step)`, numeric: true,
+  value: (row) => (row.time_split_s[part] / row.measured_steps) * 1e3,
+  format: (value) => value.toFixed(3),
+}));
 
 export class AttentionPanel extends PanelElement {
   static panelId = 'attention';
@@ -57,6 +65,7 @@ export class AttentionPanel extends PanelElement {
     prefill: { state: true },
     decode: { state: true },
     seed: { state: true },
+    timeSplit: { state: true },  // the decode table shows each step's time by part
   };
 
   static styles = panelStyles;
@@ -69,6 +78,7 @@ export class AttentionPanel extends PanelElement {
     this.prefill = null;
     this.decode = null;
     this.seed = null;
+    this.timeSplit = false;
   }
 
   connectedCallback() {
@@ -286,6 +296,9 @@ export class AttentionPanel extends PanelElement {
     });
     const first = results[0];
     return html`<h3>Decode: one sequence, seven KV strategies</h3>
+      ${checkField({ id: 'attention-decode-split', label: 'Time split per step: projection, store, recompute, dequantize, attend',
+        checked: this.timeSplit, onCommit: (checked) => { this.timeSplit = checked; },
+        help: 'The clock is read at every boundary between the parts of a measured step, so the parts add up to its time' })}
       <llm-result-table id="attention-decode-table" filename="attention-decode"
         caption=${`${first.input.prompt_tokens} prompt + ${first.input.generated_tokens} generated tokens, d_model ${first.input.d_model}, ${first.input.heads} heads, ${first.kv_heads} KV heads; error vs the full fp32 cache; closed form: the KV calculator for one layer`}
         .columns=${[
@@ -300,6 +313,7 @@ export class AttentionPanel extends PanelElement {
           { key: 'recomputed_flops', label: 'Recomputed FLOPs', numeric: true, format: (v) => formatSI(v) },
           { key: 'max_abs_error', label: 'max |Δ|', numeric: true, format: error },
           { key: 'min_cosine', label: 'min cosine', numeric: true, format: (v) => v.toFixed(6) },
+          ...(this.timeSplit ? splitColumns : []),
         ]}
         .rows=${rows}></llm-result-table>
       ${rows.some((row) => row.kv_note) ? html`<ul class="note" id="attention-decode-notes" aria-label="What the closed form does not model">
