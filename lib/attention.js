@@ -21,8 +21,6 @@ function withDefaults(defaults, input = {}) {
   return merged;
 }
 
-const fp32Strategies = ['full', 'window', 'sinks', 'recompute'];
-
 /**
  * The KV-calculator input (kvCache, one layer, one sequence) that describes
  * what a decode run keeps: heads, its resolved kv_heads, head_dim = d_model /
