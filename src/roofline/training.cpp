@@ -6,6 +6,7 @@
 #include "core/validate.hpp"
 #include "model/flops.hpp"
 #include "model/params.hpp"
+#include "quant/sizes.hpp"
 
 namespace llmst {
 
@@ -25,6 +26,113 @@ struct Shape {
 constexpr double kActivationBytes = 2;  // bf16 / fp16
 constexpr double kMaskBytes = 1;        // a dropout mask, one byte per element (as the paper counts)
 constexpr double kFp32Bytes = 4;
+
+// The modules LoRA adapts, by role (Hu et al. 2021 adapt W_q and W_v; PEFT
+// names them by suffix; "all-linear" is every linear layer but the LM head).
+struct LoraTargets {
+  bool q = false, k = false, v = false, o = false, gate = false, up = false, down = false, router = false;
+};
+
+Status parse_targets(const std::string& text, LoraTargets& t) {
+  auto trim = [](std::string part) {
+    part.erase(0, part.find_first_not_of(' '));
+    part.erase(part.find_last_not_of(' ') + 1);
+    return part;
+  };
+  if (trim(text) == "all-linear") {
+    t = {true, true, true, true, true, true, true, true};
+    return {};
+  }
+  bool any = false;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = text.find(',', start);
+    std::string part = trim(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (part.size() > 5 && part.ends_with("_proj")) part.resize(part.size() - 5);  // PEFT's q_proj, gate_proj, ...
+    if (part == "q") t.q = true;
+    else if (part == "k") t.k = true;
+    else if (part == "v") t.v = true;
+    else if (part == "o") t.o = true;
+    else if (part == "gate") t.gate = true;
+    else if (part == "up") t.up = true;
+    else if (part == "down") t.down = true;
+    else if (!part.empty())
+      return error_status("lora_targets", "lora_targets: \"" + part.substr(0, 40) +
+                                              "\" is not one of q, k, v, o, gate, up, down (or all-linear)");
+    any = any || !part.empty();
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (!any) return error_status("lora_targets", "lora_targets names no module (q, k, v, o, gate, up, down or all-linear)");
+  return {};
+}
+
+// What LoRA adds to one layer: A (d_in x r) and B (r x d_out) per adapted
+// module, the r-wide A output each token keeps for B's gradient, and with
+// LoRA dropout the dropped copy of the input A reads (2 B) with its mask (1 B).
+struct LayerAdapters {
+  double params = 0;              // trainable parameters of the layer
+  double active_params = 0;       // adapter parameters one token passes through (routed: top_k experts)
+  double bytes_per_token = 0;     // activations the adapters add, per token
+  double largest_matrix = 0;      // elements of the layer's largest linear weight (adapted or not)
+};
+
+LayerAdapters layer_adapters(const LayerSpec& layer, double d, const LoraTargets& t, double rank, bool experts,
+                             bool dropout) {
+  LayerAdapters a;
+  // count: modules of this shape in the layer; per_token: how many of them a token passes through.
+  auto linear = [&](double d_in, double d_out, bool adapted, double count = 1, double per_token = 1) {
+    a.largest_matrix = std::max(a.largest_matrix, d_in * d_out);
+    if (!adapted) return;
+    a.params += count * rank * (d_in + d_out);
+    a.active_params += per_token * rank * (d_in + d_out);
+    a.bytes_per_token += per_token * (rank * kActivationBytes + (dropout ? d_in * (kActivationBytes + kMaskBytes) : 0));
+  };
+  const AttentionSpec& at = layer.attention;
+  const double heads = static_cast<double>(at.heads);
+  if (at.mla) {
+    // DeepSeek-V2/V3: q is q_a_proj + q_b_proj (or q_proj); K and V share
+    // kv_a_proj_with_mqa and kv_b_proj, adapted once when k or v is targeted.
+    const double qk_head = static_cast<double>(at.qk_nope_head_dim + at.qk_rope_head_dim);
+    const double q_lora = static_cast<double>(at.q_lora_rank), kv_lora = static_cast<double>(at.kv_lora_rank);
+    if (q_lora > 0) {
+      linear(d, q_lora, t.q);
+      linear(q_lora, heads * qk_head, t.q);
+    } else {
+      linear(d, heads * qk_head, t.q);
+    }
+    linear(d, kv_lora + static_cast<double>(at.qk_rope_head_dim), t.k || t.v);
+    linear(kv_lora, heads * static_cast<double>(at.qk_nope_head_dim + at.v_head_dim), t.k || t.v);
+    linear(heads * static_cast<double>(at.v_head_dim), d, t.o);
+  } else {
+    const double q_dim = heads * static_cast<double>(at.head_dim);
+    const double kv_dim = static_cast<double>(at.kv_heads * at.head_dim);
+    linear(d, q_dim, t.q);
+    linear(d, kv_dim, t.k);
+    linear(d, kv_dim, t.v);
+    linear(q_dim, d, t.o);
+  }
+  const FfnSpec& f = layer.ffn;
+  // An MLP of width w: gate and up d -> w, down w -> d (plain: up and down).
+  auto mlp = [&](double w, bool adapted, double count, double per_token) {
+    if (f.gated) linear(d, w, adapted && t.gate, count, per_token);
+    linear(d, w, adapted && t.up, count, per_token);
+    linear(w, d, adapted && t.down, count, per_token);
+  };
+  if (!f.moe) {
+    mlp(static_cast<double>(f.width), true, 1, 1);
+  } else {
+    if (f.experts > 1) {
+      mlp(static_cast<double>(f.width), experts, static_cast<double>(f.experts), static_cast<double>(f.top_k));
+      linear(d, static_cast<double>(f.experts), t.router);  // the router is a Linear: all-linear adapts it
+    }
+    // The shared experts are one MLP of their summed width (DeepSeek, Qwen2-MoE, Llama 4).
+    const double shared = static_cast<double>(f.shared_width * f.shared_experts);
+    if (shared > 0) mlp(shared, true, 1, 1);
+    if (f.shared_gate) linear(d, 1, t.router);
+  }
+  return a;
+}
 
 // One layer's stored tensors, per Korthikanti et al. 2022 sec. 4.1, each from
 // the layer's own widths. Under tensor parallelism (sec. 4.2.1) the norm
@@ -125,20 +233,32 @@ TrainingMemory training_memory(const TrainingInput& in) {
   if (r.status.ok && in.checkpointing != "none" && in.checkpointing != "selective" && in.checkpointing != "full" &&
       in.checkpointing != "sqrt")
     r.status = error_status("checkpointing", "checkpointing = \"" + in.checkpointing + "\" must be one of none, selective, full, sqrt");
+  if (r.status.ok && in.method != "full" && in.method != "lora" && in.method != "qlora")
+    r.status = error_status("method", "method = \"" + in.method.substr(0, 40) + "\" must be one of full, lora, qlora");
+  const bool lora = in.method == "lora" || in.method == "qlora";
+  LoraTargets targets;
+  if (r.status.ok && lora) {
+    r.status = first_error(check_integer("lora_rank", in.lora_rank, 1, 1e5), parse_targets(in.lora_targets, targets));
+    if (r.status.ok && in.adapter_dtype != "fp32" && in.adapter_dtype != "bf16")
+      r.status = error_status("adapter_dtype", "adapter_dtype = \"" + in.adapter_dtype.substr(0, 40) + "\" must be fp32 or bf16");
+  }
   if (!r.status.ok) return r;
   const ValidModel& model = validated.model;
-  const double t = in.tensor_parallel, p = in.pipeline_parallel;
+  const double t = in.tensor_parallel, p = in.pipeline_parallel, dp = in.data_parallel;
+  const int zero = static_cast<int>(in.zero_stage);
+  r.method = in.method;
 
   // Model states: every parameter split over t p (the first and last stages'
   // embedding and head are taken as evenly spread), then ZeRO over N_d.
   const ModelParams params = count_params_of(model);
   r.params = params.total;
   r.params_per_device = params.total / (t * p);
-  const ModelStates states = model_states(r.params_per_device, static_cast<int>(in.zero_stage), in.data_parallel, in.fp32_gradients);
+  const ModelStates states = model_states(r.params_per_device, zero, dp, in.fp32_gradients);
   r.bytes_per_param = states.bytes_per_param;
   r.weights_bytes = states.weights_bytes;
   r.gradients_bytes = states.gradients_bytes;
   r.optimizer_bytes = states.optimizer_bytes;
+  r.trainable_params = r.params;
 
   // Activations of every layer kind.
   Shape x;
@@ -152,14 +272,28 @@ TrainingMemory training_memory(const TrainingInput& in) {
   x.fused_attention = in.fused_attention;
   x.fused_swiglu = in.fused_swiglu;
   const double L = static_cast<double>(model.n_layers);
-  double all_layers = 0, all_selective = 0, largest = 0;
+  double all_layers = 0, all_selective = 0, largest = 0, largest_adapter = 0, all_adapters = 0;
+  double adapter_params = 0, adapter_active_params = 0, largest_matrix = 0;
   for (const LayerRun& run : model.runs) {
     TrainingLayer l = layer_activation(run.layer, x);
     l.count = static_cast<double>(run.count);
+    const LayerAdapters a = layer_adapters(run.layer, x.d, targets, in.lora_rank, in.lora_experts, in.lora_dropout);
+    largest_matrix = std::max(largest_matrix, a.largest_matrix);
+    if (lora) {
+      // Kept whole on every device (the adapters are not split over t: an upper bound).
+      l.adapter_params = a.params;
+      l.adapter_bytes = x.tokens * a.bytes_per_token;
+      l.bytes += l.adapter_bytes;
+      l.selective_bytes += l.adapter_bytes;
+      adapter_params += l.count * a.params;
+      adapter_active_params += l.count * a.active_params;
+    }
     all_layers += l.count * l.bytes;
     all_selective += l.count * l.selective_bytes;
+    all_adapters += l.count * l.adapter_bytes;
     if (l.bytes > largest) {
       largest = l.bytes;
+      largest_adapter = l.adapter_bytes;
       r.selective_per_layer_bytes = l.selective_bytes;
     }
     r.layers.push_back(l);
@@ -174,15 +308,15 @@ TrainingMemory training_memory(const TrainingInput& in) {
   const double per_stage = std::ceil(L / p);
   const double segment = std::ceil(std::sqrt(per_stage));  // sqrt: a checkpoint every `segment` layers
   struct Held {
-    double bytes = 0, checkpoints = 0, live_layers = 0;
+    double bytes = 0, checkpoints = 0, live_layers = 0, adapter_bytes = 0;
   };
   auto stage_layers = [&](double micro_batches) {
     const double share = micro_batches * per_stage / L;
     Held h;
     if (in.checkpointing == "none") {
-      h = {share * all_layers, 0, micro_batches * per_stage};
+      h = {share * all_layers, 0, micro_batches * per_stage, share * all_adapters};
     } else if (in.checkpointing == "selective") {
-      h = {share * all_selective, 0, micro_batches * per_stage};
+      h = {share * all_selective, 0, micro_batches * per_stage, share * all_adapters};
     } else if (in.checkpointing == "full") {
       // Every layer's input; backward recomputes one layer at a time.
       h.checkpoints = micro_batches * per_stage;
@@ -192,14 +326,17 @@ TrainingMemory training_memory(const TrainingInput& in) {
       h.checkpoints = micro_batches * std::ceil(per_stage / segment);
       h.live_layers = segment;
     }
-    if (in.checkpointing == "full" || in.checkpointing == "sqrt")
+    if (in.checkpointing == "full" || in.checkpointing == "sqrt") {
       h.bytes = h.checkpoints * r.layer_input_bytes + h.live_layers * largest;
+      h.adapter_bytes = h.live_layers * largest_adapter;
+    }
     return h;
   };
   const Held first = stage_layers(p), last = stage_layers(1);
   r.checkpoints = first.checkpoints;
   r.recompute_layers = first.live_layers;
   r.activation_bytes = first.bytes;
+  r.adapter_activation_bytes = first.adapter_bytes;
 
   // Outside the layers (sec. 4.3): the embedding's dropout mask on the first
   // stage, the final norm's and LM head's inputs and the loss on the last.
@@ -210,7 +347,57 @@ TrainingMemory training_memory(const TrainingInput& in) {
   r.logits_bytes = x.tokens * static_cast<double>(model.vocab) * kFp32Bytes / t;
   r.loss_bytes = 2 * r.logits_bytes / in.vocab_chunks;
 
-  const double state_bytes = states.total_bytes;
+  // Fine-tuning with adapters: the base is frozen (no gradients, no optimizer
+  // states) and stored in bf16 (LoRA) or NF4 with double quantization (QLoRA,
+  // via the quant area's weights_bytes, with the embedding and LM head kept in
+  // bf16 as Hugging Face's bitsandbytes integration leaves them). The adapters
+  // carry the model states, sharded like the full model's.
+  std::vector<TrainingPart> state_parts;
+  if (lora) {
+    WeightsFormat format;
+    format.format = in.method == "qlora" ? "nf4" : "bf16";
+    if (in.method == "qlora") format.keep = "embedding,lm_head";
+    const WeightsBytes base = weights_bytes(param_groups_of(params, true), format);
+    if (!base.status.ok) {
+      r.status = base.status;
+      return r;
+    }
+    r.base_bits_per_weight = base.bits_per_weight;
+    r.base_weights_bytes = base.size.bytes / (t * p) / (zero >= 3 ? dp : 1);
+    const bool bf16 = in.adapter_dtype == "bf16";
+    const double weight_bytes = bf16 ? 2 : 4, gradient_bytes = bf16 ? 2 : 4, moment_bytes = 8;
+    const double per_device = adapter_params / (t * p);
+    r.trainable_params = adapter_params;
+    r.adapter_bytes_per_param = weight_bytes + gradient_bytes + moment_bytes;
+    r.bytes_per_param = r.adapter_bytes_per_param;
+    r.adapter_weights_bytes = weight_bytes * per_device / (zero >= 3 ? dp : 1);
+    r.weights_bytes = r.base_weights_bytes + r.adapter_weights_bytes;
+    r.gradients_bytes = gradient_bytes * per_device / (zero >= 2 ? dp : 1);
+    r.optimizer_bytes = moment_bytes * per_device / (zero >= 1 ? dp : 1);
+    // bitsandbytes dequantizes one weight matrix to bf16 per matmul (forward and backward) and frees it.
+    if (in.method == "qlora") r.dequantized_bytes = largest_matrix * kActivationBytes / t;
+    state_parts = {
+        {"base_weights", in.method == "qlora" ? "Base weights (NF4 + double quant)" : "Base weights (bf16, frozen)", r.base_weights_bytes},
+        {"adapter_weights", bf16 ? "Adapter weights (bf16)" : "Adapter weights (fp32)", r.adapter_weights_bytes},
+        {"adapter_gradients", bf16 ? "Adapter gradients (bf16)" : "Adapter gradients (fp32)", r.gradients_bytes},
+        {"optimizer", "Adam moments (fp32)", in.paged_optimizer ? 0 : r.optimizer_bytes},
+    };
+    if (in.method == "qlora") state_parts.push_back({"dequantized", "Dequantized matrix (bf16)", r.dequantized_bytes});
+  } else {
+    state_parts = {
+        {"weights", "Weights (bf16)", r.weights_bytes},
+        {"gradients", in.fp32_gradients ? "Gradients (fp32)" : "Gradients (bf16)", r.gradients_bytes},
+        {"optimizer", "fp32 master + Adam moments", in.paged_optimizer ? 0 : r.optimizer_bytes},
+    };
+  }
+  r.trainable_percent = 100 * r.trainable_params / (r.params + (lora ? r.trainable_params : 0));
+  // Paged optimizer (Dettmers et al. 2023, sec. 3): the states live in unified
+  // memory and are evicted to the host when the device runs short; counted here
+  // as evicted, the worst case for speed and the best for the fit.
+  if (in.paged_optimizer) r.offloaded_bytes = r.optimizer_bytes;
+  double state_bytes = 0;
+  for (const TrainingPart& part : state_parts) state_bytes += part.bytes;
+
   if (p == 1) {
     r.first_stage_bytes = state_bytes + r.activation_bytes + r.embedding_activation_bytes + r.head_activation_bytes + r.loss_bytes;
     r.last_stage_bytes = r.first_stage_bytes;
@@ -220,16 +407,71 @@ TrainingMemory training_memory(const TrainingInput& in) {
   }
   r.total_bytes = std::max(r.first_stage_bytes, r.last_stage_bytes);
 
+  // The parts of the larger stage.
+  const bool first_larger = p == 1 || r.first_stage_bytes >= r.last_stage_bytes;
+  const Held& held = first_larger ? first : last;
+  double outside = p == 1 ? r.embedding_activation_bytes + r.head_activation_bytes
+                          : first_larger ? r.embedding_activation_bytes : r.head_activation_bytes;
+  r.parts = state_parts;
+  r.parts.push_back({"activations", "Activations", held.bytes - held.adapter_bytes + outside});
+  if (lora) r.parts.push_back({"adapter_activations", "Adapter activations", held.adapter_bytes});
+  r.parts.push_back({"logits_loss", "Logits + gradient (fp32)", p == 1 || !first_larger ? r.loss_bytes : 0});
+
   // Training FLOPs: the model's forward FLOPs (flops.hpp, logits at every
   // position), and backward twice the forward (Kaplan et al. 2020). Recompute
   // reruns a forward: of the attention core (QK^T and AV) for selective, of the
-  // layers for full and sqrt (the LM head is not recomputed).
+  // layers for full and sqrt (the LM head is not recomputed). Frozen weights
+  // (LoRA) need no weight gradients: backward is one pass of input gradients
+  // through every matrix plus the attention core's two, so forward + backward
+  // = 2 forward + the scores; the adapters add 6 FLOPs per parameter a token
+  // passes through.
   const FlopSplit forward = prefill_flops(model, in.sequence).split;
-  r.flops_per_step = 3 * in.batch * forward.total;
+  const double adapter_forward = 2 * x.tokens * adapter_active_params;
+  if (lora) r.flops_per_step = in.batch * (2 * forward.total + forward.attention_scores) + 3 * adapter_forward;
+  else r.flops_per_step = 3 * in.batch * forward.total;
   if (in.checkpointing == "selective") r.recompute_flops = in.batch * forward.attention_scores;
-  else if (in.checkpointing != "none") r.recompute_flops = in.batch * (forward.total - forward.lm_head);
+  else if (in.checkpointing != "none") r.recompute_flops = in.batch * (forward.total - forward.lm_head) + adapter_forward;
   r.extra_compute_fraction = r.recompute_flops / r.flops_per_step;
   return r;
+}
+
+TrainingFit training_fit(const TrainingInput& in, const Hardware& hardware) {
+  TrainingFit fit;
+  fit.status = validate_hardware(hardware);
+  if (!fit.status.ok) return fit;
+  const TrainingMemory now = training_memory(in);
+  fit.status = now.status;
+  if (!fit.status.ok) return fit;
+  fit.capacity_bytes = hardware.memory_bytes;
+  fit.needed_bytes = now.total_bytes;
+  fit.fits = now.total_bytes <= fit.capacity_bytes;
+  // The largest value of `field` in [1, limit] that fits (0: none). Memory
+  // grows with batch and with sequence, so double, then bisect.
+  auto largest = [&](double TrainingInput::*field, double limit) {
+    TrainingInput probe = in;
+    auto fits = [&](double value) {
+      probe.*field = value;
+      return training_memory(probe).total_bytes <= fit.capacity_bytes;
+    };
+    if (!fits(1)) return 0.0;
+    double good = 1, bad = 2;
+    while (bad <= limit && fits(bad)) {
+      good = bad;
+      bad *= 2;
+    }
+    if (bad > limit) {
+      if (fits(limit)) return limit;
+      bad = limit;
+    }
+    while (bad - good > 1) {
+      const double mid = std::floor((good + bad) / 2);
+      (fits(mid) ? good : bad) = mid;
+    }
+    return good;
+  };
+  fit.max_batch = largest(&TrainingInput::batch, 1e6);
+  fit.max_sequence = largest(&TrainingInput::sequence, 1e8);
+  return fit;
 }
 
 }  // namespace llmst

@@ -2,12 +2,15 @@
 // Adam, per device: model states under ZeRO and tensor/pipeline parallelism,
 // activations per tensor kept for backward (Korthikanti et al. 2022) under
 // selective, full or sqrt recomputation, and the logits the loss keeps.
+// Fine-tuning methods: full, LoRA (Hu et al. 2021, arXiv:2106.09685) and
+// QLoRA (Dettmers et al. 2023, arXiv:2305.14314). Formulas: docs/training.md.
 #pragma once
 #include <string>
 #include <vector>
 
 #include "core/status.hpp"
 #include "model/config.hpp"
+#include "roofline/hardware.hpp"
 
 namespace llmst {
 
@@ -28,6 +31,25 @@ struct TrainingInput {
   double pipeline_parallel = 1; // p (1F1B schedule)
   bool sequence_parallel = false;  // Korthikanti et al. sec. 4.2.2: the replicated tensors split over t too
   bool fp32_gradients = false;  // an fp32 gradient accumulation buffer: 18 bytes per parameter instead of 16
+
+  // Fine-tuning. "full": every parameter trains (the states above). "lora": the
+  // base is frozen in bf16 and only adapters train; "qlora": the frozen base is
+  // NF4 with double quantization (the quant area's weights_bytes), embedding
+  // and LM head kept in bf16, and each matmul dequantizes its matrix to bf16.
+  std::string method = "full";
+  double lora_rank = 16;           // r, the same for every adapted module
+  // Modules adapted in every layer: "all-linear" (PEFT's flag: every linear
+  // layer but the LM head, routers included) or a comma list of q, k, v, o,
+  // gate, up, down. MLA: q is q_a + q_b (or q_proj), k or v is kv_a + kv_b.
+  std::string lora_targets = "q,k,v,o,gate,up,down";
+  bool lora_experts = true;        // MoE: the routed experts' gate, up and down adapted too
+  bool lora_dropout = false;       // LoRA dropout > 0: each adapted module keeps its dropped input and a 1-byte mask
+  // Adapter precision: "fp32" (PEFT's default: fp32 adapter weights and
+  // gradients, Adam's two fp32 moments: 16 B per trainable parameter) or
+  // "bf16" (qlora.py --bf16: bf16 adapters and gradients, fp32 moments, no
+  // master copy: 12 B).
+  std::string adapter_dtype = "fp32";
+  bool paged_optimizer = false;    // optimizer states paged out to host memory (bitsandbytes paged AdamW): off the device total
 };
 
 // Model states per device under mixed-precision Adam (Rajbhandari et al. 2020,
@@ -65,8 +87,17 @@ struct TrainingLayer {
   double router_bytes = 0;           // MoE: fp32 router probabilities, the routed copies of the input and the experts' outputs
   double ffn_hidden_bytes = 0;       // activation input and down-projection input [8sbh + 8sbh]; SwiGLU: gate, up, (SiLU), product
   double ffn_dropout_bytes = 0;      // mask of the dropout after the FFN [sbh]
+  double adapter_bytes = 0;          // LoRA: each adapted module's r-wide A output (and, with LoRA dropout, its dropped input and mask)
+  double adapter_params = 0;         // LoRA: trainable parameters of one layer of this kind
   double bytes = 0;                  // all of them: kept with no recomputation [sbh(34 + 5as/h)]
   double selective_bytes = 0;        // without the attention core (scores, their dropout) [34sbh]
+};
+
+// One part of the device's memory (the stacked bar, `by_part` in the CLI).
+struct TrainingPart {
+  std::string id;     // weights, gradients, optimizer, base_weights, adapter_weights, ...
+  std::string label;
+  double bytes = 0;
 };
 
 struct TrainingMemory {
@@ -95,8 +126,34 @@ struct TrainingMemory {
   double recompute_flops = 0;          // forward work recomputation adds
   double extra_compute_fraction = 0;   // recompute_flops / flops_per_step
   std::vector<TrainingLayer> layers;   // per layer kind, one layer each
+
+  // Fine-tuning. For "full" the adapter fields are 0 and trainable = params.
+  std::string method = "full";
+  double trainable_params = 0;         // full: every parameter; LoRA: the adapters (what PEFT prints)
+  double trainable_percent = 0;        // trainable / (params + adapters) * 100, as PEFT prints it
+  double base_weights_bytes = 0;       // LoRA: the frozen base (bf16, or NF4 + double quant for QLoRA), per device
+  double base_bits_per_weight = 16;    // of the frozen base's layers (QLoRA NF4: 4 + 8/64 + 32/(256*64))
+  double adapter_weights_bytes = 0;    // per device
+  double adapter_bytes_per_param = 0;  // 16 (fp32 adapters) or 12 (bf16 adapters)
+  double adapter_activation_bytes = 0; // the adapters' share of activation_bytes
+  double dequantized_bytes = 0;        // QLoRA: the bf16 copy of the largest matrix a matmul dequantizes
+  double offloaded_bytes = 0;          // paged optimizer: the optimizer states held in host memory (not in total_bytes)
+  std::vector<TrainingPart> parts;     // the device's memory by part, summing to total_bytes (the larger stage)
 };
 
 TrainingMemory training_memory(const TrainingInput& input);
+
+// Whether the step fits one device of `hardware`, and the largest micro-batch
+// at this sequence and the longest sequence at this micro-batch that do
+// (0: not even 1). Memory grows with both, so each is a bisection.
+struct TrainingFit {
+  Status status;
+  double capacity_bytes = 0;
+  double needed_bytes = 0;
+  bool fits = false;
+  double max_batch = 0;
+  double max_sequence = 0;
+};
+TrainingFit training_fit(const TrainingInput& input, const Hardware& hardware);
 
 }  // namespace llmst
