@@ -180,7 +180,14 @@ EMSCRIPTEN_BINDINGS(roofline) {
       .field("tensor_parallel", &TrainingInput::tensor_parallel)
       .field("pipeline_parallel", &TrainingInput::pipeline_parallel)
       .field("sequence_parallel", &TrainingInput::sequence_parallel)
-      .field("fp32_gradients", &TrainingInput::fp32_gradients);
+      .field("fp32_gradients", &TrainingInput::fp32_gradients)
+      .field("method", &TrainingInput::method)
+      .field("lora_rank", &TrainingInput::lora_rank)
+      .field("lora_targets", &TrainingInput::lora_targets)
+      .field("lora_experts", &TrainingInput::lora_experts)
+      .field("lora_dropout", &TrainingInput::lora_dropout)
+      .field("adapter_dtype", &TrainingInput::adapter_dtype)
+      .field("paged_optimizer", &TrainingInput::paged_optimizer);
 
   value_object<TrainingLayer>("TrainingLayer")
       .field("kind", &TrainingLayer::kind)
@@ -198,9 +205,16 @@ EMSCRIPTEN_BINDINGS(roofline) {
       .field("router_bytes", &TrainingLayer::router_bytes)
       .field("ffn_hidden_bytes", &TrainingLayer::ffn_hidden_bytes)
       .field("ffn_dropout_bytes", &TrainingLayer::ffn_dropout_bytes)
+      .field("adapter_bytes", &TrainingLayer::adapter_bytes)
+      .field("adapter_params", &TrainingLayer::adapter_params)
       .field("bytes", &TrainingLayer::bytes)
       .field("selective_bytes", &TrainingLayer::selective_bytes);
   register_vector<TrainingLayer>("VectorTrainingLayer");
+  value_object<TrainingPart>("TrainingPart")
+      .field("id", &TrainingPart::id)
+      .field("label", &TrainingPart::label)
+      .field("bytes", &TrainingPart::bytes);
+  register_vector<TrainingPart>("VectorTrainingPart");
 
   value_object<TrainingMemory>("TrainingMemory")
       .field("status", &TrainingMemory::status)
@@ -226,7 +240,25 @@ EMSCRIPTEN_BINDINGS(roofline) {
       .field("flops_per_step", &TrainingMemory::flops_per_step)
       .field("recompute_flops", &TrainingMemory::recompute_flops)
       .field("extra_compute_fraction", &TrainingMemory::extra_compute_fraction)
-      .field("layers", &TrainingMemory::layers);
+      .field("layers", &TrainingMemory::layers)
+      .field("method", &TrainingMemory::method)
+      .field("trainable_params", &TrainingMemory::trainable_params)
+      .field("trainable_percent", &TrainingMemory::trainable_percent)
+      .field("base_weights_bytes", &TrainingMemory::base_weights_bytes)
+      .field("base_bits_per_weight", &TrainingMemory::base_bits_per_weight)
+      .field("adapter_weights_bytes", &TrainingMemory::adapter_weights_bytes)
+      .field("adapter_bytes_per_param", &TrainingMemory::adapter_bytes_per_param)
+      .field("adapter_activation_bytes", &TrainingMemory::adapter_activation_bytes)
+      .field("dequantized_bytes", &TrainingMemory::dequantized_bytes)
+      .field("offloaded_bytes", &TrainingMemory::offloaded_bytes)
+      .field("parts", &TrainingMemory::parts);
+  value_object<TrainingFit>("TrainingFit")
+      .field("status", &TrainingFit::status)
+      .field("capacity_bytes", &TrainingFit::capacity_bytes)
+      .field("needed_bytes", &TrainingFit::needed_bytes)
+      .field("fits", &TrainingFit::fits)
+      .field("max_batch", &TrainingFit::max_batch)
+      .field("max_sequence", &TrainingFit::max_sequence);
 
   value_object<CalibrationPoint>("CalibrationPoint")
       .field("id", &CalibrationPoint::id)
@@ -269,6 +301,7 @@ EMSCRIPTEN_BINDINGS(roofline) {
   function("roofline", &roofline);
   function("plan", &plan);
   function("trainingMemory", &training_memory);
+  function("trainingFit", &training_fit);
   function("calibration", &calibration);
   function("measureMachine", &measure_machine);
 }

@@ -239,6 +239,44 @@ export interface TrainingInput {
   sequence_parallel: boolean;
   /** An fp32 gradient accumulation buffer: 18 bytes per parameter instead of 16. */
   fp32_gradients: boolean;
+  /** full: every parameter trains; lora: frozen bf16 base + adapters; qlora: frozen NF4 (double quant) base + adapters. */
+  method: 'full' | 'lora' | 'qlora';
+  /** r, the same for every adapted module. */
+  lora_rank: number;
+  /** "all-linear" or a comma list of q, k, v, o, gate, up, down (PEFT's q_proj etc. accepted). */
+  lora_targets: string;
+  /** MoE: adapt the routed experts too. */
+  lora_experts: boolean;
+  /** LoRA dropout > 0: each adapted module keeps its dropped input (2 B) and mask (1 B). */
+  lora_dropout: boolean;
+  /** fp32 (PEFT's default: 16 B per trainable parameter) or bf16 (qlora.py --bf16: 12 B). */
+  adapter_dtype: 'fp32' | 'bf16';
+  /** Optimizer states paged to host memory (bitsandbytes paged AdamW): out of the device total. */
+  paged_optimizer: boolean;
+}
+
+/** A training input with the device to fit: a preset id or a custom spec ({ base: 'h100-sxm', memory_bytes }). */
+export interface TrainingFitInput extends TrainingInput {
+  hardware: string | (Partial<Hardware> & { base?: string });
+}
+
+export interface TrainingFit {
+  capacity_bytes: number;
+  needed_bytes: number;
+  fits: boolean;
+  /** The largest micro-batch at this sequence that fits (0: none). */
+  max_batch: number;
+  /** The longest sequence at this micro-batch that fits (0: none). */
+  max_sequence: number;
+}
+
+/** One part of the device's memory; the parts sum to total_bytes. */
+export interface TrainingPart {
+  /** full: weights, gradients, optimizer, activations, logits_loss; LoRA: base_weights, adapter_weights,
+   * adapter_gradients, optimizer, (dequantized,) activations, adapter_activations, logits_loss. */
+  id: string;
+  label: string;
+  bytes: number;
 }
 
 /** The tensors one layer of a kind keeps for backward on one device, in bytes (Korthikanti et al. 2022 sec. 4.1). */
@@ -261,6 +299,10 @@ export interface TrainingLayer {
   router_bytes: number;
   ffn_hidden_bytes: number;
   ffn_dropout_bytes: number;
+  /** LoRA: the adapters' r-wide inputs of B (and LoRA-dropout copies and masks). */
+  adapter_bytes: number;
+  /** LoRA: trainable parameters of one layer of this kind. */
+  adapter_params: number;
   /** With no recomputation. */
   bytes: number;
   /** Without the attention core (selective recomputation). */
@@ -297,6 +339,24 @@ export interface TrainingMemory {
   recompute_flops: number;
   extra_compute_fraction: number;
   layers: TrainingLayer[];
+  method: 'full' | 'lora' | 'qlora';
+  /** full: every parameter; LoRA: the adapters (what PEFT prints). */
+  trainable_params: number;
+  /** trainable / (params + adapters) · 100, as PEFT prints it. */
+  trainable_percent: number;
+  base_weights_bytes: number;
+  /** 16 for bf16; NF4 with double quant: 4 + 8/64 + 32/(256·64). */
+  base_bits_per_weight: number;
+  adapter_weights_bytes: number;
+  /** 16 (fp32 adapters) or 12 (bf16 adapters). */
+  adapter_bytes_per_param: number;
+  /** The adapters' share of activation_bytes. */
+  adapter_activation_bytes: number;
+  /** QLoRA: the bf16 copy of the largest matrix a matmul dequantizes. */
+  dequantized_bytes: number;
+  /** Paged optimizer: states in host memory (not in total_bytes). */
+  offloaded_bytes: number;
+  parts: TrainingPart[];
 }
 
 export interface CalibrationPoint {
@@ -348,6 +408,8 @@ export interface RooflineApi {
   defaultTrainingInput(): Omit<TrainingInput, 'model'>;
   /** Training memory per device: mixed-precision Adam under ZeRO and t/p sharding, activations per tensor, logits and loss. */
   trainingMemory(input?: Partial<TrainingInput>): TrainingMemory;
+  /** Whether the step fits one device, and the largest micro-batch and sequence that do. */
+  trainingFit(input: Partial<TrainingFitInput> & { hardware: TrainingFitInput['hardware'] }): TrainingFit;
   /** Published decode measurements (cited) against the ideal-roofline prediction. */
   calibration(): CalibrationPoint[];
   /** This machine: streaming bandwidth and multiply-add FLOP/s, SIMD and scalar. */

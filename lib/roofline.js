@@ -73,6 +73,14 @@ export function rooflineApi(Module) {
       return unwrap(Module.trainingMemory({ ...merge(trainingDefaults, fields, 'training input'), model: resolveModel(model) }));
     },
 
+    /** Whether the training step fits one device of `hardware` (preset id or spec), the largest micro-batch and sequence that do. */
+    trainingFit(input = {}) {
+      const { model, hardware, ...fields } = input ?? {};
+      if (hardware === undefined) throw new InputError('hardware', 'hardware is required (a preset id or a spec)');
+      return unwrap(Module.trainingFit({ ...merge(trainingDefaults, fields, 'training input'), model: resolveModel(model) },
+        resolveHardware(hardware)));
+    },
+
     /** Published decode measurements (with sources) against the ideal-roofline prediction. */
     calibration: () => unwrap(Module.calibration()).points,
 

@@ -34,10 +34,17 @@ const trainingFlags = {
   dp: 'data_parallel', tp: 'tensor_parallel', pp: 'pipeline_parallel',
 };
 // training's switches and the fields they set to true.
-const trainingSwitches = { dropout: 'dropout', 'fused-swiglu': 'fused_swiglu', sp: 'sequence_parallel', 'fp32-grads': 'fp32_gradients' };
+const trainingSwitches = {
+  dropout: 'dropout', 'fused-swiglu': 'fused_swiglu', sp: 'sequence_parallel', 'fp32-grads': 'fp32_gradients',
+  'lora-dropout': 'lora_dropout', 'paged-optimizer': 'paged_optimizer',
+};
+// Fine-tuning flags: numbers and strings, and their fields.
+const fineTuningFlags = { 'lora-rank': 'lora_rank' };
+const fineTuningStrings = { method: 'method', 'lora-targets': 'lora_targets', 'adapter-dtype': 'adapter_dtype' };
 const trainingFlagOfField = {
   ...flagOfField,
-  ...Object.fromEntries(Object.entries(trainingFlags).map(([flag, field]) => [field, flag])),
+  ...Object.fromEntries([...Object.entries(trainingFlags), ...Object.entries(fineTuningFlags), ...Object.entries(fineTuningStrings),
+    ['frozen-experts', 'lora_experts']].map(([flag, field]) => [field, flag])),
   checkpointing: 'recompute',
 };
 const schedules = ['none', 'selective', 'full', 'sqrt'];
@@ -251,56 +258,99 @@ export const rooflineCommands = [
   },
   {
     name: 'training',
-    summary: 'training memory per device: Adam states under ZeRO and TP/PP, activations per tensor, logits and loss',
+    summary: 'training and fine-tuning memory per device: full (Adam under ZeRO and TP/PP), LoRA and QLoRA; fit on a device',
     usage: `${modelSourceUsage} [--batch B] [--sequence N] [--recompute none|selective|full|sqrt]
     [--dropout] [--unfused] [--fused-swiglu] [--vocab-chunks N] [--zero 0|1|2|3] [--dp N] [--tp N] [--pp N] [--sp]
-    [--fp32-grads] custom model flags as for plan [--json]
+    [--fp32-grads] [--method full|lora|qlora] [--lora-rank R] [--lora-targets q,k,v,o,gate,up,down|all-linear]
+    [--frozen-experts] [--lora-dropout] [--adapter-dtype fp32|bf16] [--paged-optimizer] [--hardware ID [--memory-gib G]]
+    custom model flags as for plan [--json]
   Without --recompute every schedule is a row. Activations follow Korthikanti et al. 2022 (eq. 1 with --dropout --unfused);
-  states are 16 bytes per parameter (18 with --fp32-grads), split over --tp x --pp and sharded by --zero over --dp.
-  Training keeps bf16 weights and gradients and fp32 Adam state whatever format the checkpoint ships in.`,
+  full: 16 bytes per parameter (18 with --fp32-grads), split over --tp x --pp and sharded by --zero over --dp.
+  lora: the base frozen in bf16, adapters A (d_in x r) and B (r x d_out) on each targeted module (Hu et al. 2021);
+  qlora: the base in NF4 with double quantization (Dettmers et al. 2023). --hardware adds fits and the largest batch
+  and sequence. Training keeps bf16 (or NF4) weights whatever format the checkpoint ships in.`,
     options: {
-      ...modelOptions(modelOverrides), ...strings([...Object.keys(trainingFlags), 'recompute']),
-      unfused: { type: 'boolean' },
+      ...modelOptions(modelOverrides), ...strings([...Object.keys(trainingFlags), 'recompute',
+        ...Object.keys(fineTuningFlags), ...Object.keys(fineTuningStrings), 'hardware', 'memory-gib']),
+      unfused: { type: 'boolean' }, 'frozen-experts': { type: 'boolean' },
       ...Object.fromEntries(Object.keys(trainingSwitches).map((flag) => [flag, { type: 'boolean' }])),
     },
     run(api, values) {
       const model = resolveModel(api, values, { overrides: modelOverrides, headsImplyMha: true });
       const fields = { model: model.config, fused_attention: !values.unfused };
-      for (const [flag, field] of Object.entries(trainingFlags)) {
+      for (const [flag, field] of Object.entries({ ...trainingFlags, ...fineTuningFlags })) {
         const value = numberFlag(values, flag);
         if (value !== undefined) fields[field] = value;
       }
       for (const [flag, field] of Object.entries(trainingSwitches)) fields[field] = Boolean(values[flag]);
+      if (values.method !== undefined) fields.method = choiceFlag(values, 'method', ['full', 'lora', 'qlora']);
+      if (values['adapter-dtype'] !== undefined) fields.adapter_dtype = choiceFlag(values, 'adapter-dtype', ['fp32', 'bf16']);
+      if (values['lora-targets'] !== undefined) fields.lora_targets = values['lora-targets'];
+      fields.lora_experts = !values['frozen-experts'];
       const only = choiceFlag(values, 'recompute', schedules);
-      const results = run(() => (only ? [only] : schedules).map((checkpointing) => ({ checkpointing, ...api.trainingMemory({ ...fields, checkpointing }) })),
-        model, trainingFlagOfField);
+      const results = run(() => (only ? [only] : schedules).map((checkpointing) => {
+        const r = api.trainingMemory({ ...fields, checkpointing });
+        return { checkpointing, ...r, by_part: Object.fromEntries(r.parts.map((part) => [part.id, part.bytes])) };
+      }), model, trainingFlagOfField);
       const r0 = results[0];
-      const table = formatTable([
-        ['recompute', 'weights', 'gradients', 'Adam', 'activations', 'logits + loss', 'total', 'extra compute'],
-        ...results.map((r) => [r.checkpointing, formatBytes(r.weights_bytes), formatBytes(r.gradients_bytes), formatBytes(r.optimizer_bytes),
-          formatBytes(r.activation_bytes + r.embedding_activation_bytes + r.head_activation_bytes), formatBytes(r.loss_bytes),
-          formatBytes(r.total_bytes), `${(r.extra_compute_fraction * 100).toFixed(1)} %`]),
-      ]);
-      // The inputs every row shares, defaults filled in (checkpointing is per row).
-      const settings = Object.fromEntries(Object.entries({ ...api.defaultTrainingInput(), ...fields })
-        .filter(([key]) => key !== 'model' && key !== 'checkpointing'));
+      const lora = r0.method !== 'full';
+      const table = lora
+        ? formatTable([
+          ['recompute', ...r0.parts.map((part) => part.label), 'total', 'extra compute'],
+          ...results.map((r) => [r.checkpointing, ...r.parts.map((part) => formatBytes(part.bytes)), formatBytes(r.total_bytes),
+            `${(r.extra_compute_fraction * 100).toFixed(1)} %`]),
+        ])
+        : formatTable([
+          ['recompute', 'weights', 'gradients', 'Adam', 'activations', 'logits + loss', 'total', 'extra compute'],
+          ...results.map((r) => [r.checkpointing, formatBytes(r.weights_bytes), formatBytes(r.gradients_bytes), formatBytes(r.optimizer_bytes),
+            formatBytes(r.activation_bytes + r.embedding_activation_bytes + r.head_activation_bytes), formatBytes(r.loss_bytes),
+            formatBytes(r.total_bytes), `${(r.extra_compute_fraction * 100).toFixed(1)} %`]),
+        ]);
+      // The inputs every row shares, defaults filled in (checkpointing is per row); the fine-tuning ones apart,
+      // so `settings` keeps the fields it always had.
+      const all = { ...api.defaultTrainingInput(), ...fields };
+      const fineTuningKeys = ['method', 'lora_rank', 'lora_targets', 'lora_experts', 'lora_dropout', 'adapter_dtype', 'paged_optimizer'];
+      const settings = Object.fromEntries(Object.entries(all)
+        .filter(([key]) => key !== 'model' && key !== 'checkpointing' && !fineTuningKeys.includes(key)));
+      const fineTuning = Object.fromEntries(fineTuningKeys.map((key) => [key, all[key]]));
       const parallel = `t = ${settings.tensor_parallel}${settings.sequence_parallel ? ' with sequence parallelism' : ''}, ` +
         `p = ${settings.pipeline_parallel}, N_d = ${settings.data_parallel}, ZeRO-${settings.zero_stage}`;
       const lines = [
-        `${modelTitle(model)}: ${formatCount(r0.params)} parameters, ${r0.bytes_per_param} bytes each with Adam; per device (${parallel}): ` +
-          `${formatCount(r0.params_per_device)}`,
+        lora
+          ? `${modelTitle(model)}: ${formatCount(r0.params)} frozen parameters (${r0.method === 'qlora' ? `NF4 + double quant, ${r0.base_bits_per_weight.toFixed(3)} bits` : 'bf16'}); ` +
+            `trainable params: ${formatCount(r0.trainable_params)} (${r0.trainable_percent.toFixed(4)} %; LoRA r = ${fineTuning.lora_rank} on ${fineTuning.lora_targets}` +
+            `${fineTuning.lora_experts ? '' : ', experts frozen'}), ${r0.adapter_bytes_per_param} bytes each with Adam; per device (${parallel})`
+          : `${modelTitle(model)}: ${formatCount(r0.params)} parameters, ${r0.bytes_per_param} bytes each with Adam; per device (${parallel}): ` +
+            `${formatCount(r0.params_per_device)}`,
         `micro-batch ${settings.batch} x ${formatCount(settings.sequence)} tokens; fp32 logits ${formatBytes(r0.logits_bytes)}` +
           `${settings.vocab_chunks > 1 ? ` (cross-entropy in ${settings.vocab_chunks} chunks)` : ''}; ` +
           `${settings.dropout ? 'dropout masks kept' : 'no dropout'}; attention ${settings.fused_attention ? 'fused' : 'unfused (s x s scores kept)'}`,
         ...assumedLines(model),
       ];
+      if (fineTuning.paged_optimizer) lines.push(`optimizer states paged to host memory (${formatBytes(r0.offloaded_bytes)}), not in the device totals`);
       if (settings.pipeline_parallel > 1) lines.push('activations: the first stage (p micro-batches in flight); total: the larger of the first and last stage');
       // The checkpoint's format does not change training memory: say so rather than leave it implied.
-      if (model.weights_format) lines.push(`(the checkpoint ships ${model.weights_format} weights; training holds bf16 weights and gradients and fp32 Adam state)`);
-      return {
-        json: { model: model.origin.preset, origin: model.origin, checkpoint_weights_format: model.weights_format, settings, results },
-        text: `${lines.join('\n')}\n\n${table}`,
+      if (model.weights_format) {
+        lines.push(`(the checkpoint ships ${model.weights_format} weights; training holds ${lora ? (r0.method === 'qlora' ? 'an NF4' : 'a bf16') + ' base' : 'bf16 weights and gradients and fp32 Adam state'})`);
+      }
+      // The top-level figures: the --recompute schedule, else the first row.
+      const json = {
+        model: model.origin.preset, origin: model.origin, checkpoint_weights_format: model.weights_format, settings, results,
+        fine_tuning: fineTuning, method: r0.method, trainable_params: r0.trainable_params, trainable_percent: r0.trainable_percent,
+        memory: { checkpointing: r0.checkpointing, total_bytes: r0.total_bytes, offloaded_bytes: r0.offloaded_bytes, by_part: r0.by_part },
       };
+      if (values.hardware !== undefined || values['memory-gib'] !== undefined) {
+        const hardwareId = choiceFlag(values, 'hardware', api.hardwarePresets().map((row) => row.id), 'h100-sxm');
+        const hardware = values['memory-gib'] === undefined ? hardwareId
+          : { base: hardwareId, id: 'custom', label: `custom (from ${hardwareId})`, memory_bytes: numberFlag(values, 'memory-gib') * 2 ** 30 };
+        const fit = run(() => api.trainingFit({ ...fields, checkpointing: r0.checkpointing, hardware }), model, trainingFlagOfField);
+        Object.assign(json, { hardware: hardwareId, capacity_bytes: fit.capacity_bytes, fits: fit.fits, max_batch: fit.max_batch,
+          max_sequence: fit.max_sequence });
+        lines.push(`on ${hardwareId} (${formatBytes(fit.capacity_bytes)}), recompute ${r0.checkpointing}: ${fit.fits ? 'fits' : 'does not fit'}; ` +
+          `largest micro-batch at ${formatCount(settings.sequence)} tokens: ${formatCount(fit.max_batch)}; ` +
+          `longest sequence at batch ${settings.batch}: ${formatCount(fit.max_sequence)}`);
+      }
+      return { json, text: `${lines.join('\n')}\n\n${table}` };
     },
   },
 ];
