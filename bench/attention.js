@@ -1,6 +1,7 @@
 // Benchmark (a script, not a test): the attention kernels four ways in one run —
 // WASM SIMD, WASM scalar (built without -msimd128), native (bench/bench_attention),
-// and the same algorithms in plain JS — reported as ratios, with the issue's targets.
+// and the same algorithms in plain JS — reported as ratios, with the issue's targets;
+// then decode with window vs recompute when the cache holds every token (issue 19).
 // Usage: npm run bench -- attention   (needs: npm run build:wasm, bash scripts/build-wasm.sh scalar,
 //        bash scripts/build-native.sh)
 import { execFileSync } from 'node:child_process';
@@ -82,7 +83,7 @@ function jsBench(c, seconds) {
   const block = c.kernel === 'dot' ? 1024 : ['softmax', 'exp', 'round'].includes(c.kernel) ? 64 : 1;
   let repeats = 0;
   const start = performance.now();
-  let elapsed = 0;
+  let elapsed;
   do {
     for (let b = 0; b < block; b++) run();
     repeats += block;
@@ -90,6 +91,48 @@ function jsBench(c, seconds) {
   } while (elapsed < seconds);
   const perSecond = (work * repeats) / elapsed;
   return c.unit === 'GFLOP/s' ? perSecond / 1e9 : perSecond / 1e6;
+}
+
+// Decode, issue 19: with a cache that holds the whole sequence, recompute
+// evicts nothing, so its step should cost what window's does (plus storing one
+// hidden state). The issue's CLI runs: d_model 768, 12 heads, 1024 prompt +
+// 1024 generated tokens, cache 2048, 16 measured steps.
+const decodeCase = { d_model: 768, heads: 12, prompt_tokens: 1024, generated_tokens: 1024, cache_tokens: 2048, sample_steps: 16 };
+const decodeRuns = Number(process.env.BENCH_DECODE_RUNS ?? 7);
+
+export function decodeBench(api, runs = decodeRuns) {
+  // Strategies alternate inside each round, so load on the shared machine
+  // falls on both; each keeps its best round (most tokens/s) and its median.
+  const byStrategy = { window: [], recompute: [] };
+  for (let round = 0; round < runs; round++) {
+    for (const strategy of Object.keys(byStrategy)) byStrategy[strategy].push(api.runDecode({ ...decodeCase, strategy }));
+  }
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const summary = Object.fromEntries(Object.entries(byStrategy).map(([strategy, results]) => {
+    const best = results.reduce((a, b) => (b.tokens_per_s > a.tokens_per_s ? b : a));
+    return [strategy, { best, median_tokens_per_s: median(results.map((r) => r.tokens_per_s)), all: results.map((r) => r.tokens_per_s) }];
+  }));
+  const { window, recompute } = summary;
+  const bestRatio = recompute.best.tokens_per_s / window.best.tokens_per_s;
+  const medianRatio = recompute.median_tokens_per_s / window.median_tokens_per_s;
+  const perStep = (r, part) => ((r.time_split_s[part] / r.measured_steps) * 1e3).toFixed(3);
+  console.log(`\ndecode, cache ≥ sequence (window ${decodeCase.cache_tokens}, d_model ${decodeCase.d_model}, ${decodeCase.heads} heads, ` +
+    `${decodeCase.prompt_tokens} + ${decodeCase.generated_tokens} tokens, ${decodeCase.sample_steps} steps measured; ` +
+    `best and median of ${runs} alternating rounds; ms per step of the best round)`);
+  const header = ['strategy', 'tokens/s best', 'median', 'recomputed FLOPs', 'projection', 'store', 'recompute', 'dequantize', 'attend'];
+  const table = [header, ...['window', 'recompute'].map((strategy) => {
+    const { best, median_tokens_per_s: med } = summary[strategy];
+    return [strategy, best.tokens_per_s.toFixed(1), med.toFixed(1), String(best.recomputed_flops),
+      ...['projection', 'store', 'recompute', 'dequantize', 'attend'].map((part) => perStep(best, part))];
+  })];
+  const widths = header.map((_, i) => Math.max(...table.map((line) => String(line[i]).length)));
+  for (const line of table) console.log(line.map((cell, i) => String(cell).padStart(widths[i])).join('  '));
+  console.log('\ntarget (issue 19):');
+  console.log(`  ${Math.abs(bestRatio - 1) <= 0.15 ? 'met    ' : 'NOT met'}  recompute within 15 % of window when nothing is evicted: ` +
+    `tokens/s recompute/window = ${bestRatio.toFixed(2)} (best), ${medianRatio.toFixed(2)} (median)` +
+    (bestRatio > 1.15 ? ' (outside on the fast side: the same work, so the machine was noisy)' : ''));
+  return { input: decodeCase, runs, window: { tokens_per_s: window.all, time_split_s: window.best.time_split_s },
+    recompute: { tokens_per_s: recompute.all, time_split_s: recompute.best.time_split_s }, best_ratio: bestRatio, median_ratio: medianRatio };
 }
 
 const fmt = (value) => (Number.isFinite(value) ? value.toFixed(2) : 'n/a');
@@ -155,5 +198,7 @@ export async function run() {
     (timeRatio < 0.85 ? ' (outside on the fast side: tiled is faster)' : ''));
   console.log(`  ${memoryRatio >= 15 ? 'met    ' : 'NOT met'}  tiled peak ≤ 1/15 of naive: ${(naive.peak_bytes / 2 ** 20).toFixed(2)} MiB vs ` +
     `${(tiled.peak_bytes / 2 ** 20).toFixed(2)} MiB (${fmt(memoryRatio)}×; workspace ${naive.workspace_bytes} B vs ${tiled.workspace_bytes} B)`);
-  console.log(JSON.stringify({ attention_bench: rows, prefill_memory: { naive_peak_bytes: naive.peak_bytes, tiled_peak_bytes: tiled.peak_bytes } }));
+  const decode = decodeBench(api);
+  console.log(JSON.stringify({ attention_bench: rows, prefill_memory: { naive_peak_bytes: naive.peak_bytes, tiled_peak_bytes: tiled.peak_bytes },
+    decode_cache_holds_all: decode }));
 }
