@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npm run build
 npm run typecheck
+npm run lint
 bash scripts/test-cpp.sh
 npm run test:js
 npm run test:e2e
