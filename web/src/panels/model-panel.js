@@ -24,9 +24,11 @@ const numberFields = [
   { key: 'n_heads', label: 'Attention heads' },
   { key: 'n_kv_heads', label: 'KV heads', help: 'Equal to heads: MHA; 1: MQA; in between: GQA' },
   { key: 'head_dim', label: 'Head dim (0 = d_model / heads)' },
-  { key: 'd_ff', label: 'FFN hidden size (per expert)' },
-  { key: 'n_experts', label: 'Experts (1 = dense)' },
+  { key: 'd_ff', label: 'FFN width (dense layers)', help: 'Also the experts’ width when the expert width is 0 (Mixtral)' },
+  { key: 'n_experts', label: 'Routed experts (1 = dense)' },
   { key: 'experts_top_k', label: 'Experts per token (top-k)' },
+  { key: 'moe_d_ff', label: 'Expert width (0 = FFN width)', help: 'DeepSeek-V3: 2048; Qwen3-30B-A3B: 768' },
+  { key: 'shared_experts', label: 'Shared experts', help: 'Run for every token (DeepSeek: 1, Llama 4: 1)' },
   { key: 'learned_position_embeddings', label: 'Learned positions (0 = RoPE)' },
   { key: 'sliding_window', label: 'Sliding window (0 = full)' },
 ];
