@@ -128,7 +128,8 @@ const panels = [
   { id: 'kv', query: 'kv.preset=llama-3-8b&kv.window=4096', tables: 5, plots: 3 },
   // The roofline plot has a legend: Plot wraps it in a <figure> with small swatch svgs.
   { id: 'roofline', query: 'roofline.batch=8', tables: 1, plots: 1 },
-  { id: 'plan', query: 'plan.batch=4', tables: 4, plots: 2 },  // plan, training, training per tensor, calibration
+  // tables: plan, training, training per tensor, calibration; plots: batch curve, fine-tuning memory by part, calibration
+  { id: 'plan', query: 'plan.batch=4', tables: 4, plots: 3 },
   // The error histogram appears once the lab run (in the worker) is done.
   { id: 'quant', query: 'quant.format=nf4', tables: 3, plots: 1,
     prepare: (page) => page.locator('#quant-histogram svg').first().waitFor({ timeout: 120000 }) },

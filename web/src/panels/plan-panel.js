@@ -26,11 +26,25 @@ const defaults = {
 const trainingDefaults = {
   batch: 1, sequence: 4096, zero_stage: 0, data_parallel: 1, tensor_parallel: 1, pipeline_parallel: 1,
   sequence_parallel: false, dropout: false, fused_swiglu: false, fp32_gradients: false, vocab_chunks: 1,
+  // Fine-tuning: the method and its adapters; `checkpointing` and `hardware` ('' = the deployment's) pick the fit check.
+  method: 'full', lora_rank: 16, lora_targets: 'q,k,v,o,gate,up,down', lora_experts: true, lora_dropout: false,
+  adapter_dtype: 'fp32', paged_optimizer: false, checkpointing: 'full', hardware: '',
 };
+// String inputs and the values they may take (lora_targets is free text the core checks).
+const trainingChoices = {
+  method: ['full', 'lora', 'qlora'], adapter_dtype: ['fp32', 'bf16'], checkpointing: ['none', 'selective', 'full', 'sqrt'],
+};
+const targetChoices = [
+  ['q,v', 'q, v (Hu et al. 2021)'], ['q,k,v,o', 'q, k, v, o'], ['q,k,v,o,gate,up,down', 'q, k, v, o, gate, up, down'],
+  ['all-linear', 'all-linear (+ routers)'], ['gate,up,down', 'gate, up, down'],
+];
 const trainingLabels = {
   batch: 'Training sequences', sequence: 'Training tokens', zero_stage: 'ZeRO stage', data_parallel: 'Data-parallel N_d',
   tensor_parallel: 'Tensor-parallel t', pipeline_parallel: 'Pipeline stages p', sequence_parallel: 'Sequence parallel',
   dropout: 'Dropout', fused_swiglu: 'Fused SwiGLU', fp32_gradients: 'fp32 gradients', vocab_chunks: 'Cross-entropy chunks',
+  method: 'Fine-tuning method', lora_rank: 'LoRA rank', lora_targets: 'LoRA targets', lora_experts: 'Adapt experts',
+  lora_dropout: 'LoRA dropout', adapter_dtype: 'Adapter precision', paged_optimizer: 'Paged optimizer',
+  checkpointing: 'Fit checkpointing', hardware: 'Fit GPU',
 };
 const schedules = ['none', 'selective', 'full', 'sqrt'];
 const bothUnits = (bytes) => `${formatBytes(bytes, 'GB')} / ${formatBytes(bytes, 'GiB')}`;
@@ -41,7 +55,7 @@ export class PlanPanel extends PanelElement {
   static properties = {
     state: { state: true }, result: { state: true }, error: { state: true },
     pinnedResult: { state: true }, pinnedError: { state: true },
-    training: { state: true }, trainingError: { state: true },
+    training: { state: true }, trainingError: { state: true }, trainingFit: { state: true },
     machine: { state: true }, machineStatus: { state: true },
     /** Measured kernels other panels may add: [{ label, intensity, flops_per_s }] (plotted on this machine's roofline). */
     measuredPoints: { attribute: false },
@@ -74,7 +88,10 @@ export class PlanPanel extends PanelElement {
       const text = read(`train_${key}`)?.trim() ?? null;
       let value = fallback;
       if (typeof fallback === 'boolean') value = text === '1' || text === 'true' ? true : text === '0' || text === 'false' ? false : fallback;
-      else if (text !== null && text !== '' && Number.isFinite(Number(text))) value = Number(text);
+      else if (typeof fallback === 'string') {
+        const choices = key === 'hardware' ? ['', ...(this.hardware ?? []).map((row) => row.id)] : trainingChoices[key];
+        if (text !== null && (!choices || choices.includes(text))) value = text.slice(0, 200);
+      } else if (text !== null && text !== '' && Number.isFinite(Number(text))) value = Number(text);
       state[`train_${key}`] = value;
     }
     return state;
@@ -99,7 +116,8 @@ export class PlanPanel extends PanelElement {
     // Compare: the pinned deployment (e.g. A100 against H100), computed the same way.
     ({ value: this.pinnedResult, error: this.pinnedError } = this.attemptPinned((pinned) => {
       const { state, training } = splitTraining(pinned);
-      return { state, plan: this.api.plan(toInput(state, this.presets)), training: trainingRows(this.api, state, this.presets, training) };
+      return { state, plan: this.api.plan(toInput(state, this.presets)), training: trainingRows(this.api, state, this.presets, training),
+        fit: trainingFit(this.api, state, this.presets, training) };
     }));
   }
 
@@ -114,7 +132,10 @@ export class PlanPanel extends PanelElement {
     }
     const training = attempt(() => trainingRows(this.api, this.state, this.presets, this.trainingInput));
     this.trainingError = training.error;
-    if (!training.error) this.training = training.value;
+    if (!training.error) {
+      this.training = training.value;
+      this.trainingFit = trainingFit(this.api, this.state, this.presets, this.trainingInput);
+    }
   }
 
   #set(key, value, commit) {
@@ -227,10 +248,14 @@ export class PlanPanel extends PanelElement {
     const setting = `t = ${formatCount(input.tensor_parallel)}${input.sequence_parallel ? ' (sequence parallel)' : ''}, ` +
       `p = ${formatCount(input.pipeline_parallel)}, N_d = ${formatCount(input.data_parallel)}, ZeRO-${input.zero_stage}`;
     return html`<h3>Training memory per device (mixed-precision Adam)</h3>
+      ${this.#renderFineTuning()}
       ${this.trainingError ? html`<p class="error-banner" role="alert" id="plan-training-error">${this.trainingError.message}</p>` : nothing}
       <llm-result-table id="plan-training-table" filename="training-memory"
-        caption=${first ? `Per device (${setting}): ${first.bytes_per_param} B per parameter = bf16 weights 2 + gradients ` +
-          `${first.bytes_per_param - 14} + fp32 master and Adam moments 12; activations per Korthikanti et al. 2022` : 'Training memory'}
+        caption=${!first ? 'Training memory' : first.method === 'full'
+          ? `Per device (${setting}): ${first.bytes_per_param} B per parameter = bf16 weights 2 + gradients ` +
+            `${first.bytes_per_param - 14} + fp32 master and Adam moments 12; activations per Korthikanti et al. 2022`
+          : `Per device (${setting}), ${first.method === 'qlora' ? 'QLoRA' : 'LoRA'}: weights = the frozen base + adapters; ` +
+            `gradients and Adam moments of the ${formatCount(first.trainable_params)} adapter parameters only`}
         .columns=${[
           { key: 'checkpointing', label: 'Recompute' },
           { key: 'weights_bytes', label: 'Weights', numeric: true, format: bytes },
@@ -281,6 +306,75 @@ export class PlanPanel extends PanelElement {
             activations are the first stage's (p micro-batches in flight) and the total is the larger stage.</p>
         </section>
       </div>`;
+  }
+
+  // Fine-tuning: the method and its adapters, the memory of each schedule as a stacked bar, and the fit on a GPU.
+  #renderFineTuning() {
+    const input = this.trainingInput;
+    const rows = this.training ?? [];
+    const fit = this.trainingFit;
+    const chosen = rows.find((row) => row.checkpointing === input.checkpointing) ?? rows[0];
+    const set = (key, value) => this.#setTraining(key, value, true);
+    const lora = input.method !== 'full';
+    const fieldError = (key) => (this.trainingError?.field === key ? this.trainingError.message : null);
+    const targets = targetChoices.some(([value]) => value === input.lora_targets) ? targetChoices : [...targetChoices, [input.lora_targets, input.lora_targets]];
+    const gpuId = input.hardware || this.state.hardware;
+    const gpu = (this.hardware ?? []).find((row) => row.id === gpuId);
+    const pinned = this.pinnedResult?.training ?? null;
+    return html`<section id="plan-finetune" aria-label="Fine-tuning">
+      <div class="layout">
+        <form @submit=${(event) => event.preventDefault()} aria-label="Fine-tuning">
+          <fieldset><legend>Fine-tuning</legend>
+            ${selectField({ id: 'plan-train_method', label: 'Method', value: input.method, error: fieldError('method'),
+              options: [['full', 'Full (every parameter)'], ['lora', 'LoRA (bf16 base frozen)'], ['qlora', 'QLoRA (NF4 base frozen)']]
+                .map(([value, label]) => ({ value, label })), onCommit: (v) => set('method', v) })}
+            ${lora ? html`
+              ${numberField({ id: 'plan-train_lora_rank', label: 'LoRA rank r', value: input.lora_rank, min: 1, step: 1,
+                help: 'A is d_in × r, B is r × d_out, the same r for every adapted module', error: fieldError('lora_rank'),
+                onInput: (v) => this.#setTraining('lora_rank', v, false), onCommit: (v) => set('lora_rank', v) })}
+              ${selectField({ id: 'plan-train_lora_targets', label: 'Adapted modules', value: input.lora_targets, error: fieldError('lora_targets'),
+                help: 'MLA: q is q_a + q_b (or q_proj); k or v adapt kv_a + kv_b once; o is o_proj',
+                options: targets.map(([value, label]) => ({ value, label })), onCommit: (v) => set('lora_targets', v) })}
+              ${checkField({ id: 'plan-train_lora_experts', label: 'Adapt MoE experts', checked: input.lora_experts,
+                help: "Routed experts' gate, up and down too (shared experts always follow the targets)", onCommit: (v) => set('lora_experts', v) })}
+              ${checkField({ id: 'plan-train_lora_dropout', label: 'LoRA dropout', checked: input.lora_dropout,
+                help: 'Each adapted module keeps its dropped input (2 B) and mask (1 B) per element', onCommit: (v) => set('lora_dropout', v) })}
+              ${selectField({ id: 'plan-train_adapter_dtype', label: 'Adapter precision', value: input.adapter_dtype,
+                options: [['fp32', 'fp32 (PEFT default): 16 B / param'], ['bf16', 'bf16 (qlora.py): 12 B / param']].map(([value, label]) => ({ value, label })),
+                onCommit: (v) => set('adapter_dtype', v) })}` : nothing}
+            ${checkField({ id: 'plan-train_paged_optimizer', label: 'Paged optimizer (states on the host)', checked: input.paged_optimizer,
+              help: 'bitsandbytes paged AdamW: optimizer states evicted to CPU memory, left out of the device total', onCommit: (v) => set('paged_optimizer', v) })}
+            ${selectField({ id: 'plan-train_checkpointing', label: 'Checkpointing (fit)', value: input.checkpointing,
+              options: trainingChoices.checkpointing.map((value) => ({ value, label: value })), onCommit: (v) => set('checkpointing', v) })}
+            ${selectField({ id: 'plan-train_hardware', label: 'GPU (fit)', value: input.hardware,
+              options: [{ value: '', label: `Same as above (${this.state.hardware})` }, ...(this.hardware ?? []).map((row) => ({ value: row.id, label: row.label }))],
+              onCommit: (v) => set('hardware', v) })}
+          </fieldset>
+        </form>
+        <section>
+          ${chosen ? html`<div class="headline">
+            <div><div class="value" id="plan-train-trainable">${formatCount(chosen.trainable_params)}</div>
+              <div class="label">trainable parameters (${chosen.trainable_percent < 1 ? chosen.trainable_percent.toFixed(4) : chosen.trainable_percent.toFixed(1)} %)</div></div>
+            <div><div class="value" id="plan-train-fits">${fit ? (fit.fits ? 'fits' : 'does not fit') : '–'}</div>
+              <div class="label">${formatBytes(chosen.total_bytes, 'GB')} on ${gpu ? gpu.label : gpuId} (${formatBytes(fit?.capacity_bytes ?? 0, 'GB')}), ${input.checkpointing}</div></div>
+            <div><div class="value" id="plan-train-max-batch">${fit ? formatCount(fit.max_batch) : '–'}</div>
+              <div class="label">largest micro-batch at ${formatCount(input.sequence)} tokens</div></div>
+            <div><div class="value" id="plan-train-max-sequence">${fit ? formatCount(fit.max_sequence) : '–'}</div>
+              <div class="label">longest sequence at batch ${formatCount(input.batch)}</div></div>
+          </div>
+          <llm-plot id="plan-train-parts-plot" filename="fine-tuning-memory"
+            caption=${`Memory per device by part, each checkpointing schedule${pinned ? ' (and the pinned configuration)' : ''}; the red rule is the GPU's memory`}
+            .build=${() => partsPlot(rows, pinned, fit?.capacity_bytes ?? 0)}></llm-plot>
+          ${chosen.offloaded_bytes > 0 ? html`<p class="note" id="plan-train-offloaded">Paged optimizer: ${formatBytes(chosen.offloaded_bytes, 'GB')}
+            of optimizer states are held in host memory (evicted, the worst case for speed), not in the bars.</p>` : nothing}
+          <p class="note">LoRA (Hu et al. 2021) freezes the base and trains A (d_in × r) and B (r × d_out) beside each
+            adapted matrix; QLoRA (Dettmers et al. 2023) stores the frozen base in NF4 with double-quantized scales
+            (${chosen.method === 'qlora' ? chosen.base_bits_per_weight.toFixed(3) : '4.127'} bits per weight; embedding and LM
+            head in bf16) and dequantizes one matrix at a time to bf16. Activations are full fine-tuning's plus each
+            adapter's r-wide intermediate. Formulas and sources: docs/training.md.</p>` : nothing}
+        </section>
+      </div>
+    </section>`;
   }
 
   #renderCalibration() {
@@ -379,9 +473,33 @@ function splitTraining(parsed) {
 /** Training memory per device with each recomputation schedule; the workload gives the model and fused attention. */
 function trainingRows(api, state, presets, trainingInput) {
   const { model } = toInput(state, presets);
+  const { hardware, checkpointing: fitSchedule, ...fields } = trainingInput;
   return schedules.map((checkpointing) => {
-    const r = api.trainingMemory({ model, ...trainingInput, fused_attention: state.fused_attention, checkpointing });
+    const r = api.trainingMemory({ model, ...fields, fused_attention: state.fused_attention, checkpointing });
     return { checkpointing, ...r, activations: r.activation_bytes + r.embedding_activation_bytes + r.head_activation_bytes };
+  });
+}
+
+/** Whether the chosen schedule fits the fine-tuning GPU ('' = the deployment's hardware), and the largest batch and sequence. */
+function trainingFit(api, state, presets, trainingInput) {
+  const { model } = toInput(state, presets);
+  const { hardware, ...fields } = trainingInput;
+  return api.trainingFit({ model, ...fields, fused_attention: state.fused_attention, hardware: hardware || state.hardware });
+}
+
+/** One stacked bar per schedule (and per pinned schedule): the device's memory by part, GB. */
+function partsPlot(rows, pinnedRows, capacityBytes) {
+  const bars = [...rows.map((row) => ({ row, name: row.checkpointing })), ...(pinnedRows ?? []).map((row) => ({ row, name: `pinned · ${row.checkpointing}` }))];
+  const data = bars.flatMap(({ row, name }) => row.parts.map((part) => ({ name, part: part.label, gb: part.bytes / 1e9 })));
+  const marks = [
+    Plot.barX(data, Plot.stackX({ y: 'name', x: 'gb', fill: 'part', className: 'part-bars', title: (d) => `${d.name}: ${d.part} ${d.gb.toFixed(2)} GB` })),
+    Plot.ruleX([0]),
+  ];
+  if (capacityBytes > 0) marks.push(Plot.ruleX([capacityBytes / 1e9], { stroke: '#d1242f', strokeDasharray: '4,3' }));
+  return Plot.plot({
+    ...plotDefaults, width: 680, height: 60 + 28 * bars.length, marginLeft: 130,
+    x: { label: 'GB per device →', grid: true }, y: { label: null, domain: bars.map((bar) => bar.name) },
+    color: { legend: true }, marks,
   });
 }
 
