@@ -200,6 +200,10 @@ std::vector<std::int64_t> attended_tokens(const std::string& strategy, std::int6
     for (std::int64_t u = std::max(kept_sinks, t - cache_tokens + 1); u <= t; ++u) tokens.push_back(u);
     return tokens;
   }
+  if (strategy == "seed") {  // the last cache_tokens tokens plus the current one
+    for (std::int64_t u = std::max<std::int64_t>(0, t - cache_tokens); u <= t; ++u) tokens.push_back(u);
+    return tokens;
+  }
   for (std::int64_t u = 0; u <= t; ++u) tokens.push_back(u);
   return tokens;
 }
@@ -208,7 +212,7 @@ namespace {
 
 bool is_strategy(const std::string& s) {
   return s == "full" || s == "window" || s == "sinks" || s == "recompute" || s == "none" ||
-         s == "int8" || s == "int4";
+         s == "seed" || s == "int8" || s == "int4";
 }
 
 // Everything a strategy keeps between steps. Slots hold K/V rows of
@@ -226,14 +230,21 @@ struct DecodeState {
   const float* w_k = nullptr;     // (kv_width, H): recompute projects evicted tokens with it
   const float* w_v = nullptr;
   MemoryTracker::Buffer<float> k, v;           // fp32 slots
-  MemoryTracker::Buffer<float> hidden;         // recompute, none
+  MemoryTracker::Buffer<float> hidden;         // recompute, none (every token), seed (a ring)
   MemoryTracker::Buffer<std::uint8_t> k_codes, v_codes;
   MemoryTracker::Buffer<float> k_scales, v_scales;
   MemoryTracker::Buffer<float> k_head, v_head;  // per-head scratch (recompute, quantized)
   MemoryTracker::Buffer<float> scores;
 
   bool quantized() const { return bits != 0; }
-  bool keeps_hidden() const { return strategy == "recompute" || strategy == "none"; }
+  bool keeps_hidden() const { return hidden_slots() > 0; }
+  // Hidden states kept: recompute and none every token's; seed a ring of the
+  // cache + 1 tokens it re-projects (all it ever reads again).
+  std::size_t hidden_slots() const {
+    if (strategy == "recompute" || strategy == "none") return tokens;
+    if (strategy == "seed") return std::min(tokens, cache + 1);
+    return 0;
+  }
 
   // fp32 slots kept: full n; window W; sinks S + W; recompute W; none 0;
   // quantized per_channel: the incomplete block of `group` tokens. Never more
@@ -281,8 +292,8 @@ void project_heads(const float* w, std::size_t heads, std::size_t hd, std::size_
 }
 
 // The parts of a decode step, in DecodeTimeSplit's order.
-enum class Phase : std::size_t { projection, store, recompute, dequantize, attend };
-inline constexpr std::size_t kPhases = 5;
+enum class Phase : std::size_t { projection, store, recompute, dequantize, attend, output };
+inline constexpr std::size_t kPhases = 6;
 
 // What a strategy hands the attention of one KV head at one step: that head's
 // K/V rows as at most three runs in the order they are attended.
@@ -303,10 +314,13 @@ struct Gathered {
 // g's rows ready for a measured step at position t; its time is charged to
 // gather_phase (recompute or dequantize when it does that work, attend when
 // it only points at rows kept in place).
+// projects_new_kv: whether the step projects the new token's K/V on arrival
+// (every strategy but seed, which projects them in its gather with the rest).
 struct DecodeStrategy {
   void (*store)(DecodeState& s, std::size_t t, const float* x_t, const float* k_t, const float* v_t);
   Gathered (*gather)(DecodeState& s, std::size_t t, std::size_t g);
   Phase gather_phase;
+  bool projects_new_kv = true;
 };
 
 // --- store
@@ -329,6 +343,11 @@ void store_hidden_and_slots(DecodeState& s, std::size_t t, const float* x_t, con
                             const float* v_t) {
   std::memcpy(s.hidden.data() + t * s.hidden_width, x_t, s.hidden_width * 4);
   store_slot(s, t, k_t, v_t);
+}
+
+// seed: only the hidden state, into its ring slot; no K/V is kept.
+void store_hidden_ring(DecodeState& s, std::size_t t, const float* x_t, const float*, const float*) {
+  std::memcpy(s.hidden.data() + (t % s.hidden_slots()) * s.hidden_width, x_t, s.hidden_width * 4);
 }
 
 // int8/int4 per_token: each token's row is quantized on arrival.
@@ -391,6 +410,25 @@ Gathered gather_recompute(DecodeState& s, std::size_t t, std::size_t g) {
   return rows;
 }
 
+// seed: the seed program's step. K/V of tokens t−cache..t (the current one
+// included) projected from their hidden states into the scratch, in token
+// order — the rows window with cache + 1 keeps, computed by the same
+// project_rows, so the output is window's (to float rounding once window's
+// ring wraps and hands its rows over as two runs).
+Gathered gather_seed(DecodeState& s, std::size_t t, std::size_t g) {
+  const std::size_t keys = std::min(t + 1, s.cache + 1), first = t + 1 - keys;
+  const std::size_t hd = s.head_dim, H = s.hidden_width, ring = s.hidden_slots();
+  for (std::size_t j = 0; j < keys; ++j) {
+    const float* x_u = s.hidden.data() + ((first + j) % ring) * H;
+    attention::project_rows(x_u, s.w_k + g * hd * H, hd, H, s.k_head.data() + j * hd);
+    attention::project_rows(x_u, s.w_v + g * hd * H, hd, H, s.v_head.data() + j * hd);
+  }
+  Gathered rows;
+  rows.add(s.scratch_rows(0, keys));
+  rows.recomputed = keys;
+  return rows;
+}
+
 // int8/int4 per_token: every token's row of KV head g dequantized into the scratch.
 Gathered gather_dequantized_per_token(DecodeState& s, std::size_t t, std::size_t g) {
   const std::size_t keys = t + 1, hd = s.head_dim, scales_per_token = s.kv_width / s.group;
@@ -427,6 +465,7 @@ Gathered gather_dequantized_per_channel(DecodeState& s, std::size_t t, std::size
 }
 
 DecodeStrategy strategy_of(const DecodeState& s) {
+  if (s.strategy == "seed") return {store_hidden_ring, gather_seed, Phase::recompute, false};
   if (s.keeps_hidden()) return {store_hidden_and_slots, gather_recompute, Phase::recompute};
   if (s.quantized() && s.layout == KvLayout::per_token)
     return {store_quantized_per_token, gather_dequantized_per_token, Phase::dequantize};
@@ -460,7 +499,8 @@ class StepTimer {
 
 }  // namespace
 
-DecodeResult run_decode(const DecodeInput& input) {
+// The decode runner; appends each measured step's output to `outputs` when given.
+static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>* outputs) {
   DecodeResult result;
   result.input = input;
   result.isa = isa_name();
@@ -480,7 +520,7 @@ DecodeResult run_decode(const DecodeInput& input) {
   if (!result.status.ok) return result;
   if (!is_strategy(input.strategy))
     return result.status = error_status("strategy", "strategy = \"" + input.strategy +
-                           "\" must be one of full, window, sinks, recompute, none, int8, int4"), result;
+                           "\" must be one of full, window, sinks, recompute, none, seed, int8, int4"), result;
   if (input.kv_layout != "per_token" && input.kv_layout != "per_channel")
     return result.status = error_status("kv_layout", "kv_layout = \"" + input.kv_layout +
                            "\" must be per_token or per_channel"), result;
@@ -515,6 +555,7 @@ DecodeResult run_decode(const DecodeInput& input) {
   s.kv_width = s.kv_heads * s.head_dim;
   s.tokens = std::size_t(input.prompt_tokens + input.generated_tokens);
   s.cache = input.strategy == "none" ? 0 : std::size_t(input.cache_tokens);
+  const bool output_projection = input.output_projection;
   s.sinks = input.strategy == "sinks" ? std::size_t(input.sinks) : 0;
   s.bits = input.strategy == "int8" ? 8 : input.strategy == "int4" ? 4 : 0;
   s.layout = input.kv_layout == "per_channel" ? KvLayout::per_channel : KvLayout::per_token;
@@ -526,12 +567,12 @@ DecodeResult run_decode(const DecodeInput& input) {
 
   // Plan: the strategy's buffers, plus the untracked synthetic sequence and
   // the full-cache reference, all against the budget.
-  const double weights_bytes = (double(D) + 2.0 * Dkv) * H * 4;
+  const double weights_bytes = (double(D) + 2.0 * Dkv) * H * 4 + (output_projection ? double(D) * D * 4 : 0);
   const double fp32_kv_bytes = 2.0 * double(s.fp32_slots()) * Dkv * 4;
   double quant_bytes = 0;
   if (s.quantized())
     quant_bytes = 2.0 * (double(n) * s.code_bytes_per_token() + double(s.scale_count()) * 4);
-  const double hidden_bytes = s.keeps_hidden() ? double(n) * H * 4 : 0;
+  const double hidden_bytes = double(s.hidden_slots()) * H * 4;
   const bool needs_head_scratch = s.keeps_hidden() || s.quantized();
   // per-KV-head K/V scratch; scores of one group of heads / kv_heads queries
   const double scratch_bytes = (needs_head_scratch ? 2.0 * n * hd * 4 : 0) +
@@ -551,7 +592,7 @@ DecodeResult run_decode(const DecodeInput& input) {
   MemoryTracker tracker;    // the strategy's own buffers
   MemoryTracker untracked;  // synthetic inputs and the reference
   auto w_q = tracker.allocate<float>(D * H), w_k = tracker.allocate<float>(Dkv * H),
-       w_v = tracker.allocate<float>(Dkv * H);
+       w_v = tracker.allocate<float>(Dkv * H), w_o = tracker.allocate<float>(output_projection ? D * D : 0);
   s.k = tracker.allocate<float>(s.fp32_slots() * Dkv);
   s.v = tracker.allocate<float>(s.fp32_slots() * Dkv);
   if (s.quantized()) {
@@ -560,7 +601,7 @@ DecodeResult run_decode(const DecodeInput& input) {
     s.k_scales = tracker.allocate<float>(s.scale_count());
     s.v_scales = tracker.allocate<float>(s.scale_count());
   }
-  if (s.keeps_hidden()) s.hidden = tracker.allocate<float>(n * H);
+  if (s.keeps_hidden()) s.hidden = tracker.allocate<float>(s.hidden_slots() * H);
   if (needs_head_scratch) {
     s.k_head = tracker.allocate<float>(n * hd);
     s.v_head = tracker.allocate<float>(n * hd);
@@ -568,7 +609,7 @@ DecodeResult run_decode(const DecodeInput& input) {
   s.scores = tracker.allocate<float>(n * (s.heads / s.kv_heads));
   auto sequence = untracked.allocate<float>(n * H);
   auto ref_k = untracked.allocate<float>(n * Dkv), ref_v = untracked.allocate<float>(n * Dkv);
-  const bool all_ok = w_q.ok() && w_k.ok() && w_v.ok() && s.k.ok() && s.v.ok() && s.k_codes.ok() &&
+  const bool all_ok = w_q.ok() && w_k.ok() && w_v.ok() && w_o.ok() && s.k.ok() && s.v.ok() && s.k_codes.ok() &&
                       s.v_codes.ok() && s.k_scales.ok() && s.v_scales.ok() && s.hidden.ok() &&
                       s.k_head.ok() && s.v_head.ok() && s.scores.ok() && sequence.ok() &&
                       ref_k.ok() && ref_v.ok();
@@ -584,6 +625,10 @@ DecodeResult run_decode(const DecodeInput& input) {
     fill_normal(w->data(), w->size(), random);
     simd::scale(w->data(), float(1.0 / std::sqrt(double(H))), w->size());
   }
+  if (output_projection) {  // drawn last: the other draws stay those of a run without it
+    fill_normal(w_o.data(), w_o.size(), random);
+    simd::scale(w_o.data(), float(1.0 / std::sqrt(double(D))), w_o.size());
+  }
 
   s.hidden_width = H;
   s.slots = s.fp32_slots();
@@ -591,7 +636,8 @@ DecodeResult run_decode(const DecodeInput& input) {
   s.w_v = w_v.data();
   const DecodeStrategy strategy = strategy_of(s);
 
-  std::vector<float> q_t(D), k_t(Dkv), v_t(Dkv), out_t(D), ref_out(D);
+  // out_t: attention output; o_t: the step's output (Wo · out_t, or out_t)
+  std::vector<float> q_t(D), k_t(Dkv), v_t(Dkv), out_t(D), ref_out(D), o_t(D), ref_o(D);
   std::vector<double> exact(hd);
   std::vector<float> claimed_k, claimed_v;
   const std::size_t prompt = std::size_t(input.prompt_tokens);
@@ -599,6 +645,7 @@ DecodeResult run_decode(const DecodeInput& input) {
       sample_indices(std::size_t(input.generated_tokens), std::size_t(input.sample_steps));
   std::size_t next_measured = 0;
   double total_flops = 0, cosine_sum = 0;
+  DecodeFlops flops_sum;
   PhaseTimes phase_times{};  // summed over the measured steps
   const std::size_t group_size = s.heads / s.kv_heads;
 
@@ -608,9 +655,11 @@ DecodeResult run_decode(const DecodeInput& input) {
                              measured[next_measured] == t - prompt;
     StepTimer step;
     // 1. project the new token and store it the strategy's way
-    project_heads(w_k.data(), s.kv_heads, hd, H, x_t, k_t.data());
-    project_heads(w_v.data(), s.kv_heads, hd, H, x_t, v_t.data());
-    step.lap(Phase::projection);
+    if (strategy.projects_new_kv) {
+      project_heads(w_k.data(), s.kv_heads, hd, H, x_t, k_t.data());
+      project_heads(w_v.data(), s.kv_heads, hd, H, x_t, v_t.data());
+      step.lap(Phase::projection);
+    }
     strategy.store(s, t, x_t, k_t.data(), v_t.data());
     step.lap(Phase::store);
     std::size_t keys = 0, recomputed = 0;
@@ -628,17 +677,33 @@ DecodeResult run_decode(const DecodeInput& input) {
         keys = rows.keys;
         recomputed = rows.recomputed;
       }
+      // 3. the output projection, as the seed's step ends
+      if (output_projection) {
+        attention::project_rows(out_t.data(), w_o.data(), D, D, o_t.data());
+        step.lap(Phase::output);
+      }
       step.add_to(phase_times);
+    }
+    // seed projects no K/V on arrival; the reference needs them (untimed)
+    if (!strategy.projects_new_kv) {
+      project_heads(w_k.data(), s.kv_heads, hd, H, x_t, k_t.data());
+      project_heads(w_v.data(), s.kv_heads, hd, H, x_t, v_t.data());
     }
     // The reference keeps every token's K/V in fp32 (untimed).
     std::memcpy(ref_k.data() + t * Dkv, k_t.data(), Dkv * 4);
     std::memcpy(ref_v.data() + t * Dkv, v_t.data(), Dkv * 4);
     if (!is_measured) continue;
 
-    // Q, then K and V; K/V of the recomputed tokens; QKᵀ and PV over all heads
-    const double step_flops = 2.0 * H * D + 2.0 * 2 * H * Dkv + double(recomputed) * 4.0 * H * Dkv +
-                              4.0 * double(keys) * D;
-    total_flops += step_flops;
+    // Q; K and V of the new token (on arrival) and of the recomputed ones;
+    // QKᵀ and PV over all heads; Wo
+    const double projected_tokens = (strategy.projects_new_kv ? 1.0 : 0.0) + double(recomputed);
+    const DecodeFlops step_flops{2.0 * H * D, projected_tokens * 4.0 * H * Dkv, 4.0 * double(keys) * D,
+                                 output_projection ? 2.0 * D * D : 0.0};
+    flops_sum.q_projection += step_flops.q_projection;
+    flops_sum.kv_projection += step_flops.kv_projection;
+    flops_sum.attention += step_flops.attention;
+    flops_sum.output += step_flops.output;
+    total_flops += step_flops.q_projection + step_flops.kv_projection + step_flops.attention + step_flops.output;
     result.recomputed_tokens += double(recomputed);
     result.recomputed_flops += double(recomputed) * 4.0 * H * Dkv;
     result.attended_tokens = double(keys);
@@ -663,11 +728,18 @@ DecodeResult run_decode(const DecodeInput& input) {
         result.mask_check_max_abs =
             std::max(result.mask_check_max_abs, std::fabs(double(out_t[h * hd + c]) - exact[c]));
     }
+    // errors on the step's output: projected by Wo, both of them, with output_projection
+    if (output_projection) attention::project_rows(ref_out.data(), w_o.data(), D, D, ref_o.data());
+    else {
+      o_t = out_t;
+      ref_o = ref_out;
+    }
+    if (outputs) outputs->insert(outputs->end(), o_t.begin(), o_t.end());
     for (std::size_t c = 0; c < D; ++c) {
-      result.max_abs_error = std::max(result.max_abs_error, std::fabs(double(out_t[c]) - ref_out[c]));
-      dot += double(out_t[c]) * ref_out[c];
-      norm_ref += double(ref_out[c]) * ref_out[c];
-      norm_out += double(out_t[c]) * out_t[c];
+      result.max_abs_error = std::max(result.max_abs_error, std::fabs(double(o_t[c]) - ref_o[c]));
+      dot += double(o_t[c]) * ref_o[c];
+      norm_ref += double(ref_o[c]) * ref_o[c];
+      norm_out += double(o_t[c]) * o_t[c];
     }
     const double cosine = norm_ref > 0 && norm_out > 0 ? dot / std::sqrt(norm_ref * norm_out) : 1.0;
     result.min_cosine = std::min(result.min_cosine, cosine);
@@ -684,10 +756,15 @@ DecodeResult run_decode(const DecodeInput& input) {
                          in_seconds(phase_times[std::size_t(Phase::store)]),
                          in_seconds(phase_times[std::size_t(Phase::recompute)]),
                          in_seconds(phase_times[std::size_t(Phase::dequantize)]),
-                         in_seconds(phase_times[std::size_t(Phase::attend)])};
+                         in_seconds(phase_times[std::size_t(Phase::attend)]),
+                         in_seconds(phase_times[std::size_t(Phase::output)])};
   result.measured_steps = double(measured.size());
   result.tokens_per_s = result.seconds > 0 ? result.measured_steps / result.seconds : 0;
   result.flops_per_step = total_flops / result.measured_steps;
+  result.flops_by_part = {flops_sum.q_projection / result.measured_steps,
+                          flops_sum.kv_projection / result.measured_steps,
+                          flops_sum.attention / result.measured_steps,
+                          flops_sum.output / result.measured_steps};
   result.mean_cosine = cosine_sum / result.measured_steps;
   result.kv_bytes = s.k.bytes() + s.v.bytes() + s.k_codes.bytes() + s.v_codes.bytes() +
                     s.k_scales.bytes() + s.v_scales.bytes();
@@ -697,7 +774,31 @@ DecodeResult run_decode(const DecodeInput& input) {
   return result;
 }
 
+DecodeResult run_decode(const DecodeInput& input) { return run_decode_into(input, nullptr); }
+
+DecodeResult run_decode(const DecodeInput& input, std::vector<float>& outputs) {
+  return run_decode_into(input, &outputs);
+}
+
 // ---------------------------------------------------------------- seed experiment
+
+namespace {
+
+// What the seed README printed at n = 2048 on its own machine, tokens/s (the
+// range over its runs): Full 1.3–1.4, √n 7.8–12.3, O(1) 190–220.
+struct ReadmeFigure {
+  double sequence_length;
+  const char* cache_label;
+  double min_tokens_per_s, max_tokens_per_s;
+};
+constexpr ReadmeFigure kSeedReadme[] = {
+    {2048, "n", 1.3, 1.4}, {2048, "4√n", 7.8, 12.3}, {2048, "8", 190, 220}};
+
+double speed_ratio(const DecodeResult& run, const DecodeResult& seed) {
+  return seed.tokens_per_s > 0 ? run.tokens_per_s / seed.tokens_per_s : 0;
+}
+
+}  // namespace
 
 SeedExperimentResult seed_experiment(const SeedExperimentInput& input) {
   SeedExperimentResult result;
@@ -710,6 +811,22 @@ SeedExperimentResult seed_experiment(const SeedExperimentInput& input) {
   }
   for (double length : input.sequence_lengths) {
     const double generated = std::floor(length / 2), prompt = length - generated;
+    const auto run = [&](const char* strategy, double cache_tokens) {
+      DecodeInput decode;
+      decode.strategy = strategy;
+      decode.prompt_tokens = prompt;
+      decode.generated_tokens = generated;
+      decode.d_model = input.d_model;
+      decode.heads = input.heads;
+      decode.cache_tokens = cache_tokens;
+      decode.sample_steps = input.sample_steps;
+      decode.output_projection = true;
+      decode.seed = input.seed;
+      return run_decode(decode);
+    };
+    // none keeps no cache: one run per n, shown on each of its rows
+    const DecodeResult none = run("none", 0);
+    if (!none.status.ok) return result.status = none.status, result;
     const struct { const char* label; double tokens; } caches[] = {
         {"n", length}, {"4√n", std::floor(4 * std::sqrt(length))}, {"8", 8}};
     for (const auto& cache : caches) {
@@ -717,20 +834,21 @@ SeedExperimentResult seed_experiment(const SeedExperimentInput& input) {
       row.sequence_length = length;
       row.cache_label = cache.label;
       row.cache_tokens = cache.tokens;
-      for (const char* strategy : {"window", "recompute"}) {
-        DecodeInput decode;
-        decode.strategy = strategy;
-        decode.prompt_tokens = prompt;
-        decode.generated_tokens = generated;
-        decode.d_model = input.d_model;
-        decode.heads = input.heads;
-        decode.cache_tokens = cache.tokens;
-        decode.sample_steps = input.sample_steps;
-        decode.seed = input.seed;
-        DecodeResult run = run_decode(decode);
-        if (!run.status.ok) return result.status = run.status, result;
-        (std::string(strategy) == "window" ? row.window : row.recompute) = std::move(run);
-      }
+      row.seed = run("seed", cache.tokens);
+      // the seed attends to W + 1 tokens: the window that keeps as many gives its output
+      row.window = run("window", cache.tokens + 1);
+      row.recompute = run("recompute", cache.tokens + 1);
+      row.none = none;
+      for (const DecodeResult* each : {&row.seed, &row.window, &row.recompute})
+        if (!each->status.ok) return result.status = each->status, result;
+      row.window_vs_seed = speed_ratio(row.window, row.seed);
+      row.recompute_vs_seed = speed_ratio(row.recompute, row.seed);
+      row.none_vs_seed = speed_ratio(row.none, row.seed);
+      for (const ReadmeFigure& figure : kSeedReadme)
+        if (figure.sequence_length == length && row.cache_label == figure.cache_label) {
+          row.readme_tokens_per_s_min = figure.min_tokens_per_s;
+          row.readme_tokens_per_s_max = figure.max_tokens_per_s;
+        }
       result.rows.push_back(std::move(row));
     }
   }

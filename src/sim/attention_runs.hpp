@@ -5,8 +5,10 @@
 //                   tracked peak bytes / max |Δ| vs fp64 on sampled rows
 //   run_decode      autoregressive decode over a synthetic sequence with one
 //                   KV strategy; error vs the full fp32 cache
-//   seed_experiment hidden 768, 12×64 heads, caches n, 4√n, 8: window vs
-//                   recompute-on-evict, showing where "faster" came from
+//   seed_experiment hidden 768, 12×64 heads, caches n, 4√n, 8: the seed's
+//                   own algorithm beside the window that gives its output
+//                   from cached K/V and the exact strategies (recompute-on-
+//                   evict, none), showing where "faster" came from
 //
 // Every request is sized before anything is allocated; one that needs more
 // than memory_budget_bytes is refused with the bytes it needs.
@@ -63,6 +65,14 @@ AttentionRunResult run_attention(const AttentionRunInput& input);
 //   recompute  K/V of the last cache_tokens kept, hidden states of all tokens
 //              kept; evicted tokens' K/V recomputed each step (exact, more FLOPs)
 //   none       no KV cache: every step recomputes all K/V from hidden states
+//   seed       the seed program's step, ported: no KV cache; each step
+//              projects K and V again from the hidden states of the last
+//              cache_tokens tokens plus the current one (cache_tokens + 1
+//              tokens, a ring of that many hidden states) and attends to
+//              them. The output of window with cache_tokens + 1 (the same rows
+//              by the same arithmetic; bit for bit until the ring wraps, then
+//              to float rounding), at the cost of re-projecting every attended
+//              token each step.
 //   int8, int4 full cache stored quantized (kv_layout, kv_group)
 struct DecodeInput {
   std::string strategy = "full";
@@ -83,9 +93,20 @@ struct DecodeInput {
   std::string kv_layout = "per_token";  // "per_token" or "per_channel"
   double kv_group = 64;       // channels (per_token) or tokens (per_channel) per scale
   double sample_steps = 0;    // generated steps measured (evenly spaced, last included); 0: all
+  // The attention output projected by Wo (d_model × d_model) as each step's
+  // last part, as the seed program does; the errors then compare the projected
+  // outputs (the reference projected by the same Wo).
+  bool output_projection = false;
   double seed = 1;
   double memory_budget_bytes = kDefaultMemoryBudgetBytes;
 };
+
+// The synthetic data of run_decode, in the order drawn from one
+// Random(seed) stream, each value normal() rounded to float: the hidden
+// states x (tokens × hidden_dim), then Wq (d_model × hidden_dim), Wk and Wv
+// (kv_heads·head_dim × hidden_dim), then, with output_projection, Wo
+// (d_model × d_model); each W scaled by the float 1/√(its input width) so
+// projections are ~N(0, 1). Row r of a W is its output r (out_r = Σ_c W[r][c] x_c).
 
 // Where the measured steps' time went, in seconds summed over those steps.
 // Each step reads the clock at every boundary between its parts, and a part is
@@ -94,9 +115,21 @@ struct DecodeInput {
 struct DecodeTimeSplit {
   double projection = 0;  // Q, K and V of the new token
   double store = 0;       // keeping it: K/V into its slot, hidden state, quantization
-  double recompute = 0;   // K/V of evicted tokens projected again (recompute, none)
+  double recompute = 0;   // K/V projected again from hidden states (recompute, none, seed)
   double dequantize = 0;  // stored codes back to fp32 rows (int8, int4)
   double attend = 0;      // QKᵀ, softmax and PV over the attended rows
+  double output = 0;      // the Wo projection (output_projection only)
+};
+
+// FLOPs of a measured step by part, mean over the measured steps (2 per
+// multiply–add; softmax not counted). They add up to flops_per_step.
+struct DecodeFlops {
+  double q_projection = 0;   // 2·hidden_dim·d_model
+  double kv_projection = 0;  // K and V of every token projected this step (the new one on
+                             // arrival, evicted ones again, or all attended ones for seed):
+                             // 4·hidden_dim·kv_heads·head_dim per token
+  double attention = 0;      // QKᵀ and PV: 4·keys·d_model
+  double output = 0;         // Wo: 2·d_model², with output_projection
 };
 
 struct DecodeResult {
@@ -117,6 +150,7 @@ struct DecodeResult {
   double recomputed_tokens = 0;  // K/V rows recomputed, summed over measured steps
   double recomputed_flops = 0;   // 4·hidden_dim·kv_heads·head_dim per recomputed token (K and V)
   double flops_per_step = 0;     // mean over measured steps: projections + attention + recompute
+  DecodeFlops flops_by_part;     // the same by part
   double max_abs_error = 0;   // output vs the full fp32 cache, over measured steps
   double min_cosine = 1;      // worst cosine similarity of an output vector
   double mean_cosine = 1;
@@ -124,6 +158,9 @@ struct DecodeResult {
 };
 
 DecodeResult run_decode(const DecodeInput& input);
+// The same run, also appending each measured step's output (d_model floats,
+// after Wo with output_projection) to `outputs`, in step order. For tests.
+DecodeResult run_decode(const DecodeInput& input, std::vector<float>& outputs);
 
 // The tokens a strategy attends to at position t (0-based, t included):
 // what its mask claims. Pure: tests check it against hand-listed sets.
@@ -138,12 +175,25 @@ struct SeedExperimentInput {
   double seed = 1;
 };
 
+// Every run of the seed experiment has output_projection on (the seed's step
+// ends with Wo), so the four strategies do like-for-like work per step.
 struct SeedExperimentRow {
   double sequence_length = 0;
   std::string cache_label;    // "n", "4√n" or "8"
-  double cache_tokens = 0;
-  DecodeResult window;        // attends to the cache only
-  DecodeResult recompute;     // same cache, evicted K/V recomputed: exact
+  double cache_tokens = 0;    // W: the seed attends to the last W tokens plus the current one
+  DecodeResult seed;          // the seed's algorithm: K/V of W + 1 tokens re-projected each step
+  DecodeResult window;        // cache W + 1 of cached K/V: the seed's output (to float rounding)
+  DecodeResult recompute;     // the window's K/V kept, evicted K/V recomputed: exact
+  DecodeResult none;          // no cache, all K/V recomputed: exact, the seed's "Full"
+                              // (cache-independent: one run per n, on each of its rows)
+  // tokens/s of each over the seed's (0 when the seed's measured time is 0)
+  double window_vs_seed = 0;
+  double recompute_vs_seed = 0;
+  double none_vs_seed = 0;
+  // What the seed README printed for this row on its own machine (tokens/s,
+  // the range over its runs); 0 and 0 where it printed nothing (n ≠ 2048).
+  double readme_tokens_per_s_min = 0;
+  double readme_tokens_per_s_max = 0;
 };
 
 struct SeedExperimentResult {

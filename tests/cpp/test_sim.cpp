@@ -7,6 +7,7 @@
 #include <string>
 
 #include "sim/attention_runs.hpp"
+#include "sim/random.hpp"
 
 using namespace llmst;
 using namespace llmst::sim;
@@ -80,7 +81,7 @@ TEST_CASE("recompute-on-evict and no-cache equal the full cache exactly") {
 }
 
 TEST_CASE("decode time split: the parts add up to the measured steps, each where its work is") {
-  for (const char* strategy : {"full", "window", "sinks", "recompute", "none", "int8", "int4"}) {
+  for (const char* strategy : {"full", "window", "sinks", "recompute", "none", "seed", "int8", "int4"}) {
     for (const char* layout : {"per_token", "per_channel"}) {
       CAPTURE(strategy);
       CAPTURE(layout);
@@ -91,7 +92,8 @@ TEST_CASE("decode time split: the parts add up to the measured steps, each where
       const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       CHECK_OR_RETURN(result.status.ok);
       const DecodeTimeSplit& split = result.time_split_s;
-      const double sum = split.projection + split.store + split.recompute + split.dequantize + split.attend;
+      const double sum =
+          split.projection + split.store + split.recompute + split.dequantize + split.attend + split.output;
       // seconds is the sum of the parts in clock ticks (each step's clock
       // reads at its part boundaries), converted once: equal up to the
       // rounding of six tick-to-second conversions and four additions.
@@ -102,12 +104,14 @@ TEST_CASE("decode time split: the parts add up to the measured steps, each where
       CHECK(split.projection > 0);
       CHECK(split.attend > 0);
       const std::string s = strategy;
-      const bool quantized = s == "int8" || s == "int4", hidden = s == "recompute" || s == "none";
+      const bool quantized = s == "int8" || s == "int4",
+                 hidden = s == "recompute" || s == "none" || s == "seed";
       // Work a strategy does not do takes no time: not even a clock read lands there.
       if (!hidden) CHECK(split.recompute == 0);
       if (!quantized) CHECK(split.dequantize == 0);
       if (hidden) CHECK(split.recompute > 0);    // 1425 or 1665 tokens recomputed (see above)
       if (quantized) CHECK(split.dequantize > 0);
+      CHECK(split.output == 0);  // no output_projection
       // none recomputes all 41..70 tokens' K/V (4·32² FLOPs each, 4 heads) per
       // step against 4·70·32 FLOPs of attention: ~30× the work.
       if (s == "none") CHECK(split.recompute > split.attend);
@@ -375,13 +379,182 @@ TEST_CASE("seed experiment: window loses accuracy, recompute keeps it") {
   CHECK(result.rows[1].cache_tokens == 32);
   CHECK(result.rows[2].cache_tokens == 8);
   CHECK(result.rows[0].window.max_abs_error == 0);  // a window of n is the full cache
+  CHECK(result.rows[0].seed.max_abs_error == 0);    // and the seed's "Full" too
   for (const auto& row : result.rows) {
     CAPTURE(row.cache_label);
     CHECK(row.recompute.max_abs_error == 0);
+    CHECK(row.none.max_abs_error == 0);
+    // the seed's output is the window's of W + 1 cached tokens (to float rounding)
+    CHECK(row.seed.max_abs_error == doctest::Approx(row.window.max_abs_error).epsilon(1e-4));
+    CHECK(row.seed.min_cosine == doctest::Approx(row.window.min_cosine).epsilon(1e-6));
+    CHECK(row.seed.kv_bytes == 0);
+    // every run ends with Wo (2·32² FLOPs), like the seed's step
+    for (const DecodeResult* run : {&row.seed, &row.window, &row.recompute, &row.none})
+      CHECK(run->flops_by_part.output == 2 * 32 * 32);
+    // the last step (t = 63) re-projects min(64, W + 1) tokens' K and V
+    CHECK(row.seed.attended_tokens == std::min(64.0, row.cache_tokens + 1));
+    CHECK(row.readme_tokens_per_s_min == 0);  // the README printed n = 2048 only
     if (row.cache_tokens < 64) {
       CHECK(row.window.max_abs_error > 1e-3);
       CHECK(row.recompute.recomputed_flops > 0);
-      CHECK(row.window.kv_bytes == 2 * row.cache_tokens * 32 * 4);
+      CHECK(row.window.kv_bytes == 2 * (row.cache_tokens + 1) * 32 * 4);
+      CHECK(row.seed.hidden_bytes == (row.cache_tokens + 1) * 32 * 4);  // its ring of hidden states
     }
+    CHECK(row.window_vs_seed == doctest::Approx(row.window.tokens_per_s / row.seed.tokens_per_s));
   }
+}
+
+// The seed program's step written out plainly in fp64, from the documented
+// synthetic data (attention_runs.hpp): one Random stream, x then Wq, Wk, Wv,
+// Wo, each normal() rounded to float, each W scaled by the float 1/√(input width).
+// Returns the output o_t = Wo · attention(q_t; K, V of tokens t−W..t) for each
+// generated step t, concatenated.
+std::vector<double> seed_program_fp64(std::size_t prompt, std::size_t generated, std::size_t d_model,
+                                      std::size_t heads, std::size_t window) {
+  const std::size_t n = prompt + generated, D = d_model, hd = D / heads;
+  Random random(1);
+  const auto draw = [&](std::size_t count, double scale) {
+    std::vector<float> values(count);
+    for (float& value : values) value = static_cast<float>(random.normal());
+    if (scale != 1)
+      for (float& value : values) value *= static_cast<float>(scale);
+    return values;
+  };
+  const std::vector<float> x = draw(n * D, 1), w_q = draw(D * D, 1 / std::sqrt(double(D))),
+                           w_k = draw(D * D, 1 / std::sqrt(double(D))),
+                           w_v = draw(D * D, 1 / std::sqrt(double(D))),
+                           w_o = draw(D * D, 1 / std::sqrt(double(D)));
+  const auto project = [&](const std::vector<float>& w, const double* in, std::vector<double>& out) {
+    for (std::size_t r = 0; r < D; ++r) {
+      double sum = 0;
+      for (std::size_t c = 0; c < D; ++c) sum += double(w[r * D + c]) * in[c];
+      out[r] = sum;
+    }
+  };
+  std::vector<double> outputs, x_u(D), q(D), attended(D), o(D);
+  for (std::size_t t = prompt; t < n; ++t) {
+    const std::size_t first = t >= window ? t - window : 0;
+    std::vector<std::vector<double>> k, v;  // re-projected every step: no cache
+    for (std::size_t u = first; u <= t; ++u) {
+      for (std::size_t c = 0; c < D; ++c) x_u[c] = x[u * D + c];
+      std::vector<double> k_u(D), v_u(D);
+      project(w_k, x_u.data(), k_u);
+      project(w_v, x_u.data(), v_u);
+      k.push_back(k_u);
+      v.push_back(v_u);
+    }
+    for (std::size_t c = 0; c < D; ++c) x_u[c] = x[t * D + c];
+    project(w_q, x_u.data(), q);
+    for (std::size_t h = 0; h < heads; ++h) {
+      std::vector<double> scores(k.size());
+      double max_score = -1e300, sum = 0;
+      for (std::size_t j = 0; j < k.size(); ++j) {
+        double dot = 0;
+        for (std::size_t c = h * hd; c < (h + 1) * hd; ++c) dot += q[c] * k[j][c];
+        scores[j] = dot / std::sqrt(double(hd));
+        max_score = std::max(max_score, scores[j]);
+      }
+      for (double& score : scores) sum += (score = std::exp(score - max_score));
+      for (std::size_t c = h * hd; c < (h + 1) * hd; ++c) {
+        double value = 0;
+        for (std::size_t j = 0; j < k.size(); ++j) value += scores[j] / sum * v[j][c];
+        attended[c] = value;
+      }
+    }
+    project(w_o, attended.data(), o);
+    outputs.insert(outputs.end(), o.begin(), o.end());
+  }
+  return outputs;
+}
+
+TEST_CASE("seed strategy: the seed program's step, equal to its fp64 port and to window W + 1") {
+  for (double window : {0.0, 5.0, 40.0}) {  // none kept; evicting; the whole sequence
+    CAPTURE(window);
+    DecodeInput input;
+    input.strategy = "seed";
+    input.prompt_tokens = 20;
+    input.generated_tokens = 12;
+    input.d_model = 32;
+    input.heads = 4;
+    input.cache_tokens = window;
+    input.output_projection = true;
+    std::vector<float> seed_out;
+    const DecodeResult seed = run_decode(input, seed_out);
+    CHECK_OR_RETURN(seed.status.ok);
+    const std::vector<double> expected = seed_program_fp64(20, 12, 32, 4, std::size_t(window));
+    CHECK_OR_RETURN(seed_out.size() == expected.size());
+    double max_difference = 0;
+    for (std::size_t i = 0; i < expected.size(); ++i)
+      max_difference = std::max(max_difference, std::fabs(double(seed_out[i]) - expected[i]));
+    MESSAGE("seed vs fp64 port, max |Δ| = " << max_difference);
+    CHECK(max_difference < 1e-5);  // fp32 sums of 32 products of ~N(0,1) values
+    CHECK(seed.mask_check_max_abs < 1e-5);
+    CHECK(seed.kv_bytes == 0);
+    CHECK(seed.hidden_bytes == std::min(32.0, window + 1) * 32 * 4);
+
+    // window with W + 1 cached tokens reads the same rows: the same output
+    input.strategy = "window";
+    input.cache_tokens = window + 1;
+    std::vector<float> window_out;
+    const DecodeResult cached = run_decode(input, window_out);
+    CHECK_OR_RETURN(cached.status.ok);
+    double window_difference = 0;
+    for (std::size_t i = 0; i < seed_out.size() && i < window_out.size(); ++i)
+      window_difference = std::max(window_difference, std::fabs(double(window_out[i]) - seed_out[i]));
+    MESSAGE("seed vs window W + 1, max |Δ| = " << window_difference);
+    // Bit for bit until the window's ring wraps; after that its rows reach the
+    // kernel as two runs, grouped four by four differently, and the native
+    // build (GCC, -march=native, FMA contraction) rounds a few dot products
+    // differently: 4.8e-7 here.
+    CHECK(window_difference < 1e-5);
+  }
+}
+
+TEST_CASE("seed strategy: FLOPs per step by part, counted by hand at the seed's shapes") {
+  // Hidden 768, 12 heads × 64, output projection. A step of the seed with a
+  // cache of W attends to W + 1 tokens and projects all their K/V again:
+  //   Q: 2·768² = 1,179,648; K/V: (W + 1)·2·2·768² = (W + 1)·2,359,296;
+  //   attention: QKᵀ and PV, 2·64 FLOPs each per key per head: 4·768·(W + 1);
+  //   output: 2·768² = 1,179,648.
+  // W = 8: 9 tokens ⇒ 21,233,664 + 27,648 + 2·1,179,648 = 23,620,608 (the issue's "24 MFLOP").
+  // W = 181 (⌊4√2048⌋): 182 tokens ⇒ 429,391,872 of K/V (the issue's "430 MFLOP").
+  const struct { double window, prompt, kv, attention, total; } cases[] = {
+      {8, 16, 21233664, 27648, 23620608},
+      {181, 182, 429391872, 559104, 429391872 + 559104 + 2 * 1179648},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.window);
+    DecodeInput input;
+    input.strategy = "seed";
+    input.prompt_tokens = c.prompt;  // every measured step is past the window: W + 1 keys
+    input.generated_tokens = 1;
+    input.d_model = 768;
+    input.heads = 12;
+    input.cache_tokens = c.window;
+    input.output_projection = true;
+    const DecodeResult result = run_decode(input);
+    CHECK_OR_RETURN(result.status.ok);
+    CHECK(result.attended_tokens == c.window + 1);
+    CHECK(result.flops_by_part.q_projection == 1179648);
+    CHECK(result.flops_by_part.kv_projection == c.kv);
+    CHECK(result.flops_by_part.attention == c.attention);
+    CHECK(result.flops_by_part.output == 1179648);
+    CHECK(result.flops_per_step == c.total);
+    CHECK(result.recomputed_tokens == c.window + 1);
+    CHECK(result.time_split_s.output > 0);
+    CHECK(result.time_split_s.recompute > 0);
+  }
+  // The window of W + 1 = 9 cached tokens gives the same output from K/V
+  // projected once, on arrival: 1,179,648 + 2,359,296 + 27,648 = 3,566,592
+  // (the issue's "3.6 MFLOP") + the same Wo.
+  DecodeInput window;
+  window.strategy = "window";
+  window.prompt_tokens = 16;
+  window.generated_tokens = 1;
+  window.cache_tokens = 9;
+  window.output_projection = true;
+  const DecodeResult cached = run_decode(window);
+  CHECK_OR_RETURN(cached.status.ok);
+  CHECK(cached.flops_by_part.kv_projection == 2359296);
+  CHECK(cached.flops_per_step == 3566592 + 1179648);
 }
