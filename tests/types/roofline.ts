@@ -1,5 +1,5 @@
 import { loadLlmSpacetime } from '../../lib/index.js';
-import type { CalibrationPoint, HardwarePreset, PlanResult, ProbeResult, RooflineResult, TrainingLayer, TrainingMemory } from '../../lib/index.js';
+import type { CalibrationPoint, HardwarePreset, PlanResult, ProbeResult, RooflineResult, TrainingFit, TrainingLayer, TrainingMemory, TrainingPart } from '../../lib/index.js';
 
 async function usage(): Promise<void> {
   const api = await loadLlmSpacetime();
@@ -14,6 +14,12 @@ async function usage(): Promise<void> {
   const training: TrainingMemory = api.trainingMemory({ model: 'llama-2-7b', checkpointing: 'selective', zero_stage: 3, data_parallel: 8,
     tensor_parallel: 2, sequence_parallel: true, dropout: true, fused_swiglu: true, vocab_chunks: 4 });
   const layer: TrainingLayer = training.layers[0];
+  const qlora: TrainingMemory = api.trainingMemory({ model: 'llama-2-7b', method: 'qlora', lora_rank: 64, lora_targets: 'all-linear',
+    lora_experts: false, lora_dropout: true, adapter_dtype: 'bf16', paged_optimizer: true });
+  const part: TrainingPart = qlora.parts[0];
+  const fit: TrainingFit = api.trainingFit({ model: 'llama-2-7b', method: 'lora', hardware: 'rtx-4090' });
+  const custom: TrainingFit = api.trainingFit({ model: 'llama-2-7b', hardware: { base: 'rtx-4090', memory_bytes: 2 ** 33 } });
+  void [qlora.trainable_params + qlora.offloaded_bytes + layer.adapter_bytes, part.id, fit.max_batch + custom.max_sequence, fit.fits];
   const points: CalibrationPoint[] = api.calibration();
   const probe: ProbeResult = api.measureMachine({ bytes: 2 ** 24 });
   void [gib, perSequence, ttft, limit, ridge, training.total_bytes, layer.selective_bytes + training.loss_bytes, points[0].ratio, probe.simd.flops_per_s,
