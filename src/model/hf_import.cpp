@@ -105,42 +105,12 @@ class Reader {
 
   // A list of whole numbers (layer indices, 0/1 flags); empty when absent or null.
   std::vector<double> numbers(const char* key) {
-    std::vector<double> out;
-    const json* value = find({key});
-    if (!value) return out;
-    if (!value->is_array()) {
-      fail(key, key_name(key) + " must be a list (got " + value->type_name() + ")");
-      return out;
-    }
-    for (size_t i = 0; i < value->size(); ++i) {
-      const json& item = (*value)[i];
-      if (!item.is_number()) {
-        fail(key, key_name(key) + "[" + std::to_string(i) + "] must be a number (got " + item.type_name() + ")");
-        return {};
-      }
-      out.push_back(item.get<double>());
-    }
-    return out;
+    return list<double>(key, "a number", [](const json& item) { return item.is_number(); });
   }
 
   // A list of strings; empty when absent or null.
   std::vector<std::string> strings(const char* key) {
-    std::vector<std::string> out;
-    const json* value = find({key});
-    if (!value) return out;
-    if (!value->is_array()) {
-      fail(key, key_name(key) + " must be a list (got " + value->type_name() + ")");
-      return out;
-    }
-    for (size_t i = 0; i < value->size(); ++i) {
-      const json& item = (*value)[i];
-      if (!item.is_string()) {
-        fail(key, key_name(key) + "[" + std::to_string(i) + "] must be a string (got " + item.type_name() + ")");
-        return {};
-      }
-      out.push_back(item.get<std::string>());
-    }
-    return out;
+    return list<std::string>(key, "a string", [](const json& item) { return item.is_string(); });
   }
 
   const json* object(const char* key) {
@@ -159,6 +129,27 @@ class Reader {
   }
 
  private:
+  // A list whose every item passes `is_item`; empty when absent or null, or at the first bad item.
+  template <typename T, typename Check>
+  std::vector<T> list(const char* key, const char* kind, Check is_item) {
+    std::vector<T> out;
+    const json* value = find({key});
+    if (!value) return out;
+    if (!value->is_array()) {
+      fail(key, key_name(key) + " must be a list (got " + value->type_name() + ")");
+      return out;
+    }
+    for (size_t i = 0; i < value->size(); ++i) {
+      const json& item = (*value)[i];
+      if (!is_item(item)) {
+        fail(key, key_name(key) + "[" + std::to_string(i) + "] must be " + kind + " (got " + described(item) + ")");
+        return {};
+      }
+      out.push_back(item.get<T>());
+    }
+    return out;
+  }
+
   double number(const char* target, const std::string& key, const json& value) {
     if (!value.is_number()) {
       fail(key, key_name(key) + " must be a number (got " + described(value) + ")");
