@@ -56,6 +56,7 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("kv_layout", &DecodeInput::kv_layout)
       .field("kv_group", &DecodeInput::kv_group)
       .field("sample_steps", &DecodeInput::sample_steps)
+      .field("output_projection", &DecodeInput::output_projection)
       .field("seed", &DecodeInput::seed)
       .field("memory_budget_bytes", &DecodeInput::memory_budget_bytes);
   value_object<DecodeTimeSplit>("DecodeTimeSplit")
@@ -63,7 +64,13 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("store", &DecodeTimeSplit::store)
       .field("recompute", &DecodeTimeSplit::recompute)
       .field("dequantize", &DecodeTimeSplit::dequantize)
-      .field("attend", &DecodeTimeSplit::attend);
+      .field("attend", &DecodeTimeSplit::attend)
+      .field("output", &DecodeTimeSplit::output);
+  value_object<DecodeFlops>("DecodeFlops")
+      .field("q_projection", &DecodeFlops::q_projection)
+      .field("kv_projection", &DecodeFlops::kv_projection)
+      .field("attention", &DecodeFlops::attention)
+      .field("output", &DecodeFlops::output);
   value_object<DecodeResult>("DecodeResult")
       .field("status", &DecodeResult::status)
       .field("input", &DecodeResult::input)
@@ -82,6 +89,7 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("recomputed_tokens", &DecodeResult::recomputed_tokens)
       .field("recomputed_flops", &DecodeResult::recomputed_flops)
       .field("flops_per_step", &DecodeResult::flops_per_step)
+      .field("flops_by_part", &DecodeResult::flops_by_part)
       .field("max_abs_error", &DecodeResult::max_abs_error)
       .field("min_cosine", &DecodeResult::min_cosine)
       .field("mean_cosine", &DecodeResult::mean_cosine)
@@ -97,8 +105,15 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("sequence_length", &SeedExperimentRow::sequence_length)
       .field("cache_label", &SeedExperimentRow::cache_label)
       .field("cache_tokens", &SeedExperimentRow::cache_tokens)
+      .field("seed", &SeedExperimentRow::seed)
       .field("window", &SeedExperimentRow::window)
-      .field("recompute", &SeedExperimentRow::recompute);
+      .field("recompute", &SeedExperimentRow::recompute)
+      .field("none", &SeedExperimentRow::none)
+      .field("window_vs_seed", &SeedExperimentRow::window_vs_seed)
+      .field("recompute_vs_seed", &SeedExperimentRow::recompute_vs_seed)
+      .field("none_vs_seed", &SeedExperimentRow::none_vs_seed)
+      .field("readme_tokens_per_s_min", &SeedExperimentRow::readme_tokens_per_s_min)
+      .field("readme_tokens_per_s_max", &SeedExperimentRow::readme_tokens_per_s_max);
   register_vector<SeedExperimentRow>("VectorSeedExperimentRow");
   value_object<SeedExperimentResult>("SeedExperimentResult")
       .field("status", &SeedExperimentResult::status)
@@ -108,7 +123,7 @@ EMSCRIPTEN_BINDINGS(attention) {
   function("attentionRunDefaults", &attention_run_defaults);
   function("runAttention", &run_attention);
   function("decodeDefaults", &decode_defaults);
-  function("runDecode", &run_decode);
+  function("runDecode", static_cast<DecodeResult (*)(const DecodeInput&)>(&run_decode));
   function("seedExperimentDefaults", &seed_experiment_defaults);
   function("seedExperiment", &seed_experiment);
 }

@@ -42,7 +42,8 @@ export interface AttentionRunResult {
   variants: AttentionVariantResult[];
 }
 
-export type KvStrategy = 'full' | 'window' | 'sinks' | 'recompute' | 'none' | 'int8' | 'int4';
+/** seed: the seed program's step (no K/V cache; K/V of the last cache_tokens + 1 tokens projected again each step). */
+export type KvStrategy = 'full' | 'window' | 'sinks' | 'recompute' | 'none' | 'seed' | 'int8' | 'int4';
 
 export interface DecodeInput {
   strategy?: KvStrategy;
@@ -65,6 +66,8 @@ export interface DecodeInput {
   kv_group?: number;
   /** Generated steps measured, evenly spaced (last included); 0: all. */
   sample_steps?: number;
+  /** Wo (d_model × d_model) applied as each step's last part, as the seed program does; errors then compare projected outputs. */
+  output_projection?: boolean;
   seed?: number;
   memory_budget_bytes?: number;
 }
@@ -79,12 +82,26 @@ export interface DecodeTimeSplit {
   projection: number;
   /** Keeping the new token: its K/V slot, its hidden state (recompute, none), quantization (int8, int4). */
   store: number;
-  /** K/V of evicted tokens projected again from hidden states (recompute, none); 0 otherwise. */
+  /** K/V projected again from hidden states (recompute, none: evicted tokens; seed: every attended token); 0 otherwise. */
   recompute: number;
   /** Stored codes back to fp32 rows (int8, int4); 0 otherwise. */
   dequantize: number;
   /** QKᵀ, softmax and PV over the attended rows. */
   attend: number;
+  /** The Wo projection (output_projection); 0 otherwise. */
+  output: number;
+}
+
+/** FLOPs of a measured step by part (mean over measured steps, 2 per multiply–add); they add up to flops_per_step. */
+export interface DecodeStepFlops {
+  /** 2 · hidden_dim · d_model. */
+  q_projection: number;
+  /** K and V of every token projected this step (new, recomputed, or all attended for seed): 4 · hidden_dim · kv_heads · head_dim each. */
+  kv_projection: number;
+  /** QKᵀ and PV: 4 · keys · d_model. */
+  attention: number;
+  /** Wo: 2 · d_model² with output_projection, else 0. */
+  output: number;
 }
 
 export interface DecodeResult {
@@ -108,6 +125,7 @@ export interface DecodeResult {
   recomputed_tokens: number;
   recomputed_flops: number;
   flops_per_step: number;
+  flops_by_part: DecodeStepFlops;
   /** Output vs the full fp32 cache, over the measured steps. */
   max_abs_error: number;
   min_cosine: number;
@@ -127,11 +145,27 @@ export interface SeedExperimentInput {
 export interface SeedExperimentRow {
   sequence_length: number;
   cache_label: 'n' | '4√n' | '8';
+  /** W: the seed attends to the last W tokens plus the current one. */
   cache_tokens: number;
-  /** Nested results keep their own `status` field ({ok: true}). */
-  window: DecodeResult & { status: { ok: boolean; field: string; message: string } };
-  recompute: DecodeResult & { status: { ok: boolean; field: string; message: string } };
+  /** The seed's algorithm: no KV cache, K/V of W + 1 tokens projected again each step. Nested results keep their own `status` field ({ok: true}). */
+  seed: SeedRun;
+  /** Window of W + 1 cached K/V rows: the seed's output without re-projecting. */
+  window: SeedRun;
+  /** The window's K/V kept, evicted K/V recomputed: exact. */
+  recompute: SeedRun;
+  /** No cache, every K/V recomputed: exact, the seed's "Full" (one run per n, on each of its rows). */
+  none: SeedRun;
+  /** tokens/s over the seed's (0 if the seed's time was 0). */
+  window_vs_seed: number;
+  recompute_vs_seed: number;
+  none_vs_seed: number;
+  /** The seed README's tokens/s for this row on its own machine (range over runs); 0 where it printed none (n ≠ 2048). */
+  readme_tokens_per_s_min: number;
+  readme_tokens_per_s_max: number;
 }
+
+/** A decode result inside a seed-experiment row (every run has output_projection on). */
+export type SeedRun = DecodeResult & { status: { ok: boolean; field: string; message: string } };
 
 export interface SeedExperimentResult {
   input: Required<SeedExperimentInput>;
@@ -165,6 +199,6 @@ export interface AttentionApi {
   runDecode(input?: DecodeInput): DecodeResult;
   /** The KV bytes the closed form predicts for a decode result, beside the measured ones. */
   decodeKvClosedForm(result: DecodeResult): DecodeKvClosedForm;
-  /** Caches n, 4√n, 8: window vs recompute-on-evict. Throws InputError. */
+  /** Caches n, 4√n, 8: the seed's algorithm, the window with its output, recompute-on-evict and none. Throws InputError. */
   seedExperiment(input?: SeedExperimentInput): SeedExperimentResult;
 }

@@ -1,7 +1,7 @@
 // Measured attention: prefill kernels, decode with a KV strategy, the seed
 // experiment. Defaults come from C++ (one source of truth); inputs are plain
 // objects with snake_case fields, results are plain objects.
-import { toPlain, unwrap, withVector } from './convert.js';
+import { InputError, toPlain, unwrap, withVector } from './convert.js';
 import { memoryApi } from './memory.js';
 
 /**
@@ -16,6 +16,10 @@ function withDefaults(defaults, input = {}) {
     if (value === undefined || value === null) continue;
     if (typeof defaults[key] === 'number') merged[key] = typeof value === 'number' ? value : Number(value);
     else if (typeof defaults[key] === 'string') merged[key] = String(value);
+    else if (typeof defaults[key] === 'boolean') {
+      if (typeof value !== 'boolean') throw new InputError(key, `${key} must be a boolean (got ${JSON.stringify(value)})`);
+      merged[key] = value;
+    }
     else merged[key] = value;
   }
   return merged;
@@ -31,7 +35,7 @@ function withDefaults(defaults, input = {}) {
  */
 function decodeKvInput(input, kvHeads) {
   const { strategy } = input;
-  const keepsNone = strategy === 'none' || (strategy === 'recompute' && input.cache_tokens === 0);
+  const keepsNone = strategy === 'none' || strategy === 'seed' || (strategy === 'recompute' && input.cache_tokens === 0);
   if (keepsNone) return null;
   const quantized = strategy === 'int8' || strategy === 'int4';
   return {
@@ -53,9 +57,14 @@ function unmodelledNote(result) {
   const notes = [];
   if (result.hidden_bytes > 0) {
     const hidden = `the hidden states of all ${tokens} tokens (${result.hidden_bytes.toLocaleString('en-US')} B)`;
-    notes.push(input.strategy === 'none'
-      ? `keeps no K/V: ${hidden} are kept and every K/V is recomputed from them; the KV formula does not count them`
-      : `${hidden} are kept to recompute evicted K/V; the KV formula does not count them`);
+    if (input.strategy === 'seed') {
+      notes.push(`keeps no K/V: the hidden states of the last ${Math.min(tokens, input.cache_tokens + 1)} tokens ` +
+        `(${result.hidden_bytes.toLocaleString('en-US')} B) are kept and their K/V projected again every step; the KV formula does not count them`);
+    } else {
+      notes.push(input.strategy === 'none'
+        ? `keeps no K/V: ${hidden} are kept and every K/V is recomputed from them; the KV formula does not count them`
+        : `${hidden} are kept to recompute evicted K/V; the KV formula does not count them`);
+    }
   }
   if ((input.strategy === 'int8' || input.strategy === 'int4') && input.kv_layout === 'per_channel') {
     notes.push('per_channel: the formula groups along head_dim (per token); the kernel keeps one fp32 scale per ' +
@@ -106,7 +115,10 @@ export function attentionApi(Module) {
       };
     },
 
-    /** The seed experiment: caches n, 4√n, 8 with window vs recompute-on-evict. */
+    /**
+     * The seed experiment: caches n, 4√n, 8; per row the seed's algorithm, the
+     * window with its output, recompute-on-evict and none.
+     */
     seedExperiment: (input) => {
       const merged = withDefaults(defaults.seed(), input);
       const lengths = (Array.isArray(merged.sequence_lengths) ? merged.sequence_lengths : []).map(Number);

@@ -3,7 +3,7 @@
 import { choiceFlag, numberFlag } from '../flags.js';
 import { formatCount, formatTable } from '../table.js';
 
-const strategies = ['full', 'window', 'sinks', 'recompute', 'none', 'int8', 'int4'];
+const strategies = ['full', 'window', 'sinks', 'recompute', 'none', 'seed', 'int8', 'int4'];
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
 const seconds = (s) => (s < 1 ? `${(s * 1e3).toFixed(1)} ms` : `${s.toFixed(2)} s`);
 
@@ -33,6 +33,36 @@ function timeSplitText(r) {
   return `time of the ${r.measured_steps} measured steps, ${seconds(r.seconds)}: ${parts.join(', ')}`;
 }
 
+// FLOPs of a measured step by part (flops_by_part adds up to flops_per_step).
+function flopsText(r) {
+  const parts = Object.entries(r.flops_by_part).map(([part, flops]) => `${part} ${formatCount(flops)}`);
+  return `FLOPs per measured step, ${formatCount(r.flops_per_step)}: ${parts.join(', ')}`;
+}
+
+// The seed experiment's four runs of a row, in the order the page shows them.
+const seedRuns = [['seed', 'seed (its algorithm)'], ['window', 'window W+1'], ['recompute', 'recompute W+1'],
+  ['none', 'none (its Full)']];
+const seedHeader = ['n', 'cache', 'strategy', 'tokens/s', '× seed', 'KV', 'hidden', 'FLOPs/step', 'Q', 'K/V',
+  'attention', 'output', 'max |Δ|', 'min cos', 'seed README tok/s'];
+
+function seedRowsText(result) {
+  const rows = [seedHeader];
+  for (const row of result.rows) {
+    const readme = row.readme_tokens_per_s_max > 0 ? `${row.readme_tokens_per_s_min}–${row.readme_tokens_per_s_max}` : '';
+    for (const [key, label] of seedRuns) {
+      const r = row[key];
+      const f = r.flops_by_part;
+      rows.push([row.sequence_length, `${row.cache_label} = ${row.cache_tokens}`, label, r.tokens_per_s.toFixed(1),
+        key === 'seed' ? '1' : row[`${key}_vs_seed`].toFixed(2), mib(r.kv_bytes), mib(r.hidden_bytes),
+        formatCount(r.flops_per_step), formatCount(f.q_projection), formatCount(f.kv_projection),
+        formatCount(f.attention), formatCount(f.output), r.max_abs_error.toExponential(2), r.min_cosine.toFixed(6),
+        key === 'seed' ? readme : '']);
+    }
+  }
+  return [formatTable(rows), 'tokens/s: one run each (no repeats); none is one run per n, shown on each of its rows; ' +
+    'seed README: its own machine, n = 2048 only'].join('\n');
+}
+
 export const attentionCommands = [
   {
     name: 'attention',
@@ -60,13 +90,14 @@ export const attentionCommands = [
     name: 'decode',
     summary: 'measure autoregressive decode with a KV-cache strategy vs the full fp32 cache',
     usage: `--strategy ${strategies.join('|')} [--n N] [--prompt P] [--generated G] [--d-model D] [--heads H] ` +
-      '[--kv-heads K] [--hidden-dim H] [--window W] [--sinks S] [--kv-layout per_token|per_channel] [--kv-group G] [--sample-steps K] [--seed S] [--json]',
+      '[--kv-heads K] [--hidden-dim H] [--window W] [--sinks S] [--kv-layout per_token|per_channel] [--kv-group G] [--sample-steps K] ' +
+      '[--output-projection] [--seed S] [--json]',
     options: {
       strategy: { type: 'string' }, n: { type: 'string' }, prompt: { type: 'string' },
       generated: { type: 'string' }, 'd-model': { type: 'string' }, heads: { type: 'string' },
       'kv-heads': { type: 'string' }, 'hidden-dim': { type: 'string' }, window: { type: 'string' }, sinks: { type: 'string' }, 'kv-layout': { type: 'string' },
       'kv-group': { type: 'string' }, 'sample-steps': { type: 'string' }, seed: { type: 'string' },
-      budget: { type: 'string' },
+      budget: { type: 'string' }, 'output-projection': { type: 'boolean' },
     },
     run(api, values) {
       // --n: total tokens, half prompt and half generated (as in the seed experiment).
@@ -86,19 +117,20 @@ export const attentionCommands = [
         kv_layout: choiceFlag(values, 'kv-layout', ['per_token', 'per_channel'], undefined),
         kv_group: numberFlag(values, 'kv-group', undefined),
         sample_steps: numberFlag(values, 'sample-steps', undefined),
+        output_projection: values['output-projection'],
         seed: numberFlag(values, 'seed', undefined),
         memory_budget_bytes: numberFlag(values, 'budget', undefined),
       });
       const { input } = result;
       const text = [`decode ${input.prompt_tokens} prompt + ${input.generated_tokens} generated tokens, ` +
         `d_model = ${input.d_model}, ${input.heads} heads (${result.kv_heads} KV), ${result.measured_steps} steps measured, ${result.isa} build`,
-      formatTable([decodeHeader, decodeRow(input.strategy, result)]), timeSplitText(result)].join('\n');
+      formatTable([decodeHeader, decodeRow(input.strategy, result)]), timeSplitText(result), flopsText(result)].join('\n');
       return { json: result, text };
     },
   },
   {
     name: 'seed-experiment',
-    summary: 'reproduce the seed experiment: caches n, 4√n, 8 — window vs recompute-on-evict',
+    summary: 'reproduce the seed experiment: caches n, 4√n, 8 — the seed\'s algorithm, its window, recompute, none',
     usage: '[--lengths 512,1024,2048] [--d-model 768] [--heads 12] [--sample-steps K] [--seed S] [--json]',
     options: {
       lengths: { type: 'string' }, 'd-model': { type: 'string' }, heads: { type: 'string' },
@@ -114,12 +146,7 @@ export const attentionCommands = [
         sample_steps: numberFlag(values, 'sample-steps', undefined),
         seed: numberFlag(values, 'seed', undefined),
       });
-      const rows = [['n', 'cache', ...decodeHeader]];
-      for (const row of result.rows) {
-        rows.push([row.sequence_length, row.cache_label, ...decodeRow('window', row.window)]);
-        rows.push([row.sequence_length, row.cache_label, ...decodeRow('recompute', row.recompute)]);
-      }
-      return { json: result, text: formatTable(rows) };
+      return { json: result, text: seedRowsText(result) };
     },
   },
 ];

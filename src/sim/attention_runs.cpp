@@ -414,7 +414,7 @@ Gathered gather_recompute(DecodeState& s, std::size_t t, std::size_t g) {
 // included) projected from their hidden states into the scratch, in token
 // order — the rows window with cache + 1 keeps, computed by the same
 // project_rows, so the output is window's (to float rounding once window's
-// ring wraps and hands its rows over as two runs).
+// ring wraps: it attends to its slots in ring order, a rotation of these).
 Gathered gather_seed(DecodeState& s, std::size_t t, std::size_t g) {
   const std::size_t keys = std::min(t + 1, s.cache + 1), first = t + 1 - keys;
   const std::size_t hd = s.head_dim, H = s.hidden_width, ring = s.hidden_slots();

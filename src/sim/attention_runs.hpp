@@ -70,8 +70,9 @@ AttentionRunResult run_attention(const AttentionRunInput& input);
 //              cache_tokens tokens plus the current one (cache_tokens + 1
 //              tokens, a ring of that many hidden states) and attends to
 //              them. The output of window with cache_tokens + 1 (the same rows
-//              by the same arithmetic; bit for bit until the ring wraps, then
-//              to float rounding), at the cost of re-projecting every attended
+//              by the same arithmetic; bit for bit until window's ring wraps,
+//              then to float rounding: window reads its slots in ring order, a
+//              rotation of token order), at the cost of re-projecting every attended
 //              token each step.
 //   int8, int4 full cache stored quantized (kv_layout, kv_group)
 struct DecodeInput {

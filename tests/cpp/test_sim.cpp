@@ -502,10 +502,9 @@ TEST_CASE("seed strategy: the seed program's step, equal to its fp64 port and to
     for (std::size_t i = 0; i < seed_out.size() && i < window_out.size(); ++i)
       window_difference = std::max(window_difference, std::fabs(double(window_out[i]) - seed_out[i]));
     MESSAGE("seed vs window W + 1, max |Δ| = " << window_difference);
-    // Bit for bit until the window's ring wraps; after that its rows reach the
-    // kernel as two runs, grouped four by four differently, and the native
-    // build (GCC, -march=native, FMA contraction) rounds a few dot products
-    // differently: 4.8e-7 here.
+    // Bit for bit until the window's ring wraps; after that window reads its
+    // ring in slot order (gather_slots), a rotation of token order, so the
+    // softmax sum and PV add the same terms in another order: 4.8e-7 here.
     CHECK(window_difference < 1e-5);
   }
 }

@@ -54,8 +54,8 @@ test('runDecode: recompute-on-evict is exact, a window is not', () => {
 
 test('runDecode time_split_s: the parts add up to seconds, each where its work is', () => {
   const base = { prompt_tokens: 48, generated_tokens: 16, d_model: 64, heads: 4, cache_tokens: 8, kv_group: 16 };
-  const parts = ['projection', 'store', 'recompute', 'dequantize', 'attend'];
-  for (const strategy of ['window', 'recompute', 'none', 'int8']) {
+  const parts = ['projection', 'store', 'recompute', 'dequantize', 'attend', 'output'];
+  for (const strategy of ['window', 'recompute', 'none', 'seed', 'int8']) {
     const start = performance.now();
     const result = api.runDecode({ ...base, strategy });
     const wallSeconds = (performance.now() - start) / 1e3;
@@ -67,15 +67,45 @@ test('runDecode time_split_s: the parts add up to seconds, each where its work i
     assert.ok(result.seconds > 0, strategy);
     assert.ok(Math.abs(sum - result.seconds) <= 1e-12 * result.seconds, `${strategy}: ${sum} vs ${result.seconds}`);
     assert.ok(result.seconds <= wallSeconds, `${strategy}: ${result.seconds} s measured inside a ${wallSeconds} s call`);
-    assert.equal(split.recompute > 0, strategy === 'recompute' || strategy === 'none', strategy);
+    assert.equal(split.recompute > 0, ['recompute', 'none', 'seed'].includes(strategy), strategy);
     assert.equal(split.dequantize > 0, strategy === 'int8', strategy);
+    assert.equal(split.output, 0, strategy);  // no output_projection
   }
+  const projected = api.runDecode({ ...base, strategy: 'seed', output_projection: true });
+  assert.ok(projected.time_split_s.output > 0);
+  assert.throws(() => api.runDecode({ ...base, output_projection: 'yes' }), { name: 'InputError', field: 'output_projection' });
+});
+
+test('runDecode seed: the seed program\'s step, FLOPs by part adding up to the step', () => {
+  // d_model 64: W = 8 ⇒ 9 tokens re-projected: K/V 9·4·64² = 147,456; Q and Wo 2·64² = 8,192 each; attention 4·9·64 = 2,304
+  const result = api.runDecode({ prompt_tokens: 32, generated_tokens: 4, d_model: 64, heads: 4, cache_tokens: 8,
+    strategy: 'seed', output_projection: true });
+  assert.deepEqual(result.flops_by_part, { q_projection: 8192, kv_projection: 147456, attention: 2304, output: 8192 });
+  assert.equal(result.flops_per_step, 8192 + 147456 + 2304 + 8192);
+  assert.equal(result.kv_bytes, 0);
+  assert.equal(result.hidden_bytes, 9 * 64 * 4);
+  const window = api.runDecode({ prompt_tokens: 32, generated_tokens: 4, d_model: 64, heads: 4, cache_tokens: 9,
+    strategy: 'window', output_projection: true });
+  assert.ok(Math.abs(window.max_abs_error - result.max_abs_error) <= 1e-5);  // same output, from cached K/V
+  assert.equal(window.flops_by_part.kv_projection, 4 * 64 * 64);
 });
 
 test('seedExperiment returns caches n, 4√n, 8 per length', () => {
   const result = api.seedExperiment({ sequence_lengths: [64], d_model: 32, heads: 4, sample_steps: 4 });
   assert.deepEqual(result.rows.map((row) => row.cache_tokens), [64, 32, 8]);
   assert.deepEqual(result.rows.map((row) => row.recompute.max_abs_error), [0, 0, 0]);
+  assert.deepEqual(result.rows.map((row) => row.none.max_abs_error), [0, 0, 0]);
+  for (const row of result.rows) {
+    for (const key of ['seed', 'window', 'recompute', 'none']) {
+      for (const field of ['tokens_per_s', 'flops_per_step', 'max_abs_error', 'min_cosine']) {
+        assert.equal(typeof row[key][field], 'number', `${key}.${field}`);
+      }
+      assert.deepEqual(Object.keys(row[key].flops_by_part), ['q_projection', 'kv_projection', 'attention', 'output']);
+    }
+    // the same rows by the same arithmetic; once window's ring wraps it reads its slots rotated: sums in another order
+    assert.ok(Math.abs(row.seed.max_abs_error - row.window.max_abs_error) <= 1e-5, row.cache_label);
+    assert.equal(row.seed.attended_tokens, Math.min(64, row.cache_tokens + 1));
+  }
 });
 
 test('CLI attention --json and decode --json', async () => {
