@@ -100,3 +100,51 @@ test('a bad value is reported next to its field', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('seed experiment: the seed\'s algorithm beside its window and the exact strategies, log axis, n in numeric order', async () => {
+  // 512 before 96 in the URL and as text; the page orders n as numbers
+  const { page, context, problems } = await openPage(lab.browser,
+    `${lab.server.url}?panel=attention&attention.seed_lengths=512,96&attention.seed_steps=2`);
+  await page.click('#attention-run-seed');
+  await page.waitForSelector('#attention-message:has-text("Done")', { timeout: 120000 });
+  const table = '#attention-seed-table';
+  const column = (key) => page.locator(`${table} td[data-key="${key}"]`).allTextContents();
+  const lengths = await column('n');
+  assert.equal(lengths.length, 2 * 3 * 4);  // n × caches × strategies
+  assert.deepEqual([...new Set(lengths)], ['96', '512']);
+  assert.deepEqual((await column('label')).slice(0, 4),
+    ['seed (its algorithm)', 'window W+1 (cached K/V)', 'recompute W+1 (exact)', 'none (exact; the seed\'s Full)']);
+  assert.deepEqual((await column('cache')).filter((_, i) => i % 4 === 0),
+    ['n = 96', '4√n = 39', '8 = 8', 'n = 512', '4√n = 90', '8 = 8']);
+  const errors = await column('max_abs_error');
+  const cosines = await column('min_cosine');
+  for (let i = 0; i < lengths.length; i += 4) {
+    assert.equal(errors[i + 2], '0 (exact)');  // recompute
+    assert.equal(errors[i + 3], '0 (exact)');  // none
+    // the seed and its window: the same output (float rounding apart)
+    assert.equal(Number(cosines[i]).toFixed(4), Number(cosines[i + 1]).toFixed(4), `row ${i}`);
+  }
+  // FLOPs by part: cache 8 re-projects 9 tokens, 9 · 4 · 768² = 21.2 M of the seed's step
+  const kv = await column('flops_kv');
+  assert.match(kv[8], /^21\.2\s?M/);
+  assert.match(await column('readme').then((cells) => cells.join('|')), /^\|*$/);  // README numbers: n = 2048 only
+  const reading = await page.locator('#attention-seed-reading').textContent();
+  assert.match(reading, /re-projects fewer tokens/);
+  assert.match(reading, /n = 512, cache 8 = 8: the seed re-projects 9 tokens' K\/V each step/);
+  assert.match(reading, /measured \d+\.\d\d× the seed's speed/);
+  // The speed plot: a log y axis, one panel per n in numeric order, no text outside the svg
+  const figure = page.locator('#attention-seed-plot .plot-host > *');
+  const scales = await figure.evaluate((node) => ({ y: node.scale('y').type, fx: node.scale('fx').domain }));
+  assert.deepEqual(scales, { y: 'log', fx: [96, 512] });
+  const clipped = await figure.evaluate((node) => {
+    const svg = node.tagName.toLowerCase() === 'svg' ? node : [...node.querySelectorAll('svg')].at(-1);
+    const box = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll('text')].filter((text) => {
+      const r = text.getBoundingClientRect();
+      return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1);
+    }).map((text) => text.textContent);
+  });
+  assert.deepEqual(clipped, []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -10,7 +10,8 @@ import { after, before } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
-const distDir = resolve(fileURLToPath(new URL('../../dist', import.meta.url)));
+// LLMST_DIST: serve another build (one engineer's private vite --outDir) instead of the shared dist/.
+const distDir = resolve(process.env.LLMST_DIST ?? fileURLToPath(new URL('../../dist', import.meta.url)));
 const contentTypes = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json',
