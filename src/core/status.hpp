@@ -3,6 +3,7 @@
 // number; a Status names the field and the bad value instead.
 #pragma once
 #include <string>
+#include <string_view>
 
 namespace llmst {
 
@@ -19,5 +20,10 @@ inline Status error_status(std::string field, std::string message) {
 
 // Shortest text for a number as a user typed it: 4096, 3.5, NaN, -inf, 1e+18.
 std::string format_number(double value);
+
+// A string the user gave, as a message quotes it: at most 40 bytes (cut at a
+// character boundary, then "…"), control characters as '?'. A hostile input
+// cannot make a message large.
+std::string quoted(std::string_view text);
 
 }  // namespace llmst

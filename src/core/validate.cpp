@@ -13,6 +13,23 @@ std::string format_number(double value) {
   return text;
 }
 
+std::string quoted(std::string_view text) {
+  constexpr size_t kMaxBytes = 40;
+  size_t end = text.size();
+  if (end > kMaxBytes) {
+    end = kMaxBytes;
+    // Back off to the first byte of a UTF-8 character.
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  }
+  std::string shown = "\"";
+  for (size_t i = 0; i < end; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    shown += c < 0x20 || c == 0x7F ? '?' : static_cast<char>(c);
+  }
+  if (end < text.size()) shown += "…";
+  return shown + "\"";
+}
+
 Status check_integer(const std::string& field, double value, double min_value,
                      double max_value) {
   const std::string shown = field + " = " + format_number(value);

@@ -41,11 +41,9 @@ Status validate(const KvCacheInput& in) {
       check_integer("block_size", in.block_size, 0, 1e9));
   if (!status.ok) return status;
   if (!find_plain_dtype(in.kv_dtype))
-    return error_status("kv_dtype", "kv_dtype = \"" + in.kv_dtype +
-                                        "\" is not one of fp32, fp16, bf16, fp8, int8, int4");
+    return error_status("kv_dtype", "kv_dtype = " + quoted(in.kv_dtype) + " is not one of fp32, fp16, bf16, fp8, int8, int4");
   if (!is_scale_dtype(in.quant_scale_dtype))
-    return error_status("quant_scale_dtype", "quant_scale_dtype = \"" + in.quant_scale_dtype +
-                                                 "\" is not one of fp16, bf16, fp32");
+    return error_status("quant_scale_dtype", "quant_scale_dtype = " + quoted(in.quant_scale_dtype) + " is not one of fp16, bf16, fp32");
   if (std::fmod(in.n_heads, in.n_kv_heads) != 0)
     return error_status("n_kv_heads", "n_kv_heads = " + format_number(in.n_kv_heads) +
                                           " must divide n_heads = " + format_number(in.n_heads));

@@ -46,8 +46,7 @@ Status check_list(const std::string& field, const std::vector<std::string>& item
     if (!known) {
       std::string list;
       for (const char* word : words) list += (list.empty() ? "" : ", ") + std::string(word);
-      const std::string shown = items[i].size() > 40 ? items[i].substr(0, 40) + "…" : items[i];
-      return error_status(field, field + "[" + std::to_string(i) + "] = \"" + shown + "\" must be one of " + list);
+      return error_status(field, field + "[" + std::to_string(i) + "] = " + quoted(items[i]) + " must be one of " + list);
     }
   }
   return ok_status();
@@ -73,7 +72,6 @@ Status check_fields(const ModelConfig& c) {
       check_integer("image_tokens", c.image_tokens, 0, 1e9));
   if (!status.ok) return status;
   auto fail = [](const std::string& field, const std::string& message) { return error_status(field, message); };
-  auto quoted = [](const std::string& text) { return "\"" + (text.size() > 40 ? text.substr(0, 40) + "…" : text) + "\""; };
   if (c.ffn != "gated" && c.ffn != "plain") return fail("ffn", "ffn = " + quoted(c.ffn) + " must be \"gated\" or \"plain\"");
   if (c.norm != "rms" && c.norm != "layer") return fail("norm", "norm = " + quoted(c.norm) + " must be \"rms\" or \"layer\"");
   if (c.attention != "gqa" && c.attention != "mla")

@@ -84,12 +84,12 @@ static std::string format_ids() {
 Status validate_quant_spec(const QuantSpec& spec) {
   const QuantFormatInfo* format = find_quant_format(spec.format);
   if (!format)
-    return error_status("format", "format = \"" + spec.format + "\" is not one of " + format_ids());
+    return error_status("format", "format = " + quoted(spec.format) + " is not one of " + format_ids());
   if (!format->grouped) return ok_status();
   if (spec.layout != "tensor" && spec.layout != "channel" && spec.layout != "group")
-    return error_status("layout", "layout = \"" + spec.layout + "\" must be tensor, channel or group");
+    return error_status("layout", "layout = " + quoted(spec.layout) + " must be tensor, channel or group");
   if (scale_dtype_bits(spec.scale_dtype) == 0)
-    return error_status("scale_dtype", "scale_dtype = \"" + spec.scale_dtype + "\" must be fp32, fp16 or bf16");
+    return error_status("scale_dtype", "scale_dtype = " + quoted(spec.scale_dtype) + " must be fp32, fp16 or bf16");
   if (spec.layout == "group") return check_integer("group_size", spec.group_size, 1);
   if (spec.layout == "channel") return check_integer("channel_size", spec.channel_size, 1);
   return ok_status();

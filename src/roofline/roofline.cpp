@@ -21,12 +21,12 @@ Status check_choice(const std::string& field, const std::string& value,
     if (value == choice) return ok_status();
     list += list.empty() ? choice : std::string(", ") + choice;
   }
-  return error_status(field, field + " = \"" + value + "\" must be one of " + list);
+  return error_status(field, field + " = " + quoted(value) + " must be one of " + list);
 }
 
 Status check_dtype(const std::string& field, const std::string& id, double& bytes) {
   const DtypeInfo* dtype = find_plain_dtype(id);
-  if (!dtype) return error_status(field, field + " = \"" + id + "\" is not a plain dtype (fp32, fp16, bf16, fp8, int8, int4)");
+  if (!dtype) return error_status(field, field + " = " + quoted(id) + " is not a plain dtype (fp32, fp16, bf16, fp8, int8, int4)");
   bytes = dtype->bits / 8;
   return ok_status();
 }
@@ -78,7 +78,7 @@ Prepared prepare(const Workload& w, bool plan_fields) {
   p.act_bytes = ignored;
   p.peak = peak_flops_per_s(w.hardware, w.compute_dtype);
   if (p.peak <= 0)
-    return {error_status("compute_dtype", "compute_dtype = \"" + w.compute_dtype + "\": " + w.hardware.label +
+    return {error_status("compute_dtype", "compute_dtype = " + quoted(w.compute_dtype) + ": " + quoted(w.hardware.label) +
                                               " lists no " + w.compute_dtype + " peak (hardware." +
                                               (w.compute_dtype == "int8" ? std::string("int8_tops")
                                                                          : (w.compute_dtype == "bf16" ? std::string("fp16") : w.compute_dtype) + "_tflops") +

@@ -50,7 +50,7 @@ KernelBenchResult bench_kernel(const KernelBenchInput& input) {
   result.input = input;
   const std::string& k = input.kernel;
   if (k != "dot" && k != "softmax" && k != "exp" && k != "round" && k != "naive" && k != "tiled")
-    return result.status = error_status("kernel", "kernel = \"" + k + "\" must be dot, softmax, exp, round, naive or tiled"), result;
+    return result.status = error_status("kernel", "kernel = " + quoted(k) + " must be dot, softmax, exp, round, naive or tiled"), result;
   result.status = first_error(check_integer("n", input.n, 1, 16384), check_integer("d", input.d, 1, 1024),
                               check_real("min_seconds", input.min_seconds, 0, 60));
   if (!result.status.ok) return result;

@@ -63,9 +63,9 @@ Status validate(const PagingSimInput& in) {
   if (!status.ok) return status;
   const std::string d = in.distribution;
   if (d != "fixed" && d != "uniform" && d != "normal" && d != "lognormal")
-    return error_status("distribution", "distribution = \"" + d + "\" is not one of fixed, uniform, normal, lognormal");
+    return error_status("distribution", "distribution = " + quoted(d) + " is not one of fixed, uniform, normal, lognormal");
   if (in.snapshot != "final" && in.snapshot != "in_flight")
-    return error_status("snapshot", "snapshot = \"" + in.snapshot + "\" is not one of final, in_flight");
+    return error_status("snapshot", "snapshot = " + quoted(in.snapshot) + " is not one of final, in_flight");
   return ok_status();
 }
 

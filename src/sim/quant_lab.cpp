@@ -122,11 +122,11 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
       bits.status, check_integer("n", input.n, 1, 1e10), check_integer("channel_size", input.channel_size, 1),
       check_integer("seed", input.seed, 0, 9007199254740992.0), check_integer("histogram_bins", input.histogram_bins, 1, 1000));
   if (result.status.ok && input.dist != "normal" && input.dist != "laplace" && input.dist != "llm")
-    result.status = error_status("dist", "dist = \"" + input.dist + "\" must be normal, laplace or llm");
+    result.status = error_status("dist", "dist = " + quoted(input.dist) + " must be normal, laplace or llm");
   if (!result.status.ok) return result;
   const QuantFormatInfo& format = *find_quant_format(input.format);
   if (!format.measured) {
-    result.status = error_status("format", "format = \"" + format.id + "\" has sizes only: the lab has no kernel for it");
+    result.status = error_status("format", "format = " + quoted(format.id) + " has sizes only: the lab has no kernel for it");
     return result;
   }
   const size_t n = size_t(input.n);
@@ -424,7 +424,7 @@ QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
   if (result.status.ok && std::find(kernels.begin(), kernels.end(), k) == kernels.end()) {
     std::string list;
     for (const std::string& name : kernels) list += (list.empty() ? "" : ", ") + name;
-    result.status = error_status("kernel", "kernel = \"" + k + "\" must be one of " + list);
+    result.status = error_status("kernel", "kernel = " + quoted(k) + " must be one of " + list);
   }
   if (!result.status.ok) return result;
   const size_t n = size_t(input.n), group = size_t(input.group_size);
