@@ -39,5 +39,6 @@ EMSCRIPTEN_BINDINGS(explain) {
   function("explainModel", &explain_model);
   function("explainKv", &explain_kv);
   function("explainPlan", &explain_plan);
+  function("explainTraining", &explain_training);
   function("explainQuant", &explain_quant);
 }

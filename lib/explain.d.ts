@@ -43,6 +43,8 @@ export interface ExplainApi {
   explainKv(input?: Partial<KvCacheInput>): Explanation[];
   /** Same input as plan: plan.ridge, plan.weight_bytes, plan.kv_bytes, plan.memory_per_device, plan.max_batch, plan.decode_step, plan.tokens_per_s, plan.total_tokens_per_s, plan.ttft. */
   explainPlan(input?: Partial<WorkloadInput>): Explanation[];
+  /** train.trainable_params and train.base_weights (LoRA/QLoRA), train.states, train.activations, train.total. */
+  explainTraining(input?: Parameters<import('./roofline.js').RooflineApi['trainingMemory']>[0]): Explanation[];
   /** Same input as quantSize: quant.bits_per_weight, quant.bytes, quant.average_bits, quant.saving_vs_fp16. */
   explainQuant(input: QuantSizeInput): Explanation[];
 }

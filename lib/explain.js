@@ -24,6 +24,7 @@ export function explainApi(Module) {
     modelReport: recording('modelReport'),
     kvCache: recording('kvCache'),
     plan: recording('plan'),
+    trainingMemory: recording('trainingMemory'),
     quantSize: recording('quantSize'),
   });
   const areas = {
@@ -45,6 +46,8 @@ export function explainApi(Module) {
     explainKv: (input) => explain('explainKv', () => areas.memory.kvCache(input)),
     /** Explanations of plan's figures: plan.ridge, plan.weight_bytes, plan.kv_bytes, plan.memory_per_device, plan.max_batch, plan.decode_step, plan.tokens_per_s, plan.total_tokens_per_s, plan.ttft. */
     explainPlan: (input) => explain('explainPlan', () => areas.roofline.plan(input)),
+    /** Explanations of trainingMemory's figures: train.trainable_params and train.base_weights (LoRA/QLoRA), train.states, train.activations, train.total. */
+    explainTraining: (input) => explain('explainTraining', () => areas.roofline.trainingMemory(input)),
     /** Explanations of quantSize's figures: quant.bits_per_weight, quant.bytes, quant.average_bits, quant.saving_vs_fp16. */
     explainQuant: (input) => explain('explainQuant', () => areas.quant.quantSize(input)),
   };

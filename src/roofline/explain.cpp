@@ -130,4 +130,70 @@ ExplainResult explain_plan(const Workload& w) {
   return {ok_status(), std::move(out)};
 }
 
+ExplainResult explain_training(const TrainingInput& in) {
+  const TrainingMemory r = training_memory(in);
+  if (!r.status.ok) return {r.status, {}};
+  const bool lora = r.method != "full";
+  const std::string hu = "Hu et al. 2021, \"LoRA: Low-Rank Adaptation of Large Language Models\" (A: d_in x r, B: r x d_out)";
+  const std::string dettmers = "Dettmers et al. 2023, \"QLoRA\" (NF4 with double quantization, paged optimizers)";
+  const std::string korthikanti = "Korthikanti et al. 2022, \"Reducing Activation Recomputation in Large Transformer Models\", sec. 4";
+  const std::string zero = "Rajbhandari et al. 2020, \"ZeRO\", sec. 3 (2 + 2 + 12 bytes per parameter with mixed-precision Adam)";
+  const std::string docs = "src/roofline/training.cpp; docs/training.md";
+  std::vector<Explanation> out;
+
+  if (lora) {
+    std::string sum;
+    for (const TrainingLayer& layer : r.layers)
+      sum += (sum.empty() ? "" : " + ") + n(layer.count) + " \\cdot " + n(layer.adapter_params);
+    out.push_back({"train.trainable_params", "Trainable parameters (the adapters)",
+                   "N_\\text{train} = \\sum_k L_k \\sum_{m} r\\,(d_{\\text{in},m} + d_{\\text{out},m})",
+                   "N_\\text{train} = " + sum + " = " + n(r.trainable_params), r.trainable_params, "parameters",
+                   {{"r", "LoRA rank", in.lora_rank, ""}, {"L_k", "layers of kind k", 0, ""},
+                    {"N_\\text{base}", "frozen parameters", r.params, ""}},
+                   {hu, docs}, "What Hugging Face PEFT prints as trainable params: " + text_number(r.trainable_params) + "."});
+    const double flat = r.params_per_device * r.base_bits_per_weight / 8;
+    out.push_back({"train.base_weights", "Frozen base weights",
+                   "W_\\text{base} = N_\\text{base}\\,b_\\text{base} / 8 + \\Delta_\\text{bf16}",
+                   "W_\\text{base} = " + n(r.params_per_device) + " \\cdot " + n(r.base_bits_per_weight) + " / 8 + " +
+                       n(r.base_weights_bytes - flat) + " = " + n(r.base_weights_bytes) + "\\ \\text{bytes}",
+                   r.base_weights_bytes, "bytes",
+                   {{"N_\\text{base}", "parameters on this device", r.params_per_device, ""},
+                    {"b_\\text{base}", r.method == "qlora" ? "bits of the layers' NF4 with double quantization" : "bf16", r.base_bits_per_weight, "bits"},
+                    {"\\Delta_\\text{bf16}", "what the parts kept in bf16 (embedding, head, norms) add", r.base_weights_bytes - flat, "bytes"}},
+                   {r.method == "qlora" ? dettmers : hu, "src/quant/sizes.cpp (weights_bytes)"},
+                   r.method == "qlora" ? "Embedding, LM head and norms stay in bf16, so the exact bytes (the figure) are a little above N b / 8."
+                                       : "The frozen base in bf16."});
+  }
+  // Weights, gradients and optimizer states after ZeRO (LoRA: the adapters'); a
+  // paged optimizer holds its states in host memory instead.
+  const double weights = lora ? r.adapter_weights_bytes : r.weights_bytes;
+  const double optimizer = in.paged_optimizer ? 0 : r.optimizer_bytes;
+  const double states = weights + r.gradients_bytes + optimizer;
+  out.push_back({"train.states", lora ? "Adapter weights, gradients and Adam states" : "Weights, gradients and Adam states",
+                 "M_\\text{states} = W + G + O",
+                 "M_\\text{states} = " + n(weights) + " + " + n(r.gradients_bytes) + " + " + n(optimizer) + " = " + n(states) +
+                     "\\ \\text{bytes}",
+                 states, "bytes",
+                 {{"W", lora ? "adapter weights" : "weights on this device", weights, "bytes"},
+                  {"G", "gradients", r.gradients_bytes, "bytes"},
+                  {"O", "fp32 master copy and Adam moments (0 when paged to host)", optimizer, "bytes"},
+                  {"\\beta_p", "bytes per trained parameter before sharding", lora ? r.adapter_bytes_per_param : r.bytes_per_param, "bytes"}},
+                 {zero, docs},
+                 r.offloaded_bytes > 0 ? "Paged optimizer: " + text_number(r.offloaded_bytes) + " bytes of optimizer states live in host memory." : ""});
+  out.push_back({"train.activations", "Activations kept for backward", "M_\\text{act} = \\sum_k L_k\\,A_k \\;(\\text{with recomputation: what it keeps})",
+                 "M_\\text{act} = " + n(r.activation_bytes) + "\\ \\text{bytes}", r.activation_bytes, "bytes",
+                 {{"A_k", "one layer's tensors (Korthikanti eq. 1 generalized; adapters' r-wide inputs)", r.activation_per_layer_bytes, "bytes"},
+                  {"s", "sequence", in.sequence, "tokens"}, {"b", "micro-batch", in.batch, "sequences"}},
+                 {korthikanti, docs}, "Checkpointing: " + in.checkpointing + "."});
+  std::string sum;
+  for (const TrainingPart& part : r.parts) sum += (sum.empty() ? "" : " + ") + n(part.bytes);
+  std::string names;
+  for (const TrainingPart& part : r.parts) names += (names.empty() ? "" : ", ") + part.label;
+  out.push_back({"train.total", "Memory per device", "M = \\sum_\\text{parts} M_\\text{part}",
+                 "M = " + sum + " = " + n(r.total_bytes) + "\\ \\text{bytes}", r.total_bytes, "bytes",
+                 {{"M_\\text{part}", "each part of the device's memory", 0, "bytes"}}, {zero, korthikanti, docs},
+                 "Parts: " + names + "."});
+  return {ok_status(), out};
+}
+
 }  // namespace llmst

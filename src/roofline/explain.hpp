@@ -2,6 +2,7 @@
 #pragma once
 #include "core/explain.hpp"
 #include "roofline/plan.hpp"
+#include "roofline/training.hpp"
 
 namespace llmst {
 
@@ -9,5 +10,9 @@ namespace llmst {
 // plan.max_batch, plan.decode_step, plan.tokens_per_s, plan.total_tokens_per_s,
 // plan.ttft. Fails with plan's Status.
 ExplainResult explain_plan(const Workload& workload);
+
+// Ids: train.trainable_params, train.base_weights (LoRA/QLoRA), train.states,
+// train.activations, train.total. Fails with training_memory's Status.
+ExplainResult explain_training(const TrainingInput& input);
 
 }  // namespace llmst

@@ -14,6 +14,7 @@
 #include "roofline/explain.hpp"
 #include "roofline/hardware.hpp"
 #include "roofline/plan.hpp"
+#include "roofline/training.hpp"
 
 using namespace llmst;
 
@@ -366,4 +367,28 @@ TEST_CASE("explain_plan: weights by component and MLA's KV for DeepSeek-V3 in it
   CHECK(has(get(result.explanations, "plan.weight_bytes").note, "embedding bf16"));
   // One sequence of 32,768 tokens: 61 x 576 x 2 B each.
   CHECK(has(get(result.explanations, "plan.kv_bytes").substituted_tex, tex_number(32768.0 * 61 * 576 * 2)));
+}
+
+TEST_CASE("explain_training: LoRA's adapters and every part of the device's memory") {
+  for (const char* method : {"full", "lora", "qlora"}) {
+    CAPTURE(method);
+    TrainingInput in;
+    in.model = preset("llama-2-7b");
+    in.method = method;
+    in.lora_rank = 16;
+    in.paged_optimizer = std::string(method) == "qlora";
+    const TrainingMemory r = training_memory(in);
+    REQUIRE(r.status.ok);
+    const ExplainResult result = explain_training(in);
+    REQUIRE(result.status.ok);
+    check_well_formed(result.explanations);
+    CHECK(get(result.explanations, "train.total").value == r.total_bytes);
+    CHECK(get(result.explanations, "train.activations").value == r.activation_bytes);
+    if (std::string(method) != "full") {
+      // Llama-2-7B, r = 16 on q, k, v, o, gate, up, down: per layer 16 x (4 x (4096 + 4096) + 3 x (4096 + 11008))
+      // = 16 x 78,080 = 1,249,280; 32 layers: 39,976,960 (PEFT prints the same; see test_finetune.cpp).
+      CHECK(get(result.explanations, "train.trainable_params").value == 39976960);
+      CHECK(get(result.explanations, "train.base_weights").value == r.base_weights_bytes);
+    }
+  }
 }

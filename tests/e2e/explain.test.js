@@ -159,3 +159,15 @@ test('KV cache, plan, roofline and quantization panels: key figures explain them
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('Plan fine-tuning: the adapters and the memory per device explain themselves', async () => {
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=plan&plan.model=llama-2-7b` +
+    '&plan.train_method=qlora&plan.train_lora_rank=16');
+  await page.locator('#plan-train-trainable llm-explain-figure').waitFor();
+  // 32 layers x 16 x (4 (4096 + 4096) + 3 (4096 + 11008)) = 39,976,960.
+  assert.equal(await page.locator('#plan-train-trainable llm-explain-figure').textContent(), '39,976,960');
+  await checkFigure(page, '#plan-train-trainable', 0);
+  await checkFigure(page, '#plan-train-total', 0.005);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

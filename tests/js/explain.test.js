@@ -179,3 +179,13 @@ test('every preset and variant yields complete explanations whose TeX parses', (
     assert.equal(get(list, 'quant.bytes').value, api.quantSize(input).bytes);
   }
 });
+
+test('explainTraining: the adapters, the states and the total of trainingMemory', () => {
+  const input = { model: 'llama-2-7b', method: 'qlora', lora_rank: 16, paged_optimizer: true };
+  const memory = api.trainingMemory(input);
+  const list = api.explainTraining(input);
+  // Llama-2-7B, r = 16 on q, k, v, o, gate, up, down: 32 x 16 x (4 x 8192 + 3 x 15104) = 39,976,960.
+  assert.equal(list.find((e) => e.id === 'train.trainable_params').value, 39976960);
+  assert.equal(list.find((e) => e.id === 'train.total').value, memory.total_bytes);
+  assert.match(list.find((e) => e.id === 'train.states').note, /host memory/);
+});

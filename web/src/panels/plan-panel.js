@@ -66,6 +66,7 @@ export class PlanPanel extends PanelElement {
     super();
     this.error = null;
     this.explain = new LazyExplanations((input) => this.api.explainPlan(input));
+    this.trainingExplain = new LazyExplanations((input) => this.api.explainTraining(input));
     this.trainingInput = { ...trainingDefaults };
     this.machine = null;
     this.machineStatus = '';
@@ -131,6 +132,7 @@ export class PlanPanel extends PanelElement {
       this.explain.set(input);
     }
     const training = attempt(() => trainingRows(this.api, this.state, this.presets, this.trainingInput));
+    if (!training.error) this.trainingExplain.set(trainingExplainInput(this.state, this.presets, this.trainingInput));
     this.trainingError = training.error;
     if (!training.error) {
       this.training = training.value;
@@ -353,10 +355,12 @@ export class PlanPanel extends PanelElement {
         </form>
         <section>
           ${chosen ? html`<div class="headline">
-            <div><div class="value" id="plan-train-trainable">${formatCount(chosen.trainable_params)}</div>
+            <div><div class="value" id="plan-train-trainable">${lora
+              ? explained(this.trainingExplain.get('train.trainable_params'), formatCount(chosen.trainable_params))
+              : formatCount(chosen.trainable_params)}</div>
               <div class="label">trainable parameters (${chosen.trainable_percent < 1 ? chosen.trainable_percent.toFixed(4) : chosen.trainable_percent.toFixed(1)} %)</div></div>
             <div><div class="value" id="plan-train-fits">${fit ? (fit.fits ? 'fits' : 'does not fit') : '–'}</div>
-              <div class="label">${formatBytes(chosen.total_bytes, 'GB')} on ${gpu ? gpu.label : gpuId} (${formatBytes(fit?.capacity_bytes ?? 0, 'GB')}), ${input.checkpointing}</div></div>
+              <div class="label"><span id="plan-train-total">${explained(this.trainingExplain.get('train.total'), formatBytes(chosen.total_bytes, 'GB'))}</span> on ${gpu ? gpu.label : gpuId} (${formatBytes(fit?.capacity_bytes ?? 0, 'GB')}), ${input.checkpointing}</div></div>
             <div><div class="value" id="plan-train-max-batch">${fit ? formatCount(fit.max_batch) : '–'}</div>
               <div class="label">largest micro-batch at ${formatCount(input.sequence)} tokens</div></div>
             <div><div class="value" id="plan-train-max-sequence">${fit ? formatCount(fit.max_sequence) : '–'}</div>
@@ -478,6 +482,13 @@ function trainingRows(api, state, presets, trainingInput) {
     const r = api.trainingMemory({ model, ...fields, fused_attention: state.fused_attention, checkpointing });
     return { checkpointing, ...r, activations: r.activation_bytes + r.embedding_activation_bytes + r.head_activation_bytes };
   });
+}
+
+/** The training input of the chosen schedule, as the explain view takes it. */
+function trainingExplainInput(state, presets, trainingInput) {
+  const { model } = toInput(state, presets);
+  const { hardware, ...fields } = trainingInput;
+  return { model, ...fields, fused_attention: state.fused_attention };
 }
 
 /** Whether the chosen schedule fits the fine-tuning GPU ('' = the deployment's hardware), and the largest batch and sequence. */
