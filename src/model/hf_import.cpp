@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <utility>
 
@@ -806,6 +808,37 @@ int nesting_depth(std::string_view text) {
   return deepest;
 }
 
+// The first number literal outside strings that overflows a double (1e400),
+// as "the number 1e400 on line 3": nlohmann refuses it as a parse error, and a
+// reader should learn which value to fix. Empty when there is none.
+std::string overflowing_number(std::string_view text) {
+  bool in_string = false, escaped = false;
+  int line = 1;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (ch == '\n') ++line;
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (ch == '\\') escaped = true;
+      else if (ch == '"') in_string = false;
+      continue;
+    }
+    if (ch == '"') {
+      in_string = true;
+      continue;
+    }
+    if (ch != '-' && (ch < '0' || ch > '9')) continue;
+    size_t end = i;
+    while (end < text.size() && std::string_view("0123456789+-.eE").find(text[end]) != std::string_view::npos) ++end;
+    const std::string literal(text.substr(i, end - i));
+    if (std::isinf(std::strtod(literal.c_str(), nullptr)))
+      return "the number " + (literal.size() > 40 ? literal.substr(0, 40) + "…" : literal) + " on line " + std::to_string(line) +
+             " is beyond double range (largest about 1.8e308)";
+    i = end - 1;
+  }
+  return {};
+}
+
 }  // namespace
 
 const std::vector<std::string>& hf_model_types() {
@@ -826,7 +859,9 @@ HfImport import_hf_config(std::string_view text) {
   }
   const json root = json::parse(text.begin(), text.end(), nullptr, false);
   if (root.is_discarded()) {
-    result.status = error_status("config_json", "config.json is not valid JSON (or holds a number beyond double range)");
+    const std::string overflow = overflowing_number(text);
+    result.status = error_status("config_json", overflow.empty() ? "config.json is not valid JSON"
+                                                                 : "config.json: " + overflow);
     return result;
   }
   if (!root.is_object()) {

@@ -247,6 +247,16 @@ TEST_CASE("import: refusals name the fields, defaults follow the transformers cl
     CHECK(r.status.field == "config_json");
     CHECK(r.status.message.find("nests deeper") != std::string::npos);
   }
+  SUBCASE("a number beyond double range is named with its line, not called invalid JSON") {
+    const HfImport r = import_hf_config("{\"model_type\": \"llama\",\n \"note\": \"1e999 in a string\",\n \"hidden_size\": 1e400}");
+    CHECK(r.status.field == "config_json");
+    CHECK(r.status.message == "config.json: the number 1e400 on line 3 is beyond double range (largest about 1.8e308)");
+    const HfImport digits = import_hf_config("{\"vocab_size\": -" + std::string(400, '9') + "}");
+    CHECK(digits.status.message == "config.json: the number -" + std::string(39, '9') +
+                                       "… on line 1 is beyond double range (largest about 1.8e308)");
+    // An underflow is a number (0 or a denormal), and broken JSON stays broken JSON.
+    CHECK(import_hf_config(R"({"x": 1e-400)").status.message == "config.json is not valid JSON");
+  }
   SUBCASE("Gemma 3 text_config with every field defaulted is Gemma3TextConfig()") {
     const HfImport r = import_hf_config(R"({"model_type":"gemma3","text_config":{},"vision_config":{}})");
     REQUIRE(r.status.ok);
