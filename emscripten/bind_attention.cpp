@@ -71,6 +71,14 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("kv_projection", &DecodeFlops::kv_projection)
       .field("attention", &DecodeFlops::attention)
       .field("output", &DecodeFlops::output);
+  value_object<TimingStats>("TimingStats")
+      .field("runs", &TimingStats::runs)
+      .field("median_s", &TimingStats::median_s)
+      .field("q1_s", &TimingStats::q1_s)
+      .field("q3_s", &TimingStats::q3_s)
+      .field("min_s", &TimingStats::min_s)
+      .field("max_s", &TimingStats::max_s);
+
   value_object<DecodeResult>("DecodeResult")
       .field("status", &DecodeResult::status)
       .field("input", &DecodeResult::input)
@@ -80,6 +88,7 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("measured_steps", &DecodeResult::measured_steps)
       .field("seconds", &DecodeResult::seconds)
       .field("time_split_s", &DecodeResult::time_split_s)
+      .field("step_time", &DecodeResult::step_time)
       .field("tokens_per_s", &DecodeResult::tokens_per_s)
       .field("attended_tokens", &DecodeResult::attended_tokens)
       .field("kv_bytes", &DecodeResult::kv_bytes)

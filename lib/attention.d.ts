@@ -104,6 +104,16 @@ export interface DecodeStepFlops {
   output: number;
 }
 
+/** The spread of repeated timings (median, quartiles by linear interpolation, extremes). */
+export interface TimingStats {
+  runs: number;
+  median_s: number;
+  q1_s: number;
+  q3_s: number;
+  min_s: number;
+  max_s: number;
+}
+
 export interface DecodeResult {
   input: Required<DecodeInput>;
   isa: 'simd' | 'scalar';
@@ -115,6 +125,8 @@ export interface DecodeResult {
   /** Sum over the measured steps (= the sum of time_split_s's parts). */
   seconds: number;
   time_split_s: DecodeTimeSplit;
+  /** The spread of the measured steps' times (a step's tokens/s = 1 / its time). */
+  step_time: TimingStats;
   tokens_per_s: number;
   attended_tokens: number;
   /** Persistent K/V store: fp32 slots, or codes + fp32 scales (+ per_channel's fp32 residual block). */

@@ -1,5 +1,7 @@
 #include "sim/attention_runs.hpp"
 
+#include "sim/timing_stats.hpp"
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -491,6 +493,11 @@ class StepTimer {
   void add_to(PhaseTimes& sums) const {
     for (std::size_t i = 0; i < kPhases; ++i) sums[i] += parts_[i];
   }
+  Clock::duration total() const {
+    Clock::duration sum{};
+    for (Clock::duration part : parts_) sum += part;
+    return sum;
+  }
 
  private:
   Clock::time_point last_;
@@ -647,6 +654,7 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
   double total_flops = 0, cosine_sum = 0;
   DecodeFlops flops_sum;
   PhaseTimes phase_times{};  // summed over the measured steps
+  std::vector<double> step_seconds;  // each measured step, for the spread
   const std::size_t group_size = s.heads / s.kv_heads;
 
   for (std::size_t t = 0; t < n; ++t) {
@@ -683,6 +691,7 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
         step.lap(Phase::output);
       }
       step.add_to(phase_times);
+      step_seconds.push_back(std::chrono::duration<double>(step.total()).count());
     }
     // seed projects no K/V on arrival; the reference needs them (untimed)
     if (!strategy.projects_new_kv) {
@@ -759,6 +768,7 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
                          in_seconds(phase_times[std::size_t(Phase::attend)]),
                          in_seconds(phase_times[std::size_t(Phase::output)])};
   result.measured_steps = double(measured.size());
+  result.step_time = timing_stats(step_seconds);
   result.tokens_per_s = result.seconds > 0 ? result.measured_steps / result.seconds : 0;
   result.flops_per_step = total_flops / result.measured_steps;
   result.flops_by_part = {flops_sum.q_projection / result.measured_steps,

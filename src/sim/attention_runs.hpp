@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/status.hpp"
+#include "sim/timing_stats.hpp"
 
 namespace llmst::sim {
 
@@ -143,6 +144,7 @@ struct DecodeResult {
   double seconds = 0;         // total over measured steps (= the sum of time_split_s)
   DecodeTimeSplit time_split_s;
   double tokens_per_s = 0;    // measured_steps / seconds
+  TimingStats step_time;      // the spread of the measured steps' times (tokens/s of a step = 1 / its time)
   double attended_tokens = 0; // keys the last step attended to
   double kv_bytes = 0;        // persistent K/V store (codes + scales + fp32 residual), kv_heads wide
   double hidden_bytes = 0;    // hidden states kept (recompute, none)

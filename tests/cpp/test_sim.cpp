@@ -557,3 +557,39 @@ TEST_CASE("seed strategy: FLOPs per step by part, counted by hand at the seed's 
   CHECK(cached.flops_by_part.kv_projection == 2359296);
   CHECK(cached.flops_per_step == 3566592 + 1179648);
 }
+
+TEST_CASE("timing_stats: quartiles by linear interpolation, and a decode run's steps") {
+  // Sorted 1..5: median 3, quartiles at positions 1 and 3 (type 7).
+  const sim::TimingStats five = sim::timing_stats({5, 1, 4, 2, 3});
+  CHECK(five.runs == 5);
+  CHECK(five.median_s == 3);
+  CHECK(five.q1_s == 2);
+  CHECK(five.q3_s == 4);
+  CHECK(five.min_s == 1);
+  CHECK(five.max_s == 5);
+  // 1, 2, 3, 4: median 2.5, q1 at position 0.75 = 1.75, q3 at 2.25 = 3.25.
+  const sim::TimingStats four = sim::timing_stats({4, 3, 2, 1});
+  CHECK(four.median_s == 2.5);
+  CHECK(four.q1_s == 1.75);
+  CHECK(four.q3_s == 3.25);
+  CHECK(sim::timing_stats({}).runs == 0);
+
+  sim::DecodeInput in;
+  in.strategy = "window";
+  in.d_model = 64;
+  in.heads = 4;
+  in.prompt_tokens = 32;
+  in.generated_tokens = 16;
+  in.cache_tokens = 16;
+  in.sample_steps = 8;
+  const sim::DecodeResult r = sim::run_decode(in);
+  REQUIRE(r.status.ok);
+  CHECK(r.step_time.runs == r.measured_steps);
+  CHECK(r.step_time.min_s <= r.step_time.q1_s);
+  CHECK(r.step_time.q1_s <= r.step_time.median_s);
+  CHECK(r.step_time.median_s <= r.step_time.q3_s);
+  CHECK(r.step_time.q3_s <= r.step_time.max_s);
+  // Every measured step lies within the run's total.
+  CHECK(r.step_time.max_s <= r.seconds);
+  CHECK(r.step_time.runs * r.step_time.min_s <= r.seconds * (1 + 1e-12));
+}

@@ -338,12 +338,13 @@ export class AttentionPanel extends PanelElement {
     const flops = (value) => formatSI(value);
     return html`<h3>The seed experiment, like for like</h3>
       <llm-result-table id="attention-seed-table" filename="attention-seed"
-        caption="Hidden 768, 12 heads × 64, every step ending with Wo as the seed's does; half prompt, half generated; a cache of W: the seed attends to the last W tokens plus the current one. Tokens/s: one run each (the runner does not repeat), so no spread; none is one run per n, shown on each of its rows. Error vs the full fp32 cache."
+        caption="Hidden 768, 12 heads × 64, every step ending with Wo as the seed's does; half prompt, half generated; a cache of W: the seed attends to the last W tokens plus the current one. Tokens/s: the run's measured steps together; spread: the middle half of those steps (1 / third quartile to 1 / first quartile of a step's time); none is one run per n, shown on each of its rows. Error vs the full fp32 cache."
         .columns=${[
           { key: 'n', label: 'n', numeric: true },
           { key: 'cache', label: 'Cache W' },
           { key: 'label', label: 'Strategy' },
           { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: tokensPerSecond },
+          { key: 'spread', label: 'Spread (middle half of steps)' },
           { key: 'vs_seed', label: '× the seed\'s speed', numeric: true, format: (v) => (v > 0 ? v.toFixed(2) : '—') },
           { key: 'kv_bytes', label: 'KV bytes', numeric: true, format: bytes },
           { key: 'hidden_bytes', label: 'Hidden bytes', numeric: true, format: bytes },
@@ -389,12 +390,20 @@ function seedRows(results) {
     return {
       ...run, n: row.sequence_length, cache: `${row.cache_label} = ${row.cache_tokens}`, cache_label: row.cache_label,
       strategy: key, label, vs_seed: key === 'seed' ? 1 : row[`${key}_vs_seed`],
+      spread: stepSpread(run.step_time),
       flops_q: run.flops_by_part.q_projection, flops_kv: run.flops_by_part.kv_projection,
       flops_attention: run.flops_by_part.attention, flops_output: run.flops_by_part.output,
       readme: key === 'seed' && row.readme_tokens_per_s_max > 0
         ? `${row.readme_tokens_per_s_min}–${row.readme_tokens_per_s_max}` : '',
     };
   }));
+}
+
+// The middle half of a run's step times as tokens/s: 1 / q3 to 1 / q1.
+function stepSpread(stats) {
+  if (!stats || stats.runs < 2) return '';
+  if (!(stats.q1_s > 0)) return 'below timer resolution';
+  return `${(1 / stats.q3_s).toFixed(1)}–${(1 / stats.q1_s).toFixed(1)} (${stats.runs} steps)`;
 }
 
 const percent = (part, whole) => `${((100 * part) / whole).toFixed(1)} %`;
