@@ -86,13 +86,15 @@ Prepared prepare(const Workload& w, bool plan_fields) {
   p.bandwidth = w.hardware.memory_gb_per_s * 1e9;
   p.effective_peak = p.peak * w.flop_efficiency;
   p.effective_bandwidth = p.bandwidth * w.bandwidth_efficiency;
+  // The plan-only fields are checked for roofline() too: a value it cannot
+  // use is still refused rather than read and ignored (issue 17).
+  status = first_error(
+      check_integer("gpus", w.gpus, 1, 4096),
+      check_choice("parallelism", w.parallelism, {"tensor", "pipeline"}),
+      check_integer("offload_layers", w.offload_layers, 0, static_cast<double>(p.model.n_layers)),
+      check_real("collective_latency_s", w.collective_latency_s, 0, 1));
+  if (!status.ok) return {status};
   if (plan_fields) {
-    status = first_error(
-        check_integer("gpus", w.gpus, 1, 4096),
-        check_choice("parallelism", w.parallelism, {"tensor", "pipeline"}),
-        check_integer("offload_layers", w.offload_layers, 0, static_cast<double>(p.model.n_layers)),
-        check_real("collective_latency_s", w.collective_latency_s, 0, 1));
-    if (!status.ok) return {status};
     if (w.gpus > 1 && w.hardware.interconnect_gb_per_s <= 0)
       return {error_status("hardware.interconnect_gb_per_s",
                            "hardware.interconnect_gb_per_s = " + format_number(w.hardware.interconnect_gb_per_s) +

@@ -9,6 +9,7 @@
 #include "model/presets.hpp"
 #include "roofline/hardware.hpp"
 #include "roofline/plan.hpp"
+#include "roofline/roofline.hpp"
 
 using namespace llmst;
 
@@ -50,4 +51,23 @@ TEST_CASE("rates so small that times would be infinite are refused by name") {
   AttentionMemoryInput a;
   a.element_bytes = 1e-308;
   CHECK(attention_memory(a).status.field == "element_bytes");
+}
+
+// Issue 17, values accepted and ignored: roofline() reads no device count,
+// parallelism or offload, but a malformed one is refused as plan() refuses it.
+TEST_CASE("roofline refuses malformed plan-only fields instead of ignoring them") {
+  Workload w = on("h100-sxm");
+  CHECK(roofline(w).status.ok);
+  w.gpus = std::nan("");
+  CHECK(roofline(w).status.field == "gpus");
+  w = on("h100-sxm");
+  w.offload_layers = -1;
+  CHECK(roofline(w).status.field == "offload_layers");
+  w = on("h100-sxm");
+  w.parallelism = "bogus";
+  CHECK(roofline(w).status.field == "parallelism");
+  // A well-formed value plan() would need a link for is still roofline's to ignore.
+  w = on("m2-ultra");
+  w.gpus = 4;
+  CHECK(roofline(w).status.ok);
 }
