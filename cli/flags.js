@@ -31,3 +31,47 @@ export function choiceFlag(values, flag, choices, fallback) {
   }
   return text;
 }
+
+// The core's sentences about one number (src/core/validate.cpp): "<field> = <value>" and why.
+const coreSentence = /^(\S+) = (\S+)( is not a finite number| must be a whole number| must be at least \S+| is too large \(limit \S+\)| must be greater than \S+| must be 0 or at least \S+)$/;
+
+const coreNumber = (text) => (text === 'NaN' ? NaN : text === 'Infinity' ? Infinity : text === '-Infinity' ? -Infinity : Number(text));
+const sameNumber = (a, b) => (Number.isNaN(a) && Number.isNaN(b)) || a === b || Math.abs(a - b) <= 1e-9 * Math.abs(b);
+const inFlagUnits = (value, scale) => String(Number((value / scale).toPrecision(6)));
+
+/**
+ * The core's message about `field` in the user's terms: "--budget-gb = -1 must be at least 0" rather than
+ * "budget_bytes = -1000000000 must be at least 0". `flag` is the flag as typed, `typed` its value as typed,
+ * `scale` what the CLI multiplied it by (1e9 for --budget-gb); the bound is shown in the flag's units.
+ * Null when the message is not one of the core's sentences about that value.
+ */
+export function typedMessage(message, field, flag, typed, scale = 1) {
+  const match = coreSentence.exec(message);
+  if (!match || match[1] !== field) return null;
+  let typedValue;
+  try {
+    typedValue = numberFlag({ [flag]: typed }, flag);
+  } catch {
+    return null;
+  }
+  if (!sameNumber(coreNumber(match[2]), typedValue * scale)) return null;
+  const reason = scale === 1 ? match[3] : match[3].replace(/-?\d[\d.e+-]*/, (bound) => inFlagUnits(Number(bound), scale));
+  return `--${flag} = ${typed}${reason}`;
+}
+
+/**
+ * Throws a UsageError when a flag is given more than once; a list flag takes a comma list instead.
+ * `tokens` are parseArgs's.
+ */
+export function refuseRepeats(tokens) {
+  const seen = new Map();
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const typed = token.value === undefined ? token.rawName : `${token.rawName} ${token.value}`;
+    if (seen.has(token.name)) {
+      throw new UsageError(`--${token.name} is given twice (${seen.get(token.name)}, then ${typed}): give each flag once ` +
+        '(lists are comma-separated, e.g. --keep embedding,lm_head)', token.name);
+    }
+    seen.set(token.name, typed);
+  }
+}

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 
 import { InputError } from '../lib/api.js';
-import { choiceFlag, numberFlag, UsageError } from './flags.js';
+import { choiceFlag, numberFlag, typedMessage, UsageError } from './flags.js';
 
 /** The two source flags, as parseArgs options. */
 export const modelSourceOptions = { preset: { type: 'string' }, 'hf-config': { type: 'string' } };
@@ -116,14 +116,22 @@ export function resolveModel(api, values, { overrides = [], headsImplyMha = fals
 }
 
 /**
- * Adds to an InputError the flag behind its field: "(--layers)" when a flag set it,
- * "(mlp_layer_types from --preset deepseek-v3)" when the model's source did.
+ * An InputError in the user's terms. When a flag set the field and `values` holds what was typed, the
+ * message names the flag and the value as typed ("--budget-gb = -1 must be at least 0"); otherwise it
+ * gains the flag behind its field, "(--layers)", or the source the field came from,
+ * "(mlp_layer_types from --preset deepseek-v3)". `flagOfField` maps a field to a flag name, or to
+ * { flag, scale } when the CLI scaled the value (--budget-gb: 1e9).
  */
-export function withModelFlag(error, model, flagOfField = {}) {
-  if (!(error instanceof InputError) || /\(--[\w-]+\)$/.test(error.message)) return error;
-  const flag = flagOfField[error.field];
+export function withModelFlag(error, model, flagOfField = {}, values = undefined) {
+  if (!(error instanceof InputError) || /\(--[\w-]+\)$/.test(error.message) || error.message.startsWith('--')) return error;
+  const entry = flagOfField[error.field];
+  const { flag, scale = 1 } = typeof entry === 'string' ? { flag: entry } : entry ?? {};
+  if (flag && values?.[flag] !== undefined && typeof values[flag] === 'string') {
+    const typed = typedMessage(error.message, error.field, flag, values[flag], scale);
+    if (typed) return new InputError(error.field, typed);
+  }
   if (flag) return new InputError(error.field, `${error.message} (--${flag})`);
-  if (model?.from && error.field in model.config && !error.message.startsWith('--')) {
+  if (model?.from && error.field in model.config) {
     return new InputError(error.field, `${error.message} (${error.field} from ${model.from})`);
   }
   return error;

@@ -2,6 +2,8 @@
 // Each area's file exports an array of { name, summary, usage, options, run }.
 import { parseArgs } from 'node:util';
 
+import { refuseRepeats } from '../flags.js';
+
 import { modelCommands } from './model.js';
 import { memoryCommands } from './memory.js';
 import { attentionCommands } from './attention.js';
@@ -16,12 +18,18 @@ export const commands = [
   ...rooflineCommands,
 ];
 
-/** A command's flags as parseArgs reads them (with --json and --help); throws on an unknown or malformed flag. */
+/**
+ * A command's flags as parseArgs reads them (with --json and --help); throws on an unknown, malformed or
+ * repeated flag (no flag takes several values: lists are comma-separated).
+ */
 export function parseFlags(command, args) {
-  return parseArgs({
+  const { values, tokens } = parseArgs({
     args,
     options: { ...command.options, json: { type: 'boolean' }, help: { type: 'boolean' } },
     strict: true,
     allowPositionals: false,
-  }).values;
+    tokens: true,
+  });
+  refuseRepeats(tokens);
+  return values;
 }

@@ -22,6 +22,18 @@ const kvFlagOfField = {
   kv_lora_rank: 'kv-lora-rank', qk_rope_head_dim: 'rope-dim', block_size: 'block-size',
 };
 
+// kv's flags by field, prompt_tokens named after the flag typed (--context or --prompt).
+const kvFlags = (values) => ({
+  ...kvFlagOfField, prompt_tokens: values.prompt === undefined && values.context !== undefined ? 'context' : 'prompt',
+});
+
+// kv-paging's flags by field (--budget-gb is scaled to bytes).
+const pagingFlagOfField = {
+  bytes_per_token: 'bytes-per-token', budget_bytes: { flag: 'budget-gb', scale: 1e9 }, max_tokens: 'max-tokens',
+  distribution: 'dist', mean_tokens: 'mean', std_tokens: 'std', block_size: 'block-size', snapshot: 'snapshot', seed: 'seed',
+  max_requests: 'max-requests',
+};
+
 // The KV shape of the model (--preset / --hf-config, through the core's
 // kvShapeFromModel: MLA, sliding and chunked layers), then the shape flags.
 function resolveShape(api, values) {
@@ -49,6 +61,9 @@ function tokensFrom(values) {
   const generated = numberFlag(values, 'generated', 0);
   if (context !== undefined && prompt !== undefined && prompt + generated !== context) {
     throw new UsageError(`--context = ${context} differs from --prompt + --generated = ${prompt + generated}`, 'context');
+  }
+  if (context !== undefined && prompt === undefined && values.generated !== undefined && generated > context) {
+    throw new UsageError(`--generated = ${values.generated} is more than --context = ${values.context}`, 'generated');
   }
   if (context === undefined && prompt === undefined) return { generated_tokens: generated };
   return { prompt_tokens: prompt ?? context - generated, generated_tokens: generated };
@@ -130,7 +145,7 @@ const kvCommand = {
       kv = api.kvCache(input);
       compare = api.kvCompare(input);
     } catch (error) {
-      throw withModelFlag(error, null, kvFlagOfField);
+      throw withModelFlag(error, null, kvFlags(values), values);
     }
     const filled = { ...api.kvCacheDefaults(), ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
     const json = {
@@ -188,6 +203,11 @@ const pagingCommand = {
     let bytesPerToken = numberFlag(values, 'bytes-per-token', undefined);
     let model = null;
     const hasShape = Object.keys(shapeOptions).some((flag) => values[flag] !== undefined) || values['kv-dtype'] !== undefined;
+    if (bytesPerToken !== undefined && hasShape) {
+      const shapeFlag = [...Object.keys(shapeOptions), 'kv-dtype'].find((flag) => values[flag] !== undefined);
+      throw new UsageError(`--${shapeFlag} = ${values[shapeFlag]} would be ignored: --bytes-per-token gives the KV bytes ` +
+        'of a token; give it or a model shape, not both', shapeFlag);
+    }
     if (bytesPerToken === undefined && hasShape) {
       let shape;
       ({ shape, model } = resolveShape(api, values));
@@ -195,7 +215,7 @@ const pagingCommand = {
       try {
         bytesPerToken = api.kvCache({ ...shape, kv_dtype: choiceFlag(values, 'kv-dtype', dtypes, undefined) }).bytes_per_token;
       } catch (error) {
-        throw withModelFlag(error, null, kvFlagOfField);
+        throw withModelFlag(error, null, kvFlags(values), values);
       }
     }
     const budgetGb = numberFlag(values, 'budget-gb', undefined);
@@ -211,7 +231,12 @@ const pagingCommand = {
       seed: numberFlag(values, 'seed', undefined),
       max_requests: numberFlag(values, 'max-requests', undefined),
     };
-    const result = api.simulatePaging(input);
+    let result;
+    try {
+      result = api.simulatePaging(input);
+    } catch (error) {
+      throw withModelFlag(error, null, pagingFlagOfField, values);
+    }
     const filled = { ...api.pagingSimDefaults(), ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
     const rows = [['scheme', 'sequences', 'reserved', 'waste'],
       ...result.schemes.map((s) => [s.label, formatCount(s.sequences), formatBytes(s.reserved_bytes), percent(s.waste_fraction)])];
@@ -282,7 +307,8 @@ const attentionMemoryCommand = {
     try {
       result = api.attentionMemory(input);
     } catch (error) {
-      throw withModelFlag(error, null, { n: 'n', head_dim: 'd', heads: 'heads', batch: 'batch', sram_bytes: 'sram-kib', element_bytes: 'element-bytes' });
+      throw withModelFlag(error, null, { n: 'n', head_dim: 'd', heads: 'heads', batch: 'batch',
+        sram_bytes: { flag: 'sram-kib', scale: 1024 }, element_bytes: 'element-bytes' }, values);
     }
     const filled = { ...api.attentionMemoryDefaults(), ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
     const { series, ...summary } = result;

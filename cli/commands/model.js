@@ -22,8 +22,8 @@ const usage = `${modelSourceUsage} [--vocab N] [--d-model N] [--layers N]
   --explain adds each figure's formula, the numbers plugged in and sources (JSON: "explain").`;
 
 /** Adds the flag that sets a field to the core's message ("d_model = -1 ... (--d-model)"). */
-function withFlag(error, model) {
-  return withModelFlag(error, model, { ...flagsOfFields(overrides), context_tokens: 'context' });
+function withFlag(error, model, values) {
+  return withModelFlag(error, model, { ...flagsOfFields(overrides), context_tokens: 'context' }, values);
 }
 
 const percent = (value) => `${value.toFixed(1)} %`;
@@ -83,7 +83,7 @@ export const modelCommands = [
         return withExplanations({ json, text: text(report, origin, model) }, values,
           () => api.explainModel(config, { context_tokens }));
       } catch (error) {
-        throw withFlag(error, model);
+        throw withFlag(error, model, values);
       }
     },
   },

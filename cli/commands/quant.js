@@ -24,6 +24,13 @@ const flagOfField = {
 };
 
 function specFrom(values, defaults) {
+  const layout = choiceFlag(values, 'layout', ['tensor', 'channel', 'group'], defaults.layout);
+  // Each size applies to one layout only: refuse it under another rather than read and ignore it.
+  for (const [flag, needs] of [['group', 'group'], ['channel-size', 'channel']]) {
+    if (values[flag] !== undefined && layout !== needs) {
+      throw new UsageError(`--${flag} = ${values[flag]} applies only with --layout ${needs} (the layout is ${layout})`, flag);
+    }
+  }
   return {
     format: values.format ?? defaults.format,
     layout: choiceFlag(values, 'layout', ['tensor', 'channel', 'group'], defaults.layout),
@@ -78,7 +85,7 @@ export const quantCommands = [
       try {
         result = api.quantSize(input);
       } catch (error) {
-        throw withModelFlag(error, model, flagOfField);
+        throw withModelFlag(error, model, flagOfField, values);
       }
       const json = {
         model: name,

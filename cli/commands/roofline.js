@@ -1,6 +1,6 @@
 // plan, roofline and hardware: the roofline area over the same WASM as the page.
 import { explainOption, withExplanations } from '../explain.js';
-import { choiceFlag, numberFlag } from '../flags.js';
+import { choiceFlag, numberFlag, UsageError } from '../flags.js';
 import { assumedLines, flagsOfFields, modelOptions, modelSourceUsage, modelTitle, resolveModel, withModelFlag } from '../model-source.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
 
@@ -25,8 +25,9 @@ const flagOfField = {
   ...Object.fromEntries([...Object.entries(workloadFlags),
     ...Object.entries(hardwareFlags).map(([flag, field]) => [flag, `hardware.${field}`]),
     ['weights', 'weights_dtype'], ['scale-dtype', 'weights_scale_dtype'], ['keep', 'weights_keep'], ['kv-dtype', 'kv_dtype'],
-    ['compute-dtype', 'compute_dtype'], ['memory-gib', 'hardware.memory_bytes'],
+    ['compute-dtype', 'compute_dtype'],
     ['parallel', 'parallelism'], ['sequence', 'sequence']].map(([flag, field]) => [field, flag])),
+  'hardware.memory_bytes': { flag: 'memory-gib', scale: 2 ** 30 },
 };
 // training's number flags and their TrainingInput fields.
 const trainingFlags = {
@@ -48,6 +49,8 @@ const trainingFlagOfField = {
   checkpointing: 'recompute',
 };
 const schedules = ['none', 'selective', 'full', 'sqrt'];
+// Workload flags only plan reads (devices, their links and capacity).
+const planOnlyFlags = ['gpus', 'parallel', 'offload-layers', 'interconnect-gbs', 'memory-gib'];
 
 const strings = (names) => Object.fromEntries(names.map((name) => [name, { type: 'string' }]));
 const workloadOptions = {
@@ -134,11 +137,11 @@ function weightsText({ weights }) {
   return `weights ${weights.dtype}${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }
 
-function run(fn, model, flags = flagOfField) {
+function run(fn, model, flags, values) {
   try {
     return fn();
   } catch (error) {
-    throw withModelFlag(error, model, flags);
+    throw withModelFlag(error, model, flags, values);
   }
 }
 
@@ -204,11 +207,11 @@ export const rooflineCommands = [
     options: { ...workloadOptions, ...explainOption },
     run(api, values) {
       const context = workloadFromFlags(api, values);
-      const result = run(() => api.plan(context.input), context.model);
+      const result = run(() => api.plan(context.input), context.model, flagOfField, values);
       return withExplanations({
         json: { ...workloadJson(context), ...result },
         text: planText(result, context),
-      }, values, () => run(() => api.explainPlan(context.input), context.model));
+      }, values, () => run(() => api.explainPlan(context.input), context.model, flagOfField, values));
     },
   },
   {
@@ -217,8 +220,14 @@ export const rooflineCommands = [
     usage: workloadUsage,
     options: workloadOptions,
     run(api, values) {
+      // roofline() models one device and no capacity: these would be read and ignored.
+      for (const flag of planOnlyFlags) {
+        if (values[flag] !== undefined) {
+          throw new UsageError(`--${flag} = ${values[flag]} is a plan flag: roofline models one device (see llm-spacetime plan)`, flag);
+        }
+      }
       const context = workloadFromFlags(api, values);
-      const result = run(() => api.roofline(context.input), context.model);
+      const result = run(() => api.roofline(context.input), context.model, flagOfField, values);
       return { json: { ...workloadJson(context), ...result }, text: rooflineText(result, context) };
     },
   },
@@ -291,7 +300,7 @@ export const rooflineCommands = [
       const results = run(() => (only ? [only] : schedules).map((checkpointing) => {
         const r = api.trainingMemory({ ...fields, checkpointing });
         return { checkpointing, ...r, by_part: Object.fromEntries(r.parts.map((part) => [part.id, part.bytes])) };
-      }), model, trainingFlagOfField);
+      }), model, trainingFlagOfField, values);
       const r0 = results[0];
       const lora = r0.method !== 'full';
       const table = lora
@@ -343,7 +352,7 @@ export const rooflineCommands = [
         const hardwareId = choiceFlag(values, 'hardware', api.hardwarePresets().map((row) => row.id), 'h100-sxm');
         const hardware = values['memory-gib'] === undefined ? hardwareId
           : { base: hardwareId, id: 'custom', label: `custom (from ${hardwareId})`, memory_bytes: numberFlag(values, 'memory-gib') * 2 ** 30 };
-        const fit = run(() => api.trainingFit({ ...fields, checkpointing: r0.checkpointing, hardware }), model, trainingFlagOfField);
+        const fit = run(() => api.trainingFit({ ...fields, checkpointing: r0.checkpointing, hardware }), model, trainingFlagOfField, values);
         Object.assign(json, { hardware: hardwareId, capacity_bytes: fit.capacity_bytes, fits: fit.fits, max_batch: fit.max_batch,
           max_sequence: fit.max_sequence });
         lines.push(`on ${hardwareId} (${formatBytes(fit.capacity_bytes)}), recompute ${r0.checkpointing}: ${fit.fits ? 'fits' : 'does not fit'}; ` +

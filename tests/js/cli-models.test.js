@@ -285,7 +285,7 @@ test('every model command: an unknown MoE config.json exits 2 naming its keys; s
   }
 });
 
-test('errors name the flag as typed, or the source a field came from; a repeated flag keeps the last', async () => {
+test('errors name the flag as typed, or the source a field came from; a repeated flag is refused', async () => {
   const [layers, lists, keep, kvHeads, repeated] = await Promise.all([
     cliAsync('plan', '--hf-config', fixture('qwen3-30b-a3b'), '--layers', '0'),
     cliAsync('model', '--preset', 'deepseek-v3', '--layers', '30'),
@@ -293,11 +293,12 @@ test('errors name the flag as typed, or the source a field came from; a repeated
     cliAsync('kv', '--kv-heads', '5', '--json'),
     cliAsync('kv', '--preset', 'llama-2-7b', '--preset', 'deepseek-v3', '--kv-dtype', 'bf16', '--json'),
   ]);
-  assert.match(layers.stderr, /n_layers = 0 must be at least 1 \(--layers\)/);
+  assert.match(layers.stderr, /--layers = 0 must be at least 1$/m);
   // --layers changes n_layers only; the per-layer list still has DeepSeek-V3's 61 entries.
   assert.match(lists.stderr, /mlp_layer_types lists 61 layers but n_layers = 30 \(mlp_layer_types from --preset deepseek-v3\)/);
   assert.match(keep.stderr, /\(--keep\)/);
   assert.equal(JSON.parse(kvHeads.stdout).error.field, 'n_kv_heads');
   assert.match(JSON.parse(kvHeads.stdout).error.message, /\(--kv-heads\)$/);
-  assert.equal(JSON.parse(repeated.stdout).kv_cache.bytes_per_token, 70_272);
+  assert.equal(repeated.code, 2);
+  assert.match(repeated.stderr, /--preset is given twice \(--preset llama-2-7b, then --preset deepseek-v3\)/);
 });

@@ -1,0 +1,62 @@
+// Issue 17 on the CLI: a repeated flag is refused; messages name the flag and
+// the value as typed, not the core's field (budget_bytes, prompt_tokens);
+// values a command would read and ignore are refused.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { cliAsync } from './helpers.js';
+
+const refused = (result, pattern) => {
+  assert.equal(result.code, 2, result.stdout);
+  assert.match(result.stderr, pattern);
+};
+
+test('a repeated flag is an error naming both values (lists are comma-separated)', async () => {
+  const [batch, json, boolean] = await Promise.all([
+    cliAsync('plan', '--preset', 'llama-2-7b', '--batch', '2', '--batch', '3'),
+    cliAsync('kv', '--json', '--json'),
+    cliAsync('plan', '--unfused', '--unfused'),
+  ]);
+  refused(batch, /--batch is given twice \(--batch 2, then --batch 3\)/);
+  refused(json, /--json is given twice/);
+  refused(boolean, /--unfused is given twice/);
+});
+
+test('messages name the flag and the value as typed, bounds in the flag\'s units', async () => {
+  const [budget, context, generated, sram, memory, jsonBudget] = await Promise.all([
+    cliAsync('kv-paging', '--budget-gb=-1'),
+    cliAsync('kv', '--context=-5'),
+    cliAsync('kv', '--context', '5', '--generated', '9'),
+    cliAsync('attention-memory', '--n', '1024', '--sram-kib=-1'),
+    cliAsync('plan', '--preset', 'llama-2-7b', '--memory-gib=-2'),
+    cliAsync('kv-paging', '--budget-gb=-1', '--json'),
+  ]);
+  refused(budget, /^llm-spacetime: --budget-gb = -1 must be at least 0$/m);
+  assert.doesNotMatch(budget.stderr, /budget_bytes|1000000000/);
+  refused(context, /^llm-spacetime: --context = -5 must be at least 0$/m);
+  assert.doesNotMatch(context.stderr, /prompt_tokens|--prompt/);
+  refused(generated, /--generated = 9 is more than --context = 5/);
+  refused(sram, /--sram-kib = -1 must be at least 0$/m);
+  refused(memory, /--memory-gib = -2 must be at least 0$/m);
+  // JSON keeps the core's field for scripts, with the message in the flag's terms.
+  assert.deepEqual(JSON.parse(jsonBudget.stdout).error, { field: 'budget_bytes', message: '--budget-gb = -1 must be at least 0' });
+});
+
+test('values a command would read and ignore are refused', async () => {
+  const [gpus, offload, window, channel, group, channelNan, plan] = await Promise.all([
+    cliAsync('roofline', '--preset', 'llama-2-7b', '--gpus', 'NaN'),
+    cliAsync('roofline', '--preset', 'llama-2-7b', '--offload-layers=-1'),
+    cliAsync('kv-paging', '--bytes-per-token', '1000', '--window', 'NaN'),
+    cliAsync('quant', '--preset', 'llama-2-7b', '--format', 'int4', '--channel-size', 'NaN'),
+    cliAsync('quant', '--preset', 'llama-2-7b', '--format', 'int4', '--layout', 'tensor', '--group', '64'),
+    cliAsync('quant', '--preset', 'llama-2-7b', '--format', 'int4', '--layout', 'channel', '--channel-size', 'NaN'),
+    cliAsync('plan', '--preset', 'llama-2-7b', '--gpus', '2', '--json'),
+  ]);
+  refused(gpus, /--gpus = NaN is a plan flag: roofline models one device/);
+  refused(offload, /--offload-layers = -1 is a plan flag/);
+  refused(window, /--window = NaN would be ignored: --bytes-per-token gives the KV bytes of a token/);
+  refused(channel, /--channel-size = NaN applies only with --layout channel \(the layout is group\)/);
+  refused(group, /--group = 64 applies only with --layout group \(the layout is tensor\)/);
+  refused(channelNan, /--channel-size = NaN is not a finite number/);
+  assert.equal(plan.code, 0, plan.stderr);
+});
