@@ -29,7 +29,7 @@ LayerParams layer_params(const LayerSpec& layer, int64_t d_model) {
     p.attention_norms = q_lora + kv_lora;
   } else {
     const double q_dim = heads * static_cast<double>(a.head_dim);
-    const double kv_dim = static_cast<double>(a.kv_heads * a.head_dim);
+    const double kv_dim = static_cast<double>(a.kv_heads) * static_cast<double>(a.head_dim);
     p.q = d * q_dim;
     p.k = d * kv_dim;
     p.v = d * kv_dim;
@@ -100,8 +100,9 @@ ModelParams count_params_of(const ValidModel& m) {
   p.config = m.config;
   const double d = static_cast<double>(m.d_model);
   const AttentionSpec& first = m.runs.front().layer.attention;
-  p.q_dim = static_cast<double>(first.heads * first.head_dim);
-  p.kv_dim = static_cast<double>(first.kv_heads * first.head_dim);
+  // In doubles: an int64 product of two counts near their limits overflows (found by the fuzz driver).
+  p.q_dim = static_cast<double>(first.heads) * static_cast<double>(first.head_dim);
+  p.kv_dim = static_cast<double>(first.kv_heads) * static_cast<double>(first.head_dim);
 
   double largest = -1;
   for (const LayerRun& run : m.runs) {

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "memory/attention_memory.hpp"
+#include "model/params.hpp"
 #include "model/presets.hpp"
 #include "roofline/hardware.hpp"
 #include "roofline/plan.hpp"
@@ -70,4 +71,16 @@ TEST_CASE("roofline refuses malformed plan-only fields instead of ignoring them"
   w = on("m2-ultra");
   w.gpus = 4;
   CHECK(roofline(w).status.ok);
+}
+
+// Found by the fuzz driver under UBSan: heads x head_dim was an int64 product
+// (1e12 x 16,777,280 overflows); the counts are now multiplied as doubles and
+// such a model is refused for its size.
+TEST_CASE("a model with counts near their limits is refused, never overflowed") {
+  ModelConfig config;
+  config.n_heads = 1e12;
+  config.n_kv_heads = 1e12;
+  config.head_dim = 16777280;
+  const ModelParams params = count_params(config);
+  CHECK_FALSE(params.status.ok);
 }
