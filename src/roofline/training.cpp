@@ -232,7 +232,7 @@ TrainingMemory training_memory(const TrainingInput& in) {
                            check_integer("pipeline_parallel", in.pipeline_parallel, 1, static_cast<double>(validated.model.n_layers)));
   if (r.status.ok && in.checkpointing != "none" && in.checkpointing != "selective" && in.checkpointing != "full" &&
       in.checkpointing != "sqrt")
-    r.status = error_status("checkpointing", "checkpointing = \"" + in.checkpointing + "\" must be one of none, selective, full, sqrt");
+    r.status = error_status("checkpointing", "checkpointing = " + quoted(in.checkpointing) + " must be one of none, selective, full, sqrt");
   if (r.status.ok && in.method != "full" && in.method != "lora" && in.method != "qlora")
     r.status = error_status("method", "method = \"" + in.method.substr(0, 40) + "\" must be one of full, lora, qlora");
   const bool lora = in.method == "lora" || in.method == "qlora";
