@@ -23,9 +23,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", result.status.message.c_str());
     return 2;
   }
-  std::printf("{\"kernel\":\"%s\",\"isa\":\"%s\",\"n\":%g,\"d\":%g,\"repeats\":%g,\"seconds\":%.9g,"
-              "\"gflop_per_s\":%.6g,\"elements_per_s\":%.6g,\"checksum\":%.9g}\n",
-              input.kernel.c_str(), result.isa.c_str(), input.n, input.d, result.repeats, result.seconds,
-              result.gflop_per_s, result.elements_per_s, result.checksum);
+  std::printf(
+      "{\"kernel\":\"%s\",\"isa\":\"%s\",\"n\":%g,\"d\":%g,\"repeats\":%g,\"seconds\":%.9g,"
+      "\"gflop_per_s\":%.6g,\"elements_per_s\":%.6g,\"checksum\":%.9g}\n",
+      input.kernel.c_str(), result.isa.c_str(), input.n, input.d, result.repeats, result.seconds, result.gflop_per_s,
+      result.elements_per_s, result.checksum);
   return 0;
 }

@@ -10,8 +10,8 @@ int main(int argc, char** argv) {
   const double min_time_s = argc > 1 ? std::atof(argv[1]) : 0.2;
   const bool simd = !(argc > 2 && std::string(argv[2]) == "scalar");
   std::printf("{\"quantize\":[");
-  const char* kernels[] = {"quantize_int8", "quantize_int4",   "quantize_int8_asym", "quantize_int4_asym",
-                           "quantize_nf4",  "quantize_q4_1",   "dequantize_int8",    "dequantize_nf4"};
+  const char* kernels[] = {"quantize_int8", "quantize_int4", "quantize_int8_asym", "quantize_int4_asym",
+                           "quantize_nf4",  "quantize_q4_1", "dequantize_int8",    "dequantize_nf4"};
   for (int k = 0; k < 8; k++) {
     llmst::QuantBenchInput input;
     input.kernel = kernels[k];
@@ -34,12 +34,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", result.status.message.c_str());
     return 2;
   }
-  std::printf("],\"gemv\":{\"rows\":%g,\"cols\":%g,\"group_size\":%g,\"isa\":\"%s\",\"kernels\":[", result.rows, result.cols,
-              result.group_size, result.kernel.c_str());
+  std::printf("],\"gemv\":{\"rows\":%g,\"cols\":%g,\"group_size\":%g,\"isa\":\"%s\",\"kernels\":[", result.rows,
+              result.cols, result.group_size, result.kernel.c_str());
   for (size_t k = 0; k < result.kernels.size(); k++) {
     const auto& row = result.kernels[k];
-    std::printf("%s{\"kernel\":\"%s\",\"weight_bytes\":%g,\"seconds_per_call\":%.9g,\"gb_per_s\":%.6g,\"rel_rmse\":%.6g}",
-                k ? "," : "", row.kernel.c_str(), row.weight_bytes, row.seconds_per_call, row.gb_per_s, row.rel_rmse);
+    std::printf(
+        "%s{\"kernel\":\"%s\",\"weight_bytes\":%g,\"seconds_per_call\":%.9g,\"gb_per_s\":%.6g,\"rel_rmse\":%.6g}",
+        k ? "," : "", row.kernel.c_str(), row.weight_bytes, row.seconds_per_call, row.gb_per_s, row.rel_rmse);
   }
   std::printf("]}}\n");
   return 0;

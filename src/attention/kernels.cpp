@@ -8,8 +8,8 @@
 namespace llmst::attention {
 
 template <class Ops>
-void attention_naive(const float* q, const float* k, const float* v, float* out,
-                     float* scores, std::size_t n, std::size_t d) {
+void attention_naive(const float* q, const float* k, const float* v, float* out, float* scores, std::size_t n,
+                     std::size_t d) {
   const float scale = 1.0f / std::sqrt(static_cast<float>(d));
   // pass 1: s_ij = q_i·k_j/√d for j ≤ i
   for (std::size_t i = 0; i < n; ++i) {
@@ -27,12 +27,12 @@ void attention_naive(const float* q, const float* k, const float* v, float* out,
 }
 
 template <class Ops>
-void attention_tiled(const float* q, const float* k, const float* v, float* out,
-                     float* workspace, std::size_t n, std::size_t d) {
+void attention_tiled(const float* q, const float* k, const float* v, float* out, float* workspace, std::size_t n,
+                     std::size_t d) {
   const float scale = 1.0f / std::sqrt(static_cast<float>(d));
-  float* s_tj = workspace;                 // one query's scores against one key block
-  float* m = workspace + kTileKeys;        // running max per query of the block
-  float* l = m + kTileQueries;             // running softmax denominator
+  float* s_tj = workspace;           // one query's scores against one key block
+  float* m = workspace + kTileKeys;  // running max per query of the block
+  float* l = m + kTileQueries;       // running softmax denominator
   for (std::size_t i0 = 0; i0 < n; i0 += kTileQueries) {
     const std::size_t rows = std::min(kTileQueries, n - i0);
     std::fill(m, m + rows, -std::numeric_limits<float>::infinity());
@@ -60,8 +60,8 @@ void attention_tiled(const float* q, const float* k, const float* v, float* out,
 }
 
 template <class Ops>
-void attention_decode(const float* q_t, const float* k, const float* v, std::size_t keys,
-                      std::size_t d, std::size_t kv_stride, float* out_t, float* scores) {
+void attention_decode(const float* q_t, const float* k, const float* v, std::size_t keys, std::size_t d,
+                      std::size_t kv_stride, float* out_t, float* scores) {
   std::fill(out_t, out_t + d, 0.0f);
   if (keys == 0) return;
   Ops::dot_rows(q_t, k, kv_stride, keys, d, scores);
@@ -71,8 +71,8 @@ void attention_decode(const float* q_t, const float* k, const float* v, std::siz
 }
 
 template <class Ops>
-void attention_decode_runs(const float* q, const KvRows* runs, std::size_t run_count,
-                           std::size_t d, std::size_t queries, float* out, float* scores) {
+void attention_decode_runs(const float* q, const KvRows* runs, std::size_t run_count, std::size_t d,
+                           std::size_t queries, float* out, float* scores) {
   std::size_t keys = 0;
   for (std::size_t r = 0; r < run_count; ++r) keys += runs[r].rows;
   std::fill(out, out + queries * d, 0.0f);
@@ -101,16 +101,15 @@ void attention_decode_runs(const float* q, const KvRows* runs, std::size_t run_c
     for (std::size_t j = 0; j < run.rows; j += kTileKeys) {
       const std::size_t rows = std::min(kTileKeys, run.rows - j);
       for (std::size_t g = 0; g < queries; ++g)
-        Ops::accumulate_rows(scores + g * keys + first + j, run.v + j * run.stride, run.stride, rows, d,
-                             1.0f, out + g * d);
+        Ops::accumulate_rows(scores + g * keys + first + j, run.v + j * run.stride, run.stride, rows, d, 1.0f,
+                             out + g * d);
     }
   }
 }
 
 template <class Ops>
-void attention_decode_group(const float* q, const float* k, const float* v, std::size_t keys,
-                            std::size_t d, std::size_t kv_stride, std::size_t queries,
-                            float* out, float* scores) {
+void attention_decode_group(const float* q, const float* k, const float* v, std::size_t keys, std::size_t d,
+                            std::size_t kv_stride, std::size_t queries, float* out, float* scores) {
   const KvRows run{k, v, keys, kv_stride};
   attention_decode_runs<Ops>(q, &run, 1, d, queries, out, scores);
 }
@@ -120,9 +119,8 @@ void project_rows(const float* x, const float* w, std::size_t rows, std::size_t 
   Ops::dot_rows(x, w, width, rows, width, out);
 }
 
-void attention_reference_row(const float* q_i, const float* k, const float* v,
-                             std::size_t keys, std::size_t d, std::size_t kv_stride,
-                             double* out_i) {
+void attention_reference_row(const float* q_i, const float* k, const float* v, std::size_t keys, std::size_t d,
+                             std::size_t kv_stride, double* out_i) {
   std::fill(out_i, out_i + d, 0.0);
   if (keys == 0) return;
   std::vector<double> s(keys);
@@ -140,18 +138,18 @@ void attention_reference_row(const float* q_i, const float* k, const float* v,
     for (std::size_t c = 0; c < d; ++c) out_i[c] += s[j] / sum * double(v[j * kv_stride + c]);
 }
 
-#define LLMST_INSTANTIATE(OPS)                                                                    \
-  template void attention_naive<OPS>(const float*, const float*, const float*, float*, float*,    \
-                                     std::size_t, std::size_t);                                   \
-  template void attention_tiled<OPS>(const float*, const float*, const float*, float*, float*,    \
-                                     std::size_t, std::size_t);                                   \
-  template void attention_decode<OPS>(const float*, const float*, const float*, std::size_t,      \
-                                      std::size_t, std::size_t, float*, float*);                  \
-  template void project_rows<OPS>(const float*, const float*, std::size_t, std::size_t, float*); \
-  template void attention_decode_group<OPS>(const float*, const float*, const float*, std::size_t, \
-                                            std::size_t, std::size_t, std::size_t, float*, float*);  \
-  template void attention_decode_runs<OPS>(const float*, const KvRows*, std::size_t, std::size_t,   \
-                                           std::size_t, float*, float*);
+#define LLMST_INSTANTIATE(OPS)                                                                                         \
+  template void attention_naive<OPS>(const float*, const float*, const float*, float*, float*, std::size_t,            \
+                                     std::size_t);                                                                     \
+  template void attention_tiled<OPS>(const float*, const float*, const float*, float*, float*, std::size_t,            \
+                                     std::size_t);                                                                     \
+  template void attention_decode<OPS>(const float*, const float*, const float*, std::size_t, std::size_t, std::size_t, \
+                                      float*, float*);                                                                 \
+  template void project_rows<OPS>(const float*, const float*, std::size_t, std::size_t, float*);                       \
+  template void attention_decode_group<OPS>(const float*, const float*, const float*, std::size_t, std::size_t,        \
+                                            std::size_t, std::size_t, float*, float*);                                 \
+  template void attention_decode_runs<OPS>(const float*, const KvRows*, std::size_t, std::size_t, std::size_t, float*, \
+                                           float*);
 LLMST_INSTANTIATE(simd::Active)
 LLMST_INSTANTIATE(simd::Scalar)
 #undef LLMST_INSTANTIATE

@@ -10,8 +10,8 @@ namespace llmst::attention {
 namespace {
 
 // Index of the scale for element (row, col).
-std::size_t scale_index(std::size_t row, std::size_t col, std::size_t rows, std::size_t cols,
-                        KvLayout layout, std::size_t group) {
+std::size_t scale_index(std::size_t row, std::size_t col, std::size_t rows, std::size_t cols, KvLayout layout,
+                        std::size_t group) {
   if (layout == KvLayout::per_token) return row * ((cols + group - 1) / group) + col / group;
   return (row / group) * cols + col;
 }
@@ -35,8 +35,8 @@ std::int32_t get_code(const std::uint8_t* codes, std::size_t index, int bits) {
 
 }  // namespace
 
-void quantize_kv(const float* x, std::size_t rows, std::size_t cols, int bits,
-                 KvLayout layout, std::size_t group, std::uint8_t* codes, float* scales) {
+void quantize_kv(const float* x, std::size_t rows, std::size_t cols, int bits, KvLayout layout, std::size_t group,
+                 std::uint8_t* codes, float* scales) {
   const float q_max = bits == 8 ? 127.0f : 7.0f;
   const std::size_t scale_count = kv_scale_count(rows, cols, layout, group);
   // pass 1: absmax per group → scale
@@ -57,21 +57,18 @@ void quantize_kv(const float* x, std::size_t rows, std::size_t cols, int bits,
     }
     simd::round_to_int32(scaled.data(), rounded.data(), cols);
     for (std::size_t c = 0; c < cols; ++c)
-      put_code(codes, r * cols + c, bits,
-               std::clamp(rounded[c], -std::int32_t(q_max), std::int32_t(q_max)));
+      put_code(codes, r * cols + c, bits, std::clamp(rounded[c], -std::int32_t(q_max), std::int32_t(q_max)));
   }
 }
 
-void dequantize_kv(const std::uint8_t* codes, const float* scales, std::size_t rows,
-                   std::size_t cols, int bits, KvLayout layout, std::size_t group,
-                   std::size_t row_begin, std::size_t row_end, std::size_t col_begin,
-                   std::size_t col_end, float* out) {
+void dequantize_kv(const std::uint8_t* codes, const float* scales, std::size_t rows, std::size_t cols, int bits,
+                   KvLayout layout, std::size_t group, std::size_t row_begin, std::size_t row_end,
+                   std::size_t col_begin, std::size_t col_end, float* out) {
   const std::size_t width = col_end - col_begin;
   for (std::size_t r = row_begin; r < row_end; ++r)
     for (std::size_t c = col_begin; c < col_end; ++c)
       out[(r - row_begin) * width + (c - col_begin)] =
-          float(get_code(codes, r * cols + c, bits)) *
-          scales[scale_index(r, c, rows, cols, layout, group)];
+          float(get_code(codes, r * cols + c, bits)) * scales[scale_index(r, c, rows, cols, layout, group)];
 }
 
 }  // namespace llmst::attention

@@ -73,8 +73,7 @@ std::string text_number(double value) {
   return mantissa + "e" + std::to_string(exponent);
 }
 
-const Explanation* find_explanation(const std::vector<Explanation>& explanations,
-                                    std::string_view id) {
+const Explanation* find_explanation(const std::vector<Explanation>& explanations, std::string_view id) {
   for (const Explanation& explanation : explanations)
     if (explanation.id == id) return &explanation;
   return nullptr;

@@ -17,7 +17,7 @@ struct ExplainTerm {
   std::string symbol;   // TeX, as it appears in formula_tex
   std::string meaning;  // plain words
   double value = 0;
-  std::string unit;     // "", "bytes", "FLOPs", "tokens", "bits", ...
+  std::string unit;  // "", "bytes", "FLOPs", "tokens", "bits", ...
 };
 
 struct Explanation {
@@ -47,7 +47,6 @@ std::string tex_number(double value);
 std::string text_number(double value);
 
 // The explanation with `id`, or nullptr.
-const Explanation* find_explanation(const std::vector<Explanation>& explanations,
-                                    std::string_view id);
+const Explanation* find_explanation(const std::vector<Explanation>& explanations, std::string_view id);
 
 }  // namespace llmst

@@ -30,45 +30,36 @@ std::string quoted(std::string_view text) {
   return shown + "\"";
 }
 
-Status check_integer(const std::string& field, double value, double min_value,
-                     double max_value) {
+Status check_integer(const std::string& field, double value, double min_value, double max_value) {
   const std::string shown = field + " = " + format_number(value);
-  if (!std::isfinite(value))
-    return error_status(field, shown + " is not a finite number");
-  if (value != std::floor(value))
-    return error_status(field, shown + " must be a whole number");
-  if (value < min_value)
-    return error_status(field, shown + " must be at least " + format_number(min_value));
-  if (value > max_value)
-    return error_status(field, shown + " is too large (limit " + format_number(max_value) + ")");
+  if (!std::isfinite(value)) return error_status(field, shown + " is not a finite number");
+  if (value != std::floor(value)) return error_status(field, shown + " must be a whole number");
+  if (value < min_value) return error_status(field, shown + " must be at least " + format_number(min_value));
+  if (value > max_value) return error_status(field, shown + " is too large (limit " + format_number(max_value) + ")");
   return ok_status();
 }
 
-Status check_real(const std::string& field, double value, double min_value,
-                  double max_value) {
+Status check_real(const std::string& field, double value, double min_value, double max_value) {
   const std::string shown = field + " = " + format_number(value);
-  if (!std::isfinite(value))
-    return error_status(field, shown + " is not a finite number");
-  if (value < min_value)
-    return error_status(field, shown + " must be at least " + format_number(min_value));
-  if (value > max_value)
-    return error_status(field, shown + " is too large (limit " + format_number(max_value) + ")");
+  if (!std::isfinite(value)) return error_status(field, shown + " is not a finite number");
+  if (value < min_value) return error_status(field, shown + " must be at least " + format_number(min_value));
+  if (value > max_value) return error_status(field, shown + " is too large (limit " + format_number(max_value) + ")");
   return ok_status();
 }
 
-Status check_real_above(const std::string& field, double value, double min_value,
-                        double max_value) {
+Status check_real_above(const std::string& field, double value, double min_value, double max_value) {
   Status status = check_real(field, value, min_value, max_value);
   if (status.ok && value <= min_value)
-    return error_status(field, field + " = " + format_number(value) +
-                                   " must be greater than " + format_number(min_value));
+    return error_status(field,
+                        field + " = " + format_number(value) + " must be greater than " + format_number(min_value));
   return status;
 }
 
 Status check_zero_or_at_least(const std::string& field, double value, double min_positive, double max_value) {
   Status status = check_real(field, value, 0, max_value);
   if (status.ok && value > 0 && value < min_positive)
-    return error_status(field, field + " = " + format_number(value) + " must be 0 or at least " + format_number(min_positive));
+    return error_status(field,
+                        field + " = " + format_number(value) + " must be 0 or at least " + format_number(min_positive));
   return status;
 }
 

@@ -14,16 +14,13 @@ namespace llmst {
 inline constexpr double kMaxCount = 1e12;
 
 // A whole number in [min_value, max_value].
-Status check_integer(const std::string& field, double value, double min_value,
-                     double max_value = kMaxCount);
+Status check_integer(const std::string& field, double value, double min_value, double max_value = kMaxCount);
 
 // A finite real number in [min_value, max_value].
-Status check_real(const std::string& field, double value, double min_value,
-                  double max_value);
+Status check_real(const std::string& field, double value, double min_value, double max_value);
 
 // A finite real number strictly above min_value (e.g. a bandwidth > 0).
-Status check_real_above(const std::string& field, double value, double min_value,
-                        double max_value);
+Status check_real_above(const std::string& field, double value, double min_value, double max_value);
 
 // 0 (meaning "none"), or a finite real in [min_positive, max_value]: a tiny
 // positive rate would make every time it divides infinite.

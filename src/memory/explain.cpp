@@ -6,11 +6,16 @@ namespace llmst {
 
 namespace {
 
-const std::string kPope = "Pope et al. 2022, \"Efficiently Scaling Transformer Inference\" (KV cache = 2 x layers x KV heads x head_dim per token)";
+const std::string kPope =
+    "Pope et al. 2022, \"Efficiently Scaling Transformer Inference\" (KV cache = 2 x layers x KV heads x head_dim per "
+    "token)";
 const std::string kGqa = "Ainslie et al. 2023, \"GQA\" (n_kv_heads < n_heads shrinks the cache)";
-const std::string kStreaming = "Xiao et al. 2023, \"Efficient Streaming Language Models with Attention Sinks\" (sinks + window)";
-const std::string kVllm = "Kwon et al. 2023, \"Efficient Memory Management for LLM Serving with PagedAttention\" (blocks of tokens)";
-const std::string kKivi = "Liu et al. 2024, \"KIVI\" and Hooper et al. 2024, \"KVQuant\" (group-quantized KV with fp16 scales)";
+const std::string kStreaming =
+    "Xiao et al. 2023, \"Efficient Streaming Language Models with Attention Sinks\" (sinks + window)";
+const std::string kVllm =
+    "Kwon et al. 2023, \"Efficient Memory Management for LLM Serving with PagedAttention\" (blocks of tokens)";
+const std::string kKivi =
+    "Liu et al. 2024, \"KIVI\" and Hooper et al. 2024, \"KVQuant\" (group-quantized KV with fp16 scales)";
 const std::string kMla = "DeepSeek-AI 2024, \"DeepSeek-V2\" §2.1 (MLA caches one latent + a shared RoPE key per token)";
 const std::string kDocs = "src/memory/kv_cache.hpp";
 
@@ -28,38 +33,51 @@ ExplainResult explain_kv(const KvCacheInput& in) {
   std::vector<std::string> sources{kPope, mla ? kMla : kGqa, kDocs};
 
   // One cached vector: data (whole bytes) + scales.
-  const ExplainTerm values{"d_v", mla ? "values per latent (kv_lora_rank + qk_rope_head_dim)" : "values per head vector (head_dim)", r.vector_values, ""};
+  const ExplainTerm values{
+      "d_v", mla ? "values per latent (kv_lora_rank + qk_rope_head_dim)" : "values per head vector (head_dim)",
+      r.vector_values, ""};
   const ExplainTerm bits{"b", "bits per value of " + in.kv_dtype, r.bits_per_value, "bits"};
-  const ExplainTerm scales{"s", "scale (+ zero point) bytes per vector: " + r.layout, r.scale_bytes_per_vector, "bytes"};
+  const ExplainTerm scales{"s", "scale (+ zero point) bytes per vector: " + r.layout, r.scale_bytes_per_vector,
+                           "bytes"};
   std::vector<std::string> vector_sources{kDocs};
   if (r.scale_bytes_per_vector > 0) vector_sources.insert(vector_sources.begin(), kKivi);
-  out.push_back({"kv.vector_bytes", "Bytes per cached vector", "B_\\text{vec} = \\lceil d_v\\,b / 8 \\rceil + s",
-                 "B_\\text{vec} = \\lceil " + n(r.vector_values) + " \\cdot " + n(r.bits_per_value) + " / 8 \\rceil + " +
-                     n(r.scale_bytes_per_vector) + " = " + n(r.vector_bytes) + "\\ \\text{bytes}",
-                 r.vector_bytes, "bytes", {values, bits, scales}, vector_sources,
+  out.push_back({"kv.vector_bytes",
+                 "Bytes per cached vector",
+                 "B_\\text{vec} = \\lceil d_v\\,b / 8 \\rceil + s",
+                 "B_\\text{vec} = \\lceil " + n(r.vector_values) + " \\cdot " + n(r.bits_per_value) +
+                     " / 8 \\rceil + " + n(r.scale_bytes_per_vector) + " = " + n(r.vector_bytes) + "\\ \\text{bytes}",
+                 r.vector_bytes,
+                 "bytes",
+                 {values, bits, scales},
+                 vector_sources,
                  "Effective " + text_number(r.effective_bits_per_value) + " bits per value once scales are counted (" +
                      text_number(data_bytes) + " data bytes)."});
 
   // One token in every KV layer.
   const ExplainTerm layers{"L_\\text{kv}", "layers that keep KV", r.kv_layers, ""};
-  const ExplainTerm vectors{"v", mla ? "vectors per token per layer (MLA: 1 latent)" : "vectors per token per layer: K and V for each KV head (2 h_kv)",
+  const ExplainTerm vectors{"v",
+                            mla ? "vectors per token per layer (MLA: 1 latent)"
+                                : "vectors per token per layer: K and V for each KV head (2 h_kv)",
                             r.vectors_per_token_per_layer, ""};
   const ExplainTerm vec{"B_\\text{vec}", "bytes per cached vector", r.vector_bytes, "bytes"};
   out.push_back({"kv.bytes_per_token", "KV bytes per token",
-                 mla ? "B_\\text{tok} = L_\\text{kv}\\,B_\\text{vec}" : "B_\\text{tok} = L_\\text{kv} \\cdot 2\\,h_{kv} \\cdot B_\\text{vec}",
-                 mla ? "B_\\text{tok} = " + n(r.kv_layers) + " \\cdot " + n(r.vector_bytes) + " = " + n(r.bytes_per_token) + "\\ \\text{bytes}"
-                     : "B_\\text{tok} = " + n(r.kv_layers) + " \\cdot 2 \\cdot " + n(in.n_kv_heads) + " \\cdot " + n(r.vector_bytes) + " = " +
-                           n(r.bytes_per_token) + "\\ \\text{bytes}",
+                 mla ? "B_\\text{tok} = L_\\text{kv}\\,B_\\text{vec}"
+                     : "B_\\text{tok} = L_\\text{kv} \\cdot 2\\,h_{kv} \\cdot B_\\text{vec}",
+                 mla ? "B_\\text{tok} = " + n(r.kv_layers) + " \\cdot " + n(r.vector_bytes) + " = " +
+                           n(r.bytes_per_token) + "\\ \\text{bytes}"
+                     : "B_\\text{tok} = " + n(r.kv_layers) + " \\cdot 2 \\cdot " + n(in.n_kv_heads) + " \\cdot " +
+                           n(r.vector_bytes) + " = " + n(r.bytes_per_token) + "\\ \\text{bytes}",
                  r.bytes_per_token, "bytes",
                  mla ? std::vector<ExplainTerm>{layers, vec}
                      : std::vector<ExplainTerm>{layers, {"h_{kv}", "KV heads", in.n_kv_heads, ""}, vec},
                  sources, "One new token held by every layer that keeps KV; grows linearly with the context."});
 
   // Per sequence: global layers keep all T tokens, local ones min(T, S + W).
-  std::vector<ExplainTerm> seq_terms{{"T", "tokens per sequence (prompt + generated)", r.tokens, "tokens"},
-                                     {"L_g", "global layers (keep every token)", r.global_layers, ""},
-                                     {"L_l", "local layers (keep sinks + window)", r.local_layers, ""},
-                                     {"B_\\text{tl}", "bytes per token per layer (v B_vec)", r.bytes_per_token_per_layer, "bytes"}};
+  std::vector<ExplainTerm> seq_terms{
+      {"T", "tokens per sequence (prompt + generated)", r.tokens, "tokens"},
+      {"L_g", "global layers (keep every token)", r.global_layers, ""},
+      {"L_l", "local layers (keep sinks + window)", r.local_layers, ""},
+      {"B_\\text{tl}", "bytes per token per layer (v B_vec)", r.bytes_per_token_per_layer, "bytes"}};
   if (windowed) {
     seq_terms.push_back({"W", "window", in.window, "tokens"});
     seq_terms.push_back({"S", "attention sinks", in.sinks, "tokens"});
@@ -71,34 +89,48 @@ ExplainResult explain_kv(const KvCacheInput& in) {
   }
   std::vector<std::string> seq_sources = sources;
   if (windowed) seq_sources.insert(seq_sources.begin(), kStreaming);
-  if (chunked) seq_sources.push_back("Meta 2025, Llama 4 (chunked attention: attention_chunk_size); transformers modeling_llama4.py");
+  if (chunked)
+    seq_sources.push_back(
+        "Meta 2025, Llama 4 (chunked attention: attention_chunk_size); transformers modeling_llama4.py");
   out.push_back({"kv.bytes_per_sequence", "KV bytes per sequence",
-                 std::string("B_\\text{seq} = \\bigl(L_g\\,T + L_l \\min(T, S + W)") + (chunked ? " + L_c \\min(T, C)" : "") +
-                     "\\bigr)\\,B_\\text{tl}",
-                 "B_\\text{seq} = (" + n(r.global_layers) + " \\cdot " + n(r.tokens) + " + " + n(r.local_layers) + " \\cdot " +
-                     n(r.local_cached_tokens) + (chunked ? " + " + n(r.chunked_layers) + " \\cdot " + n(r.chunked_cached_tokens) : "") +
-                     ") \\cdot " + n(r.bytes_per_token_per_layer) + " = " + n(r.bytes_per_sequence) + "\\ \\text{bytes}",
+                 std::string("B_\\text{seq} = \\bigl(L_g\\,T + L_l \\min(T, S + W)") +
+                     (chunked ? " + L_c \\min(T, C)" : "") + "\\bigr)\\,B_\\text{tl}",
+                 "B_\\text{seq} = (" + n(r.global_layers) + " \\cdot " + n(r.tokens) + " + " + n(r.local_layers) +
+                     " \\cdot " + n(r.local_cached_tokens) +
+                     (chunked ? " + " + n(r.chunked_layers) + " \\cdot " + n(r.chunked_cached_tokens) : "") +
+                     ") \\cdot " + n(r.bytes_per_token_per_layer) + " = " + n(r.bytes_per_sequence) +
+                     "\\ \\text{bytes}",
                  r.bytes_per_sequence, "bytes", seq_terms, seq_sources,
                  windowed ? "Local layers keep only the last W tokens (+ S sinks); global layers keep all of them."
                           : "Full attention: every KV layer keeps every token (L_l = 0)."});
 
-  out.push_back({"kv.bytes", "KV cache, whole batch", "B = B_\\text{seq} \\cdot \\beta",
+  out.push_back({"kv.bytes",
+                 "KV cache, whole batch",
+                 "B = B_\\text{seq} \\cdot \\beta",
                  "B = " + n(r.bytes_per_sequence) + " \\cdot " + n(in.batch) + " = " + n(r.bytes) + "\\ \\text{bytes}",
-                 r.bytes, "bytes",
-                 {{"B_\\text{seq}", "bytes per sequence", r.bytes_per_sequence, "bytes"}, {"\\beta", "sequences in the batch", in.batch, ""}},
-                 sources, "Scale overhead inside: " + text_number(r.scale_bytes) + " bytes."});
+                 r.bytes,
+                 "bytes",
+                 {{"B_\\text{seq}", "bytes per sequence", r.bytes_per_sequence, "bytes"},
+                  {"\\beta", "sequences in the batch", in.batch, ""}},
+                 sources,
+                 "Scale overhead inside: " + text_number(r.scale_bytes) + " bytes."});
 
   if (in.block_size > 0) {
-    out.push_back({"kv.paged_bytes", "Paged KV cache (whole blocks)", "B_\\text{paged} = N_\\text{blocks} \\cdot \\beta_s\\,B_\\text{tl} \\cdot \\beta",
-                   "B_\\text{paged} = " + n(r.blocks_per_sequence) + " \\cdot " + n(in.block_size) + " \\cdot " + n(r.bytes_per_token_per_layer) +
-                       " \\cdot " + n(in.batch) + " = " + n(r.paged_bytes) + "\\ \\text{bytes}",
-                   r.paged_bytes, "bytes",
-                   {{"N_\\text{blocks}", "blocks per sequence: sum over KV layers of ceil(tokens kept / block size)", r.blocks_per_sequence, ""},
-                    {"\\beta_s", "tokens per block", in.block_size, "tokens"},
-                    {"B_\\text{tl}", "bytes per token per layer", r.bytes_per_token_per_layer, "bytes"},
-                    {"\\beta", "sequences in the batch", in.batch, ""}},
-                   {kVllm, kDocs},
-                   "Only each layer's last block is partly empty: waste " + text_number(r.paged_waste_bytes) + " bytes."});
+    out.push_back(
+        {"kv.paged_bytes",
+         "Paged KV cache (whole blocks)",
+         "B_\\text{paged} = N_\\text{blocks} \\cdot \\beta_s\\,B_\\text{tl} \\cdot \\beta",
+         "B_\\text{paged} = " + n(r.blocks_per_sequence) + " \\cdot " + n(in.block_size) + " \\cdot " +
+             n(r.bytes_per_token_per_layer) + " \\cdot " + n(in.batch) + " = " + n(r.paged_bytes) + "\\ \\text{bytes}",
+         r.paged_bytes,
+         "bytes",
+         {{"N_\\text{blocks}", "blocks per sequence: sum over KV layers of ceil(tokens kept / block size)",
+           r.blocks_per_sequence, ""},
+          {"\\beta_s", "tokens per block", in.block_size, "tokens"},
+          {"B_\\text{tl}", "bytes per token per layer", r.bytes_per_token_per_layer, "bytes"},
+          {"\\beta", "sequences in the batch", in.batch, ""}},
+         {kVllm, kDocs},
+         "Only each layer's last block is partly empty: waste " + text_number(r.paged_waste_bytes) + " bytes."});
   }
   return {ok_status(), std::move(out)};
 }

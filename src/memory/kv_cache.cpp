@@ -18,43 +18,38 @@ bool is_group_quantized(const std::string& dtype) { return dtype == "int8" || dt
 
 Status validate(const KvCacheInput& in) {
   Status status = first_error(
-      check_integer("n_layers", in.n_layers, 1, 1e6),
-      check_integer("n_heads", in.n_heads, 1, 1e6),
-      check_integer("n_kv_heads", in.n_kv_heads, 1, 1e6),
-      check_integer("head_dim", in.head_dim, 0, 1e6),
-      check_integer("d_model", in.d_model, 1, 1e9),
-      check_integer("batch", in.batch, 1, 1e9),
+      check_integer("n_layers", in.n_layers, 1, 1e6), check_integer("n_heads", in.n_heads, 1, 1e6),
+      check_integer("n_kv_heads", in.n_kv_heads, 1, 1e6), check_integer("head_dim", in.head_dim, 0, 1e6),
+      check_integer("d_model", in.d_model, 1, 1e9), check_integer("batch", in.batch, 1, 1e9),
       check_integer("prompt_tokens", in.prompt_tokens, 0, 1e12),
       check_integer("generated_tokens", in.generated_tokens, 0, 1e12),
-      check_integer("quant_group", in.quant_group, 0, 1e6),
-      check_integer("window", in.window, 0, 1e12),
-      check_integer("sinks", in.sinks, 0, 1e12),
-      check_integer("global_every", in.global_every, 0, 1e6),
+      check_integer("quant_group", in.quant_group, 0, 1e6), check_integer("window", in.window, 0, 1e12),
+      check_integer("sinks", in.sinks, 0, 1e12), check_integer("global_every", in.global_every, 0, 1e6),
       check_integer("attention_layers", in.attention_layers, 0, 1e6),
-      check_integer("local_layers", in.local_layers, 0, 1e6),
-      check_integer("chunk", in.chunk, 0, 1e12),
+      check_integer("local_layers", in.local_layers, 0, 1e6), check_integer("chunk", in.chunk, 0, 1e12),
       check_integer("chunked_layers", in.chunked_layers, 0, 1e6),
       check_integer("qk_nope_head_dim", in.qk_nope_head_dim, 0, 1e6),
-      check_integer("v_head_dim", in.v_head_dim, 0, 1e6),
-      check_integer("kv_lora_rank", in.kv_lora_rank, 0, 1e6),
+      check_integer("v_head_dim", in.v_head_dim, 0, 1e6), check_integer("kv_lora_rank", in.kv_lora_rank, 0, 1e6),
       check_integer("qk_rope_head_dim", in.qk_rope_head_dim, 0, 1e6),
       check_integer("block_size", in.block_size, 0, 1e9));
   if (!status.ok) return status;
   if (!find_plain_dtype(in.kv_dtype))
-    return error_status("kv_dtype", "kv_dtype = " + quoted(in.kv_dtype) + " is not one of fp32, fp16, bf16, fp8, int8, int4");
+    return error_status("kv_dtype",
+                        "kv_dtype = " + quoted(in.kv_dtype) + " is not one of fp32, fp16, bf16, fp8, int8, int4");
   if (!is_scale_dtype(in.quant_scale_dtype))
-    return error_status("quant_scale_dtype", "quant_scale_dtype = " + quoted(in.quant_scale_dtype) + " is not one of fp16, bf16, fp32");
+    return error_status("quant_scale_dtype",
+                        "quant_scale_dtype = " + quoted(in.quant_scale_dtype) + " is not one of fp16, bf16, fp32");
   if (std::fmod(in.n_heads, in.n_kv_heads) != 0)
     return error_status("n_kv_heads", "n_kv_heads = " + format_number(in.n_kv_heads) +
                                           " must divide n_heads = " + format_number(in.n_heads));
   if (in.head_dim == 0 && std::fmod(in.d_model, in.n_heads) != 0)
-    return error_status("d_model", "d_model = " + format_number(in.d_model) +
-                                       " must be a multiple of n_heads = " + format_number(in.n_heads) +
-                                       " when head_dim is implied (0)");
+    return error_status("d_model", "d_model = " + format_number(in.d_model) + " must be a multiple of n_heads = " +
+                                       format_number(in.n_heads) + " when head_dim is implied (0)");
   if (in.prompt_tokens + in.generated_tokens < 1)
     return error_status("prompt_tokens", "prompt_tokens + generated_tokens = 0: a sequence needs at least one token");
   if (in.sinks > 0 && in.window == 0)
-    return error_status("sinks", "sinks = " + format_number(in.sinks) + " needs a window > 0 (StreamingLLM keeps sinks + window)");
+    return error_status(
+        "sinks", "sinks = " + format_number(in.sinks) + " needs a window > 0 (StreamingLLM keeps sinks + window)");
   if (in.global_every > 0 && in.window == 0)
     return error_status("global_every", "global_every = " + format_number(in.global_every) +
                                             " needs a window > 0 for the local layers");
@@ -65,14 +60,15 @@ Status validate(const KvCacheInput& in) {
   if (in.local_layers > 0 && in.window == 0)
     return error_status("local_layers", "local_layers = " + format_number(in.local_layers) + " needs a window > 0");
   if (in.chunked_layers > 0 && in.chunk == 0)
-    return error_status("chunked_layers", "chunked_layers = " + format_number(in.chunked_layers) + " needs a chunk > 0");
+    return error_status("chunked_layers",
+                        "chunked_layers = " + format_number(in.chunked_layers) + " needs a chunk > 0");
   if (in.local_layers + in.chunked_layers > kv_layers)
     return error_status(in.chunked_layers > 0 ? "chunked_layers" : "local_layers",
                         "local_layers + chunked_layers = " + format_number(in.local_layers + in.chunked_layers) +
                             " must not exceed the " + format_number(kv_layers) + " layers that keep KV");
   if (in.qk_rope_head_dim > 0 && in.kv_lora_rank == 0)
-    return error_status("qk_rope_head_dim", "qk_rope_head_dim = " + format_number(in.qk_rope_head_dim) +
-                                                " needs kv_lora_rank > 0 (MLA)");
+    return error_status("qk_rope_head_dim",
+                        "qk_rope_head_dim = " + format_number(in.qk_rope_head_dim) + " needs kv_lora_rank > 0 (MLA)");
   return ok_status();
 }
 
@@ -130,10 +126,14 @@ KvCacheResult kv_cache(const KvCacheInput& in) {
   r.kv_layers = in.attention_layers > 0 ? in.attention_layers : in.n_layers;
   r.chunked_layers = in.chunked_layers;
   const double unchunked = r.kv_layers - r.chunked_layers;
-  if (in.window == 0) r.local_layers = 0;
-  else if (in.local_layers > 0) r.local_layers = in.local_layers;
-  else if (in.global_every > 0) r.local_layers = unchunked - std::floor(unchunked / in.global_every);
-  else r.local_layers = unchunked;
+  if (in.window == 0)
+    r.local_layers = 0;
+  else if (in.local_layers > 0)
+    r.local_layers = in.local_layers;
+  else if (in.global_every > 0)
+    r.local_layers = unchunked - std::floor(unchunked / in.global_every);
+  else
+    r.local_layers = unchunked;
   r.global_layers = unchunked - r.local_layers;
   r.global_cached_tokens = r.tokens;
   r.local_cached_tokens = in.window > 0 ? std::min(r.tokens, in.sinks + in.window) : r.tokens;
@@ -154,8 +154,8 @@ KvCacheResult kv_cache(const KvCacheInput& in) {
     r.scale_bytes_per_vector = groups * scale_bytes * (in.quant_asymmetric ? 2 : 1);
     r.layout = in.kv_dtype + (in.quant_asymmetric ? " asymmetric" : " symmetric") + ", one " + scale + " scale" +
                (in.quant_asymmetric ? " and one " + scale + " zero point" : "") + " per group of " +
-               format_number(group) + " values along " + (mla ? "the latent" : "head_dim") +
-               " (" + format_number(groups) + " per vector, per token)";
+               format_number(group) + " values along " + (mla ? "the latent" : "head_dim") + " (" +
+               format_number(groups) + " per vector, per token)";
   } else {
     r.scale_bytes_per_vector = 0;
     r.layout = in.kv_dtype + (in.kv_dtype == "fp8" ? ", one per-tensor scale (negligible)" : ", no scales");
@@ -169,8 +169,8 @@ KvCacheResult kv_cache(const KvCacheInput& in) {
   const double held_tokens = r.global_layers * r.global_cached_tokens + r.local_layers * r.local_cached_tokens +
                              r.chunked_layers * r.chunked_cached_tokens;
   if (mla && in.qk_nope_head_dim > 0 && in.v_head_dim > 0)
-    r.unabsorbed_bytes_per_token = r.kv_layers * in.n_heads *
-                                   (in.qk_nope_head_dim + in.qk_rope_head_dim + in.v_head_dim) * r.bits_per_value / 8;
+    r.unabsorbed_bytes_per_token =
+        r.kv_layers * in.n_heads * (in.qk_nope_head_dim + in.qk_rope_head_dim + in.v_head_dim) * r.bits_per_value / 8;
   r.bytes_per_sequence = held_tokens * r.bytes_per_token_per_layer;
   r.bytes = r.bytes_per_sequence * in.batch;
   r.full_attention_bytes = r.kv_layers * r.tokens * r.bytes_per_token_per_layer * in.batch;
@@ -235,8 +235,8 @@ KvCompareResult kv_compare(const KvCacheInput& input) {
   // An MLA model's heads without the latent: K of nope + rope and V of v per
   // head, i.e. (nope + rope + v) / 2 values per cached vector on average.
   const double mla_pair = input.qk_nope_head_dim + input.qk_rope_head_dim + input.v_head_dim;
-  const bool mla_heads = input.kv_lora_rank > 0 && input.qk_nope_head_dim > 0 && input.v_head_dim > 0 &&
-                         std::fmod(mla_pair, 2) == 0;
+  const bool mla_heads =
+      input.kv_lora_rank > 0 && input.qk_nope_head_dim > 0 && input.v_head_dim > 0 && std::fmod(mla_pair, 2) == 0;
   if (mla_heads) dense.head_dim = mla_pair / 2;
   dense.qk_nope_head_dim = dense.v_head_dim = 0;
   KvCacheInput mha = dense, mqa = dense;
@@ -253,8 +253,10 @@ KvCompareResult kv_compare(const KvCacheInput& input) {
     out.variants.push_back(row_of("gqa", "GQA (" + format_number(input.n_kv_heads) + " KV heads)", dense));
   out.variants.push_back(row_of("mqa", "MQA (1 KV head)", mqa));
   if (input.kv_lora_rank > 0) {
-    KvCompareRow mla = row_of("mla", "MLA (latent " + format_number(input.kv_lora_rank) + " + RoPE " +
-                                         format_number(input.qk_rope_head_dim) + ")", input);
+    KvCompareRow mla = row_of(
+        "mla",
+        "MLA (latent " + format_number(input.kv_lora_rank) + " + RoPE " + format_number(input.qk_rope_head_dim) + ")",
+        input);
     mla.n_kv_heads = 0;
     out.variants.push_back(mla);
   }
@@ -282,7 +284,8 @@ KvCompareResult kv_compare(const KvCacheInput& input) {
       {row_of("window", "Sliding window " + w, window), window},
       {row_of("sinks", format_number(out.sinks_used) + " sinks + window " + w, sinks), sinks},
       {row_of("interleaved", "1 global every " + format_number(out.global_every_used) + " layers, window " + w,
-              interleaved), interleaved},
+              interleaved),
+       interleaved},
       {row_of("configured", "As configured", input), input},
   };
   for (const auto& [row, strategy_input] : strategies) out.strategies.push_back(row);

@@ -38,15 +38,16 @@ Status check_list(const std::string& field, const std::vector<std::string>& item
                   std::initializer_list<const char*> words) {
   if (items.empty()) return ok_status();
   if (static_cast<int64_t>(items.size()) != layers)
-    return error_status(field, field + " lists " + std::to_string(items.size()) + " layers but n_layers = " +
-                                   std::to_string(layers));
+    return error_status(
+        field, field + " lists " + std::to_string(items.size()) + " layers but n_layers = " + std::to_string(layers));
   for (size_t i = 0; i < items.size(); ++i) {
     bool known = false;
     for (const char* word : words) known = known || items[i] == word;
     if (!known) {
       std::string list;
       for (const char* word : words) list += (list.empty() ? "" : ", ") + std::string(word);
-      return error_status(field, field + "[" + std::to_string(i) + "] = " + quoted(items[i]) + " must be one of " + list);
+      return error_status(field,
+                          field + "[" + std::to_string(i) + "] = " + quoted(items[i]) + " must be one of " + list);
     }
   }
   return ok_status();
@@ -57,32 +58,32 @@ Status check_fields(const ModelConfig& c) {
       check_integer("vocab_size", c.vocab_size, 1), check_integer("d_model", c.d_model, 1),
       check_integer("n_layers", c.n_layers, 1, 1e6), check_integer("n_heads", c.n_heads, 1),
       check_integer("n_kv_heads", c.n_kv_heads, 1), check_integer("head_dim", c.head_dim, 0),
-      check_integer("d_ff", c.d_ff, 1),
-      check_integer("learned_position_embeddings", c.learned_position_embeddings, 0),
+      check_integer("d_ff", c.d_ff, 1), check_integer("learned_position_embeddings", c.learned_position_embeddings, 0),
       check_integer("q_lora_rank", c.q_lora_rank, 0), check_integer("kv_lora_rank", c.kv_lora_rank, 0),
       check_integer("qk_nope_head_dim", c.qk_nope_head_dim, 0),
       check_integer("qk_rope_head_dim", c.qk_rope_head_dim, 0), check_integer("v_head_dim", c.v_head_dim, 0),
       check_integer("sliding_window", c.sliding_window, 0), check_integer("attention_chunk", c.attention_chunk, 0),
       check_integer("n_experts", c.n_experts, 1), check_integer("experts_top_k", c.experts_top_k, 1),
       check_integer("moe_d_ff", c.moe_d_ff, 0), check_integer("shared_experts", c.shared_experts, 0),
-      check_integer("shared_expert_d_ff", c.shared_expert_d_ff, 0),
-      check_integer("mtp_modules", c.mtp_modules, 0, 1e3), check_integer("vision_params", c.vision_params, 0),
-      check_integer("projector_params", c.projector_params, 0),
+      check_integer("shared_expert_d_ff", c.shared_expert_d_ff, 0), check_integer("mtp_modules", c.mtp_modules, 0, 1e3),
+      check_integer("vision_params", c.vision_params, 0), check_integer("projector_params", c.projector_params, 0),
       check_real("vision_flops_per_image", c.vision_flops_per_image, 0, 1e18),
       check_integer("image_tokens", c.image_tokens, 0, 1e9));
   if (!status.ok) return status;
   auto fail = [](const std::string& field, const std::string& message) { return error_status(field, message); };
-  if (c.ffn != "gated" && c.ffn != "plain") return fail("ffn", "ffn = " + quoted(c.ffn) + " must be \"gated\" or \"plain\"");
-  if (c.norm != "rms" && c.norm != "layer") return fail("norm", "norm = " + quoted(c.norm) + " must be \"rms\" or \"layer\"");
+  if (c.ffn != "gated" && c.ffn != "plain")
+    return fail("ffn", "ffn = " + quoted(c.ffn) + " must be \"gated\" or \"plain\"");
+  if (c.norm != "rms" && c.norm != "layer")
+    return fail("norm", "norm = " + quoted(c.norm) + " must be \"rms\" or \"layer\"");
   if (c.attention != "gqa" && c.attention != "mla")
     return fail("attention", "attention = " + quoted(c.attention) + " must be \"gqa\" or \"mla\"");
   if (c.n_kv_heads > c.n_heads)
-    return fail("n_kv_heads", "n_kv_heads = " + format_number(c.n_kv_heads) + " must not exceed n_heads = " +
-                                  format_number(c.n_heads));
+    return fail("n_kv_heads", "n_kv_heads = " + format_number(c.n_kv_heads) +
+                                  " must not exceed n_heads = " + format_number(c.n_heads));
   // GQA shares each KV head among n_heads / n_kv_heads query heads.
   if (static_cast<int64_t>(c.n_heads) % static_cast<int64_t>(c.n_kv_heads) != 0)
-    return fail("n_kv_heads", "n_kv_heads = " + format_number(c.n_kv_heads) + " must divide n_heads = " +
-                                  format_number(c.n_heads));
+    return fail("n_kv_heads",
+                "n_kv_heads = " + format_number(c.n_kv_heads) + " must divide n_heads = " + format_number(c.n_heads));
   if (c.experts_top_k > c.n_experts)
     return fail("experts_top_k", "experts_top_k = " + format_number(c.experts_top_k) +
                                      " must not exceed n_experts = " + format_number(c.n_experts));
@@ -91,20 +92,21 @@ Status check_fields(const ModelConfig& c) {
                                        {"qk_rope_head_dim", c.qk_rope_head_dim},
                                        {"qk_nope_head_dim", c.qk_nope_head_dim},
                                        {"v_head_dim", c.v_head_dim}})
-      if (value < 1) return fail(field, std::string(field) + " = " + format_number(value) + " must be at least 1 for attention = \"mla\"");
+      if (value < 1)
+        return fail(field,
+                    std::string(field) + " = " + format_number(value) + " must be at least 1 for attention = \"mla\"");
   } else {
-    for (const auto& [field, value] : {std::pair<const char*, double>{"q_lora_rank", c.q_lora_rank},
-                                       {"kv_lora_rank", c.kv_lora_rank}})
-      if (value > 0) return fail(field, std::string(field) + " = " + format_number(value) + " needs attention = \"mla\"");
+    for (const auto& [field, value] :
+         {std::pair<const char*, double>{"q_lora_rank", c.q_lora_rank}, {"kv_lora_rank", c.kv_lora_rank}})
+      if (value > 0)
+        return fail(field, std::string(field) + " = " + format_number(value) + " needs attention = \"mla\"");
   }
   return ok_status();
 }
 
 }  // namespace
 
-const char* span_word(Span span) {
-  return span == Span::full ? "full" : span == Span::window ? "sliding" : "chunked";
-}
+const char* span_word(Span span) { return span == Span::full ? "full" : span == Span::window ? "sliding" : "chunked"; }
 
 ValidatedModel validate_model(const ModelConfig& config) {
   ValidatedModel result{ok_status(), config, {}};
@@ -177,7 +179,7 @@ ValidatedModel validate_model(const ModelConfig& config) {
   moe.experts = static_cast<int64_t>(r.n_experts);
   moe.top_k = static_cast<int64_t>(r.experts_top_k);
   moe.shared_experts = static_cast<int64_t>(r.shared_experts);
-  moe.shared_width = moe.shared_experts == 0 ? 0
+  moe.shared_width = moe.shared_experts == 0    ? 0
                      : r.shared_expert_d_ff > 0 ? static_cast<int64_t>(r.shared_expert_d_ff)
                                                 : moe.width;
   moe.shared_gate = r.shared_expert_gate && moe.shared_experts > 0;
@@ -245,14 +247,14 @@ ValidatedModel validate_model(const ModelConfig& config) {
         field = c.d_model >= c.n_heads * r.head_dim ? "d_model" : c.head_dim > 0 ? "head_dim" : "n_heads";
       if (c.n_layers > 1e4 && biggest_layer < kMaxModelParams / 2) field = "n_layers";
     }
-    const double value = field == "vocab_size" ? c.vocab_size
+    const double value = field == "vocab_size"                    ? c.vocab_size
                          : field == "learned_position_embeddings" ? c.learned_position_embeddings
-                         : field == "n_experts" ? c.n_experts
-                         : field == "d_ff" ? c.d_ff
-                         : field == "d_model" ? c.d_model
-                         : field == "head_dim" ? c.head_dim
-                         : field == "n_heads" ? c.n_heads
-                                             : c.n_layers;
+                         : field == "n_experts"                   ? c.n_experts
+                         : field == "d_ff"                        ? c.d_ff
+                         : field == "d_model"                     ? c.d_model
+                         : field == "head_dim"                    ? c.head_dim
+                         : field == "n_heads"                     ? c.n_heads
+                                                                  : c.n_layers;
     return fail(field, field + " = " + format_number(value) + " makes a model of about " + scientific(counted.total) +
                            " parameters (limit 1e+15)");
   }

@@ -21,26 +21,27 @@ struct ModelConfig {
   double d_model = 4096;
   double n_layers = 32;
   double n_heads = 32;
-  double n_kv_heads = 32;    // = n_heads: MHA; 1: MQA; in between: GQA
-  double head_dim = 0;       // 0: implied d_model / n_heads (must divide); Gemma sets it
-  double d_ff = 11008;       // dense layers' FFN width (and the experts' when moe_d_ff = 0)
-  std::string ffn = "gated"; // "gated" (SwiGLU/GeGLU: gate, up, down) or "plain" (up, down)
-  std::string norm = "rms";  // "rms" (weight) or "layer" (weight + bias)
+  double n_kv_heads = 32;     // = n_heads: MHA; 1: MQA; in between: GQA
+  double head_dim = 0;        // 0: implied d_model / n_heads (must divide); Gemma sets it
+  double d_ff = 11008;        // dense layers' FFN width (and the experts' when moe_d_ff = 0)
+  std::string ffn = "gated";  // "gated" (SwiGLU/GeGLU: gate, up, down) or "plain" (up, down)
+  std::string norm = "rms";   // "rms" (weight) or "layer" (weight + bias)
   bool tied_embeddings = false;
   bool qkv_bias = false;
   bool attn_out_bias = false;
-  bool mlp_bias = false;     // dense MLP and routed experts (gpt-oss) carry biases
+  bool mlp_bias = false;                   // dense MLP and routed experts (gpt-oss) carry biases
   double learned_position_embeddings = 0;  // positions of a learned table (GPT-2: 1024); 0: none (RoPE)
-  bool parallel_attn_mlp = false;  // attention and MLP read the same normed input
-  bool parallel_shared_norm = true;  // with parallel_attn_mlp: one norm per layer (GPT-J, Falcon-7B); false: two (Falcon-40B)
-  bool sandwich_norms = false;  // Gemma 2/3: post-attention and post-FFN norms too (4 per layer)
-  bool qk_norm = false;         // RMSNorm of head_dim on every Q and K head (Qwen3, Gemma 3)
-  bool attention_sinks = false; // gpt-oss: one learned logit per head per layer (parameters, not cached tokens)
+  bool parallel_attn_mlp = false;          // attention and MLP read the same normed input
+  bool parallel_shared_norm =
+      true;  // with parallel_attn_mlp: one norm per layer (GPT-J, Falcon-7B); false: two (Falcon-40B)
+  bool sandwich_norms = false;   // Gemma 2/3: post-attention and post-FFN norms too (4 per layer)
+  bool qk_norm = false;          // RMSNorm of head_dim on every Q and K head (Qwen3, Gemma 3)
+  bool attention_sinks = false;  // gpt-oss: one learned logit per head per layer (parameters, not cached tokens)
 
   // Attention kind. "gqa" covers MHA/GQA/MQA; "mla" is DeepSeek's multi-head
   // latent attention, which caches kv_lora_rank + qk_rope_head_dim per token.
   std::string attention = "gqa";
-  double q_lora_rank = 0;       // MLA: 0 = queries projected directly (DeepSeek-V2-Lite)
+  double q_lora_rank = 0;  // MLA: 0 = queries projected directly (DeepSeek-V2-Lite)
   double kv_lora_rank = 0;
   double qk_nope_head_dim = 0;
   double qk_rope_head_dim = 0;
@@ -50,28 +51,28 @@ struct ModelConfig {
   // comma-separated: "full", "sliding" (the last sliding_window tokens) or
   // "chunked" (tokens of the same attention_chunk). Empty: every layer is
   // "sliding" when sliding_window > 0, else "full".
-  double sliding_window = 0; // Mistral-7B v0.1: 4096
+  double sliding_window = 0;   // Mistral-7B v0.1: 4096
   double attention_chunk = 0;  // Llama 4: 8192
   std::string layer_types;
 
   // Mixture of experts. mlp_layer_types lists "dense" or "moe" per layer,
   // comma-separated; empty: every layer is MoE when n_experts > 1.
-  double n_experts = 1;      // routed experts per MoE layer (1: dense)
-  double experts_top_k = 1;  // routed experts each token uses
-  double moe_d_ff = 0;       // one routed expert's width; 0: d_ff (Mixtral)
-  double shared_experts = 0; // experts every token uses (DeepSeek, Llama 4, Qwen2-MoE)
-  double shared_expert_d_ff = 0;  // one shared expert's width; 0: the routed width
+  double n_experts = 1;             // routed experts per MoE layer (1: dense)
+  double experts_top_k = 1;         // routed experts each token uses
+  double moe_d_ff = 0;              // one routed expert's width; 0: d_ff (Mixtral)
+  double shared_experts = 0;        // experts every token uses (DeepSeek, Llama 4, Qwen2-MoE)
+  double shared_expert_d_ff = 0;    // one shared expert's width; 0: the routed width
   bool shared_expert_gate = false;  // Qwen2-MoE: a sigmoid gate Linear(d_model, 1) on the shared expert
   bool router_bias = false;         // gpt-oss: the router Linear has a bias
   bool router_score_bias = false;   // DeepSeek-V3: e_score_correction_bias, one per expert
   std::string mlp_layer_types;
 
   // Parts outside the decoder stack, counted in the checkpoint's total.
-  double mtp_modules = 0;       // DeepSeek-V3 next-token-prediction modules (num_nextn_predict_layers)
-  double vision_params = 0;     // vision tower, counted from the config's vision_config
-  double projector_params = 0;  // the multimodal projector into d_model
+  double mtp_modules = 0;             // DeepSeek-V3 next-token-prediction modules (num_nextn_predict_layers)
+  double vision_params = 0;           // vision tower, counted from the config's vision_config
+  double projector_params = 0;        // the multimodal projector into d_model
   double vision_flops_per_image = 0;  // one image through the tower and the projector (import: from vision_config)
-  double image_tokens = 0;      // context tokens each image becomes (Gemma 3, Llama 4: 256)
+  double image_tokens = 0;            // context tokens each image becomes (Gemma 3, Llama 4: 256)
 };
 
 // Largest model accepted (1e15 parameters): ~2,500x the largest published
@@ -103,7 +104,7 @@ struct FfnSpec {
 struct LayerSpec {
   AttentionSpec attention;
   FfnSpec ffn;
-  int64_t norms = 2;      // norm modules in the layer (Gemma 2/3: 4; Falcon-7B: 1)
+  int64_t norms = 2;        // norm modules in the layer (Gemma 2/3: 4; Falcon-7B: 1)
   bool layer_norm = false;  // LayerNorm (weight + bias) instead of RMSNorm (weight)
   bool operator==(const LayerSpec&) const = default;
 };
@@ -121,7 +122,7 @@ struct ValidModel {
   bool tied = false, layer_norm = false;
   std::vector<LayerRun> runs;  // distinct layer kinds, in order of first appearance
   int64_t mtp_modules = 0;
-  LayerSpec mtp_layer;         // the decoder layer inside each MTP module
+  LayerSpec mtp_layer;  // the decoder layer inside each MTP module
   int64_t vision_params = 0, projector_params = 0;
   double vision_flops_per_image = 0;
   int64_t image_tokens = 0;

@@ -57,9 +57,12 @@ AttendedSum sum_over_layers(const ValidModel& m, PerLayer keys_of) {
 double decode_keys(const AttentionSpec& a, double n) {
   const double span = static_cast<double>(a.span_tokens);
   switch (a.span) {
-    case Span::window: return std::min(n, span);
-    case Span::chunk: return std::fmod(n - 1, span) + 1;
-    default: return n;
+    case Span::window:
+      return std::min(n, span);
+    case Span::chunk:
+      return std::fmod(n - 1, span) + 1;
+    default:
+      return n;
   }
 }
 
@@ -117,7 +120,8 @@ Crossover decode_crossover(const ValidModel& m) {
   std::vector<std::pair<double, double>> caps;  // (cap, slope); cap = inf for full layers
   for (const LayerRun& run : m.runs) {
     const AttentionSpec& a = run.layer.attention;
-    const double cap = a.span == Span::full ? std::numeric_limits<double>::infinity() : static_cast<double>(a.span_tokens);
+    const double cap =
+        a.span == Span::full ? std::numeric_limits<double>::infinity() : static_cast<double>(a.span_tokens);
     caps.emplace_back(cap, static_cast<double>(run.count) * score_flops_per_pair(a));
   }
   std::sort(caps.begin(), caps.end());

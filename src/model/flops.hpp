@@ -78,8 +78,7 @@ struct AttentionSharePoint {
 };
 
 // Decode FLOP split at `points` log-spaced whole contexts from min to max (duplicates dropped).
-std::vector<AttentionSharePoint> attention_share_curve(const ValidModel& model,
-                                                       double min_tokens, double max_tokens,
+std::vector<AttentionSharePoint> attention_share_curve(const ValidModel& model, double min_tokens, double max_tokens,
                                                        int points);
 
 }  // namespace llmst

@@ -194,9 +194,12 @@ bool read_layer_types(Reader& r, ModelConfig& c) {
   bool any_sliding = false, any_chunked = false;
   for (size_t i = 0; i < types.size(); ++i) {
     std::string word;
-    if (types[i] == "full_attention") word = "full";
-    else if (types[i] == "sliding_attention") word = "sliding", any_sliding = true;
-    else if (types[i] == "chunked_attention") word = "chunked", any_chunked = true;
+    if (types[i] == "full_attention")
+      word = "full";
+    else if (types[i] == "sliding_attention")
+      word = "sliding", any_sliding = true;
+    else if (types[i] == "chunked_attention")
+      word = "chunked", any_chunked = true;
     else {
       r.fail("layer_types", r.key_name("layer_types") + "[" + std::to_string(i) +
                                 "] is not one of full_attention, sliding_attention, chunked_attention");
@@ -239,9 +242,12 @@ void read_llama_fields_defaulted(Reader& r, ModelConfig& c, const LlamaDefaults&
 
 // head_dim when the file sets it; else `fallback`, or implied (hidden / heads) when 0.
 void read_head_dim(Reader& r, ModelConfig& c, double fallback) {
-  if (r.has("head_dim")) c.head_dim = r.required("head_dim", {"head_dim"});
-  else if (fallback > 0) c.head_dim = r.optional("head_dim", {"head_dim"}, fallback);
-  else r.assume(r.key_name("head_dim") + ": hidden_size / num_attention_heads (implied)");
+  if (r.has("head_dim"))
+    c.head_dim = r.required("head_dim", {"head_dim"});
+  else if (fallback > 0)
+    c.head_dim = r.optional("head_dim", {"head_dim"}, fallback);
+  else
+    r.assume(r.key_name("head_dim") + ": hidden_size / num_attention_heads (implied)");
 }
 
 // Qwen2/Qwen3: sliding layers only with use_sliding_window, from max_window_layers on.
@@ -291,7 +297,8 @@ VisionTower siglip_tower(Reader& v) {
     return {};
   }
   const double patches = std::floor(image / patch) * std::floor(image / patch);
-  const double per_layer = 2 * 2 * hidden + 4 * (hidden * hidden + hidden) + (hidden * ff + ff) + (ff * hidden + hidden);
+  const double per_layer =
+      2 * 2 * hidden + 4 * (hidden * hidden + hidden) + (hidden * ff + ff) + (ff * hidden + hidden);
   VisionTower t;
   t.patches = patches;
   t.params = channels * patch * patch * hidden + hidden + patches * hidden + layers * per_layer + 2 * hidden;
@@ -299,11 +306,11 @@ VisionTower siglip_tower(Reader& v) {
                       layers * (2 * patches * (4 * hidden * hidden + 2 * hidden * ff) + 4 * patches * patches * hidden);
   if (v.flag("vision_use_head", true)) {
     // Attention-pooling head: probe, MultiheadAttention, LayerNorm, MLP.
-    t.params += hidden + (3 * hidden * hidden + 3 * hidden) + (hidden * hidden + hidden) + 2 * hidden + (hidden * ff + ff) +
-                (ff * hidden + hidden);
+    t.params += hidden + (3 * hidden * hidden + 3 * hidden) + (hidden * hidden + hidden) + 2 * hidden +
+                (hidden * ff + ff) + (ff * hidden + hidden);
     // K and V of every patch, Q, scores and output of the one probe, its MLP.
-    t.flops_per_image += 2 * patches * 2 * hidden * hidden + 2 * 2 * hidden * hidden + 4 * patches * hidden +
-                         2 * 2 * hidden * ff;
+    t.flops_per_image +=
+        2 * patches * 2 * hidden * hidden + 2 * 2 * hidden * hidden + 4 * patches * hidden + 2 * 2 * hidden * ff;
   }
   return t;
 }
@@ -319,12 +326,14 @@ VisionTower llama4_tower(Reader& v, double* image_tokens) {
   const double projector_out = v.optional("", {"projector_output_dim"}, 4096);
   const double ratio = v.optional("", {"pixel_shuffle_ratio"}, 0.5);
   if (!v.status.ok || !(patch >= 1) || !(image >= patch) || !(ratio > 0 && ratio <= 1)) {
-    v.fail("patch_size", v.key_name("patch_size") + ", image_size and pixel_shuffle_ratio must be positive with image_size >= patch_size");
+    v.fail("patch_size", v.key_name("patch_size") +
+                             ", image_size and pixel_shuffle_ratio must be positive with image_size >= patch_size");
     return {};
   }
   const double patches = std::floor(image / patch) * std::floor(image / patch);
   const double tokens = patches + 1;  // + class token
-  const double per_layer = 4 * (hidden * hidden + hidden) + (hidden * ff + ff) + (ff * hidden + hidden) + 2 * 2 * hidden;
+  const double per_layer =
+      4 * (hidden * hidden + hidden) + (hidden * ff + ff) + (ff * hidden + hidden) + 2 * 2 * hidden;
   VisionTower t;
   t.patches = patches;
   t.params = channels * patch * patch * hidden + hidden + tokens * hidden + 2 * 2 * hidden + layers * per_layer +
@@ -399,8 +408,10 @@ void read_mistral(Reader& r, ModelConfig& c, HfImport&) {
   // sets it (null: none), on every layer.
   read_llama_fields(r, c, 8);
   read_head_dim(r, c, 0);
-  if (r.present("sliding_window")) c.sliding_window = r.has("sliding_window") ? r.required("sliding_window", {"sliding_window"}) : 0;
-  else c.sliding_window = r.optional("sliding_window", {"sliding_window"}, 4096);
+  if (r.present("sliding_window"))
+    c.sliding_window = r.has("sliding_window") ? r.required("sliding_window", {"sliding_window"}) : 0;
+  else
+    c.sliding_window = r.optional("sliding_window", {"sliding_window"}, 4096);
   c.tied_embeddings = r.flag("tie_word_embeddings", false);
 }
 
@@ -491,7 +502,8 @@ void read_gemma3_text(Reader& r, ModelConfig& c) {
     // One global layer every sliding_window_pattern layers, the last of each group.
     const double pattern = r.optional("", {"sliding_window_pattern"}, 6);
     if (!(pattern >= 1)) {
-      r.fail("sliding_window_pattern", r.key_name("sliding_window_pattern") + " = " + shown(pattern) + " must be at least 1");
+      r.fail("sliding_window_pattern",
+             r.key_name("sliding_window_pattern") + " = " + shown(pattern) + " must be at least 1");
       return;
     }
     c.layer_types = layer_list(c.n_layers, [&](int64_t i) {
@@ -541,7 +553,9 @@ VisionParts gemma3_vision(Reader& outer, Reader& v, double d_model) {
   return {tower.params, hidden * d_model + hidden, tower.flops_per_image + 2 * tokens * hidden * d_model, tokens};
 }
 
-void read_gemma3(Reader& r, ModelConfig& c, HfImport& result) { read_multimodal(r, c, result, read_gemma3_text, gemma3_vision); }
+void read_gemma3(Reader& r, ModelConfig& c, HfImport& result) {
+  read_multimodal(r, c, result, read_gemma3_text, gemma3_vision);
+}
 
 // Llama4TextConfig, from the root (llama4_text) or text_config (llama4).
 void read_llama4_text(Reader& r, ModelConfig& c) {
@@ -562,7 +576,8 @@ void read_llama4_text(Reader& r, ModelConfig& c) {
   if (!r.present("moe_layers") || r.find({"moe_layers"}) == nullptr) {
     const double step = r.optional("", {"interleave_moe_layer_step"}, 1);
     if (!(step >= 1)) {
-      r.fail("interleave_moe_layer_step", r.key_name("interleave_moe_layer_step") + " = " + shown(step) + " must be at least 1");
+      r.fail("interleave_moe_layer_step",
+             r.key_name("interleave_moe_layer_step") + " = " + shown(step) + " must be at least 1");
       return;
     }
     moe_layers.clear();
@@ -577,7 +592,8 @@ void read_llama4_text(Reader& r, ModelConfig& c) {
     if (rope.empty()) {
       const double interval = r.optional("", {"no_rope_layer_interval"}, 4);
       if (!(interval >= 1)) {
-        r.fail("no_rope_layer_interval", r.key_name("no_rope_layer_interval") + " = " + shown(interval) + " must be at least 1");
+        r.fail("no_rope_layer_interval",
+               r.key_name("no_rope_layer_interval") + " = " + shown(interval) + " must be at least 1");
         return;
       }
       for (double i = 0; i < c.n_layers && i < 1e6; ++i) rope.push_back(std::fmod(i + 1, interval) != 0 ? 1 : 0);
@@ -590,7 +606,8 @@ void read_llama4_text(Reader& r, ModelConfig& c) {
     // Spelled out even when every layer is chunked: an empty list would mean "full".
     const bool any_chunked = std::any_of(rope.begin(), rope.end(), [](double flag) { return flag != 0; });
     if (any_chunked)
-      for (size_t i = 0; i < rope.size(); ++i) c.layer_types += (i ? "," : "") + std::string(rope[i] != 0 ? "chunked" : "full");
+      for (size_t i = 0; i < rope.size(); ++i)
+        c.layer_types += (i ? "," : "") + std::string(rope[i] != 0 ? "chunked" : "full");
     else
       c.attention_chunk = 0;
   }
@@ -640,7 +657,8 @@ void read_deepseek(Reader& r, ModelConfig& c, bool v3) {
   // DeepseekV2Config / DeepseekV3Config: MLA; MoE from layer first_k_dense_replace
   // on, every moe_layer_freq-th (DeepSeek's own modeling code; transformers
   // ignores moe_layer_freq, which is 1 in every released config).
-  const LlamaDefaults d = v3 ? LlamaDefaults{129280, 7168, 61, 128, 128, 18432} : LlamaDefaults{32000, 4096, 32, 32, 32, 11008};
+  const LlamaDefaults d =
+      v3 ? LlamaDefaults{129280, 7168, 61, 128, 128, 18432} : LlamaDefaults{32000, 4096, 32, 32, 32, 11008};
   read_llama_fields_defaulted(r, c, d);
   c.attention = "mla";
   c.head_dim = 0;  // the file's head_dim is the RoPE width, not the head size
@@ -673,7 +691,8 @@ void read_deepseek(Reader& r, ModelConfig& c, bool v3) {
       return;
     }
     c.mlp_layer_types = layer_list(c.n_layers, [&](int64_t i) {
-      return static_cast<double>(i) >= first_dense && std::fmod(static_cast<double>(i), frequency) == 0 ? "moe" : "dense";
+      return static_cast<double>(i) >= first_dense && std::fmod(static_cast<double>(i), frequency) == 0 ? "moe"
+                                                                                                        : "dense";
     });
   }
   // DeepSeek-V3's next-token-prediction modules, stored as extra layers.
@@ -702,15 +721,24 @@ struct KnownType {
 
 const std::vector<KnownType>& known_types() {
   static const std::vector<KnownType> types = {
-      {"llama", read_llama},           {"mistral", read_mistral},
-      {"mixtral", read_mixtral},       {"qwen2", read_qwen2},
-      {"qwen3", read_qwen3},           {"qwen2_moe", read_qwen2_moe},
-      {"qwen3_moe", read_qwen3_moe},   {"gemma", read_gemma},
-      {"gemma2", read_gemma2},         {"gemma3", read_gemma3},
-      {"gemma3_text", read_gemma3_text_type}, {"llama4", read_llama4},
-      {"llama4_text", read_llama4_text_type}, {"gpt_oss", read_gpt_oss},
-      {"deepseek_v2", read_deepseek_v2}, {"deepseek_v3", read_deepseek_v3},
-      {"phi3", read_phi3},             {"gpt2", read_gpt2},
+      {"llama", read_llama},
+      {"mistral", read_mistral},
+      {"mixtral", read_mixtral},
+      {"qwen2", read_qwen2},
+      {"qwen3", read_qwen3},
+      {"qwen2_moe", read_qwen2_moe},
+      {"qwen3_moe", read_qwen3_moe},
+      {"gemma", read_gemma},
+      {"gemma2", read_gemma2},
+      {"gemma3", read_gemma3},
+      {"gemma3_text", read_gemma3_text_type},
+      {"llama4", read_llama4},
+      {"llama4_text", read_llama4_text_type},
+      {"gpt_oss", read_gpt_oss},
+      {"deepseek_v2", read_deepseek_v2},
+      {"deepseek_v3", read_deepseek_v3},
+      {"phi3", read_phi3},
+      {"gpt2", read_gpt2},
       {"falcon", read_falcon},
   };
   return types;
@@ -719,9 +747,10 @@ const std::vector<KnownType>& known_types() {
 // Keys that change the counts of a llama-style reading: experts, latent ranks,
 // per-layer patterns, nested configs, sinks. An unknown type carrying any is refused.
 std::vector<std::string> count_changing_keys(const json& root) {
-  static const char* const words[] = {"expert", "moe", "lora", "layer_types", "sliding_window_pattern", "chunk",
-                                      "sparse", "mlp_only", "nextn", "text_config", "vision_config", "audio_config",
-                                      "sinks", "qk_norm", "rope_layers", "router", "shared", "num_local"};
+  static const char* const words[] = {
+      "expert",      "moe",    "lora",        "layer_types",   "sliding_window_pattern", "chunk", "sparse",
+      "mlp_only",    "nextn",  "text_config", "vision_config", "audio_config",           "sinks", "qk_norm",
+      "rope_layers", "router", "shared",      "num_local"};
   std::vector<std::string> keys;
   for (auto it = root.begin(); it != root.end(); ++it) {
     if (it->is_null() || (it->is_boolean() && !it->get<bool>())) continue;
@@ -778,15 +807,20 @@ void read_quantization(const json& root, HfImport& result) {
     add("router");
   }
   for (const std::string& module : result.weights_format_exceptions) {
-    if (module.find("attn") != std::string::npos) add("attention");
-    else if (module.find("router") != std::string::npos || module.find("mlp.gate") != std::string::npos) add("router");
-    else if (module.find("embed") != std::string::npos) add("embedding");
-    else if (module.find("lm_head") != std::string::npos) add("lm_head");
+    if (module.find("attn") != std::string::npos)
+      add("attention");
+    else if (module.find("router") != std::string::npos || module.find("mlp.gate") != std::string::npos)
+      add("router");
+    else if (module.find("embed") != std::string::npos)
+      add("embedding");
+    else if (module.find("lm_head") != std::string::npos)
+      add("lm_head");
   }
   for (const std::string& part : keep) result.weights_keep += (result.weights_keep.empty() ? "" : ",") + part;
   if (!result.weights_format.empty())
-    result.assumed.push_back("quantization_config: weights stored as " + result.weights_format + " (the plan's default weights format)" +
-                             (result.weights_keep.empty() ? std::string() : ", " + result.weights_keep + " kept in bf16"));
+    result.assumed.push_back(
+        "quantization_config: weights stored as " + result.weights_format + " (the plan's default weights format)" +
+        (result.weights_keep.empty() ? std::string() : ", " + result.weights_keep + " kept in bf16"));
 }
 
 // Deepest nesting of [ and { outside strings, without parsing (the parser recurses).
@@ -795,14 +829,20 @@ int nesting_depth(std::string_view text) {
   bool in_string = false, escaped = false;
   for (char ch : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (ch == '\\') escaped = true;
-      else if (ch == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (ch == '\\')
+        escaped = true;
+      else if (ch == '"')
+        in_string = false;
       continue;
     }
-    if (ch == '"') in_string = true;
-    else if (ch == '[' || ch == '{') deepest = std::max(deepest, ++depth);
-    else if (ch == ']' || ch == '}') --depth;
+    if (ch == '"')
+      in_string = true;
+    else if (ch == '[' || ch == '{')
+      deepest = std::max(deepest, ++depth);
+    else if (ch == ']' || ch == '}')
+      --depth;
     if (deepest > kMaxConfigDepth) break;
   }
   return deepest;
@@ -818,9 +858,12 @@ std::string overflowing_number(std::string_view text) {
     const char ch = text[i];
     if (ch == '\n') ++line;
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (ch == '\\') escaped = true;
-      else if (ch == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (ch == '\\')
+        escaped = true;
+      else if (ch == '"')
+        in_string = false;
       continue;
     }
     if (ch == '"') {
@@ -832,8 +875,8 @@ std::string overflowing_number(std::string_view text) {
     while (end < text.size() && std::string_view("0123456789+-.eE").find(text[end]) != std::string_view::npos) ++end;
     const std::string literal(text.substr(i, end - i));
     if (std::isinf(std::strtod(literal.c_str(), nullptr)))
-      return "the number " + (literal.size() > 40 ? literal.substr(0, 40) + "…" : literal) + " on line " + std::to_string(line) +
-             " is beyond double range (largest about 1.8e308)";
+      return "the number " + (literal.size() > 40 ? literal.substr(0, 40) + "…" : literal) + " on line " +
+             std::to_string(line) + " is beyond double range (largest about 1.8e308)";
     i = end - 1;
   }
   return {};
@@ -860,13 +903,13 @@ HfImport import_hf_config(std::string_view text) {
   const json root = json::parse(text.begin(), text.end(), nullptr, false);
   if (root.is_discarded()) {
     const std::string overflow = overflowing_number(text);
-    result.status = error_status("config_json", overflow.empty() ? "config.json is not valid JSON"
-                                                                 : "config.json: " + overflow);
+    result.status =
+        error_status("config_json", overflow.empty() ? "config.json is not valid JSON" : "config.json: " + overflow);
     return result;
   }
   if (!root.is_object()) {
-    result.status = error_status("config_json", std::string("config.json must hold a JSON object (got ") +
-                                                    root.type_name() + ")");
+    result.status =
+        error_status("config_json", std::string("config.json must hold a JSON object (got ") + root.type_name() + ")");
     return result;
   }
   if (auto it = root.find("model_type"); it != root.end()) {
@@ -893,14 +936,15 @@ HfImport import_hf_config(std::string_view text) {
     if (!keys.empty()) {
       std::string list;
       for (const std::string& key : keys) list += (list.empty() ? "" : ", ") + key;
-      std::string type_text = result.model_type.empty() ? "no model_type" : "model_type \"" + result.model_type.substr(0, 60) + "\"";
-      result.status = error_status("model_type", "config.json has " + type_text + ", which is not known, and keys that change the counts (" +
-                                                     list + "): reading it llama-style would give wrong numbers. Known types: " +
-                                                     [] {
-                                                       std::string ids;
-                                                       for (const std::string& id : hf_model_types()) ids += (ids.empty() ? "" : ", ") + id;
-                                                       return ids;
-                                                     }());
+      std::string type_text =
+          result.model_type.empty() ? "no model_type" : "model_type \"" + result.model_type.substr(0, 60) + "\"";
+      result.status = error_status(
+          "model_type", "config.json has " + type_text + ", which is not known, and keys that change the counts (" +
+                            list + "): reading it llama-style would give wrong numbers. Known types: " + [] {
+                              std::string ids;
+                              for (const std::string& id : hf_model_types()) ids += (ids.empty() ? "" : ", ") + id;
+                              return ids;
+                            }());
       return result;
     }
     read_unknown(reader, config, result.model_type);

@@ -22,10 +22,12 @@ LayerParams layer_params(const LayerSpec& layer, int64_t d_model) {
     const double qk_head = static_cast<double>(a.qk_nope_head_dim + a.qk_rope_head_dim);
     const double q_lora = static_cast<double>(a.q_lora_rank), kv_lora = static_cast<double>(a.kv_lora_rank);
     p.q = q_lora > 0 ? d * q_lora + q_lora * heads * qk_head : d * heads * qk_head;
-    p.k = d * (kv_lora + static_cast<double>(a.qk_rope_head_dim)) + kv_lora * heads * static_cast<double>(a.qk_nope_head_dim);
+    p.k = d * (kv_lora + static_cast<double>(a.qk_rope_head_dim)) +
+          kv_lora * heads * static_cast<double>(a.qk_nope_head_dim);
     p.v = kv_lora * heads * static_cast<double>(a.v_head_dim);
     p.o = heads * static_cast<double>(a.v_head_dim) * d;
-    p.bias = (a.qkv_bias ? heads * qk_head + kv_lora + static_cast<double>(a.qk_rope_head_dim) : 0) + (a.out_bias ? d : 0);
+    p.bias =
+        (a.qkv_bias ? heads * qk_head + kv_lora + static_cast<double>(a.qk_rope_head_dim) : 0) + (a.out_bias ? d : 0);
     p.attention_norms = q_lora + kv_lora;
   } else {
     const double q_dim = heads * static_cast<double>(a.head_dim);
@@ -179,7 +181,8 @@ ModelParams count_params_of(const ValidModel& m) {
   part("attention_o", "Attention O", per(l0.o), p.attention_o);
   if (p.attention_bias > 0) part("attention_bias", "Attention biases", per(l0.bias), p.attention_bias);
   if (p.attention_norms > 0)
-    part("attention_norms", first.mla ? "Attention latent norms" : "QK norms", per(l0.attention_norms), p.attention_norms);
+    part("attention_norms", first.mla ? "Attention latent norms" : "QK norms", per(l0.attention_norms),
+         p.attention_norms);
   if (p.attention_sinks > 0) part("attention_sinks", "Attention sinks", per(l0.sinks), p.attention_sinks);
   const bool any_moe = p.ffn_experts > 0 || p.ffn_shared > 0;
   if (!any_moe || (p.ffn_dense == 0 && p.ffn_shared == 0)) {

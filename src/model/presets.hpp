@@ -9,10 +9,10 @@
 namespace llmst {
 
 struct ModelPreset {
-  std::string id;      // "llama-2-7b": the name used by the CLI, URL and JS API
-  std::string label;   // "Llama 2 7B"
-  std::string source;  // the config.json (or paper) the numbers come from
-  ModelConfig config;  // import_hf_config(config_json).config
+  std::string id;              // "llama-2-7b": the name used by the CLI, URL and JS API
+  std::string label;           // "Llama 2 7B"
+  std::string source;          // the config.json (or paper) the numbers come from
+  ModelConfig config;          // import_hf_config(config_json).config
   std::string config_json;     // the record, as config.json text
   std::string weights_format;  // the checkpoint's own format (quantization_config), or ""
   std::string weights_keep;    // components that format leaves in bf16 (the plan's weights_keep)

@@ -13,8 +13,8 @@ struct WeightsMemory {
   std::string dtype;  // "fp16"
   std::string label;  // "FP16"
   double bits = 0;
-  double bytes = 0;          // all parameters
-  double active_bytes = 0;   // the parameters one token reads (MoE: top_k experts)
+  double bytes = 0;         // all parameters
+  double active_bytes = 0;  // the parameters one token reads (MoE: top_k experts)
 };
 std::vector<WeightsMemory> weights_memory(const ModelParams& params);
 

@@ -34,13 +34,19 @@ const std::vector<QuantFormatInfo>& quant_formats() {
       {"fp32", "FP32", "float", 32, false, false, 0, 0, true, "IEEE 754 binary32"},
       {"fp16", "FP16", "float", 16, false, false, 0, 0, true, "IEEE 754 binary16"},
       {"bf16", "BF16", "float", 16, false, false, 0, 0, true, "bfloat16: fp32 with a 7-bit mantissa"},
-      {"fp8_e4m3", "FP8 E4M3", "float", 8, false, false, 0, 0, true, "OCP 8-bit Floating Point Specification v1.0 (max 448, no Inf)"},
-      {"fp8_e5m2", "FP8 E5M2", "float", 8, false, false, 0, 0, true, "OCP 8-bit Floating Point Specification v1.0 (max 57344)"},
-      {"int8", "INT8 symmetric absmax", "integer", 8, true, false, 0, 0, true, "scale = absmax / 127, codes -127..127 (LLM.int8 absmax, Dettmers et al. 2022)"},
-      {"int8_asym", "INT8 asymmetric min-max", "integer", 8, true, true, 0, 0, true, "scale = (max - min) / 255, x = min + q·scale"},
+      {"fp8_e4m3", "FP8 E4M3", "float", 8, false, false, 0, 0, true,
+       "OCP 8-bit Floating Point Specification v1.0 (max 448, no Inf)"},
+      {"fp8_e5m2", "FP8 E5M2", "float", 8, false, false, 0, 0, true,
+       "OCP 8-bit Floating Point Specification v1.0 (max 57344)"},
+      {"int8", "INT8 symmetric absmax", "integer", 8, true, false, 0, 0, true,
+       "scale = absmax / 127, codes -127..127 (LLM.int8 absmax, Dettmers et al. 2022)"},
+      {"int8_asym", "INT8 asymmetric min-max", "integer", 8, true, true, 0, 0, true,
+       "scale = (max - min) / 255, x = min + q·scale"},
       {"int4", "INT4 symmetric absmax", "integer", 4, true, false, 0, 0, true, "scale = absmax / 7, codes -7..7"},
-      {"int4_asym", "INT4 asymmetric min-max", "integer", 4, true, true, 0, 0, true, "scale = (max - min) / 15, x = min + q·scale"},
-      {"nf4", "NF4 (QLoRA NormalFloat)", "nf", 4, true, false, 0, 0, true, "16 levels of Dettmers et al. 2023 (QLoRA), absmax per block"},
+      {"int4_asym", "INT4 asymmetric min-max", "integer", 4, true, true, 0, 0, true,
+       "scale = (max - min) / 15, x = min + q·scale"},
+      {"nf4", "NF4 (QLoRA NormalFloat)", "nf", 4, true, false, 0, 0, true,
+       "16 levels of Dettmers et al. 2023 (QLoRA), absmax per block"},
       {"q4_0", "ggml Q4_0", "ggml", 4, false, false, 32, 2 + 16, true, kGgml},
       {"q4_1", "ggml Q4_1", "ggml", 4, false, true, 32, 2 + 2 + 16, true, kGgml},
       {"q5_0", "ggml Q5_0", "ggml", 5, false, false, 32, 2 + 4 + 16, true, kGgml},
@@ -54,8 +60,8 @@ const std::vector<QuantFormatInfo>& quant_formats() {
       {"q6_k", "ggml Q6_K", "ggml", 6, false, false, 256, 128 + 64 + 16 + 2, true, kGgml},
       // Today's checkpoint formats (quant/microscaling.hpp). NVFP4's one fp32 per
       // tensor is counted as 0 bits per weight, like every per-tensor scale here.
-      {"fp8_block", "FP8 E4M3, 128×128 blocks (DeepSeek-V3)", "block_fp8", 8, false, false, kFp8Tile, kFp8Tile + 4, true,
-       kFp8BlockSource},
+      {"fp8_block", "FP8 E4M3, 128×128 blocks (DeepSeek-V3)", "block_fp8", 8, false, false, kFp8Tile, kFp8Tile + 4,
+       true, kFp8BlockSource},
       {"mxfp4", "MXFP4 (OCP MX, gpt-oss)", "microscaling", 4, false, false, quant::kMxfp4Block, kMxfp4Bytes, true,
        kMxfp4Source},
       {"nvfp4", "NVFP4 (NVIDIA)", "microscaling", 4, false, false, quant::kNvfp4Block, kNvfp4Bytes, true, kNvfp4Source},
@@ -83,8 +89,7 @@ static std::string format_ids() {
 
 Status validate_quant_spec(const QuantSpec& spec) {
   const QuantFormatInfo* format = find_quant_format(spec.format);
-  if (!format)
-    return error_status("format", "format = " + quoted(spec.format) + " is not one of " + format_ids());
+  if (!format) return error_status("format", "format = " + quoted(spec.format) + " is not one of " + format_ids());
   if (!format->grouped) return ok_status();
   if (spec.layout != "tensor" && spec.layout != "channel" && spec.layout != "group")
     return error_status("layout", "layout = " + quoted(spec.layout) + " must be tensor, channel or group");
@@ -125,9 +130,7 @@ BitsPerWeight bits_per_weight(const QuantSpec& spec) {
   result.bits_per_weight = format.code_bits;
   result.formula = number(format.code_bits);
   if (!format.grouped) return result;
-  const double weights = spec.layout == "group"     ? spec.group_size
-                         : spec.layout == "channel" ? spec.channel_size
-                                                    : 0;
+  const double weights = spec.layout == "group" ? spec.group_size : spec.layout == "channel" ? spec.channel_size : 0;
   result.weights_per_scale = weights;
   if (weights == 0) {
     result.formula += " (one scale per tensor)";
@@ -144,8 +147,7 @@ BitsPerWeight bits_per_weight(const QuantSpec& spec) {
   result.bits_per_weight = result.code_bits + result.scale_bits + result.zero_point_bits + result.double_quant_bits;
   result.formula += " + " + number(each) + "/" + number(weights);
   if (format.zero_point) result.formula += " + " + number(each) + "/" + number(weights);
-  if (spec.double_quant)
-    result.formula += " + " + number(per_group * 32) + "/(256×" + number(weights) + ")";
+  if (spec.double_quant) result.formula += " + " + number(per_group * 32) + "/(256×" + number(weights) + ")";
   result.formula += " = " + number(result.bits_per_weight);
   return result;
 }

@@ -10,18 +10,18 @@
 namespace llmst {
 
 struct QuantFormatInfo {
-  std::string id;       // "int4", "nf4", "q4_k": the name used by the CLI, URL and JS API
-  std::string label;    // "INT4 (symmetric absmax)"
+  std::string id;     // "int4", "nf4", "q4_k": the name used by the CLI, URL and JS API
+  std::string label;  // "INT4 (symmetric absmax)"
   // "float" (a cast), "integer", "nf" (lookup levels), "ggml" (fixed blocks),
   // "microscaling" (E2M1 blocks with a shared 8-bit scale: OCP MXFP4, NVIDIA NVFP4),
   // "block_fp8" (FP8 E4M3 values, one fp32 scale per 128×128 tile: DeepSeek-V3)
   std::string family;
-  double code_bits = 0;      // bits of each stored value
-  bool grouped = false;      // takes layout, group size and scale dtype
-  bool zero_point = false;   // stores a zero point (asymmetric) besides the scale
-  double block_size = 0;     // fixed blocks: weights per block (0 for the others)
-  double block_bytes = 0;    // fixed blocks: bytes per block, from the block struct
-  bool measured = false;     // the lab has a quantize/dequantize kernel for it
+  double code_bits = 0;     // bits of each stored value
+  bool grouped = false;     // takes layout, group size and scale dtype
+  bool zero_point = false;  // stores a zero point (asymmetric) besides the scale
+  double block_size = 0;    // fixed blocks: weights per block (0 for the others)
+  double block_bytes = 0;   // fixed blocks: bytes per block, from the block struct
+  bool measured = false;    // the lab has a quantize/dequantize kernel for it
   std::string source;
 };
 
@@ -32,11 +32,11 @@ const QuantFormatInfo* find_quant_format(std::string_view id);
 // How a grouped format is laid out. Ignored by casts and ggml blocks.
 struct QuantSpec {
   std::string format = "int4";
-  std::string layout = "group";  // "tensor" (one scale), "channel" (one per row), "group"
-  double group_size = 128;       // weights per scale for layout "group" (any ≥ 1)
-  double channel_size = 4096;    // row length for layout "channel" (weights per scale)
+  std::string layout = "group";      // "tensor" (one scale), "channel" (one per row), "group"
+  double group_size = 128;           // weights per scale for layout "group" (any ≥ 1)
+  double channel_size = 4096;        // row length for layout "channel" (weights per scale)
   std::string scale_dtype = "fp16";  // fp16 (GPTQ and AWQ store fp16 scales), bf16 or fp32: scales and zero points
-  bool double_quant = false;     // QLoRA: scales stored as 8-bit in blocks of 256 + an fp32 scale per block
+  bool double_quant = false;         // QLoRA: scales stored as 8-bit in blocks of 256 + an fp32 scale per block
 };
 
 struct BitsPerWeight {

@@ -7,11 +7,22 @@
 
 namespace llmst::quant {
 
-const float kNf4Levels[16] = {
-    -1.0f, -0.6961928009986877f, -0.5250730514526367f, -0.39491748809814453f,
-    -0.28444138169288635f, -0.18477343022823334f, -0.09105003625154495f, 0.0f,
-    0.07958029955625534f, 0.16093020141124725f, 0.24611230194568634f, 0.33791524171829224f,
-    0.44070982933044434f, 0.5626170039176941f, 0.7229568362236023f, 1.0f};
+const float kNf4Levels[16] = {-1.0f,
+                              -0.6961928009986877f,
+                              -0.5250730514526367f,
+                              -0.39491748809814453f,
+                              -0.28444138169288635f,
+                              -0.18477343022823334f,
+                              -0.09105003625154495f,
+                              0.0f,
+                              0.07958029955625534f,
+                              0.16093020141124725f,
+                              0.24611230194568634f,
+                              0.33791524171829224f,
+                              0.44070982933044434f,
+                              0.5626170039176941f,
+                              0.7229568362236023f,
+                              1.0f};
 
 bool simd_available() {
 #ifdef LLMST_SCALAR_ONLY
@@ -21,9 +32,7 @@ bool simd_available() {
 #endif
 }
 
-static float store_scale(const MiniFloat* format, float scale) {
-  return format ? round_to(*format, scale) : scale;
-}
+static float store_scale(const MiniFloat* format, float scale) { return format ? round_to(*format, scale) : scale; }
 
 // x in [-qmax, qmax] after NaN → 0 and clamping, rounded half to even.
 static int round_code(float scaled, float qmax) {
@@ -31,8 +40,8 @@ static int round_code(float scaled, float qmax) {
   return int(std::nearbyint(std::clamp(scaled, -qmax, qmax)));
 }
 
-void quantize_sym_scalar(const float* x, size_t n, size_t group, int qmax,
-                         const MiniFloat* scale_format, int8_t* codes, float* scales) {
+void quantize_sym_scalar(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, int8_t* codes,
+                         float* scales) {
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
     float absmax = 0;  // pass 1: absmax over the finite values
@@ -50,8 +59,8 @@ void dequantize_sym_scalar(const int8_t* codes, const float* scales, size_t n, s
   for (size_t i = 0; i < n; i++) out[i] = float(codes[i]) * scales[i / group];
 }
 
-void quantize_asym_scalar(const float* x, size_t n, size_t group, int qmax,
-                          const MiniFloat* scale_format, uint8_t* codes, float* scales, float* mins) {
+void quantize_asym_scalar(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
+                          uint8_t* codes, float* scales, float* mins) {
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
     float low = INFINITY, high = -INFINITY;
@@ -68,13 +77,13 @@ void quantize_asym_scalar(const float* x, size_t n, size_t group, int qmax,
   }
 }
 
-void dequantize_asym_scalar(const uint8_t* codes, const float* scales, const float* mins, size_t n,
-                            size_t group, float* out) {
+void dequantize_asym_scalar(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group,
+                            float* out) {
   for (size_t i = 0; i < n; i++) out[i] = mins[i / group] + float(codes[i]) * scales[i / group];
 }
 
-void quantize_nf4_scalar(const float* x, size_t n, size_t group, const MiniFloat* scale_format,
-                         uint8_t* codes, float* scales) {
+void quantize_nf4_scalar(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
+                         float* scales) {
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
     float absmax = 0;
@@ -147,13 +156,13 @@ void quantize_ggml_asym_scalar(const float* x, size_t n, int levels, uint8_t* co
 #define LLMST_FASTEST(kernel) kernel##_scalar
 #endif
 
-void quantize_sym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
-                  int8_t* codes, float* scales) {
+void quantize_sym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, int8_t* codes,
+                  float* scales) {
   LLMST_FASTEST(quantize_sym)(x, n, group, qmax, scale_format, codes, scales);
 }
 
-void quantize_asym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
-                   uint8_t* codes, float* scales, float* mins) {
+void quantize_asym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, uint8_t* codes,
+                   float* scales, float* mins) {
   LLMST_FASTEST(quantize_asym)(x, n, group, qmax, scale_format, codes, scales, mins);
 }
 
@@ -195,8 +204,7 @@ void double_quantize_scales(float* scales, size_t count) {
     for (size_t i = start; i < end; i++) absmax = std::max(absmax, std::fabs(scales[i] - mean));
     const float step = absmax / 127;
     const float inverse = step > 0 ? 1.0f / step : 0.0f;
-    for (size_t i = start; i < end; i++)
-      scales[i] = mean + std::nearbyint((scales[i] - mean) * inverse) * step;
+    for (size_t i = start; i < end; i++) scales[i] = mean + std::nearbyint((scales[i] - mean) * inverse) * step;
   }
 }
 
@@ -216,8 +224,8 @@ void gemv_f32_scalar(const float* w, const float* x, size_t rows, size_t cols, f
 }
 
 // Per group: the dot product of codes and x, then one multiply by the scale.
-void gemv_q8_scalar(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols,
-                    size_t group, float* y) {
+void gemv_q8_scalar(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols, size_t group,
+                    float* y) {
   const size_t groups = cols / group;
   for (size_t r = 0; r < rows; r++) {
     float sum = 0;
@@ -245,8 +253,8 @@ static Acc q4_group_dot(const uint8_t* packed, const X* x, size_t group) {
   return sum;
 }
 
-void gemv_q4_scalar(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
-                    size_t group, float* y) {
+void gemv_q4_scalar(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols, size_t group,
+                    float* y) {
   const size_t groups = cols / group;
   for (size_t r = 0; r < rows; r++) {
     float sum = 0;

@@ -46,15 +46,15 @@ inline uint8_t nf4_code(float scaled) {
 }
 
 // x is (n); codes is (n); scales is (ceil(n / group)). scale_format null: fp32 scales.
-void quantize_sym_scalar(const float* x, size_t n, size_t group, int qmax,
-                         const MiniFloat* scale_format, int8_t* codes, float* scales);
+void quantize_sym_scalar(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, int8_t* codes,
+                         float* scales);
 void dequantize_sym_scalar(const int8_t* codes, const float* scales, size_t n, size_t group, float* out);
-void quantize_asym_scalar(const float* x, size_t n, size_t group, int qmax,
-                          const MiniFloat* scale_format, uint8_t* codes, float* scales, float* mins);
-void dequantize_asym_scalar(const uint8_t* codes, const float* scales, const float* mins, size_t n,
-                            size_t group, float* out);
-void quantize_nf4_scalar(const float* x, size_t n, size_t group, const MiniFloat* scale_format,
-                         uint8_t* codes, float* scales);
+void quantize_asym_scalar(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
+                          uint8_t* codes, float* scales, float* mins);
+void dequantize_asym_scalar(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group,
+                            float* out);
+void quantize_nf4_scalar(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
+                         float* scales);
 void dequantize_nf4_scalar(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out);
 
 // ggml blocks of 32 (Q4_0, Q5_0, Q8_0: codes signed, x = c·d; Q4_1, Q5_1:
@@ -64,11 +64,11 @@ void quantize_ggml_sym_scalar(const float* x, size_t n, int levels, int8_t* code
 void quantize_ggml_asym_scalar(const float* x, size_t n, int levels, uint8_t* codes, float* scales, float* mins);
 
 #ifndef LLMST_SCALAR_ONLY
-void quantize_sym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
-                       int8_t* codes, float* scales);
+void quantize_sym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, int8_t* codes,
+                       float* scales);
 void dequantize_sym_simd(const int8_t* codes, const float* scales, size_t n, size_t group, float* out);
-void quantize_asym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
-                        uint8_t* codes, float* scales, float* mins);
+void quantize_asym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, uint8_t* codes,
+                        float* scales, float* mins);
 void quantize_nf4_simd(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
                        float* scales);
 void quantize_ggml_sym_simd(const float* x, size_t n, int levels, int8_t* codes, float* scales);
@@ -78,13 +78,12 @@ void dequantize_asym_simd(const uint8_t* codes, const float* scales, const float
 void dequantize_nf4_simd(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out);
 #endif
 
-void quantize_sym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
-                  int8_t* codes, float* scales);
-void dequantize_sym(const int8_t* codes, const float* scales, size_t n, size_t group, float* out);
-void quantize_asym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
-                   uint8_t* codes, float* scales, float* mins);
-void quantize_nf4(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
+void quantize_sym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, int8_t* codes,
                   float* scales);
+void dequantize_sym(const int8_t* codes, const float* scales, size_t n, size_t group, float* out);
+void quantize_asym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, uint8_t* codes,
+                   float* scales, float* mins);
+void quantize_nf4(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes, float* scales);
 void quantize_ggml_sym(const float* x, size_t n, int levels, int8_t* codes, float* scales);
 void quantize_ggml_asym(const float* x, size_t n, int levels, uint8_t* codes, float* scales, float* mins);
 void dequantize_asym(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group, float* out);
@@ -103,22 +102,22 @@ void dequantize_nf4(const uint8_t* codes, const float* scales, size_t n, size_t 
 // - q4q8: int4 weights (the q4 layout) times x quantized to int8 per group,
 //   integer dot products (llama.cpp's Q4_0 × Q8_0 decode path on CPUs).
 void gemv_f32_scalar(const float* w, const float* x, size_t rows, size_t cols, float* y);
-void gemv_q8_scalar(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols,
-                    size_t group, float* y);
-void gemv_q4_scalar(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
-                    size_t group, float* y);
-void gemv_q8q8_scalar(const int8_t* codes, const float* scales, const int8_t* x_codes,
-                      const float* x_scales, size_t rows, size_t cols, size_t group, float* y);
-void gemv_q4q8_scalar(const uint8_t* packed, const float* scales, const int8_t* x_codes,
-                      const float* x_scales, size_t rows, size_t cols, size_t group, float* y);
+void gemv_q8_scalar(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols, size_t group,
+                    float* y);
+void gemv_q4_scalar(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols, size_t group,
+                    float* y);
+void gemv_q8q8_scalar(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales,
+                      size_t rows, size_t cols, size_t group, float* y);
+void gemv_q4q8_scalar(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales,
+                      size_t rows, size_t cols, size_t group, float* y);
 #ifndef LLMST_SCALAR_ONLY
 void gemv_f32_simd(const float* w, const float* x, size_t rows, size_t cols, float* y);
-void gemv_q8_simd(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols,
-                  size_t group, float* y);
-void gemv_q4_simd(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
-                  size_t group, float* y);
-void gemv_q8q8_simd(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales,
-                    size_t rows, size_t cols, size_t group, float* y);
+void gemv_q8_simd(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols, size_t group,
+                  float* y);
+void gemv_q4_simd(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols, size_t group,
+                  float* y);
+void gemv_q8q8_simd(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales, size_t rows,
+                    size_t cols, size_t group, float* y);
 void gemv_q4q8_simd(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales,
                     size_t rows, size_t cols, size_t group, float* y);
 #endif

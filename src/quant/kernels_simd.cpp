@@ -79,23 +79,30 @@ inline void widen_int8(__m128i bytes, f32x4 out[4]) {
 // group's scale. Two operations per four weights (pshufb + cvtdq2ps natively,
 // i8x16.swizzle + f32x4.convert_i32x4_s in WASM), half of widen_int8's.
 inline void widen_bytes_top(__m128i bytes, f32x4 out[4]) {
-  out[0] = _mm_cvtepi32_ps(_mm_shuffle_epi8(bytes, _mm_setr_epi8(-1, -1, -1, 0, -1, -1, -1, 1, -1, -1, -1, 2, -1, -1, -1, 3)));
-  out[1] = _mm_cvtepi32_ps(_mm_shuffle_epi8(bytes, _mm_setr_epi8(-1, -1, -1, 4, -1, -1, -1, 5, -1, -1, -1, 6, -1, -1, -1, 7)));
-  out[2] = _mm_cvtepi32_ps(_mm_shuffle_epi8(bytes, _mm_setr_epi8(-1, -1, -1, 8, -1, -1, -1, 9, -1, -1, -1, 10, -1, -1, -1, 11)));
-  out[3] = _mm_cvtepi32_ps(_mm_shuffle_epi8(bytes, _mm_setr_epi8(-1, -1, -1, 12, -1, -1, -1, 13, -1, -1, -1, 14, -1, -1, -1, 15)));
+  out[0] = _mm_cvtepi32_ps(
+      _mm_shuffle_epi8(bytes, _mm_setr_epi8(-1, -1, -1, 0, -1, -1, -1, 1, -1, -1, -1, 2, -1, -1, -1, 3)));
+  out[1] = _mm_cvtepi32_ps(
+      _mm_shuffle_epi8(bytes, _mm_setr_epi8(-1, -1, -1, 4, -1, -1, -1, 5, -1, -1, -1, 6, -1, -1, -1, 7)));
+  out[2] = _mm_cvtepi32_ps(
+      _mm_shuffle_epi8(bytes, _mm_setr_epi8(-1, -1, -1, 8, -1, -1, -1, 9, -1, -1, -1, 10, -1, -1, -1, 11)));
+  out[3] = _mm_cvtepi32_ps(
+      _mm_shuffle_epi8(bytes, _mm_setr_epi8(-1, -1, -1, 12, -1, -1, -1, 13, -1, -1, -1, 14, -1, -1, -1, 15)));
 }
-constexpr float kTopByte = 1.0f / 16777216.0f;  // 2^-24
+constexpr float kTopByte = 1.0f / 16777216.0f;     // 2^-24
 constexpr float kTopNibble = 1.0f / 268435456.0f;  // 2^-28
 
 // int8 × int8 → int32 lanes: widen to int16, pairwise multiply-add (i32x4.dot_i16x8_s).
 inline __m128i dot_int8(__m128i w, __m128i v) {
 #ifdef __wasm_simd128__
-  const v128_t low = wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16((v128_t)w), wasm_i16x8_extend_low_i8x16((v128_t)v));
-  const v128_t high = wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16((v128_t)w), wasm_i16x8_extend_high_i8x16((v128_t)v));
+  const v128_t low =
+      wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16((v128_t)w), wasm_i16x8_extend_low_i8x16((v128_t)v));
+  const v128_t high =
+      wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16((v128_t)w), wasm_i16x8_extend_high_i8x16((v128_t)v));
   return (__m128i)wasm_i32x4_add(low, high);
 #else
-  return _mm_add_epi32(_mm_madd_epi16(_mm_cvtepi8_epi16(w), _mm_cvtepi8_epi16(v)),
-                       _mm_madd_epi16(_mm_cvtepi8_epi16(_mm_srli_si128(w, 8)), _mm_cvtepi8_epi16(_mm_srli_si128(v, 8))));
+  return _mm_add_epi32(
+      _mm_madd_epi16(_mm_cvtepi8_epi16(w), _mm_cvtepi8_epi16(v)),
+      _mm_madd_epi16(_mm_cvtepi8_epi16(_mm_srli_si128(w, 8)), _mm_cvtepi8_epi16(_mm_srli_si128(v, 8))));
 #endif
 }
 
@@ -183,8 +190,8 @@ inline void store_u8(uint8_t* out, __m128i a, __m128i b, __m128i c, __m128i d) {
   _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_packus_epi16(_mm_packs_epi32(a, b), _mm_packs_epi32(c, d)));
 }
 
-void quantize_sym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
-                       int8_t* codes, float* scales) {
+void quantize_sym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, int8_t* codes,
+                       float* scales) {
   const f32x4 high = f32x4(float(qmax)), low = f32x4(-float(qmax)), zero = f32x4(0.0f);
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
@@ -216,14 +223,14 @@ void quantize_sym_simd(const float* x, size_t n, size_t group, int qmax, const M
   }
 }
 
-void quantize_asym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
-                        uint8_t* codes, float* scales, float* mins) {
+void quantize_asym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, uint8_t* codes,
+                        float* scales, float* mins) {
   const f32x4 zero(0.0f), top = f32x4(float(qmax));
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
     float low, high;
     finite_min_max(x, start, end, low, high);  // pass 1
-    if (low > high) low = high = 0;  // no finite value in the group
+    if (low > high) low = high = 0;            // no finite value in the group
     const float min = scale_format ? round_to(*scale_format, low) : low;
     const float range = (high - min) / float(qmax);
     const float scale = scale_format ? round_to(*scale_format, range) : range;
@@ -300,10 +307,11 @@ void quantize_ggml_sym_simd(const float* x, size_t n, int levels, int8_t* codes,
     auto lane_codes = [&](const float* p) {
       f32x4 v = f32x4::load_unaligned(p) * inverse;
       v = xsimd::select(v == v, v, zero);  // NaN → code 0 (Q4_0/Q5_0: 0 + half + 0.5 floors to half)
-      if (q8) {  // roundf: half away from zero (v − trunc(v) is exact)
+      if (q8) {                            // roundf: half away from zero (v − trunc(v) is exact)
         v = xsimd::min(xsimd::max(v, q8_low), q8_high);
         const f32x4 whole = xsimd::trunc(v);
-        const f32x4 step = xsimd::select(xsimd::abs(v - whole) >= point_five, xsimd::select(v < zero, f32x4(-1.0f), f32x4(1.0f)), zero);
+        const f32x4 step = xsimd::select(xsimd::abs(v - whole) >= point_five,
+                                         xsimd::select(v < zero, f32x4(-1.0f), f32x4(1.0f)), zero);
         return round_code(whole + step);
       }
       // MIN(levels − 1, (int8_t)(x·id + half + 0.5)) − half, clamped at 0 too
@@ -394,8 +402,9 @@ void dequantize_nf4_simd(const uint8_t* codes, const float* scales, size_t n, si
       const __m128i b2 = _mm_shuffle_epi8(tables[2], c), b3 = _mm_shuffle_epi8(tables[3], c);
       const __m128i low01 = _mm_unpacklo_epi8(b0, b1), high01 = _mm_unpackhi_epi8(b0, b1);
       const __m128i low23 = _mm_unpacklo_epi8(b2, b3), high23 = _mm_unpackhi_epi8(b2, b3);
-      const f32x4 levels[4] = {_mm_castsi128_ps(_mm_unpacklo_epi16(low01, low23)), _mm_castsi128_ps(_mm_unpackhi_epi16(low01, low23)),
-                               _mm_castsi128_ps(_mm_unpacklo_epi16(high01, high23)), _mm_castsi128_ps(_mm_unpackhi_epi16(high01, high23))};
+      const f32x4 levels[4] = {
+          _mm_castsi128_ps(_mm_unpacklo_epi16(low01, low23)), _mm_castsi128_ps(_mm_unpackhi_epi16(low01, low23)),
+          _mm_castsi128_ps(_mm_unpacklo_epi16(high01, high23)), _mm_castsi128_ps(_mm_unpackhi_epi16(high01, high23))};
       for (int k = 0; k < 4; k++) (levels[k] * scale).store_unaligned(out + i + 4 * k);
     }
     for (; i < end; i++) out[i] = kNf4Levels[codes[i]] * scales[g];
@@ -419,8 +428,8 @@ void gemv_f32_simd(const float* w, const float* x, size_t rows, size_t cols, flo
   }
 }
 
-void gemv_q8_simd(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols,
-                  size_t group, float* y) {
+void gemv_q8_simd(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols, size_t group,
+                  float* y) {
   const size_t groups = cols / group;
   for (size_t r = 0; r < rows; r++) {
     f32x4 sum(0.0f);
@@ -452,8 +461,8 @@ inline Q4Run unpack_q4_run(const uint8_t* p) {
   return {_mm_and_si128(_mm_slli_epi16(bytes, 4), high_nibble), _mm_and_si128(bytes, high_nibble)};
 }
 
-void gemv_q4_simd(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
-                  size_t group, float* y) {
+void gemv_q4_simd(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols, size_t group,
+                  float* y) {
   const size_t groups = cols / group;
   for (size_t r = 0; r < rows; r++) {
     f32x4 sum(0.0f);
@@ -475,8 +484,8 @@ void gemv_q4_simd(const uint8_t* packed, const float* scales, const float* x, si
   }
 }
 
-void gemv_q8q8_simd(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales,
-                    size_t rows, size_t cols, size_t group, float* y) {
+void gemv_q8q8_simd(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales, size_t rows,
+                    size_t cols, size_t group, float* y) {
   const size_t groups = cols / group;
   for (size_t r = 0; r < rows; r++) {
     f32x4 sum(0.0f);
@@ -538,7 +547,8 @@ inline __m128i e2m1_codes(f32x4 v) {
 inline __m128i nibble_pairs(__m128i c0, __m128i c1, __m128i c2, __m128i c3) {
   const __m128i bytes = _mm_packus_epi16(_mm_packs_epi32(c0, c1), _mm_packs_epi32(c2, c3));  // e0 … e15
   // as u16 lanes: e[2j] | e[2j+1] << 8 → e[2j] | e[2j+1] << 4
-  return _mm_or_si128(_mm_and_si128(bytes, _mm_set1_epi16(0x0F)), _mm_and_si128(_mm_srli_epi16(bytes, 4), _mm_set1_epi16(0xF0)));
+  return _mm_or_si128(_mm_and_si128(bytes, _mm_set1_epi16(0x0F)),
+                      _mm_and_si128(_mm_srli_epi16(bytes, 4), _mm_set1_epi16(0xF0)));
 }
 
 // The 16 E2M1 values as four byte tables (byte k of each float), looked up 16

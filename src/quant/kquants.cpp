@@ -27,8 +27,8 @@ float fp16(float value) { return round_to(kFp16, value); }
 // min ≤ 0, over nstep + 1 trial inverse scales (rmin + rdelta·is + nmax) /
 // (max − min); keeps the trial with the lowest weighted error (absolute when
 // use_mad, squared otherwise). Returns scale; the_min = −min ≥ 0.
-float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, uint8_t* L, float& the_min,
-                       float rmin, float rdelta, int nstep, bool use_mad) {
+float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, uint8_t* L, float& the_min, float rmin,
+                       float rdelta, int nstep, bool use_mad) {
   uint8_t Laux[32];
   float min = x[0];
   float max = x[0];
@@ -342,11 +342,14 @@ void replace_nonfinite(KQuant type, float* x) {
   for (size_t start = 0; start < kSuperBlock; start += sub) {
     float low = INFINITY, high = -INFINITY, absmax = 0;
     for (size_t i = start; i < start + sub; i++)
-      if (std::isfinite(x[i])) low = std::min(low, x[i]), high = std::max(high, x[i]), absmax = std::max(absmax, std::fabs(x[i]));
+      if (std::isfinite(x[i]))
+        low = std::min(low, x[i]), high = std::max(high, x[i]), absmax = std::max(absmax, std::fabs(x[i]));
     if (low > high) low = high = 0;  // no finite value
     for (size_t i = start; i < start + sub; i++) {
-      if (std::isnan(x[i])) x[i] = has_min(type) ? low : 0.0f;
-      else if (std::isinf(x[i])) x[i] = has_min(type) ? (x[i] > 0 ? high : low) : std::copysign(absmax, x[i]);
+      if (std::isnan(x[i]))
+        x[i] = has_min(type) ? low : 0.0f;
+      else if (std::isinf(x[i]))
+        x[i] = has_min(type) ? (x[i] > 0 ? high : low) : std::copysign(absmax, x[i]);
     }
   }
 }
@@ -385,7 +388,8 @@ void put_fp16(uint8_t* bytes, float value) {
 void pack_2bit(const uint8_t* L, uint8_t* qs) {
   for (int j = 0; j < 256; j += 128)
     for (int l = 0; l < 32; ++l)
-      qs[j / 4 + l] = uint8_t((L[j + l] & 3) | (L[j + l + 32] & 3) << 2 | (L[j + l + 64] & 3) << 4 | (L[j + l + 96] & 3) << 6);
+      qs[j / 4 + l] =
+          uint8_t((L[j + l] & 3) | (L[j + l + 32] & 3) << 2 | (L[j + l + 64] & 3) << 4 | (L[j + l + 96] & 3) << 6);
 }
 
 }  // namespace
@@ -441,7 +445,8 @@ std::vector<uint8_t> pack_kquant_block(KQuant type, const KQuantBlock& b) {
         for (int l = 0; l < 32; ++l) {
           ql[l] = uint8_t((L[j + l] & 15) | (L[j + l + 64] & 15) << 4);
           ql[l + 32] = uint8_t((L[j + l + 32] & 15) | (L[j + l + 96] & 15) << 4);
-          qh[l] = uint8_t(L[j + l] >> 4 | (L[j + l + 32] >> 4) << 2 | (L[j + l + 64] >> 4) << 4 | (L[j + l + 96] >> 4) << 6);
+          qh[l] = uint8_t(L[j + l] >> 4 | (L[j + l + 32] >> 4) << 2 | (L[j + l + 64] >> 4) << 4 |
+                          (L[j + l + 96] >> 4) << 6);
         }
       for (int j = 0; j < 16; ++j) y[192 + j] = uint8_t(b.scales[j]);
       put_fp16(y.data() + 208, b.d);
@@ -540,8 +545,11 @@ int nearest_int(float x) {
 }
 
 bool find_kquant(std::string_view id, KQuant& type) {
-  constexpr std::pair<std::string_view, KQuant> table[] = {
-      {"q2_k", KQuant::q2_k}, {"q3_k", KQuant::q3_k}, {"q4_k", KQuant::q4_k}, {"q5_k", KQuant::q5_k}, {"q6_k", KQuant::q6_k}};
+  constexpr std::pair<std::string_view, KQuant> table[] = {{"q2_k", KQuant::q2_k},
+                                                           {"q3_k", KQuant::q3_k},
+                                                           {"q4_k", KQuant::q4_k},
+                                                           {"q5_k", KQuant::q5_k},
+                                                           {"q6_k", KQuant::q6_k}};
   for (const auto& [name, value] : table)
     if (name == id) return type = value, true;
   return false;
@@ -579,8 +587,10 @@ std::array<uint8_t, 12> pack_q3_k_scales(const int8_t* scales) {
   std::array<uint8_t, 12> q{};
   for (int j = 0; j < 16; ++j) {
     const int l = std::max(-32, std::min(31, int(scales[j]))) + 32;
-    if (j < 8) q[j] = uint8_t(l & 0xF);
-    else q[j - 8] = uint8_t(q[j - 8] | ((l & 0xF) << 4));
+    if (j < 8)
+      q[j] = uint8_t(l & 0xF);
+    else
+      q[j - 8] = uint8_t(q[j - 8] | ((l & 0xF) << 4));
     q[j % 4 + 8] = uint8_t(q[j % 4 + 8] | ((l >> 4) << (2 * (j / 4))));
   }
   return q;
@@ -593,11 +603,16 @@ int8_t unpack_q3_k_scale(int j, const uint8_t* q) {
 
 KQuantBlock quantize_kquant_block(KQuant type, const float* x) {
   switch (type) {
-    case KQuant::q2_k: return quantize_q2_k(x);
-    case KQuant::q3_k: return quantize_q3_k(x);
-    case KQuant::q4_k: return quantize_q45_k(x, 15, -1.f, 0.1f, 20);
-    case KQuant::q5_k: return quantize_q45_k(x, 31, -0.5f, 0.1f, 15);
-    case KQuant::q6_k: return quantize_q6_k(x);
+    case KQuant::q2_k:
+      return quantize_q2_k(x);
+    case KQuant::q3_k:
+      return quantize_q3_k(x);
+    case KQuant::q4_k:
+      return quantize_q45_k(x, 15, -1.f, 0.1f, 20);
+    case KQuant::q5_k:
+      return quantize_q45_k(x, 31, -0.5f, 0.1f, 15);
+    case KQuant::q6_k:
+      return quantize_q6_k(x);
   }
   return {};
 }

@@ -29,8 +29,8 @@ ErrorMetrics error_metrics(const float* original, const float* reconstructed, si
   m.rel_rmse = signal > 0 ? std::sqrt(noise / signal) : (noise > 0 ? INFINITY : 0);
   m.snr_db = noise > 0 ? 10 * std::log10(signal / noise) : std::numeric_limits<double>::infinity();
   m.cosine = signal > 0 && reconstructed_norm > 0 ? dot / std::sqrt(signal * reconstructed_norm)
-             : signal == reconstructed_norm           ? 1
-                                                      : 0;
+             : signal == reconstructed_norm       ? 1
+                                                  : 0;
   bins = std::max<size_t>(bins, 1);
   const double half_width = m.max_abs_error > 0 ? m.max_abs_error : 1;
   m.histogram_edges.resize(bins + 1);

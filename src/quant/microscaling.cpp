@@ -101,7 +101,7 @@ void quantize_fp8_block_scalar(const float* x, size_t n, size_t row_length, uint
       }
     float* scales_band = scales + band * tile_columns;
     for (size_t t = 0; t < tile_columns; t++) scales_band[t] = absmax[t] / 448.0f;  // weight_scale_inv
-    for (size_t r = band_start; r < band_end; r++)  // pass 2: E4M3 bytes of x / s
+    for (size_t r = band_start; r < band_end; r++)                                  // pass 2: E4M3 bytes of x / s
       for (size_t c = 0; c < row_length && r * row_length + c < n; c++) {
         const size_t i = r * row_length + c;
         const float s = scales_band[c / kFp8BlockTile];

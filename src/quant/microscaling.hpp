@@ -17,8 +17,8 @@
 
 namespace llmst::quant {
 
-inline constexpr size_t kMxfp4Block = 32;    // OCP MX v1.0: k = 32 for the concrete MX formats
-inline constexpr size_t kNvfp4Block = 16;    // NVIDIA NVFP4: 16-value micro-blocks
+inline constexpr size_t kMxfp4Block = 32;     // OCP MX v1.0: k = 32 for the concrete MX formats
+inline constexpr size_t kNvfp4Block = 16;     // NVIDIA NVFP4: 16-value micro-blocks
 inline constexpr size_t kFp8BlockTile = 128;  // DeepSeek-V3 weight_block_size [128, 128]
 
 // One MXFP4 block: the E8M0 scale byte (2^(byte − 127), 0xFF = NaN; OCP MX
@@ -45,11 +45,10 @@ extern const float kE2m1Levels[16];
 
 // The nearest E2M1 code to v, ties to even, saturating at ±6 (OCP MX v1.0 §6.3
 // converts each V_i / X to the element type, clamping to its largest normal;
-// ties to even is IEEE's default and what ModelOpt's E2M1 cast does). The magnitude index counts the midpoints below |v|: a midpoint
-// between an even code and the odd one above it (0.25, 1.25, 2.5, 5) belongs
-// to the even one below (">"), between an odd one and the even one above
-// (0.75, 1.75, 3.5) to the even one above (">="). NaN → +0 (code 0: E2M1 has
-// no NaN); v < 0 sets the sign, so −0.1 → −0 (code 8).
+// ties to even is IEEE's default and what ModelOpt's E2M1 cast does). The magnitude index counts the midpoints below
+// |v|: a midpoint between an even code and the odd one above it (0.25, 1.25, 2.5, 5) belongs to the even one below
+// (">"), between an odd one and the even one above (0.75, 1.75, 3.5) to the even one above (">="). NaN → +0 (code 0:
+// E2M1 has no NaN); v < 0 sets the sign, so −0.1 → −0 (code 8).
 inline uint8_t e2m1_code(float v) {
   const float a = std::fabs(v);
   const int magnitude = (a > 0.25f) + (a >= 0.75f) + (a > 1.25f) + (a >= 1.75f) + (a > 2.5f) + (a >= 3.5f) + (a > 5.0f);
@@ -98,8 +97,8 @@ inline uint8_t e4m3_byte(float rounded) {
 inline float e4m3_value(uint8_t byte) {
   const uint32_t exponent = (byte >> 3) & 15, mantissa = byte & 7;
   if (exponent == 15 && mantissa == 7) return NAN;
-  const float magnitude = exponent == 0 ? float(mantissa) * (1.0f / 512.0f)
-                                        : float_from_bits(((exponent + 120) << 23) | (mantissa << 20));
+  const float magnitude =
+      exponent == 0 ? float(mantissa) * (1.0f / 512.0f) : float_from_bits(((exponent + 120) << 23) | (mantissa << 20));
   return byte & 0x80 ? -magnitude : magnitude;
 }
 

@@ -15,7 +15,7 @@ namespace llmst::quant {
 
 struct MiniFloat {
   int mantissa_bits;
-  int exponent_min;    // exponent of the smallest normal, 1 - bias
+  int exponent_min;  // exponent of the smallest normal, 1 - bias
   double max_finite;
   bool has_infinity;
 };
@@ -32,8 +32,7 @@ inline float round_to(const MiniFloat& format, float value) {
   const double sign = std::signbit(value) ? -1.0 : 1.0;
   if (magnitude == 0) return value;
   const double infinity = std::numeric_limits<double>::infinity();
-  if (std::isinf(magnitude))
-    return float(sign * (format.has_infinity ? infinity : format.max_finite));
+  if (std::isinf(magnitude)) return float(sign * (format.has_infinity ? infinity : format.max_finite));
   // The binade and 2^k from the double's bits: frexp and ldexp are libm calls
   // in WASM, and the lab rounds a scale (or two) per group of 32.
   // (memcpy: Emscripten 3.1.6's libc++ has no std::bit_cast.)

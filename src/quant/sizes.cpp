@@ -11,10 +11,8 @@ QuantSizeResult quant_size(const QuantSizeInput& input) {
   const ParamGroups& params = input.params;
   result.status = first_error(
       check_integer("embedding_params", params.embedding, 0, 1e15),
-      check_integer("attention_params", params.attention, 0, 1e15),
-      check_integer("ffn_params", params.ffn, 0, 1e15),
-      check_integer("router_params", params.router, 0, 1e15),
-      check_integer("norms_params", params.norms, 0, 1e15),
+      check_integer("attention_params", params.attention, 0, 1e15), check_integer("ffn_params", params.ffn, 0, 1e15),
+      check_integer("router_params", params.router, 0, 1e15), check_integer("norms_params", params.norms, 0, 1e15),
       check_integer("lm_head_params", params.lm_head, 0, 1e15));
   if (!result.status.ok) return result;
   result.bits = bits_per_weight(input.spec);
@@ -44,8 +42,8 @@ QuantSizeResult quant_size(const QuantSizeInput& input) {
       result.status = error_status(field, field + ": " + bits.status.message);
       return result;
     }
-    ComponentSize component{row.name, spec.format, row.params, bits.bits_per_weight,
-                            row.params * bits.bits_per_weight / 8, 0};
+    ComponentSize component{
+        row.name, spec.format, row.params, bits.bits_per_weight, row.params * bits.bits_per_weight / 8, 0};
     result.total_params += component.params;
     result.bytes += component.bytes;
     result.components.push_back(component);
@@ -123,10 +121,14 @@ WeightsBytes weights_bytes(const ParamGroups& params, const WeightsFormat& w) {
     std::string part = w.keep.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     part.erase(0, part.find_first_not_of(' '));
     part.erase(part.find_last_not_of(' ') + 1);
-    if (part == "embedding") input.embedding_format = "bf16";
-    else if (part == "attention") input.attention_format = "bf16";
-    else if (part == "router") input.router_format = "bf16";
-    else if (part == "lm_head") input.lm_head_format = "bf16";
+    if (part == "embedding")
+      input.embedding_format = "bf16";
+    else if (part == "attention")
+      input.attention_format = "bf16";
+    else if (part == "router")
+      input.router_format = "bf16";
+    else if (part == "lm_head")
+      input.lm_head_format = "bf16";
     else if (!part.empty()) {
       r.status = error_status("weights_keep", "weights_keep: \"" + part.substr(0, 40) +
                                                   "\" is not one of embedding, attention, router, lm_head");
@@ -142,12 +144,18 @@ WeightsBytes weights_bytes(const ParamGroups& params, const WeightsFormat& w) {
   }
   for (const ComponentSize& c : r.size.components) {
     const double bytes = (w.bits > 0 ? w.bits : c.bits_per_weight) / 8;
-    if (c.component == "embedding") r.embedding = bytes;
-    else if (c.component == "attention") r.attention = bytes;
-    else if (c.component == "ffn") r.ffn = bytes;
-    else if (c.component == "router") r.router = bytes;
-    else if (c.component == "norms") r.norms = bytes;
-    else if (c.component == "lm_head") r.lm_head = bytes;
+    if (c.component == "embedding")
+      r.embedding = bytes;
+    else if (c.component == "attention")
+      r.attention = bytes;
+    else if (c.component == "ffn")
+      r.ffn = bytes;
+    else if (c.component == "router")
+      r.router = bytes;
+    else if (c.component == "norms")
+      r.norms = bytes;
+    else if (c.component == "lm_head")
+      r.lm_head = bytes;
   }
   if (w.bits > 0) {  // the override sizes every component alike
     r.size.bytes = 0;
@@ -172,8 +180,10 @@ std::vector<QuantDecisionRow> quant_decision_matrix() {
        "quant-lab bf16: relative RMSE ≈ 2^-9 (7-bit mantissa)"},
       {"FP8 (E4M3)", "fp8_e4m3", 0, 0, "none on Hopper/Ada tensor cores; a cast elsewhere", "near-lossless",
        "quant-lab fp8_e4m3: relative RMSE on N(0,1) and LLM-like outliers"},
-      {"INT8 weight-only", "int8", 128, 0, "dequantize on the fly: a convert and a scale per weight, so 4× fewer bytes is less than 4× faster (the GEMV lab measures how much)", "near-lossless",
-       "quant-lab int8 g128 (≈0.65 % RMSE) and GEMV int8 GB/s vs fp32"},
+      {"INT8 weight-only", "int8", 128, 0,
+       "dequantize on the fly: a convert and a scale per weight, so 4× fewer bytes is less than 4× faster (the GEMV "
+       "lab measures how much)",
+       "near-lossless", "quant-lab int8 g128 (≈0.65 % RMSE) and GEMV int8 GB/s vs fp32"},
       {"INT4 weight-only (group 128)", "int4", 128, 0, "dequantize on the fly: unpack nibbles + scale", "small loss",
        "quant-lab int4 g128 (≈11.7 % RMSE) and GEMV int4 GB/s vs fp32"},
       {"NF4 (QLoRA)", "nf4", 64, 0, "table lookup dequant", "small loss, better than INT4 on normal weights",

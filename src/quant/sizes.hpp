@@ -48,10 +48,10 @@ struct QuantSizeResult {
   BitsPerWeight bits;  // of spec (the default format)
   std::vector<ComponentSize> components;
   double total_params = 0;
-  double bytes = 0;               // total weights bytes, mixed precision included
-  double bits_per_weight = 0;     // average over all parameters: bytes · 8 / params
-  double fp16_bytes = 0;          // the same model at 16 bits
-  double saving_vs_fp16 = 0;      // 1 - bytes / fp16_bytes
+  double bytes = 0;            // total weights bytes, mixed precision included
+  double bits_per_weight = 0;  // average over all parameters: bytes · 8 / params
+  double fp16_bytes = 0;       // the same model at 16 bits
+  double saving_vs_fp16 = 0;   // 1 - bytes / fp16_bytes
 };
 
 QuantSizeResult quant_size(const QuantSizeInput& input);
@@ -72,21 +72,21 @@ ParamGroups param_groups_of(const ModelParams& params, bool with_mtp);
 // bf16, and the format's scales as practice stores them. The Plan, Roofline
 // and Quantization panels size weights with this one description.
 struct WeightsFormat {
-  std::string format = "fp16";  // a quant format id or a plain dtype ("fp8" = fp8_e4m3)
-  double group_size = 0;        // 0: the format's usual group: 128 for int4/int8 (GPTQ, AWQ), 64 for nf4 (QLoRA)
+  std::string format = "fp16";       // a quant format id or a plain dtype ("fp8" = fp8_e4m3)
+  double group_size = 0;             // 0: the format's usual group: 128 for int4/int8 (GPTQ, AWQ), 64 for nf4 (QLoRA)
   std::string scale_dtype = "fp16";  // GPTQ and AWQ store fp16 scales
-  std::string keep;             // components kept in bf16, comma-separated: embedding, attention, router, lm_head
-  double bits = 0;              // > 0: every component at this many bits (overrides the rest)
+  std::string keep;                  // components kept in bf16, comma-separated: embedding, attention, router, lm_head
+  double bits = 0;                   // > 0: every component at this many bits (overrides the rest)
 };
 
 // Bytes per weight of each component under `format` (norms: 16 bits when the
 // format is narrower, as GPTQ/AWQ/FP8 checkpoints keep 1-D tensors).
 struct WeightsBytes {
   Status status;
-  std::string format;             // resolved quant format id
-  double bits_per_weight = 0;     // of the format itself, scales included
+  std::string format;          // resolved quant format id
+  double bits_per_weight = 0;  // of the format itself, scales included
   double embedding = 0, attention = 0, ffn = 0, router = 0, norms = 0, lm_head = 0;  // bytes per weight
-  QuantSizeResult size;           // the whole model under this format
+  QuantSizeResult size;  // the whole model under this format
 };
 WeightsBytes weights_bytes(const ParamGroups& params, const WeightsFormat& format);
 
@@ -94,12 +94,12 @@ WeightsBytes weights_bytes(const ParamGroups& params, const WeightsFormat& forma
 // measurement that checks its "quality" claim.
 struct QuantDecisionRow {
   std::string technique;
-  std::string format;         // a format id the lab can run
+  std::string format;  // a format id the lab can run
   double group_size = 0;
-  double memory_saved = 0;    // vs fp16, from bits_per_weight (computed)
+  double memory_saved = 0;  // vs fp16, from bits_per_weight (computed)
   std::string compute_overhead;
-  std::string quality;        // what the seed claims
-  std::string measure;        // what the lab measures to check it
+  std::string quality;  // what the seed claims
+  std::string measure;  // what the lab measures to check it
 };
 std::vector<QuantDecisionRow> quant_decision_matrix();
 

@@ -32,13 +32,17 @@ struct Published {
 std::vector<Published> published() {
   const ModelConfig llama2_7b = llama2(4096, 32, 32, 11008, "Llama-2-7B");
   const ModelConfig llama2_13b = llama2(5120, 40, 40, 13824, "Llama-2-13B");
-  const char* mlc = "mlc-ai/llm-perf-bench pull request #1 (2023-08-05, junrushao): RTX 4090, CUDA 11.8, MLC LLM q4f16_1";
+  const char* mlc =
+      "mlc-ai/llm-perf-bench pull request #1 (2023-08-05, junrushao): RTX 4090, CUDA 11.8, MLC LLM q4f16_1";
   const char* tvm = "apache/tvm pull request #15985 (2023-10-26): M2 Ultra, MLC q4f16_1, after the Dlight Metal change";
   return {
       {"mlc-4090-llama2-7b", "Llama-2-7B q4f16_1, RTX 4090, MLC LLM", mlc, "rtx-4090", llama2_7b, 4.5, 1, 256, 191.0},
-      {"mlc-4090-llama2-13b", "Llama-2-13B q4f16_1, RTX 4090, MLC LLM", mlc, "rtx-4090", llama2_13b, 4.5, 1, 256, 108.8},
-      {"tvm-m2ultra-llama2-7b", "Llama-2-7B q4f16_1, M2 Ultra, MLC/TVM Metal", tvm, "m2-ultra", llama2_7b, 4.5, 1, 256, 89},
-      {"tvm-m2ultra-llama2-13b", "Llama-2-13B q4f16_1, M2 Ultra, MLC/TVM Metal", tvm, "m2-ultra", llama2_13b, 4.5, 1, 256, 55},
+      {"mlc-4090-llama2-13b", "Llama-2-13B q4f16_1, RTX 4090, MLC LLM", mlc, "rtx-4090", llama2_13b, 4.5, 1, 256,
+       108.8},
+      {"tvm-m2ultra-llama2-7b", "Llama-2-7B q4f16_1, M2 Ultra, MLC/TVM Metal", tvm, "m2-ultra", llama2_7b, 4.5, 1, 256,
+       89},
+      {"tvm-m2ultra-llama2-13b", "Llama-2-13B q4f16_1, M2 Ultra, MLC/TVM Metal", tvm, "m2-ultra", llama2_13b, 4.5, 1,
+       256, 55},
   };
 }
 

@@ -11,10 +11,10 @@ namespace llmst {
 struct CalibrationPoint {
   std::string id;
   std::string label;
-  std::string source;        // where the measurement was published
+  std::string source;  // where the measurement was published
   std::string hardware_id;
   std::string model_name;
-  double weights_bits = 0;   // bits per weight including scales
+  double weights_bits = 0;  // bits per weight including scales
   double batch = 1;
   double context = 0;
   double measured_tokens_per_s = 0;   // per sequence, decode

@@ -15,14 +15,14 @@ namespace llmst {
 struct Hardware {
   std::string id = "custom";
   std::string label = "Custom";
-  std::string kind = "gpu";   // "gpu", "tpu", "cpu" (the pages group by it)
-  std::string source;          // spec sheet the numbers come from
-  double fp32_tflops = 0;      // dense fp32 matmul peak (TF32 tensor cores where the chip has them)
-  double fp16_tflops = 0;      // dense fp16/bf16 tensor peak, no 2:4 sparsity
-  double fp8_tflops = 0;       // 0: the chip has no fp8 matmul
-  double int8_tops = 0;        // 0: no int8 matmul listed
-  double memory_gb_per_s = 0;  // device memory bandwidth
-  double memory_bytes = 0;     // device memory capacity
+  std::string kind = "gpu";          // "gpu", "tpu", "cpu" (the pages group by it)
+  std::string source;                // spec sheet the numbers come from
+  double fp32_tflops = 0;            // dense fp32 matmul peak (TF32 tensor cores where the chip has them)
+  double fp16_tflops = 0;            // dense fp16/bf16 tensor peak, no 2:4 sparsity
+  double fp8_tflops = 0;             // 0: the chip has no fp8 matmul
+  double int8_tops = 0;              // 0: no int8 matmul listed
+  double memory_gb_per_s = 0;        // device memory bandwidth
+  double memory_bytes = 0;           // device memory capacity
   double interconnect_gb_per_s = 0;  // device-to-device, per direction (NVLink, IF, ICI; PCIe if none); 0: none
   double host_link_gb_per_s = 0;     // device to host memory per direction (PCIe); 0: none (unified or CPU)
 };

@@ -79,7 +79,8 @@ DecodePlan decode_at(const Prepared& p, const Workload& w, double batch, const L
   const PhaseTotals t = pass_totals(p, w, "decode", pass_batch, layout, &layer_weights);
   if (layout.pipeline) {
     // One device has no hops (and may have no link at all).
-    d.communication_s = devices > 1 ? (devices - 1) * (pass_batch * d_model * p.act_bytes / link + w.collective_latency_s) : 0;
+    d.communication_s =
+        devices > 1 ? (devices - 1) * (pass_batch * d_model * p.act_bytes / link + w.collective_latency_s) : 0;
   } else {
     // Megatron tensor parallelism: 2 all-reduces of the activations per layer.
     d.communication_s = layers * 2 * all_reduce_s(batch * d_model * p.act_bytes, devices, link, w.collective_latency_s);
@@ -120,7 +121,8 @@ PrefillPlan prefill_at(const Prepared& p, const Workload& w, const Layout& layou
     // GPipe schedule: devices micro-batches through devices stages take
     // (2 devices - 1) stage slots of (pass time / devices) each.
     compute_s = t.time_s * (2 * devices - 1) / devices;
-    r.communication_s = devices > 1 ? (devices - 1) * (rows * d_model * p.act_bytes / link + w.collective_latency_s) : 0;
+    r.communication_s =
+        devices > 1 ? (devices - 1) * (rows * d_model * p.act_bytes / link + w.collective_latency_s) : 0;
   } else {
     r.communication_s = layers * 2 * all_reduce_s(rows * d_model * p.act_bytes, devices, link, w.collective_latency_s);
   }
@@ -172,9 +174,9 @@ PlanResult plan(const Workload& w) {
   for (const LayerRun& run : p.model.runs) {
     const LayerParams l = layer_params(run.layer, p.model.d_model);
     const WeightsBytes& b = p.weights;
-    layer_bytes = std::max(layer_bytes, (l.attention - l.attention_norms - l.sinks) * b.attention +
-                                            (l.ffn - l.router) * b.ffn + l.router * b.router +
-                                            (l.norms + l.attention_norms + l.sinks) * b.norms);
+    layer_bytes =
+        std::max(layer_bytes, (l.attention - l.attention_norms - l.sinks) * b.attention + (l.ffn - l.router) * b.ffn +
+                                  l.router * b.router + (l.norms + l.attention_norms + l.sinks) * b.norms);
   }
   r.offloaded_bytes = w.offload_layers * layer_bytes;
   r.weights_per_device_bytes = weights_per_device(w, r.weight_bytes, layer_bytes, w.gpus);
@@ -188,7 +190,9 @@ PlanResult plan(const Workload& w) {
   r.max_batch = free_bytes <= 0 ? 0 : std::min(1e7, std::floor(free_bytes / kv_per_sequence));
   // KV grows with the context until every windowed or chunked layer is full,
   // then only with the full-attention layers: search the largest context that fits.
-  auto fits_context = [&](double tokens) { return w.batch * kv_sequence_bytes(p, w, tokens) / layout.kv_split <= free_bytes; };
+  auto fits_context = [&](double tokens) {
+    return w.batch * kv_sequence_bytes(p, w, tokens) / layout.kv_split <= free_bytes;
+  };
   r.max_context = 0;
   if (free_bytes > 0 && fits_context(1)) {
     bool bounded_cache = true;  // every layer keeps a window or a chunk

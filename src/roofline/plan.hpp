@@ -11,25 +11,25 @@
 namespace llmst {
 
 struct DecodePlan {
-  double step_s = 0;             // one decode step: sum of per-operator max(compute, memory) + communication + offload
-  double memory_floor_s = 0;     // (weight bytes read + batch x KV bytes) / bandwidth: no step can be faster
-  double compute_floor_s = 0;    // FLOPs / peak
-  double tokens_per_s = 0;       // per sequence = 1 / step_s (TPOT = step_s)
-  double total_tokens_per_s = 0; // batch / step_s
-  double flops = 0;              // per device
-  double bytes = 0;              // per device
-  double weight_bytes_read = 0;  // per device per step
-  double kv_bytes_read = 0;      // per device per step
+  double step_s = 0;              // one decode step: sum of per-operator max(compute, memory) + communication + offload
+  double memory_floor_s = 0;      // (weight bytes read + batch x KV bytes) / bandwidth: no step can be faster
+  double compute_floor_s = 0;     // FLOPs / peak
+  double tokens_per_s = 0;        // per sequence = 1 / step_s (TPOT = step_s)
+  double total_tokens_per_s = 0;  // batch / step_s
+  double flops = 0;               // per device
+  double bytes = 0;               // per device
+  double weight_bytes_read = 0;   // per device per step
+  double kv_bytes_read = 0;       // per device per step
   double intensity = 0;
   std::string bound;
-  double communication_s = 0;    // all-reduces (tensor) or hops (pipeline)
-  double offload_s = 0;          // offloaded weights over the host link
-  double experts_touched = 1;    // expected distinct experts per layer per step (1 for dense)
+  double communication_s = 0;  // all-reduces (tensor) or hops (pipeline)
+  double offload_s = 0;        // offloaded weights over the host link
+  double experts_touched = 1;  // expected distinct experts per layer per step (1 for dense)
 };
 
 struct PrefillPlan {
-  double ttft_s = 0;             // time to first token for the whole batch of prompts
-  double tokens_per_s = 0;       // prompt tokens per second
+  double ttft_s = 0;        // time to first token for the whole batch of prompts
+  double tokens_per_s = 0;  // prompt tokens per second
   double flops = 0;
   double bytes = 0;
   double intensity = 0;
@@ -41,9 +41,9 @@ struct PrefillPlan {
 struct CurvePoint {
   double batch = 0;
   double step_s = 0;
-  double tokens_per_s = 0;        // per sequence
+  double tokens_per_s = 0;  // per sequence
   double total_tokens_per_s = 0;
-  double memory_bytes = 0;        // per device
+  double memory_bytes = 0;  // per device
   bool fits = false;
 };
 
@@ -55,24 +55,24 @@ struct PlanResult {
   double bytes_per_weight = 0;
   double total_params = 0;
   double active_params = 0;
-  double weights_params = 0;        // parameters held in memory: total less MTP modules
-  double weight_bytes = 0;          // all devices
+  double weights_params = 0;                     // parameters held in memory: total less MTP modules
+  double weight_bytes = 0;                       // all devices
   std::vector<ComponentSize> weight_components;  // the quant area's sizing, component by component
-  double kv_bytes_per_token = 0;    // one sequence, all layers
-  double kv_bytes = 0;              // batch x one sequence of `context` tokens, windows and chunks applied
+  double kv_bytes_per_token = 0;                 // one sequence, all layers
+  double kv_bytes = 0;                           // batch x one sequence of `context` tokens, windows and chunks applied
   double memory_per_device_bytes = 0;
-  double memory_capacity_bytes = 0; // one device
+  double memory_capacity_bytes = 0;  // one device
   double weights_per_device_bytes = 0;
   double kv_per_device_bytes = 0;
-  double offloaded_bytes = 0;       // held in host memory
+  double offloaded_bytes = 0;  // held in host memory
   bool fits = false;
-  double max_batch = 0;             // at this context (0: the weights alone do not fit)
-  double max_context = 0;           // at this batch
+  double max_batch = 0;                // at this context (0: the weights alone do not fit)
+  double max_context = 0;              // at this batch
   bool max_context_unbounded = false;  // sliding window: the KV stops growing
-  double min_gpus = 0;              // fewest devices (same parallelism) that fit; 0: none up to 4096
+  double min_gpus = 0;                 // fewest devices (same parallelism) that fit; 0: none up to 4096
   DecodePlan decode;
   PrefillPlan prefill;
-  std::vector<CurvePoint> curve;    // decode throughput vs batch, past the memory limit
+  std::vector<CurvePoint> curve;  // decode throughput vs batch, past the memory limit
 };
 
 PlanResult plan(const Workload& workload);

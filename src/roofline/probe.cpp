@@ -90,8 +90,8 @@ double now_s() {
 }
 
 // Best of `repeats` passes over x.
-double best_stream_s(float (*kernel)(const float*, std::size_t), const float* x, std::size_t n,
-                     int repeats, double* checksum) {
+double best_stream_s(float (*kernel)(const float*, std::size_t), const float* x, std::size_t n, int repeats,
+                     double* checksum) {
   double best = 1e30;
   for (int r = 0; r < repeats; ++r) {
     const double start = now_s();
@@ -102,8 +102,7 @@ double best_stream_s(float (*kernel)(const float*, std::size_t), const float* x,
 }
 
 // Doubles the rounds until one run lasts min_seconds, then keeps the best of repeats.
-double madd_flops_per_s(float (*kernel)(double, double*), double min_seconds, int repeats,
-                        double* checksum) {
+double madd_flops_per_s(float (*kernel)(double, double*), double min_seconds, int repeats, double* checksum) {
   double rounds = 1024, flops = 0, seconds = 0;
   for (;;) {
     const double start = now_s();
@@ -126,13 +125,12 @@ double madd_flops_per_s(float (*kernel)(double, double*), double min_seconds, in
 ProbeResult measure_machine(const ProbeInput& input) {
   ProbeResult r;
   constexpr double kLimit = 1073741824.0;  // 1 GiB: WASM memory is capped at 4 GB
-  r.status = first_error(check_integer("bytes", input.bytes, 4096, 1e15),
-                         check_integer("repeats", input.repeats, 1, 1000),
-                         check_real_above("min_seconds", input.min_seconds, 0, 10));
+  r.status =
+      first_error(check_integer("bytes", input.bytes, 4096, 1e15), check_integer("repeats", input.repeats, 1, 1000),
+                  check_real_above("min_seconds", input.min_seconds, 0, 10));
   if (r.status.ok && input.bytes > kLimit)
-    r.status = error_status("bytes", "bytes = " + format_number(input.bytes) + " needs " +
-                                         format_number(input.bytes) + " bytes of WASM memory; the probe's limit is " +
-                                         format_number(kLimit));
+    r.status = error_status("bytes", "bytes = " + format_number(input.bytes) + " needs " + format_number(input.bytes) +
+                                         " bytes of WASM memory; the probe's limit is " + format_number(kLimit));
   if (!r.status.ok) return r;
   const std::size_t n = static_cast<std::size_t>(input.bytes / sizeof(float));
   float* x = static_cast<float*>(std::malloc(n * sizeof(float)));
@@ -145,10 +143,13 @@ ProbeResult measure_machine(const ProbeInput& input) {
   const int repeats = static_cast<int>(input.repeats);
   // Tiny calls first, so the timed passes run optimized code (core/warm_up.hpp).
   double flops = 0;
-  warm_up("machine probe", [&] {
-    r.simd.checksum += stream_sum_simd(x, 1024) + madd_loop_simd(4, &flops);
-    r.scalar.checksum += stream_sum_scalar(x, 1024) + madd_loop_scalar(4, &flops);
-  }, 2048);
+  warm_up(
+      "machine probe",
+      [&] {
+        r.simd.checksum += stream_sum_simd(x, 1024) + madd_loop_simd(4, &flops);
+        r.scalar.checksum += stream_sum_scalar(x, 1024) + madd_loop_scalar(4, &flops);
+      },
+      2048);
   r.bytes = static_cast<double>(n * sizeof(float));
   r.simd_lanes = simd_lanes();
   r.simd.bandwidth_bytes_per_s = r.bytes / best_stream_s(stream_sum_simd, x, n, repeats, &r.simd.checksum);

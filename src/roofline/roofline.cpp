@@ -14,8 +14,7 @@ namespace llmst {
 namespace roofline_detail {
 namespace {
 
-Status check_choice(const std::string& field, const std::string& value,
-                    std::initializer_list<const char*> choices) {
+Status check_choice(const std::string& field, const std::string& value, std::initializer_list<const char*> choices) {
   std::string list;
   for (const char* choice : choices) {
     if (value == choice) return ok_status();
@@ -26,7 +25,9 @@ Status check_choice(const std::string& field, const std::string& value,
 
 Status check_dtype(const std::string& field, const std::string& id, double& bytes) {
   const DtypeInfo* dtype = find_plain_dtype(id);
-  if (!dtype) return error_status(field, field + " = " + quoted(id) + " is not a plain dtype (fp32, fp16, bf16, fp8, int8, int4)");
+  if (!dtype)
+    return error_status(field,
+                        field + " = " + quoted(id) + " is not a plain dtype (fp32, fp16, bf16, fp8, int8, int4)");
   bytes = dtype->bits / 8;
   return ok_status();
 }
@@ -41,16 +42,14 @@ Prepared prepare(const Workload& w, bool plan_fields) {
   p.model = std::move(validated.model);
   p.params = count_params_of(p.model);
   double kv_value_bytes = 0;
-  Status status = first_error(
-      validate_hardware(w.hardware),
-      check_dtype("kv_dtype", w.kv_dtype, kv_value_bytes),
-      check_choice("compute_dtype", w.compute_dtype, {"fp32", "fp16", "bf16", "fp8", "int8"}),
-      check_integer("batch", w.batch, 1, 1e7), check_integer("context", w.context, 1, 1e9),
-      check_integer("images", w.images, 0, 1e6),
-      check_real_above("flop_efficiency", w.flop_efficiency, 0, 1),
-      check_zero_or_at_least("flop_efficiency", w.flop_efficiency, 1e-3, 1),
-      check_real_above("bandwidth_efficiency", w.bandwidth_efficiency, 0, 1),
-      check_zero_or_at_least("bandwidth_efficiency", w.bandwidth_efficiency, 1e-3, 1));
+  Status status = first_error(validate_hardware(w.hardware), check_dtype("kv_dtype", w.kv_dtype, kv_value_bytes),
+                              check_choice("compute_dtype", w.compute_dtype, {"fp32", "fp16", "bf16", "fp8", "int8"}),
+                              check_integer("batch", w.batch, 1, 1e7), check_integer("context", w.context, 1, 1e9),
+                              check_integer("images", w.images, 0, 1e6),
+                              check_real_above("flop_efficiency", w.flop_efficiency, 0, 1),
+                              check_zero_or_at_least("flop_efficiency", w.flop_efficiency, 1e-3, 1),
+                              check_real_above("bandwidth_efficiency", w.bandwidth_efficiency, 0, 1),
+                              check_zero_or_at_least("bandwidth_efficiency", w.bandwidth_efficiency, 1e-3, 1));
   if (!status.ok) return {status};
   // Weight bytes come from the quant area's formula, per component.
   WeightsFormat format;
@@ -78,21 +77,22 @@ Prepared prepare(const Workload& w, bool plan_fields) {
   p.act_bytes = ignored;
   p.peak = peak_flops_per_s(w.hardware, w.compute_dtype);
   if (p.peak <= 0)
-    return {error_status("compute_dtype", "compute_dtype = " + quoted(w.compute_dtype) + ": " + quoted(w.hardware.label) +
-                                              " lists no " + w.compute_dtype + " peak (hardware." +
-                                              (w.compute_dtype == "int8" ? std::string("int8_tops")
-                                                                         : (w.compute_dtype == "bf16" ? std::string("fp16") : w.compute_dtype) + "_tflops") +
-                                              " = 0)")};
+    return {error_status("compute_dtype",
+                         "compute_dtype = " + quoted(w.compute_dtype) + ": " + quoted(w.hardware.label) + " lists no " +
+                             w.compute_dtype + " peak (hardware." +
+                             (w.compute_dtype == "int8"
+                                  ? std::string("int8_tops")
+                                  : (w.compute_dtype == "bf16" ? std::string("fp16") : w.compute_dtype) + "_tflops") +
+                             " = 0)")};
   p.bandwidth = w.hardware.memory_gb_per_s * 1e9;
   p.effective_peak = p.peak * w.flop_efficiency;
   p.effective_bandwidth = p.bandwidth * w.bandwidth_efficiency;
   // The plan-only fields are checked for roofline() too: a value it cannot
   // use is still refused rather than read and ignored (issue 17).
-  status = first_error(
-      check_integer("gpus", w.gpus, 1, 4096),
-      check_choice("parallelism", w.parallelism, {"tensor", "pipeline"}),
-      check_integer("offload_layers", w.offload_layers, 0, static_cast<double>(p.model.n_layers)),
-      check_real("collective_latency_s", w.collective_latency_s, 0, 1));
+  status = first_error(check_integer("gpus", w.gpus, 1, 4096),
+                       check_choice("parallelism", w.parallelism, {"tensor", "pipeline"}),
+                       check_integer("offload_layers", w.offload_layers, 0, static_cast<double>(p.model.n_layers)),
+                       check_real("collective_latency_s", w.collective_latency_s, 0, 1));
   if (!status.ok) return {status};
   if (plan_fields) {
     if (w.gpus > 1 && w.hardware.interconnect_gb_per_s <= 0)
@@ -115,9 +115,8 @@ Prepared prepare(const Workload& w, bool plan_fields) {
 
 namespace {
 
-OperatorCost make_op(const std::string& name, const std::string& phase, const std::string& scope,
-                     double count, bool split, double flops, double weight_bytes, double kv_bytes,
-                     double activation_bytes) {
+OperatorCost make_op(const std::string& name, const std::string& phase, const std::string& scope, double count,
+                     bool split, double flops, double weight_bytes, double kv_bytes, double activation_bytes) {
   OperatorCost op;
   op.name = name;
   op.phase = phase;
@@ -132,8 +131,8 @@ OperatorCost make_op(const std::string& name, const std::string& phase, const st
 }
 
 // The operators of `count` layers of one kind.
-void layer_operators(const Prepared& p, const LayerSpec& layer, double count, const std::string& phase,
-                     double batch, double context, bool fused, std::vector<OperatorCost>& ops) {
+void layer_operators(const Prepared& p, const LayerSpec& layer, double count, const std::string& phase, double batch,
+                     double context, bool fused, std::vector<OperatorCost>& ops) {
   const AttentionSpec& a = layer.attention;
   const FfnSpec& f = layer.ffn;
   const double d = static_cast<double>(p.model.d_model);
@@ -227,15 +226,14 @@ void layer_operators(const Prepared& p, const LayerSpec& layer, double count, co
     const double experts = static_cast<double>(f.experts);
     if (f.experts > 1) {
       // Each token runs top_k experts; the weights read are those of the experts the batch touches.
-      ops.push_back(make_op("router", phase, "layer", count, false, 2 * tokens * d * experts, d * experts * wb.router, 0,
-                            tokens * (d + experts) * ab));
+      ops.push_back(make_op("router", phase, "layer", count, false, 2 * tokens * d * experts, d * experts * wb.router,
+                            0, tokens * (d + experts) * ab));
       const double top_k = static_cast<double>(f.top_k);
       mlp("ffn", tokens * top_k, static_cast<double>(f.width), f.bias,
           expected_distinct_experts(experts, top_k, tokens));
     }
     // Shared experts: every token, weights read once.
-    if (f.shared_experts > 0)
-      mlp("shared", tokens, static_cast<double>(f.shared_width * f.shared_experts), false, 1);
+    if (f.shared_experts > 0) mlp("shared", tokens, static_cast<double>(f.shared_width * f.shared_experts), false, 1);
   }
   if (layer.norms == 4) norm("post_ffn_norm");
   residual("ffn_residual");
@@ -261,8 +259,8 @@ void merge_alike(std::vector<OperatorCost>& ops) {
 
 }  // namespace
 
-std::vector<OperatorCost> pass_operators(const Prepared& p, const std::string& phase, double batch,
-                                         double context, bool fused) {
+std::vector<OperatorCost> pass_operators(const Prepared& p, const std::string& phase, double batch, double context,
+                                         bool fused) {
   const ValidModel& m = p.model;
   const double d = static_cast<double>(m.d_model), vocab = static_cast<double>(m.vocab);
   const WeightsBytes& wb = p.weights;
@@ -280,10 +278,10 @@ std::vector<OperatorCost> pass_operators(const Prepared& p, const std::string& p
   const double rows = std::min(tokens, vocab) + std::min(prefill ? context : 1.0, positions);
   ops.push_back(make_op("embedding", phase, "model", 1, true, 0, rows * d * wb.embedding, 0, tokens * d * ab));
   const double norm_params = (m.layer_norm ? 2 : 1) * d;
-  ops.push_back(make_op("final_norm", phase, "model", 1, false, tokens * d * (m.layer_norm ? 7 : 4), norm_params * wb.norms,
-                        0, 2 * tokens * d * ab));
-  ops.push_back(make_op("lm_head", phase, "model", 1, true, 2 * batch * d * vocab, vocab * d * (m.tied ? wb.embedding : wb.lm_head), 0,
-                        batch * d * ab + batch * vocab * 4));
+  ops.push_back(make_op("final_norm", phase, "model", 1, false, tokens * d * (m.layer_norm ? 7 : 4),
+                        norm_params * wb.norms, 0, 2 * tokens * d * ab));
+  ops.push_back(make_op("lm_head", phase, "model", 1, true, 2 * batch * d * vocab,
+                        vocab * d * (m.tied ? wb.embedding : wb.lm_head), 0, batch * d * ab + batch * vocab * 4));
   // Images run the vision tower and the projector once, at prefill; their
   // tokens then enter the context like text (the context counts them).
   if (prefill && p.images > 0) {

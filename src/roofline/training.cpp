@@ -14,11 +14,11 @@ namespace {
 
 // What every layer's accounting shares.
 struct Shape {
-  double tokens = 0;       // s b
-  double sequence = 0;     // s
-  double d = 0;            // h
-  double t = 1;            // tensor-parallel size
-  double replicated = 1;   // divisor of the tensors tensor parallelism leaves whole: 1, or t under sequence parallelism
+  double tokens = 0;      // s b
+  double sequence = 0;    // s
+  double d = 0;           // h
+  double t = 1;           // tensor-parallel size
+  double replicated = 1;  // divisor of the tensors tensor parallelism leaves whole: 1, or t under sequence parallelism
   bool parallel_blocks = false;  // attention and FFN read the same input (GPT-J, Falcon)
   bool dropout = false, fused_attention = true, fused_swiglu = false;
 };
@@ -49,13 +49,20 @@ Status parse_targets(const std::string& text, LoraTargets& t) {
     const size_t comma = text.find(',', start);
     std::string part = trim(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
     if (part.size() > 5 && part.ends_with("_proj")) part.resize(part.size() - 5);  // PEFT's q_proj, gate_proj, ...
-    if (part == "q") t.q = true;
-    else if (part == "k") t.k = true;
-    else if (part == "v") t.v = true;
-    else if (part == "o") t.o = true;
-    else if (part == "gate") t.gate = true;
-    else if (part == "up") t.up = true;
-    else if (part == "down") t.down = true;
+    if (part == "q")
+      t.q = true;
+    else if (part == "k")
+      t.k = true;
+    else if (part == "v")
+      t.v = true;
+    else if (part == "o")
+      t.o = true;
+    else if (part == "gate")
+      t.gate = true;
+    else if (part == "up")
+      t.up = true;
+    else if (part == "down")
+      t.down = true;
     else if (!part.empty())
       return error_status("lora_targets", "lora_targets: \"" + part.substr(0, 40) +
                                               "\" is not one of q, k, v, o, gate, up, down (or all-linear)");
@@ -63,7 +70,8 @@ Status parse_targets(const std::string& text, LoraTargets& t) {
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
-  if (!any) return error_status("lora_targets", "lora_targets names no module (q, k, v, o, gate, up, down or all-linear)");
+  if (!any)
+    return error_status("lora_targets", "lora_targets names no module (q, k, v, o, gate, up, down or all-linear)");
   return {};
 }
 
@@ -71,10 +79,10 @@ Status parse_targets(const std::string& text, LoraTargets& t) {
 // module, the r-wide A output each token keeps for B's gradient, and with
 // LoRA dropout the dropped copy of the input A reads (2 B) with its mask (1 B).
 struct LayerAdapters {
-  double params = 0;              // trainable parameters of the layer
-  double active_params = 0;       // adapter parameters one token passes through (routed: top_k experts)
-  double bytes_per_token = 0;     // activations the adapters add, per token
-  double largest_matrix = 0;      // elements of the layer's largest linear weight (adapted or not)
+  double params = 0;           // trainable parameters of the layer
+  double active_params = 0;    // adapter parameters one token passes through (routed: top_k experts)
+  double bytes_per_token = 0;  // activations the adapters add, per token
+  double largest_matrix = 0;   // elements of the layer's largest linear weight (adapted or not)
 };
 
 LayerAdapters layer_adapters(const LayerSpec& layer, double d, const LoraTargets& t, double rank, bool experts,
@@ -160,11 +168,13 @@ TrainingLayer layer_activation(const LayerSpec& layer, const Shape& x) {
     out_dim = q_dim;
   }
   const double routed = f.moe && f.experts > 1 ? static_cast<double>(f.top_k) : 0;
-  const double ffn_width = f.moe ? routed * static_cast<double>(f.width) + static_cast<double>(f.shared_experts * f.shared_width)
-                                 : static_cast<double>(f.width);
+  const double ffn_width =
+      f.moe ? routed * static_cast<double>(f.width) + static_cast<double>(f.shared_experts * f.shared_width)
+            : static_cast<double>(f.width);
 
   // Per token, bytes; `whole` ones divide by x.replicated, `split` ones by t.
-  const double norm_tensors = x.parallel_blocks ? 1 : static_cast<double>(layer.norms);  // parallel blocks' norms read one input
+  const double norm_tensors =
+      x.parallel_blocks ? 1 : static_cast<double>(layer.norms);  // parallel blocks' norms read one input
   const double latent = a.mla ? 2 * static_cast<double>(a.q_lora_rank) + 2 * static_cast<double>(a.kv_lora_rank) : 0;
   const double qk_norm_inputs = a.qk_norm ? q_dim + k_dim : 0;
   TrainingLayer l;
@@ -176,7 +186,8 @@ TrainingLayer layer_activation(const LayerSpec& layer, const Shape& x) {
   l.qk_bytes = split * (q_dim + k_dim + qk_norm_inputs) * ab;
   l.v_bytes = split * v_dim * ab;
   if (x.fused_attention) {
-    // FlashAttention keeps one fp32 log-sum-exp per head and query; its dropout regenerates the mask from the RNG state.
+    // FlashAttention keeps one fp32 log-sum-exp per head and query; its dropout regenerates the mask from the RNG
+    // state.
     l.scores_bytes = split * heads * kFp32Bytes;
   } else {
     // The s x s probabilities of every head (eager kernels materialize them masked, windows included).
@@ -224,15 +235,16 @@ TrainingMemory training_memory(const TrainingInput& in) {
   const ValidatedModel validated = validate_model(in.model);
   r.status = validated.status;
   if (r.status.ok)
-    r.status = first_error(check_integer("batch", in.batch, 1, 1e6), check_integer("sequence", in.sequence, 1, 1e8),
-                           check_integer("vocab_chunks", in.vocab_chunks, 1, 1e8),
-                           check_integer("zero_stage", in.zero_stage, 0, 3),
-                           check_integer("data_parallel", in.data_parallel, 1, 1e6),
-                           check_integer("tensor_parallel", in.tensor_parallel, 1, 1e4),
-                           check_integer("pipeline_parallel", in.pipeline_parallel, 1, static_cast<double>(validated.model.n_layers)));
+    r.status = first_error(
+        check_integer("batch", in.batch, 1, 1e6), check_integer("sequence", in.sequence, 1, 1e8),
+        check_integer("vocab_chunks", in.vocab_chunks, 1, 1e8), check_integer("zero_stage", in.zero_stage, 0, 3),
+        check_integer("data_parallel", in.data_parallel, 1, 1e6),
+        check_integer("tensor_parallel", in.tensor_parallel, 1, 1e4),
+        check_integer("pipeline_parallel", in.pipeline_parallel, 1, static_cast<double>(validated.model.n_layers)));
   if (r.status.ok && in.checkpointing != "none" && in.checkpointing != "selective" && in.checkpointing != "full" &&
       in.checkpointing != "sqrt")
-    r.status = error_status("checkpointing", "checkpointing = " + quoted(in.checkpointing) + " must be one of none, selective, full, sqrt");
+    r.status = error_status(
+        "checkpointing", "checkpointing = " + quoted(in.checkpointing) + " must be one of none, selective, full, sqrt");
   if (r.status.ok && in.method != "full" && in.method != "lora" && in.method != "qlora")
     r.status = error_status("method", "method = \"" + in.method.substr(0, 40) + "\" must be one of full, lora, qlora");
   const bool lora = in.method == "lora" || in.method == "qlora";
@@ -240,7 +252,8 @@ TrainingMemory training_memory(const TrainingInput& in) {
   if (r.status.ok && lora) {
     r.status = first_error(check_integer("lora_rank", in.lora_rank, 1, 1e5), parse_targets(in.lora_targets, targets));
     if (r.status.ok && in.adapter_dtype != "fp32" && in.adapter_dtype != "bf16")
-      r.status = error_status("adapter_dtype", "adapter_dtype = \"" + in.adapter_dtype.substr(0, 40) + "\" must be fp32 or bf16");
+      r.status = error_status("adapter_dtype",
+                              "adapter_dtype = \"" + in.adapter_dtype.substr(0, 40) + "\" must be fp32 or bf16");
   }
   if (!r.status.ok) return r;
   const ValidModel& model = validated.model;
@@ -377,7 +390,8 @@ TrainingMemory training_memory(const TrainingInput& in) {
     // bitsandbytes dequantizes one weight matrix to bf16 per matmul (forward and backward) and frees it.
     if (in.method == "qlora") r.dequantized_bytes = largest_matrix * kActivationBytes / t;
     state_parts = {
-        {"base_weights", in.method == "qlora" ? "Base weights (NF4 + double quant)" : "Base weights (bf16, frozen)", r.base_weights_bytes},
+        {"base_weights", in.method == "qlora" ? "Base weights (NF4 + double quant)" : "Base weights (bf16, frozen)",
+         r.base_weights_bytes},
         {"adapter_weights", bf16 ? "Adapter weights (bf16)" : "Adapter weights (fp32)", r.adapter_weights_bytes},
         {"adapter_gradients", bf16 ? "Adapter gradients (bf16)" : "Adapter gradients (fp32)", r.gradients_bytes},
         {"optimizer", "Adam moments (fp32)", in.paged_optimizer ? 0 : r.optimizer_bytes},
@@ -399,7 +413,8 @@ TrainingMemory training_memory(const TrainingInput& in) {
   for (const TrainingPart& part : state_parts) state_bytes += part.bytes;
 
   if (p == 1) {
-    r.first_stage_bytes = state_bytes + r.activation_bytes + r.embedding_activation_bytes + r.head_activation_bytes + r.loss_bytes;
+    r.first_stage_bytes =
+        state_bytes + r.activation_bytes + r.embedding_activation_bytes + r.head_activation_bytes + r.loss_bytes;
     r.last_stage_bytes = r.first_stage_bytes;
   } else {
     r.first_stage_bytes = state_bytes + r.activation_bytes + r.embedding_activation_bytes;
@@ -410,8 +425,9 @@ TrainingMemory training_memory(const TrainingInput& in) {
   // The parts of the larger stage.
   const bool first_larger = p == 1 || r.first_stage_bytes >= r.last_stage_bytes;
   const Held& held = first_larger ? first : last;
-  double outside = p == 1 ? r.embedding_activation_bytes + r.head_activation_bytes
-                          : first_larger ? r.embedding_activation_bytes : r.head_activation_bytes;
+  double outside = p == 1         ? r.embedding_activation_bytes + r.head_activation_bytes
+                   : first_larger ? r.embedding_activation_bytes
+                                  : r.head_activation_bytes;
   r.parts = state_parts;
   r.parts.push_back({"activations", "Activations", held.bytes - held.adapter_bytes + outside});
   if (lora) r.parts.push_back({"adapter_activations", "Adapter activations", held.adapter_bytes});
@@ -427,10 +443,14 @@ TrainingMemory training_memory(const TrainingInput& in) {
   // passes through.
   const FlopSplit forward = prefill_flops(model, in.sequence).split;
   const double adapter_forward = 2 * x.tokens * adapter_active_params;
-  if (lora) r.flops_per_step = in.batch * (2 * forward.total + forward.attention_scores) + 3 * adapter_forward;
-  else r.flops_per_step = 3 * in.batch * forward.total;
-  if (in.checkpointing == "selective") r.recompute_flops = in.batch * forward.attention_scores;
-  else if (in.checkpointing != "none") r.recompute_flops = in.batch * (forward.total - forward.lm_head) + adapter_forward;
+  if (lora)
+    r.flops_per_step = in.batch * (2 * forward.total + forward.attention_scores) + 3 * adapter_forward;
+  else
+    r.flops_per_step = 3 * in.batch * forward.total;
+  if (in.checkpointing == "selective")
+    r.recompute_flops = in.batch * forward.attention_scores;
+  else if (in.checkpointing != "none")
+    r.recompute_flops = in.batch * (forward.total - forward.lm_head) + adapter_forward;
   r.extra_compute_fraction = r.recompute_flops / r.flops_per_step;
   return r;
 }

@@ -22,16 +22,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using attention::KvLayout;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 std::string bytes_text(double bytes) { return format_number(bytes) + " bytes"; }
 
 Status over_budget(const std::string& what, double needed, double budget) {
-  return error_status("memory_budget_bytes",
-                      what + " needs " + bytes_text(needed) + ", more than the budget of " +
-                          bytes_text(budget) + "; refused before allocating");
+  return error_status("memory_budget_bytes", what + " needs " + bytes_text(needed) + ", more than the budget of " +
+                                                 bytes_text(budget) + "; refused before allocating");
 }
 
 void fill_normal(float* x, std::size_t count, Random& random) {
@@ -45,8 +42,7 @@ std::vector<std::size_t> sample_indices(std::size_t count, std::size_t wanted) {
     for (std::size_t i = 0; i < count; ++i) picked.push_back(i);
     return picked;
   }
-  for (std::size_t k = 0; k < wanted; ++k)
-    picked.push_back(wanted == 1 ? count - 1 : k * (count - 1) / (wanted - 1));
+  for (std::size_t k = 0; k < wanted; ++k) picked.push_back(wanted == 1 ? count - 1 : k * (count - 1) / (wanted - 1));
   return picked;
 }
 
@@ -67,33 +63,33 @@ static void warm_up_attention_kernels() {
   float q[d * keys] = {}, k[d * keys] = {}, v[d * keys] = {}, out[d * keys] = {}, scores[keys * keys] = {};
   float workspace[attention::kTileKeys + 2 * attention::kTileQueries] = {}, scales[d * keys] = {};
   std::uint8_t codes[d * keys] = {};
-  warm_up("attention kernels", [&] {
-    attention::attention_naive(q, k, v, out, scores, keys, d);
-    attention::attention_tiled(q, k, v, out, workspace, keys, d);
-    attention::project_rows(q, k, keys, d, out);
-    attention::attention_decode_group(q, k, v, keys, d, d, group, out, scores);
-    for (int bits : {8, 4})
-      for (KvLayout layout : {KvLayout::per_token, KvLayout::per_channel}) {
-        attention::quantize_kv(q, keys, d, bits, layout, 4, codes, scales);
-        attention::dequantize_kv(codes, scales, keys, d, bits, layout, 4, 0, keys, 0, d, out);
-      }
-  }, double(d * keys * 16));
+  warm_up(
+      "attention kernels",
+      [&] {
+        attention::attention_naive(q, k, v, out, scores, keys, d);
+        attention::attention_tiled(q, k, v, out, workspace, keys, d);
+        attention::project_rows(q, k, keys, d, out);
+        attention::attention_decode_group(q, k, v, keys, d, d, group, out, scores);
+        for (int bits : {8, 4})
+          for (KvLayout layout : {KvLayout::per_token, KvLayout::per_channel}) {
+            attention::quantize_kv(q, keys, d, bits, layout, 4, codes, scales);
+            attention::dequantize_kv(codes, scales, keys, d, bits, layout, 4, 0, keys, 0, d, out);
+          }
+      },
+      double(d * keys * 16));
 }
 
 AttentionRunResult run_attention(const AttentionRunInput& input) {
   AttentionRunResult result;
   result.input = input;
   result.isa = isa_name();
-  result.status = first_error(
-      check_integer("n", input.n, 1, 1 << 20), check_integer("d", input.d, 1, 1024),
-      check_integer("heads", input.heads, 1, 256),
-      check_integer("check_rows", input.check_rows, 1, 1 << 20),
-      check_integer("seed", input.seed, 0, 9007199254740991.0),
-      check_real_above("memory_budget_bytes", input.memory_budget_bytes, 0, 1e15));
-  if (result.status.ok && input.variant != "naive" && input.variant != "tiled" &&
-      input.variant != "both")
-    result.status = error_status("variant", "variant = \"" + input.variant +
-                                                "\" must be naive, tiled or both");
+  result.status = first_error(check_integer("n", input.n, 1, 1 << 20), check_integer("d", input.d, 1, 1024),
+                              check_integer("heads", input.heads, 1, 256),
+                              check_integer("check_rows", input.check_rows, 1, 1 << 20),
+                              check_integer("seed", input.seed, 0, 9007199254740991.0),
+                              check_real_above("memory_budget_bytes", input.memory_budget_bytes, 0, 1e15));
+  if (result.status.ok && input.variant != "naive" && input.variant != "tiled" && input.variant != "both")
+    result.status = error_status("variant", "variant = \"" + input.variant + "\" must be naive, tiled or both");
   if (!result.status.ok) return result;
 
   const std::size_t n = std::size_t(input.n), d = std::size_t(input.d), heads = std::size_t(input.heads);
@@ -107,15 +103,14 @@ AttentionRunResult run_attention(const AttentionRunInput& input) {
   for (const std::string& name : variants) {
     AttentionVariantResult planned;
     planned.variant = name;
-    planned.workspace_bytes =
-        4.0 * (name == "naive" ? input.n * input.n : double(attention::tiled_workspace_floats()));
+    planned.workspace_bytes = 4.0 * (name == "naive" ? input.n * input.n : double(attention::tiled_workspace_floats()));
     planned.bytes_needed = result.input_bytes + planned.workspace_bytes;
     if (planned.bytes_needed > input.memory_budget_bytes) {
       planned.refused = true;
       planned.refusal = over_budget(name + " attention at n = " + format_number(input.n) +
-                                        ", d = " + format_number(input.d) + ", heads = " +
-                                        format_number(input.heads),
-                                    planned.bytes_needed, input.memory_budget_bytes).message;
+                                        ", d = " + format_number(input.d) + ", heads = " + format_number(input.heads),
+                                    planned.bytes_needed, input.memory_budget_bytes)
+                            .message;
     }
     result.variants.push_back(planned);
   }
@@ -171,11 +166,11 @@ AttentionRunResult run_attention(const AttentionRunInput& input) {
     for (std::size_t h = 0; h < heads; ++h) {
       const std::size_t offset = h * per_head;
       if (naive)
-        attention::attention_naive(q.data() + offset, k.data() + offset, v.data() + offset,
-                                   out.data() + offset, workspace.data(), n, d);
+        attention::attention_naive(q.data() + offset, k.data() + offset, v.data() + offset, out.data() + offset,
+                                   workspace.data(), n, d);
       else
-        attention::attention_tiled(q.data() + offset, k.data() + offset, v.data() + offset,
-                                   out.data() + offset, workspace.data(), n, d);
+        attention::attention_tiled(q.data() + offset, k.data() + offset, v.data() + offset, out.data() + offset,
+                                   workspace.data(), n, d);
     }
     variant.seconds = seconds_since(start);
     variant.gflop_per_s = variant.seconds > 0 ? result.flops / variant.seconds / 1e9 : 0;
@@ -193,8 +188,8 @@ AttentionRunResult run_attention(const AttentionRunInput& input) {
 
 // ---------------------------------------------------------------- decode
 
-std::vector<std::int64_t> attended_tokens(const std::string& strategy, std::int64_t t,
-                                          std::int64_t cache_tokens, std::int64_t sinks) {
+std::vector<std::int64_t> attended_tokens(const std::string& strategy, std::int64_t t, std::int64_t cache_tokens,
+                                          std::int64_t sinks) {
   std::vector<std::int64_t> tokens;
   if (strategy == "window" || strategy == "sinks") {
     const std::int64_t kept_sinks = strategy == "sinks" ? std::min(sinks, t + 1) : 0;
@@ -213,8 +208,8 @@ std::vector<std::int64_t> attended_tokens(const std::string& strategy, std::int6
 namespace {
 
 bool is_strategy(const std::string& s) {
-  return s == "full" || s == "window" || s == "sinks" || s == "recompute" || s == "none" ||
-         s == "seed" || s == "int8" || s == "int4";
+  return s == "full" || s == "window" || s == "sinks" || s == "recompute" || s == "none" || s == "seed" ||
+         s == "int8" || s == "int4";
 }
 
 // Everything a strategy keeps between steps. Slots hold K/V rows of
@@ -222,17 +217,16 @@ bool is_strategy(const std::string& s) {
 // on the strategy.
 struct DecodeState {
   std::string strategy;
-  std::size_t d_model = 0, heads = 0, kv_heads = 0, head_dim = 0, kv_width = 0, tokens = 0,
-              cache = 0, sinks = 0;
+  std::size_t d_model = 0, heads = 0, kv_heads = 0, head_dim = 0, kv_width = 0, tokens = 0, cache = 0, sinks = 0;
   std::size_t hidden_width = 0;  // H: width of x_t, the row length of every weight
-  int bits = 0;  // 8 or 4 for quantized
+  int bits = 0;                  // 8 or 4 for quantized
   KvLayout layout = KvLayout::per_token;
   std::size_t group = 0;
-  std::size_t slots = 0;          // fp32_slots(), fixed once the state is set up
-  const float* w_k = nullptr;     // (kv_width, H): recompute projects evicted tokens with it
+  std::size_t slots = 0;       // fp32_slots(), fixed once the state is set up
+  const float* w_k = nullptr;  // (kv_width, H): recompute projects evicted tokens with it
   const float* w_v = nullptr;
-  MemoryTracker::Buffer<float> k, v;           // fp32 slots
-  MemoryTracker::Buffer<float> hidden;         // recompute, none (every token), seed (a ring)
+  MemoryTracker::Buffer<float> k, v;    // fp32 slots
+  MemoryTracker::Buffer<float> hidden;  // recompute, none (every token), seed (a ring)
   MemoryTracker::Buffer<std::uint8_t> k_codes, v_codes;
   MemoryTracker::Buffer<float> k_scales, v_scales;
   MemoryTracker::Buffer<float> k_head, v_head;  // per-head scratch (recompute, quantized)
@@ -253,10 +247,14 @@ struct DecodeState {
   // than the sequence's n tokens (the closed form's min(tokens, window)).
   std::size_t fp32_slots() const {
     std::size_t count = 0;
-    if (strategy == "full") count = tokens;
-    else if (strategy == "window" || strategy == "recompute") count = cache;
-    else if (strategy == "sinks") count = sinks + cache;
-    else if (quantized() && layout == KvLayout::per_channel) count = group;
+    if (strategy == "full")
+      count = tokens;
+    else if (strategy == "window" || strategy == "recompute")
+      count = cache;
+    else if (strategy == "sinks")
+      count = sinks + cache;
+    else if (quantized() && layout == KvLayout::per_channel)
+      count = group;
     return std::min(count, tokens);
   }
   // The KV head query head h reads (GQA: heads / kv_heads query heads share one).
@@ -275,8 +273,7 @@ struct DecodeState {
   std::size_t blocks() const { return (tokens + group - 1) / group; }
   // KV head g's slice of slots [first, first + rows), read in place.
   attention::KvRows slot_rows(std::size_t g, std::size_t first, std::size_t rows) const {
-    return {k.data() + first * kv_width + g * head_dim, v.data() + first * kv_width + g * head_dim,
-            rows, kv_width};
+    return {k.data() + first * kv_width + g * head_dim, v.data() + first * kv_width + g * head_dim, rows, kv_width};
   }
   // Rows [first, first + rows) of the per-head scratch.
   attention::KvRows scratch_rows(std::size_t first, std::size_t rows) const {
@@ -287,10 +284,9 @@ struct DecodeState {
 // Per-head projection of rows [h·hd, (h+1)·hd) of a weight with `heads` head
 // blocks of rows `width` floats long: the same arithmetic whether a token is
 // projected on arrival or recomputed later (what makes recompute exact).
-void project_heads(const float* w, std::size_t heads, std::size_t hd, std::size_t width,
-                   const float* x, float* out_rows) {
-  for (std::size_t h = 0; h < heads; ++h)
-    attention::project_rows(x, w + h * hd * width, hd, width, out_rows + h * hd);
+void project_heads(const float* w, std::size_t heads, std::size_t hd, std::size_t width, const float* x,
+                   float* out_rows) {
+  for (std::size_t h = 0; h < heads; ++h) attention::project_rows(x, w + h * hd * width, hd, width, out_rows + h * hd);
 }
 
 // The parts of a decode step, in DecodeTimeSplit's order.
@@ -341,8 +337,7 @@ void store_in_slots(DecodeState& s, std::size_t t, const float*, const float* k_
 
 // recompute, none: the hidden state is kept for later recomputation, and
 // recompute's last cache_tokens K/V rows go to their ring slots.
-void store_hidden_and_slots(DecodeState& s, std::size_t t, const float* x_t, const float* k_t,
-                            const float* v_t) {
+void store_hidden_and_slots(DecodeState& s, std::size_t t, const float* x_t, const float* k_t, const float* v_t) {
   std::memcpy(s.hidden.data() + t * s.hidden_width, x_t, s.hidden_width * 4);
   store_slot(s, t, k_t, v_t);
 }
@@ -353,21 +348,17 @@ void store_hidden_ring(DecodeState& s, std::size_t t, const float* x_t, const fl
 }
 
 // int8/int4 per_token: each token's row is quantized on arrival.
-void store_quantized_per_token(DecodeState& s, std::size_t t, const float*, const float* k_t,
-                               const float* v_t) {
+void store_quantized_per_token(DecodeState& s, std::size_t t, const float*, const float* k_t, const float* v_t) {
   const std::size_t scales_per_token = s.kv_width / s.group;
-  attention::quantize_kv(k_t, 1, s.kv_width, s.bits, s.layout, s.group,
-                         s.k_codes.data() + t * s.code_bytes_per_token(),
+  attention::quantize_kv(k_t, 1, s.kv_width, s.bits, s.layout, s.group, s.k_codes.data() + t * s.code_bytes_per_token(),
                          s.k_scales.data() + t * scales_per_token);
-  attention::quantize_kv(v_t, 1, s.kv_width, s.bits, s.layout, s.group,
-                         s.v_codes.data() + t * s.code_bytes_per_token(),
+  attention::quantize_kv(v_t, 1, s.kv_width, s.bits, s.layout, s.group, s.v_codes.data() + t * s.code_bytes_per_token(),
                          s.v_scales.data() + t * scales_per_token);
 }
 
 // int8/int4 per_channel: rows wait in the fp32 block of `group` tokens; a
 // complete block is quantized (its scales span the block's tokens).
-void store_quantized_per_channel(DecodeState& s, std::size_t t, const float*, const float* k_t,
-                                 const float* v_t) {
+void store_quantized_per_channel(DecodeState& s, std::size_t t, const float*, const float* k_t, const float* v_t) {
   store_slot(s, t, k_t, v_t);
   if ((t + 1) % s.group != 0) return;
   const std::size_t block = t / s.group;
@@ -435,12 +426,12 @@ Gathered gather_seed(DecodeState& s, std::size_t t, std::size_t g) {
 Gathered gather_dequantized_per_token(DecodeState& s, std::size_t t, std::size_t g) {
   const std::size_t keys = t + 1, hd = s.head_dim, scales_per_token = s.kv_width / s.group;
   for (std::size_t u = 0; u < keys; ++u) {
-    attention::dequantize_kv(s.k_codes.data() + u * s.code_bytes_per_token(),
-                             s.k_scales.data() + u * scales_per_token, 1, s.kv_width, s.bits,
-                             s.layout, s.group, 0, 1, g * hd, (g + 1) * hd, s.k_head.data() + u * hd);
-    attention::dequantize_kv(s.v_codes.data() + u * s.code_bytes_per_token(),
-                             s.v_scales.data() + u * scales_per_token, 1, s.kv_width, s.bits,
-                             s.layout, s.group, 0, 1, g * hd, (g + 1) * hd, s.v_head.data() + u * hd);
+    attention::dequantize_kv(s.k_codes.data() + u * s.code_bytes_per_token(), s.k_scales.data() + u * scales_per_token,
+                             1, s.kv_width, s.bits, s.layout, s.group, 0, 1, g * hd, (g + 1) * hd,
+                             s.k_head.data() + u * hd);
+    attention::dequantize_kv(s.v_codes.data() + u * s.code_bytes_per_token(), s.v_scales.data() + u * scales_per_token,
+                             1, s.kv_width, s.bits, s.layout, s.group, 0, 1, g * hd, (g + 1) * hd,
+                             s.v_head.data() + u * hd);
   }
   Gathered rows;
   rows.add(s.scratch_rows(0, keys));
@@ -453,12 +444,10 @@ Gathered gather_dequantized_per_channel(DecodeState& s, std::size_t t, std::size
   const std::size_t keys = t + 1, hd = s.head_dim, full_blocks = keys / s.group;
   for (std::size_t b = 0; b < full_blocks; ++b) {
     const std::size_t codes = b * s.group * s.code_bytes_per_token();
-    attention::dequantize_kv(s.k_codes.data() + codes, s.k_scales.data() + b * s.kv_width, s.group,
-                             s.kv_width, s.bits, s.layout, s.group, 0, s.group, g * hd, (g + 1) * hd,
-                             s.k_head.data() + b * s.group * hd);
-    attention::dequantize_kv(s.v_codes.data() + codes, s.v_scales.data() + b * s.kv_width, s.group,
-                             s.kv_width, s.bits, s.layout, s.group, 0, s.group, g * hd, (g + 1) * hd,
-                             s.v_head.data() + b * s.group * hd);
+    attention::dequantize_kv(s.k_codes.data() + codes, s.k_scales.data() + b * s.kv_width, s.group, s.kv_width, s.bits,
+                             s.layout, s.group, 0, s.group, g * hd, (g + 1) * hd, s.k_head.data() + b * s.group * hd);
+    attention::dequantize_kv(s.v_codes.data() + codes, s.v_scales.data() + b * s.kv_width, s.group, s.kv_width, s.bits,
+                             s.layout, s.group, 0, s.group, g * hd, (g + 1) * hd, s.v_head.data() + b * s.group * hd);
   }
   Gathered rows;
   rows.add(s.scratch_rows(0, full_blocks * s.group));
@@ -471,8 +460,7 @@ DecodeStrategy strategy_of(const DecodeState& s) {
   if (s.keeps_hidden()) return {store_hidden_and_slots, gather_recompute, Phase::recompute};
   if (s.quantized() && s.layout == KvLayout::per_token)
     return {store_quantized_per_token, gather_dequantized_per_token, Phase::dequantize};
-  if (s.quantized())
-    return {store_quantized_per_channel, gather_dequantized_per_channel, Phase::dequantize};
+  if (s.quantized()) return {store_quantized_per_channel, gather_dequantized_per_channel, Phase::dequantize};
   return {store_in_slots, gather_slots, Phase::attend};  // full, window, sinks
 }
 
@@ -514,44 +502,47 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
   result.status = first_error(
       check_integer("prompt_tokens", input.prompt_tokens, 0, 1 << 20),
       check_integer("generated_tokens", input.generated_tokens, 1, 1 << 20),
-      check_integer("d_model", input.d_model, 1, 16384),
-      check_integer("heads", input.heads, 1, 256),
-      check_integer("kv_heads", input.kv_heads, 0, 256),
-      check_integer("hidden_dim", input.hidden_dim, 0, 16384),
-      check_integer("cache_tokens", input.cache_tokens, 0, 1 << 21),
-      check_integer("sinks", input.sinks, 0, 1 << 20),
+      check_integer("d_model", input.d_model, 1, 16384), check_integer("heads", input.heads, 1, 256),
+      check_integer("kv_heads", input.kv_heads, 0, 256), check_integer("hidden_dim", input.hidden_dim, 0, 16384),
+      check_integer("cache_tokens", input.cache_tokens, 0, 1 << 21), check_integer("sinks", input.sinks, 0, 1 << 20),
       check_integer("kv_group", input.kv_group, 1, 1 << 20),
       check_integer("sample_steps", input.sample_steps, 0, 1 << 20),
       check_integer("seed", input.seed, 0, 9007199254740991.0),
       check_real_above("memory_budget_bytes", input.memory_budget_bytes, 0, 1e15));
   if (!result.status.ok) return result;
   if (!is_strategy(input.strategy))
-    return result.status = error_status("strategy", "strategy = \"" + input.strategy +
-                           "\" must be one of full, window, sinks, recompute, none, seed, int8, int4"), result;
+    return result.status =
+               error_status("strategy", "strategy = \"" + input.strategy +
+                                            "\" must be one of full, window, sinks, recompute, none, seed, int8, int4"),
+           result;
   if (input.kv_layout != "per_token" && input.kv_layout != "per_channel")
-    return result.status = error_status("kv_layout", "kv_layout = \"" + input.kv_layout +
-                           "\" must be per_token or per_channel"), result;
+    return result.status =
+               error_status("kv_layout", "kv_layout = \"" + input.kv_layout + "\" must be per_token or per_channel"),
+           result;
   if (std::fmod(input.d_model, input.heads) != 0)
     return result.status = error_status("heads", "heads = " + format_number(input.heads) +
-                           " must divide d_model = " + format_number(input.d_model)), result;
+                                                     " must divide d_model = " + format_number(input.d_model)),
+           result;
   const double kv_heads = input.kv_heads == 0 ? input.heads : input.kv_heads;
   if (std::fmod(input.heads, kv_heads) != 0)
     return result.status = error_status("kv_heads", "kv_heads = " + format_number(input.kv_heads) +
-                           " must divide heads = " + format_number(input.heads)), result;
+                                                        " must divide heads = " + format_number(input.heads)),
+           result;
   result.kv_heads = kv_heads;
   const double hidden = input.hidden_dim == 0 ? input.d_model : input.hidden_dim;
   result.hidden_dim = hidden;
-  const bool windowed = input.strategy == "window" || input.strategy == "sinks" ||
-                        input.strategy == "recompute";
+  const bool windowed = input.strategy == "window" || input.strategy == "sinks" || input.strategy == "recompute";
   if (windowed && input.strategy != "recompute" && input.cache_tokens < 1)
     return result.status = error_status("cache_tokens", "cache_tokens = " + format_number(input.cache_tokens) +
-                           " must be at least 1 for " + input.strategy), result;
+                                                            " must be at least 1 for " + input.strategy),
+           result;
   const double head_dim = input.d_model / input.heads;
   const bool quantized = input.strategy == "int8" || input.strategy == "int4";
   if (quantized && input.kv_layout == "per_token" && std::fmod(head_dim, input.kv_group) != 0)
     return result.status = error_status("kv_group", "kv_group = " + format_number(input.kv_group) +
-                           " must divide head_dim = " + format_number(head_dim) +
-                           " (per_token groups stay inside a head)"), result;
+                                                        " must divide head_dim = " + format_number(head_dim) +
+                                                        " (per_token groups stay inside a head)"),
+           result;
 
   DecodeState s;
   s.strategy = input.strategy;
@@ -569,31 +560,26 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
   s.group = std::size_t(input.kv_group);
   // D: query width (heads · head_dim); H: hidden-state width the projections
   // read; Dkv: one token's K (or V) row over all KV heads.
-  const std::size_t D = s.d_model, H = std::size_t(hidden), Dkv = s.kv_width, n = s.tokens,
-                    hd = s.head_dim;
+  const std::size_t D = s.d_model, H = std::size_t(hidden), Dkv = s.kv_width, n = s.tokens, hd = s.head_dim;
 
   // Plan: the strategy's buffers, plus the untracked synthetic sequence and
   // the full-cache reference, all against the budget.
   const double weights_bytes = (double(D) + 2.0 * Dkv) * H * 4 + (output_projection ? double(D) * D * 4 : 0);
   const double fp32_kv_bytes = 2.0 * double(s.fp32_slots()) * Dkv * 4;
   double quant_bytes = 0;
-  if (s.quantized())
-    quant_bytes = 2.0 * (double(n) * s.code_bytes_per_token() + double(s.scale_count()) * 4);
+  if (s.quantized()) quant_bytes = 2.0 * (double(n) * s.code_bytes_per_token() + double(s.scale_count()) * 4);
   const double hidden_bytes = double(s.hidden_slots()) * H * 4;
   const bool needs_head_scratch = s.keeps_hidden() || s.quantized();
   // per-KV-head K/V scratch; scores of one group of heads / kv_heads queries
-  const double scratch_bytes = (needs_head_scratch ? 2.0 * n * hd * 4 : 0) +
-                               double(n) * (s.heads / s.kv_heads) * 4;
+  const double scratch_bytes = (needs_head_scratch ? 2.0 * n * hd * 4 : 0) + double(n) * (s.heads / s.kv_heads) * 4;
   const double reference_bytes = 2.0 * n * Dkv * 4 + double(n) * H * 4;  // full K/V + sequence
-  const double needed = weights_bytes + fp32_kv_bytes + quant_bytes + hidden_bytes + scratch_bytes +
-                        reference_bytes;
+  const double needed = weights_bytes + fp32_kv_bytes + quant_bytes + hidden_bytes + scratch_bytes + reference_bytes;
   if (needed > input.memory_budget_bytes)
-    return result.status = over_budget("decode with " + input.strategy + " over " +
-                                           format_number(double(n)) + " tokens at d_model = " +
-                                           format_number(input.d_model) + ", hidden_dim = " +
-                                           format_number(hidden) + ", kv_heads = " +
-                                           format_number(kv_heads),
-                                       needed, input.memory_budget_bytes), result;
+    return result.status = over_budget("decode with " + input.strategy + " over " + format_number(double(n)) +
+                                           " tokens at d_model = " + format_number(input.d_model) + ", hidden_dim = " +
+                                           format_number(hidden) + ", kv_heads = " + format_number(kv_heads),
+                                       needed, input.memory_budget_bytes),
+           result;
 
   warm_up_attention_kernels();
   MemoryTracker tracker;    // the strategy's own buffers
@@ -617,12 +603,10 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
   auto sequence = untracked.allocate<float>(n * H);
   auto ref_k = untracked.allocate<float>(n * Dkv), ref_v = untracked.allocate<float>(n * Dkv);
   const bool all_ok = w_q.ok() && w_k.ok() && w_v.ok() && w_o.ok() && s.k.ok() && s.v.ok() && s.k_codes.ok() &&
-                      s.v_codes.ok() && s.k_scales.ok() && s.v_scales.ok() && s.hidden.ok() &&
-                      s.k_head.ok() && s.v_head.ok() && s.scores.ok() && sequence.ok() &&
-                      ref_k.ok() && ref_v.ok();
+                      s.v_codes.ok() && s.k_scales.ok() && s.v_scales.ok() && s.hidden.ok() && s.k_head.ok() &&
+                      s.v_head.ok() && s.scores.ok() && sequence.ok() && ref_k.ok() && ref_v.ok();
   if (!all_ok)
-    return result.status = error_status("memory_budget_bytes", "allocating " + bytes_text(needed) +
-                                                                   " failed"), result;
+    return result.status = error_status("memory_budget_bytes", "allocating " + bytes_text(needed) + " failed"), result;
 
   // Synthetic data: x_t ~ N(0, I), W ~ N(0, 1/H) so projections are ~N(0, 1).
   // Filled in the order Wq, Wk, Wv: with kv_heads = heads the draws are those of MHA.
@@ -653,14 +637,13 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
   std::size_t next_measured = 0;
   double total_flops = 0, cosine_sum = 0;
   DecodeFlops flops_sum;
-  PhaseTimes phase_times{};  // summed over the measured steps
+  PhaseTimes phase_times{};          // summed over the measured steps
   std::vector<double> step_seconds;  // each measured step, for the spread
   const std::size_t group_size = s.heads / s.kv_heads;
 
   for (std::size_t t = 0; t < n; ++t) {
     const float* x_t = sequence.data() + t * H;
-    const bool is_measured = t >= prompt && next_measured < measured.size() &&
-                             measured[next_measured] == t - prompt;
+    const bool is_measured = t >= prompt && next_measured < measured.size() && measured[next_measured] == t - prompt;
     StepTimer step;
     // 1. project the new token and store it the strategy's way
     if (strategy.projects_new_kv) {
@@ -679,8 +662,8 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
       for (std::size_t g = 0; g < s.kv_heads; ++g) {
         const Gathered rows = strategy.gather(s, t, g);
         step.lap(strategy.gather_phase);
-        attention::attention_decode_runs(q_t.data() + g * group_size * hd, rows.runs, rows.run_count, hd,
-                                         group_size, out_t.data() + g * group_size * hd, s.scores.data());
+        attention::attention_decode_runs(q_t.data() + g * group_size * hd, rows.runs, rows.run_count, hd, group_size,
+                                         out_t.data() + g * group_size * hd, s.scores.data());
         step.lap(Phase::attend);
         keys = rows.keys;
         recomputed = rows.recomputed;
@@ -725,20 +708,21 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
     claimed_v.resize(claimed.size() * hd);
     for (std::size_t h = 0; h < s.heads; ++h) {
       const std::size_t g = s.kv_head_of(h);
-      attention::attention_decode(q_t.data() + h * hd, ref_k.data() + g * hd, ref_v.data() + g * hd,
-                                  t + 1, hd, Dkv, ref_out.data() + h * hd, s.scores.data());
+      attention::attention_decode(q_t.data() + h * hd, ref_k.data() + g * hd, ref_v.data() + g * hd, t + 1, hd, Dkv,
+                                  ref_out.data() + h * hd, s.scores.data());
       for (std::size_t j = 0; j < claimed.size(); ++j) {
         std::memcpy(claimed_k.data() + j * hd, ref_k.data() + claimed[j] * Dkv + g * hd, hd * 4);
         std::memcpy(claimed_v.data() + j * hd, ref_v.data() + claimed[j] * Dkv + g * hd, hd * 4);
       }
-      attention::attention_reference_row(q_t.data() + h * hd, claimed_k.data(), claimed_v.data(),
-                                         claimed.size(), hd, hd, exact.data());
+      attention::attention_reference_row(q_t.data() + h * hd, claimed_k.data(), claimed_v.data(), claimed.size(), hd,
+                                         hd, exact.data());
       for (std::size_t c = 0; c < hd; ++c)
         result.mask_check_max_abs =
             std::max(result.mask_check_max_abs, std::fabs(double(out_t[h * hd + c]) - exact[c]));
     }
     // errors on the step's output: projected by Wo, both of them, with output_projection
-    if (output_projection) attention::project_rows(ref_out.data(), w_o.data(), D, D, ref_o.data());
+    if (output_projection)
+      attention::project_rows(ref_out.data(), w_o.data(), D, D, ref_o.data());
     else {
       o_t = out_t;
       ref_o = ref_out;
@@ -761,23 +745,20 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
   Clock::duration total{};
   for (Clock::duration part : phase_times) total += part;
   result.seconds = in_seconds(total);
-  result.time_split_s = {in_seconds(phase_times[std::size_t(Phase::projection)]),
-                         in_seconds(phase_times[std::size_t(Phase::store)]),
-                         in_seconds(phase_times[std::size_t(Phase::recompute)]),
-                         in_seconds(phase_times[std::size_t(Phase::dequantize)]),
-                         in_seconds(phase_times[std::size_t(Phase::attend)]),
-                         in_seconds(phase_times[std::size_t(Phase::output)])};
+  result.time_split_s = {
+      in_seconds(phase_times[std::size_t(Phase::projection)]), in_seconds(phase_times[std::size_t(Phase::store)]),
+      in_seconds(phase_times[std::size_t(Phase::recompute)]),  in_seconds(phase_times[std::size_t(Phase::dequantize)]),
+      in_seconds(phase_times[std::size_t(Phase::attend)]),     in_seconds(phase_times[std::size_t(Phase::output)])};
   result.measured_steps = double(measured.size());
   result.step_time = timing_stats(step_seconds);
   result.tokens_per_s = result.seconds > 0 ? result.measured_steps / result.seconds : 0;
   result.flops_per_step = total_flops / result.measured_steps;
   result.flops_by_part = {flops_sum.q_projection / result.measured_steps,
-                          flops_sum.kv_projection / result.measured_steps,
-                          flops_sum.attention / result.measured_steps,
+                          flops_sum.kv_projection / result.measured_steps, flops_sum.attention / result.measured_steps,
                           flops_sum.output / result.measured_steps};
   result.mean_cosine = cosine_sum / result.measured_steps;
-  result.kv_bytes = s.k.bytes() + s.v.bytes() + s.k_codes.bytes() + s.v_codes.bytes() +
-                    s.k_scales.bytes() + s.v_scales.bytes();
+  result.kv_bytes =
+      s.k.bytes() + s.v.bytes() + s.k_codes.bytes() + s.v_codes.bytes() + s.k_scales.bytes() + s.v_scales.bytes();
   result.hidden_bytes = s.hidden.bytes();
   result.weights_bytes = weights_bytes;
   result.peak_bytes = tracker.peak_bytes();
@@ -801,8 +782,7 @@ struct ReadmeFigure {
   const char* cache_label;
   double min_tokens_per_s, max_tokens_per_s;
 };
-constexpr ReadmeFigure kSeedReadme[] = {
-    {2048, "n", 1.3, 1.4}, {2048, "4√n", 7.8, 12.3}, {2048, "8", 190, 220}};
+constexpr ReadmeFigure kSeedReadme[] = {{2048, "n", 1.3, 1.4}, {2048, "4√n", 7.8, 12.3}, {2048, "8", 190, 220}};
 
 double speed_ratio(const DecodeResult& run, const DecodeResult& seed) {
   return seed.tokens_per_s > 0 ? run.tokens_per_s / seed.tokens_per_s : 0;
@@ -837,8 +817,10 @@ SeedExperimentResult seed_experiment(const SeedExperimentInput& input) {
     // none keeps no cache: one run per n, shown on each of its rows
     const DecodeResult none = run("none", 0);
     if (!none.status.ok) return result.status = none.status, result;
-    const struct { const char* label; double tokens; } caches[] = {
-        {"n", length}, {"4√n", std::floor(4 * std::sqrt(length))}, {"8", 8}};
+    const struct {
+      const char* label;
+      double tokens;
+    } caches[] = {{"n", length}, {"4√n", std::floor(4 * std::sqrt(length))}, {"8", 8}};
     for (const auto& cache : caches) {
       SeedExperimentRow row;
       row.sequence_length = length;

@@ -26,34 +26,34 @@ namespace llmst::sim {
 inline constexpr double kDefaultMemoryBudgetBytes = 2147483648.0;
 
 struct AttentionRunInput {
-  double n = 1024;            // sequence length (tokens)
-  double d = 64;              // head dimension
+  double n = 1024;  // sequence length (tokens)
+  double d = 64;    // head dimension
   double heads = 1;
   std::string variant = "both";  // "naive", "tiled" or "both"
-  double check_rows = 64;     // query rows per head compared with fp64 (all if n is smaller)
+  double check_rows = 64;        // query rows per head compared with fp64 (all if n is smaller)
   double seed = 1;
   double memory_budget_bytes = kDefaultMemoryBudgetBytes;
 };
 
 struct AttentionVariantResult {
-  std::string variant;        // "naive" or "tiled"
-  bool refused = false;       // over the memory budget: not run
-  std::string refusal;        // why, with the bytes needed
-  double bytes_needed = 0;    // planned: inputs + output + workspace
-  double workspace_bytes = 0; // the kernel's own buffer (naive: n×n scores)
-  double peak_bytes = 0;      // tracked peak of every buffer of this run
+  std::string variant;         // "naive" or "tiled"
+  bool refused = false;        // over the memory budget: not run
+  std::string refusal;         // why, with the bytes needed
+  double bytes_needed = 0;     // planned: inputs + output + workspace
+  double workspace_bytes = 0;  // the kernel's own buffer (naive: n×n scores)
+  double peak_bytes = 0;       // tracked peak of every buffer of this run
   double seconds = 0;
   double gflop_per_s = 0;
-  double max_abs_error = 0;   // vs fp64 on the checked rows
+  double max_abs_error = 0;  // vs fp64 on the checked rows
 };
 
 struct AttentionRunResult {
   Status status;
   AttentionRunInput input;
-  std::string isa;            // "simd" or "scalar": how the module was built
-  double flops = 0;           // 4·d·n(n+1)/2 per head: causal QKᵀ and PV, 2 FLOPs per multiply–add
-  double input_bytes = 0;     // q, k, v and out, fp32
-  double checked_rows = 0;    // per head
+  std::string isa;          // "simd" or "scalar": how the module was built
+  double flops = 0;         // 4·d·n(n+1)/2 per head: causal QKᵀ and PV, 2 FLOPs per multiply–add
+  double input_bytes = 0;   // q, k, v and out, fp32
+  double checked_rows = 0;  // per head
   std::vector<AttentionVariantResult> variants;
 };
 
@@ -90,11 +90,11 @@ struct DecodeInput {
   // (a transformer layer). Smaller keeps the KV cache and attention at their
   // real shape while making the projections cheap (the KV cache panel's runs).
   double hidden_dim = 0;
-  double cache_tokens = 64;   // window size, or K/V kept by recompute
+  double cache_tokens = 64;  // window size, or K/V kept by recompute
   double sinks = 4;
   std::string kv_layout = "per_token";  // "per_token" or "per_channel"
-  double kv_group = 64;       // channels (per_token) or tokens (per_channel) per scale
-  double sample_steps = 0;    // generated steps measured (evenly spaced, last included); 0: all
+  double kv_group = 64;                 // channels (per_token) or tokens (per_channel) per scale
+  double sample_steps = 0;              // generated steps measured (evenly spaced, last included); 0: all
   // The attention output projected by Wo (d_model × d_model) as each step's
   // last part, as the seed program does; the errors then compare the projected
   // outputs (the reference projected by the same Wo).
@@ -138,24 +138,24 @@ struct DecodeResult {
   Status status;
   DecodeInput input;
   std::string isa;
-  double kv_heads = 0;        // resolved: input.kv_heads, or heads when 0
-  double hidden_dim = 0;      // resolved: input.hidden_dim, or d_model when 0
+  double kv_heads = 0;    // resolved: input.kv_heads, or heads when 0
+  double hidden_dim = 0;  // resolved: input.hidden_dim, or d_model when 0
   double measured_steps = 0;
-  double seconds = 0;         // total over measured steps (= the sum of time_split_s)
+  double seconds = 0;  // total over measured steps (= the sum of time_split_s)
   DecodeTimeSplit time_split_s;
-  double tokens_per_s = 0;    // measured_steps / seconds
-  TimingStats step_time;      // the spread of the measured steps' times (tokens/s of a step = 1 / its time)
-  double attended_tokens = 0; // keys the last step attended to
-  double kv_bytes = 0;        // persistent K/V store (codes + scales + fp32 residual), kv_heads wide
-  double hidden_bytes = 0;    // hidden states kept (recompute, none)
-  double weights_bytes = 0;   // Wq (d_model · hidden_dim), Wk and Wv (kv_heads · head_dim · hidden_dim each)
-  double peak_bytes = 0;      // tracked peak of the strategy's buffers, weights included
+  double tokens_per_s = 0;       // measured_steps / seconds
+  TimingStats step_time;         // the spread of the measured steps' times (tokens/s of a step = 1 / its time)
+  double attended_tokens = 0;    // keys the last step attended to
+  double kv_bytes = 0;           // persistent K/V store (codes + scales + fp32 residual), kv_heads wide
+  double hidden_bytes = 0;       // hidden states kept (recompute, none)
+  double weights_bytes = 0;      // Wq (d_model · hidden_dim), Wk and Wv (kv_heads · head_dim · hidden_dim each)
+  double peak_bytes = 0;         // tracked peak of the strategy's buffers, weights included
   double recomputed_tokens = 0;  // K/V rows recomputed, summed over measured steps
   double recomputed_flops = 0;   // 4·hidden_dim·kv_heads·head_dim per recomputed token (K and V)
   double flops_per_step = 0;     // mean over measured steps: projections + attention + recompute
   DecodeFlops flops_by_part;     // the same by part
-  double max_abs_error = 0;   // output vs the full fp32 cache, over measured steps
-  double min_cosine = 1;      // worst cosine similarity of an output vector
+  double max_abs_error = 0;      // output vs the full fp32 cache, over measured steps
+  double min_cosine = 1;         // worst cosine similarity of an output vector
   double mean_cosine = 1;
   double mask_check_max_abs = 0;  // vs fp64 attention over exactly the tokens the strategy claims
 };
@@ -167,14 +167,14 @@ DecodeResult run_decode(const DecodeInput& input, std::vector<float>& outputs);
 
 // The tokens a strategy attends to at position t (0-based, t included):
 // what its mask claims. Pure: tests check it against hand-listed sets.
-std::vector<std::int64_t> attended_tokens(const std::string& strategy, std::int64_t t,
-                                          std::int64_t cache_tokens, std::int64_t sinks);
+std::vector<std::int64_t> attended_tokens(const std::string& strategy, std::int64_t t, std::int64_t cache_tokens,
+                                          std::int64_t sinks);
 
 struct SeedExperimentInput {
   std::vector<double> sequence_lengths = {512, 1024, 2048};
   double d_model = 768;
   double heads = 12;
-  double sample_steps = 16;   // measured generated steps per run (0: all)
+  double sample_steps = 16;  // measured generated steps per run (0: all)
   double seed = 1;
 };
 
@@ -182,13 +182,13 @@ struct SeedExperimentInput {
 // ends with Wo), so the four strategies do like-for-like work per step.
 struct SeedExperimentRow {
   double sequence_length = 0;
-  std::string cache_label;    // "n", "4√n" or "8"
-  double cache_tokens = 0;    // W: the seed attends to the last W tokens plus the current one
-  DecodeResult seed;          // the seed's algorithm: K/V of W + 1 tokens re-projected each step
-  DecodeResult window;        // cache W + 1 of cached K/V: the seed's output (to float rounding)
-  DecodeResult recompute;     // the window's K/V kept, evicted K/V recomputed: exact
-  DecodeResult none;          // no cache, all K/V recomputed: exact, the seed's "Full"
-                              // (cache-independent: one run per n, on each of its rows)
+  std::string cache_label;  // "n", "4√n" or "8"
+  double cache_tokens = 0;  // W: the seed attends to the last W tokens plus the current one
+  DecodeResult seed;        // the seed's algorithm: K/V of W + 1 tokens re-projected each step
+  DecodeResult window;      // cache W + 1 of cached K/V: the seed's output (to float rounding)
+  DecodeResult recompute;   // the window's K/V kept, evicted K/V recomputed: exact
+  DecodeResult none;        // no cache, all K/V recomputed: exact, the seed's "Full"
+                            // (cache-independent: one run per n, on each of its rows)
   // tokens/s of each over the seed's (0 when the seed's measured time is 0)
   double window_vs_seed = 0;
   double recompute_vs_seed = 0;

@@ -14,9 +14,8 @@ namespace llmst::sim {
 namespace {
 
 template <class Ops>
-double run_once(const std::string& kernel, std::size_t n, std::size_t d, std::vector<float>& a,
-                std::vector<float>& b, std::vector<float>& c, std::vector<float>& out,
-                std::vector<float>& work) {
+double run_once(const std::string& kernel, std::size_t n, std::size_t d, std::vector<float>& a, std::vector<float>& b,
+                std::vector<float>& c, std::vector<float>& out, std::vector<float>& work) {
   if (kernel == "dot") {
     Ops::dot_rows(a.data(), b.data(), d, 64, d, out.data());
     return out[7];
@@ -26,14 +25,18 @@ double run_once(const std::string& kernel, std::size_t n, std::size_t d, std::ve
     return out[n / 2];
   }
   if (kernel == "exp") {
-    if constexpr (std::is_same_v<Ops, simd::Scalar>) simd::scalar::exp(a.data(), out.data(), n);
-    else simd::exp(a.data(), out.data(), n);
+    if constexpr (std::is_same_v<Ops, simd::Scalar>)
+      simd::scalar::exp(a.data(), out.data(), n);
+    else
+      simd::exp(a.data(), out.data(), n);
     return out[n / 2];
   }
   if (kernel == "round") {
     auto* codes = reinterpret_cast<std::int32_t*>(out.data());  // same size as float
-    if constexpr (std::is_same_v<Ops, simd::Scalar>) simd::scalar::round_to_int32(a.data(), codes, n);
-    else simd::round_to_int32(a.data(), codes, n);
+    if constexpr (std::is_same_v<Ops, simd::Scalar>)
+      simd::scalar::round_to_int32(a.data(), codes, n);
+    else
+      simd::round_to_int32(a.data(), codes, n);
     return double(codes[n / 2]);
   }
   if (kernel == "naive")
@@ -50,14 +53,18 @@ KernelBenchResult bench_kernel(const KernelBenchInput& input) {
   result.input = input;
   const std::string& k = input.kernel;
   if (k != "dot" && k != "softmax" && k != "exp" && k != "round" && k != "naive" && k != "tiled")
-    return result.status = error_status("kernel", "kernel = " + quoted(k) + " must be dot, softmax, exp, round, naive or tiled"), result;
+    return result.status =
+               error_status("kernel", "kernel = " + quoted(k) + " must be dot, softmax, exp, round, naive or tiled"),
+           result;
   result.status = first_error(check_integer("n", input.n, 1, 16384), check_integer("d", input.d, 1, 1024),
                               check_real("min_seconds", input.min_seconds, 0, 60));
   if (!result.status.ok) return result;
   const std::size_t n = std::size_t(input.n), d = std::size_t(input.d);
   const bool attention_kernel = k == "naive" || k == "tiled";
   if (k == "naive" && input.n > 8192)
-    return result.status = error_status("n", "n = " + format_number(input.n) + " is above 8192 for the naive benchmark (n² scores)"), result;
+    return result.status = error_status(
+               "n", "n = " + format_number(input.n) + " is above 8192 for the naive benchmark (n² scores)"),
+           result;
 
   Random random(1);
   const std::size_t rows = attention_kernel ? n : (k == "dot" ? 64 : 1);
@@ -66,8 +73,7 @@ KernelBenchResult bench_kernel(const KernelBenchInput& input) {
   for (float& x : b_rows) x = float(random.normal());
   for (float& x : c) x = float(random.normal());
   std::vector<float> out(attention_kernel ? n * d : std::max<std::size_t>(n, 64));
-  std::vector<float> work(k == "naive" ? attention::naive_workspace_floats(n)
-                                       : attention::tiled_workspace_floats());
+  std::vector<float> work(k == "naive" ? attention::naive_workspace_floats(n) : attention::tiled_workspace_floats());
 
   const bool scalar = input.scalar_twin || !simd::kSimd;
   result.isa = scalar ? "scalar" : "simd";
@@ -92,7 +98,10 @@ KernelBenchResult bench_kernel(const KernelBenchInput& input) {
   if (k == "dot") result.flops = 2.0 * 64 * input.d;
   if (attention_kernel) result.flops = 4.0 * input.d * input.n * (input.n + 1) / 2;
   result.gflop_per_s = result.flops / result.seconds / 1e9;
-  result.elements_per_s = (k == "softmax" || k == "exp" || k == "round" ? input.n : k == "dot" ? 64 * input.d : input.n * input.n / 2) / result.seconds;
+  result.elements_per_s = (k == "softmax" || k == "exp" || k == "round" ? input.n
+                           : k == "dot"                                 ? 64 * input.d
+                                                                        : input.n * input.n / 2) /
+                          result.seconds;
   return result;
 }
 

@@ -24,13 +24,13 @@ struct KernelBenchInput {
 struct KernelBenchResult {
   Status status;
   KernelBenchInput input;
-  std::string isa;           // what ran: "simd" or "scalar"
+  std::string isa;  // what ran: "simd" or "scalar"
   double repeats = 0;
-  double seconds = 0;        // per repeat
-  double flops = 0;          // per repeat (exp: 0; softmax: 0 — see elements)
+  double seconds = 0;  // per repeat
+  double flops = 0;    // per repeat (exp: 0; softmax: 0 — see elements)
   double gflop_per_s = 0;
-  double elements_per_s = 0; // softmax/exp: elements per second
-  double checksum = 0;       // keeps the work from being optimised away
+  double elements_per_s = 0;  // softmax/exp: elements per second
+  double checksum = 0;        // keeps the work from being optimised away
 };
 
 KernelBenchResult bench_kernel(const KernelBenchInput& input);

@@ -52,10 +52,8 @@ Status validate(const PagingSimInput& in) {
   Status status = first_error(
       check_real_above("budget_bytes", in.budget_bytes, 0, 1e18),
       check_real_above("bytes_per_token", in.bytes_per_token, 0, 1e12),
-      check_integer("max_tokens", in.max_tokens, 1, 1e9),
-      check_integer("block_size", in.block_size, 1, 1e6),
-      check_real("mean_tokens", in.mean_tokens, 1, 1e9),
-      check_real("std_tokens", in.std_tokens, 0, 1e9),
+      check_integer("max_tokens", in.max_tokens, 1, 1e9), check_integer("block_size", in.block_size, 1, 1e6),
+      check_real("mean_tokens", in.mean_tokens, 1, 1e9), check_real("std_tokens", in.std_tokens, 0, 1e9),
       check_integer("seed", in.seed, 0, 9007199254740991.0),
       // Each request costs a few RNG draws and no storage; 1e7 runs in about a second.
       check_integer("max_requests", in.max_requests, 1, 1e7),
@@ -63,7 +61,8 @@ Status validate(const PagingSimInput& in) {
   if (!status.ok) return status;
   const std::string d = in.distribution;
   if (d != "fixed" && d != "uniform" && d != "normal" && d != "lognormal")
-    return error_status("distribution", "distribution = " + quoted(d) + " is not one of fixed, uniform, normal, lognormal");
+    return error_status("distribution",
+                        "distribution = " + quoted(d) + " is not one of fixed, uniform, normal, lognormal");
   if (in.snapshot != "final" && in.snapshot != "in_flight")
     return error_status("snapshot", "snapshot = " + quoted(in.snapshot) + " is not one of final, in_flight");
   return ok_status();
@@ -101,7 +100,8 @@ PagingScheme run_scheme(const PagingSimInput& in, std::string id, std::string la
   if (stats) {
     stats->requests_drawn = drawn;
     stats->mean_length_tokens = sum / drawn;
-    stats->std_length_tokens = std::sqrt(std::max(0.0, sum_squares / drawn - stats->mean_length_tokens * stats->mean_length_tokens));
+    stats->std_length_tokens =
+        std::sqrt(std::max(0.0, sum_squares / drawn - stats->mean_length_tokens * stats->mean_length_tokens));
     stats->clipped_fraction = clipped / drawn;
   }
   return s;
@@ -120,12 +120,15 @@ PagingSimResult simulate_paging(const PagingSimInput& in) {
     r.histogram.push_back({i * in.max_tokens / bins, (i + 1) * in.max_tokens / bins, 0});
 
   const double k = in.block_size;
-  r.schemes.push_back(run_scheme(in, "naive", "Preallocate max_tokens per sequence",
-                                 [&](const Request&) { return in.max_tokens; }, &r.hit_request_limit, nullptr));
-  r.schemes.push_back(run_scheme(in, "exact", "Reserve each sequence's final length (oracle)",
-                                 [&](const Request& q) { return q.length; }, &r.hit_request_limit, nullptr));
-  r.schemes.push_back(run_scheme(in, "paged", "Paged, blocks of " + format_number(k) + " tokens",
-                                 [&](const Request& q) { return std::ceil(q.held / k) * k; }, &r.hit_request_limit, &r));
+  r.schemes.push_back(run_scheme(
+      in, "naive", "Preallocate max_tokens per sequence", [&](const Request&) { return in.max_tokens; },
+      &r.hit_request_limit, nullptr));
+  r.schemes.push_back(run_scheme(
+      in, "exact", "Reserve each sequence's final length (oracle)", [&](const Request& q) { return q.length; },
+      &r.hit_request_limit, nullptr));
+  r.schemes.push_back(run_scheme(
+      in, "paged", "Paged, blocks of " + format_number(k) + " tokens",
+      [&](const Request& q) { return std::ceil(q.held / k) * k; }, &r.hit_request_limit, &r));
   const double naive = r.schemes[0].sequences;
   r.paged_vs_naive_sequences = naive > 0 ? r.schemes[2].sequences / naive : 0;
   return r;

@@ -118,30 +118,32 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
   spec.scale_dtype = input.scale_dtype;
   spec.double_quant = input.double_quant;
   const BitsPerWeight bits = bits_per_weight(spec);
-  result.status = first_error(
-      bits.status, check_integer("n", input.n, 1, 1e10), check_integer("channel_size", input.channel_size, 1),
-      check_integer("seed", input.seed, 0, 9007199254740992.0), check_integer("histogram_bins", input.histogram_bins, 1, 1000));
+  result.status = first_error(bits.status, check_integer("n", input.n, 1, 1e10),
+                              check_integer("channel_size", input.channel_size, 1),
+                              check_integer("seed", input.seed, 0, 9007199254740992.0),
+                              check_integer("histogram_bins", input.histogram_bins, 1, 1000));
   if (result.status.ok && input.dist != "normal" && input.dist != "laplace" && input.dist != "llm")
     result.status = error_status("dist", "dist = " + quoted(input.dist) + " must be normal, laplace or llm");
   if (!result.status.ok) return result;
   const QuantFormatInfo& format = *find_quant_format(input.format);
   if (!format.measured) {
-    result.status = error_status("format", "format = " + quoted(format.id) + " has sizes only: the lab has no kernel for it");
+    result.status =
+        error_status("format", "format = " + quoted(format.id) + " has sizes only: the lab has no kernel for it");
     return result;
   }
   const size_t n = size_t(input.n);
   KQuant kquant = KQuant::q4_k;  // set by find_kquant when the format is one
   const bool is_kquant = find_kquant(format.id, kquant);
   const size_t row_length = size_t(input.channel_size);
-  const size_t group = is_kquant                        ? kSuperBlock
-                       : format.family == "ggml"        ? 32
-                       : format.id == "mxfp4"           ? kMxfp4Block
-                       : format.id == "nvfp4"           ? kNvfp4Block
-                       : format.family == "block_fp8"   ? kFp8BlockTile * kFp8BlockTile
-                       : !format.grouped               ? n
-                       : input.layout == "tensor"      ? n
-                       : input.layout == "channel"     ? row_length
-                                                       : size_t(input.group_size);
+  const size_t group = is_kquant                      ? kSuperBlock
+                       : format.family == "ggml"      ? 32
+                       : format.id == "mxfp4"         ? kMxfp4Block
+                       : format.id == "nvfp4"         ? kNvfp4Block
+                       : format.family == "block_fp8" ? kFp8BlockTile * kFp8BlockTile
+                       : !format.grouped              ? n
+                       : input.layout == "tensor"     ? n
+                       : input.layout == "channel"    ? row_length
+                                                      : size_t(input.group_size);
   const size_t groups = (n + group - 1) / group;
   // x, x̂ (floats), codes (1 byte), scales and mins (≤ 2 floats per 32 weights at worst: per group of 1, 8 bytes);
   // k-quants: x, x̂ and one unpacked super-block (sizeof(KQuantBlock) bytes) per 256;
@@ -179,8 +181,8 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
   const auto start = std::chrono::steady_clock::now();
   if (const MiniFloat* cast = cast_format_of(format.id)) {
     for (size_t i = 0; i < n; i++) restored[i] = round_to(*cast, x[i]);
-    result.nonfinite_behaviour = format.id == "fp8_e4m3" ? "NaN stays NaN; ±Inf saturates to ±448 (E4M3 has no Inf)"
-                                                         : "NaN and ±Inf are kept";
+    result.nonfinite_behaviour =
+        format.id == "fp8_e4m3" ? "NaN stays NaN; ±Inf saturates to ±448 (E4M3 has no Inf)" : "NaN and ±Inf are kept";
   } else if (format.id == "fp32") {
     restored = x;
     result.nonfinite_behaviour = "NaN and ±Inf are kept";
@@ -199,28 +201,40 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
     result.nonfinite_behaviour = "scale from finite values; NaN → code 0; ±Inf → ±qmax (the group's extreme)";
   } else if (format.id == "int8_asym" || format.id == "int4_asym") {
     const int qmax = format.id == "int8_asym" ? 255 : 15;
-    if (simd) quantize_asym(x.data(), n, group, qmax, scale_format, unsigned_codes, scales.data(), mins.data());
-    else quantize_asym_scalar(x.data(), n, group, qmax, scale_format, unsigned_codes, scales.data(), mins.data());
+    if (simd)
+      quantize_asym(x.data(), n, group, qmax, scale_format, unsigned_codes, scales.data(), mins.data());
+    else
+      quantize_asym_scalar(x.data(), n, group, qmax, scale_format, unsigned_codes, scales.data(), mins.data());
     result.kernel = simd ? "simd" : "scalar";
     if (input.double_quant) double_quantize_scales(scales.data(), groups), double_quantize_scales(mins.data(), groups);
-    if (simd) dequantize_asym(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
-    else dequantize_asym_scalar(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
+    if (simd)
+      dequantize_asym(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
+    else
+      dequantize_asym_scalar(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
     result.nonfinite_behaviour = "min/max from finite values; NaN → the min; +Inf → the max; -Inf → the min";
   } else if (format.id == "nf4") {
-    if (simd) quantize_nf4(x.data(), n, group, scale_format, unsigned_codes, scales.data());
-    else quantize_nf4_scalar(x.data(), n, group, scale_format, unsigned_codes, scales.data());
+    if (simd)
+      quantize_nf4(x.data(), n, group, scale_format, unsigned_codes, scales.data());
+    else
+      quantize_nf4_scalar(x.data(), n, group, scale_format, unsigned_codes, scales.data());
     result.kernel = simd ? "simd" : "scalar";
     if (input.double_quant) double_quantize_scales(scales.data(), groups);
-    if (simd) dequantize_nf4(unsigned_codes, scales.data(), n, group, restored.data());
-    else dequantize_nf4_scalar(unsigned_codes, scales.data(), n, group, restored.data());
+    if (simd)
+      dequantize_nf4(unsigned_codes, scales.data(), n, group, restored.data());
+    else
+      dequantize_nf4_scalar(unsigned_codes, scales.data(), n, group, restored.data());
     result.nonfinite_behaviour = "absmax from finite values; NaN → level 0.0; ±Inf → ±absmax";
   } else if (format.id == "q4_0" || format.id == "q5_0" || format.id == "q8_0") {
     const int levels = format.id == "q4_0" ? 16 : format.id == "q5_0" ? 32 : 256;
-    if (simd) quantize_ggml_sym(x.data(), n, levels, codes.data(), scales.data());
-    else quantize_ggml_sym_scalar(x.data(), n, levels, codes.data(), scales.data());
+    if (simd)
+      quantize_ggml_sym(x.data(), n, levels, codes.data(), scales.data());
+    else
+      quantize_ggml_sym_scalar(x.data(), n, levels, codes.data(), scales.data());
     result.kernel = simd ? "simd" : "scalar";
-    if (simd) dequantize_sym(codes.data(), scales.data(), n, group, restored.data());
-    else dequantize_sym_scalar(codes.data(), scales.data(), n, group, restored.data());
+    if (simd)
+      dequantize_sym(codes.data(), scales.data(), n, group, restored.data());
+    else
+      dequantize_sym_scalar(codes.data(), scales.data(), n, group, restored.data());
     result.nonfinite_behaviour = "scale from finite values; NaN → 0; ±Inf → the block's extreme codes";
   } else if (is_kquant) {  // scalar only: ggml's reference search has no SIMD twin here
     std::vector<KQuantBlock> blocks(groups);
@@ -347,7 +361,8 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
   // group). One group of one row at a time warms it up to the engine's
   // optimizing tier first (core/warm_up.hpp).
   auto measure = [&](const std::string& name, double weight_bytes, auto&& call) {
-    warm_up("gemv " + name + " " + result.kernel, [&] { call(1, group); }, double(group));
+    warm_up(
+        "gemv " + name + " " + result.kernel, [&] { call(1, group); }, double(group));
     GemvKernelResult row;
     row.kernel = name;
     row.weight_bytes = weight_bytes;
@@ -397,30 +412,34 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
     }
 #endif
     quantize_sym_scalar(x.data(), col_count, group, 127, nullptr, x_codes.data(), x_scales.data());
-    gemv_q8q8_scalar(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), row_count, col_count, group, y.data());
+    gemv_q8q8_scalar(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), row_count, col_count, group,
+                     y.data());
   });
   // int4 × int8: the same per-call quantization of x, int4 weights.
   measure("int4x8", weights / 2 + scale_bytes, [&](size_t row_count, size_t col_count) {
 #ifndef LLMST_SCALAR_ONLY
     if (simd) {
       quantize_sym_simd(x.data(), col_count, group, 127, nullptr, x_codes.data(), x_scales.data());
-      return gemv_q4q8_simd(packed4.data(), scales4.data(), x_codes.data(), x_scales.data(), row_count, col_count, group,
-                            y.data());
+      return gemv_q4q8_simd(packed4.data(), scales4.data(), x_codes.data(), x_scales.data(), row_count, col_count,
+                            group, y.data());
     }
 #endif
     quantize_sym_scalar(x.data(), col_count, group, 127, nullptr, x_codes.data(), x_scales.data());
-    gemv_q4q8_scalar(packed4.data(), scales4.data(), x_codes.data(), x_scales.data(), row_count, col_count, group, y.data());
+    gemv_q4q8_scalar(packed4.data(), scales4.data(), x_codes.data(), x_scales.data(), row_count, col_count, group,
+                     y.data());
   });
   return result;
 }
 
 QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
   QuantBenchResult result;
-  result.status = first_error(check_integer("n", input.n, 1, 1e9), check_integer("group_size", input.group_size, 1, 1e9),
-                              check_real("min_time_s", input.min_time_s, 0, 60));
+  result.status =
+      first_error(check_integer("n", input.n, 1, 1e9), check_integer("group_size", input.group_size, 1, 1e9),
+                  check_real("min_time_s", input.min_time_s, 0, 60));
   const std::string& k = input.kernel;
-  static const std::vector<std::string> kernels = {"quantize_int8", "quantize_int4", "quantize_int8_asym", "quantize_int4_asym",
-                                                   "quantize_nf4", "quantize_q4_1", "dequantize_int8", "dequantize_nf4"};
+  static const std::vector<std::string> kernels = {"quantize_int8",      "quantize_int4", "quantize_int8_asym",
+                                                   "quantize_int4_asym", "quantize_nf4",  "quantize_q4_1",
+                                                   "dequantize_int8",    "dequantize_nf4"};
   if (result.status.ok && std::find(kernels.begin(), kernels.end(), k) == kernels.end()) {
     std::string list;
     for (const std::string& name : kernels) list += (list.empty() ? "" : ", ") + name;
@@ -442,8 +461,10 @@ QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
   result.kernel = input.kernel;
   result.isa = simd ? "simd" : "scalar";
   result.n = double(n);
-  if (k == "dequantize_nf4") quantize_nf4_scalar(x.data(), n, group, nullptr, unsigned_codes, scales.data());
-  else quantize_sym_scalar(x.data(), n, group, qmax, nullptr, codes.data(), scales.data());
+  if (k == "dequantize_nf4")
+    quantize_nf4_scalar(x.data(), n, group, nullptr, unsigned_codes, scales.data());
+  else
+    quantize_sym_scalar(x.data(), n, group, qmax, nullptr, codes.data(), scales.data());
   // call(m) runs the kernel over the first m values; warmed up on one group first (core/warm_up.hpp).
   auto call = [&](size_t m) {
     if (input.kernel == "dequantize_int8") {
@@ -454,7 +475,8 @@ QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
     }
     if (k == "quantize_int8_asym" || k == "quantize_int4_asym") {
 #ifndef LLMST_SCALAR_ONLY
-      if (simd) return quantize_asym_simd(x.data(), m, group, qmax, nullptr, unsigned_codes, scales.data(), mins.data());
+      if (simd)
+        return quantize_asym_simd(x.data(), m, group, qmax, nullptr, unsigned_codes, scales.data(), mins.data());
 #endif
       return quantize_asym_scalar(x.data(), m, group, qmax, nullptr, unsigned_codes, scales.data(), mins.data());
     }
@@ -482,7 +504,8 @@ QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
     quantize_sym_scalar(x.data(), m, group, qmax, nullptr, codes.data(), scales.data());
   };
   const size_t warm_n = std::min<size_t>(n, 256);
-  warm_up("quant bench " + k + " " + result.isa, [&] { call(warm_n); }, double(warm_n));
+  warm_up(
+      "quant bench " + k + " " + result.isa, [&] { call(warm_n); }, double(warm_n));
   const double fastest = fastest_call_seconds([&] { call(n); }, input.min_time_s, result.calls);
   result.seconds = fastest;
   result.elements_per_s = double(n) / fastest;

@@ -15,17 +15,17 @@ inline constexpr double kQuantLabBudgetBytes = 1024.0 * 1024 * 1024;
 
 struct QuantLabInput {
   std::string format = "int4";
-  std::string layout = "group";      // tensor, channel, group
+  std::string layout = "group";  // tensor, channel, group
   double group_size = 128;
-  std::string scale_dtype = "fp16";   // as GPTQ and AWQ store them
+  std::string scale_dtype = "fp16";  // as GPTQ and AWQ store them
   bool double_quant = false;
-  std::string dist = "normal";       // normal, laplace, llm (N(0,1) with outlier channels)
-  double n = 1048576;                // elements
-  double channel_size = 4096;        // row length: "channel" layout and llm outlier columns
+  std::string dist = "normal";  // normal, laplace, llm (N(0,1) with outlier channels)
+  double n = 1048576;           // elements
+  double channel_size = 4096;   // row length: "channel" layout and llm outlier columns
   double seed = 1;
   double histogram_bins = 41;
-  bool inject_nonfinite = false;     // set x[0] = NaN, x[1] = +Inf, x[2] = -Inf
-  bool simd = true;                  // false: the scalar twins (when a SIMD kernel exists)
+  bool inject_nonfinite = false;  // set x[0] = NaN, x[1] = +Inf, x[2] = -Inf
+  bool simd = true;               // false: the scalar twins (when a SIMD kernel exists)
 };
 
 struct QuantLabResult {
@@ -33,7 +33,7 @@ struct QuantLabResult {
   std::string format;
   std::string dist;
   double n = 0;
-  double group_size = 0;             // weights per scale actually used
+  double group_size = 0;  // weights per scale actually used
   double bits_per_weight = 0;
   double rel_rmse = 0;
   double snr_db = 0;
@@ -41,13 +41,13 @@ struct QuantLabResult {
   double rmse = 0;
   double max_abs_error = 0;
   double mean_abs_error = 0;
-  double nonfinite_inputs = 0;       // skipped by the metrics
-  std::string nonfinite_behaviour;   // what the format did with them
+  double nonfinite_inputs = 0;      // skipped by the metrics
+  std::string nonfinite_behaviour;  // what the format did with them
   std::vector<double> histogram_edges;
   std::vector<double> histogram_counts;
-  double quantize_s = 0;             // wall time of one quantize → dequantize pass
+  double quantize_s = 0;  // wall time of one quantize → dequantize pass
   double bytes_needed = 0;
-  std::string kernel;                // "simd" or "scalar"
+  std::string kernel;  // "simd" or "scalar"
 };
 
 QuantLabResult run_quant_lab(const QuantLabInput& input);
@@ -62,13 +62,13 @@ struct QuantGemvInput {
 };
 
 struct GemvKernelResult {
-  std::string kernel;          // f32, int8, int4, int8x8, int4x8
-  double weight_bytes = 0;     // codes + scales streamed per call
+  std::string kernel;       // f32, int8, int4, int8x8, int4x8
+  double weight_bytes = 0;  // codes + scales streamed per call
   double bits_per_weight = 0;
   double seconds_per_call = 0;  // fastest batch of calls, per call
-  double gb_per_s = 0;         // weight_bytes / seconds_per_call / 1e9
+  double gb_per_s = 0;          // weight_bytes / seconds_per_call / 1e9
   double calls = 0;
-  double max_abs_error = 0;    // of y vs the fp64 product with the fp32 weights
+  double max_abs_error = 0;  // of y vs the fp64 product with the fp32 weights
   double rel_rmse = 0;
   double cosine = 0;
 };
@@ -97,12 +97,12 @@ struct QuantBenchInput {
 struct QuantBenchResult {
   Status status;
   std::string kernel;
-  std::string isa;          // "simd" or "scalar": what ran
+  std::string isa;  // "simd" or "scalar": what ran
   double n = 0;
   double calls = 0;
-  double seconds = 0;       // fastest batch of calls, per call
+  double seconds = 0;  // fastest batch of calls, per call
   double elements_per_s = 0;
-  double checksum = 0;      // keeps the work from being optimised away
+  double checksum = 0;  // keeps the work from being optimised away
 };
 
 QuantBenchResult run_quant_bench(const QuantBenchInput& input);

@@ -48,8 +48,8 @@ inline float dot(const float* a, const float* b, std::size_t n) {
 }
 
 // out[j] = dot(x, rows + j·row_stride, n) for j < row_count.
-inline void dot_rows(const float* x, const float* rows, std::size_t row_stride,
-                     std::size_t row_count, std::size_t n, float* out) {
+inline void dot_rows(const float* x, const float* rows, std::size_t row_stride, std::size_t row_count, std::size_t n,
+                     float* out) {
   for (std::size_t j = 0; j < row_count; ++j) out[j] = dot(x, rows + j * row_stride, n);
 }
 
@@ -59,8 +59,8 @@ inline void axpy(float* y, float alpha, const float* x, std::size_t n) {
 }
 
 // out = beta · out + Σ_{j < row_count} p[j] · rows[j·row_stride + (0..n)]
-inline void accumulate_rows(const float* p, const float* rows, std::size_t row_stride,
-                            std::size_t row_count, std::size_t n, float beta, float* out) {
+inline void accumulate_rows(const float* p, const float* rows, std::size_t row_stride, std::size_t row_count,
+                            std::size_t n, float beta, float* out) {
   for (std::size_t i = 0; i < n; ++i) out[i] *= beta;
   for (std::size_t j = 0; j < row_count; ++j) axpy(out, p[j], rows + j * row_stride, n);
 }
@@ -212,8 +212,7 @@ inline int_batch round_to_int32(batch x) {
   // x ≥ 2^31; patch those lanes so every build agrees with trunc_sat.
   const batch finite = xsimd::select(xsimd::isnan(x), batch(0.0f), x);
   const int_batch rounded = xsimd::nearbyint_as_int(finite);
-  const int_batch too_big = xsimd::bitwise_cast<int_batch>(
-      xsimd::bitwise_cast(finite >= batch(2147483648.0f)));
+  const int_batch too_big = xsimd::bitwise_cast<int_batch>(xsimd::bitwise_cast(finite >= batch(2147483648.0f)));
   return rounded ^ too_big;  // INT_MIN ^ all-ones = INT_MAX
 #endif
 }
@@ -229,8 +228,7 @@ inline batch max(batch a, batch b) {
 inline float dot(const float* a, const float* b, std::size_t n) {
   batch acc(0.0f);
   std::size_t i = 0;
-  for (; i + lanes <= n; i += lanes)
-    acc += batch::load_unaligned(a + i) * batch::load_unaligned(b + i);
+  for (; i + lanes <= n; i += lanes) acc += batch::load_unaligned(a + i) * batch::load_unaligned(b + i);
   float sum = xsimd::hadd(acc);
   for (; i < n; ++i) sum += a[i] * b[i];
   return sum;
@@ -239,8 +237,8 @@ inline float dot(const float* a, const float* b, std::size_t n) {
 // Four rows at a time share each load of x (four independent accumulators);
 // each row's sum is formed exactly as dot() forms it, so the result for a row
 // does not depend on which group it fell in.
-inline void dot_rows(const float* x, const float* rows, std::size_t row_stride,
-                     std::size_t row_count, std::size_t n, float* out) {
+inline void dot_rows(const float* x, const float* rows, std::size_t row_stride, std::size_t row_count, std::size_t n,
+                     float* out) {
   std::size_t j = 0;
   for (; j + 4 <= row_count; j += 4) {
     const float* r0 = rows + j * row_stride;
@@ -295,8 +293,8 @@ inline void scale(float* x, float factor, std::size_t n);
 // out = beta·out, then one axpy per row. (Holding out in registers while the
 // rows stream past measured slower under V8: 2.7–4.0 vs 5.0–5.3 GFLOP/s for
 // 64 rows of 64.) The row of out stays in L1 across the rows.
-inline void accumulate_rows(const float* p, const float* rows, std::size_t row_stride,
-                            std::size_t row_count, std::size_t n, float beta, float* out) {
+inline void accumulate_rows(const float* p, const float* rows, std::size_t row_stride, std::size_t row_count,
+                            std::size_t n, float beta, float* out) {
   scale(out, beta, n);
   for (std::size_t j = 0; j < row_count; ++j) axpy(out, p[j], rows + j * row_stride, n);
 }
@@ -391,13 +389,13 @@ inline constexpr bool kSimd = false;
 
 // The same primitives as a type, so a kernel can be written once as a
 // template and instantiated for both: kernel<simd::Scalar> is the twin.
-#define LLMST_SIMD_OPS(NS)                                                    \
-  static constexpr auto dot = [](auto... a) { return NS::dot(a...); };             \
-  static constexpr auto dot_rows = [](auto... a) { NS::dot_rows(a...); };          \
-  static constexpr auto axpy = [](auto... a) { NS::axpy(a...); };                  \
-  static constexpr auto accumulate_rows = [](auto... a) { NS::accumulate_rows(a...); }; \
-  static constexpr auto max = [](auto... a) { return NS::max(a...); };             \
-  static constexpr auto scale = [](auto... a) { NS::scale(a...); };                \
+#define LLMST_SIMD_OPS(NS)                                                                 \
+  static constexpr auto dot = [](auto... a) { return NS::dot(a...); };                     \
+  static constexpr auto dot_rows = [](auto... a) { NS::dot_rows(a...); };                  \
+  static constexpr auto axpy = [](auto... a) { NS::axpy(a...); };                          \
+  static constexpr auto accumulate_rows = [](auto... a) { NS::accumulate_rows(a...); };    \
+  static constexpr auto max = [](auto... a) { return NS::max(a...); };                     \
+  static constexpr auto scale = [](auto... a) { NS::scale(a...); };                        \
   static constexpr auto exp_shift_sum = [](auto... a) { return NS::exp_shift_sum(a...); }; \
   static constexpr auto softmax = [](auto... a) { NS::softmax(a...); };
 struct Scalar {

@@ -35,8 +35,7 @@ TEST_CASE("SIMD primitives agree with their scalar twins") {
     const auto a = normal_vector(n, 1), b = normal_vector(n, 2);
     // dot: both sum the same n products in different orders; fp32 rounding
     // of n terms of size ~1 stays far below 1e-5·n.
-    CHECK(std::fabs(simd::dot(a.data(), b.data(), n) - simd::scalar::dot(a.data(), b.data(), n)) <
-          1e-5 * n);
+    CHECK(std::fabs(simd::dot(a.data(), b.data(), n) - simd::scalar::dot(a.data(), b.data(), n)) < 1e-5 * n);
     CHECK(simd::max(a.data(), n) == simd::scalar::max(a.data(), n));
 
     std::vector<float> e(n), e_ref(n);
@@ -90,7 +89,11 @@ TEST_CASE("exp_nonpositive: softmax's exp, 0 below -87, NaN kept") {
   // Relative error over a dense sweep of [-87, 0], worst per band: rounding
   // t = x·log2 e to float costs up to half an ulp of t, so the bound grows
   // with |x| (no FMA in WASM SIMD; natively the compiler may fuse).
-  struct Band { float lo; double bound; double worst; };
+  struct Band {
+    float lo;
+    double bound;
+    double worst;
+  };
   Band bands[] = {{-1.0f, 4e-7, 0}, {-16.0f, 1.5e-6, 0}, {-87.0f, 5e-6, 0}};
   std::vector<float> x;
   for (int i = 0; i < 87000; ++i) x.push_back(-0.001f * float(i));
@@ -127,10 +130,10 @@ TEST_CASE("exp_nonpositive: softmax's exp, 0 below -87, NaN kept") {
 #endif
 
 TEST_CASE("round_to_int32: half to even, saturating, NaN to 0, in every build") {
-  const float base[] = {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 126.49f, -127.51f,
-                        3e9f, -3e9f, std::numeric_limits<float>::quiet_NaN(), 1e-30f};
-  const std::int32_t expected[] = {0, 2, 2, 0, -2, -2, 126, -128,
-                                   2147483647, -2147483647 - 1, 0, 0};
+  const float base[] = {
+      0.5f,  1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 126.49f, -127.51f, 3e9f, -3e9f, std::numeric_limits<float>::quiet_NaN(),
+      1e-30f};
+  const std::int32_t expected[] = {0, 2, 2, 0, -2, -2, 126, -128, 2147483647, -2147483647 - 1, 0, 0};
   float x[48];  // four copies: every batch width takes the vector path
   std::int32_t out[48];
   for (int i = 0; i < 48; ++i) x[i] = base[i % 12];
@@ -150,8 +153,7 @@ void check_prefill_kernels(const char* name) {
       CAPTURE(name);
       CAPTURE(n);
       CAPTURE(d);
-      const auto q = normal_vector(n * d, 10 + n), k = normal_vector(n * d, 20 + d),
-                 v = normal_vector(n * d, 30);
+      const auto q = normal_vector(n * d, 10 + n), k = normal_vector(n * d, 20 + d), v = normal_vector(n * d, 30);
       std::vector<float> naive(n * d), tiled(n * d), scores(attention::naive_workspace_floats(n)),
           workspace(attention::tiled_workspace_floats());
       attention::attention_naive<Ops>(q.data(), k.data(), v.data(), naive.data(), scores.data(), n, d);
@@ -205,16 +207,15 @@ void check_decode_group(const char* twin) {
     CAPTURE(keys);
     const auto q = normal_vector(queries * d, 8), k = normal_vector((keys + 1) * stride, 9),
                v = normal_vector((keys + 1) * stride, 10);
-    std::vector<float> out(queries * d), scores(queries * std::max<std::size_t>(keys, 1)),
-        one(d), one_scores(std::max<std::size_t>(keys, 1));
-    attention::attention_decode_group<Ops>(q.data(), k.data() + d, v.data() + d, keys, d, stride, queries,
-                                           out.data(), scores.data());
+    std::vector<float> out(queries * d), scores(queries * std::max<std::size_t>(keys, 1)), one(d),
+        one_scores(std::max<std::size_t>(keys, 1));
+    attention::attention_decode_group<Ops>(q.data(), k.data() + d, v.data() + d, keys, d, stride, queries, out.data(),
+                                           scores.data());
     std::vector<double> exact(d);
     for (std::size_t g = 0; g < queries; ++g) {
-      attention::attention_decode<Ops>(q.data() + g * d, k.data() + d, v.data() + d, keys, d, stride,
-                                       one.data(), one_scores.data());
-      attention::attention_reference_row(q.data() + g * d, k.data() + d, v.data() + d, keys, d, stride,
-                                         exact.data());
+      attention::attention_decode<Ops>(q.data() + g * d, k.data() + d, v.data() + d, keys, d, stride, one.data(),
+                                       one_scores.data());
+      attention::attention_reference_row(q.data() + g * d, k.data() + d, v.data() + d, keys, d, stride, exact.data());
       for (std::size_t c = 0; c < d; ++c) {
         CHECK(out[g * d + c] == one[c]);  // the same arithmetic per query: bit for bit
         CHECK(std::fabs(out[g * d + c] - exact[c]) < 1e-5);
@@ -290,14 +291,16 @@ TEST_CASE("KV quantizers: values on the grid round-trip exactly") {
       for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t c = 0; c < cols; ++c) {
           const std::size_t within = layout == KvLayout::per_token ? c % group : r % group;
-          const int code = within == 0 ? ((r + c) % 2 ? q_max : -q_max) : int((r * 7 + c * 3) % (2 * q_max + 1)) - q_max;
+          const int code =
+              within == 0 ? ((r + c) % 2 ? q_max : -q_max) : int((r * 7 + c * 3) % (2 * q_max + 1)) - q_max;
           x[r * cols + c] = 0.25f * float(code);
         }
       std::vector<std::uint8_t> codes(attention::kv_code_bytes(rows * cols, bits));
       std::vector<float> scales(attention::kv_scale_count(rows, cols, layout, group));
       attention::quantize_kv(x.data(), rows, cols, bits, layout, group, codes.data(), scales.data());
       std::vector<float> back(rows * cols);
-      attention::dequantize_kv(codes.data(), scales.data(), rows, cols, bits, layout, group, 0, rows, 0, cols, back.data());
+      attention::dequantize_kv(codes.data(), scales.data(), rows, cols, bits, layout, group, 0, rows, 0, cols,
+                               back.data());
       CAPTURE(bits);
       CHECK(back == x);
       // A slice (rows 2..5, columns 4..9) reads the same values.
@@ -320,7 +323,8 @@ TEST_CASE("KV quantizers: error at most half a step; zero groups stay zero") {
       std::vector<float> scales(attention::kv_scale_count(rows, cols, layout, group));
       attention::quantize_kv(x.data(), rows, cols, bits, layout, group, codes.data(), scales.data());
       std::vector<float> back(rows * cols);
-      attention::dequantize_kv(codes.data(), scales.data(), rows, cols, bits, layout, group, 0, rows, 0, cols, back.data());
+      attention::dequantize_kv(codes.data(), scales.data(), rows, cols, bits, layout, group, 0, rows, 0, cols,
+                               back.data());
       float largest_scale = 0;
       for (float scale : scales) largest_scale = std::max(largest_scale, scale);
       for (std::size_t i = 0; i < rows * cols; ++i) CHECK(std::fabs(back[i] - x[i]) <= 0.5f * largest_scale * 1.0001f);

@@ -57,7 +57,8 @@ TEST_CASE("consistency: KV bytes of plan and roofline are the KV calculator's, s
       if (!has_chunked_layers(preset.config)) {
         const RooflineResult roof = roofline(w);
         REQUIRE(roof.status.ok);
-        CHECK(roof.decode.kv_bytes == doctest::Approx(2 * (sequence.bytes_per_sequence + token.bytes_per_token)).epsilon(1e-12));
+        CHECK(roof.decode.kv_bytes ==
+              doctest::Approx(2 * (sequence.bytes_per_sequence + token.bytes_per_token)).epsilon(1e-12));
       }
     }
   }
@@ -69,8 +70,10 @@ TEST_CASE("consistency: weight bytes of the plan are the quant area's sizing of 
     double group;
     const char* keep;
   };
-  const Format formats[] = {{"fp16", 0, ""}, {"int4", 128, "embedding,lm_head"}, {"nf4", 64, ""}, {"q4_k", 0, ""},
-                            {"mxfp4", 0, "attention,router"}, {"fp8_block", 0, "embedding,lm_head,router"}, {"int8", 32, ""}};
+  const Format formats[] = {
+      {"fp16", 0, ""}, {"int4", 128, "embedding,lm_head"}, {"nf4", 64, ""},
+      {"q4_k", 0, ""}, {"mxfp4", 0, "attention,router"},   {"fp8_block", 0, "embedding,lm_head,router"},
+      {"int8", 32, ""}};
   for (const ModelPreset& preset : model_presets()) {
     const ModelParams params = count_params(preset.config);
     REQUIRE(params.status.ok);

@@ -327,7 +327,8 @@ TEST_CASE("explain_quant: bits per weight with overheads and mixed-precision byt
 }
 
 TEST_CASE("explain_model: today's models get per-kind sums that equal the report") {
-  for (const char* id : {"deepseek-v3", "gpt-oss-120b", "gemma-3-27b", "llama-4-scout", "qwen3-30b-a3b", "deepseek-v2-lite"}) {
+  for (const char* id :
+       {"deepseek-v3", "gpt-oss-120b", "gemma-3-27b", "llama-4-scout", "qwen3-30b-a3b", "deepseek-v2-lite"}) {
     CAPTURE(id);
     const ModelReport report = model_report(preset(id), 32768);
     REQUIRE(report.status.ok);

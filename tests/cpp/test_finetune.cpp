@@ -164,8 +164,9 @@ TEST_CASE("LoRA memory by part on Llama-2-7B, r = 8 on q and v, by hand") {
   double sum = 0;
   for (const TrainingPart& part : lora.parts) sum += part.bytes;
   CHECK(sum == doctest::Approx(lora.total_bytes).epsilon(1e-14));
-  CHECK(lora.total_bytes == doctest::Approx(2 * base + 16 * adapters + lora.activation_bytes + lora.head_activation_bytes +
-                                            lora.loss_bytes).epsilon(1e-14));
+  CHECK(lora.total_bytes ==
+        doctest::Approx(2 * base + 16 * adapters + lora.activation_bytes + lora.head_activation_bytes + lora.loss_bytes)
+            .epsilon(1e-14));
   // LoRA dropout: each adapted module also keeps its dropped input (2 B) and the mask (1 B), d_in = 4096 wide.
   in.lora_dropout = true;
   CHECK(training_memory(in).adapter_activation_bytes == 32 * 4096 * 2 * (8 * 2.0 + 4096 * 3.0));
@@ -244,9 +245,11 @@ TEST_CASE("QLoRA paper: LLaMA-65B fine-tuned on one 48 GB GPU (Dettmers et al. 2
   // Base: 80 x (4 x 8192^2 + 3 x 8192 x 22016) in NF4 + double quant, embedding, head and norms in bf16: 34.46 GB.
   const double matrices = 80 * (4.0 * 8192 * 8192 + 3.0 * 8192 * 22016);
   CHECK(r.base_weights_bytes ==
-        doctest::Approx(matrices * (4 + 8.0 / 64 + 32.0 / (256 * 64)) / 8 + 2 * (2.0 * 32000 * 8192 + 161.0 * 8192)).epsilon(1e-14));
-  MESSAGE("65B QLoRA: base " << r.base_weights_bytes / 1e9 << " GB, adapters+grads " << (r.adapter_weights_bytes + r.gradients_bytes) / 1e9
-                             << " GB, paged Adam " << r.offloaded_bytes / 1e9 << " GB, activations " << r.activation_bytes / 1e9
+        doctest::Approx(matrices * (4 + 8.0 / 64 + 32.0 / (256 * 64)) / 8 + 2 * (2.0 * 32000 * 8192 + 161.0 * 8192))
+            .epsilon(1e-14));
+  MESSAGE("65B QLoRA: base " << r.base_weights_bytes / 1e9 << " GB, adapters+grads "
+                             << (r.adapter_weights_bytes + r.gradients_bytes) / 1e9 << " GB, paged Adam "
+                             << r.offloaded_bytes / 1e9 << " GB, activations " << r.activation_bytes / 1e9
                              << " GB, total " << r.total_bytes / 1e9 << " GB");
   // Under 48 GB (42.6) with the Adam moments paged out, as the paper's paged optimizer allows, so it fits
   // a 48 GB card (L40S, 48 GiB).

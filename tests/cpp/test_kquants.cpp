@@ -34,7 +34,8 @@ std::vector<float> round_trip(KQuant type, const std::vector<float>& x) {
 
 double rel_rmse(const std::vector<float>& x, const std::vector<float>& y) {
   double noise = 0, signal = 0;
-  for (size_t i = 0; i < x.size(); i++) noise += (double(y[i]) - x[i]) * (double(y[i]) - x[i]), signal += double(x[i]) * x[i];
+  for (size_t i = 0; i < x.size(); i++)
+    noise += (double(y[i]) - x[i]) * (double(y[i]) - x[i]), signal += double(x[i]) * x[i];
   return std::sqrt(noise / signal);
 }
 
@@ -46,9 +47,18 @@ TEST_CASE("k-quants: a hand-built super-block dequantizes by the format's formul
   // comments: Q2_K, Q4_K, Q5_K x = d·sc·q − dmin·m; Q3_K x = d·sc·(q − 4);
   // Q6_K x = d·sc·(q − 32). The codes, scales and mins are arbitrary values
   // within each field's bit width.
-  struct Case { KQuant type; int sub; int code_max; int scale_low, scale_high; int min_max; int offset; };
-  const Case cases[] = {{KQuant::q2_k, 16, 3, 0, 15, 15, 0},    {KQuant::q3_k, 16, 7, -32, 31, 0, 4},
-                        {KQuant::q4_k, 32, 15, 0, 63, 63, 0},   {KQuant::q5_k, 32, 31, 0, 63, 63, 0},
+  struct Case {
+    KQuant type;
+    int sub;
+    int code_max;
+    int scale_low, scale_high;
+    int min_max;
+    int offset;
+  };
+  const Case cases[] = {{KQuant::q2_k, 16, 3, 0, 15, 15, 0},
+                        {KQuant::q3_k, 16, 7, -32, 31, 0, 4},
+                        {KQuant::q4_k, 32, 15, 0, 63, 63, 0},
+                        {KQuant::q5_k, 32, 31, 0, 63, 63, 0},
                         {KQuant::q6_k, 16, 63, -128, 127, 0, 32}};
   for (const Case& c : cases) {
     CAPTURE(name_of(c.type));
@@ -65,7 +75,8 @@ TEST_CASE("k-quants: a hand-built super-block dequantizes by the format's formul
     dequantize_kquant_block(c.type, block, out);
     for (int i = 0; i < 256; i++) {
       const int j = i / c.sub;
-      const double expected = 0.0078125 * block.scales[j] * (block.codes[i] - c.offset) - 0.03125 * (c.min_max ? block.mins[j] : 0);
+      const double expected =
+          0.0078125 * block.scales[j] * (block.codes[i] - c.offset) - 0.03125 * (c.min_max ? block.mins[j] : 0);
       CAPTURE(i);
       REQUIRE(out[i] == doctest::Approx(expected).epsilon(1e-6));
     }
@@ -337,8 +348,10 @@ TEST_CASE("k-quants: NaN and ±Inf are replaced per sub-block before the search"
         if (std::isfinite(odd[i])) low = std::min(low, odd[i]), high = std::max(high, odd[i]);
       const float absmax = std::max(std::fabs(low), std::fabs(high));
       for (size_t i = start; i < std::min<size_t>(start + sub, 300); i++) {
-        if (std::isnan(odd[i])) replaced[i] = with_min ? low : 0.0f;
-        else if (std::isinf(odd[i])) replaced[i] = with_min ? (odd[i] > 0 ? high : low) : std::copysign(absmax, odd[i]);
+        if (std::isnan(odd[i]))
+          replaced[i] = with_min ? low : 0.0f;
+        else if (std::isinf(odd[i]))
+          replaced[i] = with_min ? (odd[i] > 0 ? high : low) : std::copysign(absmax, odd[i]);
       }
     }
     CHECK(round_trip(type, replaced) == restored);

@@ -159,9 +159,9 @@ TEST_CASE("MHA vs GQA vs MQA for the same layers and head_dim") {
   REQUIRE(c.status.ok);
   REQUIRE(c.variants.size() == 3);
   CHECK(c.variants[0].id == "mha");
-  CHECK(c.variants[0].bytes_per_token == 524288);   // 32 KV heads
-  CHECK(c.variants[1].bytes_per_token == 131072);   // 8 KV heads
-  CHECK(c.variants[2].bytes_per_token == 16384);    // 1 KV head: 2 · 32 · 128 · 2
+  CHECK(c.variants[0].bytes_per_token == 524288);  // 32 KV heads
+  CHECK(c.variants[1].bytes_per_token == 131072);  // 8 KV heads
+  CHECK(c.variants[2].bytes_per_token == 16384);   // 1 KV head: 2 · 32 · 128 · 2
   CHECK(c.variants[1].ratio_to_first == doctest::Approx(0.25));
   // Strategies at 4096 tokens: a 4096 window keeps everything; the series
   // grows linearly for full attention and stays flat for the window.
@@ -214,7 +214,8 @@ TEST_CASE("bad KV inputs name the field and the value") {
   // 1e6 tokens · 524,288 B = 5.2e11 B per sequence, · 1e5 sequences = 5.2e16 B > 2^53.
   in = llama2_7b(1e6);
   in.batch = 1e5;
-  CHECK(kv_cache(in).status.message == "batch = 100000 makes a KV cache of about 52 PB (limit 9 PB, where byte counts stop being exact)");
+  CHECK(kv_cache(in).status.message ==
+        "batch = 100000 makes a KV cache of about 52 PB (limit 9 PB, where byte counts stop being exact)");
   in = llama2_7b(10);
   in.head_dim = 0, in.d_model = 4001;
   CHECK(kv_cache(in).status.field == "d_model");
@@ -275,9 +276,9 @@ TEST_CASE("paging simulation") {
     REQUIRE(r.status.ok);
     CHECK(r.schemes[0].sequences == 100);
     CHECK(r.schemes[0].waste_fraction == doctest::Approx(1 - 1000.0 / 4096));
-    CHECK(r.schemes[1].sequences == 409);         // floor(409600 / 1000)
+    CHECK(r.schemes[1].sequences == 409);  // floor(409600 / 1000)
     CHECK(r.schemes[1].waste_fraction == 0);
-    CHECK(r.schemes[2].sequences == 406);         // floor(409600 / 1008)
+    CHECK(r.schemes[2].sequences == 406);  // floor(409600 / 1008)
     CHECK(r.schemes[2].waste_fraction == doctest::Approx(8.0 / 1008));
     CHECK(r.paged_vs_naive_sequences == doctest::Approx(4.06));
   }

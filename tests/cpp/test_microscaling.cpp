@@ -89,8 +89,10 @@ TEST_CASE("model sizes in the new formats, by hand") {
   REQUIRE(explained.status.ok);
   CHECK(explained.explanations[0].value == 8 + 32.0 / 16384);  // the FP8-tile branch: 16388 bytes × 8 / 16384
   for (const QuantDecisionRow& row : quant_decision_matrix())  // memory saved vs fp16 from the bits
-    if (row.format == "mxfp4") CHECK(row.memory_saved == 1 - 4.25 / 16);
-    else if (row.format == "nvfp4") CHECK(row.memory_saved == 1 - 4.5 / 16);
+    if (row.format == "mxfp4")
+      CHECK(row.memory_saved == 1 - 4.25 / 16);
+    else if (row.format == "nvfp4")
+      CHECK(row.memory_saved == 1 - 4.5 / 16);
   input.ffn_format = "nvfp4";
   input.params.ffn = 16.0 * 1000;  // 1000 NVFP4 blocks of 9 bytes
   CHECK(quant_size(input).bytes == 1000.0 * 16388 + 1000.0 * 9 + 1000.0 * 4);
@@ -99,18 +101,18 @@ TEST_CASE("model sizes in the new formats, by hand") {
 TEST_CASE("E2M1: nearest, ties to even, saturating at 6; NaN to +0") {
   // Magnitudes 0, 0.5, 1, 1.5, 2, 3, 4, 6 are codes 0..7 (1 exponent + mantissa LSB: 1.0 is 2·2^0·(1+0), ...).
   CHECK(e2m1_code(0.0f) == 0);
-  CHECK(e2m1_code(0.25f) == 0);   // tie 0 | 0.5 → 0 (even)
-  CHECK(e2m1_code(0.26f) == 1);   // → 0.5
-  CHECK(e2m1_code(0.75f) == 2);   // tie 0.5 | 1 → 1 (even)
-  CHECK(e2m1_code(1.25f) == 2);   // tie 1 | 1.5 → 1
-  CHECK(e2m1_code(1.3f) == 3);    // → 1.5
-  CHECK(e2m1_code(1.75f) == 4);   // tie 1.5 | 2 → 2
-  CHECK(e2m1_code(2.5f) == 4);    // tie 2 | 3 → 2
-  CHECK(e2m1_code(2.51f) == 5);   // → 3
-  CHECK(e2m1_code(3.5f) == 6);    // tie 3 | 4 → 4
-  CHECK(e2m1_code(5.0f) == 6);    // tie 4 | 6 → 4
-  CHECK(e2m1_code(5.01f) == 7);   // → 6
-  CHECK(e2m1_code(7.9f) == 7);    // saturates
+  CHECK(e2m1_code(0.25f) == 0);  // tie 0 | 0.5 → 0 (even)
+  CHECK(e2m1_code(0.26f) == 1);  // → 0.5
+  CHECK(e2m1_code(0.75f) == 2);  // tie 0.5 | 1 → 1 (even)
+  CHECK(e2m1_code(1.25f) == 2);  // tie 1 | 1.5 → 1
+  CHECK(e2m1_code(1.3f) == 3);   // → 1.5
+  CHECK(e2m1_code(1.75f) == 4);  // tie 1.5 | 2 → 2
+  CHECK(e2m1_code(2.5f) == 4);   // tie 2 | 3 → 2
+  CHECK(e2m1_code(2.51f) == 5);  // → 3
+  CHECK(e2m1_code(3.5f) == 6);   // tie 3 | 4 → 4
+  CHECK(e2m1_code(5.0f) == 6);   // tie 4 | 6 → 4
+  CHECK(e2m1_code(5.01f) == 7);  // → 6
+  CHECK(e2m1_code(7.9f) == 7);   // saturates
   CHECK(e2m1_code(INFINITY) == 7);
   CHECK(e2m1_code(-INFINITY) == 15);
   CHECK(e2m1_code(-3.2f) == 13);  // −3: sign bit 8 | 5
@@ -128,17 +130,17 @@ TEST_CASE("E8M0 shared scale: 2^(floor(log2 absmax) - 2), bias 127") {
   CHECK(mxfp4_scale_byte(8.0f) == 128);  // X = 2
   CHECK(mxfp4_scale_byte(0.0f) == 0);    // zero block: the smallest scale, 2^−127
   CHECK(e8m0_value(0) == std::ldexp(1.0f, -127));
-  CHECK(mxfp4_scale_byte(1e-40f) == 0);  // subnormal absmax clamps at −127 too
+  CHECK(mxfp4_scale_byte(1e-40f) == 0);           // subnormal absmax clamps at −127 too
   CHECK(mxfp4_scale_byte(3.0e38f) == 127 + 125);  // floor(log2 3e38) = 127
   CHECK(std::isnan(e8m0_value(0xFF)));
   for (int byte = 0; byte <= 252; byte++) CHECK(e8m0_inverse(uint8_t(byte)) * e8m0_value(uint8_t(byte)) == 1.0f);
 }
 
 TEST_CASE("E4M3 bytes: every byte decodes and encodes back") {
-  CHECK(e4m3_value(0x7E) == 448.0f);                     // S.1111.110: 1.75 · 2^8
-  CHECK(e4m3_value(0x38) == 1.0f);                       // exponent 7 = bias
-  CHECK(e4m3_value(0x08) == std::ldexp(1.0f, -6));       // smallest normal
-  CHECK(e4m3_value(0x01) == std::ldexp(1.0f, -9));       // smallest subnormal
+  CHECK(e4m3_value(0x7E) == 448.0f);                // S.1111.110: 1.75 · 2^8
+  CHECK(e4m3_value(0x38) == 1.0f);                  // exponent 7 = bias
+  CHECK(e4m3_value(0x08) == std::ldexp(1.0f, -6));  // smallest normal
+  CHECK(e4m3_value(0x01) == std::ldexp(1.0f, -9));  // smallest subnormal
   CHECK(e4m3_value(0xB8) == -1.0f);
   CHECK(std::isnan(e4m3_value(0x7F)));
   CHECK(std::isnan(e4m3_value(0xFF)));
@@ -264,7 +266,7 @@ TEST_CASE("FP8 block: 128×128 tiles over rows of row_length, exact grid, NaN an
   CHECK(out[250] == -7.0f);
   CHECK(out[11] == 7.0f);  // 448 · s = the tile's absmax
   CHECK(std::isnan(out[10]));
-  CHECK(out[0] == 0.5f);   // 0.5 · 64 = 32: on the E4M3 grid
+  CHECK(out[0] == 0.5f);  // 0.5 · 64 = 32: on the E4M3 grid
   CHECK(out[150] == doctest::Approx(44.8f));
 
   // Two bands: rows of 4, 130 rows → scales (2, 1); row 129 is in band 1.
@@ -274,14 +276,15 @@ TEST_CASE("FP8 block: 128×128 tiles over rows of row_length, exact grid, NaN an
   std::vector<uint8_t> tall_codes(520);
   std::vector<float> tall_scales(2), tall_out(520);
   quantize_fp8_block_scalar(tall.data(), 520, 4, tall_codes.data(), tall_scales.data());
-  CHECK(tall_scales[0] == 1.0f / 512);  // 0.875 / 448
+  CHECK(tall_scales[0] == 1.0f / 512);   // 0.875 / 448
   CHECK(tall_scales[1] == 56.0f / 448);  // = 0.125
   dequantize_fp8_block_scalar(tall_codes.data(), tall_scales.data(), 520, 4, tall_out.data());
   CHECK(tall_out == tall);  // 0.875 = 448·2^−9 in band 0, 7·0.125 in band 1: both on the grid
 
   // Exact round trip: E4M3 values times 2^−4, the tile's absmax 448·2^−4.
   std::vector<float> grid(256);
-  for (int byte = 0; byte < 256; byte++) grid[size_t(byte)] = (byte & 0x7F) == 0x7F ? 0.0f : e4m3_value(uint8_t(byte)) / 16;
+  for (int byte = 0; byte < 256; byte++)
+    grid[size_t(byte)] = (byte & 0x7F) == 0x7F ? 0.0f : e4m3_value(uint8_t(byte)) / 16;
   std::vector<uint8_t> grid_codes(256);
   std::vector<float> grid_scales(1), grid_out(256);
   quantize_fp8_block_scalar(grid.data(), 256, 256 / 2, grid_codes.data(), grid_scales.data());
@@ -294,8 +297,8 @@ TEST_CASE("FP8 block: 128×128 tiles over rows of row_length, exact grid, NaN an
 TEST_CASE("MXFP4 and NVFP4 SIMD twins match the scalar kernels bit for bit") {
   std::vector<float> x = synthetic_tensor("laplace", 1003, 1003, 11);  // 1003: short last blocks
   x[5] = NAN, x[70] = INFINITY, x[71] = -INFINITY, x[200] = NAN;
-  for (size_t i = 256; i < 288; i++) x[i] = 0.25f;  // constant block
-  for (size_t i = 288; i < 320; i++) x[i] = 0.0f;   // zeros
+  for (size_t i = 256; i < 288; i++) x[i] = 0.25f;                            // constant block
+  for (size_t i = 288; i < 320; i++) x[i] = 0.0f;                             // zeros
   for (size_t i = 320; i < 352; i++) x[i] = float(int(i % 16) - 8) * 0.125f;  // exact E2M1 midpoints after scaling
   for (size_t i = 400; i < 416; i++) x[i] *= 1e-6f;  // tiny: the NVFP4 block scale underflows E4M3 to 0
   {

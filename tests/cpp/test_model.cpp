@@ -141,13 +141,13 @@ TEST_CASE("Llama-2-7B: published total and the lecture's 31.9 % / 64.2 % split")
 }
 
 TEST_CASE("published totals of the presets") {
-  CHECK(total_of("llama-3-8b") == 8030261248.0);      // meta-llama/Meta-Llama-3-8B
-  CHECK(total_of("gpt2") == 124439808);               // openai-community/gpt2
-  CHECK(total_of("llama-2-13b") == 13015864320.0);    // meta-llama/Llama-2-13b-hf
-  CHECK(total_of("llama-2-70b") == 68976648192.0);    // meta-llama/Llama-2-70b-hf
-  CHECK(total_of("llama-3-70b") == 70553706496.0);    // meta-llama/Meta-Llama-3-70B
+  CHECK(total_of("llama-3-8b") == 8030261248.0);        // meta-llama/Meta-Llama-3-8B
+  CHECK(total_of("gpt2") == 124439808);                 // openai-community/gpt2
+  CHECK(total_of("llama-2-13b") == 13015864320.0);      // meta-llama/Llama-2-13b-hf
+  CHECK(total_of("llama-2-70b") == 68976648192.0);      // meta-llama/Llama-2-70b-hf
+  CHECK(total_of("llama-3-70b") == 70553706496.0);      // meta-llama/Meta-Llama-3-70B
   CHECK(total_of("llama-3.1-405b") == 405853388800.0);  // meta-llama/Llama-3.1-405B
-  CHECK(total_of("mistral-7b") == 7241732096.0);      // mistralai/Mistral-7B-v0.1
+  CHECK(total_of("mistral-7b") == 7241732096.0);        // mistralai/Mistral-7B-v0.1
 }
 
 TEST_CASE("GPT-2 by hand: LayerNorm, biases, learned positions, tied head") {
@@ -275,8 +275,7 @@ TEST_CASE("attention share curve is log-spaced and crosses 1/2 of attention+FFN 
     CHECK(curve[i].context_tokens > curve[i - 1].context_tokens);
     CHECK(curve[i].attention_share > curve[i - 1].attention_share);
   }
-  for (const auto& point : curve)
-    CHECK((point.attention_flops > point.ffn_flops) == (point.context_tokens > 8320));
+  for (const auto& point : curve) CHECK((point.attention_flops > point.ffn_flops) == (point.context_tokens > 8320));
 }
 
 TEST_CASE("model_report joins everything and checks the context") {

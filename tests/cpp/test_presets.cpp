@@ -74,7 +74,8 @@ const Published kPublished[] = {
     // lm_head.weight (HF totals 751,632,384 and 2,031,739,904); keras-hub counts
     // the unique parameters.
     {"qwen3-0.6b", 596049920, "keras-hub qwen3_0.6b_en (HF total 751,632,384 less the stored tied head 151936 x 1024)"},
-    {"qwen3-1.7b", 1720574976, "keras-hub qwen3_1.7b_en (HF total 2,031,739,904 less the stored tied head 151936 x 2048)"},
+    {"qwen3-1.7b", 1720574976,
+     "keras-hub qwen3_1.7b_en (HF total 2,031,739,904 less the stored tied head 151936 x 2048)"},
     {"qwen3-4b", 4022468096, "GGUF general.parameter_count of Qwen3-4B; keras-hub qwen3_4b_en"},
     {"qwen3-8b", 8190735360, "HF total of Qwen/Qwen3-8B"},
     {"qwen3-14b", 14768307200, "keras-hub qwen3_14b_en; llama.cpp n_params"},
@@ -232,9 +233,9 @@ TEST_CASE("import: refusals name the fields, defaults follow the transformers cl
     CHECK(r.status.message.find("moe_intermediate_size") != std::string::npos);
   }
   SUBCASE("an unknown dense type is read llama-style, with the assumption listed") {
-    const HfImport r = import_hf_config(
-        R"({"model_type":"plain_dense","vocab_size":1000,"hidden_size":64,"num_hidden_layers":2,)"
-        R"("num_attention_heads":4,"intermediate_size":128})");
+    const HfImport r =
+        import_hf_config(R"({"model_type":"plain_dense","vocab_size":1000,"hidden_size":64,"num_hidden_layers":2,)"
+                         R"("num_attention_heads":4,"intermediate_size":128})");
     REQUIRE(r.status.ok);
     bool said = false;
     for (const std::string& line : r.assumed) said = said || line.find("llama-style") != std::string::npos;
@@ -248,7 +249,8 @@ TEST_CASE("import: refusals name the fields, defaults follow the transformers cl
     CHECK(r.status.message.find("nests deeper") != std::string::npos);
   }
   SUBCASE("a number beyond double range is named with its line, not called invalid JSON") {
-    const HfImport r = import_hf_config("{\"model_type\": \"llama\",\n \"note\": \"1e999 in a string\",\n \"hidden_size\": 1e400}");
+    const HfImport r =
+        import_hf_config("{\"model_type\": \"llama\",\n \"note\": \"1e999 in a string\",\n \"hidden_size\": 1e400}");
     CHECK(r.status.field == "config_json");
     CHECK(r.status.message == "config.json: the number 1e400 on line 3 is beyond double range (largest about 1.8e308)");
     const HfImport digits = import_hf_config("{\"vocab_size\": -" + std::string(400, '9') + "}");
@@ -266,9 +268,9 @@ TEST_CASE("import: refusals name the fields, defaults follow the transformers cl
     CHECK(r.config.qk_norm);
   }
   SUBCASE("Qwen3 defaults head_dim to 128 whatever hidden / heads is") {
-    const HfImport r = import_hf_config(
-        R"({"model_type":"qwen3","vocab_size":1000,"hidden_size":1024,"num_hidden_layers":2,)"
-        R"("num_attention_heads":16,"intermediate_size":128})");
+    const HfImport r =
+        import_hf_config(R"({"model_type":"qwen3","vocab_size":1000,"hidden_size":1024,"num_hidden_layers":2,)"
+                         R"("num_attention_heads":16,"intermediate_size":128})");
     REQUIRE(r.status.ok);
     CHECK(r.config.head_dim == 128);
   }
@@ -307,7 +309,8 @@ TEST_CASE("plan on a DeepSeek-V3 preset: fp8 weights, MLA KV, 8 x H200") {
   REQUIRE(own.status.ok);
   const double table = 129280.0 * 7168, routers = 58 * (256 * 7168.0 + 256);
   const double rest = 671026419200.0 - 2 * table - routers - norms;
-  CHECK(own.weight_bytes == doctest::Approx(rest * (1 + 4.0 / 16384) + 2 * (2 * table + routers + norms)).epsilon(1e-12));
+  CHECK(own.weight_bytes ==
+        doctest::Approx(rest * (1 + 4.0 / 16384) + 2 * (2 * table + routers + norms)).epsilon(1e-12));
   // MLA's latent is shared by all heads: tensor parallelism keeps it whole on every device.
   CHECK(r.kv_bytes == 32768.0 * 70272);
   CHECK(r.kv_per_device_bytes == r.kv_bytes);
@@ -323,7 +326,8 @@ TEST_CASE("images at prefill: the vision tower's FLOPs, by hand for Gemma 3 27B"
   // over every pair of patches), then the 256 pooled tokens through the
   // projector 2 x 256 x 1152 x 5376.
   const double patches = 4096, d = 1152, ff = 4304;
-  const double per_image = 2 * patches * 3 * 14 * 14 * d + 27 * (2 * patches * (4 * d * d + 2 * d * ff) + 4 * patches * patches * d) +
+  const double per_image = 2 * patches * 3 * 14 * 14 * d +
+                           27 * (2 * patches * (4 * d * d + 2 * d * ff) + 4 * patches * patches * d) +
                            2 * 256 * d * 5376;
   CHECK(c.vision_flops_per_image == per_image);
   CHECK(c.image_tokens == 256);

@@ -19,16 +19,56 @@ namespace {
 // ggml's block structs, copied from ggml-common.h (llama.cpp), ggml_half = uint16_t.
 using ggml_half = uint16_t;
 constexpr int QK4_0 = 32, QK4_1 = 32, QK5_0 = 32, QK5_1 = 32, QK8_0 = 32, QK_K = 256, K_SCALE_SIZE = 12;
-struct block_q4_0 { ggml_half d; uint8_t qs[QK4_0 / 2]; };
-struct block_q4_1 { ggml_half d, m; uint8_t qs[QK4_1 / 2]; };
-struct block_q5_0 { ggml_half d; uint8_t qh[4]; uint8_t qs[QK5_0 / 2]; };
-struct block_q5_1 { ggml_half d, m; uint8_t qh[4]; uint8_t qs[QK5_1 / 2]; };
-struct block_q8_0 { ggml_half d; int8_t qs[QK8_0]; };
-struct block_q2_K { uint8_t scales[QK_K / 16]; uint8_t qs[QK_K / 4]; ggml_half d, dmin; };
-struct block_q3_K { uint8_t hmask[QK_K / 8]; uint8_t qs[QK_K / 4]; uint8_t scales[12]; ggml_half d; };
-struct block_q4_K { ggml_half d, dmin; uint8_t scales[K_SCALE_SIZE]; uint8_t qs[QK_K / 2]; };
-struct block_q5_K { ggml_half d, dmin; uint8_t scales[K_SCALE_SIZE]; uint8_t qh[QK_K / 8]; uint8_t qs[QK_K / 2]; };
-struct block_q6_K { uint8_t ql[QK_K / 2]; uint8_t qh[QK_K / 4]; int8_t scales[QK_K / 16]; ggml_half d; };
+struct block_q4_0 {
+  ggml_half d;
+  uint8_t qs[QK4_0 / 2];
+};
+struct block_q4_1 {
+  ggml_half d, m;
+  uint8_t qs[QK4_1 / 2];
+};
+struct block_q5_0 {
+  ggml_half d;
+  uint8_t qh[4];
+  uint8_t qs[QK5_0 / 2];
+};
+struct block_q5_1 {
+  ggml_half d, m;
+  uint8_t qh[4];
+  uint8_t qs[QK5_1 / 2];
+};
+struct block_q8_0 {
+  ggml_half d;
+  int8_t qs[QK8_0];
+};
+struct block_q2_K {
+  uint8_t scales[QK_K / 16];
+  uint8_t qs[QK_K / 4];
+  ggml_half d, dmin;
+};
+struct block_q3_K {
+  uint8_t hmask[QK_K / 8];
+  uint8_t qs[QK_K / 4];
+  uint8_t scales[12];
+  ggml_half d;
+};
+struct block_q4_K {
+  ggml_half d, dmin;
+  uint8_t scales[K_SCALE_SIZE];
+  uint8_t qs[QK_K / 2];
+};
+struct block_q5_K {
+  ggml_half d, dmin;
+  uint8_t scales[K_SCALE_SIZE];
+  uint8_t qh[QK_K / 8];
+  uint8_t qs[QK_K / 2];
+};
+struct block_q6_K {
+  uint8_t ql[QK_K / 2];
+  uint8_t qh[QK_K / 4];
+  int8_t scales[QK_K / 16];
+  ggml_half d;
+};
 
 double bpw(const std::string& format, double group = 128, std::string scale_dtype = "fp32", bool double_quant = false) {
   QuantSpec spec;
@@ -73,7 +113,7 @@ TEST_CASE("grouped formats: code bits plus scale (and zero-point) bits per group
   CHECK(bpw("bf16") == 16);
   CHECK(bpw("fp8_e5m2") == 8);
   CHECK(bpw("int8", 32) == 8 + 32.0 / 32);
-  CHECK(bpw("int4", 128, "fp16") == 4 + 16.0 / 128);          // 4.125
+  CHECK(bpw("int4", 128, "fp16") == 4 + 16.0 / 128);           // 4.125
   CHECK(bpw("int4_asym", 128, "fp16") == 4 + 2 * 16.0 / 128);  // scale + zero point
   CHECK(bpw("int4", 1) == 4 + 32);                             // g = 1: a scale per weight
   CHECK(bpw("int4", 100) == doctest::Approx(4 + 32.0 / 100));  // any g
@@ -152,9 +192,13 @@ TEST_CASE("the issue's N(0,1) error table, within ±3 % relative") {
   // int4 codes -7..7; asymmetric x = min + q·(max-min)/15; NF4 absmax; ggml Q4_0
   // reference rounding. Sanity by hand: int8 g32 rounds to a step of absmax/127
   // with E[absmax of 32 normals] ≈ 2.0–2.4, so RMSE ≈ step/√12 ≈ 0.5 %.
-  struct Row { const char* format; double group; double percent; };
-  const Row table[] = {{"int8", 32, 0.535}, {"int8", 128, 0.646}, {"int4", 32, 9.70}, {"int4", 64, 10.76},
-                       {"int4", 128, 11.73}, {"int4_asym", 32, 7.82}, {"nf4", 64, 9.19}, {"q4_0", 32, 8.59}};
+  struct Row {
+    const char* format;
+    double group;
+    double percent;
+  };
+  const Row table[] = {{"int8", 32, 0.535},  {"int8", 128, 0.646},    {"int4", 32, 9.70}, {"int4", 64, 10.76},
+                       {"int4", 128, 11.73}, {"int4_asym", 32, 7.82}, {"nf4", 64, 9.19},  {"q4_0", 32, 8.59}};
   for (const Row& row : table) {
     CAPTURE(row.format);
     CAPTURE(row.group);
@@ -175,15 +219,15 @@ TEST_CASE("float casts: error near half an ulp, exact on-grid values") {
   CHECK(bf16.rel_rmse < 0.003);
   CHECK(lab("fp32", 0).rel_rmse == 0);
   CHECK(round_to(kFp16, 1.0f + 1.0f / 1024) == 1.0f + 1.0f / 1024);  // on the grid
-  CHECK(round_to(kFp16, 1.0f + 1.0f / 2048) == 1.0f);                 // tie → even
+  CHECK(round_to(kFp16, 1.0f + 1.0f / 2048) == 1.0f);                // tie → even
   CHECK(round_to(kFp16, 65504.0f) == 65504.0f);
   CHECK(std::isinf(round_to(kFp16, 65536.0f)));
-  CHECK(round_to(kFp16, 65519.0f) == 65504.0f);                 // below max + half ulp (65520)
-  CHECK(round_to(kFp8E4M3, 1000.0f) == 448.0f);                 // saturates: E4M3 has no Inf
+  CHECK(round_to(kFp16, 65519.0f) == 65504.0f);  // below max + half ulp (65520)
+  CHECK(round_to(kFp8E4M3, 1000.0f) == 448.0f);  // saturates: E4M3 has no Inf
   CHECK(round_to(kFp8E4M3, INFINITY) == 448.0f);
   CHECK(round_to(kFp8E5M2, 57344.0f) == 57344.0f);
-  CHECK(round_to(kFp8E4M3, 0.001953125f) == 0.001953125f);      // 2^-9: smallest E4M3 subnormal
-  CHECK(round_to(kFp16, 5.9604645e-8f) == 5.9604645e-8f);       // 2^-24: smallest fp16 subnormal
+  CHECK(round_to(kFp8E4M3, 0.001953125f) == 0.001953125f);  // 2^-9: smallest E4M3 subnormal
+  CHECK(round_to(kFp16, 5.9604645e-8f) == 5.9604645e-8f);   // 2^-24: smallest fp16 subnormal
   CHECK(std::isnan(round_to(kBf16, NAN)));
 }
 
@@ -307,7 +351,7 @@ TEST_CASE("SIMD kernels give the scalar twins' codes bit for bit") {
     dequantize_nf4_simd(fast.data(), fast_scales.data(), 1003, 64, fast_out.data());
     dequantize_nf4_scalar(slow.data(), slow_scales.data(), 1003, 64, slow_out.data());
     CHECK(fast_out == slow_out);
-    CHECK(fast_out[5] == 0.0f);  // level 7 is exactly 0
+    CHECK(fast_out[5] == 0.0f);             // level 7 is exactly 0
     CHECK(fast_out[70] == fast_scales[1]);  // level 15 is 1.0: +Inf restores to the group's absmax
   }
   // ggml Q4_0 / Q5_0 / Q8_0 (blocks of 32; 1003 leaves a short last block),
@@ -348,7 +392,7 @@ TEST_CASE("SIMD kernels give the scalar twins' codes bit for bit") {
   {  // Q8_0 rounding on exact halves: d = 127/127 = 1, so codes are round(x) away from zero
     std::vector<float> halves(32);
     for (int i = 0; i < 32; i++) halves[size_t(i)] = float(i - 16) + 0.5f;  // -15.5 … 15.5
-    halves[0] = -127.0f;  // absmax 127 → d = 1
+    halves[0] = -127.0f;                                                    // absmax 127 → d = 1
     std::vector<int8_t> codes(32);
     float scale = 0;
     quantize_ggml_sym_simd(halves.data(), 32, 256, codes.data(), &scale);
@@ -517,8 +561,8 @@ TEST_CASE("the benchmark runner times each kernel and rejects unknown ones") {
   QuantBenchInput input;
   input.n = 4096;
   input.min_time_s = 0;
-  for (const char* kernel : {"quantize_int8", "quantize_int4", "quantize_int8_asym", "quantize_int4_asym", "quantize_nf4",
-                             "quantize_q4_1", "dequantize_int8", "dequantize_nf4"}) {
+  for (const char* kernel : {"quantize_int8", "quantize_int4", "quantize_int8_asym", "quantize_int4_asym",
+                             "quantize_nf4", "quantize_q4_1", "dequantize_int8", "dequantize_nf4"}) {
     CAPTURE(kernel);
     input.kernel = kernel;
     const QuantBenchResult result = run_quant_bench(input);

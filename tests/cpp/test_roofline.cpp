@@ -15,9 +15,9 @@
 using namespace llmst;
 
 // REQUIRE needs exceptions, which the WASM build of this suite has not: check and stop the case instead.
-#define CHECK_OR_RETURN(...)  \
-  do {                        \
-    CHECK(__VA_ARGS__);       \
+#define CHECK_OR_RETURN(...)    \
+  do {                          \
+    CHECK(__VA_ARGS__);         \
     if (!(__VA_ARGS__)) return; \
   } while (false)
 
@@ -63,8 +63,8 @@ Workload on(const char* hardware_id, const ModelConfig& model) {
 }  // namespace
 
 TEST_CASE("hardware presets: every row has a source and validates") {
-  for (const char* id : {"a100-40gb", "a100-80gb", "h100-sxm", "h100-pcie", "h200", "b200", "l4", "l40s",
-                         "rtx-4090", "rtx-3090", "mi300x", "tpu-v4", "tpu-v5e", "m2-ultra", "ddr5-desktop"}) {
+  for (const char* id : {"a100-40gb", "a100-80gb", "h100-sxm", "h100-pcie", "h200", "b200", "l4", "l40s", "rtx-4090",
+                         "rtx-3090", "mi300x", "tpu-v4", "tpu-v5e", "m2-ultra", "ddr5-desktop"}) {
     const Hardware* hardware = find_hardware(id);
     CHECK_MESSAGE(hardware != nullptr, id);
     if (!hardware) continue;
@@ -214,8 +214,8 @@ TEST_CASE("weights in a ggml block format: the block's bytes per weight") {
   w.weights_bits = 0;
   w.weights_dtype = "nf4";
   r = plan(w);
-  CHECK(r.weight_bytes == doctest::Approx((68976648192.0 - norms) * (4 + 8.0 / 64 + 32.0 / (256 * 64)) / 8 + norms * 2)
-                              .epsilon(1e-12));
+  CHECK(r.weight_bytes ==
+        doctest::Approx((68976648192.0 - norms) * (4 + 8.0 / 64 + 32.0 / (256 * 64)) / 8 + norms * 2).epsilon(1e-12));
   // int4 is GPTQ/AWQ's: groups of 128 with an fp16 scale, 4.125 bits; a coarser group is set by weights_group.
   w.weights_dtype = "int4";
   CHECK(plan(w).weight_bytes == doctest::Approx((68976648192.0 - norms) * 4.125 / 8 + norms * 2).epsilon(1e-12));

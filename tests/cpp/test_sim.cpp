@@ -23,10 +23,10 @@ TEST_CASE("attended_tokens lists exactly the kept tokens") {
   using V = std::vector<std::int64_t>;
   CHECK(attended_tokens("full", 3, 2, 1) == V{0, 1, 2, 3});
   CHECK(attended_tokens("recompute", 3, 2, 1) == V{0, 1, 2, 3});  // exact: all tokens
-  CHECK(attended_tokens("window", 9, 4, 0) == V{6, 7, 8, 9});    // last 4
-  CHECK(attended_tokens("window", 2, 4, 0) == V{0, 1, 2});       // fewer than the window yet
-  CHECK(attended_tokens("sinks", 9, 3, 2) == V{0, 1, 7, 8, 9});  // 2 sinks + last 3
-  CHECK(attended_tokens("sinks", 3, 3, 2) == V{0, 1, 2, 3});     // sinks and window overlap
+  CHECK(attended_tokens("window", 9, 4, 0) == V{6, 7, 8, 9});     // last 4
+  CHECK(attended_tokens("window", 2, 4, 0) == V{0, 1, 2});        // fewer than the window yet
+  CHECK(attended_tokens("sinks", 9, 3, 2) == V{0, 1, 7, 8, 9});   // 2 sinks + last 3
+  CHECK(attended_tokens("sinks", 3, 3, 2) == V{0, 1, 2, 3});      // sinks and window overlap
   CHECK(attended_tokens("sinks", 0, 3, 2) == V{0});
 }
 
@@ -54,8 +54,10 @@ TEST_CASE("window and sinks attend to exactly the tokens they claim, and change 
     // last step: position 69; window keeps 8, sinks 3 + 8, full all 70
     const double expected_keys = std::string(strategy) == "window" ? 8 : std::string(strategy) == "sinks" ? 11 : 70;
     CHECK(result.attended_tokens == expected_keys);
-    if (std::string(strategy) == "full") CHECK(result.max_abs_error == 0);
-    else CHECK(result.max_abs_error > 1e-3);  // dropping 59+ of 70 tokens moves the output
+    if (std::string(strategy) == "full")
+      CHECK(result.max_abs_error == 0);
+    else
+      CHECK(result.max_abs_error > 1e-3);  // dropping 59+ of 70 tokens moves the output
     // K and V of the kept slots, fp32: 2 · slots · d_model · 4 bytes
     const double slots = std::string(strategy) == "window" ? 8 : std::string(strategy) == "sinks" ? 11 : 70;
     CHECK(result.kv_bytes == 2 * slots * 32 * 4);
@@ -104,12 +106,11 @@ TEST_CASE("decode time split: the parts add up to the measured steps, each where
       CHECK(split.projection > 0);
       CHECK(split.attend > 0);
       const std::string s = strategy;
-      const bool quantized = s == "int8" || s == "int4",
-                 hidden = s == "recompute" || s == "none" || s == "seed";
+      const bool quantized = s == "int8" || s == "int4", hidden = s == "recompute" || s == "none" || s == "seed";
       // Work a strategy does not do takes no time: not even a clock read lands there.
       if (!hidden) CHECK(split.recompute == 0);
       if (!quantized) CHECK(split.dequantize == 0);
-      if (hidden) CHECK(split.recompute > 0);    // 1425 or 1665 tokens recomputed (see above)
+      if (hidden) CHECK(split.recompute > 0);  // 1425 or 1665 tokens recomputed (see above)
       if (quantized) CHECK(split.dequantize > 0);
       CHECK(split.output == 0);  // no output_projection
       // none recomputes all 41..70 tokens' K/V (4·32² FLOPs each, 4 heads) per
@@ -207,8 +208,8 @@ TEST_CASE("decode with GQA and MQA: KV bytes, FLOPs and masks follow kv_heads") 
       input.kv_heads = kv_heads;
       return run_decode(input);
     };
-    const DecodeResult full = run("full"), window = run("window"), sinks = run("sinks"),
-                       recompute = run("recompute"), int8 = run("int8"), int4 = run("int4");
+    const DecodeResult full = run("full"), window = run("window"), sinks = run("sinks"), recompute = run("recompute"),
+                       int8 = run("int8"), int4 = run("int4");
     for (const DecodeResult* r : {&full, &window, &sinks, &recompute, &int8, &int4}) {
       CHECK_OR_RETURN(r->status.ok);
       CHECK(r->kv_heads == kv_heads);
@@ -263,8 +264,8 @@ TEST_CASE("decode: hidden_dim sets only the projections' input width") {
     }
     if (std::string(strategy) == "recompute") {
       CHECK(r.max_abs_error == 0);
-      CHECK(r.hidden_bytes == 70 * 8 * 4);               // hidden states are 8 wide
-      CHECK(r.recomputed_flops == 1425 * 4 * 8 * 16);    // K and V: 2 · 2 · 8 · 16 per token
+      CHECK(r.hidden_bytes == 70 * 8 * 4);             // hidden states are 8 wide
+      CHECK(r.recomputed_flops == 1425 * 4 * 8 * 16);  // K and V: 2 · 2 · 8 · 16 per token
     }
   }
   DecodeInput bad = small_decode("full");
@@ -409,8 +410,8 @@ TEST_CASE("seed experiment: window loses accuracy, recompute keeps it") {
 // Wo, each normal() rounded to float, each W scaled by the float 1/√(input width).
 // Returns the output o_t = Wo · attention(q_t; K, V of tokens t−W..t) for each
 // generated step t, concatenated.
-std::vector<double> seed_program_fp64(std::size_t prompt, std::size_t generated, std::size_t d_model,
-                                      std::size_t heads, std::size_t window) {
+std::vector<double> seed_program_fp64(std::size_t prompt, std::size_t generated, std::size_t d_model, std::size_t heads,
+                                      std::size_t window) {
   const std::size_t n = prompt + generated, D = d_model, hd = D / heads;
   Random random(1);
   const auto draw = [&](std::size_t count, double scale) {
@@ -421,8 +422,7 @@ std::vector<double> seed_program_fp64(std::size_t prompt, std::size_t generated,
     return values;
   };
   const std::vector<float> x = draw(n * D, 1), w_q = draw(D * D, 1 / std::sqrt(double(D))),
-                           w_k = draw(D * D, 1 / std::sqrt(double(D))),
-                           w_v = draw(D * D, 1 / std::sqrt(double(D))),
+                           w_k = draw(D * D, 1 / std::sqrt(double(D))), w_v = draw(D * D, 1 / std::sqrt(double(D))),
                            w_o = draw(D * D, 1 / std::sqrt(double(D)));
   const auto project = [&](const std::vector<float>& w, const double* in, std::vector<double>& out) {
     for (std::size_t r = 0; r < D; ++r) {
@@ -517,7 +517,9 @@ TEST_CASE("seed strategy: FLOPs per step by part, counted by hand at the seed's 
   //   output: 2·768² = 1,179,648.
   // W = 8: 9 tokens ⇒ 21,233,664 + 27,648 + 2·1,179,648 = 23,620,608 (the issue's "24 MFLOP").
   // W = 181 (⌊4√2048⌋): 182 tokens ⇒ 429,391,872 of K/V (the issue's "430 MFLOP").
-  const struct { double window, prompt, kv, attention, total; } cases[] = {
+  const struct {
+    double window, prompt, kv, attention, total;
+  } cases[] = {
       {8, 16, 21233664, 27648, 23620608},
       {181, 182, 429391872, 559104, 429391872 + 559104 + 2 * 1179648},
   };

@@ -14,9 +14,9 @@
 
 using namespace llmst;
 
-#define CHECK_OR_RETURN(...)  \
-  do {                        \
-    CHECK(__VA_ARGS__);       \
+#define CHECK_OR_RETURN(...)    \
+  do {                          \
+    CHECK(__VA_ARGS__);         \
     if (!(__VA_ARGS__)) return; \
   } while (false)
 
@@ -291,7 +291,8 @@ TEST_CASE("training FLOPs: 3 forward passes; recomputation adds the forward it r
   in.checkpointing = "full";
   const TrainingMemory full = training_memory(in);
   CHECK(full.recompute_flops == 2 * (forward.total - forward.lm_head));
-  CHECK(full.extra_compute_fraction == doctest::Approx((forward.total - forward.lm_head) / (3 * forward.total)).epsilon(1e-12));
+  CHECK(full.extra_compute_fraction ==
+        doctest::Approx((forward.total - forward.lm_head) / (3 * forward.total)).epsilon(1e-12));
   CHECK(full.extra_compute_fraction < 1.0 / 3);
 }
 
@@ -319,7 +320,8 @@ TEST_CASE("checkpointing schedules on Llama 2 7B and the first and last pipeline
   const double states = pp.weights_bytes + pp.gradients_bytes + pp.optimizer_bytes;
   CHECK(pp.activation_bytes == none.activation_bytes);
   CHECK(pp.first_stage_bytes == states + none.activation_bytes);
-  CHECK(pp.last_stage_bytes == states + 16 * none.activation_per_layer_bytes + pp.head_activation_bytes + pp.loss_bytes);
+  CHECK(pp.last_stage_bytes ==
+        states + 16 * none.activation_per_layer_bytes + pp.head_activation_bytes + pp.loss_bytes);
 }
 
 TEST_CASE("training inputs are checked by name") {

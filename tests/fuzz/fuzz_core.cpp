@@ -59,8 +59,10 @@ struct Where {
 Where where;
 
 [[noreturn]] void fail(const std::string& what) {
-  std::fprintf(stderr, "fuzz: %s (entry point %s, round seed %llu, case %llu; LLMST_FUZZ_SEED=%llu LLMST_FUZZ_SECONDS=0 "
-               "reruns that round alone)\n", what.c_str(), where.target, static_cast<unsigned long long>(where.seed),
+  std::fprintf(stderr,
+               "fuzz: %s (entry point %s, round seed %llu, case %llu; LLMST_FUZZ_SEED=%llu LLMST_FUZZ_SECONDS=0 "
+               "reruns that round alone)\n",
+               what.c_str(), where.target, static_cast<unsigned long long>(where.seed),
                static_cast<unsigned long long>(where.index), static_cast<unsigned long long>(where.seed));
   std::exit(1);
 }
@@ -78,8 +80,8 @@ void refusal(const Status& status) {
   if (status.ok) return;
   if (status.field.empty()) fail("refusal without a field: " + status.message);
   if (status.message.empty()) fail("refusal of " + status.field + " without a message");
-  if (status.message.size() > 4096) fail("refusal of " + status.field + " with a message of " +
-                                         std::to_string(status.message.size()) + " characters");
+  if (status.message.size() > 4096)
+    fail("refusal of " + status.field + " with a message of " + std::to_string(status.message.size()) + " characters");
 }
 
 // ---- random values ---------------------------------------------------------
@@ -91,20 +93,57 @@ class Random {
   uint64_t below(uint64_t n) { return std::uniform_int_distribution<uint64_t>(0, n - 1)(engine_); }
   bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(engine_) < p; }
   template <typename T>
-  const T& pick(const std::vector<T>& items) { return items[below(items.size())]; }
+  const T& pick(const std::vector<T>& items) {
+    return items[below(items.size())];
+  }
 
   // The values that break arithmetic and conversions.
   double extreme() {
-    static const std::vector<double> values = {
-        std::numeric_limits<double>::quiet_NaN(), -std::numeric_limits<double>::quiet_NaN(),
-        std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
-        std::numeric_limits<double>::denorm_min(), -std::numeric_limits<double>::denorm_min(),
-        std::numeric_limits<double>::min(), 1e-308, 1e-300, 1e-12, 1e-6, 1e-3,
-        std::numeric_limits<double>::max(), -std::numeric_limits<double>::max(), 1e300, -1e300,
-        9007199254740993.0 /* 2^53 + 1 (rounds to 2^53) */, 9007199254740992.0, 18446744073709551616.0,
-        9223372036854775808.0 /* 2^63 */, -9223372036854775808.0, 4294967296.0, 2147483648.0,
-        1e12, 1e12 + 1, 1e15, 1e15 + 1, 1e18, 1e9, 1e7 + 1,
-        0.0, -0.0, -1, -2, 0.5, 1.5, 1, 2, 3, 7, 1023, 1024, 65537, 0.999999, 1.000001};
+    static const std::vector<double> values = {std::numeric_limits<double>::quiet_NaN(),
+                                               -std::numeric_limits<double>::quiet_NaN(),
+                                               std::numeric_limits<double>::infinity(),
+                                               -std::numeric_limits<double>::infinity(),
+                                               std::numeric_limits<double>::denorm_min(),
+                                               -std::numeric_limits<double>::denorm_min(),
+                                               std::numeric_limits<double>::min(),
+                                               1e-308,
+                                               1e-300,
+                                               1e-12,
+                                               1e-6,
+                                               1e-3,
+                                               std::numeric_limits<double>::max(),
+                                               -std::numeric_limits<double>::max(),
+                                               1e300,
+                                               -1e300,
+                                               9007199254740993.0 /* 2^53 + 1 (rounds to 2^53) */,
+                                               9007199254740992.0,
+                                               18446744073709551616.0,
+                                               9223372036854775808.0 /* 2^63 */,
+                                               -9223372036854775808.0,
+                                               4294967296.0,
+                                               2147483648.0,
+                                               1e12,
+                                               1e12 + 1,
+                                               1e15,
+                                               1e15 + 1,
+                                               1e18,
+                                               1e9,
+                                               1e7 + 1,
+                                               0.0,
+                                               -0.0,
+                                               -1,
+                                               -2,
+                                               0.5,
+                                               1.5,
+                                               1,
+                                               2,
+                                               3,
+                                               7,
+                                               1023,
+                                               1024,
+                                               65537,
+                                               0.999999,
+                                               1.000001};
     return pick(values);
   }
 
@@ -112,14 +151,22 @@ class Random {
   // arithmetic; an extreme or random value otherwise.
   double number(double base) {
     switch (below(8)) {
-      case 0: return extreme();
-      case 1: return static_cast<double>(below(64));
-      case 2: return base * std::ldexp(1.0, static_cast<int>(below(80)) - 20);
-      case 3: return std::floor(base * std::uniform_real_distribution<double>(0, 4)(engine_));
-      case 4: return base + static_cast<double>(below(5)) - 2;
-      case 5: return std::ldexp(1.0, static_cast<int>(below(70)));
-      case 6: return -base;
-      default: return base;
+      case 0:
+        return extreme();
+      case 1:
+        return static_cast<double>(below(64));
+      case 2:
+        return base * std::ldexp(1.0, static_cast<int>(below(80)) - 20);
+      case 3:
+        return std::floor(base * std::uniform_real_distribution<double>(0, 4)(engine_));
+      case 4:
+        return base + static_cast<double>(below(5)) - 2;
+      case 5:
+        return std::ldexp(1.0, static_cast<int>(below(70)));
+      case 6:
+        return -base;
+      default:
+        return base;
     }
   }
 
@@ -135,10 +182,26 @@ class Random {
   }
 
   std::string junk() {
-    static const std::vector<std::string> values = {
-        "", " ", "fp16 ", "FP16", "int4\n", "nan", "NaN", "-1", "1e400", "😀", "\xff\xfe", "null",
-        std::string("fp16\0x", 6), std::string(5000, 'a'), ",,,", "full,,sliding", "moe,dense,moe,",
-        "embedding,embedding", "q,k,v,o,gate,up,down,bogus", "all-linear,q"};
+    static const std::vector<std::string> values = {"",
+                                                    " ",
+                                                    "fp16 ",
+                                                    "FP16",
+                                                    "int4\n",
+                                                    "nan",
+                                                    "NaN",
+                                                    "-1",
+                                                    "1e400",
+                                                    "😀",
+                                                    "\xff\xfe",
+                                                    "null",
+                                                    std::string("fp16\0x", 6),
+                                                    std::string(5000, 'a'),
+                                                    ",,,",
+                                                    "full,,sliding",
+                                                    "moe,dense,moe,",
+                                                    "embedding,embedding",
+                                                    "q,k,v,o,gate,up,down,bogus",
+                                                    "all-linear,q"};
     if (chance(0.2)) {
       std::string text(below(40), ' ');
       for (char& c : text) c = static_cast<char>(below(256));
@@ -170,15 +233,35 @@ std::string random_list(Random& random, const std::vector<std::string>& words, d
 
 ModelConfig random_model(Random& random) {
   ModelConfig m = random.chance(0.85) ? random.pick(model_presets()).config : ModelConfig{};
-  for (double* field : {&m.vocab_size, &m.d_model, &m.n_layers, &m.n_heads, &m.n_kv_heads, &m.head_dim, &m.d_ff,
-                        &m.learned_position_embeddings, &m.q_lora_rank, &m.kv_lora_rank, &m.qk_nope_head_dim,
-                        &m.qk_rope_head_dim, &m.v_head_dim, &m.sliding_window, &m.attention_chunk, &m.n_experts,
-                        &m.experts_top_k, &m.moe_d_ff, &m.shared_experts, &m.shared_expert_d_ff, &m.mtp_modules,
-                        &m.vision_params, &m.projector_params, &m.vision_flops_per_image, &m.image_tokens})
+  for (double* field : {&m.vocab_size,
+                        &m.d_model,
+                        &m.n_layers,
+                        &m.n_heads,
+                        &m.n_kv_heads,
+                        &m.head_dim,
+                        &m.d_ff,
+                        &m.learned_position_embeddings,
+                        &m.q_lora_rank,
+                        &m.kv_lora_rank,
+                        &m.qk_nope_head_dim,
+                        &m.qk_rope_head_dim,
+                        &m.v_head_dim,
+                        &m.sliding_window,
+                        &m.attention_chunk,
+                        &m.n_experts,
+                        &m.experts_top_k,
+                        &m.moe_d_ff,
+                        &m.shared_experts,
+                        &m.shared_expert_d_ff,
+                        &m.mtp_modules,
+                        &m.vision_params,
+                        &m.projector_params,
+                        &m.vision_flops_per_image,
+                        &m.image_tokens})
     random.maybe(*field, 0.06);
-  for (bool* field : {&m.tied_embeddings, &m.qkv_bias, &m.attn_out_bias, &m.mlp_bias, &m.parallel_attn_mlp,
-                      &m.parallel_shared_norm, &m.sandwich_norms, &m.qk_norm, &m.attention_sinks,
-                      &m.shared_expert_gate, &m.router_bias, &m.router_score_bias})
+  for (bool* field :
+       {&m.tied_embeddings, &m.qkv_bias, &m.attn_out_bias, &m.mlp_bias, &m.parallel_attn_mlp, &m.parallel_shared_norm,
+        &m.sandwich_norms, &m.qk_norm, &m.attention_sinks, &m.shared_expert_gate, &m.router_bias, &m.router_score_bias})
     random.maybe(*field, 0.04);
   random.maybe(m.ffn, {"gated", "plain"}, 0.03);
   random.maybe(m.norm, {"rms", "layer"}, 0.03);
@@ -206,7 +289,8 @@ Workload random_workload(Random& random) {
   if (random.chance(0.1)) w.weights_bits = random.number(4.5);
   random.maybe(w.weights_group, 0.1);
   random.maybe(w.weights_scale_dtype, {"fp16", "bf16", "fp32"}, 0.08);
-  if (random.chance(0.1)) w.weights_keep = random.pick<std::string>({"embedding", "attention,router", "lm_head,embedding", "bogus", ""});
+  if (random.chance(0.1))
+    w.weights_keep = random.pick<std::string>({"embedding", "attention,router", "lm_head,embedding", "bogus", ""});
   random.maybe(w.kv_dtype, kDtypes, 0.3);
   random.maybe(w.compute_dtype, {"fp32", "fp16", "bf16", "fp8", "int8"}, 0.2);
   random.maybe(w.batch, 0.3);
@@ -229,10 +313,12 @@ KvCacheInput random_kv(Random& random) {
     const KvModelInput from = kv_input_of_model(random.pick(model_presets()).config, in);
     if (from.status.ok) in = from.input;
   }
-  for (double* field : {&in.n_layers, &in.n_heads, &in.n_kv_heads, &in.head_dim, &in.d_model, &in.batch,
-                        &in.prompt_tokens, &in.generated_tokens, &in.quant_group, &in.window, &in.sinks,
-                        &in.global_every, &in.attention_layers, &in.local_layers, &in.chunk, &in.chunked_layers,
-                        &in.kv_lora_rank, &in.qk_rope_head_dim, &in.qk_nope_head_dim, &in.v_head_dim, &in.block_size})
+  for (double* field :
+       {&in.n_layers,       &in.n_heads,       &in.n_kv_heads,       &in.head_dim,         &in.d_model,
+        &in.batch,          &in.prompt_tokens, &in.generated_tokens, &in.quant_group,      &in.window,
+        &in.sinks,          &in.global_every,  &in.attention_layers, &in.local_layers,     &in.chunk,
+        &in.chunked_layers, &in.kv_lora_rank,  &in.qk_rope_head_dim, &in.qk_nope_head_dim, &in.v_head_dim,
+        &in.block_size})
     random.maybe(*field, 0.08);
   random.maybe(in.kv_dtype, kDtypes, 0.3);
   random.maybe(in.quant_asymmetric, 0.2);
@@ -262,7 +348,8 @@ ParamGroups random_groups(Random& random) {
     groups.attention = 1e9;
     groups.ffn = 5e9;
   }
-  for (double* field : {&groups.embedding, &groups.attention, &groups.ffn, &groups.norms, &groups.lm_head, &groups.router})
+  for (double* field :
+       {&groups.embedding, &groups.attention, &groups.ffn, &groups.norms, &groups.lm_head, &groups.router})
     random.maybe(*field, 0.1);
   return groups;
 }
@@ -271,11 +358,17 @@ ParamGroups random_groups(Random& random) {
 // dropped or nested, text cut or flipped, or nesting far past the limit.
 json random_json_value(Random& random, int depth = 0) {
   switch (random.below(depth > 3 ? 5 : 8)) {
-    case 0: return json(random.number(4096));
-    case 1: return json(static_cast<int64_t>(random.below(1u << 20)) - 1000);
-    case 2: return json(random.chance(0.5));
-    case 3: return json(nullptr);
-    case 4: return json(random.pick<std::string>({"", "llama", "deepseek_v3", "gemma3", "full_attention", "sliding_attention", "silu", "x"}));
+    case 0:
+      return json(random.number(4096));
+    case 1:
+      return json(static_cast<int64_t>(random.below(1u << 20)) - 1000);
+    case 2:
+      return json(random.chance(0.5));
+    case 3:
+      return json(nullptr);
+    case 4:
+      return json(random.pick<std::string>(
+          {"", "llama", "deepseek_v3", "gemma3", "full_attention", "sliding_attention", "silu", "x"}));
     case 5: {
       json array = json::array();
       for (uint64_t i = random.below(6); i > 0; --i) array.push_back(random_json_value(random, depth + 1));
@@ -284,8 +377,9 @@ json random_json_value(Random& random, int depth = 0) {
     default: {
       json object = json::object();
       for (uint64_t i = random.below(4); i > 0; --i)
-        object[random.pick<std::string>({"hidden_size", "num_attention_heads", "head_dim", "text_config", "vision_config",
-                                          "quantization_config", "model_type", "x"})] = random_json_value(random, depth + 1);
+        object[random.pick<std::string>({"hidden_size", "num_attention_heads", "head_dim", "text_config",
+                                         "vision_config", "quantization_config", "model_type", "x"})] =
+            random_json_value(random, depth + 1);
       return object;
     }
   }
@@ -305,19 +399,21 @@ std::string deep_nesting(Random& random) {
 std::string random_config_json(Random& random) {
   const ModelPreset& preset = random.pick(model_presets());
   switch (random.below(6)) {
-    case 0: return deep_nesting(random);
+    case 0:
+      return deep_nesting(random);
     case 1: {  // the text cut or some bytes changed
       std::string text = preset.config_json;
       if (random.chance(0.5)) text.resize(random.below(text.size() + 1));
-      for (uint64_t i = random.below(4); i > 0 && !text.empty(); --i) text[random.below(text.size())] = static_cast<char>(random.below(256));
+      for (uint64_t i = random.below(4); i > 0 && !text.empty(); --i)
+        text[random.below(text.size())] = static_cast<char>(random.below(256));
       return text;
     }
     case 2: {  // a number literal out of double range, or other literal junk
       std::string text = preset.config_json;
       const size_t colon = text.find(':', random.below(text.size() + 1));
       if (colon != std::string::npos)
-        text.insert(colon + 1, random.pick<std::string>({" 1e400,", " -1e400,", " 1e-400,", " NaN,", " Infinity,", " 0x10,",
-                                                          " 99999999999999999999999,", " -0,", " 1.5e308,"}));
+        text.insert(colon + 1, random.pick<std::string>({" 1e400,", " -1e400,", " 1e-400,", " NaN,", " Infinity,",
+                                                         " 0x10,", " 99999999999999999999999,", " -0,", " 1.5e308,"}));
       return text;
     }
     default: {  // a parsed record with values swapped
@@ -327,8 +423,10 @@ std::string random_config_json(Random& random) {
       for (auto it = root.begin(); it != root.end(); ++it) keys.push_back(it.key());
       for (uint64_t i = 1 + random.below(4); i > 0 && !keys.empty(); --i) {
         const std::string& key = random.pick(keys);
-        if (random.chance(0.15)) root.erase(key);
-        else root[key] = random_json_value(random);
+        if (random.chance(0.15))
+          root.erase(key);
+        else
+          root[key] = random_json_value(random);
       }
       if (random.chance(0.1)) root = json::array({root});
       return root.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -339,71 +437,152 @@ std::string random_config_json(Random& random) {
 // ---- finite checks of the main result numbers ------------------------------
 
 void check(const ModelParams& p) {
-  for (double value : {p.q_dim, p.kv_dim, p.embedding, p.position_embedding, p.attention_q, p.attention_k,
-                       p.attention_v, p.attention_o, p.attention_bias, p.attention_norms, p.attention_sinks,
-                       p.attention, p.ffn_per_expert, p.ffn_dense, p.ffn_experts, p.ffn_shared, p.ffn, p.ffn_active,
-                       p.router, p.norms_per_layer, p.final_norm, p.norms, p.lm_head, p.per_layer,
-                       p.per_layer_active, p.language_model, p.mtp, p.vision, p.projector, p.total, p.active,
-                       p.attention_percent, p.ffn_percent})
+  for (double value : {p.q_dim,
+                       p.kv_dim,
+                       p.embedding,
+                       p.position_embedding,
+                       p.attention_q,
+                       p.attention_k,
+                       p.attention_v,
+                       p.attention_o,
+                       p.attention_bias,
+                       p.attention_norms,
+                       p.attention_sinks,
+                       p.attention,
+                       p.ffn_per_expert,
+                       p.ffn_dense,
+                       p.ffn_experts,
+                       p.ffn_shared,
+                       p.ffn,
+                       p.ffn_active,
+                       p.router,
+                       p.norms_per_layer,
+                       p.final_norm,
+                       p.norms,
+                       p.lm_head,
+                       p.per_layer,
+                       p.per_layer_active,
+                       p.language_model,
+                       p.mtp,
+                       p.vision,
+                       p.projector,
+                       p.total,
+                       p.active,
+                       p.attention_percent,
+                       p.ffn_percent})
     finite("params", value);
 }
 
 void check(const FlopSplit& split) {
-  FINITE(split, attention_projections); FINITE(split, attention_scores); FINITE(split, attention);
-  FINITE(split, ffn); FINITE(split, lm_head); FINITE(split, total);
+  FINITE(split, attention_projections);
+  FINITE(split, attention_scores);
+  FINITE(split, attention);
+  FINITE(split, ffn);
+  FINITE(split, lm_head);
+  FINITE(split, total);
 }
 
 void check(const ModelReport& r) {
   check(r.params);
-  for (const WeightsMemory& row : r.weights_memory) { FINITE(row, bytes); FINITE(row, active_bytes); }
-  FINITE(r.decode, attended_tokens); check(r.decode.split);
-  FINITE(r.prefill, attended_pairs); FINITE(r.prefill, lm_head_last_token); check(r.prefill.split);
+  for (const WeightsMemory& row : r.weights_memory) {
+    FINITE(row, bytes);
+    FINITE(row, active_bytes);
+  }
+  FINITE(r.decode, attended_tokens);
+  check(r.decode.split);
+  FINITE(r.prefill, attended_pairs);
+  FINITE(r.prefill, lm_head_last_token);
+  check(r.prefill.split);
   if (r.crossover.exists) FINITE(r.crossover, context_tokens);
   for (const AttentionSharePoint& point : r.attention_share_curve) {
-    FINITE(point, attention_flops); FINITE(point, ffn_flops); FINITE(point, total_flops); FINITE(point, attention_share);
+    FINITE(point, attention_flops);
+    FINITE(point, ffn_flops);
+    FINITE(point, total_flops);
+    FINITE(point, attention_share);
   }
 }
 
 void check(const KvCacheResult& r) {
-  for (double value : {r.head_dim, r.tokens, r.kv_layers, r.global_layers, r.local_layers, r.chunked_layers,
-                       r.global_cached_tokens, r.local_cached_tokens, r.chunked_cached_tokens, r.vector_values,
-                       r.vectors_per_token_per_layer, r.bits_per_value, r.vector_bytes, r.scale_bytes_per_vector,
-                       r.effective_bits_per_value, r.bytes_per_token_per_layer, r.bytes_per_token,
-                       r.bytes_per_sequence, r.bytes, r.full_attention_bytes, r.scale_bytes,
-                       r.unabsorbed_bytes_per_token, r.block_bytes_per_layer, r.blocks_per_sequence, r.paged_bytes,
-                       r.paged_waste_bytes, r.paged_waste_fraction})
+  for (double value : {r.head_dim,
+                       r.tokens,
+                       r.kv_layers,
+                       r.global_layers,
+                       r.local_layers,
+                       r.chunked_layers,
+                       r.global_cached_tokens,
+                       r.local_cached_tokens,
+                       r.chunked_cached_tokens,
+                       r.vector_values,
+                       r.vectors_per_token_per_layer,
+                       r.bits_per_value,
+                       r.vector_bytes,
+                       r.scale_bytes_per_vector,
+                       r.effective_bits_per_value,
+                       r.bytes_per_token_per_layer,
+                       r.bytes_per_token,
+                       r.bytes_per_sequence,
+                       r.bytes,
+                       r.full_attention_bytes,
+                       r.scale_bytes,
+                       r.unabsorbed_bytes_per_token,
+                       r.block_bytes_per_layer,
+                       r.blocks_per_sequence,
+                       r.paged_bytes,
+                       r.paged_waste_bytes,
+                       r.paged_waste_fraction})
     finite("kv_cache", value);
 }
 
 void check(const KvCompareResult& r) {
   for (const auto* rows : {&r.variants, &r.strategies})
     for (const KvCompareRow& row : *rows) {
-      FINITE(row, bytes_per_token); FINITE(row, bytes_per_sequence); FINITE(row, bytes); FINITE(row, ratio_to_first);
+      FINITE(row, bytes_per_token);
+      FINITE(row, bytes_per_sequence);
+      FINITE(row, bytes);
+      FINITE(row, ratio_to_first);
     }
-  for (const KvSeriesPoint& point : r.series) { FINITE(point, context); FINITE(point, bytes_per_sequence); }
+  for (const KvSeriesPoint& point : r.series) {
+    FINITE(point, context);
+    FINITE(point, bytes_per_sequence);
+  }
 }
 
 void check(const AttentionMemoryResult& r) {
-  for (double value : {r.standard_scores_bytes_per_head, r.standard_scores_bytes, r.flash_extra_bytes_per_head,
-                       r.flash_extra_bytes, r.qkvo_bytes, r.sram_elements, r.block_cols, r.block_rows,
-                       r.column_blocks, r.standard_hbm_elements, r.flash_hbm_elements, r.standard_hbm_bytes,
-                       r.flash_hbm_bytes, r.hbm_ratio})
+  for (double value :
+       {r.standard_scores_bytes_per_head, r.standard_scores_bytes, r.flash_extra_bytes_per_head, r.flash_extra_bytes,
+        r.qkvo_bytes, r.sram_elements, r.block_cols, r.block_rows, r.column_blocks, r.standard_hbm_elements,
+        r.flash_hbm_elements, r.standard_hbm_bytes, r.flash_hbm_bytes, r.hbm_ratio})
     finite("attention_memory", value);
   for (const AttentionMemoryPoint& point : r.series) {
-    FINITE(point, standard_scores_bytes); FINITE(point, flash_extra_bytes);
-    FINITE(point, standard_hbm_bytes); FINITE(point, flash_hbm_bytes);
+    FINITE(point, standard_scores_bytes);
+    FINITE(point, flash_extra_bytes);
+    FINITE(point, standard_hbm_bytes);
+    FINITE(point, flash_hbm_bytes);
   }
 }
 
 void check(const BitsPerWeight& b) {
-  FINITE(b, code_bits); FINITE(b, weights_per_scale); FINITE(b, scale_bits); FINITE(b, zero_point_bits);
-  FINITE(b, double_quant_bits); FINITE(b, bits_per_weight);
+  FINITE(b, code_bits);
+  FINITE(b, weights_per_scale);
+  FINITE(b, scale_bits);
+  FINITE(b, zero_point_bits);
+  FINITE(b, double_quant_bits);
+  FINITE(b, bits_per_weight);
 }
 
 void check(const QuantSizeResult& r) {
   check(r.bits);
-  FINITE(r, total_params); FINITE(r, bytes); FINITE(r, bits_per_weight); FINITE(r, fp16_bytes); FINITE(r, saving_vs_fp16);
-  for (const ComponentSize& c : r.components) { FINITE(c, params); FINITE(c, bits_per_weight); FINITE(c, bytes); FINITE(c, share); }
+  FINITE(r, total_params);
+  FINITE(r, bytes);
+  FINITE(r, bits_per_weight);
+  FINITE(r, fp16_bytes);
+  FINITE(r, saving_vs_fp16);
+  for (const ComponentSize& c : r.components) {
+    FINITE(c, params);
+    FINITE(c, bits_per_weight);
+    FINITE(c, bytes);
+    FINITE(c, share);
+  }
 }
 
 void check(const WeightsBytes& r) {
@@ -419,13 +598,13 @@ void check(const PhaseTotals& t) {
 }
 
 void check(const RooflineResult& r) {
-  for (double value : {r.peak_flops_per_s, r.bandwidth_bytes_per_s, r.ridge_flops_per_byte,
-                       r.effective_peak_flops_per_s, r.effective_bandwidth_bytes_per_s, r.bytes_per_weight,
-                       r.head_dim, r.decode_weight_intensity, r.batch_to_ridge})
+  for (double value :
+       {r.peak_flops_per_s, r.bandwidth_bytes_per_s, r.ridge_flops_per_byte, r.effective_peak_flops_per_s,
+        r.effective_bandwidth_bytes_per_s, r.bytes_per_weight, r.head_dim, r.decode_weight_intensity, r.batch_to_ridge})
     finite("roofline", value);
   for (const OperatorCost& op : r.operators)
-    for (double value : {op.count, op.flops, op.weight_bytes, op.kv_bytes, op.activation_bytes, op.bytes,
-                         op.intensity, op.attainable_flops_per_s, op.compute_s, op.memory_s, op.time_s})
+    for (double value : {op.count, op.flops, op.weight_bytes, op.kv_bytes, op.activation_bytes, op.bytes, op.intensity,
+                         op.attainable_flops_per_s, op.compute_s, op.memory_s, op.time_s})
       finite(("operator " + op.name).c_str(), value);
   check(r.prefill);
   check(r.decode);
@@ -438,9 +617,9 @@ void check(const PlanResult& r) {
                        r.kv_per_device_bytes, r.offloaded_bytes, r.max_batch, r.max_context, r.min_gpus})
     finite("plan", value);
   const DecodePlan& d = r.decode;
-  for (double value : {d.step_s, d.memory_floor_s, d.compute_floor_s, d.tokens_per_s, d.total_tokens_per_s, d.flops,
-                       d.bytes, d.weight_bytes_read, d.kv_bytes_read, d.intensity, d.communication_s, d.offload_s,
-                       d.experts_touched})
+  for (double value :
+       {d.step_s, d.memory_floor_s, d.compute_floor_s, d.tokens_per_s, d.total_tokens_per_s, d.flops, d.bytes,
+        d.weight_bytes_read, d.kv_bytes_read, d.intensity, d.communication_s, d.offload_s, d.experts_touched})
     finite("plan.decode", value);
   const PrefillPlan& p = r.prefill;
   for (double value : {p.ttft_s, p.tokens_per_s, p.flops, p.bytes, p.intensity, p.communication_s, p.offload_s})
@@ -448,24 +627,56 @@ void check(const PlanResult& r) {
   for (const CurvePoint& point : r.curve)
     for (double value : {point.batch, point.step_s, point.tokens_per_s, point.total_tokens_per_s, point.memory_bytes})
       finite("plan.curve", value);
-  for (const ComponentSize& c : r.weight_components) { FINITE(c, params); FINITE(c, bytes); }
+  for (const ComponentSize& c : r.weight_components) {
+    FINITE(c, params);
+    FINITE(c, bytes);
+  }
 }
 
 void check(const TrainingMemory& r) {
-  for (double value : {r.params, r.params_per_device, r.bytes_per_param, r.weights_bytes, r.gradients_bytes,
-                       r.optimizer_bytes, r.activation_per_layer_bytes, r.selective_per_layer_bytes,
-                       r.layer_input_bytes, r.checkpoints, r.recompute_layers, r.activation_bytes,
-                       r.embedding_activation_bytes, r.head_activation_bytes, r.logits_bytes, r.loss_bytes,
-                       r.first_stage_bytes, r.last_stage_bytes, r.total_bytes, r.flops_per_step, r.recompute_flops,
-                       r.extra_compute_fraction, r.trainable_params, r.trainable_percent, r.base_weights_bytes,
-                       r.adapter_weights_bytes, r.adapter_activation_bytes, r.dequantized_bytes, r.offloaded_bytes})
+  for (double value : {r.params,
+                       r.params_per_device,
+                       r.bytes_per_param,
+                       r.weights_bytes,
+                       r.gradients_bytes,
+                       r.optimizer_bytes,
+                       r.activation_per_layer_bytes,
+                       r.selective_per_layer_bytes,
+                       r.layer_input_bytes,
+                       r.checkpoints,
+                       r.recompute_layers,
+                       r.activation_bytes,
+                       r.embedding_activation_bytes,
+                       r.head_activation_bytes,
+                       r.logits_bytes,
+                       r.loss_bytes,
+                       r.first_stage_bytes,
+                       r.last_stage_bytes,
+                       r.total_bytes,
+                       r.flops_per_step,
+                       r.recompute_flops,
+                       r.extra_compute_fraction,
+                       r.trainable_params,
+                       r.trainable_percent,
+                       r.base_weights_bytes,
+                       r.adapter_weights_bytes,
+                       r.adapter_activation_bytes,
+                       r.dequantized_bytes,
+                       r.offloaded_bytes})
     finite("training", value);
-  for (const TrainingLayer& layer : r.layers) { FINITE(layer, bytes); FINITE(layer, selective_bytes); FINITE(layer, adapter_params); }
+  for (const TrainingLayer& layer : r.layers) {
+    FINITE(layer, bytes);
+    FINITE(layer, selective_bytes);
+    FINITE(layer, adapter_params);
+  }
   for (const TrainingPart& part : r.parts) FINITE(part, bytes);
 }
 
 void check(const TrainingFit& r) {
-  FINITE(r, capacity_bytes); FINITE(r, needed_bytes); FINITE(r, max_batch); FINITE(r, max_sequence);
+  FINITE(r, capacity_bytes);
+  FINITE(r, needed_bytes);
+  FINITE(r, max_batch);
+  FINITE(r, max_sequence);
 }
 
 void check(const ExplainResult& r) {
@@ -477,10 +688,17 @@ void check(const ExplainResult& r) {
 
 void check(const PagingSimResult& r) {
   for (const PagingScheme& s : r.schemes) {
-    FINITE(s, sequences); FINITE(s, reserved_bytes); FINITE(s, used_bytes); FINITE(s, waste_bytes);
-    FINITE(s, waste_fraction); FINITE(s, tokens_held);
+    FINITE(s, sequences);
+    FINITE(s, reserved_bytes);
+    FINITE(s, used_bytes);
+    FINITE(s, waste_bytes);
+    FINITE(s, waste_fraction);
+    FINITE(s, tokens_held);
   }
-  FINITE(r, paged_vs_naive_sequences); FINITE(r, mean_length_tokens); FINITE(r, std_length_tokens); FINITE(r, clipped_fraction);
+  FINITE(r, paged_vs_naive_sequences);
+  FINITE(r, mean_length_tokens);
+  FINITE(r, std_length_tokens);
+  FINITE(r, clipped_fraction);
 }
 
 // Checks a result: a refusal is well formed, an ok result finite.
@@ -502,88 +720,87 @@ std::vector<Target> targets() {
   std::vector<Target> list;
   list.push_back({"validate_model", [](Random& r) { refusal(validate_model(random_model(r)).status); }});
   list.push_back({"count_params", [](Random& r) { verify(count_params(random_model(r))); }});
-  list.push_back({"model_report", [](Random& r) {
-    verify(model_report(random_model(r), r.number(4096)));
-  }});
+  list.push_back({"model_report", [](Random& r) { verify(model_report(random_model(r), r.number(4096))); }});
   list.push_back({"import_hf_config", [](Random& r) {
-    const HfImport imported = import_hf_config(random_config_json(r));
-    refusal(imported.status);
-    if (imported.status.ok) verify(count_params(imported.config));
-  }});
+                    const HfImport imported = import_hf_config(random_config_json(r));
+                    refusal(imported.status);
+                    if (imported.status.ok) verify(count_params(imported.config));
+                  }});
   list.push_back({"kv_cache", [](Random& r) { verify(kv_cache(random_kv(r))); }});
   list.push_back({"kv_compare", [](Random& r) { verify(kv_compare(random_kv(r))); }});
   list.push_back({"kv_input_of_model", [](Random& r) {
-    const KvModelInput from = kv_input_of_model(random_model(r), random_kv(r));
-    refusal(from.status);
-    if (from.status.ok) verify(kv_cache(from.input));
-  }});
+                    const KvModelInput from = kv_input_of_model(random_model(r), random_kv(r));
+                    refusal(from.status);
+                    if (from.status.ok) verify(kv_cache(from.input));
+                  }});
   list.push_back({"attention_memory", [](Random& r) {
-    AttentionMemoryInput in = attention_memory_defaults();
-    for (double* field : {&in.n, &in.head_dim, &in.heads, &in.batch, &in.score_bytes, &in.element_bytes,
-                          &in.sram_bytes, &in.series_max_n})
-      r.maybe(*field, 0.2);
-    verify(attention_memory(in));
-  }});
+                    AttentionMemoryInput in = attention_memory_defaults();
+                    for (double* field : {&in.n, &in.head_dim, &in.heads, &in.batch, &in.score_bytes, &in.element_bytes,
+                                          &in.sram_bytes, &in.series_max_n})
+                      r.maybe(*field, 0.2);
+                    verify(attention_memory(in));
+                  }});
   list.push_back({"bits_per_weight", [](Random& r) { verify(bits_per_weight(random_spec(r))); }});
   list.push_back({"quant_size", [](Random& r) {
-    QuantSizeInput in;
-    in.params = random_groups(r);
-    in.spec = random_spec(r);
-    static const std::vector<std::string> formats = quant_format_ids();
-    for (std::string* field : {&in.embedding_format, &in.attention_format, &in.ffn_format, &in.router_format,
-                               &in.norms_format, &in.lm_head_format})
-      r.maybe(*field, formats, 0.15);
-    verify(quant_size(in));
-  }});
+                    QuantSizeInput in;
+                    in.params = random_groups(r);
+                    in.spec = random_spec(r);
+                    static const std::vector<std::string> formats = quant_format_ids();
+                    for (std::string* field : {&in.embedding_format, &in.attention_format, &in.ffn_format,
+                                               &in.router_format, &in.norms_format, &in.lm_head_format})
+                      r.maybe(*field, formats, 0.15);
+                    verify(quant_size(in));
+                  }});
   list.push_back({"param_groups_of_model", [](Random& r) { refusal(param_groups_of_model(random_model(r)).status); }});
   list.push_back({"weights_bytes", [](Random& r) {
-    static const std::vector<std::string> formats = quant_format_ids();
-    WeightsFormat format;
-    format.format = r.pick(formats);
-    r.maybe(format.format, formats, 0.05);
-    r.maybe(format.group_size, 0.3);
-    r.maybe(format.scale_dtype, {"fp16", "bf16", "fp32"}, 0.2);
-    if (r.chance(0.2)) format.keep = r.pick<std::string>({"embedding", "attention,router,lm_head", "bogus", ",", ""});
-    if (r.chance(0.2)) format.bits = r.number(4.5);
-    verify(weights_bytes(random_groups(r), format));
-  }});
+                    static const std::vector<std::string> formats = quant_format_ids();
+                    WeightsFormat format;
+                    format.format = r.pick(formats);
+                    r.maybe(format.format, formats, 0.05);
+                    r.maybe(format.group_size, 0.3);
+                    r.maybe(format.scale_dtype, {"fp16", "bf16", "fp32"}, 0.2);
+                    if (r.chance(0.2))
+                      format.keep = r.pick<std::string>({"embedding", "attention,router,lm_head", "bogus", ",", ""});
+                    if (r.chance(0.2)) format.bits = r.number(4.5);
+                    verify(weights_bytes(random_groups(r), format));
+                  }});
   list.push_back({"roofline", [](Random& r) { verify(roofline(random_workload(r))); }});
   list.push_back({"plan", [](Random& r) { verify(plan(random_workload(r))); }});
   list.push_back({"training_memory", [](Random& r) {
-    TrainingInput in;
-    in.model = random_model(r);
-    for (double* field : {&in.batch, &in.sequence, &in.vocab_chunks, &in.zero_stage, &in.data_parallel,
-                          &in.tensor_parallel, &in.pipeline_parallel, &in.lora_rank})
-      r.maybe(*field, 0.1);
-    r.maybe(in.checkpointing, {"none", "selective", "full", "sqrt"}, 0.5);
-    r.maybe(in.method, {"full", "lora", "qlora"}, 0.4);
-    r.maybe(in.lora_targets, {"all-linear", "q,v", "q,k,v,o,gate,up,down", "down"}, 0.2);
-    r.maybe(in.adapter_dtype, {"fp32", "bf16"}, 0.1);
-    for (bool* field : {&in.fused_attention, &in.dropout, &in.fused_swiglu, &in.sequence_parallel, &in.fp32_gradients,
-                        &in.lora_experts, &in.lora_dropout, &in.paged_optimizer})
-      r.maybe(*field, 0.2);
-    const TrainingMemory memory = training_memory(in);
-    verify(memory);
-    if (r.chance(0.1)) verify(training_fit(in, random_hardware(r)));
-  }});
+                    TrainingInput in;
+                    in.model = random_model(r);
+                    for (double* field : {&in.batch, &in.sequence, &in.vocab_chunks, &in.zero_stage, &in.data_parallel,
+                                          &in.tensor_parallel, &in.pipeline_parallel, &in.lora_rank})
+                      r.maybe(*field, 0.1);
+                    r.maybe(in.checkpointing, {"none", "selective", "full", "sqrt"}, 0.5);
+                    r.maybe(in.method, {"full", "lora", "qlora"}, 0.4);
+                    r.maybe(in.lora_targets, {"all-linear", "q,v", "q,k,v,o,gate,up,down", "down"}, 0.2);
+                    r.maybe(in.adapter_dtype, {"fp32", "bf16"}, 0.1);
+                    for (bool* field : {&in.fused_attention, &in.dropout, &in.fused_swiglu, &in.sequence_parallel,
+                                        &in.fp32_gradients, &in.lora_experts, &in.lora_dropout, &in.paged_optimizer})
+                      r.maybe(*field, 0.2);
+                    const TrainingMemory memory = training_memory(in);
+                    verify(memory);
+                    if (r.chance(0.1)) verify(training_fit(in, random_hardware(r)));
+                  }});
   list.push_back({"simulate_paging", [](Random& r) {
-    PagingSimInput in = paging_sim_defaults();
-    in.max_requests = 2000;  // the run is linear in admitted requests; keep a case short
-    for (double* field : {&in.budget_bytes, &in.bytes_per_token, &in.max_tokens, &in.block_size, &in.mean_tokens,
-                          &in.std_tokens, &in.seed, &in.histogram_bins})
-      r.maybe(*field, 0.15);
-    r.maybe(in.distribution, {"fixed", "uniform", "normal", "lognormal"}, 0.5);
-    r.maybe(in.snapshot, {"final", "in_flight"}, 0.3);
-    verify(simulate_paging(in));
-  }});
+                    PagingSimInput in = paging_sim_defaults();
+                    in.max_requests = 2000;  // the run is linear in admitted requests; keep a case short
+                    for (double* field : {&in.budget_bytes, &in.bytes_per_token, &in.max_tokens, &in.block_size,
+                                          &in.mean_tokens, &in.std_tokens, &in.seed, &in.histogram_bins})
+                      r.maybe(*field, 0.15);
+                    r.maybe(in.distribution, {"fixed", "uniform", "normal", "lognormal"}, 0.5);
+                    r.maybe(in.snapshot, {"final", "in_flight"}, 0.3);
+                    verify(simulate_paging(in));
+                  }});
   list.push_back({"explain_model", [](Random& r) { verify(explain_model(random_model(r), r.number(4096))); }});
   list.push_back({"explain_kv", [](Random& r) { verify(explain_kv(random_kv(r))); }});
   list.push_back({"explain_quant", [](Random& r) {
-    QuantSizeInput in;
-    in.params = random_groups(r);
-    in.spec = random_spec(r);
-    verify(explain_quant(in));
-  }});
+                    QuantSizeInput in;
+                    in.params = random_groups(r);
+                    in.spec = random_spec(r);
+                    verify(explain_quant(in));
+                  }});
   list.push_back({"explain_plan", [](Random& r) { verify(explain_plan(random_workload(r))); }});
   return list;
 }
@@ -630,9 +847,10 @@ int main() {
     std::printf("  %-22s %9llu calls, %5.1f %% answered\n", target.name, static_cast<unsigned long long>(target.calls),
                 100.0 * static_cast<double>(target.ok) / static_cast<double>(target.calls));
   }
-  std::printf("fuzz: %llu calls over %zu entry points in %.1f s (seeds %llu..%llu): no crash, no undefined behaviour, "
-              "every ok result finite\n",
-              static_cast<unsigned long long>(total), list.size(), elapsed(),
-              static_cast<unsigned long long>(first_seed), static_cast<unsigned long long>(first_seed + rounds - 1));
+  std::printf(
+      "fuzz: %llu calls over %zu entry points in %.1f s (seeds %llu..%llu): no crash, no undefined behaviour, "
+      "every ok result finite\n",
+      static_cast<unsigned long long>(total), list.size(), elapsed(), static_cast<unsigned long long>(first_seed),
+      static_cast<unsigned long long>(first_seed + rounds - 1));
   return 0;
 }
