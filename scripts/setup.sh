@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake g++ make emscripten binaryen libxsimd-dev doctest-dev nlohmann-json3-dev chromium)
+packages=(cmake g++ make emscripten binaryen libxsimd-dev doctest-dev nlohmann-json3-dev chromium clang-format)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
