@@ -20,6 +20,21 @@ std::string n(double value) { return tex_number(value); }
 const std::string kDeepSeek =
     "DeepSeek-AI 2024, \"DeepSeek-V2\", sec. 2.1 (MLA: latent KV, absorbed up-projections); src/model/params.cpp";
 
+// Weights memory at each plain dtype: the same for every model.
+void push_weights_memory(const ModelReport& report, std::vector<Explanation>& out) {
+  const double total = report.params.total;
+  for (const WeightsMemory& row : report.weights_memory)
+    out.push_back({"weights." + row.dtype,
+                   "Weights memory at " + row.label,
+                   "W = N \\cdot b / 8",
+                   "W = " + n(total) + " \\cdot " + n(row.bits) + " / 8 = " + n(row.bytes) + "\\ \\text{bytes}",
+                   row.bytes,
+                   "bytes",
+                   {{"N", "total parameters", total, ""}, {"b", "bits per value of " + row.label, row.bits, "bits"}},
+                   {"IEEE 754 (fp32: 32 bits, fp16: 16); bfloat16: 16 bits; OCP FP8: 8 bits", kDocs},
+                   "Plain storage, no quantization scales (see the Quantization panel for those)."});
+}
+
 // The uniform formulas (one kind of GQA layer, two norms) hold for this model.
 bool uniform_model(const ValidModel& m) {
   if (m.runs.size() != 1 || m.mtp_modules > 0 || m.vision_params > 0 || m.projector_params > 0) return false;
@@ -126,16 +141,7 @@ std::vector<Explanation> explain_general(const ModelReport& report, const ValidM
                  {{"N_{\\text{active},k}", "one layer with top-k routed experts and the shared ones", 0, ""}},
                  {"Fedus et al. 2022, \"Switch Transformers\" (top-k routing)", kDocs},
                  "The Mixtral convention: embedding and LM head included; MTP modules and the vision tower left out."});
-  for (const WeightsMemory& row : report.weights_memory)
-    out.push_back({"weights." + row.dtype,
-                   "Weights memory at " + row.label,
-                   "W = N \\cdot b / 8",
-                   "W = " + n(p.total) + " \\cdot " + n(row.bits) + " / 8 = " + n(row.bytes) + "\\ \\text{bytes}",
-                   row.bytes,
-                   "bytes",
-                   {{"N", "total parameters", p.total, ""}, {"b", "bits per value of " + row.label, row.bits, "bits"}},
-                   {"IEEE 754 (fp32: 32 bits, fp16: 16); bfloat16: 16 bits; OCP FP8: 8 bits", kDocs},
-                   "Plain storage, no quantization scales (see the Quantization panel for those)."});
+  push_weights_memory(report, out);
   const FlopSplit& dec = report.decode.split;
   const double ctx = report.decode.context_tokens;
   out.push_back(
@@ -321,18 +327,7 @@ std::vector<Explanation> explain_model_report(const ModelReport& report) {
                    {"Fedus et al. 2022, \"Switch Transformers\" (top-k routing)", kDocs},
                    "What one token reads: the top-k experts of each layer, plus everything shared."});
   }
-  // Weights memory at each plain dtype.
-  for (const WeightsMemory& row : report.weights_memory) {
-    out.push_back({"weights." + row.dtype,
-                   "Weights memory at " + row.label,
-                   "W = N \\cdot b / 8",
-                   "W = " + n(p.total) + " \\cdot " + n(row.bits) + " / 8 = " + n(row.bytes) + "\\ \\text{bytes}",
-                   row.bytes,
-                   "bytes",
-                   {{"N", "total parameters", p.total, ""}, {"b", "bits per value of " + row.label, row.bits, "bits"}},
-                   {"IEEE 754 (fp32: 32 bits, fp16: 16); bfloat16: 16 bits; OCP FP8: 8 bits", kDocs},
-                   "Plain storage, no quantization scales (see the Quantization panel for those)."});
-  }
+  push_weights_memory(report, out);
   // Decode FLOPs per token at context n.
   const FlopSplit& dec = report.decode.split;
   const double router = moe ? c.d_model * c.n_experts : 0;
