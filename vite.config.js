@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // The page lives in web/; `npm run build` writes dist/ with relative URLs so it
 // works from any static host under any sub-path (e.g. /course/llm/).
@@ -23,6 +24,30 @@ export default defineConfig({
     },
   },
   worker: { format: 'es' },
+  plugins: [
+    // Offline after one visit: Workbox precaches the whole built site at the
+    // service worker's install (both pages, every asset, the WASM module, the
+    // run worker, embed.js), so a reload and a measured run need no network.
+    // No manifest and no injected register script (the CSP forbids inline
+    // script): web/src/offline.js registers dist/sw.js.
+    VitePWA({
+      strategies: 'generateSW',
+      filename: 'sw.js',
+      injectRegister: false,
+      manifest: false,
+      registerType: 'autoUpdate',
+      workbox: {
+        globPatterns: ['**/*.{html,js,css,wasm,svg,png,woff2}'],
+        // The WASM module is about 1 MB; Workbox's default limit is 2 MiB.
+        maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+        // Every input lives in the query (?panel=kv&kv.context=…): the files don't depend on it.
+        ignoreURLParametersMatching: [/.*/],
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+      },
+    }),
+  ],
   preview: { host: '127.0.0.1', port: 4173 },
   server: { host: '127.0.0.1' },
 });

@@ -22,11 +22,14 @@ const contentTypes = {
 /**
  * Serves dist/ on 127.0.0.1 at a free port under `basePath` ("/" or "/course/llm/").
  * `extraRoutes` maps a path to { body, type } for test-only pages (e.g. a foreign embed page).
+ * `cors: false` serves dist/ like a plain static host (no Access-Control-Allow-Origin);
+ * `onRequest(pathname)` sees every request (e.g. to prove a page loaded from the cache).
  */
-export async function startServer({ basePath = '/', extraRoutes = {} } = {}) {
+export async function startServer({ basePath = '/', extraRoutes = {}, cors = true, onRequest } = {}) {
   if (!existsSync(join(distDir, 'index.html'))) throw new Error('dist/ is missing: run "npm run build" first');
   const server = createServer((request, response) => {
     const url = new URL(request.url, 'http://localhost');
+    onRequest?.(url.pathname);
     const route = extraRoutes[url.pathname];
     if (route) {
       response.writeHead(200, { 'content-type': route.type ?? 'text/html; charset=utf-8', ...(route.headers ?? {}) });
@@ -47,7 +50,7 @@ export async function startServer({ basePath = '/', extraRoutes = {} } = {}) {
     // Like GitHub Pages: CORS open, so other sites can load embed.js and the module.
     response.writeHead(200, {
       'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
-      'access-control-allow-origin': '*',
+      ...(cors ? { 'access-control-allow-origin': '*' } : {}),
     });
     createReadStream(file).pipe(response);
   });

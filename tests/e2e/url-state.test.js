@@ -77,18 +77,3 @@ test('the GB/GiB toggle changes the figures and is part of the URL', async () =>
   assert.match(await page.locator('#model-weights-fp16').textContent(), /12\.55 GiB/);
   await context.close();
 });
-
-test('after the first visit the page works offline', async () => {
-  const { page, context } = await openPage(lab.browser, `${lab.server.url}?panel=model`);
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  // The first load happened before the worker controlled the page: load once more online to fill the cache.
-  await page.reload();
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-  await context.setOffline(true);
-  await page.reload();
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
-  // Llama-2-7B: 6,738,415,616 parameters, computed by the cached WASM module.
-  assert.equal(await page.locator('#model-total-params').first().textContent().then((text) => text.match(/[\d,]+/)[0]), '6,738,415,616');
-  await context.close();
-});

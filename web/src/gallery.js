@@ -2,6 +2,7 @@
 import './embed.js';
 import { attributeName } from './components/panel-element.js';
 import { panels } from './panels/index.js';
+import { registerOfflineCache } from './offline.js';
 
 const gallery = document.getElementById('gallery');
 const scriptUrl = new URL('embed.js', document.baseURI).href;
@@ -19,4 +20,5 @@ for (const panel of panels.filter((candidate) => candidate.embed)) {
   section.append(heading, code, element);
   gallery.append(section);
 }
+registerOfflineCache();
 document.body.dataset.ready = 'true';

@@ -3,6 +3,7 @@
 import { attributeName } from './components/panel-element.js';
 import { panels } from './panels/index.js';
 import { currentUnits, setUnits } from './units.js';
+import { registerOfflineCache } from './offline.js';
 import { getApi } from './wasm.js';
 import { readParam, writeParams } from './url-state.js';
 
@@ -112,18 +113,6 @@ function buildToolbar() {
     toggle.setAttribute('aria-expanded', String(!dialog.hidden));
     updateEmbedSnippets();
   });
-}
-
-// Offline after the first load: a service worker caches what the page fetched.
-// In a sandboxed iframe even reading navigator.serviceWorker throws: then
-// the page simply runs without the offline cache.
-function registerOfflineCache() {
-  if (import.meta.env.DEV || window.location.protocol === 'file:') return;
-  try {
-    navigator.serviceWorker?.register(new URL('sw.js', document.baseURI)).catch(() => {});
-  } catch {
-    // no service workers here
-  }
 }
 
 async function start() {

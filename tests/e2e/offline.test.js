@@ -1,0 +1,58 @@
+// Offline after one visit: the Workbox service worker precaches the whole site
+// at install, so after a single online visit the app reloads, runs a measured
+// prefill in its worker (worker script + WASM from the cache) and shows
+// embed.html with the network gone. The server counts requests: offline, none
+// may reach it (so a cache miss cannot hide behind a live server).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { launchBrowser, openPage, startServer } from './harness.js';
+
+let browser;
+let server;
+let requests = [];
+before(async () => {
+  browser = await launchBrowser();
+  server = await startServer({ basePath: '/course/llm/', onRequest: (path) => requests.push(path) });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('one visit, then offline: reload, a measured prefill run and embed.html all work', async () => {
+  const { page, context, problems, cspViolations } = await openPage(browser,
+    `${server.url}?panel=attention&attention.n=512&attention.d=32&attention.heads=1`);
+  // Installed means precached: the install step fetches every file of the site.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  const precached = await page.evaluate(async () => {
+    const urls = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+    }
+    return urls;
+  });
+  for (const pattern of [/\/index\.html$/, /\/embed\.html$/, /\/embed\.js$/, /sim-worker-.*\.js$/, /\.wasm$/, /\.css$/]) {
+    assert.ok(precached.some((url) => pattern.test(url)), `precached: ${pattern} in ${precached.join(' ')}`);
+  }
+
+  await context.setOffline(true);
+  requests = [];
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  await page.click('#attention-run-prefill');
+  await page.waitForSelector('#attention-message:has-text("Done")', { timeout: 60000 });
+  // n = 512: the sweep 256, 512 × naive and tiled.
+  assert.equal(await page.locator('#attention-prefill-table tbody tr').count(), 4);
+  const errors = await page.locator('#attention-prefill-table td[data-key="max_abs_error"]').allTextContents();
+  for (const text of errors) assert.ok(Number(text) < 1e-5, `error ${text}`);
+
+  await page.goto(`${server.url}embed.html`);
+  await page.waitForFunction(() => document.querySelector('llm-model')?.shadowRoot?.querySelector('#model-total-params'),
+    null, { timeout: 30000 });
+  assert.deepEqual(requests, [], 'offline, nothing reached the server');
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems.filter((text) => !/ERR_INTERNET_DISCONNECTED/.test(text)), []);
+  await context.close();
+});
