@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "core/validate.hpp"
-#include "sim/rng.hpp"
+#include "sim/random.hpp"
 
 namespace llmst {
 namespace {
@@ -44,7 +44,7 @@ class RequestStream {
 
  private:
   const PagingSimInput& in_;
-  Pcg32 rng_;
+  sim::Random rng_;
   double mu_ = 0, sigma_ = 0;
 };
 

@@ -12,24 +12,13 @@
 #include "quant/metrics.hpp"
 #include "quant/microscaling.hpp"
 #include "quant/minifloat.hpp"
+#include "sim/random.hpp"
 
 namespace llmst {
 
 using namespace quant;
 
 namespace {
-
-// splitmix64 (Steele, Lea & Flood 2014): tiny, seedable, the same everywhere.
-struct Rng {
-  uint64_t state;
-  uint64_t next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return (double(next() >> 11) + 0.5) * 0x1.0p-53; }  // (0, 1)
-};
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -81,27 +70,23 @@ const MiniFloat* cast_format_of(const std::string& format) {
 
 std::vector<float> synthetic_tensor(const std::string& dist, size_t n, size_t row_length, uint64_t seed) {
   std::vector<float> x(n);
-  Rng rng{seed};
+  sim::Random random(seed);
   if (dist == "laplace") {  // unit variance: b = 1/√2, inverse CDF
     const double b = 1 / std::sqrt(2.0);
     for (float& value : x) {
-      const double u = rng.uniform() - 0.5;
+      const double u = random.uniform() - 0.5;
       value = float(-b * (u < 0 ? -1 : 1) * std::log(1 - 2 * std::fabs(u)));
     }
     return x;
   }
-  for (size_t i = 0; i < n; i += 2) {  // Box–Muller, two normals per pair of uniforms
-    const double radius = std::sqrt(-2 * std::log(rng.uniform())), angle = 2 * M_PI * rng.uniform();
-    x[i] = float(radius * std::cos(angle));
-    if (i + 1 < n) x[i + 1] = float(radius * std::sin(angle));
-  }
+  for (float& value : x) value = float(random.normal());  // Box–Muller pairs: cos, then sin
   if (dist == "llm") {
     // A few outlier channels: 0.5 % of the columns (at least one) 20× larger,
     // the magnitude LLM.int8 reports for outlier features (Dettmers et al. 2022, §3).
     const size_t columns = std::max<size_t>(1, std::min(n, row_length));
     const size_t outliers = std::max<size_t>(1, columns / 200);
     std::vector<bool> is_outlier(columns, false);
-    for (size_t k = 0; k < outliers; k++) is_outlier[rng.next() % columns] = true;
+    for (size_t k = 0; k < outliers; k++) is_outlier[random.next_u64() % columns] = true;
     for (size_t i = 0; i < n; i++)
       if (is_outlier[i % columns]) x[i] *= 20;
   }

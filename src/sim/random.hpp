@@ -1,6 +1,7 @@
-// Seeded random numbers for synthetic inputs: the same seed gives the same
-// data natively, in WASM and in every browser. splitmix64 (Steele, Lea,
-// Flood 2014) for the stream; Box–Muller for normals.
+// The one seeded generator of the core (synthetic tensors, attention inputs,
+// request streams): the same seed gives the same numbers natively, in WASM
+// and in every browser. splitmix64 (Steele, Lea & Flood 2014) for the stream;
+// Box–Muller for normals, both values of a pair used (cos first, then sin).
 #pragma once
 #include <cmath>
 #include <cstdint>
