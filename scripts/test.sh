@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+source scripts/node-env.sh  # the Node ≥ 20 that setup chose
 npm run build
 npm run typecheck
 npm run lint
