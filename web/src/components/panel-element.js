@@ -18,7 +18,18 @@ import { decodePin, encodePin } from '../pin.js';
 import { readParam, writeParams } from '../url-state.js';
 import { currentUnits, unitsEvent } from '../units.js';
 
-export const attributeName = (key) => key.replaceAll('_', '-');
+// One attribute name per input across the elements: the model is `model` on
+// every element, though the Model, KV and Quantization panels call that input
+// 'preset' inside. `preset`, their attribute's old name, stays accepted on
+// every element as an alias; when both are set, `model` wins.
+const publicNames = { preset: 'model' };
+const aliases = { model: ['preset'] };
+
+/** The attribute name of an input key ('n_kv_heads' ⇒ 'n-kv-heads', 'preset' ⇒ 'model'). */
+export const attributeName = (key) => (publicNames[key] ?? key).replaceAll('_', '-');
+
+/** Every attribute an input is read from: its name, then its aliases. */
+export const attributeNames = (key) => [attributeName(key), ...(aliases[attributeName(key)] ?? [])];
 
 /**
  * Runs `compute` and returns {value, error}: an InputError (input the core
@@ -43,7 +54,7 @@ export class PanelElement extends LitElement {
   static embedded = false;
 
   static get observedAttributes() {
-    return [...(super.observedAttributes ?? []), ...this.stateKeys.map(attributeName), 'pin'];
+    return [...(super.observedAttributes ?? []), ...this.stateKeys.flatMap(attributeNames), 'pin'];
   }
 
   #localState = new Map();
@@ -82,7 +93,7 @@ export class PanelElement extends LitElement {
 
   attributeChangedCallback(name, oldValue, newValue) {
     super.attributeChangedCallback(name, oldValue, newValue);
-    const key = [...this.constructor.stateKeys, 'pin'].find((candidate) => attributeName(candidate) === name);
+    const key = [...this.constructor.stateKeys, 'pin'].find((candidate) => attributeNames(candidate).includes(name));
     if (key === undefined || oldValue === newValue) return;
     this.#localState.delete(key);  // a new attribute value wins over an earlier local edit
     if (this.isConnected) this.stateChanged();
@@ -91,7 +102,8 @@ export class PanelElement extends LitElement {
   /** The raw text of one input, or null. */
   readState(key) {
     if (!this.embedded) return readParam(`${this.constructor.panelId}.${key}`);
-    return this.#localState.has(key) ? this.#localState.get(key) : this.getAttribute(attributeName(key));
+    if (this.#localState.has(key)) return this.#localState.get(key);
+    return attributeNames(key).map((name) => this.getAttribute(name)).find((value) => value !== null) ?? null;
   }
 
   /** Stores inputs ({key: value|null}); in the app this is a history entry. */
