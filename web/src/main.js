@@ -122,7 +122,10 @@ async function start() {
   try {
     await getApi();
   } catch (error) {
-    main.querySelector('.loading').textContent = `Could not load the WebAssembly module: ${error.message}`;
+    // load-check.js (a classic script) knows why a load fails here, e.g. in a sandboxed iframe.
+    const advice = window.llmSpacetimeLoadAdvice ?? '';
+    const status = main.querySelector('.loading') ?? main;
+    status.textContent = `Could not load the WebAssembly module: ${error.message}. ${advice}`;
     return;
   }
   main.replaceChildren();

@@ -8,6 +8,19 @@ import workerUrl from './sim-worker.js?worker&url';
 
 let current = null;  // { worker, remote }
 
+// A classic worker that import()s the module worker: Chromium refuses module
+// workers from blob: URLs of an opaque origin (iframe sandbox="allow-scripts").
+// Messages that arrive before the import is done are held and replayed, so
+// Comlink's first call is not lost.
+const importerSource = (href) => `const held = [];
+const hold = (event) => held.push(event.data);
+self.addEventListener('message', hold);
+import(${JSON.stringify(href)}).then(() => {
+  self.removeEventListener('message', hold);
+  for (const data of held) self.dispatchEvent(new MessageEvent('message', { data }));
+}, (error) => setTimeout(() => { throw error; }));
+`;
+
 function connect() {
   if (!current) {
     // `?worker&url`: Vite bundles the worker (with its imports) and gives its
@@ -17,8 +30,8 @@ function connect() {
     // same-origin: start it from a blob that imports the script (CORS-loaded).
     // self.origin, not location.origin: a sandboxed iframe has an opaque ("null") origin.
     const sameOrigin = url.origin === self.origin;
-    const source = sameOrigin ? url : URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' }));
-    const worker = new Worker(source, { type: 'module' });
+    const source = sameOrigin ? url : URL.createObjectURL(new Blob([importerSource(url.href)], { type: 'text/javascript' }));
+    const worker = new Worker(source, { type: sameOrigin ? 'module' : 'classic' });
     current = { worker, remote: Comlink.wrap(worker) };
   }
   return current;
