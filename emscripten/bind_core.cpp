@@ -2,6 +2,7 @@
 #include <emscripten/bind.h>
 
 #include "core/dtype.hpp"
+#include "core/heap.hpp"
 #include "core/status.hpp"
 
 using namespace emscripten;
@@ -22,4 +23,14 @@ EMSCRIPTEN_BINDINGS(core) {
   register_vector<std::string>("VectorString");
 
   function("plainDtypes", &plain_dtypes);
+
+  // The module's heap: what a measured run may take (runMemoryLimit) and what
+  // is allocated now (the heap-leak test reads used_bytes).
+  value_object<HeapStats>("HeapStats")
+      .field("max_bytes", &HeapStats::max_bytes)
+      .field("memory_bytes", &HeapStats::memory_bytes)
+      .field("used_bytes", &HeapStats::used_bytes)
+      .field("in_use_bytes", &HeapStats::in_use_bytes);
+  function("heapStats", &heap_stats);
+  function("runMemoryLimit", &run_memory_limit);
 }

@@ -11,7 +11,11 @@ export interface AttentionRunInput {
   /** Query rows per head compared with the fp64 reference (evenly spaced, last included). */
   check_rows?: number;
   seed?: number;
-  /** Requests needing more (inputs + workspace) are refused before allocating. Default 2 GiB. */
+  /**
+   * Requests needing more (inputs + workspace) are refused before allocating. Default 2 GiB, which is also
+   * the most a run may take in this module (less when the module's 4 GB maximum less what is in use is
+   * smaller): a larger budget does not raise it (docs/limits.md).
+   */
   memory_budget_bytes?: number;
 }
 
@@ -69,6 +73,7 @@ export interface DecodeInput {
   /** Wo (d_model × d_model) applied as each step's last part, as the seed program does; errors then compare projected outputs. */
   output_projection?: boolean;
   seed?: number;
+  /** As AttentionRunInput's: capped at what the module can allocate for one run (2 GiB). */
   memory_budget_bytes?: number;
 }
 

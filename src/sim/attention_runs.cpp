@@ -10,6 +10,7 @@
 
 #include "attention/kernels.hpp"
 #include "attention/kv_quant.hpp"
+#include "core/heap.hpp"
 #include "core/validate.hpp"
 #include "core/warm_up.hpp"
 #include "sim/memory_tracker.hpp"
@@ -105,12 +106,13 @@ AttentionRunResult run_attention(const AttentionRunInput& input) {
     planned.variant = name;
     planned.workspace_bytes = 4.0 * (name == "naive" ? input.n * input.n : double(attention::tiled_workspace_floats()));
     planned.bytes_needed = result.input_bytes + planned.workspace_bytes;
-    if (planned.bytes_needed > input.memory_budget_bytes) {
+    const std::string what = name + " attention at n = " + format_number(input.n) + ", d = " + format_number(input.d) +
+                             ", heads = " + format_number(input.heads);
+    // the module's own limit first: a budget above it does not raise it
+    const Status fits = check_run_memory("memory_budget_bytes", what, planned.bytes_needed);
+    if (!fits.ok || planned.bytes_needed > input.memory_budget_bytes) {
       planned.refused = true;
-      planned.refusal = over_budget(name + " attention at n = " + format_number(input.n) +
-                                        ", d = " + format_number(input.d) + ", heads = " + format_number(input.heads),
-                                    planned.bytes_needed, input.memory_budget_bytes)
-                            .message;
+      planned.refusal = (fits.ok ? over_budget(what, planned.bytes_needed, input.memory_budget_bytes) : fits).message;
     }
     result.variants.push_back(planned);
   }
@@ -574,12 +576,14 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
   const double scratch_bytes = (needs_head_scratch ? 2.0 * n * hd * 4 : 0) + double(n) * (s.heads / s.kv_heads) * 4;
   const double reference_bytes = 2.0 * n * Dkv * 4 + double(n) * H * 4;  // full K/V + sequence
   const double needed = weights_bytes + fp32_kv_bytes + quant_bytes + hidden_bytes + scratch_bytes + reference_bytes;
+  const std::string what = "decode with " + input.strategy + " over " + format_number(double(n)) +
+                           " tokens at d_model = " + format_number(input.d_model) +
+                           ", hidden_dim = " + format_number(hidden) + ", kv_heads = " + format_number(kv_heads);
+  // the module's own limit first: a budget above it does not raise it
+  result.status = check_run_memory("memory_budget_bytes", what, needed);
+  if (!result.status.ok) return result;
   if (needed > input.memory_budget_bytes)
-    return result.status = over_budget("decode with " + input.strategy + " over " + format_number(double(n)) +
-                                           " tokens at d_model = " + format_number(input.d_model) + ", hidden_dim = " +
-                                           format_number(hidden) + ", kv_heads = " + format_number(kv_heads),
-                                       needed, input.memory_budget_bytes),
-           result;
+    return result.status = over_budget(what, needed, input.memory_budget_bytes), result;
 
   warm_up_attention_kernels();
   MemoryTracker tracker;    // the strategy's own buffers

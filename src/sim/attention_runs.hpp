@@ -11,7 +11,8 @@
 //                   evict, none), showing where "faster" came from
 //
 // Every request is sized before anything is allocated; one that needs more
-// than memory_budget_bytes is refused with the bytes it needs.
+// than memory_budget_bytes, or than the module can allocate for a run
+// (core/heap.hpp: 2 GiB, whatever the budget), is refused with the bytes it needs.
 #pragma once
 #include <cstdint>
 #include <string>

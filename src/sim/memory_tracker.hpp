@@ -1,12 +1,13 @@
 // Counts the bytes a run actually allocates, so results report measured peak
-// memory rather than a formula. Buffers are allocated with nothrow new: under
-// -fno-exceptions and ABORTING_MALLOC=0 a failed allocation returns null
-// instead of aborting the module, and the runner reports it.
+// memory rather than a formula. Buffers are allocated with calloc: under
+// ABORTING_MALLOC=0 a failed allocation returns null and the runner reports
+// it (Emscripten's nothrow new still aborts when built with -fno-exceptions).
 #pragma once
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 #include <memory>
-#include <new>
+#include <type_traits>
 
 namespace llmst::sim {
 
@@ -18,10 +19,12 @@ class MemoryTracker {
 
   template <class T>
   class Buffer {
+    static_assert(std::is_trivial_v<T>, "calloc'd buffers hold plain numbers");
+
    public:
     Buffer() = default;
     Buffer(MemoryTracker* tracker, std::size_t count)
-        : data_(count ? new (std::nothrow) T[count]() : nullptr), count_(count), tracker_(tracker) {
+        : data_(count ? static_cast<T*>(std::calloc(count, sizeof(T))) : nullptr), count_(count), tracker_(tracker) {
       if (data_) tracker_->add(bytes());
     }
     Buffer(Buffer&& other) noexcept { *this = std::move(other); }
@@ -50,7 +53,10 @@ class MemoryTracker {
       data_.reset();
       count_ = 0;
     }
-    std::unique_ptr<T[]> data_;
+    struct Free {
+      void operator()(T* data) const { std::free(data); }
+    };
+    std::unique_ptr<T[], Free> data_;
     std::size_t count_ = 0;
     MemoryTracker* tracker_ = nullptr;
   };

@@ -60,3 +60,17 @@ test('values a command would read and ignore are refused', async () => {
   refused(channelNan, /--channel-size = NaN is not a finite number/);
   assert.equal(plan.code, 0, plan.stderr);
 });
+
+test('a budget above what the WASM module can allocate is capped there: refused by name, no abort', async () => {
+  const [attention, decode, small] = await Promise.all([
+    cliAsync('attention', '--n', '30000', '--variant', 'naive', '--budget', '1e12'),
+    cliAsync('decode', '--strategy', 'int4', '--n', '2e6', '--budget', '1e12', '--json'),
+    cliAsync('decode', '--strategy', 'full', '--n', '16', '--d-model', '16', '--heads', '2', '--budget', '1e12', '--json'),
+  ]);
+  refused(attention, /naive attention at n = 30000, d = 64, heads = 1 needs 3630720000 bytes, more than this WASM module can allocate for one run: \d+ bytes \(the lesser of a 2 GiB cap per run and its \d+-byte maximum memory less \d+ bytes in use\); a larger budget does not raise it/);
+  assert.doesNotMatch(attention.stderr, /Aborted/);
+  refused(decode, /decode with int4 over 2000000 tokens .* more than this WASM module can allocate for one run/);
+  assert.equal(JSON.parse(decode.stdout).error.field, 'memory_budget_bytes');
+  // The budget only ever lowers the limit: a small run with a large budget runs.
+  assert.equal(small.code, 0, small.stderr);
+});
