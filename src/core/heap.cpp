@@ -37,12 +37,12 @@ Status check_run_memory(const std::string& field, const std::string& what, doubl
   const HeapStats stats = heap_stats();
   const double limit = limit_of(stats);
   if (needed_bytes <= limit) return ok_status();
-  return error_status(field, what + " needs " + format_number(needed_bytes) +
-                                 " bytes, more than this WASM module can allocate for one run: " +
-                                 format_number(limit) + " bytes (the lesser of a 2 GiB cap per run and its " +
-                                 format_number(stats.max_bytes) + "-byte maximum memory less " +
-                                 format_number(stats.in_use_bytes) +
-                                 " bytes in use); a larger budget does not raise it; refused before allocating");
+  return error_status(field,
+                      what + " needs " + format_number(needed_bytes) +
+                          " bytes, more than this WASM module can allocate for one run: " + format_number(limit) +
+                          " bytes (the lesser of a 2 GiB cap per run and its " + format_number(stats.max_bytes) +
+                          "-byte maximum memory less " + format_number(stats.in_use_bytes) +
+                          " bytes in use); a larger budget does not raise it; refused before allocating");
 }
 
 }  // namespace llmst
