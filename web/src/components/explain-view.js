@@ -31,11 +31,17 @@ export function formatTermValue(value) {
   return magnitude !== 0 && (magnitude >= 1e6 || magnitude < 1e-3) ? value.toExponential(3) : String(Number(value.toPrecision(4)));
 }
 
-/** Renders TeX into `element` (DOM output); a parse error shows the TeX as text. */
-function renderTex(element, tex, displayMode) {
+/**
+ * Renders TeX into `element` (DOM output); a parse error shows the TeX as text.
+ * `block`: a formula on its own lines, in display style but laid out inline,
+ * because KaTeX's display mode never breaks a line: inline, a long formula
+ * wraps after = and binary operators (TeXbook p. 173), so on a phone its final
+ * value lands on the next line instead of off the edge.
+ */
+function renderTex(element, tex, block) {
   if (!element) return;
   try {
-    katex.render(tex, element, { displayMode, throwOnError: true, output: 'htmlAndMathml' });
+    katex.render(block ? `\\displaystyle ${tex}` : tex, element, { displayMode: false, throwOnError: true, output: 'htmlAndMathml' });
   } catch {
     element.textContent = tex;
   }
@@ -51,9 +57,9 @@ export class ExplainView extends LitElement {
     ${unsafeCSS(katexCss)}
     :host { display: block; }
     h3 { font-size: 1.05rem; margin: 0 0 0.5rem; }
-    .formula, .substituted { overflow-x: auto; overflow-y: hidden; padding: 0.1rem 0; }
+    /* Lines of a wrapped formula; a single unbreakable piece wider than the box (a long fraction) still scrolls. */
+    .formula, .substituted { overflow-x: auto; overflow-y: hidden; padding: 0.5rem 0; line-height: 2.2; }
     .substituted { border-top: 1px solid var(--border, #d0d7de); }
-    .katex-display { margin: 0.5rem 0; }
     table { border-collapse: collapse; font-size: 0.9rem; margin: 0.5rem 0; font-variant-numeric: tabular-nums; }
     caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
     th, td { padding: 0.2rem 0.5rem; border-bottom: 1px solid var(--border, #d0d7de); text-align: left; vertical-align: top; }

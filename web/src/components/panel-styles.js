@@ -24,6 +24,8 @@ export const panelStyles = css`
   input:focus-visible, select:focus-visible, textarea:focus-visible, button:focus-visible { outline: 2px solid var(--accent, #0b5cad); outline-offset: 1px; }
   [aria-invalid="true"] { border-color: var(--error, #b3261e); }
   .field-error { grid-column: 1 / -1; color: var(--error, #b3261e); font-size: 0.85rem; margin: 0; }
+  /* A value from the link the field could not use (fields.js): said beside the field, not replaced silently. */
+  .field-notice { grid-column: 1 / -1; color: var(--error, #b3261e); font-size: 0.85rem; margin: 0; overflow-wrap: anywhere; }
   .error-banner { color: var(--error, #b3261e); border: 1px solid var(--error, #b3261e); border-radius: 6px; padding: 0.5rem 0.75rem; margin: 0 0 0.75rem; }
   .note { color: var(--muted, #57606a); font-size: 0.9rem; }
   .stale { opacity: 0.5; }

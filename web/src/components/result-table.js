@@ -5,7 +5,16 @@
 // matched by `rowKey` (by default the text of the non-numeric columns), and
 // every numeric column becomes three: current, pinned, and current ÷ pinned.
 // Rows only one side has show "—" on the other. Exports carry all three.
-import { LitElement, css, html } from 'lit';
+//
+// Fit: a column may carry `priority: 'key'` (always shown: the figures the
+// table is there for) or `priority: 'secondary'`; the first column is key
+// unless it says otherwise. Headers wrap; when the table is still wider than
+// its box, secondary columns fold away first, then unmarked ones, rightmost
+// first, behind a "More columns" button (aria-expanded), so key columns never
+// sit off-screen in a sideways scroll. When comparing, key columns last give
+// up their pinned values (their ratio to the pinned stays). Folded cells stay in the DOM (hidden
+// with CSS, shown when printing) and in the exports.
+import { LitElement, css, html, nothing } from 'lit';
 
 import { cellValue, csvText, defaultRowKey, formatRatio, jsonRows, pairRows, ratio } from '../compare.js';
 import { downloadCsv, downloadJson } from '../export.js';
@@ -23,15 +32,25 @@ export class ResultTable extends LitElement {
     rowKey: { attribute: false },
     caption: { type: String },
     filename: { type: String },
+    /** True after "More columns": every column shown (the table may then scroll sideways). */
+    expanded: { state: true },
+    /** What is folded away to fit the width: a column's index ('3'), or a key column's pinned values when comparing ('3.pinned'). */
+    folded: { state: true },
   };
 
   static styles = css`
-    :host { display: block; margin: 0.5rem 0 1rem; overflow-x: auto; }
+    :host { display: block; margin: 0.5rem 0 1rem; }
+    .scroll { overflow-x: auto; }
     table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
     caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
     th, td { padding: 0.3rem 0.6rem; border-bottom: 1px solid var(--border, #d0d7de); text-align: left; }
-    th { background: var(--surface, #f6f8fa); font-weight: 600; }
-    td.numeric, th.numeric { text-align: right; white-space: nowrap; }
+    th { background: var(--surface, #f6f8fa); font-weight: 600; vertical-align: bottom; overflow-wrap: break-word; }
+    td.numeric, th.numeric { text-align: right; }
+    /* Figures stay on one line; their headers wrap between words. */
+    td.numeric { white-space: nowrap; }
+    .folded { display: none; }
+    .fit { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.25rem 0.6rem; margin: 0 0 0.25rem; font-size: 0.85rem; }
+    .fit .note { color: var(--muted, #57606a); }
     td.pinned, th.pinned { color: var(--muted, #57606a); }
     td.ratio, th.ratio { font-style: italic; }
     tr.emphasis td { font-weight: 600; }
@@ -42,8 +61,9 @@ export class ResultTable extends LitElement {
       border: 1px solid var(--border, #d0d7de); border-radius: 4px; background: var(--surface, #f6f8fa); color: inherit; }
     button:focus-visible { outline: 2px solid var(--accent, #0b5cad); }
     @media print {
-      :host { overflow: visible; }
-      .exports { display: none; }
+      .scroll { overflow: visible; }
+      .exports, .fit { display: none; }
+      .folded { display: table-cell; }
       table { font-size: 8pt; width: 100%; }
       /* Wide (compared) tables wrap inside the page instead of running off its edge. */
       th, td, td.numeric, th.numeric { padding: 0.1rem 0.25rem; white-space: normal; overflow-wrap: anywhere; }
@@ -56,6 +76,80 @@ export class ResultTable extends LitElement {
     this.columns = [];
     this.rows = [];
     this.compare = null;
+    this.expanded = false;
+    this.folded = new Set();
+  }
+
+  #resizeObserver = null;
+  #fittedWidth = 0;
+  #refitFrame = 0;
+
+  connectedCallback() {
+    super.connectedCallback();
+    // Refit when the box changes width (window resize, a hidden tab shown). The
+    // refit waits for the next frame: changing the layout inside the observer's
+    // callback would make it report a loop.
+    this.#resizeObserver ??= new ResizeObserver(() => {
+      if (Math.abs(this.clientWidth - this.#fittedWidth) < 1 || this.#refitFrame) return;
+      this.#refitFrame = requestAnimationFrame(() => {
+        this.#refitFrame = 0;
+        this.folded = new Set();
+      });
+    });
+    this.#resizeObserver.observe(this);
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    this.#resizeObserver?.disconnect();
+    if (this.#refitFrame) cancelAnimationFrame(this.#refitFrame);
+    this.#refitFrame = 0;
+  }
+
+  /** 'key', 'secondary' or 'normal'; the first column is key unless it says otherwise. */
+  static priority(column, index) {
+    return column.priority ?? (index === 0 ? 'key' : 'normal');
+  }
+
+  willUpdate(changed) {
+    // New content: start again from every column and fold what does not fit.
+    if (changed.has('columns') || changed.has('rows') || changed.has('compare')) this.folded = new Set();
+  }
+
+  updated() {
+    this.#fit();
+  }
+
+  // Folds columns (secondary first, then unmarked; rightmost first; never key)
+  // until the table fits its box, from the widths the browser laid out.
+  #fit() {
+    const scroller = this.renderRoot.querySelector('.scroll');
+    if (!scroller || this.expanded) return;
+    const available = scroller.clientWidth;
+    this.#fittedWidth = this.clientWidth;
+    if (available === 0) return;  // not laid out (a hidden tab): the resize observer refits it when shown
+    let excess = scroller.scrollWidth - available;
+    if (excess <= 0) return;
+    const ranked = this.columns.map((column, index) => ({ column, index: String(index), rank: ResultTable.priority(column, index) })).reverse();
+    const order = (rank) => ranked.filter((entry) => entry.rank === rank).map((entry) => entry.index);
+    const pinnedOfKeys = this.comparing ? ranked.filter((entry) => entry.rank === 'key' && entry.column.numeric && entry.column.ratio !== false)
+      .map((entry) => `${entry.index}.pinned`) : [];
+    const folded = new Set(this.folded);
+    for (const item of [...order('secondary'), ...order('normal'), ...pinnedOfKeys]) {
+      if (excess <= 0) break;
+      if (folded.has(item)) continue;
+      const [index, part] = item.split('.');
+      const selector = part ? `th[data-col="${index}"].pinned` : `th[data-col="${index}"]`;
+      const width = [...scroller.querySelectorAll(selector)].reduce((sum, th) => sum + th.getBoundingClientRect().width, 0);
+      folded.add(item);
+      excess -= width;
+    }
+    if (folded.size !== this.folded.size) this.folded = folded;
+  }
+
+  #foldedClass(index, extra) {
+    const folded = this.folded.has(String(index)) || (extra === 'pinned' && this.folded.has(`${index}.pinned`));
+    return !this.expanded && folded ? 'folded' : '';
   }
 
   get comparing() {
@@ -68,13 +162,18 @@ export class ResultTable extends LitElement {
     return pairRows(this.rows, this.compare, this.rowKey ?? defaultRowKey(this.columns));
   }
 
+  // Each cell's classes: numeric, the column's priority (key/secondary) and folded.
+  #classes(column, index, extra = '') {
+    const rank = ResultTable.priority(column, index);
+    return [column.numeric ? 'numeric' : '', rank === 'normal' ? '' : rank, this.#foldedClass(index, extra), extra].filter(Boolean).join(' ');
+  }
+
   #headers() {
-    return this.columns.flatMap((column) => {
-      const cls = column.numeric ? 'numeric' : '';
-      const own = html`<th scope="col" class=${cls}>${column.label}</th>`;
+    return this.columns.flatMap((column, index) => {
+      const own = html`<th scope="col" class=${this.#classes(column, index)} data-col=${index}>${column.label}</th>`;
       if (!this.comparing || !column.numeric) return [own];
-      return [own, html`<th scope="col" class="numeric pinned">${column.label} (pinned)</th>`,
-        ...(column.ratio === false ? [] : [html`<th scope="col" class="numeric ratio"><span class="visually-hidden">${column.label} </span>× vs pinned</th>`])];
+      return [own, html`<th scope="col" class=${this.#classes(column, index, 'pinned')} data-col=${index}>${column.label} (pinned)</th>`,
+        ...(column.ratio === false ? [] : [html`<th scope="col" class=${this.#classes(column, index, 'ratio')} data-col=${index}><span class="visually-hidden">${column.label} </span>× vs pinned</th>`])];
     });
   }
 
@@ -86,21 +185,35 @@ export class ResultTable extends LitElement {
   }
 
   #cells(pair) {
-    return this.columns.flatMap((column) => {
-      const cls = column.numeric ? 'numeric' : '';
+    return this.columns.flatMap((column, index) => {
       if (!this.comparing || !column.numeric) {
-        return [html`<td class=${cls} data-key=${column.key}>${this.#cell(column, pair.current ?? pair.pinned)}</td>`];
+        return [html`<td class=${this.#classes(column, index)} data-key=${column.key}>${this.#cell(column, pair.current ?? pair.pinned)}</td>`];
       }
       const cells = [
-        html`<td class="numeric" data-key=${column.key}>${this.#cell(column, pair.current)}</td>`,
-        html`<td class="numeric pinned" data-key=${`${column.key}.pinned`}>${this.#cell(column, pair.pinned, true)}</td>`,
+        html`<td class=${this.#classes(column, index)} data-key=${column.key}>${this.#cell(column, pair.current)}</td>`,
+        html`<td class=${this.#classes(column, index, 'pinned')} data-key=${`${column.key}.pinned`}>${this.#cell(column, pair.pinned, true)}</td>`,
       ];
       if (column.ratio !== false) {
         const value = pair.current && pair.pinned ? ratio(cellValue(column, pair.current), cellValue(column, pair.pinned)) : null;
-        cells.push(html`<td class="numeric ratio" data-key=${`${column.key}.ratio`}>${formatRatio(value)}</td>`);
+        cells.push(html`<td class=${this.#classes(column, index, 'ratio')} data-key=${`${column.key}.ratio`}>${formatRatio(value)}</td>`);
       }
       return cells;
     });
+  }
+
+  // "More columns": shown when columns were folded to fit; names what is folded.
+  #fitControls() {
+    if (this.folded.size === 0) return nothing;
+    const names = this.columns.flatMap((column, index) => [
+      ...(this.folded.has(String(index)) ? [column.label] : []),
+      ...(this.folded.has(`${index}.pinned`) ? [`${column.label} (pinned)`] : []),
+    ]).join(', ');
+    return html`<div class="fit">
+      <button type="button" class="more" aria-expanded=${this.expanded ? 'true' : 'false'} aria-controls="table"
+        aria-describedby="folded-note" @click=${() => { this.expanded = !this.expanded; }}>${this.expanded
+          ? 'Fewer columns' : `More columns (${this.folded.size})`}</button>
+      <span class="note" id="folded-note">${this.expanded ? 'All columns shown; the table scrolls sideways.' : `Folded to fit: ${names}.`}</span>
+    </div>`;
   }
 
   /** The CSV text the CSV button downloads. */
@@ -116,11 +229,11 @@ export class ResultTable extends LitElement {
   render() {
     const name = this.filename ?? 'table';
     const pairs = this.pairs;
-    return html`<table>
+    return html`${this.#fitControls()}<div class="scroll"><table id="table">
         ${this.caption ? html`<caption>${this.caption}${this.comparing ? ' — current, pinned, and current ÷ pinned' : ''}</caption>` : ''}
         <thead><tr>${this.#headers()}</tr></thead>
         <tbody>${pairs.map((pair) => html`<tr class=${(pair.current ?? pair.pinned).emphasis ? 'emphasis' : ''}>${this.#cells(pair)}</tr>`)}</tbody>
-      </table>
+      </table></div>
       <div class="exports">
         <button type="button" @click=${() => downloadCsv(`${name}.csv`, this.csv())} aria-label="Download ${this.caption ?? 'table'} as CSV">CSV</button>
         <button type="button" @click=${() => downloadJson(`${name}.json`, this.json())} aria-label="Download ${this.caption ?? 'table'} as JSON">JSON</button>

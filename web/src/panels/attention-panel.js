@@ -200,7 +200,7 @@ export class AttentionPanel extends PanelElement {
   #number(key, label, options = {}) {
     const field = options.field ?? key;
     return numberField({ id: `attention-${key.replaceAll('_', '-')}`, label, value: this.values[key], min: options.min ?? 1, step: 1,
-      help: options.help, error: this.#fieldError(field),
+      help: options.help, error: this.#fieldError(field), requested: this.readState(key),
       onInput: (value) => this.#set(key, value, false), onCommit: (value) => this.#set(key, value, true) });
   }
 
@@ -225,7 +225,7 @@ export class AttentionPanel extends PanelElement {
       ${this.#number('decode_kv_heads', 'KV heads (0 = heads)', { min: 0, field: 'kv_heads', help: 'GQA: fewer KV heads than heads, shared by groups of query heads; 1: MQA' })}
       ${this.#number('window', 'Window / kept tokens', { min: 0, field: 'cache_tokens', help: 'window and sinks attend to these; recompute keeps their K/V and recomputes the rest' })}
       ${this.#number('sinks', 'Sink tokens', { min: 0 })}
-      ${selectField({ id: 'attention-kv-layout', label: 'Quantized KV scales', value: this.values.kv_layout,
+      ${selectField({ id: 'attention-kv-layout', label: 'Quantized KV scales', value: this.values.kv_layout, requested: this.readState('kv_layout'),
         options: [{ value: 'per_token', label: 'per token (groups of channels)' }, { value: 'per_channel', label: 'per channel (groups of tokens)' }],
         error: this.#fieldError('kv_layout'), onCommit: (value) => this.#set('kv_layout', value, true) })}
       ${this.#number('kv_group', 'Quantization group')}
@@ -304,16 +304,16 @@ export class AttentionPanel extends PanelElement {
         caption=${`${first.input.prompt_tokens} prompt + ${first.input.generated_tokens} generated tokens, d_model ${first.input.d_model}, ${first.input.heads} heads, ${first.kv_heads} KV heads; error vs the full fp32 cache; closed form: the KV calculator for one layer`}
         .columns=${[
           { key: 'strategy', label: 'Strategy' },
-          { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: tokensPerSecond },
+          { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: tokensPerSecond, priority: 'key' },
           { key: 'attended_tokens', label: 'Keys attended', numeric: true, format: formatCount },
           { key: 'kv_bytes', label: 'KV bytes (measured)', numeric: true, format: formatCount },
-          { key: 'kv_predicted', label: 'KV bytes (closed form)', numeric: true, format: (v) => (v === undefined ? '—' : formatCount(v)) },
-          { key: 'kv_difference', label: 'Measured − closed form', numeric: true,
+          { key: 'kv_predicted', label: 'KV bytes (closed form)', numeric: true, format: (v) => (v === undefined ? '—' : formatCount(v)), priority: 'secondary' },
+          { key: 'kv_difference', label: 'Measured − closed form', numeric: true, priority: 'secondary',
             format: (v, row) => (v === undefined ? '—' : `${formatCount(v)}${row.kv_note ? ' *' : ''}`) },
           { key: 'hidden_bytes', label: 'Hidden states', numeric: true, format: bytes },
           { key: 'recomputed_flops', label: 'Recomputed FLOPs', numeric: true, format: (v) => formatSI(v) },
-          { key: 'max_abs_error', label: 'max |Δ|', numeric: true, format: error },
-          { key: 'min_cosine', label: 'min cosine', numeric: true, format: (v) => v.toFixed(6) },
+          { key: 'max_abs_error', label: 'max |Δ|', numeric: true, format: error, priority: 'key' },
+          { key: 'min_cosine', label: 'min cosine', numeric: true, format: (v) => v.toFixed(6), priority: 'key' },
           ...(this.timeSplit ? splitColumns : []),
         ]}
         .rows=${rows}></llm-result-table>
@@ -341,21 +341,21 @@ export class AttentionPanel extends PanelElement {
         caption="Hidden 768, 12 heads × 64, every step ending with Wo as the seed's does; half prompt, half generated; a cache of W: the seed attends to the last W tokens plus the current one. Tokens/s: the run's measured steps together; spread: the middle half of those steps (1 / third quartile to 1 / first quartile of a step's time); none is one run per n, shown on each of its rows. Error vs the full fp32 cache."
         .columns=${[
           { key: 'n', label: 'n', numeric: true },
-          { key: 'cache', label: 'Cache W' },
-          { key: 'label', label: 'Strategy' },
-          { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: tokensPerSecond },
+          { key: 'cache', label: 'Cache W', priority: 'key' },
+          { key: 'label', label: 'Strategy', priority: 'key' },
+          { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: tokensPerSecond, priority: 'key' },
           { key: 'spread', label: 'Spread (middle half of steps)' },
           { key: 'vs_seed', label: '× the seed\'s speed', numeric: true, format: (v) => (v > 0 ? v.toFixed(2) : '—') },
           { key: 'kv_bytes', label: 'KV bytes', numeric: true, format: bytes },
           { key: 'hidden_bytes', label: 'Hidden bytes', numeric: true, format: bytes },
           { key: 'flops_per_step', label: 'FLOPs/step', numeric: true, format: flops },
-          { key: 'flops_q', label: 'Q', numeric: true, format: flops },
-          { key: 'flops_kv', label: 'K/V projected', numeric: true, format: flops },
-          { key: 'flops_attention', label: 'Attention', numeric: true, format: flops },
-          { key: 'flops_output', label: 'Output (Wo)', numeric: true, format: flops },
-          { key: 'max_abs_error', label: 'max |Δ| vs full', numeric: true, format: error },
-          { key: 'min_cosine', label: 'min cosine', numeric: true, format: (v) => v.toFixed(6) },
-          { key: 'readme', label: 'Seed README tok/s (its machine)' },
+          { key: 'flops_q', label: 'Q', numeric: true, format: flops, priority: 'secondary' },
+          { key: 'flops_kv', label: 'K/V projected', numeric: true, format: flops, priority: 'secondary' },
+          { key: 'flops_attention', label: 'Attention', numeric: true, format: flops, priority: 'secondary' },
+          { key: 'flops_output', label: 'Output (Wo)', numeric: true, format: flops, priority: 'secondary' },
+          { key: 'max_abs_error', label: 'max |Δ| vs full', numeric: true, format: error, priority: 'key' },
+          { key: 'min_cosine', label: 'min cosine', numeric: true, format: (v) => v.toFixed(6), priority: 'key' },
+          { key: 'readme', label: 'Seed README tok/s (its machine)', priority: 'secondary' },
         ]}
         .rows=${rows}></llm-result-table>
       <p class="note" id="attention-seed-readme-note">The README column quotes the seed program's own figures at n = 2048 on

@@ -304,12 +304,12 @@ export class KvCachePanel extends PanelElement {
 
   #number(field) {
     return numberField({ id: `kv-${field.key}`, label: field.label, help: field.help, value: this.values[field.key],
-      min: 0, step: 'any', error: this.result?.errors[field.key] ?? this.#measureError(field.key),
+      min: 0, step: 'any', error: this.result?.errors[field.key] ?? this.#measureError(field.key), requested: this.readState(field.key),
       onInput: (value) => this.#set(field.key, value, false), onCommit: (value) => this.#set(field.key, value, true) });
   }
 
   #select(key, label, options) {
-    return selectField({ id: `kv-${key}`, label, value: this.values[key], options,
+    return selectField({ id: `kv-${key}`, label, value: this.values[key], options, requested: this.readState(key),
       error: this.result?.errors[key] ?? this.#measureError(key),
       onCommit: (value) => this.#set(key, value, true) });
   }

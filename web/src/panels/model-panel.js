@@ -241,9 +241,9 @@ export class ModelPanel extends PanelElement {
     return html`
       <fieldset>
         <legend>Model</legend>
-        ${selectField({ id: 'model-preset', label: 'Preset', value: this.presetId, options: presetOptions,
+        ${selectField({ id: 'model-preset', label: 'Preset', value: this.presetId, options: presetOptions, requested: this.readState('preset'),
           onCommit: (value) => this.#choosePreset(value) })}
-        ${numberField({ id: 'model-context', label: 'Context (tokens)', value: this.context, min: 1, step: 1,
+        ${numberField({ id: 'model-context', label: 'Context (tokens)', value: this.context, min: 1, step: 1, requested: this.readState('context'),
           error: this.#fieldError('context_tokens'),
           onInput: (value) => this.#setContext(value, false), onCommit: (value) => this.#setContext(value, true) })}
         ${log2RangeField({ id: 'model-context-slider', label: 'Context slider (powers of two)', value: this.context,
@@ -253,11 +253,11 @@ export class ModelPanel extends PanelElement {
       <fieldset>
         <legend>Architecture</legend>
         ${numberFields.map(({ key, label, help }) => numberField({ id: `model-${key}`, label, help, value: this.config[key],
-          min: 0, step: 1, error: this.#fieldError(key),
+          min: 0, step: 1, error: this.#fieldError(key), requested: this.readState(key),
           onInput: (value) => this.#setField(key, value, false), onCommit: (value) => this.#setField(key, value, true) }))}
-        ${choiceFields.map(({ key, label, options }) => selectField({ id: `model-${key}`, label, value: this.config[key], options,
+        ${choiceFields.map(({ key, label, options }) => selectField({ id: `model-${key}`, label, value: this.config[key], options, requested: this.readState(key),
           error: this.#fieldError(key), onCommit: (value) => this.#setField(key, value, true) }))}
-        ${flagFields.map(({ key, label }) => checkField({ id: `model-${key}`, label, checked: this.config[key],
+        ${flagFields.map(({ key, label }) => checkField({ id: `model-${key}`, label, checked: this.config[key], requested: this.readState(key),
           onCommit: (value) => this.#setField(key, value, true) }))}
       </fieldset>
       <fieldset @dragover=${(event) => event.preventDefault()} @drop=${(event) => this.#onDrop(event)}>

@@ -188,7 +188,7 @@ export class PlanPanel extends PanelElement {
       <div class="layout">
         <form @submit=${(event) => event.preventDefault()} aria-label="Deployment">
           ${workloadInputs({ prefix: 'plan', state: this.state, error: this.error, presets: this.presets, weights: this.weightOptions, hardware: this.hardware,
-            plan: true, set: (key, value, commit) => this.#set(key, value, commit) })}
+            plan: true, set: (key, value, commit) => this.#set(key, value, commit), read: (key) => this.readState(key) })}
         </form>
         <section aria-live="polite">${this.renderPinControls()}${this.#renderPlan()}</section>
       </div>
@@ -241,10 +241,10 @@ export class PlanPanel extends PanelElement {
     const rows = this.training ?? [];
     const input = this.trainingInput;
     const first = rows[0];
-    const numberInput = (key, label, help, min = 1) => numberField({ id: `plan-train_${key}`, label, value: input[key], min, step: 1, help,
+    const numberInput = (key, label, help, min = 1) => numberField({ id: `plan-train_${key}`, label, value: input[key], min, step: 1, help, requested: this.readState(`train_${key}`),
       error: this.trainingError?.field === key ? this.trainingError.message : null,
       onInput: (v) => this.#setTraining(key, v, false), onCommit: (v) => this.#setTraining(key, v, true) });
-    const check = (key, label, help) => checkField({ id: `plan-train_${key}`, label, checked: input[key], help,
+    const check = (key, label, help) => checkField({ id: `plan-train_${key}`, label, checked: input[key], help, requested: this.readState(`train_${key}`),
       onCommit: (v) => this.#setTraining(key, v, true) });
     const bytes = (v) => formatBytes(v, this.units);
     const setting = `t = ${formatCount(input.tensor_parallel)}${input.sequence_parallel ? ' (sequence parallel)' : ''}, ` +
@@ -265,7 +265,7 @@ export class PlanPanel extends PanelElement {
           { key: 'optimizer_bytes', label: 'Adam states', numeric: true, format: bytes },
           { key: 'activations', label: 'Activations', numeric: true, format: bytes },
           { key: 'loss_bytes', label: 'Logits + grad', numeric: true, format: bytes },
-          { key: 'total_bytes', label: 'Total', numeric: true, format: bytes },
+          { key: 'total_bytes', label: 'Total', numeric: true, format: bytes, priority: 'key' },
           { key: 'extra_compute_fraction', label: 'Extra compute', numeric: true, format: (v) => `${(v * 100).toFixed(1)} %` },
         ]} .rows=${rows} .compare=${this.pinnedResult?.training ?? null}></llm-result-table>
       <div class="layout">
@@ -278,7 +278,7 @@ export class PlanPanel extends PanelElement {
             ${numberInput('vocab_chunks', 'Cross-entropy chunks', '1: the whole fp32 logits and their gradient; n > 1: a fused cross-entropy holds 1/n')}
           </fieldset>
           <fieldset><legend>Parallelism</legend>
-            ${selectField({ id: 'plan-train_zero_stage', label: 'ZeRO stage', value: String(input.zero_stage),
+            ${selectField({ id: 'plan-train_zero_stage', label: 'ZeRO stage', value: String(input.zero_stage), requested: this.readState('train_zero_stage'),
               options: [['0', '0: replicated'], ['1', '1: Adam states sharded'], ['2', '2: + gradients'], ['3', '3: + weights']]
                 .map(([value, label]) => ({ value, label })),
               error: this.trainingError?.field === 'zero_stage' ? this.trainingError.message : null,
@@ -327,28 +327,28 @@ export class PlanPanel extends PanelElement {
       <div class="layout">
         <form @submit=${(event) => event.preventDefault()} aria-label="Fine-tuning">
           <fieldset><legend>Fine-tuning</legend>
-            ${selectField({ id: 'plan-train_method', label: 'Method', value: input.method, error: fieldError('method'),
+            ${selectField({ id: 'plan-train_method', label: 'Method', value: input.method, error: fieldError('method'), requested: this.readState('train_method'),
               options: [['full', 'Full (every parameter)'], ['lora', 'LoRA (bf16 base frozen)'], ['qlora', 'QLoRA (NF4 base frozen)']]
                 .map(([value, label]) => ({ value, label })), onCommit: (v) => set('method', v) })}
             ${lora ? html`
-              ${numberField({ id: 'plan-train_lora_rank', label: 'LoRA rank r', value: input.lora_rank, min: 1, step: 1,
+              ${numberField({ id: 'plan-train_lora_rank', label: 'LoRA rank r', value: input.lora_rank, min: 1, step: 1, requested: this.readState('train_lora_rank'),
                 help: 'A is d_in × r, B is r × d_out, the same r for every adapted module', error: fieldError('lora_rank'),
                 onInput: (v) => this.#setTraining('lora_rank', v, false), onCommit: (v) => set('lora_rank', v) })}
               ${selectField({ id: 'plan-train_lora_targets', label: 'Adapted modules', value: input.lora_targets, error: fieldError('lora_targets'),
                 help: 'MLA: q is q_a + q_b (or q_proj); k or v adapt kv_a + kv_b once; o is o_proj',
                 options: targets.map(([value, label]) => ({ value, label })), onCommit: (v) => set('lora_targets', v) })}
-              ${checkField({ id: 'plan-train_lora_experts', label: 'Adapt MoE experts', checked: input.lora_experts,
+              ${checkField({ id: 'plan-train_lora_experts', label: 'Adapt MoE experts', checked: input.lora_experts, requested: this.readState('train_lora_experts'),
                 help: "Routed experts' gate, up and down too (shared experts always follow the targets)", onCommit: (v) => set('lora_experts', v) })}
-              ${checkField({ id: 'plan-train_lora_dropout', label: 'LoRA dropout', checked: input.lora_dropout,
+              ${checkField({ id: 'plan-train_lora_dropout', label: 'LoRA dropout', checked: input.lora_dropout, requested: this.readState('train_lora_dropout'),
                 help: 'Each adapted module keeps its dropped input (2 B) and mask (1 B) per element', onCommit: (v) => set('lora_dropout', v) })}
-              ${selectField({ id: 'plan-train_adapter_dtype', label: 'Adapter precision', value: input.adapter_dtype,
+              ${selectField({ id: 'plan-train_adapter_dtype', label: 'Adapter precision', value: input.adapter_dtype, requested: this.readState('train_adapter_dtype'),
                 options: [['fp32', 'fp32 (PEFT default): 16 B / param'], ['bf16', 'bf16 (qlora.py): 12 B / param']].map(([value, label]) => ({ value, label })),
                 onCommit: (v) => set('adapter_dtype', v) })}` : nothing}
-            ${checkField({ id: 'plan-train_paged_optimizer', label: 'Paged optimizer (states on the host)', checked: input.paged_optimizer,
+            ${checkField({ id: 'plan-train_paged_optimizer', label: 'Paged optimizer (states on the host)', checked: input.paged_optimizer, requested: this.readState('train_paged_optimizer'),
               help: 'bitsandbytes paged AdamW: optimizer states evicted to CPU memory, left out of the device total', onCommit: (v) => set('paged_optimizer', v) })}
-            ${selectField({ id: 'plan-train_checkpointing', label: 'Checkpointing (fit)', value: input.checkpointing,
+            ${selectField({ id: 'plan-train_checkpointing', label: 'Checkpointing (fit)', value: input.checkpointing, requested: this.readState('train_checkpointing'),
               options: trainingChoices.checkpointing.map((value) => ({ value, label: value })), onCommit: (v) => set('checkpointing', v) })}
-            ${selectField({ id: 'plan-train_hardware', label: 'GPU (fit)', value: input.hardware,
+            ${selectField({ id: 'plan-train_hardware', label: 'GPU (fit)', value: input.hardware, requested: this.readState('train_hardware'),
               options: [{ value: '', label: `Same as above (${this.state.hardware})` }, ...(this.hardware ?? []).map((row) => ({ value: row.id, label: row.label }))],
               onCommit: (v) => set('hardware', v) })}
           </fieldset>

@@ -277,41 +277,41 @@ export class QuantPanel extends PanelElement {
     return html`
       <fieldset>
         <legend>Format</legend>
-        ${selectField({ id: 'quant-format', label: 'Format', value: s.format, options: formatOptions,
+        ${selectField({ id: 'quant-format', label: 'Format', value: s.format, options: formatOptions, requested: this.readState('format'),
           error: this.#fieldError('format'), onCommit: (value) => this.#set({ format: value }) })}
         ${format?.grouped ? html`
-          ${selectField({ id: 'quant-layout', label: 'Layout', value: s.layout, options: layouts,
+          ${selectField({ id: 'quant-layout', label: 'Layout', value: s.layout, options: layouts, requested: this.readState('layout'),
             error: this.#fieldError('layout'), onCommit: (value) => this.#set({ layout: value }) })}
-          ${s.layout === 'group' ? numberField({ id: 'quant-group', label: 'Group size (weights per scale)', value: s.group, min: 1, step: 1,
+          ${s.layout === 'group' ? numberField({ id: 'quant-group', label: 'Group size (weights per scale)', value: s.group, min: 1, step: 1, requested: this.readState('group'),
             error: this.#fieldError('group_size'),
             onInput: (value) => this.#set({ group: value }, { commit: false, measure: false }),
             onCommit: (value) => this.#set({ group: value }) }) : nothing}
-          ${selectField({ id: 'quant-scale', label: 'Scale / zero-point dtype', value: s.scale, options: scaleDtypes,
+          ${selectField({ id: 'quant-scale', label: 'Scale / zero-point dtype', value: s.scale, options: scaleDtypes, requested: this.readState('scale'),
             error: this.#fieldError('scale_dtype'), onCommit: (value) => this.#set({ scale: value }) })}
-          ${checkField({ id: 'quant-dq', label: 'Double-quantize scales (QLoRA)', checked: s.dq, onCommit: (value) => this.#set({ dq: value }) })}`
+          ${checkField({ id: 'quant-dq', label: 'Double-quantize scales (QLoRA)', checked: s.dq, requested: this.readState('dq'), onCommit: (value) => this.#set({ dq: value }) })}`
         : html`<p class="note" id="quant-block-note">${format?.block_size > 0 ? `Fixed blocks of ${format.block_size} weights, ${format.block_bytes} bytes each.` : 'A plain cast: no scales.'}
             ${checkpointBlocks[format?.id] ?? ''}
             ${kquantLayouts[format?.id] ? `Super-block of ${kquantLayouts[format.id]}, one fp16 scale${format.zero_point ? ' and min scale' : ''} per block; the lab runs ggml's reference quantizer (a searched fit per sub-block).` : ''}</p>`}
       </fieldset>
       <fieldset>
         <legend>Model and mixed precision</legend>
-        ${selectField({ id: 'quant-preset', label: 'Model', value: s.preset,
+        ${selectField({ id: 'quant-preset', label: 'Model', value: s.preset, requested: this.readState('preset'),
           options: this.presets.map((p) => ({ value: p.id, label: p.label })), onCommit: (value) => this.#set({ preset: value }, { measure: false }) })}
-        ${checkField({ id: 'quant-keep16', label: 'Embeddings and LM head in fp16', checked: s.keep16,
+        ${checkField({ id: 'quant-keep16', label: 'Embeddings and LM head in fp16', checked: s.keep16, requested: this.readState('keep16'),
           onCommit: (value) => this.#set({ keep16: value }, { measure: false }) })}
-        ${selectField({ id: 'quant-attn', label: 'Attention format', value: s.attn, options: overrideOptions,
+        ${selectField({ id: 'quant-attn', label: 'Attention format', value: s.attn, options: overrideOptions, requested: this.readState('attn'),
           error: this.#fieldError('attention_format'), onCommit: (value) => this.#set({ attn: value }, { measure: false }) })}
-        ${selectField({ id: 'quant-ffn', label: 'FFN format', value: s.ffn, options: overrideOptions,
+        ${selectField({ id: 'quant-ffn', label: 'FFN format', value: s.ffn, options: overrideOptions, requested: this.readState('ffn'),
           error: this.#fieldError('ffn_format'), onCommit: (value) => this.#set({ ffn: value }, { measure: false }) })}
         <p class="note">Norm weights stay fp32, as llama.cpp stores them.</p>
       </fieldset>
       <fieldset>
         <legend>Lab tensor</legend>
-        ${selectField({ id: 'quant-dist', label: 'Distribution', value: s.dist, options: dists,
+        ${selectField({ id: 'quant-dist', label: 'Distribution', value: s.dist, options: dists, requested: this.readState('dist'),
           onCommit: (value) => this.#set({ dist: value }) })}
-        ${numberField({ id: 'quant-n', label: 'Elements', value: s.n, min: 1, step: 1, error: this.#fieldError('n'),
+        ${numberField({ id: 'quant-n', label: 'Elements', value: s.n, min: 1, step: 1, error: this.#fieldError('n'), requested: this.readState('n'),
           onCommit: (value) => this.#set({ n: value }) })}
-        ${numberField({ id: 'quant-seed', label: 'Seed', value: s.seed, min: 0, step: 1, error: this.#fieldError('seed'),
+        ${numberField({ id: 'quant-seed', label: 'Seed', value: s.seed, min: 0, step: 1, error: this.#fieldError('seed'), requested: this.readState('seed'),
           onCommit: (value) => this.#set({ seed: value }) })}
       </fieldset>`;
   }
@@ -416,9 +416,9 @@ export class QuantPanel extends PanelElement {
             { key: 'bits_per_weight', label: 'Bits/weight', numeric: true, format: (v) => v.toFixed(2) },
             { key: 'weight_bytes', label: 'MB streamed', numeric: true, format: (v) => (v / 1e6).toFixed(2) },
             { key: 'seconds_per_call', label: 'µs per call', numeric: true, format: (v) => (v * 1e6).toFixed(0) },
-            { key: 'seconds_per_call', label: 'Speed vs f32', numeric: true, format: (v) => `${(f32.seconds_per_call / v).toFixed(2)}×` },
+            { key: 'seconds_per_call', label: 'Speed vs f32', numeric: true, format: (v) => `${(f32.seconds_per_call / v).toFixed(2)}×`, priority: 'key' },
             { key: 'gb_per_s', label: 'GB/s of weights', numeric: true, format: (v) => v.toFixed(2) },
-            { key: 'rel_rmse', label: 'Output error', numeric: true, format: percent },
+            { key: 'rel_rmse', label: 'Output error', numeric: true, format: percent, priority: 'key' },
           ]}
           .rows=${gemv.kernels}></llm-result-table>
         <llm-plot id="quant-gemv-plot" filename="quant-gemv" caption="Time per call vs bytes of weights streamed"

@@ -93,7 +93,7 @@ export class RooflinePanel extends PanelElement {
       <div class="layout">
         <form @submit=${(event) => event.preventDefault()} aria-label="Roofline workload">
           ${workloadInputs({ prefix: 'roofline', state: this.state, error: this.error, presets: this.presets, weights: this.weightOptions,
-            hardware: this.hardware, set: (key, value, commit) => this.#set(key, value, commit) })}
+            hardware: this.hardware, set: (key, value, commit) => this.#set(key, value, commit), read: (key) => this.readState(key) })}
         </form>
         <section aria-live="polite">${this.renderPinControls()}${this.#renderResults()}</section>
       </div>`;
@@ -134,16 +134,16 @@ export class RooflinePanel extends PanelElement {
           caption=${`Per instance (× count per pass); batch ${formatCount(this.state.batch)}, context ${formatCount(this.state.context)}`}
           .columns=${[
             { key: 'phase', label: 'Phase' },
-            { key: 'name', label: 'Operator' },
-            { key: 'count', label: '×', numeric: true },
+            { key: 'name', label: 'Operator', priority: 'key' },
+            { key: 'count', label: '×', numeric: true, priority: 'secondary' },
             { key: 'flops', label: 'FLOPs', numeric: true, format: (v) => formatSI(v) },
             { key: 'weight_bytes', label: 'Weights', numeric: true, format: (v) => formatBytes(v, this.units) },
             { key: 'kv_bytes', label: 'KV', numeric: true, format: (v) => formatBytes(v, this.units) },
             { key: 'activation_bytes', label: 'Activations', numeric: true, format: (v) => formatBytes(v, this.units) },
-            { key: 'intensity', label: 'FLOP/byte', numeric: true, format: (v) => v.toFixed(2) },
-            { key: 'attainable_flops_per_s', label: 'Attainable', numeric: true, format: (v) => formatSI(v, 'FLOP/s') },
-            { key: 'time_s', label: 'Time', numeric: true, format: formatSeconds },
-            { key: 'bound', label: 'Bound' },
+            { key: 'intensity', label: 'FLOP/byte', numeric: true, format: (v) => v.toFixed(2), priority: 'key' },
+            { key: 'attainable_flops_per_s', label: 'Attainable', numeric: true, format: (v) => formatSI(v, 'FLOP/s'), priority: 'secondary' },
+            { key: 'time_s', label: 'Time', numeric: true, format: formatSeconds, priority: 'key' },
+            { key: 'bound', label: 'Bound', priority: 'key' },
           ]}
           .rows=${r.operators} .compare=${pinned ? pinned.operators : null}
           .rowKey=${(op) => `${op.phase} ${op.name}`}></llm-result-table>

@@ -146,20 +146,20 @@ export function toInput(state, models) {
   return { model, hardware: { ...spec, id: 'custom', label: 'Custom chip', source: 'entered by the user', memory_bytes: memory_gib * 2 ** 30 }, ...rest };
 }
 
-/** The controls; `set(key, value, commit)` updates the panel. */
-export function workloadInputs({ prefix, state, error, presets, hardware, weights = dtypeOptions, plan = false, set }) {
+/** The controls; `set(key, value, commit)` updates the panel; `read(key)`, the text it read, lets a field report a value it could not use. */
+export function workloadInputs({ prefix, state, error, presets, hardware, weights = dtypeOptions, plan = false, set, read = () => null }) {
   const fieldError = (key) => (error?.field === key ? error.message : null);
   const custom = state.hardware === 'custom';
   const hardwareError = !custom && error?.field?.startsWith('hardware') ? error.message : null;
   const modelError = error && !(error.field in state) && !error.field.startsWith('hardware') ? error.message : null;
-  const number = ({ key, label, min, step = 1, help }) => numberField({ id: `${prefix}-${key}`, label, help, value: state[key], min, step,
+  const number = ({ key, label, min, step = 1, help }) => numberField({ id: `${prefix}-${key}`, label, help, value: state[key], min, step, requested: read(key),
     error: fieldError(key), onInput: (value) => set(key, value, false), onCommit: (value) => set(key, value, true) });
   return html`
     <fieldset>
       <legend>Model and chip</legend>
-      ${selectField({ id: `${prefix}-model`, label: 'Model', value: state.model, error: modelError,
+      ${selectField({ id: `${prefix}-model`, label: 'Model', value: state.model, error: modelError, requested: read('model'),
         options: presets.map((preset) => ({ value: preset.id, label: preset.label })), onCommit: (value) => set('model', value, true) })}
-      ${selectField({ id: `${prefix}-hardware`, label: 'Hardware', value: state.hardware, error: hardwareError,
+      ${selectField({ id: `${prefix}-hardware`, label: 'Hardware', value: state.hardware, error: hardwareError, requested: read('hardware'),
         options: [...hardware.map((row) => ({ value: row.id, label: row.label })), { value: 'custom', label: 'Custom chip…' }],
         onCommit: (value) => {
           // A custom chip starts from the preset on screen.
@@ -167,19 +167,19 @@ export function workloadInputs({ prefix, state, error, presets, hardware, weight
           if (value === 'custom' && current) set('custom', customFromPreset(current), false);
           set('hardware', value, true);
         } })}
-      ${custom ? customFields.map(({ key, label, field }) => numberField({ id: `${prefix}-hw_${key}`, label, value: state.custom[key], min: 0,
+      ${custom ? customFields.map(({ key, label, field }) => numberField({ id: `${prefix}-hw_${key}`, label, value: state.custom[key], min: 0, requested: read(`hw_${key}`),
         error: error?.field === `hardware.${field ?? key}` ? error.message : null,
         onInput: (value) => set('custom', { ...state.custom, [key]: value }, false),
         onCommit: (value) => set('custom', { ...state.custom, [key]: value }, true) })) : ''}
     </fieldset>
     <fieldset>
       <legend>Precision</legend>
-      ${selectField({ id: `${prefix}-weights_dtype`, label: 'Weights', value: state.weights_dtype, options: weights,
+      ${selectField({ id: `${prefix}-weights_dtype`, label: 'Weights', value: state.weights_dtype, options: weights, requested: read('weights_dtype'),
         help: 'Sized as the Quantization panel sizes it, scales included; norms stay at 16 bits under narrower formats',
         error: fieldError('weights_dtype'), onCommit: (value) => set('weights_dtype', value, true) })}
       ${'weights_group' in state ? number(weightsGroupInput) : ''}
       ${'weights_scale_dtype' in state ? selectField({ id: `${prefix}-weights_scale_dtype`, label: 'Scales of grouped formats',
-        value: state.weights_scale_dtype, options: scaleOptions, error: fieldError('weights_scale_dtype'),
+        value: state.weights_scale_dtype, options: scaleOptions, error: fieldError('weights_scale_dtype'), requested: read('weights_scale_dtype'),
         onCommit: (value) => set('weights_scale_dtype', value, true) }) : ''}
       ${'weights_keep' in state ? html`<div class="field" role="group" aria-label="Kept in bf16">
         <span class="label">Kept in bf16</span>
@@ -190,21 +190,21 @@ export function workloadInputs({ prefix, state, error, presets, hardware, weight
         ${fieldError('weights_keep') ? html`<p class="field-error" role="alert">${fieldError('weights_keep')}</p>` : ''}
       </div>` : ''}
       ${'weights_bits' in state ? number(weightsBitsInput) : ''}
-      ${selectField({ id: `${prefix}-kv_dtype`, label: 'KV cache', value: state.kv_dtype, options: dtypeOptions,
+      ${selectField({ id: `${prefix}-kv_dtype`, label: 'KV cache', value: state.kv_dtype, options: dtypeOptions, requested: read('kv_dtype'),
         error: fieldError('kv_dtype'), onCommit: (value) => set('kv_dtype', value, true) })}
-      ${selectField({ id: `${prefix}-compute_dtype`, label: 'Compute (matmul peak)', value: state.compute_dtype, options: computeOptions,
+      ${selectField({ id: `${prefix}-compute_dtype`, label: 'Compute (matmul peak)', value: state.compute_dtype, options: computeOptions, requested: read('compute_dtype'),
         error: fieldError('compute_dtype'), onCommit: (value) => set('compute_dtype', value, true) })}
     </fieldset>
     <fieldset>
       <legend>Workload</legend>
       ${numberInputs.map(number)}
-      ${checkField({ id: `${prefix}-fused_attention`, label: 'Fused (Flash) attention', checked: state.fused_attention,
+      ${checkField({ id: `${prefix}-fused_attention`, label: 'Fused (Flash) attention', checked: state.fused_attention, requested: read('fused_attention'),
         onCommit: (value) => set('fused_attention', value, true) })}
     </fieldset>
     ${plan ? html`<fieldset>
       <legend>Devices</legend>
       ${planInputs.map(number)}
-      ${selectField({ id: `${prefix}-parallelism`, label: 'Parallelism', value: state.parallelism,
+      ${selectField({ id: `${prefix}-parallelism`, label: 'Parallelism', value: state.parallelism, requested: read('parallelism'),
         options: [{ value: 'tensor', label: 'tensor (split every layer)' }, { value: 'pipeline', label: 'pipeline (split the layers)' }],
         error: fieldError('parallelism'), onCommit: (value) => set('parallelism', value, true) })}
     </fieldset>` : ''}`;
