@@ -195,6 +195,7 @@ const unknownValues = [
   { panel: 'model', query: 'model.preset=nonexistent', field: 'model-preset', text: /Preset 'nonexistent' is not one of the choices; showing Llama 2 7B/ },
   { panel: 'model', query: 'model.context=lots', field: 'model-context', text: /Context \(tokens\) 'lots' is not a finite number; showing 4096/ },
   { panel: 'attention', query: 'attention.kv_layout=diagonal', field: 'attention-kv-layout', text: /'diagonal' is not one of the choices; showing per token/ },
+  { panel: 'attention', query: 'attention.seed_lengths=512;96', field: 'attention-seed-lengths', text: /'512;96' is not valid here; showing 512/ },
   { panel: 'kv', query: 'kv.preset=nonexistent', field: 'kv-preset', text: /Preset 'nonexistent' is not one of the choices; showing / },
   { panel: 'kv', query: 'kv.kv_dtype=fp7', field: 'kv-kv_dtype', text: /KV dtype 'fp7' is not one of the choices; showing / },
   { panel: 'quant', query: 'quant.format=int3', field: 'quant-format', text: /Format 'int3' is not one of the choices; showing / },

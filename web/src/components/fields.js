@@ -53,6 +53,19 @@ export function numberField({ id, label, value, error, onInput, onCommit, min, m
   </div>`;
 }
 
+/** A text input (e.g. a list of lengths); the panel parses the text. `requested` is reported when the panel shows another value. */
+export function textField({ id, label, value, error, onCommit, help, requested }) {
+  const note = requested !== null && requested !== undefined && String(value) !== requested.trim()
+    ? `${label} ${quoted(requested)} is not valid here; showing ${value}.` : null;
+  return html`<div class="field">
+    <label for=${id} title=${help ?? nothing}>${label}</label>
+    <input id=${id} name=${id} type="text" .value=${String(value)}
+      aria-invalid=${error ? 'true' : 'false'} aria-describedby=${describedBy(id, error, note)}
+      @change=${(event) => onCommit?.(event.target.value)} />
+    ${errorText(id, error)}${noteText(id, note)}
+  </div>`;
+}
+
 /** A select over [{value, label}]. */
 export function selectField({ id, label, value, options, error, onCommit, help, requested }) {
   const note = unknownChoiceNote({ label, requested, value, options });

@@ -7,7 +7,7 @@ import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
 import '../components/result-table.js';
-import { checkField, numberField, selectField } from '../components/fields.js';
+import { checkField, numberField, selectField, textField } from '../components/fields.js';
 import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
@@ -238,14 +238,9 @@ export class AttentionPanel extends PanelElement {
   #renderSeedInputs() {
     return html`<fieldset>
       <legend>The seed experiment</legend>
-      <div class="field">
-        <label for="attention-seed-lengths">Sequence lengths (comma-separated)</label>
-        <input id="attention-seed-lengths" type="text" .value=${String(this.values.seed_lengths)}
-          aria-invalid=${this.#fieldError('sequence_lengths') ? 'true' : 'false'}
-          aria-describedby=${this.#fieldError('sequence_lengths') ? 'attention-seed-lengths-error' : nothing}
-          @change=${(event) => this.#set('seed_lengths', event.target.value, true)} />
-        ${this.#fieldError('sequence_lengths') ? html`<p class="field-error" id="attention-seed-lengths-error" role="alert">${this.#fieldError('sequence_lengths')}</p>` : nothing}
-      </div>
+      ${textField({ id: 'attention-seed-lengths', label: 'Sequence lengths (comma-separated)', value: this.values.seed_lengths,
+        error: this.#fieldError('sequence_lengths'), requested: this.readState('seed_lengths'),
+        onCommit: (value) => this.#set('seed_lengths', value, true) })}
       ${this.#number('seed_steps', 'Steps measured per run', { min: 0, field: 'sample_steps' })}
       <p class="note">Hidden 768, 12 heads × 64, half prompt and half generated, caches n, 4√n and 8 (as in the seed).
         Four runs per cache: the seed's algorithm, the window with its output, recompute and none (one run per n).
