@@ -1,5 +1,5 @@
-// Scalar kernels: the reference twins of kernels_simd.cpp, and the only code
-// built under LLMST_SCALAR_ONLY.
+// The simd::Scalar kernels: plain C++ loops, the reference twins of
+// kernels_simd.cpp.
 #include "quant/kernels.hpp"
 
 #include <algorithm>
@@ -24,14 +24,6 @@ const float kNf4Levels[16] = {-1.0f,
                               0.7229568362236023f,
                               1.0f};
 
-bool simd_available() {
-#ifdef LLMST_SCALAR_ONLY
-  return false;
-#else
-  return true;
-#endif
-}
-
 static float store_scale(const MiniFloat* format, float scale) { return format ? round_to(*format, scale) : scale; }
 
 // x in [-qmax, qmax] after NaN → 0 and clamping, rounded half to even.
@@ -40,8 +32,9 @@ static int round_code(float scaled, float qmax) {
   return int(std::nearbyint(std::clamp(scaled, -qmax, qmax)));
 }
 
-void quantize_sym_scalar(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, int8_t* codes,
-                         float* scales) {
+template <>
+void quantize_sym<simd::Scalar>(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
+                                int8_t* codes, float* scales) {
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
     float absmax = 0;  // pass 1: absmax over the finite values
@@ -55,12 +48,14 @@ void quantize_sym_scalar(const float* x, size_t n, size_t group, int qmax, const
   }
 }
 
-void dequantize_sym_scalar(const int8_t* codes, const float* scales, size_t n, size_t group, float* out) {
+template <>
+void dequantize_sym<simd::Scalar>(const int8_t* codes, const float* scales, size_t n, size_t group, float* out) {
   for (size_t i = 0; i < n; i++) out[i] = float(codes[i]) * scales[i / group];
 }
 
-void quantize_asym_scalar(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
-                          uint8_t* codes, float* scales, float* mins) {
+template <>
+void quantize_asym<simd::Scalar>(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
+                                 uint8_t* codes, float* scales, float* mins) {
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
     float low = INFINITY, high = -INFINITY;
@@ -77,13 +72,15 @@ void quantize_asym_scalar(const float* x, size_t n, size_t group, int qmax, cons
   }
 }
 
-void dequantize_asym_scalar(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group,
-                            float* out) {
+template <>
+void dequantize_asym<simd::Scalar>(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group,
+                                   float* out) {
   for (size_t i = 0; i < n; i++) out[i] = mins[i / group] + float(codes[i]) * scales[i / group];
 }
 
-void quantize_nf4_scalar(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
-                         float* scales) {
+template <>
+void quantize_nf4<simd::Scalar>(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
+                                float* scales) {
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
     float absmax = 0;
@@ -96,11 +93,13 @@ void quantize_nf4_scalar(const float* x, size_t n, size_t group, const MiniFloat
   }
 }
 
-void dequantize_nf4_scalar(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out) {
+template <>
+void dequantize_nf4<simd::Scalar>(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out) {
   for (size_t i = 0; i < n; i++) out[i] = kNf4Levels[codes[i]] * scales[i / group];
 }
 
-void quantize_ggml_sym_scalar(const float* x, size_t n, int levels, int8_t* codes, float* scales) {
+template <>
+void quantize_ggml_sym<simd::Scalar>(const float* x, size_t n, int levels, int8_t* codes, float* scales) {
   constexpr size_t block = 32;
   for (size_t start = 0, b = 0; start < n; start += block, b++) {
     const size_t end = std::min(n, start + block);
@@ -130,7 +129,9 @@ void quantize_ggml_sym_scalar(const float* x, size_t n, int levels, int8_t* code
   }
 }
 
-void quantize_ggml_asym_scalar(const float* x, size_t n, int levels, uint8_t* codes, float* scales, float* mins) {
+template <>
+void quantize_ggml_asym<simd::Scalar>(const float* x, size_t n, int levels, uint8_t* codes, float* scales,
+                                      float* mins) {
   constexpr size_t block = 32;
   for (size_t start = 0, b = 0; start < n; start += block, b++) {
     const size_t end = std::min(n, start + block);
@@ -148,50 +149,6 @@ void quantize_ggml_asym_scalar(const float* x, size_t n, int levels, uint8_t* co
     }
   }
 }
-
-// The unsuffixed kernels: the SIMD twin when the build has SIMD, else the scalar one.
-#ifndef LLMST_SCALAR_ONLY
-#define LLMST_FASTEST(kernel) kernel##_simd
-#else
-#define LLMST_FASTEST(kernel) kernel##_scalar
-#endif
-
-void quantize_sym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, int8_t* codes,
-                  float* scales) {
-  LLMST_FASTEST(quantize_sym)(x, n, group, qmax, scale_format, codes, scales);
-}
-
-void quantize_asym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, uint8_t* codes,
-                   float* scales, float* mins) {
-  LLMST_FASTEST(quantize_asym)(x, n, group, qmax, scale_format, codes, scales, mins);
-}
-
-void quantize_nf4(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
-                  float* scales) {
-  LLMST_FASTEST(quantize_nf4)(x, n, group, scale_format, codes, scales);
-}
-
-void quantize_ggml_sym(const float* x, size_t n, int levels, int8_t* codes, float* scales) {
-  LLMST_FASTEST(quantize_ggml_sym)(x, n, levels, codes, scales);
-}
-
-void quantize_ggml_asym(const float* x, size_t n, int levels, uint8_t* codes, float* scales, float* mins) {
-  LLMST_FASTEST(quantize_ggml_asym)(x, n, levels, codes, scales, mins);
-}
-
-void dequantize_sym(const int8_t* codes, const float* scales, size_t n, size_t group, float* out) {
-  LLMST_FASTEST(dequantize_sym)(codes, scales, n, group, out);
-}
-
-void dequantize_asym(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group, float* out) {
-  LLMST_FASTEST(dequantize_asym)(codes, scales, mins, n, group, out);
-}
-
-void dequantize_nf4(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out) {
-  LLMST_FASTEST(dequantize_nf4)(codes, scales, n, group, out);
-}
-
-#undef LLMST_FASTEST
 
 void double_quantize_scales(float* scales, size_t count) {
   if (count == 0) return;
@@ -214,7 +171,8 @@ void pack_int4(const int8_t* codes, size_t n, uint8_t* packed) {
       packed[start / 2 + i] = uint8_t((codes[start + i] + 8) | ((codes[start + i + 16] + 8) << 4));
 }
 
-void gemv_f32_scalar(const float* w, const float* x, size_t rows, size_t cols, float* y) {
+template <>
+void gemv_f32<simd::Scalar>(const float* w, const float* x, size_t rows, size_t cols, float* y) {
   for (size_t r = 0; r < rows; r++) {
     const float* w_r = w + r * cols;
     float sum = 0;
@@ -224,8 +182,9 @@ void gemv_f32_scalar(const float* w, const float* x, size_t rows, size_t cols, f
 }
 
 // Per group: the dot product of codes and x, then one multiply by the scale.
-void gemv_q8_scalar(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols, size_t group,
-                    float* y) {
+template <>
+void gemv_q8<simd::Scalar>(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols,
+                           size_t group, float* y) {
   const size_t groups = cols / group;
   for (size_t r = 0; r < rows; r++) {
     float sum = 0;
@@ -253,8 +212,9 @@ static Acc q4_group_dot(const uint8_t* packed, const X* x, size_t group) {
   return sum;
 }
 
-void gemv_q4_scalar(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols, size_t group,
-                    float* y) {
+template <>
+void gemv_q4<simd::Scalar>(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
+                           size_t group, float* y) {
   const size_t groups = cols / group;
   for (size_t r = 0; r < rows; r++) {
     float sum = 0;
@@ -266,8 +226,9 @@ void gemv_q4_scalar(const uint8_t* packed, const float* scales, const float* x, 
   }
 }
 
-void gemv_q8q8_scalar(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales,
-                      size_t rows, size_t cols, size_t group, float* y) {
+template <>
+void gemv_q8q8<simd::Scalar>(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales,
+                             size_t rows, size_t cols, size_t group, float* y) {
   const size_t groups = cols / group;
   for (size_t r = 0; r < rows; r++) {
     float sum = 0;
@@ -282,8 +243,9 @@ void gemv_q8q8_scalar(const int8_t* codes, const float* scales, const int8_t* x_
   }
 }
 
-void gemv_q4q8_scalar(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales,
-                      size_t rows, size_t cols, size_t group, float* y) {
+template <>
+void gemv_q4q8<simd::Scalar>(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales,
+                             size_t rows, size_t cols, size_t group, float* y) {
   const size_t groups = cols / group;
   for (size_t r = 0; r < rows; r++) {
     float sum = 0;

@@ -1,8 +1,9 @@
 // Quantize / dequantize and quantized matrix–vector kernels. Flat functions
-// over pointers and sizes (never configs). Every SIMD kernel has a scalar twin
-// that produces the same codes bit for bit; the *_simd versions exist only
-// when the build has SIMD (not under LLMST_SCALAR_ONLY), and the unsuffixed
-// functions pick the fastest one built.
+// over pointers and sizes (never configs). Each is a template over the
+// instruction set, as the attention kernels are: kernel<simd::Scalar> is the
+// plain C++ twin (kernels.cpp), kernel<simd::Active> the fastest one built
+// (kernels_simd.cpp: SIMD, or the scalar twin in a LLMST_SCALAR_ONLY build),
+// and the default. Both produce the same codes bit for bit.
 //
 // Conventions (absmax and min-max as in Dettmers et al. 2022 and ggml's Q4_0/Q4_1):
 // - rounding is to nearest, ties to even (f32x4.nearest / cvtps in SIMD);
@@ -22,10 +23,9 @@
 #include <cstdint>
 
 #include "quant/minifloat.hpp"
+#include "simd/simd.hpp"
 
 namespace llmst::quant {
-
-bool simd_available();
 
 // The 16 NF4 levels (QLoRA, Dettmers et al. 2023, Appendix E; bitsandbytes
 // functional.py get_4bit_type("nf4")): quantiles of N(0,1) normalised to [-1, 1].
@@ -46,48 +46,28 @@ inline uint8_t nf4_code(float scaled) {
 }
 
 // x is (n); codes is (n); scales is (ceil(n / group)). scale_format null: fp32 scales.
-void quantize_sym_scalar(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, int8_t* codes,
-                         float* scales);
-void dequantize_sym_scalar(const int8_t* codes, const float* scales, size_t n, size_t group, float* out);
-void quantize_asym_scalar(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
-                          uint8_t* codes, float* scales, float* mins);
-void dequantize_asym_scalar(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group,
-                            float* out);
-void quantize_nf4_scalar(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
-                         float* scales);
-void dequantize_nf4_scalar(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out);
+template <class Isa = simd::Active>
+void quantize_sym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, int8_t* codes,
+                  float* scales);
+template <class Isa = simd::Active>
+void dequantize_sym(const int8_t* codes, const float* scales, size_t n, size_t group, float* out);
+template <class Isa = simd::Active>
+void quantize_asym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, uint8_t* codes,
+                   float* scales, float* mins);
+template <class Isa = simd::Active>
+void dequantize_asym(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group, float* out);
+template <class Isa = simd::Active>
+void quantize_nf4(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes, float* scales);
+template <class Isa = simd::Active>
+void dequantize_nf4(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out);
 
 // ggml blocks of 32 (Q4_0, Q5_0, Q8_0: codes signed, x = c·d; Q4_1, Q5_1:
 // codes unsigned, x = c·d + m), with ggml's reference rounding
 // (quantize_row_q4_0_reference & co. in ggml-quants.c) and fp16 d and m.
-void quantize_ggml_sym_scalar(const float* x, size_t n, int levels, int8_t* codes, float* scales);
-void quantize_ggml_asym_scalar(const float* x, size_t n, int levels, uint8_t* codes, float* scales, float* mins);
-
-#ifndef LLMST_SCALAR_ONLY
-void quantize_sym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, int8_t* codes,
-                       float* scales);
-void dequantize_sym_simd(const int8_t* codes, const float* scales, size_t n, size_t group, float* out);
-void quantize_asym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, uint8_t* codes,
-                        float* scales, float* mins);
-void quantize_nf4_simd(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
-                       float* scales);
-void quantize_ggml_sym_simd(const float* x, size_t n, int levels, int8_t* codes, float* scales);
-void quantize_ggml_asym_simd(const float* x, size_t n, int levels, uint8_t* codes, float* scales, float* mins);
-void dequantize_asym_simd(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group,
-                          float* out);
-void dequantize_nf4_simd(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out);
-#endif
-
-void quantize_sym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, int8_t* codes,
-                  float* scales);
-void dequantize_sym(const int8_t* codes, const float* scales, size_t n, size_t group, float* out);
-void quantize_asym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, uint8_t* codes,
-                   float* scales, float* mins);
-void quantize_nf4(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes, float* scales);
+template <class Isa = simd::Active>
 void quantize_ggml_sym(const float* x, size_t n, int levels, int8_t* codes, float* scales);
+template <class Isa = simd::Active>
 void quantize_ggml_asym(const float* x, size_t n, int levels, uint8_t* codes, float* scales, float* mins);
-void dequantize_asym(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group, float* out);
-void dequantize_nf4(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out);
 
 // Matrix–vector products y = W·x, W is (rows, cols) row-major, x is (cols),
 // y is (rows). Quantized W has one scale per `group` consecutive weights of a
@@ -101,26 +81,20 @@ void dequantize_nf4(const uint8_t* codes, const float* scales, size_t n, size_t 
 //   integer dot products (the Q8_0 × Q8_0 path);
 // - q4q8: int4 weights (the q4 layout) times x quantized to int8 per group,
 //   integer dot products (llama.cpp's Q4_0 × Q8_0 decode path on CPUs).
-void gemv_f32_scalar(const float* w, const float* x, size_t rows, size_t cols, float* y);
-void gemv_q8_scalar(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols, size_t group,
-                    float* y);
-void gemv_q4_scalar(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols, size_t group,
-                    float* y);
-void gemv_q8q8_scalar(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales,
-                      size_t rows, size_t cols, size_t group, float* y);
-void gemv_q4q8_scalar(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales,
-                      size_t rows, size_t cols, size_t group, float* y);
-#ifndef LLMST_SCALAR_ONLY
-void gemv_f32_simd(const float* w, const float* x, size_t rows, size_t cols, float* y);
-void gemv_q8_simd(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols, size_t group,
-                  float* y);
-void gemv_q4_simd(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols, size_t group,
-                  float* y);
-void gemv_q8q8_simd(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales, size_t rows,
-                    size_t cols, size_t group, float* y);
-void gemv_q4q8_simd(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales,
-                    size_t rows, size_t cols, size_t group, float* y);
-#endif
+template <class Isa = simd::Active>
+void gemv_f32(const float* w, const float* x, size_t rows, size_t cols, float* y);
+template <class Isa = simd::Active>
+void gemv_q8(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols, size_t group,
+             float* y);
+template <class Isa = simd::Active>
+void gemv_q4(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols, size_t group,
+             float* y);
+template <class Isa = simd::Active>
+void gemv_q8q8(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales, size_t rows,
+               size_t cols, size_t group, float* y);
+template <class Isa = simd::Active>
+void gemv_q4q8(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales, size_t rows,
+               size_t cols, size_t group, float* y);
 
 // QLoRA double quantization of first-level scales (count of them): in blocks
 // of 256, minus their mean, as int8 absmax codes with one fp32 scale per block
@@ -130,5 +104,26 @@ void double_quantize_scales(float* scales, size_t count);
 
 // Packs int4 codes (-8..7, one per int8, cols a multiple of 32) in the q4 layout above.
 void pack_int4(const int8_t* codes, size_t n, uint8_t* packed);
+
+// The two definitions of each kernel above (declared here so every caller sees them).
+// clang-format off
+#define LLMST_QUANT_KERNELS(Isa) \
+  template <> void quantize_sym<Isa>(const float*, size_t, size_t, int, const MiniFloat*, int8_t*, float*); \
+  template <> void dequantize_sym<Isa>(const int8_t*, const float*, size_t, size_t, float*); \
+  template <> void quantize_asym<Isa>(const float*, size_t, size_t, int, const MiniFloat*, uint8_t*, float*, float*); \
+  template <> void dequantize_asym<Isa>(const uint8_t*, const float*, const float*, size_t, size_t, float*); \
+  template <> void quantize_nf4<Isa>(const float*, size_t, size_t, const MiniFloat*, uint8_t*, float*); \
+  template <> void dequantize_nf4<Isa>(const uint8_t*, const float*, size_t, size_t, float*); \
+  template <> void quantize_ggml_sym<Isa>(const float*, size_t, int, int8_t*, float*); \
+  template <> void quantize_ggml_asym<Isa>(const float*, size_t, int, uint8_t*, float*, float*); \
+  template <> void gemv_f32<Isa>(const float*, const float*, size_t, size_t, float*); \
+  template <> void gemv_q8<Isa>(const int8_t*, const float*, const float*, size_t, size_t, size_t, float*); \
+  template <> void gemv_q4<Isa>(const uint8_t*, const float*, const float*, size_t, size_t, size_t, float*); \
+  template <> void gemv_q8q8<Isa>(const int8_t*, const float*, const int8_t*, const float*, size_t, size_t, size_t, float*); \
+  template <> void gemv_q4q8<Isa>(const uint8_t*, const float*, const int8_t*, const float*, size_t, size_t, size_t, float*);
+LLMST_QUANT_KERNELS(simd::Scalar)
+LLMST_QUANT_KERNELS(simd::Active)
+#undef LLMST_QUANT_KERNELS
+// clang-format on
 
 }  // namespace llmst::quant

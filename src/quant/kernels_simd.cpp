@@ -4,15 +4,20 @@
 // one-to-one onto WASM SIMD (i16x8.narrow_i32x4_s, i32x4.dot_i16x8_s, ...).
 // Float→int rounding is written for __wasm_simd128__ directly: Emscripten
 // 3.1.6 turns _mm_cvtps_epi32 into one scalar lrint per lane (DESIGN.md).
+//
+// These are the simd::Active kernels. A LLMST_SCALAR_ONLY build (the
+// benchmarks' "SIMD off" column) compiles only the block at the end, which
+// makes each Active kernel its scalar twin: the one place in the quant area
+// that depends on the build flag.
+#include "quant/kernels.hpp"
+#include "quant/microscaling.hpp"
+
 #ifndef LLMST_SCALAR_ONLY
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
 #include <xsimd/xsimd.hpp>
-
-#include "quant/kernels.hpp"
-#include "quant/microscaling.hpp"
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
 #endif
@@ -190,8 +195,9 @@ inline void store_u8(uint8_t* out, __m128i a, __m128i b, __m128i c, __m128i d) {
   _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_packus_epi16(_mm_packs_epi32(a, b), _mm_packs_epi32(c, d)));
 }
 
-void quantize_sym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, int8_t* codes,
-                       float* scales) {
+template <>
+void quantize_sym<simd::Active>(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
+                                int8_t* codes, float* scales) {
   const f32x4 high = f32x4(float(qmax)), low = f32x4(-float(qmax)), zero = f32x4(0.0f);
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
@@ -223,8 +229,9 @@ void quantize_sym_simd(const float* x, size_t n, size_t group, int qmax, const M
   }
 }
 
-void quantize_asym_simd(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, uint8_t* codes,
-                        float* scales, float* mins) {
+template <>
+void quantize_asym<simd::Active>(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
+                                 uint8_t* codes, float* scales, float* mins) {
   const f32x4 zero(0.0f), top = f32x4(float(qmax));
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
@@ -249,8 +256,9 @@ void quantize_asym_simd(const float* x, size_t n, size_t group, int qmax, const 
   }
 }
 
-void quantize_nf4_simd(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
-                       float* scales) {
+template <>
+void quantize_nf4<simd::Active>(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
+                                float* scales) {
   f32x4 midpoints[15];
   for (int k = 0; k < 15; k++) midpoints[k] = f32x4((kNf4Levels[k] + kNf4Levels[k + 1]) / 2);
   const f32x4 minus_one(-1.0f), one(1.0f);
@@ -281,13 +289,14 @@ void quantize_nf4_simd(const float* x, size_t n, size_t group, const MiniFloat* 
   }
 }
 
-void quantize_ggml_sym_simd(const float* x, size_t n, int levels, int8_t* codes, float* scales) {
+template <>
+void quantize_ggml_sym<simd::Active>(const float* x, size_t n, int levels, int8_t* codes, float* scales) {
   constexpr size_t block = 32;
   const f32x4 zero(0.0f), half(float(levels / 2)), point_five(0.5f), top = f32x4(float(levels - 1));
   const f32x4 q8_low(-127.0f), q8_high(127.0f);
   for (size_t start = 0, b = 0; start < n; start += block, b++) {
     if (n - start < block) {  // a short last block: the scalar twin, as block 0 of the tail
-      quantize_ggml_sym_scalar(x + start, n - start, levels, codes + start, scales + b);
+      quantize_ggml_sym<simd::Scalar>(x + start, n - start, levels, codes + start, scales + b);
       break;
     }
     bool has_infinity = false;
@@ -298,7 +307,7 @@ void quantize_ggml_sym_simd(const float* x, size_t n, int levels, int8_t* codes,
         signed_max = x[i];
         break;
       }
-    // The scales and rounding of quantize_ggml_sym_scalar (ggml's reference code).
+    // The scales and rounding of quantize_ggml_sym<simd::Scalar> (ggml's reference code).
     const bool q8 = levels == 256;
     const float d = q8 ? absmax / 127 : signed_max / -float(levels / 2);
     const float inverse_scalar = d ? 1.0f / d : 0.0f;
@@ -326,12 +335,14 @@ void quantize_ggml_sym_simd(const float* x, size_t n, int levels, int8_t* codes,
   }
 }
 
-void quantize_ggml_asym_simd(const float* x, size_t n, int levels, uint8_t* codes, float* scales, float* mins) {
+template <>
+void quantize_ggml_asym<simd::Active>(const float* x, size_t n, int levels, uint8_t* codes, float* scales,
+                                      float* mins) {
   constexpr size_t block = 32;
   const f32x4 zero(0.0f), point_five(0.5f), top = f32x4(float(levels - 1));
   for (size_t start = 0, b = 0; start < n; start += block, b++) {
     if (n - start < block) {  // a short last block: the scalar twin, as block 0 of the tail
-      quantize_ggml_asym_scalar(x + start, n - start, levels, codes + start, scales + b, mins + b);
+      quantize_ggml_asym<simd::Scalar>(x + start, n - start, levels, codes + start, scales + b, mins + b);
       break;
     }
     float low, high;
@@ -352,7 +363,8 @@ void quantize_ggml_asym_simd(const float* x, size_t n, int levels, uint8_t* code
   }
 }
 
-void dequantize_sym_simd(const int8_t* codes, const float* scales, size_t n, size_t group, float* out) {
+template <>
+void dequantize_sym<simd::Active>(const int8_t* codes, const float* scales, size_t n, size_t group, float* out) {
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
     const f32x4 scale(scales[g]);
@@ -366,8 +378,9 @@ void dequantize_sym_simd(const int8_t* codes, const float* scales, size_t n, siz
   }
 }
 
-void dequantize_asym_simd(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group,
-                          float* out) {
+template <>
+void dequantize_asym<simd::Active>(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group,
+                                   float* out) {
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
     const f32x4 scale(scales[g]), offset(mins[g]);
@@ -381,7 +394,8 @@ void dequantize_asym_simd(const uint8_t* codes, const float* scales, const float
   }
 }
 
-void dequantize_nf4_simd(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out) {
+template <>
+void dequantize_nf4<simd::Active>(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out) {
   // Byte k of each of the 16 levels, as four 16-byte tables: a byte shuffle
   // looks up 16 codes in one, and two rounds of interleaving rebuild the floats.
   alignas(16) uint8_t bytes[4][16];
@@ -411,7 +425,8 @@ void dequantize_nf4_simd(const uint8_t* codes, const float* scales, size_t n, si
   }
 }
 
-void gemv_f32_simd(const float* w, const float* x, size_t rows, size_t cols, float* y) {
+template <>
+void gemv_f32<simd::Active>(const float* w, const float* x, size_t rows, size_t cols, float* y) {
   for (size_t r = 0; r < rows; r++) {
     const float* w_r = w + r * cols;
     f32x4 sum0(0.0f), sum1(0.0f), sum2(0.0f), sum3(0.0f);
@@ -428,8 +443,9 @@ void gemv_f32_simd(const float* w, const float* x, size_t rows, size_t cols, flo
   }
 }
 
-void gemv_q8_simd(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols, size_t group,
-                  float* y) {
+template <>
+void gemv_q8<simd::Active>(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols,
+                           size_t group, float* y) {
   const size_t groups = cols / group;
   for (size_t r = 0; r < rows; r++) {
     f32x4 sum(0.0f);
@@ -461,8 +477,9 @@ inline Q4Run unpack_q4_run(const uint8_t* p) {
   return {_mm_and_si128(_mm_slli_epi16(bytes, 4), high_nibble), _mm_and_si128(bytes, high_nibble)};
 }
 
-void gemv_q4_simd(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols, size_t group,
-                  float* y) {
+template <>
+void gemv_q4<simd::Active>(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
+                           size_t group, float* y) {
   const size_t groups = cols / group;
   for (size_t r = 0; r < rows; r++) {
     f32x4 sum(0.0f);
@@ -484,8 +501,9 @@ void gemv_q4_simd(const uint8_t* packed, const float* scales, const float* x, si
   }
 }
 
-void gemv_q8q8_simd(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales, size_t rows,
-                    size_t cols, size_t group, float* y) {
+template <>
+void gemv_q8q8<simd::Active>(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales,
+                             size_t rows, size_t cols, size_t group, float* y) {
   const size_t groups = cols / group;
   for (size_t r = 0; r < rows; r++) {
     f32x4 sum(0.0f);
@@ -504,8 +522,9 @@ void gemv_q8q8_simd(const int8_t* codes, const float* scales, const int8_t* x_co
   }
 }
 
-void gemv_q4q8_simd(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales,
-                    size_t rows, size_t cols, size_t group, float* y) {
+template <>
+void gemv_q4q8<simd::Active>(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales,
+                             size_t rows, size_t cols, size_t group, float* y) {
   const size_t groups = cols / group;
   for (size_t r = 0; r < rows; r++) {
     f32x4 sum(0.0f);
@@ -584,10 +603,11 @@ inline void unpack_nibbles(__m128i bytes, __m128i& first, __m128i& second) {
   second = _mm_unpackhi_epi8(low, high);  // elements 16 … 31
 }
 
-void quantize_mxfp4_simd(const float* x, size_t n, BlockMxfp4* blocks) {
+template <>
+void quantize_mxfp4<simd::Active>(const float* x, size_t n, BlockMxfp4* blocks) {
   for (size_t start = 0, b = 0; start < n; start += kMxfp4Block, b++) {
     if (n - start < kMxfp4Block) {  // a short last block: the scalar twin, as block 0 of the tail
-      quantize_mxfp4_scalar(x + start, n - start, blocks + b);
+      quantize_mxfp4<simd::Scalar>(x + start, n - start, blocks + b);
       break;
     }
     bool has_infinity = false;
@@ -602,11 +622,12 @@ void quantize_mxfp4_simd(const float* x, size_t n, BlockMxfp4* blocks) {
   }
 }
 
-void dequantize_mxfp4_simd(const BlockMxfp4* blocks, size_t n, float* out) {
+template <>
+void dequantize_mxfp4<simd::Active>(const BlockMxfp4* blocks, size_t n, float* out) {
   static const E2m1Tables tables;
   for (size_t start = 0, b = 0; start < n; start += kMxfp4Block, b++) {
     if (n - start < kMxfp4Block) {
-      dequantize_mxfp4_scalar(blocks + b, n - start, out + start);
+      dequantize_mxfp4<simd::Scalar>(blocks + b, n - start, out + start);
       break;
     }
     const f32x4 scale(e8m0_value(blocks[b].e8m0));
@@ -620,13 +641,14 @@ void dequantize_mxfp4_simd(const BlockMxfp4* blocks, size_t n, float* out) {
   }
 }
 
-void quantize_nvfp4_simd(const float* x, size_t n, float tensor_scale, BlockNvfp4* blocks) {
+template <>
+void quantize_nvfp4<simd::Active>(const float* x, size_t n, float tensor_scale, BlockNvfp4* blocks) {
   for (size_t start = 0, b = 0; start < n; start += kNvfp4Block, b++) {
     if (n - start < kNvfp4Block) {
-      quantize_nvfp4_scalar(x + start, n - start, tensor_scale, blocks + b);
+      quantize_nvfp4<simd::Scalar>(x + start, n - start, tensor_scale, blocks + b);
       break;
     }
-    // The block scale exactly as quantize_nvfp4_scalar computes it.
+    // The block scale exactly as quantize_nvfp4<simd::Scalar> computes it.
     bool has_infinity = false;
     const float absmax = finite_absmax(x, start, start + kNvfp4Block, has_infinity);
     float scale = tensor_scale > 0 ? absmax / (6.0f * tensor_scale) : 0.0f;
@@ -646,11 +668,12 @@ void quantize_nvfp4_simd(const float* x, size_t n, float tensor_scale, BlockNvfp
   }
 }
 
-void dequantize_nvfp4_simd(const BlockNvfp4* blocks, size_t n, float tensor_scale, float* out) {
+template <>
+void dequantize_nvfp4<simd::Active>(const BlockNvfp4* blocks, size_t n, float tensor_scale, float* out) {
   static const E2m1Tables tables;
   for (size_t start = 0, b = 0; start < n; start += kNvfp4Block, b++) {
     if (n - start < kNvfp4Block) {
-      dequantize_nvfp4_scalar(blocks + b, n - start, tensor_scale, out + start);
+      dequantize_nvfp4<simd::Scalar>(blocks + b, n - start, tensor_scale, out + start);
       break;
     }
     const f32x4 scale(e4m3_value(blocks[b].e4m3) * tensor_scale);
@@ -660,6 +683,90 @@ void dequantize_nvfp4_simd(const BlockNvfp4* blocks, size_t n, float tensor_scal
     tables.lookup(first, levels);
     for (int k = 0; k < 4; k++) (levels[k] * scale).store_unaligned(out + start + 4 * k);
   }
+}
+
+}  // namespace llmst::quant
+#else   // LLMST_SCALAR_ONLY: simd::Active is the scalar twin
+
+namespace llmst::quant {
+
+using S = simd::Scalar;
+template <>
+void quantize_sym<simd::Active>(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
+                                int8_t* codes, float* scales) {
+  quantize_sym<S>(x, n, group, qmax, scale_format, codes, scales);
+}
+template <>
+void dequantize_sym<simd::Active>(const int8_t* codes, const float* scales, size_t n, size_t group, float* out) {
+  dequantize_sym<S>(codes, scales, n, group, out);
+}
+template <>
+void quantize_asym<simd::Active>(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
+                                 uint8_t* codes, float* scales, float* mins) {
+  quantize_asym<S>(x, n, group, qmax, scale_format, codes, scales, mins);
+}
+template <>
+void dequantize_asym<simd::Active>(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group,
+                                   float* out) {
+  dequantize_asym<S>(codes, scales, mins, n, group, out);
+}
+template <>
+void quantize_nf4<simd::Active>(const float* x, size_t n, size_t group, const MiniFloat* scale_format, uint8_t* codes,
+                                float* scales) {
+  quantize_nf4<S>(x, n, group, scale_format, codes, scales);
+}
+template <>
+void dequantize_nf4<simd::Active>(const uint8_t* codes, const float* scales, size_t n, size_t group, float* out) {
+  dequantize_nf4<S>(codes, scales, n, group, out);
+}
+template <>
+void quantize_ggml_sym<simd::Active>(const float* x, size_t n, int levels, int8_t* codes, float* scales) {
+  quantize_ggml_sym<S>(x, n, levels, codes, scales);
+}
+template <>
+void quantize_ggml_asym<simd::Active>(const float* x, size_t n, int levels, uint8_t* codes, float* scales,
+                                      float* mins) {
+  quantize_ggml_asym<S>(x, n, levels, codes, scales, mins);
+}
+template <>
+void gemv_f32<simd::Active>(const float* w, const float* x, size_t rows, size_t cols, float* y) {
+  gemv_f32<S>(w, x, rows, cols, y);
+}
+template <>
+void gemv_q8<simd::Active>(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols,
+                           size_t group, float* y) {
+  gemv_q8<S>(codes, scales, x, rows, cols, group, y);
+}
+template <>
+void gemv_q4<simd::Active>(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
+                           size_t group, float* y) {
+  gemv_q4<S>(packed, scales, x, rows, cols, group, y);
+}
+template <>
+void gemv_q8q8<simd::Active>(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales,
+                             size_t rows, size_t cols, size_t group, float* y) {
+  gemv_q8q8<S>(codes, scales, x_codes, x_scales, rows, cols, group, y);
+}
+template <>
+void gemv_q4q8<simd::Active>(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales,
+                             size_t rows, size_t cols, size_t group, float* y) {
+  gemv_q4q8<S>(packed, scales, x_codes, x_scales, rows, cols, group, y);
+}
+template <>
+void quantize_mxfp4<simd::Active>(const float* x, size_t n, BlockMxfp4* blocks) {
+  quantize_mxfp4<S>(x, n, blocks);
+}
+template <>
+void dequantize_mxfp4<simd::Active>(const BlockMxfp4* blocks, size_t n, float* out) {
+  dequantize_mxfp4<S>(blocks, n, out);
+}
+template <>
+void quantize_nvfp4<simd::Active>(const float* x, size_t n, float tensor_scale, BlockNvfp4* blocks) {
+  quantize_nvfp4<S>(x, n, tensor_scale, blocks);
+}
+template <>
+void dequantize_nvfp4<simd::Active>(const BlockNvfp4* blocks, size_t n, float tensor_scale, float* out) {
+  dequantize_nvfp4<S>(blocks, n, tensor_scale, out);
 }
 
 }  // namespace llmst::quant

@@ -29,7 +29,8 @@ void pack_nibbles(const uint8_t* codes, size_t count, uint8_t* bytes, size_t byt
 
 }  // namespace
 
-void quantize_mxfp4_scalar(const float* x, size_t n, BlockMxfp4* blocks) {
+template <>
+void quantize_mxfp4<simd::Scalar>(const float* x, size_t n, BlockMxfp4* blocks) {
   for (size_t start = 0, b = 0; start < n; start += kMxfp4Block, b++) {
     const size_t end = std::min(n, start + kMxfp4Block);
     // pass 1: the shared scale from the block's finite absmax; pass 2: E2M1 codes of x / X
@@ -42,7 +43,8 @@ void quantize_mxfp4_scalar(const float* x, size_t n, BlockMxfp4* blocks) {
   }
 }
 
-void dequantize_mxfp4_scalar(const BlockMxfp4* blocks, size_t n, float* out) {
+template <>
+void dequantize_mxfp4<simd::Scalar>(const BlockMxfp4* blocks, size_t n, float* out) {
   for (size_t i = 0; i < n; i++) {
     const BlockMxfp4& block = blocks[i / kMxfp4Block];
     const size_t k = i % kMxfp4Block;
@@ -53,7 +55,8 @@ void dequantize_mxfp4_scalar(const BlockMxfp4* blocks, size_t n, float* out) {
 
 float nvfp4_tensor_scale(const float* x, size_t n) { return finite_absmax(x, 0, n) / (6.0f * 448.0f); }
 
-void quantize_nvfp4_scalar(const float* x, size_t n, float tensor_scale, BlockNvfp4* blocks) {
+template <>
+void quantize_nvfp4<simd::Scalar>(const float* x, size_t n, float tensor_scale, BlockNvfp4* blocks) {
   for (size_t start = 0, b = 0; start < n; start += kNvfp4Block, b++) {
     const size_t end = std::min(n, start + kNvfp4Block);
     // pass 1: the block scale, in fp32 then rounded to E4M3 (ModelOpt's
@@ -72,7 +75,8 @@ void quantize_nvfp4_scalar(const float* x, size_t n, float tensor_scale, BlockNv
   }
 }
 
-void dequantize_nvfp4_scalar(const BlockNvfp4* blocks, size_t n, float tensor_scale, float* out) {
+template <>
+void dequantize_nvfp4<simd::Scalar>(const BlockNvfp4* blocks, size_t n, float tensor_scale, float* out) {
   for (size_t i = 0; i < n; i++) {
     const BlockNvfp4& block = blocks[i / kNvfp4Block];
     const size_t k = i % kNvfp4Block;
@@ -86,7 +90,7 @@ size_t fp8_block_scale_count(size_t n, size_t row_length) {
   return ((rows + kFp8BlockTile - 1) / kFp8BlockTile) * ((row_length + kFp8BlockTile - 1) / kFp8BlockTile);
 }
 
-void quantize_fp8_block_scalar(const float* x, size_t n, size_t row_length, uint8_t* codes, float* scales) {
+void quantize_fp8_block(const float* x, size_t n, size_t row_length, uint8_t* codes, float* scales) {
   const size_t rows = (n + row_length - 1) / row_length;
   const size_t tile_columns = (row_length + kFp8BlockTile - 1) / kFp8BlockTile;
   std::vector<float> absmax(tile_columns);
@@ -111,7 +115,7 @@ void quantize_fp8_block_scalar(const float* x, size_t n, size_t row_length, uint
   }
 }
 
-void dequantize_fp8_block_scalar(const uint8_t* codes, const float* scales, size_t n, size_t row_length, float* out) {
+void dequantize_fp8_block(const uint8_t* codes, const float* scales, size_t n, size_t row_length, float* out) {
   const size_t tile_columns = (row_length + kFp8BlockTile - 1) / kFp8BlockTile;
   for (size_t i = 0; i < n; i++) {
     const size_t r = i / row_length, c = i % row_length;

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "quant/minifloat.hpp"
+#include "simd/simd.hpp"
 
 namespace llmst::quant {
 
@@ -104,31 +105,41 @@ inline float e4m3_value(uint8_t byte) {
 
 // MXFP4. x is (n); blocks is (ceil(n / 32)); the last block is zero-padded.
 // Each block's scale comes from its finite values; NaN → +0, ±Inf → ±6·X.
-void quantize_mxfp4_scalar(const float* x, size_t n, BlockMxfp4* blocks);
-void dequantize_mxfp4_scalar(const BlockMxfp4* blocks, size_t n, float* out);
+// Templates over the instruction set, like the kernels of quant/kernels.hpp.
+template <class Isa = simd::Active>
+void quantize_mxfp4(const float* x, size_t n, BlockMxfp4* blocks);
+template <class Isa = simd::Active>
+void dequantize_mxfp4(const BlockMxfp4* blocks, size_t n, float* out);
 
 // NVFP4. The per-tensor scale (TensorRT Model Optimizer, NVFP4QTensor):
 // absmax of the finite values / (6 · 448), so the largest block scale lands on
 // E4M3's largest value. Per block: s = block absmax / (6 · tensor_scale),
 // 1 for an all-zero block, stored as E4M3; codes are E2M1(x / (s_e4m3 · tensor_scale)).
 float nvfp4_tensor_scale(const float* x, size_t n);
-void quantize_nvfp4_scalar(const float* x, size_t n, float tensor_scale, BlockNvfp4* blocks);
-void dequantize_nvfp4_scalar(const BlockNvfp4* blocks, size_t n, float tensor_scale, float* out);
+template <class Isa = simd::Active>
+void quantize_nvfp4(const float* x, size_t n, float tensor_scale, BlockNvfp4* blocks);
+template <class Isa = simd::Active>
+void dequantize_nvfp4(const BlockNvfp4* blocks, size_t n, float tensor_scale, float* out);
 
 // FP8 block on a 1-D tensor read as rows of row_length (the last row may be
 // short): tiles of 128 rows × 128 columns, scales is (ceil(rows / 128),
 // ceil(row_length / 128)) row-major, one fp32 s = tile absmax / 448 each
 // (DeepSeek-V3 inference/kernel.py weight_quant), codes are E4M3 bytes of
-// x / s (round to nearest even, saturating at ±448, NaN kept).
+// x / s (round to nearest even, saturating at ±448, NaN kept). Scalar only.
 size_t fp8_block_scale_count(size_t n, size_t row_length);
-void quantize_fp8_block_scalar(const float* x, size_t n, size_t row_length, uint8_t* codes, float* scales);
-void dequantize_fp8_block_scalar(const uint8_t* codes, const float* scales, size_t n, size_t row_length, float* out);
+void quantize_fp8_block(const float* x, size_t n, size_t row_length, uint8_t* codes, float* scales);
+void dequantize_fp8_block(const uint8_t* codes, const float* scales, size_t n, size_t row_length, float* out);
 
-#ifndef LLMST_SCALAR_ONLY
-void quantize_mxfp4_simd(const float* x, size_t n, BlockMxfp4* blocks);
-void dequantize_mxfp4_simd(const BlockMxfp4* blocks, size_t n, float* out);
-void quantize_nvfp4_simd(const float* x, size_t n, float tensor_scale, BlockNvfp4* blocks);
-void dequantize_nvfp4_simd(const BlockNvfp4* blocks, size_t n, float tensor_scale, float* out);
-#endif
+// The two definitions of each (microscaling.cpp: Scalar; kernels_simd.cpp: Active).
+// clang-format off
+#define LLMST_MICROSCALING_KERNELS(Isa) \
+  template <> void quantize_mxfp4<Isa>(const float*, size_t, BlockMxfp4*); \
+  template <> void dequantize_mxfp4<Isa>(const BlockMxfp4*, size_t, float*); \
+  template <> void quantize_nvfp4<Isa>(const float*, size_t, float, BlockNvfp4*); \
+  template <> void dequantize_nvfp4<Isa>(const BlockNvfp4*, size_t, float, float*);
+LLMST_MICROSCALING_KERNELS(simd::Scalar)
+LLMST_MICROSCALING_KERNELS(simd::Active)
+#undef LLMST_MICROSCALING_KERNELS
+// clang-format on
 
 }  // namespace llmst::quant

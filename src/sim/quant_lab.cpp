@@ -159,7 +159,7 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
   const size_t scale_count = format.family == "block_fp8" ? fp8_block_scale_count(n, row_length) : groups;
   std::vector<float> scales(own_storage ? 0 : scale_count), mins(own_storage ? 0 : groups);
   std::vector<int8_t> codes(own_storage ? 0 : n);
-  const bool simd = input.simd && simd_available();
+  const bool simd = input.simd && simd::kSimd;
   result.kernel = "scalar";
   const MiniFloat* scale_format = scale_format_of(input.scale_dtype);
   auto* unsigned_codes = reinterpret_cast<uint8_t*>(codes.data());
@@ -179,9 +179,9 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
       dequantize_sym(codes.data(), scales.data(), n, group, restored.data());
       result.kernel = "simd";
     } else {
-      quantize_sym_scalar(x.data(), n, group, qmax, scale_format, codes.data(), scales.data());
+      quantize_sym<simd::Scalar>(x.data(), n, group, qmax, scale_format, codes.data(), scales.data());
       if (input.double_quant) double_quantize_scales(scales.data(), groups);
-      dequantize_sym_scalar(codes.data(), scales.data(), n, group, restored.data());
+      dequantize_sym<simd::Scalar>(codes.data(), scales.data(), n, group, restored.data());
     }
     result.nonfinite_behaviour = "scale from finite values; NaN → code 0; ±Inf → ±qmax (the group's extreme)";
   } else if (format.id == "int8_asym" || format.id == "int4_asym") {
@@ -189,37 +189,37 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
     if (simd)
       quantize_asym(x.data(), n, group, qmax, scale_format, unsigned_codes, scales.data(), mins.data());
     else
-      quantize_asym_scalar(x.data(), n, group, qmax, scale_format, unsigned_codes, scales.data(), mins.data());
+      quantize_asym<simd::Scalar>(x.data(), n, group, qmax, scale_format, unsigned_codes, scales.data(), mins.data());
     result.kernel = simd ? "simd" : "scalar";
     if (input.double_quant) double_quantize_scales(scales.data(), groups), double_quantize_scales(mins.data(), groups);
     if (simd)
       dequantize_asym(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
     else
-      dequantize_asym_scalar(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
+      dequantize_asym<simd::Scalar>(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
     result.nonfinite_behaviour = "min/max from finite values; NaN → the min; +Inf → the max; -Inf → the min";
   } else if (format.id == "nf4") {
     if (simd)
       quantize_nf4(x.data(), n, group, scale_format, unsigned_codes, scales.data());
     else
-      quantize_nf4_scalar(x.data(), n, group, scale_format, unsigned_codes, scales.data());
+      quantize_nf4<simd::Scalar>(x.data(), n, group, scale_format, unsigned_codes, scales.data());
     result.kernel = simd ? "simd" : "scalar";
     if (input.double_quant) double_quantize_scales(scales.data(), groups);
     if (simd)
       dequantize_nf4(unsigned_codes, scales.data(), n, group, restored.data());
     else
-      dequantize_nf4_scalar(unsigned_codes, scales.data(), n, group, restored.data());
+      dequantize_nf4<simd::Scalar>(unsigned_codes, scales.data(), n, group, restored.data());
     result.nonfinite_behaviour = "absmax from finite values; NaN → level 0.0; ±Inf → ±absmax";
   } else if (format.id == "q4_0" || format.id == "q5_0" || format.id == "q8_0") {
     const int levels = format.id == "q4_0" ? 16 : format.id == "q5_0" ? 32 : 256;
     if (simd)
       quantize_ggml_sym(x.data(), n, levels, codes.data(), scales.data());
     else
-      quantize_ggml_sym_scalar(x.data(), n, levels, codes.data(), scales.data());
+      quantize_ggml_sym<simd::Scalar>(x.data(), n, levels, codes.data(), scales.data());
     result.kernel = simd ? "simd" : "scalar";
     if (simd)
       dequantize_sym(codes.data(), scales.data(), n, group, restored.data());
     else
-      dequantize_sym_scalar(codes.data(), scales.data(), n, group, restored.data());
+      dequantize_sym<simd::Scalar>(codes.data(), scales.data(), n, group, restored.data());
     result.nonfinite_behaviour = "scale from finite values; NaN → 0; ±Inf → the block's extreme codes";
   } else if (is_kquant) {  // scalar only: ggml's reference search has no SIMD twin here
     std::vector<KQuantBlock> blocks(groups);
@@ -233,16 +233,14 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
               "min (ggml's reference has no guard: one Inf makes its super-block all NaN)";
   } else if (format.id == "mxfp4") {
     std::vector<BlockMxfp4> blocks(groups);
-#ifndef LLMST_SCALAR_ONLY
     if (simd) {
-      quantize_mxfp4_simd(x.data(), n, blocks.data());
-      dequantize_mxfp4_simd(blocks.data(), n, restored.data());
+      quantize_mxfp4<simd::Active>(x.data(), n, blocks.data());
+      dequantize_mxfp4<simd::Active>(blocks.data(), n, restored.data());
       result.kernel = "simd";
     }
-#endif
     if (!simd) {
-      quantize_mxfp4_scalar(x.data(), n, blocks.data());
-      dequantize_mxfp4_scalar(blocks.data(), n, restored.data());
+      quantize_mxfp4<simd::Scalar>(x.data(), n, blocks.data());
+      dequantize_mxfp4<simd::Scalar>(blocks.data(), n, restored.data());
     }
     result.nonfinite_behaviour =
         "E8M0 scale from the block's finite values; NaN → +0 (E2M1 has no NaN); ±Inf → ±6·scale (saturated). "
@@ -250,23 +248,21 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
   } else if (format.id == "nvfp4") {
     std::vector<BlockNvfp4> blocks(groups);
     const float tensor_scale = nvfp4_tensor_scale(x.data(), n);
-#ifndef LLMST_SCALAR_ONLY
     if (simd) {
-      quantize_nvfp4_simd(x.data(), n, tensor_scale, blocks.data());
-      dequantize_nvfp4_simd(blocks.data(), n, tensor_scale, restored.data());
+      quantize_nvfp4<simd::Active>(x.data(), n, tensor_scale, blocks.data());
+      dequantize_nvfp4<simd::Active>(blocks.data(), n, tensor_scale, restored.data());
       result.kernel = "simd";
     }
-#endif
     if (!simd) {
-      quantize_nvfp4_scalar(x.data(), n, tensor_scale, blocks.data());
-      dequantize_nvfp4_scalar(blocks.data(), n, tensor_scale, restored.data());
+      quantize_nvfp4<simd::Scalar>(x.data(), n, tensor_scale, blocks.data());
+      dequantize_nvfp4<simd::Scalar>(blocks.data(), n, tensor_scale, restored.data());
     }
     result.nonfinite_behaviour =
         "tensor and E4M3 block scales from finite values; NaN → +0 (E2M1 has no NaN); ±Inf → ±6·block scale "
         "(saturated)";
   } else if (format.family == "block_fp8") {  // scalar only: round_to per element
-    quantize_fp8_block_scalar(x.data(), n, row_length, unsigned_codes, scales.data());
-    dequantize_fp8_block_scalar(unsigned_codes, scales.data(), n, row_length, restored.data());
+    quantize_fp8_block(x.data(), n, row_length, unsigned_codes, scales.data());
+    dequantize_fp8_block(unsigned_codes, scales.data(), n, row_length, restored.data());
     result.nonfinite_behaviour =
         "tile scale from finite values; NaN stays NaN (E4M3 NaN); ±Inf saturates to ±448·scale (± the tile's absmax)";
   } else {  // q4_1, q5_1
@@ -275,8 +271,8 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
       quantize_ggml_asym(x.data(), n, levels, unsigned_codes, scales.data(), mins.data());
       dequantize_asym(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
     } else {
-      quantize_ggml_asym_scalar(x.data(), n, levels, unsigned_codes, scales.data(), mins.data());
-      dequantize_asym_scalar(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
+      quantize_ggml_asym<simd::Scalar>(x.data(), n, levels, unsigned_codes, scales.data(), mins.data());
+      dequantize_asym<simd::Scalar>(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
     }
     result.kernel = simd ? "simd" : "scalar";
     result.nonfinite_behaviour = "min/max from finite values; NaN → the min; ±Inf → the block's max / min";
@@ -322,7 +318,7 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
   result.rows = double(rows);
   result.cols = double(cols);
   result.group_size = double(group);
-  const bool simd = input.simd && simd_available();
+  const bool simd = input.simd && simd::kSimd;
   result.kernel = simd ? "simd" : "scalar";
 
   const std::vector<float> w = synthetic_tensor("normal", rows * cols, cols, uint64_t(input.seed));
@@ -370,48 +366,40 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
   };
   const double scale_bytes = double(group_count) * 4;
   measure("f32", weights * 4, [&](size_t row_count, size_t col_count) {
-#ifndef LLMST_SCALAR_ONLY
-    if (simd) return gemv_f32_simd(w.data(), x.data(), row_count, col_count, y.data());
-#endif
-    gemv_f32_scalar(w.data(), x.data(), row_count, col_count, y.data());
+    if (simd) return gemv_f32<simd::Active>(w.data(), x.data(), row_count, col_count, y.data());
+    gemv_f32<simd::Scalar>(w.data(), x.data(), row_count, col_count, y.data());
   });
   measure("int8", weights + scale_bytes, [&](size_t row_count, size_t col_count) {
-#ifndef LLMST_SCALAR_ONLY
-    if (simd) return gemv_q8_simd(codes8.data(), scales8.data(), x.data(), row_count, col_count, group, y.data());
-#endif
-    gemv_q8_scalar(codes8.data(), scales8.data(), x.data(), row_count, col_count, group, y.data());
+    if (simd)
+      return gemv_q8<simd::Active>(codes8.data(), scales8.data(), x.data(), row_count, col_count, group, y.data());
+    gemv_q8<simd::Scalar>(codes8.data(), scales8.data(), x.data(), row_count, col_count, group, y.data());
   });
   measure("int4", weights / 2 + scale_bytes, [&](size_t row_count, size_t col_count) {
-#ifndef LLMST_SCALAR_ONLY
-    if (simd) return gemv_q4_simd(packed4.data(), scales4.data(), x.data(), row_count, col_count, group, y.data());
-#endif
-    gemv_q4_scalar(packed4.data(), scales4.data(), x.data(), row_count, col_count, group, y.data());
+    if (simd)
+      return gemv_q4<simd::Active>(packed4.data(), scales4.data(), x.data(), row_count, col_count, group, y.data());
+    gemv_q4<simd::Scalar>(packed4.data(), scales4.data(), x.data(), row_count, col_count, group, y.data());
   });
   // int8 × int8: x is quantized per group in each call (part of the decode step).
   measure("int8x8", weights + scale_bytes, [&](size_t row_count, size_t col_count) {
-#ifndef LLMST_SCALAR_ONLY
     if (simd) {
-      quantize_sym_simd(x.data(), col_count, group, 127, nullptr, x_codes.data(), x_scales.data());
-      return gemv_q8q8_simd(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), row_count, col_count, group,
-                            y.data());
+      quantize_sym<simd::Active>(x.data(), col_count, group, 127, nullptr, x_codes.data(), x_scales.data());
+      return gemv_q8q8<simd::Active>(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), row_count,
+                                     col_count, group, y.data());
     }
-#endif
-    quantize_sym_scalar(x.data(), col_count, group, 127, nullptr, x_codes.data(), x_scales.data());
-    gemv_q8q8_scalar(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), row_count, col_count, group,
-                     y.data());
+    quantize_sym<simd::Scalar>(x.data(), col_count, group, 127, nullptr, x_codes.data(), x_scales.data());
+    gemv_q8q8<simd::Scalar>(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), row_count, col_count, group,
+                            y.data());
   });
   // int4 × int8: the same per-call quantization of x, int4 weights.
   measure("int4x8", weights / 2 + scale_bytes, [&](size_t row_count, size_t col_count) {
-#ifndef LLMST_SCALAR_ONLY
     if (simd) {
-      quantize_sym_simd(x.data(), col_count, group, 127, nullptr, x_codes.data(), x_scales.data());
-      return gemv_q4q8_simd(packed4.data(), scales4.data(), x_codes.data(), x_scales.data(), row_count, col_count,
-                            group, y.data());
+      quantize_sym<simd::Active>(x.data(), col_count, group, 127, nullptr, x_codes.data(), x_scales.data());
+      return gemv_q4q8<simd::Active>(packed4.data(), scales4.data(), x_codes.data(), x_scales.data(), row_count,
+                                     col_count, group, y.data());
     }
-#endif
-    quantize_sym_scalar(x.data(), col_count, group, 127, nullptr, x_codes.data(), x_scales.data());
-    gemv_q4q8_scalar(packed4.data(), scales4.data(), x_codes.data(), x_scales.data(), row_count, col_count, group,
-                     y.data());
+    quantize_sym<simd::Scalar>(x.data(), col_count, group, 127, nullptr, x_codes.data(), x_scales.data());
+    gemv_q4q8<simd::Scalar>(packed4.data(), scales4.data(), x_codes.data(), x_scales.data(), row_count, col_count,
+                            group, y.data());
   });
   return result;
 }
@@ -442,51 +430,40 @@ QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
   std::vector<float> scales(scale_count), mins(scale_count), restored(n);
   auto* unsigned_codes = reinterpret_cast<uint8_t*>(codes.data());
   const int qmax = k == "quantize_int4" ? 7 : k == "quantize_int8_asym" ? 255 : k == "quantize_int4_asym" ? 15 : 127;
-  const bool simd = input.simd && simd_available();
+  const bool simd = input.simd && simd::kSimd;
   result.kernel = input.kernel;
   result.isa = simd ? "simd" : "scalar";
   result.n = double(n);
   if (k == "dequantize_nf4")
-    quantize_nf4_scalar(x.data(), n, group, nullptr, unsigned_codes, scales.data());
+    quantize_nf4<simd::Scalar>(x.data(), n, group, nullptr, unsigned_codes, scales.data());
   else
-    quantize_sym_scalar(x.data(), n, group, qmax, nullptr, codes.data(), scales.data());
+    quantize_sym<simd::Scalar>(x.data(), n, group, qmax, nullptr, codes.data(), scales.data());
   // call(m) runs the kernel over the first m values; warmed up on one group first (core/warm_up.hpp).
   auto call = [&](size_t m) {
     if (input.kernel == "dequantize_int8") {
-#ifndef LLMST_SCALAR_ONLY
-      if (simd) return dequantize_sym_simd(codes.data(), scales.data(), m, group, restored.data());
-#endif
-      return dequantize_sym_scalar(codes.data(), scales.data(), m, group, restored.data());
+      if (simd) return dequantize_sym<simd::Active>(codes.data(), scales.data(), m, group, restored.data());
+      return dequantize_sym<simd::Scalar>(codes.data(), scales.data(), m, group, restored.data());
     }
     if (k == "quantize_int8_asym" || k == "quantize_int4_asym") {
-#ifndef LLMST_SCALAR_ONLY
       if (simd)
-        return quantize_asym_simd(x.data(), m, group, qmax, nullptr, unsigned_codes, scales.data(), mins.data());
-#endif
-      return quantize_asym_scalar(x.data(), m, group, qmax, nullptr, unsigned_codes, scales.data(), mins.data());
+        return quantize_asym<simd::Active>(x.data(), m, group, qmax, nullptr, unsigned_codes, scales.data(),
+                                           mins.data());
+      return quantize_asym<simd::Scalar>(x.data(), m, group, qmax, nullptr, unsigned_codes, scales.data(), mins.data());
     }
     if (k == "dequantize_nf4") {
-#ifndef LLMST_SCALAR_ONLY
-      if (simd) return dequantize_nf4_simd(unsigned_codes, scales.data(), m, group, restored.data());
-#endif
-      return dequantize_nf4_scalar(unsigned_codes, scales.data(), m, group, restored.data());
+      if (simd) return dequantize_nf4<simd::Active>(unsigned_codes, scales.data(), m, group, restored.data());
+      return dequantize_nf4<simd::Scalar>(unsigned_codes, scales.data(), m, group, restored.data());
     }
     if (k == "quantize_q4_1") {  // ggml blocks of 32 whatever group_size says
-#ifndef LLMST_SCALAR_ONLY
-      if (simd) return quantize_ggml_asym_simd(x.data(), m, 16, unsigned_codes, scales.data(), mins.data());
-#endif
-      return quantize_ggml_asym_scalar(x.data(), m, 16, unsigned_codes, scales.data(), mins.data());
+      if (simd) return quantize_ggml_asym<simd::Active>(x.data(), m, 16, unsigned_codes, scales.data(), mins.data());
+      return quantize_ggml_asym<simd::Scalar>(x.data(), m, 16, unsigned_codes, scales.data(), mins.data());
     }
     if (k == "quantize_nf4") {
-#ifndef LLMST_SCALAR_ONLY
-      if (simd) return quantize_nf4_simd(x.data(), m, group, nullptr, unsigned_codes, scales.data());
-#endif
-      return quantize_nf4_scalar(x.data(), m, group, nullptr, unsigned_codes, scales.data());
+      if (simd) return quantize_nf4<simd::Active>(x.data(), m, group, nullptr, unsigned_codes, scales.data());
+      return quantize_nf4<simd::Scalar>(x.data(), m, group, nullptr, unsigned_codes, scales.data());
     }
-#ifndef LLMST_SCALAR_ONLY
-    if (simd) return quantize_sym_simd(x.data(), m, group, qmax, nullptr, codes.data(), scales.data());
-#endif
-    quantize_sym_scalar(x.data(), m, group, qmax, nullptr, codes.data(), scales.data());
+    if (simd) return quantize_sym<simd::Active>(x.data(), m, group, qmax, nullptr, codes.data(), scales.data());
+    quantize_sym<simd::Scalar>(x.data(), m, group, qmax, nullptr, codes.data(), scales.data());
   };
   const size_t warm_n = std::min<size_t>(n, 256);
   warm_up(

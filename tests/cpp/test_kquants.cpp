@@ -256,13 +256,13 @@ TEST_CASE("k-quants: error on N(0,1) orders by bits and beats simpler quantizers
   std::vector<int8_t> signed_codes(n);
   std::vector<float> scales(n / 16), mins(n / 16), y(n);  // n / 16 ≥ groups of 16 or 32
   auto asym = [&](size_t group, int qmax) {
-    quantize_asym_scalar(x.data(), n, group, qmax, &kFp16, codes.data(), scales.data(), mins.data());
-    dequantize_asym_scalar(codes.data(), scales.data(), mins.data(), n, group, y.data());
+    quantize_asym<simd::Scalar>(x.data(), n, group, qmax, &kFp16, codes.data(), scales.data(), mins.data());
+    dequantize_asym<simd::Scalar>(codes.data(), scales.data(), mins.data(), n, group, y.data());
     return rel_rmse(x, y);
   };
   auto sym = [&](size_t group, int qmax) {
-    quantize_sym_scalar(x.data(), n, group, qmax, &kFp16, signed_codes.data(), scales.data());
-    dequantize_sym_scalar(signed_codes.data(), scales.data(), n, group, y.data());
+    quantize_sym<simd::Scalar>(x.data(), n, group, qmax, &kFp16, signed_codes.data(), scales.data());
+    dequantize_sym<simd::Scalar>(signed_codes.data(), scales.data(), n, group, y.data());
     return rel_rmse(x, y);
   };
   CHECK(error[0] < asym(16, 3));   // Q2_K vs 2-bit min-max per 16
@@ -271,8 +271,8 @@ TEST_CASE("k-quants: error on N(0,1) orders by bits and beats simpler quantizers
   CHECK(error[3] < asym(32, 31));  // Q5_K vs Q5_1's grid
   CHECK(error[4] < sym(16, 31));   // Q6_K (−32..31) vs −31..31 absmax per 16
   // The decision matrix's claim: Q4_K below Q4_0 at the same 4.5 bits per weight.
-  quantize_ggml_sym_scalar(x.data(), n, 16, signed_codes.data(), scales.data());
-  dequantize_sym_scalar(signed_codes.data(), scales.data(), n, 32, y.data());
+  quantize_ggml_sym<simd::Scalar>(x.data(), n, 16, signed_codes.data(), scales.data());
+  dequantize_sym<simd::Scalar>(signed_codes.data(), scales.data(), n, 32, y.data());
   CHECK(error[2] < rel_rmse(x, y));
 
   // The uniform rounding model of the plain grid: RMSE = step/√12, step =

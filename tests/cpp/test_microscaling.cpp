@@ -164,13 +164,13 @@ TEST_CASE("MXFP4: hand-worked block, exact grid, saturation, NaN and Inf") {
   x[6] = -INFINITY;  // → −3
   x[7] = 0.1f;       // 0.2 → 0
   std::vector<BlockMxfp4> blocks(1);
-  quantize_mxfp4_scalar(x.data(), 32, blocks.data());
+  quantize_mxfp4<simd::Scalar>(x.data(), 32, blocks.data());
   CHECK(blocks[0].e8m0 == 126);
   const int expected[8] = {7, 10, 2, 4, 0, 7, 15, 0};
   for (size_t k = 0; k < 8; k++) CHECK(code_at(blocks[0], k) == expected[k]);
   CHECK(blocks[0].qs[0] == (7 | 10 << 4));  // element 0 low nibble, element 1 high
   std::vector<float> out(32);
-  dequantize_mxfp4_scalar(blocks.data(), 32, out.data());
+  dequantize_mxfp4<simd::Scalar>(blocks.data(), 32, out.data());
   CHECK(out[0] == 3.0f);
   CHECK(out[1] == -0.5f);
   CHECK(out[2] == 0.5f);
@@ -182,8 +182,8 @@ TEST_CASE("MXFP4: hand-worked block, exact grid, saturation, NaN and Inf") {
   // Saturation of the FLOOR scale: absmax 7.5 keeps X = 1 (floor(log2 7.5) = 2), so 7.5 → 6.
   std::vector<float> big(32, 1.0f);
   big[9] = 7.5f;
-  quantize_mxfp4_scalar(big.data(), 32, blocks.data());
-  dequantize_mxfp4_scalar(blocks.data(), 32, out.data());
+  quantize_mxfp4<simd::Scalar>(big.data(), 32, blocks.data());
+  dequantize_mxfp4<simd::Scalar>(blocks.data(), 32, out.data());
   CHECK(blocks[0].e8m0 == 127);
   CHECK(out[9] == 6.0f);
 
@@ -193,16 +193,16 @@ TEST_CASE("MXFP4: hand-worked block, exact grid, saturation, NaN and Inf") {
   for (size_t i = 0; i < grid.size(); i++) grid[i] = kE2m1Levels[(i * 5) % 16] * 0.125f;
   grid[0] = 0.75f, grid[32] = -0.75f;
   blocks.resize(2);
-  quantize_mxfp4_scalar(grid.data(), 40, blocks.data());
+  quantize_mxfp4<simd::Scalar>(grid.data(), 40, blocks.data());
   std::vector<float> restored(40);
-  dequantize_mxfp4_scalar(blocks.data(), 40, restored.data());
+  dequantize_mxfp4<simd::Scalar>(blocks.data(), 40, restored.data());
   CHECK(restored == grid);
   CHECK(blocks[1].qs[4] == 0);  // padding: elements 40..63 → code 0
 
   // An all-zero block restores to zeros (scale byte 0 = 2^−127).
   std::vector<float> zeros(32, 0.0f);
-  quantize_mxfp4_scalar(zeros.data(), 32, blocks.data());
-  dequantize_mxfp4_scalar(blocks.data(), 32, out.data());
+  quantize_mxfp4<simd::Scalar>(zeros.data(), 32, blocks.data());
+  dequantize_mxfp4<simd::Scalar>(blocks.data(), 32, out.data());
   CHECK(blocks[0].e8m0 == 0);
   CHECK(out == zeros);
 }
@@ -221,14 +221,14 @@ TEST_CASE("NVFP4: tensor scale, E4M3 block scales, exact grid, NaN and Inf") {
   const float tensor_scale = nvfp4_tensor_scale(x.data(), x.size());
   CHECK(tensor_scale == std::ldexp(1.0f, -10));
   std::vector<BlockNvfp4> blocks(3);
-  quantize_nvfp4_scalar(x.data(), 40, tensor_scale, blocks.data());
+  quantize_nvfp4<simd::Scalar>(x.data(), 40, tensor_scale, blocks.data());
   CHECK(e4m3_value(blocks[0].e4m3) == 448.0f);
   CHECK(e4m3_value(blocks[1].e4m3) == 8.0f);
   // Block 2 (the tail, absmax 0.2): s = 0.2 / (6·2^−10) = 34.13 → E4M3 36 (step 4 in [32, 64)),
   // divisor 36·2^−10; 0.2 / divisor = 5.69 → 6; +Inf → 6 (saturated); NaN → +0.
   CHECK(e4m3_value(blocks[2].e4m3) == 36.0f);
   std::vector<float> out(40);
-  dequantize_nvfp4_scalar(blocks.data(), 40, tensor_scale, out.data());
+  dequantize_nvfp4<simd::Scalar>(blocks.data(), 40, tensor_scale, out.data());
   for (size_t i = 0; i < 32; i++) CHECK(out[i] == x[i]);  // on the grid: exact
   CHECK(out[34] == 0.0f);
   CHECK(out[35] == 6.0f * 36 / 1024);
@@ -239,8 +239,8 @@ TEST_CASE("NVFP4: tensor scale, E4M3 block scales, exact grid, NaN and Inf") {
   std::vector<float> zeros(20, 0.0f);
   CHECK(nvfp4_tensor_scale(zeros.data(), 20) == 0.0f);
   blocks.assign(2, BlockNvfp4{});
-  quantize_nvfp4_scalar(zeros.data(), 20, 0.0f, blocks.data());
-  dequantize_nvfp4_scalar(blocks.data(), 20, 0.0f, out.data());
+  quantize_nvfp4<simd::Scalar>(zeros.data(), 20, 0.0f, blocks.data());
+  dequantize_nvfp4<simd::Scalar>(blocks.data(), 20, 0.0f, out.data());
   CHECK(std::vector<float>(out.begin(), out.begin() + 20) == zeros);
   CHECK(e4m3_value(blocks[0].e4m3) == 1.0f);  // zero blocks store s = 1
 }
@@ -256,13 +256,13 @@ TEST_CASE("FP8 block: 128×128 tiles over rows of row_length, exact grid, NaN an
   REQUIRE(fp8_block_scale_count(300, 200) == 2);
   std::vector<uint8_t> codes(300);
   std::vector<float> scales(2), out(300);
-  quantize_fp8_block_scalar(x.data(), 300, 200, codes.data(), scales.data());
+  quantize_fp8_block(x.data(), 300, 200, codes.data(), scales.data());
   CHECK(scales[0] == 7.0f / 448);
   CHECK(scales[1] == 44.8f / 448);
   CHECK(codes[250] == 0xFE);  // −448
   CHECK(codes[10] == 0x7F);   // NaN stays NaN
   CHECK(codes[11] == 0x7E);   // +Inf saturates to 448
-  dequantize_fp8_block_scalar(codes.data(), scales.data(), 300, 200, out.data());
+  dequantize_fp8_block(codes.data(), scales.data(), 300, 200, out.data());
   CHECK(out[250] == -7.0f);
   CHECK(out[11] == 7.0f);  // 448 · s = the tile's absmax
   CHECK(std::isnan(out[10]));
@@ -275,10 +275,10 @@ TEST_CASE("FP8 block: 128×128 tiles over rows of row_length, exact grid, NaN an
   REQUIRE(fp8_block_scale_count(520, 4) == 2);
   std::vector<uint8_t> tall_codes(520);
   std::vector<float> tall_scales(2), tall_out(520);
-  quantize_fp8_block_scalar(tall.data(), 520, 4, tall_codes.data(), tall_scales.data());
+  quantize_fp8_block(tall.data(), 520, 4, tall_codes.data(), tall_scales.data());
   CHECK(tall_scales[0] == 1.0f / 512);   // 0.875 / 448
   CHECK(tall_scales[1] == 56.0f / 448);  // = 0.125
-  dequantize_fp8_block_scalar(tall_codes.data(), tall_scales.data(), 520, 4, tall_out.data());
+  dequantize_fp8_block(tall_codes.data(), tall_scales.data(), 520, 4, tall_out.data());
   CHECK(tall_out == tall);  // 0.875 = 448·2^−9 in band 0, 7·0.125 in band 1: both on the grid
 
   // Exact round trip: E4M3 values times 2^−4, the tile's absmax 448·2^−4.
@@ -287,13 +287,12 @@ TEST_CASE("FP8 block: 128×128 tiles over rows of row_length, exact grid, NaN an
     grid[size_t(byte)] = (byte & 0x7F) == 0x7F ? 0.0f : e4m3_value(uint8_t(byte)) / 16;
   std::vector<uint8_t> grid_codes(256);
   std::vector<float> grid_scales(1), grid_out(256);
-  quantize_fp8_block_scalar(grid.data(), 256, 256 / 2, grid_codes.data(), grid_scales.data());
+  quantize_fp8_block(grid.data(), 256, 256 / 2, grid_codes.data(), grid_scales.data());
   CHECK(grid_scales[0] == 1.0f / 16);
-  dequantize_fp8_block_scalar(grid_codes.data(), grid_scales.data(), 256, 128, grid_out.data());
+  dequantize_fp8_block(grid_codes.data(), grid_scales.data(), 256, 128, grid_out.data());
   CHECK(grid_out == grid);
 }
 
-#ifndef LLMST_SCALAR_ONLY
 TEST_CASE("MXFP4 and NVFP4 SIMD twins match the scalar kernels bit for bit") {
   std::vector<float> x = synthetic_tensor("laplace", 1003, 1003, 11);  // 1003: short last blocks
   x[5] = NAN, x[70] = INFINITY, x[71] = -INFINITY, x[200] = NAN;
@@ -304,12 +303,12 @@ TEST_CASE("MXFP4 and NVFP4 SIMD twins match the scalar kernels bit for bit") {
   {
     const size_t blocks = (1003 + 31) / 32;
     std::vector<BlockMxfp4> fast(blocks), slow(blocks);
-    quantize_mxfp4_simd(x.data(), 1003, fast.data());
-    quantize_mxfp4_scalar(x.data(), 1003, slow.data());
+    quantize_mxfp4<simd::Active>(x.data(), 1003, fast.data());
+    quantize_mxfp4<simd::Scalar>(x.data(), 1003, slow.data());
     CHECK(std::memcmp(fast.data(), slow.data(), blocks * sizeof(BlockMxfp4)) == 0);
     std::vector<float> fast_out(1003), slow_out(1003);
-    dequantize_mxfp4_simd(fast.data(), 1003, fast_out.data());
-    dequantize_mxfp4_scalar(slow.data(), 1003, slow_out.data());
+    dequantize_mxfp4<simd::Active>(fast.data(), 1003, fast_out.data());
+    dequantize_mxfp4<simd::Scalar>(slow.data(), 1003, slow_out.data());
     CHECK(same_bits(fast_out, slow_out));
     CHECK(fast_out[5] == 0.0f);
     CHECK(fast_out[70] == -fast_out[71]);
@@ -318,12 +317,12 @@ TEST_CASE("MXFP4 and NVFP4 SIMD twins match the scalar kernels bit for bit") {
     const size_t blocks = (1003 + 15) / 16;
     const float tensor_scale = nvfp4_tensor_scale(x.data(), 1003);
     std::vector<BlockNvfp4> fast(blocks), slow(blocks);
-    quantize_nvfp4_simd(x.data(), 1003, tensor_scale, fast.data());
-    quantize_nvfp4_scalar(x.data(), 1003, tensor_scale, slow.data());
+    quantize_nvfp4<simd::Active>(x.data(), 1003, tensor_scale, fast.data());
+    quantize_nvfp4<simd::Scalar>(x.data(), 1003, tensor_scale, slow.data());
     CHECK(std::memcmp(fast.data(), slow.data(), blocks * sizeof(BlockNvfp4)) == 0);
     std::vector<float> fast_out(1003), slow_out(1003);
-    dequantize_nvfp4_simd(fast.data(), 1003, tensor_scale, fast_out.data());
-    dequantize_nvfp4_scalar(slow.data(), 1003, tensor_scale, slow_out.data());
+    dequantize_nvfp4<simd::Active>(fast.data(), 1003, tensor_scale, fast_out.data());
+    dequantize_nvfp4<simd::Scalar>(slow.data(), 1003, tensor_scale, slow_out.data());
     CHECK(same_bits(fast_out, slow_out));
   }
   for (const char* format : {"mxfp4", "nvfp4"}) {
@@ -335,7 +334,6 @@ TEST_CASE("MXFP4 and NVFP4 SIMD twins match the scalar kernels bit for bit") {
     CHECK(simd.max_abs_error == scalar.max_abs_error);
   }
 }
-#endif
 
 TEST_CASE("the lab measures the three formats on N(0,1)") {
   // Expected from an independent model (tests/cpp/microscaling_reference.py:

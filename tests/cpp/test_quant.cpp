@@ -248,8 +248,8 @@ TEST_CASE("round trips are exact for values already on the grid") {
   for (int k = 0; k < 16; k++) levels[k] = kNf4Levels[k] * 2;
   std::vector<uint8_t> codes(16);
   std::vector<float> scales(1), restored(16);
-  quantize_nf4_scalar(levels.data(), 16, 16, nullptr, codes.data(), scales.data());
-  dequantize_nf4_scalar(codes.data(), scales.data(), 16, 16, restored.data());
+  quantize_nf4<simd::Scalar>(levels.data(), 16, 16, nullptr, codes.data(), scales.data());
+  dequantize_nf4<simd::Scalar>(codes.data(), scales.data(), 16, 16, restored.data());
   CHECK(restored == levels);
 }
 
@@ -268,8 +268,8 @@ TEST_CASE("zeros, constant groups, NaN/Inf and ragged sizes have defined results
   CHECK(restored == constant);
   std::vector<uint8_t> ucodes(50);
   std::vector<float> mins(2);
-  quantize_asym_scalar(constant.data(), 50, 32, 15, nullptr, ucodes.data(), scales.data(), mins.data());
-  dequantize_asym_scalar(ucodes.data(), scales.data(), mins.data(), 50, 32, restored.data());
+  quantize_asym<simd::Scalar>(constant.data(), 50, 32, 15, nullptr, ucodes.data(), scales.data(), mins.data());
+  dequantize_asym<simd::Scalar>(ucodes.data(), scales.data(), mins.data(), 50, 32, restored.data());
   CHECK(restored == constant);  // range 0: x = min
 
   // NaN → 0, ±Inf → ±absmax of the finite values; scale unaffected.
@@ -309,14 +309,13 @@ TEST_CASE("SIMD kernels give the scalar twins' codes bit for bit") {
     std::vector<int8_t> fast(1003), slow(1003);
     std::vector<float> fast_scales(16), slow_scales(16), fast_out(1003), slow_out(1003);
     quantize_sym(x.data(), 1003, 64, qmax, &kFp16, fast.data(), fast_scales.data());
-    quantize_sym_scalar(x.data(), 1003, 64, qmax, &kFp16, slow.data(), slow_scales.data());
+    quantize_sym<simd::Scalar>(x.data(), 1003, 64, qmax, &kFp16, slow.data(), slow_scales.data());
     CHECK(fast == slow);
     CHECK(fast_scales == slow_scales);
     dequantize_sym(fast.data(), fast_scales.data(), 1003, 64, fast_out.data());
-    dequantize_sym_scalar(slow.data(), slow_scales.data(), 1003, 64, slow_out.data());
+    dequantize_sym<simd::Scalar>(slow.data(), slow_scales.data(), 1003, 64, slow_out.data());
     CHECK(fast_out == slow_out);
   }
-#ifndef LLMST_SCALAR_ONLY
   // Asymmetric and NF4, with the values that take the special paths: NaN,
   // ±Inf, a constant group, an all-zero group, and a short last group.
   std::vector<float> y = x;
@@ -328,28 +327,28 @@ TEST_CASE("SIMD kernels give the scalar twins' codes bit for bit") {
       CAPTURE(qmax);
       std::vector<uint8_t> fast(1003), slow(1003);
       std::vector<float> fast_scales(16), slow_scales(16), fast_mins(16), slow_mins(16);
-      quantize_asym_simd(y.data(), 1003, 64, qmax, format, fast.data(), fast_scales.data(), fast_mins.data());
-      quantize_asym_scalar(y.data(), 1003, 64, qmax, format, slow.data(), slow_scales.data(), slow_mins.data());
+      quantize_asym<simd::Active>(y.data(), 1003, 64, qmax, format, fast.data(), fast_scales.data(), fast_mins.data());
+      quantize_asym<simd::Scalar>(y.data(), 1003, 64, qmax, format, slow.data(), slow_scales.data(), slow_mins.data());
       CHECK(fast == slow);
       CHECK(fast_scales == slow_scales);
       CHECK(fast_mins == slow_mins);
       std::vector<float> fast_out(1003), slow_out(1003);
-      dequantize_asym_simd(fast.data(), fast_scales.data(), fast_mins.data(), 1003, 64, fast_out.data());
-      dequantize_asym_scalar(slow.data(), slow_scales.data(), slow_mins.data(), 1003, 64, slow_out.data());
+      dequantize_asym<simd::Active>(fast.data(), fast_scales.data(), fast_mins.data(), 1003, 64, fast_out.data());
+      dequantize_asym<simd::Scalar>(slow.data(), slow_scales.data(), slow_mins.data(), 1003, 64, slow_out.data());
       CHECK(fast_out == slow_out);
     }
     std::vector<uint8_t> fast(1003), slow(1003);
     std::vector<float> fast_scales(16), slow_scales(16);
-    quantize_nf4_simd(y.data(), 1003, 64, format, fast.data(), fast_scales.data());
-    quantize_nf4_scalar(y.data(), 1003, 64, format, slow.data(), slow_scales.data());
+    quantize_nf4<simd::Active>(y.data(), 1003, 64, format, fast.data(), fast_scales.data());
+    quantize_nf4<simd::Scalar>(y.data(), 1003, 64, format, slow.data(), slow_scales.data());
     CHECK(fast == slow);
     CHECK(fast_scales == slow_scales);
     CHECK(fast[5] == 7);  // NaN → the zero level
     CHECK(fast[70] == 15);
     CHECK(fast[71] == 0);
     std::vector<float> fast_out(1003), slow_out(1003);
-    dequantize_nf4_simd(fast.data(), fast_scales.data(), 1003, 64, fast_out.data());
-    dequantize_nf4_scalar(slow.data(), slow_scales.data(), 1003, 64, slow_out.data());
+    dequantize_nf4<simd::Active>(fast.data(), fast_scales.data(), 1003, 64, fast_out.data());
+    dequantize_nf4<simd::Scalar>(slow.data(), slow_scales.data(), 1003, 64, slow_out.data());
     CHECK(fast_out == slow_out);
     CHECK(fast_out[5] == 0.0f);             // level 7 is exactly 0
     CHECK(fast_out[70] == fast_scales[1]);  // level 15 is 1.0: +Inf restores to the group's absmax
@@ -361,8 +360,8 @@ TEST_CASE("SIMD kernels give the scalar twins' codes bit for bit") {
     CAPTURE(levels);
     std::vector<int8_t> fast(1003), slow(1003);
     std::vector<float> fast_scales(32), slow_scales(32);
-    quantize_ggml_sym_simd(y.data(), 1003, levels, fast.data(), fast_scales.data());
-    quantize_ggml_sym_scalar(y.data(), 1003, levels, slow.data(), slow_scales.data());
+    quantize_ggml_sym<simd::Active>(y.data(), 1003, levels, fast.data(), fast_scales.data());
+    quantize_ggml_sym<simd::Scalar>(y.data(), 1003, levels, slow.data(), slow_scales.data());
     CHECK(fast == slow);
     CHECK(fast_scales == slow_scales);
   }
@@ -370,8 +369,8 @@ TEST_CASE("SIMD kernels give the scalar twins' codes bit for bit") {
     CAPTURE(levels);
     std::vector<uint8_t> fast(1003), slow(1003);
     std::vector<float> fast_scales(32), slow_scales(32), fast_mins(32), slow_mins(32);
-    quantize_ggml_asym_simd(y.data(), 1003, levels, fast.data(), fast_scales.data(), fast_mins.data());
-    quantize_ggml_asym_scalar(y.data(), 1003, levels, slow.data(), slow_scales.data(), slow_mins.data());
+    quantize_ggml_asym<simd::Active>(y.data(), 1003, levels, fast.data(), fast_scales.data(), fast_mins.data());
+    quantize_ggml_asym<simd::Scalar>(y.data(), 1003, levels, slow.data(), slow_scales.data(), slow_mins.data());
     CHECK(fast == slow);
     CHECK(fast_scales == slow_scales);
     CHECK(fast_mins == slow_mins);
@@ -382,7 +381,7 @@ TEST_CASE("SIMD kernels give the scalar twins' codes bit for bit") {
     block[0] = 0.0f, block[1] = 15.0f;
     std::vector<uint8_t> codes(32);
     float d = 0, m = 0;
-    quantize_ggml_asym_simd(block.data(), 32, 16, codes.data(), &d, &m);
+    quantize_ggml_asym<simd::Active>(block.data(), 32, 16, codes.data(), &d, &m);
     CHECK(d == 1.0f);
     CHECK(m == 0.0f);
     CHECK(codes[2] == 3);    // 2.5 → 3
@@ -395,14 +394,13 @@ TEST_CASE("SIMD kernels give the scalar twins' codes bit for bit") {
     halves[0] = -127.0f;                                                    // absmax 127 → d = 1
     std::vector<int8_t> codes(32);
     float scale = 0;
-    quantize_ggml_sym_simd(halves.data(), 32, 256, codes.data(), &scale);
+    quantize_ggml_sym<simd::Active>(halves.data(), 32, 256, codes.data(), &scale);
     CHECK(scale == 1.0f);
     CHECK(codes[1] == -15);  // -14.5 → -15
     CHECK(codes[16] == 1);   // 0.5 → 1
     CHECK(codes[17] == 2);   // 1.5 → 2
     CHECK(codes[31] == 16);  // 15.5 → 16
   }
-#endif
 }
 
 TEST_CASE("GEMV kernels against an fp64 reference") {
@@ -412,15 +410,15 @@ TEST_CASE("GEMV kernels against an fp64 reference") {
   std::vector<int8_t> codes8(rows * cols), codes4(rows * cols), x_codes(cols);
   std::vector<float> scales8(rows * cols / group), scales4(rows * cols / group), x_scales(cols / group);
   std::vector<uint8_t> packed(rows * cols / 2);
-  quantize_sym_scalar(w.data(), rows * cols, group, 127, nullptr, codes8.data(), scales8.data());
-  quantize_sym_scalar(w.data(), rows * cols, group, 7, nullptr, codes4.data(), scales4.data());
-  quantize_sym_scalar(x.data(), cols, group, 127, nullptr, x_codes.data(), x_scales.data());
+  quantize_sym<simd::Scalar>(w.data(), rows * cols, group, 127, nullptr, codes8.data(), scales8.data());
+  quantize_sym<simd::Scalar>(w.data(), rows * cols, group, 7, nullptr, codes4.data(), scales4.data());
+  quantize_sym<simd::Scalar>(x.data(), cols, group, 127, nullptr, x_codes.data(), x_scales.data());
   pack_int4(codes4.data(), rows * cols, packed.data());
   std::vector<float> deq8(rows * cols), deq4(rows * cols);
-  dequantize_sym_scalar(codes8.data(), scales8.data(), rows * cols, group, deq8.data());
-  dequantize_sym_scalar(codes4.data(), scales4.data(), rows * cols, group, deq4.data());
+  dequantize_sym<simd::Scalar>(codes8.data(), scales8.data(), rows * cols, group, deq8.data());
+  dequantize_sym<simd::Scalar>(codes4.data(), scales4.data(), rows * cols, group, deq4.data());
   std::vector<float> x_deq(cols);
-  dequantize_sym_scalar(x_codes.data(), x_scales.data(), cols, group, x_deq.data());
+  dequantize_sym<simd::Scalar>(x_codes.data(), x_scales.data(), cols, group, x_deq.data());
   // Reference: fp64 products of the dequantized weights (and x for int8×int8).
   auto reference = [&](const std::vector<float>& weights, const std::vector<float>& vector) {
     std::vector<double> y(rows);
@@ -436,26 +434,25 @@ TEST_CASE("GEMV kernels against an fp64 reference") {
   // fp32 accumulation over 256 terms of size ~1: error ≪ 1e-3.
   const double tolerance = 1e-3;
   std::vector<float> y(rows);
-  gemv_f32_scalar(w.data(), x.data(), rows, cols, y.data());
+  gemv_f32<simd::Scalar>(w.data(), x.data(), rows, cols, y.data());
   CHECK(max_diff(y, reference(w, x)) < tolerance);
-  gemv_q8_scalar(codes8.data(), scales8.data(), x.data(), rows, cols, group, y.data());
+  gemv_q8<simd::Scalar>(codes8.data(), scales8.data(), x.data(), rows, cols, group, y.data());
   CHECK(max_diff(y, reference(deq8, x)) < tolerance);
-  gemv_q4_scalar(packed.data(), scales4.data(), x.data(), rows, cols, group, y.data());
+  gemv_q4<simd::Scalar>(packed.data(), scales4.data(), x.data(), rows, cols, group, y.data());
   CHECK(max_diff(y, reference(deq4, x)) < tolerance);
-  gemv_q8q8_scalar(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
+  gemv_q8q8<simd::Scalar>(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
   CHECK(max_diff(y, reference(deq8, x_deq)) < tolerance);
-  gemv_q4q8_scalar(packed.data(), scales4.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
+  gemv_q4q8<simd::Scalar>(packed.data(), scales4.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
   CHECK(max_diff(y, reference(deq4, x_deq)) < tolerance);
-#ifndef LLMST_SCALAR_ONLY
-  gemv_f32_simd(w.data(), x.data(), rows, cols, y.data());
+  gemv_f32<simd::Active>(w.data(), x.data(), rows, cols, y.data());
   CHECK(max_diff(y, reference(w, x)) < tolerance);
-  gemv_q8_simd(codes8.data(), scales8.data(), x.data(), rows, cols, group, y.data());
+  gemv_q8<simd::Active>(codes8.data(), scales8.data(), x.data(), rows, cols, group, y.data());
   CHECK(max_diff(y, reference(deq8, x)) < tolerance);
-  gemv_q4_simd(packed.data(), scales4.data(), x.data(), rows, cols, group, y.data());
+  gemv_q4<simd::Active>(packed.data(), scales4.data(), x.data(), rows, cols, group, y.data());
   CHECK(max_diff(y, reference(deq4, x)) < tolerance);
-  gemv_q8q8_simd(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
+  gemv_q8q8<simd::Active>(codes8.data(), scales8.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
   CHECK(max_diff(y, reference(deq8, x_deq)) < tolerance);
-  gemv_q4q8_simd(packed.data(), scales4.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
+  gemv_q4q8<simd::Active>(packed.data(), scales4.data(), x_codes.data(), x_scales.data(), rows, cols, group, y.data());
   CHECK(max_diff(y, reference(deq4, x_deq)) < tolerance);
 
   // Every int4 code, -8 included (symmetric quantization never makes it):
@@ -469,14 +466,14 @@ TEST_CASE("GEMV kernels against an fp64 reference") {
     pack_int4(all_codes.data(), n, all_packed.data());
     const std::vector<float> unit_scales(n / 64, 1.0f), x_ones(64, 1.0f), x_unit_scale(1, 1.0f);
     std::vector<float> y4(4), y48(4);
-    gemv_q4_simd(all_packed.data(), unit_scales.data(), x_ones.data(), 4, 64, 64, y4.data());
-    gemv_q4q8_simd(all_packed.data(), unit_scales.data(), ones.data(), x_unit_scale.data(), 4, 64, 64, y48.data());
+    gemv_q4<simd::Active>(all_packed.data(), unit_scales.data(), x_ones.data(), 4, 64, 64, y4.data());
+    gemv_q4q8<simd::Active>(all_packed.data(), unit_scales.data(), ones.data(), x_unit_scale.data(), 4, 64, 64,
+                            y48.data());
     for (size_t r = 0; r < 4; r++) {
       CHECK(y4[r] == -32.0f);  // four runs of -8..7, each summing to -8
       CHECK(y48[r] == -32.0f);
     }
   }
-#endif
 
   QuantGemvInput input;
   input.rows = 64;
@@ -591,7 +588,7 @@ TEST_CASE("SIMD quantize matches the scalar twin on NaN, Inf and tiny fp16 scale
       std::vector<int8_t> fast(96), slow(96);
       std::vector<float> fast_scales(3), slow_scales(3);
       quantize_sym(x.data(), 96, 32, qmax, format, fast.data(), fast_scales.data());
-      quantize_sym_scalar(x.data(), 96, 32, qmax, format, slow.data(), slow_scales.data());
+      quantize_sym<simd::Scalar>(x.data(), 96, 32, qmax, format, slow.data(), slow_scales.data());
       CHECK(fast == slow);
       CHECK(fast_scales == slow_scales);
       CHECK(fast[3] == 0);
