@@ -66,6 +66,175 @@ const MiniFloat* cast_format_of(const std::string& format) {
   return nullptr;
 }
 
+// One quantize → dequantize pass of the lab over x (n values) into restored,
+// with the storage the caller allocated for the format (storage_bytes).
+struct LabPass {
+  const QuantFormatInfo& format;
+  const float* x;
+  size_t n, group, groups, row_length;
+  const MiniFloat* scale_format;  // grouped formats: the scale dtype (null: fp32)
+  bool double_quant;
+  int8_t* codes;  // n bytes, unless the format keeps its own blocks
+  float* scales;  // one per group (FP8 block: per tile)
+  float* mins;    // one per group (asymmetric formats)
+  float* restored;
+  uint8_t* unsigned_codes() const { return reinterpret_cast<uint8_t*>(codes); }
+};
+
+// Each pass is written once over the instruction set (quant/kernels.hpp);
+// parameters come from the format table: qmax and ggml's levels from the
+// code bits, blocks from the block size.
+int symmetric_qmax(const QuantFormatInfo& format) { return (1 << (int(format.code_bits) - 1)) - 1; }  // 127, 7
+int asymmetric_qmax(const QuantFormatInfo& format) { return (1 << int(format.code_bits)) - 1; }       // 255, 15
+
+void cast_pass(const LabPass& p) {
+  const MiniFloat& cast = *cast_format_of(p.format.id);
+  for (size_t i = 0; i < p.n; i++) p.restored[i] = round_to(cast, p.x[i]);
+}
+void copy_pass(const LabPass& p) { std::copy(p.x, p.x + p.n, p.restored); }
+
+template <class Isa>
+void symmetric_pass(const LabPass& p) {
+  quantize_sym<Isa>(p.x, p.n, p.group, symmetric_qmax(p.format), p.scale_format, p.codes, p.scales);
+  if (p.double_quant) double_quantize_scales(p.scales, p.groups);
+  dequantize_sym<Isa>(p.codes, p.scales, p.n, p.group, p.restored);
+}
+template <class Isa>
+void asymmetric_pass(const LabPass& p) {
+  quantize_asym<Isa>(p.x, p.n, p.group, asymmetric_qmax(p.format), p.scale_format, p.unsigned_codes(), p.scales,
+                     p.mins);
+  if (p.double_quant) double_quantize_scales(p.scales, p.groups), double_quantize_scales(p.mins, p.groups);
+  dequantize_asym<Isa>(p.unsigned_codes(), p.scales, p.mins, p.n, p.group, p.restored);
+}
+template <class Isa>
+void nf4_pass(const LabPass& p) {
+  quantize_nf4<Isa>(p.x, p.n, p.group, p.scale_format, p.unsigned_codes(), p.scales);
+  if (p.double_quant) double_quantize_scales(p.scales, p.groups);
+  dequantize_nf4<Isa>(p.unsigned_codes(), p.scales, p.n, p.group, p.restored);
+}
+template <class Isa>
+void ggml_symmetric_pass(const LabPass& p) {  // Q4_0, Q5_0, Q8_0: 16, 32, 256 levels
+  quantize_ggml_sym<Isa>(p.x, p.n, 1 << int(p.format.code_bits), p.codes, p.scales);
+  dequantize_sym<Isa>(p.codes, p.scales, p.n, p.group, p.restored);
+}
+template <class Isa>
+void ggml_asymmetric_pass(const LabPass& p) {  // Q4_1, Q5_1: 16, 32 levels
+  quantize_ggml_asym<Isa>(p.x, p.n, 1 << int(p.format.code_bits), p.unsigned_codes(), p.scales, p.mins);
+  dequantize_asym<Isa>(p.unsigned_codes(), p.scales, p.mins, p.n, p.group, p.restored);
+}
+void kquant_pass(const LabPass& p) {  // scalar only: ggml's reference search has no SIMD twin here
+  KQuant type = KQuant::q4_k;
+  find_kquant(p.format.id, type);
+  std::vector<KQuantBlock> blocks(p.groups);
+  quantize_kquant(type, p.x, p.n, blocks.data());
+  dequantize_kquant(type, blocks.data(), p.n, p.restored);
+}
+template <class Isa>
+void mxfp4_pass(const LabPass& p) {
+  std::vector<BlockMxfp4> blocks(p.groups);
+  quantize_mxfp4<Isa>(p.x, p.n, blocks.data());
+  dequantize_mxfp4<Isa>(blocks.data(), p.n, p.restored);
+}
+template <class Isa>
+void nvfp4_pass(const LabPass& p) {
+  std::vector<BlockNvfp4> blocks(p.groups);
+  const float tensor_scale = nvfp4_tensor_scale(p.x, p.n);
+  quantize_nvfp4<Isa>(p.x, p.n, tensor_scale, blocks.data());
+  dequantize_nvfp4<Isa>(blocks.data(), p.n, tensor_scale, p.restored);
+}
+void fp8_block_pass(const LabPass& p) {  // scalar only: round_to per element
+  quantize_fp8_block(p.x, p.n, p.row_length, p.unsigned_codes(), p.scales);
+  dequantize_fp8_block(p.unsigned_codes(), p.scales, p.n, p.row_length, p.restored);
+}
+
+// Working memory besides x and x̂: codes (1 byte) and a scale and min per
+// group (8 bytes: at worst 2 floats per weight at group 1); k-quants, MXFP4 and
+// NVFP4 keep their own blocks; FP8 block a byte per weight and an fp32 per tile.
+enum class Storage { none, codes_scales_mins, kquant_blocks, mxfp4_blocks, nvfp4_blocks, fp8_tiles };
+
+double storage_bytes(Storage storage, size_t n, size_t groups, size_t row_length) {
+  switch (storage) {
+    case Storage::none:
+      return 0;
+    case Storage::codes_scales_mins:
+      return double(n) + double(groups) * 8;
+    case Storage::kquant_blocks:
+      return double(groups) * double(sizeof(KQuantBlock));
+    case Storage::mxfp4_blocks:
+      return double(groups) * double(sizeof(BlockMxfp4));
+    case Storage::nvfp4_blocks:
+      return double(groups) * double(sizeof(BlockNvfp4));
+    case Storage::fp8_tiles:
+      return double(n) + double(fp8_block_scale_count(n, row_length)) * 4;
+  }
+  return 0;
+}
+
+// Every format the lab measures: its scalar pass, its SIMD pass (null: none,
+// the scalar one runs), the storage it needs, and what it does with NaN / ±Inf.
+struct LabFormat {
+  std::string_view id;
+  void (*scalar)(const LabPass&);
+  void (*simd)(const LabPass&);
+  Storage storage;
+  const char* nonfinite_behaviour;
+};
+
+constexpr const char* kKeptNonfinite = "NaN and ±Inf are kept";
+constexpr const char* kKQuantWithMin =
+    "replaced per sub-block before the search: NaN → the sub-block's finite min; +Inf → its max; -Inf → its min "
+    "(ggml's reference has no guard: one Inf makes its super-block all NaN)";
+constexpr const char* kKQuantSigned =
+    "replaced per sub-block before the search: NaN → 0; ±Inf → ± the sub-block's largest finite magnitude (ggml's "
+    "reference has no guard: one Inf makes its super-block all NaN)";
+constexpr const char* kGroupSym = "scale from finite values; NaN → code 0; ±Inf → ±qmax (the group's extreme)";
+constexpr const char* kGroupAsym = "min/max from finite values; NaN → the min; +Inf → the max; -Inf → the min";
+constexpr const char* kGgmlSym = "scale from finite values; NaN → 0; ±Inf → the block's extreme codes";
+constexpr const char* kGgmlAsym = "min/max from finite values; NaN → the min; ±Inf → the block's max / min";
+
+constexpr LabFormat kLabFormats[] = {
+    {"fp32", copy_pass, nullptr, Storage::none, kKeptNonfinite},
+    {"fp16", cast_pass, nullptr, Storage::none, kKeptNonfinite},
+    {"bf16", cast_pass, nullptr, Storage::none, kKeptNonfinite},
+    {"fp8_e4m3", cast_pass, nullptr, Storage::none, "NaN stays NaN; ±Inf saturates to ±448 (E4M3 has no Inf)"},
+    {"fp8_e5m2", cast_pass, nullptr, Storage::none, kKeptNonfinite},
+    {"int8", symmetric_pass<simd::Scalar>, symmetric_pass<simd::Active>, Storage::codes_scales_mins, kGroupSym},
+    {"int4", symmetric_pass<simd::Scalar>, symmetric_pass<simd::Active>, Storage::codes_scales_mins, kGroupSym},
+    {"int8_asym", asymmetric_pass<simd::Scalar>, asymmetric_pass<simd::Active>, Storage::codes_scales_mins, kGroupAsym},
+    {"int4_asym", asymmetric_pass<simd::Scalar>, asymmetric_pass<simd::Active>, Storage::codes_scales_mins, kGroupAsym},
+    {"nf4", nf4_pass<simd::Scalar>, nf4_pass<simd::Active>, Storage::codes_scales_mins,
+     "absmax from finite values; NaN → level 0.0; ±Inf → ±absmax"},
+    {"q4_0", ggml_symmetric_pass<simd::Scalar>, ggml_symmetric_pass<simd::Active>, Storage::codes_scales_mins,
+     kGgmlSym},
+    {"q5_0", ggml_symmetric_pass<simd::Scalar>, ggml_symmetric_pass<simd::Active>, Storage::codes_scales_mins,
+     kGgmlSym},
+    {"q8_0", ggml_symmetric_pass<simd::Scalar>, ggml_symmetric_pass<simd::Active>, Storage::codes_scales_mins,
+     kGgmlSym},
+    {"q4_1", ggml_asymmetric_pass<simd::Scalar>, ggml_asymmetric_pass<simd::Active>, Storage::codes_scales_mins,
+     kGgmlAsym},
+    {"q5_1", ggml_asymmetric_pass<simd::Scalar>, ggml_asymmetric_pass<simd::Active>, Storage::codes_scales_mins,
+     kGgmlAsym},
+    {"q2_k", kquant_pass, nullptr, Storage::kquant_blocks, kKQuantWithMin},
+    {"q3_k", kquant_pass, nullptr, Storage::kquant_blocks, kKQuantSigned},
+    {"q4_k", kquant_pass, nullptr, Storage::kquant_blocks, kKQuantWithMin},
+    {"q5_k", kquant_pass, nullptr, Storage::kquant_blocks, kKQuantWithMin},
+    {"q6_k", kquant_pass, nullptr, Storage::kquant_blocks, kKQuantSigned},
+    {"fp8_block", fp8_block_pass, nullptr, Storage::fp8_tiles,
+     "tile scale from finite values; NaN stays NaN (E4M3 NaN); ±Inf saturates to ±448·scale (± the tile's absmax)"},
+    {"mxfp4", mxfp4_pass<simd::Scalar>, mxfp4_pass<simd::Active>, Storage::mxfp4_blocks,
+     "E8M0 scale from the block's finite values; NaN → +0 (E2M1 has no NaN); ±Inf → ±6·scale (saturated). "
+     "(The OCP spec's NaN scale 0xFF, which would make the whole block NaN, is not used.)"},
+    {"nvfp4", nvfp4_pass<simd::Scalar>, nvfp4_pass<simd::Active>, Storage::nvfp4_blocks,
+     "tensor and E4M3 block scales from finite values; NaN → +0 (E2M1 has no NaN); ±Inf → ±6·block scale "
+     "(saturated)"},
+};
+
+const LabFormat* find_lab_format(std::string_view id) {
+  for (const LabFormat& format : kLabFormats)
+    if (format.id == id) return &format;
+  return nullptr;
+}
+
 }  // namespace
 
 std::vector<float> synthetic_tensor(const std::string& dist, size_t n, size_t row_length, uint64_t seed) {
@@ -111,35 +280,22 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
     result.status = error_status("dist", "dist = " + quoted(input.dist) + " must be normal, laplace or llm");
   if (!result.status.ok) return result;
   const QuantFormatInfo& format = *find_quant_format(input.format);
-  if (!format.measured) {
+  const LabFormat* lab = find_lab_format(format.id);
+  if (!lab) {
     result.status =
         error_status("format", "format = " + quoted(format.id) + " has sizes only: the lab has no kernel for it");
     return result;
   }
   const size_t n = size_t(input.n);
-  KQuant kquant = KQuant::q4_k;  // set by find_kquant when the format is one
-  const bool is_kquant = find_kquant(format.id, kquant);
   const size_t row_length = size_t(input.channel_size);
-  const size_t group = is_kquant                      ? kSuperBlock
-                       : format.family == "ggml"      ? 32
-                       : format.id == "mxfp4"         ? kMxfp4Block
-                       : format.id == "nvfp4"         ? kNvfp4Block
-                       : format.family == "block_fp8" ? kFp8BlockTile * kFp8BlockTile
-                       : !format.grouped              ? n
-                       : input.layout == "tensor"     ? n
-                       : input.layout == "channel"    ? row_length
-                                                      : size_t(input.group_size);
+  // Weights per scale: the block of a fixed-block format, else the layout's group.
+  const size_t group = format.block_size > 0       ? size_t(format.block_size)
+                       : !format.grouped           ? n
+                       : input.layout == "tensor"  ? n
+                       : input.layout == "channel" ? row_length
+                                                   : size_t(input.group_size);
   const size_t groups = (n + group - 1) / group;
-  // x, x̂ (floats), codes (1 byte), scales and mins (≤ 2 floats per 32 weights at worst: per group of 1, 8 bytes);
-  // k-quants: x, x̂ and one unpacked super-block (sizeof(KQuantBlock) bytes) per 256;
-  // MXFP4 / NVFP4: x, x̂ and the packed blocks; FP8 block: x, x̂, a byte per weight and an fp32 per tile.
-  const double floats_bytes = double(n) * 8;
-  result.bytes_needed = is_kquant              ? floats_bytes + double(groups) * double(sizeof(KQuantBlock))
-                        : format.id == "mxfp4" ? floats_bytes + double(groups) * double(sizeof(BlockMxfp4))
-                        : format.id == "nvfp4" ? floats_bytes + double(groups) * double(sizeof(BlockNvfp4))
-                        : format.family == "block_fp8"
-                            ? floats_bytes + double(n) + double(fp8_block_scale_count(n, row_length)) * 4
-                            : double(n) * 9 + double(groups) * 8;
+  result.bytes_needed = double(n) * 8 + storage_bytes(lab->storage, n, groups, row_length);  // + x and x̂
   result.status = budget_check(result.bytes_needed, "this lab run");
   if (!result.status.ok) return result;
 
@@ -155,128 +311,27 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
     if (n > 2) x[2] = -INFINITY;
   }
   std::vector<float> restored(n);
-  const bool own_storage = is_kquant || format.family == "microscaling";  // blocks hold codes and scales
-  const size_t scale_count = format.family == "block_fp8" ? fp8_block_scale_count(n, row_length) : groups;
-  std::vector<float> scales(own_storage ? 0 : scale_count), mins(own_storage ? 0 : groups);
-  std::vector<int8_t> codes(own_storage ? 0 : n);
-  const bool simd = input.simd && simd::kSimd;
-  result.kernel = "scalar";
-  const MiniFloat* scale_format = scale_format_of(input.scale_dtype);
-  auto* unsigned_codes = reinterpret_cast<uint8_t*>(codes.data());
+  const bool flat = lab->storage == Storage::codes_scales_mins || lab->storage == Storage::fp8_tiles;
+  const size_t scale_count = lab->storage == Storage::fp8_tiles ? fp8_block_scale_count(n, row_length) : groups;
+  std::vector<float> scales(flat ? scale_count : 0), mins(flat ? groups : 0);
+  std::vector<int8_t> codes(flat ? n : 0);
+  const bool simd = input.simd && simd::kSimd && lab->simd;
+  result.kernel = simd ? "simd" : "scalar";
+  result.nonfinite_behaviour = lab->nonfinite_behaviour;
+  const LabPass pass{format,
+                     x.data(),
+                     n,
+                     group,
+                     groups,
+                     row_length,
+                     scale_format_of(input.scale_dtype),
+                     input.double_quant,
+                     codes.data(),
+                     scales.data(),
+                     mins.data(),
+                     restored.data()};
   const auto start = std::chrono::steady_clock::now();
-  if (const MiniFloat* cast = cast_format_of(format.id)) {
-    for (size_t i = 0; i < n; i++) restored[i] = round_to(*cast, x[i]);
-    result.nonfinite_behaviour =
-        format.id == "fp8_e4m3" ? "NaN stays NaN; ±Inf saturates to ±448 (E4M3 has no Inf)" : "NaN and ±Inf are kept";
-  } else if (format.id == "fp32") {
-    restored = x;
-    result.nonfinite_behaviour = "NaN and ±Inf are kept";
-  } else if (format.id == "int8" || format.id == "int4") {
-    const int qmax = format.id == "int8" ? 127 : 7;
-    if (simd) {
-      quantize_sym(x.data(), n, group, qmax, scale_format, codes.data(), scales.data());
-      if (input.double_quant) double_quantize_scales(scales.data(), groups);
-      dequantize_sym(codes.data(), scales.data(), n, group, restored.data());
-      result.kernel = "simd";
-    } else {
-      quantize_sym<simd::Scalar>(x.data(), n, group, qmax, scale_format, codes.data(), scales.data());
-      if (input.double_quant) double_quantize_scales(scales.data(), groups);
-      dequantize_sym<simd::Scalar>(codes.data(), scales.data(), n, group, restored.data());
-    }
-    result.nonfinite_behaviour = "scale from finite values; NaN → code 0; ±Inf → ±qmax (the group's extreme)";
-  } else if (format.id == "int8_asym" || format.id == "int4_asym") {
-    const int qmax = format.id == "int8_asym" ? 255 : 15;
-    if (simd)
-      quantize_asym(x.data(), n, group, qmax, scale_format, unsigned_codes, scales.data(), mins.data());
-    else
-      quantize_asym<simd::Scalar>(x.data(), n, group, qmax, scale_format, unsigned_codes, scales.data(), mins.data());
-    result.kernel = simd ? "simd" : "scalar";
-    if (input.double_quant) double_quantize_scales(scales.data(), groups), double_quantize_scales(mins.data(), groups);
-    if (simd)
-      dequantize_asym(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
-    else
-      dequantize_asym<simd::Scalar>(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
-    result.nonfinite_behaviour = "min/max from finite values; NaN → the min; +Inf → the max; -Inf → the min";
-  } else if (format.id == "nf4") {
-    if (simd)
-      quantize_nf4(x.data(), n, group, scale_format, unsigned_codes, scales.data());
-    else
-      quantize_nf4<simd::Scalar>(x.data(), n, group, scale_format, unsigned_codes, scales.data());
-    result.kernel = simd ? "simd" : "scalar";
-    if (input.double_quant) double_quantize_scales(scales.data(), groups);
-    if (simd)
-      dequantize_nf4(unsigned_codes, scales.data(), n, group, restored.data());
-    else
-      dequantize_nf4<simd::Scalar>(unsigned_codes, scales.data(), n, group, restored.data());
-    result.nonfinite_behaviour = "absmax from finite values; NaN → level 0.0; ±Inf → ±absmax";
-  } else if (format.id == "q4_0" || format.id == "q5_0" || format.id == "q8_0") {
-    const int levels = format.id == "q4_0" ? 16 : format.id == "q5_0" ? 32 : 256;
-    if (simd)
-      quantize_ggml_sym(x.data(), n, levels, codes.data(), scales.data());
-    else
-      quantize_ggml_sym<simd::Scalar>(x.data(), n, levels, codes.data(), scales.data());
-    result.kernel = simd ? "simd" : "scalar";
-    if (simd)
-      dequantize_sym(codes.data(), scales.data(), n, group, restored.data());
-    else
-      dequantize_sym<simd::Scalar>(codes.data(), scales.data(), n, group, restored.data());
-    result.nonfinite_behaviour = "scale from finite values; NaN → 0; ±Inf → the block's extreme codes";
-  } else if (is_kquant) {  // scalar only: ggml's reference search has no SIMD twin here
-    std::vector<KQuantBlock> blocks(groups);
-    quantize_kquant(kquant, x.data(), n, blocks.data());
-    dequantize_kquant(kquant, blocks.data(), n, restored.data());
-    result.nonfinite_behaviour =
-        kquant == KQuant::q3_k || kquant == KQuant::q6_k
-            ? "replaced per sub-block before the search: NaN → 0; ±Inf → ± the sub-block's largest finite magnitude "
-              "(ggml's reference has no guard: one Inf makes its super-block all NaN)"
-            : "replaced per sub-block before the search: NaN → the sub-block's finite min; +Inf → its max; -Inf → its "
-              "min (ggml's reference has no guard: one Inf makes its super-block all NaN)";
-  } else if (format.id == "mxfp4") {
-    std::vector<BlockMxfp4> blocks(groups);
-    if (simd) {
-      quantize_mxfp4<simd::Active>(x.data(), n, blocks.data());
-      dequantize_mxfp4<simd::Active>(blocks.data(), n, restored.data());
-      result.kernel = "simd";
-    }
-    if (!simd) {
-      quantize_mxfp4<simd::Scalar>(x.data(), n, blocks.data());
-      dequantize_mxfp4<simd::Scalar>(blocks.data(), n, restored.data());
-    }
-    result.nonfinite_behaviour =
-        "E8M0 scale from the block's finite values; NaN → +0 (E2M1 has no NaN); ±Inf → ±6·scale (saturated). "
-        "(The OCP spec's NaN scale 0xFF, which would make the whole block NaN, is not used.)";
-  } else if (format.id == "nvfp4") {
-    std::vector<BlockNvfp4> blocks(groups);
-    const float tensor_scale = nvfp4_tensor_scale(x.data(), n);
-    if (simd) {
-      quantize_nvfp4<simd::Active>(x.data(), n, tensor_scale, blocks.data());
-      dequantize_nvfp4<simd::Active>(blocks.data(), n, tensor_scale, restored.data());
-      result.kernel = "simd";
-    }
-    if (!simd) {
-      quantize_nvfp4<simd::Scalar>(x.data(), n, tensor_scale, blocks.data());
-      dequantize_nvfp4<simd::Scalar>(blocks.data(), n, tensor_scale, restored.data());
-    }
-    result.nonfinite_behaviour =
-        "tensor and E4M3 block scales from finite values; NaN → +0 (E2M1 has no NaN); ±Inf → ±6·block scale "
-        "(saturated)";
-  } else if (format.family == "block_fp8") {  // scalar only: round_to per element
-    quantize_fp8_block(x.data(), n, row_length, unsigned_codes, scales.data());
-    dequantize_fp8_block(unsigned_codes, scales.data(), n, row_length, restored.data());
-    result.nonfinite_behaviour =
-        "tile scale from finite values; NaN stays NaN (E4M3 NaN); ±Inf saturates to ±448·scale (± the tile's absmax)";
-  } else {  // q4_1, q5_1
-    const int levels = format.id == "q4_1" ? 16 : 32;
-    if (simd) {
-      quantize_ggml_asym(x.data(), n, levels, unsigned_codes, scales.data(), mins.data());
-      dequantize_asym(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
-    } else {
-      quantize_ggml_asym<simd::Scalar>(x.data(), n, levels, unsigned_codes, scales.data(), mins.data());
-      dequantize_asym<simd::Scalar>(unsigned_codes, scales.data(), mins.data(), n, group, restored.data());
-    }
-    result.kernel = simd ? "simd" : "scalar";
-    result.nonfinite_behaviour = "min/max from finite values; NaN → the min; ±Inf → the block's max / min";
-  }
+  (simd ? lab->simd : lab->scalar)(pass);
   result.quantize_s = seconds_since(start);
   const ErrorMetrics metrics = error_metrics(x.data(), restored.data(), n, size_t(input.histogram_bins));
   result.rel_rmse = metrics.rel_rmse;

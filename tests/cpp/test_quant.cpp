@@ -517,6 +517,27 @@ TEST_CASE("lab runs that would not fit are refused before allocating") {
   CHECK(run_quant_gemv(gemv).status.field == "cols");
 }
 
+TEST_CASE("the lab's format table: every measured format runs, scalar and SIMD passes agree") {
+  for (const QuantFormatInfo& format : quant_formats()) {
+    CAPTURE(format.id);
+    QuantLabInput input;
+    input.format = format.id;
+    input.n = 1003;  // short last group / block
+    input.group_size = 64;
+    input.inject_nonfinite = true;
+    const QuantLabResult fast = run_quant_lab(input);
+    CHECK(fast.status.ok == format.measured);
+    if (!fast.status.ok) continue;
+    CHECK_FALSE(fast.nonfinite_behaviour.empty());
+    input.simd = false;
+    const QuantLabResult slow = run_quant_lab(input);
+    CHECK(slow.kernel == "scalar");
+    CHECK(slow.rmse == fast.rmse);  // the twins restore the same values
+    CHECK(slow.max_abs_error == fast.max_abs_error);
+    CHECK(slow.bytes_needed == fast.bytes_needed);
+  }
+}
+
 TEST_CASE("outlier channels and double quantization behave as the papers say") {
   // LLM-like outliers inflate per-group error for int4 (groups sharing an
   // outlier column get a 20× larger scale); small groups contain them.
