@@ -164,6 +164,8 @@ test('390 px: every explain formula wraps so its final value shows inside the di
       const figure = figures.nth(i);
       await figure.locator('button.figure').click();
       await figure.locator('dialog').waitFor({ state: 'visible' });
+      // KaTeX's fonts widen the glyphs when they load; the view refits then.
+      await page.evaluate(() => document.fonts.ready.then(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))));
       const layout = await figure.evaluate((element) => {
         const explain = element.shadowRoot.querySelector('llm-explain');
         const dialog = element.shadowRoot.querySelector('dialog').getBoundingClientRect();
@@ -174,12 +176,15 @@ test('390 px: every explain formula wraps so its final value shows inside the di
         const last = pieces[pieces.length - 1].getBoundingClientRect();
         return {
           id: explain.explanation.id, pieces: pieces.length, text: pieces[pieces.length - 1].textContent,
+          // The whole formula fits too (a wide fraction is scaled down rather than cut).
+          overflow: [...explain.shadowRoot.querySelectorAll('.formula, .substituted')].map((block) => block.scrollWidth - block.clientWidth),
           inside: last.width > 0 && last.left >= box.left - 1 && last.right <= box.right + 1 && last.right <= dialog.right
             && last.right <= window.innerWidth && last.top >= box.top - 1 && last.bottom <= box.bottom + 1,
           last: [last.left, last.right], box: [box.left, box.right],
         };
       });
       assert.ok(layout.inside, `${panel} ${layout.id}: the final value shows: ${JSON.stringify(layout)}`);
+      assert.ok(layout.overflow.every((excess) => excess <= 1), `${panel} ${layout.id}: no formula cut off: ${JSON.stringify(layout)}`);
       checked += 1;
       await page.keyboard.press('Escape');
       await figure.locator('dialog').waitFor({ state: 'hidden' });

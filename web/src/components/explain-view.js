@@ -59,8 +59,10 @@ export class ExplainView extends LitElement {
     h3 { font-size: 1.05rem; margin: 0 0 0.5rem; }
     /* Lines of a wrapped formula; a single unbreakable piece wider than the box (a long fraction) still scrolls. */
     .formula, .substituted { overflow-x: auto; overflow-y: hidden; padding: 0.5rem 0; line-height: 2.2; }
+    .terms { overflow-x: auto; }
     .substituted { border-top: 1px solid var(--border, #d0d7de); }
-    table { border-collapse: collapse; font-size: 0.9rem; margin: 0.5rem 0; font-variant-numeric: tabular-nums; }
+    table { border-collapse: collapse; font-size: 0.9rem; margin: 0.5rem 0; font-variant-numeric: tabular-nums; width: 100%; }
+    @media (max-width: 480px) { table { font-size: 0.8rem; } th, td { padding: 0.2rem 0.3rem; } }
     caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
     th, td { padding: 0.2rem 0.5rem; border-bottom: 1px solid var(--border, #d0d7de); text-align: left; vertical-align: top; }
     td.numeric { text-align: right; white-space: nowrap; }
@@ -82,13 +84,13 @@ export class ExplainView extends LitElement {
       <div class="formula" aria-label="Formula"></div>
       <div class="substituted" aria-label="With the numbers"></div>
       ${e.note ? html`<p class="note">${e.note}</p>` : nothing}
-      <table>
+      <div class="terms"><table>
         <caption>Terms</caption>
         <thead><tr><th scope="col">Symbol</th><th scope="col">Meaning</th><th scope="col">Value</th><th scope="col">Unit</th></tr></thead>
         <tbody>${e.terms.map((term) => html`<tr>
           <td class="symbol" data-tex=${term.symbol}></td><td>${term.meaning}</td>
           <td class="numeric">${formatTermValue(term.value)}</td><td>${term.unit}</td></tr>`)}</tbody>
-      </table>
+      </table></div>
       <h4>Sources</h4>
       <ul class="sources">${e.sources.map((source) => html`<li>${source}</li>`)}</ul>`;
   }
@@ -99,6 +101,29 @@ export class ExplainView extends LitElement {
     renderTex(this.renderRoot.querySelector('.formula'), e.formula_tex, true);
     renderTex(this.renderRoot.querySelector('.substituted'), e.substituted_tex, true);
     for (const cell of this.renderRoot.querySelectorAll('td.symbol')) renderTex(cell, cell.dataset.tex, false);
+    this.fitWhenLaidOut();
+  }
+
+  /** fit() now, and again once KaTeX's fonts (requested by the layout fit() forces) have loaded and widened the glyphs. */
+  fitWhenLaidOut() {
+    this.fit();
+    document.fonts?.ready.then(() => this.fit());
+  }
+
+  /**
+   * Shrinks a formula whose unbreakable piece (a long fraction) is still wider
+   * than the box, down to 70 %, so the whole of it shows on a phone. Called
+   * again once the dialog is open (a closed dialog has no width to measure).
+   */
+  fit() {
+    for (const block of this.renderRoot.querySelectorAll('.formula, .substituted')) {
+      block.style.fontSize = '';
+      if (block.clientWidth === 0) continue;
+      for (const scale of [0.9, 0.8, 0.7]) {
+        if (block.scrollWidth <= block.clientWidth + 1) break;
+        block.style.fontSize = `${scale}em`;
+      }
+    }
   }
 }
 
@@ -142,6 +167,7 @@ export class ExplainFigure extends LitElement {
     await this.updateComplete;
     const dialog = this.renderRoot.querySelector('dialog');
     if (!dialog.open) dialog.showModal();
+    this.renderRoot.querySelector('llm-explain')?.fitWhenLaidOut();
   }
 
   close() {
