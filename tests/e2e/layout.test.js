@@ -117,6 +117,7 @@ test('1366×900: Quantization (GEMV output error), KV cache (measured) and Model
   await page.locator('#kv-measured-table tbody tr').first().waitFor({ timeout: 120000 });
   await page.locator('#kv-measured-variants tbody tr').first().waitFor({ timeout: 120000 });
   assertFits(await tableLayout(page, 'kv'), ['kv-table', 'kv-variants', 'kv-strategies', 'kv-measured-table', 'kv-sim-table', 'kv-attn-table']);
+  assert.equal(await cellInside(page, 'kv-measured-table', 'max_abs_error'), 'inside');
 
   await page.goto(`${lab.server.url}?panel=model&model.preset=mixtral-8x7b`);
   await page.waitForSelector('body[data-ready="true"]');
@@ -144,6 +145,27 @@ test('1366×900: roofline Bound and the training total stay in view, also when c
   await page.waitForSelector('body[data-ready="true"]');
   assertFits(await tableLayout(page, 'plan'), ['plan-table', 'plan-training-table', 'plan-training-layer-table']);
   assert.equal(await cellInside(page, 'plan-training-table', 'total_bytes'), 'inside');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('1366×900 with a pinned configuration: every compared table keeps its key columns in view', async () => {
+  const pin = (text) => encodeURIComponent(text);
+  const links = [
+    { panel: 'model', query: `model.preset=llama-2-7b&model.n_kv_heads=8&model.pin=${pin('preset=llama-2-7b&context=4096')}`,
+      tables: ['model-params-table', 'model-memory-table', 'model-flops-table'] },
+    { panel: 'kv', query: `kv.preset=llama-3-8b&kv.pin=${pin('preset=llama-2-7b')}`,
+      tables: ['kv-table', 'kv-variants', 'kv-strategies', 'kv-sim-table', 'kv-attn-table'] },
+    { panel: 'quant', query: `quant.format=nf4&quant.pin=${pin('format=int8')}`, tables: ['quant-size-table'] },
+    { panel: 'plan', query: `plan.batch=64&plan.pin=${pin('batch=16')}`, tables: ['plan-table', 'plan-training-table'] },
+  ];
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=model`, { viewport: desktop });
+  for (const { panel, query, tables } of links) {
+    await page.goto(`${lab.server.url}?panel=${panel}&${query}`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.locator(`#${tables[0]} th.pinned`).first().waitFor({ state: 'attached' });
+    assertFits(await tableLayout(page, panel), tables);
+  }
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -481,12 +481,12 @@ export class KvCachePanel extends PanelElement {
               caption=${tables.caption}
               .columns=${[{ key: 'label', label: 'Strategy' },
                 { key: 'stored', label: 'Kernel stores' },
-                { key: 'measured_bytes', label: 'Measured (B)', numeric: true, format: formatCount },
+                { key: 'measured_bytes', label: 'Measured (B)', numeric: true, format: formatCount, priority: 'key' },
                 { key: 'predicted_bytes', label: 'Closed form (B)', numeric: true, format: formatCount },
                 { key: 'shown_bytes', label: `Closed form at ${this.measured.dtype} (B)`, numeric: true,
                   format: (x) => (Number.isFinite(x) ? formatCount(x) : '—') },
                 { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: (x, row) => (row.seconds > 0 ? x.toFixed(1) : 'below timer resolution') },
-                { key: 'max_abs_error', label: 'max |Δ| vs full fp32', numeric: true, format: (x) => (x === 0 ? '0 (exact)' : x.toExponential(2)) }]}
+                { key: 'max_abs_error', label: 'max |Δ| vs full fp32', numeric: true, format: (x) => (x === 0 ? '0 (exact)' : x.toExponential(2)), priority: 'key' }]}
               .rows=${tables.strategies}></llm-result-table>` : nothing}
             ${tables.notes.length ? html`<ul class="note" id="kv-measured-notes">${tables.notes.map((note) => html`<li>${note}</li>`)}</ul>` : nothing}
             ${tables.variants.length ? html`<llm-result-table id="kv-measured-variants" filename="kv-measured-variants"
@@ -494,9 +494,9 @@ export class KvCachePanel extends PanelElement {
               .columns=${[{ key: 'label', label: 'Variant' },
                 { key: 'measured_bytes', label: 'Measured (B)', numeric: true, format: formatCount },
                 { key: 'predicted_bytes', label: 'Closed form (B)', numeric: true, format: formatCount },
-                { key: 'bytes_vs_first', label: 'KV vs MHA', numeric: true, format: ratio },
+                { key: 'bytes_vs_first', label: 'KV vs MHA', numeric: true, format: ratio, priority: 'key' },
                 { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: (x, row) => (row.seconds > 0 ? x.toFixed(1) : 'below timer resolution') },
-                { key: 'speed_vs_first', label: 'Speed vs MHA', numeric: true, format: (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—') }]}
+                { key: 'speed_vs_first', label: 'Speed vs MHA', numeric: true, format: (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—'), priority: 'key' }]}
               .rows=${tables.variants}></llm-result-table>` : nothing}` : nothing}
         </div>
       </div>`;
