@@ -35,7 +35,6 @@ export default defineConfig({
       filename: 'sw.js',
       injectRegister: false,
       manifest: false,
-      registerType: 'autoUpdate',
       workbox: {
         globPatterns: ['**/*.{html,js,css,wasm,svg,png,woff2}'],
         // The WASM module is about 1 MB; Workbox's default limit is 2 MiB.
@@ -43,8 +42,11 @@ export default defineConfig({
         // Every input lives in the query (?panel=kv&kv.context=…): the files don't depend on it.
         ignoreURLParametersMatching: [/.*/],
         cleanupOutdatedCaches: true,
+        // The first install takes over the open page at once, so its measured
+        // runs already work offline. A new deploy's worker waits until the old
+        // version's tabs are closed: an open page never loses the files it was built with.
         clientsClaim: true,
-        skipWaiting: true,
+        skipWaiting: false,
       },
     }),
   ],
