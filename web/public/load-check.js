@@ -48,6 +48,13 @@
     setTimeout(function () {
       if (shown || document.body && document.body.dataset.ready === 'true') return;
       show('Still loading after 4 s. If this stays: ' + advice);
+      var soft = shown;
+      // It was only slow: take the note away once the page is up.
+      new MutationObserver(function (records, observer) {
+        if (document.body.dataset.ready !== 'true') return;
+        if (shown === soft) soft.remove();
+        observer.disconnect();
+      }).observe(document.body, { attributes: true, attributeFilter: ['data-ready'] });
     }, 4000);
   }
 })();
