@@ -145,3 +145,20 @@ test('the element snippet works on another site, and inside a sandbox="allow-scr
     }
   }
 });
+
+test('on a plain static host itself (no CORS header) the app and the embed gallery work', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  try {
+    await page.goto(`${plainHost.url}?panel=model&model.preset=llama-2-13b`);
+    await assertComputes(page);
+    await page.goto(`${plainHost.url}embed.html`);
+    await page.locator('llm-model #model-total-params').first().waitFor({ timeout: 30000 });
+    assert.equal(await page.locator('#load-problem').count(), 0);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
