@@ -7,7 +7,10 @@ import { test } from 'node:test';
 
 import { openPage, useBrowserAndServer } from './harness.js';
 
-const lab = useBrowserAndServer();
+// A page embedding elements with attributes they cannot use (the same notices as links).
+const embedPage = '<!doctype html><html><body><script type="module" src="/embed.js"></script>' +
+  '<llm-model id="bad-model" model="nonexistent"></llm-model><llm-roofline id="bad-roofline" hardware="tpu-v9"></llm-roofline></body></html>';
+const lab = useBrowserAndServer({ extraRoutes: { '/bad-embed.html': { body: embedPage } } });
 const desktop = { width: 1366, height: 900 };
 const phone = { width: 390, height: 844 };
 const panelElements = { model: 'llm-model-panel', attention: 'llm-attention-panel', kv: 'llm-kv-cache-panel',
@@ -257,6 +260,24 @@ test('an unknown value in the link is reported beside its field, not replaced si
   await page.goto(`${lab.server.url}?panel=plan&plan.model=llama-3-8b&plan.hardware=a100-80gb`);
   await page.waitForSelector('body[data-ready="true"]');
   assert.equal(await page.locator('llm-plan-panel .field-notice').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an embedded element reports an attribute value it cannot use beside its field', async () => {
+  const { page, context } = await openPage(lab.browser, `${lab.server.url}?panel=model`, { viewport: desktop });
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(`${lab.server.origin}/bad-embed.html`);
+  const model = page.locator('#bad-model #model-preset-notice');
+  await model.waitFor({ timeout: 30000 });
+  assert.match(await model.textContent(), /Preset 'nonexistent' is not one of the choices; showing Llama 2 7B/);
+  const hardware = page.locator('#bad-roofline #roofline-hardware-notice');
+  await hardware.waitFor({ timeout: 30000 });
+  assert.match(await hardware.textContent(), /Hardware 'tpu-v9' is not one of the choices; showing /);
+  // A new attribute value the element knows clears the notice.
+  await page.evaluate(() => document.querySelector('#bad-model').setAttribute('model', 'llama-3-8b'));
+  await model.waitFor({ state: 'detached' });
   assert.deepEqual(problems, []);
   await context.close();
 });
