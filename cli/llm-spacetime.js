@@ -16,8 +16,9 @@ function commandUsage(command) {
   return `usage: llm-spacetime ${command.name} ${command.usage}`;
 }
 
-function fail(message, { json = false, field } = {}) {
-  if (json) console.log(JSON.stringify({ error: { field: field ?? null, message } }, null, 2));
+function fail(message, { json = false, field, estimate } = {}) {
+  // A run refused by --max-seconds also carries its work estimate (cli/work-limit.js).
+  if (json) console.log(JSON.stringify({ error: { field: field ?? null, message, ...(estimate ? { estimate } : {}) } }, null, 2));
   console.error(`llm-spacetime: ${message}`);
   process.exitCode = 2;
 }
@@ -53,7 +54,7 @@ async function main(argv) {
     console.log(values.json ? JSON.stringify(result.json, null, 2) : result.text);
   } catch (error) {
     if (error instanceof InputError || error.name === 'UsageError') {
-      fail(error.message, { json: values.json, field: error.field });
+      fail(error.message, { json: values.json, field: error.field, estimate: error.estimate });
       if (error.name === 'UsageError') console.error(`\n${commandUsage(command)}`);
     } else {
       throw error;

@@ -7,6 +7,7 @@ import { attentionApi } from './attention.js';
 import { quantApi } from './quant.js';
 import { rooflineApi } from './roofline.js';
 import { explainApi } from './explain.js';
+import { workApi } from './work.js';
 
 export { InputError } from './convert.js';
 
@@ -20,5 +21,6 @@ export function createApi(Module) {
     ...quantApi(Module),
     ...rooflineApi(Module),
     ...explainApi(Module),
+    ...workApi(Module),
   });
 }

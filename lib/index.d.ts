@@ -7,6 +7,7 @@ import type { AttentionApi } from './attention.js';
 import type { QuantApi } from './quant.js';
 import type { RooflineApi } from './roofline.js';
 import type { ExplainApi } from './explain.js';
+import type { WorkApi } from './work.js';
 
 export type * from './model.js';
 export type * from './memory.js';
@@ -14,6 +15,7 @@ export type * from './attention.js';
 export type * from './quant.js';
 export type * from './roofline.js';
 export type * from './explain.js';
+export type * from './work.js';
 export { quantReferenceErrors } from './quant.js';
 
 /** A bad input: `field` names it, `message` says what was wrong with its value. */
@@ -34,7 +36,7 @@ export interface CoreApi {
 }
 
 /** Everything `loadLlmSpacetime()` returns: one object, every area's functions. */
-export interface LlmSpacetime extends CoreApi, ModelApi, MemoryApi, AttentionApi, QuantApi, RooflineApi, ExplainApi {}
+export interface LlmSpacetime extends CoreApi, ModelApi, MemoryApi, AttentionApi, QuantApi, RooflineApi, ExplainApi, WorkApi {}
 
 export interface LoadOptions {
   /** 'simd' (default) or 'scalar' (the benchmark build without -msimd128). */

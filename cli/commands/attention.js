@@ -2,6 +2,7 @@
 // strategy, and the seed experiment. Figures are measured in this WASM module.
 import { choiceFlag, numberFlag } from '../flags.js';
 import { formatCount, formatTable } from '../table.js';
+import { limitWork, maxSecondsOption, maxSecondsUsage } from '../work-limit.js';
 
 const strategies = ['full', 'window', 'sinks', 'recompute', 'none', 'seed', 'int8', 'int4'];
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
@@ -67,14 +68,14 @@ export const attentionCommands = [
   {
     name: 'attention',
     summary: 'measure prefill attention: naive (n×n scores) vs tiled online softmax',
-    usage: '--n N --d D [--heads H] [--variant naive|tiled|both] [--check-rows R] [--seed S] [--budget BYTES] [--json]',
+    usage: `--n N --d D [--heads H] [--variant naive|tiled|both] [--check-rows R] [--seed S] [--budget BYTES] ${maxSecondsUsage} [--json]`,
     options: {
       n: { type: 'string' }, d: { type: 'string' }, heads: { type: 'string' },
       variant: { type: 'string' }, 'check-rows': { type: 'string' }, seed: { type: 'string' },
-      budget: { type: 'string' },
+      budget: { type: 'string' }, ...maxSecondsOption,
     },
     run(api, values) {
-      const result = api.runAttention({
+      const input = {
         n: numberFlag(values, 'n', undefined),
         d: numberFlag(values, 'd', undefined),
         heads: numberFlag(values, 'heads', undefined),
@@ -82,7 +83,9 @@ export const attentionCommands = [
         check_rows: numberFlag(values, 'check-rows', undefined),
         seed: numberFlag(values, 'seed', undefined),
         memory_budget_bytes: numberFlag(values, 'budget', undefined),
-      });
+      };
+      limitWork(api, 'runAttention', input, values);
+      const result = api.runAttention(input);
       return { json: result, text: attentionText(result) };
     },
   },
@@ -91,20 +94,20 @@ export const attentionCommands = [
     summary: 'measure autoregressive decode with a KV-cache strategy vs the full fp32 cache',
     usage: `--strategy ${strategies.join('|')} [--n N] [--prompt P] [--generated G] [--d-model D] [--heads H] ` +
       '[--kv-heads K] [--hidden-dim H] [--window W] [--sinks S] [--kv-layout per_token|per_channel] [--kv-group G] [--sample-steps K] ' +
-      '[--output-projection] [--seed S] [--json]',
+      `[--output-projection] [--seed S] ${maxSecondsUsage} [--json]`,
     options: {
       strategy: { type: 'string' }, n: { type: 'string' }, prompt: { type: 'string' },
       generated: { type: 'string' }, 'd-model': { type: 'string' }, heads: { type: 'string' },
       'kv-heads': { type: 'string' }, 'hidden-dim': { type: 'string' }, window: { type: 'string' }, sinks: { type: 'string' }, 'kv-layout': { type: 'string' },
       'kv-group': { type: 'string' }, 'sample-steps': { type: 'string' }, seed: { type: 'string' },
-      budget: { type: 'string' }, 'output-projection': { type: 'boolean' },
+      budget: { type: 'string' }, 'output-projection': { type: 'boolean' }, ...maxSecondsOption,
     },
     run(api, values) {
       // --n: total tokens, half prompt and half generated (as in the seed experiment).
       const n = numberFlag(values, 'n', undefined);
       const generated = numberFlag(values, 'generated', n === undefined ? undefined : Math.floor(n / 2));
       const prompt = numberFlag(values, 'prompt', n === undefined ? undefined : n - Math.floor(n / 2));
-      const result = api.runDecode({
+      const decodeInput = {
         strategy: choiceFlag(values, 'strategy', strategies, 'full'),
         prompt_tokens: prompt,
         generated_tokens: generated,
@@ -120,7 +123,9 @@ export const attentionCommands = [
         output_projection: values['output-projection'],
         seed: numberFlag(values, 'seed', undefined),
         memory_budget_bytes: numberFlag(values, 'budget', undefined),
-      });
+      };
+      limitWork(api, 'runDecode', decodeInput, values);
+      const result = api.runDecode(decodeInput);
       const { input } = result;
       const text = [`decode ${input.prompt_tokens} prompt + ${input.generated_tokens} generated tokens, ` +
         `d_model = ${input.d_model}, ${input.heads} heads (${result.kv_heads} KV), ${result.measured_steps} steps measured, ${result.isa} build`,
@@ -131,21 +136,23 @@ export const attentionCommands = [
   {
     name: 'seed-experiment',
     summary: 'reproduce the seed experiment: caches n, 4√n, 8 — the seed\'s algorithm, its window, recompute, none',
-    usage: '[--lengths 512,1024,2048] [--d-model 768] [--heads 12] [--sample-steps K] [--seed S] [--json]',
+    usage: `[--lengths 512,1024,2048] [--d-model 768] [--heads 12] [--sample-steps K] [--seed S] ${maxSecondsUsage} [--json]`,
     options: {
       lengths: { type: 'string' }, 'd-model': { type: 'string' }, heads: { type: 'string' },
-      'sample-steps': { type: 'string' }, seed: { type: 'string' },
+      'sample-steps': { type: 'string' }, seed: { type: 'string' }, ...maxSecondsOption,
     },
     run(api, values) {
       const lengths = values.lengths === undefined ? undefined
         : values.lengths.split(',').map((text, i) => numberFlag({ [`lengths[${i}]`]: text }, `lengths[${i}]`));
-      const result = api.seedExperiment({
+      const input = {
         sequence_lengths: lengths,
         d_model: numberFlag(values, 'd-model', undefined),
         heads: numberFlag(values, 'heads', undefined),
         sample_steps: numberFlag(values, 'sample-steps', undefined),
         seed: numberFlag(values, 'seed', undefined),
-      });
+      };
+      limitWork(api, 'seedExperiment', input, values);
+      const result = api.seedExperiment(input);
       return { json: result, text: seedRowsText(result) };
     },
   },

@@ -4,6 +4,7 @@ import { explainOption, withExplanations } from '../explain.js';
 import { choiceFlag, numberFlag, UsageError } from '../flags.js';
 import { assumedLines, modelSourceOptions, modelTitle, resolveModel, withModelFlag } from '../model-source.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
+import { limitWork, maxSecondsOption, maxSecondsUsage } from '../work-limit.js';
 
 const specOptions = {
   format: { type: 'string' },
@@ -119,7 +120,7 @@ export const quantCommands = [
   {
     name: 'quant-lab',
     summary: 'measured quantize → dequantize error on a seeded synthetic tensor',
-    usage: '--format nf4 [--group 64] [--layout group|channel|tensor] [--scale-dtype fp32] [--double-quant] [--dist normal|laplace|llm] [--n 1048576] [--seed 1] [--channel-size 4096] [--bins 41] [--scalar] [--json]',
+    usage: '--format nf4 [--group 64] [--layout group|channel|tensor] [--scale-dtype fp32] [--double-quant] [--dist normal|laplace|llm] [--n 1048576] [--seed 1] [--channel-size 4096] [--bins 41] [--scalar] ' + `${maxSecondsUsage} [--json]`,
     options: {
       ...specOptions,
       dist: { type: 'string' },
@@ -127,6 +128,7 @@ export const quantCommands = [
       seed: { type: 'string' },
       bins: { type: 'string' },
       scalar: { type: 'boolean' },
+      ...maxSecondsOption,
     },
     run(api, values) {
       const defaults = api.quantDefaults().lab;
@@ -138,6 +140,7 @@ export const quantCommands = [
         histogram_bins: numberFlag(values, 'bins', defaults.histogram_bins),
         simd: !values.scalar,
       };
+      limitWork(api, 'quantLab', input, values);
       const result = api.quantLab(input);
       const { histogram_edges: edges, histogram_counts: counts, ...rest } = result;
       const json = { ...rest, snr_db: Number.isFinite(rest.snr_db) ? rest.snr_db : null, histogram: { edges, counts } };
@@ -157,7 +160,7 @@ export const quantCommands = [
   {
     name: 'quant-gemv',
     summary: 'measured matrix-vector product with fp32, int8, int4 and int8×int8 weights',
-    usage: '[--rows 4096] [--cols 4096] [--group 128] [--seed 1] [--min-time 0.1] [--scalar] [--json]',
+    usage: `[--rows 4096] [--cols 4096] [--group 128] [--seed 1] [--min-time 0.1] [--scalar] ${maxSecondsUsage} [--json]`,
     options: {
       rows: { type: 'string' },
       cols: { type: 'string' },
@@ -165,17 +168,20 @@ export const quantCommands = [
       seed: { type: 'string' },
       'min-time': { type: 'string' },
       scalar: { type: 'boolean' },
+      ...maxSecondsOption,
     },
     run(api, values) {
       const defaults = api.quantDefaults().gemv;
-      const result = api.quantGemv({
+      const input = {
         rows: numberFlag(values, 'rows', defaults.rows),
         cols: numberFlag(values, 'cols', defaults.cols),
         group_size: numberFlag(values, 'group', defaults.group_size),
         seed: numberFlag(values, 'seed', defaults.seed),
         min_time_s: numberFlag(values, 'min-time', defaults.min_time_s),
         simd: !values.scalar,
-      });
+      };
+      limitWork(api, 'quantGemv', input, values);
+      const result = api.quantGemv(input);
       const rows = [['weights', 'bits/weight', 'MB streamed', 'µs/call', 'GB/s', 'rel. error', 'max |Δ|']];
       for (const k of result.kernels) {
         rows.push([k.kernel, k.bits_per_weight.toFixed(3), (k.weight_bytes / 1e6).toFixed(2),

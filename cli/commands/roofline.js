@@ -3,6 +3,7 @@ import { explainOption, withExplanations } from '../explain.js';
 import { choiceFlag, numberFlag, UsageError } from '../flags.js';
 import { assumedLines, flagsOfFields, modelOptions, modelSourceUsage, modelTitle, resolveModel, withModelFlag } from '../model-source.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
+import { limitWork, maxSecondsOption, maxSecondsUsage } from '../work-limit.js';
 
 const dtypes = ['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'];
 // Weights may be any quant format (nf4, q4_k, mxfp4, fp8_block, ...), sized as the Quantization panel sizes it.
@@ -250,14 +251,15 @@ export const rooflineCommands = [
   {
     name: 'machine',
     summary: "this machine's measured roofline (WASM SIMD and scalar probe kernels)",
-    usage: '[--bytes N (default 64M)] [--repeats R] [--json]',
-    options: { bytes: { type: 'string' }, repeats: { type: 'string' } },
+    usage: `[--bytes N (default 64M)] [--repeats R] ${maxSecondsUsage} [--json]`,
+    options: { bytes: { type: 'string' }, repeats: { type: 'string' }, ...maxSecondsOption },
     run(api, values) {
       const input = {};
       const bytes = numberFlag(values, 'bytes');
       const repeats = numberFlag(values, 'repeats');
       if (bytes !== undefined) input.bytes = bytes;
       if (repeats !== undefined) input.repeats = repeats;
+      limitWork(api, 'measureMachine', input, values);
       const result = api.measureMachine(input);
       const rows = ['simd', 'scalar'].map((kind) => [kind === 'simd' ? `SIMD (${result.simd_lanes} lanes)` : 'scalar',
         (result[kind].bandwidth_bytes_per_s / 1e9).toFixed(2), (result[kind].flops_per_s / 1e9).toFixed(2),

@@ -3,4 +3,5 @@ target_sources(llmst_core PRIVATE
   src/sim/kernel_bench.cpp
   src/sim/paging_sim.cpp
   src/sim/quant_lab.cpp
+  src/sim/work_estimate.cpp
 )

@@ -1,0 +1,36 @@
+// --max-seconds: every measured command estimates its run before starting it
+// (api.estimateRun, src/sim/work_estimate.hpp) and refuses one whose estimate
+// is over the limit, so a large input is an immediate message, not a hang.
+import { InputError } from '../lib/api.js';
+import { UsageError, numberFlag } from './flags.js';
+
+export const defaultMaxSeconds = 60;
+export const maxSecondsOption = { 'max-seconds': { type: 'string' } };
+export const maxSecondsUsage = `[--max-seconds S (default ${defaultMaxSeconds})]`;
+
+/**
+ * Throws an InputError naming --max-seconds when `api[method](input)` is
+ * estimated to take longer than the limit; the message carries the estimate.
+ * An input the estimate cannot cost (NaN, negative) is left to the run, which
+ * refuses it with its own message.
+ */
+export function limitWork(api, method, input, values) {
+  const limit = numberFlag(values, 'max-seconds', defaultMaxSeconds);
+  if (!(limit > 0) || !Number.isFinite(limit)) {
+    throw new UsageError(`--max-seconds = ${values['max-seconds']} must be a number of seconds above 0`, 'max-seconds');
+  }
+  let estimate;
+  try {
+    estimate = api.estimateRun(method, input);
+  } catch (error) {
+    if (error instanceof InputError) return null;
+    throw error;
+  }
+  if (estimate.seconds > limit) {
+    const raise = Number(Math.ceil(estimate.seconds * 1.1).toPrecision(2));
+    throw Object.assign(new InputError('max-seconds', `refused: this run is estimated to take ${estimate.text}, ` +
+      `over --max-seconds = ${values['max-seconds'] ?? defaultMaxSeconds}. Make it smaller, or allow it with ` +
+      `--max-seconds ${raise} (the estimate assumes a slow machine; this one may be faster)`), { estimate });
+  }
+  return estimate;
+}
