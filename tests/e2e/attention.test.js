@@ -9,12 +9,12 @@ const lab = useBrowserAndServer();
 
 test('prefill run: progress, results table, plots, page responsive meanwhile', async () => {
   const { page, context, problems, cspViolations } = await openPage(lab.browser,
-    `${lab.server.url}?panel=attention&attention.n=4096&attention.d=64&attention.heads=4`);
+    `${lab.server.url}?panel=attention&attention.n=4096&attention.d=64&attention.heads=2`);
   await page.click('#attention-run-prefill');
   await page.waitForSelector('#attention-progress', { timeout: 10000 });
   // The main thread stays free while the worker computes: timers keep firing.
-  // The last call alone (n = 4096, 4 heads, both kernels: 4 · 2 · 4·64·4096·4097/2
-  // ≈ 17 GFLOP) would block the main thread for seconds; 1 s allows for a
+  // The last call alone (n = 4096, 2 heads, both kernels: 2 · 2 · 4·64·4096·4097/2
+  // ≈ 8.6 GFLOP per pass) would block the main thread for seconds; 1 s allows for a
   // loaded machine descheduling the renderer and for drawing the plots.
   const longestGapMs = await page.evaluate(() => new Promise((resolve) => {
     let last = performance.now();
@@ -49,6 +49,8 @@ test('a long run can be cancelled; the next run works in a fresh worker', async 
     '&attention.prompt=64&attention.generated=8&attention.d_model=64&attention.decode_heads=4&attention.decode_kv_heads=2' +
     '&attention.window=8&attention.kv_group=16');
   await page.click('#attention-run-seed');
+  // Estimated at many minutes: the page asks first (run-lifecycle.test.js tests the question itself).
+  await page.click('#attention-confirm-run', { timeout: 10000 });
   await page.waitForSelector('#attention-cancel', { timeout: 10000 });
   await page.click('#attention-cancel');
   await page.waitForSelector('#attention-message:has-text("Cancelled")', { timeout: 10000 });

@@ -1,12 +1,14 @@
 // Runs API calls in a Web Worker with progress and cancellation. Cancelling
 // terminates the worker (a WASM call cannot be interrupted from outside) and
-// the next run starts a fresh one.
+// the next run starts a fresh one. Every panel shares the worker, so stopping
+// it also rejects the calls other panels had waiting in it, with a
+// WorkerRestartError: their RunController starts them again in the new worker.
 import * as Comlink from 'comlink';
 
 import { InputError } from '../../lib/api.js';
 import workerUrl from './sim-worker.js?worker&url';
 
-let current = null;  // { worker, remote }
+let current = null;  // { worker, remote, pending: Set<reject> }
 
 // A classic worker that import()s the module worker: Chromium refuses module
 // workers from blob: URLs of an opaque origin (iframe sandbox="allow-scripts").
@@ -32,7 +34,12 @@ function connect() {
     const sameOrigin = url.origin === self.origin;
     const source = sameOrigin ? url : URL.createObjectURL(new Blob([importerSource(url.href)], { type: 'text/javascript' }));
     const worker = new Worker(source, { type: sameOrigin ? 'module' : 'classic' });
-    current = { worker, remote: Comlink.wrap(worker) };
+    current = { worker, remote: Comlink.wrap(worker), pending: new Set() };
+    // A worker script that fails to load never answers: fail its calls instead of waiting forever.
+    worker.addEventListener('error', (event) => {
+      event.preventDefault?.();
+      stopWorker(null, new Error(`the worker could not start (${event.message || 'its script did not load'})`));
+    });
   }
   return current;
 }
@@ -41,30 +48,52 @@ function abortError() {
   return new DOMException('The run was cancelled', 'AbortError');
 }
 
+/** A call stopped because another run's Cancel stopped the shared worker: start it again. */
+export class WorkerRestartError extends Error {
+  constructor() {
+    super('the worker was restarted by another run\'s Cancel');
+    this.name = 'WorkerRestartError';
+  }
+}
+
+/**
+ * Stops the worker now: every call waiting in it rejects, with AbortError for
+ * `cancelled`, else `failure`, else WorkerRestartError.
+ */
+function stopWorker(cancelled, failure) {
+  if (!current) return;
+  const { worker, pending } = current;
+  current = null;
+  worker.terminate();
+  for (const reject of pending) reject(reject === cancelled ? abortError() : failure ?? new WorkerRestartError());
+}
+
 function toError(error) {
   if (error.name === 'InputError') return new InputError(error.field, error.message);
   return Object.assign(new Error(error.message), { name: error.name });
 }
 
-// Resolves with `promise`, or rejects with AbortError (and kills the worker) when `signal` aborts.
-function cancellable(promise, signal) {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortError());
+// Calls `start(remote)` in the worker; resolves with its outcome, or rejects
+// with AbortError (and stops the worker) when `signal` aborts.
+function call(start, signal) {
+  if (signal?.aborted) return Promise.reject(abortError());
+  const connection = connect();
   return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      current?.worker.terminate();
-      current = null;
-      reject(abortError());
+    const settle = (fn) => (value) => {
+      connection.pending.delete(reject);
+      signal?.removeEventListener('abort', onAbort);
+      fn(value);
     };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    const onAbort = () => stopWorker(reject);
+    connection.pending.add(reject);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    start(connection.remote).then(settle(resolve), settle(reject));
   });
 }
 
 /** Runs `api[method](input)` in the worker. */
 export async function runInWorker(method, input, { signal } = {}) {
-  const { remote } = connect();
-  const outcome = await cancellable(remote.run(method, input), signal);
+  const outcome = await call((remote) => remote.run(method, input), signal);
   if (!outcome.ok) throw toError(outcome.error);
   return outcome.result;
 }
@@ -74,9 +103,8 @@ export async function runInWorker(method, input, { signal } = {}) {
  * is called after each. Resolves with the results array.
  */
 export async function runBatchInWorker(method, inputs, { onProgress, signal } = {}) {
-  const { remote } = connect();
   const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
-  const outcome = await cancellable(remote.runBatch(method, inputs, progress), signal);
+  const outcome = await call((remote) => remote.runBatch(method, inputs, progress), signal);
   if (!outcome.ok) throw toError(outcome.error);
   return outcome.results;
 }

@@ -11,8 +11,8 @@ import { checkField, numberField, selectField, textField } from '../components/f
 import { PanelElement } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
+import { RunController, runStatusStyles } from '../components/run-controller.js';
 import { formatBytes, formatCount, formatSI } from '../format.js';
-import { runBatchInWorker } from '../sim-client.js';
 import { getApi } from '../wasm.js';
 
 const strategies = ['full', 'window', 'sinks', 'recompute', 'none', 'int8', 'int4'];
@@ -60,21 +60,18 @@ export class AttentionPanel extends PanelElement {
   static stateKeys = urlKeys;
   static properties = {
     values: { state: true },
-    run: { state: true },      // { kind, done, total } while running
-    message: { state: true },  // { kind, text, field? }
     prefill: { state: true },
     decode: { state: true },
     seed: { state: true },
     timeSplit: { state: true },  // the decode table shows each step's time by part
   };
 
-  static styles = panelStyles;
+  static styles = [panelStyles, runStatusStyles];
 
   constructor() {
     super();
     this.values = { ...defaults };
-    this.run = null;
-    this.message = null;
+    this.runs = new RunController(this, { id: 'attention' });
     this.prefill = null;
     this.decode = null;
     this.seed = null;
@@ -84,11 +81,6 @@ export class AttentionPanel extends PanelElement {
   connectedCallback() {
     super.connectedCallback();
     this.stateChanged();
-  }
-
-  disconnectedCallback() {
-    this.controller?.abort();
-    super.disconnectedCallback();
   }
 
   stateChanged() {
@@ -103,37 +95,19 @@ export class AttentionPanel extends PanelElement {
   }
 
   #fieldError(field) {
-    return this.message?.field === field ? this.message.text : null;
+    const message = this.runs.message;
+    return message?.field === field ? message.text : null;
   }
 
-  async #start(kind, method, inputs, store) {
-    this.controller?.abort();
-    const controller = new AbortController();
-    this.controller = controller;
-    this.message = null;
-    this.run = { kind, done: 0, total: inputs.length };
+  // One experiment's runs, one call each, through the panel's run controller;
+  // `store` keeps the results so far (a cancelled sweep keeps its rows).
+  #start(kind, method, inputs, store) {
     const partial = [];
-    try {
-      const results = await runBatchInWorker(method, inputs, {
-        signal: controller.signal,
-        onProgress: ({ done, total, result }) => {
-          partial.push(result);
-          this.run = { kind, done, total };
-          store(partial.slice());
-        },
-      });
-      store(results);
-      this.message = { kind, text: `Done: ${results.length} run${results.length === 1 ? '' : 's'} measured in a Web Worker.` };
-    } catch (failure) {
-      if (failure.name === 'AbortError') this.message = { kind, text: 'Cancelled: the worker was stopped; results so far are kept.' };
-      else if (failure.name === 'InputError') this.message = { kind, text: failure.message, field: failure.field, error: true };
-      else this.message = { kind, text: `The run failed: ${failure.message}`, error: true };
-    } finally {
-      if (this.controller === controller) {
-        this.controller = null;
-        this.run = null;
-      }
-    }
+    this.runs.start({
+      label: kind, calls: inputs.map((input) => ({ method, input })),
+      onResult: (result) => { partial.push(result); store(partial.slice()); },
+      onDone: (results) => `Done: ${results.length} run${results.length === 1 ? '' : 's'} measured in a Web Worker.`,
+    });
   }
 
   #runPrefill() {
@@ -160,10 +134,6 @@ export class AttentionPanel extends PanelElement {
       (results) => { this.seed = results; });
   }
 
-  #cancel() {
-    this.controller?.abort();
-  }
-
   render() {
     return html`
       <h2>Attention</h2>
@@ -187,14 +157,7 @@ export class AttentionPanel extends PanelElement {
   }
 
   #renderRunStatus() {
-    const run = this.run;
-    return html`<div class="run-status" id="attention-status">
-      ${run ? html`<label for="attention-progress">Running ${run.kind}: ${run.done} of ${run.total}</label>
-        <progress id="attention-progress" max=${run.total} .value=${run.done}></progress>
-        <button type="button" class="action secondary" id="attention-cancel" @click=${() => this.#cancel()}>Cancel</button>`
-    : nothing}
-      ${this.message ? html`<p class=${this.message.error ? 'error-banner' : 'note'} id="attention-message" role=${this.message.error ? 'alert' : 'status'}>${this.message.text}</p>` : nothing}
-    </div>`;
+    return this.runs.renderStatus();
   }
 
   #number(key, label, options = {}) {
@@ -210,7 +173,7 @@ export class AttentionPanel extends PanelElement {
       ${this.#number('n', 'Sequence length n (sweep 256…n)')}
       ${this.#number('d', 'Head dimension d')}
       ${this.#number('heads', 'Heads')}
-      <button type="button" class="action" id="attention-run-prefill" ?disabled=${Boolean(this.run)}
+      <button type="button" class="action" id="attention-run-prefill" ?disabled=${this.runs.busy}
         @click=${() => this.#runPrefill()}>Run prefill</button>
     </fieldset>`;
   }
@@ -230,7 +193,7 @@ export class AttentionPanel extends PanelElement {
         error: this.#fieldError('kv_layout'), onCommit: (value) => this.#set('kv_layout', value, true) })}
       ${this.#number('kv_group', 'Quantization group')}
       ${this.#number('sample_steps', 'Steps measured (0 = all)', { min: 0 })}
-      <button type="button" class="action" id="attention-run-decode" ?disabled=${Boolean(this.run)}
+      <button type="button" class="action" id="attention-run-decode" ?disabled=${this.runs.busy}
         @click=${() => this.#runDecode()}>Run all strategies</button>
     </fieldset>`;
   }
@@ -245,7 +208,7 @@ export class AttentionPanel extends PanelElement {
       <p class="note">Hidden 768, 12 heads × 64, half prompt and half generated, caches n, 4√n and 8 (as in the seed).
         Four runs per cache: the seed's algorithm, the window with its output, recompute and none (one run per n).
         512 takes seconds; 2048 with recompute and none takes much longer — that cost is the point.</p>
-      <button type="button" class="action" id="attention-run-seed" ?disabled=${Boolean(this.run)}
+      <button type="button" class="action" id="attention-run-seed" ?disabled=${this.runs.busy}
         @click=${() => this.#runSeed()}>Run seed experiment</button>
     </fieldset>`;
   }

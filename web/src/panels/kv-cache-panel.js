@@ -12,9 +12,9 @@ import { LazyExplanations, explained } from '../components/explain-view.js';
 import { numberField, selectField } from '../components/fields.js';
 import { PanelElement, attempt } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
+import { RunController, runStatusStyles } from '../components/run-controller.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatPercent } from '../format.js';
-import { runBatchInWorker } from '../sim-client.js';
 import { getApi } from '../wasm.js';
 import { measuredRuns, measuredRows, measureHiddenDim } from './kv-measured.js';
 
@@ -128,12 +128,10 @@ export class KvCachePanel extends PanelElement {
     values: { state: true },
     result: { state: true },
     pinnedResult: { state: true },
-    measureRun: { state: true },      // { done, total } while the worker runs
     measured: { state: true },        // { runs, results, tokens } of the last run
-    measureMessage: { state: true },  // { text, key?, error? }
   };
 
-  static styles = [panelStyles, css`
+  static styles = [panelStyles, runStatusStyles, css`
     section.part { margin-top: 1.5rem; border-top: 1px solid var(--border, #d0d7de); padding-top: 0.5rem; }
     ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; padding: 0; margin: 0.5rem 0 0; font-size: 0.85rem; }
     ul.legend li { display: inline-flex; align-items: center; gap: 0.35rem; }
@@ -147,14 +145,8 @@ export class KvCachePanel extends PanelElement {
     this.values = null;
     this.result = null;
     this.explain = new LazyExplanations((input) => this.api.explainKv(input));
-    this.measureRun = null;
     this.measured = null;
-    this.measureMessage = null;
-  }
-
-  disconnectedCallback() {
-    this.measureController?.abort();
-    super.disconnectedCallback();
+    this.runs = new RunController(this, { id: 'kv-measure' });
   }
 
   async connectedCallback() {
@@ -402,46 +394,27 @@ export class KvCachePanel extends PanelElement {
   }
 
   #measureError(key) {
-    return this.measureMessage?.key === key ? this.measureMessage.text : null;
+    const message = this.runs.message;
+    return message?.key === key ? message.text : null;
   }
 
   // One layer of the current configuration, decoded in the worker: each run is
   // one strategy or attention variant (see kv-measured.js).
-  async #runMeasured() {
-    this.measureController?.abort();
-    const controller = new AbortController();
-    this.measureController = controller;
+  #runMeasured() {
     const plan = measuredRuns(this.values);
-    this.measureMessage = null;
-    this.measureRun = { done: 0, total: plan.runs.length };
-    const keep = (results) => { this.measured = { ...plan, results }; };
     const partial = [];
-    try {
-      const results = await runBatchInWorker('runDecode', plan.runs.map((run) => run.input), {
-        signal: controller.signal,
-        onProgress: ({ done, total, result }) => {
-          partial.push(result);
-          this.measureRun = { done, total };
-          keep(partial.slice());
-        },
-      });
-      keep(results);
-      this.measureMessage = { text: `Done: ${results.length} decode runs measured in a Web Worker.` };
-    } catch (failure) {
-      if (failure.name === 'AbortError') this.measureMessage = { text: 'Cancelled: the worker was stopped; rows measured so far are kept.' };
-      else if (failure.name === 'InputError') this.measureMessage = { text: failure.message, key: plan.keyOf(failure.field), error: true };
-      else this.measureMessage = { text: `The run failed: ${failure.message}`, error: true };
-    } finally {
-      if (this.measureController === controller) {
-        this.measureController = null;
-        this.measureRun = null;
-      }
-    }
+    this.runs.start({
+      label: 'decode', calls: plan.runs.map((run) => ({ method: 'runDecode', input: run.input })),
+      onResult: (result) => {
+        partial.push(result);
+        this.measured = { ...plan, results: partial.slice() };
+      },
+      onDone: (results) => `Done: ${results.length} decode runs measured in a Web Worker.`,
+      onError: (failure) => ({ text: failure.message, key: plan.keyOf(failure.field), atField: Boolean(plan.keyOf(failure.field)) }),
+    });
   }
 
   #renderMeasured() {
-    const run = this.measureRun;
-    const message = this.measureMessage;
     const tables = this.measured?.results.length ? measuredRows(this.api, this.measured) : null;
     return html`
       <h3 id="kv-measure-title">Measured in WASM</h3>
@@ -454,7 +427,7 @@ export class KvCachePanel extends PanelElement {
           <fieldset>
             <legend>Run</legend>
             ${measureFields.map((f) => this.#number(f))}
-            <button type="button" class="action" id="kv-measure-run" ?disabled=${Boolean(run)}
+            <button type="button" class="action" id="kv-measure-run" ?disabled=${this.runs.busy}
               @click=${() => this.#runMeasured()}>Measure one layer</button>
           </fieldset>
         </form>
@@ -467,15 +440,7 @@ export class KvCachePanel extends PanelElement {
               ? html` <strong>MLA is not measured:</strong> the lab has no latent-attention kernel (it would cache one
                 ${formatCount(this.values.kv_lora_rank)}-value latent per token and absorb the K/V up-projections into the
                 query and output); the rows below measure MHA, GQA and MQA of the same heads and head dim.` : nothing}</p>
-          <div class="run-status" id="kv-measure-status">
-            ${run ? html`<label for="kv-measure-progress">Running: ${run.done} of ${run.total}</label>
-              <progress id="kv-measure-progress" max=${run.total} .value=${run.done}></progress>
-              <button type="button" class="action secondary" id="kv-measure-cancel" @click=${() => this.measureController?.abort()}>Cancel</button>`
-            : nothing}
-            ${message ? html`<p class=${message.error ? 'error-banner' : 'note'} id="kv-measure-message"
-              role=${message.error && !message.key ? 'alert' : 'status'}>${message.key
-                ? `Not run: ${message.text} (shown at its field above).` : message.text}</p>` : nothing}
-          </div>
+          ${this.runs.renderStatus({ text: (shown) => (shown.key ? `Not run: ${shown.text} (shown at its field above).` : shown.text) })}
           ${tables ? html`
             ${tables.strategies.length ? html`<llm-result-table id="kv-measured-table" filename="kv-measured"
               caption=${tables.caption}

@@ -10,9 +10,9 @@ import { LazyExplanations, explained } from '../components/explain-view.js';
 import { checkField, numberField, selectField } from '../components/fields.js';
 import { PanelElement, attempt } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
+import { RunController, runStatusStyles } from '../components/run-controller.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatSI } from '../format.js';
-import { runInWorker } from '../sim-client.js';
 import { getApi } from '../wasm.js';
 import { formatSeconds } from './roofline-panel.js';
 import { readWorkload, setWorkload, toInput, weightOptions, workloadInputs, workloadKeys, workloadParams } from './workload-form.js';
@@ -56,11 +56,11 @@ export class PlanPanel extends PanelElement {
     state: { state: true }, result: { state: true }, error: { state: true },
     pinnedResult: { state: true }, pinnedError: { state: true },
     training: { state: true }, trainingError: { state: true }, trainingFit: { state: true },
-    machine: { state: true }, machineStatus: { state: true },
+    machine: { state: true },
     /** Measured kernels other panels may add: [{ label, intensity, flops_per_s }] (plotted on this machine's roofline). */
     measuredPoints: { attribute: false },
   };
-  static styles = panelStyles;
+  static styles = [panelStyles, runStatusStyles];
 
   constructor() {
     super();
@@ -69,7 +69,7 @@ export class PlanPanel extends PanelElement {
     this.trainingExplain = new LazyExplanations((input) => this.api.explainTraining(input));
     this.trainingInput = { ...trainingDefaults };
     this.machine = null;
-    this.machineStatus = '';
+    this.machineRuns = new RunController(this, { id: 'plan-machine' });
     this.measuredPoints = [];
   }
 
@@ -165,16 +165,21 @@ export class PlanPanel extends PanelElement {
     this.writeState(this.#params());
   }
 
-  async #measure() {
-    this.machineStatus = 'Measuring (streaming 64 MiB and a multiply–add loop, SIMD then scalar)…';
-    try {
-      this.machine = await runInWorker('measureMachine', { bytes: 64 * 2 ** 20, repeats: 5, min_seconds: 0.05 });
-      this.machineStatus = 'Measuring the lab kernels on it (attention, quantized GEMV)…';
-      this.measuredPoints = await measureLabKernels();
-      this.machineStatus = '';
-    } catch (error) {
-      this.machineStatus = `Measurement failed: ${error.message}`;
-    }
+  // The probe, then the lab's kernels on it: three calls, one Cancel.
+  #measure() {
+    const calls = [{ method: 'measureMachine', input: machineProbeInput }, ...labKernelCalls];
+    this.machineRuns.start({
+      label: 'the machine probe', calls,
+      onResult: (result, index) => {
+        if (index === 0) {
+          this.machine = result;
+          this.measuredPoints = [];
+        } else {
+          this.measuredPoints = [...this.measuredPoints, ...labKernelPoints(calls[index].method, result)];
+        }
+      },
+      onDone: () => 'Done: the probe and the lab\'s kernels measured in a Web Worker.',
+    });
   }
 
   render() {
@@ -409,8 +414,9 @@ export class PlanPanel extends PanelElement {
       <p class="note">Measure this browser's own roofline: a streaming read over a 64 MiB array (bandwidth) and a
         multiply–add loop with eight independent accumulators in registers (FLOP/s). WASM SIMD has no fused
         multiply–add here, so one core peaks at 8 FLOP per cycle (4 lanes × mul + add). Runs in a worker on one core.</p>
-      <button type="button" class="action" id="plan-measure" @click=${() => this.#measure()}>Measure this machine</button>
-      <p class="note" role="status" id="plan-measure-status">${this.machineStatus}</p>
+      <button type="button" class="action" id="plan-measure" @click=${() => this.#measure()}
+        ?disabled=${this.machineRuns.busy}>Measure this machine</button>
+      ${this.machineRuns.renderStatus()}
       ${m ? html`
         <llm-result-table id="plan-machine-table" filename="this-machine" caption="Measured on this machine"
           .columns=${[
@@ -574,23 +580,29 @@ function calibrationPlot(points) {
   });
 }
 
+// The probe: a streaming read over 64 MiB (past any cache) and a multiply–add loop.
+const machineProbeInput = { bytes: 64 * 2 ** 20, repeats: 5, min_seconds: 0.05 };
+
 // The lab's own kernels as points on this machine's roofline: FLOPs and the
 // bytes each kernel must at least move (attention: Q, K, V in and O out once;
 // GEMV: the weight matrix once), measured in the same worker.
-async function measureLabKernels() {
-  const attention = await runInWorker('runAttention', { n: 1024, d: 64, heads: 1, variant: 'both', check_rows: 4 });
-  const points = attention.variants.filter((variant) => !variant.refused && variant.seconds > 0).map((variant) => ({
-    label: `attention ${variant.variant}, n = 1024, d = 64`,
-    intensity: attention.flops / attention.input_bytes,
-    flops_per_s: variant.gflop_per_s * 1e9,
-  }));
-  const gemv = await runInWorker('quantGemv', { rows: 2048, cols: 2048, group_size: 128, min_time_s: 0.05 });
-  const flops = 2 * gemv.rows * gemv.cols;
-  for (const kernel of gemv.kernels) {
-    if (!(kernel.seconds_per_call > 0)) continue;
-    points.push({ label: `GEMV ${kernel.kernel}, 2048²`, intensity: flops / kernel.weight_bytes, flops_per_s: flops / kernel.seconds_per_call });
+const labKernelCalls = [
+  { method: 'runAttention', input: { n: 1024, d: 64, heads: 1, variant: 'both', check_rows: 4 } },
+  { method: 'quantGemv', input: { rows: 2048, cols: 2048, group_size: 128, min_time_s: 0.05 } },
+];
+
+function labKernelPoints(method, result) {
+  if (method === 'runAttention') {
+    return result.variants.filter((variant) => !variant.refused && variant.seconds > 0).map((variant) => ({
+      label: `attention ${variant.variant}, n = 1024, d = 64`,
+      intensity: result.flops / result.input_bytes,
+      flops_per_s: variant.gflop_per_s * 1e9,
+    }));
   }
-  return points;
+  const flops = 2 * result.rows * result.cols;
+  return result.kernels.filter((kernel) => kernel.seconds_per_call > 0).map((kernel) => ({
+    label: `GEMV ${kernel.kernel}, 2048²`, intensity: flops / kernel.weight_bytes, flops_per_s: flops / kernel.seconds_per_call,
+  }));
 }
 
 function machinePlot(m, extraPoints) {

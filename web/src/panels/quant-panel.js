@@ -9,9 +9,9 @@ import { LazyExplanations, explained } from '../components/explain-view.js';
 import { checkField, numberField, selectField } from '../components/fields.js';
 import { PanelElement, attempt } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
+import { RunController, runStatusStyles } from '../components/run-controller.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatPercent } from '../format.js';
-import { runBatchInWorker, runInWorker } from '../sim-client.js';
 import { importedId } from '../model-choices.js';
 import { readParam } from '../url-state.js';
 import { getApi } from '../wasm.js';
@@ -59,15 +59,12 @@ export class QuantPanel extends PanelElement {
     pinnedSize: { state: true },
     pinnedError: { state: true },
     lab: { state: true },
-    labRunning: { state: true },
     reference: { state: true },
-    referenceProgress: { state: true },
     gemv: { state: true },
-    gemvRunning: { state: true },
     error: { state: true },
   };
 
-  static styles = [panelStyles, css`
+  static styles = [panelStyles, runStatusStyles, css`
     .actions { display: flex; gap: 0.5rem; flex-wrap: wrap; align-items: center; margin: 0.5rem 0; }
     .two { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
     @media (max-width: 900px) { .two { grid-template-columns: 1fr; } }
@@ -78,8 +75,10 @@ export class QuantPanel extends PanelElement {
     this.state = { ...defaults };
     this.error = null;
     this.explain = new LazyExplanations((input) => this.api.explainQuant(input));
-    this.labRunning = false;
-    this.gemvRunning = false;
+    // Lab runs follow the inputs: one started while another runs waits for it (queue).
+    this.labRuns = new RunController(this, { id: 'quant-lab', queue: true });
+    this.referenceRuns = new RunController(this, { id: 'quant-reference' });
+    this.gemvRuns = new RunController(this, { id: 'quant-gemv' });
     // Every panel is created at start-up, hidden but one: measure only when shown.
     this.visibility = new MutationObserver(() => { if (!this.hidden && this.labPending) this.#runLab(); });
   }
@@ -96,7 +95,6 @@ export class QuantPanel extends PanelElement {
   disconnectedCallback() {
     super.disconnectedCallback();
     this.visibility.disconnect();
-    this.gemvAbort?.abort();
   }
 
   #format(id) {
@@ -197,9 +195,9 @@ export class QuantPanel extends PanelElement {
     this.explain.set(input);
   }
 
-  // Lab runs are short: a newer run does not cancel an older one (cancelling
-  // terminates the worker every panel shares); stale results are dropped.
-  async #runLab() {
+  // The lab follows the inputs; a result for inputs since changed is
+  // replaced by the run queued behind it.
+  #runLab() {
     this.labPending = this.hidden;
     if (this.hidden) return;
     const format = this.#format(this.state.format);
@@ -207,48 +205,40 @@ export class QuantPanel extends PanelElement {
       this.lab = { unavailable: `${format?.label ?? this.state.format} has sizes only: the lab has no kernel for it.` };
       return;
     }
-    const run = (this.labRun = (this.labRun ?? 0) + 1);
-    this.labRunning = true;
-    try {
-      const { dist, n, seed } = this.state;
-      const lab = await runInWorker('quantLab', { ...this.#spec(), dist, n, seed });
-      if (run !== this.labRun) return;
-      this.lab = lab;
-      if (['n', 'seed', 'dist'].includes(this.error?.field)) this.error = null;
-    } catch (error) {
-      if (run !== this.labRun) return;
-      if (error.name !== 'InputError') throw error;
-      this.lab = null;
-      this.error = error;
-    } finally {
-      if (run === this.labRun) this.labRunning = false;
-    }
+    const { dist, n, seed } = this.state;
+    this.labRuns.start({
+      label: 'the lab', calls: [{ method: 'quantLab', input: { ...this.#spec(), dist, n, seed } }], follow: false,
+      onResult: (lab) => {
+        this.lab = lab;
+        if (['n', 'seed', 'dist'].includes(this.error?.field)) this.error = null;
+      },
+      onDone: () => null,  // the result is the message
+      onError: (error) => {  // shown at its field
+        this.lab = null;
+        this.error = error;
+        return null;
+      },
+    });
   }
 
-  async #runReference() {
+  #runReference() {
     const inputs = quantReferenceErrors.map((row) => ({
       format: row.format, group_size: row.group_size, scale_dtype: 'fp32', dist: 'normal', n: 1 << 20, seed: 1,
     }));
-    this.referenceProgress = { done: 0, total: inputs.length };
-    const results = await runBatchInWorker('quantLab', inputs, {
-      onProgress: ({ done, total }) => { this.referenceProgress = { done, total }; },
+    const results = [];
+    this.referenceRuns.start({
+      label: 'the reference table', calls: inputs.map((input) => ({ method: 'quantLab', input })),
+      onResult: (result) => { results.push(result); this.reference = results.slice(); },
+      onDone: (all) => `Done: ${all.length} settings measured in a Web Worker.`,
     });
-    this.reference = results;
   }
 
-  async #runGemv() {
-    this.gemvAbort?.abort();
-    const controller = new AbortController();
-    this.gemvAbort = controller;
-    this.gemvRunning = true;
-    try {
-      this.gemv = await runInWorker('quantGemv', { rows: 2048, cols: 2048, group_size: 128, min_time_s: 0.05 },
-        { signal: controller.signal });
-    } catch (error) {
-      if (error.name !== 'AbortError') throw error;
-    } finally {
-      if (this.gemvAbort === controller) this.gemvRunning = false;
-    }
+  #runGemv() {
+    this.gemvRuns.start({
+      label: 'GEMV', calls: [{ method: 'quantGemv', input: { rows: 2048, cols: 2048, group_size: 128, min_time_s: 0.05 } }],
+      onResult: (gemv) => { this.gemv = gemv; },
+      onDone: () => 'Done: five kernels measured in a Web Worker.',
+    });
   }
 
   #fieldError(field) {
@@ -357,7 +347,7 @@ export class QuantPanel extends PanelElement {
     const lab = this.lab;
     return html`
       <h3>Measured error (this tensor, in your browser)</h3>
-      ${this.labRunning ? html`<p class="note" role="status">Measuring…</p>` : nothing}
+      ${this.labRuns.renderStatus()}
       ${lab?.unavailable ? html`<p class="note">${lab.unavailable}</p>` : nothing}
       ${lab && !lab.unavailable ? html`
         <div class="headline">
@@ -378,14 +368,13 @@ export class QuantPanel extends PanelElement {
       setting: `${row.format} g${row.group_size}`, expected: row.rel_rmse, measured: this.reference?.[i]?.rel_rmse,
     }));
     if (mine) rows.push({ setting: `your choice: ${mine.format}${mine.group_size ? ` g${mine.group_size}` : ''} (${mine.dist})`, expected: undefined, measured: mine.rel_rmse, emphasis: true });
-    const progress = this.referenceProgress;
     return html`
       <h3>Reference errors on N(0, 1)</h3>
       <div class="actions">
         <button type="button" class="action secondary" id="quant-run-reference" @click=${() => this.#runReference()}
-          ?disabled=${progress && progress.done < progress.total}>Measure the reference table</button>
-        ${progress && progress.done < progress.total ? html`<progress id="quant-reference-progress" max=${progress.total} value=${progress.done}></progress>` : nothing}
+          ?disabled=${this.referenceRuns.busy}>Measure the reference table</button>
       </div>
+      ${this.referenceRuns.renderStatus()}
       <llm-result-table id="quant-reference-table" filename="quant-reference" caption="Relative RMSE, round to nearest, fp32 scales, 2^20 values, seed 1"
         .columns=${[
           { key: 'setting', label: 'Format' },
@@ -405,10 +394,9 @@ export class QuantPanel extends PanelElement {
         f32, int8 and int4 turn every weight into a float and multiply by the fp32 vector; int8x8 and int4x8 first
         quantize the vector to int8 per group and multiply integers (llama.cpp's Q8_0 × Q8_0 and Q4_0 × Q8_0 paths).</p>
       <div class="actions">
-        <button type="button" class="action secondary" id="quant-run-gemv" @click=${() => this.#runGemv()} ?disabled=${this.gemvRunning}>Measure GEMV</button>
-        ${this.gemvRunning ? html`<span class="note" role="status">Measuring…</span>
-          <button type="button" class="action secondary" @click=${() => this.gemvAbort?.abort()}>Cancel</button>` : nothing}
+        <button type="button" class="action secondary" id="quant-run-gemv" @click=${() => this.#runGemv()} ?disabled=${this.gemvRuns.busy}>Measure GEMV</button>
       </div>
+      ${this.gemvRuns.renderStatus()}
       ${gemv ? html`
         <llm-result-table id="quant-gemv-table" filename="quant-gemv" caption=${`Matrix–vector product, ${gemv.kernel} kernels (fastest call)`}
           .columns=${[
