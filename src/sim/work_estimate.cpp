@@ -72,8 +72,8 @@ Tally decode_tally(const DecodeInput& input) {
   const double kv_heads = input.kv_heads == 0 ? heads : std::min(input.kv_heads, heads);
   const double Dkv = std::max(1.0, kv_heads) * D / heads;
   const double cache = strategy == "none" ? 0 : input.cache_tokens;
-  const double steps = input.sample_steps == 0 ? input.generated_tokens
-                                               : std::min(input.sample_steps, input.generated_tokens);
+  const double steps =
+      input.sample_steps == 0 ? input.generated_tokens : std::min(input.sample_steps, input.generated_tokens);
   double keys = n, recomputed = 0;
   if (strategy == "window") keys = std::min(n, cache);
   if (strategy == "sinks") keys = std::min(n, cache + input.sinks);
@@ -132,16 +132,16 @@ std::string scientific(double value) {
 
 WorkEstimate estimate_seconds(double flops, double bytes, double fixed_seconds) {
   WorkEstimate estimate;
-  estimate.status = first_error(counted("flops", flops), counted("bytes", bytes),
-                                counted("fixed_seconds", fixed_seconds));
+  estimate.status =
+      first_error(counted("flops", flops), counted("bytes", bytes), counted("fixed_seconds", fixed_seconds));
   if (!estimate.status.ok) return estimate;
   estimate.flops = flops;
   estimate.bytes = bytes;
   estimate.fixed_seconds = fixed_seconds;
   estimate.seconds = flops / estimate.flops_per_second + bytes / estimate.bytes_per_second + fixed_seconds;
   if (!std::isfinite(estimate.seconds))  // cannot happen within kMaxCounted; kept as the finite-result rule
-    estimate.status = error_status("flops", "the run is too large to estimate (" + format_number(flops) +
-                                                " FLOPs, " + format_number(bytes) + " bytes)");
+    estimate.status = error_status("flops", "the run is too large to estimate (" + format_number(flops) + " FLOPs, " +
+                                                format_number(bytes) + " bytes)");
   else
     estimate.text = describe_estimate(estimate);
   return estimate;
@@ -170,8 +170,7 @@ WorkEstimate estimate_attention_run(const AttentionRunInput& input) {
     // naive writes the causal scores, reads them for the softmax and again for PV;
     // tiled streams the keys and values before each block of queries.
     t.bytes += passes * heads *
-               (naive ? 3 * 4 * n * (n + 1) / 2
-                      : std::ceil(n / double(attention::kTileQueries)) * (n + 1) / 2 * d * 8);
+               (naive ? 3 * 4 * n * (n + 1) / 2 : std::ceil(n / double(attention::kTileQueries)) * (n + 1) / 2 * d * 8);
   }
   return finish(status, t);
 }
