@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "attention/kernels.hpp"
+#include "core/heap.hpp"
 #include "core/validate.hpp"
 
 namespace llmst::sim {
@@ -32,6 +33,15 @@ constexpr double kFp64Weight = 4;
 constexpr double kFlopsPerDequantized = 40;
 
 Status counted(const std::string& field, double value) { return check_real(field, value, 0, kMaxCounted); }
+
+// A run that needs more memory than it may take is refused by the run itself
+// before any work, with a message about the memory: it is costed as nothing,
+// so the memory refusal is the one the caller sees. Only certain refusals are
+// skipped: `needed` is a lower bound of the run's own plan, compared with the
+// module's per-run cap (core/heap.hpp) or the caller's smaller budget.
+bool refused_for_memory(double needed_bytes, double budget_bytes = kRunMemoryCapBytes) {
+  return needed_bytes > std::min(budget_bytes, kRunMemoryCapBytes);
+}
 
 // Passes of each timed prefill kernel: one untimed warm-up, then five timed
 // runs (the fewest issue 12 asks of a measured time).
@@ -84,6 +94,8 @@ Tally decode_tally(const DecodeInput& input) {
   const double output = input.output_projection ? 2 * D * D : 0;
 
   Tally t;
+  // At least the full-cache reference's K/V and the synthetic sequence are kept.
+  if (refused_for_memory(2 * n * Dkv * 4 + n * H * 4, input.memory_budget_bytes)) return t;
   // Synthetic data: the sequence and the weights, drawn once.
   const double normals = n * H + (D + 2 * Dkv) * H + (input.output_projection ? D * D : 0);
   t.flops += normals * kFlopsPerNormal;
@@ -157,15 +169,18 @@ WorkEstimate estimate_attention_run(const AttentionRunInput& input) {
   const double passes = kPrefillPasses;
   const double input_bytes = 16 * heads * n * d;  // q, k, v, out
   const double kernel_flops = heads * 4 * d * n * (n + 1) / 2;
-  t.fixed_seconds += kWarmUpSeconds;
-  t.flops += 3 * heads * n * d * kFlopsPerNormal;
+  Tally setup;  // spent only when a variant runs
+  setup.fixed_seconds = kWarmUpSeconds;
+  setup.flops = 3 * heads * n * d * kFlopsPerNormal;
   // fp64 reference rows, once for both variants
-  t.flops += kFp64Weight * heads * std::min(input.check_rows, n) * 4 * d * n;
+  setup.flops += kFp64Weight * heads * std::min(input.check_rows, n) * 4 * d * n;
+  bool runs = false;
   for (const char* variant : {"naive", "tiled"}) {
     const bool naive = variant[0] == 'n';
     if (input.variant == (naive ? "tiled" : "naive")) continue;
     const double workspace = 4 * (naive ? n * n : double(attention::tiled_workspace_floats()));
-    if (input_bytes + workspace > input.memory_budget_bytes) continue;  // refused by the run, not run
+    if (refused_for_memory(input_bytes + workspace, input.memory_budget_bytes)) continue;  // not run
+    runs = true;
     t.flops += passes * kernel_flops;
     // naive writes the causal scores, reads them for the softmax and again for PV;
     // tiled streams the keys and values before each block of queries.
@@ -218,6 +233,7 @@ WorkEstimate estimate_quant_lab(const QuantLabInput& input) {
   const Status status = first_error(counted("n", input.n), counted("histogram_bins", input.histogram_bins));
   Tally t;
   if (!status.ok) return finish(status, t);
+  if (input.n * 8 > kQuantLabBudgetBytes) return finish(status, t);  // x and x̂ alone: refused by the lab
   // Per element: one normal drawn, quantized, dequantized, its error summed
   // and binned (≈ 60 FLOPs); the tensor, its codes and the restored copy
   // (≈ 24 bytes) written and read.
@@ -234,6 +250,7 @@ WorkEstimate estimate_quant_gemv(const QuantGemvInput& input) {
   if (!status.ok) return finish(status, t);
   constexpr double kKernels = 5;  // f32, int8, int4, int8x8, int4x8
   const double weights = input.rows * input.cols;
+  if (weights * 5.5 > kQuantLabBudgetBytes) return finish(status, t);  // fp32, int8 and int4 W: refused by the run
   // W and x drawn, the fp64 reference product, the weights quantized twice
   t.flops = weights * (kFlopsPerNormal + kFp64Weight * 2 + 2 * 8);
   t.bytes = weights * 4 * 3;
@@ -250,6 +267,7 @@ WorkEstimate estimate_machine_probe(const ProbeInput& input) {
                                     counted("min_seconds", input.min_seconds));
   Tally t;
   if (!status.ok) return finish(status, t);
+  if (input.bytes > 1073741824.0) return finish(status, t);  // over the probe's 1 GiB: refused by it
   // The array written once, then streamed `repeats` times by the SIMD and the
   // scalar kernel.
   t.bytes = input.bytes * (1 + 2 * input.repeats);

@@ -117,6 +117,25 @@ TEST_CASE("a naive prefill over the memory budget is not costed: the run refuses
   CHECK(estimate_attention_run(both).seconds > estimate_attention_run(tiled).seconds);
 }
 
+TEST_CASE("a run over the module's per-run memory is costed as nothing: its memory refusal comes first") {
+  AttentionRunInput naive;  // 4·30000² bytes of scores: over the 2 GiB cap whatever the budget
+  naive.n = 30000;
+  naive.variant = "naive";
+  naive.memory_budget_bytes = 1e12;
+  CHECK(estimate_attention_run(naive).seconds == 0);
+  DecodeInput decode;  // the reference's K/V alone: 2 · 2e6 · 768 · 4 bytes
+  decode.strategy = "int4";
+  decode.prompt_tokens = decode.generated_tokens = 1e6;
+  decode.memory_budget_bytes = 1e12;
+  CHECK(estimate_decode_run(decode).seconds == 0);
+  // Under a caller's small budget too; within it the run is costed.
+  decode.prompt_tokens = decode.generated_tokens = 1000;
+  decode.memory_budget_bytes = 1000;
+  CHECK(estimate_decode_run(decode).seconds == 0);
+  decode.memory_budget_bytes = 1e9;
+  CHECK(estimate_decode_run(decode).seconds > 0);
+}
+
 TEST_CASE("the runs issue 17 found hanging are estimated far over a minute") {
   AttentionRunInput long_tiled;  // attention --n 1e6 --d 64
   long_tiled.n = 1e6;

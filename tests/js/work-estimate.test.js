@@ -15,9 +15,8 @@ const hanging = [
   ['attention', '--n', '2e5', '--variant', 'tiled'],
   ['seed-experiment', '--lengths', '65536'],
   ['machine', '--bytes', '1e9', '--repeats', '1000'],
-  ['decode', '--strategy', 'none', '--n', '1e6'],
-  ['quant-gemv', '--rows', '1e5', '--cols', '1e5'],
-  ['quant-lab', '--format', 'int4', '--n', '1e11'],
+  ['decode', '--strategy', 'none', '--n', '2e4'],
+  ['quant-gemv', '--min-time', '20'],
 ];
 
 for (const args of hanging) {
@@ -33,6 +32,13 @@ for (const args of hanging) {
     assert.equal(result.stdout, '');
   });
 }
+
+test('a run the memory cap refuses is refused for its memory, not its time', () => {
+  const result = cli('attention', '--n', '30000', '--variant', 'naive', '--budget', '1e12');
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /more than this WASM module can allocate/);
+  assert.doesNotMatch(result.stderr, /max-seconds/);
+});
 
 test('--json: the refusal names max-seconds and carries the estimate object', () => {
   const result = cli('attention', '--n', '2e5', '--variant', 'tiled', '--json');
