@@ -190,7 +190,7 @@ export interface QuantReferenceError {
   group_size: number;
   rel_rmse: number;
 }
-/** The N(0,1) reference table (relative RMSE, fp32 scales). */
+/** Expected relative RMSE on N(0,1) weights, derived by numerical integration (scripts/quant-reference-errors.js). */
 export declare const quantReferenceErrors: readonly QuantReferenceError[];
 
 export interface QuantApi {

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { InputError } from '../../lib/api.js';
 import { loadLlmSpacetime } from '../../lib/node.js';
 import { quantReferenceErrors } from '../../lib/quant.js';
+import { published, referenceErrors } from '../../scripts/quant-reference-errors.js';
 
 const api = await loadLlmSpacetime();
 const run = promisify(execFile);
@@ -45,6 +46,16 @@ test('bad inputs throw InputError naming the field', () => {
   assert.throws(() => api.quantLab({ n: 1e9 }), (error) => error.field === 'n' && /bytes/.test(error.message));
   assert.throws(() => api.quantLab({ dist: 'cauchy' }), (error) => error.field === 'dist');
   assert.throws(() => api.quantGemv({ rows: 8, cols: 100, group_size: 32 }), (error) => error.field === 'cols');
+});
+
+test('quantReferenceErrors are the derivation of scripts/quant-reference-errors.js', () => {
+  // Coarser grids than the script's defaults: the integrals converge well before (checked to 1e-9).
+  const derived = referenceErrors({ steps: 300, zeroPointSteps: 100 });
+  assert.deepEqual(quantReferenceErrors.map((row) => ({ ...row })),
+    derived.map((row) => ({ ...row, rel_rmse: published(row.rel_rmse) })));
+  // Sanity by the uniform-rounding model: int8 g32 rounds 31 of 32 values to steps of
+  // absmax/127, and √E[absmax²] of 32 normals ≈ 2.39, so RMSE ≈ √(31/32)·2.39/(127·√12) ≈ 0.534 %.
+  assert.ok(Math.abs(quantReferenceErrors[0].rel_rmse / (Math.sqrt(31 / 32) * 2.39 / (127 * Math.sqrt(12))) - 1) < 0.01);
 });
 
 test('quantLab reproduces the reference table in WASM (±3 % relative)', () => {
