@@ -3,16 +3,18 @@
 #include <cstdio>
 
 #include "core/validate.hpp"
+#include "quant/ggml_blocks.hpp"
 #include "quant/microscaling.hpp"
 
 namespace llmst {
 
 namespace {
-// ggml block structs (ggml/src/ggml-common.h, llama.cpp): QK4_0 = QK8_0 = 32,
-// QK_K = 256, K_SCALE_SIZE = 12, ggml_half = 2 bytes. The bytes below are the
-// sums of each struct's members; tests/cpp/test_quant.cpp rebuilds the structs
-// and checks them with sizeof.
+// ggml's block structs (quant/ggml_blocks.hpp, the layout of ggml-common.h):
+// bytes per block from sizeof, weights per block from QK4_0 … QK8_0 = 32, QK_K = 256.
 constexpr const char* kGgml = "ggml-common.h block structs (llama.cpp)";
+template <class Block>
+constexpr double kBytes = sizeof(Block);
+constexpr double kGgmlBlock = quant::kGgmlBlock, kSuperBlock = quant::kSuperBlock;
 // The microscaling and block-FP8 formats (quant/microscaling.hpp): bytes from
 // the block structs there, weights per block from the specs.
 constexpr double kMxfp4Bytes = sizeof(quant::BlockMxfp4), kNvfp4Bytes = sizeof(quant::BlockNvfp4);
@@ -47,17 +49,17 @@ const std::vector<QuantFormatInfo>& quant_formats() {
        "scale = (max - min) / 15, x = min + q·scale"},
       {"nf4", "NF4 (QLoRA NormalFloat)", "nf", 4, true, false, 0, 0, true,
        "16 levels of Dettmers et al. 2023 (QLoRA), absmax per block"},
-      {"q4_0", "ggml Q4_0", "ggml", 4, false, false, 32, 2 + 16, true, kGgml},
-      {"q4_1", "ggml Q4_1", "ggml", 4, false, true, 32, 2 + 2 + 16, true, kGgml},
-      {"q5_0", "ggml Q5_0", "ggml", 5, false, false, 32, 2 + 4 + 16, true, kGgml},
-      {"q5_1", "ggml Q5_1", "ggml", 5, false, true, 32, 2 + 2 + 4 + 16, true, kGgml},
-      {"q8_0", "ggml Q8_0", "ggml", 8, false, false, 32, 2 + 32, true, kGgml},
+      {"q4_0", "ggml Q4_0", "ggml", 4, false, false, kGgmlBlock, kBytes<quant::BlockQ4_0>, true, kGgml},
+      {"q4_1", "ggml Q4_1", "ggml", 4, false, true, kGgmlBlock, kBytes<quant::BlockQ4_1>, true, kGgml},
+      {"q5_0", "ggml Q5_0", "ggml", 5, false, false, kGgmlBlock, kBytes<quant::BlockQ5_0>, true, kGgml},
+      {"q5_1", "ggml Q5_1", "ggml", 5, false, true, kGgmlBlock, kBytes<quant::BlockQ5_1>, true, kGgml},
+      {"q8_0", "ggml Q8_0", "ggml", 8, false, false, kGgmlBlock, kBytes<quant::BlockQ8_0>, true, kGgml},
       // k-quants: super-blocks of 256 with 4-, 6- or 8-bit sub-block scales (quant/kquants.hpp).
-      {"q2_k", "ggml Q2_K", "ggml", 2, false, true, 256, 16 + 64 + 2 + 2, true, kGgml},
-      {"q3_k", "ggml Q3_K", "ggml", 3, false, false, 256, 32 + 64 + 12 + 2, true, kGgml},
-      {"q4_k", "ggml Q4_K", "ggml", 4, false, true, 256, 2 + 2 + 12 + 128, true, kGgml},
-      {"q5_k", "ggml Q5_K", "ggml", 5, false, true, 256, 2 + 2 + 12 + 32 + 128, true, kGgml},
-      {"q6_k", "ggml Q6_K", "ggml", 6, false, false, 256, 128 + 64 + 16 + 2, true, kGgml},
+      {"q2_k", "ggml Q2_K", "ggml", 2, false, true, kSuperBlock, kBytes<quant::BlockQ2_K>, true, kGgml},
+      {"q3_k", "ggml Q3_K", "ggml", 3, false, false, kSuperBlock, kBytes<quant::BlockQ3_K>, true, kGgml},
+      {"q4_k", "ggml Q4_K", "ggml", 4, false, true, kSuperBlock, kBytes<quant::BlockQ4_K>, true, kGgml},
+      {"q5_k", "ggml Q5_K", "ggml", 5, false, true, kSuperBlock, kBytes<quant::BlockQ5_K>, true, kGgml},
+      {"q6_k", "ggml Q6_K", "ggml", 6, false, false, kSuperBlock, kBytes<quant::BlockQ6_K>, true, kGgml},
       // Today's checkpoint formats (quant/microscaling.hpp). NVFP4's one fp32 per
       // tensor is counted as 0 bits per weight, like every per-tensor scale here.
       {"fp8_block", "FP8 E4M3, 128×128 blocks (DeepSeek-V3)", "block_fp8", 8, false, false, kFp8Tile, kFp8Tile + 4,

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 #include <utility>
 
 #include "quant/minifloat.hpp"
@@ -368,19 +369,12 @@ uint16_t fp16_bits(float value) {
   return uint16_t(sign | ((exponent - 1 + 15) << 10) | mantissa);
 }
 
-float fp16_value(const uint8_t* bytes) {
-  const unsigned bits = unsigned(bytes[0]) | unsigned(bytes[1]) << 8;
+float fp16_value(GgmlHalf bits) {
   const int exponent = int(bits >> 10) & 31, mantissa = int(bits & 1023);
   const float magnitude = exponent == 0    ? std::ldexp(float(mantissa), -24)
                           : exponent == 31 ? (mantissa ? NAN : INFINITY)
                                            : std::ldexp(float(1024 + mantissa), exponent - 25);
   return bits & 0x8000 ? -magnitude : magnitude;
-}
-
-void put_fp16(uint8_t* bytes, float value) {
-  const uint16_t bits = fp16_bits(value);
-  bytes[0] = uint8_t(bits & 0xFF);
-  bytes[1] = uint8_t(bits >> 8);
 }
 
 // Q2_K and Q3_K's 2-bit planes (qs[64]): byte j/4 + l of each half holds
@@ -392,148 +386,194 @@ void pack_2bit(const uint8_t* L, uint8_t* qs) {
           uint8_t((L[j + l] & 3) | (L[j + l + 32] & 3) << 2 | (L[j + l + 64] & 3) << 4 | (L[j + l + 96] & 3) << 6);
 }
 
+template <class Block>
+std::vector<uint8_t> bytes_of(const Block& block) {
+  std::vector<uint8_t> bytes(sizeof block);
+  std::memcpy(bytes.data(), &block, sizeof block);
+  return bytes;
+}
+
+template <class Block>
+Block block_from(const uint8_t* bytes) {
+  Block block;
+  std::memcpy(&block, bytes, sizeof block);
+  return block;
+}
+
+BlockQ2_K pack_q2_k(const KQuantBlock& b) {
+  BlockQ2_K y{};
+  for (int j = 0; j < 16; ++j) y.scales[j] = uint8_t(b.scales[j] | b.mins[j] << 4);
+  pack_2bit(b.codes.data(), y.qs);
+  y.d = fp16_bits(b.d);
+  y.dmin = fp16_bits(b.dmin);
+  return y;
+}
+
+BlockQ3_K pack_q3_k(const KQuantBlock& b) {
+  BlockQ3_K y{};
+  uint8_t low[256];
+  for (int j = 0; j < 256; ++j) {  // the high bit of code j: bit j / 32 of hmask[j % 32]
+    if (b.codes[j] > 3) y.hmask[j % 32] = uint8_t(y.hmask[j % 32] | 1 << (j / 32));
+    low[j] = b.codes[j] & 3;
+  }
+  pack_2bit(low, y.qs);
+  const std::array<uint8_t, 12> scales = pack_q3_k_scales(b.scales.data());
+  std::copy(scales.begin(), scales.end(), y.scales);
+  y.d = fp16_bits(b.d);
+  return y;
+}
+
+// Q4_K and Q5_K share d, dmin, the 12 scale bytes and the low nibbles; Q5_K adds qh.
+template <class Block>
+Block pack_q4_q5_k(const KQuantBlock& b) {
+  Block y{};
+  y.d = fp16_bits(b.d);
+  y.dmin = fp16_bits(b.dmin);
+  uint8_t sc[8], m[8];
+  for (int j = 0; j < 8; ++j) sc[j] = uint8_t(b.scales[j]), m[j] = b.mins[j];
+  const std::array<uint8_t, 12> scales = pack_scale_min_k4(sc, m);
+  std::copy(scales.begin(), scales.end(), y.scales);
+  const uint8_t* L = b.codes.data();
+  uint8_t* q = y.qs;
+  for (int n = 0; n < 256; n += 64, q += 32)  // byte l of each 32: codes n + l (low nibble) and n + l + 32
+    for (int l = 0; l < 32; ++l) {
+      q[l] = uint8_t((L[n + l] & 15) | (L[n + l + 32] & 15) << 4);
+      if constexpr (std::is_same_v<Block, BlockQ5_K>)
+        y.qh[l] = uint8_t(y.qh[l] | (L[n + l] >> 4) << (n / 32) | (L[n + l + 32] >> 4) << (n / 32 + 1));
+    }
+  return y;
+}
+
+BlockQ6_K pack_q6_k(const KQuantBlock& b) {
+  BlockQ6_K y{};
+  const uint8_t* L = b.codes.data();
+  uint8_t* ql = y.ql;
+  uint8_t* qh = y.qh;
+  for (int j = 0; j < 256; j += 128, ql += 64, qh += 32)
+    for (int l = 0; l < 32; ++l) {
+      ql[l] = uint8_t((L[j + l] & 15) | (L[j + l + 64] & 15) << 4);
+      ql[l + 32] = uint8_t((L[j + l + 32] & 15) | (L[j + l + 96] & 15) << 4);
+      qh[l] =
+          uint8_t(L[j + l] >> 4 | (L[j + l + 32] >> 4) << 2 | (L[j + l + 64] >> 4) << 4 | (L[j + l + 96] >> 4) << 6);
+    }
+  for (int j = 0; j < 16; ++j) y.scales[j] = b.scales[j];
+  y.d = fp16_bits(b.d);
+  return y;
+}
+
+void dequantize_q2_k(const BlockQ2_K& x, float* y) {
+  const float d = fp16_value(x.d), min = fp16_value(x.dmin);
+  const uint8_t* q = x.qs;
+  int is = 0;
+  for (int n = 0; n < 256; n += 128, q += 32)
+    for (int shift = 0; shift < 8; shift += 2)
+      for (int half = 0; half < 2; ++half) {
+        const uint8_t sc = x.scales[is++];
+        const float dl = d * (sc & 0xF), ml = min * (sc >> 4);
+        for (int l = 0; l < 16; ++l) *y++ = dl * int8_t((q[l + 16 * half] >> shift) & 3) - ml;
+      }
+}
+
+void dequantize_q3_k(const BlockQ3_K& x, float* y) {
+  const float d_all = fp16_value(x.d);
+  // ggml unpacks the 16 six-bit scales four bytes at a time (little-endian words).
+  constexpr uint32_t kmask1 = 0x03030303, kmask2 = 0x0f0f0f0f;
+  uint32_t aux[4];
+  std::memcpy(aux, x.scales, 12);
+  const uint32_t tmp = aux[2];
+  aux[2] = ((aux[0] >> 4) & kmask2) | (((tmp >> 4) & kmask1) << 4);
+  aux[3] = ((aux[1] >> 4) & kmask2) | (((tmp >> 6) & kmask1) << 4);
+  aux[0] = (aux[0] & kmask2) | (((tmp >> 0) & kmask1) << 4);
+  aux[1] = (aux[1] & kmask2) | (((tmp >> 2) & kmask1) << 4);
+  int8_t scales[16];
+  std::memcpy(scales, aux, 16);
+  const uint8_t* q = x.qs;
+  const uint8_t* hm = x.hmask;
+  uint8_t m = 1;
+  int is = 0;
+  for (int n = 0; n < 256; n += 128, q += 32)
+    for (int shift = 0; shift < 8; shift += 2, m = uint8_t(m << 1))
+      for (int half = 0; half < 2; ++half) {
+        const float dl = d_all * (scales[is++] - 32);
+        for (int l = 0; l < 16; ++l)
+          *y++ = dl * (int8_t((q[l + 16 * half] >> shift) & 3) - ((hm[l + 16 * half] & m) ? 0 : 4));
+      }
+}
+
+template <class Block>
+void dequantize_q4_q5_k(const Block& x, float* y) {
+  constexpr bool five = std::is_same_v<Block, BlockQ5_K>;
+  const float d = fp16_value(x.d), min = fp16_value(x.dmin);
+  const uint8_t* ql = x.qs;
+  uint8_t u1 = 1, u2 = 2;
+  for (int j = 0, is = 0; j < 256; j += 64, ql += 32, is += 2, u1 = uint8_t(u1 << 2), u2 = uint8_t(u2 << 2)) {
+    uint8_t sc, m;
+    get_scale_min_k4(is + 0, x.scales, sc, m);
+    const float d1 = d * sc, m1 = min * m;
+    get_scale_min_k4(is + 1, x.scales, sc, m);
+    const float d2 = d * sc, m2 = min * m;
+    for (int l = 0; l < 32; ++l) {
+      int high = 0;
+      if constexpr (five) high = x.qh[l] & u1 ? 16 : 0;
+      *y++ = d1 * ((ql[l] & 0xF) + high) - m1;
+    }
+    for (int l = 0; l < 32; ++l) {
+      int high = 0;
+      if constexpr (five) high = x.qh[l] & u2 ? 16 : 0;
+      *y++ = d2 * ((ql[l] >> 4) + high) - m2;
+    }
+  }
+}
+
+void dequantize_q6_k(const BlockQ6_K& x, float* y) {
+  const float d = fp16_value(x.d);
+  const uint8_t* ql = x.ql;
+  const uint8_t* qh = x.qh;
+  const int8_t* sc = x.scales;
+  for (int n = 0; n < 256; n += 128, y += 128, ql += 64, qh += 32, sc += 8)
+    for (int l = 0; l < 32; ++l) {
+      const int is = l / 16;
+      const int8_t q1 = int8_t((ql[l + 0] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32;
+      const int8_t q2 = int8_t((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32;
+      const int8_t q3 = int8_t((ql[l + 0] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
+      const int8_t q4 = int8_t((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
+      y[l + 0] = d * sc[is + 0] * q1;
+      y[l + 32] = d * sc[is + 2] * q2;
+      y[l + 64] = d * sc[is + 4] * q3;
+      y[l + 96] = d * sc[is + 6] * q4;
+    }
+}
+
 }  // namespace
 
-std::vector<uint8_t> pack_kquant_block(KQuant type, const KQuantBlock& b) {
-  const uint8_t* L = b.codes.data();
+std::vector<uint8_t> pack_kquant_block(KQuant type, const KQuantBlock& block) {
   switch (type) {
-    case KQuant::q2_k: {  // scales[16] (sc | m << 4), qs[64], d, dmin
-      std::vector<uint8_t> y(84);
-      for (int j = 0; j < 16; ++j) y[j] = uint8_t(b.scales[j] | b.mins[j] << 4);
-      pack_2bit(L, y.data() + 16);
-      put_fp16(y.data() + 80, b.d);
-      put_fp16(y.data() + 82, b.dmin);
-      return y;
-    }
-    case KQuant::q3_k: {  // hmask[32], qs[64], scales[12], d
-      std::vector<uint8_t> y(110);
-      uint8_t low[256];
-      for (int j = 0; j < 256; ++j) {  // the high bit of code j: bit j / 32 of hmask[j % 32]
-        if (L[j] > 3) y[j % 32] = uint8_t(y[j % 32] | 1 << (j / 32));
-        low[j] = L[j] & 3;
-      }
-      pack_2bit(low, y.data() + 32);
-      const std::array<uint8_t, 12> scales = pack_q3_k_scales(b.scales.data());
-      std::copy(scales.begin(), scales.end(), y.begin() + 96);
-      put_fp16(y.data() + 108, b.d);
-      return y;
-    }
+    case KQuant::q2_k:
+      return bytes_of(pack_q2_k(block));
+    case KQuant::q3_k:
+      return bytes_of(pack_q3_k(block));
     case KQuant::q4_k:
-    case KQuant::q5_k: {  // d, dmin, scales[12], (Q5_K: qh[32]), qs[128]
-      const bool five = type == KQuant::q5_k;
-      std::vector<uint8_t> y(five ? 176 : 144);
-      put_fp16(y.data(), b.d);
-      put_fp16(y.data() + 2, b.dmin);
-      uint8_t sc[8], m[8];
-      for (int j = 0; j < 8; ++j) sc[j] = uint8_t(b.scales[j]), m[j] = b.mins[j];
-      const std::array<uint8_t, 12> scales = pack_scale_min_k4(sc, m);
-      std::copy(scales.begin(), scales.end(), y.begin() + 4);
-      uint8_t* qh = y.data() + 16;
-      uint8_t* q = y.data() + (five ? 48 : 16);
-      for (int n = 0; n < 256; n += 64, q += 32)  // byte l of each 32: codes n + l (low nibble) and n + l + 32
-        for (int l = 0; l < 32; ++l) {
-          q[l] = uint8_t((L[n + l] & 15) | (L[n + l + 32] & 15) << 4);
-          if (five) qh[l] = uint8_t(qh[l] | (L[n + l] >> 4) << (n / 32) | (L[n + l + 32] >> 4) << (n / 32 + 1));
-        }
-      return y;
-    }
-    case KQuant::q6_k: {  // ql[128], qh[64], scales[16], d
-      std::vector<uint8_t> y(210);
-      uint8_t* ql = y.data();
-      uint8_t* qh = y.data() + 128;
-      for (int j = 0; j < 256; j += 128, ql += 64, qh += 32)
-        for (int l = 0; l < 32; ++l) {
-          ql[l] = uint8_t((L[j + l] & 15) | (L[j + l + 64] & 15) << 4);
-          ql[l + 32] = uint8_t((L[j + l + 32] & 15) | (L[j + l + 96] & 15) << 4);
-          qh[l] = uint8_t(L[j + l] >> 4 | (L[j + l + 32] >> 4) << 2 | (L[j + l + 64] >> 4) << 4 |
-                          (L[j + l + 96] >> 4) << 6);
-        }
-      for (int j = 0; j < 16; ++j) y[192 + j] = uint8_t(b.scales[j]);
-      put_fp16(y.data() + 208, b.d);
-      return y;
-    }
+      return bytes_of(pack_q4_q5_k<BlockQ4_K>(block));
+    case KQuant::q5_k:
+      return bytes_of(pack_q4_q5_k<BlockQ5_K>(block));
+    case KQuant::q6_k:
+      return bytes_of(pack_q6_k(block));
   }
   return {};
 }
 
-void dequantize_kquant_packed(KQuant type, const uint8_t* x, float* y) {
+void dequantize_kquant_packed(KQuant type, const uint8_t* bytes, float* out) {
   switch (type) {
-    case KQuant::q2_k: {
-      const float d = fp16_value(x + 80), min = fp16_value(x + 82);
-      const uint8_t* q = x + 16;
-      int is = 0;
-      for (int n = 0; n < 256; n += 128, q += 32)
-        for (int shift = 0; shift < 8; shift += 2)
-          for (int half = 0; half < 2; ++half) {
-            const uint8_t sc = x[is++];
-            const float dl = d * (sc & 0xF), ml = min * (sc >> 4);
-            for (int l = 0; l < 16; ++l) *y++ = dl * int8_t((q[l + 16 * half] >> shift) & 3) - ml;
-          }
-      return;
-    }
-    case KQuant::q3_k: {
-      const float d_all = fp16_value(x + 108);
-      // ggml unpacks the 16 six-bit scales four bytes at a time (little-endian words).
-      constexpr uint32_t kmask1 = 0x03030303, kmask2 = 0x0f0f0f0f;
-      uint32_t aux[4];
-      std::memcpy(aux, x + 96, 12);
-      const uint32_t tmp = aux[2];
-      aux[2] = ((aux[0] >> 4) & kmask2) | (((tmp >> 4) & kmask1) << 4);
-      aux[3] = ((aux[1] >> 4) & kmask2) | (((tmp >> 6) & kmask1) << 4);
-      aux[0] = (aux[0] & kmask2) | (((tmp >> 0) & kmask1) << 4);
-      aux[1] = (aux[1] & kmask2) | (((tmp >> 2) & kmask1) << 4);
-      int8_t scales[16];
-      std::memcpy(scales, aux, 16);
-      const uint8_t* q = x + 32;
-      const uint8_t* hm = x;
-      uint8_t m = 1;
-      int is = 0;
-      for (int n = 0; n < 256; n += 128, q += 32)
-        for (int shift = 0; shift < 8; shift += 2, m = uint8_t(m << 1))
-          for (int half = 0; half < 2; ++half) {
-            const float dl = d_all * (scales[is++] - 32);
-            for (int l = 0; l < 16; ++l)
-              *y++ = dl * (int8_t((q[l + 16 * half] >> shift) & 3) - ((hm[l + 16 * half] & m) ? 0 : 4));
-          }
-      return;
-    }
+    case KQuant::q2_k:
+      return dequantize_q2_k(block_from<BlockQ2_K>(bytes), out);
+    case KQuant::q3_k:
+      return dequantize_q3_k(block_from<BlockQ3_K>(bytes), out);
     case KQuant::q4_k:
-    case KQuant::q5_k: {
-      const bool five = type == KQuant::q5_k;
-      const float d = fp16_value(x), min = fp16_value(x + 2);
-      const uint8_t* ql = x + (five ? 48 : 16);
-      const uint8_t* qh = x + 16;
-      uint8_t u1 = 1, u2 = 2;
-      for (int j = 0, is = 0; j < 256; j += 64, ql += 32, is += 2, u1 = uint8_t(u1 << 2), u2 = uint8_t(u2 << 2)) {
-        uint8_t sc, m;
-        get_scale_min_k4(is + 0, x + 4, sc, m);
-        const float d1 = d * sc, m1 = min * m;
-        get_scale_min_k4(is + 1, x + 4, sc, m);
-        const float d2 = d * sc, m2 = min * m;
-        for (int l = 0; l < 32; ++l) *y++ = d1 * ((ql[l] & 0xF) + (five && (qh[l] & u1) ? 16 : 0)) - m1;
-        for (int l = 0; l < 32; ++l) *y++ = d2 * ((ql[l] >> 4) + (five && (qh[l] & u2) ? 16 : 0)) - m2;
-      }
-      return;
-    }
-    case KQuant::q6_k: {
-      const float d = fp16_value(x + 208);
-      const uint8_t* ql = x;
-      const uint8_t* qh = x + 128;
-      const int8_t* sc = reinterpret_cast<const int8_t*>(x + 192);
-      for (int n = 0; n < 256; n += 128, y += 128, ql += 64, qh += 32, sc += 8)
-        for (int l = 0; l < 32; ++l) {
-          const int is = l / 16;
-          const int8_t q1 = int8_t((ql[l + 0] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32;
-          const int8_t q2 = int8_t((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32;
-          const int8_t q3 = int8_t((ql[l + 0] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
-          const int8_t q4 = int8_t((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
-          y[l + 0] = d * sc[is + 0] * q1;
-          y[l + 32] = d * sc[is + 2] * q2;
-          y[l + 64] = d * sc[is + 4] * q3;
-          y[l + 96] = d * sc[is + 6] * q4;
-        }
-      return;
-    }
+      return dequantize_q4_q5_k(block_from<BlockQ4_K>(bytes), out);
+    case KQuant::q5_k:
+      return dequantize_q4_q5_k(block_from<BlockQ5_K>(bytes), out);
+    case KQuant::q6_k:
+      return dequantize_q6_k(block_from<BlockQ6_K>(bytes), out);
   }
 }
 

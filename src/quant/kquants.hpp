@@ -8,10 +8,10 @@
 // codes and values are ggml's.
 //
 // A super-block is kept unpacked (KQuantBlock): the sub-block scales, mins and
-// codes sit in plain arrays, each within its real bit width. The stored size is
-// still the ggml block's (formats.cpp): pack_kquant_block writes ggml's bytes
-// and dequantize_kquant_packed reads them back as ggml does (tests compare the
-// two). The 12-byte 6-bit scale packings of Q3_K and Q4_K/Q5_K are also used
+// codes sit in plain arrays, each within its real bit width. The stored block
+// is ggml's typed struct (quant/ggml_blocks.hpp, whose sizeof formats.cpp
+// reads): pack_kquant_block fills it and dequantize_kquant_packed reads it
+// back as ggml does (tests compare the two). The 12-byte 6-bit scale packings of Q3_K and Q4_K/Q5_K are also used
 // by the quantizers, as in ggml.
 //
 //   format  sub-block  codes            sub-block scale / min         value
@@ -27,9 +27,9 @@
 #include <string_view>
 #include <vector>
 
-namespace llmst::quant {
+#include "quant/ggml_blocks.hpp"
 
-inline constexpr size_t kSuperBlock = 256;  // ggml's QK_K
+namespace llmst::quant {
 
 enum class KQuant { q2_k, q3_k, q4_k, q5_k, q6_k };
 
@@ -75,8 +75,8 @@ int nearest_int(float x);
 // high 2 bits of scales 4–7 / mins 4–7.
 std::array<uint8_t, 12> pack_scale_min_k4(const uint8_t* scales, const uint8_t* mins);
 void get_scale_min_k4(int j, const uint8_t* packed, uint8_t& scale, uint8_t& min);
-// ggml's bytes of one super-block (the block_qN_K struct of ggml-common.h,
-// fp16 little-endian): Q2_K 84, Q3_K 110, Q4_K 144, Q5_K 176, Q6_K 210 bytes.
+// ggml's bytes of one super-block: the bytes of its BlockQN_K struct
+// (fp16 little-endian): Q2_K 84, Q3_K 110, Q4_K 144, Q5_K 176, Q6_K 210 bytes.
 std::vector<uint8_t> pack_kquant_block(KQuant type, const KQuantBlock& block);
 // dequantize_row_qN_K over those bytes, walking them as ggml does: out is (256).
 void dequantize_kquant_packed(KQuant type, const uint8_t* bytes, float* out);

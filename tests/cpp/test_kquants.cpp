@@ -132,8 +132,8 @@ TEST_CASE("k-quants: the 12-byte scale packings of ggml-common.h") {
 }
 
 TEST_CASE("k-quants: ggml's block bytes, packed and walked back as ggml's dequantizers do") {
-  // Sizes: the ggml block bytes of formats.cpp (test_quant.cpp checks them
-  // against sizeof of ggml-common.h's structs).
+  // Sizes: the bytes of formats.cpp, i.e. sizeof of the typed block structs
+  // (quant/ggml_blocks.hpp, held to ggml's published sizes by static_assert).
   for (KQuant type : kAll) {
     CAPTURE(name_of(type));
     const KQuantBlock block = quantize_kquant_block(type, synthetic_tensor("normal", 256, 256, 11).data());

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "quant/formats.hpp"
+#include "quant/ggml_blocks.hpp"
 #include "quant/kernels.hpp"
 #include "quant/metrics.hpp"
 #include "quant/minifloat.hpp"
@@ -16,60 +17,6 @@ using namespace llmst;
 using namespace llmst::quant;
 
 namespace {
-// ggml's block structs, copied from ggml-common.h (llama.cpp), ggml_half = uint16_t.
-using ggml_half = uint16_t;
-constexpr int QK4_0 = 32, QK4_1 = 32, QK5_0 = 32, QK5_1 = 32, QK8_0 = 32, QK_K = 256, K_SCALE_SIZE = 12;
-struct block_q4_0 {
-  ggml_half d;
-  uint8_t qs[QK4_0 / 2];
-};
-struct block_q4_1 {
-  ggml_half d, m;
-  uint8_t qs[QK4_1 / 2];
-};
-struct block_q5_0 {
-  ggml_half d;
-  uint8_t qh[4];
-  uint8_t qs[QK5_0 / 2];
-};
-struct block_q5_1 {
-  ggml_half d, m;
-  uint8_t qh[4];
-  uint8_t qs[QK5_1 / 2];
-};
-struct block_q8_0 {
-  ggml_half d;
-  int8_t qs[QK8_0];
-};
-struct block_q2_K {
-  uint8_t scales[QK_K / 16];
-  uint8_t qs[QK_K / 4];
-  ggml_half d, dmin;
-};
-struct block_q3_K {
-  uint8_t hmask[QK_K / 8];
-  uint8_t qs[QK_K / 4];
-  uint8_t scales[12];
-  ggml_half d;
-};
-struct block_q4_K {
-  ggml_half d, dmin;
-  uint8_t scales[K_SCALE_SIZE];
-  uint8_t qs[QK_K / 2];
-};
-struct block_q5_K {
-  ggml_half d, dmin;
-  uint8_t scales[K_SCALE_SIZE];
-  uint8_t qh[QK_K / 8];
-  uint8_t qs[QK_K / 2];
-};
-struct block_q6_K {
-  uint8_t ql[QK_K / 2];
-  uint8_t qh[QK_K / 4];
-  int8_t scales[QK_K / 16];
-  ggml_half d;
-};
-
 double bpw(const std::string& format, double group = 128, std::string scale_dtype = "fp32", bool double_quant = false) {
   QuantSpec spec;
   spec.format = format;
@@ -91,20 +38,30 @@ QuantLabResult lab(const std::string& format, double group, const std::string& d
 }  // namespace
 
 TEST_CASE("ggml formats: bits per weight from the block structs") {
-  CHECK(bpw("q4_0") == doctest::Approx(sizeof(block_q4_0) * 8.0 / QK4_0));
-  CHECK(bpw("q4_1") == doctest::Approx(sizeof(block_q4_1) * 8.0 / QK4_1));
-  CHECK(bpw("q5_0") == doctest::Approx(sizeof(block_q5_0) * 8.0 / QK5_0));
-  CHECK(bpw("q5_1") == doctest::Approx(sizeof(block_q5_1) * 8.0 / QK5_1));
-  CHECK(bpw("q8_0") == doctest::Approx(sizeof(block_q8_0) * 8.0 / QK8_0));
-  CHECK(bpw("q2_k") == doctest::Approx(sizeof(block_q2_K) * 8.0 / QK_K));
-  CHECK(bpw("q3_k") == doctest::Approx(sizeof(block_q3_K) * 8.0 / QK_K));
-  CHECK(bpw("q4_k") == doctest::Approx(sizeof(block_q4_K) * 8.0 / QK_K));
-  CHECK(bpw("q5_k") == doctest::Approx(sizeof(block_q5_K) * 8.0 / QK_K));
-  CHECK(bpw("q6_k") == doctest::Approx(sizeof(block_q6_K) * 8.0 / QK_K));
-  // The published figures the issue quotes.
+  // ggml_blocks.hpp's static_asserts hold each struct to ggml's published
+  // size; the table's bits are those bytes × 8 over the block's weights.
+  CHECK(bpw("q4_0") == sizeof(quant::BlockQ4_0) * 8.0 / 32);
+  CHECK(bpw("q4_1") == sizeof(quant::BlockQ4_1) * 8.0 / 32);
+  CHECK(bpw("q5_0") == sizeof(quant::BlockQ5_0) * 8.0 / 32);
+  CHECK(bpw("q5_1") == sizeof(quant::BlockQ5_1) * 8.0 / 32);
+  CHECK(bpw("q8_0") == sizeof(quant::BlockQ8_0) * 8.0 / 32);
+  CHECK(bpw("q2_k") == sizeof(quant::BlockQ2_K) * 8.0 / 256);
+  CHECK(bpw("q3_k") == sizeof(quant::BlockQ3_K) * 8.0 / 256);
+  CHECK(bpw("q4_k") == sizeof(quant::BlockQ4_K) * 8.0 / 256);
+  CHECK(bpw("q5_k") == sizeof(quant::BlockQ5_K) * 8.0 / 256);
+  CHECK(bpw("q6_k") == sizeof(quant::BlockQ6_K) * 8.0 / 256);
+  // The published figures (llama.cpp's quantize tool and ggml-common.h comments):
+  // Q4_0 4.5, Q4_1 5, Q5_0 5.5, Q5_1 6, Q8_0 8.5; Q2_K 2.625, Q3_K 3.4375,
+  // Q4_K 4.5, Q5_K 5.5, Q6_K 6.5625 bits per weight.
   CHECK(bpw("q4_0") == 4.5);
+  CHECK(bpw("q4_1") == 5);
+  CHECK(bpw("q5_0") == 5.5);
+  CHECK(bpw("q5_1") == 6);
   CHECK(bpw("q8_0") == 8.5);
+  CHECK(bpw("q2_k") == 2.625);
+  CHECK(bpw("q3_k") == 3.4375);
   CHECK(bpw("q4_k") == 4.5);
+  CHECK(bpw("q5_k") == 5.5);
   CHECK(bpw("q6_k") == 6.5625);
 }
 
