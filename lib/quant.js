@@ -82,7 +82,7 @@ export const quantReferenceErrors = Object.freeze([
   { format: 'int4', group_size: 32, rel_rmse: 0.09700 },
   { format: 'int4', group_size: 64, rel_rmse: 0.1076 },
   { format: 'int4', group_size: 128, rel_rmse: 0.1173 },
-  { format: 'int4_asym', group_size: 32, rel_rmse: 0.07821 },
+  { format: 'int4_asym', group_size: 32, rel_rmse: 0.08075 },
   { format: 'nf4', group_size: 64, rel_rmse: 0.09198 },
   { format: 'q4_0', group_size: 32, rel_rmse: 0.08589 },
 ]);

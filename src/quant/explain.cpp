@@ -65,14 +65,13 @@ ExplainResult explain_quant(const QuantSizeInput& input) {
       substituted += " + " + n(each) + "/" + n(g);
       if (format.zero_point) {
         formula += " + z/g";
-        substituted += " + " + n(each) + "/" + n(g);
-        terms.push_back({"z", "bits per zero point", each, "bits"});
+        substituted += " + " + n(b.code_bits) + "/" + n(g);
+        terms.push_back({"z", "bits per zero point (an integer of the code's width, packed: AutoGPTQ/AWQ qzeros)",
+                         b.code_bits, "bits"});
       }
       if (spec.double_quant) {
-        const double per_group = format.zero_point ? 2 : 1;
-        formula += " + k \\cdot 32 / (256\\,g)";
-        substituted += " + " + n(per_group) + " \\cdot 32 / (256 \\cdot " + n(g) + ")";
-        terms.push_back({"k", "second-level constants per group (scale, zero point)", per_group, ""});
+        formula += " + 32 / (256\\,g)";
+        substituted += " + 32 / (256 \\cdot " + n(g) + ")";
         format_sources.insert(format_sources.begin() + 1, kQlora);
       }
     }

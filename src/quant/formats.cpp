@@ -139,17 +139,18 @@ BitsPerWeight bits_per_weight(const QuantSpec& spec) {
     return result;
   }
   const double stored_bits = scale_dtype_bits(spec.scale_dtype);
-  // Double quantization stores each scale in 8 bits (and the zero point alike)
-  // plus one fp32 constant per 256 of them.
+  // Double quantization stores each scale in 8 bits plus one fp32 constant per
+  // 256 of them. A zero point is an integer of the code's width, packed as
+  // AutoGPTQ's qzeros (32 / b per int32, one per group and output column) and
+  // AWQ's qzeros (8 four-bit zeros per int32) store it: b bits per group.
   const double each = spec.double_quant ? 8 : stored_bits;
-  const double per_group = format.zero_point ? 2 : 1;
   result.scale_bits = each / weights;
-  result.zero_point_bits = format.zero_point ? each / weights : 0;
-  if (spec.double_quant) result.double_quant_bits = per_group * 32 / (kDoubleQuantBlock * weights);
+  result.zero_point_bits = format.zero_point ? format.code_bits / weights : 0;
+  if (spec.double_quant) result.double_quant_bits = 32 / (kDoubleQuantBlock * weights);
   result.bits_per_weight = result.code_bits + result.scale_bits + result.zero_point_bits + result.double_quant_bits;
   result.formula += " + " + number(each) + "/" + number(weights);
-  if (format.zero_point) result.formula += " + " + number(each) + "/" + number(weights);
-  if (spec.double_quant) result.formula += " + " + number(per_group * 32) + "/(256×" + number(weights) + ")";
+  if (format.zero_point) result.formula += " + " + number(format.code_bits) + "/" + number(weights);
+  if (spec.double_quant) result.formula += " + 32/(256×" + number(weights) + ")";
   result.formula += " = " + number(result.bits_per_weight);
   return result;
 }

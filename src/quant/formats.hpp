@@ -35,7 +35,7 @@ struct QuantSpec {
   std::string layout = "group";      // "tensor" (one scale), "channel" (one per row), "group"
   double group_size = 128;           // weights per scale for layout "group" (any ≥ 1)
   double channel_size = 4096;        // row length for layout "channel" (weights per scale)
-  std::string scale_dtype = "fp16";  // fp16 (GPTQ and AWQ store fp16 scales), bf16 or fp32: scales and zero points
+  std::string scale_dtype = "fp16";  // fp16 (GPTQ and AWQ store fp16 scales), bf16 or fp32: the scales
   bool double_quant = false;         // QLoRA: scales stored as 8-bit in blocks of 256 + an fp32 scale per block
 };
 

@@ -55,21 +55,25 @@ void dequantize_sym<simd::Scalar>(const int8_t* codes, const float* scales, size
 
 template <>
 void quantize_asym<simd::Scalar>(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
-                                 uint8_t* codes, float* scales, float* mins) {
+                                 uint8_t* codes, float* scales, uint8_t* zeros) {
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
-    float low = INFINITY, high = -INFINITY;
+    float low = 0, high = 0;  // the range holds 0 (AutoGPTQ's find_params), so z is in [0, qmax]
     for (size_t i = start; i < end; i++)
       if (std::isfinite(x[i])) low = std::min(low, x[i]), high = std::max(high, x[i]);
-    if (low > high) low = high = 0;  // no finite value in the group
-    const float min = store_scale(scale_format, low);
-    // The range from the stored min, so the top code still reaches max.
-    const float scale = store_scale(scale_format, (high - min) / float(qmax));
+    const float scale = store_scale(scale_format, (high - low) / float(qmax));
     const float inverse = scale > 0 ? 1.0f / scale : 0.0f;
+    const int zero = zero_point_of(low, inverse, qmax);
     scales[g] = scale;
-    mins[g] = min;
-    for (size_t i = start; i < end; i++) codes[i] = asym_code((x[i] - min) * inverse, qmax);
+    zeros[g] = uint8_t(zero);
+    for (size_t i = start; i < end; i++) codes[i] = zero_point_code(x[i] * inverse, zero, qmax);
   }
+}
+
+template <>
+void dequantize_zero_point<simd::Scalar>(const uint8_t* codes, const float* scales, const uint8_t* zeros, size_t n,
+                                         size_t group, float* out) {
+  for (size_t i = 0; i < n; i++) out[i] = float(int(codes[i]) - int(zeros[i / group])) * scales[i / group];
 }
 
 template <>

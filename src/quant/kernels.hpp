@@ -8,12 +8,15 @@
 // Conventions (absmax and min-max as in Dettmers et al. 2022 and ggml's Q4_0/Q4_1):
 // - rounding is to nearest, ties to even (f32x4.nearest / cvtps in SIMD);
 // - symmetric: scale = absmax / qmax, codes in [-qmax, qmax] (int4: -7..7);
-// - asymmetric: scale = (max - min) / qmax, x ≈ min + q·scale, q in [0, qmax],
-//   min stored as a float (a "zero point" in the scale dtype);
+// - asymmetric (AutoGPTQ / AWQ): the range [min, max] widened to hold 0,
+//   scale = (max - min) / qmax, an integer zero point z = round(-min / scale)
+//   in [0, qmax] stored in the code's own bits, q = clamp(round(x / scale) + z,
+//   0, qmax), x ≈ (q - z)·scale (ggml's Q4_1/Q5_1 keep a float min instead:
+//   dequantize_asym);
 // - a group of length g runs over consecutive elements; the last group of a
 //   size that is not a multiple of g is shorter;
 // - non-finite inputs: scales are computed from the finite values only; NaN
-//   quantizes to code 0 (sym) / the min (asym), ±Inf to the extreme code;
+//   quantizes to the code of 0 (sym: 0, asym: z), ±Inf to the extreme code;
 // - the scale is rounded to the scale dtype before the codes are computed, so
 //   codes match what the dequantizer will see.
 #pragma once
@@ -32,9 +35,16 @@ namespace llmst::quant {
 extern const float kNf4Levels[16];
 
 // One element's code, shared by the scalar kernels and the SIMD kernels' tails.
-// Asymmetric: (x − min)·inverse in [0, qmax], NaN → 0, half to even.
-inline uint8_t asym_code(float scaled, int qmax) {
-  return uint8_t(std::isnan(scaled) ? 0 : std::nearbyint(std::clamp(scaled, 0.0f, float(qmax))));
+// Asymmetric: x·inverse rounded half to even, plus the zero point, in [0, qmax]
+// (clamping x·inverse to [−z, qmax − z] first is the same: the bounds are
+// integers); NaN → z, the code of 0.
+inline uint8_t zero_point_code(float scaled, int zero, int qmax) {
+  if (std::isnan(scaled)) return uint8_t(zero);
+  return uint8_t(int(std::nearbyint(std::clamp(scaled, float(-zero), float(qmax - zero)))) + zero);
+}
+// The zero point of a group: round(−low / scale) in [0, qmax] (low ≤ 0).
+inline int zero_point_of(float low, float inverse, int qmax) {
+  return std::clamp(int(std::nearbyint(-low * inverse)), 0, qmax);
 }
 // NF4: the nearest level to x·inverse (NaN → the 0 level) = how many of the
 // midpoints between consecutive levels lie below it.
@@ -51,9 +61,14 @@ void quantize_sym(const float* x, size_t n, size_t group, int qmax, const MiniFl
                   float* scales);
 template <class Isa = simd::Active>
 void dequantize_sym(const int8_t* codes, const float* scales, size_t n, size_t group, float* out);
+// Asymmetric: zeros is (ceil(n / group)), one integer zero point per group.
 template <class Isa = simd::Active>
 void quantize_asym(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format, uint8_t* codes,
-                   float* scales, float* mins);
+                   float* scales, uint8_t* zeros);
+template <class Isa = simd::Active>
+void dequantize_zero_point(const uint8_t* codes, const float* scales, const uint8_t* zeros, size_t n, size_t group,
+                           float* out);
+// x = min + q·scale with a float min per group (ggml's Q4_1/Q5_1 blocks).
 template <class Isa = simd::Active>
 void dequantize_asym(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group, float* out);
 template <class Isa = simd::Active>
@@ -110,7 +125,8 @@ void pack_int4(const int8_t* codes, size_t n, uint8_t* packed);
 #define LLMST_QUANT_KERNELS(Isa) \
   template <> void quantize_sym<Isa>(const float*, size_t, size_t, int, const MiniFloat*, int8_t*, float*); \
   template <> void dequantize_sym<Isa>(const int8_t*, const float*, size_t, size_t, float*); \
-  template <> void quantize_asym<Isa>(const float*, size_t, size_t, int, const MiniFloat*, uint8_t*, float*, float*); \
+  template <> void quantize_asym<Isa>(const float*, size_t, size_t, int, const MiniFloat*, uint8_t*, float*, uint8_t*); \
+  template <> void dequantize_zero_point<Isa>(const uint8_t*, const float*, const uint8_t*, size_t, size_t, float*); \
   template <> void dequantize_asym<Isa>(const uint8_t*, const float*, const float*, size_t, size_t, float*); \
   template <> void quantize_nf4<Isa>(const float*, size_t, size_t, const MiniFloat*, uint8_t*, float*); \
   template <> void dequantize_nf4<Isa>(const uint8_t*, const float*, size_t, size_t, float*); \

@@ -160,6 +160,16 @@ inline f32x4 clamp_nan_low(f32x4 value, f32x4 lo, f32x4 hi) {
 #endif
 }
 
+// min(max(x, lo), hi) with NaN kept (round_code then maps it to 0).
+inline f32x4 clamp_keep_nan(f32x4 value, f32x4 lo, f32x4 hi) {
+#ifdef __wasm_simd128__
+  // pmax(v, lo) = v < lo ? lo : v and pmin(v, hi) = hi < v ? hi : v: NaN compares false and stays
+  return (__m128)wasm_f32x4_pmin(wasm_f32x4_pmax((v128_t)(__m128)value, (v128_t)(__m128)lo), (v128_t)(__m128)hi);
+#else
+  return _mm_min_ps(hi, _mm_max_ps(lo, value));  // minps/maxps give their second operand (value) for NaN
+#endif
+}
+
 // Min and max of the finite values of [start, end) (low > high when there are
 // none). pmin/pmax skip NaN; ±Inf (rare) sends the group through a scalar
 // pass, as in finite_absmax.
@@ -231,28 +241,45 @@ void quantize_sym<simd::Active>(const float* x, size_t n, size_t group, int qmax
 
 template <>
 void quantize_asym<simd::Active>(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
-                                 uint8_t* codes, float* scales, float* mins) {
-  const f32x4 zero(0.0f), top = f32x4(float(qmax));
+                                 uint8_t* codes, float* scales, uint8_t* zeros) {
   for (size_t start = 0, g = 0; start < n; start += group, g++) {
     const size_t end = std::min(n, start + group);
     float low, high;
-    finite_min_max(x, start, end, low, high);  // pass 1
-    if (low > high) low = high = 0;            // no finite value in the group
-    const float min = scale_format ? round_to(*scale_format, low) : low;
-    const float range = (high - min) / float(qmax);
+    finite_min_max(x, start, end, low, high);                // pass 1
+    low = std::min(low, 0.0f), high = std::max(high, 0.0f);  // the range holds 0 (none finite: [0, 0])
+    const float range = (high - low) / float(qmax);
     const float scale = scale_format ? round_to(*scale_format, range) : range;
     const float inverse_scalar = scale > 0 ? 1.0f / scale : 0.0f;
+    const int zero_point = zero_point_of(low, inverse_scalar, qmax);
     scales[g] = scale;
-    mins[g] = min;
-    // pass 2: (x − min)·inverse, clamped to [0, qmax] with NaN → 0, rounded, narrowed to bytes
-    const f32x4 offset(min), inverse(inverse_scalar);
+    zeros[g] = uint8_t(zero_point);
+    // pass 2: x·inverse clamped to [−z, qmax − z] (NaN kept), rounded (NaN → 0), plus z, narrowed to bytes
+    const f32x4 inverse(inverse_scalar), lo(float(-zero_point)), hi(float(qmax - zero_point));
+    const __m128i z = _mm_set1_epi32(zero_point);
     auto lane_codes = [&](const float* p) {
-      return round_code(clamp_nan_low((f32x4::load_unaligned(p) - offset) * inverse, zero, top));
+      return _mm_add_epi32(round_code(clamp_keep_nan(f32x4::load_unaligned(p) * inverse, lo, hi)), z);
     };
     size_t i = start;
     for (; i + 16 <= end; i += 16)
       store_u8(codes + i, lane_codes(x + i), lane_codes(x + i + 4), lane_codes(x + i + 8), lane_codes(x + i + 12));
-    for (; i < end; i++) codes[i] = asym_code((x[i] - min) * inverse_scalar, qmax);
+    for (; i < end; i++) codes[i] = zero_point_code(x[i] * inverse_scalar, zero_point, qmax);
+  }
+}
+
+// (q − z)·scale: widen_unsigned subtracts the group's z exactly.
+template <>
+void dequantize_zero_point<simd::Active>(const uint8_t* codes, const float* scales, const uint8_t* zeros, size_t n,
+                                         size_t group, float* out) {
+  for (size_t start = 0, g = 0; start < n; start += group, g++) {
+    const size_t end = std::min(n, start + group);
+    const f32x4 scale(scales[g]);
+    size_t i = start;
+    for (; i + 16 <= end; i += 16) {
+      f32x4 values[4];
+      widen_unsigned(_mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + i)), float(zeros[g]), values);
+      for (int k = 0; k < 4; k++) (values[k] * scale).store_unaligned(out + i + 4 * k);
+    }
+    for (; i < end; i++) out[i] = float(int(codes[i]) - int(zeros[g])) * scales[g];
   }
 }
 
@@ -702,8 +729,13 @@ void dequantize_sym<simd::Active>(const int8_t* codes, const float* scales, size
 }
 template <>
 void quantize_asym<simd::Active>(const float* x, size_t n, size_t group, int qmax, const MiniFloat* scale_format,
-                                 uint8_t* codes, float* scales, float* mins) {
-  quantize_asym<S>(x, n, group, qmax, scale_format, codes, scales, mins);
+                                 uint8_t* codes, float* scales, uint8_t* zeros) {
+  quantize_asym<S>(x, n, group, qmax, scale_format, codes, scales, zeros);
+}
+template <>
+void dequantize_zero_point<simd::Active>(const uint8_t* codes, const float* scales, const uint8_t* zeros, size_t n,
+                                         size_t group, float* out) {
+  dequantize_zero_point<S>(codes, scales, zeros, n, group, out);
 }
 template <>
 void dequantize_asym<simd::Active>(const uint8_t* codes, const float* scales, const float* mins, size_t n, size_t group,

@@ -74,9 +74,10 @@ struct LabPass {
   size_t n, group, groups, row_length;
   const MiniFloat* scale_format;  // grouped formats: the scale dtype (null: fp32)
   bool double_quant;
-  int8_t* codes;  // n bytes, unless the format keeps its own blocks
-  float* scales;  // one per group (FP8 block: per tile)
-  float* mins;    // one per group (asymmetric formats)
+  int8_t* codes;   // n bytes, unless the format keeps its own blocks
+  float* scales;   // one per group (FP8 block: per tile)
+  float* mins;     // one per group (ggml's Q4_1/Q5_1: a float min)
+  uint8_t* zeros;  // one per group (int4/int8 asymmetric: an integer zero point)
   float* restored;
   uint8_t* unsigned_codes() const { return reinterpret_cast<uint8_t*>(codes); }
 };
@@ -102,9 +103,9 @@ void symmetric_pass(const LabPass& p) {
 template <class Isa>
 void asymmetric_pass(const LabPass& p) {
   quantize_asym<Isa>(p.x, p.n, p.group, asymmetric_qmax(p.format), p.scale_format, p.unsigned_codes(), p.scales,
-                     p.mins);
-  if (p.double_quant) double_quantize_scales(p.scales, p.groups), double_quantize_scales(p.mins, p.groups);
-  dequantize_asym<Isa>(p.unsigned_codes(), p.scales, p.mins, p.n, p.group, p.restored);
+                     p.zeros);
+  if (p.double_quant) double_quantize_scales(p.scales, p.groups);  // zero points stay b-bit integers
+  dequantize_zero_point<Isa>(p.unsigned_codes(), p.scales, p.zeros, p.n, p.group, p.restored);
 }
 template <class Isa>
 void nf4_pass(const LabPass& p) {
@@ -148,9 +149,18 @@ void fp8_block_pass(const LabPass& p) {  // scalar only: round_to per element
 }
 
 // Working memory besides x and x̂: codes (1 byte) and a scale and min per
-// group (8 bytes: at worst 2 floats per weight at group 1); k-quants, MXFP4 and
-// NVFP4 keep their own blocks; FP8 block a byte per weight and an fp32 per tile.
-enum class Storage { none, codes_scales_mins, kquant_blocks, mxfp4_blocks, nvfp4_blocks, fp8_tiles };
+// group (8 bytes: at worst 2 floats per weight at group 1), or a scale and an
+// integer zero point (5 bytes); k-quants, MXFP4 and NVFP4 keep their own
+// blocks; FP8 block a byte per weight and an fp32 per tile.
+enum class Storage {
+  none,
+  codes_scales_mins,
+  codes_scales_zeros,
+  kquant_blocks,
+  mxfp4_blocks,
+  nvfp4_blocks,
+  fp8_tiles
+};
 
 double storage_bytes(Storage storage, size_t n, size_t groups, size_t row_length) {
   switch (storage) {
@@ -158,6 +168,8 @@ double storage_bytes(Storage storage, size_t n, size_t groups, size_t row_length
       return 0;
     case Storage::codes_scales_mins:
       return double(n) + double(groups) * 8;
+    case Storage::codes_scales_zeros:
+      return double(n) + double(groups) * 5;
     case Storage::kquant_blocks:
       return double(groups) * double(sizeof(KQuantBlock));
     case Storage::mxfp4_blocks:
@@ -188,7 +200,8 @@ constexpr const char* kKQuantSigned =
     "replaced per sub-block before the search: NaN → 0; ±Inf → ± the sub-block's largest finite magnitude (ggml's "
     "reference has no guard: one Inf makes its super-block all NaN)";
 constexpr const char* kGroupSym = "scale from finite values; NaN → code 0; ±Inf → ±qmax (the group's extreme)";
-constexpr const char* kGroupAsym = "min/max from finite values; NaN → the min; +Inf → the max; -Inf → the min";
+constexpr const char* kGroupAsym =
+    "range from the finite values and 0; NaN → the zero point (0.0); +Inf → the top code; -Inf → code 0";
 constexpr const char* kGgmlSym = "scale from finite values; NaN → 0; ±Inf → the block's extreme codes";
 constexpr const char* kGgmlAsym = "min/max from finite values; NaN → the min; ±Inf → the block's max / min";
 
@@ -200,8 +213,10 @@ constexpr LabFormat kLabFormats[] = {
     {"fp8_e5m2", cast_pass, nullptr, Storage::none, kKeptNonfinite},
     {"int8", symmetric_pass<simd::Scalar>, symmetric_pass<simd::Active>, Storage::codes_scales_mins, kGroupSym},
     {"int4", symmetric_pass<simd::Scalar>, symmetric_pass<simd::Active>, Storage::codes_scales_mins, kGroupSym},
-    {"int8_asym", asymmetric_pass<simd::Scalar>, asymmetric_pass<simd::Active>, Storage::codes_scales_mins, kGroupAsym},
-    {"int4_asym", asymmetric_pass<simd::Scalar>, asymmetric_pass<simd::Active>, Storage::codes_scales_mins, kGroupAsym},
+    {"int8_asym", asymmetric_pass<simd::Scalar>, asymmetric_pass<simd::Active>, Storage::codes_scales_zeros,
+     kGroupAsym},
+    {"int4_asym", asymmetric_pass<simd::Scalar>, asymmetric_pass<simd::Active>, Storage::codes_scales_zeros,
+     kGroupAsym},
     {"nf4", nf4_pass<simd::Scalar>, nf4_pass<simd::Active>, Storage::codes_scales_mins,
      "absmax from finite values; NaN → level 0.0; ±Inf → ±absmax"},
     {"q4_0", ggml_symmetric_pass<simd::Scalar>, ggml_symmetric_pass<simd::Active>, Storage::codes_scales_mins,
@@ -311,9 +326,11 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
     if (n > 2) x[2] = -INFINITY;
   }
   std::vector<float> restored(n);
-  const bool flat = lab->storage == Storage::codes_scales_mins || lab->storage == Storage::fp8_tiles;
+  const bool with_zeros = lab->storage == Storage::codes_scales_zeros;
+  const bool flat = with_zeros || lab->storage == Storage::codes_scales_mins || lab->storage == Storage::fp8_tiles;
   const size_t scale_count = lab->storage == Storage::fp8_tiles ? fp8_block_scale_count(n, row_length) : groups;
-  std::vector<float> scales(flat ? scale_count : 0), mins(flat ? groups : 0);
+  std::vector<float> scales(flat ? scale_count : 0), mins(lab->storage == Storage::codes_scales_mins ? groups : 0);
+  std::vector<uint8_t> zeros(with_zeros ? groups : 0);
   std::vector<int8_t> codes(flat ? n : 0);
   const bool simd = input.simd && simd::kSimd && lab->simd;
   result.kernel = simd ? "simd" : "scalar";
@@ -329,6 +346,7 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
                      codes.data(),
                      scales.data(),
                      mins.data(),
+                     zeros.data(),
                      restored.data()};
   const auto start = std::chrono::steady_clock::now();
   (simd ? lab->simd : lab->scalar)(pass);
@@ -483,6 +501,7 @@ QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
   const std::vector<float> x = synthetic_tensor("normal", n, n, 1);
   std::vector<int8_t> codes(n);
   std::vector<float> scales(scale_count), mins(scale_count), restored(n);
+  std::vector<uint8_t> zeros(scale_count);
   auto* unsigned_codes = reinterpret_cast<uint8_t*>(codes.data());
   const int qmax = k == "quantize_int4" ? 7 : k == "quantize_int8_asym" ? 255 : k == "quantize_int4_asym" ? 15 : 127;
   const bool simd = input.simd && simd::kSimd;
@@ -502,8 +521,9 @@ QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
     if (k == "quantize_int8_asym" || k == "quantize_int4_asym") {
       if (simd)
         return quantize_asym<simd::Active>(x.data(), m, group, qmax, nullptr, unsigned_codes, scales.data(),
-                                           mins.data());
-      return quantize_asym<simd::Scalar>(x.data(), m, group, qmax, nullptr, unsigned_codes, scales.data(), mins.data());
+                                           zeros.data());
+      return quantize_asym<simd::Scalar>(x.data(), m, group, qmax, nullptr, unsigned_codes, scales.data(),
+                                         zeros.data());
     }
     if (k == "dequantize_nf4") {
       if (simd) return dequantize_nf4<simd::Active>(unsigned_codes, scales.data(), m, group, restored.data());

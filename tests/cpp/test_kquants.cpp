@@ -248,16 +248,18 @@ TEST_CASE("k-quants: error on N(0,1) orders by bits and beats simpler quantizers
   CHECK(error[2] > error[3]);
   CHECK(error[3] > error[4]);
 
-  // Simpler quantizers on the same code grid, without the search and with
-  // fp16 (not 4-/6-bit) scales. Each k-quant's search starts from that grid
-  // (min-max for Q2_K/Q4_K/Q5_K, absmax for Q3_K/Q6_K) and only moves to a
-  // grid with lower weighted error.
+  // Simpler quantizers with the same code width, without the search and with
+  // fp16 (not 4-/6-bit) scales. Each k-quant's search starts from the min-max
+  // grid (Q2_K/Q4_K/Q5_K) or the absmax grid (Q3_K/Q6_K) and only moves to a
+  // grid with lower weighted error; the asymmetric baseline here is the
+  // integer-zero-point one (AutoGPTQ), whose range also holds 0: no finer.
   std::vector<uint8_t> codes(n);
   std::vector<int8_t> signed_codes(n);
-  std::vector<float> scales(n / 16), mins(n / 16), y(n);  // n / 16 ≥ groups of 16 or 32
+  std::vector<float> scales(n / 16), y(n);  // n / 16 ≥ groups of 16 or 32
+  std::vector<uint8_t> zeros(n / 16);
   auto asym = [&](size_t group, int qmax) {
-    quantize_asym<simd::Scalar>(x.data(), n, group, qmax, &kFp16, codes.data(), scales.data(), mins.data());
-    dequantize_asym<simd::Scalar>(codes.data(), scales.data(), mins.data(), n, group, y.data());
+    quantize_asym<simd::Scalar>(x.data(), n, group, qmax, &kFp16, codes.data(), scales.data(), zeros.data());
+    dequantize_zero_point<simd::Scalar>(codes.data(), scales.data(), zeros.data(), n, group, y.data());
     return rel_rmse(x, y);
   };
   auto sym = [&](size_t group, int qmax) {

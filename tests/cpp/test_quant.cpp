@@ -70,8 +70,14 @@ TEST_CASE("grouped formats: code bits plus scale (and zero-point) bits per group
   CHECK(bpw("bf16") == 16);
   CHECK(bpw("fp8_e5m2") == 8);
   CHECK(bpw("int8", 32) == 8 + 32.0 / 32);
-  CHECK(bpw("int4", 128, "fp16") == 4 + 16.0 / 128);           // 4.125
-  CHECK(bpw("int4_asym", 128, "fp16") == 4 + 2 * 16.0 / 128);  // scale + zero point
+  CHECK(bpw("int4", 128, "fp16") == 4 + 16.0 / 128);  // 4.125
+  // Asymmetric: an fp16 scale and a b-bit integer zero point per group, packed as
+  // AutoGPTQ's qzeros (int32 words of 32/b zeros, one per group and output column)
+  // and AWQ's qzeros (eight 4-bit zeros per int32) store them.
+  CHECK(bpw("int4_asym", 128, "fp16") == 4 + 16.0 / 128 + 4.0 / 128);  // 4.15625
+  CHECK(bpw("int8_asym", 128, "fp16") == 8 + 16.0 / 128 + 8.0 / 128);  // 8.1875
+  // Double quantization shrinks the scales only: 4 + 8/64 + 4/64 + 32/(256·64).
+  CHECK(bpw("int4_asym", 64, "fp32", true) == doctest::Approx(4 + 8.0 / 64 + 4.0 / 64 + 32.0 / (256 * 64)));
   CHECK(bpw("int4", 1) == 4 + 32);                             // g = 1: a scale per weight
   CHECK(bpw("int4", 100) == doctest::Approx(4 + 32.0 / 100));  // any g
   // QLoRA: NF4, block 64, 8-bit scales with one fp32 per 256 blocks:
@@ -105,6 +111,28 @@ TEST_CASE("bad specs name the field and the value") {
   spec.scale_dtype = "fp16";
   spec.layout = "row";
   CHECK(bits_per_weight(spec).status.field == "layout");
+}
+
+TEST_CASE("asymmetric int4/int8: the bytes of an AutoGPTQ / AWQ checkpoint, by hand") {
+  // One 4096 × 4096 linear layer, group 128 along the input, fp16 scales.
+  // AutoGPTQ (qlinear_cuda_old.py): qweight int32 (in·b/32, out), scales fp16
+  // (in/128, out), qzeros int32 (in/128, out·b/32): the zero points packed
+  // 32/b to a word. AWQ's GEMM layout holds the same counts (qzeros
+  // (in/128, out/8) int32 for b = 4).
+  const double in = 4096, out = 4096, groups = in / 128;
+  const double int4_bytes = in * 4 / 32 * out * 4 + groups * out * 2 + groups * (out * 4 / 32) * 4;
+  const double int8_bytes = in * 8 / 32 * out * 4 + groups * out * 2 + groups * (out * 8 / 32) * 4;
+  CHECK(int4_bytes == 8388608 + 262144 + 65536);    // 8,716,288
+  CHECK(int8_bytes == 16777216 + 262144 + 131072);  // 17,170,432
+  QuantSizeInput input;
+  input.params.ffn = in * out;
+  input.norms_format = "";  // no norms here
+  input.spec.group_size = 128;
+  input.spec.scale_dtype = "fp16";
+  input.spec.format = "int4_asym";
+  CHECK(quant_size(input).bytes == int4_bytes);
+  input.spec.format = "int8_asym";
+  CHECK(quant_size(input).bytes == int8_bytes);
 }
 
 TEST_CASE("model weights bytes with mixed precision (Llama-2-7B split by hand)") {
@@ -155,7 +183,7 @@ TEST_CASE("the derived N(0,1) error table, within ±3 % relative") {
     double percent;
   };
   const Row table[] = {{"int8", 32, 0.5346}, {"int8", 128, 0.6463},    {"int4", 32, 9.700}, {"int4", 64, 10.76},
-                       {"int4", 128, 11.73}, {"int4_asym", 32, 7.821}, {"nf4", 64, 9.198},  {"q4_0", 32, 8.589}};
+                       {"int4", 128, 11.73}, {"int4_asym", 32, 8.075}, {"nf4", 64, 9.198},  {"q4_0", 32, 8.589}};
   for (const Row& row : table) {
     CAPTURE(row.format);
     CAPTURE(row.group);
@@ -223,11 +251,22 @@ TEST_CASE("zeros, constant groups, NaN/Inf and ragged sizes have defined results
   quantize_sym(constant.data(), 50, 32, 7, nullptr, codes.data(), scales.data());
   dequantize_sym(codes.data(), scales.data(), 50, 32, restored.data());
   CHECK(restored == constant);
-  std::vector<uint8_t> ucodes(50);
-  std::vector<float> mins(2);
-  quantize_asym<simd::Scalar>(constant.data(), 50, 32, 15, nullptr, ucodes.data(), scales.data(), mins.data());
-  dequantize_asym<simd::Scalar>(ucodes.data(), scales.data(), mins.data(), 50, 32, restored.data());
-  CHECK(restored == constant);  // range 0: x = min
+  std::vector<uint8_t> ucodes(50), zero_points(2);
+  quantize_asym<simd::Scalar>(constant.data(), 50, 32, 15, nullptr, ucodes.data(), scales.data(), zero_points.data());
+  dequantize_zero_point<simd::Scalar>(ucodes.data(), scales.data(), zero_points.data(), 50, 32, restored.data());
+  // The range [−3.5, 0] holds 0: scale 3.5/15, zero point round(3.5/scale) = 15, every code 0,
+  // restored (0 − 15)·(3.5/15) = −3.5 up to the float rounding of the scale.
+  CHECK(int(zero_points[0]) == 15);
+  CHECK(ucodes[0] == 0);
+  for (float value : restored) CHECK(value == doctest::Approx(-3.5f).epsilon(1e-6));
+  // NaN → the zero point (0.0), ±Inf → the end codes.
+  const std::vector<float> odd_asym = {-1.0f, 3.0f, NAN, INFINITY, -INFINITY};
+  quantize_asym<simd::Scalar>(odd_asym.data(), 5, 32, 15, nullptr, ucodes.data(), scales.data(), zero_points.data());
+  CHECK(scales[0] == 4.0f / 15);
+  CHECK(int(zero_points[0]) == 4);  // round(1 / (4/15)) = round(3.75)
+  CHECK(ucodes[2] == 4);
+  CHECK(ucodes[3] == 15);
+  CHECK(ucodes[4] == 0);
 
   // NaN → 0, ±Inf → ±absmax of the finite values; scale unaffected.
   std::vector<float> odd = {1.0f, -2.0f, NAN, INFINITY, -INFINITY, 0.5f, 2.0f};
@@ -283,16 +322,25 @@ TEST_CASE("SIMD kernels give the scalar twins' codes bit for bit") {
     for (int qmax : {255, 15}) {
       CAPTURE(qmax);
       std::vector<uint8_t> fast(1003), slow(1003);
-      std::vector<float> fast_scales(16), slow_scales(16), fast_mins(16), slow_mins(16);
-      quantize_asym<simd::Active>(y.data(), 1003, 64, qmax, format, fast.data(), fast_scales.data(), fast_mins.data());
-      quantize_asym<simd::Scalar>(y.data(), 1003, 64, qmax, format, slow.data(), slow_scales.data(), slow_mins.data());
+      std::vector<float> fast_scales(16), slow_scales(16);
+      std::vector<uint8_t> fast_zeros(16), slow_zeros(16);
+      quantize_asym<simd::Active>(y.data(), 1003, 64, qmax, format, fast.data(), fast_scales.data(), fast_zeros.data());
+      quantize_asym<simd::Scalar>(y.data(), 1003, 64, qmax, format, slow.data(), slow_scales.data(), slow_zeros.data());
       CHECK(fast == slow);
       CHECK(fast_scales == slow_scales);
-      CHECK(fast_mins == slow_mins);
+      CHECK(fast_zeros == slow_zeros);
       std::vector<float> fast_out(1003), slow_out(1003);
-      dequantize_asym<simd::Active>(fast.data(), fast_scales.data(), fast_mins.data(), 1003, 64, fast_out.data());
-      dequantize_asym<simd::Scalar>(slow.data(), slow_scales.data(), slow_mins.data(), 1003, 64, slow_out.data());
+      dequantize_zero_point<simd::Active>(fast.data(), fast_scales.data(), fast_zeros.data(), 1003, 64,
+                                          fast_out.data());
+      dequantize_zero_point<simd::Scalar>(slow.data(), slow_scales.data(), slow_zeros.data(), 1003, 64,
+                                          slow_out.data());
       CHECK(fast_out == slow_out);
+      // ggml's float-min dequantizer (Q4_1/Q5_1) on the same codes, with min = −z·scale.
+      std::vector<float> mins(16), float_min_fast(1003), float_min_slow(1003);
+      for (int g = 0; g < 16; g++) mins[g] = -float(fast_zeros[g]) * fast_scales[g];
+      dequantize_asym<simd::Active>(fast.data(), fast_scales.data(), mins.data(), 1003, 64, float_min_fast.data());
+      dequantize_asym<simd::Scalar>(fast.data(), fast_scales.data(), mins.data(), 1003, 64, float_min_slow.data());
+      CHECK(float_min_fast == float_min_slow);
     }
     std::vector<uint8_t> fast(1003), slow(1003);
     std::vector<float> fast_scales(16), slow_scales(16);

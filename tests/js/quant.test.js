@@ -49,10 +49,16 @@ test('bad inputs throw InputError naming the field', () => {
 });
 
 test('quantReferenceErrors are the derivation of scripts/quant-reference-errors.js', () => {
-  // Coarser grids than the script's defaults: the integrals converge well before (checked to 1e-9).
-  const derived = referenceErrors({ steps: 300, zeroPointSteps: 100 });
-  assert.deepEqual(quantReferenceErrors.map((row) => ({ ...row })),
-    derived.map((row) => ({ ...row, rel_rmse: published(row.rel_rmse) })));
+  // Coarser grids than the script's defaults, so agreement to the published four digits
+  // (±5e-4 relative): the 1-D integrals converge to 1e-15 well before; the zero-point row's
+  // 2-D rule is 2e-4 high at 200 steps (see the script).
+  const derived = referenceErrors({ steps: 300, zeroPointSteps: 200 });
+  assert.deepEqual(quantReferenceErrors.map(({ format, group_size }) => ({ format, group_size })),
+    derived.map(({ format, group_size }) => ({ format, group_size })));
+  quantReferenceErrors.forEach((row, i) => {
+    assert.ok(Math.abs(row.rel_rmse / derived[i].rel_rmse - 1) < 5e-4, `${row.format} g${row.group_size}`);
+    assert.equal(row.rel_rmse, published(row.rel_rmse));  // four significant digits
+  });
   // Sanity by the uniform-rounding model: int8 g32 rounds 31 of 32 values to steps of
   // absmax/127, and √E[absmax²] of 32 normals ≈ 2.39, so RMSE ≈ √(31/32)·2.39/(127·√12) ≈ 0.534 %.
   assert.ok(Math.abs(quantReferenceErrors[0].rel_rmse / (Math.sqrt(31 / 32) * 2.39 / (127 * Math.sqrt(12))) - 1) < 0.01);
