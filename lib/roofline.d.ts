@@ -1,4 +1,5 @@
 // Types of lib/roofline.js (see docs/roofline.md).
+import type { TimingStats } from './attention.js';
 import type { ModelConfig } from './model.js';
 
 // ---- Roofline area (lib/roofline.js; docs/roofline.md) ----
@@ -377,15 +378,23 @@ export interface CalibrationPoint {
 export interface ProbeInput {
   /** Streamed array size (default 64 MiB; at most 1 GiB). */
   bytes: number;
+  /** Timed passes (and FLOP runs) per kernel, 1 to 21 (default 5). */
   repeats: number;
+  /** Each timed FLOP run lasts at least this long (default 0.05 s, at most 1 s). */
   min_seconds: number;
 }
 
 export interface ProbeMeasure {
+  /** bytes / the fastest pass (best of `repeats`, as STREAM reports). */
   bandwidth_bytes_per_s: number;
+  /** FLOPs / the fastest multiply-add run. */
   flops_per_s: number;
   ridge_flops_per_byte: number;
   checksum: number;
+  /** Seconds per pass over `bytes`: the spread of the timed passes. */
+  stream_time: TimingStats;
+  /** Seconds per multiply-add run. */
+  flops_time: TimingStats;
 }
 
 export interface ProbeResult {
@@ -393,6 +402,59 @@ export interface ProbeResult {
   simd_lanes: number;
   simd: ProbeMeasure;
   scalar: ProbeMeasure;
+}
+
+/** The cache sweep's inputs (all optional; defaults from the C++ CacheSweepInput). */
+export interface CacheSweepInput {
+  /** Smallest working set (default 16 KiB, at least 4096). */
+  min_bytes: number;
+  /** Largest working set (default 256 MiB, at most 1 GiB). */
+  max_bytes: number;
+  /** Log-spaced sizes per doubling, 1 to 8 (default 3). */
+  points_per_octave: number;
+  /** Timed blocks per size and kernel, 3 to 21 (default 5). */
+  repeats: number;
+  /** A timed block lasts at least this long, 0.0005 to 0.1 s (default 0.002: browsers round timers to 0.1 ms). */
+  min_block_seconds: number;
+}
+
+export interface SweepPoint {
+  /** Working set (a multiple of 64 bytes). */
+  bytes: number;
+  /** bytes × passes / the fastest block: this working set's ceiling. */
+  simd_bytes_per_s: number;
+  scalar_bytes_per_s: number;
+  /** bytes × passes / the median block. */
+  simd_median_bytes_per_s: number;
+  scalar_median_bytes_per_s: number;
+  /** Passes over the set per timed block (below 1: a large set timed chunk by chunk). */
+  simd_passes: number;
+  scalar_passes: number;
+  /** Seconds per timed block. */
+  simd_time: TimingStats;
+  scalar_time: TimingStats;
+}
+
+export interface CachePlateau {
+  /** 'L1', 'L2', 'L3', 'LLC' (the largest of three) or 'DRAM' (the largest of four or more). */
+  level: string;
+  /** Smallest and largest working set measured on the plateau. */
+  bytes_from: number;
+  bytes_to: number;
+  /** Sweep sizes on it. */
+  points: number;
+  /** Median ceiling of its sizes (plateaus are found on the SIMD curve). */
+  simd_bytes_per_s: number;
+  scalar_bytes_per_s: number;
+}
+
+export interface CacheSweepResult {
+  simd_lanes: number;
+  points: SweepPoint[];
+  plateaus: CachePlateau[];
+  /** Wall time of the sweep. */
+  seconds: number;
+  checksum: number;
 }
 
 export interface RooflineApi {
@@ -414,4 +476,14 @@ export interface RooflineApi {
   calibration(): CalibrationPoint[];
   /** This machine: streaming bandwidth and multiply-add FLOP/s, SIMD and scalar. */
   measureMachine(input?: Partial<ProbeInput>): ProbeResult;
+  /** Throws the InputError measureMachine would throw, without measuring. */
+  checkMachineInput(input?: Partial<ProbeInput>): void;
+  /** The cache sweep's defaults. */
+  defaultCacheSweepInput(): CacheSweepInput;
+  /** Read bandwidth over working sets, SIMD and scalar, and the cache plateaus found in it (docs/roofline.md). */
+  measureCacheSweep(input?: Partial<CacheSweepInput>): CacheSweepResult;
+  /** Throws the InputError measureCacheSweep would throw, without measuring. */
+  checkCacheSweepInput(input?: Partial<CacheSweepInput>): void;
+  /** The ceiling of a working set of `bytes` on a sweep: its curve interpolated on log axes, clamped at the ends. */
+  sweepCeiling(sweep: Pick<CacheSweepResult, 'points'>, bytes: number, kind?: 'simd' | 'scalar'): number;
 }

@@ -16,6 +16,7 @@ export function rooflineApi(Module) {
   const { model: modelDefaults, hardware: hardwareDefaults, ...fieldDefaults } = workloadDefaults;
   const trainingDefaults = Object.freeze(toPlain(Module.defaultTrainingInput()));
   const probeDefaults = Object.freeze(toPlain(Module.defaultProbeInput()));
+  const sweepDefaults = Object.freeze(toPlain(Module.defaultCacheSweepInput()));
   const presets = Object.freeze(toPlain(Module.hardwarePresets()).map((row) => Object.freeze(withUnits(row))));
 
   function resolveHardware(hardware = 'h100-sxm') {
@@ -86,5 +87,41 @@ export function rooflineApi(Module) {
 
     /** Measures this machine: streaming read bandwidth and multiply-add FLOP/s, SIMD and scalar. */
     measureMachine: (input = {}) => unwrap(Module.measureMachine(merge(probeDefaults, input ?? {}, 'probe input'))),
+
+    /** Throws the InputError measureMachine would throw, without measuring (e.g. before a long run). */
+    checkMachineInput(input = {}) {
+      unwrap({ status: Module.validateProbeInput(merge(probeDefaults, input ?? {}, 'probe input')) });
+    },
+
+    /** Throws the InputError measureCacheSweep would throw, without measuring. */
+    checkCacheSweepInput(input = {}) {
+      unwrap({ status: Module.validateCacheSweepInput(merge(sweepDefaults, input ?? {}, 'cache sweep input')) });
+    },
+
+    /** The defaults of the cache sweep (16 KiB to 256 MiB, 3 sizes per octave, 5 timed blocks per size). */
+    defaultCacheSweepInput: () => ({ ...sweepDefaults }),
+
+    /** Read bandwidth over working sets (SIMD and scalar, median and spread per size) and the cache plateaus found in it. */
+    measureCacheSweep: (input = {}) => unwrap(Module.measureCacheSweep(merge(sweepDefaults, input ?? {}, 'cache sweep input'))),
+
+    /**
+     * The bandwidth ceiling of a working set of `bytes` on a measured sweep: the curve's median bandwidth,
+     * interpolated between the two nearest sizes on log axes (clamped at the ends). `kind`: 'simd' or 'scalar'.
+     */
+    sweepCeiling(sweep, bytes, kind = 'simd') {
+      const points = sweep?.points ?? [];
+      if (!points.length) throw new InputError('sweep', 'sweep has no points (pass the result of measureCacheSweep)');
+      if (!(bytes > 0) || !Number.isFinite(bytes)) throw new InputError('bytes', `bytes = ${bytes} must be a positive number`);
+      if (kind !== 'simd' && kind !== 'scalar') throw new InputError('kind', `kind = "${kind}" is not simd or scalar`);
+      const rate = (p) => p[`${kind}_bytes_per_s`];
+      if (bytes <= points[0].bytes) return rate(points[0]);
+      const last = points[points.length - 1];
+      if (bytes >= last.bytes) return rate(last);
+      const i = points.findIndex((p) => p.bytes >= bytes);
+      const a = points[i - 1];
+      const b = points[i];
+      const t = Math.log(bytes / a.bytes) / Math.log(b.bytes / a.bytes);
+      return Math.exp(Math.log(rate(a)) + t * (Math.log(rate(b)) - Math.log(rate(a))));
+    },
   };
 }

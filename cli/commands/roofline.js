@@ -1,6 +1,7 @@
 // plan, roofline and hardware: the roofline area over the same WASM as the page.
 import { explainOption, withExplanations } from '../explain.js';
-import { choiceFlag, numberFlag, UsageError } from '../flags.js';
+import { InputError } from '../../lib/api.js';
+import { choiceFlag, numberFlag, typedMessage, UsageError } from '../flags.js';
 import { assumedLines, flagsOfFields, modelOptions, modelSourceUsage, modelTitle, resolveModel, withModelFlag } from '../model-source.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
 import { limitWork, maxSecondsOption, maxSecondsUsage } from '../work-limit.js';
@@ -146,6 +147,19 @@ function run(fn, model, flags, values) {
   }
 }
 
+// machine's number flags: which input (probe or sweep) and field each sets.
+const machineFlags = {
+  bytes: ['probe', 'bytes'], repeats: ['probe', 'repeats'], 'sweep-min': ['sweep', 'min_bytes'], 'sweep-max': ['sweep', 'max_bytes'],
+  'points-per-octave': ['sweep', 'points_per_octave'], 'sweep-repeats': ['sweep', 'repeats'],
+};
+// Working sets in binary units, as caches are sized: 16 KiB, 1.5 MiB, 256 MiB.
+const binary = (bytes) => {
+  const [unit, scale] = bytes >= 2 ** 30 ? ['GiB', 2 ** 30] : bytes >= 2 ** 20 ? ['MiB', 2 ** 20] : ['KiB', 2 ** 10];
+  return `${Number((bytes / scale).toPrecision(3))} ${unit}`;
+};
+// "±3.1 %": the interquartile range of a timing over its median.
+const spread = (t) => `±${((t.q3_s - t.q1_s) / 2 / t.median_s * 100).toFixed(1)} %`;
+
 const seconds = (s) => (s >= 1 ? `${s.toFixed(3)} s` : s >= 1e-3 ? `${(s * 1e3).toFixed(3)} ms` : `${(s * 1e6).toFixed(2)} us`);
 const rate = (value, unit) => `${value >= 1e12 ? (value / 1e12).toFixed(2) + ' T' : value >= 1e9 ? (value / 1e9).toFixed(2) + ' G' : value.toFixed(2) + ' '}${unit}`;
 
@@ -250,21 +264,62 @@ export const rooflineCommands = [
   },
   {
     name: 'machine',
-    summary: "this machine's measured roofline (WASM SIMD and scalar probe kernels)",
-    usage: `[--bytes N (default 64M)] [--repeats R] ${maxSecondsUsage} [--json]`,
-    options: { bytes: { type: 'string' }, repeats: { type: 'string' }, ...maxSecondsOption },
+    summary: "this machine's measured roofline: a cache sweep (bandwidth per working set, plateaus) and the probe kernels",
+    usage: `[--bytes N (default 64M, at most 1G)] [--repeats R (1-21)] [--sweep-min N (default 16K)] [--sweep-max N (default 256M, at most 1G)]
+    [--points-per-octave P (1-8, default 3)] [--sweep-repeats R (3-21, default 5)] [--long] [--no-sweep] ${maxSecondsUsage} [--json]
+  --long sweeps to 1G with 4 sizes per octave (about 3x the time); --no-sweep runs the probe kernels only.`,
+    options: {
+      ...strings(Object.keys(machineFlags)), long: { type: 'boolean' }, 'no-sweep': { type: 'boolean' }, ...maxSecondsOption,
+    },
     run(api, values) {
-      const input = {};
-      const bytes = numberFlag(values, 'bytes');
-      const repeats = numberFlag(values, 'repeats');
-      if (bytes !== undefined) input.bytes = bytes;
-      if (repeats !== undefined) input.repeats = repeats;
-      limitWork(api, 'measureMachine', input, values);
-      const result = api.measureMachine(input);
+      const inputs = { probe: {}, sweep: values.long ? { max_bytes: 2 ** 30, points_per_octave: 4 } : {} };
+      for (const [flag, [part, field]] of Object.entries(machineFlags)) {
+        const value = numberFlag(values, flag);
+        if (value !== undefined) inputs[part][field] = value;
+      }
+      if (values['no-sweep']) {
+        const given = Object.keys(machineFlags).find((flag) => machineFlags[flag][0] === 'sweep' && values[flag] !== undefined);
+        if (given) throw new UsageError(`--${given} = ${values[given]} sets the sweep, and --no-sweep skips it`, given);
+      }
+      // Every bound is checked before anything runs: a refused flag costs no measuring time.
+      const asFlag = (fn, part) => {
+        try {
+          return fn();
+        } catch (error) {
+          const flag = Object.keys(machineFlags).find((f) => machineFlags[f][0] === part && machineFlags[f][1] === error.field);
+          if (!(error instanceof InputError) || !flag || values[flag] === undefined) throw error;
+          throw new UsageError(typedMessage(error.message, error.field, flag, values[flag]) ?? `${error.message} (--${flag})`, flag);
+        }
+      };
+      asFlag(() => api.checkMachineInput(inputs.probe), 'probe');
+      if (!values['no-sweep']) asFlag(() => api.checkCacheSweepInput(inputs.sweep), 'sweep');
+      limitWork(api, 'measureMachine', inputs.probe, values);
+      const sweep = values['no-sweep'] ? null : api.measureCacheSweep(inputs.sweep);
+      const result = api.measureMachine(inputs.probe);
+      const gb = (v) => (v / 1e9).toFixed(2);
       const rows = ['simd', 'scalar'].map((kind) => [kind === 'simd' ? `SIMD (${result.simd_lanes} lanes)` : 'scalar',
-        (result[kind].bandwidth_bytes_per_s / 1e9).toFixed(2), (result[kind].flops_per_s / 1e9).toFixed(2),
-        result[kind].ridge_flops_per_byte.toFixed(2)]);
-      return { json: result, text: formatTable([['kernels', 'GB/s', 'GFLOP/s', 'ridge FLOP/B'], ...rows]) };
+        gb(result[kind].bandwidth_bytes_per_s), (result[kind].flops_per_s / 1e9).toFixed(2),
+        result[kind].ridge_flops_per_byte.toFixed(2), spread(result[kind].stream_time)]);
+      const lines = [`probe: ${binary(result.bytes)} streamed, best of ${result.simd.stream_time.runs} passes; ` +
+        `multiply-add loop, best of ${result.simd.flops_time.runs} runs (SIMD and scalar alternating)`,
+      formatTable([['kernels', 'GB/s', 'GFLOP/s', 'ridge FLOP/B', 'pass spread'], ...rows])];
+      const json = {
+        ...result,
+        peak_gflop_per_s: { simd: result.simd.flops_per_s / 1e9, scalar: result.scalar.flops_per_s / 1e9 },
+      };
+      if (sweep) {
+        json.plateaus = sweep.plateaus.map((p) => ({ ...p, simd_gb_per_s: p.simd_bytes_per_s / 1e9, scalar_gb_per_s: p.scalar_bytes_per_s / 1e9 }));
+        json.sweep = { input: { ...api.defaultCacheSweepInput(), ...inputs.sweep }, seconds: sweep.seconds, points: sweep.points };
+        lines.push('', `cache sweep: ${sweep.points.length} working sets from ${binary(sweep.points[0].bytes)} to ` +
+          `${binary(sweep.points.at(-1).bytes)} in ${sweep.seconds.toFixed(1)} s (best of ${sweep.points[0].simd_time.runs} timed blocks each)`,
+        formatTable([['level', 'working sets', 'SIMD GB/s', 'scalar GB/s'],
+          ...sweep.plateaus.map((p) => [p.level, `${binary(p.bytes_from)} - ${binary(p.bytes_to)}`,
+            gb(p.simd_bytes_per_s), gb(p.scalar_bytes_per_s)])]));
+        if (sweep.plateaus.length === 3) {
+          lines.push('(three plateaus: the last is the last-level cache, or DRAM on a machine without L3; --long sweeps to 1G)');
+        }
+      }
+      return { json, text: lines.join('\n') };
     },
   },
   {

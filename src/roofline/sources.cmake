@@ -4,6 +4,7 @@ target_sources(llmst_core PRIVATE
   src/roofline/plan.cpp
   src/roofline/training.cpp
   src/roofline/probe.cpp
+  src/roofline/plateaus.cpp
   src/roofline/calibration.cpp
   src/roofline/explain.cpp
 )

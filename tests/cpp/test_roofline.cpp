@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <string>
 
@@ -463,4 +464,137 @@ TEST_CASE("pipeline parallel splits weights and KV evenly across stages") {
   CHECK(r.decode.communication_s == doctest::Approx(4 * 8192 * 2 / 450e9 + 5e-6));
   w.gpus = 81;  // more stages than layers
   CHECK(plan(w).status.field == "gpus");
+}
+
+// ---- Cache plateaus (roofline/plateaus.hpp): synthetic sweeps at 3 sizes per octave from 16 KiB.
+
+namespace {
+
+// Bandwidth of a machine with caches of the given sizes: each level's rate up
+// to its size, then a smooth fall over half an octave to the next one.
+std::vector<double> synthetic_sweep(const std::vector<double>& sizes, const std::vector<double>& caches,
+                                    const std::vector<double>& rates) {
+  std::vector<double> bw;
+  for (double bytes : sizes) {
+    std::size_t level = 0;
+    while (level < caches.size() && bytes > caches[level]) ++level;
+    double rate = rates[level];
+    // Just past a cache's size part of the set still hits it: a transition point.
+    if (level > 0 && bytes < caches[level - 1] * 1.45) rate = std::sqrt(rates[level - 1] * rates[level]);
+    bw.push_back(rate);
+  }
+  return bw;
+}
+
+}  // namespace
+
+TEST_CASE("sweep sizes are log-spaced multiples of 64 bytes from min to max") {
+  const std::vector<double> sizes = sweep_sizes(16384, 256.0 * 1048576, 3);
+  CHECK(sizes.front() == 16384);
+  CHECK(sizes.back() == 256.0 * 1048576);
+  CHECK(sizes.size() == 43);  // 14 octaves × 3 + 1
+  for (std::size_t i = 1; i < sizes.size(); ++i) {
+    CHECK(sizes[i] > sizes[i - 1]);
+    CHECK(std::fmod(sizes[i], 64) == 0);
+    CHECK(sizes[i] / sizes[i - 1] == doctest::Approx(std::exp2(1.0 / 3)).epsilon(0.01));
+  }
+  CHECK(sweep_sizes(4096, 4096, 2).size() == 1);
+}
+
+TEST_CASE("plateaus: four levels with transitions are found, sized and named") {
+  const std::vector<double> sizes = sweep_sizes(16384, 1024.0 * 1048576, 3);
+  const std::vector<double> bw =
+      synthetic_sweep(sizes, {48.0 * 1024, 2.0 * 1048576, 32.0 * 1048576}, {90e9, 45e9, 25e9, 9e9});
+  const std::vector<PlateauSpan> spans = detect_plateaus(bw);
+  CHECK_OR_RETURN(spans.size() == 4);
+  const std::vector<double> levels{90e9, 45e9, 25e9, 9e9};
+  for (std::size_t k = 0; k < 4; ++k) CHECK(spans[k].bytes_per_s == doctest::Approx(levels[k]));
+  CHECK(sizes[spans[0].first] == 16384);
+  CHECK(sizes[spans[0].last] <= 48 * 1024);
+  CHECK(sizes[spans[1].first] > 48 * 1024);
+  CHECK(sizes[spans[1].last] <= 2 * 1048576);
+  CHECK(sizes[spans[3].last] == 1024.0 * 1048576);
+  CHECK(plateau_names(4) == std::vector<std::string>{"L1", "L2", "L3", "DRAM"});
+  CHECK(plateau_names(3) == std::vector<std::string>{"L1", "L2", "LLC"});
+}
+
+TEST_CASE("plateaus: a flat curve is one plateau, a steady decline has none") {
+  const std::vector<double> flat(30, 20e9);
+  const std::vector<PlateauSpan> one = detect_plateaus(flat);
+  CHECK_OR_RETURN(one.size() == 1);
+  CHECK(one[0].first == 0);
+  CHECK(one[0].last == 29);
+  std::vector<double> decline;
+  for (int i = 0; i < 30; ++i) decline.push_back(100e9 * std::pow(0.9, i));  // 10 % less at every size
+  CHECK(detect_plateaus(decline).empty());
+  CHECK(detect_plateaus({}).empty());
+  CHECK(detect_plateaus({5e9, 1e9}).empty());  // too few points for a plateau
+}
+
+TEST_CASE("plateaus: ±6 % noise and single outliers neither cut nor invent levels") {
+  const std::vector<double> sizes = sweep_sizes(16384, 256.0 * 1048576, 3);
+  std::vector<double> bw = synthetic_sweep(sizes, {32.0 * 1024, 1.0 * 1048576}, {80e9, 40e9, 12e9});
+  std::uint32_t state = 12345;  // a fixed LCG: the same noise every run
+  for (double& v : bw) {
+    state = state * 1664525u + 1013904223u;
+    v *= 1 + 0.06 * (2.0 * (state >> 8) / double(1u << 24) - 1);
+  }
+  bw[sizes.size() - 6] *= 2.5;  // one size measured during a quiet moment…
+  bw[20] *= 0.3;                // …and one during a burst of other work
+  const std::vector<PlateauSpan> spans = detect_plateaus(bw);
+  CHECK_OR_RETURN(spans.size() == 3);
+  CHECK(spans[0].bytes_per_s == doctest::Approx(80e9).epsilon(0.06));
+  CHECK(spans[1].bytes_per_s == doctest::Approx(40e9).epsilon(0.06));
+  CHECK(spans[2].bytes_per_s == doctest::Approx(12e9).epsilon(0.06));
+  CHECK(sizes[spans[2].last] == 256.0 * 1048576);
+}
+
+TEST_CASE("plateaus: a slow drift within one level stays one plateau") {
+  std::vector<double> bw;
+  for (int i = 0; i < 16; ++i) bw.push_back(50e9 * (1 - 0.014 * i));  // 21 %: more than one run spans
+  for (int i = 0; i < 8; ++i) bw.push_back(10e9);
+  const std::vector<PlateauSpan> spans = detect_plateaus(bw);
+  CHECK_OR_RETURN(spans.size() == 2);
+  CHECK(spans[0].first == 0);
+  CHECK(spans[0].last == 15);
+}
+
+TEST_CASE("cache sweep input is checked field by field before allocating") {
+  CacheSweepInput in;
+  in.max_bytes = 2.0 * 1073741824;
+  CacheSweepResult r = measure_cache_sweep(in);
+  CHECK(!r.status.ok);
+  CHECK(r.status.field == "max_bytes");
+  CHECK(r.status.message.find("1073741824") != std::string::npos);
+  in = CacheSweepInput{};
+  in.repeats = 1000;
+  CHECK(measure_cache_sweep(in).status.field == "repeats");
+  in = CacheSweepInput{};
+  in.min_bytes = 1048576;
+  in.max_bytes = 65536;
+  CHECK(measure_cache_sweep(in).status.field == "min_bytes");
+  ProbeInput probe;
+  probe.repeats = 1000;
+  CHECK(measure_machine(probe).status.field == "repeats");
+}
+
+TEST_CASE("a small cache sweep measures every size with its timing spread") {
+  CacheSweepInput in;
+  in.min_bytes = 16384;
+  in.max_bytes = 262144;
+  in.points_per_octave = 1;
+  in.repeats = 3;
+  in.min_block_seconds = 0.0005;
+  const CacheSweepResult r = measure_cache_sweep(in);
+  CHECK_OR_RETURN(r.status.ok);
+  CHECK(r.points.size() == 5);
+  for (const SweepPoint& p : r.points) {
+    CHECK(p.simd_time.runs == 3);
+    CHECK(p.simd_time.min_s <= p.simd_time.median_s);
+    CHECK(p.simd_time.median_s <= p.simd_time.max_s);
+    CHECK(p.simd_time.median_s >= 0.0005 * 0.5);
+    CHECK(p.simd_bytes_per_s > 1e8);
+    CHECK(p.scalar_bytes_per_s > 1e8);
+  }
+  CHECK(r.seconds > 0);
 }

@@ -129,6 +129,84 @@ test('measureMachine measures, and refuses arrays over its budget before allocat
   assertInputError(() => api.measureMachine({ bytes: 2 ** 32 }), 'bytes', /4294967296/);
 });
 
+const timingKeys = ['runs', 'median_s', 'q1_s', 'q3_s', 'min_s', 'max_s'];
+const assertTiming = (t, runs, label) => {
+  assert.deepEqual(Object.keys(t).sort(), [...timingKeys].sort(), label);
+  assert.equal(t.runs, runs, label);
+  assert.ok(t.min_s > 0 && t.min_s <= t.q1_s && t.q1_s <= t.median_s && t.median_s <= t.q3_s && t.q3_s <= t.max_s, label);
+};
+
+test('measureCacheSweep: every size with its timing spread, ceilings as best of the blocks, plateaus over the points', () => {
+  const sweep = api.measureCacheSweep({ min_bytes: 16384, max_bytes: 4 * 2 ** 20, points_per_octave: 1, repeats: 3, min_block_seconds: 0.001 });
+  assert.deepEqual(sweep.points.map((p) => p.bytes), [16, 32, 64, 128, 256, 512, 1024, 2048, 4096].map((k) => k * 1024));
+  for (const p of sweep.points) {
+    // 3 blocks, or (a set timed chunk by chunk) at least 3 chunks.
+    assertTiming(p.simd_time, p.simd_passes >= 1 ? 3 : p.simd_time.runs, `${p.bytes}`);
+    assert.ok(p.simd_time.runs >= 3);
+    // The ceiling is the fastest block; the median rate is at most that.
+    assert.ok(Math.abs(p.simd_bytes_per_s - p.bytes * p.simd_passes / p.simd_time.min_s) <= 1e-6 * p.simd_bytes_per_s);
+    assert.ok(p.simd_median_bytes_per_s <= p.simd_bytes_per_s && p.scalar_median_bytes_per_s <= p.scalar_bytes_per_s);
+  }
+  for (const plateau of sweep.plateaus) {
+    assert.ok(['L1', 'L2', 'L3', 'LLC', 'DRAM'].includes(plateau.level), plateau.level);
+    assert.ok(plateau.bytes_from <= plateau.bytes_to && plateau.points >= 3);
+  }
+  assert.equal(sweep.simd_lanes, 4);
+  // The ceiling of a working set: the curve at that size, between its neighbours on log axes.
+  const [a, b] = sweep.points;
+  const mid = api.sweepCeiling(sweep, Math.sqrt(a.bytes * b.bytes));
+  assert.ok(Math.abs(mid - Math.sqrt(a.simd_bytes_per_s * b.simd_bytes_per_s)) < 1e-6 * mid);
+  assert.equal(api.sweepCeiling(sweep, 1), a.simd_bytes_per_s);
+  assert.equal(api.sweepCeiling(sweep, 2 ** 40, 'scalar'), sweep.points.at(-1).scalar_bytes_per_s);
+  assertInputError(() => api.sweepCeiling(sweep, -1), 'bytes', /-1/);
+});
+
+test('measureCacheSweep and measureMachine refuse over-large work by field before measuring', () => {
+  assertInputError(() => api.measureCacheSweep({ max_bytes: 2 ** 31 }), 'max_bytes', /1073741824/);
+  assertInputError(() => api.measureCacheSweep({ repeats: 1000 }), 'repeats', /1000/);
+  assertInputError(() => api.measureCacheSweep({ points_per_octave: 100 }), 'points_per_octave', /100/);
+  assertInputError(() => api.measureCacheSweep({ min_bytes: 2 ** 20, max_bytes: 2 ** 16 }), 'min_bytes', /larger than max_bytes/);
+  assertInputError(() => api.measureMachine({ repeats: 1000 }), 'repeats', /1000/);
+  assertInputError(() => api.measureMachine({ min_seconds: 10 }), 'min_seconds', /10/);
+  assertInputError(() => api.checkCacheSweepInput({ max_bytes: 2 ** 31 }), 'max_bytes', /1073741824/);
+});
+
+test('CLI machine --json: probe with timing spread, peak GFLOP/s, plateaus and the sweep points', () => {
+  const json = cliJson('machine', '--bytes', '1M', '--repeats', '3', '--sweep-max', '1M', '--points-per-octave', '1', '--sweep-repeats', '3');
+  // The fields it always had:
+  for (const kind of ['simd', 'scalar']) {
+    for (const field of ['bandwidth_bytes_per_s', 'flops_per_s', 'ridge_flops_per_byte', 'checksum']) assert.ok(field in json[kind], field);
+    assertTiming(json[kind].stream_time, 3, `${kind} stream`);
+    assertTiming(json[kind].flops_time, 3, `${kind} flops`);
+    assert.ok(Math.abs(json[kind].bandwidth_bytes_per_s - json.bytes / json[kind].stream_time.min_s) < 1e-6 * json[kind].bandwidth_bytes_per_s);
+  }
+  assert.equal(json.bytes, 2 ** 20);
+  assert.equal(json.peak_gflop_per_s.simd, json.simd.flops_per_s / 1e9);
+  assert.equal(json.sweep.points.length, 7);  // 16 KiB … 1 MiB, one per octave
+  assert.equal(json.sweep.input.max_bytes, 2 ** 20);
+  for (const p of json.sweep.points) assertTiming(p.scalar_time, p.scalar_time.runs, String(p.bytes));
+  assert.ok(Array.isArray(json.plateaus));
+  for (const p of json.plateaus) {
+    for (const field of ['level', 'bytes_from', 'bytes_to', 'simd_gb_per_s', 'scalar_gb_per_s']) assert.ok(field in p, field);
+  }
+});
+
+test('CLI machine refuses over-large sweeps and repeats by flag, before measuring anything', () => {
+  const started = Date.now();
+  for (const [args, pattern] of [
+    [['--bytes', '1e9', '--repeats', '1000'], /--repeats = 1000 is too large \(limit 21\)/],
+    [['--sweep-max', '2G'], /max_bytes = 2147483648 .*limit is 1073741824 \(--sweep-max\)/],
+    [['--sweep-repeats', '100'], /--sweep-repeats = 100 is too large \(limit 21\)/],
+    [['--points-per-octave', '0.5'], /--points-per-octave = 0.5/],
+    [['--no-sweep', '--sweep-max', '1M'], /--sweep-max = 1M sets the sweep, and --no-sweep skips it/],
+  ]) {
+    const run = cli('machine', ...args);
+    assert.equal(run.code, 2, args.join(' '));
+    assert.match(run.stderr, pattern);
+  }
+  assert.ok(Date.now() - started < 20000, 'refusals measure nothing');
+});
+
 test('CLI plan --json has the documented fields', () => {
   const json = cliJson('plan', '--preset', 'llama-2-70b', '--hardware', 'h100-sxm', '--weights', 'fp16', '--kv-dtype', 'fp16',
     '--batch', '1', '--context', '1', '--gpus', '2');
@@ -176,7 +254,7 @@ test('CLI errors exit 2 naming the flag; hardware and roofline list', () => {
   const roofline = cliJson('roofline', '--preset', 'llama-2-7b', '--batch', '4');
   assert.ok(roofline.operators.some((op) => op.name === 'lm_head'));
   assert.match(cli('plan', '--preset', 'llama-2-7b').stdout, /tokens\/s per sequence/);
-  const machine = cliJson('machine', '--bytes', '1M', '--repeats', '2');
+  const machine = cliJson('machine', '--bytes', '1M', '--repeats', '2', '--no-sweep');
   assert.ok(machine.simd.bandwidth_bytes_per_s > 0 && machine.scalar.flops_per_s > 0);
   const training = cliJson('training', '--preset', 'llama-2-7b', '--sequence', '4096');
   assert.deepEqual(training.results.map((r) => r.checkpointing), ['none', 'selective', 'full', 'sqrt']);

@@ -1,5 +1,5 @@
 import { loadLlmSpacetime } from '../../lib/index.js';
-import type { CalibrationPoint, HardwarePreset, PlanResult, ProbeResult, RooflineResult, TrainingFit, TrainingLayer, TrainingMemory, TrainingPart } from '../../lib/index.js';
+import type { CacheSweepResult, CalibrationPoint, HardwarePreset, PlanResult, ProbeResult, RooflineResult, TrainingFit, TrainingLayer, TrainingMemory, TrainingPart } from '../../lib/index.js';
 
 async function usage(): Promise<void> {
   const api = await loadLlmSpacetime();
@@ -22,6 +22,9 @@ async function usage(): Promise<void> {
   void [qlora.trainable_params + qlora.offloaded_bytes + layer.adapter_bytes, part.id, fit.max_batch + custom.max_sequence, fit.fits];
   const points: CalibrationPoint[] = api.calibration();
   const probe: ProbeResult = api.measureMachine({ bytes: 2 ** 24 });
+  const sweep: CacheSweepResult = api.measureCacheSweep({ max_bytes: 2 ** 20, points_per_octave: 2 });
+  const ceiling: number = api.sweepCeiling(sweep, 16 * 2 ** 20) + sweep.points[0].simd_time.median_s + probe.simd.stream_time.q3_s;
+  void [ceiling, sweep.plateaus[0].level, api.defaultCacheSweepInput().repeats];
   void [gib, perSequence, ttft, limit, ridge, training.total_bytes, layer.selective_bytes + training.loss_bytes, points[0].ratio, probe.simd.flops_per_s,
     api.defaultWorkload().hardware.id];
 }
