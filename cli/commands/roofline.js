@@ -291,9 +291,9 @@ export const rooflineCommands = [
           throw new UsageError(typedMessage(error.message, error.field, flag, values[flag]) ?? `${error.message} (--${flag})`, flag);
         }
       };
+      limitWork(api, 'measureMachine', inputs.probe, values);
       asFlag(() => api.checkMachineInput(inputs.probe), 'probe');
       if (!values['no-sweep']) asFlag(() => api.checkCacheSweepInput(inputs.sweep), 'sweep');
-      limitWork(api, 'measureMachine', inputs.probe, values);
       const sweep = values['no-sweep'] ? null : api.measureCacheSweep(inputs.sweep);
       const result = api.measureMachine(inputs.probe);
       const gb = (v) => (v / 1e9).toFixed(2);
