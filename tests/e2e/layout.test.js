@@ -256,6 +256,13 @@ test('an unknown value in the link is reported beside its field, not replaced si
   await page.selectOption('#plan-model', 'llama-3-8b');
   await page.locator('#plan-model-notice').waitFor({ state: 'detached' });
   assert.match(page.url(), /plan\.model=llama-3-8b/);
+  // A pinned link's values go through the same parser: one it cannot use is said by the Pin button.
+  await page.goto(`${lab.server.url}?panel=plan&plan.pin=${encodeURIComponent('model=nonexistent&batch=lots&gpus=4')}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const pinReport = await page.locator('#plan-pin-error').textContent();
+  assert.match(pinReport, /Model 'nonexistent' is not a value it takes; llama-2-70b used/);
+  assert.match(pinReport, /batch 'lots' is not a value it takes; 16 used/i);
+  assert.doesNotMatch(pinReport, /gpus|Devices/);
   // A known value shows no notice anywhere.
   await page.goto(`${lab.server.url}?panel=plan&plan.model=llama-3-8b&plan.hardware=a100-80gb`);
   await page.waitForSelector('body[data-ready="true"]');

@@ -141,7 +141,26 @@ export class PanelElement extends LitElement {
 
   /** What was dropped from a pinned link (unknown keys, over-long values): shown as text. */
   get pinProblems() {
-    return decodePin(this.readState('pin'), this.constructor.stateKeys).problems;
+    return [...decodePin(this.readState('pin'), this.constructor.stateKeys).problems, ...this.#pinUnusedValues()];
+  }
+
+  // Pinned values the panel's parser did not take (a choice it does not know,
+  // junk for a number), said as the fields say it for the panel's own inputs.
+  #pinUnusedValues() {
+    const read = this.pinnedRead;
+    if (!read) return [];
+    const parsed = attempt(() => this.parseState(read)).value;
+    if (!parsed) return [];
+    const taken = (value, text) => {
+      const trimmed = text.trim();
+      if (typeof value === 'number') return trimmed !== '' && Number(trimmed) === value;
+      if (typeof value === 'boolean') return ({ 1: true, true: true, 0: false, false: false })[trimmed] === value;
+      if (typeof value === 'string') return value === trimmed || value === text;
+      return true;  // a value the panel builds from several inputs: nothing to compare
+    };
+    const shown = (text) => `'${text.length > 60 ? `${text.slice(0, 60)}…` : text}'`;
+    return Object.entries(this.pinnedState).filter(([key, text]) => Object.hasOwn(parsed, key) && !taken(parsed[key], text))
+      .map(([key, text]) => `${this.stateLabel(key)} ${shown(text)} is not a value it takes; ${String(parsed[key]) || 'the default'} used`);
   }
 
   /** A reader like readState over the pinned inputs (null when nothing is pinned). */
