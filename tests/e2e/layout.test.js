@@ -272,7 +272,9 @@ test('an unknown value in the link is reported beside its field, not replaced si
 });
 
 test('an embedded element reports an attribute value it cannot use beside its field', async () => {
-  const { page, context } = await openPage(lab.browser, `${lab.server.url}?panel=model`, { viewport: desktop });
+  // A fresh context that never opened the app: its service worker would answer this page's navigation with the app.
+  const context = await lab.browser.newContext({ viewport: desktop });
+  const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(error.message));
   await page.goto(`${lab.server.origin}/bad-embed.html`);
