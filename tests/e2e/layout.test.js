@@ -100,6 +100,13 @@ test('1366×900: the Attention tables keep strategy, tokens/s, error and cosine 
   await more.click();
   assert.equal(await more.getAttribute('aria-expanded'), 'false');
   assert.equal(await page.locator('#attention-decode-table th.folded').count(), decode.folded.length);
+  // Five more columns (the time split per step): more fold, the key ones stay.
+  await page.check('#attention-decode-split');
+  await page.locator('#attention-decode-table th', { hasText: 'Attend (ms/step)' }).waitFor({ state: 'attached' });
+  const split = assertFits(await tableLayout(page, 'attention'), ['attention-decode-table'])['attention-decode-table'];
+  assert.ok(split.folded.length > decode.folded.length, JSON.stringify(split));
+  assert.equal(await cellInside(page, 'attention-decode-table', 'min_cosine'), 'inside');
+  await page.uncheck('#attention-decode-split');
   // Exports keep every column, folded or not.
   const csvHeader = (await page.locator('#attention-decode-table').evaluate((table) => table.csv())).split('\n')[0];
   for (const label of decode.folded) assert.ok(csvHeader.includes(label), `${label} in ${csvHeader}`);
