@@ -49,6 +49,7 @@ export class ResultTable extends LitElement {
     /* Figures stay on one line; their headers wrap between words. */
     td.numeric { white-space: nowrap; }
     .folded { display: none; }
+    @media (max-width: 480px) { table { font-size: 0.85rem; } th, td { padding: 0.25rem 0.35rem; } }
     .fit { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.25rem 0.6rem; margin: 0 0 0.25rem; font-size: 0.85rem; }
     .fit .note { color: var(--muted, #57606a); }
     td.pinned, th.pinned { color: var(--muted, #57606a); }
@@ -86,17 +87,23 @@ export class ResultTable extends LitElement {
 
   connectedCallback() {
     super.connectedCallback();
-    // Refit when the box changes width (window resize, a hidden tab shown). The
-    // refit waits for the next frame: changing the layout inside the observer's
-    // callback would make it report a loop.
+    // Refit when the box changes width (window resize, a hidden tab shown): from
+    // every column again. When the table itself widens (content laid out late,
+    // e.g. explained figures), fold more. Either waits for the next frame:
+    // changing the layout inside the observer's callback would make it report a loop.
     this.#resizeObserver ??= new ResizeObserver(() => {
-      if (Math.abs(this.clientWidth - this.#fittedWidth) < 1 || this.#refitFrame) return;
+      if (this.#refitFrame) return;
       this.#refitFrame = requestAnimationFrame(() => {
         this.#refitFrame = 0;
-        this.folded = new Set();
+        if (Math.abs(this.clientWidth - this.#fittedWidth) >= 1) this.folded = new Set();
+        else this.#fit();
       });
     });
     this.#resizeObserver.observe(this);
+  }
+
+  firstUpdated() {
+    this.#resizeObserver.observe(this.renderRoot.querySelector('table'));
   }
 
   disconnectedCallback() {
