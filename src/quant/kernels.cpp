@@ -185,20 +185,14 @@ void gemv_f32<simd::Scalar>(const float* w, const float* x, size_t rows, size_t 
   }
 }
 
-// Per group: the dot product of codes and x, then one multiply by the scale.
-template <>
-void gemv_q8<simd::Scalar>(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols,
-                           size_t group, float* y) {
+// y[r] = Σ over the groups of row r of term(r, g, rg), in group order (rg
+// indexes the group's scale). Each GEMV below only says what one group adds.
+template <class Term>
+static void sum_over_groups(size_t rows, size_t cols, size_t group, float* y, Term term) {
   const size_t groups = cols / group;
   for (size_t r = 0; r < rows; r++) {
     float sum = 0;
-    for (size_t g = 0; g < groups; g++) {
-      const int8_t* c_rg = codes + r * cols + g * group;
-      const float* x_g = x + g * group;
-      float partial = 0;
-      for (size_t i = 0; i < group; i++) partial += float(c_rg[i]) * x_g[i];
-      sum += scales[r * groups + g] * partial;
-    }
+    for (size_t g = 0; g < groups; g++) sum += term(r, g, r * groups + g);
     y[r] = sum;
   }
 }
@@ -216,50 +210,47 @@ static Acc q4_group_dot(const uint8_t* packed, const X* x, size_t group) {
   return sum;
 }
 
+// Per group: the dot product of codes and x, then one multiply by the scale.
+template <>
+void gemv_q8<simd::Scalar>(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols,
+                           size_t group, float* y) {
+  sum_over_groups(rows, cols, group, y, [&](size_t r, size_t g, size_t rg) {
+    const int8_t* c_rg = codes + r * cols + g * group;
+    const float* x_g = x + g * group;
+    float partial = 0;
+    for (size_t i = 0; i < group; i++) partial += float(c_rg[i]) * x_g[i];
+    return scales[rg] * partial;
+  });
+}
+
 template <>
 void gemv_q4<simd::Scalar>(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
                            size_t group, float* y) {
-  const size_t groups = cols / group;
-  for (size_t r = 0; r < rows; r++) {
-    float sum = 0;
-    for (size_t g = 0; g < groups; g++) {
-      const float partial = q4_group_dot<float>(packed + (r * cols + g * group) / 2, x + g * group, group);
-      sum += scales[r * groups + g] * partial;
-    }
-    y[r] = sum;
-  }
+  sum_over_groups(rows, cols, group, y, [&](size_t r, size_t g, size_t rg) {
+    return scales[rg] * q4_group_dot<float>(packed + (r * cols + g * group) / 2, x + g * group, group);
+  });
 }
 
 template <>
 void gemv_q8q8<simd::Scalar>(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales,
                              size_t rows, size_t cols, size_t group, float* y) {
-  const size_t groups = cols / group;
-  for (size_t r = 0; r < rows; r++) {
-    float sum = 0;
-    for (size_t g = 0; g < groups; g++) {
-      const int8_t* c_rg = codes + r * cols + g * group;
-      const int8_t* xc_g = x_codes + g * group;
-      int32_t dot = 0;  // exact: |dot| ≤ 127² · group
-      for (size_t i = 0; i < group; i++) dot += int32_t(c_rg[i]) * int32_t(xc_g[i]);
-      sum += scales[r * groups + g] * x_scales[g] * float(dot);
-    }
-    y[r] = sum;
-  }
+  sum_over_groups(rows, cols, group, y, [&](size_t r, size_t g, size_t rg) {
+    const int8_t* c_rg = codes + r * cols + g * group;
+    const int8_t* xc_g = x_codes + g * group;
+    int32_t dot = 0;  // exact: |dot| ≤ 127² · group
+    for (size_t i = 0; i < group; i++) dot += int32_t(c_rg[i]) * int32_t(xc_g[i]);
+    return scales[rg] * x_scales[g] * float(dot);
+  });
 }
 
 template <>
 void gemv_q4q8<simd::Scalar>(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales,
                              size_t rows, size_t cols, size_t group, float* y) {
-  const size_t groups = cols / group;
-  for (size_t r = 0; r < rows; r++) {
-    float sum = 0;
-    for (size_t g = 0; g < groups; g++) {
-      // exact in int32: |dot| ≤ 8 · 127 · group
-      const int32_t dot = q4_group_dot<int32_t>(packed + (r * cols + g * group) / 2, x_codes + g * group, group);
-      sum += scales[r * groups + g] * x_scales[g] * float(dot);
-    }
-    y[r] = sum;
-  }
+  sum_over_groups(rows, cols, group, y, [&](size_t r, size_t g, size_t rg) {
+    // exact in int32: |dot| ≤ 8 · 127 · group
+    const int32_t dot = q4_group_dot<int32_t>(packed + (r * cols + g * group) / 2, x_codes + g * group, group);
+    return scales[rg] * x_scales[g] * float(dot);
+  });
 }
 
 }  // namespace llmst::quant

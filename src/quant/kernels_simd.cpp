@@ -470,25 +470,32 @@ void gemv_f32<simd::Active>(const float* w, const float* x, size_t rows, size_t 
   }
 }
 
-template <>
-void gemv_q8<simd::Active>(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols,
-                           size_t group, float* y) {
+// y[r] = the lanes' sum of Σ over the groups of row r of term(r, g, rg), a
+// batch per group (rg indexes its scale). Each GEMV below says what one group adds.
+template <class Term>
+void sum_over_groups(size_t rows, size_t cols, size_t group, float* y, Term term) {
   const size_t groups = cols / group;
   for (size_t r = 0; r < rows; r++) {
     f32x4 sum(0.0f);
-    for (size_t g = 0; g < groups; g++) {
-      const int8_t* c_rg = codes + r * cols + g * group;
-      const float* x_g = x + g * group;
-      f32x4 partial[4] = {f32x4(0.0f), f32x4(0.0f), f32x4(0.0f), f32x4(0.0f)};  // four add chains
-      for (size_t i = 0; i < group; i += 16) {
-        f32x4 weights[4];  // codes · 2^24
-        widen_bytes_top(_mm_loadu_si128(reinterpret_cast<const __m128i*>(c_rg + i)), weights);
-        for (int k = 0; k < 4; k++) partial[k] += weights[k] * f32x4::load_unaligned(x_g + i + 4 * k);
-      }
-      sum += f32x4(scales[r * groups + g] * kTopByte) * ((partial[0] + partial[1]) + (partial[2] + partial[3]));
-    }
+    for (size_t g = 0; g < groups; g++) sum += term(r, g, r * groups + g);
     y[r] = xsimd::hadd(sum);
   }
+}
+
+template <>
+void gemv_q8<simd::Active>(const int8_t* codes, const float* scales, const float* x, size_t rows, size_t cols,
+                           size_t group, float* y) {
+  sum_over_groups(rows, cols, group, y, [&](size_t r, size_t g, size_t rg) {
+    const int8_t* c_rg = codes + r * cols + g * group;
+    const float* x_g = x + g * group;
+    f32x4 partial[4] = {f32x4(0.0f), f32x4(0.0f), f32x4(0.0f), f32x4(0.0f)};  // four add chains
+    for (size_t i = 0; i < group; i += 16) {
+      f32x4 weights[4];  // codes · 2^24
+      widen_bytes_top(_mm_loadu_si128(reinterpret_cast<const __m128i*>(c_rg + i)), weights);
+      for (int k = 0; k < 4; k++) partial[k] += weights[k] * f32x4::load_unaligned(x_g + i + 4 * k);
+    }
+    return f32x4(scales[rg] * kTopByte) * ((partial[0] + partial[1]) + (partial[2] + partial[3]));
+  });
 }
 
 // 16 packed bytes of the q4 layout (a run of 32 weights, nibbles holding
@@ -507,68 +514,53 @@ inline Q4Run unpack_q4_run(const uint8_t* p) {
 template <>
 void gemv_q4<simd::Active>(const uint8_t* packed, const float* scales, const float* x, size_t rows, size_t cols,
                            size_t group, float* y) {
-  const size_t groups = cols / group;
-  for (size_t r = 0; r < rows; r++) {
-    f32x4 sum(0.0f);
-    for (size_t g = 0; g < groups; g++) {
-      const uint8_t* p_rg = packed + (r * cols + g * group) / 2;
-      const float* x_g = x + g * group;
-      f32x4 partial[4] = {f32x4(0.0f), f32x4(0.0f), f32x4(0.0f), f32x4(0.0f)};  // four add chains
-      for (size_t run = 0; run < group; run += 32) {
-        const Q4Run codes = unpack_q4_run(p_rg + run / 2);  // widened below: each lane code · 2^28
-        f32x4 weights[4];
-        widen_bytes_top(codes.first, weights);
-        for (int k = 0; k < 4; k++) partial[k] += weights[k] * f32x4::load_unaligned(x_g + run + 4 * k);
-        widen_bytes_top(codes.second, weights);
-        for (int k = 0; k < 4; k++) partial[k] += weights[k] * f32x4::load_unaligned(x_g + run + 16 + 4 * k);
-      }
-      sum += f32x4(scales[r * groups + g] * kTopNibble) * ((partial[0] + partial[1]) + (partial[2] + partial[3]));
+  sum_over_groups(rows, cols, group, y, [&](size_t r, size_t g, size_t rg) {
+    const uint8_t* p_rg = packed + (r * cols + g * group) / 2;
+    const float* x_g = x + g * group;
+    f32x4 partial[4] = {f32x4(0.0f), f32x4(0.0f), f32x4(0.0f), f32x4(0.0f)};  // four add chains
+    for (size_t run = 0; run < group; run += 32) {
+      const Q4Run codes = unpack_q4_run(p_rg + run / 2);  // widened below: each lane code · 2^28
+      f32x4 weights[4];
+      widen_bytes_top(codes.first, weights);
+      for (int k = 0; k < 4; k++) partial[k] += weights[k] * f32x4::load_unaligned(x_g + run + 4 * k);
+      widen_bytes_top(codes.second, weights);
+      for (int k = 0; k < 4; k++) partial[k] += weights[k] * f32x4::load_unaligned(x_g + run + 16 + 4 * k);
     }
-    y[r] = xsimd::hadd(sum);
-  }
+    return f32x4(scales[rg] * kTopNibble) * ((partial[0] + partial[1]) + (partial[2] + partial[3]));
+  });
 }
 
 template <>
 void gemv_q8q8<simd::Active>(const int8_t* codes, const float* scales, const int8_t* x_codes, const float* x_scales,
                              size_t rows, size_t cols, size_t group, float* y) {
-  const size_t groups = cols / group;
-  for (size_t r = 0; r < rows; r++) {
-    f32x4 sum(0.0f);
-    for (size_t g = 0; g < groups; g++) {
-      const int8_t* c_rg = codes + r * cols + g * group;
-      const int8_t* xc_g = x_codes + g * group;
-      __m128i dot = _mm_setzero_si128();
-      for (size_t i = 0; i < group; i += 16) {
-        const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(c_rg + i));
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xc_g + i));
-        dot = _mm_add_epi32(dot, dot_int8(w, v));
-      }
-      sum += f32x4(scales[r * groups + g] * x_scales[g]) * f32x4(_mm_cvtepi32_ps(dot));
+  sum_over_groups(rows, cols, group, y, [&](size_t r, size_t g, size_t rg) {
+    const int8_t* c_rg = codes + r * cols + g * group;
+    const int8_t* xc_g = x_codes + g * group;
+    __m128i dot = _mm_setzero_si128();
+    for (size_t i = 0; i < group; i += 16) {
+      const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(c_rg + i));
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xc_g + i));
+      dot = _mm_add_epi32(dot, dot_int8(w, v));
     }
-    y[r] = xsimd::hadd(sum);
-  }
+    return f32x4(scales[rg] * x_scales[g]) * f32x4(_mm_cvtepi32_ps(dot));
+  });
 }
 
 template <>
 void gemv_q4q8<simd::Active>(const uint8_t* packed, const float* scales, const int8_t* x_codes, const float* x_scales,
                              size_t rows, size_t cols, size_t group, float* y) {
-  const size_t groups = cols / group;
-  for (size_t r = 0; r < rows; r++) {
-    f32x4 sum(0.0f);
-    for (size_t g = 0; g < groups; g++) {
-      const uint8_t* p_rg = packed + (r * cols + g * group) / 2;
-      const int8_t* xc_g = x_codes + g * group;
-      __m128i dot = _mm_setzero_si128();  // codes · 16 times x codes: |dot| ≤ 128 · 127 · group
-      for (size_t run = 0; run < group; run += 32) {
-        const Q4Run codes = unpack_q4_run(p_rg + run / 2);
-        const __m128i x_first = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xc_g + run));
-        const __m128i x_second = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xc_g + run + 16));
-        dot = _mm_add_epi32(dot, _mm_add_epi32(dot_int8(codes.first, x_first), dot_int8(codes.second, x_second)));
-      }
-      sum += f32x4(scales[r * groups + g] * x_scales[g] * 0.0625f) * f32x4(_mm_cvtepi32_ps(dot));
+  sum_over_groups(rows, cols, group, y, [&](size_t r, size_t g, size_t rg) {
+    const uint8_t* p_rg = packed + (r * cols + g * group) / 2;
+    const int8_t* xc_g = x_codes + g * group;
+    __m128i dot = _mm_setzero_si128();  // codes · 16 times x codes: |dot| ≤ 128 · 127 · group
+    for (size_t run = 0; run < group; run += 32) {
+      const Q4Run codes = unpack_q4_run(p_rg + run / 2);
+      const __m128i x_first = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xc_g + run));
+      const __m128i x_second = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xc_g + run + 16));
+      dot = _mm_add_epi32(dot, _mm_add_epi32(dot_int8(codes.first, x_first), dot_int8(codes.second, x_second)));
     }
-    y[r] = xsimd::hadd(sum);
-  }
+    return f32x4(scales[rg] * x_scales[g] * 0.0625f) * f32x4(_mm_cvtepi32_ps(dot));
+  });
 }
 
 // ---- MXFP4 and NVFP4 (quant/microscaling.hpp) ----

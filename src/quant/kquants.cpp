@@ -247,18 +247,29 @@ KQuantBlock quantize_q2_k(const float* x) {
   return block;
 }
 
+// Q3_K and Q6_K's first pass: each sub-block of 16 fits its own signed scale
+// (fit(x, L) → scale, codes in L); returns the scale of largest magnitude,
+// which sets the super-block's d, and that magnitude.
+template <class Fit>
+float fit_signed_scales(const float* x, int8_t* L, float* scales, Fit fit, float& largest_magnitude) {
+  float max_scale = 0;
+  largest_magnitude = 0;
+  for (int j = 0; j < 16; ++j) {
+    scales[j] = fit(x + 16 * j, L + 16 * j);
+    const float magnitude = std::fabs(scales[j]);
+    if (magnitude > largest_magnitude) largest_magnitude = magnitude, max_scale = scales[j];
+  }
+  return max_scale;
+}
+
 // quantize_row_q3_K_ref: per 16, make_q3_quants; signed scales to 6 bits
 // with the largest magnitude mapped to −32.
 KQuantBlock quantize_q3_k(const float* x) {
   KQuantBlock block;
   int8_t L[kSuperBlock];
-  float scales[16];
-  float max_scale = 0, amax = 0;
-  for (int j = 0; j < 16; ++j) {
-    scales[j] = make_q3_quants(16, 4, x + 16 * j, L + 16 * j);
-    const float scale = std::fabs(scales[j]);
-    if (scale > amax) amax = scale, max_scale = scales[j];
-  }
+  float scales[16], amax;
+  const float max_scale = fit_signed_scales(
+      x, L, scales, [](const float* x_j, int8_t* L_j) { return make_q3_quants(16, 4, x_j, L_j); }, amax);
   int8_t sub_scales[16] = {-32, -32, -32, -32, -32, -32, -32, -32, -32, -32, -32, -32, -32, -32, -32, -32};
   if (max_scale) {
     const float iscale = -32.f / max_scale;
@@ -319,13 +330,9 @@ KQuantBlock quantize_q45_k(const float* x, int nmax, float rmin, float rdelta, i
 KQuantBlock quantize_q6_k(const float* x) {
   KQuantBlock block;
   int8_t L[kSuperBlock];
-  float scales[16];
-  float max_scale = 0, max_abs_scale = 0;
-  for (int ib = 0; ib < 16; ++ib) {
-    scales[ib] = make_qx_quants(16, 32, x + 16 * ib, L + 16 * ib);
-    const float abs_scale = std::fabs(scales[ib]);
-    if (abs_scale > max_abs_scale) max_abs_scale = abs_scale, max_scale = scales[ib];
-  }
+  float scales[16], max_abs_scale;
+  const float max_scale = fit_signed_scales(
+      x, L, scales, [](const float* x_j, int8_t* L_j) { return make_qx_quants(16, 32, x_j, L_j); }, max_abs_scale);
   if (max_abs_scale < kGroupMaxEps) return block;  // ggml zeroes the whole block
   const float iscale = -128.f / max_scale;
   block.d = fp16(1 / iscale);
