@@ -40,6 +40,7 @@ export interface BitsPerWeight {
   code_bits: number;
   weights_per_scale: number;
   scale_bits: number;
+  /** Asymmetric formats: b / g, a b-bit integer zero point per group (packed as AutoGPTQ/AWQ qzeros). */
   zero_point_bits: number;
   double_quant_bits: number;
   bits_per_weight: number;

@@ -276,7 +276,7 @@ export class QuantPanel extends PanelElement {
             error: this.#fieldError('group_size'),
             onInput: (value) => this.#set({ group: value }, { commit: false, measure: false }),
             onCommit: (value) => this.#set({ group: value }) }) : nothing}
-          ${selectField({ id: 'quant-scale', label: 'Scale / zero-point dtype', value: s.scale, options: scaleDtypes, requested: this.readState('scale'),
+          ${selectField({ id: 'quant-scale', label: 'Scale dtype', value: s.scale, options: scaleDtypes, requested: this.readState('scale'),
             error: this.#fieldError('scale_dtype'), onCommit: (value) => this.#set({ scale: value }) })}
           ${checkField({ id: 'quant-dq', label: 'Double-quantize scales (QLoRA)', checked: s.dq, requested: this.readState('dq'), onCommit: (value) => this.#set({ dq: value }) })}`
         : html`<p class="note" id="quant-block-note">${format?.block_size > 0 ? `Fixed blocks of ${format.block_size} weights, ${format.block_bytes} bytes each.` : 'A plain cast: no scales.'}
