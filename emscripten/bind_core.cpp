@@ -1,5 +1,10 @@
 // Types every area shares: Status and the plain dtypes.
 #include <emscripten/bind.h>
+#include <emscripten/heap.h>
+#include <malloc.h>
+#include <unistd.h>
+
+#include <cstdint>
 
 #include "core/dtype.hpp"
 #include "core/heap.hpp"
@@ -8,7 +13,24 @@
 using namespace emscripten;
 using namespace llmst;
 
+namespace {
+// The module's heap for core/heap.hpp: below the break everything not free in
+// malloc's arena is in use (static data, stack, allocations); above it the
+// memory can grow up to the maximum.
+HeapStats module_heap() {
+  const struct mallinfo info = mallinfo();
+  HeapStats stats;
+  stats.max_bytes = double(emscripten_get_heap_max());
+  stats.memory_bytes = double(emscripten_get_heap_size());
+  stats.used_bytes = double(info.uordblks);
+  stats.in_use_bytes = double(reinterpret_cast<std::uintptr_t>(sbrk(0))) - double(info.fordblks);
+  return stats;
+}
+}  // namespace
+
 EMSCRIPTEN_BINDINGS(core) {
+  set_heap_probe(&module_heap);
+
   value_object<Status>("Status")
       .field("ok", &Status::ok)
       .field("field", &Status::field)

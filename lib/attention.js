@@ -1,29 +1,8 @@
 // Measured attention: prefill kernels, decode with a KV strategy, the seed
 // experiment. Defaults come from C++ (one source of truth); inputs are plain
 // objects with snake_case fields, results are plain objects.
-import { InputError, toPlain, unwrap, withVector } from './convert.js';
+import { InputError, mergeChecked, plainInput, toPlain, unwrap, withVector } from './convert.js';
 import { memoryApi } from './memory.js';
-
-/**
- * Merges `input` over the C++ defaults, keeping only known fields and giving
- * each the default's type (a non-numeric string becomes NaN, which the core
- * rejects by name), so Embind never sees a wrong type.
- */
-function withDefaults(defaults, input = {}) {
-  const merged = { ...defaults };
-  for (const key of Object.keys(defaults)) {
-    const value = input?.[key];
-    if (value === undefined || value === null) continue;
-    if (typeof defaults[key] === 'number') merged[key] = typeof value === 'number' ? value : Number(value);
-    else if (typeof defaults[key] === 'string') merged[key] = String(value);
-    else if (typeof defaults[key] === 'boolean') {
-      if (typeof value !== 'boolean') throw new InputError(key, `${key} must be a boolean (got ${JSON.stringify(value)})`);
-      merged[key] = value;
-    }
-    else merged[key] = value;
-  }
-  return merged;
-}
 
 /**
  * The KV-calculator input (kvCache, one layer, one sequence) that describes
@@ -77,6 +56,20 @@ function unmodelledNote(result) {
   return notes.join('; ');
 }
 
+// decodeKvClosedForm's argument checked as the API checks inputs: a runDecode
+// result (its input, kv_heads and the bytes it kept), or an InputError naming the field.
+function checkedDecodeResult(given, decodeDefaults) {
+  const result = plainInput(given, 'result (a runDecode result)', 'result');
+  if (result.input === undefined) throw new InputError('result.input', 'result.input is missing: pass what runDecode returned');
+  const input = mergeChecked(decodeDefaults, result.input, 'decode input', 'result.input.');
+  for (const field of ['kv_heads', 'kv_bytes', 'hidden_bytes']) {
+    if (typeof result[field] !== 'number') {
+      throw new InputError(`result.${field}`, `result.${field} must be a number (pass what runDecode returned)`);
+    }
+  }
+  return { ...result, input };
+}
+
 export function attentionApi(Module) {
   const memory = memoryApi(Module);
   const defaults = {
@@ -93,17 +86,18 @@ export function attentionApi(Module) {
     }),
 
     /** Prefill attention, naive vs tiled (causal, fp32), measured in this module. */
-    runAttention: (input) => unwrap(Module.runAttention(withDefaults(defaults.attention(), input))),
+    runAttention: (input) => unwrap(Module.runAttention(mergeChecked(defaults.attention(), input, 'attention input'))),
 
     /** Autoregressive decode with one KV-cache strategy, measured against the full fp32 cache. */
-    runDecode: (input) => unwrap(Module.runDecode(withDefaults(defaults.decode(), input))),
+    runDecode: (input) => unwrap(Module.runDecode(mergeChecked(defaults.decode(), input, 'decode input'))),
 
     /**
      * The KV bytes the closed form (kvCache, one layer) predicts for a decode
      * result, beside the bytes the kernel kept, with a note on what the
      * kernel stores that the formula does not model.
      */
-    decodeKvClosedForm: (result) => {
+    decodeKvClosedForm: (given) => {
+      const result = checkedDecodeResult(given, defaults.decode());
       const kvInput = decodeKvInput(result.input, result.kv_heads);
       const predicted = kvInput ? memory.kvCache(kvInput).bytes : 0;
       return {
@@ -120,9 +114,8 @@ export function attentionApi(Module) {
      * window with its output, recompute-on-evict and none.
      */
     seedExperiment: (input) => {
-      const merged = withDefaults(defaults.seed(), input);
-      const lengths = (Array.isArray(merged.sequence_lengths) ? merged.sequence_lengths : []).map(Number);
-      return withVector(Module.VectorDouble, lengths, (vector) =>
+      const merged = mergeChecked(defaults.seed(), input, 'seed experiment input');
+      return withVector(Module.VectorDouble, merged.sequence_lengths, (vector) =>
         unwrap(Module.seedExperiment({ ...merged, sequence_lengths: vector })));
     },
   };

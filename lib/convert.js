@@ -64,13 +64,24 @@ export function withVector(VectorType, items, fn) {
 }
 
 export const describe = (value) => (value === null ? 'null' : Array.isArray(value) ? 'array'
+  : typeof value === 'object' && ![Object.prototype, null].includes(Object.getPrototypeOf(value)) ? 'object that is not a plain one'
   : typeof value === 'string' ? `string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}` : typeof value);
 
 // Per-layer lists of a ModelConfig: the core takes them comma-separated; the
 // API also accepts an array of words.
 const layerListFields = new Set(['layer_types', 'mlp_layer_types']);
 
-const isPlainObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+// A plain object: a literal, JSON.parse's or structuredClone's output, Object.create(null). Not an
+// array, a Map, a Date, a class instance or a function: their fields would be read as none.
+const isPlainObject = (value) => value !== null && typeof value === 'object' &&
+  [Object.prototype, null].includes(Object.getPrototypeOf(value));
+
+/** `input` when it is a plain object, `{}` when undefined; otherwise an InputError naming `field`. */
+export function plainInput(input, what, field = what) {
+  if (input === undefined) return {};
+  if (!isPlainObject(input)) throw new InputError(field, `${what} must be an object (got ${describe(input)})`);
+  return input;
+}
 
 // One value checked against the type of its default, or an InputError naming
 // the field. Numbers must be numbers (NaN and infinities pass: the core names
@@ -80,6 +91,10 @@ function coerce(field, expected, given, what) {
   const value = layerListFields.has(field.slice(field.lastIndexOf('.') + 1)) && Array.isArray(given)
     ? given.map(String).join(',') : given;
   const wrong = () => new InputError(field, `${field} must be a ${expected} (got ${describe(value)})`);
+  if (expected === 'array') {  // a list of numbers (the seed experiment's lengths)
+    if (!Array.isArray(value)) throw new InputError(field, `${field} must be an array of numbers (got ${describe(value)})`);
+    return value.map((item, i) => coerce(`${field}[${i}]`, 'number', item, what));
+  }
   if (expected === 'number') {
     if (typeof value === 'number') return value;
     throw wrong();
@@ -97,8 +112,8 @@ function coerce(field, expected, given, what) {
 
 /** InputError for a key of `input` outside `known` (for flat inputs split over several structs). */
 export function checkKeys(input, known, what) {
+  plainInput(input, what);
   if (input === undefined) return;
-  if (!isPlainObject(input)) throw new InputError(what, `${what} must be an object (got ${describe(input)})`);
   for (const field of Object.keys(input)) {
     if (!known.includes(field)) throw new InputError(field, `unknown ${what} field "${field}" (known: ${known.join(', ')})`);
   }
@@ -125,7 +140,7 @@ export function mergeChecked(defaults, partial, what, prefix = '') {
     const fallback = defaults[field];
     merged[field] = isPlainObject(fallback)
       ? mergeChecked(fallback, given, what, `${prefix}${field}.`)
-      : coerce(prefix + field, typeof fallback, given, what);
+      : coerce(prefix + field, Array.isArray(fallback) ? 'array' : typeof fallback, given, what);
   }
   return merged;
 }

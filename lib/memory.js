@@ -3,7 +3,7 @@ import { mergeChecked, toPlain, unwrap } from './convert.js';
 
 // Builds a complete input from the C++ defaults (the one source of truth) and
 // the caller's fields, through the API's one input policy (convert.js).
-const fillInput = (defaults, input) => mergeChecked(defaults, input ?? {}, 'input');
+const fillInput = (defaults, input) => mergeChecked(defaults, input, 'input');
 
 // The KV input fields a model decides (the rest are the workload's).
 const modelShapeFields = ['n_layers', 'n_heads', 'n_kv_heads', 'head_dim', 'd_model', 'window', 'sinks', 'global_every',

@@ -8,13 +8,7 @@ export function modelApi(Module) {
   /** A partial config merged over the defaults; a wrong JS type names its field. */
   const toModelConfig = (partial = {}) => mergeChecked(defaults, partial, 'model');
 
-  function contextOf(options) {
-    const { context_tokens = 4096 } = options ?? {};
-    if (typeof context_tokens !== 'number') {
-      throw new InputError('context_tokens', `context_tokens must be a number (got ${describe(context_tokens)})`);
-    }
-    return context_tokens;
-  }
+  const contextOf = (options) => mergeChecked({ context_tokens: 4096 }, options, 'options').context_tokens;
 
   function modelPresets() {
     return toPlain(Module.modelPresets());
@@ -26,6 +20,7 @@ export function modelApi(Module) {
 
     /** One preset by id ("llama-2-7b"); InputError naming `preset` when unknown. */
     modelPreset(id) {
+      if (typeof id !== 'string') throw new InputError('preset', `preset must be a preset id string (got ${describe(id)})`);
       const preset = modelPresets().find((candidate) => candidate.id === id);
       if (!preset) throw new InputError('preset', `preset = "${id}" is not known (see modelPresets())`);
       return preset;

@@ -39,7 +39,7 @@ export function quantApi(Module) {
       const params = input.config !== undefined ? quantParamGroups(input.config).params : input.params;
       const result = unwrap(Module.quantSize({
         ...mergeChecked(pick(defaults, overrideFields), pick(input, overrideFields), 'quant size input'),
-        params: mergeChecked(defaults.params, params ?? {}, 'params', 'params.'),
+        params: mergeChecked(defaults.params, params, 'params', 'params.'),
         spec: mergeChecked(defaults.spec, pick(input, specFields), 'quant spec'),
       }));
       delete result.bits.status;  // ok: the outer status covers it

@@ -1,6 +1,6 @@
 // Roofline area: hardware presets, per-operator roofline, deployment plan,
 // training memory, calibration points, and this machine's measured roofline.
-import { InputError, mergeChecked, toPlain, unwrap } from './convert.js';
+import { describe, InputError, mergeChecked, plainInput, toPlain, unwrap } from './convert.js';
 
 const merge = mergeChecked;
 
@@ -29,23 +29,25 @@ export function rooflineApi(Module) {
       return spec;
     }
     // A custom spec, optionally starting from a preset: { base: 'h100-sxm', memory_gb_per_s: 4000 }.
-    const { base, ...fields } = hardware ?? {};
+    if (hardware === null || typeof hardware !== 'object') {
+      throw new InputError('hardware', `hardware must be a preset id or a spec object (got ${describe(hardware)})`);
+    }
+    const { base, ...fields } = plainInput(hardware, 'hardware');
     const start = base === undefined ? { ...hardwareDefaults } : resolveHardware(base);
     return merge(start, fields, 'hardware', 'hardware.');
   }
 
   function resolveModel(model = {}) {
     if (typeof model === 'string') {
-      const list = typeof Module.modelPresets === 'function' ? toPlain(Module.modelPresets()) : [];
-      const preset = list.find((row) => row.id === model);
+      const preset = toPlain(Module.modelPresets()).find((row) => row.id === model);
       if (!preset) throw new InputError('model', `model = "${model}" is not a known preset`);
       return preset.config;
     }
-    return merge(modelDefaults, model, 'model config');
+    return merge(modelDefaults, plainInput(model, 'model (a preset id or a config object)', 'model'), 'model config');
   }
 
   function toWorkload(input = {}) {
-    const { model, hardware, ...fields } = input ?? {};
+    const { model, hardware, ...fields } = plainInput(input, 'workload', 'input');
     return { ...merge(fieldDefaults, fields, 'workload'), model: resolveModel(model), hardware: resolveHardware(hardware) };
   }
 
@@ -69,14 +71,14 @@ export function rooflineApi(Module) {
     },
 
     /** Training memory per device: mixed-precision Adam under ZeRO and t/p sharding, activations per tensor, logits and loss. */
-    trainingMemory(input = {}) {
-      const { model, ...fields } = input ?? {};
+    trainingMemory(input) {
+      const { model, ...fields } = plainInput(input, 'training input', 'input');
       return unwrap(Module.trainingMemory({ ...merge(trainingDefaults, fields, 'training input'), model: resolveModel(model) }));
     },
 
     /** Whether the training step fits one device of `hardware` (preset id or spec), the largest micro-batch and sequence that do. */
-    trainingFit(input = {}) {
-      const { model, hardware, ...fields } = input ?? {};
+    trainingFit(input) {
+      const { model, hardware, ...fields } = plainInput(input, 'training input', 'input');
       if (hardware === undefined) throw new InputError('hardware', 'hardware is required (a preset id or a spec)');
       return unwrap(Module.trainingFit({ ...merge(trainingDefaults, fields, 'training input'), model: resolveModel(model) },
         resolveHardware(hardware)));
@@ -86,23 +88,23 @@ export function rooflineApi(Module) {
     calibration: () => unwrap(Module.calibration()).points,
 
     /** Measures this machine: streaming read bandwidth and multiply-add FLOP/s, SIMD and scalar. */
-    measureMachine: (input = {}) => unwrap(Module.measureMachine(merge(probeDefaults, input ?? {}, 'probe input'))),
+    measureMachine: (input = {}) => unwrap(Module.measureMachine(merge(probeDefaults, input, 'probe input'))),
 
     /** Throws the InputError measureMachine would throw, without measuring (e.g. before a long run). */
     checkMachineInput(input = {}) {
-      unwrap({ status: Module.validateProbeInput(merge(probeDefaults, input ?? {}, 'probe input')) });
+      unwrap({ status: Module.validateProbeInput(merge(probeDefaults, input, 'probe input')) });
     },
 
     /** Throws the InputError measureCacheSweep would throw, without measuring. */
     checkCacheSweepInput(input = {}) {
-      unwrap({ status: Module.validateCacheSweepInput(merge(sweepDefaults, input ?? {}, 'cache sweep input')) });
+      unwrap({ status: Module.validateCacheSweepInput(merge(sweepDefaults, input, 'cache sweep input')) });
     },
 
     /** The defaults of the cache sweep (16 KiB to 256 MiB, 3 sizes per octave, 5 timed blocks per size). */
     defaultCacheSweepInput: () => ({ ...sweepDefaults }),
 
     /** Read bandwidth over working sets (SIMD and scalar, median and spread per size) and the cache plateaus found in it. */
-    measureCacheSweep: (input = {}) => unwrap(Module.measureCacheSweep(merge(sweepDefaults, input ?? {}, 'cache sweep input'))),
+    measureCacheSweep: (input = {}) => unwrap(Module.measureCacheSweep(merge(sweepDefaults, input, 'cache sweep input'))),
 
     /**
      * The bandwidth ceiling of a working set of `bytes` on a measured sweep: the curve's median bandwidth,

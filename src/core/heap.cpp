@@ -1,31 +1,23 @@
 #include "core/heap.hpp"
 
 #include <algorithm>
-#include <cstdint>
-
-#ifdef __EMSCRIPTEN__
-#include <emscripten/heap.h>
-#include <malloc.h>
-#include <unistd.h>
-#endif
 
 namespace llmst {
 
-HeapStats heap_stats() {
+namespace {
+// Without a host's probe (native builds, the doctest runner): the module's
+// 4 GiB maximum and nothing in use, so native and WASM refuse alike.
+HeapStats no_host_heap() {
   HeapStats stats;
-#ifdef __EMSCRIPTEN__
-  const struct mallinfo info = mallinfo();
-  stats.max_bytes = double(emscripten_get_heap_max());
-  stats.memory_bytes = double(emscripten_get_heap_size());
-  stats.used_bytes = double(info.uordblks);
-  // Below the break everything not free in malloc's arena is in use; above it
-  // memory is free to grow into.
-  stats.in_use_bytes = double(reinterpret_cast<std::uintptr_t>(sbrk(0))) - double(info.fordblks);
-#else
   stats.max_bytes = 4294967296.0;
-#endif
   return stats;
 }
+HeapProbe heap_probe = &no_host_heap;
+}  // namespace
+
+void set_heap_probe(HeapProbe probe) { heap_probe = probe ? probe : &no_host_heap; }
+
+HeapStats heap_stats() { return heap_probe(); }
 
 static double limit_of(const HeapStats& stats) {
   return std::max(0.0, std::min(kRunMemoryCapBytes, stats.max_bytes - stats.in_use_bytes));

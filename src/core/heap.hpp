@@ -25,6 +25,12 @@ struct HeapStats {
 
 HeapStats heap_stats();
 
+// The host reports its heap: emscripten/bind_core.cpp installs the WASM
+// module's (Emscripten's heap API and mallinfo; the core includes no
+// Emscripten header). Without a probe: a 4 GiB maximum, nothing in use.
+using HeapProbe = HeapStats (*)();
+void set_heap_probe(HeapProbe probe);
+
 // What one run may allocate now: the 2 GiB cap, or less when the module's
 // maximum less what is in use leaves less.
 double run_memory_limit();

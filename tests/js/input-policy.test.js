@@ -1,8 +1,10 @@
 // The API's one input policy (lib/convert.js mergeChecked): every area refuses
 // unknown fields and values of the wrong kind with an InputError naming the
 // field — never a TypeError, an Embind BindingError, or a silently dropped key.
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { InputError } from '../../lib/api.js';
 import { loadLlmSpacetime } from '../../lib/node.js';
 import { assertInputError } from './helpers.js';
 
@@ -34,4 +36,125 @@ test('model and roofline: nested fields are named with their parent', () => {
   assertInputError(() => api.plan({ hardware: { base: 'h100-sxm', memory_gb_per_s: '3350' } }), 'hardware.memory_gb_per_s', /must be a number/);
   // A per-layer list may be given as an array of words.
   assertInputError(() => api.modelReport({ n_layers: 2, layer_types: ['full', 'global'] }), 'layer_types', /global/);
+});
+
+// Issue 17 item 6, every exported function: a value of the wrong kind — BigInt,
+// Symbol, null, a function, an array or a non-plain object where an object is
+// due, text where a number is due — is an InputError naming the field, never a
+// TypeError, an Embind BindingError, or a run with the defaults.
+const notObjects = [5n, Symbol('s'), null, () => ({}), [1], 'text', 5, true, new Map([['n', 1]]), new Date(0)];
+const notNumbers = [5n, Symbol('s'), null, () => 5, [5], '5', {}, true];
+const notStrings = [5, 5n, Symbol('s'), null, () => 'x', ['x'], {}, false];
+const notBooleans = ['yes', 1, 5n, Symbol('s'), null, [true], {}];
+const notArrays = [512, '512', 5n, Symbol('s'), null, {}];
+const ofKind = { object: notObjects, number: notNumbers, string: notStrings, boolean: notBooleans, array: notArrays };
+
+// A runDecode result to hand to decodeKvClosedForm with one part replaced.
+const decodeResult = api.runDecode({ strategy: 'full', prompt_tokens: 4, generated_tokens: 2, d_model: 16, heads: 2 });
+
+// [function, call with the bad value in one slot, the field named, kind of the slot]
+const slots = [
+  ['modelPreset', (v) => api.modelPreset(v), 'preset', 'string'],
+  ['validateModel', (v) => api.validateModel(v), 'model', 'object'],
+  ['validateModel', (v) => api.validateModel({ n_layers: v }), 'n_layers', 'number'],
+  ['countParams', (v) => api.countParams(v), 'model', 'object'],
+  ['countParams', (v) => api.countParams({ norm: v }), 'norm', 'string'],
+  ['modelReport', (v) => api.modelReport(v), 'model', 'object'],
+  ['modelReport', (v) => api.modelReport({}, v), 'options', 'object'],
+  ['modelReport', (v) => api.modelReport({}, { context_tokens: v }), 'context_tokens', 'number'],
+  ['modelReport', (v) => api.modelReport({ tied_embeddings: v }), 'tied_embeddings', 'boolean'],
+  ['importHfConfig', (v) => api.importHfConfig(v), 'config_json', 'string'],
+  ['kvCache', (v) => api.kvCache(v), 'input', 'object'],
+  ['kvCache', (v) => api.kvCache({ prompt_tokens: v }), 'prompt_tokens', 'number'],
+  ['kvCache', (v) => api.kvCache({ kv_dtype: v }), 'kv_dtype', 'string'],
+  ['kvCache', (v) => api.kvCache({ quant_asymmetric: v }), 'quant_asymmetric', 'boolean'],
+  ['kvCompare', (v) => api.kvCompare(v), 'input', 'object'],
+  ['kvCompare', (v) => api.kvCompare({ n_layers: v }), 'n_layers', 'number'],
+  ['kvShapeFromModel', (v) => api.kvShapeFromModel(v), 'model config', 'object'],
+  ['kvShapeFromModel', (v) => api.kvShapeFromModel({ n_heads: v }), 'n_heads', 'number'],
+  ['attentionMemory', (v) => api.attentionMemory(v), 'input', 'object'],
+  ['attentionMemory', (v) => api.attentionMemory({ sram_bytes: v }), 'sram_bytes', 'number'],
+  ['simulatePaging', (v) => api.simulatePaging(v), 'input', 'object'],
+  ['simulatePaging', (v) => api.simulatePaging({ budget_bytes: v }), 'budget_bytes', 'number'],
+  ['simulatePaging', (v) => api.simulatePaging({ distribution: v }), 'distribution', 'string'],
+  ['runAttention', (v) => api.runAttention(v), 'attention input', 'object'],
+  ['runAttention', (v) => api.runAttention({ n: v }), 'n', 'number'],
+  ['runAttention', (v) => api.runAttention({ variant: v }), 'variant', 'string'],
+  ['runDecode', (v) => api.runDecode(v), 'decode input', 'object'],
+  ['runDecode', (v) => api.runDecode({ cache_tokens: v }), 'cache_tokens', 'number'],
+  ['runDecode', (v) => api.runDecode({ strategy: v }), 'strategy', 'string'],
+  ['runDecode', (v) => api.runDecode({ output_projection: v }), 'output_projection', 'boolean'],
+  ['decodeKvClosedForm', (v) => api.decodeKvClosedForm(v), 'result', 'object'],
+  ['decodeKvClosedForm', (v) => api.decodeKvClosedForm({ ...decodeResult, input: v }), 'result.input', 'object'],
+  ['decodeKvClosedForm', (v) => api.decodeKvClosedForm({ ...decodeResult, input: { ...decodeResult.input, heads: v } }),
+    'result.input.heads', 'number'],
+  ['decodeKvClosedForm', (v) => api.decodeKvClosedForm({ ...decodeResult, kv_bytes: v }), 'result.kv_bytes', 'number'],
+  ['seedExperiment', (v) => api.seedExperiment(v), 'seed experiment input', 'object'],
+  ['seedExperiment', (v) => api.seedExperiment({ sequence_lengths: v }), 'sequence_lengths', 'array'],
+  ['seedExperiment', (v) => api.seedExperiment({ sequence_lengths: [512, v] }), 'sequence_lengths[1]', 'number'],
+  ['seedExperiment', (v) => api.seedExperiment({ d_model: v }), 'd_model', 'number'],
+  ['quantBitsPerWeight', (v) => api.quantBitsPerWeight(v), 'quant spec', 'object'],
+  ['quantBitsPerWeight', (v) => api.quantBitsPerWeight({ group_size: v }), 'group_size', 'number'],
+  ['quantBitsPerWeight', (v) => api.quantBitsPerWeight({ format: v }), 'format', 'string'],
+  ['quantBitsPerWeight', (v) => api.quantBitsPerWeight({ double_quant: v }), 'double_quant', 'boolean'],
+  ['quantSize', (v) => api.quantSize(v), 'quant size input', 'object'],
+  ['quantSize', (v) => api.quantSize({ params: v }), 'params', 'object'],
+  ['quantSize', (v) => api.quantSize({ params: { ffn: v } }), 'params.ffn', 'number'],
+  ['quantSize', (v) => api.quantSize({ config: v }), 'config', 'object'],
+  ['quantSize', (v) => api.quantSize({ format: v }), 'format', 'string'],
+  ['quantSize', (v) => api.quantSize({ ffn_format: v }), 'ffn_format', 'string'],
+  ['quantParamGroups', (v) => api.quantParamGroups(v), 'config', 'object'],
+  ['quantParamGroups', (v) => api.quantParamGroups({ d_model: v }), 'config.d_model', 'number'],
+  ['quantLab', (v) => api.quantLab(v), 'quant lab input', 'object'],
+  ['quantLab', (v) => api.quantLab({ n: v }), 'n', 'number'],
+  ['quantGemv', (v) => api.quantGemv(v), 'GEMV input', 'object'],
+  ['quantGemv', (v) => api.quantGemv({ rows: v }), 'rows', 'number'],
+  ['quantBench', (v) => api.quantBench(v), 'quant bench input', 'object'],
+  ['quantBench', (v) => api.quantBench({ kernel: v }), 'kernel', 'string'],
+  ['roofline', (v) => api.roofline(v), 'input', 'object'],
+  ['roofline', (v) => api.roofline({ batch: v }), 'batch', 'number'],
+  ['roofline', (v) => api.roofline({ model: { n_heads: v } }), 'n_heads', 'number'],
+  ['plan', (v) => api.plan(v), 'input', 'object'],
+  ['plan', (v) => api.plan({ model: v }), 'model', 'object'],
+  ['plan', (v) => api.plan({ hardware: v }), 'hardware', 'object'],
+  ['plan', (v) => api.plan({ hardware: { base: 'h100-sxm', memory_gb_per_s: v } }), 'hardware.memory_gb_per_s', 'number'],
+  ['plan', (v) => api.plan({ parallelism: v }), 'parallelism', 'string'],
+  ['trainingMemory', (v) => api.trainingMemory(v), 'input', 'object'],
+  ['trainingMemory', (v) => api.trainingMemory({ batch: v }), 'batch', 'number'],
+  ['trainingFit', (v) => api.trainingFit(v), 'input', 'object'],
+  ['trainingFit', (v) => api.trainingFit({ hardware: v }), 'hardware', 'object'],
+  ['measureMachine', (v) => api.measureMachine(v), 'probe input', 'object'],
+  ['measureMachine', (v) => api.measureMachine({ bytes: v }), 'bytes', 'number'],
+  ['explainModel', (v) => api.explainModel(v), 'model', 'object'],
+  ['explainKv', (v) => api.explainKv(v), 'input', 'object'],
+  ['explainPlan', (v) => api.explainPlan(v), 'input', 'object'],
+  ['explainTraining', (v) => api.explainTraining(v), 'input', 'object'],
+  ['explainQuant', (v) => api.explainQuant(v), 'quant size input', 'object'],
+];
+// Functions without input: extra arguments are not read.
+const noInput = ['plainDtypes', 'modelPresets', 'defaultModelConfig', 'kvCacheDefaults', 'attentionMemoryDefaults',
+  'pagingSimDefaults', 'attentionDefaults', 'quantFormats', 'quantDecisionMatrix', 'quantDefaults', 'hardwarePresets',
+  'defaultWorkload', 'defaultTrainingInput', 'calibration'];
+
+test('every exported function is in the table (a new one must be added here)', () => {
+  const covered = new Set([...slots.map(([name]) => name), ...noInput]);
+  assert.deepEqual(Object.keys(api).filter((name) => !covered.has(name)), []);
+});
+
+test('every exported function: a value of the wrong kind is an InputError naming the field', () => {
+  let cases = 0;
+  for (const [name, call, field, kind] of slots) {
+    for (const value of ofKind[kind]) {
+      const label = `${name}: ${field} = ${typeof value === 'symbol' ? 'Symbol' : typeof value === 'bigint' ? `${value}n`
+        : typeof value === 'function' ? 'a function' : JSON.stringify(value) ?? String(value)}`;
+      assert.throws(() => call(value), (error) => {
+        assert.ok(error instanceof InputError, `${label}: expected InputError, got ${error?.name}: ${error?.message}`);
+        assert.equal(error.field, field, `${label}: ${error.message}`);
+        assert.doesNotMatch(error.message, /unknown/, `${label}: the table must name a real field`);
+        return true;
+      }, label);
+      cases++;
+    }
+  }
+  assert.ok(cases > 400, `${cases} cases`);
 });
