@@ -111,11 +111,16 @@ export function rooflineApi(Module) {
      * interpolated between the two nearest sizes on log axes (clamped at the ends). `kind`: 'simd' or 'scalar'.
      */
     sweepCeiling(sweep, bytes, kind = 'simd') {
-      const points = sweep?.points ?? [];
-      if (!points.length) throw new InputError('sweep', 'sweep has no points (pass the result of measureCacheSweep)');
-      if (!(bytes > 0) || !Number.isFinite(bytes)) throw new InputError('bytes', `bytes = ${bytes} must be a positive number`);
-      if (kind !== 'simd' && kind !== 'scalar') throw new InputError('kind', `kind = "${kind}" is not simd or scalar`);
+      if (typeof bytes !== 'number' || !(bytes > 0) || !Number.isFinite(bytes)) {
+        throw new InputError('bytes', `bytes must be a positive number (got ${typeof bytes === 'number' ? bytes : describe(bytes)})`);
+      }
+      if (kind !== 'simd' && kind !== 'scalar') throw new InputError('kind', `kind must be simd or scalar (got ${describe(kind)})`);
       const rate = (p) => p[`${kind}_bytes_per_s`];
+      const points = plainInput(sweep, 'sweep (a measureCacheSweep result)', 'sweep').points;
+      if (!Array.isArray(points) || !points.length ||
+        points.some((p) => typeof p?.bytes !== 'number' || typeof rate(p) !== 'number')) {
+        throw new InputError('sweep', 'sweep has no points with bytes and bandwidths (pass the result of measureCacheSweep)');
+      }
       if (bytes <= points[0].bytes) return rate(points[0]);
       const last = points[points.length - 1];
       if (bytes >= last.bytes) return rate(last);

@@ -1,7 +1,7 @@
 // Work estimates: how long a measured run would take, before it starts
 // (src/sim/work_estimate.hpp). The input is checked and merged over the run's
 // own defaults, so the estimate costs exactly the run the same input starts.
-import { InputError, describe, mergeChecked, toPlain, unwrap, withVector } from './convert.js';
+import { InputError, describe, mergeChecked, plainInput, toPlain, unwrap, withVector } from './convert.js';
 
 export function workApi(Module) {
   // method → [its defaults, its estimate, what the input is called in errors]
@@ -16,7 +16,7 @@ export function workApi(Module) {
 
   // The seed experiment's one list field crosses as a std::vector.
   function estimateSeed(input, what) {
-    const { sequence_lengths: lengths, ...rest } = input ?? {};
+    const { sequence_lengths: lengths, ...rest } = plainInput(input, what);
     const { sequence_lengths: defaultLengths, ...defaults } = toPlain(Module.seedExperimentDefaults());
     const merged = mergeChecked(defaults, rest, what);
     const list = lengths === undefined ? defaultLengths : lengths;

@@ -46,6 +46,11 @@ const refusals = {
   trainingMemory: () => api.trainingMemory({ batch: -1 }),
   trainingFit: () => api.trainingFit({ hardware: 'h100-sxm', batch: -1 }),
   measureMachine: () => api.measureMachine({ bytes: 1 }),
+  checkMachineInput: () => api.checkMachineInput({ bytes: 1 }),
+  checkCacheSweepInput: () => api.checkCacheSweepInput({ min_bytes: -1 }),
+  measureCacheSweep: () => api.measureCacheSweep({ min_bytes: -1 }),
+  sweepCeiling: () => api.sweepCeiling({ points: [] }, 1e6),
+  estimateRun: () => api.estimateRun('runDecode', { prompt_tokens: -1 }),
   explainModel: () => api.explainModel({ n_layers: -1 }),
   explainKv: () => api.explainKv({ prompt_tokens: -1 }),
   explainPlan: () => api.explainPlan({ batch: -1 }),
@@ -82,7 +87,7 @@ test('the instrument sees a leak: an Embind vector never deleted, 10,000 times',
 test('every refusal (one per function taking input), 10,000 times: the WASM heap does not grow', () => {
   const noInput = ['plainDtypes', 'modelPresets', 'defaultModelConfig', 'kvCacheDefaults', 'attentionMemoryDefaults',
     'pagingSimDefaults', 'attentionDefaults', 'quantFormats', 'quantDecisionMatrix', 'quantDefaults', 'hardwarePresets',
-    'defaultWorkload', 'defaultTrainingInput', 'calibration'];
+    'defaultWorkload', 'defaultTrainingInput', 'calibration', 'defaultCacheSweepInput', 'estimatedRuns'];
   assert.deepEqual(Object.keys(api).filter((name) => !noInput.includes(name) && !(name in refusals)), []);
   for (const [name, fn] of [...Object.entries(refusals), ['quantSize (format in WASM)', coreStringRefusal]]) {
     const { used, grew } = growth(refused(fn));

@@ -52,6 +52,10 @@ const ofKind = { object: notObjects, number: notNumbers, string: notStrings, boo
 // A runDecode result to hand to decodeKvClosedForm with one part replaced.
 const decodeResult = api.runDecode({ strategy: 'full', prompt_tokens: 4, generated_tokens: 2, d_model: 16, heads: 2 });
 
+// A measured cache sweep's shape, for sweepCeiling.
+const sweep = { points: [{ bytes: 1e3, simd_bytes_per_s: 1e10, scalar_bytes_per_s: 1e9 },
+  { bytes: 1e7, simd_bytes_per_s: 1e9, scalar_bytes_per_s: 1e8 }] };
+
 // [function, call with the bad value in one slot, the field named, kind of the slot]
 const slots = [
   ['modelPreset', (v) => api.modelPreset(v), 'preset', 'string'],
@@ -125,6 +129,19 @@ const slots = [
   ['trainingFit', (v) => api.trainingFit({ hardware: v }), 'hardware', 'object'],
   ['measureMachine', (v) => api.measureMachine(v), 'probe input', 'object'],
   ['measureMachine', (v) => api.measureMachine({ bytes: v }), 'bytes', 'number'],
+  ['checkMachineInput', (v) => api.checkMachineInput(v), 'probe input', 'object'],
+  ['checkMachineInput', (v) => api.checkMachineInput({ repeats: v }), 'repeats', 'number'],
+  ['checkCacheSweepInput', (v) => api.checkCacheSweepInput(v), 'cache sweep input', 'object'],
+  ['measureCacheSweep', (v) => api.measureCacheSweep(v), 'cache sweep input', 'object'],
+  ['measureCacheSweep', (v) => api.measureCacheSweep({ min_bytes: v }), 'min_bytes', 'number'],
+  ['sweepCeiling', (v) => api.sweepCeiling(v, 1e6), 'sweep', 'object'],
+  ['sweepCeiling', (v) => api.sweepCeiling({ points: [{ bytes: 1e3, simd_bytes_per_s: v }] }, 1e6), 'sweep', 'number'],
+  ['sweepCeiling', (v) => api.sweepCeiling(sweep, v), 'bytes', 'number'],
+  ['sweepCeiling', (v) => api.sweepCeiling(sweep, 1e6, v), 'kind', 'string'],
+  ['estimateRun', (v) => api.estimateRun(v, {}), 'method', 'string'],
+  ['estimateRun', (v) => api.estimateRun('runAttention', v), 'attention input', 'object'],
+  ['estimateRun', (v) => api.estimateRun('seedExperiment', v), 'seed experiment input', 'object'],
+  ['estimateRun', (v) => api.estimateRun('runDecode', { prompt_tokens: v }), 'prompt_tokens', 'number'],
   ['explainModel', (v) => api.explainModel(v), 'model', 'object'],
   ['explainKv', (v) => api.explainKv(v), 'input', 'object'],
   ['explainPlan', (v) => api.explainPlan(v), 'input', 'object'],
@@ -134,7 +151,7 @@ const slots = [
 // Functions without input: extra arguments are not read.
 const noInput = ['plainDtypes', 'modelPresets', 'defaultModelConfig', 'kvCacheDefaults', 'attentionMemoryDefaults',
   'pagingSimDefaults', 'attentionDefaults', 'quantFormats', 'quantDecisionMatrix', 'quantDefaults', 'hardwarePresets',
-  'defaultWorkload', 'defaultTrainingInput', 'calibration'];
+  'defaultWorkload', 'defaultTrainingInput', 'calibration', 'defaultCacheSweepInput', 'estimatedRuns'];
 
 test('every exported function is in the table (a new one must be added here)', () => {
   const covered = new Set([...slots.map(([name]) => name), ...noInput]);
