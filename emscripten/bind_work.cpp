@@ -25,4 +25,5 @@ EMSCRIPTEN_BINDINGS(work) {
   function("estimateQuantLab", &estimate_quant_lab);
   function("estimateQuantGemv", &estimate_quant_gemv);
   function("estimateMachineProbe", &estimate_machine_probe);
+  function("estimateCacheSweep", &estimate_cache_sweep);
 }

@@ -1,7 +1,8 @@
 // Work estimates of the measured runs (lib/work.js).
 
 /** The measured runs estimateRun knows, by API method name. */
-export type EstimatedRun = 'runAttention' | 'runDecode' | 'seedExperiment' | 'quantLab' | 'quantGemv' | 'measureMachine';
+export type EstimatedRun = 'runAttention' | 'runDecode' | 'seedExperiment' | 'quantLab' | 'quantGemv' | 'measureMachine'
+  | 'measureCacheSweep';
 
 /** How long a measured run would take, estimated before it starts at deliberately low rates. */
 export interface WorkEstimate {

@@ -3,6 +3,15 @@
 // own defaults, so the estimate costs exactly the run the same input starts.
 import { InputError, describe, mergeChecked, plainInput, toPlain, unwrap, withVector } from './convert.js';
 
+/** Seconds in words as the core's estimates say them ("about 12 s", "about 3.4 minutes"), for sums of estimates. */
+export function describeSeconds(seconds) {
+  if (seconds < 1) return 'under a second';
+  if (seconds < 120) return `about ${seconds < 10 ? seconds.toFixed(1) : seconds.toFixed(0)} s`;
+  if (seconds < 7200) return `about ${(seconds / 60).toFixed(1)} minutes`;
+  if (seconds < 172800) return `about ${(seconds / 3600).toFixed(1)} hours`;
+  return `about ${(seconds / 86400).toFixed(1)} days`;
+}
+
 export function workApi(Module) {
   // method → [its defaults, its estimate, what the input is called in errors]
   const runs = {
@@ -12,6 +21,7 @@ export function workApi(Module) {
     quantLab: [() => Module.quantLabDefaults(), (input) => Module.estimateQuantLab(input), 'quant lab input'],
     quantGemv: [() => Module.quantGemvDefaults(), (input) => Module.estimateQuantGemv(input), 'GEMV input'],
     measureMachine: [() => Module.defaultProbeInput(), (input) => Module.estimateMachineProbe(input), 'probe input'],
+    measureCacheSweep: [() => Module.defaultCacheSweepInput(), (input) => Module.estimateCacheSweep(input), 'cache sweep input'],
   };
 
   // The seed experiment's one list field crosses as a std::vector.

@@ -291,7 +291,7 @@ export const rooflineCommands = [
           throw new UsageError(typedMessage(error.message, error.field, flag, values[flag]) ?? `${error.message} (--${flag})`, flag);
         }
       };
-      limitWork(api, 'measureMachine', inputs.probe, values);
+      limitWork(api, [['measureMachine', inputs.probe], ...(values['no-sweep'] ? [] : [['measureCacheSweep', inputs.sweep]])], null, values);
       asFlag(() => api.checkMachineInput(inputs.probe), 'probe');
       if (!values['no-sweep']) asFlag(() => api.checkCacheSweepInput(inputs.sweep), 'sweep');
       const sweep = values['no-sweep'] ? null : api.measureCacheSweep(inputs.sweep);

@@ -263,11 +263,10 @@ WorkEstimate estimate_quant_gemv(const QuantGemvInput& input) {
 }
 
 WorkEstimate estimate_machine_probe(const ProbeInput& input) {
-  const Status status = first_error(counted("bytes", input.bytes), counted("repeats", input.repeats),
-                                    counted("min_seconds", input.min_seconds));
+  // The probe's own bounds first (at most 1 GiB, 21 repeats, 1 s runs): its refusal names the field.
+  const Status status = validate_probe_input(input);
   Tally t;
   if (!status.ok) return finish(status, t);
-  if (input.bytes > 1073741824.0) return finish(status, t);  // over the probe's 1 GiB: refused by it
   // The array written once, then streamed `repeats` times by the SIMD and the
   // scalar kernel.
   t.bytes = input.bytes * (1 + 2 * input.repeats);
@@ -275,6 +274,25 @@ WorkEstimate estimate_machine_probe(const ProbeInput& input) {
   // (the doublings sum to under 2 calls, the last one under 2·min_seconds),
   // then runs `repeats` − 1 more: at most 2·min_seconds·(repeats + 1) per kind.
   t.fixed_seconds = kWarmUpSeconds + 2 * (2 * input.min_seconds * (input.repeats + 1));
+  return finish(status, t);
+}
+
+WorkEstimate estimate_cache_sweep(const CacheSweepInput& input) {
+  const Status status = validate_cache_sweep_input(input);
+  Tally t;
+  if (!status.ok) return finish(status, t);
+  const std::vector<double> sizes = sweep_sizes(input.min_bytes, input.max_bytes, input.points_per_octave);
+  t.fixed_seconds = kWarmUpSeconds;
+  t.bytes = sizes.back();  // the array touched once
+  for (double bytes : sizes) {
+    // Per kernel (SIMD, scalar): its block planned (passes doubled until a
+    // block lasts min_block_seconds: under two blocks, each under two
+    // min_block_seconds), then `repeats` timed blocks, or for a set too large
+    // for one block, at least two passes chunk by chunk; before each round an
+    // untimed pass brings the set back into cache.
+    t.fixed_seconds += 2 * (2 + input.repeats) * 2 * input.min_block_seconds;
+    t.bytes += bytes * (input.repeats + 2 * (2 + std::max(2.0, input.repeats)));
+  }
   return finish(status, t);
 }
 

@@ -55,6 +55,7 @@ WorkEstimate estimate_seed_experiment(const SeedExperimentInput& input);
 WorkEstimate estimate_quant_lab(const QuantLabInput& input);
 WorkEstimate estimate_quant_gemv(const QuantGemvInput& input);
 WorkEstimate estimate_machine_probe(const ProbeInput& input);
+WorkEstimate estimate_cache_sweep(const CacheSweepInput& input);
 
 // "about 2.3 minutes (2.8e11 FLOPs at 2.0 GFLOP/s, 3.1e9 bytes at 2.0 GB/s)": the
 // estimate in words, for refusals and confirmations.

@@ -59,6 +59,9 @@ TEST_CASE("estimates refuse NaN by the run's field name") {
   ProbeInput probe;
   probe.repeats = nan;
   CHECK(estimate_machine_probe(probe).status.field == "repeats");
+  CacheSweepInput sweep;
+  sweep.max_bytes = nan;
+  CHECK(estimate_cache_sweep(sweep).status.field == "max_bytes");
 }
 
 TEST_CASE("estimates grow with the run's size and stay finite") {
@@ -97,7 +100,7 @@ TEST_CASE("estimates grow with the run's size and stay finite") {
     previous = e.seconds;
   }
   previous = 0;
-  for (double repeats : {1.0, 10.0, 1000.0}) {
+  for (double repeats : {1.0, 10.0, 21.0}) {
     ProbeInput probe;
     probe.repeats = repeats;
     const WorkEstimate e = estimate_machine_probe(probe);
@@ -105,6 +108,22 @@ TEST_CASE("estimates grow with the run's size and stay finite") {
     CHECK(e.seconds > previous);
     previous = e.seconds;
   }
+}
+
+TEST_CASE("a cache sweep's estimate grows with its largest set, its sizes per octave and its repeats") {
+  CacheSweepInput sweep;
+  const double base = estimate_cache_sweep(sweep).seconds;
+  CHECK(base > 0);
+  CacheSweepInput larger = sweep, denser = sweep, longer = sweep;
+  larger.max_bytes = 1024.0 * 1024 * 1024;
+  denser.points_per_octave = 8;
+  longer.repeats = 21;
+  CHECK(estimate_cache_sweep(larger).seconds > base);
+  CHECK(estimate_cache_sweep(denser).seconds > base);
+  CHECK(estimate_cache_sweep(longer).seconds > base);
+  // The sweep's own bounds are its refusals (1 GiB, 3–21 repeats).
+  larger.max_bytes = 2.0 * 1024 * 1024 * 1024;
+  CHECK(estimate_cache_sweep(larger).status.field == "max_bytes");
 }
 
 TEST_CASE("a naive prefill over the memory budget is not costed: the run refuses it before running") {
@@ -147,10 +166,10 @@ TEST_CASE("the runs issue 17 found hanging are estimated far over a minute") {
   SeedExperimentInput seed;  // seed-experiment --lengths 65536
   seed.sequence_lengths = {65536};
   CHECK(estimate_seed_experiment(seed).seconds > 600);
-  ProbeInput probe;  // machine --bytes 1e9 --repeats 1000
+  ProbeInput probe;  // machine --bytes 1e9 --repeats 1000: now over the probe's bounds, refused by them
   probe.bytes = 1e9;
   probe.repeats = 1000;
-  CHECK(estimate_machine_probe(probe).seconds > 600);
+  CHECK(estimate_machine_probe(probe).status.field == "repeats");
 }
 
 TEST_CASE("a small decode run finishes within its estimate") {

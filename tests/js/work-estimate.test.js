@@ -14,7 +14,7 @@ const hanging = [
   ['attention', '--n', '1e6', '--d', '64'],
   ['attention', '--n', '2e5', '--variant', 'tiled'],
   ['seed-experiment', '--lengths', '65536'],
-  ['machine', '--bytes', '1e9', '--repeats', '1000'],
+  ['machine', '--sweep-max', '1G', '--points-per-octave', '8', '--sweep-repeats', '21'],
   ['decode', '--strategy', 'none', '--n', '2e4'],
   ['quant-gemv', '--min-time', '20'],
 ];
@@ -26,12 +26,20 @@ for (const args of hanging) {
     const seconds = (performance.now() - start) / 1e3;
     assert.equal(result.code, 2, result.stderr);
     assert.ok(seconds < 10, `took ${seconds.toFixed(1)} s`);  // node start-up and module load, not the run
-    assert.match(result.stderr, /estimated to take about [\d.]+ (s|minutes|hours|days) \(.*GFLOP\/s.*GB\/s/);
+    assert.match(result.stderr, /estimated to take about [\d.]+ (s|minutes|hours|days)\b.*GFLOP\/s.*GB\/s/);
     assert.match(result.stderr, /over --max-seconds = 60/);
     assert.match(result.stderr, /--max-seconds \d+/);  // says how to allow it
     assert.equal(result.stdout, '');
   });
 }
+
+test('machine --bytes 1e9 --repeats 1000 (over the probe\'s bounds) is refused at once by its flag', () => {
+  const start = performance.now();
+  const result = cli('machine', '--bytes', '1e9', '--repeats', '1000');
+  assert.ok(performance.now() - start < 10000);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /--repeats = 1000 is too large/);
+});
 
 test('a run the memory cap refuses is refused for its memory, not its time', () => {
   const result = cli('attention', '--n', '30000', '--variant', 'naive', '--budget', '1e12');
@@ -85,7 +93,7 @@ test('estimateRun merges the run\'s defaults and names bad fields as the run doe
   assertInputError(() => api.estimateRun('seedExperiment', { sequence_lengths: 'long' }), 'sequence_lengths');
   assertInputError(() => api.estimateRun('plan', {}), 'method');
   assert.deepEqual(api.estimatedRuns().sort(),
-    ['measureMachine', 'quantGemv', 'quantLab', 'runAttention', 'runDecode', 'seedExperiment']);
+    ['measureCacheSweep', 'measureMachine', 'quantGemv', 'quantLab', 'runAttention', 'runDecode', 'seedExperiment']);
   // Twice the sequence, at least twice the estimate (attention is quadratic in n).
   const short = api.estimateRun('runAttention', { n: 8192, variant: 'tiled' }).seconds;
   const long = api.estimateRun('runAttention', { n: 16384, variant: 'tiled' }).seconds;

@@ -14,14 +14,12 @@
 // a late message can never put "Running 6 of 9" back beside "Cancelled".
 import { css, html, nothing } from 'lit';
 
+import { describeSeconds } from '../../../lib/work.js';
 import { WorkerRestartError, runInWorker } from '../sim-client.js';
 import { getApi } from '../wasm.js';
 
 /** Runs estimated over this many seconds ask first (the CLI's --max-seconds default). */
 export const confirmSeconds = 60;
-
-const describeSeconds = (s) => (s < 1 ? 'under a second' : s < 120 ? `about ${s < 10 ? s.toFixed(1) : s.toFixed(0)} s`
-  : s < 7200 ? `about ${(s / 60).toFixed(1)} minutes` : `about ${(s / 3600).toFixed(1)} hours`);
 
 /** Styles of renderStatus(): it stays in view (sticky) while the page scrolls through a panel. */
 export const runStatusStyles = css`
