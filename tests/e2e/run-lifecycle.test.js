@@ -4,7 +4,7 @@
 // beside "Cancelled"), and the next run completes; focus returns to Run;
 // progress stays in view; a run estimated over a minute asks first.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 
 import { openPage, useBrowserAndServer } from './harness.js';
 
@@ -12,14 +12,16 @@ const lab = useBrowserAndServer();
 
 const delaysMs = [0, 50, 200, 500, 1000, 2000];
 
+// One page per panel: its sections' runs kept small.
+const attentionUrl = '?panel=attention&attention.n=512&attention.d=32' +
+  '&attention.prompt=64&attention.generated=8&attention.d_model=64&attention.decode_heads=4' +
+  '&attention.window=8&attention.kv_group=16&attention.sample_steps=4&attention.seed_lengths=64&attention.seed_steps=2';
+
 // Every panel section that runs work, kept small: its URL, Run button and run-controller id.
 const sections = [
-  { name: 'attention prefill', url: '?panel=attention&attention.n=1024&attention.d=32', run: 'attention-run-prefill', id: 'attention' },
-  { name: 'attention decode', id: 'attention', run: 'attention-run-decode',
-    url: '?panel=attention&attention.prompt=64&attention.generated=8&attention.d_model=64&attention.decode_heads=4' +
-      '&attention.window=8&attention.kv_group=16&attention.sample_steps=4' },
-  { name: 'attention seed experiment', url: '?panel=attention&attention.seed_lengths=64&attention.seed_steps=2',
-    run: 'attention-run-seed', id: 'attention' },
+  { name: 'attention prefill', url: attentionUrl, run: 'attention-run-prefill', id: 'attention' },
+  { name: 'attention decode', url: attentionUrl, run: 'attention-run-decode', id: 'attention' },
+  { name: 'attention seed experiment', url: attentionUrl, run: 'attention-run-seed', id: 'attention' },
   { name: 'KV cache measured', url: '?panel=kv&kv.measure_tokens=256&kv.measure_steps=2', run: 'kv-measure-run', id: 'kv-measure' },
   { name: 'quantization reference table', url: '?panel=quant', run: 'quant-run-reference', id: 'quant-reference' },
   { name: 'quantization GEMV', url: '?panel=quant', run: 'quant-run-gemv', id: 'quant-gemv' },
@@ -67,9 +69,19 @@ async function assertReady(page, { run, id }, context) {
   assert.doesNotMatch(status, /Running/, `${context}: ${status}`);
 }
 
+// Sections of one panel share its page (opening a page costs seconds on a busy machine).
+const pages = new Map();
+async function pageFor(url) {
+  if (!pages.has(url)) pages.set(url, await openPage(lab.browser, `${lab.server.url}${url}`));
+  return pages.get(url);
+}
+after(async () => {
+  for (const { context } of pages.values()) await context.close();
+});
+
 for (const section of sections) {
   test(`${section.name}: Cancel at any moment leaves Run working, and the next run completes`, async () => {
-    const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}${section.url}`);
+    const { page, problems } = await pageFor(section.url);
     await page.locator(`#${section.run}`).waitFor();
     for (const delay of delaysMs) {
       const cancelled = await runThenCancel(page, section, delay);
@@ -89,7 +101,6 @@ for (const section of sections) {
     });
     assert.equal(focused, section.run);
     assert.deepEqual(problems, []);
-    await context.close();
   });
 }
 
