@@ -1,6 +1,7 @@
 // Native column of bench/attention.js: the same bench_kernel() the WASM
 // module runs, built for this machine (xsimd's AVX2/AVX-512 backend).
-// Usage: bench_attention KERNEL N D [MIN_SECONDS] [scalar] — prints one JSON object.
+// Usage: bench_attention KERNEL N D [MIN_SECONDS] [scalar] — prints one JSON
+// object (`time`: the spread of the timed samples per call, as in the JS API).
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -23,10 +24,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", result.status.message.c_str());
     return 2;
   }
+  const auto& t = result.time;
   std::printf(
       "{\"kernel\":\"%s\",\"isa\":\"%s\",\"n\":%g,\"d\":%g,\"repeats\":%g,\"seconds\":%.9g,"
+      "\"time\":{\"runs\":%g,\"median_s\":%.9g,\"q1_s\":%.9g,\"q3_s\":%.9g,\"min_s\":%.9g,\"max_s\":%.9g},"
       "\"gflop_per_s\":%.6g,\"elements_per_s\":%.6g,\"checksum\":%.9g}\n",
-      input.kernel.c_str(), result.isa.c_str(), input.n, input.d, result.repeats, result.seconds, result.gflop_per_s,
-      result.elements_per_s, result.checksum);
+      input.kernel.c_str(), result.isa.c_str(), input.n, input.d, result.repeats, result.seconds, t.runs, t.median_s,
+      t.q1_s, t.q3_s, t.min_s, t.max_s, result.gflop_per_s, result.elements_per_s, result.checksum);
   return 0;
 }

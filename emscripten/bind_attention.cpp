@@ -22,7 +22,8 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("variant", &AttentionRunInput::variant)
       .field("check_rows", &AttentionRunInput::check_rows)
       .field("seed", &AttentionRunInput::seed)
-      .field("memory_budget_bytes", &AttentionRunInput::memory_budget_bytes);
+      .field("memory_budget_bytes", &AttentionRunInput::memory_budget_bytes)
+      .field("runs", &AttentionRunInput::runs);
   value_object<AttentionVariantResult>("AttentionVariantResult")
       .field("variant", &AttentionVariantResult::variant)
       .field("refused", &AttentionVariantResult::refused)
@@ -31,6 +32,7 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("workspace_bytes", &AttentionVariantResult::workspace_bytes)
       .field("peak_bytes", &AttentionVariantResult::peak_bytes)
       .field("seconds", &AttentionVariantResult::seconds)
+      .field("time", &AttentionVariantResult::time)
       .field("gflop_per_s", &AttentionVariantResult::gflop_per_s)
       .field("max_abs_error", &AttentionVariantResult::max_abs_error);
   register_vector<AttentionVariantResult>("VectorAttentionVariantResult");
@@ -58,7 +60,8 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("sample_steps", &DecodeInput::sample_steps)
       .field("output_projection", &DecodeInput::output_projection)
       .field("seed", &DecodeInput::seed)
-      .field("memory_budget_bytes", &DecodeInput::memory_budget_bytes);
+      .field("memory_budget_bytes", &DecodeInput::memory_budget_bytes)
+      .field("runs", &DecodeInput::runs);
   value_object<DecodeTimeSplit>("DecodeTimeSplit")
       .field("projection", &DecodeTimeSplit::projection)
       .field("store", &DecodeTimeSplit::store)
@@ -87,6 +90,7 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("hidden_dim", &DecodeResult::hidden_dim)
       .field("measured_steps", &DecodeResult::measured_steps)
       .field("seconds", &DecodeResult::seconds)
+      .field("time", &DecodeResult::time)
       .field("time_split_s", &DecodeResult::time_split_s)
       .field("step_time", &DecodeResult::step_time)
       .field("tokens_per_s", &DecodeResult::tokens_per_s)
@@ -109,7 +113,8 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("d_model", &SeedExperimentInput::d_model)
       .field("heads", &SeedExperimentInput::heads)
       .field("sample_steps", &SeedExperimentInput::sample_steps)
-      .field("seed", &SeedExperimentInput::seed);
+      .field("seed", &SeedExperimentInput::seed)
+      .field("runs", &SeedExperimentInput::runs);
   value_object<SeedExperimentRow>("SeedExperimentRow")
       .field("sequence_length", &SeedExperimentRow::sequence_length)
       .field("cache_label", &SeedExperimentRow::cache_label)
@@ -144,13 +149,15 @@ EMSCRIPTEN_BINDINGS(attention_bench) {
       .field("n", &KernelBenchInput::n)
       .field("d", &KernelBenchInput::d)
       .field("min_seconds", &KernelBenchInput::min_seconds)
-      .field("scalar_twin", &KernelBenchInput::scalar_twin);
+      .field("scalar_twin", &KernelBenchInput::scalar_twin)
+      .field("runs", &KernelBenchInput::runs);
   value_object<KernelBenchResult>("KernelBenchResult")
       .field("status", &KernelBenchResult::status)
       .field("input", &KernelBenchResult::input)
       .field("isa", &KernelBenchResult::isa)
       .field("repeats", &KernelBenchResult::repeats)
       .field("seconds", &KernelBenchResult::seconds)
+      .field("time", &KernelBenchResult::time)
       .field("flops", &KernelBenchResult::flops)
       .field("gflop_per_s", &KernelBenchResult::gflop_per_s)
       .field("elements_per_s", &KernelBenchResult::elements_per_s)

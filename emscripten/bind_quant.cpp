@@ -109,7 +109,8 @@ EMSCRIPTEN_BINDINGS(quant) {
       .field("seed", &QuantLabInput::seed)
       .field("histogram_bins", &QuantLabInput::histogram_bins)
       .field("inject_nonfinite", &QuantLabInput::inject_nonfinite)
-      .field("simd", &QuantLabInput::simd);
+      .field("simd", &QuantLabInput::simd)
+      .field("runs", &QuantLabInput::runs);
 
   value_object<QuantLabResult>("QuantLabResult")
       .field("status", &QuantLabResult::status)
@@ -129,6 +130,7 @@ EMSCRIPTEN_BINDINGS(quant) {
       .field("histogram_edges", &QuantLabResult::histogram_edges)
       .field("histogram_counts", &QuantLabResult::histogram_counts)
       .field("quantize_s", &QuantLabResult::quantize_s)
+      .field("quantize_time", &QuantLabResult::quantize_time)
       .field("bytes_needed", &QuantLabResult::bytes_needed)
       .field("kernel", &QuantLabResult::kernel);
 
@@ -138,13 +140,15 @@ EMSCRIPTEN_BINDINGS(quant) {
       .field("group_size", &QuantGemvInput::group_size)
       .field("seed", &QuantGemvInput::seed)
       .field("min_time_s", &QuantGemvInput::min_time_s)
-      .field("simd", &QuantGemvInput::simd);
+      .field("simd", &QuantGemvInput::simd)
+      .field("runs", &QuantGemvInput::runs);
 
   value_object<GemvKernelResult>("GemvKernelResult")
       .field("kernel", &GemvKernelResult::kernel)
       .field("weight_bytes", &GemvKernelResult::weight_bytes)
       .field("bits_per_weight", &GemvKernelResult::bits_per_weight)
       .field("seconds_per_call", &GemvKernelResult::seconds_per_call)
+      .field("time", &GemvKernelResult::time)
       .field("gb_per_s", &GemvKernelResult::gb_per_s)
       .field("calls", &GemvKernelResult::calls)
       .field("max_abs_error", &GemvKernelResult::max_abs_error)
@@ -171,7 +175,8 @@ EMSCRIPTEN_BINDINGS(quant) {
       .field("n", &QuantBenchInput::n)
       .field("group_size", &QuantBenchInput::group_size)
       .field("min_time_s", &QuantBenchInput::min_time_s)
-      .field("simd", &QuantBenchInput::simd);
+      .field("simd", &QuantBenchInput::simd)
+      .field("runs", &QuantBenchInput::runs);
 
   value_object<QuantBenchResult>("QuantBenchResult")
       .field("status", &QuantBenchResult::status)
@@ -180,6 +185,7 @@ EMSCRIPTEN_BINDINGS(quant) {
       .field("n", &QuantBenchResult::n)
       .field("calls", &QuantBenchResult::calls)
       .field("seconds", &QuantBenchResult::seconds)
+      .field("time", &QuantBenchResult::time)
       .field("elements_per_s", &QuantBenchResult::elements_per_s)
       .field("checksum", &QuantBenchResult::checksum);
 

@@ -17,6 +17,8 @@ export interface AttentionRunInput {
    * smaller): a larger budget does not raise it (docs/limits.md).
    */
   memory_budget_bytes?: number;
+  /** Timed repeats (5–100, default 5), after one untimed warm-up; out of range throws InputError naming `runs`. */
+  runs?: number;
 }
 
 export interface AttentionVariantResult {
@@ -29,7 +31,11 @@ export interface AttentionVariantResult {
   workspace_bytes: number;
   /** Tracked peak of every buffer of the run (inputs, output, workspace). */
   peak_bytes: number;
+  /** The median of the timed runs (= time.median_s); before runs existed, the one run's time. */
   seconds: number;
+  /** The spread of the timed runs (all heads each). */
+  time: TimingStats;
+  /** flops / seconds (from the median). */
   gflop_per_s: number;
   /** max |Δ| against fp64 on the checked rows. */
   max_abs_error: number;
@@ -75,10 +81,15 @@ export interface DecodeInput {
   seed?: number;
   /** As AttentionRunInput's: capped at what the module can allocate for one run (2 GiB). */
   memory_budget_bytes?: number;
+  /**
+   * Timed repeats of every measured step (5–100, default 5; the first measured step runs once more before, untimed).
+   * Run r is repeat r of each measured step; the measured work costs `runs` times one pass.
+   */
+  runs?: number;
 }
 
 /**
- * Where the measured steps' time went, in seconds summed over them. Each step
+ * Where the measured steps' time went, in seconds summed over them (of the median run). Each step
  * reads the clock at every boundary between its parts, so the parts add up to
  * `seconds` (to the rounding of converting clock ticks to seconds).
  */
@@ -109,11 +120,17 @@ export interface DecodeStepFlops {
   output: number;
 }
 
-/** The spread of repeated timings (median, quartiles by linear interpolation, extremes). */
+/**
+ * The spread of repeated timings, in seconds: median, quartiles by linear interpolation between order statistics
+ * (type 7, numpy's default), extremes. Every measured time carries one; min_s ≤ q1_s ≤ median_s ≤ q3_s ≤ max_s.
+ */
 export interface TimingStats {
+  /** Timings summarized (≥ 5 for repeats of one measurement). */
   runs: number;
   median_s: number;
+  /** First quartile. */
   q1_s: number;
+  /** Third quartile. */
   q3_s: number;
   min_s: number;
   max_s: number;
@@ -127,10 +144,13 @@ export interface DecodeResult {
   /** Resolved hidden width (d_model when the input was 0). */
   hidden_dim: number;
   measured_steps: number;
-  /** Sum over the measured steps (= the sum of time_split_s's parts). */
+  /** The median run's total over the measured steps (= the sum of time_split_s's parts; = time.median_s for odd runs). */
   seconds: number;
+  /** The spread of the runs' totals over the measured steps (one sample per run). */
+  time: TimingStats;
+  /** The median run's split. */
   time_split_s: DecodeTimeSplit;
-  /** The spread of the measured steps' times (a step's tokens/s = 1 / its time). */
+  /** The spread over the measured steps of each step's median time over the runs (a step's tokens/s = 1 / its time). */
   step_time: TimingStats;
   tokens_per_s: number;
   attended_tokens: number;
@@ -157,6 +177,8 @@ export interface SeedExperimentInput {
   heads?: number;
   sample_steps?: number;
   seed?: number;
+  /** Timed repeats of each measured step of every run (DecodeInput.runs; 5–100, default 5). */
+  runs?: number;
 }
 
 export interface SeedExperimentRow {
@@ -172,7 +194,7 @@ export interface SeedExperimentRow {
   recompute: SeedRun;
   /** No cache, every K/V recomputed: exact, the seed's "Full" (one run per n, on each of its rows). */
   none: SeedRun;
-  /** tokens/s over the seed's (0 if the seed's time was 0). */
+  /** tokens/s over the seed's, from the median runs (0 if the seed's time was 0). */
   window_vs_seed: number;
   recompute_vs_seed: number;
   none_vs_seed: number;

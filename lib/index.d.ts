@@ -17,6 +17,8 @@ export type * from './roofline.js';
 export type * from './explain.js';
 export type * from './work.js';
 export { quantReferenceErrors } from './quant.js';
+export { compareTimings, formatSeconds, formatTiming, isNoisy, NOISY_SPREAD, relativeSpread, scaleTiming, timingStats } from './timing.js';
+export type { TimingComparison } from './timing.js';
 
 /** A bad input: `field` names it, `message` says what was wrong with its value. */
 export declare class InputError extends Error {

@@ -1,4 +1,5 @@
 // Types of lib/quant.js (see docs/quant.md).
+import type { TimingStats } from './attention.js';
 
 export interface QuantFormatInfo {
   id: string;
@@ -140,17 +141,24 @@ export interface QuantGemvInput {
   /** A multiple of 32 dividing cols. */
   group_size?: number;
   seed?: number;
+  /** Each timed sample is a batch of calls sized to last min_time_s / runs (and ≥ 2 ms). */
   min_time_s?: number;
   simd?: boolean;
+  /** Timed samples per kernel (5–100, default 5), after a warm-up call. */
+  runs?: number;
 }
 
 export interface GemvKernelResult {
   kernel: 'f32' | 'int8' | 'int4' | 'int8x8' | 'int4x8';
   weight_bytes: number;
   bits_per_weight: number;
-  /** The fastest call. */
+  /** The median sample, per call (= time.median_s). Before timed samples existed: the fastest batch. */
   seconds_per_call: number;
+  /** Per call: the spread of the timed samples (each a batch of calls). */
+  time: TimingStats;
+  /** weight_bytes / seconds_per_call (from the median). */
   gb_per_s: number;
+  /** Calls timed, over all samples. */
   calls: number;
   max_abs_error: number;
   rel_rmse: number;
@@ -171,17 +179,23 @@ export interface QuantBenchInput {
     | 'dequantize_int8' | 'dequantize_nf4';
   n?: number;
   group_size?: number;
+  /** Each timed sample is a batch of calls sized to last min_time_s / runs (and ≥ 2 ms). */
   min_time_s?: number;
   simd?: boolean;
+  /** Timed samples (5–100, default 5), after a warm-up call. */
+  runs?: number;
 }
 
 export interface QuantBenchResult {
   kernel: string;
   isa: 'simd' | 'scalar';
   n: number;
+  /** Calls timed, over all samples. */
   calls: number;
-  /** The fastest call. */
+  /** The median sample, per call (= time.median_s). Before timed samples existed: the fastest batch. */
   seconds: number;
+  /** Per call: the spread of the timed samples. */
+  time: TimingStats;
   elements_per_s: number;
   checksum: number;
 }

@@ -3,35 +3,47 @@
 import { choiceFlag, numberFlag } from '../flags.js';
 import { formatCount, formatTable } from '../table.js';
 import { limitWork, maxSecondsOption, maxSecondsUsage } from '../work-limit.js';
+import { compareTimings, formatTiming, isNoisy } from '../../lib/timing.js';
 
 const strategies = ['full', 'window', 'sinks', 'recompute', 'none', 'seed', 'int8', 'int4'];
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
 const seconds = (s) => (s < 1 ? `${(s * 1e3).toFixed(1)} ms` : `${s.toFixed(2)} s`);
 
 function attentionText(result) {
-  const rows = [['variant', 'time', 'GFLOP/s', 'workspace', 'peak', 'max |Δ| vs fp64']];
+  const rows = [['variant', 'time: median (q1–q3)', 'GFLOP/s', 'workspace', 'peak', 'max |Δ| vs fp64']];
   for (const v of result.variants) {
     rows.push(v.refused
       ? [v.variant, 'refused', '', mib(v.bytes_needed) + ' needed', '', '']
-      : [v.variant, seconds(v.seconds), v.gflop_per_s.toFixed(2), mib(v.workspace_bytes), mib(v.peak_bytes),
+      : [v.variant, formatTiming(v.time), v.gflop_per_s.toFixed(2), mib(v.workspace_bytes), mib(v.peak_bytes),
         v.max_abs_error.toExponential(2)]);
   }
   const { n, d, heads } = result.input;
   const notes = result.variants.filter((v) => v.refused).map((v) => `note: ${v.refusal}`);
+  const ran = result.variants.filter((v) => !v.refused);
+  if (ran.length === 2) notes.push(compareTimings(ran[1].time, ran[0].time, ran[1].variant, ran[0].variant).text);
+  notes.push(...noisyNotes(ran.map((v) => [v.variant, v.time])));
   return [`causal attention, n = ${n}, d = ${d}, heads = ${heads}, ${result.isa} build, ` +
-    `${formatCount(result.flops)} FLOPs`, formatTable(rows), ...notes].join('\n');
+    `${formatCount(result.flops)} FLOPs, ${result.input.runs} timed runs each after a warm-up`, formatTable(rows),
+  ...notes].join('\n');
+}
+
+// A note for each noisy timing: the spread is over 10 % of the median.
+function noisyNotes(timings) {
+  return timings.filter(([, time]) => isNoisy(time))
+    .map(([label, time]) => `note: ${label} is noisy (q1–q3 spans ${(100 * (time.q3_s - time.q1_s) / time.median_s).toFixed(0)} % ` +
+      'of the median): run again on a quieter machine');
 }
 
 function decodeRow(label, r) {
-  return [label, r.tokens_per_s.toFixed(1), formatCount(r.attended_tokens), mib(r.kv_bytes),
+  return [label, formatTiming(r.time), r.tokens_per_s.toFixed(1), formatCount(r.attended_tokens), mib(r.kv_bytes),
     mib(r.hidden_bytes), formatCount(r.recomputed_flops), r.max_abs_error.toExponential(2), r.min_cosine.toFixed(6)];
 }
-const decodeHeader = ['strategy', 'tokens/s', 'keys', 'KV', 'hidden', 'recomputed FLOPs', 'max |Δ|', 'min cos'];
+const decodeHeader = ['strategy', 'time: median (q1–q3)', 'tokens/s', 'keys', 'KV', 'hidden', 'recomputed FLOPs', 'max |Δ|', 'min cos'];
 
 // The measured steps' time by part (time_split_s adds up to seconds).
 function timeSplitText(r) {
   const parts = Object.entries(r.time_split_s).map(([part, s]) => `${part} ${seconds(s)}`);
-  return `time of the ${r.measured_steps} measured steps, ${seconds(r.seconds)}: ${parts.join(', ')}`;
+  return `time of the ${r.measured_steps} measured steps, ${seconds(r.seconds)} (the median of ${r.time.runs} runs): ${parts.join(', ')}`;
 }
 
 // FLOPs of a measured step by part (flops_by_part adds up to flops_per_step).
@@ -43,8 +55,14 @@ function flopsText(r) {
 // The seed experiment's four runs of a row, in the order the page shows them.
 const seedRuns = [['seed', 'seed (its algorithm)'], ['window', 'window W+1'], ['recompute', 'recompute W+1'],
   ['none', 'none (its Full)']];
-const seedHeader = ['n', 'cache', 'strategy', 'tokens/s', '× seed', 'KV', 'hidden', 'FLOPs/step', 'Q', 'K/V',
+const seedHeader = ['n', 'cache', 'strategy', 'time: median (q1–q3)', 'tokens/s', '× seed', 'KV', 'hidden', 'FLOPs/step', 'Q', 'K/V',
   'attention', 'output', 'max |Δ|', 'min cos', 'seed README tok/s'];
+
+// tokens/s over the seed's, stated only where the two runs' spreads do not overlap.
+function vsSeed(run, seed) {
+  const compared = compareTimings(run.time, seed.time);
+  return compared.verdict === 'within noise' ? 'within noise' : (seed.time.median_s / run.time.median_s).toFixed(2);
+}
 
 function seedRowsText(result) {
   const rows = [seedHeader];
@@ -53,26 +71,27 @@ function seedRowsText(result) {
     for (const [key, label] of seedRuns) {
       const r = row[key];
       const f = r.flops_by_part;
-      rows.push([row.sequence_length, `${row.cache_label} = ${row.cache_tokens}`, label, r.tokens_per_s.toFixed(1),
-        key === 'seed' ? '1' : row[`${key}_vs_seed`].toFixed(2), mib(r.kv_bytes), mib(r.hidden_bytes),
+      rows.push([row.sequence_length, `${row.cache_label} = ${row.cache_tokens}`, label, formatTiming(r.time),
+        r.tokens_per_s.toFixed(1), key === 'seed' ? '1' : vsSeed(r, row.seed), mib(r.kv_bytes), mib(r.hidden_bytes),
         formatCount(r.flops_per_step), formatCount(f.q_projection), formatCount(f.kv_projection),
         formatCount(f.attention), formatCount(f.output), r.max_abs_error.toExponential(2), r.min_cosine.toFixed(6),
         key === 'seed' ? readme : '']);
     }
   }
-  return [formatTable(rows), 'tokens/s: one run each (no repeats); none is one run per n, shown on each of its rows; ' +
-    'seed README: its own machine, n = 2048 only'].join('\n');
+  return [formatTable(rows), `time: the measured steps of each run, median of ${result.input.runs} runs (q1–q3); ` +
+    '× seed: the ratio of medians where the q1–q3 ranges do not overlap, else "within noise"; none is one run per n, ' +
+    'shown on each of its rows; seed README: its own machine, n = 2048 only'].join('\n');
 }
 
 export const attentionCommands = [
   {
     name: 'attention',
     summary: 'measure prefill attention: naive (n×n scores) vs tiled online softmax',
-    usage: `--n N --d D [--heads H] [--variant naive|tiled|both] [--check-rows R] [--seed S] [--budget BYTES] ${maxSecondsUsage} [--json]`,
+    usage: `--n N --d D [--heads H] [--variant naive|tiled|both] [--check-rows R] [--seed S] [--budget BYTES] [--runs 5] ${maxSecondsUsage} [--json]`,
     options: {
       n: { type: 'string' }, d: { type: 'string' }, heads: { type: 'string' },
       variant: { type: 'string' }, 'check-rows': { type: 'string' }, seed: { type: 'string' },
-      budget: { type: 'string' }, ...maxSecondsOption,
+      budget: { type: 'string' }, runs: { type: 'string' }, ...maxSecondsOption,
     },
     run(api, values) {
       const input = {
@@ -83,6 +102,7 @@ export const attentionCommands = [
         check_rows: numberFlag(values, 'check-rows', undefined),
         seed: numberFlag(values, 'seed', undefined),
         memory_budget_bytes: numberFlag(values, 'budget', undefined),
+        runs: numberFlag(values, 'runs', undefined),
       };
       limitWork(api, 'runAttention', input, values);
       const result = api.runAttention(input);
@@ -94,13 +114,13 @@ export const attentionCommands = [
     summary: 'measure autoregressive decode with a KV-cache strategy vs the full fp32 cache',
     usage: `--strategy ${strategies.join('|')} [--n N] [--prompt P] [--generated G] [--d-model D] [--heads H] ` +
       '[--kv-heads K] [--hidden-dim H] [--window W] [--sinks S] [--kv-layout per_token|per_channel] [--kv-group G] [--sample-steps K] ' +
-      `[--output-projection] [--seed S] ${maxSecondsUsage} [--json]`,
+      `[--output-projection] [--seed S] [--runs 5] ${maxSecondsUsage} [--json]`,
     options: {
       strategy: { type: 'string' }, n: { type: 'string' }, prompt: { type: 'string' },
       generated: { type: 'string' }, 'd-model': { type: 'string' }, heads: { type: 'string' },
       'kv-heads': { type: 'string' }, 'hidden-dim': { type: 'string' }, window: { type: 'string' }, sinks: { type: 'string' }, 'kv-layout': { type: 'string' },
       'kv-group': { type: 'string' }, 'sample-steps': { type: 'string' }, seed: { type: 'string' },
-      budget: { type: 'string' }, 'output-projection': { type: 'boolean' }, ...maxSecondsOption,
+      budget: { type: 'string' }, 'output-projection': { type: 'boolean' }, runs: { type: 'string' }, ...maxSecondsOption,
     },
     run(api, values) {
       // --n: total tokens, half prompt and half generated (as in the seed experiment).
@@ -123,23 +143,25 @@ export const attentionCommands = [
         output_projection: values['output-projection'],
         seed: numberFlag(values, 'seed', undefined),
         memory_budget_bytes: numberFlag(values, 'budget', undefined),
+        runs: numberFlag(values, 'runs', undefined),
       };
       limitWork(api, 'runDecode', decodeInput, values);
       const result = api.runDecode(decodeInput);
       const { input } = result;
       const text = [`decode ${input.prompt_tokens} prompt + ${input.generated_tokens} generated tokens, ` +
         `d_model = ${input.d_model}, ${input.heads} heads (${result.kv_heads} KV), ${result.measured_steps} steps measured, ${result.isa} build`,
-      formatTable([decodeHeader, decodeRow(input.strategy, result)]), timeSplitText(result), flopsText(result)].join('\n');
+      formatTable([decodeHeader, decodeRow(input.strategy, result)]), timeSplitText(result), flopsText(result),
+      ...noisyNotes([[input.strategy, result.time]])].join('\n');
       return { json: result, text };
     },
   },
   {
     name: 'seed-experiment',
     summary: 'reproduce the seed experiment: caches n, 4√n, 8 — the seed\'s algorithm, its window, recompute, none',
-    usage: `[--lengths 512,1024,2048] [--d-model 768] [--heads 12] [--sample-steps K] [--seed S] ${maxSecondsUsage} [--json]`,
+    usage: `[--lengths 512,1024,2048] [--d-model 768] [--heads 12] [--sample-steps K] [--seed S] [--runs 5] ${maxSecondsUsage} [--json]`,
     options: {
       lengths: { type: 'string' }, 'd-model': { type: 'string' }, heads: { type: 'string' },
-      'sample-steps': { type: 'string' }, seed: { type: 'string' }, ...maxSecondsOption,
+      'sample-steps': { type: 'string' }, seed: { type: 'string' }, runs: { type: 'string' }, ...maxSecondsOption,
     },
     run(api, values) {
       const lengths = values.lengths === undefined ? undefined
@@ -150,6 +172,7 @@ export const attentionCommands = [
         heads: numberFlag(values, 'heads', undefined),
         sample_steps: numberFlag(values, 'sample-steps', undefined),
         seed: numberFlag(values, 'seed', undefined),
+        runs: numberFlag(values, 'runs', undefined),
       };
       limitWork(api, 'seedExperiment', input, values);
       const result = api.seedExperiment(input);

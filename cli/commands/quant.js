@@ -57,6 +57,8 @@ function resolveParams(api, values) {
 }
 
 const percent = (value) => `${(value * 100).toFixed(3)} %`;
+// "12.3 (12.1–12.9)": a per-call time in µs, median (q1–q3).
+const spreadMicroseconds = (t) => `${(t.median_s * 1e6).toFixed(1)} (${(t.q1_s * 1e6).toFixed(1)}–${(t.q3_s * 1e6).toFixed(1)})`;
 
 export const quantCommands = [
   {
@@ -160,13 +162,14 @@ export const quantCommands = [
   {
     name: 'quant-gemv',
     summary: 'measured matrix-vector product with fp32, int8, int4 and int8×int8 weights',
-    usage: `[--rows 4096] [--cols 4096] [--group 128] [--seed 1] [--min-time 0.1] [--scalar] ${maxSecondsUsage} [--json]`,
+    usage: `[--rows 4096] [--cols 4096] [--group 128] [--seed 1] [--min-time 0.1] [--runs 5] [--scalar] ${maxSecondsUsage} [--json]`,
     options: {
       rows: { type: 'string' },
       cols: { type: 'string' },
       group: { type: 'string' },
       seed: { type: 'string' },
       'min-time': { type: 'string' },
+      runs: { type: 'string' },
       scalar: { type: 'boolean' },
       ...maxSecondsOption,
     },
@@ -178,14 +181,15 @@ export const quantCommands = [
         group_size: numberFlag(values, 'group', defaults.group_size),
         seed: numberFlag(values, 'seed', defaults.seed),
         min_time_s: numberFlag(values, 'min-time', defaults.min_time_s),
+        runs: numberFlag(values, 'runs', defaults.runs),
         simd: !values.scalar,
       };
       limitWork(api, 'quantGemv', input, values);
       const result = api.quantGemv(input);
-      const rows = [['weights', 'bits/weight', 'MB streamed', 'µs/call', 'GB/s', 'rel. error', 'max |Δ|']];
+      const rows = [['weights', 'bits/weight', 'MB streamed', 'µs/call: median (q1–q3)', 'GB/s', 'rel. error', 'max |Δ|']];
       for (const k of result.kernels) {
         rows.push([k.kernel, k.bits_per_weight.toFixed(3), (k.weight_bytes / 1e6).toFixed(2),
-          (k.seconds_per_call * 1e6).toFixed(1), k.gb_per_s.toFixed(2), percent(k.rel_rmse), k.max_abs_error.toPrecision(3)]);
+          spreadMicroseconds(k.time), k.gb_per_s.toFixed(2), percent(k.rel_rmse), k.max_abs_error.toPrecision(3)]);
       }
       return { json: result, text: `${result.rows} × ${result.cols}, group ${result.group_size}, ${result.kernel}\n\n${formatTable(rows)}` };
     },

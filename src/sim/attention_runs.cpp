@@ -20,10 +20,8 @@
 namespace llmst::sim {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Clock = TimingClock;
 using attention::KvLayout;
-
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 std::string bytes_text(double bytes) { return format_number(bytes) + " bytes"; }
 
@@ -84,11 +82,11 @@ AttentionRunResult run_attention(const AttentionRunInput& input) {
   AttentionRunResult result;
   result.input = input;
   result.isa = isa_name();
-  result.status = first_error(check_integer("n", input.n, 1, 1 << 20), check_integer("d", input.d, 1, 1024),
-                              check_integer("heads", input.heads, 1, 256),
-                              check_integer("check_rows", input.check_rows, 1, 1 << 20),
-                              check_integer("seed", input.seed, 0, 9007199254740991.0),
-                              check_real_above("memory_budget_bytes", input.memory_budget_bytes, 0, 1e15));
+  result.status = first_error(
+      check_integer("n", input.n, 1, 1 << 20), check_integer("d", input.d, 1, 1024),
+      check_integer("heads", input.heads, 1, 256), check_integer("check_rows", input.check_rows, 1, 1 << 20),
+      check_integer("seed", input.seed, 0, 9007199254740991.0),
+      check_real_above("memory_budget_bytes", input.memory_budget_bytes, 0, 1e15), check_runs(input.runs));
   if (result.status.ok && input.variant != "naive" && input.variant != "tiled" && input.variant != "both")
     result.status = error_status("variant", "variant = \"" + input.variant + "\" must be naive, tiled or both");
   if (!result.status.ok) return result;
@@ -164,17 +162,21 @@ AttentionRunResult run_attention(const AttentionRunInput& input) {
       variant.refusal = "allocating " + bytes_text(variant.workspace_bytes) + " failed";
       continue;
     }
-    const auto start = Clock::now();
-    for (std::size_t h = 0; h < heads; ++h) {
-      const std::size_t offset = h * per_head;
-      if (naive)
-        attention::attention_naive(q.data() + offset, k.data() + offset, v.data() + offset, out.data() + offset,
-                                   workspace.data(), n, d);
-      else
-        attention::attention_tiled(q.data() + offset, k.data() + offset, v.data() + offset, out.data() + offset,
-                                   workspace.data(), n, d);
-    }
-    variant.seconds = seconds_since(start);
+    // One untimed warm-up run, then `runs` timed ones, each over every head.
+    variant.time = time_runs(
+        [&] {
+          for (std::size_t h = 0; h < heads; ++h) {
+            const std::size_t offset = h * per_head;
+            if (naive)
+              attention::attention_naive(q.data() + offset, k.data() + offset, v.data() + offset, out.data() + offset,
+                                         workspace.data(), n, d);
+            else
+              attention::attention_tiled(q.data() + offset, k.data() + offset, v.data() + offset, out.data() + offset,
+                                         workspace.data(), n, d);
+          }
+        },
+        input.runs, 0);
+    variant.seconds = variant.time.median_s;
     variant.gflop_per_s = variant.seconds > 0 ? result.flops / variant.seconds / 1e9 : 0;
     variant.peak_bytes = tracker.peak_bytes();
     double max_error = 0;
@@ -510,7 +512,7 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
       check_integer("kv_group", input.kv_group, 1, 1 << 20),
       check_integer("sample_steps", input.sample_steps, 0, 1 << 20),
       check_integer("seed", input.seed, 0, 9007199254740991.0),
-      check_real_above("memory_budget_bytes", input.memory_budget_bytes, 0, 1e15));
+      check_real_above("memory_budget_bytes", input.memory_budget_bytes, 0, 1e15), check_runs(input.runs));
   if (!result.status.ok) return result;
   if (!is_strategy(input.strategy))
     return result.status =
@@ -641,45 +643,58 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
   std::size_t next_measured = 0;
   double total_flops = 0, cosine_sum = 0;
   DecodeFlops flops_sum;
-  PhaseTimes phase_times{};          // summed over the measured steps
-  std::vector<double> step_seconds;  // each measured step, for the spread
+  const std::size_t runs = std::size_t(input.runs);
+  std::vector<PhaseTimes> run_phase_times(runs, PhaseTimes{});  // per run, summed over its measured steps
+  std::vector<double> step_seconds;                             // each measured step's median over the runs
   const std::size_t group_size = s.heads / s.kv_heads;
+  std::size_t keys = 0, recomputed = 0;
 
   for (std::size_t t = 0; t < n; ++t) {
     const float* x_t = sequence.data() + t * H;
     const bool is_measured = t >= prompt && next_measured < measured.size() && measured[next_measured] == t - prompt;
-    StepTimer step;
-    // 1. project the new token and store it the strategy's way
-    if (strategy.projects_new_kv) {
-      project_heads(w_k.data(), s.kv_heads, hd, H, x_t, k_t.data());
-      project_heads(w_v.data(), s.kv_heads, hd, H, x_t, v_t.data());
-      step.lap(Phase::projection);
-    }
-    strategy.store(s, t, x_t, k_t.data(), v_t.data());
-    step.lap(Phase::store);
-    std::size_t keys = 0, recomputed = 0;
-    if (is_measured) {
-      // 2. attend: each KV head g serves its group of heads / kv_heads query
-      //    heads (contiguous in q_t), over the rows the strategy gathers for g
-      project_heads(w_q.data(), s.heads, hd, H, x_t, q_t.data());
-      step.lap(Phase::projection);
-      for (std::size_t g = 0; g < s.kv_heads; ++g) {
-        const Gathered rows = strategy.gather(s, t, g);
-        step.lap(strategy.gather_phase);
-        attention::attention_decode_runs(q_t.data() + g * group_size * hd, rows.runs, rows.run_count, hd, group_size,
-                                         out_t.data() + g * group_size * hd, s.scores.data());
-        step.lap(Phase::attend);
-        keys = rows.keys;
-        recomputed = rows.recomputed;
+    // A measured step runs `runs` times, timed (the first measured step once
+    // more before, untimed: the warm-up). Every part of a step is idempotent
+    // (the same slots, scratch and outputs are written), so each repeat does
+    // the same work; run r of the experiment is repeat r of every measured step.
+    const std::size_t warm_ups = is_measured && next_measured == 0 ? 1 : 0;
+    const std::size_t executions = is_measured ? warm_ups + runs : 1;
+    std::vector<double> repeats_s;
+    for (std::size_t e = 0; e < executions; ++e) {
+      StepTimer step;
+      // 1. project the new token and store it the strategy's way
+      if (strategy.projects_new_kv) {
+        project_heads(w_k.data(), s.kv_heads, hd, H, x_t, k_t.data());
+        project_heads(w_v.data(), s.kv_heads, hd, H, x_t, v_t.data());
+        step.lap(Phase::projection);
       }
-      // 3. the output projection, as the seed's step ends
-      if (output_projection) {
-        attention::project_rows(out_t.data(), w_o.data(), D, D, o_t.data());
-        step.lap(Phase::output);
+      strategy.store(s, t, x_t, k_t.data(), v_t.data());
+      step.lap(Phase::store);
+      if (is_measured) {
+        // 2. attend: each KV head g serves its group of heads / kv_heads query
+        //    heads (contiguous in q_t), over the rows the strategy gathers for g
+        project_heads(w_q.data(), s.heads, hd, H, x_t, q_t.data());
+        step.lap(Phase::projection);
+        for (std::size_t g = 0; g < s.kv_heads; ++g) {
+          const Gathered rows = strategy.gather(s, t, g);
+          step.lap(strategy.gather_phase);
+          attention::attention_decode_runs(q_t.data() + g * group_size * hd, rows.runs, rows.run_count, hd, group_size,
+                                           out_t.data() + g * group_size * hd, s.scores.data());
+          step.lap(Phase::attend);
+          keys = rows.keys;
+          recomputed = rows.recomputed;
+        }
+        // 3. the output projection, as the seed's step ends
+        if (output_projection) {
+          attention::project_rows(out_t.data(), w_o.data(), D, D, o_t.data());
+          step.lap(Phase::output);
+        }
+        if (e >= warm_ups) {
+          step.add_to(run_phase_times[e - warm_ups]);
+          repeats_s.push_back(std::chrono::duration<double>(step.total()).count());
+        }
       }
-      step.add_to(phase_times);
-      step_seconds.push_back(std::chrono::duration<double>(step.total()).count());
     }
+    if (is_measured) step_seconds.push_back(timing_stats(repeats_s).median_s);
     // seed projects no K/V on arrival; the reference needs them (untimed)
     if (!strategy.projects_new_kv) {
       project_heads(w_k.data(), s.kv_heads, hd, H, x_t, k_t.data());
@@ -744,11 +759,19 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
     ++next_measured;
   }
 
-  // seconds is the sum of the parts in clock ticks, converted once.
+  // A run's time is the sum of its parts in clock ticks, converted once;
+  // seconds and time_split_s are those of the median run.
   const auto in_seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
-  Clock::duration total{};
-  for (Clock::duration part : phase_times) total += part;
-  result.seconds = in_seconds(total);
+  const auto total_of = [](const PhaseTimes& parts) {
+    Clock::duration total{};
+    for (Clock::duration part : parts) total += part;
+    return total;
+  };
+  std::vector<double> run_seconds;
+  for (const PhaseTimes& parts : run_phase_times) run_seconds.push_back(in_seconds(total_of(parts)));
+  result.time = timing_stats(run_seconds);
+  const PhaseTimes& phase_times = run_phase_times[median_index(run_seconds)];
+  result.seconds = in_seconds(total_of(phase_times));
   result.time_split_s = {
       in_seconds(phase_times[std::size_t(Phase::projection)]), in_seconds(phase_times[std::size_t(Phase::store)]),
       in_seconds(phase_times[std::size_t(Phase::recompute)]),  in_seconds(phase_times[std::size_t(Phase::dequantize)]),
@@ -803,6 +826,7 @@ SeedExperimentResult seed_experiment(const SeedExperimentInput& input) {
     result.status = check_integer("sequence_lengths", length, 2, 1 << 16);
     if (!result.status.ok) return result;
   }
+  if (result.status = check_runs(input.runs); !result.status.ok) return result;
   for (double length : input.sequence_lengths) {
     const double generated = std::floor(length / 2), prompt = length - generated;
     const auto run = [&](const char* strategy, double cache_tokens) {
@@ -816,6 +840,7 @@ SeedExperimentResult seed_experiment(const SeedExperimentInput& input) {
       decode.sample_steps = input.sample_steps;
       decode.output_projection = true;
       decode.seed = input.seed;
+      decode.runs = input.runs;
       return run_decode(decode);
     };
     // none keeps no cache: one run per n, shown on each of its rows

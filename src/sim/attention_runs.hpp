@@ -34,6 +34,7 @@ struct AttentionRunInput {
   double check_rows = 64;        // query rows per head compared with fp64 (all if n is smaller)
   double seed = 1;
   double memory_budget_bytes = kDefaultMemoryBudgetBytes;
+  double runs = kDefaultRuns;  // timed runs per variant, after one untimed warm-up (5–100)
 };
 
 struct AttentionVariantResult {
@@ -43,9 +44,10 @@ struct AttentionVariantResult {
   double bytes_needed = 0;     // planned: inputs + output + workspace
   double workspace_bytes = 0;  // the kernel's own buffer (naive: n×n scores)
   double peak_bytes = 0;       // tracked peak of every buffer of this run
-  double seconds = 0;
-  double gflop_per_s = 0;
-  double max_abs_error = 0;  // vs fp64 on the checked rows
+  double seconds = 0;          // the median run (= time.median_s)
+  TimingStats time;            // the spread of the timed runs
+  double gflop_per_s = 0;      // flops / seconds
+  double max_abs_error = 0;    // vs fp64 on the checked rows
 };
 
 struct AttentionRunResult {
@@ -102,6 +104,9 @@ struct DecodeInput {
   bool output_projection = false;
   double seed = 1;
   double memory_budget_bytes = kDefaultMemoryBudgetBytes;
+  // Timed repeats of every measured step (5–100), after one untimed repeat of
+  // the first: run r of the experiment is repeat r of each measured step.
+  double runs = kDefaultRuns;
 };
 
 // The synthetic data of run_decode, in the order drawn from one
@@ -142,10 +147,12 @@ struct DecodeResult {
   double kv_heads = 0;    // resolved: input.kv_heads, or heads when 0
   double hidden_dim = 0;  // resolved: input.hidden_dim, or d_model when 0
   double measured_steps = 0;
-  double seconds = 0;  // total over measured steps (= the sum of time_split_s)
-  DecodeTimeSplit time_split_s;
+  double seconds = 0;  // the median run's total over the measured steps (= the sum of time_split_s)
+  TimingStats time;    // the spread of the runs' totals over the measured steps (median_s = seconds for odd runs)
+  DecodeTimeSplit time_split_s;  // of the median run
   double tokens_per_s = 0;       // measured_steps / seconds
-  TimingStats step_time;         // the spread of the measured steps' times (tokens/s of a step = 1 / its time)
+  TimingStats step_time;         // the spread over the measured steps of each one's median time over the runs
+                                 // (tokens/s of a step = 1 / its time)
   double attended_tokens = 0;    // keys the last step attended to
   double kv_bytes = 0;           // persistent K/V store (codes + scales + fp32 residual), kv_heads wide
   double hidden_bytes = 0;       // hidden states kept (recompute, none)
@@ -177,6 +184,7 @@ struct SeedExperimentInput {
   double heads = 12;
   double sample_steps = 16;  // measured generated steps per run (0: all)
   double seed = 1;
+  double runs = kDefaultRuns;  // timed repeats of each measured step (DecodeInput::runs)
 };
 
 // Every run of the seed experiment has output_projection on (the seed's step
@@ -190,7 +198,7 @@ struct SeedExperimentRow {
   DecodeResult recompute;   // the window's K/V kept, evicted K/V recomputed: exact
   DecodeResult none;        // no cache, all K/V recomputed: exact, the seed's "Full"
                             // (cache-independent: one run per n, on each of its rows)
-  // tokens/s of each over the seed's (0 when the seed's measured time is 0)
+  // tokens/s of each over the seed's, from the median runs (0 when the seed's measured time is 0)
   double window_vs_seed = 0;
   double recompute_vs_seed = 0;
   double none_vs_seed = 0;

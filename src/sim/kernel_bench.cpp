@@ -1,7 +1,6 @@
 #include "sim/kernel_bench.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <type_traits>
 #include <vector>
 
@@ -57,7 +56,7 @@ KernelBenchResult bench_kernel(const KernelBenchInput& input) {
                error_status("kernel", "kernel = " + quoted(k) + " must be dot, softmax, exp, round, naive or tiled"),
            result;
   result.status = first_error(check_integer("n", input.n, 1, 16384), check_integer("d", input.d, 1, 1024),
-                              check_real("min_seconds", input.min_seconds, 0, 60));
+                              check_real("min_seconds", input.min_seconds, 0, 60), check_runs(input.runs));
   if (!result.status.ok) return result;
   const std::size_t n = std::size_t(input.n), d = std::size_t(input.d);
   const bool attention_kernel = k == "naive" || k == "tiled";
@@ -77,23 +76,16 @@ KernelBenchResult bench_kernel(const KernelBenchInput& input) {
 
   const bool scalar = input.scalar_twin || !simd::kSimd;
   result.isa = scalar ? "scalar" : "simd";
-  using Clock = std::chrono::steady_clock;
-  // Calls between clock reads: a clock read in WASM is a call out to JS, far
-  // longer than one 64-key dot product, so small kernels run in blocks.
-  const std::size_t block = k == "dot" ? 1024 : (k == "softmax" || k == "exp" || k == "round") ? 64 : 1;
-  const auto start = Clock::now();
-  double elapsed = 0, checksum = 0;
-  std::size_t repeats = 0;
-  do {
-    for (std::size_t b = 0; b < block; ++b)
-      checksum += scalar ? run_once<simd::Scalar>(k, n, d, a, b_rows, c, out, work)
-                         : run_once<simd::Active>(k, n, d, a, b_rows, c, out, work);
-    repeats += block;
-    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  } while (elapsed < input.min_seconds);
-
-  result.repeats = double(repeats);
-  result.seconds = elapsed / double(repeats);
+  double checksum = 0;
+  // Each sample is a batch of calls sized to last min_seconds / runs (and at
+  // least 2 ms, above a browser's coarse clock): time_runs finds the batch.
+  result.time = time_runs(
+      [&] {
+        checksum += scalar ? run_once<simd::Scalar>(k, n, d, a, b_rows, c, out, work)
+                           : run_once<simd::Active>(k, n, d, a, b_rows, c, out, work);
+      },
+      input.runs, std::max(0.002, input.min_seconds / input.runs), &result.repeats);
+  result.seconds = result.time.median_s;
   result.checksum = checksum;
   if (k == "dot") result.flops = 2.0 * 64 * input.d;
   if (attention_kernel) result.flops = 4.0 * input.d * input.n * (input.n + 1) / 2;

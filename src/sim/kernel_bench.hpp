@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/status.hpp"
+#include "sim/timing_stats.hpp"
 
 namespace llmst::sim {
 
@@ -17,16 +18,18 @@ struct KernelBenchInput {
   std::string kernel = "dot";
   double n = 4096;
   double d = 64;
-  double min_seconds = 0.2;  // repeat until at least this long has passed
-  bool scalar_twin = false;  // run the scalar twin instead (natively both exist)
+  double min_seconds = 0.2;    // each timed sample: a batch of calls sized to last min_seconds / runs
+  bool scalar_twin = false;    // run the scalar twin instead (natively both exist)
+  double runs = kDefaultRuns;  // timed samples (5–100), after a warm-up call
 };
 
 struct KernelBenchResult {
   Status status;
   KernelBenchInput input;
-  std::string isa;  // what ran: "simd" or "scalar"
-  double repeats = 0;
-  double seconds = 0;  // per repeat
+  std::string isa;     // what ran: "simd" or "scalar"
+  double repeats = 0;  // calls timed, over all samples
+  double seconds = 0;  // per call: the median sample (= time.median_s)
+  TimingStats time;    // per call, the spread of the samples
   double flops = 0;    // per repeat (exp: 0; softmax: 0 — see elements)
   double gflop_per_s = 0;
   double elements_per_s = 0;  // softmax/exp: elements per second

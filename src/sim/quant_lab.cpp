@@ -1,7 +1,6 @@
 #include "sim/quant_lab.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include "core/validate.hpp"
@@ -13,6 +12,7 @@
 #include "quant/microscaling.hpp"
 #include "quant/minifloat.hpp"
 #include "sim/random.hpp"
+#include "sim/timing_stats.hpp"
 
 namespace llmst {
 
@@ -20,31 +20,9 @@ using namespace quant;
 
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-// Fastest time per call, over batches of calls long enough (≥ 2 ms) to time
-// with a browser's coarse clock (performance.now() is 0.1–1 ms there). Runs
-// until min_time_s has passed and at least one batch counted.
-template <typename Call>
-double fastest_call_seconds(Call&& call, double min_time_s, double& calls) {
-  const auto start = std::chrono::steady_clock::now();
-  size_t batch = 1;
-  double fastest = INFINITY;
-  do {
-    const auto batch_start = std::chrono::steady_clock::now();
-    for (size_t i = 0; i < batch; i++) call();
-    const double elapsed = seconds_since(batch_start);
-    calls += double(batch);
-    if (elapsed < 0.002) {
-      batch *= 2;  // too short to time: discard and grow
-      continue;
-    }
-    fastest = std::min(fastest, elapsed / double(batch));
-  } while (seconds_since(start) < min_time_s || !std::isfinite(fastest));
-  return fastest;
-}
+// A timed sample of a kernel: a batch of calls sized to last min_time_s / runs
+// and at least 2 ms (above a browser's coarse clock, 0.1–1 ms there).
+double min_sample_seconds(double min_time_s, double runs) { return std::max(0.002, min_time_s / runs); }
 
 Status budget_check(double bytes, const char* what) {
   if (bytes <= kQuantLabBudgetBytes) return ok_status();
@@ -287,10 +265,10 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
   spec.scale_dtype = input.scale_dtype;
   spec.double_quant = input.double_quant;
   const BitsPerWeight bits = bits_per_weight(spec);
-  result.status = first_error(bits.status, check_integer("n", input.n, 1, 1e10),
-                              check_integer("channel_size", input.channel_size, 1),
-                              check_integer("seed", input.seed, 0, 9007199254740992.0),
-                              check_integer("histogram_bins", input.histogram_bins, 1, 1000));
+  result.status = first_error(
+      bits.status, check_integer("n", input.n, 1, 1e10), check_integer("channel_size", input.channel_size, 1),
+      check_integer("seed", input.seed, 0, 9007199254740992.0),
+      check_integer("histogram_bins", input.histogram_bins, 1, 1000), sim::check_runs(input.runs));
   if (result.status.ok && input.dist != "normal" && input.dist != "laplace" && input.dist != "llm")
     result.status = error_status("dist", "dist = " + quoted(input.dist) + " must be normal, laplace or llm");
   if (!result.status.ok) return result;
@@ -348,9 +326,10 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
                      mins.data(),
                      zeros.data(),
                      restored.data()};
-  const auto start = std::chrono::steady_clock::now();
-  (simd ? lab->simd : lab->scalar)(pass);
-  result.quantize_s = seconds_since(start);
+  // One untimed pass, then `runs` timed ones: each pass writes the same codes,
+  // scales and restored values from x, so the metrics below read the last.
+  result.quantize_time = sim::time_runs([&] { (simd ? lab->simd : lab->scalar)(pass); }, input.runs, 0);
+  result.quantize_s = result.quantize_time.median_s;
   const ErrorMetrics metrics = error_metrics(x.data(), restored.data(), n, size_t(input.histogram_bins));
   result.rel_rmse = metrics.rel_rmse;
   result.snr_db = metrics.snr_db;
@@ -369,7 +348,7 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
   result.status = first_error(check_integer("rows", input.rows, 1, 1e6), check_integer("cols", input.cols, 32, 1e6),
                               check_integer("group_size", input.group_size, 32, 1e6),
                               check_integer("seed", input.seed, 0, 9007199254740992.0),
-                              check_real("min_time_s", input.min_time_s, 0, 60));
+                              check_real("min_time_s", input.min_time_s, 0, 60), sim::check_runs(input.runs));
   if (!result.status.ok) return result;
   const size_t rows = size_t(input.rows), cols = size_t(input.cols), group = size_t(input.group_size);
   if (group % 32 != 0)
@@ -421,8 +400,9 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
     row.kernel = name;
     row.weight_bytes = weight_bytes;
     row.bits_per_weight = weight_bytes * 8 / weights;
-    // The fastest batch: on a shared machine the mean mostly measures the neighbours.
-    row.seconds_per_call = fastest_call_seconds([&] { call(rows, cols); }, input.min_time_s, row.calls);
+    row.time = sim::time_runs([&] { call(rows, cols); }, input.runs, min_sample_seconds(input.min_time_s, input.runs),
+                              &row.calls);
+    row.seconds_per_call = row.time.median_s;
     row.gb_per_s = weight_bytes / row.seconds_per_call / 1e9;
     double noise = 0, signal = 0, dot = 0, norm_y = 0;
     for (size_t r = 0; r < rows; r++) {
@@ -481,7 +461,7 @@ QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
   QuantBenchResult result;
   result.status =
       first_error(check_integer("n", input.n, 1, 1e9), check_integer("group_size", input.group_size, 1, 1e9),
-                  check_real("min_time_s", input.min_time_s, 0, 60));
+                  check_real("min_time_s", input.min_time_s, 0, 60), sim::check_runs(input.runs));
   const std::string& k = input.kernel;
   static const std::vector<std::string> kernels = {"quantize_int8",      "quantize_int4", "quantize_int8_asym",
                                                    "quantize_int4_asym", "quantize_nf4",  "quantize_q4_1",
@@ -543,9 +523,10 @@ QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
   const size_t warm_n = std::min<size_t>(n, 256);
   warm_up(
       "quant bench " + k + " " + result.isa, [&] { call(warm_n); }, double(warm_n));
-  const double fastest = fastest_call_seconds([&] { call(n); }, input.min_time_s, result.calls);
-  result.seconds = fastest;
-  result.elements_per_s = double(n) / fastest;
+  result.time =
+      sim::time_runs([&] { call(n); }, input.runs, min_sample_seconds(input.min_time_s, input.runs), &result.calls);
+  result.seconds = result.time.median_s;
+  result.elements_per_s = double(n) / result.seconds;
   result.checksum = double(codes[n / 2]) + double(scales[0]) + double(restored[n / 3]);
   return result;
 }

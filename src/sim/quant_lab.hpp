@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/status.hpp"
+#include "sim/timing_stats.hpp"
 
 namespace llmst {
 
@@ -24,8 +25,9 @@ struct QuantLabInput {
   double channel_size = 4096;   // row length: "channel" layout and llm outlier columns
   double seed = 1;
   double histogram_bins = 41;
-  bool inject_nonfinite = false;  // set x[0] = NaN, x[1] = +Inf, x[2] = -Inf
-  bool simd = true;               // false: the scalar twins (when a SIMD kernel exists)
+  bool inject_nonfinite = false;    // set x[0] = NaN, x[1] = +Inf, x[2] = -Inf
+  bool simd = true;                 // false: the scalar twins (when a SIMD kernel exists)
+  double runs = sim::kDefaultRuns;  // timed quantize → dequantize passes (5–100), after an untimed one
 };
 
 struct QuantLabResult {
@@ -45,7 +47,8 @@ struct QuantLabResult {
   std::string nonfinite_behaviour;  // what the format did with them
   std::vector<double> histogram_edges;
   std::vector<double> histogram_counts;
-  double quantize_s = 0;  // wall time of one quantize → dequantize pass
+  double quantize_s = 0;  // one quantize → dequantize pass: the median of the timed passes (= quantize_time.median_s)
+  sim::TimingStats quantize_time;  // the spread of the timed passes
   double bytes_needed = 0;
   std::string kernel;  // "simd" or "scalar"
 };
@@ -57,18 +60,20 @@ struct QuantGemvInput {
   double cols = 4096;
   double group_size = 128;  // a multiple of 32 dividing cols
   double seed = 1;
-  double min_time_s = 0.1;  // each kernel repeats until this much time has passed; the fastest call counts
+  double min_time_s = 0.1;  // samples: batches of calls sized to last min_time_s / runs (≥ 2 ms)
   bool simd = true;
+  double runs = sim::kDefaultRuns;  // timed samples per kernel (5–100), after a warm-up call
 };
 
 struct GemvKernelResult {
   std::string kernel;       // f32, int8, int4, int8x8, int4x8
   double weight_bytes = 0;  // codes + scales streamed per call
   double bits_per_weight = 0;
-  double seconds_per_call = 0;  // fastest batch of calls, per call
+  double seconds_per_call = 0;  // the median sample, per call (= time.median_s)
+  sim::TimingStats time;        // per call, the spread of the samples
   double gb_per_s = 0;          // weight_bytes / seconds_per_call / 1e9
-  double calls = 0;
-  double max_abs_error = 0;  // of y vs the fp64 product with the fp32 weights
+  double calls = 0;             // calls timed, over all samples
+  double max_abs_error = 0;     // of y vs the fp64 product with the fp32 weights
   double rel_rmse = 0;
   double cosine = 0;
 };
@@ -90,8 +95,9 @@ struct QuantBenchInput {
                                          // quantize_int4_asym, quantize_nf4, dequantize_int8
   double n = 1048576;
   double group_size = 128;
-  double min_time_s = 0.2;
+  double min_time_s = 0.2;  // samples: batches of calls sized to last min_time_s / runs (≥ 2 ms)
   bool simd = true;
+  double runs = sim::kDefaultRuns;  // timed samples (5–100), after a warm-up call
 };
 
 struct QuantBenchResult {
@@ -99,8 +105,9 @@ struct QuantBenchResult {
   std::string kernel;
   std::string isa;  // "simd" or "scalar": what ran
   double n = 0;
-  double calls = 0;
-  double seconds = 0;  // fastest batch of calls, per call
+  double calls = 0;       // calls timed, over all samples
+  double seconds = 0;     // the median sample, per call (= time.median_s)
+  sim::TimingStats time;  // per call, the spread of the samples
   double elements_per_s = 0;
   double checksum = 0;  // keeps the work from being optimised away
 };

@@ -487,6 +487,12 @@ TEST_CASE("GEMV kernels against an fp64 reference") {
   const QuantGemvResult run = run_quant_gemv(input);
   REQUIRE(run.status.ok);
   REQUIRE(run.kernels.size() == 5);
+  for (const GemvKernelResult& kernel : run.kernels) {  // five timed samples each, the median reported
+    CHECK(kernel.time.runs == 5);
+    CHECK(kernel.seconds_per_call == kernel.time.median_s);
+    CHECK(kernel.time.min_s <= kernel.time.q1_s);
+    CHECK(kernel.time.q3_s <= kernel.time.max_s);
+  }
   CHECK(run.kernels[0].rel_rmse < 1e-5);
   // Output error tracks the weight error: int8 ≈ 0.6 %, int4 ≈ 11 % relative (table above).
   CHECK(run.kernels[1].rel_rmse < 0.02);
@@ -590,9 +596,16 @@ TEST_CASE("the benchmark runner times each kernel and rejects unknown ones") {
     input.kernel = kernel;
     const QuantBenchResult result = run_quant_bench(input);
     REQUIRE(result.status.ok);
-    CHECK(result.calls >= 1);
+    CHECK(result.calls >= 5);
     CHECK(result.seconds > 0);
+    CHECK(result.time.runs == 5);
+    CHECK(result.seconds == result.time.median_s);
+    CHECK(result.time.min_s <= result.time.q1_s);
+    CHECK(result.time.q3_s <= result.time.max_s);
   }
+  input.runs = 4;
+  CHECK(run_quant_bench(input).status.field == "runs");
+  input.runs = 5;
   input.kernel = "quantize_q4_1";  // blocks of 32 while group_size is larger: scales sized for the blocks
   input.n = 1000;
   input.group_size = 512;

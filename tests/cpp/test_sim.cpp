@@ -7,6 +7,7 @@
 #include <string>
 
 #include "sim/attention_runs.hpp"
+#include "sim/kernel_bench.hpp"
 #include "sim/random.hpp"
 
 using namespace llmst;
@@ -591,7 +592,96 @@ TEST_CASE("timing_stats: quartiles by linear interpolation, and a decode run's s
   CHECK(r.step_time.q1_s <= r.step_time.median_s);
   CHECK(r.step_time.median_s <= r.step_time.q3_s);
   CHECK(r.step_time.q3_s <= r.step_time.max_s);
-  // Every measured step lies within the run's total.
-  CHECK(r.step_time.max_s <= r.seconds);
-  CHECK(r.step_time.runs * r.step_time.min_s <= r.seconds * (1 + 1e-12));
+  // The runs: seconds is the median run's total, its split adds up to it.
+  CHECK(r.time.runs == 5);
+  CHECK(r.time.min_s <= r.time.q1_s);
+  CHECK(r.time.q1_s <= r.time.median_s);
+  CHECK(r.time.median_s <= r.time.q3_s);
+  CHECK(r.time.q3_s <= r.time.max_s);
+  CHECK(r.seconds == r.time.median_s);  // odd runs: the median is a run
+  // Each step's median lies within the slowest run's total.
+  CHECK(r.step_time.max_s <= r.time.max_s);
+}
+
+TEST_CASE("time_runs: a warm-up, then runs samples of batches lasting min_sample_s; median_index") {
+  int calls = 0;
+  double timed = 0;
+  const sim::TimingStats quick = sim::time_runs([&] { ++calls; }, 7, 0, &timed);
+  CHECK(quick.runs == 7);
+  CHECK(timed == 7);
+  CHECK(calls == 8);  // one untimed warm-up
+  volatile double sink = 0;
+  const sim::TimingStats batched = sim::time_runs(
+      [&] {
+        for (int i = 0; i < 100; ++i) sink = sink + i;
+      },
+      5, 0.001, &timed);
+  CHECK(batched.runs == 5);
+  CHECK(timed >= 5);
+  // ~100 additions per call: a batch long enough for 1 ms holds many calls, a power of two
+  const double batch = timed / 5;
+  CHECK(batch >= 2);
+  CHECK(std::exp2(std::round(std::log2(batch))) == batch);
+  CHECK(batched.min_s > 0);
+  CHECK(sim::median_index({3, 1, 2}) == 2);
+  CHECK(sim::median_index({4, 1, 3, 2}) == 3);  // the lower middle (2) sits at index 3
+  CHECK(sim::check_runs(5).ok);
+  CHECK(sim::check_runs(100).ok);
+  for (double bad : {4.0, 101.0, 5.5, double(NAN)}) {
+    CAPTURE(bad);
+    const Status status = sim::check_runs(bad);
+    CHECK_FALSE(status.ok);
+    CHECK(status.field == "runs");
+  }
+}
+
+TEST_CASE("every measured runner reports runs timings with their spread, and refuses runs below 5") {
+  const auto ordered = [](const sim::TimingStats& t, double runs) {
+    CHECK(t.runs == runs);
+    CHECK(t.min_s > 0);
+    CHECK(t.min_s <= t.q1_s);
+    CHECK(t.q1_s <= t.median_s);
+    CHECK(t.median_s <= t.q3_s);
+    CHECK(t.q3_s <= t.max_s);
+  };
+  AttentionRunInput prefill;
+  prefill.n = 128;
+  prefill.d = 16;
+  prefill.runs = 6;
+  const AttentionRunResult attention = run_attention(prefill);
+  REQUIRE(attention.status.ok);
+  for (const AttentionVariantResult& v : attention.variants) {
+    ordered(v.time, 6);
+    CHECK(v.seconds == v.time.median_s);
+    CHECK(v.gflop_per_s == doctest::Approx(attention.flops / v.time.median_s / 1e9));
+  }
+  prefill.runs = 4;
+  CHECK(run_attention(prefill).status.field == "runs");
+
+  sim::KernelBenchInput bench;
+  bench.n = 256;
+  bench.min_seconds = 0.01;
+  const sim::KernelBenchResult kernel = sim::bench_kernel(bench);
+  REQUIRE(kernel.status.ok);
+  ordered(kernel.time, 5);
+  CHECK(kernel.seconds == kernel.time.median_s);
+  CHECK(kernel.repeats >= 5);
+  bench.runs = 101;
+  CHECK(sim::bench_kernel(bench).status.field == "runs");
+
+  sim::SeedExperimentInput seed;
+  seed.sequence_lengths = {16};
+  seed.d_model = 32;
+  seed.heads = 2;
+  seed.sample_steps = 2;
+  seed.runs = 5;
+  const sim::SeedExperimentResult rows = sim::seed_experiment(seed);
+  REQUIRE(rows.status.ok);
+  for (const sim::SeedExperimentRow& row : rows.rows)
+    for (const DecodeResult* run : {&row.seed, &row.window, &row.recompute, &row.none}) ordered(run->time, 5);
+  seed.runs = 3;
+  CHECK(sim::seed_experiment(seed).status.field == "runs");
+  DecodeInput decode;
+  decode.runs = 0;
+  CHECK(run_decode(decode).status.field == "runs");
 }
