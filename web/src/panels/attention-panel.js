@@ -13,6 +13,7 @@ import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { RunController, runStatusStyles } from '../components/run-controller.js';
 import { formatBytes, formatCount, formatSI } from '../format.js';
+import { compareTimings, ERROR_BARS, noiseNote, ratioText, rateText, timingText } from '../timing-view.js';
 import { getApi } from '../wasm.js';
 
 const strategies = ['full', 'window', 'sinks', 'recompute', 'none', 'int8', 'int4'];
@@ -41,10 +42,12 @@ function prefillSweep(n) {
   return sizes;
 }
 
-const ms = (seconds) => (seconds < 1 ? `${(seconds * 1e3).toFixed(1)} ms` : `${seconds.toFixed(2)} s`);
 const bytes = (value) => formatBytes(value, 'GiB');
-// Browsers coarsen timers (Chromium: 5–100 µs); a tiny model's steps can sum to 0.
-const tokensPerSecond = (value, row) => (row.seconds > 0 ? value.toFixed(1) : 'below timer resolution');
+// Tokens/s of a decode run: median run (slowest to fastest quartile). Browsers
+// coarsen timers (Chromium: 5–100 µs); a tiny model's steps can sum to 0.
+const tokensPerSecond = (value, row) => rateText(row.time, row.measured_steps);
+// Tokens/s of a run's measured steps at a time t (for plots).
+const rateAt = (row, seconds) => (seconds > 0 ? row.measured_steps / seconds : NaN);
 const error = (value) => (value === 0 ? '0 (exact)' : value.toExponential(2));
 // A decode step's time by part (time_split_s sums the measured steps; the parts add up to seconds).
 const splitParts = [['projection', 'Projection'], ['store', 'Store'], ['recompute', 'Recompute'],
@@ -226,7 +229,7 @@ export class AttentionPanel extends PanelElement {
         .columns=${[
           { key: 'n', label: 'n', numeric: true, format: formatCount },
           { key: 'variant', label: 'Kernel' },
-          { key: 'seconds', label: 'Time', numeric: true, format: (v, row) => (row.refused ? 'refused' : ms(v)) },
+          { key: 'seconds', label: 'Time: median (q1–q3)', numeric: true, format: (v, row) => (row.refused ? 'refused' : timingText(row.time)) },
           { key: 'gflop_per_s', label: 'GFLOP/s', numeric: true, format: (v, row) => (row.refused ? '—' : v.toFixed(2)) },
           { key: 'bytes_needed', label: 'Planned (formula)', numeric: true, format: bytes },
           { key: 'peak_bytes', label: 'Peak (measured)', numeric: true, format: (v, row) => (row.refused ? '—' : bytes(v)) },
@@ -234,9 +237,18 @@ export class AttentionPanel extends PanelElement {
         ]}
         .rows=${rows}></llm-result-table>
       ${rows.some((row) => row.refused) ? html`<p class="note">${rows.find((row) => row.refused).refusal}</p>` : nothing}
-      <llm-plot id="attention-prefill-time-plot" filename="attention-prefill-time" caption="Time vs sequence length (log–log)"
+      <ul class="note" id="attention-prefill-verdicts" aria-label="Tiled against naive">
+        ${results.filter((result) => result.variants.every((v) => !v.refused) && result.variants.length === 2).map((result) => {
+          const [naive, tiled] = result.variants;
+          return html`<li>n = ${formatCount(result.input.n)}: ${compareTimings(tiled.time, naive.time, 'tiled', 'naive').text}.</li>`;
+        })}</ul>
+      ${noiseNote({ id: 'attention-prefill-noise', timings: measured.map((row) => [`${row.variant} at n = ${row.n}`, row.time]),
+        onRunAgain: () => this.#runPrefill(), disabled: this.runs.busy })}
+      <llm-plot id="attention-prefill-time-plot" filename="attention-prefill-time" caption=${`Time vs sequence length (log–log); ${ERROR_BARS}`}
         .build=${() => Plot.plot({ ...plotDefaults, x: { type: 'log', label: 'n (tokens)' }, y: { type: 'log', label: 'seconds' },
-          color: { legend: true }, marks: [Plot.line(measured, { x: 'n', y: 'seconds', stroke: 'variant', marker: 'circle' })] })}></llm-plot>
+          color: { legend: true }, marks: [
+            Plot.ruleX(measured, { x: 'n', y1: (row) => row.time.q1_s, y2: (row) => row.time.q3_s, stroke: 'variant', strokeWidth: 3, ariaDescription: 'error bar' }),
+            Plot.line(measured, { x: 'n', y: 'seconds', stroke: 'variant', marker: 'circle' })] })}></llm-plot>
       <llm-plot id="attention-prefill-memory-plot" filename="attention-prefill-memory"
         caption="Peak bytes allocated (measured) vs n; dashed: the formula, inputs + n²·4 B for naive"
         .build=${() => Plot.plot({ ...plotDefaults, x: { type: 'log', label: 'n (tokens)' }, y: { type: 'log', label: 'bytes' },
@@ -254,6 +266,7 @@ export class AttentionPanel extends PanelElement {
         kv_difference: closed?.difference_bytes, kv_note: closed?.note ?? '' };
     });
     const first = results[0];
+    const full = results.find((result) => result.input.strategy === 'full');
     return html`<h3>Decode: one sequence, seven KV strategies</h3>
       ${checkField({ id: 'attention-decode-split', label: 'Time split per step: projection, store, recompute, dequantize, attend',
         checked: this.timeSplit, onCommit: (checked) => { this.timeSplit = checked; },
@@ -262,7 +275,8 @@ export class AttentionPanel extends PanelElement {
         caption=${`${first.input.prompt_tokens} prompt + ${first.input.generated_tokens} generated tokens, d_model ${first.input.d_model}, ${first.input.heads} heads, ${first.kv_heads} KV heads; error vs the full fp32 cache; closed form: the KV calculator for one layer`}
         .columns=${[
           { key: 'strategy', label: 'Strategy' },
-          { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: tokensPerSecond, priority: 'key' },
+          { key: 'tokens_per_s', label: 'Tokens/s: median (q1–q3)', numeric: true, format: tokensPerSecond, priority: 'key' },
+          { key: 'vs_full', label: 'Speed vs full', value: (row) => (full && row !== full ? ratioText(row.time, full.time) : '—'), priority: 'key' },
           { key: 'attended_tokens', label: 'Keys attended', numeric: true, format: formatCount },
           { key: 'kv_bytes', label: 'KV bytes (measured)', numeric: true, format: formatCount },
           { key: 'kv_predicted', label: 'KV bytes (closed form)', numeric: true, format: (v) => (v === undefined ? '—' : formatCount(v)), priority: 'secondary' },
@@ -279,8 +293,12 @@ export class AttentionPanel extends PanelElement {
         ${rows.filter((row) => row.kv_note).map((row) => html`<li>* ${row.strategy}: ${row.kv_note}.</li>`)}</ul>` : nothing}
       <p class="note">The closed form is the KV calculator of the KV cache panel for one layer: 2 · KV heads · head dim ·
         bytes per value for each token kept (fp32 here; int8/int4 with this run's groups and the kernel's fp32 scales).</p>
-      <llm-plot id="attention-decode-plot" filename="attention-decode-speed" caption="Tokens per second (measured)"
-        .build=${() => decodePlot(rows, 'tokens_per_s', 'tokens/s')}></llm-plot>
+      ${noiseNote({ id: 'attention-decode-noise', timings: rows.map((row) => [row.strategy, row.time]),
+        onRunAgain: () => this.#runDecode(), disabled: this.runs.busy })}
+      <p class="note" id="attention-decode-rule">Speed vs full gives a ratio only where the two strategies' middle halves
+        of ${first.time.runs} runs (q1–q3) do not overlap; otherwise the difference is within noise.</p>
+      <llm-plot id="attention-decode-plot" filename="attention-decode-speed" caption=${`Tokens per second (measured, median run); ${ERROR_BARS}`}
+        .build=${() => decodePlot(rows, 'tokens_per_s', 'tokens/s', true)}></llm-plot>
       <llm-plot id="attention-decode-memory-plot" filename="attention-decode-memory" caption="KV-cache bytes kept"
         .build=${() => decodePlot(rows.map((row) => ({ ...row, kv_mib: row.kv_bytes / 2 ** 20 })), 'kv_mib', 'MiB')}></llm-plot>
       <llm-plot id="attention-decode-error-plot" filename="attention-decode-error" caption="Output error vs the full fp32 cache (max |Δ|)"
@@ -289,21 +307,22 @@ export class AttentionPanel extends PanelElement {
 
   #renderSeed() {
     const results = this.seed;
-    if (!results?.length) return html`<h3>The seed experiment</h3><p class="note">A lecture measured "a smaller cache is faster".
-      Run it to see where the speed came from.</p>`;
+    const lengths = String(this.values.seed_lengths).split(',').map((text) => Number(text.trim())).filter((n) => n >= 2);
+    if (!results?.length) return html`<h3>The seed experiment</h3>${seedExplanation(lengths, null)}
+      <p class="note">Run it to measure where the speed came from on this machine.</p>`;
     const rows = seedRows(results);
     const reading = seedReading(results);
     const flops = (value) => formatSI(value);
     return html`<h3>The seed experiment, like for like</h3>
+      ${seedExplanation(lengths, results)}
       <llm-result-table id="attention-seed-table" filename="attention-seed"
-        caption="Hidden 768, 12 heads × 64, every step ending with Wo as the seed's does; half prompt, half generated; a cache of W: the seed attends to the last W tokens plus the current one. Tokens/s: the run's measured steps together; spread: the middle half of those steps (1 / third quartile to 1 / first quartile of a step's time); none is one run per n, shown on each of its rows. Error vs the full fp32 cache."
+        caption="Hidden 768, 12 heads × 64, every step ending with Wo as the seed's does; half prompt, half generated; a cache of W: the seed attends to the last W tokens plus the current one. Tokens/s: the measured steps of the median run, with the first to third quartile of the runs; vs the seed: a ratio only where the two spreads do not overlap; none is one run per n, shown on each of its rows. Error vs the full fp32 cache."
         .columns=${[
           { key: 'n', label: 'n', numeric: true },
           { key: 'cache', label: 'Cache W', priority: 'key' },
           { key: 'label', label: 'Strategy', priority: 'key' },
-          { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: tokensPerSecond, priority: 'key' },
-          { key: 'spread', label: 'Spread (middle half of steps)' },
-          { key: 'vs_seed', label: '× the seed\'s speed', numeric: true, format: (v) => (v > 0 ? v.toFixed(2) : '—') },
+          { key: 'tokens_per_s', label: 'Tokens/s: median (q1–q3)', numeric: true, format: tokensPerSecond, priority: 'key' },
+          { key: 'vs_seed', label: 'Speed vs the seed', priority: 'key' },
           { key: 'kv_bytes', label: 'KV bytes', numeric: true, format: bytes },
           { key: 'hidden_bytes', label: 'Hidden bytes', numeric: true, format: bytes },
           { key: 'flops_per_step', label: 'FLOPs/step', numeric: true, format: flops },
@@ -319,9 +338,12 @@ export class AttentionPanel extends PanelElement {
       <p class="note" id="attention-seed-readme-note">The README column quotes the seed program's own figures at n = 2048 on
         its author's machine (Full 1.3–1.4, √n 7.8–12.3, O(1) 190–220 tokens/s), beside its algorithm's row; this
         browser's numbers differ in scale, the ratios are what carry over.</p>
+      ${noiseNote({ id: 'attention-seed-noise', timings: rows.map((row) => [`${row.label}, n ${row.n}, cache ${row.cache}`, row.time]),
+        onRunAgain: () => this.#runSeed(), disabled: this.runs.busy })}
       <llm-plot id="attention-seed-plot" filename="attention-seed-speed"
-        caption="Tokens/s (log scale) by cache, one panel per n: the seed's algorithm, the window with its output, and the exact strategies"
-        .build=${() => seedPlot(rows.filter((row) => row.tokens_per_s > 0), { y: 'tokens_per_s', label: 'tokens/s (log)', type: 'log' })}></llm-plot>
+        caption=${`Tokens/s (log scale) by cache, one panel per n: the seed's algorithm, the window with its output, and the exact strategies; ${ERROR_BARS}`}
+        .build=${() => seedPlot(rows.filter((row) => row.tokens_per_s > 0), { y: 'tokens_per_s', label: 'tokens/s (log)', type: 'log',
+          bars: (row) => [rateAt(row, row.time.q3_s), rateAt(row, row.time.q1_s)] })}></llm-plot>
       <llm-plot id="attention-seed-error-plot" filename="attention-seed-error"
         caption="Worst cosine of the output vs the full cache: the seed and its window change the output; recompute and none do not"
         .build=${() => seedPlot(rows, { y: 'min_cosine', label: 'min cosine', type: 'linear' })}></llm-plot>
@@ -347,8 +369,7 @@ function seedRows(results) {
     const run = row[key];
     return {
       ...run, n: row.sequence_length, cache: `${row.cache_label} = ${row.cache_tokens}`, cache_label: row.cache_label,
-      strategy: key, label, vs_seed: key === 'seed' ? 1 : row[`${key}_vs_seed`],
-      spread: stepSpread(run.step_time),
+      strategy: key, label, vs_seed: key === 'seed' ? '—' : ratioText(run.time, row.seed.time),
       flops_q: run.flops_by_part.q_projection, flops_kv: run.flops_by_part.kv_projection,
       flops_attention: run.flops_by_part.attention, flops_output: run.flops_by_part.output,
       readme: key === 'seed' && row.readme_tokens_per_s_max > 0
@@ -357,15 +378,64 @@ function seedRows(results) {
   }));
 }
 
-// The middle half of a run's step times as tokens/s: 1 / q3 to 1 / q1.
-function stepSpread(stats) {
-  if (!stats || stats.runs < 2) return '';
-  if (!(stats.q1_s > 0)) return 'below timer resolution';
-  return `${(1 / stats.q3_s).toFixed(1)}–${(1 / stats.q1_s).toFixed(1)} (${stats.runs} steps)`;
+const percent = (part, whole) => `${((100 * part) / whole).toFixed(1)} %`;
+
+// The seed's shapes (hidden 768 = 12 heads × 64) and its caches for a length n:
+// n, ⌊4√n⌋ and 8 tokens, each attended plus the current one.
+const seedHidden = 768;
+const seedCaches = (n) => [['n', n], ['4√n', Math.floor(4 * Math.sqrt(n))], ['8', 8]];
+
+// For someone who has not read the seed: what it did, why its small caches
+// were faster, and what the like-for-like comparison shows. Before a run the
+// counts come from the formulas; after it, the comparisons are measured and
+// worded by the noise rule (compareTimings).
+function seedExplanation(lengths, results) {
+  const n = lengths.length ? Math.max(...lengths) : 2048;
+  const caches = seedCaches(n);
+  const perToken = 4 * seedHidden * seedHidden;  // K and V of one token: two 768×768 products, 2 FLOPs per multiply–add
+  const attended = caches.map(([label, w]) => `${formatCount(Math.min(w + 1, n))} (${label})`).join(', ');
+  const measured = results ? seedMeasuredSentences(results) : [];
+  return html`<div class="note" id="attention-seed-explained">
+    <p><strong>What the seed did.</strong> The project began from a small program (the "seed") that decoded with hidden
+      size ${seedHidden} and 12 heads and compared three "KV cache" sizes — n, 4√n and 8 tokens — at n = 512, 1024 and
+      2048. It reported that the smaller caches were much faster. But it kept no K and V at all: each step it took
+      the stored hidden states of the last W tokens plus the current one, projected them to K and V again, and
+      attended to them.</p>
+    <p><strong>Why smaller looked faster.</strong> With a cache of W the seed attends to W + 1 tokens — at n =
+      ${formatCount(n)}: ${attended} — and re-projects every one of them, ${formatSI(perToken)} FLOPs per token. Fewer
+      tokens attended means less work, so the step is faster; it also means a different answer: attention over the last
+      W + 1 tokens only (a sliding window), not over the whole sequence, which is why its cosine against the full cache
+      falls below 1. The speed came from attending to fewer tokens, not from the cache being small.</p>
+    <p><strong>The honest comparison</strong> holds the tokens attended fixed. For the same W + 1 tokens, the window
+      strategy keeps their K and V cached and projects only the new token: the same output as the seed, without the
+      re-projection. For the full answer, a cache of every token (the window with W = n) against the seed's "Full",
+      which re-projects all n tokens every step (none). Recompute gives the exact answer from a small cache, and pays
+      by re-projecting what it evicted.</p>
+    ${measured.length ? html`<p><strong>Measured here</strong> (a ratio only where the q1–q3 ranges of the runs do not
+      overlap):</p><ul id="attention-seed-verdicts">${measured.map((line) => html`<li>${line}</li>`)}</ul>` : nothing}
+  </div>`;
 }
 
-const percent = (part, whole) => `${((100 * part) / whole).toFixed(1)} %`;
-const times = (ratio) => (ratio > 0 ? `${ratio.toFixed(2)}×` : 'not timed (below timer resolution)');
+// Per n: the seed's own claim (cache 8 against cache n), the same drop in
+// tokens with K/V cached, and same-tokens comparisons.
+function seedMeasuredSentences(results) {
+  const all = results.flatMap((result) => result.rows);
+  const lengths = [...new Set(all.map((row) => row.sequence_length))].sort((a, b) => a - b);
+  return lengths.flatMap((n) => {
+    const byCache = Object.fromEntries(all.filter((row) => row.sequence_length === n).map((row) => [row.cache_label, row]));
+    const big = byCache.n, small = byCache['8'];
+    if (!big || !small) return [];
+    const tokens = (row) => formatCount(row.seed.attended_tokens);
+    return [
+      `n = ${formatCount(n)}, the seed's claim: ${compareTimings(small.seed.time, big.seed.time, `cache 8 (${tokens(small)} tokens attended)`,
+        `cache n (${tokens(big)} tokens)`).text}.`,
+      `n = ${formatCount(n)}, the same change with K/V cached: ${compareTimings(small.window.time, big.window.time,
+        `window ${tokens(small)}`, `the full cache (${tokens(big)})`).text} — what is left is attending to fewer tokens.`,
+      `n = ${formatCount(n)}, same tokens attended: ${compareTimings(small.window.time, small.seed.time, 'the window (cached K/V)',
+        'the seed at cache 8').text}; ${compareTimings(big.window.time, big.none.time, 'the full cache', 'the seed\'s Full (none)').text}.`,
+    ];
+  });
+}
 
 // One sentence per (n, cache) from the measured FLOP split and speeds.
 function seedReading(results) {
@@ -377,15 +447,16 @@ function seedReading(results) {
     return `n = ${row.sequence_length}, cache ${row.cache_label} = ${row.cache_tokens}: the seed re-projects ` +
       `${formatCount(seed.attended_tokens)} tokens' K/V each step, ${formatSI(reprojected)} of its ` +
       `${formatSI(seed.flops_per_step)} FLOPs (${percent(reprojected, seed.flops_per_step)}); the window gives the same ` +
-      `output (cosine ${window.min_cosine.toFixed(4)} vs the full cache) at ${formatSI(window.flops_per_step)} FLOPs, ` +
-      `measured ${times(row.window_vs_seed)} the seed's speed. Exactness: recompute ${formatSI(row.recompute.flops_per_step)} ` +
-      `FLOPs, ${times(row.recompute_vs_seed)}; none ${formatSI(row.none.flops_per_step)} FLOPs, ${times(row.none_vs_seed)}.`;
+      `output (cosine ${window.min_cosine.toFixed(4)} vs the full cache) at ${formatSI(window.flops_per_step)} FLOPs: ` +
+      `${compareTimings(window.time, seed.time, 'the window', 'the seed').text}. Exactness: recompute ` +
+      `${formatSI(row.recompute.flops_per_step)} FLOPs (${compareTimings(row.recompute.time, seed.time, 'recompute', 'the seed').text}); ` +
+      `none ${formatSI(row.none.flops_per_step)} FLOPs (${compareTimings(row.none.time, seed.time, 'none', 'the seed').text}).`;
   });
 }
 
 // Dots joined per strategy across caches n, 4√n, 8; one panel per n in
 // numeric order; room left for the axis labels and the legend.
-function seedPlot(rows, { y, label, type }) {
+function seedPlot(rows, { y, label, type, bars }) {
   const lengths = [...new Set(rows.map((row) => row.n))].sort((a, b) => a - b);
   return Plot.plot({ ...plotDefaults, marginLeft: 70, marginBottom: 45, marginRight: 20, height: 300,
     color: { legend: true, domain: seedStrategies.map(([, name]) => name) },
@@ -393,6 +464,8 @@ function seedPlot(rows, { y, label, type }) {
     x: { domain: cacheOrder, label: 'cache W', inset: 12 },
     y: { type, label, grid: true, ...(type === 'linear' ? { domain: [Math.min(0, ...rows.map((row) => row[y])), 1] } : {}) },
     marks: [
+      ...(bars ? [Plot.ruleX(rows, { fx: 'n', x: 'cache_label', y1: (row) => bars(row)[0], y2: (row) => bars(row)[1],
+        stroke: 'label', strokeWidth: 3, ariaDescription: 'error bar' })] : []),
       Plot.line(rows, { fx: 'n', x: 'cache_label', y, stroke: 'label', z: 'label' }),
       Plot.dot(rows, { fx: 'n', x: 'cache_label', y, fill: 'label', r: 4, tip: true,
         title: (row) => `${row.label}, n ${row.n}, cache ${row.cache}: ${row[y]}` }),
@@ -400,10 +473,13 @@ function seedPlot(rows, { y, label, type }) {
 }
 
 // One small bar chart per metric: their scales differ by orders of magnitude.
-function decodePlot(rows, key, label) {
+// With `bars`, a black rule over each bar from the slowest to the fastest quartile run (tokens/s).
+function decodePlot(rows, key, label, bars = false) {
   return Plot.plot({ ...plotDefaults, marginLeft: 70, height: 200, x: { label, grid: true },
     y: { label: null, domain: rows.map((row) => row.strategy) },
-    marks: [Plot.barX(rows, { x: key, y: 'strategy', fill: 'strategy', tip: true }), Plot.ruleX([0])] });
+    marks: [Plot.barX(rows, { x: key, y: 'strategy', fill: 'strategy', tip: true }), Plot.ruleX([0]),
+      ...(bars ? [Plot.ruleY(rows.filter((row) => row.time.q1_s > 0), { y: 'strategy', x1: (row) => rateAt(row, row.time.q3_s),
+        x2: (row) => rateAt(row, row.time.q1_s), stroke: 'black', strokeWidth: 2, ariaDescription: 'error bar' })] : [])] });
 }
 
 customElements.define('llm-attention-panel', AttentionPanel);

@@ -17,6 +17,7 @@ import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatPercent } from '../format.js';
 import { getApi } from '../wasm.js';
 import { measuredRuns, measuredRows, measureHiddenDim } from './kv-measured.js';
+import { ERROR_BARS, noiseNote, rateText } from '../timing-view.js';
 
 const option = (value, label = value) => ({ value, label });
 
@@ -450,7 +451,7 @@ export class KvCachePanel extends PanelElement {
                 { key: 'predicted_bytes', label: 'Closed form (B)', numeric: true, format: formatCount },
                 { key: 'shown_bytes', label: `Closed form at ${this.measured.dtype} (B)`, numeric: true,
                   format: (x) => (Number.isFinite(x) ? formatCount(x) : '—') },
-                { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: (x, row) => (row.seconds > 0 ? x.toFixed(1) : 'below timer resolution') },
+                { key: 'tokens_per_s', label: 'Tokens/s: median (q1–q3)', numeric: true, format: (x, row) => rateText(row.time, row.measured_steps) },
                 { key: 'max_abs_error', label: 'max |Δ| vs full fp32', numeric: true, format: (x) => (x === 0 ? '0 (exact)' : x.toExponential(2)), priority: 'key' }]}
               .rows=${tables.strategies}></llm-result-table>` : nothing}
             ${tables.notes.length ? html`<ul class="note" id="kv-measured-notes">${tables.notes.map((note) => html`<li>${note}</li>`)}</ul>` : nothing}
@@ -460,9 +461,16 @@ export class KvCachePanel extends PanelElement {
                 { key: 'measured_bytes', label: 'Measured (B)', numeric: true, format: formatCount },
                 { key: 'predicted_bytes', label: 'Closed form (B)', numeric: true, format: formatCount },
                 { key: 'bytes_vs_first', label: 'KV vs MHA', numeric: true, format: ratio, priority: 'key' },
-                { key: 'tokens_per_s', label: 'Tokens/s', numeric: true, format: (x, row) => (row.seconds > 0 ? x.toFixed(1) : 'below timer resolution') },
-                { key: 'speed_vs_first', label: 'Speed vs MHA', numeric: true, format: (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—'), priority: 'key' }]}
-              .rows=${tables.variants}></llm-result-table>` : nothing}` : nothing}
+                { key: 'tokens_per_s', label: 'Tokens/s: median (q1–q3)', numeric: true, format: (x, row) => rateText(row.time, row.measured_steps) },
+                { key: 'speed_vs_first_text', label: 'Speed vs MHA', priority: 'key' }]}
+              .rows=${tables.variants}></llm-result-table>
+              <p class="note" id="kv-measured-rule">Tokens/s: the median of ${tables.variants[0].time.runs} runs of the timed
+                steps, with the first to third quartile; speed vs MHA gives a ratio only where the two ranges do not
+                overlap, otherwise the difference is within noise.</p>
+              <llm-plot id="kv-measured-speed-plot" filename="kv-measured-speed" caption=${`Decode tokens/s by variant and strategy (median run); ${ERROR_BARS}`}
+                .build=${() => measuredSpeedPlot([...tables.strategies, ...tables.variants])}></llm-plot>` : nothing}
+            ${noiseNote({ id: 'kv-measured-noise', timings: [...tables.strategies, ...tables.variants].map((row) => [row.label, row.time]),
+              onRunAgain: () => this.#runMeasured(), disabled: this.runs.busy })}` : nothing}
         </div>
       </div>`;
   }
@@ -612,6 +620,18 @@ function attentionPlot(attention) {
     color: { domain: attentionSeries, range: palette },
     marks: lines(rows, { x: 'n', y: 'bytes', z: 'what' }),
   });
+}
+
+// Measured decode speed per row: a bar at the median run's tokens/s, a black
+// rule from the slowest to the fastest quartile run.
+function measuredSpeedPlot(rows) {
+  const timed = rows.filter((row) => row.time?.q1_s > 0);
+  const rate = (row, seconds) => row.measured_steps / seconds;
+  return Plot.plot({ ...plotDefaults, marginLeft: 190, height: 40 + 28 * timed.length, x: { label: 'tokens/s', grid: true },
+    y: { label: null, domain: timed.map((row) => row.label) },
+    marks: [Plot.barX(timed, { x: (row) => rate(row, row.time.median_s), y: 'label', fill: '#9ecae1' }), Plot.ruleX([0]),
+      Plot.ruleY(timed, { y: 'label', x1: (row) => rate(row, row.time.q3_s), x2: (row) => rate(row, row.time.q1_s),
+        stroke: 'black', strokeWidth: 2, ariaDescription: 'error bar' })] });
 }
 
 customElements.define('llm-kv-cache-panel', KvCachePanel);

@@ -2,6 +2,7 @@
 // measure one layer of the panel's configuration, and the rows that set each
 // measured figure beside the closed form. Plain values in, plain objects out.
 import { attempt } from '../components/panel-element.js';
+import { ratioText } from '../timing-view.js';
 
 // The projections read a narrow synthetic hidden state, so a long context of
 // a real head shape (e.g. 32 × 128) decodes in seconds: the time goes to the
@@ -90,7 +91,8 @@ export function measuredRows(api, measured) {
       id: s.id, label: strategyLabel(s.id, v, result.input.kv_group),
       stored: quantized ? `${s.id} codes, fp32 scales` : 'fp32',
       measured_bytes: closed.measured_bytes, predicted_bytes: closed.predicted_bytes, shown_bytes: shown,
-      tokens_per_s: result.tokens_per_s, seconds: result.seconds, max_abs_error: result.max_abs_error,
+      tokens_per_s: result.tokens_per_s, seconds: result.seconds, time: result.time, measured_steps: result.measured_steps,
+      max_abs_error: result.max_abs_error,
     };
   });
   if (strategies.length && ['fp16', 'bf16', 'fp8'].includes(v.kv_dtype)) {
@@ -108,13 +110,15 @@ export function measuredRows(api, measured) {
       id: variant.name.toLowerCase(), label: `${variant.name} (${variant.kv_heads} KV head${variant.kv_heads === 1 ? '' : 's'})`,
       kv_heads: variant.kv_heads, measured_bytes: result.kv_bytes,
       predicted_bytes: api.decodeKvClosedForm(result).predicted_bytes,
-      tokens_per_s: result.tokens_per_s, seconds: result.seconds,
+      tokens_per_s: result.tokens_per_s, seconds: result.seconds, time: result.time, measured_steps: result.measured_steps,
     };
   });
   const first = variants[0];
   for (const row of variants) {
     row.bytes_vs_first = row.measured_bytes / first.measured_bytes;
     row.speed_vs_first = first.seconds > 0 && row.seconds > 0 ? row.tokens_per_s / first.tokens_per_s : NaN;
+    // Worded by the noise rule: a ratio only where the runs' q1–q3 ranges do not overlap.
+    row.speed_vs_first_text = row === first ? '—' : ratioText(row.time, first.time);
   }
   const caption = `KV bytes of one layer: ${v.heads} heads, ${measured.kvHeads} KV heads × head dim ${measured.headDim}, ` +
     `${measured.tokens} tokens; error vs the full fp32 cache`;

@@ -12,6 +12,7 @@ import { panelStyles } from '../components/panel-styles.js';
 import { RunController, runStatusStyles } from '../components/run-controller.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatPercent } from '../format.js';
+import { ERROR_BARS, noiseNote, ratioText, timingText } from '../timing-view.js';
 import { importedId } from '../model-choices.js';
 import { readParam } from '../url-state.js';
 import { getApi } from '../wasm.js';
@@ -398,18 +399,21 @@ export class QuantPanel extends PanelElement {
       </div>
       ${this.gemvRuns.renderStatus()}
       ${gemv ? html`
-        <llm-result-table id="quant-gemv-table" filename="quant-gemv" caption=${`Matrix–vector product, ${gemv.kernel} kernels (fastest call)`}
+        <llm-result-table id="quant-gemv-table" filename="quant-gemv"
+          caption=${`Matrix–vector product, ${gemv.kernel} kernels: the median of ${f32.time.runs} timed samples per call (first to third quartile); speed vs f32 gives a ratio only where the two ranges do not overlap`}
           .columns=${[
             { key: 'kernel', label: 'Weights' },
             { key: 'bits_per_weight', label: 'Bits/weight', numeric: true, format: (v) => v.toFixed(2) },
             { key: 'weight_bytes', label: 'MB streamed', numeric: true, format: (v) => (v / 1e6).toFixed(2) },
-            { key: 'seconds_per_call', label: 'µs per call', numeric: true, format: (v) => (v * 1e6).toFixed(0) },
-            { key: 'seconds_per_call', label: 'Speed vs f32', numeric: true, format: (v) => `${(f32.seconds_per_call / v).toFixed(2)}×`, priority: 'key' },
-            { key: 'gb_per_s', label: 'GB/s of weights', numeric: true, format: (v) => v.toFixed(2) },
+            { key: 'seconds_per_call', label: 'Time per call: median (q1–q3)', numeric: true, format: (v, row) => timingText(row.time) },
+            { key: 'vs_f32', label: 'Speed vs f32', value: (row) => (row === f32 ? '—' : ratioText(row.time, f32.time)), priority: 'key' },
+            { key: 'gb_per_s', label: 'GB/s of weights (median)', numeric: true, format: (v) => v.toFixed(2) },
             { key: 'rel_rmse', label: 'Output error', numeric: true, format: percent, priority: 'key' },
           ]}
           .rows=${gemv.kernels}></llm-result-table>
-        <llm-plot id="quant-gemv-plot" filename="quant-gemv" caption="Time per call vs bytes of weights streamed"
+        ${noiseNote({ id: 'quant-gemv-noise', timings: gemv.kernels.map((k) => [k.kernel, k.time]),
+          onRunAgain: () => this.#runGemv(), disabled: this.gemvRuns.busy })}
+        <llm-plot id="quant-gemv-plot" filename="quant-gemv" caption=${`Time per call vs bytes of weights streamed; ${ERROR_BARS}`}
           .build=${() => gemvPlot(gemv)}></llm-plot>` : nothing}`;
   }
 
@@ -445,13 +449,15 @@ function histogramPlot(lab) {
 }
 
 function gemvPlot(gemv) {
-  const points = gemv.kernels.map((k) => ({ kernel: k.kernel, mb: k.weight_bytes / 1e6, us: k.seconds_per_call * 1e6 }));
+  const points = gemv.kernels.map((k) => ({ kernel: k.kernel, mb: k.weight_bytes / 1e6, us: k.seconds_per_call * 1e6,
+    q1: k.time.q1_s * 1e6, q3: k.time.q3_s * 1e6 }));
   return Plot.plot({
     ...plotDefaults,
     width: 640, height: 260, marginLeft: 60,
     x: { label: 'MB of weights streamed per call', zero: true, grid: true },
     y: { label: 'µs per call', zero: true, grid: true },
     marks: [
+      Plot.ruleX(points, { x: 'mb', y1: 'q1', y2: 'q3', stroke: '#1e3a8a', strokeWidth: 2, ariaDescription: 'error bar' }),
       Plot.dot(points, { x: 'mb', y: 'us', r: 5, fill: '#3b82f6', tip: true }),
       Plot.text(points, { x: 'mb', y: 'us', text: 'kernel', dy: -10 }),
     ],
