@@ -108,6 +108,8 @@ export interface QuantLabInput extends QuantSpecInput {
   histogram_bins?: number;
   inject_nonfinite?: boolean;
   simd?: boolean;
+  /** Timed quantize → dequantize passes (5–100, default 5), after an untimed one. */
+  runs?: number;
 }
 
 export interface QuantLabResult {
@@ -130,7 +132,10 @@ export interface QuantLabResult {
   nonfinite_behaviour: string;
   histogram_edges: number[];
   histogram_counts: number[];
+  /** One quantize → dequantize pass: the median of the timed passes (= quantize_time.median_s); it was one cold pass. */
   quantize_s: number;
+  /** The spread of the timed passes. */
+  quantize_time: TimingStats;
   bytes_needed: number;
   kernel: 'simd' | 'scalar';
 }

@@ -5,6 +5,7 @@ import { choiceFlag, numberFlag, UsageError } from '../flags.js';
 import { assumedLines, modelSourceOptions, modelTitle, resolveModel, withModelFlag } from '../model-source.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
 import { limitWork, maxSecondsOption, maxSecondsUsage } from '../work-limit.js';
+import { formatTiming } from '../../lib/timing.js';
 
 const specOptions = {
   format: { type: 'string' },
@@ -122,13 +123,14 @@ export const quantCommands = [
   {
     name: 'quant-lab',
     summary: 'measured quantize → dequantize error on a seeded synthetic tensor',
-    usage: '--format nf4 [--group 64] [--layout group|channel|tensor] [--scale-dtype fp32] [--double-quant] [--dist normal|laplace|llm] [--n 1048576] [--seed 1] [--channel-size 4096] [--bins 41] [--scalar] ' + `${maxSecondsUsage} [--json]`,
+    usage: '--format nf4 [--group 64] [--layout group|channel|tensor] [--scale-dtype fp32] [--double-quant] [--dist normal|laplace|llm] [--n 1048576] [--seed 1] [--channel-size 4096] [--bins 41] [--runs 5] [--scalar] ' + `${maxSecondsUsage} [--json]`,
     options: {
       ...specOptions,
       dist: { type: 'string' },
       n: { type: 'string' },
       seed: { type: 'string' },
       bins: { type: 'string' },
+      runs: { type: 'string' },
       scalar: { type: 'boolean' },
       ...maxSecondsOption,
     },
@@ -140,6 +142,7 @@ export const quantCommands = [
         n: numberFlag(values, 'n', defaults.n),
         seed: numberFlag(values, 'seed', defaults.seed),
         histogram_bins: numberFlag(values, 'bins', defaults.histogram_bins),
+        runs: numberFlag(values, 'runs', defaults.runs),
         simd: !values.scalar,
       };
       limitWork(api, 'quantLab', input, values);
@@ -154,7 +157,7 @@ export const quantCommands = [
         ['SNR', `${result.snr_db.toFixed(2)} dB`],
         ['cosine', result.cosine.toFixed(6)],
         ['max |error|', result.max_abs_error.toPrecision(4)],
-        ['kernel', `${result.kernel}, ${(result.quantize_s * 1e3).toFixed(2)} ms`],
+        ['kernel', `${result.kernel}, ${formatTiming(result.quantize_time)} per pass (median (q1–q3) of ${result.quantize_time.runs})`],
       ]);
       return { json, text };
     },

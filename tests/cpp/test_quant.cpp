@@ -605,6 +605,15 @@ TEST_CASE("the benchmark runner times each kernel and rejects unknown ones") {
   }
   input.runs = 4;
   CHECK(run_quant_bench(input).status.field == "runs");
+  QuantLabInput lab;  // the lab's pass: five timed after one untimed, the median reported
+  lab.n = 4096;
+  const QuantLabResult passes = run_quant_lab(lab);
+  REQUIRE(passes.status.ok);
+  CHECK(passes.quantize_time.runs == 5);
+  CHECK(passes.quantize_s == passes.quantize_time.median_s);
+  CHECK(passes.quantize_time.min_s <= passes.quantize_time.q1_s);
+  lab.runs = 101;
+  CHECK(run_quant_lab(lab).status.field == "runs");
   input.runs = 5;
   input.kernel = "quantize_q4_1";  // blocks of 32 while group_size is larger: scales sized for the blocks
   input.n = 1000;

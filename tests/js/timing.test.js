@@ -77,6 +77,9 @@ test('every measured JS API function returns timing objects of ≥ 5 ordered run
     assertTiming(k.time, `quantGemv ${k.kernel}`);
     assert.equal(k.seconds_per_call, k.time.median_s);
   }
+  const lab = api.quantLab({ format: 'int4', n: 4096 });
+  assertTiming(lab.quantize_time, 'quantLab');
+  assert.equal(lab.quantize_s, lab.quantize_time.median_s);
   const bench = api.quantBench({ n: 4096, min_time_s: 0 });
   assertTiming(bench.time, 'quantBench');
   assert.equal(bench.seconds, bench.time.median_s);
@@ -88,17 +91,21 @@ test('runs is bounded (5–100) and refused by name', () => {
   assertInputError(() => api.seedExperiment({ sequence_lengths: [16], runs: 2.5 }), 'runs');
   assertInputError(() => api.quantGemv({ rows: 32, cols: 256, runs: 0 }), 'runs');
   assertInputError(() => api.quantBench({ runs: 1000 }), 'runs');
+  assertInputError(() => api.quantLab({ n: 4096, runs: 4 }), 'runs');
 });
 
 test('every measured CLI command with --json returns the timing objects', async () => {
-  const [attention, decode, seed, gemv, bad] = await Promise.all([
+  const [attention, decode, seed, gemv, bad, lab] = await Promise.all([
     cliAsync('attention', '--n', '64', '--d', '16', '--json'),
     cliAsync('decode', '--strategy', 'window', '--n', '32', '--d-model', '32', '--heads', '2', '--window', '8',
       '--sample-steps', '4', '--runs', '6', '--json'),
     cliAsync('seed-experiment', '--lengths', '24', '--d-model', '32', '--heads', '2', '--sample-steps', '2', '--json'),
     cliAsync('quant-gemv', '--rows', '32', '--cols', '256', '--min-time', '0', '--json'),
     cliAsync('attention', '--n', '64', '--d', '16', '--runs', '3'),
+    cliAsync('quant-lab', '--format', 'nf4', '--n', '4096', '--runs', '7', '--json'),
   ]);
+  assert.equal(lab.code, 0, lab.stderr);
+  assertTiming(JSON.parse(lab.stdout).quantize_time, 'quant-lab', 7);
   for (const result of [attention, decode, seed, gemv]) assert.equal(result.code, 0, result.stderr);
   for (const v of JSON.parse(attention.stdout).variants) assertTiming(v.time, `attention ${v.variant}`);
   const decoded = JSON.parse(decode.stdout);

@@ -358,7 +358,10 @@ export class QuantPanel extends PanelElement {
           <div><div class="value">${lab.max_abs_error.toPrecision(3)}</div><div class="label">max |error|</div></div>
         </div>
         <p class="note">${lab.format}, ${formatCount(lab.n)} values of ${lab.dist}, ${lab.kernel} kernel,
-          ${(lab.quantize_s * 1e3).toFixed(1)} ms. Non-finite inputs: ${lab.nonfinite_behaviour}.</p>
+          <span id="quant-lab-time">${timingText(lab.quantize_time)} per quantize → dequantize pass (median of
+          ${lab.quantize_time.runs}, q1–q3)</span>. Non-finite inputs: ${lab.nonfinite_behaviour}.</p>
+        ${noiseNote({ id: 'quant-lab-noise', timings: [[`the ${lab.format} pass`, lab.quantize_time]],
+          onRunAgain: () => this.#runLab(), disabled: this.labRuns.busy })}
         <llm-plot id="quant-histogram" filename="quant-error-histogram" caption="Error x̂ − x: how the restored values miss"
           .build=${() => histogramPlot(lab)}></llm-plot>` : nothing}`;
   }
