@@ -46,14 +46,24 @@ const inFlagUnits = (value, scale) => String(Number((value / scale).toPrecision(
  * Null when the message is not one of the core's sentences about that value.
  */
 export function typedMessage(message, field, flag, typed, scale = 1) {
-  const match = coreSentence.exec(message);
-  if (!match || match[1] !== field) return null;
+  // A choice: 'format = "int3" is not one of …' → '--format = int3 is not one of …'.
+  const quotedLead = `${field} = "${typed}"`;
+  if (message.startsWith(quotedLead)) return `--${flag} = ${typed}${message.slice(quotedLead.length)}`;
   let typedValue;
   try {
     typedValue = numberFlag({ [flag]: typed }, flag);
   } catch {
     return null;
   }
+  const match = coreSentence.exec(message);
+  if (!match) {
+    // Any other sentence about the value, "<field> = <value> must be at least 1 for window": the lead in the
+    // flag's terms, the rest as the core wrote it (its numbers are not in the flag's units unless unscaled).
+    const lead = /^(\S+) = (\S+?)(?=[\s,;:]|$)/.exec(message);
+    if (!lead || lead[1] !== field || scale !== 1 || !sameNumber(coreNumber(lead[2]), typedValue)) return null;
+    return `--${flag} = ${typed}${message.slice(lead[0].length)}`;
+  }
+  if (match[1] !== field) return null;
   if (!sameNumber(coreNumber(match[2]), typedValue * scale)) return null;
   const reason = scale === 1 ? match[3] : match[3].replace(/-?\d[\d.e+-]*/, (bound) => inFlagUnits(Number(bound), scale));
   return `--${flag} = ${typed}${reason}`;

@@ -137,6 +137,15 @@ export function withModelFlag(error, model, flagOfField = {}, values = undefined
   return error;
 }
 
+/** `run()`, with an InputError restated in the user's terms (withModelFlag, no model). */
+export function inFlagTerms(flagOfField, values, run) {
+  try {
+    return run();
+  } catch (error) {
+    throw withModelFlag(error, null, flagOfField, values);
+  }
+}
+
 /** A short name of the model for text output. */
 export function modelTitle(model) {
   if (model.origin.preset) return model.origin.preset;

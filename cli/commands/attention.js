@@ -1,11 +1,25 @@
 // Measured attention from the command line: prefill kernels, decode with a KV
 // strategy, and the seed experiment. Figures are measured in this WASM module.
 import { choiceFlag, numberFlag } from '../flags.js';
+import { inFlagTerms } from '../model-source.js';
 import { formatCount, formatTable } from '../table.js';
 import { limitWork, maxSecondsOption, maxSecondsUsage } from '../work-limit.js';
 import { compareTimings, formatTiming, isNoisy } from '../../lib/timing.js';
 
 const strategies = ['full', 'window', 'sinks', 'recompute', 'none', 'seed', 'int8', 'int4'];
+
+// Each command's flags by the API field they set, so an error names the flag as typed
+// (decode --window, not cache_tokens).
+const attentionFlags = { n: 'n', d: 'd', heads: 'heads', check_rows: 'check-rows', seed: 'seed',
+  memory_budget_bytes: 'budget' };
+const decodeFlags = (values) => {
+  // --n sets both token counts unless --prompt / --generated is given
+  const tokens = (flag) => (values[flag] === undefined && values.n !== undefined ? 'n' : flag);
+  return { prompt_tokens: tokens('prompt'), generated_tokens: tokens('generated'), d_model: 'd-model', heads: 'heads',
+    kv_heads: 'kv-heads', hidden_dim: 'hidden-dim', cache_tokens: 'window', sinks: 'sinks', kv_group: 'kv-group',
+    sample_steps: 'sample-steps', seed: 'seed', memory_budget_bytes: 'budget' };
+};
+const seedFlags = { sequence_lengths: 'lengths', d_model: 'd-model', heads: 'heads', sample_steps: 'sample-steps', seed: 'seed' };
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
 const seconds = (s) => (s < 1 ? `${(s * 1e3).toFixed(1)} ms` : `${s.toFixed(2)} s`);
 
@@ -104,8 +118,10 @@ export const attentionCommands = [
         memory_budget_bytes: numberFlag(values, 'budget', undefined),
         runs: numberFlag(values, 'runs', undefined),
       };
-      limitWork(api, 'runAttention', input, values);
-      const result = api.runAttention(input);
+      const result = inFlagTerms(attentionFlags, values, () => {
+        limitWork(api, 'runAttention', input, values);
+        return api.runAttention(input);
+      });
       return { json: result, text: attentionText(result) };
     },
   },
@@ -145,8 +161,10 @@ export const attentionCommands = [
         memory_budget_bytes: numberFlag(values, 'budget', undefined),
         runs: numberFlag(values, 'runs', undefined),
       };
-      limitWork(api, 'runDecode', decodeInput, values);
-      const result = api.runDecode(decodeInput);
+      const result = inFlagTerms(decodeFlags(values), values, () => {
+        limitWork(api, 'runDecode', decodeInput, values);
+        return api.runDecode(decodeInput);
+      });
       const { input } = result;
       const text = [`decode ${input.prompt_tokens} prompt + ${input.generated_tokens} generated tokens, ` +
         `d_model = ${input.d_model}, ${input.heads} heads (${result.kv_heads} KV), ${result.measured_steps} steps measured, ${result.isa} build`,
@@ -174,8 +192,10 @@ export const attentionCommands = [
         seed: numberFlag(values, 'seed', undefined),
         runs: numberFlag(values, 'runs', undefined),
       };
-      limitWork(api, 'seedExperiment', input, values);
-      const result = api.seedExperiment(input);
+      const result = inFlagTerms(seedFlags, values, () => {
+        limitWork(api, 'seedExperiment', input, values);
+        return api.seedExperiment(input);
+      });
       return { json: result, text: seedRowsText(result) };
     },
   },

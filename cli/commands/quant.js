@@ -2,7 +2,7 @@
 // quant-lab: measured quantize → dequantize error; quant-gemv: measured GEMV.
 import { explainOption, withExplanations } from '../explain.js';
 import { choiceFlag, numberFlag, UsageError } from '../flags.js';
-import { assumedLines, modelSourceOptions, modelTitle, resolveModel, withModelFlag } from '../model-source.js';
+import { assumedLines, inFlagTerms, modelSourceOptions, modelTitle, resolveModel, withModelFlag } from '../model-source.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
 import { limitWork, maxSecondsOption, maxSecondsUsage } from '../work-limit.js';
 import { formatTiming } from '../../lib/timing.js';
@@ -145,8 +145,11 @@ export const quantCommands = [
         runs: numberFlag(values, 'runs', defaults.runs),
         simd: !values.scalar,
       };
-      limitWork(api, 'quantLab', input, values);
-      const result = api.quantLab(input);
+      const labFlags = { ...flagOfField, dist: 'dist', n: 'n', seed: 'seed', histogram_bins: 'bins', runs: 'runs' };
+      const result = inFlagTerms(labFlags, values, () => {
+        limitWork(api, 'quantLab', input, values);
+        return api.quantLab(input);
+      });
       const { histogram_edges: edges, histogram_counts: counts, ...rest } = result;
       const json = { ...rest, snr_db: Number.isFinite(rest.snr_db) ? rest.snr_db : null, histogram: { edges, counts } };
       const text = formatTable([
@@ -187,8 +190,11 @@ export const quantCommands = [
         runs: numberFlag(values, 'runs', defaults.runs),
         simd: !values.scalar,
       };
-      limitWork(api, 'quantGemv', input, values);
-      const result = api.quantGemv(input);
+      const gemvFlags = { rows: 'rows', cols: 'cols', group_size: 'group', seed: 'seed', min_time_s: 'min-time', runs: 'runs' };
+      const result = inFlagTerms(gemvFlags, values, () => {
+        limitWork(api, 'quantGemv', input, values);
+        return api.quantGemv(input);
+      });
       const rows = [['weights', 'bits/weight', 'MB streamed', 'µs/call: median (q1–q3)', 'GB/s', 'rel. error', 'max |Δ|']];
       for (const k of result.kernels) {
         rows.push([k.kernel, k.bits_per_weight.toFixed(3), (k.weight_bytes / 1e6).toFixed(2),

@@ -74,3 +74,25 @@ test('a budget above what the WASM module can allocate is capped there: refused 
   // The budget only ever lowers the limit: a small run with a large budget runs.
   assert.equal(small.code, 0, small.stderr);
 });
+
+test('measured commands name the flag as typed, not the core field (decode --window, not cache_tokens)', async () => {
+  const cases = [
+    [['decode', '--window=-3'], /^llm-spacetime: --window = -3 must be at least 0$/m, /cache_tokens/],
+    [['decode', '--strategy', 'window', '--window', '0'], /^llm-spacetime: --window = 0 must be at least 1 for window$/m, /cache_tokens/],
+    [['attention', '--check-rows', '1.5'], /^llm-spacetime: --check-rows = 1.5 must be a whole number$/m, /check_rows/],
+    [['seed-experiment', '--lengths', '1'], /^llm-spacetime: --lengths = 1 must be at least 2$/m, /sequence_lengths/],
+    [['quant-lab', '--format', 'int4', '--bins=-7'], /^llm-spacetime: --bins = -7 must be at least 1$/m, /histogram_bins/],
+    [['quant-lab', '--format=bogus'], /^llm-spacetime: --format = bogus is not one of fp32/m, /format = "/],
+    [['quant-gemv', '--min-time=-7'], /^llm-spacetime: --min-time = -7 must be at least 0$/m, /min_time_s/],
+    [['quant-gemv', '--group=-7'], /^llm-spacetime: --group = -7 must be at least 32$/m, /group_size/],
+  ];
+  const results = await Promise.all(cases.map(([args]) => cliAsync(...args)));
+  results.forEach((result, i) => {
+    const [, pattern, coreField] = cases[i];
+    refused(result, pattern);
+    if (coreField) assert.doesNotMatch(result.stderr, coreField);
+  });
+  // The JSON error keeps the core's field for scripts.
+  const json = await cliAsync('decode', '--window=-3', '--json');
+  assert.deepEqual(JSON.parse(json.stdout).error, { field: 'cache_tokens', message: '--window = -3 must be at least 0' });
+});
