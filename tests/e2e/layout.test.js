@@ -73,13 +73,15 @@ const runDone = (page, buttonId) => page.waitForFunction((id) => {
 
 test('1366×900: the Attention tables keep strategy, tokens/s, error and cosine in view; the rest folds behind "More columns"', async () => {
   const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=attention&attention.n=256&attention.prompt=32` +
-    '&attention.generated=8&attention.d_model=64&attention.decode_heads=2&attention.window=8&attention.seed_lengths=64&attention.seed_steps=2',
+    '&attention.generated=8&attention.d_model=64&attention.decode_heads=2&attention.window=8&attention.kv_group=16&attention.seed_lengths=64&attention.seed_steps=2',
   { viewport: desktop });
   for (const run of ['prefill', 'decode', 'seed']) {
     await page.click(`#attention-run-${run}`);
     await page.locator(`#attention-${run}-table tbody tr`).first().waitFor({ timeout: 120000 });
     await runDone(page, `attention-run-${run}`);
   }
+  // All seven strategies ran (int8 and int4 included): the widest the decode table gets.
+  assert.equal(await page.locator('#attention-decode-table tbody tr').count(), 7);
   const tables = assertFits(await tableLayout(page, 'attention'), ['attention-prefill-table', 'attention-decode-table', 'attention-seed-table']);
   assert.equal(await cellInside(page, 'attention-decode-table', 'max_abs_error'), 'inside');
   assert.equal(await cellInside(page, 'attention-decode-table', 'min_cosine'), 'inside');
