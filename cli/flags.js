@@ -85,3 +85,30 @@ export function refuseRepeats(tokens) {
     seen.set(token.name, typed);
   }
 }
+
+// One name per flag: the older names stay accepted (README, "Flag names and aliases").
+export const budgetOptions = { budget: { type: 'string' }, 'budget-gb': { type: 'string' } };
+
+/** A memory budget in bytes from --budget (bytes) or --budget-gb (GB, 1e9 bytes): either, wherever a budget is taken. */
+export function budgetFlag(values) {
+  if (values.budget !== undefined && values['budget-gb'] !== undefined) {
+    throw new UsageError(`give --budget (bytes) or --budget-gb (GB), not both (--budget ${values.budget}, --budget-gb ${values['budget-gb']})`, 'budget');
+  }
+  const gb = numberFlag(values, 'budget-gb', undefined);
+  return gb === undefined ? numberFlag(values, 'budget', undefined) : gb * 1e9;
+}
+
+/** The budget flag as typed, for messages in its units. */
+export const budgetFlagOf = (values) => (values['budget-gb'] !== undefined ? { flag: 'budget-gb', scale: 1e9 } : 'budget');
+
+/** `values` with alias flags (`aliases`: alias → flag) under their flag's name; both given is a UsageError. */
+export function aliasFlags(values, aliases) {
+  const renamed = { ...values };
+  for (const [alias, flag] of Object.entries(aliases)) {
+    if (renamed[alias] === undefined) continue;
+    if (renamed[flag] !== undefined) throw new UsageError(`--${alias} is another name for --${flag}: give one of them`, alias);
+    renamed[flag] = renamed[alias];
+    delete renamed[alias];
+  }
+  return renamed;
+}

@@ -70,6 +70,8 @@ export interface DecodeInput {
   hidden_dim?: number;
   /** Window size (window, sinks) or K/V rows kept (recompute). */
   cache_tokens?: number;
+  /** Alias of cache_tokens (the CLI's --window). */
+  window?: number;
   sinks?: number;
   kv_layout?: 'per_token' | 'per_channel';
   /** Channels (per_token) or tokens (per_channel) per scale. */

@@ -119,6 +119,35 @@ export function checkKeys(input, known, what) {
   }
 }
 
+// One name per quantity across areas; the older per-area names stay accepted
+// as aliases (docs/limits.md, "Names and aliases"). Keyed by the field a
+// struct has: its aliases apply where that struct has no field of that name.
+export const fieldAliases = Object.freeze({
+  dist: ['distribution'],             // quantLab: the paging simulation's name
+  distribution: ['dist'],             // simulatePaging: the CLI's --dist
+  cache_tokens: ['window'],           // runDecode: the CLI's --window and the KV calculator's name
+  quant_scale_dtype: ['scale_dtype'], // kvCache: the quant spec's name (--scale-dtype)
+  min_time_s: ['min_seconds'],        // quantGemv, quantLab: the probe's and benchmarks' name
+});
+
+// `partial` with each alias renamed to its field; an alias given beside its field is an InputError naming both.
+function renameAliases(defaults, partial) {
+  let renamed = partial;
+  for (const [field, aliases] of Object.entries(fieldAliases)) {
+    if (!Object.hasOwn(defaults, field)) continue;
+    for (const alias of aliases) {
+      if (Object.hasOwn(defaults, alias) || partial[alias] === undefined) continue;
+      if (partial[field] !== undefined) {
+        throw new InputError(alias, `${alias} is another name for ${field}: give one of them, not both`);
+      }
+      if (renamed === partial) renamed = { ...partial };
+      renamed[field] = renamed[alias];
+      delete renamed[alias];
+    }
+  }
+  return renamed;
+}
+
 /**
  * The one input policy of the API: `partial` checked against `defaults` field
  * by field and merged over them. An unknown field, a value of the wrong kind
@@ -132,7 +161,7 @@ export function mergeChecked(defaults, partial, what, prefix = '') {
     throw new InputError(prefix.replace(/\.$/, '') || what, `${what} must be an object (got ${describe(partial)})`);
   }
   const merged = { ...defaults };
-  for (const [field, given] of Object.entries(partial)) {
+  for (const [field, given] of Object.entries(renameAliases(defaults, partial))) {
     if (given === undefined) continue;  // not given: the default stays
     if (!Object.hasOwn(defaults, field)) {
       throw new InputError(prefix + field, `unknown ${what} field "${field}" (known: ${Object.keys(defaults).join(', ')})`);

@@ -184,7 +184,8 @@ export interface MemoryApi {
   /** Default KV-cache input (Llama-2-7B shape, 4096 tokens, fp16, blocks of 16). */
   kvCacheDefaults(): KvCacheInput;
   /** KV bytes per token, per sequence and total, with windows, sinks, MLA, quantization, paging. */
-  kvCache(input?: Partial<KvCacheInput>): KvCacheResult;
+  /** `scale_dtype` is accepted as an alias of quant_scale_dtype (the quant spec's name). */
+  kvCache(input?: Partial<KvCacheInput> & { scale_dtype?: KvCacheInput['quant_scale_dtype'] }): KvCacheResult;
   /** MHA/GQA/MQA(/MLA) variants, strategies, and bytes vs context per strategy. */
   kvCompare(input?: Partial<KvCacheInput>): KvCompareResult;
   /** The KV-cache shape fields of a model config. */
@@ -194,5 +195,6 @@ export interface MemoryApi {
   attentionMemory(input?: Partial<AttentionMemoryInput>): AttentionMemoryResult;
   pagingSimDefaults(): PagingSimInput;
   /** Seeded simulation: naive, exact-length and paged KV allocation in a budget. */
-  simulatePaging(input?: Partial<PagingSimInput>): PagingSimResult;
+  /** `dist` is accepted as an alias of distribution (the CLI's --dist). */
+  simulatePaging(input?: Partial<PagingSimInput> & { dist?: PagingSimInput['distribution'] }): PagingSimResult;
 }

@@ -103,6 +103,8 @@ export interface QuantDecisionRow {
 
 export interface QuantLabInput extends QuantSpecInput {
   dist?: 'normal' | 'laplace' | 'llm';
+  /** Alias of dist (the paging simulation's name). */
+  distribution?: 'normal' | 'laplace' | 'llm';
   n?: number;
   seed?: number;
   histogram_bins?: number;
@@ -148,6 +150,8 @@ export interface QuantGemvInput {
   seed?: number;
   /** Each timed sample is a batch of calls sized to last min_time_s / runs (and ≥ 2 ms). */
   min_time_s?: number;
+  /** Alias of min_time_s (the machine probe's and benchmarks' name). */
+  min_seconds?: number;
   simd?: boolean;
   /** Timed samples per kernel (5–100, default 5), after a warm-up call. */
   runs?: number;
@@ -186,6 +190,8 @@ export interface QuantBenchInput {
   group_size?: number;
   /** Each timed sample is a batch of calls sized to last min_time_s / runs (and ≥ 2 ms). */
   min_time_s?: number;
+  /** Alias of min_time_s (the machine probe's and benchmarks' name). */
+  min_seconds?: number;
   simd?: boolean;
   /** Timed samples (5–100, default 5), after a warm-up call. */
   runs?: number;

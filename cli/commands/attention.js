@@ -1,6 +1,6 @@
 // Measured attention from the command line: prefill kernels, decode with a KV
 // strategy, and the seed experiment. Figures are measured in this WASM module.
-import { choiceFlag, numberFlag } from '../flags.js';
+import { budgetFlag, budgetFlagOf, budgetOptions, choiceFlag, numberFlag } from '../flags.js';
 import { inFlagTerms } from '../model-source.js';
 import { formatCount, formatTable } from '../table.js';
 import { limitWork, maxSecondsOption, maxSecondsUsage } from '../work-limit.js';
@@ -10,14 +10,14 @@ const strategies = ['full', 'window', 'sinks', 'recompute', 'none', 'seed', 'int
 
 // Each command's flags by the API field they set, so an error names the flag as typed
 // (decode --window, not cache_tokens).
-const attentionFlags = { n: 'n', d: 'd', heads: 'heads', check_rows: 'check-rows', seed: 'seed',
-  memory_budget_bytes: 'budget' };
+const attentionFlags = (values) => ({ n: 'n', d: 'd', heads: 'heads', check_rows: 'check-rows', seed: 'seed',
+  memory_budget_bytes: budgetFlagOf(values) });
 const decodeFlags = (values) => {
   // --n sets both token counts unless --prompt / --generated is given
   const tokens = (flag) => (values[flag] === undefined && values.n !== undefined ? 'n' : flag);
   return { prompt_tokens: tokens('prompt'), generated_tokens: tokens('generated'), d_model: 'd-model', heads: 'heads',
     kv_heads: 'kv-heads', hidden_dim: 'hidden-dim', cache_tokens: 'window', sinks: 'sinks', kv_group: 'kv-group',
-    sample_steps: 'sample-steps', seed: 'seed', memory_budget_bytes: 'budget' };
+    sample_steps: 'sample-steps', seed: 'seed', memory_budget_bytes: budgetFlagOf(values) };
 };
 const seedFlags = { sequence_lengths: 'lengths', d_model: 'd-model', heads: 'heads', sample_steps: 'sample-steps', seed: 'seed' };
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
@@ -101,11 +101,11 @@ export const attentionCommands = [
   {
     name: 'attention',
     summary: 'measure prefill attention: naive (n×n scores) vs tiled online softmax',
-    usage: `--n N --d D [--heads H] [--variant naive|tiled|both] [--check-rows R] [--seed S] [--budget BYTES] [--runs 5] ${maxSecondsUsage} [--json]`,
+    usage: `--n N --d D [--heads H] [--variant naive|tiled|both] [--check-rows R] [--seed S] [--budget BYTES | --budget-gb GB] [--runs 5] ${maxSecondsUsage} [--json]`,
     options: {
       n: { type: 'string' }, d: { type: 'string' }, heads: { type: 'string' },
       variant: { type: 'string' }, 'check-rows': { type: 'string' }, seed: { type: 'string' },
-      budget: { type: 'string' }, runs: { type: 'string' }, ...maxSecondsOption,
+      ...budgetOptions, runs: { type: 'string' }, ...maxSecondsOption,
     },
     run(api, values) {
       const input = {
@@ -115,10 +115,10 @@ export const attentionCommands = [
         variant: choiceFlag(values, 'variant', ['naive', 'tiled', 'both'], undefined),
         check_rows: numberFlag(values, 'check-rows', undefined),
         seed: numberFlag(values, 'seed', undefined),
-        memory_budget_bytes: numberFlag(values, 'budget', undefined),
+        memory_budget_bytes: budgetFlag(values),
         runs: numberFlag(values, 'runs', undefined),
       };
-      const result = inFlagTerms(attentionFlags, values, () => {
+      const result = inFlagTerms(attentionFlags(values), values, () => {
         limitWork(api, 'runAttention', input, values);
         return api.runAttention(input);
       });
@@ -130,13 +130,13 @@ export const attentionCommands = [
     summary: 'measure autoregressive decode with a KV-cache strategy vs the full fp32 cache',
     usage: `--strategy ${strategies.join('|')} [--n N] [--prompt P] [--generated G] [--d-model D] [--heads H] ` +
       '[--kv-heads K] [--hidden-dim H] [--window W] [--sinks S] [--kv-layout per_token|per_channel] [--kv-group G] [--sample-steps K] ' +
-      `[--output-projection] [--seed S] [--runs 5] ${maxSecondsUsage} [--json]`,
+      `[--output-projection] [--seed S] [--budget BYTES | --budget-gb GB] [--runs 5] ${maxSecondsUsage} [--json]`,
     options: {
       strategy: { type: 'string' }, n: { type: 'string' }, prompt: { type: 'string' },
       generated: { type: 'string' }, 'd-model': { type: 'string' }, heads: { type: 'string' },
       'kv-heads': { type: 'string' }, 'hidden-dim': { type: 'string' }, window: { type: 'string' }, sinks: { type: 'string' }, 'kv-layout': { type: 'string' },
       'kv-group': { type: 'string' }, 'sample-steps': { type: 'string' }, seed: { type: 'string' },
-      budget: { type: 'string' }, 'output-projection': { type: 'boolean' }, runs: { type: 'string' }, ...maxSecondsOption,
+      ...budgetOptions, 'output-projection': { type: 'boolean' }, runs: { type: 'string' }, ...maxSecondsOption,
     },
     run(api, values) {
       // --n: total tokens, half prompt and half generated (as in the seed experiment).
@@ -158,7 +158,7 @@ export const attentionCommands = [
         sample_steps: numberFlag(values, 'sample-steps', undefined),
         output_projection: values['output-projection'],
         seed: numberFlag(values, 'seed', undefined),
-        memory_budget_bytes: numberFlag(values, 'budget', undefined),
+        memory_budget_bytes: budgetFlag(values),
         runs: numberFlag(values, 'runs', undefined),
       };
       const result = inFlagTerms(decodeFlags(values), values, () => {

@@ -1,7 +1,7 @@
 // kv, kv-paging and attention-memory: the KV-cache calculator, the paging
 // simulation and attention working memory, over the same WASM as the page.
 import { explainOption, withExplanations } from '../explain.js';
-import { choiceFlag, numberFlag, UsageError } from '../flags.js';
+import { aliasFlags, budgetFlag, budgetFlagOf, budgetOptions, choiceFlag, numberFlag, UsageError } from '../flags.js';
 import { assumedLines, modelSourceOptions, modelSourceUsage, modelTitle, resolveModel, withModelFlag } from '../model-source.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
 
@@ -27,9 +27,9 @@ const kvFlags = (values) => ({
   ...kvFlagOfField, prompt_tokens: values.prompt === undefined && values.context !== undefined ? 'context' : 'prompt',
 });
 
-// kv-paging's flags by field (--budget-gb is scaled to bytes).
+// kv-paging's flags by field (the budget's, --budget or --budget-gb, by budgetFlagOf).
 const pagingFlagOfField = {
-  bytes_per_token: 'bytes-per-token', budget_bytes: { flag: 'budget-gb', scale: 1e9 }, max_tokens: 'max-tokens',
+  bytes_per_token: 'bytes-per-token', max_tokens: 'max-tokens',
   distribution: 'dist', mean_tokens: 'mean', std_tokens: 'std', block_size: 'block-size', snapshot: 'snapshot', seed: 'seed',
   max_requests: 'max-requests',
 };
@@ -182,16 +182,16 @@ const kvCommand = {
 const pagingCommand = {
   name: 'kv-paging',
   summary: 'Seeded simulation: naive max-length preallocation vs paged KV in a memory budget',
-  usage: '[--preset ID | --hf-config FILE | shape flags as for kv] [--kv-dtype D] [--bytes-per-token B] [--budget-gb G] [--max-tokens N] ' +
+  usage: '[--preset ID | --hf-config FILE | shape flags as for kv] [--kv-dtype D] [--bytes-per-token B] [--budget-gb G | --budget BYTES] [--max-tokens N] ' +
     '[--dist fixed|uniform|normal|lognormal] [--mean N] [--std N] [--block-size K] [--snapshot final|in_flight] ' +
     '[--seed S] [--max-requests R] [--json]',
   options: {
     ...shapeOptions,
     'kv-dtype': { type: 'string' },
     'bytes-per-token': { type: 'string' },
-    'budget-gb': { type: 'string' },
+    ...budgetOptions,
     'max-tokens': { type: 'string' },
-    dist: { type: 'string' },
+    dist: { type: 'string' }, distribution: { type: 'string' },
     mean: { type: 'string' },
     std: { type: 'string' },
     'block-size': { type: 'string' },
@@ -199,7 +199,8 @@ const pagingCommand = {
     seed: { type: 'string' },
     'max-requests': { type: 'string' },
   },
-  run(api, values) {
+  run(api, typed) {
+    const values = aliasFlags(typed, { distribution: 'dist' });
     let bytesPerToken = numberFlag(values, 'bytes-per-token', undefined);
     let model = null;
     const hasShape = Object.keys(shapeOptions).some((flag) => values[flag] !== undefined) || values['kv-dtype'] !== undefined;
@@ -218,10 +219,9 @@ const pagingCommand = {
         throw withModelFlag(error, null, kvFlags(values), values);
       }
     }
-    const budgetGb = numberFlag(values, 'budget-gb', undefined);
     const input = {
       bytes_per_token: bytesPerToken,
-      budget_bytes: budgetGb === undefined ? undefined : budgetGb * 1e9,
+      budget_bytes: budgetFlag(values),
       max_tokens: numberFlag(values, 'max-tokens', undefined),
       distribution: choiceFlag(values, 'dist', ['fixed', 'uniform', 'normal', 'lognormal'], undefined),
       mean_tokens: numberFlag(values, 'mean', undefined),
@@ -235,7 +235,7 @@ const pagingCommand = {
     try {
       result = api.simulatePaging(input);
     } catch (error) {
-      throw withModelFlag(error, null, pagingFlagOfField, values);
+      throw withModelFlag(error, null, { ...pagingFlagOfField, budget_bytes: budgetFlagOf(values) }, values);
     }
     const filled = { ...api.pagingSimDefaults(), ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
     const rows = [['scheme', 'sequences', 'reserved', 'waste'],

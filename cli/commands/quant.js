@@ -1,7 +1,7 @@
 // quant: weight bytes of a model under a format (mixed precision too);
 // quant-lab: measured quantize → dequantize error; quant-gemv: measured GEMV.
 import { explainOption, withExplanations } from '../explain.js';
-import { choiceFlag, numberFlag, UsageError } from '../flags.js';
+import { aliasFlags, choiceFlag, numberFlag, UsageError } from '../flags.js';
 import { assumedLines, inFlagTerms, modelSourceOptions, modelTitle, resolveModel, withModelFlag } from '../model-source.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
 import { limitWork, maxSecondsOption, maxSecondsUsage } from '../work-limit.js';
@@ -123,10 +123,10 @@ export const quantCommands = [
   {
     name: 'quant-lab',
     summary: 'measured quantize → dequantize error on a seeded synthetic tensor',
-    usage: '--format nf4 [--group 64] [--layout group|channel|tensor] [--scale-dtype fp32] [--double-quant] [--dist normal|laplace|llm] [--n 1048576] [--seed 1] [--channel-size 4096] [--bins 41] [--runs 5] [--scalar] ' + `${maxSecondsUsage} [--json]`,
+    usage: '--format nf4 [--group 64] [--layout group|channel|tensor] [--scale-dtype fp32] [--double-quant] [--dist|--distribution normal|laplace|llm] [--n 1048576] [--seed 1] [--channel-size 4096] [--bins 41] [--runs 5] [--scalar] ' + `${maxSecondsUsage} [--json]`,
     options: {
       ...specOptions,
-      dist: { type: 'string' },
+      dist: { type: 'string' }, distribution: { type: 'string' },
       n: { type: 'string' },
       seed: { type: 'string' },
       bins: { type: 'string' },
@@ -134,7 +134,8 @@ export const quantCommands = [
       scalar: { type: 'boolean' },
       ...maxSecondsOption,
     },
-    run(api, values) {
+    run(api, typed) {
+      const values = aliasFlags(typed, { distribution: 'dist' });
       const defaults = api.quantDefaults().lab;
       const input = {
         ...specFrom(values, defaults),
@@ -168,18 +169,19 @@ export const quantCommands = [
   {
     name: 'quant-gemv',
     summary: 'measured matrix-vector product with fp32, int8, int4 and int8×int8 weights',
-    usage: `[--rows 4096] [--cols 4096] [--group 128] [--seed 1] [--min-time 0.1] [--runs 5] [--scalar] ${maxSecondsUsage} [--json]`,
+    usage: `[--rows 4096] [--cols 4096] [--group 128] [--seed 1] [--min-time|--min-seconds 0.1] [--runs 5] [--scalar] ${maxSecondsUsage} [--json]`,
     options: {
       rows: { type: 'string' },
       cols: { type: 'string' },
       group: { type: 'string' },
       seed: { type: 'string' },
-      'min-time': { type: 'string' },
+      'min-time': { type: 'string' }, 'min-seconds': { type: 'string' },
       runs: { type: 'string' },
       scalar: { type: 'boolean' },
       ...maxSecondsOption,
     },
-    run(api, values) {
+    run(api, typed) {
+      const values = aliasFlags(typed, { 'min-seconds': 'min-time' });
       const defaults = api.quantDefaults().gemv;
       const input = {
         rows: numberFlag(values, 'rows', defaults.rows),
