@@ -378,9 +378,9 @@ export interface CalibrationPoint {
 export interface ProbeInput {
   /** Streamed array size (default 64 MiB; at most 1 GiB). */
   bytes: number;
-  /** Timed passes (and FLOP runs) per kernel, 1 to 21 (default 5). */
+  /** Timed passes (and FLOP runs) per kernel, 1 to 21 (default 11). */
   repeats: number;
-  /** Each timed FLOP run lasts at least this long (default 0.05 s, at most 1 s). */
+  /** Each timed FLOP run lasts at least this long (default 0.005 s, at most 1 s). */
   min_seconds: number;
 }
 
@@ -436,7 +436,7 @@ export interface SweepPoint {
 }
 
 export interface CachePlateau {
-  /** 'L1', 'L2', 'L3', 'LLC' (the largest of three) or 'DRAM' (the largest of four or more). */
+  /** 'L1', 'L2', 'L3', 'LLC' (the largest of three), 'DRAM' (the largest of four or more); with five or more, L3a, L3b, … between L2 and DRAM. */
   level: string;
   /** Smallest and largest working set measured on the plateau. */
   bytes_from: number;

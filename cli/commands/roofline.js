@@ -205,7 +205,8 @@ function rooflineText(result, context) {
   const rows = [['phase', 'operator', 'x', 'GFLOP', 'MB', 'FLOP/B', 'time', 'bound']];
   for (const op of result.operators) {
     rows.push([op.phase, op.name, String(op.count), (op.flops / 1e9).toFixed(3), (op.bytes / 1e6).toFixed(3),
-      op.intensity.toFixed(2), seconds(op.time_s), op.bound]);
+      op.bytes === 0 && op.flops > 0 ? '-' : op.intensity.toFixed(2), seconds(op.time_s),
+      op.bytes === 0 && op.flops > 0 ? 'no memory traffic (fused)' : op.bound]);
   }
   return [`${modelTitle(context.model)} on ${context.hardwareId}, ${weightsText(context)}`, ...assumedLines(context.model),
     `ridge ${result.ridge_flops_per_byte.toFixed(1)} FLOP/byte; weights-only decode intensity ` +

@@ -74,8 +74,12 @@ std::vector<PlateauSpan> detect_plateaus(const std::vector<double>& raw, const P
 std::vector<std::string> plateau_names(std::size_t count) {
   std::vector<std::string> names;
   for (std::size_t k = 0; k < count; ++k) names.push_back("L" + std::to_string(k + 1));
-  if (count >= 4) names.back() = "DRAM";
   if (count == 3) names.back() = "LLC";
+  if (count >= 4) names.back() = "DRAM";
+  // Five or more: the levels between L2 and DRAM are steps of one last-level
+  // cache (a shared L3 whose far slices are slower), L3a, L3b, …
+  if (count >= 5)
+    for (std::size_t k = 2; k + 1 < count; ++k) names[k] = "L3" + std::string(1, static_cast<char>('a' + (k - 2)));
   return names;
 }
 

@@ -34,8 +34,9 @@ struct PlateauSpan {
 // bytes ascending, one bandwidth per size (same length; empty → none).
 std::vector<PlateauSpan> detect_plateaus(const std::vector<double>& bytes_per_s, const PlateauOptions& options = {});
 
-// Names by rank from the smallest working set: L1, L2, L3, …; the largest is
-// "DRAM" when there are four or more, "LLC" (last-level cache) when three.
+// Names by rank from the smallest working set: L1, L2, L3; the largest is
+// "DRAM" when there are four or more, "LLC" (last-level cache) when three;
+// with five or more, the steps between L2 and DRAM are L3a, L3b, ….
 // The curve alone cannot tell a last-level cache from DRAM: with three
 // plateaus the sweep either stayed inside the LLC or the machine has no L3.
 std::vector<std::string> plateau_names(std::size_t count);

@@ -31,8 +31,10 @@ int simd_lanes();
 
 struct ProbeInput {
   double bytes = 64.0 * 1024 * 1024;  // streamed array (at most 1 GiB)
-  double repeats = 5;                 // timed passes per kernel (at most 21)
-  double min_seconds = 0.05;          // each timed FLOP run lasts at least this long (at most 1 s)
+  double repeats = 11;                // timed passes per kernel (at most 21)
+  // Each timed FLOP run lasts at least this long (at most 1 s). Short runs, many of them: a run
+  // of 50 ms on a busy machine is nearly always interrupted, one of 5 ms often is not.
+  double min_seconds = 0.005;
 };
 
 struct ProbeMeasure {

@@ -516,6 +516,8 @@ TEST_CASE("plateaus: four levels with transitions are found, sized and named") {
   CHECK(sizes[spans[3].last] == 1024.0 * 1048576);
   CHECK(plateau_names(4) == std::vector<std::string>{"L1", "L2", "L3", "DRAM"});
   CHECK(plateau_names(3) == std::vector<std::string>{"L1", "L2", "LLC"});
+  CHECK(plateau_names(5) == std::vector<std::string>{"L1", "L2", "L3a", "L3b", "DRAM"});
+  CHECK(plateau_names(1) == std::vector<std::string>{"L1"});
 }
 
 TEST_CASE("plateaus: a flat curve is one plateau, a steady decline has none") {

@@ -129,17 +129,45 @@ test('Plan training: none / selective / full / sqrt rows, logits and loss, ZeRO 
   await context.close();
 });
 
-test('"Measure this machine" runs the probe kernels in the worker and shows both rooflines', async () => {
+test('"Measure this machine": the cache sweep with its plateaus, the probe, and every kernel under its own roof or explained', async () => {
   const { page, context, problems, cspViolations } = await openPage(lab.browser, `${lab.server.url}?panel=plan`);
   await page.click('#plan-measure');
+  // The sweep comes first: bandwidth against working set, 16 KiB to 256 MiB, with the plateaus marked and listed.
+  await page.locator('#plan-sweep-plot .sweep-points circle').first().waitFor({ timeout: 120000 });
+  assert.equal(await page.locator('#plan-sweep-plot .sweep-points circle').count(), 2 * 43);
+  const levels = await page.locator('#plan-plateaus td[data-key="level"]').allTextContents();
+  assert.ok(levels.length >= 1, 'at least one plateau');
+  assert.equal(levels[0], 'L1');
+  for (const level of levels) assert.match(level, /^(L[12]|L3[a-z]?|LLC|DRAM)$/);
+  assert.equal(await page.locator('#plan-sweep-plot .plateau-labels text').count(), levels.length);
   await page.locator('#plan-machine-table tbody tr').first().waitFor({ timeout: 60000 });
   assert.equal(await page.locator('#plan-machine-table tbody tr').count(), 2);
-  assert.ok(await page.locator('#plan-machine-plot svg path').count() >= 1);
-  // The lab's kernels land on it as they are measured: attention naive and tiled, GEMV f32, int8, int4, int8×int8, int4×int8.
-  await page.waitForSelector('#plan-machine-message:has-text("Done")', { timeout: 120000 });
+  // The lab's kernels: attention naive and tiled, GEMV f32, int8, int4, int8×int8, int4×int8, each with its working set's roof.
+  await page.waitForSelector('#plan-machine-message:has-text("Done")', { timeout: 180000 });
   assert.equal(await page.locator('#plan-machine-kernels tbody tr').count(), 7);
-  assert.ok(await page.locator('#plan-machine-plot svg circle').count() >= 7);
+  assert.equal(await page.locator('#plan-machine-plot .measured-points circle').count(), 7);
+  const shares = await page.locator('#plan-machine-kernels td[data-key="share"]').allTextContents();
+  const reasons = await page.locator('#plan-machine-kernels td[data-key="explanation"]').allTextContents();
+  const sets = await page.locator('#plan-machine-kernels td[data-key="working_set_bytes"]').allTextContents();
+  assert.ok(sets.includes('16 MiB'), `GEMV f32 2048² reads 16 MiB: ${sets}`);
+  shares.forEach((share, i) => {
+    const percent = parseFloat(share);
+    if (percent > 100) assert.match(reasons[i], /above its roof: \S/, `row ${i}: ${share} with no explanation`);
+    else assert.equal(reasons[i].trim(), '', `row ${i}`);
+  });
+  // Labels: a colour legend, no text labels laid over the points.
+  assert.equal(await page.locator('#plan-machine-plot svg[class*="plot"] text:has-text("GEMV")').count(), 0);
   assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('operators with no memory traffic (fused softmax) are labelled so, not compute bound', async () => {
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=roofline`);
+  const row = page.locator('#roofline-table tbody tr', { has: page.locator('td[data-key="name"]', { hasText: /^softmax$/ }) }).first();
+  await row.waitFor({ timeout: 30000 });
+  assert.equal((await row.locator('td[data-key="bound"]').textContent()).trim(), 'no memory traffic (fused)');
+  assert.equal((await row.locator('td[data-key="intensity"]').textContent()).trim(), '–');
   assert.deepEqual(problems, []);
   await context.close();
 });

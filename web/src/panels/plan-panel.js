@@ -15,6 +15,7 @@ import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatSI } from '../format.js';
 import { getApi } from '../wasm.js';
 import { formatSeconds } from './roofline-panel.js';
+import { formatWorkingSet, kernelRoofs, machinePlot, pageSweepInput, sweepPlot } from './machine-roofline.js';
 import { readWorkload, setWorkload, toInput, weightOptions, workloadInputs, workloadKeys, workloadParams } from './workload-form.js';
 
 const defaults = {
@@ -56,8 +57,8 @@ export class PlanPanel extends PanelElement {
     state: { state: true }, result: { state: true }, error: { state: true },
     pinnedResult: { state: true }, pinnedError: { state: true },
     training: { state: true }, trainingError: { state: true }, trainingFit: { state: true },
-    machine: { state: true },
-    /** Measured kernels other panels may add: [{ label, intensity, flops_per_s }] (plotted on this machine's roofline). */
+    machine: { state: true }, sweep: { state: true },
+    /** Measured kernels other panels may add: [{ label, intensity, flops_per_s, working_set_bytes? }] (plotted on this machine's roofline). */
     measuredPoints: { attribute: false },
   };
   static styles = [panelStyles, runStatusStyles];
@@ -165,20 +166,24 @@ export class PlanPanel extends PanelElement {
     this.writeState(this.#params());
   }
 
-  // The probe, then the lab's kernels on it: three calls, one Cancel.
+  // The cache sweep, the probe, then the lab's kernels on it: four calls, one Cancel.
   #measure() {
-    const calls = [{ method: 'measureMachine', input: machineProbeInput }, ...labKernelCalls];
+    const calls = [{ method: 'measureCacheSweep', input: pageSweepInput }, { method: 'measureMachine', input: machineProbeInput },
+      ...labKernelCalls];
     this.machineRuns.start({
       label: 'the machine probe', calls,
       onResult: (result, index) => {
         if (index === 0) {
-          this.machine = result;
+          this.sweep = result;
+          this.machine = null;
           this.measuredPoints = [];
+        } else if (index === 1) {
+          this.machine = result;
         } else {
           this.measuredPoints = [...this.measuredPoints, ...labKernelPoints(calls[index].method, result)];
         }
       },
-      onDone: () => 'Done: the probe and the lab\'s kernels measured in a Web Worker.',
+      onDone: () => 'Done: the cache sweep, the probe and the lab\'s kernels measured in a Web Worker.',
     });
   }
 
@@ -406,36 +411,59 @@ export class PlanPanel extends PanelElement {
 
   #renderMachine() {
     const m = this.machine;
+    const sweep = this.sweep;
     const rows = m ? ['simd', 'scalar'].map((kind) => ({
       kind: kind === 'simd' ? `WASM SIMD (${m.simd_lanes} lanes)` : 'scalar',
       bandwidth: m[kind].bandwidth_bytes_per_s, flops: m[kind].flops_per_s, ridge: m[kind].ridge_flops_per_byte,
     })) : [];
+    const kernels = m && sweep ? kernelRoofs(this.measuredPoints, m, sweep, this.api) : [];
     return html`<h3>This machine</h3>
-      <p class="note">Measure this browser's own roofline: a streaming read over a 64 MiB array (bandwidth) and a
-        multiply–add loop with eight independent accumulators in registers (FLOP/s). WASM SIMD has no fused
-        multiply–add here, so one core peaks at 8 FLOP per cycle (4 lanes × mul + add). Runs in a worker on one core.</p>
+      <p class="note">Measure this browser's own roofline. A cache sweep reads working sets from 16 KiB to 256 MiB
+        (3 sizes per octave, best of 5 timed blocks each) and finds the plateaus where one cache level serves every
+        size: L1, L2, the last-level cache, DRAM. A kernel's roof is the bandwidth of its own working set: a 16 MiB
+        GEMV called again and again reads from cache, not DRAM. The probe adds a multiply–add loop with eight
+        independent accumulators (FLOP/s; WASM SIMD has no fused multiply–add here, so one core peaks at 8 FLOP per
+        cycle) and a 64 MiB stream. Runs in a worker on one core; docs/roofline.md explains the method.</p>
       <button type="button" class="action" id="plan-measure" @click=${() => this.#measure()}
         ?disabled=${this.machineRuns.busy}>Measure this machine</button>
       ${this.machineRuns.renderStatus()}
+      ${sweep ? html`
+        <llm-plot id="plan-sweep-plot" filename="cache-sweep"
+          caption=${`Read bandwidth against working set (${sweep.points.length} sizes in ${sweep.seconds.toFixed(1)} s): each dot the best of its timed blocks, the rule down to the median; green bands the plateaus`}
+          .build=${() => sweepPlot(sweep)}></llm-plot>
+        <llm-result-table id="plan-plateaus" filename="cache-plateaus"
+          caption=${sweep.plateaus.length === 3 ? 'Plateaus (three found: the last is the last-level cache, or DRAM on a machine without L3)' : 'Plateaus: the ceilings of this machine'}
+          .columns=${[
+            { key: 'level', label: 'Level' },
+            { key: 'bytes_from', label: 'From', numeric: true, format: formatWorkingSet },
+            { key: 'bytes_to', label: 'To', numeric: true, format: formatWorkingSet },
+            { key: 'simd_bytes_per_s', label: 'SIMD', numeric: true, format: (v) => formatSI(v, 'B/s') },
+            { key: 'scalar_bytes_per_s', label: 'Scalar', numeric: true, format: (v) => formatSI(v, 'B/s') },
+          ]} .rows=${sweep.plateaus}></llm-result-table>` : nothing}
       ${m ? html`
-        <llm-result-table id="plan-machine-table" filename="this-machine" caption="Measured on this machine"
+        <llm-result-table id="plan-machine-table" filename="this-machine" caption="Probe: 64 MiB stream and multiply–add peak (best of 11)"
           .columns=${[
             { key: 'kind', label: 'Kernels' },
             { key: 'bandwidth', label: 'Bandwidth', numeric: true, format: (v) => formatSI(v, 'B/s') },
             { key: 'flops', label: 'FLOP/s', numeric: true, format: (v) => formatSI(v, 'FLOP/s') },
             { key: 'ridge', label: 'Ridge (FLOP/byte)', numeric: true, format: (v) => v.toFixed(2) },
-          ]} .rows=${rows}></llm-result-table>
-        <llm-plot id="plan-machine-plot" filename="this-machine-roofline" caption="This machine's measured rooflines (SIMD and scalar) with any measured kernels"
-          .build=${() => machinePlot(m, this.measuredPoints)}></llm-plot>
-        ${this.measuredPoints.length ? html`<llm-result-table id="plan-machine-kernels" filename="lab-kernels"
-          caption="The lab's kernels measured here (green points): FLOPs over the bytes each must move at least"
+          ]} .rows=${rows}></llm-result-table>` : nothing}
+      ${m && sweep ? html`
+        <llm-plot id="plan-machine-plot" filename="this-machine-roofline"
+          caption="This machine's SIMD roofs, one per plateau, under the multiply–add peak; the lab's kernels by colour (see the table)"
+          .build=${() => machinePlot(m, sweep, kernels)}></llm-plot>
+        ${kernels.length ? html`<llm-result-table id="plan-machine-kernels" filename="lab-kernels"
+          caption="The lab's kernels measured here, each against the roof of its own working set"
           .columns=${[
             { key: 'label', label: 'Kernel' },
-            { key: 'intensity', label: 'FLOP/byte', numeric: true, format: (v) => v.toFixed(2) },
-            { key: 'flops_per_s', label: 'FLOP/s', numeric: true, format: (v) => formatSI(v, 'FLOP/s') },
-            { key: 'share', label: 'of the SIMD roof', numeric: true, format: (v) => `${(v * 100).toFixed(0)} %` },
-          ]} .rows=${this.measuredPoints.map((point) => ({ ...point,
-            share: point.flops_per_s / Math.min(m.simd.flops_per_s, point.intensity * m.simd.bandwidth_bytes_per_s) }))}></llm-result-table>` : nothing}` : nothing}`;
+            { key: 'working_set_bytes', label: 'Working set', numeric: true, format: formatWorkingSet, priority: 'key' },
+            { key: 'level', label: 'Level' },
+            { key: 'intensity', label: 'FLOP/byte', numeric: true, format: (v) => v.toFixed(2), priority: 'secondary' },
+            { key: 'flops_per_s', label: 'FLOP/s', numeric: true, format: (v) => formatSI(v, 'FLOP/s'), priority: 'secondary' },
+            { key: 'roof', label: 'Its roof', numeric: true, format: (v) => formatSI(v, 'FLOP/s') },
+            { key: 'share', label: 'of its roof', numeric: true, format: (v) => `${(v * 100).toFixed(0)} %`, priority: 'key' },
+            { key: 'explanation', label: 'Above the roof because', priority: 'key' },
+          ]} .rows=${kernels}></llm-result-table>` : nothing}` : nothing}`;
   }
 }
 
@@ -581,7 +609,7 @@ function calibrationPlot(points) {
 }
 
 // The probe: a streaming read over 64 MiB (past any cache) and a multiply–add loop.
-const machineProbeInput = { bytes: 64 * 2 ** 20, repeats: 5, min_seconds: 0.05 };
+const machineProbeInput = { bytes: 64 * 2 ** 20, repeats: 11, min_seconds: 0.005 };
 
 // The lab's own kernels as points on this machine's roofline: FLOPs and the
 // bytes each kernel must at least move (attention: Q, K, V in and O out once;
@@ -597,31 +625,14 @@ function labKernelPoints(method, result) {
       label: `attention ${variant.variant}, n = 1024, d = 64`,
       intensity: result.flops / result.input_bytes,
       flops_per_s: variant.gflop_per_s * 1e9,
+      working_set_bytes: result.input_bytes,
     }));
   }
   const flops = 2 * result.rows * result.cols;
   return result.kernels.filter((kernel) => kernel.seconds_per_call > 0).map((kernel) => ({
     label: `GEMV ${kernel.kernel}, 2048²`, intensity: flops / kernel.weight_bytes, flops_per_s: flops / kernel.seconds_per_call,
+    working_set_bytes: kernel.weight_bytes, integer: /x8$/.test(kernel.kernel),  // int8 activations: integer dot products
   }));
-}
-
-function machinePlot(m, extraPoints) {
-  const roofs = [];
-  for (const kind of ['simd', 'scalar']) {
-    const { bandwidth_bytes_per_s: bw, flops_per_s: peak } = m[kind];
-    for (const x of [0.01, peak / bw, 1000]) roofs.push({ kind, x, y: Math.min(peak, x * bw) });
-  }
-  return Plot.plot({
-    ...plotDefaults, width: 560, height: 340, marginLeft: 60,
-    x: { type: 'log', label: 'arithmetic intensity (FLOP/byte) →', grid: true },
-    y: { type: 'log', label: '↑ FLOP/s', grid: true },
-    color: { legend: true },
-    marks: [
-      Plot.line(roofs, { x: 'x', y: 'y', stroke: 'kind', strokeWidth: 2 }),
-      Plot.dot(extraPoints, { x: 'intensity', y: 'flops_per_s', fill: '#2da44e', r: 5, title: 'label' }),
-      Plot.text(extraPoints, { x: 'intensity', y: 'flops_per_s', text: 'label', dy: -9, fontSize: 9 }),
-    ],
-  });
 }
 
 customElements.define('llm-plan-panel', PlanPanel);

@@ -140,16 +140,20 @@ export class RooflinePanel extends PanelElement {
             { key: 'weight_bytes', label: 'Weights', numeric: true, format: (v) => formatBytes(v, this.units) },
             { key: 'kv_bytes', label: 'KV', numeric: true, format: (v) => formatBytes(v, this.units) },
             { key: 'activation_bytes', label: 'Activations', numeric: true, format: (v) => formatBytes(v, this.units) },
-            { key: 'intensity', label: 'FLOP/byte', numeric: true, format: (v) => v.toFixed(2), priority: 'key' },
+            { key: 'intensity', label: 'FLOP/byte', numeric: true, format: (v, op) => (noTraffic(op) ? '–' : v.toFixed(2)), priority: 'key' },
             { key: 'attainable_flops_per_s', label: 'Attainable', numeric: true, format: (v) => formatSI(v, 'FLOP/s'), priority: 'secondary' },
             { key: 'time_s', label: 'Time', numeric: true, format: formatSeconds, priority: 'key' },
-            { key: 'bound', label: 'Bound', priority: 'key' },
+            { key: 'bound', label: 'Bound', priority: 'key', format: (v, op) => (noTraffic(op) ? 'no memory traffic (fused)' : v) },
           ]}
           .rows=${r.operators} .compare=${pinned ? pinned.operators : null}
           .rowKey=${(op) => `${op.phase} ${op.name}`}></llm-result-table>
       </div>`;
   }
 }
+
+// An operator that moves no bytes (softmax fused into attention) has no intensity and no bound:
+// its time is its FLOPs alone, and calling it compute bound would rank it against a roof it never meets.
+const noTraffic = (op) => op.bytes === 0 && op.flops > 0;
 
 /** The roof and the operators as points (operators with no FLOPs or no bytes cannot sit on a log-log plot). */
 export function rooflinePlot(r, extraPoints = []) {
