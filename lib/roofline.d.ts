@@ -412,7 +412,7 @@ export interface CacheSweepInput {
   max_bytes: number;
   /** Log-spaced sizes per doubling, 1 to 8 (default 3). */
   points_per_octave: number;
-  /** Timed blocks per size and kernel, 3 to 21 (default 5). */
+  /** Timed blocks per size and kernel, 5 to 21 (default 5). */
   repeats: number;
   /** A timed block lasts at least this long, 0.0005 to 0.1 s (default 0.002: browsers round timers to 0.1 ms). */
   min_block_seconds: number;

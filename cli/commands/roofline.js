@@ -267,7 +267,7 @@ export const rooflineCommands = [
     name: 'machine',
     summary: "this machine's measured roofline: a cache sweep (bandwidth per working set, plateaus) and the probe kernels",
     usage: `[--bytes N (default 64M, at most 1G)] [--repeats R (1-21)] [--sweep-min N (default 16K)] [--sweep-max N (default 256M, at most 1G)]
-    [--points-per-octave P (1-8, default 3)] [--sweep-repeats R (3-21, default 5)] [--long] [--no-sweep] ${maxSecondsUsage} [--json]
+    [--points-per-octave P (1-8, default 3)] [--sweep-repeats R (5-21, default 5)] [--long] [--no-sweep] ${maxSecondsUsage} [--json]
   --long sweeps to 1G with 4 sizes per octave (about 3x the time); --no-sweep runs the probe kernels only.`,
     options: {
       ...strings(Object.keys(machineFlags)), long: { type: 'boolean' }, 'no-sweep': { type: 'boolean' }, ...maxSecondsOption,

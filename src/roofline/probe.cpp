@@ -228,7 +228,7 @@ Status validate_probe_input(const ProbeInput& input) {
 Status validate_cache_sweep_input(const CacheSweepInput& input) {
   Status status = first_error(
       check_integer("min_bytes", input.min_bytes, 4096, 1e15), check_integer("max_bytes", input.max_bytes, 4096, 1e15),
-      check_integer("points_per_octave", input.points_per_octave, 1, 8), check_integer("repeats", input.repeats, 3, 21),
+      check_integer("points_per_octave", input.points_per_octave, 1, 8), check_integer("repeats", input.repeats, 5, 21),
       check_real("min_block_seconds", input.min_block_seconds, 0.0005, 0.1));
   if (status.ok && input.max_bytes > kProbeLimit) status = refuse_bytes("max_bytes", input.max_bytes);
   if (status.ok && input.min_bytes > input.max_bytes)

@@ -69,7 +69,7 @@ struct CacheSweepInput {
   double min_bytes = 16.0 * 1024;          // at least 4 KiB
   double max_bytes = 256.0 * 1024 * 1024;  // at most 1 GiB
   double points_per_octave = 3;            // sizes per doubling, 1 to 8
-  double repeats = 5;                      // timed blocks per size and kernel, 3 to 21
+  double repeats = 5;                      // timed blocks per size and kernel, 5 to 21
   double min_block_seconds = 0.002;        // 0.0005 to 0.1
 };
 
