@@ -195,7 +195,7 @@ test('CLI machine refuses over-large sweeps and repeats by flag, before measurin
   const started = Date.now();
   for (const [args, pattern] of [
     [['--bytes', '1M', '--repeats', '30'], /--repeats = 30 is too large \(limit 21\)/],
-    [['--sweep-max', '2G'], /max_bytes = 2147483648 .*limit is 1073741824 \(--sweep-max\)/],
+    [['--sweep-max', '2G'], /--sweep-max = 2G needs 2147483648 bytes .*limit is 1073741824/],
     [['--sweep-repeats', '100'], /--sweep-repeats = 100 is too large \(limit 21\)/],
     [['--points-per-octave', '0.5'], /--points-per-octave = 0.5/],
     [['--no-sweep', '--sweep-max', '1M'], /--sweep-max = 1M sets the sweep, and --no-sweep skips it/],
