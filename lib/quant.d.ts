@@ -16,6 +16,8 @@ export interface QuantFormatInfo {
   /** Fixed blocks (ggml, microscaling, FP8 tiles): weights per block and bytes per block (0 otherwise). */
   block_size: number;
   block_bytes: number;
+  /** Fixed-block formats: bits per weight as quantBitsPerWeight gives it (the core's figure); null for grouped formats (set by group and scale dtype). */
+  bits_per_weight: number | null;
   /** The lab has a quantize/dequantize kernel (every format today; k-quants run ggml's scalar reference). */
   measured: boolean;
   source: string;

@@ -23,7 +23,12 @@ export function quantApi(Module) {
   const quantParamGroups = (config) => unwrap(Module.quantParamGroups(mergeChecked(modelDefaults, config, 'model config', 'config.')));
   return {
     /** Every format with its code bits, family, ggml block layout and whether the lab measures it. */
-    quantFormats: () => toPlain(Module.quantFormats()),
+    quantFormats: () => toPlain(Module.quantFormats()).map((format) => ({
+      ...format,
+      // the core's bits for a fixed block (labels show it; JS does not redo the formula)
+      bits_per_weight: format.block_size > 0
+        ? unwrap(Module.quantBitsPerWeight(mergeChecked(specDefaults(), { format: format.id }, 'quant spec'))).bits_per_weight : null,
+    })),
 
     /** Bits per weight of a format and layout, overheads included. */
     quantBitsPerWeight: (spec = {}) => unwrap(Module.quantBitsPerWeight(mergeChecked(specDefaults(), spec, 'quant spec'))),

@@ -9,14 +9,14 @@ const dtypeOptions = ['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'].map((value)
 const computeOptions = ['fp32', 'fp16', 'bf16', 'fp8', 'int8'].map((value) => ({ value, label: value }));
 
 /**
- * Weights options: the plain dtypes, then every quant format (api.quantFormats()),
- * sized by the quant area's formula: fixed blocks at their bytes, grouped formats
- * with the group and scale dtype below.
+ * Weights options: the plain dtypes, then every quant format (api.quantFormats()):
+ * fixed blocks at the core's bits per weight, grouped formats with the group and
+ * scale dtype below.
  */
 export function weightOptions(formats) {
   const plain = new Set(dtypeOptions.map((o) => o.value));
   const rest = formats.filter((f) => !plain.has(f.id) && f.id !== 'fp32' && f.id !== 'fp16' && f.id !== 'bf16')
-    .map((f) => ({ value: f.id, label: f.block_size > 0 ? `${f.label} (${Number((f.block_bytes * 8 / f.block_size).toFixed(4))} bits)`
+    .map((f) => ({ value: f.id, label: f.block_size > 0 ? `${f.label} (${Number(f.bits_per_weight.toFixed(4))} bits)`
       : `${f.label} (groups, scales below)` }));
   return [...dtypeOptions, ...rest];
 }
