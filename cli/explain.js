@@ -5,21 +5,13 @@
 /** The option every command with explanations adds to its parseArgs spec. */
 export const explainOption = { explain: { type: 'boolean' } };
 
-/** A number as text: whole numbers exact with separators, else 4 significant digits. */
-function number(value) {
-  if (!Number.isFinite(value)) return String(value);
-  if (Number.isInteger(value)) return value.toLocaleString('en-US');
-  const magnitude = Math.abs(value);
-  return magnitude !== 0 && (magnitude >= 1e6 || magnitude < 1e-3) ? value.toExponential(3) : String(Number(value.toPrecision(4)));
-}
-
 /** Readable text of a list of explanations. */
 export function explainText(explanations) {
   return explanations.map((e) => [
-    `${e.title} [${e.id}] = ${number(e.value)}${e.unit ? ` ${e.unit}` : ''}`,
+    `${e.title} [${e.id}] = ${e.value_text}${e.unit ? ` ${e.unit}` : ''}`,
     `  formula: ${e.formula_tex}`,
     `  numbers: ${e.substituted_tex}`,
-    ...e.terms.map((t) => `    ${t.symbol} = ${number(t.value)}${t.unit ? ` ${t.unit}` : ''}  (${t.meaning})`),
+    ...e.terms.map((t) => `    ${t.symbol} = ${t.value_text}${t.unit ? ` ${t.unit}` : ''}  (${t.meaning})`),
     ...(e.note ? [`  note: ${e.note}`] : []),
     ...e.sources.map((source) => `  source: ${source}`),
   ].join('\n')).join('\n\n');

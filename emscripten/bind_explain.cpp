@@ -36,6 +36,8 @@ EMSCRIPTEN_BINDINGS(explain) {
       .field("explanations", &ExplainResult::explanations);
 
   // Each takes the input of its area's function (model_report, kv_cache, plan, quant_size).
+  // Numbers as the CLI writes them (src/core/explain.hpp text_number): lib/explain.js adds value_text.
+  function("textNumber", &text_number);
   function("explainModel", &explain_model);
   function("explainKv", &explain_kv);
   function("explainPlan", &explain_plan);

@@ -13,6 +13,8 @@ export interface ExplainTerm {
   /** Plain words ("key/value heads"). */
   meaning: string;
   value: number;
+  /** `value` as text, written by the core (6,738,415,616; 3.352e12): what the CLI prints. */
+  value_text: string;
   /** "", "bytes", "FLOPs", "tokens", "bits", "s", ... */
   unit: string;
 }
@@ -28,6 +30,8 @@ export interface Explanation {
   substituted_tex: string;
   /** The figure itself: equal to the area result's field. */
   value: number;
+  /** `value` as text, written by the core (6,738,415,616; 3.352e12): what the CLI prints. */
+  value_text: string;
   unit: string;
   terms: ExplainTerm[];
   /** Papers, spec sheets and docs the formula and its constants come from. */

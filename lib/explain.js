@@ -33,10 +33,16 @@ export function explainApi(Module) {
     roofline: rooflineApi(recorder),
     quant: quantApi(recorder),
   };
+  // Each value also as text, written by the core (6,738,415,616; 3.352e12), so the CLI formats no number.
+  const withText = (explanation) => ({
+    ...explanation,
+    value_text: Module.textNumber(explanation.value),
+    terms: explanation.terms.map((term) => ({ ...term, value_text: Module.textNumber(term.value) })),
+  });
   function explain(binding, runArea) {
     captured = null;
     runArea();
-    return unwrap(Module[binding](...captured)).explanations;
+    return unwrap(Module[binding](...captured)).explanations.map(withText);
   }
 
   return {
