@@ -6,6 +6,7 @@
 //  2. Work per change: from dispatching the slider's input event until the
 //     panel and its tables and plot have re-rendered (Lit updateComplete), ms.
 // Usage: node bench/input-to-paint.js   (or npm run bench -- input-to-paint)
+import { timingStats } from '../lib/timing.js';
 import { launchBrowser, startServer } from '../tests/e2e/harness.js';
 
 export async function run({ presses = 40 } = {}) {
@@ -59,6 +60,8 @@ export async function run({ presses = 40 } = {}) {
       work_median_ms: Number(median.toFixed(2)),
       work_p95_ms: Number(p95.toFixed(2)),
       work_max_ms: Number(work[work.length - 1].toFixed(2)),
+      // The same samples as every other timing in the lab (seconds): {runs, median_s, q1_s, q3_s, min_s, max_s}.
+      work_time: timingStats(work.map((ms) => ms / 1e3)),
     };
     console.log('Input-to-paint, Model panel context slider (headless Chromium):');
     console.log(JSON.stringify(result, null, 2));

@@ -9,8 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { loadLlmSpacetime } from '../lib/node.js';
+import { compareTimings } from '../lib/timing.js';
+import { timeJs } from './js-timing.js';
 
-const minTime = Number(process.env.BENCH_MIN_TIME ?? 0.3);
+const minTime = Number(process.env.BENCH_MIN_TIME ?? 0.2);
+const runs = Number(process.env.BENCH_RUNS ?? 5);
 const n = 1 << 20;
 const group = 128;
 // A decode-sized matrix streamed from memory (64 MB at fp32), and one that stays in cache (4 MB).
@@ -186,17 +189,8 @@ function normals(count, seed) {
   return out;
 }
 
-function fastest(fn) {
-  fn();  // warm-up (JIT)
-  let best = Infinity;
-  const start = performance.now();
-  do {
-    const t = performance.now();
-    fn();
-    best = Math.min(best, performance.now() - t);
-  } while ((performance.now() - start) / 1e3 < minTime);
-  return best / 1e3;
-}
+// tinybench: a warm-up call, then `runs` samples over ≥ minTime; TimingStats per call.
+const fastest = (fn) => timeJs('js', fn, { runs, minSeconds: minTime });
 
 function jsColumn(rows, cols) {
   const x = normals(n, 1);
@@ -242,10 +236,10 @@ function jsColumn(rows, cols) {
 function wasmColumn(api, simd, rows, cols) {
   const quantize = {};
   for (const kernel of quantizeKernels) {
-    quantize[kernel] = api.quantBench({ kernel, n, group_size: group, min_time_s: minTime, simd }).seconds;
+    quantize[kernel] = api.quantBench({ kernel, n, group_size: group, min_time_s: minTime, simd, runs }).time;
   }
-  const result = api.quantGemv({ rows, cols, group_size: group, min_time_s: minTime, simd });
-  const gemv = Object.fromEntries(result.kernels.map((k) => [k.kernel, k.seconds_per_call]));
+  const result = api.quantGemv({ rows, cols, group_size: group, min_time_s: minTime, simd, runs });
+  const gemv = Object.fromEntries(result.kernels.map((k) => [k.kernel, k.time]));
   return { quantize, gemv, isa: result.kernel };
 }
 
@@ -255,13 +249,19 @@ async function nativeColumn(rows, cols) {
   const { stdout } = await promisify(execFile)(binary, [String(minTime), 'simd', String(rows), String(cols)]);
   const json = JSON.parse(stdout);
   return {
-    quantize: Object.fromEntries(json.quantize.map((k) => [k.kernel, k.seconds])),
-    gemv: Object.fromEntries(json.gemv.kernels.map((k) => [k.kernel, k.seconds_per_call])),
+    quantize: Object.fromEntries(json.quantize.map((k) => [k.kernel, k.time])),
+    gemv: Object.fromEntries(json.gemv.kernels.map((k) => [k.kernel, k.time])),
   };
 }
 
-const ms = (seconds) => (seconds === undefined ? '—' : (seconds * 1e3).toFixed(3));
-const ratio = (slow, fast) => (slow === undefined || fast === undefined ? '—' : `${(slow / fast).toFixed(1)}×`);
+// A cell: the median per call in ms with its first to third quartile.
+const ms = (time) => (time === undefined ? '—' : `${(time.median_s * 1e3).toFixed(3)} (${(time.q1_s * 1e3).toFixed(3)}–${(time.q3_s * 1e3).toFixed(3)})`);
+// slow / fast from the medians; "(noise)" where the two q1–q3 ranges overlap.
+const ratio = (slow, fast) => {
+  if (slow === undefined || fast === undefined) return '—';
+  const noise = compareTimings(slow, fast).verdict === 'within noise' ? ' (noise)' : '';
+  return `${(slow.median_s / fast.median_s).toFixed(1)}×${noise}`;
+};
 
 export async function run() {
   const simdApi = await loadLlmSpacetime();
@@ -291,7 +291,7 @@ export async function run() {
         const s = columns.simd[section][kernel], c = columns.scalar?.[section][kernel];
         const nat = columns.native?.[section][kernel], j = columns.js[section][kernel];
         lines.push(`| ${kernel} | ${ms(s)} | ${ms(c)} | ${ms(nat)} | ${ms(j)} | ${ratio(c, s)} | ${ratio(j, s)} | ${ratio(s, nat)} |` +
-          (extra ? ` ${(weightBytes[kernel] / s / 1e9).toFixed(2)} |` : ''));
+          (extra ? ` ${(weightBytes[kernel] / s.median_s / 1e9).toFixed(2)} |` : ''));
       }
     };
     if (size === gemvSizes[0]) {
@@ -299,7 +299,8 @@ export async function run() {
     }
     table(`GEMV ${size} × ${size}, group ${group}, fp32 vector`, 'gemv', ['f32', 'int8', 'int4', 'int8x8', 'int4x8'], true);
   }
-  console.log(`# quant benchmark (min ${minTime} s per kernel; ${new Date().toISOString()})`);
+  console.log(`# quant benchmark (ms per call: median (q1–q3) of ${runs} timed samples over ≥ ${minTime} s per kernel; ` +
+    `ratios of medians, "(noise)" where the quartile ranges overlap; ${new Date().toISOString()})`);
   console.log(lines.join('\n'));
   return all;
 }

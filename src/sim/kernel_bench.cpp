@@ -6,6 +6,7 @@
 
 #include "attention/kernels.hpp"
 #include "core/validate.hpp"
+#include "core/warm_up.hpp"
 #include "sim/random.hpp"
 #include "simd/simd.hpp"
 
@@ -77,6 +78,16 @@ KernelBenchResult bench_kernel(const KernelBenchInput& input) {
   const bool scalar = input.scalar_twin || !simd::kSimd;
   result.isa = scalar ? "scalar" : "simd";
   double checksum = 0;
+  // Optimized code first (core/warm_up.hpp): a run of few long calls, or the
+  // first samples of many short ones, would otherwise time V8's baseline tier.
+  const double elements = attention_kernel ? input.n * input.n * input.d : k == "dot" ? 64 * input.d : input.n;
+  warm_up(
+      "kernel bench " + k + (scalar ? " scalar" : " simd"),
+      [&] {
+        checksum += scalar ? run_once<simd::Scalar>(k, n, d, a, b_rows, c, out, work)
+                           : run_once<simd::Active>(k, n, d, a, b_rows, c, out, work);
+      },
+      elements);
   // Each sample is a batch of calls sized to last min_seconds / runs (and at
   // least 2 ms, above a browser's coarse clock): time_runs finds the batch.
   result.time = time_runs(
