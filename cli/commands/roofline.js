@@ -268,7 +268,7 @@ export const rooflineCommands = [
     summary: "this machine's measured roofline: a cache sweep (bandwidth per working set, plateaus) and the probe kernels",
     usage: `[--bytes N (default 64M, at most 1G)] [--repeats R (1-21)] [--sweep-min N (default 16K)] [--sweep-max N (default 256M, at most 1G)]
     [--points-per-octave P (1-8, default 3)] [--sweep-repeats R (5-21, default 5)] [--long] [--no-sweep] ${maxSecondsUsage} [--json]
-  --long sweeps to 1G with 4 sizes per octave (about 3x the time); --no-sweep runs the probe kernels only.`,
+  --long sweeps to 1G with 4 sizes per octave (about 3x the time; --max-seconds 180 unless given); --no-sweep runs the probe kernels only.`,
     options: {
       ...strings(Object.keys(machineFlags)), long: { type: 'boolean' }, 'no-sweep': { type: 'boolean' }, ...maxSecondsOption,
     },
@@ -292,7 +292,9 @@ export const rooflineCommands = [
           throw new UsageError(typedMessage(error.message, error.field, flag, values[flag]) ?? `${error.message} (--${flag})`, flag);
         }
       };
-      limitWork(api, [['measureMachine', inputs.probe], ...(values['no-sweep'] ? [] : [['measureCacheSweep', inputs.sweep]])], null, values);
+      // --long asks for the longer sweep: its own limit unless --max-seconds is given (about 70 s at the estimate's slow rates).
+      const limits = values.long && values['max-seconds'] === undefined ? { ...values, 'max-seconds': '180' } : values;
+      limitWork(api, [['measureMachine', inputs.probe], ...(values['no-sweep'] ? [] : [['measureCacheSweep', inputs.sweep]])], null, limits);
       asFlag(() => api.checkMachineInput(inputs.probe), 'probe');
       if (!values['no-sweep']) asFlag(() => api.checkCacheSweepInput(inputs.sweep), 'sweep');
       const sweep = values['no-sweep'] ? null : api.measureCacheSweep(inputs.sweep);

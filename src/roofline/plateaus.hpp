@@ -20,9 +20,9 @@
 namespace llmst {
 
 struct PlateauOptions {
-  double tolerance = 0.15;     // a plateau's largest value is at most 15 % above its smallest
-  double min_points = 3;       // at 3 sizes per octave: two-thirds of an octave
-  double merge_within = 0.15;  // plateaus closer than 15 % in level are one
+  double tolerance = 0.15;    // a plateau's largest value is at most 15 % above its smallest
+  double min_points = 3;      // at 3 sizes per octave: two-thirds of an octave
+  double merge_within = 0.2;  // plateaus closer than 20 % in level are one
 };
 
 struct PlateauSpan {
