@@ -353,6 +353,15 @@ export const rooflineCommands = [
       }
       for (const [flag, field] of Object.entries(trainingSwitches)) fields[field] = Boolean(values[flag]);
       if (values.method !== undefined) fields.method = choiceFlag(values, 'method', ['full', 'lora', 'qlora']);
+      // Adapter flags under full fine-tuning would be read and ignored: refused, naming the flag.
+      if ((fields.method ?? 'full') === 'full') {
+        const adapterFlag = ['lora-rank', 'lora-targets', 'adapter-dtype', 'lora-dropout', 'paged-optimizer', 'frozen-experts']
+          .find((flag) => values[flag] !== undefined);
+        if (adapterFlag) {
+          const typed = typeof values[adapterFlag] === 'string' ? ` = ${values[adapterFlag]}` : '';
+          throw new UsageError(`--${adapterFlag}${typed} applies only with --method lora or qlora (the method is full)`, adapterFlag);
+        }
+      }
       if (values['adapter-dtype'] !== undefined) fields.adapter_dtype = choiceFlag(values, 'adapter-dtype', ['fp32', 'bf16']);
       if (values['lora-targets'] !== undefined) fields.lora_targets = values['lora-targets'];
       fields.lora_experts = !values['frozen-experts'];

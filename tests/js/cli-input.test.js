@@ -96,3 +96,14 @@ test('measured commands name the flag as typed, not the core field (decode --win
   const json = await cliAsync('decode', '--window=-3', '--json');
   assert.deepEqual(JSON.parse(json.stdout).error, { field: 'cache_tokens', message: '--window = -3 must be at least 0' });
 });
+
+test('training: adapter flags under full fine-tuning are refused, not read and ignored', async () => {
+  const [rank, paged, lora] = await Promise.all([
+    cliAsync('training', '--lora-rank=-7'),
+    cliAsync('training', '--paged-optimizer'),
+    cliAsync('training', '--method', 'lora', '--lora-rank', '8', '--json'),
+  ]);
+  refused(rank, /^llm-spacetime: --lora-rank = -7 applies only with --method lora or qlora \(the method is full\)$/m);
+  refused(paged, /--paged-optimizer applies only with --method lora or qlora/);
+  assert.equal(lora.code, 0, lora.stderr);
+});
