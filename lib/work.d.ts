@@ -14,10 +14,10 @@ export interface WorkEstimate {
   bytes: number;
   /** Time spent by design whatever the rates (repeat-until-this-long loops). */
   fixed_seconds: number;
-  /** The rates the estimate assumes: 2e9 FLOP/s and 2e9 bytes/s. */
+  /** The rates the estimate assumes: 4e9 FLOP/s and 2e9 bytes/s. */
   flops_per_second: number;
   bytes_per_second: number;
-  /** The estimate in words, e.g. "about 3.4 minutes (2e11 FLOPs at 2.0 GFLOP/s, …)". */
+  /** The estimate in words, e.g. "about 3.4 minutes (2e11 FLOPs at 4.0 GFLOP/s, …)". */
   text: string;
 }
 

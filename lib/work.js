@@ -43,7 +43,7 @@ export function workApi(Module) {
 
     /**
      * How long `api[method](input)` would take, at the deliberately low rates
-     * of the core (2 GFLOP/s, 2 GB/s): {seconds, flops, bytes, fixed_seconds,
+     * of the core (4 GFLOP/s, 2 GB/s): {seconds, flops, bytes, fixed_seconds,
      * flops_per_second, bytes_per_second, text}. Throws InputError for an
      * unknown method or an input the estimate cannot cost.
      */

@@ -7,6 +7,7 @@
 #include "attention/kernels.hpp"
 #include "core/heap.hpp"
 #include "core/validate.hpp"
+#include "sim/timing_stats.hpp"
 
 namespace llmst::sim {
 namespace {
@@ -43,9 +44,9 @@ bool refused_for_memory(double needed_bytes, double budget_bytes = kRunMemoryCap
   return needed_bytes > std::min(budget_bytes, kRunMemoryCapBytes);
 }
 
-// Passes of each timed prefill kernel: one untimed warm-up, then five timed
-// runs (the fewest issue 12 asks of a measured time).
-constexpr double kPrefillPasses = 1 + 5;
+// Executions of a timed piece of work: one untimed warm-up, then `runs` timed
+// ones (timing_stats.hpp: 5 by default, the fewest whose quartiles mean something).
+double executions(double runs) { return 1 + runs; }
 
 // Totals of a run as it is costed, term by term.
 struct Tally {
@@ -115,8 +116,14 @@ Tally decode_tally(const DecodeInput& input) {
   // over the tokens the strategy claims, and the reference through Wo.
   step.flops += 4 * n * D + kFp64Weight * 4 * keys * D + output;
   step.bytes += 8 * n * Dkv;
-  t.flops += steps * step.flops;
-  t.bytes += steps * step.bytes;
+  // Each measured step runs `runs` times (the first once more, untimed),
+  // projecting and storing its token each time; its checks run once.
+  Tally repeated;
+  repeated.flops = 2 * H * D + recomputed * 4 * H * Dkv + 4 * keys * D +
+                   (quantized ? 2 * keys * Dkv * kFlopsPerDequantized : 0) + output + 4 * H * Dkv;
+  repeated.bytes = recomputed * 4 * H + 8 * keys * Dkv;
+  t.flops += steps * (step.flops + (input.runs - 1) * repeated.flops) + repeated.flops;
+  t.bytes += steps * (step.bytes + (input.runs - 1) * repeated.bytes) + repeated.bytes;
   return t;
 }
 
@@ -125,7 +132,7 @@ Status decode_counts(const DecodeInput& input) {
                      counted("d_model", input.d_model), counted("heads", input.heads),
                      counted("kv_heads", input.kv_heads), counted("hidden_dim", input.hidden_dim),
                      counted("cache_tokens", input.cache_tokens), counted("sinks", input.sinks),
-                     counted("sample_steps", input.sample_steps));
+                     counted("sample_steps", input.sample_steps), check_runs(input.runs));
 }
 
 std::string one_decimal(double value) {
@@ -160,13 +167,13 @@ WorkEstimate estimate_seconds(double flops, double bytes, double fixed_seconds) 
 }
 
 WorkEstimate estimate_attention_run(const AttentionRunInput& input) {
-  const Status status =
-      first_error(counted("n", input.n), counted("d", input.d), counted("heads", input.heads),
-                  counted("check_rows", input.check_rows), counted("memory_budget_bytes", input.memory_budget_bytes));
+  const Status status = first_error(counted("n", input.n), counted("d", input.d), counted("heads", input.heads),
+                                    counted("check_rows", input.check_rows),
+                                    counted("memory_budget_bytes", input.memory_budget_bytes), check_runs(input.runs));
   Tally t;
   if (!status.ok) return finish(status, t);
   const double n = input.n, d = input.d, heads = input.heads;
-  const double passes = kPrefillPasses;
+  const double passes = executions(input.runs);
   const double input_bytes = 16 * heads * n * d;  // q, k, v, out
   const double kernel_flops = heads * 4 * d * n * (n + 1) / 2;
   Tally setup;  // spent only when a variant runs
@@ -174,19 +181,20 @@ WorkEstimate estimate_attention_run(const AttentionRunInput& input) {
   setup.flops = 3 * heads * n * d * kFlopsPerNormal;
   // fp64 reference rows, once for both variants
   setup.flops += kFp64Weight * heads * std::min(input.check_rows, n) * 4 * d * n;
-  bool runs = false;
+  bool any_variant_runs = false;
   for (const char* variant : {"naive", "tiled"}) {
     const bool naive = variant[0] == 'n';
     if (input.variant == (naive ? "tiled" : "naive")) continue;
     const double workspace = 4 * (naive ? n * n : double(attention::tiled_workspace_floats()));
     if (refused_for_memory(input_bytes + workspace, input.memory_budget_bytes)) continue;  // not run
-    runs = true;
+    any_variant_runs = true;
     t.flops += passes * kernel_flops;
     // naive writes the causal scores, reads them for the softmax and again for PV;
     // tiled streams the keys and values before each block of queries.
     t.bytes += passes * heads *
                (naive ? 3 * 4 * n * (n + 1) / 2 : std::ceil(n / double(attention::kTileQueries)) * (n + 1) / 2 * d * 8);
   }
+  if (any_variant_runs) t.add(setup);
   return finish(status, t);
 }
 
@@ -197,7 +205,7 @@ WorkEstimate estimate_decode_run(const DecodeInput& input) {
 
 WorkEstimate estimate_seed_experiment(const SeedExperimentInput& input) {
   Status status = first_error(counted("d_model", input.d_model), counted("heads", input.heads),
-                              counted("sample_steps", input.sample_steps));
+                              counted("sample_steps", input.sample_steps), check_runs(input.runs));
   if (status.ok && input.sequence_lengths.empty())
     status = error_status("sequence_lengths", "sequence_lengths is empty");
   for (double length : input.sequence_lengths)
@@ -213,6 +221,7 @@ WorkEstimate estimate_seed_experiment(const SeedExperimentInput& input) {
     decode.d_model = input.d_model;
     decode.heads = input.heads;
     decode.sample_steps = input.sample_steps;
+    decode.runs = input.runs;
     decode.output_projection = true;
     const auto add = [&](const char* strategy, double cache_tokens) {
       decode.strategy = strategy;
@@ -230,22 +239,24 @@ WorkEstimate estimate_seed_experiment(const SeedExperimentInput& input) {
 }
 
 WorkEstimate estimate_quant_lab(const QuantLabInput& input) {
-  const Status status = first_error(counted("n", input.n), counted("histogram_bins", input.histogram_bins));
+  const Status status =
+      first_error(counted("n", input.n), counted("histogram_bins", input.histogram_bins), check_runs(input.runs));
   Tally t;
   if (!status.ok) return finish(status, t);
   if (input.n * 8 > kQuantLabBudgetBytes) return finish(status, t);  // x and x̂ alone: refused by the lab
   // Per element: one normal drawn, quantized, dequantized, its error summed
   // and binned (≈ 60 FLOPs); the tensor, its codes and the restored copy
   // (≈ 24 bytes) written and read.
-  t.flops = input.n * (kFlopsPerNormal + 60);
-  t.bytes = input.n * 24;
+  t.flops = input.n * (kFlopsPerNormal + 30 + executions(input.runs) * 30);
+  t.bytes = input.n * (8 + executions(input.runs) * 16);
   t.fixed_seconds = kWarmUpSeconds;
   return finish(status, t);
 }
 
 WorkEstimate estimate_quant_gemv(const QuantGemvInput& input) {
-  const Status status = first_error(counted("rows", input.rows), counted("cols", input.cols),
-                                    counted("group_size", input.group_size), counted("min_time_s", input.min_time_s));
+  const Status status =
+      first_error(counted("rows", input.rows), counted("cols", input.cols), counted("group_size", input.group_size),
+                  counted("min_time_s", input.min_time_s), check_runs(input.runs));
   Tally t;
   if (!status.ok) return finish(status, t);
   constexpr double kKernels = 5;  // f32, int8, int4, int8x8, int4x8
@@ -256,9 +267,14 @@ WorkEstimate estimate_quant_gemv(const QuantGemvInput& input) {
   t.bytes = weights * 4 * 3;
   // Each kernel repeats batches of calls until min_time_s has passed (its last
   // batch, ≥ 2 ms, may run past it): min_time_s and two batches' worth of calls.
-  t.fixed_seconds = kKernels * (kWarmUpSeconds + input.min_time_s + 2 * 0.002);
-  t.flops += kKernels * 2 * (2 * weights);
-  t.bytes += kKernels * 2 * (4 * weights);
+  // Each kernel (time_runs): a warm-up call, batches doubled until one lasts a
+  // sample (max(2 ms, min_time_s / runs); under two samples in all, the last
+  // under two), then `runs` batches like the last. Costed both as that time
+  // and as runs + 2 calls' work, for matrices whose one call outlasts a sample.
+  const double sample = std::max(0.002, input.min_time_s / std::max(1.0, input.runs));
+  t.fixed_seconds = kKernels * (kWarmUpSeconds + (input.runs + 2) * 2 * sample);
+  t.flops += kKernels * (input.runs + 2) * (2 * weights);
+  t.bytes += kKernels * (input.runs + 2) * (4 * weights);
   return finish(status, t);
 }
 

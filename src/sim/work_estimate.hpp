@@ -4,11 +4,11 @@
 // --max-seconds with this estimate, and the page asks before starting one.
 //
 // The rates are deliberately low, so the estimate errs long:
-//   kEstimateFlopsPerSecond = 2 GFLOP/s: half of what the decode runs reached
-//     on a 2-core VM shared by 20 busy processes (seed experiment at n = 512:
-//     4 GFLOP/s), a fifth or less of an idle laptop core in WASM SIMD (tiled
-//     prefill ~18 GFLOP/s there, decode steps 5–10); about what the scalar
-//     build reaches.
+//   kEstimateFlopsPerSecond = 4 GFLOP/s: on this project's 2-core VM, with
+//     ~10 other processes competing for it, runs counted this way went at
+//     5.5–9 G/s (seed experiment at n = 512: 34 s against an estimate of 56 s;
+//     tiled prefill at n = 8192: 8 s against 15 s); an idle laptop core in
+//     WASM SIMD is several times faster (tiled prefill ~18 GFLOP/s there).
 //   kEstimateBytesPerSecond = 2 GB/s: what that busy VM streamed (2.9 GB/s),
 //     a quarter of an idle laptop core's read in WASM (8–12 GB/s), for data
 //     that cannot stay in cache (long KV caches, naive attention's scores).
@@ -17,7 +17,8 @@
 //
 // Every estimate is an upper bound in shape, not a prediction: each measured
 // step is costed as if at the sequence's end, every variant that fits the
-// memory budget is assumed to run, and timed repeats are counted in full.
+// memory budget is assumed to run, and timed repeats (`runs`, after one
+// warm-up) are counted in full.
 #pragma once
 #include <string>
 
@@ -28,7 +29,7 @@
 
 namespace llmst::sim {
 
-inline constexpr double kEstimateFlopsPerSecond = 2e9;
+inline constexpr double kEstimateFlopsPerSecond = 4e9;
 inline constexpr double kEstimateBytesPerSecond = 2e9;
 
 struct WorkEstimate {
@@ -57,7 +58,7 @@ WorkEstimate estimate_quant_gemv(const QuantGemvInput& input);
 WorkEstimate estimate_machine_probe(const ProbeInput& input);
 WorkEstimate estimate_cache_sweep(const CacheSweepInput& input);
 
-// "about 2.3 minutes (2.8e11 FLOPs at 2.0 GFLOP/s, 3.1e9 bytes at 2.0 GB/s)": the
+// "about 2.3 minutes (5.5e11 FLOPs at 4.0 GFLOP/s, 3.1e9 bytes at 2.0 GB/s)": the
 // estimate in words, for refusals and confirmations.
 std::string describe_estimate(const WorkEstimate& estimate);
 

@@ -14,10 +14,10 @@ using namespace llmst;
 using namespace llmst::sim;
 
 TEST_CASE("estimate_seconds: FLOPs at the FLOP rate plus bytes at the byte rate plus fixed time") {
-  // By hand: 6e9 FLOPs at 2e9 FLOP/s = 3 s; 4e9 bytes at 2e9 B/s = 2 s; plus 0.5 s.
-  const WorkEstimate e = estimate_seconds(6e9, 4e9, 0.5);
+  // By hand: 12e9 FLOPs at 4e9 FLOP/s = 3 s; 4e9 bytes at 2e9 B/s = 2 s; plus 0.5 s.
+  const WorkEstimate e = estimate_seconds(12e9, 4e9, 0.5);
   REQUIRE(e.status.ok);
-  CHECK(kEstimateFlopsPerSecond == 2e9);
+  CHECK(kEstimateFlopsPerSecond == 4e9);
   CHECK(kEstimateBytesPerSecond == 2e9);
   CHECK(e.seconds == doctest::Approx(5.5));
   CHECK(e.text.find("about 5.5 s") == 0);
@@ -124,6 +124,30 @@ TEST_CASE("a cache sweep's estimate grows with its largest set, its sizes per oc
   // The sweep's own bounds are its refusals (1 GiB, 3–21 repeats).
   larger.max_bytes = 2.0 * 1024 * 1024 * 1024;
   CHECK(estimate_cache_sweep(larger).status.field == "max_bytes");
+}
+
+TEST_CASE("timed repeats are counted: more runs, a longer estimate; runs outside 5–100 refused by name") {
+  AttentionRunInput prefill;
+  DecodeInput decode;
+  QuantLabInput lab;
+  QuantGemvInput gemv;
+  SeedExperimentInput seed;
+  seed.sequence_lengths = {256};
+  const double before[] = {estimate_attention_run(prefill).seconds, estimate_decode_run(decode).seconds,
+                           estimate_quant_lab(lab).seconds, estimate_quant_gemv(gemv).seconds,
+                           estimate_seed_experiment(seed).seconds};
+  prefill.runs = decode.runs = lab.runs = gemv.runs = seed.runs = 20;
+  const double after[] = {estimate_attention_run(prefill).seconds, estimate_decode_run(decode).seconds,
+                          estimate_quant_lab(lab).seconds, estimate_quant_gemv(gemv).seconds,
+                          estimate_seed_experiment(seed).seconds};
+  for (int i = 0; i < 5; ++i) {
+    CAPTURE(i);
+    CHECK(after[i] > before[i]);
+  }
+  prefill.runs = 101;
+  CHECK(estimate_attention_run(prefill).status.field == "runs");
+  decode.runs = 4;
+  CHECK(estimate_decode_run(decode).status.field == "runs");
 }
 
 TEST_CASE("a naive prefill over the memory budget is not costed: the run refuses it before running") {
