@@ -41,6 +41,10 @@ export default defineConfig({
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
         // Every input lives in the query (?panel=kv&kv.context=…): the files don't depend on it.
         ignoreURLParametersMatching: [/.*/],
+        // No navigation fallback: the app's own URLs are precached (state lives
+        // in the query), and a course's other pages in the same folder must stay
+        // theirs instead of turning into the app.
+        navigateFallback: null,
         cleanupOutdatedCaches: true,
         // The first install takes over the open page at once, so its measured
         // runs already work offline. A new deploy's worker waits until the old

@@ -14,7 +14,12 @@ let server;
 let requests = [];
 before(async () => {
   browser = await launchBrowser();
-  server = await startServer({ basePath: '/course/llm/', onRequest: (path) => requests.push(path) });
+  server = await startServer({
+    basePath: '/course/llm/',
+    onRequest: (path) => requests.push(path),
+    // A course's own page beside the lab, in the service worker's scope.
+    extraRoutes: { '/course/llm/notes.html': { body: '<!doctype html><link rel="icon" href="data:,"><title>Notes</title><h1 id="notes">Course notes</h1>' } },
+  });
 });
 after(async () => {
   await browser?.close();
@@ -37,6 +42,14 @@ test('one visit, then offline: reload, a measured prefill run and embed.html all
   for (const pattern of [/\/index\.html$/, /\/embed\.html$/, /\/embed\.js$/, /sim-worker-.*\.js$/, /\.wasm$/, /\.css$/]) {
     assert.ok(precached.some((url) => pattern.test(url)), `precached: ${pattern} in ${precached.join(' ')}`);
   }
+
+  // Online, a page of the course in the same folder is still the course's own
+  // page: the worker precaches the lab's files but does not answer every
+  // navigation with the app.
+  await page.goto(`${server.url}notes.html`);
+  assert.equal(await page.locator('#notes').textContent(), 'Course notes');
+  await page.goto(`${server.url}?panel=attention&attention.n=512&attention.d=32&attention.heads=1`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
 
   await context.setOffline(true);
   requests = [];
