@@ -120,12 +120,17 @@ export function resolveModel(api, values, { overrides = [], headsImplyMha = fals
  * message names the flag and the value as typed ("--budget-gb = -1 must be at least 0"); otherwise it
  * gains the flag behind its field, "(--layers)", or the source the field came from,
  * "(mlp_layer_types from --preset deepseek-v3)". `flagOfField` maps a field to a flag name, or to
- * { flag, scale } when the CLI scaled the value (--budget-gb: 1e9).
+ * { flag, scale } when the CLI scaled the value (--budget-gb: 1e9), or to { flag, derived } when it
+ * derived the field from the flag (decode --n: "half prompt, half generated").
  */
 export function withModelFlag(error, model, flagOfField = {}, values = undefined) {
   if (!(error instanceof InputError) || /\(--[\w-]+\)$/.test(error.message) || error.message.startsWith('--')) return error;
   const entry = flagOfField[error.field];
-  const { flag, scale = 1 } = typeof entry === 'string' ? { flag: entry } : entry ?? {};
+  const { flag, scale = 1, derived } = typeof entry === 'string' ? { flag: entry } : entry ?? {};
+  // A field the command derives from a flag (decode --n sets both token counts): the flag as typed, then how.
+  if (derived && typeof values?.[flag] === 'string') {
+    return new InputError(error.field, `--${flag} = ${values[flag]} (${derived}): ${error.message}`);
+  }
   if (flag && values?.[flag] !== undefined && typeof values[flag] === 'string') {
     const typed = typedMessage(error.message, error.field, flag, values[flag], scale);
     if (typed) return new InputError(error.field, typed);

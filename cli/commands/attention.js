@@ -14,7 +14,8 @@ const attentionFlags = (values) => ({ n: 'n', d: 'd', heads: 'heads', check_rows
   memory_budget_bytes: budgetFlagOf(values) });
 const decodeFlags = (values) => {
   // --n sets both token counts unless --prompt / --generated is given
-  const tokens = (flag) => (values[flag] === undefined && values.n !== undefined ? 'n' : flag);
+  const tokens = (flag) => (values[flag] === undefined && values.n !== undefined
+    ? { flag: 'n', derived: 'half prompt, half generated' } : flag);
   return { prompt_tokens: tokens('prompt'), generated_tokens: tokens('generated'), d_model: 'd-model', heads: 'heads',
     kv_heads: 'kv-heads', hidden_dim: 'hidden-dim', cache_tokens: 'window', sinks: 'sinks', kv_group: 'kv-group',
     sample_steps: 'sample-steps', seed: 'seed', memory_budget_bytes: budgetFlagOf(values) };

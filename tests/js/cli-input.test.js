@@ -85,6 +85,9 @@ test('measured commands name the flag as typed, not the core field (decode --win
     [['quant-lab', '--format=bogus'], /^llm-spacetime: --format = bogus is not one of fp32/m, /format = "/],
     [['quant-gemv', '--min-time=-7'], /^llm-spacetime: --min-time = -7 must be at least 0$/m, /min_time_s/],
     [['quant-gemv', '--group=-7'], /^llm-spacetime: --group = -7 must be at least 32$/m, /group_size/],
+    // --n sets both token counts: the message starts from what was typed and says how.
+    [['decode', '--n', '3e6', '--max-seconds', '1e9'],
+      /^llm-spacetime: --n = 3e6 \(half prompt, half generated\): prompt_tokens = 1500000 is too large/m],
   ];
   const results = await Promise.all(cases.map(([args]) => cliAsync(...args)));
   results.forEach((result, i) => {
