@@ -1,7 +1,7 @@
 // Benchmark (a script, not a test): the attention kernels four ways in one run —
 // WASM SIMD, WASM scalar (built without -msimd128), native (bench/bench_attention),
 // and the same algorithms in plain JS (timed by tinybench) — each cell the median
-// of `runs` samples with its quartiles, reported as ratios of medians, with the issue's targets;
+// of `runs` samples with its quartiles, reported as ratios of medians, with the README's targets;
 // then decode with window vs recompute when the cache holds every token (issue 19).
 // Usage: npm run bench -- attention   (needs: npm run build:wasm, bash scripts/build-wasm.sh scalar,
 //        bash scripts/build-native.sh)

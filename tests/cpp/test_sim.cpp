@@ -516,8 +516,8 @@ TEST_CASE("seed strategy: FLOPs per step by part, counted by hand at the seed's 
   //   Q: 2·768² = 1,179,648; K/V: (W + 1)·2·2·768² = (W + 1)·2,359,296;
   //   attention: QKᵀ and PV, 2·64 FLOPs each per key per head: 4·768·(W + 1);
   //   output: 2·768² = 1,179,648.
-  // W = 8: 9 tokens ⇒ 21,233,664 + 27,648 + 2·1,179,648 = 23,620,608 (the issue's "24 MFLOP").
-  // W = 181 (⌊4√2048⌋): 182 tokens ⇒ 429,391,872 of K/V (the issue's "430 MFLOP").
+  // W = 8: 9 tokens ⇒ 21,233,664 + 27,648 + 2·1,179,648 = 23,620,608 (≈ 24 MFLOP).
+  // W = 181 (⌊4√2048⌋): 182 tokens ⇒ 429,391,872 of K/V (≈ 430 MFLOP).
   const struct {
     double window, prompt, kv, attention, total;
   } cases[] = {
@@ -548,7 +548,7 @@ TEST_CASE("seed strategy: FLOPs per step by part, counted by hand at the seed's 
   }
   // The window of W + 1 = 9 cached tokens gives the same output from K/V
   // projected once, on arrival: 1,179,648 + 2,359,296 + 27,648 = 3,566,592
-  // (the issue's "3.6 MFLOP") + the same Wo.
+  // (≈ 3.6 MFLOP) + the same Wo.
   DecodeInput window;
   window.strategy = "window";
   window.prompt_tokens = 16;

@@ -53,7 +53,7 @@ function assertFits(tables, expectedIds) {
   return Object.fromEntries(shown.map((table) => [table.id, table]));
 }
 
-// One cell's box against its table's scroll box (the named key columns of the issue).
+// One cell's box against its table's scroll box (decode error/cosine, roofline Bound, GEMV output error, training total and the rest).
 async function cellInside(page, tableId, key) {
   return page.locator(`#${tableId}`).evaluate((table, dataKey) => {
     const scroller = table.shadowRoot.querySelector('.scroll');

@@ -7,7 +7,7 @@ import { assertInputError, cli, cliJson } from './helpers.js';
 
 const api = await loadLlmSpacetime();
 
-test('hardware presets carry the issue ids, sources, and capacity in GB and GiB', () => {
+test('hardware presets carry their ids, sources, and capacity in GB and GiB', () => {
   const presets = api.hardwarePresets();
   const ids = presets.map((row) => row.id);
   for (const id of ['a100-40gb', 'a100-80gb', 'h100-sxm', 'h100-pcie', 'h200', 'b200', 'l4', 'l40s', 'rtx-4090',
