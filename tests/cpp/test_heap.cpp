@@ -3,6 +3,7 @@
 // whatever memory_budget_bytes says; before this cap such runs aborted the
 // WASM module (a failed allocation under -fno-exceptions).
 #include <doctest/doctest.h>
+#include "check_or_return.hpp"
 
 #include <string>
 
@@ -11,13 +12,6 @@
 
 using namespace llmst;
 using namespace llmst::sim;
-
-// The build has no exceptions, so doctest's REQUIRE is unavailable: check, then leave the test.
-#define CHECK_OR_RETURN(condition) \
-  do {                             \
-    CHECK(condition);              \
-    if (!(condition)) return;      \
-  } while (0)
 
 namespace {
 bool says_module_limit(const Status& status) {

@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include "check_or_return.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -14,13 +15,6 @@
 #include "roofline/roofline.hpp"
 
 using namespace llmst;
-
-// REQUIRE needs exceptions, which the WASM build of this suite has not: check and stop the case instead.
-#define CHECK_OR_RETURN(...)    \
-  do {                          \
-    CHECK(__VA_ARGS__);         \
-    if (!(__VA_ARGS__)) return; \
-  } while (false)
 
 namespace {
 

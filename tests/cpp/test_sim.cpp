@@ -1,6 +1,7 @@
 // Measured runners: what they refuse, what their masks keep, and that
 // recompute-on-evict reproduces the full cache.
 #include <doctest/doctest.h>
+#include "check_or_return.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -12,13 +13,6 @@
 
 using namespace llmst;
 using namespace llmst::sim;
-
-// The build has no exceptions, so doctest's REQUIRE is unavailable: check, then leave the test.
-#define CHECK_OR_RETURN(condition) \
-  do {                             \
-    CHECK(condition);              \
-    if (!(condition)) return;      \
-  } while (0)
 
 TEST_CASE("attended_tokens lists exactly the kept tokens") {
   using V = std::vector<std::int64_t>;

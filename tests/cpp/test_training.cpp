@@ -3,6 +3,7 @@
 // activations, Rajbhandari et al. 2020 ("ZeRO", arXiv:1910.02054) for model
 // states. Expected numbers are the papers' formulas evaluated here, by hand.
 #include <doctest/doctest.h>
+#include "check_or_return.hpp"
 
 #include <cmath>
 #include <string>
@@ -13,12 +14,6 @@
 #include "roofline/training.hpp"
 
 using namespace llmst;
-
-#define CHECK_OR_RETURN(...)    \
-  do {                          \
-    CHECK(__VA_ARGS__);         \
-    if (!(__VA_ARGS__)) return; \
-  } while (false)
 
 namespace {
 
