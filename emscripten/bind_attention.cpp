@@ -34,6 +34,7 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("seconds", &AttentionVariantResult::seconds)
       .field("time", &AttentionVariantResult::time)
       .field("gflop_per_s", &AttentionVariantResult::gflop_per_s)
+      .field("flops_per_s", &AttentionVariantResult::flops_per_s)
       .field("max_abs_error", &AttentionVariantResult::max_abs_error);
   register_vector<AttentionVariantResult>("VectorAttentionVariantResult");
   value_object<AttentionRunResult>("AttentionRunResult")
@@ -42,6 +43,7 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("isa", &AttentionRunResult::isa)
       .field("flops", &AttentionRunResult::flops)
       .field("input_bytes", &AttentionRunResult::input_bytes)
+      .field("intensity", &AttentionRunResult::intensity)
       .field("checked_rows", &AttentionRunResult::checked_rows)
       .field("variants", &AttentionRunResult::variants);
 

@@ -37,6 +37,8 @@ export interface AttentionVariantResult {
   time: TimingStats;
   /** flops / seconds (from the median). */
   gflop_per_s: number;
+  /** flops / seconds in FLOP/s (from the median): the point's height on a roofline. */
+  flops_per_s: number;
   /** max |Δ| against fp64 on the checked rows. */
   max_abs_error: number;
 }
@@ -47,7 +49,10 @@ export interface AttentionRunResult {
   isa: 'simd' | 'scalar';
   /** 4·d·n(n+1)/2 per head (causal QKᵀ and PV). */
   flops: number;
+  /** q, k, v and out in fp32: 4·heads·n·d·4 bytes. */
   input_bytes: number;
+  /** flops / input_bytes, FLOP/byte: the arithmetic intensity of the minimal traffic (a roofline's x). */
+  intensity: number;
   checked_rows: number;
   variants: AttentionVariantResult[];
 }

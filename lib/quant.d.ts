@@ -169,6 +169,12 @@ export interface GemvKernelResult {
   time: TimingStats;
   /** weight_bytes / seconds_per_call (from the median). */
   gb_per_s: number;
+  /** 2·rows·cols per call: one multiply–add per weight. */
+  flops: number;
+  /** flops / weight_bytes, FLOP/byte: the arithmetic intensity of the weight stream (a roofline's x). */
+  intensity: number;
+  /** flops / seconds_per_call in FLOP/s (from the median): the point's height on a roofline. */
+  flops_per_s: number;
   /** Calls timed, over all samples. */
   calls: number;
   max_abs_error: number;

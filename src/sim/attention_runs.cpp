@@ -94,6 +94,7 @@ AttentionRunResult run_attention(const AttentionRunInput& input) {
   const std::size_t n = std::size_t(input.n), d = std::size_t(input.d), heads = std::size_t(input.heads);
   result.flops = input.heads * 4.0 * input.d * input.n * (input.n + 1) / 2;
   result.input_bytes = 4.0 * input.heads * input.n * input.d * 4;  // q, k, v, out
+  result.intensity = result.flops / result.input_bytes;
 
   std::vector<std::string> variants;
   if (input.variant != "tiled") variants.push_back("naive");
@@ -177,7 +178,8 @@ AttentionRunResult run_attention(const AttentionRunInput& input) {
         },
         input.runs, 0);
     variant.seconds = variant.time.median_s;
-    variant.gflop_per_s = variant.seconds > 0 ? result.flops / variant.seconds / 1e9 : 0;
+    variant.flops_per_s = variant.seconds > 0 ? result.flops / variant.seconds : 0;
+    variant.gflop_per_s = variant.flops_per_s / 1e9;
     variant.peak_bytes = tracker.peak_bytes();
     double max_error = 0;
     for (std::size_t h = 0; h < heads; ++h)

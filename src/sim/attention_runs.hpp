@@ -47,6 +47,7 @@ struct AttentionVariantResult {
   double seconds = 0;          // the median run (= time.median_s)
   TimingStats time;            // the spread of the timed runs
   double gflop_per_s = 0;      // flops / seconds
+  double flops_per_s = 0;      // flops / seconds, FLOP/s (the roofline's y)
   double max_abs_error = 0;    // vs fp64 on the checked rows
 };
 
@@ -56,6 +57,7 @@ struct AttentionRunResult {
   std::string isa;          // "simd" or "scalar": how the module was built
   double flops = 0;         // 4·d·n(n+1)/2 per head: causal QKᵀ and PV, 2 FLOPs per multiply–add
   double input_bytes = 0;   // q, k, v and out, fp32
+  double intensity = 0;     // flops / input_bytes, FLOP/byte (the roofline's x)
   double checked_rows = 0;  // per head
   std::vector<AttentionVariantResult> variants;
 };

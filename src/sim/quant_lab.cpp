@@ -404,6 +404,9 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
                               &row.calls);
     row.seconds_per_call = row.time.median_s;
     row.gb_per_s = weight_bytes / row.seconds_per_call / 1e9;
+    row.flops = 2 * weights;
+    row.intensity = row.flops / weight_bytes;
+    row.flops_per_s = row.seconds_per_call > 0 ? row.flops / row.seconds_per_call : 0;
     double noise = 0, signal = 0, dot = 0, norm_y = 0;
     for (size_t r = 0; r < rows; r++) {
       const double error = double(y[r]) - reference[r];

@@ -72,6 +72,9 @@ struct GemvKernelResult {
   double seconds_per_call = 0;  // the median sample, per call (= time.median_s)
   sim::TimingStats time;        // per call, the spread of the samples
   double gb_per_s = 0;          // weight_bytes / seconds_per_call / 1e9
+  double flops = 0;             // 2·rows·cols per call: one multiply–add per weight
+  double intensity = 0;         // flops / weight_bytes, FLOP/byte (the roofline's x)
+  double flops_per_s = 0;       // flops / seconds_per_call (the roofline's y)
   double calls = 0;             // calls timed, over all samples
   double max_abs_error = 0;     // of y vs the fp64 product with the fp32 weights
   double rel_rmse = 0;

@@ -620,17 +620,15 @@ const labKernelCalls = [
 ];
 
 function labKernelPoints(method, result) {
+  // intensity and flops_per_s come from the core (sim/attention_runs, sim/quant_lab).
   if (method === 'runAttention') {
     return result.variants.filter((variant) => !variant.refused && variant.seconds > 0).map((variant) => ({
       label: `attention ${variant.variant}, n = 1024, d = 64`,
-      intensity: result.flops / result.input_bytes,
-      flops_per_s: variant.gflop_per_s * 1e9,
-      working_set_bytes: result.input_bytes,
+      intensity: result.intensity, flops_per_s: variant.flops_per_s, working_set_bytes: result.input_bytes,
     }));
   }
-  const flops = 2 * result.rows * result.cols;
   return result.kernels.filter((kernel) => kernel.seconds_per_call > 0).map((kernel) => ({
-    label: `GEMV ${kernel.kernel}, 2048²`, intensity: flops / kernel.weight_bytes, flops_per_s: flops / kernel.seconds_per_call,
+    label: `GEMV ${kernel.kernel}, 2048²`, intensity: kernel.intensity, flops_per_s: kernel.flops_per_s,
     working_set_bytes: kernel.weight_bytes, integer: /x8$/.test(kernel.kernel),  // int8 activations: integer dot products
   }));
 }

@@ -1,0 +1,33 @@
+// The roofline coordinates of measured kernels come from the core; checked
+// here against hand calculations (issue 14: JS computes no formulas).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { loadLlmSpacetime } from '../../lib/node.js';
+
+const api = await loadLlmSpacetime();
+const close = (actual, expected, what) => assert.ok(Math.abs(actual - expected) <= 1e-12 * Math.abs(expected),
+  `${what}: ${actual} vs ${expected}`);
+
+test('quantGemv 2048² f32: flops 2·2048², intensity 2·2048² / (4·2048²) = 0.5, flops_per_s = flops / seconds_per_call', () => {
+  const result = api.quantGemv({ rows: 2048, cols: 2048, group_size: 128, min_time_s: 0 });
+  const f32 = result.kernels.find((kernel) => kernel.kernel === 'f32');
+  assert.equal(f32.weight_bytes, 4 * 2048 * 2048);
+  assert.equal(f32.flops, 2 * 2048 * 2048);
+  assert.equal(f32.intensity, 0.5);
+  close(f32.flops_per_s, 2 * 2048 * 2048 / f32.seconds_per_call, 'f32 flops_per_s');
+  for (const kernel of result.kernels) {
+    assert.equal(kernel.flops, 2 * 2048 * 2048, kernel.kernel);
+    close(kernel.intensity, 2 * 2048 * 2048 / kernel.weight_bytes, `${kernel.kernel} intensity`);
+    assert.ok(kernel.intensity > 0.5 || kernel.kernel === 'f32', `${kernel.kernel} streams fewer bytes than f32`);
+  }
+});
+
+test('runAttention n 1024, d 64: intensity (4·64·1024·1025/2) / (16·1024·64) = 128.125, flops_per_s = gflop_per_s·1e9', () => {
+  const result = api.runAttention({ n: 1024, d: 64, heads: 1, variant: 'both', check_rows: 4, runs: 5 });
+  assert.equal(result.intensity, 1025 / 8);
+  for (const variant of result.variants) {
+    close(variant.flops_per_s, (4 * 64 * 1024 * 1025) / 2 / variant.seconds, `${variant.variant} flops_per_s`);
+    close(variant.flops_per_s, variant.gflop_per_s * 1e9, `${variant.variant} gflop_per_s`);
+  }
+});
