@@ -322,6 +322,12 @@ EMSCRIPTEN_BINDINGS(roofline) {
       .field("simd_bytes_per_s", &CachePlateau::simd_bytes_per_s)
       .field("scalar_bytes_per_s", &CachePlateau::scalar_bytes_per_s);
   register_vector<CachePlateau>("VectorCachePlateau");
+  value_object<KernelRoof>("KernelRoof")
+      .field("status", &KernelRoof::status)
+      .field("ceiling", &KernelRoof::ceiling)
+      .field("roof", &KernelRoof::roof)
+      .field("share", &KernelRoof::share)
+      .field("bound", &KernelRoof::bound);
   value_object<CacheSweepResult>("CacheSweepResult")
       .field("status", &CacheSweepResult::status)
       .field("simd_lanes", &CacheSweepResult::simd_lanes)
@@ -345,4 +351,6 @@ EMSCRIPTEN_BINDINGS(roofline) {
   function("measureCacheSweep", &measure_cache_sweep);
   function("validateProbeInput", &validate_probe_input);
   function("validateCacheSweepInput", &validate_cache_sweep_input);
+  function("sweepCeiling", &sweep_ceiling);
+  function("kernelRoof", &kernel_roof);
 }

@@ -448,6 +448,27 @@ export interface CachePlateau {
   scalar_bytes_per_s: number;
 }
 
+/** A measured kernel as a roofline point (runAttention/quantGemv give intensity and flops_per_s). */
+export interface KernelPoint {
+  /** FLOP/byte. */
+  intensity: number;
+  /** FLOP/s measured. */
+  flops_per_s: number;
+  /** Bytes the kernel streams: picks the sweep's ceiling. */
+  working_set_bytes: number;
+}
+
+export interface KernelRoof {
+  /** Bytes/s of the sweep's SIMD curve at working_set_bytes (log–log interpolation, clamped at the ends). */
+  ceiling: number;
+  /** FLOP/s: min(peak, intensity × ceiling). */
+  roof: number;
+  /** flops_per_s / roof. */
+  share: number;
+  /** 'bandwidth' when intensity × ceiling < peak, else 'compute'. */
+  bound: 'bandwidth' | 'compute';
+}
+
 export interface CacheSweepResult {
   simd_lanes: number;
   points: SweepPoint[];
@@ -486,4 +507,9 @@ export interface RooflineApi {
   checkCacheSweepInput(input?: Partial<CacheSweepInput>): void;
   /** The ceiling of a working set of `bytes` on a sweep: its curve interpolated on log axes, clamped at the ends. */
   sweepCeiling(sweep: Pick<CacheSweepResult, 'points'>, bytes: number, kind?: 'simd' | 'scalar'): number;
+  /**
+   * A measured kernel under its own roof on a sweep (core: roofline/probe kernel_roof): ceiling = sweepCeiling at
+   * working_set_bytes, roof = min(peak, intensity × ceiling), share = flops_per_s / roof (above 1: over its roof).
+   */
+  kernelRoof(sweep: Pick<CacheSweepResult, 'points'>, point: KernelPoint, peakFlopsPerS: number): KernelRoof;
 }

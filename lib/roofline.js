@@ -1,6 +1,6 @@
 // Roofline area: hardware presets, per-operator roofline, deployment plan,
 // training memory, calibration points, and this machine's measured roofline.
-import { describe, InputError, mergeChecked, plainInput, toPlain, unwrap } from './convert.js';
+import { describe, InputError, mergeChecked, plainInput, toPlain, unwrap, withVector } from './convert.js';
 
 const merge = mergeChecked;
 
@@ -9,6 +9,18 @@ const withUnits = (hardware) => ({
   memory_gb: hardware.memory_bytes / 1e9,
   memory_gib: hardware.memory_bytes / 2 ** 30,
 });
+
+// A sweep's curve (sizes and `kind` bandwidths) as two temporary std::vectors for the core.
+function withCurve(Module, sweep, kind, fn) {
+  const rate = (p) => p[`${kind}_bytes_per_s`];
+  const points = plainInput(sweep, 'sweep (a measureCacheSweep result)', 'sweep').points;
+  if (!Array.isArray(points) || !points.length ||
+    points.some((p) => typeof p?.bytes !== 'number' || typeof rate(p) !== 'number')) {
+    throw new InputError('sweep', 'sweep has no points with bytes and bandwidths (pass the result of measureCacheSweep)');
+  }
+  return withVector(Module.VectorDouble, points.map((p) => p.bytes), (sizes) =>
+    withVector(Module.VectorDouble, points.map(rate), (rates) => fn(sizes, rates)));
+}
 
 export function rooflineApi(Module) {
   // One source of truth for defaults: the C++ structs' initializers.
@@ -115,20 +127,21 @@ export function rooflineApi(Module) {
         throw new InputError('bytes', `bytes must be a positive number (got ${typeof bytes === 'number' ? bytes : describe(bytes)})`);
       }
       if (kind !== 'simd' && kind !== 'scalar') throw new InputError('kind', `kind must be simd or scalar (got ${describe(kind)})`);
-      const rate = (p) => p[`${kind}_bytes_per_s`];
-      const points = plainInput(sweep, 'sweep (a measureCacheSweep result)', 'sweep').points;
-      if (!Array.isArray(points) || !points.length ||
-        points.some((p) => typeof p?.bytes !== 'number' || typeof rate(p) !== 'number')) {
-        throw new InputError('sweep', 'sweep has no points with bytes and bandwidths (pass the result of measureCacheSweep)');
+      return withCurve(Module, sweep, kind, (sizes, rates) => Module.sweepCeiling(sizes, rates, bytes));
+    },
+
+    /**
+     * A measured kernel ({intensity, flops_per_s, working_set_bytes}) under its own roof on a sweep:
+     * {ceiling, roof, share, bound} from the core (roofline/probe): roof = min(peak, intensity × ceiling).
+     */
+    kernelRoof(sweep, point, peakFlopsPerS) {
+      const given = plainInput(point, 'point ({intensity, flops_per_s, working_set_bytes})', 'point');
+      for (const [field, value] of [['intensity', given.intensity], ['flops_per_s', given.flops_per_s],
+        ['working_set_bytes', given.working_set_bytes], ['peak_flops_per_s', peakFlopsPerS]]) {
+        if (typeof value !== 'number') throw new InputError(field, `${field} must be a number (got ${describe(value)})`);
       }
-      if (bytes <= points[0].bytes) return rate(points[0]);
-      const last = points[points.length - 1];
-      if (bytes >= last.bytes) return rate(last);
-      const i = points.findIndex((p) => p.bytes >= bytes);
-      const a = points[i - 1];
-      const b = points[i];
-      const t = Math.log(bytes / a.bytes) / Math.log(b.bytes / a.bytes);
-      return Math.exp(Math.log(rate(a)) + t * (Math.log(rate(b)) - Math.log(rate(a))));
+      return withCurve(Module, sweep, 'simd', (sizes, rates) => unwrap(Module.kernelRoof(sizes, rates, peakFlopsPerS,
+        given.intensity, given.flops_per_s, given.working_set_bytes)));
     },
   };
 }

@@ -382,4 +382,32 @@ CacheSweepResult measure_cache_sweep(const CacheSweepInput& input) {
   return r;
 }
 
+double sweep_ceiling(const std::vector<double>& bytes, const std::vector<double>& bytes_per_s, double at) {
+  if (bytes.empty() || bytes.size() != bytes_per_s.size()) return 0;
+  if (at <= bytes.front()) return bytes_per_s.front();
+  if (at >= bytes.back()) return bytes_per_s.back();
+  const std::size_t i = std::size_t(std::lower_bound(bytes.begin(), bytes.end(), at) - bytes.begin());
+  const double t = std::log(at / bytes[i - 1]) / std::log(bytes[i] / bytes[i - 1]);
+  return std::exp(std::log(bytes_per_s[i - 1]) + t * (std::log(bytes_per_s[i]) - std::log(bytes_per_s[i - 1])));
+}
+
+KernelRoof kernel_roof(const std::vector<double>& bytes, const std::vector<double>& bytes_per_s,
+                       double peak_flops_per_s, double intensity, double flops_per_s, double working_set_bytes) {
+  KernelRoof r;
+  r.status =
+      first_error(check_real_above("peak_flops_per_s", peak_flops_per_s, 0, 1e18),
+                  check_real_above("intensity", intensity, 0, 1e12), check_real("flops_per_s", flops_per_s, 0, 1e18),
+                  check_real_above("working_set_bytes", working_set_bytes, 0, 1e18));
+  if (r.status.ok && (bytes.empty() || bytes.size() != bytes_per_s.size()))
+    r.status =
+        error_status("sweep", "sweep has no points with bytes and bandwidths (pass the result of measureCacheSweep)");
+  if (!r.status.ok) return r;
+  r.ceiling = sweep_ceiling(bytes, bytes_per_s, working_set_bytes);
+  const double bandwidth_roof = intensity * r.ceiling;
+  r.roof = std::min(peak_flops_per_s, bandwidth_roof);
+  r.share = r.roof > 0 ? flops_per_s / r.roof : 0;
+  r.bound = bandwidth_roof < peak_flops_per_s ? "bandwidth" : "compute";
+  return r;
+}
+
 }  // namespace llmst

@@ -118,4 +118,21 @@ std::vector<double> sweep_sizes(double min_bytes, double max_bytes, double point
 // Plateaus of a measured sweep (detect_plateaus on the SIMD curve, named).
 std::vector<CachePlateau> sweep_plateaus(const std::vector<SweepPoint>& points, const PlateauOptions& options = {});
 
+// The bandwidth ceiling of a working set of `at` bytes on a measured curve
+// (sizes ascending, one rate each): interpolated between the two nearest
+// sizes on log axes, clamped at the ends. Empty or mismatched curves: 0.
+double sweep_ceiling(const std::vector<double>& bytes, const std::vector<double>& bytes_per_s, double at);
+
+// A measured kernel under its own roof: min(peak, intensity × the ceiling at
+// its working set); share = its FLOP/s over that roof (above 1: over the roof).
+struct KernelRoof {
+  Status status;
+  double ceiling = 0;  // bytes/s at the working set (sweep_ceiling)
+  double roof = 0;     // FLOP/s: min(peak_flops_per_s, intensity × ceiling)
+  double share = 0;    // flops_per_s / roof
+  std::string bound;   // "bandwidth" when intensity × ceiling < peak, else "compute"
+};
+KernelRoof kernel_roof(const std::vector<double>& bytes, const std::vector<double>& bytes_per_s,
+                       double peak_flops_per_s, double intensity, double flops_per_s, double working_set_bytes);
+
 }  // namespace llmst

@@ -52,6 +52,8 @@ const ofKind = { object: notObjects, number: notNumbers, string: notStrings, boo
 // A runDecode result to hand to decodeKvClosedForm with one part replaced.
 const decodeResult = api.runDecode({ strategy: 'full', prompt_tokens: 4, generated_tokens: 2, d_model: 16, heads: 2 });
 
+// A measured kernel, for kernelRoof.
+const kernelPoint = { intensity: 0.5, flops_per_s: 4e9, working_set_bytes: 1e6 };
 // A measured cache sweep's shape, for sweepCeiling.
 const sweep = { points: [{ bytes: 1e3, simd_bytes_per_s: 1e10, scalar_bytes_per_s: 1e9 },
   { bytes: 1e7, simd_bytes_per_s: 1e9, scalar_bytes_per_s: 1e8 }] };
@@ -138,6 +140,10 @@ const slots = [
   ['sweepCeiling', (v) => api.sweepCeiling({ points: [{ bytes: 1e3, simd_bytes_per_s: v }] }, 1e6), 'sweep', 'number'],
   ['sweepCeiling', (v) => api.sweepCeiling(sweep, v), 'bytes', 'number'],
   ['sweepCeiling', (v) => api.sweepCeiling(sweep, 1e6, v), 'kind', 'string'],
+  ['kernelRoof', (v) => api.kernelRoof(v, kernelPoint, 1e11), 'sweep', 'object'],
+  ['kernelRoof', (v) => api.kernelRoof(sweep, v, 1e11), 'point', 'object'],
+  ['kernelRoof', (v) => api.kernelRoof(sweep, { ...kernelPoint, intensity: v }, 1e11), 'intensity', 'number'],
+  ['kernelRoof', (v) => api.kernelRoof(sweep, kernelPoint, v), 'peak_flops_per_s', 'number'],
   ['estimateRun', (v) => api.estimateRun(v, {}), 'method', 'string'],
   ['estimateRun', (v) => api.estimateRun('runAttention', v), 'attention input', 'object'],
   ['estimateRun', (v) => api.estimateRun('seedExperiment', v), 'seed experiment input', 'object'],

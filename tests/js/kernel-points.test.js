@@ -31,3 +31,28 @@ test('runAttention n 1024, d 64: intensity (4·64·1024·1025/2) / (16·1024·64
     close(variant.flops_per_s, variant.gflop_per_s * 1e9, `${variant.variant} gflop_per_s`);
   }
 });
+
+test('kernelRoof: roof = min(peak, intensity × ceiling at the working set), share = flops_per_s / roof', () => {
+  const sweep = { points: [{ bytes: 1e3, simd_bytes_per_s: 1e11 }, { bytes: 1e6, simd_bytes_per_s: 1e10 }] };
+  // GEMV f32 streaming 1 MB: 0.5 FLOP/byte × 10 GB/s = 5 GFLOP/s under a 100 GFLOP/s peak.
+  const gemv = api.kernelRoof(sweep, { intensity: 0.5, flops_per_s: 4e9, working_set_bytes: 1e6 }, 1e11);
+  assert.deepEqual(gemv, { ceiling: 1e10, roof: 5e9, share: 0.8, bound: 'bandwidth' });
+  // 100 FLOP/byte × 10 GB/s = 1 TFLOP/s: the 100 GFLOP/s peak is the roof.
+  const dense = api.kernelRoof(sweep, { intensity: 100, flops_per_s: 5e10, working_set_bytes: 1e9 }, 1e11);
+  assert.deepEqual(dense, { ceiling: 1e10, roof: 1e11, share: 0.5, bound: 'compute' });
+  // Half way on a log axis between the two sizes: the geometric mean of their bandwidths.
+  const mid = api.kernelRoof(sweep, { intensity: 1, flops_per_s: 1e9, working_set_bytes: Math.sqrt(1e9) }, 1e12);
+  close(mid.ceiling, Math.sqrt(1e21), 'interpolated ceiling');
+  close(mid.ceiling, api.sweepCeiling(sweep, Math.sqrt(1e9)), 'sweepCeiling');
+  close(mid.share, 1e9 / Math.sqrt(1e21), 'share');
+});
+
+test('kernelRoof names the bad field', () => {
+  const sweep = { points: [{ bytes: 1e3, simd_bytes_per_s: 1e11 }] };
+  const point = { intensity: 0.5, flops_per_s: 4e9, working_set_bytes: 1e6 };
+  assert.throws(() => api.kernelRoof(sweep, { ...point, intensity: 'x' }, 1e11), (error) => error.field === 'intensity');
+  assert.throws(() => api.kernelRoof(sweep, { ...point, intensity: 0 }, 1e11), (error) => error.field === 'intensity');
+  assert.throws(() => api.kernelRoof(sweep, { ...point, working_set_bytes: -1 }, 1e11), (error) => error.field === 'working_set_bytes');
+  assert.throws(() => api.kernelRoof(sweep, point, 0), (error) => error.field === 'peak_flops_per_s');
+  assert.throws(() => api.kernelRoof({ points: [] }, point, 1e11), (error) => error.field === 'sweep');
+});

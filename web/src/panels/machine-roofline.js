@@ -45,12 +45,7 @@ export function kernelRoofs(points, machine, sweep, api) {
   return points.map((given) => {
     // A point without its working set is held to the largest size swept (the DRAM roof).
     const point = { ...given, working_set_bytes: given.working_set_bytes ?? sweep.points.at(-1).bytes };
-    const ceiling = api.sweepCeiling(sweep, point.working_set_bytes);
-    const bandwidthRoof = point.intensity * ceiling;
-    const peak = machine.simd.flops_per_s;
-    const roof = Math.min(peak, bandwidthRoof);
-    const share = point.flops_per_s / roof;
-    const bound = bandwidthRoof < peak ? 'bandwidth' : 'compute';
+    const { ceiling, roof, share, bound } = api.kernelRoof(sweep, point, machine.simd.flops_per_s);
     let explanation = '';
     if (share > 1) {
       const over = `${((share - 1) * 100).toFixed(0)} % above its roof`;
