@@ -2,22 +2,24 @@
 // interleaving, quantized, paged), one layer of the configuration measured in
 // WASM beside the formula, a seeded paging simulation, and attention working
 // memory and HBM traffic. Every number comes from the WASM core; inputs live
-// in the URL as kv.<key>.
+// in the URL as kv.<key>. This element keeps the state, the URL and the
+// calculations; each section renders from its own module (kv-closed-form.js,
+// kv-measured-view.js, kv-paging.js, kv-attention-memory.js).
 import { css, html, nothing } from 'lit';
-import * as Plot from '@observablehq/plot';
 
 import '../components/plot-figure.js';
 import '../components/result-table.js';
-import { LazyExplanations, explained } from '../components/explain-view.js';
+import { LazyExplanations } from '../components/explain-view.js';
 import { numberField, selectField } from '../components/fields.js';
 import { PanelElement, attempt } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { RunController, runStatusStyles } from '../components/run-controller.js';
-import { plotDefaults } from '../components/plot-figure.js';
-import { formatBytes, formatCount, formatPercent } from '../format.js';
 import { getApi } from '../wasm.js';
-import { measuredRuns, measuredRows, measureHiddenDim } from './kv-measured.js';
-import { ERROR_BARS, noiseNote, rateText } from '../timing-view.js';
+import { kvAttentionMemorySection } from './kv-attention-memory.js';
+import { kvClosedForm } from './kv-closed-form.js';
+import { measuredRuns } from './kv-measured.js';
+import { kvMeasuredSection } from './kv-measured-view.js';
+import { kvPagingSection, panelMaxRequests } from './kv-paging.js';
 
 const option = (value, label = value) => ({ value, label });
 
@@ -83,43 +85,6 @@ const defaults = {
   block_size: 16, budget_gb: 40, max_tokens: 4096, mean: 1024, std: 1024, seed: 1, sram_kib: 192,
   measure_tokens: 4096, measure_steps: 8,
 };
-
-const panelMaxRequests = 20000;
-
-const gb = (bytes) => (bytes / 1e9).toLocaleString('en-US', { maximumSignificantDigits: 4 });
-
-const ratio = (value) => `${value.toFixed(4)}×`;
-// GB and GiB are the same bytes, shown and exported in those units.
-const bytesColumns = [
-  { key: 'bytes', label: 'Bytes', numeric: true, format: formatCount },
-  { key: 'gb', label: 'GB', numeric: true, value: (row) => row.bytes / 1e9, format: (v) => v.toLocaleString('en-US', { maximumSignificantDigits: 4 }) },
-  { key: 'gib', label: 'GiB', numeric: true, value: (row) => row.bytes / 2 ** 30, format: (v) => v.toLocaleString('en-US', { maximumSignificantDigits: 4 }) },
-];
-
-/** The KV size rows; `id` matches the rows of a pinned configuration whatever their labels say. */
-function kvRows(kv) {
-  const rows = [
-    { id: 'token', what: 'Per token (every KV layer)', bytes: kv.bytes_per_token },
-    { id: 'sequence', what: `Per sequence (${formatCount(kv.tokens)} tokens)`, bytes: kv.bytes_per_sequence },
-    { id: 'total', what: `Total (batch ${formatCount(kv.bytes / kv.bytes_per_sequence)})`, bytes: kv.bytes, emphasis: true },
-  ];
-  if (kv.block_size > 0) {
-    rows.push({ id: 'paged', what: `Paged in blocks of ${formatCount(kv.block_size)} (waste ${formatPercent(kv.paged_waste_fraction, 2)})`, bytes: kv.paged_bytes });
-  }
-  if (kv.full_attention_bytes !== kv.bytes) rows.push({ id: 'full', what: 'The same model with full attention', bytes: kv.full_attention_bytes });
-  if (kv.unabsorbed_bytes_per_token > 0) {
-    rows.push({ id: 'unabsorbed', what: 'Per token in an engine that does not absorb MLA (per-head K and V, e.g. transformers)',
-      bytes: kv.unabsorbed_bytes_per_token });
-  }
-  return rows;
-}
-
-function attentionRows(attention) {
-  return [
-    { what: 'Working memory beyond Q, K, V, O', standard: attention.standard_scores_bytes, flash: attention.flash_extra_bytes },
-    { what: 'HBM traffic (fp16 elements)', standard: attention.standard_hbm_bytes, flash: attention.flash_hbm_bytes },
-  ];
-}
 
 export class KvCachePanel extends PanelElement {
   static panelId = 'kv';
@@ -354,44 +319,8 @@ export class KvCachePanel extends PanelElement {
 
   #renderKv() {
     const { kv, compare, kvStale } = this.result;
-    if (!kv) return nothing;
-    const curves = compare ? strategyCurves(compare) : null;
-    const pinned = this.pinnedResult;
-    const pinnedErrors = Object.values(pinned?.errors ?? {});
-    return html`${this.renderPinControls()}
-      ${pinnedErrors.length ? html`<p class="error-banner" role="alert" id="kv-pin-invalid">The pinned configuration is
-        invalid (${pinnedErrors.join('; ')}); pin again to compare.</p>` : nothing}
-      <div class=${kvStale ? 'stale' : ''}>
-      <div class="headline">
-        <div><div class="value" id="kv-per-token">${explained(this.explain.get('kv.bytes_per_token'), formatBytes(kv.bytes_per_token, this.units))}</div><div class="label">per token</div></div>
-        <div><div class="value" id="kv-per-sequence">${explained(this.explain.get('kv.bytes_per_sequence'), formatBytes(kv.bytes_per_sequence, this.units))}</div><div class="label">per sequence</div></div>
-        <div><div class="value" id="kv-total">${explained(this.explain.get('kv.bytes'), formatBytes(kv.bytes, this.units))}</div><div class="label">total</div></div>
-        <div><div class="value">${kv.effective_bits_per_value.toFixed(3)}</div><div class="label">bits per value</div></div>
-      </div>
-      <p class="note">${formatCount(kv.kv_layers)} layers keep KV: ${formatCount(kv.global_layers)} global (all
-        ${formatCount(kv.global_cached_tokens)} tokens), ${formatCount(kv.local_layers)} local
-        (${formatCount(kv.local_cached_tokens)} tokens). Storage: ${kv.layout}.</p>
-      <llm-result-table id="kv-table" filename="kv-cache" caption="KV cache size"
-        .columns=${[{ key: 'what', label: 'KV cache' }, ...bytesColumns]} .rows=${kvRows(kv)}
-        .compare=${pinned?.kv ? kvRows(pinned.kv) : null}></llm-result-table>
-      ${compare ? html`
-        <llm-result-table id="kv-variants" filename="kv-variants" caption="Attention variants (same layers, head dim, tokens)"
-          .columns=${[{ key: 'label', label: 'Variant' },
-            { key: 'bytes_per_token', label: 'Bytes / token', numeric: true, format: formatCount },
-            { key: 'bytes', label: 'Total GB', numeric: true, format: gb },
-            { key: 'ratio_to_first', label: 'vs MHA', numeric: true, format: ratio }]}
-          .rows=${compare.variants} .compare=${pinned?.compare?.variants ?? null}></llm-result-table>
-        <llm-result-table id="kv-strategies" filename="kv-strategies" caption="Which tokens are kept (same model)"
-          .columns=${[{ key: 'label', label: 'Strategy' },
-            { key: 'bytes_per_sequence', label: 'Per sequence GB', numeric: true, format: gb },
-            { key: 'bytes', label: 'Total GB', numeric: true, format: gb },
-            { key: 'ratio_to_first', label: 'vs full', numeric: true, format: ratio }]}
-          .rows=${compare.strategies} .compare=${pinned?.compare?.strategies ?? null}></llm-result-table>
-        ${legend('kv-plot-legend', curves.names)}
-        <llm-plot id="kv-plot" filename="kv-vs-context"
-          caption="KV bytes per sequence vs context (log–log); the dashed rule is the current context"
-          .build=${() => contextPlot(kv, curves)}></llm-plot>` : nothing}
-    </div>`;
+    return kvClosedForm({ kv, compare, kvStale, pinned: this.pinnedResult, explain: this.explain, units: this.units,
+      pinControls: this.renderPinControls() });
   }
 
   #measureError(key) {
@@ -416,222 +345,25 @@ export class KvCachePanel extends PanelElement {
   }
 
   #renderMeasured() {
-    const tables = this.measured?.results.length ? measuredRows(this.api, this.measured) : null;
-    return html`
-      <h3 id="kv-measure-title">Measured in WASM</h3>
-      <p class="intro">Everything above is calculated. Here one attention layer of this configuration — its heads, KV
-        heads and head dim — decodes a synthetic sequence in a background worker, in WebAssembly SIMD, and the bytes its
-        KV cache really holds stand beside the formula's. Fewer KV heads keep fewer bytes, and at long context every
-        decoding step reads all of them, so MQA and GQA also decode faster than MHA.</p>
-      <div class="layout">
-        <form @submit=${(event) => event.preventDefault()} aria-label="Measured run inputs">
-          <fieldset>
-            <legend>Run</legend>
-            ${measureFields.map((f) => this.#number(f))}
-            <button type="button" class="action" id="kv-measure-run" ?disabled=${this.runs.busy}
-              @click=${() => this.#runMeasured()}>Measure one layer</button>
-          </fieldset>
-        </form>
-        <div aria-live="polite">
-          <p class="note">The run decodes min(prompt + generated, ${formatCount(this.values.measure_tokens)}) =
-            <strong id="kv-measure-tokens">${formatCount(measuredRuns(this.values).tokens)}</strong> tokens; the last
-            ${formatCount(Math.min(32, measuredRuns(this.values).tokens))} are generated and ${formatCount(this.values.measure_steps)} of
-            them are timed. The projections read a ${measureHiddenDim}-wide synthetic hidden state instead of d_model, so the
-            time goes to the KV cache and attention, which this section measures.${this.values.variant === 'mla'
-              ? html` <strong>MLA is not measured:</strong> the lab has no latent-attention kernel (it would cache one
-                ${formatCount(this.values.kv_lora_rank)}-value latent per token and absorb the K/V up-projections into the
-                query and output); the rows below measure MHA, GQA and MQA of the same heads and head dim.` : nothing}</p>
-          ${this.runs.renderStatus({ text: (shown) => (shown.key ? `Not run: ${shown.text} (shown at its field above).` : shown.text) })}
-          ${tables ? html`
-            ${tables.strategies.length ? html`<llm-result-table id="kv-measured-table" filename="kv-measured"
-              caption=${tables.caption}
-              .columns=${[{ key: 'label', label: 'Strategy' },
-                { key: 'stored', label: 'Kernel stores' },
-                { key: 'measured_bytes', label: 'Measured (B)', numeric: true, format: formatCount, priority: 'key' },
-                { key: 'predicted_bytes', label: 'Closed form (B)', numeric: true, format: formatCount },
-                { key: 'shown_bytes', label: `Closed form at ${this.measured.dtype} (B)`, numeric: true,
-                  format: (x) => (Number.isFinite(x) ? formatCount(x) : '—') },
-                { key: 'tokens_per_s', label: 'Tokens/s: median (q1–q3)', numeric: true, format: (x, row) => rateText(row.time, row.measured_steps) },
-                { key: 'max_abs_error', label: 'max |Δ| vs full fp32', numeric: true, format: (x) => (x === 0 ? '0 (exact)' : x.toExponential(2)), priority: 'key' }]}
-              .rows=${tables.strategies}></llm-result-table>` : nothing}
-            ${tables.notes.length ? html`<ul class="note" id="kv-measured-notes">${tables.notes.map((note) => html`<li>${note}</li>`)}</ul>` : nothing}
-            ${tables.variants.length ? html`<llm-result-table id="kv-measured-variants" filename="kv-measured-variants"
-              caption="MHA, GQA and MQA of the same heads and head dim: KV bytes per layer (full fp32 cache) and decode speed, measured side by side"
-              .columns=${[{ key: 'label', label: 'Variant' },
-                { key: 'measured_bytes', label: 'Measured (B)', numeric: true, format: formatCount },
-                { key: 'predicted_bytes', label: 'Closed form (B)', numeric: true, format: formatCount },
-                { key: 'bytes_vs_first', label: 'KV vs MHA', numeric: true, format: ratio, priority: 'key' },
-                { key: 'tokens_per_s', label: 'Tokens/s: median (q1–q3)', numeric: true, format: (x, row) => rateText(row.time, row.measured_steps) },
-                { key: 'speed_vs_first_text', label: 'Speed vs MHA', priority: 'key' }]}
-              .rows=${tables.variants}></llm-result-table>
-              <p class="note" id="kv-measured-rule">Tokens/s: the median of ${tables.variants[0].time.runs} runs of the timed
-                steps, with the first to third quartile; speed vs MHA gives a ratio only where the two ranges do not
-                overlap, otherwise the difference is within noise.</p>
-              <llm-plot id="kv-measured-speed-plot" filename="kv-measured-speed" caption=${`Decode tokens/s by variant and strategy (median run); ${ERROR_BARS}`}
-                .build=${() => measuredSpeedPlot([...tables.strategies, ...tables.variants])}></llm-plot>` : nothing}
-            ${noiseNote({ id: 'kv-measured-noise', timings: [...tables.strategies, ...tables.variants].map((row) => [row.label, row.time]),
-              onRunAgain: () => this.#runMeasured(), disabled: this.runs.busy })}` : nothing}
-        </div>
-      </div>`;
+    return kvMeasuredSection({ controls: measureFields.map((f) => this.#number(f)), values: this.values,
+      measured: this.measured, api: this.api, busy: this.runs.busy, onRun: () => this.#runMeasured(),
+      status: this.runs.renderStatus({ text: (shown) => (shown.key ? `Not run: ${shown.text} (shown at its field above).` : shown.text) }) });
   }
 
   #renderSim() {
     const { sim, simMs, simStale } = this.result;
-    return html`
-      <h3 id="kv-sim-title">Paging simulation</h3>
-      <p class="intro">Requests with seeded random lengths are admitted first come, first served until the budget is full.
-        A server without paging reserves the whole context for each one; paged allocation (vLLM) hands out blocks as tokens
-        arrive, so only each sequence's last block is partly empty.</p>
-      <div class="layout">
-        <form @submit=${(event) => event.preventDefault()} aria-label="Paging simulation inputs">
-          <fieldset>
-            <legend>Request mix</legend>
-            ${simFields.slice(0, 2).map((f) => this.#number(f))}
-            ${this.#select('dist', 'Length distribution', distOptions)}
-            ${simFields.slice(2).map((f) => this.#number(f))}
-            ${this.#select('snapshot', 'Snapshot', snapshotOptions)}
-          </fieldset>
-        </form>
-        ${sim ? html`<div class=${simStale ? 'stale' : ''}>
-          <p class="note" id="kv-sim-summary">${formatCount(sim.requests_drawn)} requests drawn, mean
-            ${sim.mean_length_tokens.toFixed(1)} tokens (std ${sim.std_length_tokens.toFixed(1)},
-            ${formatPercent(sim.clipped_fraction, 2)} clipped). Paged fits
-            <strong>${sim.paged_vs_naive_sequences.toFixed(2)}×</strong> the sequences of naive preallocation${sim.hit_request_limit ? ` (admission stopped at the page's limit of ${formatCount(panelMaxRequests)} requests, before the budget was full; the CLI allows up to 10 million)` : ''}.
-            <span class="timing">Computed in ${simMs.toFixed(1)} ms.</span></p>
-          <llm-result-table id="kv-sim-table" filename="kv-paging" caption="Sequences in the budget and reserved memory that holds no token"
-            .columns=${[{ key: 'label', label: 'Scheme' },
-              { key: 'sequences', label: 'Sequences', numeric: true, format: formatCount },
-              { key: 'reserved_bytes', label: 'Reserved GB', numeric: true, format: gb },
-              { key: 'used_bytes', label: 'Used GB', numeric: true, format: gb },
-              { key: 'waste_fraction', label: 'Waste', numeric: true, format: (x) => formatPercent(x, 2) }]}
-            .rows=${sim.schemes} .compare=${this.pinnedResult?.sim?.schemes ?? null}></llm-result-table>
-          <llm-plot id="kv-sim-plot" filename="kv-paging-lengths" caption="Drawn request lengths; the dashed rule is what naive serving reserves"
-            .build=${() => lengthPlot(sim, this.values.max_tokens)}></llm-plot>
-        </div>` : nothing}
-      </div>`;
+    const controls = html`${simFields.slice(0, 2).map((f) => this.#number(f))}
+      ${this.#select('dist', 'Length distribution', distOptions)}
+      ${simFields.slice(2).map((f) => this.#number(f))}
+      ${this.#select('snapshot', 'Snapshot', snapshotOptions)}`;
+    return kvPagingSection({ controls, sim, simMs, simStale, pinnedSim: this.pinnedResult?.sim, maxTokens: this.values.max_tokens });
   }
 
   #renderAttention() {
     const { attention, attentionStale, kv } = this.result;
-    return html`
-      <h3 id="kv-attn-title">Attention working memory and HBM traffic</h3>
-      <p class="intro">Standard attention writes the N×N score matrix (fp32) for every head; FlashAttention keeps tiles in
-        on-chip SRAM and stores only a running max and sum per row. Traffic follows Dao et al. 2022: 4Nd + 4N² elements
-        (Algorithm 0) against 2Nd + T<sub>c</sub>(3Nd + 4N) with T<sub>c</sub> = N / ⌈M / 4d⌉ (Algorithm 1).</p>
-      <div class="layout">
-        <form @submit=${(event) => event.preventDefault()} aria-label="Attention memory inputs">
-          <fieldset>
-            <legend>Chip</legend>
-            ${this.#number({ key: 'sram_kib', label: 'SRAM per SM (KiB)', help: 'A100: 192 KiB of L1/shared memory per SM' })}
-          </fieldset>
-        </form>
-        ${attention ? html`<div class=${attentionStale ? 'stale' : ''}>
-          <llm-result-table id="kv-attn-table" filename="attention-memory"
-            caption=${`N = ${formatCount(kv.tokens)}, d = ${formatCount(kv.head_dim)}, all heads and sequences`}
-            .columns=${[{ key: 'what', label: 'Quantity' },
-              { key: 'standard', label: 'Standard GB', numeric: true, format: gb },
-              { key: 'flash', label: 'FlashAttention GB', numeric: true, format: gb }]}
-            .rows=${attentionRows(attention)}
-            .compare=${this.pinnedResult?.attention ? attentionRows(this.pinnedResult.attention) : null}></llm-result-table>
-          <p class="note">Blocks B<sub>c</sub> = ${formatCount(attention.block_cols)}, B<sub>r</sub> = ${formatCount(attention.block_rows)};
-            T<sub>c</sub> = ${formatCount(attention.column_blocks)} passes over Q and O; standard attention moves
-            <strong id="kv-attn-ratio">${attention.hbm_ratio.toFixed(2)}×</strong> the bytes.</p>
-          ${legend('kv-attn-legend', attentionSeries)}
-          <llm-plot id="kv-attn-plot" filename="attention-memory" caption="Per head: working memory and HBM traffic vs N (log–log)"
-            .build=${() => attentionPlot(attention)}></llm-plot>
-        </div>` : nothing}
-      </div>`;
+    const controls = this.#number({ key: 'sram_kib', label: 'SRAM per SM (KiB)', help: 'A100: 192 KiB of L1/shared memory per SM' });
+    return kvAttentionMemorySection({ controls, attention, attentionStale, pinnedAttention: this.pinnedResult?.attention, kv });
   }
-}
-
-// Line colours (Observable's categorical scheme). The legend is HTML in this
-// panel, styled by class, since Plot's own legend needs a <style> the CSP blocks.
-const palette = ['#4269d0', '#efb118', '#ff725c', '#3ca951', '#a463f2', '#9c6b4e'];
-
-function legend(id, names) {
-  return html`<ul class="legend" id=${id} aria-label="Legend">
-    ${names.map((name, i) => html`<li><span class=${`swatch swatch-${i}`} aria-hidden="true"></span>${name}</li>`)}</ul>`;
-}
-
-function lines(data, { x, y, z }) {
-  return [Plot.line(data, { x, y, stroke: z, strokeWidth: 2 })];
-}
-
-// Strategies with the same curve share one line and one legend entry ("A = B").
-function strategyCurves(compare) {
-  const byId = new Map();
-  for (const p of compare.series) {
-    if (!byId.has(p.strategy)) byId.set(p.strategy, []);
-    byId.get(p.strategy).push(p.bytes_per_sequence);
-  }
-  const names = [];
-  const keep = new Map();  // id → merged label
-  for (const row of compare.strategies) {
-    const curve = byId.get(row.id).join(',');
-    const twin = [...keep.keys()].find((id) => byId.get(id).join(',') === curve);
-    if (twin) keep.set(twin, `${keep.get(twin)} = ${row.label.toLowerCase()}`);
-    else keep.set(row.id, row.label);
-  }
-  for (const label of keep.values()) names.push(label);
-  const data = compare.series.filter((p) => keep.has(p.strategy)).map((p) => ({ ...p, strategy: keep.get(p.strategy) }));
-  return { names, data };
-}
-
-function contextPlot(kv, curves) {
-  return Plot.plot({
-    ...plotDefaults,
-    width: 680, height: 320, marginLeft: 60,
-    x: { type: 'log', label: 'context (tokens)', grid: true },
-    y: { type: 'log', label: 'KV bytes per sequence', grid: true },
-    color: { domain: curves.names, range: palette },
-    marks: [...lines(curves.data, { x: 'context', y: 'bytes_per_sequence', z: 'strategy' }),
-      Plot.ruleX([kv.tokens], { strokeDasharray: '4,3' })],
-  });
-}
-
-function lengthPlot(sim, maxTokens) {
-  return Plot.plot({
-    ...plotDefaults,
-    width: 640, height: 240, marginLeft: 50,
-    x: { label: 'request length (tokens)' },
-    y: { label: 'requests', grid: true },
-    marks: [
-      Plot.rectY(sim.histogram, { x1: 'low', x2: 'high', y: 'count', fill: '#3b82f6', inset: 0.5 }),
-      Plot.ruleX([maxTokens], { stroke: '#d1242f', strokeDasharray: '4,3' }),
-      Plot.ruleY([0]),
-    ],
-  });
-}
-
-const attentionSeries = ['standard: N×N scores', 'flash: row max + sum', 'standard: HBM traffic', 'flash: HBM traffic'];
-
-function attentionPlot(attention) {
-  const rows = attention.series.flatMap((p) => [
-    { n: p.n, bytes: p.standard_scores_bytes, what: 'standard: N×N scores' },
-    { n: p.n, bytes: p.flash_extra_bytes, what: 'flash: row max + sum' },
-    { n: p.n, bytes: p.standard_hbm_bytes, what: 'standard: HBM traffic' },
-    { n: p.n, bytes: p.flash_hbm_bytes, what: 'flash: HBM traffic' },
-  ]);
-  return Plot.plot({
-    ...plotDefaults,
-    width: 680, height: 320, marginLeft: 60,
-    x: { type: 'log', label: 'N (tokens)', grid: true },
-    y: { type: 'log', label: 'bytes per head', grid: true },
-    color: { domain: attentionSeries, range: palette },
-    marks: lines(rows, { x: 'n', y: 'bytes', z: 'what' }),
-  });
-}
-
-// Measured decode speed per row: a bar at the median run's tokens/s, a black
-// rule from the slowest to the fastest quartile run.
-function measuredSpeedPlot(rows) {
-  const timed = rows.filter((row) => row.time?.q1_s > 0);
-  const rate = (row, seconds) => row.measured_steps / seconds;
-  return Plot.plot({ ...plotDefaults, marginLeft: 190, height: 40 + 28 * timed.length, x: { label: 'tokens/s', grid: true },
-    y: { label: null, domain: timed.map((row) => row.label) },
-    marks: [Plot.barX(timed, { x: (row) => rate(row, row.time.median_s), y: 'label', fill: '#9ecae1' }), Plot.ruleX([0]),
-      Plot.ruleY(timed, { y: 'label', x1: (row) => rate(row, row.time.q3_s), x2: (row) => rate(row, row.time.q1_s),
-        stroke: 'black', strokeWidth: 2, ariaDescription: 'error bar' })] });
 }
 
 customElements.define('llm-kv-cache-panel', KvCachePanel);
