@@ -47,6 +47,8 @@ test('a measured run can be cancelled; the URL keeps the new inputs', async () =
     `${lab.server.url}?panel=kv&kv.prompt=65536&kv.measure_tokens=8192&kv.measure_steps=32`);
   await page.locator('#kv-table').waitFor();
   await page.click('#kv-measure-run');
+  // A run this long is estimated over a minute: the panel asks first.
+  await page.click('#kv-measure-confirm-run', { timeout: 10000 });
   await page.waitForSelector('#kv-measure-cancel', { timeout: 10000 });
   await page.click('#kv-measure-cancel');
   await page.waitForSelector('#kv-measure-message:has-text("Cancelled")', { timeout: 10000 });
