@@ -90,6 +90,7 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("isa", &DecodeResult::isa)
       .field("kv_heads", &DecodeResult::kv_heads)
       .field("hidden_dim", &DecodeResult::hidden_dim)
+      .field("head_dim", &DecodeResult::head_dim)
       .field("measured_steps", &DecodeResult::measured_steps)
       .field("seconds", &DecodeResult::seconds)
       .field("time", &DecodeResult::time)

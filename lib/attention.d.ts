@@ -150,6 +150,8 @@ export interface DecodeResult {
   kv_heads: number;
   /** Resolved hidden width (d_model when the input was 0). */
   hidden_dim: number;
+  /** d_model / heads: one head's K, V and query width (the core's; decodeKvClosedForm reads it). */
+  head_dim: number;
   measured_steps: number;
   /** The median run's total over the measured steps (= the sum of time_split_s's parts; = time.median_s for odd runs). */
   seconds: number;

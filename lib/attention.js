@@ -6,20 +6,20 @@ import { memoryApi } from './memory.js';
 
 /**
  * The KV-calculator input (kvCache, one layer, one sequence) that describes
- * what a decode run keeps: heads, its resolved kv_heads, head_dim = d_model /
- * heads, tokens = prompt + generated; fp32 for full/window/sinks/recompute,
+ * what a decode run keeps: heads, its resolved kv_heads and head_dim (the
+ * core's, from the run result), tokens = prompt + generated; fp32 for full/window/sinks/recompute,
  * int8/int4 with the run's group and fp32 scales (as the kernel keeps them);
  * the window and sinks the strategy uses. Null when the strategy keeps no K/V
  * (none; recompute with cache_tokens 0).
  */
-function decodeKvInput(input, kvHeads) {
+function decodeKvInput({ input, kv_heads: kvHeads, head_dim: headDim }) {
   const { strategy } = input;
   const keepsNone = strategy === 'none' || strategy === 'seed' || (strategy === 'recompute' && input.cache_tokens === 0);
   if (keepsNone) return null;
   const quantized = strategy === 'int8' || strategy === 'int4';
   return {
     n_layers: 1, n_heads: input.heads, n_kv_heads: kvHeads || input.heads,
-    head_dim: input.d_model / input.heads, d_model: input.d_model,
+    head_dim: headDim, d_model: input.d_model,
     batch: 1, prompt_tokens: input.prompt_tokens, generated_tokens: input.generated_tokens,
     kv_dtype: quantized ? strategy : 'fp32',
     quant_group: quantized ? input.kv_group : 0, quant_asymmetric: false, quant_scale_dtype: 'fp32',
@@ -49,7 +49,7 @@ function unmodelledNote(result) {
     notes.push('per_channel: the formula groups along head_dim (per token); the kernel keeps one fp32 scale per ' +
       `channel per ${input.kv_group} tokens and the not-yet-full group of up to ${input.kv_group} tokens in fp32`);
   }
-  if (input.strategy === 'int4' && (input.d_model / input.heads) % 2 === 1) {
+  if (input.strategy === 'int4' && result.head_dim % 2 === 1) {
     notes.push('int4 with an odd head_dim: the kernel packs two codes per byte across a token\'s whole K row, ' +
       'the formula rounds up per head vector');
   }
@@ -62,7 +62,7 @@ function checkedDecodeResult(given, decodeDefaults) {
   const result = plainInput(given, 'result (a runDecode result)', 'result');
   if (result.input === undefined) throw new InputError('result.input', 'result.input is missing: pass what runDecode returned');
   const input = mergeChecked(decodeDefaults, result.input, 'decode input', 'result.input.');
-  for (const field of ['kv_heads', 'kv_bytes', 'hidden_bytes']) {
+  for (const field of ['kv_heads', 'head_dim', 'kv_bytes', 'hidden_bytes']) {
     if (typeof result[field] !== 'number') {
       throw new InputError(`result.${field}`, `result.${field} must be a number (pass what runDecode returned)`);
     }
@@ -98,7 +98,7 @@ export function attentionApi(Module) {
      */
     decodeKvClosedForm: (given) => {
       const result = checkedDecodeResult(given, defaults.decode());
-      const kvInput = decodeKvInput(result.input, result.kv_heads);
+      const kvInput = decodeKvInput(result);
       const predicted = kvInput ? memory.kvCache(kvInput).bytes : 0;
       return {
         kv_input: kvInput,

@@ -543,6 +543,7 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
                                                             " must be at least 1 for " + input.strategy),
            result;
   const double head_dim = input.d_model / input.heads;
+  result.head_dim = head_dim;
   const bool quantized = input.strategy == "int8" || input.strategy == "int4";
   if (quantized && input.kv_layout == "per_token" && std::fmod(head_dim, input.kv_group) != 0)
     return result.status = error_status("kv_group", "kv_group = " + format_number(input.kv_group) +

@@ -148,6 +148,7 @@ struct DecodeResult {
   std::string isa;
   double kv_heads = 0;    // resolved: input.kv_heads, or heads when 0
   double hidden_dim = 0;  // resolved: input.hidden_dim, or d_model when 0
+  double head_dim = 0;    // d_model / heads: the width of one head's K, V and query
   double measured_steps = 0;
   double seconds = 0;  // the median run's total over the measured steps (= the sum of time_split_s)
   TimingStats time;    // the spread of the runs' totals over the measured steps (median_s = seconds for odd runs)

@@ -56,3 +56,15 @@ test('kernelRoof names the bad field', () => {
   assert.throws(() => api.kernelRoof(sweep, point, 0), (error) => error.field === 'peak_flops_per_s');
   assert.throws(() => api.kernelRoof({ points: [] }, point, 1e11), (error) => error.field === 'sweep');
 });
+
+test('runDecode carries the core\'s head_dim (d_model / heads); decodeKvClosedForm reads it, odd int4 rows noted', () => {
+  const odd = api.runDecode({ strategy: 'int4', prompt_tokens: 4, generated_tokens: 2, d_model: 6, heads: 2, kv_group: 3 });
+  assert.equal(odd.head_dim, 6 / 2);
+  const oddForm = api.decodeKvClosedForm(odd);
+  assert.equal(oddForm.kv_input.head_dim, 3);
+  assert.match(oddForm.note, /int4 with an odd head_dim/);
+  const even = api.runDecode({ strategy: 'int4', prompt_tokens: 4, generated_tokens: 2, d_model: 8, heads: 2, kv_group: 4 });
+  assert.equal(even.head_dim, 4);
+  assert.doesNotMatch(api.decodeKvClosedForm(even).note, /odd head_dim/);
+  assert.throws(() => api.decodeKvClosedForm({ ...even, head_dim: 'x' }), (error) => error.field === 'result.head_dim');
+});
