@@ -1,21 +1,19 @@
-// Benchmark (a script, not a test): the attention kernels four ways in one run —
-// WASM SIMD, WASM scalar (built without -msimd128), native (bench/bench_attention),
-// and the same algorithms in plain JS (timed by tinybench) — each cell the median
+// Benchmark (a script, not a test): the attention kernels five ways in one run —
+// WASM SIMD, WASM scalar (built without -msimd128), native (bench/bench_attention,
+// -march=native), native SSE4.1 (128-bit, no FMA: WASM SIMD's own width, the fair
+// baseline; bench/native-builds.js builds it on demand), and the same algorithms in plain JS (timed by tinybench) — each cell the median
 // of `runs` samples with its quartiles, reported as ratios of medians, with the README's targets;
 // then decode with window vs recompute when the cache holds every token (issue 19).
 // Usage: npm run bench -- attention   (needs: npm run build:wasm, bash scripts/build-wasm.sh scalar,
 //        bash scripts/build-native.sh)
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
 import { createApi } from '../lib/api.js';
 import { loadModule } from '../lib/node.js';
 import { compareTimings } from '../lib/timing.js';
 import * as js from './js-kernels.js';
 import { timeJs } from './js-timing.js';
-
-const nativeDriver = fileURLToPath(new URL('../build/native/bench/bench_attention', import.meta.url));
+import { nativeDriver } from './native-builds.js';
 // Each cell: a warm-up, then `runs` timed samples lasting minSeconds together;
 // the median per call with its first to third quartile (TimingStats).
 const minSeconds = Number(process.env.BENCH_MIN_SECONDS ?? 0.25);
@@ -46,9 +44,11 @@ function wasmBench(Module, c, seconds) {
   return result.time;
 }
 
-function nativeBench(c) {
-  if (!existsSync(nativeDriver)) return null;
-  const out = execFileSync(nativeDriver, [c.kernel, String(c.n), String(c.d), String(minSeconds)], { encoding: 'utf8' });
+// which: 'native' (-march=native) or 'sse41' (build/native-sse41).
+function nativeBench(c, which) {
+  const driver = nativeDriver(which, 'bench_attention');
+  if (!driver) return null;
+  const out = execFileSync(driver, [c.kernel, String(c.n), String(c.d), String(minSeconds)], { encoding: 'utf8' });
   return JSON.parse(out).time;
 }
 
@@ -133,11 +133,11 @@ function cell(c, time) {
   return `${f(time.median_s)} (${f(time.q3_s)}–${f(time.q1_s)})`;
 }
 // How many times faster a is than b, from the medians; "≈ (noise)" where their q1–q3 ranges overlap.
-function ratio(a, b) {
+function ratio(a, b, digits = 1) {
   if (!a || !b) return 'n/a';
   const verdict = compareTimings(a, b);
   const value = b.median_s / a.median_s;
-  return verdict.verdict === 'within noise' ? `${value.toFixed(1)}× (noise)` : `${value.toFixed(1)}×`;
+  return verdict.verdict === 'within noise' ? `${value.toFixed(digits)}× (noise)` : `${value.toFixed(digits)}×`;
 }
 
 export async function run() {
@@ -148,23 +148,28 @@ export async function run() {
   } catch (error) {
     console.warn(`attention bench: no scalar module (${error.message.split(':')[0]}); run "bash scripts/build-wasm.sh scalar"`);
   }
-  if (!existsSync(nativeDriver)) console.warn('attention bench: no native driver; run "bash scripts/build-native.sh"');
+  if (!nativeDriver('native', 'bench_attention')) console.warn('attention bench: no native driver; run "bash scripts/build-native.sh"');
 
-  const columns = ['wasm_simd', 'wasm_scalar', 'native', 'js'];
+  const columns = ['wasm_simd', 'wasm_scalar', 'native', 'native_sse41', 'js'];
   const rows = cases.map((c) => ({ ...c }));
   for (const row of rows) {
     row.wasm_simd = wasmBench(simd, row, minSeconds);
     row.wasm_scalar = scalar ? wasmBench(scalar, row, minSeconds) : null;
-    row.native = nativeBench(row);
+    row.native = nativeBench(row, 'native');
+    row.native_sse41 = nativeBench(row, 'sse41');
     row.js = jsBench(row, minSeconds);
     console.error(`  ${row.kernel} measured`);
   }
 
   console.log(`\nattention kernels, n = 4096, d = 64, one thread (median (slowest–fastest quartile) of ${runs} timed samples ` +
     `over ≥ ${minSeconds} s per cell; higher is better; ratios of medians, "(noise)" where the quartile ranges overlap)`);
-  const header = ['kernel', 'unit', 'WASM SIMD', 'WASM scalar', 'native', 'plain JS', 'SIMD/scalar', 'SIMD/JS', 'native/SIMD'];
+  const header = ['kernel', 'unit', 'WASM SIMD', 'WASM scalar', 'native', 'native SSE4.1', 'plain JS', 'SIMD/scalar', 'SIMD/JS',
+    'native/SIMD', 'SIMD/SSE4.1'];
   printTable([header, ...rows.map((r) => [r.kernel, r.unit, cell(r, r.wasm_simd), cell(r, r.wasm_scalar), cell(r, r.native),
-    cell(r, r.js), ratio(r.wasm_simd, r.wasm_scalar), ratio(r.wasm_simd, r.js), ratio(r.native, r.wasm_simd)])]);
+    cell(r, r.native_sse41), cell(r, r.js), ratio(r.wasm_simd, r.wasm_scalar), ratio(r.wasm_simd, r.js), ratio(r.native, r.wasm_simd),
+    ratio(r.wasm_simd, r.native_sse41, 2)])]);
+  console.log('native: -march=native (this host: AVX-512 and FMA); native SSE4.1: -msse4.1 -mno-avx -mno-fma (xsimd sse4_1); ' +
+    'SIMD/SSE4.1: WASM SIMD throughput ÷ native SSE4.1 throughput');
   const fmt = (value) => (Number.isFinite(value) ? value.toFixed(2) : 'n/a');
   const medianRate = (r, column) => (r[column] ? rate(r, r[column].median_s) : NaN);
   for (const row of rows) for (const column of columns) row[`${column}_median`] = medianRate(row, column);
@@ -183,6 +188,8 @@ export async function run() {
     ['dot: WASM SIMD ≥ 10× plain JS', medians('dot', 'wasm_simd', 'js'), 10],
     ['softmax: WASM SIMD ≥ 10× plain JS', medians('softmax', 'wasm_simd', 'js'), 10],
     ['tiled attention ≥ 10 GFLOP/s in WASM', byKernel.tiled.wasm_simd_median, 10],
+    ['dot: WASM SIMD ≥ 0.7× native SSE4.1 (issue 16)', medians('dot', 'wasm_simd', 'native_sse41'), 0.7],
+    ['tiled attention: WASM SIMD ≥ 0.7× native SSE4.1 (issue 16)', medians('tiled', 'wasm_simd', 'native_sse41'), 0.7],
   ];
   const timeRatio = byKernel.tiled.wasm_simd.median_s / byKernel.naive.wasm_simd.median_s;  // t_tiled / t_naive
   const memoryRatio = naive.peak_bytes / tiled.peak_bytes;

@@ -1,16 +1,16 @@
-// Quantization benchmark: int8/int4 quantize and quantized GEMV, four ways in
-// one run — WASM SIMD, WASM scalar (no -msimd128), native, plain JS — with
-// ratios. Not a test: it reports what it measured.
+// Quantization benchmark: int8/int4 quantize and quantized GEMV, five ways in
+// one run — WASM SIMD, WASM scalar (no -msimd128), native (-march=native),
+// native SSE4.1 (128-bit, no FMA; built on demand by bench/native-builds.js),
+// plain JS — with ratios. Not a test: it reports what it measured.
 // Usage: npm run bench -- quant   (needs `bash scripts/build-wasm.sh`,
 // `bash scripts/build-wasm.sh scalar` and, for the native column, `bash scripts/build-native.sh`)
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { loadLlmSpacetime } from '../lib/node.js';
 import { compareTimings } from '../lib/timing.js';
 import { timeJs } from './js-timing.js';
+import { nativeDriver } from './native-builds.js';
 
 const minTime = Number(process.env.BENCH_MIN_TIME ?? 0.2);
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -243,9 +243,10 @@ function wasmColumn(api, simd, rows, cols) {
   return { quantize, gemv, isa: result.kernel };
 }
 
-async function nativeColumn(rows, cols) {
-  const binary = fileURLToPath(new URL('../build/native/bench/bench_quant', import.meta.url));
-  if (!existsSync(binary)) return null;
+// which: 'native' (-march=native) or 'sse41' (128-bit SSE4.1, no FMA: build/native-sse41).
+async function nativeColumn(rows, cols, which) {
+  const binary = nativeDriver(which, 'bench_quant');
+  if (!binary) return null;
   const { stdout } = await promisify(execFile)(binary, [String(minTime), 'simd', String(rows), String(cols)]);
   const json = JSON.parse(stdout);
   return {
@@ -257,10 +258,10 @@ async function nativeColumn(rows, cols) {
 // A cell: the median per call in ms with its first to third quartile.
 const ms = (time) => (time === undefined ? '—' : `${(time.median_s * 1e3).toFixed(3)} (${(time.q1_s * 1e3).toFixed(3)}–${(time.q3_s * 1e3).toFixed(3)})`);
 // slow / fast from the medians; "(noise)" where the two q1–q3 ranges overlap.
-const ratio = (slow, fast) => {
+const ratio = (slow, fast, digits = 1) => {
   if (slow === undefined || fast === undefined) return '—';
   const noise = compareTimings(slow, fast).verdict === 'within noise' ? ' (noise)' : '';
-  return `${(slow.median_s / fast.median_s).toFixed(1)}×${noise}`;
+  return `${(slow.median_s / fast.median_s).toFixed(digits)}×${noise}`;
 };
 
 export async function run() {
@@ -277,7 +278,8 @@ export async function run() {
     const columns = {
       simd: wasmColumn(simdApi, true, size, size),
       scalar: scalarApi ? wasmColumn(scalarApi, false, size, size) : null,
-      native: await nativeColumn(size, size),
+      native: await nativeColumn(size, size, 'native'),
+      sse41: await nativeColumn(size, size, 'sse41'),
       js: jsColumn(size, size),
     };
     all[size] = columns;
@@ -285,12 +287,15 @@ export async function run() {
       .map((k) => [k.kernel, k.weight_bytes * size / 64]));
     const table = (title, section, kernels, extra) => {
       lines.push('', title, '');
-      lines.push('| kernel | WASM SIMD ms | WASM scalar ms | native ms | plain JS ms | SIMD vs scalar | SIMD vs JS | native vs SIMD |' + (extra ? ' SIMD GB/s of weights |' : ''));
-      lines.push('|---|---:|---:|---:|---:|---:|---:|---:|' + (extra ? '---:|' : ''));
+      lines.push('| kernel | WASM SIMD ms | WASM scalar ms | native ms | native SSE4.1 ms | plain JS ms | SIMD vs scalar | SIMD vs JS | ' +
+        'native vs SIMD | SIMD ÷ SSE4.1 |' + (extra ? ' SIMD GB/s of weights |' : ''));
+      lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|' + (extra ? '---:|' : ''));
       for (const kernel of kernels) {
         const s = columns.simd[section][kernel], c = columns.scalar?.[section][kernel];
-        const nat = columns.native?.[section][kernel], j = columns.js[section][kernel];
-        lines.push(`| ${kernel} | ${ms(s)} | ${ms(c)} | ${ms(nat)} | ${ms(j)} | ${ratio(c, s)} | ${ratio(j, s)} | ${ratio(s, nat)} |` +
+        const nat = columns.native?.[section][kernel], sse = columns.sse41?.[section][kernel], j = columns.js[section][kernel];
+        // SIMD ÷ SSE4.1: WASM SIMD's speed as a fraction of native SSE4.1's (target ≥ 0.7 on GEMV, issue 16).
+        lines.push(`| ${kernel} | ${ms(s)} | ${ms(c)} | ${ms(nat)} | ${ms(sse)} | ${ms(j)} | ${ratio(c, s)} | ${ratio(j, s)} | ${ratio(s, nat)} | ` +
+          `${ratio(sse, s, 2)} |` +
           (extra ? ` ${(weightBytes[kernel] / s.median_s / 1e9).toFixed(2)} |` : ''));
       }
     };

@@ -49,11 +49,15 @@ export function rooflineApi(Module) {
     return merge(start, fields, 'hardware', 'hardware.');
   }
 
+  // Model presets are fixed at build time: copied out of WASM once, on first use
+  // (copying all of them, config.json texts included, took most of a plan call).
+  let modelPresetList = null;
   function resolveModel(model = {}) {
     if (typeof model === 'string') {
-      const preset = toPlain(Module.modelPresets()).find((row) => row.id === model);
+      modelPresetList ??= toPlain(Module.modelPresets());
+      const preset = modelPresetList.find((row) => row.id === model);
       if (!preset) throw new InputError('model', `model = "${model}" is not a known preset`);
-      return preset.config;
+      return structuredClone(preset.config);  // a copy: callers may change it
     }
     return merge(modelDefaults, plainInput(model, 'model (a preset id or a config object)', 'model'), 'model config');
   }

@@ -1,0 +1,80 @@
+// Calculator speed (a script, not a test): one full plan evaluation — Llama 3
+// 70B on 2 × H100 SXM, tensor parallel, batch 8, context 4096 — and plan
+// evaluations per second over a sweep of 9 batches × 9 contexts, three ways:
+//   api.plan(input)         the JS API: input checks, preset lookup, Embind crossing, copy out;
+//   Module.plan(workload)   the Embind crossing and copy out alone (workload resolved once);
+//   native C++              plan() in bench/bench_calculator (build/native, -march=native).
+// Each cell: median per evaluation with q1–q3 of `runs` samples (tinybench for JS).
+// Usage: npm run bench -- calculator   (needs npm run build:wasm, bash scripts/build-native.sh)
+import { execFileSync } from 'node:child_process';
+
+import { createApi } from '../lib/api.js';
+import { toPlain, unwrap } from '../lib/convert.js';
+import { loadModule } from '../lib/node.js';
+import { nativeDriver } from './native-builds.js';
+import { timeJs } from './js-timing.js';
+
+const minSeconds = Number(process.env.BENCH_MIN_SECONDS ?? 0.25);
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+export const batches = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+export const contexts = [512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072];
+const input = { model: 'llama-3-70b', hardware: 'h100-sxm', gpus: 2, parallelism: 'tensor', batch: 8, context: 4096 };
+
+/** Times one plan and the sweep through the JS API and through Module.plan; TimingStats per evaluation. */
+export function measureCalculator(Module, { seconds = minSeconds, samples = runs } = {}) {
+  const api = createApi(Module);
+  const model = toPlain(Module.modelPresets()).find((row) => row.id === input.model).config;
+  const hardware = api.hardwarePresets().find((row) => row.id === input.hardware);
+  const { memory_gb, memory_gib, ...hardwareSpec } = hardware;
+  const workload = { ...api.defaultWorkload(), model, hardware: hardwareSpec, gpus: 2, parallelism: 'tensor', batch: 8, context: 4096 };
+  // The two paths must agree before either is timed.
+  const viaApi = api.plan(input), viaModule = unwrap(Module.plan(workload));
+  if (viaApi.decode.step_s !== viaModule.decode.step_s) throw new Error('api.plan and Module.plan disagree');
+  let sink = 0;
+  const apiOne = timeJs('api.plan', () => { sink += api.plan(input).decode.step_s; }, { runs: samples, minSeconds: seconds });
+  const moduleOne = timeJs('Module.plan', () => { sink += unwrap(Module.plan(workload)).decode.step_s; }, { runs: samples, minSeconds: seconds });
+  const sweep = (fn) => () => { for (const batch of batches) for (const context of contexts) sink += fn(batch, context); };
+  const plans = batches.length * contexts.length;
+  const perPlan = (t) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, k === 'runs' ? v : v / plans]));
+  const apiSweep = perPlan(timeJs('api sweep', sweep((batch, context) => api.plan({ ...input, batch, context }).decode.step_s),
+    { runs: samples, minSeconds: seconds }));
+  const moduleSweep = perPlan(timeJs('Module sweep', sweep((batch, context) => unwrap(Module.plan({ ...workload, batch, context })).decode.step_s),
+    { runs: samples, minSeconds: seconds }));
+  if (!Number.isFinite(sink)) throw new Error('non-finite plan');
+  return { input, sweep_plans: plans, api: { plan: apiOne, sweep: apiSweep }, module: { plan: moduleOne, sweep: moduleSweep } };
+}
+
+function nativeCalculator() {
+  const driver = nativeDriver('native', 'bench_calculator');
+  if (!driver) return null;
+  const json = JSON.parse(execFileSync(driver, [String(minSeconds), String(runs)], { encoding: 'utf8' }));
+  return { plan: json.plan, sweep: { ...json.sweep, ...Object.fromEntries(['median_s', 'q1_s', 'q3_s', 'min_s', 'max_s'].map((k) => [k, json.sweep[k] / json.sweep_plans])) } };
+}
+
+const us = (t) => (t ? `${(t.median_s * 1e6).toFixed(2)} (${(t.q1_s * 1e6).toFixed(2)}–${(t.q3_s * 1e6).toFixed(2)})` : 'n/a');
+const perSecond = (t) => (t ? `${Math.round(1 / t.median_s).toLocaleString('en-US')} (${Math.round(1 / t.q3_s).toLocaleString('en-US')}–${Math.round(1 / t.q1_s).toLocaleString('en-US')})` : 'n/a');
+
+export async function run() {
+  const Module = await loadModule();
+  const js = measureCalculator(Module);
+  const native = nativeCalculator();
+  if (!native) console.warn('calculator bench: no native driver; run "bash scripts/build-native.sh"');
+  console.log(`\ncalculator: plan(), ${input.model} on ${input.gpus} × ${input.hardware}, ${input.parallelism} parallel; one plan at batch 8, ` +
+    `context 4096; sweep of ${batches.length} batches × ${contexts.length} contexts (${js.sweep_plans} plans). Median (q1–q3) of ${runs} samples.`);
+  const rows = [['path', 'µs per plan', 'sweep µs per plan', 'sweep plans/s'],
+    ['api.plan (JS API)', us(js.api.plan), us(js.api.sweep), perSecond(js.api.sweep)],
+    ['Module.plan (Embind alone)', us(js.module.plan), us(js.module.sweep), perSecond(js.module.sweep)],
+    ['native C++ plan()', us(native?.plan), us(native?.sweep), perSecond(native?.sweep)]];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) console.log(r.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  '));
+  const one = js.api.plan.median_s * 1e6, rate = 1 / js.api.sweep.median_s;
+  console.log('\ntargets (issue 16):');
+  console.log(`  ${one <= 50 ? 'met    ' : 'NOT met'}  one plan evaluation through the JS API ≤ 50 µs: ${one.toFixed(2)} µs`);
+  console.log(`  ${rate >= 1e5 ? 'met    ' : 'NOT met'}  ≥ 100,000 plan evaluations/s in a sweep through the JS API: ${Math.round(rate).toLocaleString('en-US')}/s`);
+  if (native) {
+    const crossing = js.module.plan.median_s - native.plan.median_s;
+    console.log(`  share of one api.plan outside native C++ plan() (input checks, Embind crossing, copy out, WASM vs native): ` +
+      `${((1 - native.plan.median_s / js.api.plan.median_s) * 100).toFixed(0)} %; Module.plan − native = ${(crossing * 1e6).toFixed(2)} µs`);
+  }
+  console.log(JSON.stringify({ calculator_bench: { ...js, native } }));
+}
