@@ -331,7 +331,7 @@ export class KvCachePanel extends PanelElement {
   // One layer of the current configuration, decoded in the worker: each run is
   // one strategy or attention variant (see kv-measured.js).
   #runMeasured() {
-    const plan = measuredRuns(this.values);
+    const plan = measuredRuns(this.values, this.result?.kv?.head_dim);
     const partial = [];
     this.runs.start({
       label: 'decode', calls: plan.runs.map((run) => ({ method: 'runDecode', input: run.input })),

@@ -18,9 +18,10 @@ const sameInput = (a, b) => JSON.stringify(a) === JSON.stringify(b);
  * fp32 always; window or sinks when set; int8/int4 when that is the dtype),
  * then MHA, GQA (the model's KV heads, when in between) and MQA with a full
  * fp32 cache. MLA has no kernel: only the three dense variants run.
+ * `headDim` is the one the KV calculator resolved (kv.head_dim): the rule for
+ * an unset head_dim lives in the core.
  */
-export function measuredRuns(v) {
-  const headDim = v.head_dim > 0 ? v.head_dim : v.d_model / v.heads;
+export function measuredRuns(v, headDim) {
   const tokens = Math.min(v.prompt + v.generated, v.measure_tokens);
   const generated = Math.min(generatedTokens, tokens);
   const kvHeads = v.variant === 'mha' ? v.heads : v.variant === 'mqa' ? 1 : v.kv_heads;
