@@ -3,6 +3,7 @@
 #include <emscripten/bind.h>
 
 #include "sim/attention_runs.hpp"
+#include "sim/decode_kv.hpp"
 #include "sim/kernel_bench.hpp"
 
 using namespace emscripten;
@@ -64,6 +65,20 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("seed", &DecodeInput::seed)
       .field("memory_budget_bytes", &DecodeInput::memory_budget_bytes)
       .field("runs", &DecodeInput::runs);
+  value_object<DecodeKept>("DecodeKept")
+      .field("input", &DecodeKept::input)
+      .field("kv_heads", &DecodeKept::kv_heads)
+      .field("head_dim", &DecodeKept::head_dim)
+      .field("kv_bytes", &DecodeKept::kv_bytes)
+      .field("hidden_bytes", &DecodeKept::hidden_bytes);
+  value_object<DecodeKvClosedForm>("DecodeKvClosedForm")
+      .field("status", &DecodeKvClosedForm::status)
+      .field("keeps_kv", &DecodeKvClosedForm::keeps_kv)
+      .field("kv_input", &DecodeKvClosedForm::kv_input)
+      .field("predicted_bytes", &DecodeKvClosedForm::predicted_bytes)
+      .field("measured_bytes", &DecodeKvClosedForm::measured_bytes)
+      .field("difference_bytes", &DecodeKvClosedForm::difference_bytes)
+      .field("note", &DecodeKvClosedForm::note);
   value_object<DecodeTimeSplit>("DecodeTimeSplit")
       .field("projection", &DecodeTimeSplit::projection)
       .field("store", &DecodeTimeSplit::store)
@@ -141,6 +156,7 @@ EMSCRIPTEN_BINDINGS(attention) {
   function("runAttention", &run_attention);
   function("decodeDefaults", &decode_defaults);
   function("runDecode", static_cast<DecodeResult (*)(const DecodeInput&)>(&run_decode));
+  function("decodeKvClosedForm", &decode_kv_closed_form);
   function("seedExperimentDefaults", &seed_experiment_defaults);
   function("seedExperiment", &seed_experiment);
 }

@@ -2,59 +2,6 @@
 // experiment. Defaults come from C++ (one source of truth); inputs are plain
 // objects with snake_case fields, results are plain objects.
 import { InputError, mergeChecked, plainInput, toPlain, unwrap, withVector } from './convert.js';
-import { memoryApi } from './memory.js';
-
-/**
- * The KV-calculator input (kvCache, one layer, one sequence) that describes
- * what a decode run keeps: heads, its resolved kv_heads and head_dim (the
- * core's, from the run result), tokens = prompt + generated; fp32 for full/window/sinks/recompute,
- * int8/int4 with the run's group and fp32 scales (as the kernel keeps them);
- * the window and sinks the strategy uses. Null when the strategy keeps no K/V
- * (none; recompute with cache_tokens 0).
- */
-function decodeKvInput({ input, kv_heads: kvHeads, head_dim: headDim }) {
-  const { strategy } = input;
-  const keepsNone = strategy === 'none' || strategy === 'seed' || (strategy === 'recompute' && input.cache_tokens === 0);
-  if (keepsNone) return null;
-  const quantized = strategy === 'int8' || strategy === 'int4';
-  return {
-    n_layers: 1, n_heads: input.heads, n_kv_heads: kvHeads || input.heads,
-    head_dim: headDim, d_model: input.d_model,
-    batch: 1, prompt_tokens: input.prompt_tokens, generated_tokens: input.generated_tokens,
-    kv_dtype: quantized ? strategy : 'fp32',
-    quant_group: quantized ? input.kv_group : 0, quant_asymmetric: false, quant_scale_dtype: 'fp32',
-    window: strategy === 'full' || quantized ? 0 : input.cache_tokens,
-    sinks: strategy === 'sinks' ? input.sinks : 0,
-    global_every: 0, attention_layers: 0, kv_lora_rank: 0, qk_rope_head_dim: 0, block_size: 0,
-  };
-}
-
-// What the kernel keeps that the KV formula does not model, in words.
-function unmodelledNote(result) {
-  const { input } = result;
-  const tokens = input.prompt_tokens + input.generated_tokens;
-  const notes = [];
-  if (result.hidden_bytes > 0) {
-    const hidden = `the hidden states of all ${tokens} tokens (${result.hidden_bytes.toLocaleString('en-US')} B)`;
-    if (input.strategy === 'seed') {
-      notes.push(`keeps no K/V: the hidden states of the last ${Math.min(tokens, input.cache_tokens + 1)} tokens ` +
-        `(${result.hidden_bytes.toLocaleString('en-US')} B) are kept and their K/V projected again every step; the KV formula does not count them`);
-    } else {
-      notes.push(input.strategy === 'none'
-        ? `keeps no K/V: ${hidden} are kept and every K/V is recomputed from them; the KV formula does not count them`
-        : `${hidden} are kept to recompute evicted K/V; the KV formula does not count them`);
-    }
-  }
-  if ((input.strategy === 'int8' || input.strategy === 'int4') && input.kv_layout === 'per_channel') {
-    notes.push('per_channel: the formula groups along head_dim (per token); the kernel keeps one fp32 scale per ' +
-      `channel per ${input.kv_group} tokens and the not-yet-full group of up to ${input.kv_group} tokens in fp32`);
-  }
-  if (input.strategy === 'int4' && result.head_dim % 2 === 1) {
-    notes.push('int4 with an odd head_dim: the kernel packs two codes per byte across a token\'s whole K row, ' +
-      'the formula rounds up per head vector');
-  }
-  return notes.join('; ');
-}
 
 // decodeKvClosedForm's argument checked as the API checks inputs: a runDecode
 // result (its input, kv_heads and the bytes it kept), or an InputError naming the field.
@@ -71,7 +18,6 @@ function checkedDecodeResult(given, decodeDefaults) {
 }
 
 export function attentionApi(Module) {
-  const memory = memoryApi(Module);
   const defaults = {
     attention: () => toPlain(Module.attentionRunDefaults()),
     decode: () => toPlain(Module.decodeDefaults()),
@@ -97,15 +43,15 @@ export function attentionApi(Module) {
      * kernel stores that the formula does not model.
      */
     decodeKvClosedForm: (given) => {
-      const result = checkedDecodeResult(given, defaults.decode());
-      const kvInput = decodeKvInput(result);
-      const predicted = kvInput ? memory.kvCache(kvInput).bytes : 0;
+      const { input, kv_heads, head_dim, kv_bytes, hidden_bytes } = checkedDecodeResult(given, defaults.decode());
+      // The join is the core's (sim/decode_kv): what the kernel stores, as a kvCache input, and its bytes.
+      const joined = unwrap(Module.decodeKvClosedForm({ input, kv_heads, head_dim, kv_bytes, hidden_bytes }));
       return {
-        kv_input: kvInput,
-        predicted_bytes: predicted,
-        measured_bytes: result.kv_bytes,
-        difference_bytes: result.kv_bytes - predicted,
-        note: unmodelledNote(result),
+        kv_input: joined.keeps_kv ? joined.kv_input : null,
+        predicted_bytes: joined.predicted_bytes,
+        measured_bytes: joined.measured_bytes,
+        difference_bytes: joined.difference_bytes,
+        note: joined.note,
       };
     },
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sim/attention_runs.hpp"
+#include "sim/decode_kv.hpp"
 #include "sim/kernel_bench.hpp"
 #include "sim/random.hpp"
 
@@ -678,4 +679,53 @@ TEST_CASE("every measured runner reports runs timings with their spread, and ref
   DecodeInput decode;
   decode.runs = 0;
   CHECK(run_decode(decode).status.field == "runs");
+}
+
+TEST_CASE("decode beside the KV formula: the join predicts by hand what each strategy stores") {
+  DecodeKept kept;
+  kept.input.prompt_tokens = 1000;
+  kept.input.generated_tokens = 24;
+  kept.input.d_model = 256;
+  kept.input.heads = 4;
+  kept.kv_heads = 2;
+  kept.head_dim = 64;
+  kept.input.cache_tokens = 100;
+  kept.input.sinks = 4;
+  kept.input.kv_group = 32;
+
+  // full, fp32: K and V, 2 KV heads × 64 channels × 4 B, for all 1,024 tokens.
+  kept.input.strategy = "full";
+  kept.kv_bytes = 2.0 * 2 * 64 * 4 * 1024;
+  DecodeKvClosedForm full = decode_kv_closed_form(kept);
+  CHECK_OR_RETURN(full.status.ok);
+  CHECK(full.keeps_kv);
+  CHECK(full.predicted_bytes == 2.0 * 2 * 64 * 4 * 1024);
+  CHECK(full.difference_bytes == 0);
+  CHECK(full.note.empty());
+
+  // window 100: the last 100 tokens only.
+  kept.input.strategy = "window";
+  CHECK(decode_kv_closed_form(kept).predicted_bytes == 2.0 * 2 * 64 * 4 * 100);
+
+  // int8, groups of 32 channels: 1 B codes + one fp32 scale per 32 values.
+  kept.input.strategy = "int8";
+  CHECK(decode_kv_closed_form(kept).predicted_bytes == 2.0 * 2 * 1024 * (64 * 1 + (64 / 32) * 4));
+
+  // none keeps no K/V: nothing predicted; the note counts the hidden states, grouped like the page.
+  kept.input.strategy = "none";
+  kept.kv_bytes = 0;
+  kept.hidden_bytes = 1048576;
+  const DecodeKvClosedForm none = decode_kv_closed_form(kept);
+  CHECK_FALSE(none.keeps_kv);
+  CHECK(none.predicted_bytes == 0);
+  CHECK(none.note ==
+        "keeps no K/V: the hidden states of all 1024 tokens (1,048,576 B) are kept and every K/V is recomputed "
+        "from them; the KV formula does not count them");
+
+  // A shape the formula refuses comes back as its status, naming the field.
+  kept.input.strategy = "full";
+  kept.head_dim = -1;
+  const DecodeKvClosedForm bad = decode_kv_closed_form(kept);
+  CHECK_FALSE(bad.status.ok);
+  CHECK(bad.status.field == "head_dim");
 }
