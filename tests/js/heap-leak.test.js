@@ -50,6 +50,10 @@ const refusals = {
   checkCacheSweepInput: () => api.checkCacheSweepInput({ min_bytes: -1 }),
   measureCacheSweep: () => api.measureCacheSweep({ min_bytes: -1 }),
   sweepCeiling: () => api.sweepCeiling({ points: [] }, 1e6),
+  // Refused by the core, after the sweep's sizes and rates were copied into WASM vectors.
+  kernelRoof: () => api.kernelRoof({ points: [{ bytes: 1e3, simd_bytes_per_s: 1e10, scalar_bytes_per_s: 1e9 },
+    { bytes: 1e7, simd_bytes_per_s: 1e9, scalar_bytes_per_s: 1e8 }] },
+  { intensity: -1, flops_per_s: 1e9, working_set_bytes: 1e6 }, 1e11),
   estimateRun: () => api.estimateRun('runDecode', { prompt_tokens: -1 }),
   explainModel: () => api.explainModel({ n_layers: -1 }),
   explainKv: () => api.explainKv({ prompt_tokens: -1 }),
