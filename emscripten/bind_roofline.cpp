@@ -34,7 +34,11 @@ EMSCRIPTEN_BINDINGS(roofline) {
       .field("memory_gb_per_s", &Hardware::memory_gb_per_s)
       .field("memory_bytes", &Hardware::memory_bytes)
       .field("interconnect_gb_per_s", &Hardware::interconnect_gb_per_s)
-      .field("host_link_gb_per_s", &Hardware::host_link_gb_per_s);
+      .field("host_link_gb_per_s", &Hardware::host_link_gb_per_s)
+      .field("fp4_tflops", &Hardware::fp4_tflops)
+      .field("tdp_watts", &Hardware::tdp_watts)
+      .field("usd_per_hour", &Hardware::usd_per_hour)
+      .field("price_source", &Hardware::price_source);
   register_vector<Hardware>("VectorHardware");
 
   value_object<Workload>("Workload")

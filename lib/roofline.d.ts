@@ -25,6 +25,14 @@ export interface Hardware {
   interconnect_gb_per_s: number;
   /** Device to host per direction (PCIe); 0: none. */
   host_link_gb_per_s: number;
+  /** Dense fp4 (NVFP4/MXFP4) peak; 0: none. */
+  fp4_tflops: number;
+  /** Board power of one device (W); 0: not listed. */
+  tdp_watts: number;
+  /** On-demand price of one device per hour (USD); 0: none known. */
+  usd_per_hour: number;
+  /** Where and when the price was read. */
+  price_source: string;
 }
 
 /** A preset with its capacity in both units. */

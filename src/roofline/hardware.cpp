@@ -100,7 +100,10 @@ Status validate_hardware(const Hardware& hardware) {
       check_real_above("hardware.memory_bytes", hardware.memory_bytes, 0, 1e15),
       check_zero_or_at_least("hardware.memory_bytes", hardware.memory_bytes, 1e6, 1e15),
       check_zero_or_at_least("hardware.interconnect_gb_per_s", hardware.interconnect_gb_per_s, 1e-3, 1e6),
-      check_zero_or_at_least("hardware.host_link_gb_per_s", hardware.host_link_gb_per_s, 1e-3, 1e6));
+      check_zero_or_at_least("hardware.host_link_gb_per_s", hardware.host_link_gb_per_s, 1e-3, 1e6),
+      check_zero_or_at_least("hardware.fp4_tflops", hardware.fp4_tflops, 1e-6, 1e6),
+      check_zero_or_at_least("hardware.tdp_watts", hardware.tdp_watts, 1e-3, 1e7),
+      check_zero_or_at_least("hardware.usd_per_hour", hardware.usd_per_hour, 1e-6, 1e6));
 }
 
 double peak_flops_per_s(const Hardware& hardware, std::string_view compute_dtype) {
@@ -108,6 +111,7 @@ double peak_flops_per_s(const Hardware& hardware, std::string_view compute_dtype
   if (compute_dtype == "fp16" || compute_dtype == "bf16") return hardware.fp16_tflops * 1e12;
   if (compute_dtype == "fp8") return hardware.fp8_tflops * 1e12;
   if (compute_dtype == "int8") return hardware.int8_tops * 1e12;
+  if (compute_dtype == "fp4") return hardware.fp4_tflops * 1e12;
   return -1;
 }
 

@@ -25,6 +25,10 @@ struct Hardware {
   double memory_bytes = 0;           // device memory capacity
   double interconnect_gb_per_s = 0;  // device-to-device, per direction (NVLink, IF, ICI; PCIe if none); 0: none
   double host_link_gb_per_s = 0;     // device to host memory per direction (PCIe); 0: none (unified or CPU)
+  double fp4_tflops = 0;             // dense fp4 (NVFP4/MXFP4) matmul peak; 0: the chip has none
+  double tdp_watts = 0;              // board power (TDP/TBP) of one device; 0: not listed
+  double usd_per_hour = 0;           // on-demand price of one device per hour; 0: no price known
+  std::string price_source;          // where and when that price was read
 };
 
 const std::vector<Hardware>& hardware_presets();
@@ -33,7 +37,7 @@ const Hardware* find_hardware(std::string_view id);
 // The spec checked field by field; errors name "hardware.<field>".
 Status validate_hardware(const Hardware& hardware);
 
-// Peak FLOP/s of the matmul dtype ("fp32", "fp16", "bf16", "fp8", "int8"):
+// Peak FLOP/s of the matmul dtype ("fp32", "fp16", "bf16", "fp8", "int8", "fp4"):
 // 0 when the chip lists none; negative when the name is unknown.
 double peak_flops_per_s(const Hardware& hardware, std::string_view compute_dtype);
 

@@ -273,8 +273,9 @@ ModelConfig random_model(Random& random) {
 
 Hardware random_hardware(Random& random) {
   Hardware h = random.pick(hardware_presets());
-  for (double* field : {&h.fp32_tflops, &h.fp16_tflops, &h.fp8_tflops, &h.int8_tops, &h.memory_gb_per_s,
-                        &h.memory_bytes, &h.interconnect_gb_per_s, &h.host_link_gb_per_s})
+  for (double* field :
+       {&h.fp32_tflops, &h.fp16_tflops, &h.fp8_tflops, &h.int8_tops, &h.memory_gb_per_s, &h.memory_bytes,
+        &h.interconnect_gb_per_s, &h.host_link_gb_per_s, &h.fp4_tflops, &h.tdp_watts, &h.usd_per_hour})
     random.maybe(*field, 0.06);
   return h;
 }
