@@ -823,28 +823,40 @@ void read_quantization(const json& root, HfImport& result) {
         (result.weights_keep.empty() ? std::string() : ", " + result.weights_keep + " kept in bf16"));
 }
 
+// Calls visit(i) at each index of `text` outside JSON strings (their quotes
+// included); visit returns the next index to look at, or text.size() to stop.
+// The scans below run before (or instead of) the parser, on text it may refuse.
+template <class Visit>
+void scan_outside_strings(std::string_view text, Visit visit) {
+  bool in_string = false, escaped = false;
+  for (size_t i = 0; i < text.size();) {
+    const char ch = text[i];
+    if (!in_string && ch != '"') {
+      i = visit(i);
+      continue;
+    }
+    if (!in_string)
+      in_string = true;
+    else if (escaped)
+      escaped = false;
+    else if (ch == '\\')
+      escaped = true;
+    else if (ch == '"')
+      in_string = false;
+    ++i;
+  }
+}
+
 // Deepest nesting of [ and { outside strings, without parsing (the parser recurses).
 int nesting_depth(std::string_view text) {
   int depth = 0, deepest = 0;
-  bool in_string = false, escaped = false;
-  for (char ch : text) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (ch == '\\')
-        escaped = true;
-      else if (ch == '"')
-        in_string = false;
-      continue;
-    }
-    if (ch == '"')
-      in_string = true;
-    else if (ch == '[' || ch == '{')
+  scan_outside_strings(text, [&](size_t i) {
+    if (text[i] == '[' || text[i] == '{')
       deepest = std::max(deepest, ++depth);
-    else if (ch == ']' || ch == '}')
+    else if (text[i] == ']' || text[i] == '}')
       --depth;
-    if (deepest > kMaxConfigDepth) break;
-  }
+    return deepest > kMaxConfigDepth ? text.size() : i + 1;
+  });
   return deepest;
 }
 
@@ -852,34 +864,20 @@ int nesting_depth(std::string_view text) {
 // as "the number 1e400 on line 3": nlohmann refuses it as a parse error, and a
 // reader should learn which value to fix. Empty when there is none.
 std::string overflowing_number(std::string_view text) {
-  bool in_string = false, escaped = false;
-  int line = 1;
-  for (size_t i = 0; i < text.size(); ++i) {
+  std::string found;
+  scan_outside_strings(text, [&](size_t i) {
     const char ch = text[i];
-    if (ch == '\n') ++line;
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (ch == '\\')
-        escaped = true;
-      else if (ch == '"')
-        in_string = false;
-      continue;
-    }
-    if (ch == '"') {
-      in_string = true;
-      continue;
-    }
-    if (ch != '-' && (ch < '0' || ch > '9')) continue;
+    if (ch != '-' && (ch < '0' || ch > '9')) return i + 1;
     size_t end = i;
     while (end < text.size() && std::string_view("0123456789+-.eE").find(text[end]) != std::string_view::npos) ++end;
     const std::string literal(text.substr(i, end - i));
-    if (std::isinf(std::strtod(literal.c_str(), nullptr)))
-      return "the number " + (literal.size() > 40 ? literal.substr(0, 40) + "…" : literal) + " on line " +
-             std::to_string(line) + " is beyond double range (largest about 1.8e308)";
-    i = end - 1;
-  }
-  return {};
+    if (!std::isinf(std::strtod(literal.c_str(), nullptr))) return end;
+    const auto line = std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(i), '\n') + 1;
+    found = "the number " + (literal.size() > 40 ? literal.substr(0, 40) + "…" : literal) + " on line " +
+            std::to_string(line) + " is beyond double range (largest about 1.8e308)";
+    return text.size();
+  });
+  return found;
 }
 
 }  // namespace

@@ -247,6 +247,10 @@ TEST_CASE("import: refusals name the fields, defaults follow the transformers cl
     const HfImport r = import_hf_config(deep);
     CHECK(r.status.field == "config_json");
     CHECK(r.status.message.find("nests deeper") != std::string::npos);
+    // Brackets inside a string (past an escaped quote) are text, not nesting.
+    const HfImport quoted =
+        import_hf_config(R"({"model_type":"llama","note":"\")" + std::string(100, '[') + R"(","hidden_size":1e400})");
+    CHECK(quoted.status.message.find("the number 1e400 on line 1") != std::string::npos);
   }
   SUBCASE("a number beyond double range is named with its line, not called invalid JSON") {
     const HfImport r =
