@@ -1,0 +1,4 @@
+target_sources(llmst_core PRIVATE
+  src/serve/requests.cpp
+  src/serve/serve.cpp
+)
