@@ -254,13 +254,20 @@ export const rooflineCommands = [
     options: {},
     run(api) {
       const rows = api.hardwarePresets();
+      const orDash = (value) => (value ? String(value) : '-');
       const table = formatTable([
-        ['id', 'fp16 TFLOPS', 'fp8', 'int8 TOPS', 'GB/s', 'memory', 'ridge FLOP/B', 'link GB/s'],
-        ...rows.map((row) => [row.id, String(row.fp16_tflops), String(row.fp8_tflops || '-'), String(row.int8_tops || '-'),
-          String(row.memory_gb_per_s), `${row.memory_gb.toFixed(1)} GB / ${row.memory_gib.toFixed(0)} GiB`,
-          (row.fp16_tflops * 1e3 / row.memory_gb_per_s).toFixed(1), String(row.interconnect_gb_per_s || '-')]),
+        ['id', 'fp16 TFLOPS', 'fp8', 'fp4', 'int8 TOPS', 'GB/s', 'memory', 'ridge FLOP/B', 'link GB/s', 'TDP W', '$/h'],
+        ...rows.map((row) => [row.id, String(row.fp16_tflops), orDash(row.fp8_tflops), orDash(row.fp4_tflops),
+          orDash(row.int8_tops), String(Math.round(row.memory_gb_per_s * 10) / 10),
+          `${row.memory_gb.toFixed(1)} GB / ${row.memory_gib.toFixed(0)} GiB`,
+          (row.fp16_tflops * 1e3 / row.memory_gb_per_s).toFixed(1), orDash(row.interconnect_gb_per_s),
+          orDash(row.tdp_watts), row.usd_per_hour ? row.usd_per_hour.toFixed(2) : '-']),
       ]);
-      return { json: rows, text: `${table}\n\nsources: llm-spacetime hardware --json` };
+      return {
+        json: rows,
+        text: `${table}\n\nlink GB/s is per direction; $/h is one device on demand ('-': no price read).\n` +
+          'sources and the date of each price: llm-spacetime hardware --json',
+      };
     },
   },
   {

@@ -15,7 +15,7 @@ namespace llmst {
 struct Hardware {
   std::string id = "custom";
   std::string label = "Custom";
-  std::string kind = "gpu";          // "gpu", "tpu", "cpu" (the pages group by it)
+  std::string kind = "gpu";          // "gpu", "tpu" (Google TPUs and other matrix ASICs: Gaudi, Trainium), "cpu"
   std::string source;                // spec sheet the numbers come from
   double fp32_tflops = 0;            // dense fp32 matmul peak (TF32 tensor cores where the chip has them)
   double fp16_tflops = 0;            // dense fp16/bf16 tensor peak, no 2:4 sparsity

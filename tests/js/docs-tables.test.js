@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { loadLlmSpacetime } from '../../lib/node.js';
+import { hardwareTable } from '../../scripts/hardware-table.js';
 import { presetsTable } from '../../scripts/presets-table.js';
 import { dataPath, seedRuns, seedTable } from '../../scripts/seed-table.js';
 
@@ -19,6 +20,10 @@ const between = (text, marker) => {
 
 test('docs/model.md carries the presets table that scripts/presets-table.js prints', () => {
   assert.equal(between(docs('model.md'), 'presets-table'), presetsTable(api));
+});
+
+test('docs/roofline.md carries the hardware table that scripts/hardware-table.js prints', () => {
+  assert.equal(between(docs('roofline.md'), 'hardware-table'), hardwareTable(api));
 });
 
 test('docs/attention.md carries the seed table that scripts/seed-table.js printed, from a run the code reproduces', () => {
