@@ -57,7 +57,7 @@ const std::vector<Quoted>& quoted_figures() {
       {"gb200", "fp8_tflops", dense(720000.0 / 72)},
       {"gb200", "fp16_tflops", dense(360000.0 / 72)},
       {"gb200", "memory_gb_per_s", 576000.0 / 72},
-      {"gb200", "memory_bytes", 186 * GiB},  // 13.4 TB / 72 = 186 GB per GPU
+      {"gb200", "memory_bytes", 186 * GiB},                 // 13.4 TB / 72 = 186 GB per GPU
       {"gb200", "host_link_gb_per_s", per_direction(900)},  // NVLink-C2C 900 GB/s to Grace
       {"gb200", "tdp_watts", 1200},
       // GB300 (Verda's per-GPU dense table): FP4 15 PF, FP8 5 PF, INT8 0.165 POPS, 279 GB, 8 TB/s, 1.4 kW.
@@ -236,13 +236,12 @@ TEST_CASE("hardware presets: at least 30, unique ids, every row sourced, priced 
   }
   CHECK(priced >= 10);
   // The accelerators issue 15 names are all present.
-  for (const char* id : {"b200", "gb200", "mi325x", "mi355x", "h20", "l40s", "rtx-5090", "tpu-v5e", "tpu-v6e",
-                         "gaudi3", "m4-max"})
+  for (const char* id :
+       {"b200", "gb200", "mi325x", "mi355x", "h20", "l40s", "rtx-5090", "tpu-v5e", "tpu-v6e", "gaudi3", "m4-max"})
     CHECK_MESSAGE(find_hardware(id) != nullptr, id);
   // Chips with an fp4 peak: Blackwell (data centre and GeForce) and CDNA 4.
   for (const Hardware& h : presets) {
-    const bool has_fp4 = h.id == "b200" || h.id == "gb200" || h.id == "gb300" || h.id == "rtx-5090" ||
-                         h.id == "mi355x";
+    const bool has_fp4 = h.id == "b200" || h.id == "gb200" || h.id == "gb300" || h.id == "rtx-5090" || h.id == "mi355x";
     CHECK_MESSAGE((h.fp4_tflops > 0) == has_fp4, h.id);
   }
 }
