@@ -24,7 +24,9 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("check_rows", &AttentionRunInput::check_rows)
       .field("seed", &AttentionRunInput::seed)
       .field("memory_budget_bytes", &AttentionRunInput::memory_budget_bytes)
-      .field("runs", &AttentionRunInput::runs);
+      .field("runs", &AttentionRunInput::runs)
+      .field("head_begin", &AttentionRunInput::head_begin)
+      .field("head_end", &AttentionRunInput::head_end);
   value_object<AttentionVariantResult>("AttentionVariantResult")
       .field("variant", &AttentionVariantResult::variant)
       .field("refused", &AttentionVariantResult::refused)
@@ -36,12 +38,14 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("time", &AttentionVariantResult::time)
       .field("gflop_per_s", &AttentionVariantResult::gflop_per_s)
       .field("flops_per_s", &AttentionVariantResult::flops_per_s)
-      .field("max_abs_error", &AttentionVariantResult::max_abs_error);
+      .field("max_abs_error", &AttentionVariantResult::max_abs_error)
+      .field("head_output_hashes", &AttentionVariantResult::head_output_hashes);
   register_vector<AttentionVariantResult>("VectorAttentionVariantResult");
   value_object<AttentionRunResult>("AttentionRunResult")
       .field("status", &AttentionRunResult::status)
       .field("input", &AttentionRunResult::input)
       .field("isa", &AttentionRunResult::isa)
+      .field("heads_run", &AttentionRunResult::heads_run)
       .field("flops", &AttentionRunResult::flops)
       .field("input_bytes", &AttentionRunResult::input_bytes)
       .field("intensity", &AttentionRunResult::intensity)

@@ -19,6 +19,10 @@ export interface AttentionRunInput {
   memory_budget_bytes?: number;
   /** Timed repeats (5–100, default 5), after one untimed warm-up; out of range throws InputError naming `runs`. */
   runs?: number;
+  /** First head of the slice run (0-based; default 0). A slice computes exactly what the whole run computes for its heads. */
+  head_begin?: number;
+  /** One past the last head of the slice; 0 (default): every head. */
+  head_end?: number;
 }
 
 export interface AttentionVariantResult {
@@ -41,15 +45,19 @@ export interface AttentionVariantResult {
   flops_per_s: number;
   /** max |Δ| against fp64 on the checked rows. */
   max_abs_error: number;
+  /** Per head run: a 32-bit FNV-1a hash of its output's float bits (equal outputs, equal hashes). */
+  head_output_hashes: number[];
 }
 
 export interface AttentionRunResult {
   input: Required<AttentionRunInput>;
   /** 'simd' or 'scalar': how the module was built. */
   isa: 'simd' | 'scalar';
-  /** 4·d·n(n+1)/2 per head (causal QKᵀ and PV). */
+  /** Heads computed: head_end − head_begin (all heads by default). */
+  heads_run: number;
+  /** 4·d·n(n+1)/2 per head run (causal QKᵀ and PV). */
   flops: number;
-  /** q, k, v and out in fp32: 4·heads·n·d·4 bytes. */
+  /** q, k, v and out in fp32: 4·heads_run·n·d·4 bytes. */
   input_bytes: number;
   /** flops / input_bytes, FLOP/byte: the arithmetic intensity of the minimal traffic (a roofline's x). */
   intensity: number;

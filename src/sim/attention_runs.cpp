@@ -47,6 +47,15 @@ std::vector<std::size_t> sample_indices(std::size_t count, std::size_t wanted) {
 
 const char* isa_name() { return simd::kSimd ? "simd" : "scalar"; }
 
+// 32-bit FNV-1a over the bytes of `count` floats (Fowler, Noll, Vo): equal
+// outputs hash equal, and a flipped bit changes the hash.
+double fnv1a_hash(const float* values, std::size_t count) {
+  std::uint32_t hash = 2166136261u;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(values);
+  for (std::size_t i = 0; i < count * sizeof(float); ++i) hash = (hash ^ bytes[i]) * 16777619u;
+  return double(hash);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- prefill
@@ -89,11 +98,22 @@ AttentionRunResult run_attention(const AttentionRunInput& input) {
       check_real_above("memory_budget_bytes", input.memory_budget_bytes, 0, 1e15), check_runs(input.runs));
   if (result.status.ok && input.variant != "naive" && input.variant != "tiled" && input.variant != "both")
     result.status = error_status("variant", "variant = \"" + input.variant + "\" must be naive, tiled or both");
+  if (result.status.ok)
+    result.status = first_error(check_integer("head_begin", input.head_begin, 0, input.heads - 1),
+                                check_integer("head_end", input.head_end, 0, input.heads));
+  if (result.status.ok && input.head_end != 0 && input.head_end <= input.head_begin)
+    result.status = error_status("head_end", "head_end = " + format_number(input.head_end) +
+                                                 " must be above head_begin = " + format_number(input.head_begin) +
+                                                 " (or 0: every head)");
   if (!result.status.ok) return result;
 
-  const std::size_t n = std::size_t(input.n), d = std::size_t(input.d), heads = std::size_t(input.heads);
-  result.flops = input.heads * 4.0 * input.d * input.n * (input.n + 1) / 2;
-  result.input_bytes = 4.0 * input.heads * input.n * input.d * 4;  // q, k, v, out
+  const std::size_t n = std::size_t(input.n), d = std::size_t(input.d);
+  const std::size_t head_begin = std::size_t(input.head_begin);
+  const std::size_t head_end = input.head_end == 0 ? std::size_t(input.heads) : std::size_t(input.head_end);
+  const std::size_t heads = head_end - head_begin;  // the heads this run computes
+  result.heads_run = double(heads);
+  result.flops = double(heads) * 4.0 * input.d * input.n * (input.n + 1) / 2;
+  result.input_bytes = 4.0 * double(heads) * input.n * input.d * 4;  // q, k, v, out
   result.intensity = result.flops / result.input_bytes;
 
   std::vector<std::string> variants;
@@ -106,7 +126,7 @@ AttentionRunResult run_attention(const AttentionRunInput& input) {
     planned.workspace_bytes = 4.0 * (name == "naive" ? input.n * input.n : double(attention::tiled_workspace_floats()));
     planned.bytes_needed = result.input_bytes + planned.workspace_bytes;
     const std::string what = name + " attention at n = " + format_number(input.n) + ", d = " + format_number(input.d) +
-                             ", heads = " + format_number(input.heads);
+                             ", heads = " + format_number(double(heads));
     // the module's own limit first: a budget above it does not raise it
     const Status fits = check_run_memory("memory_budget_bytes", what, planned.bytes_needed);
     if (!fits.ok || planned.bytes_needed > input.memory_budget_bytes) {
@@ -136,10 +156,16 @@ AttentionRunResult run_attention(const AttentionRunInput& input) {
     result.status = error_status("n", "allocating " + bytes_text(result.input_bytes) + " of inputs failed");
     return result;
   }
-  Random random(std::uint64_t(input.seed));
-  fill_normal(q.data(), q.size(), random);
-  fill_normal(k.data(), k.size(), random);
-  fill_normal(v.data(), v.size(), random);
+  // q, k, v of every head come from one stream (attention_runs.hpp); a slice
+  // starts each at its first head's place in it.
+  const std::uint64_t tensor = std::uint64_t(input.heads) * per_head, first = head_begin * per_head;
+  const auto fill_from = [&](float* values, std::size_t count, std::uint64_t index) {
+    Random random = normals_from(std::uint64_t(input.seed), index);
+    fill_normal(values, count, random);
+  };
+  fill_from(q.data(), q.size(), first);
+  fill_from(k.data(), k.size(), tensor + first);
+  fill_from(v.data(), v.size(), 2 * tensor + first);
 
   const std::vector<std::size_t> rows = sample_indices(n, std::size_t(input.check_rows));
   result.checked_rows = double(rows.size());
@@ -188,6 +214,8 @@ AttentionRunResult run_attention(const AttentionRunInput& input) {
           max_error = std::max(max_error, std::fabs(double(out[h * per_head + rows[r] * d + c]) -
                                                     reference[(h * rows.size() + r) * d + c]));
     variant.max_abs_error = max_error;
+    for (std::size_t h = 0; h < heads; ++h)
+      variant.head_output_hashes.push_back(fnv1a_hash(out.data() + h * per_head, per_head));
   }
   return result;
 }

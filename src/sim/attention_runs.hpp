@@ -35,7 +35,17 @@ struct AttentionRunInput {
   double seed = 1;
   double memory_budget_bytes = kDefaultMemoryBudgetBytes;
   double runs = kDefaultRuns;  // timed runs per variant, after one untimed warm-up (5–100)
+  // The slice of heads this run computes, [head_begin, head_end); head_end 0:
+  // all heads. A slice draws exactly the q, k, v the whole run gives those
+  // heads (see below), so slices run apart (one per worker) give the whole
+  // run's outputs bit for bit.
+  double head_begin = 0;
+  double head_end = 0;
 };
+
+// The synthetic data of run_attention: one Random(seed) stream of normal()
+// values rounded to float, q of every head (heads × n × d, head-major), then
+// k, then v. A slice jumps to its heads' values (normals_from, sim/random.hpp).
 
 struct AttentionVariantResult {
   std::string variant;         // "naive" or "tiled"
@@ -49,14 +59,18 @@ struct AttentionVariantResult {
   double gflop_per_s = 0;      // flops / seconds
   double flops_per_s = 0;      // flops / seconds, FLOP/s (the roofline's y)
   double max_abs_error = 0;    // vs fp64 on the checked rows
+  // Per head run (head_begin first): a 32-bit FNV-1a hash of the output's
+  // float bits, so runs can be compared for bit-identical outputs.
+  std::vector<double> head_output_hashes;
 };
 
 struct AttentionRunResult {
   Status status;
   AttentionRunInput input;
   std::string isa;          // "simd" or "scalar": how the module was built
-  double flops = 0;         // 4·d·n(n+1)/2 per head: causal QKᵀ and PV, 2 FLOPs per multiply–add
-  double input_bytes = 0;   // q, k, v and out, fp32
+  double heads_run = 0;     // head_end − head_begin: the heads this run computed
+  double flops = 0;         // 4·d·n(n+1)/2 per head run: causal QKᵀ and PV, 2 FLOPs per multiply–add
+  double input_bytes = 0;   // q, k, v and out of the heads run, fp32
   double intensity = 0;     // flops / input_bytes, FLOP/byte (the roofline's x)
   double checked_rows = 0;  // per head
   std::vector<AttentionVariantResult> variants;

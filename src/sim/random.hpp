@@ -2,6 +2,10 @@
 // request streams): the same seed gives the same numbers natively, in WASM
 // and in every browser. splitmix64 (Steele, Lea & Flood 2014) for the stream;
 // Box–Muller for normals, both values of a pair used (cos first, then sin).
+// splitmix64's state moves by a constant per draw, so a stream can jump ahead
+// in O(1): normals_from(seed, i) gives the i-th normal of Random(seed) onwards,
+// which is how a slice of a run (some heads, some rows) draws exactly the
+// numbers the whole run would have given it.
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -17,6 +21,12 @@ class Random {
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
+  }
+
+  // Moves the stream `draws` 64-bit draws ahead, dropping a held normal.
+  void skip(std::uint64_t draws) {
+    state_ += draws * 0x9E3779B97F4A7C15ull;  // wraps mod 2^64, as the draws do
+    has_spare_ = false;
   }
 
   // Uniform in (0, 1): 53 random bits, never exactly 0.
@@ -39,5 +49,14 @@ class Random {
   double spare_ = 0;
   bool has_spare_ = false;
 };
+
+// Random(seed) positioned before its index-th normal() (0-based): each pair of
+// normals takes two draws, and an odd index starts at the pair's second value.
+inline Random normals_from(std::uint64_t seed, std::uint64_t index) {
+  Random random(seed);
+  random.skip(2 * (index / 2));
+  if (index % 2 == 1) random.normal();  // the cos value of the pair; the sin value is next
+  return random;
+}
 
 }  // namespace llmst::sim

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "sim/attention_runs.hpp"
 #include "sim/decode_kv.hpp"
@@ -348,6 +349,75 @@ TEST_CASE("run_attention refuses naive attention that does not fit, with the byt
   CHECK(both.variants[0].bytes_needed == 20000.0 * 20000 * 4 + 4 * 20000 * 4);
   CHECK_FALSE(both.variants[1].refused);
   CHECK(both.variants[1].max_abs_error < 1e-5);
+}
+
+TEST_CASE("normals_from: the i-th normal of a stream onwards, for even and odd i") {
+  Random whole(7);
+  std::vector<double> drawn(9);
+  for (double& value : drawn) value = whole.normal();
+  for (std::uint64_t i = 0; i < 6; ++i) {
+    CAPTURE(i);
+    Random jumped = normals_from(7, i);
+    for (std::uint64_t j = i; j < drawn.size(); ++j) CHECK(jumped.normal() == drawn[j]);  // bit for bit
+  }
+}
+
+TEST_CASE("run_attention: slices of heads give the whole run's outputs bit for bit") {
+  AttentionRunInput whole;
+  whole.n = 37;  // heads · n · d odd: k and v start mid-pair in the stream
+  whole.d = 3;
+  whole.heads = 5;
+  whole.check_rows = 37;
+  const AttentionRunResult all = run_attention(whole);
+  CHECK_OR_RETURN(all.status.ok);
+  CHECK(all.heads_run == 5);
+  for (const AttentionVariantResult& v : all.variants) {
+    CHECK(v.head_output_hashes.size() == 5);
+    // different heads draw different data: no two hashes alike
+    for (std::size_t a = 0; a < 5; ++a)
+      for (std::size_t b = a + 1; b < 5; ++b) CHECK(v.head_output_hashes[a] != v.head_output_hashes[b]);
+  }
+  // [0, 2) + [2, 3) + [3, 5): per-head hashes concatenate to the whole's; max |Δ| is the max of the slices'
+  const double bounds[][2] = {{0, 2}, {2, 3}, {3, 5}};
+  for (std::size_t variant = 0; variant < 2; ++variant) {
+    std::vector<double> hashes;
+    double max_error = 0, flops = 0;
+    for (const auto& bound : bounds) {
+      AttentionRunInput slice = whole;
+      slice.head_begin = bound[0];
+      slice.head_end = bound[1];
+      const AttentionRunResult part = run_attention(slice);
+      CHECK_OR_RETURN(part.status.ok);
+      CHECK(part.heads_run == bound[1] - bound[0]);
+      CHECK(part.input_bytes == 4 * (bound[1] - bound[0]) * 37 * 3 * 4);
+      const AttentionVariantResult& v = part.variants[variant];
+      hashes.insert(hashes.end(), v.head_output_hashes.begin(), v.head_output_hashes.end());
+      max_error = std::max(max_error, v.max_abs_error);
+      flops += part.flops;
+    }
+    CAPTURE(all.variants[variant].variant);
+    CHECK(hashes == all.variants[variant].head_output_hashes);
+    CHECK(max_error == all.variants[variant].max_abs_error);
+    CHECK(flops == all.flops);
+  }
+}
+
+TEST_CASE("run_attention refuses a bad slice of heads by name") {
+  AttentionRunInput input;
+  input.n = 8;
+  input.d = 4;
+  input.heads = 4;
+  input.head_begin = 4;
+  CHECK(run_attention(input).status.field == "head_begin");
+  input.head_begin = 2;
+  input.head_end = 2;
+  const AttentionRunResult empty = run_attention(input);
+  CHECK(empty.status.field == "head_end");
+  CHECK(empty.status.message.find("head_end = 2 must be above head_begin = 2") != std::string::npos);
+  input.head_end = 5;
+  CHECK(run_attention(input).status.field == "head_end");
+  input.head_end = 1.5;
+  CHECK(run_attention(input).status.field == "head_end");
 }
 
 TEST_CASE("run_attention rejects bad input by name") {
