@@ -17,6 +17,8 @@ export type * from './roofline.js';
 export type * from './explain.js';
 export type * from './work.js';
 export { quantReferenceErrors } from './quant.js';
+export { canRunParallel, checkWorkers, createNodePool, defaultWorkers, runParallel, splitRange } from './parallel.js';
+export type { NodeWorkerPool, ParallelStats, WorkerPool } from './parallel.js';
 export { compareTimings, formatSeconds, formatTiming, isNoisy, NOISY_SPREAD, relativeSpread, scaleTiming, timingStats } from './timing.js';
 export type { TimingComparison } from './timing.js';
 

@@ -1,10 +1,12 @@
 // Measured attention from the command line: prefill kernels, decode with a KV
 // strategy, and the seed experiment. Figures are measured in this WASM module.
 import { budgetFlag, budgetFlagOf, budgetOptions, choiceFlag, numberFlag } from '../flags.js';
-import { inFlagTerms } from '../model-source.js';
+import { inFlagTerms, withModelFlag } from '../model-source.js';
 import { formatCount, formatTable } from '../table.js';
 import { limitWork, maxSecondsOption, maxSecondsUsage } from '../work-limit.js';
 import { compareTimings, formatTiming, isNoisy } from '../../lib/timing.js';
+import { checkWorkers, runParallel, splitRange } from '../../lib/parallel.js';
+import { createNodePool, defaultWorkers } from '../../lib/node-pool.js';
 
 const strategies = ['full', 'window', 'sinks', 'recompute', 'none', 'seed', 'int8', 'int4'];
 
@@ -39,7 +41,48 @@ function attentionText(result) {
   notes.push(...noisyNotes(ran.map((v) => [v.variant, v.time])));
   return [`causal attention, n = ${n}, d = ${d}, heads = ${heads}, ${result.isa} build, ` +
     `${formatCount(result.flops)} FLOPs, ${result.input.runs} timed runs each after a warm-up`, formatTable(rows),
-  ...notes].join('\n');
+  ...notes, ...parallelLines(result.parallel)].join('\n');
+}
+
+// The speedup over one worker, when the run was split.
+function parallelLines(parallel) {
+  if (parallel.workers === 1) return ['workers: 1 (one per head at most; --workers N splits the heads)'];
+  const { workers, speedup, efficiency, time, single_time: single } = parallel;
+  return [`workers: ${workers}, whole run ${formatTiming(time)} vs ${formatTiming(single)} on one worker: ` +
+    `speedup ${speedup.toFixed(2)}×, parallel efficiency ${(100 * efficiency).toFixed(0)} % ` +
+    `(medians of ${time.runs} runs each, after a warm-up; time above: the slowest worker's)`,
+  `outputs ${parallel.identical_outputs ? 'bit-identical to' : 'DIFFER from'} the one-worker run's`,
+  ...noisyNotes([['the whole run', time], ['the one-worker run', single]])];
+}
+
+// runAttention split across `workers` worker threads (lib/parallel.js); in
+// this process when one worker is used (one head, or --workers 1).
+async function runAttentionParallel(api, input, workers, values) {
+  const defaults = api.attentionDefaults().attention;
+  const heads = input.heads ?? defaults.heads;
+  const used = Number.isInteger(heads) && heads > 0 ? splitRange(heads, workers).length : 1;
+  if (used === 1) {
+    const result = inFlagTerms(attentionFlags(values), values, () => {
+      limitWork(api, 'runAttention', input, values);
+      return api.runAttention(input);
+    });
+    return { ...result, parallel: { workers: 1, speedup: 1, efficiency: 1, time: null, single_time: null,
+      identical_outputs: true } };
+  }
+  // One worker and all, each (runs + 1) times: the estimate of that wall time.
+  const runs = input.runs ?? defaults.runs;
+  const slice = { ...input, heads: Math.ceil(heads / used) };
+  const calls = Array.from({ length: Number.isFinite(runs) ? runs + 1 : 1 }, () => [['runAttention', input],
+    ['runAttention', slice]]).flat();
+  inFlagTerms(attentionFlags(values), values, () => limitWork(api, calls, null, values));
+  const pool = await createNodePool(used);
+  try {
+    return await runParallel(pool, 'runAttention', input, { workers: used });
+  } catch (error) {
+    throw withModelFlag(error, null, attentionFlags(values), values);
+  } finally {
+    await pool.close();
+  }
 }
 
 // A note for each noisy timing: the spread is over 10 % of the median.
@@ -102,13 +145,15 @@ export const attentionCommands = [
   {
     name: 'attention',
     summary: 'measure prefill attention: naive (n×n scores) vs tiled online softmax',
-    usage: `--n N --d D [--heads H] [--variant naive|tiled|both] [--check-rows R] [--seed S] [--budget BYTES | --budget-gb GB] [--runs 5] ${maxSecondsUsage} [--json]`,
+    usage: `--n N --d D [--heads H] [--variant naive|tiled|both] [--check-rows R] [--seed S] [--budget BYTES | --budget-gb GB] [--runs 5] [--workers N (default: the cores)] ${maxSecondsUsage} [--json]`,
     options: {
-      n: { type: 'string' }, d: { type: 'string' }, heads: { type: 'string' },
+      n: { type: 'string' }, d: { type: 'string' }, heads: { type: 'string' }, workers: { type: 'string' },
       variant: { type: 'string' }, 'check-rows': { type: 'string' }, seed: { type: 'string' },
       ...budgetOptions, runs: { type: 'string' }, ...maxSecondsOption,
     },
-    run(api, values) {
+    async run(api, values) {
+      const workers = inFlagTerms({ workers: 'workers' }, values,
+        () => checkWorkers(numberFlag(values, 'workers', defaultWorkers())));
       const input = {
         n: numberFlag(values, 'n', undefined),
         d: numberFlag(values, 'd', undefined),
@@ -119,10 +164,7 @@ export const attentionCommands = [
         memory_budget_bytes: budgetFlag(values),
         runs: numberFlag(values, 'runs', undefined),
       };
-      const result = inFlagTerms(attentionFlags(values), values, () => {
-        limitWork(api, 'runAttention', input, values);
-        return api.runAttention(input);
-      });
+      const result = await runAttentionParallel(api, input, workers, values);
       return { json: result, text: attentionText(result) };
     },
   },

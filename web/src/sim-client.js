@@ -6,40 +6,16 @@
 import * as Comlink from 'comlink';
 
 import { InputError } from '../../lib/api.js';
-import workerUrl from './sim-worker.js?worker&url';
+import { canRunParallel, checkWorkers, runParallel } from '../../lib/parallel.js';
+import { spawnSimWorker, stopPool, workerPool } from './worker-pool.js';
 
 let current = null;  // { worker, remote, pending: Set<reject> }
 
-// A classic worker that import()s the module worker: Chromium refuses module
-// workers from blob: URLs of an opaque origin (iframe sandbox="allow-scripts").
-// Messages that arrive before the import is done are held and replayed, so
-// Comlink's first call is not lost.
-const importerSource = (href) => `const held = [];
-const hold = (event) => held.push(event.data);
-self.addEventListener('message', hold);
-import(${JSON.stringify(href)}).then(() => {
-  self.removeEventListener('message', hold);
-  for (const data of held) self.dispatchEvent(new MessageEvent('message', { data }));
-}, (error) => setTimeout(() => { throw error; }));
-`;
-
 function connect() {
   if (!current) {
-    // `?worker&url`: Vite bundles the worker (with its imports) and gives its
-    // URL; a bare new URL('./sim-worker.js') is copied raw or inlined as data:.
-    const url = new URL(workerUrl, import.meta.url);
-    // Embedded on another site, the script is cross-origin and a Worker must be
-    // same-origin: start it from a blob that imports the script (CORS-loaded).
-    // self.origin, not location.origin: a sandboxed iframe has an opaque ("null") origin.
-    const sameOrigin = url.origin === self.origin;
-    const source = sameOrigin ? url : URL.createObjectURL(new Blob([importerSource(url.href)], { type: 'text/javascript' }));
-    const worker = new Worker(source, { type: sameOrigin ? 'module' : 'classic' });
-    current = { worker, remote: Comlink.wrap(worker), pending: new Set() };
-    // A worker script that fails to load never answers: fail its calls instead of waiting forever.
-    worker.addEventListener('error', (event) => {
-      event.preventDefault?.();
-      stopWorker(null, new Error(`the worker could not start (${event.message || 'its script did not load'})`));
-    });
+    const { worker, remote } = spawnSimWorker((message) =>
+      stopWorker(null, new Error(`the worker could not start (${message})`)));
+    current = { worker, remote, pending: new Set() };
   }
   return current;
 }
@@ -91,11 +67,31 @@ function call(start, signal) {
   });
 }
 
-/** Runs `api[method](input)` in the worker. */
-export async function runInWorker(method, input, { signal } = {}) {
+/**
+ * Runs `api[method](input)` in the worker. With `workers` above 1 and a method
+ * that splits (lib/parallel.js), it runs split across that many pool workers
+ * instead, and the result carries `parallel` ({workers, speedup, efficiency,
+ * ...}; `compare`: also time one worker, for the speedup); Cancel (`signal`)
+ * then terminates every pool worker.
+ */
+export async function runInWorker(method, input, { signal, workers = 1, compare = false } = {}) {
+  if (checkWorkers(workers) > 1 && canRunParallel(method)) return runSplit(method, input, { workers, compare }, signal);
   const outcome = await call((remote) => remote.run(method, input), signal);
   if (!outcome.ok) throw toError(outcome.error);
   return outcome.result;
+}
+
+async function runSplit(method, input, options, signal) {
+  if (signal?.aborted) throw abortError();
+  const onAbort = () => stopPool(abortError());
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await runParallel(workerPool(options.workers), method, input, options);
+  } catch (error) {
+    throw error.name === 'InputError' ? toError(error) : error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 /**

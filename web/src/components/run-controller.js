@@ -68,8 +68,9 @@ export class RunController {
   }
 
   /**
-   * Starts a run: `calls` ([{method, input}]) run one after another in the
-   * worker. `label` names it in the progress line ("Running prefill: 2 of 5");
+   * Starts a run: `calls` ([{method, input, workers?, compare?}]) run one after
+   * another in the worker (or, with `workers` above 1, split across that many
+   * workers; `compare`: time one worker too, sim-client.js). `label` names it in the progress line ("Running prefill: 2 of 5");
    * `kind` is kept on the message (a panel with several experiments shows it
    * beside the right one). `onResult(result, index)` receives each result as
    * it arrives, `onDone(results)` returns the message text when all are done.
@@ -167,8 +168,8 @@ export class RunController {
     const results = [];
     try {
       for (let index = 0; index < calls.length; index++) {
-        const { method, input } = calls[index];
-        const result = await this.#call(method, input, abort.signal, token);
+        const { method, input, ...options } = calls[index];
+        const result = await this.#call(method, input, abort.signal, token, options);
         if (token !== this.#token) return;
         results.push(result);
         this.progress = { label, kind, done: index + 1, total: calls.length };
@@ -184,10 +185,11 @@ export class RunController {
   }
 
   // One call; started again (once per restart) when another run's Cancel stopped the shared worker.
-  async #call(method, input, signal, token) {
+  // `options` ({workers, compare}): split across pool workers (sim-client.js).
+  async #call(method, input, signal, token, options) {
     for (;;) {
       try {
-        return await runInWorker(method, input, { signal });
+        return await runInWorker(method, input, { ...options, signal });
       } catch (error) {
         if (!(error instanceof WorkerRestartError) || token !== this.#token) throw error;
       }

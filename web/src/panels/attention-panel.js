@@ -15,10 +15,11 @@ import { RunController, runStatusStyles } from '../components/run-controller.js'
 import { formatBytes, formatCount, formatSI } from '../format.js';
 import { compareTimings, ERROR_BARS, noiseNote, ratioText, rateText, timingText } from '../timing-view.js';
 import { getApi } from '../wasm.js';
+import { defaultWorkers } from '../worker-pool.js';
 
 const strategies = ['full', 'window', 'sinks', 'recompute', 'none', 'int8', 'int4'];
 const defaults = {
-  n: 2048, d: 64, heads: 1,
+  n: 2048, d: 64, heads: 1, workers: defaultWorkers(), compare: 0,
   prompt: 256, generated: 64, d_model: 768, decode_heads: 12, decode_kv_heads: 0, window: 64, sinks: 4,
   kv_layout: 'per_token', kv_group: 64, sample_steps: 16,
   seed_lengths: '512', seed_steps: 8,
@@ -28,6 +29,7 @@ const urlKeys = Object.keys(defaults);
 
 function parseUrl(key, text) {
   if (text === null) return undefined;
+  if (key === 'compare') return ['0', '1'].includes(text) ? Number(text) : undefined;
   if (key === 'kv_layout') return ['per_token', 'per_channel'].includes(text) ? text : undefined;
   if (key === 'seed_lengths') return /^\s*\d+(\s*,\s*\d+)*\s*$/.test(text) ? text : undefined;
   const value = Number(text);
@@ -57,6 +59,24 @@ const splitColumns = splitParts.map(([part, label]) => ({
   value: (row) => (row.time_split_s[part] / row.measured_steps) * 1e3,
   format: (value) => value.toFixed(3),
 }));
+
+// Speedup over one worker of each split run (lib/parallel.js): whole-run wall
+// times, both measured in the same run.
+function parallelNotes(results) {
+  const split = results.filter((result) => result.parallel?.workers > 1);
+  if (!split.length) return nothing;
+  return html`<ul class="note" id="attention-prefill-parallel" aria-label="Speedup over one worker">
+    ${split.map(({ input, parallel: p }) => (p.speedup === null
+    ? html`<li>n = ${formatCount(input.n)}: ${p.workers} workers, whole run ${timingText(p.time)} (tick “Time one
+      worker too” to measure the speedup).</li>`
+    : html`<li>n = ${formatCount(input.n)}: ${p.workers} workers,
+      whole run ${timingText(p.time)} vs ${timingText(p.single_time)} on one worker: speedup
+      <span class="speedup">${p.speedup.toFixed(2)}×</span>, parallel efficiency
+      <span class="efficiency">${(100 * p.efficiency).toFixed(0)} %</span>; outputs
+      <span class="identical">${p.identical_outputs ? 'bit-identical to' : 'differ from'}</span> the one-worker run's.</li>`))}
+  </ul>
+  <p class="note">Split runs: time and GFLOP/s in the table are the slowest worker's, peak bytes all workers' together.</p>`;
+}
 
 export class AttentionPanel extends PanelElement {
   static panelId = 'attention';
@@ -104,20 +124,21 @@ export class AttentionPanel extends PanelElement {
 
   // One experiment's runs, one call each, through the panel's run controller;
   // `store` keeps the results so far (a cancelled sweep keeps its rows).
-  #start(kind, method, inputs, store) {
+  // `workers` above 1: each call split across that many workers (by heads).
+  #start(kind, method, inputs, store, parallel = {}) {
     const partial = [];
     this.runs.start({
-      label: kind, calls: inputs.map((input) => ({ method, input })),
+      label: kind, calls: inputs.map((input) => ({ method, input, ...parallel })),
       onResult: (result) => { partial.push(result); store(partial.slice()); },
       onDone: (results) => `Done: ${results.length} run${results.length === 1 ? '' : 's'} measured in a Web Worker.`,
     });
   }
 
   #runPrefill() {
-    const { n, d, heads } = this.values;
+    const { n, d, heads, workers, compare } = this.values;
     const sizes = Number.isFinite(n) && n >= 1 ? prefillSweep(n) : [n];
     this.#start('prefill', 'runAttention', sizes.map((size) => ({ n: size, d, heads, variant: 'both', check_rows: 16 })),
-      (results) => { this.prefill = results; });
+      (results) => { this.prefill = results; }, { workers, compare: compare === 1 });
   }
 
   async #runDecode() {
@@ -176,6 +197,10 @@ export class AttentionPanel extends PanelElement {
       ${this.#number('n', 'Sequence length n (sweep 256…n)')}
       ${this.#number('d', 'Head dimension d')}
       ${this.#number('heads', 'Heads')}
+      ${this.#number('workers', 'Workers', { help: `Web Workers the heads are split across (one per head at most), each with its own module; this machine reports ${defaultWorkers()} cores` })}
+      ${checkField({ id: 'attention-compare', label: 'Time one worker too (speedup)', checked: this.values.compare === 1,
+        requested: this.readState('compare'), onCommit: (checked) => this.#set('compare', checked ? 1 : 0, true),
+        help: 'Runs each size on one worker and on all, once untimed and then five times each, to measure the speedup: about 9× the work with 2 workers' })}
       <button type="button" class="action" id="attention-run-prefill" ?disabled=${this.runs.busy}
         @click=${() => this.#runPrefill()}>Run prefill</button>
     </fieldset>`;
@@ -234,6 +259,8 @@ export class AttentionPanel extends PanelElement {
           { key: 'bytes_needed', label: 'Planned (formula)', numeric: true, format: bytes },
           { key: 'peak_bytes', label: 'Peak (measured)', numeric: true, format: (v, row) => (row.refused ? '—' : bytes(v)) },
           { key: 'max_abs_error', label: 'max |Δ| vs fp64', numeric: true, format: (v, row) => (row.refused ? '—' : error(v)) },
+          { key: 'head_output_hashes', label: 'Output hash per head (FNV-1a)', priority: 'secondary',
+            format: (v, row) => (row.refused ? '—' : v.map((hash) => hash.toString(16).padStart(8, '0')).join(' ')) },
         ]}
         .rows=${rows}></llm-result-table>
       ${rows.some((row) => row.refused) ? html`<p class="note">${rows.find((row) => row.refused).refusal}</p>` : nothing}
@@ -242,6 +269,7 @@ export class AttentionPanel extends PanelElement {
           const [naive, tiled] = result.variants;
           return html`<li>n = ${formatCount(result.input.n)}: ${compareTimings(tiled.time, naive.time, 'tiled', 'naive').text}.</li>`;
         })}</ul>
+      ${parallelNotes(results)}
       ${noiseNote({ id: 'attention-prefill-noise', timings: measured.map((row) => [`${row.variant} at n = ${row.n}`, row.time]),
         onRunAgain: () => this.#runPrefill(), disabled: this.runs.busy })}
       <llm-plot id="attention-prefill-time-plot" filename="attention-prefill-time" caption=${`Time vs sequence length (log–log); ${ERROR_BARS}`}

@@ -1,0 +1,46 @@
+// Types of lib/parallel.js and lib/node-pool.js (see docs/attention.md, "Split across workers").
+import type { TimingStats } from './attention.js';
+
+/** Workers that each hold their own module instance: Web Workers on the page, worker_threads under Node. */
+export interface WorkerPool {
+  readonly size: number;
+  /** api[method](input) in worker `index`. */
+  run(index: number, method: string, input: object): Promise<any>;
+}
+
+export interface NodeWorkerPool extends WorkerPool {
+  /** Terminates every worker; calls still waiting reject. */
+  close(): Promise<void>;
+}
+
+/** How a split run compared with one worker, measured in the same run. */
+export interface ParallelStats {
+  /** Workers used (at most one per head); 1: an ordinary run, the fields below not measured. */
+  workers: number;
+  /** One-worker whole-run median ÷ N-worker median (1 with one worker; null when not compared). */
+  speedup: number | null;
+  /** speedup ÷ workers (null when not compared). */
+  efficiency: number | null;
+  /** The spread of the N-worker whole runs (dispatch to last result; one run when not compared); null with one worker. */
+  time: TimingStats | null;
+  /** The spread of the one-worker whole runs; null with one worker or when not compared. */
+  single_time: TimingStats | null;
+  /** The merged outputs equal the one-worker run's bit for bit (null when not compared). */
+  identical_outputs: boolean | null;
+}
+
+export declare const MAX_WORKERS: number;
+/** `workers` when a whole number from 1 to MAX_WORKERS; else throws InputError naming `field` (default 'workers'). */
+export declare function checkWorkers(workers: number, field?: string): number;
+/** [begin, end) ranges splitting `count` items into min(parts, count) contiguous runs. */
+export declare function splitRange(count: number, parts: number): Array<[number, number]>;
+/** True when api[method] can run split across workers (runAttention, by heads). */
+export declare function canRunParallel(method: string): boolean;
+/** api[method](input) split across `workers` workers of `pool`: the merged result with `parallel`. */
+export declare function runParallel<Result extends object>(pool: WorkerPool, method: string, input: object,
+  options?: { workers?: number; compare?: boolean; onProgress?: (progress: { done: number; total: number }) => void }):
+  Promise<Result & { parallel: ParallelStats }>;
+/** os.availableParallelism(). */
+export declare function defaultWorkers(): number;
+/** `size` worker_threads, each with its own module instance ('simd' or 'scalar'); resolves when all have loaded. */
+export declare function createNodePool(size: number, options?: { variant?: 'simd' | 'scalar' }): Promise<NodeWorkerPool>;

@@ -1,0 +1,148 @@
+// Measured runs split across workers, each with its own module instance (Web
+// Workers on the page, worker_threads under Node): no SharedArrayBuffer, so it
+// works on any static host. The core runs a slice (heads [head_begin,
+// head_end) of runAttention) and draws exactly the data the whole run gives
+// it, so the merged outputs are the single-worker run's bit for bit; this
+// module splits, merges, and measures the speedup over one worker in the same
+// run. A pool is { size, run(index, method, input) → Promise<result> }.
+import { InputError } from './convert.js';
+import { timingStats } from './timing.js';
+
+/** Most workers a run may ask for. */
+export const MAX_WORKERS = 256;
+
+/** `workers` when it is a whole number from 1 to MAX_WORKERS, else an InputError naming `field`. */
+export function checkWorkers(workers, field = 'workers') {
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
+    throw new InputError(field, `${field} = ${workers} must be a whole number from 1 to ${MAX_WORKERS}`);
+  }
+  return workers;
+}
+
+/** [begin, end) ranges splitting `count` items into min(parts, count) contiguous runs, sizes differing by ≤ 1. */
+export function splitRange(count, parts) {
+  const used = Math.max(1, Math.min(parts, count));
+  const ranges = [];
+  for (let i = 0, begin = 0; i < used; i++) {
+    const end = begin + Math.floor(count / used) + (i < count % used ? 1 : 0);
+    ranges.push([begin, end]);
+    begin = end;
+  }
+  return ranges;
+}
+
+const sum = (values) => values.reduce((a, b) => a + b, 0);
+
+// runAttention by heads: every figure of a head comes from that head alone.
+const attention = {
+  defaults: (pool) => pool.run(0, 'attentionDefaults').then((all) => all.attention),
+  units: (input) => input.heads,
+  slice: (input, [begin, end]) => ({ ...input, head_begin: begin, head_end: end }),
+  // Bit-identical: outputs (per-head hashes) and max |Δ| (a max over heads).
+  // Summed over slices: FLOPs, bytes (every worker holds its own inputs and
+  // workspace, so peak_bytes is their total). time is the slowest slice's
+  // kernel time: the workers run at once, and the run ends with the slowest.
+  merge(parts, input) {
+    const flops = sum(parts.map((p) => p.flops));
+    const inputBytes = sum(parts.map((p) => p.input_bytes));
+    const variants = parts[0].variants.map((first, i) => {
+      const each = parts.map((p) => p.variants[i]);
+      const refused = each.find((v) => v.refused);
+      if (refused) return { ...refused, head_output_hashes: [] };
+      const slowest = each.reduce((a, b) => (b.time.median_s > a.time.median_s ? b : a));
+      const seconds = slowest.time.median_s;
+      return {
+        ...first,
+        bytes_needed: sum(each.map((v) => v.bytes_needed)),
+        workspace_bytes: sum(each.map((v) => v.workspace_bytes)),
+        peak_bytes: sum(each.map((v) => v.peak_bytes)),
+        seconds,
+        time: slowest.time,
+        flops_per_s: seconds > 0 ? flops / seconds : 0,
+        gflop_per_s: seconds > 0 ? flops / seconds / 1e9 : 0,
+        max_abs_error: Math.max(...each.map((v) => v.max_abs_error)),
+        head_output_hashes: each.flatMap((v) => v.head_output_hashes),
+      };
+    });
+    return { ...parts[0], input, heads_run: sum(parts.map((p) => p.heads_run)), flops, input_bytes: inputBytes,
+      intensity: flops / inputBytes, variants };
+  },
+  identical: (a, b) => a.variants.length === b.variants.length && a.variants.every((v, i) =>
+    v.head_output_hashes.length === b.variants[i].head_output_hashes.length &&
+    v.head_output_hashes.every((hash, h) => hash === b.variants[i].head_output_hashes[h])),
+};
+
+/** The API methods a run can be split for, with how. */
+export const parallelMethods = { runAttention: attention };
+
+/** True when `method` can run split across workers. */
+export const canRunParallel = (method) => Object.hasOwn(parallelMethods, method);
+
+const now = () => globalThis.performance.now() / 1e3;
+
+const definedFields = (input) => Object.fromEntries(Object.entries(input ?? {}).filter(([, value]) => value !== undefined));
+
+/**
+ * Runs api[method](input) split across `workers` workers of `pool` and
+ * returns the merged result with `parallel`: { workers (used: at most one per
+ * head), speedup, efficiency, time, single_time, identical_outputs }.
+ *
+ * `compare` (default true): the same run also measures one worker. One
+ * untimed run of each (one worker, then all: the warm-up), then `runs` (the
+ * input's) timed pairs, each timed from dispatch to its last result (its
+ * whole wall time: data, reference, warm-up and timed passes). speedup = the
+ * one-worker median ÷ the N-worker median; efficiency = speedup ÷ N;
+ * identical_outputs: the merged outputs equal the one-worker run's bit for
+ * bit. Without `compare`, the split run runs once: time is its one wall
+ * time, and speedup, efficiency, single_time and identical_outputs are null.
+ * With one worker used, the result is one ordinary run (speedup 1, times
+ * null). `onProgress({done, total})` follows the runs.
+ */
+export async function runParallel(pool, method, input, { workers = pool.size, compare = true, onProgress } = {}) {
+  const how = parallelMethods[method];
+  if (!how) throw new Error(`${method} cannot run split across workers`);
+  const resolved = { ...(await how.defaults(pool)), ...definedFields(input) };
+  const units = how.units(resolved);
+  const ranges = Number.isInteger(units) && units > 0 ? splitRange(units, Math.min(workers, pool.size)) : [];
+  if (ranges.length <= 1) {  // one worker, or an input the core will refuse by name
+    const result = await pool.run(0, method, input);
+    onProgress?.({ done: 1, total: 1 });
+    return { ...result, parallel: { workers: 1, speedup: 1, efficiency: 1, time: null, single_time: null,
+      identical_outputs: true } };
+  }
+  const split = async () => {
+    const parts = await Promise.all(ranges.map((range, i) => pool.run(i, method, how.slice(resolved, range))));
+    return how.merge(parts, { ...parts[0].input, ...how.slice({}, [0, 0]) });
+  };
+  if (!compare) {
+    const start = now();
+    const merged = await split();
+    const time = timingStats([now() - start]);
+    onProgress?.({ done: 1, total: 1 });
+    return { ...merged, parallel: { workers: ranges.length, speedup: null, efficiency: null, time, single_time: null,
+      identical_outputs: null } };
+  }
+  // The one-worker run first: a bad input is its InputError, before anything is split.
+  const single = await pool.run(0, method, input);
+  const runs = single.input.runs;
+  const total = 2 + 2 * runs;
+  let done = 1;
+  onProgress?.({ done, total });
+  let merged = await split();  // warm-up
+  onProgress?.({ done: ++done, total });
+  const singleSeconds = [], splitSeconds = [];
+  for (let r = 0; r < runs; r++) {
+    let start = now();
+    await pool.run(0, method, input);
+    singleSeconds.push(now() - start);
+    onProgress?.({ done: ++done, total });
+    start = now();
+    merged = await split();
+    splitSeconds.push(now() - start);
+    onProgress?.({ done: ++done, total });
+  }
+  const time = timingStats(splitSeconds), singleTime = timingStats(singleSeconds);
+  const speedup = time.median_s > 0 ? singleTime.median_s / time.median_s : 0;
+  return { ...merged, parallel: { workers: ranges.length, speedup, efficiency: speedup / ranges.length, time,
+    single_time: singleTime, identical_outputs: how.identical(merged, single) } };
+}
