@@ -8,6 +8,7 @@ import { quantApi } from './quant.js';
 import { rooflineApi } from './roofline.js';
 import { explainApi } from './explain.js';
 import { workApi } from './work.js';
+import { serveApi } from './serve.js';
 
 export { InputError } from './convert.js';
 
@@ -22,5 +23,6 @@ export function createApi(Module) {
     ...rooflineApi(Module),
     ...explainApi(Module),
     ...workApi(Module),
+    ...serveApi(Module),
   });
 }

@@ -8,6 +8,7 @@ import type { QuantApi } from './quant.js';
 import type { RooflineApi } from './roofline.js';
 import type { ExplainApi } from './explain.js';
 import type { WorkApi } from './work.js';
+import type { ServeApi } from './serve.js';
 
 export type * from './model.js';
 export type * from './memory.js';
@@ -16,6 +17,7 @@ export type * from './quant.js';
 export type * from './roofline.js';
 export type * from './explain.js';
 export type * from './work.js';
+export type * from './serve.js';
 export { quantReferenceErrors } from './quant.js';
 export { canRunParallel, checkWorkers, createNodePool, defaultWorkers, runParallel, splitRange } from './parallel.js';
 export type { NodeWorkerPool, ParallelStats, WorkerPool } from './parallel.js';
@@ -40,7 +42,7 @@ export interface CoreApi {
 }
 
 /** Everything `loadLlmSpacetime()` returns: one object, every area's functions. */
-export interface LlmSpacetime extends CoreApi, ModelApi, MemoryApi, AttentionApi, QuantApi, RooflineApi, ExplainApi, WorkApi {}
+export interface LlmSpacetime extends CoreApi, ModelApi, MemoryApi, AttentionApi, QuantApi, RooflineApi, ExplainApi, WorkApi, ServeApi {}
 
 export interface LoadOptions {
   /** 'simd' (default) or 'scalar' (the benchmark build without -msimd128). */

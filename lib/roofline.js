@@ -22,13 +22,14 @@ function withCurve(Module, sweep, kind, fn) {
     withVector(Module.VectorDouble, points.map(rate), (rates) => fn(sizes, rates)));
 }
 
-export function rooflineApi(Module) {
+/**
+ * How a workload's model and hardware are given (a preset id, or an object over the defaults),
+ * shared by the roofline and serve areas: { fieldDefaults, resolveModel, resolveHardware, hardwarePresets }.
+ */
+export function workloadResolvers(Module) {
   // One source of truth for defaults: the C++ structs' initializers.
   const workloadDefaults = Object.freeze(toPlain(Module.defaultWorkload()));
   const { model: modelDefaults, hardware: hardwareDefaults, ...fieldDefaults } = workloadDefaults;
-  const trainingDefaults = Object.freeze(toPlain(Module.defaultTrainingInput()));
-  const probeDefaults = Object.freeze(toPlain(Module.defaultProbeInput()));
-  const sweepDefaults = Object.freeze(toPlain(Module.defaultCacheSweepInput()));
   const presets = Object.freeze(toPlain(Module.hardwarePresets()).map((row) => Object.freeze(withUnits(row))));
 
   function resolveHardware(hardware = 'h100-sxm') {
@@ -52,15 +53,25 @@ export function rooflineApi(Module) {
   // Model presets are fixed at build time: copied out of WASM once, on first use
   // (copying all of them, config.json texts included, took most of a plan call).
   let modelPresetList = null;
-  function resolveModel(model = {}) {
+  function resolveModel(model = {}, field = 'model') {
     if (typeof model === 'string') {
       modelPresetList ??= toPlain(Module.modelPresets());
       const preset = modelPresetList.find((row) => row.id === model);
-      if (!preset) throw new InputError('model', `model = "${model}" is not a known preset`);
+      if (!preset) throw new InputError(field, `${field} = "${model}" is not a known preset`);
       return structuredClone(preset.config);  // a copy: callers may change it
     }
-    return merge(modelDefaults, plainInput(model, 'model (a preset id or a config object)', 'model'), 'model config');
+    return merge(modelDefaults, plainInput(model, `${field} (a preset id or a config object)`, field), 'model config',
+      field === 'model' ? '' : `${field}.`);
   }
+
+  return { fieldDefaults, resolveModel, resolveHardware, hardwarePresets: presets };
+}
+
+export function rooflineApi(Module) {
+  const { fieldDefaults, resolveModel, resolveHardware, hardwarePresets: presets } = workloadResolvers(Module);
+  const trainingDefaults = Object.freeze(toPlain(Module.defaultTrainingInput()));
+  const probeDefaults = Object.freeze(toPlain(Module.defaultProbeInput()));
+  const sweepDefaults = Object.freeze(toPlain(Module.defaultCacheSweepInput()));
 
   function toWorkload(input = {}) {
     const { model, hardware, ...fields } = plainInput(input, 'workload', 'input');

@@ -2,7 +2,7 @@
 
 /** The measured runs estimateRun knows, by API method name. */
 export type EstimatedRun = 'runAttention' | 'runDecode' | 'seedExperiment' | 'quantLab' | 'quantGemv' | 'measureMachine'
-  | 'measureCacheSweep';
+  | 'measureCacheSweep' | 'serve' | 'serveSweep' | 'serveMaxRate';
 
 /** How long a measured run would take, estimated before it starts at deliberately low rates. */
 export interface WorkEstimate {
@@ -24,6 +24,9 @@ export interface WorkEstimate {
 export interface WorkApi {
   /** The methods estimateRun knows. */
   estimatedRuns(): EstimatedRun[];
-  /** How long `api[method](input)` would take; throws InputError for an input it cannot cost. */
+  /**
+   * How long `api[method](input)` would take; throws InputError for an input it cannot cost.
+   * serveSweep: the serve input with `rates` (an array); serveMaxRate: up to 48 simulations (bracketing, then bisection to 1 %).
+   */
   estimateRun(method: EstimatedRun, input?: object): WorkEstimate;
 }

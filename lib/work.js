@@ -2,6 +2,7 @@
 // (src/sim/work_estimate.hpp). The input is checked and merged over the run's
 // own defaults, so the estimate costs exactly the run the same input starts.
 import { InputError, describe, mergeChecked, plainInput, toPlain, unwrap, withVector } from './convert.js';
+import { estimateServe, serveInputs, serveRuns } from './serve.js';
 
 /** Seconds in words as the core's estimates say them ("about 12 s", "about 3.4 minutes"), for sums of estimates. */
 export function describeSeconds(seconds) {
@@ -37,9 +38,12 @@ export function workApi(Module) {
       unwrap(Module.estimateSeedExperiment({ ...merged, sequence_lengths: vector })));
   }
 
+  // The serving simulations convert their flat input (model and hardware by preset) on first use.
+  let serve = null;
+
   return {
     /** Measured-run methods that estimateRun knows. */
-    estimatedRuns: () => Object.keys(runs),
+    estimatedRuns: () => [...Object.keys(runs), ...Object.keys(serveRuns)],
 
     /**
      * How long `api[method](input)` would take, at the deliberately low rates
@@ -48,9 +52,13 @@ export function workApi(Module) {
      * unknown method or an input the estimate cannot cost.
      */
     estimateRun(method, input) {
+      if (typeof method === 'string' && Object.hasOwn(serveRuns, method)) {
+        serve ??= serveInputs(Module);
+        return estimateServe(Module, serve, method, input);
+      }
       const run = Object.hasOwn(runs, method) ? runs[method] : null;
       if (!run) {
-        throw new InputError('method', `method ${describe(method)} is not a measured run (known: ${Object.keys(runs).join(', ')})`);
+        throw new InputError('method', `method ${describe(method)} is not a measured run (known: ${[...Object.keys(runs), ...Object.keys(serveRuns)].join(', ')})`);
       }
       const [defaults, estimate, what] = run;
       if (method === 'seedExperiment') return estimateSeed(input, what);

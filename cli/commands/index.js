@@ -9,6 +9,7 @@ import { memoryCommands } from './memory.js';
 import { attentionCommands } from './attention.js';
 import { quantCommands } from './quant.js';
 import { rooflineCommands } from './roofline.js';
+import { serveCommands } from './serve.js';
 
 export const commands = [
   ...modelCommands,
@@ -16,6 +17,7 @@ export const commands = [
   ...attentionCommands,
   ...quantCommands,
   ...rooflineCommands,
+  ...serveCommands,
 ];
 
 /**

@@ -316,12 +316,12 @@ Engine build_engine(const ServeConfig& c) {
     dw.weights_bits = 0;
     dw.weights_group = 0;
     dw.weights_keep = "";
+    e.draft = IterationCostModel::build(dw);
+    if (!e.draft.status.ok) return {draft_status(e.draft.status)};
     if (c.draft_model.vocab_size != c.workload.model.vocab_size)
       return {error_status("spec_draft", "spec_draft: vocab_size = " + format_number(c.draft_model.vocab_size) +
                                              " differs from the model's " + format_number(c.workload.model.vocab_size) +
                                              ": a draft must share the target's vocabulary")};
-    e.draft = IterationCostModel::build(dw);
-    if (!e.draft.status.ok) return {draft_status(e.draft.status)};
     const PlanResult dp = plan(dw);
     if (!dp.status.ok) return {draft_status(dp.status)};
     draft_weights = dp.weights_per_device_bytes;
@@ -1074,8 +1074,10 @@ sim::WorkEstimate estimate_serve(const ServeConfig& c, double runs) {
     return e;
   }
   // Work per request: each output token is one sequence-step, each prompt chunk one, at
-  // ~4,000 "FLOPs" (about 1 µs at the estimate's rate: measured 0.1-0.3 µs per sequence-step
-  // in WASM, so the estimate errs long), plus the iterations' operator sums.
+  // 4,000 "FLOPs" each (1 µs at the estimate's 4 GFLOP/s). Measured in WASM on the loaded
+  // 2-core VM (npm run bench -- serve): 0.03 µs per sequence-step with continuous batching,
+  // 0.17 µs with static batching (its padded batches run to their longest output), so the
+  // estimate errs long by 6-30x, as every estimate here does.
   double requests = c.requests;
   if (c.arrival == "trace")
     requests = std::max(1.0, static_cast<double>(std::count(c.trace.begin(), c.trace.end(), '\n')));

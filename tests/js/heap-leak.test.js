@@ -60,6 +60,9 @@ const refusals = {
   explainPlan: () => api.explainPlan({ batch: -1 }),
   explainTraining: () => api.explainTraining({ batch: -1 }),
   explainQuant: () => api.explainQuant({ format: 'int3' }),
+  serve: () => api.serve({ rate: -1 }),
+  serveSweep: () => api.serveSweep({ requests: 10 }, [-1]),
+  serveMaxRate: () => api.serveMaxRate({ arrival: 'closed' }),
 };
 
 // A string in WASM (quantSize's format, which the core refuses) as well as the JS-side refusal above.
@@ -91,7 +94,7 @@ test('the instrument sees a leak: an Embind vector never deleted, 10,000 times',
 test('every refusal (one per function taking input), 10,000 times: the WASM heap does not grow', () => {
   const noInput = ['plainDtypes', 'modelPresets', 'defaultModelConfig', 'kvCacheDefaults', 'attentionMemoryDefaults',
     'pagingSimDefaults', 'attentionDefaults', 'quantFormats', 'quantDecisionMatrix', 'quantDefaults', 'hardwarePresets',
-    'defaultWorkload', 'defaultTrainingInput', 'calibration', 'defaultCacheSweepInput', 'estimatedRuns'];
+    'defaultWorkload', 'defaultTrainingInput', 'calibration', 'defaultCacheSweepInput', 'estimatedRuns', 'serveDefaults'];
   assert.deepEqual(Object.keys(api).filter((name) => !noInput.includes(name) && !(name in refusals)), []);
   for (const [name, fn] of [...Object.entries(refusals), ['quantSize (format in WASM)', coreStringRefusal]]) {
     const { used, grew } = growth(refused(fn));

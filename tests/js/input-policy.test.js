@@ -153,11 +153,26 @@ const slots = [
   ['explainPlan', (v) => api.explainPlan(v), 'input', 'object'],
   ['explainTraining', (v) => api.explainTraining(v), 'input', 'object'],
   ['explainQuant', (v) => api.explainQuant(v), 'quant size input', 'object'],
+  ['serve', (v) => api.serve(v), 'input', 'object'],
+  ['serve', (v) => api.serve({ model: v }), 'model', 'object'],
+  ['serve', (v) => api.serve({ hardware: v }), 'hardware', 'object'],
+  ['serve', (v) => api.serve({ rate: v }), 'rate', 'number'],
+  ['serve', (v) => api.serve({ scheduler: v }), 'scheduler', 'string'],
+  ['serve', (v) => api.serve({ trace: v }), 'trace', 'string'],
+  ['serve', (v) => api.serve({ spec_mtp: v }), 'spec_mtp', 'boolean'],
+  ['serve', (v) => api.serve({ spec_draft: { n_heads: v } }), 'spec_draft.n_heads', 'number'],
+  ['serveSweep', (v) => api.serveSweep(v, [1]), 'input', 'object'],
+  ['serveSweep', (v) => api.serveSweep({}, v), 'rates', 'array'],
+  ['serveSweep', (v) => api.serveSweep({}, [1, v]), 'rates[1]', 'number'],
+  ['serveMaxRate', (v) => api.serveMaxRate(v), 'input', 'object'],
+  ['serveMaxRate', (v) => api.serveMaxRate({ slo_ttft_s: v }), 'slo_ttft_s', 'number'],
+  ['estimateRun', (v) => api.estimateRun('serve', v), 'input', 'object'],
+  ['estimateRun', (v) => api.estimateRun('serveSweep', { rates: v }), 'rates', 'array'],
 ];
 // Functions without input: extra arguments are not read.
 const noInput = ['plainDtypes', 'modelPresets', 'defaultModelConfig', 'kvCacheDefaults', 'attentionMemoryDefaults',
   'pagingSimDefaults', 'attentionDefaults', 'quantFormats', 'quantDecisionMatrix', 'quantDefaults', 'hardwarePresets',
-  'defaultWorkload', 'defaultTrainingInput', 'calibration', 'defaultCacheSweepInput', 'estimatedRuns'];
+  'defaultWorkload', 'defaultTrainingInput', 'calibration', 'defaultCacheSweepInput', 'estimatedRuns', 'serveDefaults'];
 
 test('every exported function is in the table (a new one must be added here)', () => {
   const covered = new Set([...slots.map(([name]) => name), ...noInput]);

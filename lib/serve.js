@@ -1,0 +1,135 @@
+// Serving simulator (src/serve, docs/serve.md): one run, a sweep over rates,
+// and the highest rate that meets an SLO. The input is flat and snake_case,
+// mirroring the CLI's `serve` flags; the core checks every value.
+import { InputError, describe, mergeChecked, plainInput, toPlain, unwrap } from './convert.js';
+import { workloadResolvers } from './roofline.js';
+
+// Fields of the C++ ServeConfig the JS input does not take by that name:
+// the workload (model, hardware, gpus, parallelism, weights, kv_dtype are
+// given flat), the draft (spec_draft: a preset id or a model) and the test-only
+// invariant check.
+const internalFields = ['workload', 'spec_draft', 'draft_model', 'draft_weights_dtype', 'check_invariants'];
+
+/**
+ * The converter from the JS input to the core's ServeConfig, with the core's
+ * defaults: { defaults, toConfig(input) }. Shared by the serve functions and estimateRun.
+ */
+export function serveInputs(Module) {
+  const { fieldDefaults, resolveModel, resolveHardware } = workloadResolvers(Module);
+  const core = toPlain(Module.serveDefaults());
+  const serveFields = Object.fromEntries(Object.entries(core).filter(([key]) => !internalFields.includes(key)));
+  // The flat input's defaults: the workload fields serve reads, then the simulation's.
+  const defaults = Object.freeze({
+    gpus: fieldDefaults.gpus,
+    parallelism: fieldDefaults.parallelism,
+    weights: fieldDefaults.weights_dtype,
+    kv_dtype: fieldDefaults.kv_dtype,
+    ...serveFields,
+  });
+
+  function toConfig(input) {
+    const { model, hardware, spec_draft: draft, ...fields } = plainInput(input, 'serve input', 'input');
+    const merged = mergeChecked(defaults, fields, 'serve input');
+    const { gpus, parallelism, weights, kv_dtype: kvDtype, ...simulation } = merged;
+    const workload = { ...fieldDefaults, gpus, parallelism, weights_dtype: weights, kv_dtype: kvDtype,
+      model: resolveModel(model), hardware: resolveHardware(hardware) };
+    const config = { ...core, ...simulation, workload, spec_draft: draft !== undefined && draft !== null };
+    if (config.spec_draft) {
+      if (typeof draft !== 'string' && (typeof draft !== 'object' || Array.isArray(draft))) {
+        throw new InputError('spec_draft', `spec_draft must be a model preset id or a config object (got ${describe(draft)})`);
+      }
+      config.draft_model = resolveModel(draft, 'spec_draft');
+    }
+    return config;
+  }
+
+  return { defaults, toConfig };
+}
+
+// The core names the workload's format field weights_dtype; the input calls it weights.
+function named(run) {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof InputError && error.field === 'weights_dtype') {
+      throw new InputError('weights', error.message.replace(/^weights_dtype/, 'weights'));
+    }
+    throw error;
+  }
+}
+
+const progressOf = (onProgress) => {
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw new InputError('onProgress', `onProgress must be a function (got ${describe(onProgress)})`);
+  }
+  return onProgress ?? (() => {});
+};
+
+export function serveApi(Module) {
+  const { defaults, toConfig } = serveInputs(Module);
+  const run = (config) => named(() => unwrap(Module.serve(config)));
+
+  return {
+    /** The defaults of every serve input field (the model, hardware and spec_draft are given by preset id or object). */
+    serveDefaults: () => ({ ...defaults }),
+
+    /** One simulation: latencies, throughput, goodput, KV, prefix cache, speculation, Little's law, series. */
+    serve(input, onProgress) {
+      const report = progressOf(onProgress);
+      const result = run(toConfig(input));
+      report({ done: 1, total: 1 });
+      return result;
+    },
+
+    /** One simulation per rate (requests/s), the same seed each: the latency and goodput curves. */
+    serveSweep(input, rates, onProgress) {
+      const report = progressOf(onProgress);
+      if (!Array.isArray(rates) || !rates.length) {
+        throw new InputError('rates', `rates must be a non-empty array of requests/s (got ${describe(rates)})`);
+      }
+      rates.forEach((rate, i) => {
+        if (typeof rate !== 'number') throw new InputError(`rates[${i}]`, `rates[${i}] must be a number (got ${describe(rate)})`);
+      });
+      const config = toConfig(input);
+      return rates.map((rate, i) => {
+        const result = named(() => {
+          try {
+            return run({ ...config, rate });
+          } catch (error) {
+            if (error instanceof InputError && error.field === 'rate') throw new InputError(`rates[${i}]`, `rates[${i}]: ${error.message}`);
+            throw error;
+          }
+        });
+        report({ done: i + 1, total: rates.length });
+        return {
+          rate, ttft_s: result.ttft_s, tpot_s: result.tpot_s, e2e_s: result.e2e_s, throughput: result.throughput,
+          goodput_requests_per_s: result.goodput_requests_per_s, slo_attainment: result.slo_attainment,
+          completed: result.completed, rejected: result.rejected,
+        };
+      });
+    },
+
+    /** The highest rate whose run has slo_attainment of its requests within the SLO (bisection in the core). */
+    serveMaxRate(input) {
+      const found = named(() => unwrap(Module.serveMaxRate(toConfig(input))));
+      delete found.result.status;
+      return found;
+    },
+  };
+}
+
+/** estimateRun's serve methods: [method, runs of the simulation it starts]. */
+export const serveRuns = { serve: 1, serveSweep: null, serveMaxRate: 48 };
+
+/** The work estimate of `method` (serve, serveSweep with input.rates, serveMaxRate). */
+export function estimateServe(Module, inputs, method, input) {
+  let given = input;
+  let runs = serveRuns[method];
+  if (method === 'serveSweep') {
+    const { rates, ...rest } = plainInput(input, 'serve input', 'input');
+    if (!Array.isArray(rates)) throw new InputError('rates', `rates must be an array of requests/s (got ${describe(rates)})`);
+    runs = Math.max(1, rates.length);
+    given = rest;
+  }
+  return named(() => unwrap(Module.estimateServe(inputs.toConfig(given), runs)));
+}
