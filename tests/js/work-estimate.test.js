@@ -93,7 +93,8 @@ test('estimateRun merges the run\'s defaults and names bad fields as the run doe
   assertInputError(() => api.estimateRun('seedExperiment', { sequence_lengths: 'long' }), 'sequence_lengths');
   assertInputError(() => api.estimateRun('plan', {}), 'method');
   assert.deepEqual(api.estimatedRuns().sort(),
-    ['measureCacheSweep', 'measureMachine', 'quantGemv', 'quantLab', 'runAttention', 'runDecode', 'seedExperiment']);
+    ['measureCacheSweep', 'measureMachine', 'quantGemv', 'quantLab', 'runAttention', 'runDecode', 'seedExperiment', 'serve',
+      'serveMaxRate', 'serveSweep']);
   // Twice the sequence, at least twice the estimate (attention is quadratic in n).
   const short = api.estimateRun('runAttention', { n: 8192, variant: 'tiled' }).seconds;
   const long = api.estimateRun('runAttention', { n: 16384, variant: 'tiled' }).seconds;
