@@ -2,7 +2,10 @@
 import type { ModelConfig } from './model.js';
 import type { HardwareSpec, PlainDtype } from './roofline.js';
 
-/** One simulation's input: flat, snake_case, the CLI's `serve` flags. Every field is optional; defaults from serveDefaults(). */
+/**
+ * One simulation's input: flat, snake_case, the CLI's `serve` flags. Every field is optional; defaults from serveDefaults().
+ * A field the other settings would not read (users without closed arrivals, chunk_tokens with static batching, …) is refused.
+ */
 export interface ServeInput {
   /** A model preset id or a (partial) ModelConfig (default: ModelConfig's defaults, Llama-2-7B's shapes). */
   model: string | Partial<ModelConfig>;
@@ -161,6 +164,8 @@ export interface ServeApi {
   /** Every input field's default but model, hardware and spec_draft. */
   serveDefaults(): Omit<ServeInput, 'model' | 'hardware' | 'spec_draft'>;
   serve(input?: Partial<ServeInput>, onProgress?: ServeProgress): ServeResult;
+  /** One run per rate, the same seed each; `input` must not give `rate`, and its arrivals must be poisson or gamma. */
   serveSweep(input: Partial<ServeInput>, rates: number[], onProgress?: ServeProgress): ServeSweepPoint[];
+  /** The search starts at input.rate (default 1) and needs slo_ttft_s or slo_tpot_s. */
   serveMaxRate(input: Partial<ServeInput>): ServeMaxRateResult;
 }

@@ -30,6 +30,7 @@ export function serveInputs(Module) {
   function toConfig(input) {
     const { model, hardware, spec_draft: draft, ...fields } = plainInput(input, 'serve input', 'input');
     const merged = mergeChecked(defaults, fields, 'serve input');
+    refuseUnread(fields, merged, draft);
     const { gpus, parallelism, weights, kv_dtype: kvDtype, ...simulation } = merged;
     const workload = { ...fieldDefaults, gpus, parallelism, weights_dtype: weights, kv_dtype: kvDtype,
       model: resolveModel(model), hardware: resolveHardware(hardware) };
@@ -44,6 +45,32 @@ export function serveInputs(Module) {
   }
 
   return { defaults, toConfig };
+}
+
+// Fields that only some settings read: given under another, they would be read
+// and ignored, so they are refused naming the field (the core cannot tell a
+// default from a value given). [field, the setting that reads it, reads it?]
+const readOnlyUnder = [
+  ['rate', 'arrival = poisson or gamma', (c) => c.arrival === 'poisson' || c.arrival === 'gamma'],
+  ['arrival_cv', 'arrival = gamma', (c) => c.arrival === 'gamma'],
+  ['users', 'arrival = closed', (c) => c.arrival === 'closed'],
+  ['requests', 'arrivals that are drawn (a trace sends its own lines)', (c) => c.arrival !== 'trace'],
+  ['prompt_dist', 'drawn lengths (a trace gives its own)', (c) => c.arrival !== 'trace'],
+  ['output_dist', 'drawn lengths (a trace gives its own)', (c) => c.arrival !== 'trace'],
+  ['chunk_tokens', 'scheduler = continuous or chunked', (c) => c.scheduler !== 'static'],
+  ['watermark', 'scheduler = continuous or chunked', (c) => c.scheduler !== 'static'],
+  ['preemption', 'scheduler = continuous or chunked', (c) => c.scheduler !== 'static'],
+  ['spec_gamma', 'speculative decoding (spec_draft or spec_mtp)', (c, draft) => c.spec_mtp || (draft !== undefined && draft !== null)],
+  ['spec_accept', 'speculative decoding (spec_draft or spec_mtp)', (c, draft) => c.spec_mtp || (draft !== undefined && draft !== null)],
+  ['prefix_tokens', 'prefix_share > 0 or a trace with prefix ids', (c) => c.prefix_share > 0 || c.arrival === 'trace'],
+];
+
+function refuseUnread(given, merged, draft) {
+  for (const [field, setting, reads] of readOnlyUnder) {
+    if (given[field] === undefined || reads(merged, draft)) continue;
+    const value = typeof given[field] === 'string' ? `"${given[field]}"` : given[field];
+    throw new InputError(field, `${field} = ${value} applies only with ${setting}; it would be ignored here`);
+  }
 }
 
 // The core names the workload's format field weights_dtype; the input calls it weights.
@@ -90,7 +117,14 @@ export function serveApi(Module) {
       rates.forEach((rate, i) => {
         if (typeof rate !== 'number') throw new InputError(`rates[${i}]`, `rates[${i}] must be a number (got ${describe(rate)})`);
       });
-      const config = toConfig(input);
+      const given = plainInput(input, 'serve input', 'input');
+      if (given.rate !== undefined) {
+        throw new InputError('rate', `rate = ${describe(given.rate) === 'number' ? given.rate : describe(given.rate)}: a sweep takes its rates from \`rates\`; give one or the other`);
+      }
+      const config = toConfig(given);
+      if (config.arrival !== 'poisson' && config.arrival !== 'gamma') {
+        throw new InputError('arrival', `arrival = "${config.arrival}": a sweep over rates needs arrivals at a rate (poisson or gamma)`);
+      }
       return rates.map((rate, i) => {
         const result = named(() => {
           try {

@@ -12,6 +12,7 @@ import { assertInputError, cli, cliJson } from './helpers.js';
 
 const api = await loadLlmSpacetime();
 const small = { model: 'llama-3.2-1b', hardware: 'h100-sxm', requests: 300, rate: 5, prompt_tokens: 512, output_tokens: 64, seed: 3 };
+const { rate: _rate, requests: _requests, ...traced } = small;  // a trace gives the arrivals and the request count
 const dir = mkdtempSync(join(tmpdir(), 'llmst-serve-'));
 
 const close = (a, b, tolerance, label) => assert.ok(Math.abs(a - b) <= tolerance * Math.abs(b), `${label}: ${a} vs ${b}`);
@@ -58,14 +59,14 @@ test('serve: at low load TTFT is the planner\'s prefill time', () => {
 
 test('serveSweep: one run per rate, progress after each; queueing grows with the rate', () => {
   const seen = [];
-  const points = api.serveSweep({ ...small, requests: 200 }, [1, 20, 200], (progress) => seen.push(progress));
+  const points = api.serveSweep({ ...traced, requests: 200 }, [1, 20, 200], (progress) => seen.push(progress));
   assert.deepEqual(seen, [{ done: 1, total: 3 }, { done: 2, total: 3 }, { done: 3, total: 3 }]);
   assert.deepEqual(points.map((p) => p.rate), [1, 20, 200]);
   for (const key of ['ttft_s', 'tpot_s', 'e2e_s', 'throughput', 'goodput_requests_per_s']) assert.ok(key in points[0], key);
   assert.ok(points[2].e2e_s.mean > points[0].e2e_s.mean);
   assert.ok(points[2].throughput.requests_per_s > points[0].throughput.requests_per_s);
-  assertInputError(() => api.serveSweep(small, [1, -2]), 'rates[1]', /rates\[1\]: rate = -2 must be at least 0/);
-  assertInputError(() => api.serveSweep(small, []), 'rates', /non-empty/);
+  assertInputError(() => api.serveSweep(traced, [1, -2]), 'rates[1]', /rates\[1\]: rate = -2 must be at least 0/);
+  assertInputError(() => api.serveSweep(traced, []), 'rates', /non-empty/);
 });
 
 test('serveMaxRate: the highest rate meeting the SLO, and a run just above it misses', () => {
@@ -77,13 +78,13 @@ test('serveMaxRate: the highest rate meeting the SLO, and a run just above it mi
   assert.equal(found.result.status, undefined);
   assert.ok(api.serve({ ...input, rate: found.rate * 1.05 }).slo_attainment < 0.9);
   assertInputError(() => api.serveMaxRate({ ...small }), 'slo_ttft_s', /needs an SLO bound/);
-  assertInputError(() => api.serveMaxRate({ ...small, arrival: 'closed', slo_ttft_s: 1 }), 'arrival', /rate search/);
+  assertInputError(() => api.serveMaxRate({ ...traced, arrival: 'closed', slo_ttft_s: 1 }), 'arrival', /rate search/);
 });
 
 test('serve: a trace, prefix caching and speculative decoding through the API', () => {
-  const traced = api.serve({ ...small, arrival: 'trace', trace: 'arrival_s,prompt_tokens,output_tokens\n0,100,10\n0.2,300,5\n' });
-  assert.equal(traced.completed, 2);
-  assert.equal(traced.output_tokens, 15);
+  const fromTrace = api.serve({ ...traced, arrival: 'trace', trace: 'arrival_s,prompt_tokens,output_tokens\n0,100,10\n0.2,300,5\n' });
+  assert.equal(fromTrace.completed, 2);
+  assert.equal(fromTrace.output_tokens, 15);
   const cached = api.serve({ ...small, requests: 1000, rate: 20, prefix_share: 0.5, prefix_tokens: 256 });
   close(cached.prefix_cache.hit_rate, 0.5 * 256 / 512, 0.1, 'hit rate');
   const spec = api.serve({ ...small, model: 'llama-3-8b', spec_draft: 'llama-3.2-1b', spec_gamma: 3, spec_accept: 0.6 });
@@ -93,10 +94,19 @@ test('serve: a trace, prefix caching and speculative decoding through the API', 
 
 test('serve: bad values are InputErrors naming the field or the line', () => {
   assertInputError(() => api.serve({ ...small, rate: -1 }), 'rate', /rate = -1 must be at least 0/);
-  assertInputError(() => api.serve({ ...small, arrival: 'trace', trace: '' }), 'trace', /no request lines/);
-  assertInputError(() => api.serve({ ...small, arrival: 'trace', trace: 'arrival_s,prompt_tokens,output_tokens\n0,10,5\n1,x,5\n' }),
+  assertInputError(() => api.serve({ ...traced, arrival: 'trace', trace: '' }), 'trace', /no request lines/);
+  assertInputError(() => api.serve({ ...traced, arrival: 'trace', trace: 'arrival_s,prompt_tokens,output_tokens\n0,10,5\n1,x,5\n' }),
     'trace', /^trace line 3: prompt_tokens = "x" is not a number$/);
-  assertInputError(() => api.serve({ ...small, arrival: 'trace', trace: '0,10\n' }), 'trace', /^trace line 1: .* has 2 fields/);
+  assertInputError(() => api.serve({ ...traced, arrival: 'trace', trace: '0,10\n' }), 'trace', /^trace line 1: .* has 2 fields/);
+  // A field the settings would not read is refused, not ignored.
+  assertInputError(() => api.serve({ ...small, arrival: 'trace', trace: '0,10,5\n' }), 'rate', /applies only with arrival = poisson or gamma/);
+  assertInputError(() => api.serve({ ...small, users: 4 }), 'users', /users = 4 applies only with arrival = closed/);
+  assertInputError(() => api.serve({ ...small, arrival_cv: 3 }), 'arrival_cv', /arrival = gamma/);
+  assertInputError(() => api.serve({ ...small, scheduler: 'static', chunk_tokens: 512 }), 'chunk_tokens', /continuous or chunked/);
+  assertInputError(() => api.serve({ ...small, spec_gamma: 3 }), 'spec_gamma', /speculative decoding/);
+  assertInputError(() => api.serve({ ...small, prefix_tokens: 64 }), 'prefix_tokens', /prefix_share > 0/);
+  assertInputError(() => api.serveSweep(small, [1, 2]), 'rate', /a sweep takes its rates from `rates`/);
+  assertInputError(() => api.serveSweep({ ...traced, arrival: 'closed' }, [1, 2]), 'arrival', /needs arrivals at a rate/);
   assertInputError(() => api.serve({ ...small, spec_draft: 'llama-2-7b' }), 'spec_draft', /vocab_size = 32000 differs/);
   assertInputError(() => api.serve({ ...small, spec_draft: { n_layers: -1 } }), 'spec_draft.n_layers', /spec_draft/);
   assertInputError(() => api.serve({ ...small, spec_draft: 'nope' }), 'spec_draft', /not a known preset/);
@@ -110,11 +120,11 @@ test('serve: bad values are InputErrors naming the field or the line', () => {
 test('estimateRun: serve, serveSweep (per rate) and serveMaxRate', () => {
   const one = api.estimateRun('serve', small);
   assert.ok(one.seconds > 0);
-  close(api.estimateRun('serveSweep', { ...small, rates: [1, 2, 3, 4] }).seconds, 4 * one.seconds, 1e-9, 'sweep estimate');
+  close(api.estimateRun('serveSweep', { ...traced, requests: 300, rates: [1, 2, 3, 4] }).seconds, 4 * one.seconds, 1e-9, 'sweep estimate');
   assert.ok(api.estimateRun('serveMaxRate', small).seconds > one.seconds);
   assert.ok(api.estimatedRuns().includes('serveSweep'));
   assertInputError(() => api.estimateRun('serve', { ...small, requests: -1 }), 'requests');
-  assertInputError(() => api.estimateRun('serveSweep', small), 'rates');
+  assertInputError(() => api.estimateRun('serveSweep', traced), 'rates');
 });
 
 test('CLI serve --json: the documented fields', () => {
@@ -167,6 +177,9 @@ test('CLI serve: bad values exit 2 naming the flag or the line', () => {
   r = cli('serve', '--preset', 'llama-3.2-1b', '--spec-draft', 'llama-2-7b');
   assert.equal(r.code, 2);
   assert.match(r.stderr, /vocab_size = 32000 differs from the model's 128256/);
+  r = cli('serve', '--preset', 'llama-3.2-1b', '--users', '4');
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--users = 4 applies only with arrival = closed/);
   r = cli('serve', '--preset', 'llama-3.2-1b', '--scheduler', 'fifo');
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--scheduler = "fifo" must be one of static, continuous, chunked/);
