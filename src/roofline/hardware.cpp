@@ -21,8 +21,9 @@ constexpr const char* kLambda =
     "lambda.ai/pricing, on-demand 1x instance per GPU-hour, as read 2026-09-25 (recorded in "
     "tgarg01/silybench-data derived/csv/gpu_prices.csv)";
 constexpr const char* kNoPrice = "no price: no dated public on-demand list price was read for this chip";
-constexpr const char* kTpuNoPrice =
-    "no price: cloud.google.com/tpu/pricing (per chip-hour) could not be read for this table; type one in";
+// Google's list prices per slice-hour from the Cloud Billing catalog, as SkyPilot
+// records them; per chip = slice price / chips in the slice (v4 and v5p slice
+// names count TensorCores, two per chip; v5e and v6e names count chips).
 
 std::vector<Hardware> make_presets() {
   return {
@@ -143,19 +144,31 @@ std::vector<Hardware> make_presets() {
       {"tpu-v4", "Google Cloud TPU v4 (per chip)", "tpu",
        "Google Cloud TPU v4 documentation: 275 TFLOPS bf16 and int8 per chip; 32 GiB HBM2 at 1,200 GB/s; ICI 2,400 "
        "Gbps (300 GB/s); no TDP listed",
-       0, 275, 0, 275, 1200, 32 * GiB, 300, 0, 0, 0, 0, kTpuNoPrice},
+       0, 275, 0, 275, 1200, 32 * GiB, 300, 0, 0, 0, 3.22,
+       "Google Cloud on-demand TPU list price in skypilot-org/skypilot-catalog catalogs/v8/gcp/vms.csv (commit "
+       "006059e, from the Cloud Billing catalog; read here 2026-12-01, the commit's own date unknown): tpu-v4-4096 "
+       "(2,048 chips) $6,594.56/h in us-central2 = $3.22 per chip-hour"},
       {"tpu-v5e", "Google Cloud TPU v5e (per chip)", "tpu",
        "Google Cloud TPU v5e documentation: 197 TFLOPS bf16, 394 TOPS int8 per chip; 16 GiB HBM2 at 819 GB/s; ICI "
        "1,600 Gbps (200 GB/s; 400 GB/s bidirectional); no TDP listed",
-       0, 197, 0, 394, 819, 16 * GiB, 200, 0, 0, 0, 0, kTpuNoPrice},
+       0, 197, 0, 394, 819, 16 * GiB, 200, 0, 0, 0, 1.2,
+       "Google Cloud on-demand TPU list price in skypilot-org/skypilot-catalog catalogs/v8/gcp/vms.csv (commit "
+       "006059e, from the Cloud Billing catalog; read here 2026-12-01, the commit's own date unknown): tpu-v5litepod-1 "
+       "(1 chip) $1.20/h in us-central1, us-east5 and us-west4"},
       {"tpu-v5p", "Google Cloud TPU v5p (per chip)", "tpu",
        "Google Cloud TPU v5p documentation: 459 TFLOPS bf16, 918 TOPS int8 per chip; HBM2e 95 GB at 2,765 GB/s; ICI "
        "4,800 Gbps (600 GB/s per direction); no TDP listed",
-       0, 459, 0, 918, 2765, 95 * GiB, 600, 0, 0, 0, 0, kTpuNoPrice},
+       0, 459, 0, 918, 2765, 95 * GiB, 600, 0, 0, 0, 4.2,
+       "Google Cloud on-demand TPU list price in skypilot-org/skypilot-catalog catalogs/v8/gcp/vms.csv (commit "
+       "006059e, from the Cloud Billing catalog; read here 2026-12-01, the commit's own date unknown): tpu-v5p-8960 "
+       "(4,480 chips) $18,816/h in us-east5 = $4.20 per chip-hour"},
       {"tpu-v6e", "Google Cloud TPU v6e Trillium (per chip)", "tpu",
        "Google Cloud TPU v6e documentation: 918 TFLOPS bf16, 1,836 TOPS int8 per chip; 32 GB HBM at 1,638 GB/s; "
        "bidirectional ICI 800 GB/s per chip (400 per direction); no TDP listed",
-       0, 918, 0, 1836, 1638, 32 * GiB, 400, 0, 0, 0, 0, kTpuNoPrice},
+       0, 918, 0, 1836, 1638, 32 * GiB, 400, 0, 0, 0, 2.7,
+       "Google Cloud on-demand TPU list price in skypilot-org/skypilot-catalog catalogs/v8/gcp/vms.csv (commit "
+       "006059e, from the Cloud Billing catalog; read here 2026-12-01, the commit's own date unknown): tpu-v6e-8 (8 "
+       "chips) $21.60/h in us-east5 and us-central1 = $2.70 per chip-hour"},
       {"m2-ultra", "Apple M2 Ultra (76-core GPU)", "gpu",
        "Apple Mac Studio (2023) tech specs: 76-core GPU 27.2 TFLOPS fp32 (fp16 runs at the same rate); 800 GB/s "
        "unified memory, up to 192 GB; Apple lists no chip TDP",

@@ -171,6 +171,11 @@ const std::vector<Quoted>& quoted_figures() {
       {"a10", "usd_per_hour", 1.29},
       {"mi300x", "usd_per_hour", 1.85},
       {"mi325x", "usd_per_hour", 1.95},
+      // Cloud TPU slices (SkyPilot's copy of Google's billing catalog): slice $/h over its chips.
+      {"tpu-v4", "usd_per_hour", 6594.56 / (4096 / 2)},
+      {"tpu-v5e", "usd_per_hour", 1.2},
+      {"tpu-v5p", "usd_per_hour", 18816.0 / (8960 / 2)},
+      {"tpu-v6e", "usd_per_hour", 21.6 / 8},
   };
   return rows;
 }
