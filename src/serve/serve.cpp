@@ -770,7 +770,13 @@ void Simulation::check_books() {
     const Request& r = requests_[id];
     owned += r.owned_blocks;
     references += static_cast<double>(r.shared_blocks);
-    if (c_.scheduler != "static" && held(r) * bs_ < r.kv_tokens) ok = false;
+    if (c_.scheduler == "static") continue;
+    if (held(r) * bs_ < r.kv_tokens) ok = false;
+    // The cache holds what the request has computed: mid-prompt, its prefilled tokens; past
+    // it, the prompt and every generated token but the last (whose KV its next step writes).
+    // After a preemption this is what recomputation or the swap back in restored.
+    if (r.prefilled < r.target ? r.kv_tokens != r.prefilled : r.kv_tokens != r.spec.prompt_tokens + r.generated - 1)
+      ok = false;
   }
   double shared = 0, counted_references = 0;
   pool_.count_references(shared, counted_references);

@@ -215,6 +215,37 @@ TEST_CASE("serve: invariants under pressure — nothing lost, tokens conserved, 
     }
 }
 
+TEST_CASE("serve: invariants with speculation and shared prefixes under pressure") {
+  for (const char* scheduler : {"continuous", "chunked"})
+    for (const char* preemption : {"recompute", "swap"})
+      for (int variant = 0; variant < 2; ++variant) {
+        ServeConfig c = small(200, 400);
+        c.workload.model = preset("llama-3-8b");
+        c.workload.hardware = *find_hardware("l4");
+        c.scheduler = scheduler;
+        c.preemption = preemption;
+        c.output_tokens = 200;
+        c.output_dist = "exponential";
+        c.chunk_tokens = 512;
+        c.check_invariants = true;
+        if (variant == 0) {
+          c.spec_draft = true;
+          c.draft_model = preset("llama-3.2-1b");
+          c.spec_gamma = 3;
+        } else {
+          c.prefix_share = 0.7;
+          c.prefix_tokens = 300;
+        }
+        const ServeResult r = serve(c);
+        INFO(scheduler << " " << preemption << (variant == 0 ? " speculative" : " prefix") << ": " << r.status.message);
+        REQUIRE(r.status.ok);
+        CHECK(r.kv.preemptions > 0);
+        CHECK(r.invariant_violations == 0);
+        CHECK(r.completed + r.rejected == c.requests);
+        if (variant == 1) CHECK(r.prefix_cache.hit_rate > 0);
+      }
+}
+
 TEST_CASE("serve: tokens conserved — output tokens = Σ outputs, prefill = Σ prompts + recomputed") {
   ServeConfig c = small(100, 400);
   c.workload.hardware = *find_hardware("l4");
