@@ -185,10 +185,11 @@ const std::vector<Quoted>& quoted_figures() {
 TEST_CASE("hardware presets: each quoted spec-sheet figure matches the preset") {
   for (const Quoted& row : quoted_figures()) {
     const Hardware* hardware = find_hardware(row.id);
-    REQUIRE_MESSAGE(hardware != nullptr, row.id);
+    REQUIRE_MESSAGE(hardware != nullptr, std::string(row.id));
     const double actual = field_of(*hardware, row.field);
-    CHECK_MESSAGE(std::abs(actual - row.expected) <= 1e-9 * std::abs(row.expected), row.id, ".", row.field, " = ",
-                  actual, ", sheet says ", row.expected);
+    CHECK_MESSAGE(std::abs(actual - row.expected) <= 1e-9 * std::abs(row.expected),
+                  (std::string(row.id) + "." + row.field + " = " + std::to_string(actual) + ", sheet says " +
+                   std::to_string(row.expected)));
   }
 }
 
@@ -205,13 +206,13 @@ TEST_CASE("hardware presets: closed forms behind the derived peaks") {
   // The whitepapers' rate ladders: fp8 = 2 x fp16 on Hopper, Blackwell and CDNA 3; fp4 = 2 x fp8 on Blackwell.
   for (const char* id : {"h100-sxm", "h200", "h20", "b200", "gb200", "mi300x", "mi325x", "mi355x"}) {
     const Hardware& h = *find_hardware(id);
-    CHECK_MESSAGE(h.fp8_tflops == doctest::Approx(2 * h.fp16_tflops).epsilon(1e-3), id);
+    CHECK_MESSAGE(h.fp8_tflops == doctest::Approx(2 * h.fp16_tflops).epsilon(1e-3), std::string(id));
   }
   for (const char* id : {"b200", "gb200", "rtx-5090"}) {
     const Hardware& h = *find_hardware(id);
     // Data-centre Blackwell: fp4 = 2 x fp8. GeForce lists fp8 with fp32 accumulate (half rate): fp4 = 4 x that.
     const double ladder = h.id == "rtx-5090" ? 4 : 2;
-    CHECK_MESSAGE(h.fp4_tflops == doctest::Approx(ladder * h.fp8_tflops).epsilon(1e-3), id);
+    CHECK_MESSAGE(h.fp4_tflops == doctest::Approx(ladder * h.fp8_tflops).epsilon(1e-3), std::string(id));
   }
 }
 
@@ -243,7 +244,7 @@ TEST_CASE("hardware presets: at least 30, unique ids, every row sourced, priced 
   // The accelerators issue 15 names are all present.
   for (const char* id :
        {"b200", "gb200", "mi325x", "mi355x", "h20", "l40s", "rtx-5090", "tpu-v5e", "tpu-v6e", "gaudi3", "m4-max"})
-    CHECK_MESSAGE(find_hardware(id) != nullptr, id);
+    CHECK_MESSAGE(find_hardware(id) != nullptr, std::string(id));
   // Chips with an fp4 peak: Blackwell (data centre and GeForce) and CDNA 4.
   for (const Hardware& h : presets) {
     const bool has_fp4 = h.id == "b200" || h.id == "gb200" || h.id == "gb300" || h.id == "rtx-5090" || h.id == "mi355x";
