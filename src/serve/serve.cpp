@@ -203,12 +203,11 @@ class BlockPool {
     return static_cast<uint64_t>(prefix_id) * 0x100000000ull + static_cast<uint64_t>(block);
   }
 
+  // Callers check allocatable() first: the free blocks, then the least recently used cached ones.
   void take(double blocks) {
-    for (double i = 0; i < blocks; ++i) {
-      if (free_ < 1) evict();
-      free_ -= 1;
-      used_ += 1;
-    }
+    while (free_ < blocks && !lru_.empty()) evict();
+    free_ -= blocks;
+    used_ += blocks;
   }
   void give_back(double blocks) {
     used_ -= blocks;
@@ -340,6 +339,9 @@ Engine build_engine(const ServeConfig& c) {
                              quoted(w.hardware.label) + " at gpu_memory_utilization = " +
                              format_number(c.gpu_memory_utilization) + " (add gpus or quantize the weights)")};
   e.block_bytes = c.block_size * e.kv_bytes_per_token;
+  if (!(e.block_bytes > 0) || !std::isfinite(e.block_bytes))
+    return {error_status("kv_dtype", "the model's KV bytes per token (" + format_number(e.kv_bytes_per_token) +
+                                         ") give no block size to allocate")};
   e.total_blocks = std::floor(e.capacity_bytes / e.block_bytes);
   if (e.total_blocks < 1)
     return {error_status("block_size", "block_size = " + format_number(c.block_size) + ": not one block of " +

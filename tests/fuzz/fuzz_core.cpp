@@ -42,6 +42,7 @@
 #include "roofline/plan.hpp"
 #include "roofline/roofline.hpp"
 #include "roofline/training.hpp"
+#include "serve/serve.hpp"
 #include "sim/paging_sim.hpp"
 
 namespace {
@@ -702,6 +703,35 @@ void check(const PagingSimResult& r) {
   FINITE(r, clipped_fraction);
 }
 
+void check(const LatencyStats& s) {
+  FINITE(s, mean);
+  FINITE(s, p50);
+  FINITE(s, p90);
+  FINITE(s, p99);
+}
+
+void check(const ServeResult& r) {
+  check(r.ttft_s);
+  check(r.tpot_s);
+  check(r.e2e_s);
+  FINITE(r, goodput_requests_per_s);
+  FINITE(r, slo_attainment);
+  FINITE(r.throughput, output_tokens_per_s);
+  FINITE(r.kv, peak_utilization);
+  FINITE(r.kv, mean_utilization);
+  FINITE(r.prefix_cache, hit_rate);
+  FINITE(r.spec, mean_tokens_per_step);
+  FINITE(r.spec, expected_tokens_per_step);
+  FINITE(r.littles_law, mean_in_system);
+  FINITE(r.littles_law, rate_times_time);
+  FINITE(r, unloaded_ttft_s);
+  FINITE(r, unloaded_tpot_s);
+  for (double t : r.series.time_s) finite("series.time_s", t);
+  if (r.invariant_violations > 0)
+    fail("serve: the KV books did not add up at " + format_number(r.invariant_violations) + " iterations");
+  if (r.kv.peak_utilization > 1) fail("serve: more KV blocks in use than exist");
+}
+
 // Checks a result: a refusal is well formed, an ok result finite.
 template <typename Result>
 void verify(const Result& result) {
@@ -793,6 +823,58 @@ std::vector<Target> targets() {
                     r.maybe(in.distribution, {"fixed", "uniform", "normal", "lognormal"}, 0.5);
                     r.maybe(in.snapshot, {"final", "in_flight"}, 0.3);
                     verify(simulate_paging(in));
+                  }});
+  list.push_back({"serve", [](Random& r) {
+                    ServeConfig c;
+                    c.workload = random_workload(r);
+                    if (r.chance(0.5)) c.workload.model = r.pick(model_presets()).config;
+                    c.requests = 30;
+                    for (double* field : {&c.rate,
+                                          &c.requests,
+                                          &c.prompt_tokens,
+                                          &c.output_tokens,
+                                          &c.arrival_cv,
+                                          &c.users,
+                                          &c.chunk_tokens,
+                                          &c.max_batch,
+                                          &c.block_size,
+                                          &c.gpu_memory_utilization,
+                                          &c.watermark,
+                                          &c.prefix_share,
+                                          &c.prefix_tokens,
+                                          &c.spec_gamma,
+                                          &c.spec_accept,
+                                          &c.slo_ttft_s,
+                                          &c.slo_tpot_s,
+                                          &c.seed,
+                                          &c.compute_efficiency,
+                                          &c.memory_efficiency,
+                                          &c.iteration_overhead_s})
+                      r.maybe(*field, 0.08);
+                    r.maybe(c.arrival, {"poisson", "gamma", "closed", "trace"}, 0.4);
+                    r.maybe(c.scheduler, {"static", "continuous", "chunked"}, 0.6);
+                    r.maybe(c.preemption, {"recompute", "swap"}, 0.3);
+                    r.maybe(c.prompt_dist, {"fixed", "uniform", "exponential", "lognormal"}, 0.3);
+                    r.maybe(c.output_dist, {"fixed", "uniform", "exponential", "lognormal"}, 0.3);
+                    if (r.chance(0.2)) {
+                      c.prefix_share = r.chance(0.5) ? 0.5 : r.number(0.5);
+                      c.prefix_tokens = r.number(256);
+                    }
+                    if (c.arrival == "trace" || r.chance(0.05))
+                      c.trace =
+                          r.pick<std::string>({"0,100,10\n0.5,200,5,1\n", "arrival_s,prompt_tokens,output_tokens\n",
+                                               "0,1e400,3\n", "1,2\n", "0,10,5,-1\n", "#\n\n0,5,5\r\n", r.junk()});
+                    if (r.chance(0.1)) {
+                      c.spec_draft = true;
+                      c.draft_model = r.chance(0.5) ? c.workload.model : random_model(r);
+                    }
+                    r.maybe(c.spec_mtp, 0.05);
+                    c.check_invariants = true;
+                    // Cases stay short: one whose estimate is long is only estimated.
+                    const sim::WorkEstimate estimate = estimate_serve(c);
+                    refusal(estimate.status);
+                    if (estimate.status.ok && estimate.seconds > 0.5) return;
+                    verify(serve(c));
                   }});
   list.push_back({"explain_model", [](Random& r) { verify(explain_model(random_model(r), r.number(4096))); }});
   list.push_back({"explain_kv", [](Random& r) { verify(explain_kv(random_kv(r))); }});
