@@ -27,6 +27,8 @@ export interface ParallelStats {
   single_time: TimingStats | null;
   /** The merged outputs equal the one-worker run's bit for bit (null when not compared). */
   identical_outputs: boolean | null;
+  /** Each timed pair's one-worker ÷ N-worker wall time, in run order (empty when not compared or with one worker). */
+  pair_speedups: number[];
 }
 
 export declare const MAX_WORKERS: number;

@@ -93,7 +93,8 @@ const definedFields = (input) => Object.fromEntries(Object.entries(input ?? {}).
  * whole wall time: data, reference, warm-up and timed passes). speedup = the
  * one-worker median ÷ the N-worker median; efficiency = speedup ÷ N;
  * identical_outputs: the merged outputs equal the one-worker run's bit for
- * bit. Without `compare`, the split run runs once: time is its one wall
+ * bit; pair_speedups: each timed pair's one-worker ÷ N-worker time (their
+ * spread is the speedup's). Without `compare`, the split run runs once: time is its one wall
  * time, and speedup, efficiency, single_time and identical_outputs are null.
  * With one worker used, the result is one ordinary run (speedup 1, times
  * null). `onProgress({done, total})` follows the runs.
@@ -108,7 +109,7 @@ export async function runParallel(pool, method, input, { workers = pool.size, co
     const result = await pool.run(0, method, input);
     onProgress?.({ done: 1, total: 1 });
     return { ...result, parallel: { workers: 1, speedup: 1, efficiency: 1, time: null, single_time: null,
-      identical_outputs: true } };
+      identical_outputs: true, pair_speedups: [] } };
   }
   const split = async () => {
     const parts = await Promise.all(ranges.map((range, i) => pool.run(i, method, how.slice(resolved, range))));
@@ -120,7 +121,7 @@ export async function runParallel(pool, method, input, { workers = pool.size, co
     const time = timingStats([now() - start]);
     onProgress?.({ done: 1, total: 1 });
     return { ...merged, parallel: { workers: ranges.length, speedup: null, efficiency: null, time, single_time: null,
-      identical_outputs: null } };
+      identical_outputs: null, pair_speedups: [] } };
   }
   // The one-worker run first: a bad input is its InputError, before anything is split.
   const single = await pool.run(0, method, input);
@@ -144,5 +145,6 @@ export async function runParallel(pool, method, input, { workers = pool.size, co
   const time = timingStats(splitSeconds), singleTime = timingStats(singleSeconds);
   const speedup = time.median_s > 0 ? singleTime.median_s / time.median_s : 0;
   return { ...merged, parallel: { workers: ranges.length, speedup, efficiency: speedup / ranges.length, time,
-    single_time: singleTime, identical_outputs: how.identical(merged, single) } };
+    single_time: singleTime, identical_outputs: how.identical(merged, single),
+    pair_speedups: singleSeconds.map((seconds, r) => seconds / splitSeconds[r]) } };
 }

@@ -67,7 +67,7 @@ async function runAttentionParallel(api, input, workers, values) {
       return api.runAttention(input);
     });
     return { ...result, parallel: { workers: 1, speedup: 1, efficiency: 1, time: null, single_time: null,
-      identical_outputs: true } };
+      identical_outputs: true, pair_speedups: [] } };
   }
   // One worker and all, each (runs + 1) times: the estimate of that wall time.
   const runs = input.runs ?? defaults.runs;

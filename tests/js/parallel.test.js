@@ -43,6 +43,8 @@ test('runParallel over 3 worker threads: the in-process run\'s outputs bit for b
     assert.equal(single.runs, 5);
     assert.equal(speedup, single.median_s / time.median_s);
     assert.equal(efficiency, speedup / 3);
+    assert.equal(split.parallel.pair_speedups.length, 5);
+    for (const ratio of split.parallel.pair_speedups) assert.ok(ratio > 0);
     // a bad input is the core's InputError, from the first worker, before anything is split
     await assert.rejects(runParallel(pool, 'runAttention', { ...input, heads: 0 }), (error) => error.field === 'heads');
   } finally {
@@ -57,7 +59,8 @@ test('attention --workers 2 gives the --workers 1 outputs bit for bit, and the p
   assert.equal(one.code, 0, one.stderr);
   assert.equal(two.code, 0, two.stderr);
   const [a, b] = [JSON.parse(one.stdout), JSON.parse(two.stdout)];
-  assert.deepEqual(a.parallel, { workers: 1, speedup: 1, efficiency: 1, time: null, single_time: null, identical_outputs: true });
+  assert.deepEqual(a.parallel, { workers: 1, speedup: 1, efficiency: 1, time: null, single_time: null, identical_outputs: true,
+    pair_speedups: [] });
   assert.equal(b.parallel.workers, 2);
   assert.equal(b.parallel.identical_outputs, true);
   assert.ok(b.parallel.speedup > 0);
