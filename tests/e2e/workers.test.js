@@ -7,7 +7,18 @@ import { test } from 'node:test';
 
 import { openPage, useBrowserAndServer } from './harness.js';
 
-const lab = useBrowserAndServer();
+// A page that frames the lab in sandbox="allow-scripts" (an opaque origin):
+// workers start there from a classic blob that imports the worker script.
+const sandboxedLab = () => `<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script>
+const frame = document.createElement('iframe');
+frame.id = 'frame';
+frame.setAttribute('sandbox', 'allow-scripts');
+frame.width = 1200;
+frame.height = 900;
+frame.src = location.origin + '/?' + location.search.slice(1);
+document.body.append(frame);
+</script></body></html>`;
+const lab = useBrowserAndServer({ extraRoutes: { '/sandboxed.html': { body: sandboxedLab() } } });
 const prefill = (extra) => `${lab.server.url}?panel=attention&attention.n=1024&attention.d=32&attention.heads=4${extra}`;
 const hashes = (page) => page.locator('#attention-prefill-table td[data-key="head_output_hashes"]').allTextContents();
 
@@ -76,6 +87,21 @@ test('Cancel during a multi-worker run terminates every pool worker; the next ru
   await page.locator('#attention-n').press('Enter');
   await runPrefill(page);
   assert.equal(await page.locator('#attention-prefill-parallel li').count(), 2);  // n = 256, 512
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('in a sandboxed iframe (opaque origin) the split run works too, with the same outputs', async () => {
+  const query = 'embed=1&panel=attention&attention.n=256&attention.d=32&attention.heads=4';
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?${query}&attention.workers=1`);
+  await runPrefill(page);
+  const single = await hashes(page);
+  await page.goto(`${lab.server.origin}/sandboxed.html?${query}&attention.workers=2&attention.compare=1`);
+  const frame = page.frameLocator('#frame');
+  await frame.locator('#attention-run-prefill').click({ timeout: 30000 });
+  await frame.locator('#attention-message:has-text("Done")').waitFor({ timeout: 120000 });
+  assert.deepEqual(await frame.locator('#attention-prefill-table td[data-key="head_output_hashes"]').allTextContents(), single);
+  assert.equal(await frame.locator('#attention-prefill-parallel .identical').textContent(), 'bit-identical to');
   assert.deepEqual(problems, []);
   await context.close();
 });
