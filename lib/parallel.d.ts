@@ -42,6 +42,9 @@ export declare function canRunParallel(method: string): boolean;
 export declare function runParallel<Result extends object>(pool: WorkerPool, method: string, input: object,
   options?: { workers?: number; compare?: boolean; onProgress?: (progress: { done: number; total: number }) => void }):
   Promise<Result & { parallel: ParallelStats }>;
+/** The work of a split run in ordinary runs, for an estimate: (runs + 1)(1 + 1/N) with `compare`, else 1. */
+export declare function parallelWorkFactor(api: object, method: string, input: object,
+  options?: { workers?: number; compare?: boolean }): number;
 /** os.availableParallelism(). */
 export declare function defaultWorkers(): number;
 /** `size` worker_threads, each with its own module instance ('simd' or 'scalar'); resolves when all have loaded. */

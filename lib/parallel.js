@@ -36,6 +36,7 @@ const sum = (values) => values.reduce((a, b) => a + b, 0);
 // runAttention by heads: every figure of a head comes from that head alone.
 const attention = {
   defaults: (pool) => pool.run(0, 'attentionDefaults').then((all) => all.attention),
+  defaultsOf: (api) => api.attentionDefaults().attention,
   units: (input) => input.heads,
   slice: (input, [begin, end]) => ({ ...input, head_begin: begin, head_end: end }),
   // Bit-identical: outputs (per-head hashes) and max |Δ| (a max over heads).
@@ -79,6 +80,21 @@ export const parallelMethods = { runAttention: attention };
 export const canRunParallel = (method) => Object.hasOwn(parallelMethods, method);
 
 const now = () => globalThis.performance.now() / 1e3;
+
+/**
+ * The work of a split run in ordinary runs of `input`, for an estimate: with
+ * `compare`, (runs + 1) one-worker runs and as many split ones, (runs + 1)(1
+ * + 1/N); without it, 1 (the split run's work on one core). `api`: a loaded
+ * API, for the defaults.
+ */
+export function parallelWorkFactor(api, method, input, { workers = 1, compare = false } = {}) {
+  const how = parallelMethods[method];
+  if (!how || !compare || !(workers > 1)) return 1;
+  const resolved = { ...how.defaultsOf(api), ...definedFields(input) };
+  const units = how.units(resolved);
+  const used = Number.isInteger(units) && units > 0 ? splitRange(units, workers).length : 1;
+  return used > 1 && Number.isInteger(resolved.runs) ? (resolved.runs + 1) * (1 + 1 / used) : 1;
+}
 
 const definedFields = (input) => Object.fromEntries(Object.entries(input ?? {}).filter(([, value]) => value !== undefined));
 

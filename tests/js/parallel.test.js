@@ -6,7 +6,7 @@ import { test } from 'node:test';
 
 import { loadLlmSpacetime } from '../../lib/node.js';
 import { createNodePool } from '../../lib/node-pool.js';
-import { checkWorkers, runParallel, splitRange } from '../../lib/parallel.js';
+import { checkWorkers, parallelWorkFactor, runParallel, splitRange } from '../../lib/parallel.js';
 import { assertInputError, cliAsync } from './helpers.js';
 
 const api = await loadLlmSpacetime();
@@ -21,6 +21,15 @@ test('splitRange: contiguous ranges covering every item once, sizes within 1, ne
 test('checkWorkers: a whole number from 1 to 256, else an InputError naming workers', () => {
   assert.equal(checkWorkers(3), 3);
   for (const bad of [0, -1, 1.5, NaN, 257, '2']) assertInputError(() => checkWorkers(bad), 'workers', /workers = .* must be a whole number from 1 to 256/);
+});
+
+test('parallelWorkFactor: (runs + 1)(1 + 1/N) ordinary runs with the comparison, else 1', () => {
+  const input = { n: 64, d: 8, heads: 4 };
+  assert.equal(parallelWorkFactor(api, 'runAttention', input, { workers: 2, compare: true }), 6 * 1.5);  // default runs 5
+  assert.equal(parallelWorkFactor(api, 'runAttention', { ...input, runs: 7 }, { workers: 3, compare: true }), 8 * (1 + 1 / 3));
+  assert.equal(parallelWorkFactor(api, 'runAttention', { ...input, heads: 1 }, { workers: 2, compare: true }), 1);  // one worker used
+  assert.equal(parallelWorkFactor(api, 'runAttention', input, { workers: 2, compare: false }), 1);
+  assert.equal(parallelWorkFactor(api, 'runDecode', {}, { workers: 2, compare: true }), 1);
 });
 
 test('runParallel over 3 worker threads: the in-process run\'s outputs bit for bit, with the speedup measured', async () => {

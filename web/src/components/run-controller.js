@@ -14,6 +14,7 @@
 // a late message can never put "Running 6 of 9" back beside "Cancelled".
 import { css, html, nothing } from 'lit';
 
+import { parallelWorkFactor } from '../../../lib/parallel.js';
 import { describeSeconds } from '../../../lib/work.js';
 import { WorkerRestartError, runInWorker } from '../sim-client.js';
 import { getApi } from '../wasm.js';
@@ -147,13 +148,17 @@ export class RunController {
     const api = await getApi();
     let seconds = 0;
     const texts = [];
-    for (const { method, input } of calls) {
+    let repeated = false;
+    for (const { method, input, ...options } of calls) {
       if (!api.estimatedRuns().includes(method)) continue;
       const estimate = api.estimateRun(method, input);
-      seconds += estimate.seconds;
+      // A split run timed against one worker repeats the run (lib/parallel.js).
+      const factor = parallelWorkFactor(api, method, input, options);
+      repeated ||= factor !== 1;
+      seconds += estimate.seconds * factor;
       texts.push(estimate.text);
     }
-    return texts.length ? { seconds, text: calls.length === 1 ? texts[0] : describeSeconds(seconds) } : null;
+    return texts.length ? { seconds, text: calls.length === 1 && !repeated ? texts[0] : describeSeconds(seconds) } : null;
   }
 
   async #run(token, run) {
