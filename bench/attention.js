@@ -8,7 +8,7 @@
 //        bash scripts/build-native.sh)
 import { execFileSync } from 'node:child_process';
 
-import { createApi } from '../lib/api.js';
+import { createLabApi } from '../lib/api.js';
 import { loadModule } from '../lib/node.js';
 import { compareTimings } from '../lib/timing.js';
 import * as js from './js-kernels.js';
@@ -141,10 +141,10 @@ function ratio(a, b, digits = 1) {
 }
 
 export async function run() {
-  const simd = await loadModule();
+  const simd = await loadModule({ module: 'lab' });
   let scalar = null;
   try {
-    scalar = await loadModule({ variant: 'scalar' });
+    scalar = await loadModule({ variant: 'scalar', module: 'lab' });
   } catch (error) {
     console.warn(`attention bench: no scalar module (${error.message.split(':')[0]}); run "bash scripts/build-wasm.sh scalar"`);
   }
@@ -175,7 +175,7 @@ export async function run() {
   for (const row of rows) for (const column of columns) row[`${column}_median`] = medianRate(row, column);
 
   // Memory: the measured peak of each variant at n = 4096, d = 64 (tracked allocations).
-  const api = createApi(simd);
+  const api = createLabApi(simd);
   const prefill = api.runAttention({ n: 4096, d: 64, variant: 'both', check_rows: 8 });
   const [naive, tiled] = prefill.variants;
   const byKernel = Object.fromEntries(rows.map((r) => [r.kernel, r]));

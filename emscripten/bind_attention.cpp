@@ -1,32 +1,15 @@
-// Measured attention runs: prefill (naive vs tiled), decode with a KV
-// strategy, and the seed experiment. Registrations only.
+// Lab module: measured attention runs, prefill (naive vs tiled), decode with a
+// KV strategy, and the seed experiment. Their inputs are registered in
+// bind_run_inputs.cpp (both modules). Registrations only.
 #include <emscripten/bind.h>
 
 #include "sim/attention_runs.hpp"
-#include "sim/decode_kv.hpp"
 #include "sim/kernel_bench.hpp"
 
 using namespace emscripten;
 using namespace llmst::sim;
 
-namespace {
-AttentionRunInput attention_run_defaults() { return {}; }
-DecodeInput decode_defaults() { return {}; }
-SeedExperimentInput seed_experiment_defaults() { return {}; }
-}  // namespace
-
 EMSCRIPTEN_BINDINGS(attention) {
-  value_object<AttentionRunInput>("AttentionRunInput")
-      .field("n", &AttentionRunInput::n)
-      .field("d", &AttentionRunInput::d)
-      .field("heads", &AttentionRunInput::heads)
-      .field("variant", &AttentionRunInput::variant)
-      .field("check_rows", &AttentionRunInput::check_rows)
-      .field("seed", &AttentionRunInput::seed)
-      .field("memory_budget_bytes", &AttentionRunInput::memory_budget_bytes)
-      .field("runs", &AttentionRunInput::runs)
-      .field("head_begin", &AttentionRunInput::head_begin)
-      .field("head_end", &AttentionRunInput::head_end);
   value_object<AttentionVariantResult>("AttentionVariantResult")
       .field("variant", &AttentionVariantResult::variant)
       .field("refused", &AttentionVariantResult::refused)
@@ -52,37 +35,6 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("checked_rows", &AttentionRunResult::checked_rows)
       .field("variants", &AttentionRunResult::variants);
 
-  value_object<DecodeInput>("DecodeInput")
-      .field("strategy", &DecodeInput::strategy)
-      .field("prompt_tokens", &DecodeInput::prompt_tokens)
-      .field("generated_tokens", &DecodeInput::generated_tokens)
-      .field("d_model", &DecodeInput::d_model)
-      .field("heads", &DecodeInput::heads)
-      .field("kv_heads", &DecodeInput::kv_heads)
-      .field("hidden_dim", &DecodeInput::hidden_dim)
-      .field("cache_tokens", &DecodeInput::cache_tokens)
-      .field("sinks", &DecodeInput::sinks)
-      .field("kv_layout", &DecodeInput::kv_layout)
-      .field("kv_group", &DecodeInput::kv_group)
-      .field("sample_steps", &DecodeInput::sample_steps)
-      .field("output_projection", &DecodeInput::output_projection)
-      .field("seed", &DecodeInput::seed)
-      .field("memory_budget_bytes", &DecodeInput::memory_budget_bytes)
-      .field("runs", &DecodeInput::runs);
-  value_object<DecodeKept>("DecodeKept")
-      .field("input", &DecodeKept::input)
-      .field("kv_heads", &DecodeKept::kv_heads)
-      .field("head_dim", &DecodeKept::head_dim)
-      .field("kv_bytes", &DecodeKept::kv_bytes)
-      .field("hidden_bytes", &DecodeKept::hidden_bytes);
-  value_object<DecodeKvClosedForm>("DecodeKvClosedForm")
-      .field("status", &DecodeKvClosedForm::status)
-      .field("keeps_kv", &DecodeKvClosedForm::keeps_kv)
-      .field("kv_input", &DecodeKvClosedForm::kv_input)
-      .field("predicted_bytes", &DecodeKvClosedForm::predicted_bytes)
-      .field("measured_bytes", &DecodeKvClosedForm::measured_bytes)
-      .field("difference_bytes", &DecodeKvClosedForm::difference_bytes)
-      .field("note", &DecodeKvClosedForm::note);
   value_object<DecodeTimeSplit>("DecodeTimeSplit")
       .field("projection", &DecodeTimeSplit::projection)
       .field("store", &DecodeTimeSplit::store)
@@ -130,13 +82,6 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("mean_cosine", &DecodeResult::mean_cosine)
       .field("mask_check_max_abs", &DecodeResult::mask_check_max_abs);
 
-  value_object<SeedExperimentInput>("SeedExperimentInput")
-      .field("sequence_lengths", &SeedExperimentInput::sequence_lengths)
-      .field("d_model", &SeedExperimentInput::d_model)
-      .field("heads", &SeedExperimentInput::heads)
-      .field("sample_steps", &SeedExperimentInput::sample_steps)
-      .field("seed", &SeedExperimentInput::seed)
-      .field("runs", &SeedExperimentInput::runs);
   value_object<SeedExperimentRow>("SeedExperimentRow")
       .field("sequence_length", &SeedExperimentRow::sequence_length)
       .field("cache_label", &SeedExperimentRow::cache_label)
@@ -156,12 +101,8 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("input", &SeedExperimentResult::input)
       .field("rows", &SeedExperimentResult::rows);
 
-  function("attentionRunDefaults", &attention_run_defaults);
   function("runAttention", &run_attention);
-  function("decodeDefaults", &decode_defaults);
   function("runDecode", static_cast<DecodeResult (*)(const DecodeInput&)>(&run_decode));
-  function("decodeKvClosedForm", &decode_kv_closed_form);
-  function("seedExperimentDefaults", &seed_experiment_defaults);
   function("seedExperiment", &seed_experiment);
 }
 

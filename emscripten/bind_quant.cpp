@@ -1,9 +1,9 @@
-// Quantization: formats, sizes, the measured lab and GEMV. Registrations only.
+// Calculator module: quantization formats, bits per weight, model sizes and the
+// decision matrix (the measured lab is bind_quant_lab.cpp). Registrations only.
 #include <emscripten/bind.h>
 
 #include "quant/formats.hpp"
 #include "quant/sizes.hpp"
-#include "sim/quant_lab.hpp"
 
 using namespace emscripten;
 using namespace llmst;
@@ -12,9 +12,6 @@ namespace adaptors {
 // Defaults for JS to spread under its input (one source of truth).
 QuantSpec spec_defaults() { return {}; }
 QuantSizeInput size_defaults() { return {}; }
-QuantLabInput lab_defaults() { return {}; }
-QuantGemvInput gemv_defaults() { return {}; }
-QuantBenchInput bench_defaults() { return {}; }
 }  // namespace adaptors
 
 EMSCRIPTEN_BINDINGS(quant) {
@@ -97,112 +94,16 @@ EMSCRIPTEN_BINDINGS(quant) {
       .field("measure", &QuantDecisionRow::measure);
   register_vector<QuantDecisionRow>("VectorQuantDecisionRow");
 
-  value_object<QuantLabInput>("QuantLabInput")
-      .field("format", &QuantLabInput::format)
-      .field("layout", &QuantLabInput::layout)
-      .field("group_size", &QuantLabInput::group_size)
-      .field("scale_dtype", &QuantLabInput::scale_dtype)
-      .field("double_quant", &QuantLabInput::double_quant)
-      .field("dist", &QuantLabInput::dist)
-      .field("n", &QuantLabInput::n)
-      .field("channel_size", &QuantLabInput::channel_size)
-      .field("seed", &QuantLabInput::seed)
-      .field("histogram_bins", &QuantLabInput::histogram_bins)
-      .field("inject_nonfinite", &QuantLabInput::inject_nonfinite)
-      .field("simd", &QuantLabInput::simd)
-      .field("runs", &QuantLabInput::runs);
-
-  value_object<QuantLabResult>("QuantLabResult")
-      .field("status", &QuantLabResult::status)
-      .field("format", &QuantLabResult::format)
-      .field("dist", &QuantLabResult::dist)
-      .field("n", &QuantLabResult::n)
-      .field("group_size", &QuantLabResult::group_size)
-      .field("bits_per_weight", &QuantLabResult::bits_per_weight)
-      .field("rel_rmse", &QuantLabResult::rel_rmse)
-      .field("snr_db", &QuantLabResult::snr_db)
-      .field("cosine", &QuantLabResult::cosine)
-      .field("rmse", &QuantLabResult::rmse)
-      .field("max_abs_error", &QuantLabResult::max_abs_error)
-      .field("mean_abs_error", &QuantLabResult::mean_abs_error)
-      .field("nonfinite_inputs", &QuantLabResult::nonfinite_inputs)
-      .field("nonfinite_behaviour", &QuantLabResult::nonfinite_behaviour)
-      .field("histogram_edges", &QuantLabResult::histogram_edges)
-      .field("histogram_counts", &QuantLabResult::histogram_counts)
-      .field("quantize_s", &QuantLabResult::quantize_s)
-      .field("quantize_time", &QuantLabResult::quantize_time)
-      .field("bytes_needed", &QuantLabResult::bytes_needed)
-      .field("kernel", &QuantLabResult::kernel);
-
-  value_object<QuantGemvInput>("QuantGemvInput")
-      .field("rows", &QuantGemvInput::rows)
-      .field("cols", &QuantGemvInput::cols)
-      .field("group_size", &QuantGemvInput::group_size)
-      .field("seed", &QuantGemvInput::seed)
-      .field("min_time_s", &QuantGemvInput::min_time_s)
-      .field("simd", &QuantGemvInput::simd)
-      .field("runs", &QuantGemvInput::runs);
-
-  value_object<GemvKernelResult>("GemvKernelResult")
-      .field("kernel", &GemvKernelResult::kernel)
-      .field("weight_bytes", &GemvKernelResult::weight_bytes)
-      .field("bits_per_weight", &GemvKernelResult::bits_per_weight)
-      .field("seconds_per_call", &GemvKernelResult::seconds_per_call)
-      .field("time", &GemvKernelResult::time)
-      .field("gb_per_s", &GemvKernelResult::gb_per_s)
-      .field("flops", &GemvKernelResult::flops)
-      .field("intensity", &GemvKernelResult::intensity)
-      .field("flops_per_s", &GemvKernelResult::flops_per_s)
-      .field("calls", &GemvKernelResult::calls)
-      .field("max_abs_error", &GemvKernelResult::max_abs_error)
-      .field("rel_rmse", &GemvKernelResult::rel_rmse)
-      .field("cosine", &GemvKernelResult::cosine);
-  register_vector<GemvKernelResult>("VectorGemvKernelResult");
-
-  value_object<QuantGemvResult>("QuantGemvResult")
-      .field("status", &QuantGemvResult::status)
-      .field("rows", &QuantGemvResult::rows)
-      .field("cols", &QuantGemvResult::cols)
-      .field("group_size", &QuantGemvResult::group_size)
-      .field("kernels", &QuantGemvResult::kernels)
-      .field("bytes_needed", &QuantGemvResult::bytes_needed)
-      .field("kernel", &QuantGemvResult::kernel);
-
   value_object<ModelParamGroups>("ModelParamGroups")
       .field("status", &ModelParamGroups::status)
       .field("params", &ModelParamGroups::params)
       .field("total", &ModelParamGroups::total);
 
-  value_object<QuantBenchInput>("QuantBenchInput")
-      .field("kernel", &QuantBenchInput::kernel)
-      .field("n", &QuantBenchInput::n)
-      .field("group_size", &QuantBenchInput::group_size)
-      .field("min_time_s", &QuantBenchInput::min_time_s)
-      .field("simd", &QuantBenchInput::simd)
-      .field("runs", &QuantBenchInput::runs);
-
-  value_object<QuantBenchResult>("QuantBenchResult")
-      .field("status", &QuantBenchResult::status)
-      .field("kernel", &QuantBenchResult::kernel)
-      .field("isa", &QuantBenchResult::isa)
-      .field("n", &QuantBenchResult::n)
-      .field("calls", &QuantBenchResult::calls)
-      .field("seconds", &QuantBenchResult::seconds)
-      .field("time", &QuantBenchResult::time)
-      .field("elements_per_s", &QuantBenchResult::elements_per_s)
-      .field("checksum", &QuantBenchResult::checksum);
-
-  function("quantBench", &run_quant_bench);
-  function("quantBenchDefaults", &adaptors::bench_defaults);
   function("quantFormats", &quant_formats);
   function("quantParamGroups", &param_groups_of_model);
   function("quantBitsPerWeight", &bits_per_weight);
   function("quantSize", &quant_size);
   function("quantDecisionMatrix", &quant_decision_matrix);
-  function("quantLab", &run_quant_lab);
-  function("quantGemv", &run_quant_gemv);
   function("quantSpecDefaults", &adaptors::spec_defaults);
   function("quantSizeDefaults", &adaptors::size_defaults);
-  function("quantLabDefaults", &adaptors::lab_defaults);
-  function("quantGemvDefaults", &adaptors::gemv_defaults);
 }

@@ -1,5 +1,8 @@
-// Roofline area: hardware presets, per-operator roofline, deployment plan,
-// training memory, calibration points and the machine probe. Registrations only.
+// Calculator module, roofline area: hardware presets, per-operator roofline,
+// deployment plan, training memory, calibration points, and the closed forms
+// over a measured sweep (sweepCeiling, kernelRoof). The probe and the sweep
+// themselves are bind_machine.cpp (lab); their inputs bind_run_inputs.cpp.
+// Registrations only.
 #include <emscripten/bind.h>
 
 #include "roofline/calibration.hpp"
@@ -16,8 +19,6 @@ namespace {
 
 Workload default_workload() { return Workload{}; }
 TrainingInput default_training_input() { return TrainingInput{}; }
-ProbeInput default_probe_input() { return ProbeInput{}; }
-CacheSweepInput default_cache_sweep_input() { return CacheSweepInput{}; }
 
 }  // namespace
 
@@ -282,77 +283,22 @@ EMSCRIPTEN_BINDINGS(roofline) {
       .field("status", &CalibrationResult::status)
       .field("points", &CalibrationResult::points);
 
-  value_object<ProbeInput>("ProbeInput")
-      .field("bytes", &ProbeInput::bytes)
-      .field("repeats", &ProbeInput::repeats)
-      .field("min_seconds", &ProbeInput::min_seconds);
-  value_object<ProbeMeasure>("ProbeMeasure")
-      .field("bandwidth_bytes_per_s", &ProbeMeasure::bandwidth_bytes_per_s)
-      .field("flops_per_s", &ProbeMeasure::flops_per_s)
-      .field("ridge_flops_per_byte", &ProbeMeasure::ridge_flops_per_byte)
-      .field("checksum", &ProbeMeasure::checksum)
-      .field("stream_time", &ProbeMeasure::stream_time)
-      .field("flops_time", &ProbeMeasure::flops_time);
-  value_object<ProbeResult>("ProbeResult")
-      .field("status", &ProbeResult::status)
-      .field("bytes", &ProbeResult::bytes)
-      .field("simd_lanes", &ProbeResult::simd_lanes)
-      .field("simd", &ProbeResult::simd)
-      .field("scalar", &ProbeResult::scalar);
-
-  // TimingStats is registered once, in bind_attention.cpp.
-  value_object<CacheSweepInput>("CacheSweepInput")
-      .field("min_bytes", &CacheSweepInput::min_bytes)
-      .field("max_bytes", &CacheSweepInput::max_bytes)
-      .field("points_per_octave", &CacheSweepInput::points_per_octave)
-      .field("repeats", &CacheSweepInput::repeats)
-      .field("min_block_seconds", &CacheSweepInput::min_block_seconds);
-  value_object<SweepPoint>("SweepPoint")
-      .field("bytes", &SweepPoint::bytes)
-      .field("simd_bytes_per_s", &SweepPoint::simd_bytes_per_s)
-      .field("scalar_bytes_per_s", &SweepPoint::scalar_bytes_per_s)
-      .field("simd_median_bytes_per_s", &SweepPoint::simd_median_bytes_per_s)
-      .field("scalar_median_bytes_per_s", &SweepPoint::scalar_median_bytes_per_s)
-      .field("simd_passes", &SweepPoint::simd_passes)
-      .field("scalar_passes", &SweepPoint::scalar_passes)
-      .field("simd_time", &SweepPoint::simd_time)
-      .field("scalar_time", &SweepPoint::scalar_time);
-  register_vector<SweepPoint>("VectorSweepPoint");
-  value_object<CachePlateau>("CachePlateau")
-      .field("level", &CachePlateau::level)
-      .field("bytes_from", &CachePlateau::bytes_from)
-      .field("bytes_to", &CachePlateau::bytes_to)
-      .field("points", &CachePlateau::points)
-      .field("simd_bytes_per_s", &CachePlateau::simd_bytes_per_s)
-      .field("scalar_bytes_per_s", &CachePlateau::scalar_bytes_per_s);
-  register_vector<CachePlateau>("VectorCachePlateau");
   value_object<KernelRoof>("KernelRoof")
       .field("status", &KernelRoof::status)
       .field("ceiling", &KernelRoof::ceiling)
       .field("roof", &KernelRoof::roof)
       .field("share", &KernelRoof::share)
       .field("bound", &KernelRoof::bound);
-  value_object<CacheSweepResult>("CacheSweepResult")
-      .field("status", &CacheSweepResult::status)
-      .field("simd_lanes", &CacheSweepResult::simd_lanes)
-      .field("points", &CacheSweepResult::points)
-      .field("plateaus", &CacheSweepResult::plateaus)
-      .field("seconds", &CacheSweepResult::seconds)
-      .field("checksum", &CacheSweepResult::checksum);
 
   function("hardwarePresets", &hardware_presets);
   function("validateHardware", &validate_hardware);
   function("defaultWorkload", &default_workload);
   function("defaultTrainingInput", &default_training_input);
-  function("defaultProbeInput", &default_probe_input);
   function("roofline", &roofline);
   function("plan", &plan);
   function("trainingMemory", &training_memory);
   function("trainingFit", &training_fit);
   function("calibration", &calibration);
-  function("measureMachine", &measure_machine);
-  function("defaultCacheSweepInput", &default_cache_sweep_input);
-  function("measureCacheSweep", &measure_cache_sweep);
   function("validateProbeInput", &validate_probe_input);
   function("validateCacheSweepInput", &validate_cache_sweep_input);
   function("sweepCeiling", &sweep_ceiling);

@@ -1,19 +1,62 @@
-// The JS API over the WASM module: plain objects in, plain objects out.
+// The JS API over the two WASM modules: plain objects in, plain objects out.
 // Each area adds its functions in lib/<area>.js; this file composes them.
+// The calculator module answers every closed form; the lab module (kernels,
+// measured runs) is asked for only by the measured runs, and is loaded on
+// the first one (issue 16: the page's first load fetches the calculator alone).
 import { coreApi } from './core.js';
 import { modelApi } from './model.js';
 import { memoryApi } from './memory.js';
-import { attentionApi } from './attention.js';
-import { quantApi } from './quant.js';
-import { rooflineApi } from './roofline.js';
+import { attentionApi, attentionLabApi } from './attention.js';
+import { quantApi, quantLabApi } from './quant.js';
+import { rooflineApi, rooflineLabApi } from './roofline.js';
 import { explainApi } from './explain.js';
 import { workApi } from './work.js';
 import { serveApi } from './serve.js';
 
 export { InputError } from './convert.js';
 
-/** Wraps an instantiated Emscripten module in the public API. */
-export function createApi(Module) {
+/** The measured runs, every one a function of the lab module that `lab()` returns. */
+function labApi(lab) {
+  return {
+    ...attentionLabApi(lab),
+    ...quantLabApi(lab),
+    ...rooflineLabApi(lab),
+  };
+}
+
+/** The API methods that run in the lab module (the rest run in the calculator). */
+export const labMethods = Object.freeze(Object.keys(labApi(() => null)));
+
+// A calculator module's lab, for createApi(calculator) without a second argument:
+// lib/node.js attaches a loader to each calculator module it loads.
+const attachedLabs = new WeakMap();
+
+/** Makes createApi(calculator) find its lab: `lab` is the lab module or a function that returns it. */
+export function attachLab(calculator, lab) {
+  attachedLabs.set(calculator, lab);
+  return calculator;
+}
+
+// `lab` (a module, a function returning one, or undefined) as a function that
+// returns the module, calling a loader once.
+function labGetter(lab) {
+  if (lab === undefined || lab === null) {
+    return () => {
+      throw new Error('this measured run needs the lab module (llm_spacetime_lab): pass it to createApi(calculator, lab), ' +
+        'or load the API with loadLlmSpacetime() (Node) or run it in the page\'s worker');
+    };
+  }
+  if (typeof lab !== 'function') return () => lab;
+  let loaded = null;
+  return () => (loaded ??= lab());
+}
+
+/**
+ * Wraps the instantiated calculator module in the public API. `lab`: the lab
+ * module, or a function returning it (called on the first measured run); by
+ * default the lab attached to the calculator by lib/node.js, if any.
+ */
+export function createApi(Module, lab = attachedLabs.get(Module)) {
   return Object.freeze({
     ...coreApi(Module),
     ...modelApi(Module),
@@ -24,5 +67,11 @@ export function createApi(Module) {
     ...explainApi(Module),
     ...workApi(Module),
     ...serveApi(Module),
+    ...labApi(labGetter(lab)),
   });
+}
+
+/** The measured runs alone, over an instantiated lab module (the page's worker). */
+export function createLabApi(labModule) {
+  return Object.freeze(labApi(labGetter(labModule)));
 }

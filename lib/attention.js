@@ -1,5 +1,6 @@
 // Measured attention: prefill kernels, decode with a KV strategy, the seed
-// experiment. Defaults come from C++ (one source of truth); inputs are plain
+// experiment (lab module), and the closed form beside a decode run (calculator
+// module). Defaults come from C++ (one source of truth); inputs are plain
 // objects with snake_case fields, results are plain objects.
 import { InputError, mergeChecked, plainInput, toPlain, unwrap, withVector } from './convert.js';
 
@@ -31,12 +32,6 @@ export function attentionApi(Module) {
       seed: defaults.seed(),
     }),
 
-    /** Prefill attention, naive vs tiled (causal, fp32), measured in this module. */
-    runAttention: (input) => unwrap(Module.runAttention(mergeChecked(defaults.attention(), input, 'attention input'))),
-
-    /** Autoregressive decode with one KV-cache strategy, measured against the full fp32 cache. */
-    runDecode: (input) => unwrap(Module.runDecode(mergeChecked(defaults.decode(), input, 'decode input'))),
-
     /**
      * The KV bytes the closed form (kvCache, one layer) predicts for a decode
      * result, beside the bytes the kernel kept, with a note on what the
@@ -54,15 +49,33 @@ export function attentionApi(Module) {
         note: joined.note,
       };
     },
+  };
+}
+
+/** The measured runs, in the lab module: `lab()` returns it (loading it on first use). */
+export function attentionLabApi(lab) {
+  return {
+    /** Prefill attention, naive vs tiled (causal, fp32), measured in this module. */
+    runAttention: (input) => {
+      const Lab = lab();
+      return unwrap(Lab.runAttention(mergeChecked(toPlain(Lab.attentionRunDefaults()), input, 'attention input')));
+    },
+
+    /** Autoregressive decode with one KV-cache strategy, measured against the full fp32 cache. */
+    runDecode: (input) => {
+      const Lab = lab();
+      return unwrap(Lab.runDecode(mergeChecked(toPlain(Lab.decodeDefaults()), input, 'decode input')));
+    },
 
     /**
      * The seed experiment: caches n, 4√n, 8; per row the seed's algorithm, the
      * window with its output, recompute-on-evict and none.
      */
     seedExperiment: (input) => {
-      const merged = mergeChecked(defaults.seed(), input, 'seed experiment input');
-      return withVector(Module.VectorDouble, merged.sequence_lengths, (vector) =>
-        unwrap(Module.seedExperiment({ ...merged, sequence_lengths: vector })));
+      const Lab = lab();
+      const merged = mergeChecked(toPlain(Lab.seedExperimentDefaults()), input, 'seed experiment input');
+      return withVector(Lab.VectorDouble, merged.sequence_lengths, (vector) =>
+        unwrap(Lab.seedExperiment({ ...merged, sequence_lengths: vector })));
     },
   };
 }

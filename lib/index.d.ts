@@ -45,13 +45,22 @@ export interface CoreApi {
 export interface LlmSpacetime extends CoreApi, ModelApi, MemoryApi, AttentionApi, QuantApi, RooflineApi, ExplainApi, WorkApi, ServeApi {}
 
 export interface LoadOptions {
-  /** 'simd' (default) or 'scalar' (the benchmark build without -msimd128). */
+  /** The lab module's build: 'simd' (default) or 'scalar' (the benchmark build without -msimd128). */
   variant?: 'simd' | 'scalar';
+  /**
+   * loadModule only: 'calculator' (default; closed forms, with the lab attached and
+   * loaded on the first measured run) or 'lab' (kernels and measured runs alone).
+   */
+  module?: 'calculator' | 'lab';
 }
 
-/** Loads the WASM module under Node and returns the API. */
+/** Loads the calculator module under Node and returns the API; the lab module loads on the first measured run. */
 export declare function loadLlmSpacetime(options?: LoadOptions): Promise<LlmSpacetime>;
-/** Wraps an already instantiated Emscripten module (e.g. in a browser). */
-export declare function createApi(module: unknown): LlmSpacetime;
-/** The raw Emscripten module (for benchmarks). */
+/**
+ * Wraps an already instantiated calculator module (e.g. in a browser). `lab`: the
+ * instantiated lab module, or a function returning it (called on the first
+ * measured run); without it, the measured runs throw unless the module came from loadModule.
+ */
+export declare function createApi(module: unknown, lab?: unknown): LlmSpacetime;
+/** A raw Emscripten module (for benchmarks). */
 export declare function loadModule(options?: LoadOptions): Promise<unknown>;

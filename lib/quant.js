@@ -1,5 +1,6 @@
 // Quantization: formats and bits per weight, model sizes with mixed
-// precision, and the measured lab (quantize → dequantize, quantized GEMV).
+// precision (calculator module), and the measured lab (quantize → dequantize,
+// quantized GEMV; lab module).
 import { checkKeys, mergeChecked, toPlain, unwrap } from './convert.js';
 
 // Spec fields shared by quantBitsPerWeight, quantSize (flattened in its input).
@@ -57,21 +58,30 @@ export function quantApi(Module) {
     /** The decision matrix (technique, memory saved, compute overhead, quality, what the lab measures). */
     quantDecisionMatrix: () => toPlain(Module.quantDecisionMatrix()),
 
-    /** Quantize → dequantize a seeded synthetic tensor: rel_rmse, snr_db, cosine, max error, histogram. */
-    quantLab: (input = {}) => unwrap(Module.quantLab(mergeChecked(toPlain(Module.quantLabDefaults()), input, 'quant lab input'))),
-
-    /** Measured matrix–vector products with fp32, int8, int4 and int8×int8 weights: GB/s and error. */
-    quantGemv: (input = {}) => unwrap(Module.quantGemv(mergeChecked(toPlain(Module.quantGemvDefaults()), input, 'GEMV input'))),
-
-    /** One quant kernel timed alone (benchmarks): quantize_int8, quantize_int4, quantize_int8_asym, quantize_int4_asym, quantize_nf4, quantize_q4_1, dequantize_int8, dequantize_nf4. */
-    quantBench: (input = {}) => unwrap(Module.quantBench(mergeChecked(toPlain(Module.quantBenchDefaults()), input, 'quant bench input'))),
-
     /** Default inputs of quantLab, quantGemv and quantSize. */
     quantDefaults: () => ({
       lab: toPlain(Module.quantLabDefaults()),
       gemv: toPlain(Module.quantGemvDefaults()),
       size: toPlain(Module.quantSizeDefaults()),
     }),
+  };
+}
+
+/** The measured lab, in the lab module: `lab()` returns it (loading it on first use). */
+export function quantLabApi(lab) {
+  const run = (name, defaults, what) => (input = {}) => {
+    const Lab = lab();
+    return unwrap(Lab[name](mergeChecked(toPlain(Lab[defaults]()), input, what)));
+  };
+  return {
+    /** Quantize → dequantize a seeded synthetic tensor: rel_rmse, snr_db, cosine, max error, histogram. */
+    quantLab: run('quantLab', 'quantLabDefaults', 'quant lab input'),
+
+    /** Measured matrix–vector products with fp32, int8, int4 and int8×int8 weights: GB/s and error. */
+    quantGemv: run('quantGemv', 'quantGemvDefaults', 'GEMV input'),
+
+    /** One quant kernel timed alone (benchmarks): quantize_int8, quantize_int4, quantize_int8_asym, quantize_int4_asym, quantize_nf4, quantize_q4_1, dequantize_int8, dequantize_nf4. */
+    quantBench: run('quantBench', 'quantBenchDefaults', 'quant bench input'),
   };
 }
 

@@ -114,9 +114,6 @@ export function rooflineApi(Module) {
     /** Published decode measurements (with sources) against the ideal-roofline prediction. */
     calibration: () => unwrap(Module.calibration()).points,
 
-    /** Measures this machine: streaming read bandwidth and multiply-add FLOP/s, SIMD and scalar. */
-    measureMachine: (input = {}) => unwrap(Module.measureMachine(merge(probeDefaults, input, 'probe input'))),
-
     /** Throws the InputError measureMachine would throw, without measuring (e.g. before a long run). */
     checkMachineInput(input = {}) {
       unwrap({ status: Module.validateProbeInput(merge(probeDefaults, input, 'probe input')) });
@@ -129,9 +126,6 @@ export function rooflineApi(Module) {
 
     /** The defaults of the cache sweep (16 KiB to 256 MiB, 3 sizes per octave, 5 timed blocks per size). */
     defaultCacheSweepInput: () => ({ ...sweepDefaults }),
-
-    /** Read bandwidth over working sets (SIMD and scalar, median and spread per size) and the cache plateaus found in it. */
-    measureCacheSweep: (input = {}) => unwrap(Module.measureCacheSweep(merge(sweepDefaults, input, 'cache sweep input'))),
 
     /**
      * The bandwidth ceiling of a working set of `bytes` on a measured sweep: the curve's median bandwidth,
@@ -157,6 +151,23 @@ export function rooflineApi(Module) {
       }
       return withCurve(Module, sweep, 'simd', (sizes, rates) => unwrap(Module.kernelRoof(sizes, rates, peakFlopsPerS,
         given.intensity, given.flops_per_s, given.working_set_bytes)));
+    },
+  };
+}
+
+/** This machine measured, in the lab module: `lab()` returns it (loading it on first use). */
+export function rooflineLabApi(lab) {
+  return {
+    /** Measures this machine: streaming read bandwidth and multiply-add FLOP/s, SIMD and scalar. */
+    measureMachine: (input = {}) => {
+      const Lab = lab();
+      return unwrap(Lab.measureMachine(merge(toPlain(Lab.defaultProbeInput()), input, 'probe input')));
+    },
+
+    /** Read bandwidth over working sets (SIMD and scalar, median and spread per size) and the cache plateaus found in it. */
+    measureCacheSweep: (input = {}) => {
+      const Lab = lab();
+      return unwrap(Lab.measureCacheSweep(merge(toPlain(Lab.defaultCacheSweepInput()), input, 'cache sweep input')));
     },
   };
 }

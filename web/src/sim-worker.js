@@ -1,12 +1,10 @@
-// A Web Worker holding its own instance of the WASM module, so measured runs
-// never block the page. Exposed with Comlink: run one API call, or a batch with
-// a progress callback between calls.
+// A Web Worker holding its own instance of the lab module (loaded on the first
+// measured run, see worker-api.js), so measured runs never block the page.
+// Exposed with Comlink: run one API call, or a batch with a progress callback
+// between calls.
 import * as Comlink from 'comlink';
 
-import createLlmSpacetime from '../generated/llm_spacetime.mjs';
-import { createApi } from '../../lib/api.js';
-
-const apiPromise = createLlmSpacetime().then(createApi);
+import { workerApiFor } from './worker-api.js';
 
 // Errors cross postMessage as plain objects; InputError's field must survive.
 function describe(error) {
@@ -15,7 +13,7 @@ function describe(error) {
 
 const worker = {
   async run(method, input) {
-    const api = await apiPromise;
+    const api = await workerApiFor(method);
     if (typeof api[method] !== 'function') throw new Error(`unknown API method "${method}"`);
     try {
       return { ok: true, result: api[method](input) };
