@@ -7,6 +7,7 @@ import { KvCachePanel } from './kv-cache-panel.js';
 import { QuantPanel } from './quant-panel.js';
 import { RooflinePanel } from './roofline-panel.js';
 import { PlanPanel } from './plan-panel.js';
+import { ServePanel } from './serve-panel.js';
 
 export const panels = [
   { id: 'model', label: 'Model', element: 'llm-model-panel', embed: 'llm-model', panelClass: ModelPanel,
@@ -21,4 +22,6 @@ export const panels = [
     example: { model: 'llama-2-7b', hardware: 'h100-sxm', batch: '16' } },
   { id: 'plan', label: 'Plan', element: 'llm-plan-panel', embed: 'llm-plan', panelClass: PlanPanel,
     example: { model: 'llama-2-70b', hardware: 'h200', gpus: '1', context: '8192' } },
+  { id: 'serve', label: 'Serve', element: 'llm-serve-panel', embed: 'llm-serve', panelClass: ServePanel,
+    example: { model: 'llama-3.1-8b', hardware: 'h100-sxm', rate: '4', requests: '200', scheduler: 'chunked' } },
 ];
