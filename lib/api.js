@@ -71,7 +71,18 @@ export function createApi(Module, lab = attachedLabs.get(Module)) {
   });
 }
 
-/** The measured runs alone, over an instantiated lab module (the page's worker). */
+/**
+ * The measured runs alone, over an instantiated lab module (the page's worker),
+ * with attentionDefaults, which the lab answers too (the run inputs' defaults
+ * are registered in both modules): a worker splitting a run asks for it, and
+ * needs no calculator for it.
+ */
 export function createLabApi(labModule) {
-  return Object.freeze(labApi(labGetter(labModule)));
+  return Object.freeze({
+    ...labApi(labGetter(labModule)),
+    attentionDefaults: attentionApi(labModule).attentionDefaults,
+  });
 }
+
+/** What a lab module answers (createLabApi's methods): the runs and attentionDefaults. */
+export const labAnswers = Object.freeze([...labMethods, 'attentionDefaults']);

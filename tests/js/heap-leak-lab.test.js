@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { createLabApi, InputError, labMethods } from '../../lib/api.js';
+import { createApi, createLabApi, InputError, labAnswers, labMethods } from '../../lib/api.js';
 import { loadModule } from '../../lib/node.js';
 
 const Lab = await loadModule({ module: 'lab' });
@@ -49,11 +49,16 @@ test('the instrument sees a leak in the lab module', () => {
 });
 
 test('every measured run\'s refusal, 10,000 times: the lab module\'s heap does not grow', () => {
-  assert.deepEqual(Object.keys(api).sort(), [...labMethods].sort());
+  assert.deepEqual(Object.keys(api).sort(), [...labAnswers].sort());
   assert.deepEqual(Object.keys(refusals).sort(), [...labMethods].sort());
   for (const [name, fn] of Object.entries(refusals)) {
     const { used, grew } = growth(refused(fn));
     assert.ok(used <= boundBytes, `${name}: malloc'd bytes grew by ${used} over ${calls} refusals`);
     assert.equal(grew, 0, `${name}: the lab module's memory grew`);
   }
+});
+
+test('the lab answers attentionDefaults exactly as the calculator does', async () => {
+  const calculatorApi = createApi(await loadModule());
+  assert.deepEqual(api.attentionDefaults(), calculatorApi.attentionDefaults());
 });
