@@ -1,6 +1,8 @@
 // Native column of bench/calculator.js: one full plan() evaluation (Llama 3 70B
-// on 2 x H100 SXM, tensor parallel, batch 8, context 4096) and a sweep of
-// plans over batch x context, timed as the JS side times them.
+// on 2 x H100 SXM, tensor parallel, batch 8, context 4096), a sweep of plan()
+// calls over batch x context, the same sweep prepared once (plan_at: what a
+// batched sweep or the search does per point), and the deployment search,
+// timed as the JS side times them.
 // Usage: bench_calculator [MIN_SECONDS] [RUNS] — prints one JSON object.
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +10,7 @@
 
 #include "model/presets.hpp"
 #include "roofline/hardware.hpp"
+#include "roofline/operators.hpp"
 #include "roofline/plan.hpp"
 #include "sim/timing_stats.hpp"
 
@@ -71,10 +74,31 @@ int main(int argc, char** argv) {
         }
       },
       min_seconds, runs);
+  // The sweep with the workload validated once: one prepare, then plan_at per point (no curve).
+  const llmst::roofline_detail::Prepared prepared = llmst::roofline_detail::prepare(workload, true);
+  std::vector<llmst::roofline_detail::OpShape> scratch;
+  llmst::PlanResult result;
+  const auto prepared_sweep = time_calls(
+      [&] {
+        for (double batch : kBatches) {
+          for (double context : kContexts) {
+            llmst::PlanPoint at;
+            at.batch = batch;
+            at.context = context;
+            at.gpus = 2;
+            at.curve = false;
+            llmst::roofline_detail::plan_at(prepared, workload, at, result, scratch);
+            sink += result.decode.step_s;
+          }
+        }
+      },
+      min_seconds, runs);
   std::printf("{\"sweep_plans\":%zu,", std::size(kBatches) * std::size(kContexts));
   print_time("plan", one);
   std::printf(",");
   print_time("sweep", sweep);
+  std::printf(",");
+  print_time("prepared_sweep", prepared_sweep);
   std::printf(",\"sink\":%g}\n", sink);
   return 0;
 }

@@ -3,7 +3,8 @@
 // evaluations per second over a sweep of 9 batches × 9 contexts, three ways:
 //   api.plan(input)         the JS API: input checks, preset lookup, Embind crossing, copy out;
 //   Module.plan(workload)   the Embind crossing and copy out alone (workload resolved once);
-//   native C++              plan() in bench/bench_calculator (build/native, -march=native).
+//   native C++              plan() in bench/bench_calculator (build/native, -march=native);
+//   native plan_at          the sweep validated once, then plan_at() per point (what the search does).
 // Each cell: median per evaluation with q1–q3 of `runs` samples (tinybench for JS).
 // Usage: npm run bench -- calculator   (needs npm run build:wasm, bash scripts/build-native.sh)
 import { execFileSync } from 'node:child_process';
@@ -52,7 +53,8 @@ function nativeCalculator() {
   const driver = nativeDriver('native', 'bench_calculator');
   if (!driver) return null;
   const json = JSON.parse(execFileSync(driver, [String(minSeconds), String(runs)], { encoding: 'utf8' }));
-  return { plan: json.plan, sweep: { ...json.sweep, ...Object.fromEntries(['median_s', 'q1_s', 'q3_s', 'min_s', 'max_s'].map((k) => [k, json.sweep[k] / json.sweep_plans])) } };
+  const perPlan = (t) => ({ ...t, ...Object.fromEntries(['median_s', 'q1_s', 'q3_s', 'min_s', 'max_s'].map((k) => [k, t[k] / json.sweep_plans])) });
+  return { plan: json.plan, sweep: perPlan(json.sweep), prepared_sweep: perPlan(json.prepared_sweep) };
 }
 
 const us = (t) => (t ? `${(t.median_s * 1e6).toFixed(2)} (${(t.q1_s * 1e6).toFixed(2)}–${(t.q3_s * 1e6).toFixed(2)})` : 'n/a');
@@ -68,7 +70,8 @@ export async function run() {
   const rows = [['path', 'µs per plan', 'sweep µs per plan', 'sweep plans/s'],
     ['api.plan (JS API)', us(js.api.plan), us(js.api.sweep), perSecond(js.api.sweep)],
     ['Module.plan (Embind alone)', us(js.module.plan), us(js.module.sweep), perSecond(js.module.sweep)],
-    ['native C++ plan()', us(native?.plan), us(native?.sweep), perSecond(native?.sweep)]];
+    ['native C++ plan()', us(native?.plan), us(native?.sweep), perSecond(native?.sweep)],
+    ['native C++ plan_at (prepared once, no curve)', 'n/a', us(native?.prepared_sweep), perSecond(native?.prepared_sweep)]];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  '));
   const one = js.api.plan.median_s * 1e6, rate = 1 / js.api.sweep.median_s;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/dtype.hpp"
 #include "core/validate.hpp"
@@ -113,6 +114,29 @@ KvModelInput kv_input_of_model(const ModelConfig& model, const KvCacheInput& wor
   return {ok_status(), kv_input_from_model(validated.model, workload)};
 }
 
+namespace {
+
+// Tokens held, summed over KV layers: full layers keep all, local ones their window, chunked ones a chunk.
+double held_tokens_of(const KvCacheResult& r) {
+  return r.global_layers * r.global_cached_tokens + r.local_layers * r.local_cached_tokens +
+         r.chunked_layers * r.chunked_cached_tokens;
+}
+
+}  // namespace
+
+double kv_sequence_bytes(const KvCacheInput& in, const KvCacheResult& shape, double tokens) {
+  if (shape.kv_layers * tokens * shape.bytes_per_token_per_layer > kMaxExactBytes)
+    return std::numeric_limits<double>::infinity();
+  KvCacheResult r;
+  r.global_layers = shape.global_layers;
+  r.local_layers = shape.local_layers;
+  r.chunked_layers = shape.chunked_layers;
+  r.global_cached_tokens = tokens;
+  r.local_cached_tokens = in.window > 0 ? std::min(tokens, in.sinks + in.window) : tokens;
+  r.chunked_cached_tokens = in.chunk > 0 ? std::min(tokens, in.chunk) : tokens;
+  return held_tokens_of(r) * shape.bytes_per_token_per_layer;
+}
+
 KvCacheResult kv_cache(const KvCacheInput& in) {
   KvCacheResult r;
   r.status = validate(in);
@@ -166,8 +190,7 @@ KvCacheResult kv_cache(const KvCacheInput& in) {
   // 2 · kv_heads · head_dim · bytes per layer (MLA: one latent), times layers.
   r.bytes_per_token_per_layer = r.vectors_per_token_per_layer * r.vector_bytes;
   r.bytes_per_token = r.kv_layers * r.bytes_per_token_per_layer;
-  const double held_tokens = r.global_layers * r.global_cached_tokens + r.local_layers * r.local_cached_tokens +
-                             r.chunked_layers * r.chunked_cached_tokens;
+  const double held_tokens = held_tokens_of(r);
   if (mla && in.qk_nope_head_dim > 0 && in.v_head_dim > 0)
     r.unabsorbed_bytes_per_token =
         r.kv_layers * in.n_heads * (in.qk_nope_head_dim + in.qk_rope_head_dim + in.v_head_dim) * r.bits_per_value / 8;

@@ -107,6 +107,12 @@ KvModelInput kv_input_of_model(const ModelConfig& model, const KvCacheInput& wor
 
 KvCacheResult kv_cache(const KvCacheInput& input);
 
+// kv_cache's bytes_per_sequence at another token count, on the shape it
+// resolved (`shape` = kv_cache(input), status ok): the same formula, with no
+// re-validation, for callers that vary only the tokens (plan's largest
+// context). +inf where kv_cache refuses the count (a sequence past 9 PB).
+double kv_sequence_bytes(const KvCacheInput& input, const KvCacheResult& shape, double tokens);
+
 // One row of a comparison: an attention variant or a token-keeping strategy.
 struct KvCompareRow {
   std::string id;  // "mha", "gqa", "mqa", "mla" / "full", "window", "sinks", "interleaved", "configured"

@@ -5,7 +5,6 @@
 #include <limits>
 
 #include "core/validate.hpp"
-#include "memory/kv_cache.hpp"
 #include "roofline/operators.hpp"
 
 namespace llmst {
@@ -22,22 +21,12 @@ struct Layout {
 
 // MLA's latent is shared by every head, so tensor parallelism cannot split it:
 // each device keeps the whole latent cache (p.kv_heads = 1).
-Layout make_layout(const Workload& w, const Prepared& p, double devices) {
+Layout make_layout(bool pipeline, const Prepared& p, double devices) {
   Layout layout;
-  layout.pipeline = w.parallelism == "pipeline";
+  layout.pipeline = pipeline;
   layout.devices = devices;
   layout.kv_split = layout.pipeline ? devices : std::min(devices, p.kv_heads);
   return layout;
-}
-
-// KV bytes of one sequence holding `tokens` tokens: the memory area's formula.
-double kv_sequence_bytes(const Prepared& p, const Workload& w, double tokens) {
-  KvCacheInput input;
-  input.kv_dtype = w.kv_dtype;
-  input.prompt_tokens = tokens;
-  const KvCacheResult kv = kv_cache(kv_input_from_model(p.model, input));
-  // Past the exactness limit (9 PB) the cache is refused: it fits nowhere.
-  return kv.status.ok ? kv.bytes_per_sequence : std::numeric_limits<double>::infinity();
 }
 
 // Ring all-reduce of `bytes` over p devices: each sends and receives
@@ -53,21 +42,17 @@ double offload_s(const Workload& w, double layer_weight_bytes) {
   return w.offload_layers * layer_weight_bytes / (w.hardware.host_link_gb_per_s * 1e9);
 }
 
-PhaseTotals pass_totals(const Prepared& p, const Workload& w, const std::string& phase, double batch,
-                        const Layout& layout, double* layer_weight_bytes = nullptr) {
-  std::vector<OperatorCost> ops = pass_operators(p, phase, batch, w.context, w.fused_attention);
+PhaseTotals pass_totals(const Prepared& p, const Workload& w, bool prefill, double batch, double context,
+                        const Layout& layout, std::vector<OpShape>& ops, double* layer_weight_bytes) {
+  pass_operators(p, prefill, batch, context, w.fused_attention, ops);
   const double split = layout.pipeline ? 1 : layout.devices;
   const double kv_split = layout.pipeline ? 1 : layout.kv_split;
-  double layer_weights = 0;
-  for (OperatorCost& op : ops) {
-    time_operator(op, p.effective_peak, p.effective_bandwidth, split, kv_split);
-    if (op.scope == "layer") layer_weights += op.weight_bytes;
-  }
-  if (layer_weight_bytes) *layer_weight_bytes = layer_weights;
-  return sum_operators(ops, phase == "prefill" ? batch * w.context : batch);
+  return time_pass(ops, p.effective_peak, p.effective_bandwidth, split, kv_split, prefill ? batch * context : batch,
+                   layer_weight_bytes);
 }
 
-DecodePlan decode_at(const Prepared& p, const Workload& w, double batch, const Layout& layout) {
+DecodePlan decode_at(const Prepared& p, const Workload& w, double batch, double context, const Layout& layout,
+                     std::vector<OpShape>& ops) {
   const double d_model = static_cast<double>(p.model.d_model), layers = static_cast<double>(p.model.n_layers);
   const double link = w.hardware.interconnect_gb_per_s * 1e9;
   const double devices = layout.devices;
@@ -76,7 +61,7 @@ DecodePlan decode_at(const Prepared& p, const Workload& w, double batch, const L
   // token for every sequence) costs one full-model pass at the micro-batch size.
   const double pass_batch = layout.pipeline ? batch / devices : batch;
   double layer_weights = 0;
-  const PhaseTotals t = pass_totals(p, w, "decode", pass_batch, layout, &layer_weights);
+  const PhaseTotals t = pass_totals(p, w, false, pass_batch, context, layout, ops, &layer_weights);
   if (layout.pipeline) {
     // One device has no hops (and may have no link at all).
     d.communication_s =
@@ -107,15 +92,16 @@ DecodePlan decode_at(const Prepared& p, const Workload& w, double batch, const L
   return d;
 }
 
-PrefillPlan prefill_at(const Prepared& p, const Workload& w, const Layout& layout) {
+PrefillPlan prefill_at(const Prepared& p, const Workload& w, double batch, double context, const Layout& layout,
+                       std::vector<OpShape>& ops) {
   const double d_model = static_cast<double>(p.model.d_model), layers = static_cast<double>(p.model.n_layers);
   const double link = w.hardware.interconnect_gb_per_s * 1e9;
   const double devices = layout.devices;
   PrefillPlan r;
-  const double pass_batch = layout.pipeline ? w.batch / devices : w.batch;
+  const double pass_batch = layout.pipeline ? batch / devices : batch;
   double layer_weights = 0;
-  const PhaseTotals t = pass_totals(p, w, "prefill", pass_batch, layout, &layer_weights);
-  const double rows = pass_batch * w.context;
+  const PhaseTotals t = pass_totals(p, w, true, pass_batch, context, layout, ops, &layer_weights);
+  const double rows = pass_batch * context;
   double compute_s = t.time_s;
   if (layout.pipeline) {
     // GPipe schedule: devices micro-batches through devices stages take
@@ -128,7 +114,7 @@ PrefillPlan prefill_at(const Prepared& p, const Workload& w, const Layout& layou
   }
   r.offload_s = offload_s(w, layer_weights);
   r.ttft_s = compute_s + r.communication_s + r.offload_s;
-  r.tokens_per_s = w.batch * w.context / r.ttft_s;
+  r.tokens_per_s = batch * context / r.ttft_s;
   r.flops = t.flops;
   r.bytes = t.bytes;
   r.intensity = t.intensity;
@@ -142,20 +128,31 @@ double weights_per_device(const Workload& w, double weight_bytes, double layer_b
   return weight_bytes / devices;
 }
 
+// Bytes of the largest layer kind, component by component.
+double largest_layer_bytes(const Prepared& p) {
+  double layer_bytes = 0;
+  for (const LayerRun& run : p.model.runs) {
+    const LayerParams l = layer_params(run.layer, p.model.d_model);
+    const WeightsBytes& b = p.weights;
+    layer_bytes =
+        std::max(layer_bytes, (l.attention - l.attention_norms - l.sinks) * b.attention + (l.ffn - l.router) * b.ffn +
+                                  l.router * b.router + (l.norms + l.attention_norms + l.sinks) * b.norms);
+  }
+  return layer_bytes;
+}
+
 }  // namespace
 
-PlanResult plan(const Workload& w) {
-  PlanResult r;
-  const Prepared p = prepare(w, true);
-  if (!p.status.ok) {
-    r.status = p.status;
-    return r;
-  }
+namespace roofline_detail {
+
+void plan_at(const Prepared& p, const Workload& w, const PlanPoint& at, PlanResult& r, std::vector<OpShape>& ops) {
   const ModelParams& params = p.params;
-  const Layout layout = make_layout(w, p, w.gpus);
+  const Layout layout = make_layout(at.pipeline, p, at.gpus);
   const double capacity = w.hardware.memory_bytes;
   const double layers = static_cast<double>(p.model.n_layers);
+  const double batch = at.batch, context = at.context;
 
+  r.status = ok_status();
   r.ridge_flops_per_byte = p.peak / p.bandwidth;
   r.peak_flops_per_s = p.peak;
   r.bandwidth_bytes_per_s = p.bandwidth;
@@ -165,21 +162,12 @@ PlanResult plan(const Workload& w) {
   // MTP modules are loaded only for speculative decoding, which the plan does not model.
   r.weights_params = params.total - params.mtp;
   r.weight_bytes = p.weights.size.bytes;  // the quant area's sizing, components and scales included
-  r.weight_components = p.weights.size.components;
-  r.kv_bytes_per_token = kv_sequence_bytes(p, w, 1);
-  const double kv_sequence = kv_sequence_bytes(p, w, w.context);
-  r.kv_bytes = w.batch * kv_sequence;
-  // Bytes of the largest layer kind, component by component.
-  double layer_bytes = 0;
-  for (const LayerRun& run : p.model.runs) {
-    const LayerParams l = layer_params(run.layer, p.model.d_model);
-    const WeightsBytes& b = p.weights;
-    layer_bytes =
-        std::max(layer_bytes, (l.attention - l.attention_norms - l.sinks) * b.attention + (l.ffn - l.router) * b.ffn +
-                                  l.router * b.router + (l.norms + l.attention_norms + l.sinks) * b.norms);
-  }
+  r.kv_bytes_per_token = kv_sequence_bytes(p, 1);
+  const double kv_sequence = kv_sequence_bytes(p, context);
+  r.kv_bytes = batch * kv_sequence;
+  const double layer_bytes = w.offload_layers > 0 ? largest_layer_bytes(p) : 0;
   r.offloaded_bytes = w.offload_layers * layer_bytes;
-  r.weights_per_device_bytes = weights_per_device(w, r.weight_bytes, layer_bytes, w.gpus);
+  r.weights_per_device_bytes = weights_per_device(w, r.weight_bytes, layer_bytes, at.gpus);
   r.kv_per_device_bytes = r.kv_bytes / layout.kv_split;
   r.memory_per_device_bytes = r.weights_per_device_bytes + r.kv_per_device_bytes;
   r.memory_capacity_bytes = capacity;
@@ -189,11 +177,14 @@ PlanResult plan(const Workload& w) {
   const double kv_per_sequence = kv_sequence / layout.kv_split;
   r.max_batch = free_bytes <= 0 ? 0 : std::min(1e7, std::floor(free_bytes / kv_per_sequence));
   // KV grows with the context until every windowed or chunked layer is full,
-  // then only with the full-attention layers: search the largest context that fits.
+  // then only with the full-attention layers: the largest context that fits.
+  // The cache is monotone in tokens, so bisect on the memory area's formula
+  // (cheap: no allocation, no validation; ~40 steps).
   auto fits_context = [&](double tokens) {
-    return w.batch * kv_sequence_bytes(p, w, tokens) / layout.kv_split <= free_bytes;
+    return batch * kv_sequence_bytes(p, tokens) / layout.kv_split <= free_bytes;
   };
   r.max_context = 0;
+  r.max_context_unbounded = false;
   if (free_bytes > 0 && fits_context(1)) {
     bool bounded_cache = true;  // every layer keeps a window or a chunk
     for (const LayerRun& run : p.model.runs) bounded_cache = bounded_cache && run.layer.attention.span != Span::full;
@@ -210,30 +201,36 @@ PlanResult plan(const Workload& w) {
       r.max_context = low;
     }
   }
-  for (double g = 1; g <= 4096; ++g) {
+  // Fewest devices whose share fits: need(g) = weights / g + KV / kv_split(g)
+  // falls with g, and need(g) >= (weights + KV) / g, so no g below
+  // (weights + KV) / capacity fits: start there (one lower, for rounding).
+  // Past g = KV heads (tensor), KV / kv_heads stays: if it alone exceeds the capacity, none fits.
+  r.min_gpus = 0;
+  const double start = std::max(1.0, std::floor((r.weight_bytes + r.kv_bytes) / capacity) - 1);
+  for (double g = start; g <= 4096; ++g) {
     if (layout.pipeline && g > layers) break;
-    const Layout candidate = make_layout(w, p, g);
-    const double need = r.weight_bytes / g + r.kv_bytes / candidate.kv_split;
+    const Layout candidate = make_layout(at.pipeline, p, g);
+    const double kv_share = r.kv_bytes / candidate.kv_split;
+    const double need = r.weight_bytes / g + kv_share;
     if (need <= capacity) {
       r.min_gpus = g;
       break;
     }
+    if (!layout.pipeline && candidate.kv_split < g && kv_share > capacity) break;
   }
 
-  r.decode = decode_at(p, w, w.batch, layout);
-  r.prefill = prefill_at(p, w, layout);
+  r.decode = decode_at(p, w, batch, context, layout, ops);
+  r.prefill = prefill_at(p, w, batch, at.prefill_context > 0 ? at.prefill_context : context, layout, ops);
 
+  r.curve.clear();
+  if (!at.curve) return;
   // Throughput vs batch: powers of two past both the memory limit and the
   // batch where the weight GEMVs reach the ridge, plus the limit itself.
-  std::vector<double> batches;
   const double ridge_batch = r.ridge_flops_per_byte * p.weight_bytes / 2;
   const double last = std::min(131072.0, std::max({64.0, 2 * r.max_batch, 2 * ridge_batch}));
-  for (double b = 1; b <= last; b *= 2) batches.push_back(b);
-  if (r.max_batch >= 1 && r.max_batch <= last) batches.push_back(r.max_batch);
-  std::sort(batches.begin(), batches.end());
-  batches.erase(std::unique(batches.begin(), batches.end()), batches.end());
-  for (double b : batches) {
-    const DecodePlan d = decode_at(p, w, b, layout);
+  const bool limit_in = r.max_batch >= 1 && r.max_batch <= last;
+  auto add_point = [&](double b) {
+    const DecodePlan d = decode_at(p, w, b, context, layout, ops);
     CurvePoint point;
     point.batch = b;
     point.step_s = d.step_s;
@@ -242,7 +239,39 @@ PlanResult plan(const Workload& w) {
     point.memory_bytes = r.weights_per_device_bytes + b * kv_per_sequence;
     point.fits = point.memory_bytes <= capacity;
     r.curve.push_back(point);
+  };
+  // The powers of two in order, with the limit placed among them (once).
+  bool limit_added = !limit_in;
+  for (double b = 1; b <= last; b *= 2) {
+    if (!limit_added && r.max_batch < b) {
+      add_point(r.max_batch);
+      limit_added = true;
+    }
+    if (!limit_added && r.max_batch == b) limit_added = true;
+    add_point(b);
   }
+  if (!limit_added) add_point(r.max_batch);
+}
+
+}  // namespace roofline_detail
+
+PlanResult plan(const Workload& w) {
+  PlanResult r;
+  const Prepared p = prepare(w, true);
+  if (!p.status.ok) {
+    r.status = p.status;
+    return r;
+  }
+  std::vector<OpShape> ops;
+  ops.reserve(64);
+  PlanPoint at;
+  at.batch = w.batch;
+  at.context = w.context;
+  at.gpus = w.gpus;
+  at.pipeline = w.parallelism == "pipeline";
+  at.curve = true;
+  plan_at(p, w, at, r, ops);
+  r.weight_components = p.weights.size.components;
   return r;
 }
 

@@ -77,4 +77,27 @@ struct PlanResult {
 
 PlanResult plan(const Workload& workload);
 
+// One deployment of a workload prepared once (roofline_detail::prepare): the
+// fields a sweep or the deployment search varies. plan() is plan_at() with
+// the workload's own values and the curve.
+struct PlanPoint {
+  double batch = 1;
+  double context = 4096;       // tokens held and attended at decode (and the prompt, unless prefill_context)
+  double prefill_context = 0;  // prompt tokens of the prefill (TTFT); 0: context
+  double gpus = 1;
+  bool pipeline = false;  // parallelism: pipeline (true) or tensor
+  bool curve = true;      // the batch-throughput curve (11-20 decode steps): only when shown
+};
+
+namespace roofline_detail {
+struct Prepared;
+struct OpShape;
+// Trusts `prepared` and `at` (validated at the entrance: prepare() and the
+// caller's grid), reads the hardware, offload, latency and attention fields
+// of `workload`, and fills `result` (all but weight_components); `scratch`
+// holds the operator list between passes (reused, so a sweep allocates once).
+void plan_at(const Prepared& prepared, const Workload& workload, const PlanPoint& at, PlanResult& result,
+             std::vector<OpShape>& scratch);
+}  // namespace roofline_detail
+
 }  // namespace llmst

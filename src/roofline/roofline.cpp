@@ -32,6 +32,24 @@ Status check_dtype(const std::string& field, const std::string& id, double& byte
   return ok_status();
 }
 
+// The chip's peak for compute_dtype and its bandwidth, with the efficiencies (hardware already validated).
+Status set_peaks(Prepared& p, const Hardware& hardware, const std::string& compute_dtype, double flop_efficiency,
+                 double bandwidth_efficiency) {
+  p.peak = peak_flops_per_s(hardware, compute_dtype);
+  if (p.peak <= 0)
+    return error_status(
+        "compute_dtype",
+        "compute_dtype = " + quoted(compute_dtype) + ": " + quoted(hardware.label) + " lists no " + compute_dtype +
+            " peak (hardware." +
+            (compute_dtype == "int8" ? std::string("int8_tops")
+                                     : (compute_dtype == "bf16" ? std::string("fp16") : compute_dtype) + "_tflops") +
+            " = 0)");
+  p.bandwidth = hardware.memory_gb_per_s * 1e9;
+  p.effective_peak = p.peak * flop_efficiency;
+  p.effective_bandwidth = p.bandwidth * bandwidth_efficiency;
+  return ok_status();
+}
+
 }  // namespace
 
 Prepared prepare(const Workload& w, bool plan_fields) {
@@ -68,25 +86,16 @@ Prepared prepare(const Workload& w, bool plan_fields) {
   KvCacheInput kv_input;
   kv_input.kv_dtype = w.kv_dtype;
   kv_input.prompt_tokens = 1;
-  const KvCacheResult kv = kv_cache(kv_input_from_model(p.model, kv_input));
-  if (!kv.status.ok) return {kv.status};
-  p.kv_vector_bytes = kv.vector_bytes;
-  p.kv_heads = kv.vectors_per_token_per_layer == 1 ? 1 : kv.vectors_per_token_per_layer / 2;
+  p.kv_input = kv_input_from_model(p.model, kv_input);
+  p.kv_shape = kv_cache(p.kv_input);
+  if (!p.kv_shape.status.ok) return {p.kv_shape.status};
+  p.kv_vector_bytes = p.kv_shape.vector_bytes;
+  p.kv_heads = p.kv_shape.vectors_per_token_per_layer == 1 ? 1 : p.kv_shape.vectors_per_token_per_layer / 2;
   double ignored = 0;
   check_dtype("compute_dtype", w.compute_dtype, ignored);
   p.act_bytes = ignored;
-  p.peak = peak_flops_per_s(w.hardware, w.compute_dtype);
-  if (p.peak <= 0)
-    return {error_status("compute_dtype",
-                         "compute_dtype = " + quoted(w.compute_dtype) + ": " + quoted(w.hardware.label) + " lists no " +
-                             w.compute_dtype + " peak (hardware." +
-                             (w.compute_dtype == "int8"
-                                  ? std::string("int8_tops")
-                                  : (w.compute_dtype == "bf16" ? std::string("fp16") : w.compute_dtype) + "_tflops") +
-                             " = 0)")};
-  p.bandwidth = w.hardware.memory_gb_per_s * 1e9;
-  p.effective_peak = p.peak * w.flop_efficiency;
-  p.effective_bandwidth = p.bandwidth * w.bandwidth_efficiency;
+  status = set_peaks(p, w.hardware, w.compute_dtype, w.flop_efficiency, w.bandwidth_efficiency);
+  if (!status.ok) return {status};
   // The plan-only fields are checked for roofline() too: a value it cannot
   // use is still refused rather than read and ignored (issue 17).
   status = first_error(check_integer("gpus", w.gpus, 1, 4096),
@@ -113,14 +122,33 @@ Prepared prepare(const Workload& w, bool plan_fields) {
   return p;
 }
 
+const char* op_name(OpName name) {
+  static const char* const names[] = {
+      "attn_norm",      "q_a_proj",      "q_b_proj",  "q_proj",      "k_proj",     "v_proj",
+      "kv_a_proj",      "kv_b_proj",     "scores",    "softmax",     "av",         "o_proj",
+      "post_attn_norm", "attn_residual", "ffn_norm",  "router",      "ffn_up",     "ffn_gate",
+      "ffn_act",        "ffn_down",      "shared_up", "shared_gate", "shared_act", "shared_down",
+      "post_ffn_norm",  "ffn_residual",  "embedding", "final_norm",  "lm_head",    "vision_encoder"};
+  static_assert(sizeof(names) / sizeof(names[0]) == static_cast<size_t>(OpName::vision_encoder) + 1);
+  return names[static_cast<size_t>(name)];
+}
+
+Status prepare_hardware(Prepared& p, const Hardware& hardware, const std::string& compute_dtype, double flop_efficiency,
+                        double bandwidth_efficiency) {
+  const Status status = validate_hardware(hardware);
+  if (!status.ok) return status;
+  return set_peaks(p, hardware, compute_dtype, flop_efficiency, bandwidth_efficiency);
+}
+
+double kv_sequence_bytes(const Prepared& p, double tokens) { return kv_sequence_bytes(p.kv_input, p.kv_shape, tokens); }
+
 namespace {
 
-OperatorCost make_op(const std::string& name, const std::string& phase, const std::string& scope, double count,
-                     bool split, double flops, double weight_bytes, double kv_bytes, double activation_bytes) {
-  OperatorCost op;
+OpShape make_op(OpName name, bool layer_scope, double count, bool split, double flops, double weight_bytes,
+                double kv_bytes, double activation_bytes) {
+  OpShape op;
   op.name = name;
-  op.phase = phase;
-  op.scope = scope;
+  op.layer_scope = layer_scope;
   op.count = count;
   op.tensor_parallel = split;
   op.flops = flops;
@@ -131,15 +159,14 @@ OperatorCost make_op(const std::string& name, const std::string& phase, const st
 }
 
 // The operators of `count` layers of one kind.
-void layer_operators(const Prepared& p, const LayerSpec& layer, double count, const std::string& phase, double batch,
-                     double context, bool fused, std::vector<OperatorCost>& ops) {
+void layer_operators(const Prepared& p, const LayerSpec& layer, double count, bool prefill, double batch,
+                     double context, bool fused, std::vector<OpShape>& ops) {
   const AttentionSpec& a = layer.attention;
   const FfnSpec& f = layer.ffn;
   const double d = static_cast<double>(p.model.d_model);
   const double heads = static_cast<double>(a.heads);
   const WeightsBytes& wb = p.weights;  // bytes per weight of each component
   const double ab = p.act_bytes;
-  const bool prefill = phase == "prefill";
   const double tokens = prefill ? batch * context : batch;  // rows through every linear layer
   // (query, key) pairs per head and the keys read per sequence: the model's own counts.
   const double pairs = batch * (prefill ? causal_attended_pairs(a, context) : decode_keys(a, context));
@@ -149,47 +176,48 @@ void layer_operators(const Prepared& p, const LayerSpec& layer, double count, co
 
   // A linear layer on `rows` rows: 2 FLOP per multiply-add; reads the weights
   // and the input rows, writes the output rows (to the KV cache when it produces K or V).
-  auto linear = [&](const std::string& name, double rows, double d_in, double d_out, bool bias, double weight_sets,
-                    bool writes_kv, double bytes_per_weight) {
+  auto linear = [&](OpName name, double rows, double d_in, double d_out, bool bias, double weight_sets, bool writes_kv,
+                    double bytes_per_weight) {
     const double params = d_in * d_out + (bias ? d_out : 0);
     const double out = rows * d_out;
-    ops.push_back(make_op(name, phase, "layer", count, true, 2 * rows * d_in * d_out + (bias ? out : 0),
+    ops.push_back(make_op(name, true, count, true, 2 * rows * d_in * d_out + (bias ? out : 0),
                           weight_sets * params * bytes_per_weight, writes_kv ? rows * kv_write : 0,
                           rows * d_in * ab + (writes_kv ? 0 : out * ab)));
   };
   // Norm: ~4 FLOP per element for RMSNorm (square, sum, scale, weight), ~7 for LayerNorm.
   const double norm_params = (layer.layer_norm ? 2 : 1) * d;
-  auto norm = [&](const std::string& name) {
-    ops.push_back(make_op(name, phase, "layer", count, false, tokens * d * (layer.layer_norm ? 7 : 4),
-                          norm_params * wb.norms, 0, 2 * tokens * d * ab));
+  auto norm = [&](OpName name) {
+    ops.push_back(make_op(name, true, count, false, tokens * d * (layer.layer_norm ? 7 : 4), norm_params * wb.norms, 0,
+                          2 * tokens * d * ab));
   };
-  auto residual = [&](const std::string& name) {
-    ops.push_back(make_op(name, phase, "layer", count, false, tokens * d, 0, 0, 3 * tokens * d * ab));
+  auto residual = [&](OpName name) {
+    ops.push_back(make_op(name, true, count, false, tokens * d, 0, 0, 3 * tokens * d * ab));
   };
 
-  norm("attn_norm");
+  norm(OpName::attn_norm);
   double attention_out = 0;  // width of the attention output (input of o_proj)
   if (a.mla) {
     const double qk_head = static_cast<double>(a.qk_nope_head_dim + a.qk_rope_head_dim);
     const double q_lora = static_cast<double>(a.q_lora_rank), kv_lora = static_cast<double>(a.kv_lora_rank);
     if (q_lora > 0) {
-      linear("q_a_proj", tokens, d, q_lora, false, 1, false, wb.attention);
-      linear("q_b_proj", tokens, q_lora, heads * qk_head, false, 1, false, wb.attention);
+      linear(OpName::q_a_proj, tokens, d, q_lora, false, 1, false, wb.attention);
+      linear(OpName::q_b_proj, tokens, q_lora, heads * qk_head, false, 1, false, wb.attention);
     } else {
-      linear("q_proj", tokens, d, heads * qk_head, false, 1, false, wb.attention);
+      linear(OpName::q_proj, tokens, d, heads * qk_head, false, 1, false, wb.attention);
     }
     // The latent and the RoPE key are what the cache holds.
-    linear("kv_a_proj", tokens, d, kv_lora + static_cast<double>(a.qk_rope_head_dim), false, 1, true, wb.attention);
+    linear(OpName::kv_a_proj, tokens, d, kv_lora + static_cast<double>(a.qk_rope_head_dim), false, 1, true,
+           wb.attention);
     // Absorbed into the query and output sides (per-head K nope and V up-projections).
-    linear("kv_b_proj", tokens, kv_lora, heads * static_cast<double>(a.qk_nope_head_dim + a.v_head_dim), false, 1,
+    linear(OpName::kv_b_proj, tokens, kv_lora, heads * static_cast<double>(a.qk_nope_head_dim + a.v_head_dim), false, 1,
            false, wb.attention);
     attention_out = heads * static_cast<double>(a.v_head_dim);
   } else {
     const double q_dim = heads * static_cast<double>(a.head_dim);
     const double kv_dim = static_cast<double>(a.kv_heads * a.head_dim);
-    linear("q_proj", tokens, d, q_dim, a.qkv_bias, 1, false, wb.attention);
-    linear("k_proj", tokens, d, kv_dim, a.qkv_bias, 1, true, wb.attention);
-    linear("v_proj", tokens, d, kv_dim, a.qkv_bias, 1, true, wb.attention);
+    linear(OpName::q_proj, tokens, d, q_dim, a.qkv_bias, 1, false, wb.attention);
+    linear(OpName::k_proj, tokens, d, kv_dim, a.qkv_bias, 1, true, wb.attention);
+    linear(OpName::v_proj, tokens, d, kv_dim, a.qkv_bias, 1, true, wb.attention);
     attention_out = q_dim;
   }
   // Attention: QK^T and AV (score_flops_per_pair splits them evenly for GQA; MLA's
@@ -201,127 +229,162 @@ void layer_operators(const Prepared& p, const LayerSpec& layer, double count, co
                                 : 0.5;
   const double score_bytes = fused ? 0 : heads * pairs * ab;
   // MLA reads its latent once for both products; GQA reads K for the scores and V for AV.
-  ops.push_back(make_op("scores", phase, "layer", count, true, qk_share * score_flops, 0, kv_read,
+  ops.push_back(make_op(OpName::scores, true, count, true, qk_share * score_flops, 0, kv_read,
                         tokens * attention_out * ab + score_bytes));
-  ops.push_back(make_op("softmax", phase, "layer", count, true, 5 * heads * pairs, 0, 0, 2 * score_bytes));
-  ops.push_back(make_op("av", phase, "layer", count, true, (1 - qk_share) * score_flops, 0, a.mla ? 0 : kv_read,
+  ops.push_back(make_op(OpName::softmax, true, count, true, 5 * heads * pairs, 0, 0, 2 * score_bytes));
+  ops.push_back(make_op(OpName::av, true, count, true, (1 - qk_share) * score_flops, 0, a.mla ? 0 : kv_read,
                         tokens * attention_out * ab + score_bytes));
-  linear("o_proj", tokens, attention_out, d, a.out_bias, 1, false, wb.attention);
-  if (layer.norms == 4) norm("post_attn_norm");
-  residual("attn_residual");
-  if (layer.norms >= 2) norm("ffn_norm");
+  linear(OpName::o_proj, tokens, attention_out, d, a.out_bias, 1, false, wb.attention);
+  if (layer.norms == 4) norm(OpName::post_attn_norm);
+  residual(OpName::attn_residual);
+  if (layer.norms >= 2) norm(OpName::ffn_norm);
 
   // An MLP on `rows` rows reading `sets` copies of its weights.
-  auto mlp = [&](const std::string& prefix, double rows, double width, bool bias, double sets) {
-    linear(prefix + "_up", rows, d, width, bias, sets, false, wb.ffn);
-    if (f.gated) linear(prefix + "_gate", rows, d, width, bias, sets, false, wb.ffn);
+  auto mlp = [&](bool shared, double rows, double width, bool bias, double sets) {
+    linear(shared ? OpName::shared_up : OpName::ffn_up, rows, d, width, bias, sets, false, wb.ffn);
+    if (f.gated) linear(shared ? OpName::shared_gate : OpName::ffn_gate, rows, d, width, bias, sets, false, wb.ffn);
     // SiLU(gate) x up ~5 FLOP per element; GELU (tanh form) ~8.
-    ops.push_back(make_op(prefix + "_act", phase, "layer", count, true, rows * width * (f.gated ? 5 : 8), 0, 0,
-                          rows * width * ab * (f.gated ? 3 : 2)));
-    linear(prefix + "_down", rows, width, d, bias, sets, false, wb.ffn);
+    ops.push_back(make_op(shared ? OpName::shared_act : OpName::ffn_act, true, count, true,
+                          rows * width * (f.gated ? 5 : 8), 0, 0, rows * width * ab * (f.gated ? 3 : 2)));
+    linear(shared ? OpName::shared_down : OpName::ffn_down, rows, width, d, bias, sets, false, wb.ffn);
   };
   if (!f.moe) {
-    mlp("ffn", tokens, static_cast<double>(f.width), f.bias, 1);
+    mlp(false, tokens, static_cast<double>(f.width), f.bias, 1);
   } else {
     const double experts = static_cast<double>(f.experts);
     if (f.experts > 1) {
       // Each token runs top_k experts; the weights read are those of the experts the batch touches.
-      ops.push_back(make_op("router", phase, "layer", count, false, 2 * tokens * d * experts, d * experts * wb.router,
-                            0, tokens * (d + experts) * ab));
+      ops.push_back(make_op(OpName::router, true, count, false, 2 * tokens * d * experts, d * experts * wb.router, 0,
+                            tokens * (d + experts) * ab));
       const double top_k = static_cast<double>(f.top_k);
-      mlp("ffn", tokens * top_k, static_cast<double>(f.width), f.bias,
+      mlp(false, tokens * top_k, static_cast<double>(f.width), f.bias,
           expected_distinct_experts(experts, top_k, tokens));
     }
     // Shared experts: every token, weights read once.
-    if (f.shared_experts > 0) mlp("shared", tokens, static_cast<double>(f.shared_width * f.shared_experts), false, 1);
+    if (f.shared_experts > 0) mlp(true, tokens, static_cast<double>(f.shared_width * f.shared_experts), false, 1);
   }
-  if (layer.norms == 4) norm("post_ffn_norm");
-  residual("ffn_residual");
+  if (layer.norms == 4) norm(OpName::post_ffn_norm);
+  residual(OpName::ffn_residual);
 }
 
-// Operators that appear for several layer kinds with the same cost become one, counted for all.
-void merge_alike(std::vector<OperatorCost>& ops) {
-  std::vector<OperatorCost> merged;
-  for (const OperatorCost& op : ops) {
+// Operators that appear for several layer kinds with the same cost become one,
+// counted for all (in place, in order of first appearance).
+void merge_alike(std::vector<OpShape>& ops) {
+  size_t kept = 0;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const OpShape& op = ops[i];
     bool found = false;
-    for (OperatorCost& other : merged)
-      if (other.name == op.name && other.scope == op.scope && other.flops == op.flops &&
+    for (size_t j = 0; j < kept; ++j) {
+      OpShape& other = ops[j];
+      if (other.name == op.name && other.layer_scope == op.layer_scope && other.flops == op.flops &&
           other.weight_bytes == op.weight_bytes && other.kv_bytes == op.kv_bytes &&
           other.activation_bytes == op.activation_bytes) {
         other.count += op.count;
         found = true;
         break;
       }
-    if (!found) merged.push_back(op);
+    }
+    if (!found) ops[kept++] = op;
   }
-  ops = std::move(merged);
+  ops.resize(kept);
 }
 
 }  // namespace
 
-std::vector<OperatorCost> pass_operators(const Prepared& p, const std::string& phase, double batch, double context,
-                                         bool fused) {
+void pass_operators(const Prepared& p, bool prefill, double batch, double context, bool fused,
+                    std::vector<OpShape>& ops) {
   const ValidModel& m = p.model;
   const double d = static_cast<double>(m.d_model), vocab = static_cast<double>(m.vocab);
   const WeightsBytes& wb = p.weights;
   const double ab = p.act_bytes;
-  const bool prefill = phase == "prefill";
   const double tokens = prefill ? batch * context : batch;
-  std::vector<OperatorCost> ops;
+  ops.clear();
   for (const LayerRun& run : m.runs)
-    layer_operators(p, run.layer, static_cast<double>(run.count), phase, batch, context, fused, ops);
+    layer_operators(p, run.layer, static_cast<double>(run.count), prefill, batch, context, fused, ops);
   merge_alike(ops);
 
   // Once per model. The embedding reads only the rows of the tokens present;
   // the LM head runs on the last position of each sequence (logits in fp32).
   const double positions = static_cast<double>(m.positions);
   const double rows = std::min(tokens, vocab) + std::min(prefill ? context : 1.0, positions);
-  ops.push_back(make_op("embedding", phase, "model", 1, true, 0, rows * d * wb.embedding, 0, tokens * d * ab));
+  ops.push_back(make_op(OpName::embedding, false, 1, true, 0, rows * d * wb.embedding, 0, tokens * d * ab));
   const double norm_params = (m.layer_norm ? 2 : 1) * d;
-  ops.push_back(make_op("final_norm", phase, "model", 1, false, tokens * d * (m.layer_norm ? 7 : 4),
+  ops.push_back(make_op(OpName::final_norm, false, 1, false, tokens * d * (m.layer_norm ? 7 : 4),
                         norm_params * wb.norms, 0, 2 * tokens * d * ab));
-  ops.push_back(make_op("lm_head", phase, "model", 1, true, 2 * batch * d * vocab,
+  ops.push_back(make_op(OpName::lm_head, false, 1, true, 2 * batch * d * vocab,
                         vocab * d * (m.tied ? wb.embedding : wb.lm_head), 0, batch * d * ab + batch * vocab * 4));
   // Images run the vision tower and the projector once, at prefill; their
   // tokens then enter the context like text (the context counts them).
   if (prefill && p.images > 0) {
     const double images = batch * p.images;
-    ops.push_back(make_op("vision_encoder", phase, "model", 1, true, images * m.vision_flops_per_image,
+    ops.push_back(make_op(OpName::vision_encoder, false, 1, true, images * m.vision_flops_per_image,
                           static_cast<double>(m.vision_params + m.projector_params) * wb.ffn, 0,
                           images * static_cast<double>(m.image_tokens) * d * ab));
+  }
+}
+
+std::vector<OperatorCost> pass_operators(const Prepared& p, const std::string& phase, double batch, double context,
+                                         bool fused) {
+  std::vector<OpShape> shapes;
+  pass_operators(p, phase == "prefill", batch, context, fused, shapes);
+  std::vector<OperatorCost> ops;
+  ops.reserve(shapes.size());
+  for (const OpShape& shape : shapes) {
+    OperatorCost op;
+    op.name = op_name(shape.name);
+    op.phase = phase;
+    op.scope = shape.layer_scope ? "layer" : "model";
+    op.count = shape.count;
+    op.tensor_parallel = shape.tensor_parallel;
+    op.flops = shape.flops;
+    op.weight_bytes = shape.weight_bytes;
+    op.kv_bytes = shape.kv_bytes;
+    op.activation_bytes = shape.activation_bytes;
+    ops.push_back(op);
   }
   return ops;
 }
 
-void time_operator(OperatorCost& op, double peak, double bandwidth, double split, double kv_split) {
-  if (op.tensor_parallel && split > 1) {
-    op.flops /= split;
-    op.weight_bytes /= split;
-    op.activation_bytes /= split;
-    op.kv_bytes /= kv_split;
-  }
-  op.bytes = op.weight_bytes + op.kv_bytes + op.activation_bytes;
-  op.intensity = op.bytes > 0 ? op.flops / op.bytes : 0;
-  op.compute_s = op.flops / peak;
-  op.memory_s = op.bytes / bandwidth;
-  op.time_s = std::max(op.compute_s, op.memory_s);
-  op.bound = op.compute_s >= op.memory_s ? "compute" : "memory";
+OperatorCost operator_cost(const OpShape& shape, const char* phase, double peak, double bandwidth) {
+  const TimedOp t = time_op(shape, peak, bandwidth, 1, 1);
+  OperatorCost op;
+  op.name = op_name(shape.name);
+  op.phase = phase;
+  op.scope = shape.layer_scope ? "layer" : "model";
+  op.count = shape.count;
+  op.tensor_parallel = shape.tensor_parallel;
+  op.flops = t.flops;
+  op.weight_bytes = t.weight_bytes;
+  op.kv_bytes = t.kv_bytes;
+  op.activation_bytes = t.activation_bytes;
+  op.bytes = t.bytes;
+  op.intensity = t.bytes > 0 ? t.flops / t.bytes : 0;
+  op.compute_s = t.compute_s;
+  op.memory_s = t.memory_s;
+  op.time_s = t.time_s;
+  op.bound = t.compute_s >= t.memory_s ? "compute" : "memory";
   // min(peak, intensity x bandwidth); an operator that moves no bytes runs at peak.
-  op.attainable_flops_per_s = op.time_s > 0 ? op.flops / op.time_s : 0;
+  op.attainable_flops_per_s = t.time_s > 0 ? t.flops / t.time_s : 0;
+  return op;
 }
 
-PhaseTotals sum_operators(const std::vector<OperatorCost>& ops, double tokens) {
+PhaseTotals time_pass(const std::vector<OpShape>& ops, double peak, double bandwidth, double split, double kv_split,
+                      double tokens, double* layer_weight_bytes) {
   PhaseTotals t;
   t.tokens = tokens;
-  for (const OperatorCost& op : ops) {
-    t.flops += op.count * op.flops;
-    t.weight_bytes += op.count * op.weight_bytes;
-    t.kv_bytes += op.count * op.kv_bytes;
-    t.activation_bytes += op.count * op.activation_bytes;
-    t.compute_s += op.count * op.compute_s;
-    t.memory_s += op.count * op.memory_s;
-    t.time_s += op.count * op.time_s;
+  double layer_weights = 0;
+  for (const OpShape& op : ops) {
+    const TimedOp o = time_op(op, peak, bandwidth, split, kv_split);
+    if (op.layer_scope) layer_weights += o.weight_bytes;
+    t.flops += op.count * o.flops;
+    t.weight_bytes += op.count * o.weight_bytes;
+    t.kv_bytes += op.count * o.kv_bytes;
+    t.activation_bytes += op.count * o.activation_bytes;
+    t.compute_s += op.count * o.compute_s;
+    t.memory_s += op.count * o.memory_s;
+    t.time_s += op.count * o.time_s;
   }
+  if (layer_weight_bytes) *layer_weight_bytes = layer_weights;
   t.bytes = t.weight_bytes + t.kv_bytes + t.activation_bytes;
   t.intensity = t.bytes > 0 ? t.flops / t.bytes : 0;
   t.bound = t.compute_s >= t.memory_s ? "compute" : "memory";
@@ -353,12 +416,13 @@ RooflineResult roofline(const Workload& w) {
   r.head_dim = static_cast<double>(p.model.runs.front().layer.attention.head_dim);
   r.decode_weight_intensity = 2 * w.batch / p.weight_bytes;
   r.batch_to_ridge = r.ridge_flops_per_byte * p.weight_bytes / 2;
-  for (const char* phase : {"prefill", "decode"}) {
-    std::vector<OperatorCost> ops = pass_operators(p, phase, w.batch, w.context, w.fused_attention);
-    for (OperatorCost& op : ops) time_operator(op, p.effective_peak, p.effective_bandwidth);
-    const bool prefill = std::string(phase) == "prefill";
-    (prefill ? r.prefill : r.decode) = sum_operators(ops, prefill ? w.batch * w.context : w.batch);
-    r.operators.insert(r.operators.end(), ops.begin(), ops.end());
+  std::vector<OpShape> ops;
+  for (const bool prefill : {true, false}) {
+    pass_operators(p, prefill, w.batch, w.context, w.fused_attention, ops);
+    (prefill ? r.prefill : r.decode) =
+        time_pass(ops, p.effective_peak, p.effective_bandwidth, 1, 1, prefill ? w.batch * w.context : w.batch);
+    for (const OpShape& op : ops)
+      r.operators.push_back(operator_cost(op, prefill ? "prefill" : "decode", p.effective_peak, p.effective_bandwidth));
   }
   return r;
 }
