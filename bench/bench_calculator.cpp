@@ -6,12 +6,14 @@
 // Usage: bench_calculator [MIN_SECONDS] [RUNS] — prints one JSON object.
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 #include "model/presets.hpp"
 #include "roofline/hardware.hpp"
 #include "roofline/operators.hpp"
 #include "roofline/plan.hpp"
+#include "search/search.hpp"
 #include "sim/timing_stats.hpp"
 
 using llmst::sim::seconds_since;
@@ -93,12 +95,35 @@ int main(int argc, char** argv) {
         }
       },
       min_seconds, runs);
-  std::printf("{\"sweep_plans\":%zu,", std::size(kBatches) * std::size(kContexts));
+  // The deployment search of bench/calculator.js: Llama 3 70B, every gpu and tpu preset (priced: its
+  // own price, else $1/h so none is skipped), up to 16 GPUs, 3 formats x 2 KV dtypes x batches 1..32.
+  llmst::SearchInput search_input;
+  search_input.model = workload.model;
+  search_input.prompt_tokens = 1024;
+  search_input.output_tokens = 256;
+  search_input.max_gpus = 16;
+  search_input.max_points = 2000;
+  search_input.batches.clear();
+  for (int b = 1; b <= 32; ++b) search_input.batches += (b > 1 ? "," : "") + std::to_string(b);
+  for (const llmst::Hardware& h : llmst::hardware_presets())
+    if ((h.kind == "gpu" || h.kind == "tpu") && h.usd_per_hour <= 0)
+      search_input.prices += (search_input.prices.empty() ? "" : ",") + h.id + "=1";
+  double evaluated = 0;
+  const auto search = time_calls(
+      [&] {
+        const llmst::SearchResult found = llmst::search(search_input);
+        evaluated = found.evaluated;
+        sink += found.feasible;
+      },
+      min_seconds, runs);
+  std::printf("{\"sweep_plans\":%zu,\"search_evaluated\":%.0f,", std::size(kBatches) * std::size(kContexts), evaluated);
   print_time("plan", one);
   std::printf(",");
   print_time("sweep", sweep);
   std::printf(",");
   print_time("prepared_sweep", prepared_sweep);
+  std::printf(",");
+  print_time("search", search);
   std::printf(",\"sink\":%g}\n", sink);
   return 0;
 }

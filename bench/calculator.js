@@ -21,6 +21,17 @@ export const batches = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 export const contexts = [512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072];
 const input = { model: 'llama-3-70b', hardware: 'h100-sxm', gpus: 2, parallelism: 'tensor', batch: 8, context: 4096 };
 
+/**
+ * The search grid: Llama 3 70B, 1024 + 256 tokens, every gpu and tpu preset (its own price, else $1/h so
+ * none is skipped), up to 16 GPUs, bf16/fp8/int4 weights × bf16/fp8 KV × batches 1–32: > 100,000 configurations.
+ */
+export function searchGrid(api) {
+  const prices = Object.fromEntries(api.hardwarePresets().filter((h) => (h.kind === 'gpu' || h.kind === 'tpu') && !(h.usd_per_hour > 0))
+    .map((h) => [h.id, 1]));
+  return { model: 'llama-3-70b', prompt_tokens: 1024, output_tokens: 256, max_gpus: 16, prices,
+    batches: Array.from({ length: 32 }, (_, i) => i + 1) };
+}
+
 /** Times one plan and the sweep through the JS API and through Module.plan; TimingStats per evaluation. */
 export function measureCalculator(Module, { seconds = minSeconds, samples = runs } = {}) {
   const api = createApi(Module);
@@ -46,7 +57,12 @@ export function measureCalculator(Module, { seconds = minSeconds, samples = runs
   const moduleSweep = perPlan(timeJs('Module sweep', sweep((batch, context) => unwrap(Module.plan({ ...workload, batch, context })).decode.step_s),
     { runs: samples, minSeconds: seconds }));
   if (!Number.isFinite(sink)) throw new Error('non-finite plan');
-  return { input, sweep_plans: plans, api: { plan: apiOne, sweep: apiSweep }, module: { plan: moduleOne, sweep: moduleSweep } };
+  // The deployment search, one call into WASM: every configuration a plan_at() (bench_calculator.cpp runs the same grid).
+  let evaluated = 0;
+  const searchInput = searchGrid(api);
+  const search = timeJs('api.search', () => { evaluated = api.search(searchInput).evaluated; }, { runs: samples, minSeconds: seconds });
+  return { input, sweep_plans: plans, api: { plan: apiOne, sweep: apiSweep, search }, module: { plan: moduleOne, sweep: moduleSweep },
+    search_evaluated: evaluated };
 }
 
 function nativeCalculator() {
@@ -54,7 +70,9 @@ function nativeCalculator() {
   if (!driver) return null;
   const json = JSON.parse(execFileSync(driver, [String(minSeconds), String(runs)], { encoding: 'utf8' }));
   const perPlan = (t) => ({ ...t, ...Object.fromEntries(['median_s', 'q1_s', 'q3_s', 'min_s', 'max_s'].map((k) => [k, t[k] / json.sweep_plans])) });
-  return { plan: json.plan, sweep: perPlan(json.sweep), prepared_sweep: perPlan(json.prepared_sweep) };
+  const perConfig = (t) => ({ ...t, ...Object.fromEntries(['median_s', 'q1_s', 'q3_s', 'min_s', 'max_s'].map((k) => [k, t[k] / json.search_evaluated])) });
+  return { plan: json.plan, sweep: perPlan(json.sweep), prepared_sweep: perPlan(json.prepared_sweep), search: json.search,
+    search_per_config: perConfig(json.search), search_evaluated: json.search_evaluated };
 }
 
 const us = (t) => (t ? `${(t.median_s * 1e6).toFixed(2)} (${(t.q1_s * 1e6).toFixed(2)}–${(t.q3_s * 1e6).toFixed(2)})` : 'n/a');
@@ -74,10 +92,22 @@ export async function run() {
     ['native C++ plan_at (prepared once, no curve)', 'n/a', us(native?.prepared_sweep), perSecond(native?.prepared_sweep)]];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  '));
+  const searchPer = (t, n) => ({ ...t, ...Object.fromEntries(['median_s', 'q1_s', 'q3_s', 'min_s', 'max_s'].map((k) => [k, t[k] / n])) });
+  const ms = (t) => (t ? `${(t.median_s * 1e3).toFixed(0)} (${(t.q1_s * 1e3).toFixed(0)}–${(t.q3_s * 1e3).toFixed(0)})` : 'n/a');
+  console.log(`\nsearch: ${js.search_evaluated.toLocaleString('en-US')} configurations (Llama 3 70B, every gpu/tpu preset, ≤ 16 GPUs, ` +
+    '3 weights × 2 KV × batches 1–32), one call. Median (q1–q3).');
+  const searchRows = [['path', 'ms per search', 'µs per configuration', 'configurations/s'],
+    ['api.search (WASM, one call)', ms(js.api.search), us(searchPer(js.api.search, js.search_evaluated)), perSecond(searchPer(js.api.search, js.search_evaluated))],
+    ['native C++ search()', ms(native?.search), us(native?.search_per_config), perSecond(native?.search_per_config)]];
+  const searchWidths = searchRows[0].map((_, i) => Math.max(...searchRows.map((r) => r[i].length)));
+  for (const r of searchRows) console.log(r.map((c, i) => (i ? c.padStart(searchWidths[i]) : c.padEnd(searchWidths[i]))).join('  '));
   const one = js.api.plan.median_s * 1e6, rate = 1 / js.api.sweep.median_s;
   console.log('\ntargets (issue 16):');
   console.log(`  ${one <= 50 ? 'met    ' : 'NOT met'}  one plan evaluation through the JS API ≤ 50 µs: ${one.toFixed(2)} µs`);
   console.log(`  ${rate >= 1e5 ? 'met    ' : 'NOT met'}  ≥ 100,000 plan evaluations/s in a sweep through the JS API: ${Math.round(rate).toLocaleString('en-US')}/s`);
+  const searchS = js.api.search.median_s, searchRate = js.search_evaluated / searchS;
+  console.log(`  ${js.search_evaluated >= 1e5 && searchS <= 1 ? 'met    ' : 'NOT met'}  a search of ≥ 100,000 configurations in ≤ 1 s in WASM: ` +
+    `${js.search_evaluated.toLocaleString('en-US')} in ${searchS.toFixed(3)} s (${Math.round(searchRate).toLocaleString('en-US')} configurations/s)`);
   if (native) {
     const crossing = js.module.plan.median_s - native.plan.median_s;
     console.log(`  share of one api.plan outside native C++ plan() (input checks, Embind crossing, copy out, WASM vs native): ` +

@@ -71,12 +71,12 @@ export function typedMessage(message, field, flag, typed, scale = 1) {
 
 /**
  * Throws a UsageError when a flag is given more than once; a list flag takes a comma list instead.
- * `tokens` are parseArgs's.
+ * `tokens` are parseArgs's; a flag declared `multiple` in `options` (search's --price) may repeat.
  */
-export function refuseRepeats(tokens) {
+export function refuseRepeats(tokens, options = {}) {
   const seen = new Map();
   for (const token of tokens) {
-    if (token.kind !== 'option') continue;
+    if (token.kind !== 'option' || options[token.name]?.multiple) continue;
     const typed = token.value === undefined ? token.rawName : `${token.rawName} ${token.value}`;
     if (seen.has(token.name)) {
       throw new UsageError(`--${token.name} is given twice (${seen.get(token.name)}, then ${typed}): give each flag once ` +

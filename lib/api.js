@@ -12,6 +12,7 @@ import { rooflineApi, rooflineLabApi } from './roofline.js';
 import { explainApi } from './explain.js';
 import { workApi } from './work.js';
 import { serveApi } from './serve.js';
+import { searchApi } from './search.js';
 
 export { InputError } from './convert.js';
 
@@ -67,6 +68,7 @@ export function createApi(Module, lab = attachedLabs.get(Module)) {
     ...explainApi(Module),
     ...workApi(Module),
     ...serveApi(Module),
+    ...searchApi(Module),
     ...labApi(labGetter(lab)),
   });
 }

@@ -9,6 +9,7 @@ import type { RooflineApi } from './roofline.js';
 import type { ExplainApi } from './explain.js';
 import type { WorkApi } from './work.js';
 import type { ServeApi } from './serve.js';
+import type { SearchApi } from './search.js';
 
 export type * from './model.js';
 export type * from './memory.js';
@@ -18,6 +19,7 @@ export type * from './roofline.js';
 export type * from './explain.js';
 export type * from './work.js';
 export type * from './serve.js';
+export type * from './search.js';
 export { quantReferenceErrors } from './quant.js';
 export { canRunParallel, checkWorkers, createNodePool, defaultWorkers, parallelWorkFactor, runParallel, splitRange } from './parallel.js';
 export type { NodeWorkerPool, ParallelStats, WorkerPool } from './parallel.js';
@@ -42,7 +44,7 @@ export interface CoreApi {
 }
 
 /** Everything `loadLlmSpacetime()` returns: one object, every area's functions. */
-export interface LlmSpacetime extends CoreApi, ModelApi, MemoryApi, AttentionApi, QuantApi, RooflineApi, ExplainApi, WorkApi, ServeApi {}
+export interface LlmSpacetime extends CoreApi, ModelApi, MemoryApi, AttentionApi, QuantApi, RooflineApi, ExplainApi, WorkApi, ServeApi, SearchApi {}
 
 export interface LoadOptions {
   /** The lab module's build: 'simd' (default) or 'scalar' (the benchmark build without -msimd128). */

@@ -10,6 +10,7 @@ import { attentionCommands } from './attention.js';
 import { quantCommands } from './quant.js';
 import { rooflineCommands } from './roofline.js';
 import { serveCommands } from './serve.js';
+import { searchCommands } from './search.js';
 
 export const commands = [
   ...modelCommands,
@@ -18,6 +19,7 @@ export const commands = [
   ...quantCommands,
   ...rooflineCommands,
   ...serveCommands,
+  ...searchCommands,
 ];
 
 /**
@@ -32,6 +34,6 @@ export function parseFlags(command, args) {
     allowPositionals: false,
     tokens: true,
   });
-  refuseRepeats(tokens);
+  refuseRepeats(tokens, command.options);
   return values;
 }

@@ -63,6 +63,7 @@ const refusals = {
   serve: () => api.serve({ rate: -1 }),
   serveSweep: () => api.serveSweep({ requests: 10 }, [-1]),
   serveMaxRate: () => api.serveMaxRate({ arrival: 'closed' }),
+  search: () => api.search({ max_gpus: 0 }),
 };
 
 // A string in WASM (quantSize's format, which the core refuses) as well as the JS-side refusal above.
@@ -94,7 +95,8 @@ test('the instrument sees a leak: an Embind vector never deleted, 10,000 times',
 test('every refusal (one per function taking input), 10,000 times: the WASM heap does not grow', () => {
   const noInput = ['plainDtypes', 'modelPresets', 'defaultModelConfig', 'kvCacheDefaults', 'attentionMemoryDefaults',
     'pagingSimDefaults', 'attentionDefaults', 'quantFormats', 'quantDecisionMatrix', 'quantDefaults', 'hardwarePresets',
-    'defaultWorkload', 'defaultTrainingInput', 'calibration', 'defaultCacheSweepInput', 'estimatedRuns', 'serveDefaults'];
+    'defaultWorkload', 'defaultTrainingInput', 'calibration', 'defaultCacheSweepInput', 'estimatedRuns', 'serveDefaults',
+    'defaultSearchInput'];
   assert.deepEqual(Object.keys(api).filter((name) => !noInput.includes(name) && !(name in refusals)), []);
   for (const [name, fn] of [...Object.entries(refusals), ['quantSize (format in WASM)', coreStringRefusal]]) {
     const { used, grew } = growth(refused(fn));

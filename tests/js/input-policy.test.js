@@ -168,11 +168,20 @@ const slots = [
   ['serveMaxRate', (v) => api.serveMaxRate({ slo_ttft_s: v }), 'slo_ttft_s', 'number'],
   ['estimateRun', (v) => api.estimateRun('serve', v), 'input', 'object'],
   ['estimateRun', (v) => api.estimateRun('serveSweep', { rates: v }), 'rates', 'array'],
+  ['search', (v) => api.search(v), 'input', 'object'],
+  ['search', (v) => api.search({ model: v }), 'model', 'object'],
+  ['search', (v) => api.search({ prompt_tokens: v }), 'prompt_tokens', 'number'],
+  ['search', (v) => api.search({ slo_tpot_s: v }), 'slo_tpot_s', 'number'],
+  ['search', (v) => api.search({ hardware: v }), 'hardware', 'array'],
+  ['search', (v) => api.search({ weights: [v] }), 'weights', 'string'],
+  ['search', (v) => api.search({ batches: [v] }), 'batches', 'number'],
+  ['search', (v) => api.search({ prices: v }), 'prices', 'object'],
 ];
 // Functions without input: extra arguments are not read.
 const noInput = ['plainDtypes', 'modelPresets', 'defaultModelConfig', 'kvCacheDefaults', 'attentionMemoryDefaults',
   'pagingSimDefaults', 'attentionDefaults', 'quantFormats', 'quantDecisionMatrix', 'quantDefaults', 'hardwarePresets',
-  'defaultWorkload', 'defaultTrainingInput', 'calibration', 'defaultCacheSweepInput', 'estimatedRuns', 'serveDefaults'];
+  'defaultWorkload', 'defaultTrainingInput', 'calibration', 'defaultCacheSweepInput', 'estimatedRuns', 'serveDefaults',
+  'defaultSearchInput'];
 
 test('every exported function is in the table (a new one must be added here)', () => {
   const covered = new Set([...slots.map(([name]) => name), ...noInput]);

@@ -95,6 +95,17 @@ async function runSplit(method, input, options, signal) {
 }
 
 /**
+ * Runs `api[method](input, onProgress)` once in the worker, for a method that reports its own progress
+ * (api.search): `onProgress(fraction)` is called on the page as the worker reports it.
+ */
+export async function runWithProgressInWorker(method, input, { onProgress, signal } = {}) {
+  const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
+  const outcome = await call((remote) => remote.runWithProgress(method, input, progress), signal);
+  if (!outcome.ok) throw toError(outcome.error);
+  return outcome.result;
+}
+
+/**
  * Runs `api[method](input)` for each input in turn; `onProgress({done, total, result})`
  * is called after each. Resolves with the results array.
  */

@@ -21,6 +21,17 @@ const worker = {
       return { ok: false, error: describe(error) };
     }
   },
+  // One call of a method that reports its own progress, api[method](input, onProgress(fraction))
+  // (search): each fraction is posted to the page while the call runs (Comlink proxies post at once).
+  async runWithProgress(method, input, onProgress) {
+    const api = await workerApiFor(method);
+    if (typeof api[method] !== 'function') throw new Error(`unknown API method "${method}"`);
+    try {
+      return { ok: true, result: api[method](input, (fraction) => { onProgress?.(fraction); }) };
+    } catch (error) {
+      return { ok: false, error: describe(error) };
+    }
+  },
   async runBatch(method, inputs, onProgress) {
     const results = [];
     for (let i = 0; i < inputs.length; i++) {

@@ -1,0 +1,80 @@
+// Deployment search (issue 15): every hardware x GPU count x parallelism x
+// weights format x KV dtype x batch for one model and one workload, each
+// costed by the plan the Plan panel shows (roofline_detail::plan_at), with
+// its price, its energy, and the Pareto front of cost against time per
+// output token among the configurations that fit and meet the SLOs.
+// The model: docs/search.md.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/status.hpp"
+#include "model/config.hpp"
+
+namespace llmst {
+
+// Lists are comma-separated, like the model's layer_types: the CLI and the JS
+// API pass them as they were typed or joined, and the core checks every item.
+struct SearchInput {
+  ModelConfig model;
+  double prompt_tokens = 1024;  // tokens of each prompt (prefilled together for the batch: TTFT)
+  double output_tokens = 256;   // tokens generated per sequence
+  double slo_ttft_s = 0;        // time to first token at most this; 0: no limit
+  double slo_tpot_s = 0;        // time per output token at most this; 0: no limit
+  std::string hardware;         // preset ids; "": every gpu and tpu preset
+  double max_gpus = 8;          // GPU counts 1 ... max_gpus
+  std::string weights = "bf16,fp8,int4";  // weights formats (quant/sizes.hpp WeightsFormat ids)
+  std::string kv_dtype = "bf16,fp8";
+  std::string batches = "1,2,4,8,16,32,64,128,256";  // sequences decoded together
+  std::string prices;  // "id=usd_per_hour,...": a price for a preset that has none, or a different one
+  double flop_efficiency = 1;       // as the plan's (1: the ideal roofline)
+  double bandwidth_efficiency = 1;  // as the plan's
+  // Power model (docs/search.md): a device draws TDP x (idle + compute share x compute utilisation
+  // + memory share x memory utilisation); the compute share is what idle and memory leave of 1.
+  double idle_power_fraction = 0.1;    // idle draw, as a share of TDP
+  double memory_power_fraction = 0.3;  // extra draw of HBM streaming at full bandwidth, as a share of TDP
+  double max_points = 2000;          // feasible points returned, cheapest first (the front is always whole)
+};
+
+struct SearchPoint {
+  std::string hardware;  // preset id
+  double gpus = 1;
+  double tp = 1;  // tensor-parallel degree
+  double pp = 1;  // pipeline stages (tp x pp = gpus; the plan models one or the other)
+  std::string weights;
+  std::string kv_dtype;
+  double batch = 1;
+  double context = 0;                 // prompt + output: the plan's context for fit and TPOT
+  double ttft_s = 0;                  // plan at context = prompt_tokens: the batch's prefill
+  double tpot_s = 0;                  // plan at context = prompt + output: the last decode step
+  double tokens_per_s = 0;            // output tokens/s of the configuration: batch x output / (TTFT + output x TPOT)
+  double usd_per_hour = 0;            // all its GPUs
+  double usd_per_million_tokens = 0;  // usd_per_hour / (3600 x tokens_per_s) x 1e6
+  double joules_per_token = 0;        // per output token, all GPUs; 0 when the chip lists no TDP
+  double decode_watts = 0;            // one device's draw during a decode step (power model)
+  double prefill_watts = 0;           // one device's draw during the prefill
+  bool fits = false;
+  std::string compute_dtype;  // the matmul peak used: fp8 for fp8 weights on chips with fp8, else bf16
+};
+
+struct SearchResult {
+  Status status;
+  double evaluated = 0;  // configurations costed by the plan
+  double fitting = 0;    // of those, the ones whose weights and KV fit
+  double feasible = 0;   // fit and meet both SLOs
+  std::vector<SearchPoint> pareto;  // feasible, not dominated in (tpot_s, usd_per_million_tokens), by tpot_s
+  std::vector<SearchPoint> cheapest;  // the feasible point with the lowest usd_per_million_tokens (none: empty)
+  std::vector<SearchPoint> points;    // feasible, cheapest first, at most max_points
+  bool points_truncated = false;      // more were feasible than max_points
+  std::vector<std::string> hardware;  // presets searched (priced)
+  std::vector<std::string> skipped_unpriced;  // presets asked for (or of the default list) with no price: not searched
+  double skipped_configurations = 0;  // grid cells no plan models: TP degree not dividing the heads, more
+                                      // pipeline stages than layers, several GPUs with no link, no peak for the dtype
+};
+
+// progress(fraction) is called between blocks of configurations (one
+// hardware x weights x KV dtype at a time); may be empty.
+SearchResult search(const SearchInput& input, const std::function<void(double)>& progress = {});
+
+}  // namespace llmst

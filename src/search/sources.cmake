@@ -1,0 +1,3 @@
+target_sources(llmst_core PRIVATE
+  src/search/search.cpp
+)
