@@ -124,19 +124,19 @@ SearchResult search(const SearchInput& in, const std::function<void(double)>& pr
     return result;
   };
   // Validation at the entrance: everything below trusts these values.
-  Status status = first_error(check_integer("prompt_tokens", in.prompt_tokens, 1, 1e9),
-                              check_integer("output_tokens", in.output_tokens, 1, 1e9),
-                              check_real("slo_ttft_s", in.slo_ttft_s, 0, 1e6), check_real("slo_tpot_s", in.slo_tpot_s, 0, 1e6),
-                              check_integer("max_gpus", in.max_gpus, 1, 1024),
-                              check_real("idle_power_fraction", in.idle_power_fraction, 0, 1),
-                              check_real("memory_power_fraction", in.memory_power_fraction, 0, 1),
-                              check_integer("max_points", in.max_points, 0, 1e6));
+  Status status = first_error(
+      check_integer("prompt_tokens", in.prompt_tokens, 1, 1e9),
+      check_integer("output_tokens", in.output_tokens, 1, 1e9), check_real("slo_ttft_s", in.slo_ttft_s, 0, 1e6),
+      check_real("slo_tpot_s", in.slo_tpot_s, 0, 1e6), check_integer("max_gpus", in.max_gpus, 1, 1024),
+      check_real("idle_power_fraction", in.idle_power_fraction, 0, 1),
+      check_real("memory_power_fraction", in.memory_power_fraction, 0, 1),
+      check_integer("max_points", in.max_points, 0, 1e6));
   if (!status.ok) return fail(status);
   if (in.idle_power_fraction + in.memory_power_fraction > 1)
-    return fail(error_status("memory_power_fraction",
-                             "idle_power_fraction + memory_power_fraction = " +
-                                 format_number(in.idle_power_fraction + in.memory_power_fraction) +
-                                 " must be at most 1 (the rest is the compute share of TDP)"));
+    return fail(
+        error_status("memory_power_fraction", "idle_power_fraction + memory_power_fraction = " +
+                                                  format_number(in.idle_power_fraction + in.memory_power_fraction) +
+                                                  " must be at most 1 (the rest is the compute share of TDP)"));
   const double context = in.prompt_tokens + in.output_tokens;
   if (context > 1e9)
     return fail(error_status("output_tokens", "prompt_tokens + output_tokens = " + format_number(context) +
@@ -163,7 +163,8 @@ SearchResult search(const SearchInput& in, const std::function<void(double)>& pr
       if (!hardware) {
         std::string known;
         for (const Hardware& preset : hardware_presets()) known += (known.empty() ? "" : ", ") + preset.id;
-        return fail(list_error("hardware", in.hardware, quoted(id) + " is not a hardware preset (one of " + known + ")"));
+        return fail(
+            list_error("hardware", in.hardware, quoted(id) + " is not a hardware preset (one of " + known + ")"));
       }
       chips.push_back(hardware);
     }
@@ -201,7 +202,7 @@ SearchResult search(const SearchInput& in, const std::function<void(double)>& pr
   base.bandwidth_efficiency = in.bandwidth_efficiency;
   base.compute_dtype = "bf16";
   base.hardware = hardware_presets().front();  // any valid chip: prepare() checks the model side here
-  std::vector<Prepared> prepared;  // weights-major
+  std::vector<Prepared> prepared;              // weights-major
   for (const std::string& format : weights) {
     for (const std::string& kv : kv_dtypes) {
       Workload w = base;

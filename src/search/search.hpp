@@ -18,23 +18,23 @@ namespace llmst {
 // API pass them as they were typed or joined, and the core checks every item.
 struct SearchInput {
   ModelConfig model;
-  double prompt_tokens = 1024;  // tokens of each prompt (prefilled together for the batch: TTFT)
-  double output_tokens = 256;   // tokens generated per sequence
-  double slo_ttft_s = 0;        // time to first token at most this; 0: no limit
-  double slo_tpot_s = 0;        // time per output token at most this; 0: no limit
-  std::string hardware;         // preset ids; "": every gpu and tpu preset
-  double max_gpus = 8;          // GPU counts 1 ... max_gpus
+  double prompt_tokens = 1024;            // tokens of each prompt (prefilled together for the batch: TTFT)
+  double output_tokens = 256;             // tokens generated per sequence
+  double slo_ttft_s = 0;                  // time to first token at most this; 0: no limit
+  double slo_tpot_s = 0;                  // time per output token at most this; 0: no limit
+  std::string hardware;                   // preset ids; "": every gpu and tpu preset
+  double max_gpus = 8;                    // GPU counts 1 ... max_gpus
   std::string weights = "bf16,fp8,int4";  // weights formats (quant/sizes.hpp WeightsFormat ids)
   std::string kv_dtype = "bf16,fp8";
   std::string batches = "1,2,4,8,16,32,64,128,256";  // sequences decoded together
-  std::string prices;  // "id=usd_per_hour,...": a price for a preset that has none, or a different one
+  std::string prices;               // "id=usd_per_hour,...": a price for a preset that has none, or a different one
   double flop_efficiency = 1;       // as the plan's (1: the ideal roofline)
   double bandwidth_efficiency = 1;  // as the plan's
   // Power model (docs/search.md): a device draws TDP x (idle + compute share x compute utilisation
   // + memory share x memory utilisation); the compute share is what idle and memory leave of 1.
   double idle_power_fraction = 0.1;    // idle draw, as a share of TDP
   double memory_power_fraction = 0.3;  // extra draw of HBM streaming at full bandwidth, as a share of TDP
-  double max_points = 2000;          // feasible points returned, cheapest first (the front is always whole)
+  double max_points = 2000;            // feasible points returned, cheapest first (the front is always whole)
 };
 
 struct SearchPoint {
@@ -60,16 +60,16 @@ struct SearchPoint {
 
 struct SearchResult {
   Status status;
-  double evaluated = 0;  // configurations costed by the plan
-  double fitting = 0;    // of those, the ones whose weights and KV fit
-  double feasible = 0;   // fit and meet both SLOs
-  std::vector<SearchPoint> pareto;  // feasible, not dominated in (tpot_s, usd_per_million_tokens), by tpot_s
-  std::vector<SearchPoint> cheapest;  // the feasible point with the lowest usd_per_million_tokens (none: empty)
-  std::vector<SearchPoint> points;    // feasible, cheapest first, at most max_points
-  bool points_truncated = false;      // more were feasible than max_points
-  std::vector<std::string> hardware;  // presets searched (priced)
+  double evaluated = 0;                       // configurations costed by the plan
+  double fitting = 0;                         // of those, the ones whose weights and KV fit
+  double feasible = 0;                        // fit and meet both SLOs
+  std::vector<SearchPoint> pareto;            // feasible, not dominated in (tpot_s, usd_per_million_tokens), by tpot_s
+  std::vector<SearchPoint> cheapest;          // the feasible point with the lowest usd_per_million_tokens (none: empty)
+  std::vector<SearchPoint> points;            // feasible, cheapest first, at most max_points
+  bool points_truncated = false;              // more were feasible than max_points
+  std::vector<std::string> hardware;          // presets searched (priced)
   std::vector<std::string> skipped_unpriced;  // presets asked for (or of the default list) with no price: not searched
-  double skipped_configurations = 0;  // grid cells no plan models: TP degree not dividing the heads, more
+  double skipped_configurations = 0;          // grid cells no plan models: TP degree not dividing the heads, more
                                       // pipeline stages than layers, several GPUs with no link, no peak for the dtype
 };
 

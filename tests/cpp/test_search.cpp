@@ -44,7 +44,8 @@ Workload workload_of(const SearchInput& in, const SearchPoint& point, double con
 }
 
 bool meets(const SearchInput& in, const SearchPoint& p) {
-  return p.fits && (in.slo_ttft_s == 0 || p.ttft_s <= in.slo_ttft_s) && (in.slo_tpot_s == 0 || p.tpot_s <= in.slo_tpot_s);
+  return p.fits && (in.slo_ttft_s == 0 || p.ttft_s <= in.slo_ttft_s) &&
+         (in.slo_tpot_s == 0 || p.tpot_s <= in.slo_tpot_s);
 }
 
 }  // namespace
