@@ -39,7 +39,8 @@ struct Prepared {
 Prepared prepare(const Workload& workload, bool plan_fields);
 
 // Replaces the hardware of a prepared workload: validates `hardware` and its
-// peak for `compute_dtype` once, then sets the peaks and bandwidths. The model
+// peak for `compute_dtype` once, then sets the peaks, bandwidths and the
+// activations' bytes (compute_dtype's, as prepare() sets them). The model
 // side (shapes, formats, KV) is kept: a search over chips prepares it once.
 Status prepare_hardware(Prepared& prepared, const Hardware& hardware, const std::string& compute_dtype,
                         double flop_efficiency, double bandwidth_efficiency);

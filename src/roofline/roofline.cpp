@@ -135,8 +135,10 @@ const char* op_name(OpName name) {
 
 Status prepare_hardware(Prepared& p, const Hardware& hardware, const std::string& compute_dtype, double flop_efficiency,
                         double bandwidth_efficiency) {
-  const Status status = validate_hardware(hardware);
+  const Status status =
+      first_error(validate_hardware(hardware), check_dtype("compute_dtype", compute_dtype, p.act_bytes));
   if (!status.ok) return status;
+  // The compute dtype is also the activations' storage dtype (fp8 compute: 1-byte activations).
   return set_peaks(p, hardware, compute_dtype, flop_efficiency, bandwidth_efficiency);
 }
 

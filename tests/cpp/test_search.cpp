@@ -125,6 +125,27 @@ TEST_CASE("search: a point's cost by hand, and its latency re-run through plan()
   CHECK(one.usd_per_million_tokens == doctest::Approx(hand).epsilon(1e-12));
 }
 
+TEST_CASE("search: every feasible point re-run through plan() gives the same latencies, fp8 compute included") {
+  // fp8 weights compute in fp8 (1-byte activations) on a chip with an fp8 peak:
+  // the search must cost them as plan() with compute_dtype = fp8 does.
+  SearchInput in = llama3_8b();
+  in.hardware = "h100-sxm,a100-80gb";
+  in.prices = "h100-sxm=4,a100-80gb=2.5";
+  in.max_gpus = 2;
+  in.batches = "1,64,256";
+  const SearchResult r = search(in);
+  REQUIRE(r.status.ok);
+  bool saw_fp8_compute = false;
+  for (const SearchPoint& p : r.points) {
+    saw_fp8_compute = saw_fp8_compute || p.compute_dtype == "fp8";
+    const PlanResult at_end = plan(workload_of(in, p, 1280)), at_prompt = plan(workload_of(in, p, 1024));
+    REQUIRE(at_end.status.ok);
+    CHECK(at_end.decode.step_s == p.tpot_s);
+    CHECK(at_prompt.prefill.ttft_s == p.ttft_s);
+  }
+  CHECK(saw_fp8_compute);
+}
+
 TEST_CASE("search: energy from TDP x (idle + compute share x compute use + memory share x memory use)") {
   SearchInput in = llama3_8b();
   in.hardware = "h100-sxm";
