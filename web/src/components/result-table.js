@@ -14,10 +14,15 @@
 // sit off-screen in a sideways scroll. When comparing, key columns last give
 // up their pinned values (their ratio to the pinned stays). Folded cells stay in the DOM (hidden
 // with CSS, shown when printing) and in the exports.
+//
+// Sort: with `sortable`, each header is a button that sorts the rows by its
+// column (ascending, then descending; aria-sort says which); exports follow
+// the order shown. `sort` ({key, direction}) may set it from outside.
 import { LitElement, css, html, nothing } from 'lit';
 
 import { cellValue, csvText, defaultRowKey, formatRatio, jsonRows, pairRows, ratio } from '../compare.js';
 import { downloadCsv, downloadJson } from '../export.js';
+import { nextDirection, sortRows } from '../table-sort.js';
 
 export { formatRatio };
 
@@ -32,6 +37,10 @@ export class ResultTable extends LitElement {
     rowKey: { attribute: false },
     caption: { type: String },
     filename: { type: String },
+    /** Headers sort the rows when clicked. */
+    sortable: { type: Boolean },
+    /** {key, direction: 'ascending' | 'descending'} or null (the rows' own order). */
+    sort: { attribute: false },
     /** True after "More columns": every column shown (the table may then scroll sideways). */
     expanded: { state: true },
     /** What is folded away to fit the width: a column's index ('3'), or a key column's pinned values when comparing ('3.pinned'). */
@@ -45,6 +54,9 @@ export class ResultTable extends LitElement {
     caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
     th, td { padding: 0.3rem 0.6rem; border-bottom: 1px solid var(--border, #d0d7de); text-align: left; }
     th { background: var(--surface, #f6f8fa); font-weight: 600; vertical-align: bottom; overflow-wrap: break-word; }
+    th button.sort { font: inherit; font-weight: 600; border: 0; border-radius: 0; padding: 0; background: none;
+      text-align: inherit; cursor: pointer; color: inherit; white-space: normal; overflow-wrap: inherit; }
+    th button.sort .arrow { color: var(--muted, #57606a); }
     td.numeric, th.numeric { text-align: right; }
     /* Figures stay on one line; their headers wrap between words. */
     td.numeric { white-space: nowrap; }
@@ -79,6 +91,8 @@ export class ResultTable extends LitElement {
     this.compare = null;
     this.expanded = false;
     this.folded = new Set();
+    this.sortable = false;
+    this.sort = null;
   }
 
   #resizeObserver = null;
@@ -120,7 +134,7 @@ export class ResultTable extends LitElement {
 
   willUpdate(changed) {
     // New content: start again from every column and fold what does not fit.
-    if (changed.has('columns') || changed.has('rows') || changed.has('compare')) this.folded = new Set();
+    if (changed.has('columns') || changed.has('rows') || changed.has('compare') || changed.has('sort')) this.folded = new Set();
   }
 
   updated() {
@@ -163,10 +177,26 @@ export class ResultTable extends LitElement {
     return Array.isArray(this.compare);
   }
 
+  /** The rows in the order shown: sorted by the `sort` column when there is one. */
+  get sortedRows() {
+    const column = this.sort && this.columns.find((candidate) => candidate.key === this.sort.key);
+    return column ? sortRows(this.rows, (row) => cellValue(column, row), this.sort.direction) : this.rows;
+  }
+
   /** [{current, pinned}] for the rows shown (pinned is null when not comparing). */
   get pairs() {
-    if (!this.comparing) return this.rows.map((row) => ({ current: row, pinned: null }));
-    return pairRows(this.rows, this.compare, this.rowKey ?? defaultRowKey(this.columns));
+    const rows = this.sortedRows;
+    if (!this.comparing) return rows.map((row) => ({ current: row, pinned: null }));
+    return pairRows(rows, this.compare, this.rowKey ?? defaultRowKey(this.columns));
+  }
+
+  // A header's content: its label, or with `sortable` a button that sorts by it.
+  #headerLabel(column) {
+    if (!this.sortable || column.sortable === false) return column.label;
+    const direction = this.sort?.key === column.key ? this.sort.direction : null;
+    return html`<button type="button" class="sort" data-sort=${column.key}
+      @click=${() => { this.sort = { key: column.key, direction: nextDirection(this.sort, column.key) }; }}>${column.label}${direction
+        ? html`<span class="arrow" aria-hidden="true"> ${direction === 'ascending' ? '▲' : '▼'}</span>` : nothing}</button>`;
   }
 
   // Each cell's classes: numeric, the column's priority (key/secondary) and folded.
@@ -177,7 +207,8 @@ export class ResultTable extends LitElement {
 
   #headers() {
     return this.columns.flatMap((column, index) => {
-      const own = html`<th scope="col" class=${this.#classes(column, index)} data-col=${index}>${column.label}</th>`;
+      const sorted = this.sortable && this.sort?.key === column.key ? this.sort.direction : nothing;
+      const own = html`<th scope="col" class=${this.#classes(column, index)} data-col=${index} aria-sort=${sorted}>${this.#headerLabel(column)}</th>`;
       if (!this.comparing || !column.numeric) return [own];
       return [own, html`<th scope="col" class=${this.#classes(column, index, 'pinned')} data-col=${index}>${column.label} (pinned)</th>`,
         ...(column.ratio === false ? [] : [html`<th scope="col" class=${this.#classes(column, index, 'ratio')} data-col=${index}><span class="visually-hidden">${column.label} </span>× vs pinned</th>`])];

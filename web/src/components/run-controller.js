@@ -16,7 +16,7 @@ import { css, html, nothing } from 'lit';
 
 import { parallelWorkFactor } from '../../../lib/parallel.js';
 import { describeSeconds } from '../../../lib/work.js';
-import { WorkerRestartError, runInWorker } from '../sim-client.js';
+import { WorkerRestartError, runInWorker, runWithProgressInWorker } from '../sim-client.js';
 import { getApi } from '../wasm.js';
 
 /** Runs estimated over this many seconds ask first (the CLI's --max-seconds default). */
@@ -69,9 +69,11 @@ export class RunController {
   }
 
   /**
-   * Starts a run: `calls` ([{method, input, workers?, compare?}]) run one after
+   * Starts a run: `calls` ([{method, input, workers?, compare?, progress?}]) run one after
    * another in the worker (or, with `workers` above 1, split across that many
-   * workers; `compare`: time one worker too, sim-client.js). `label` names it in the progress line ("Running prefill: 2 of 5");
+   * workers; `compare`: time one worker too, sim-client.js; `progress`: the method
+   * reports its own fraction done, as api.search does, and the bar moves within the call).
+   * `label` names it in the progress line ("Running prefill: 2 of 5");
    * `kind` is kept on the message (a panel with several experiments shows it
    * beside the right one). `onResult(result, index)` receives each result as
    * it arrives, `onDone(results)` returns the message text when all are done.
@@ -174,7 +176,14 @@ export class RunController {
     try {
       for (let index = 0; index < calls.length; index++) {
         const { method, input, ...options } = calls[index];
-        const result = await this.#call(method, input, abort.signal, token, options);
+        // Reports travel on their own channel: one may arrive after its call returned (or the run ended); never go back.
+        const onFraction = (fraction) => {
+          const done = index + fraction;
+          if (token !== this.#token || this.state !== 'running' || !(fraction >= 0 && fraction <= 1) || !(done > this.progress.done)) return;
+          this.progress = { label, kind, done, total: calls.length };
+          this.host.requestUpdate();
+        };
+        const result = await this.#call(method, input, abort.signal, token, { ...options, onFraction });
         if (token !== this.#token) return;
         results.push(result);
         this.progress = { label, kind, done: index + 1, total: calls.length };
@@ -190,10 +199,12 @@ export class RunController {
   }
 
   // One call; started again (once per restart) when another run's Cancel stopped the shared worker.
-  // `options` ({workers, compare}): split across pool workers (sim-client.js).
-  async #call(method, input, signal, token, options) {
+  // `options` ({workers, compare}): split across pool workers (sim-client.js); `progress`: the
+  // method reports fractions, passed to `onFraction`.
+  async #call(method, input, signal, token, { progress, onFraction, ...options }) {
     for (;;) {
       try {
+        if (progress) return await runWithProgressInWorker(method, input, { signal, onProgress: onFraction });
         return await runInWorker(method, input, { ...options, signal });
       } catch (error) {
         if (!(error instanceof WorkerRestartError) || token !== this.#token) throw error;
@@ -265,7 +276,8 @@ export class RunController {
     const shown = message;
     return html`<div class="run-status ${this.busy ? 'active' : ''}" id="${id}-status">
       ${progress ? html`<div class="run-progress">
-        <label for="${id}-progress">Running ${progress.label}: ${progress.done} of ${progress.total}</label>
+        <label for="${id}-progress">Running ${progress.label}: ${Number.isInteger(progress.done) ? `${progress.done} of ${progress.total}`
+          : `${Math.floor((100 * progress.done) / progress.total)} %`}</label>
         <progress id="${id}-progress" max=${progress.total} .value=${progress.done}></progress>
         <button type="button" class="action secondary" id="${id}-cancel" @click=${() => this.cancel()}>Cancel</button>
       </div>` : nothing}
