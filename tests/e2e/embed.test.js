@@ -85,7 +85,7 @@ test('the iframe snippet reproduces the view inside a sandboxed iframe', async (
 test('every element takes the model as `model`, and `preset` (the old name) as an alias; `model` wins over it', async () => {
   // The model <select> inside each element (panels call it 'preset' or 'model' inside).
   const selects = { 'llm-model': '#model-preset', 'llm-kv-cache': '#kv-preset', 'llm-quant': '#quant-preset',
-    'llm-roofline': '#roofline-model', 'llm-plan': '#plan-model' };
+    'llm-roofline': '#roofline-model', 'llm-plan': '#plan-model', 'llm-search': '#search-model' };
   const elements = Object.keys(selects);
   const row = (className, attributes) => elements.map((name) => `<${name} class="${className}" ${attributes}></${name}>`).join('');
   const { page, problems, close } = await foreignPage(`<script type="module" src="${lab.url}embed.js"></script>` +

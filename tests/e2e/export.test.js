@@ -133,6 +133,9 @@ const panels = [
   // The error histogram appears once the lab run (in the worker) is done.
   { id: 'quant', query: 'quant.format=nf4', tables: 3, plots: 1,
     prepare: (page) => page.locator('#quant-histogram svg').first().waitFor({ timeout: 120000 }) },
+  // tables: the search's summary and its front; plot: cost against TPOT (after the search in the worker).
+  { id: 'search', query: 'search.model=llama-3-8b&search.hardware=h100-sxm,a100-80gb&search.max_gpus=2', tables: 2, plots: 1,
+    prepare: (page) => page.locator('#search-table tbody tr').first().waitFor({ timeout: 120000 }) },
   // Measured: tables and plots appear after a run (a small prefill sweep, then the decode strategies).
   { id: 'attention', query: 'attention.n=512&attention.d=32&attention.heads=2', tables: 2, plots: 5,
     async prepare(page) {

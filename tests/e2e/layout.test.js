@@ -14,7 +14,7 @@ const lab = useBrowserAndServer({ extraRoutes: { '/bad-embed.html': { body: embe
 const desktop = { width: 1366, height: 900 };
 const phone = { width: 390, height: 844 };
 const panelElements = { model: 'llm-model-panel', attention: 'llm-attention-panel', kv: 'llm-kv-cache-panel',
-  quant: 'llm-quant-panel', roofline: 'llm-roofline-panel', plan: 'llm-plan-panel' };
+  quant: 'llm-quant-panel', roofline: 'llm-roofline-panel', plan: 'llm-plan-panel', serve: 'llm-serve-panel', search: 'llm-search-panel' };
 
 // Every <llm-result-table> of a panel: its key cells against its scroll box and the viewport.
 function tableLayout(page, panel) {
@@ -185,9 +185,12 @@ test('1366×900 with a pinned configuration: every compared table keeps its key 
 test('390 px: every explain formula wraps so its final value shows inside the dialog', async () => {
   const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=model`, { viewport: phone });
   let checked = 0;
-  for (const panel of ['model', 'kv', 'quant', 'roofline', 'plan']) {
-    await page.goto(`${lab.server.url}?panel=${panel}`);
+  // Search explains its figures once its search (in the worker) is done.
+  const runs = { search: 'search.model=llama-3-8b&search.hardware=h100-sxm&search.max_gpus=2' };
+  for (const panel of ['model', 'kv', 'quant', 'roofline', 'plan', 'search']) {
+    await page.goto(`${lab.server.url}?panel=${panel}${runs[panel] ? `&${runs[panel]}` : ''}`);
     await page.waitForSelector('body[data-ready="true"]');
+    if (runs[panel]) await page.locator(`${panelElements[panel]} llm-explain-figure`).first().waitFor({ timeout: 60000 });
     // Show folded columns too: their cells hold explained figures.
     const more = page.locator(`${panelElements[panel]} llm-result-table button.more[aria-expanded="false"]`);
     while (await more.count()) await more.first().click();
@@ -242,6 +245,9 @@ const unknownValues = [
   { panel: 'roofline', query: 'roofline.hardware=tpu-v9', field: 'roofline-hardware', text: /Hardware 'tpu-v9' is not one of the choices; showing / },
   { panel: 'plan', query: 'plan.model=nonexistent', field: 'plan-model', text: /Model 'nonexistent' is not one of the choices; showing Llama 2 70B/ },
   { panel: 'plan', query: 'plan.train_method=dpo', field: 'plan-train_method', text: /Method 'dpo' is not one of the choices; showing Full/ },
+  { panel: 'search', query: 'search.model=nonexistent', field: 'search-model', text: /Model 'nonexistent' is not one of the choices; showing Llama 3 8B/ },
+  { panel: 'search', query: 'search.max_gpus=lots', field: 'search-max_gpus', text: /Max GPUs 'lots' is not a finite number; showing 8/ },
+  { panel: 'search', query: 'search.weights=int3', field: 'search-weights', text: /Weights formats 'int3': 'int3' is not among the choices; showing bf16, fp8, int4/ },
 ];
 
 test('an unknown value in the link is reported beside its field, not replaced silently', async () => {

@@ -46,7 +46,7 @@ test('every panel restores its inputs from the URL, also after a reload', async 
   const probe = await openPage(lab.browser, lab.server.url);
   const ids = await probe.page.evaluate(() => [...document.querySelectorAll('#panels > [data-panel]')].map((e) => e.dataset.panel));
   await probe.context.close();
-  assert.equal(ids.length, 7);
+  assert.equal(ids.length, 8);
   for (const id of ids) {
     const first = await openPage(lab.browser, `${lab.server.url}?panel=${id}`);
     const changes = await pickChanges(first.page, id);

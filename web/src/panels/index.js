@@ -8,6 +8,7 @@ import { QuantPanel } from './quant-panel.js';
 import { RooflinePanel } from './roofline-panel.js';
 import { PlanPanel } from './plan-panel.js';
 import { ServePanel } from './serve-panel.js';
+import { SearchPanel } from './search-panel.js';
 
 export const panels = [
   { id: 'model', label: 'Model', element: 'llm-model-panel', embed: 'llm-model', panelClass: ModelPanel,
@@ -24,4 +25,6 @@ export const panels = [
     example: { model: 'llama-2-70b', hardware: 'h200', gpus: '1', context: '8192' } },
   { id: 'serve', label: 'Serve', element: 'llm-serve-panel', embed: 'llm-serve', panelClass: ServePanel,
     example: { model: 'llama-3.1-8b', hardware: 'h100-sxm', rate: '4', requests: '200', scheduler: 'chunked' } },
+  { id: 'search', label: 'Search', element: 'llm-search-panel', embed: 'llm-search', panelClass: SearchPanel,
+    example: { model: 'llama-3-8b', hardware: 'h100-sxm,a100-80gb,l4', max_gpus: '2', slo_tpot_ms: '50' } },
 ];
