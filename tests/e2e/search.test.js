@@ -5,6 +5,7 @@
 // puts the Plan panel on the point with the same TPOT; the inputs round-trip
 // through the link (also pinned); a bad field shows the core's error beside it.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { loadLlmSpacetime } from '../../lib/node.js';
@@ -162,6 +163,36 @@ test('Open in Plan: the Plan tab on the point, the same TPOT, and no contradicti
     await page.goBack();
     await page.locator('#panel-search').waitFor({ state: 'visible' });
   }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a pasted config.json is the Search panel\'s model too; its points open in Plan with the same TPOT (parts kept in bf16 cleared)', async () => {
+  const text = readFileSync(new URL('../fixtures/hf/deepseek-v3.json', import.meta.url), 'utf8');
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=model`);
+  await page.locator('#model-hf-config').fill(text);
+  await page.locator('#model-hf-import').click();
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('search.model') === 'imported');
+  // DeepSeek-V3 (its own format keeps the embedding, LM head and routers in bf16) on two chips, up to 8 GPUs.
+  const url = new URL(page.url());
+  url.searchParams.set('panel', 'search');
+  url.searchParams.set('search.hardware', 'h200,b200');
+  await page.goto(url.href);
+  await page.waitForSelector('body[data-ready="true"]');
+  await waitForSearch(page);
+  assert.equal(await page.locator(`${panel} #search-model`).inputValue(), 'imported');
+  const expected = api.search({ model: api.importHfConfig(text).config, hardware: ['h200', 'b200'] });
+  assert.ok(expected.cheapest);
+  assert.deepEqual(await page.evaluate((tag) => document.querySelector(tag).result.cheapest, panel), expected.cheapest);
+  const row = page.locator(`${panel} #search-table tbody tr`).last();
+  await row.getByRole('button', { name: /Open in Plan/ }).click();
+  await page.locator('#panel-plan').waitFor({ state: 'visible' });
+  const plan = await page.evaluate(() => {
+    const element = document.querySelector('llm-plan-panel');
+    return { model: element.state.model, keep: element.state.weights_keep, step: element.result.decode.step_s };
+  });
+  assert.deepEqual(plan, { model: 'imported', keep: '', step: expected.cheapest.tpot_s });
+  assert.equal(new URL(page.url()).searchParams.get('plan.weights_keep'), '');
   assert.deepEqual(problems, []);
   await context.close();
 });
