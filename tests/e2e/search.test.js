@@ -154,7 +154,7 @@ test('Open in Plan: the Plan tab on the point, the same TPOT, and no contradicti
     });
     assert.deepEqual([plan.state.hardware, plan.state.gpus, plan.state.parallelism, plan.state.weights_dtype, plan.state.kv_dtype,
       plan.state.compute_dtype, plan.state.batch, plan.state.context],
-    [pick.hardware, pick.gpus, pick.pp > 1 ? 'pipeline' : 'tensor', pick.weights, pick.kv_dtype, pick.compute_dtype, pick.batch, 1280]);
+    [pick.hardware, pick.gpus, pick.parallelism ?? (pick.pp > 1 ? 'pipeline' : 'tensor'), pick.weights, pick.kv_dtype, pick.compute_dtype, pick.batch, 1280]);
     assert.equal(plan.step, pick.tpot_s, `${pick.id}: Plan's decode step is the search's TPOT`);
     assert.equal(plan.fits, true);
     const planTpot = (await page.locator('#plan-table tbody tr', { hasText: 'Decode step (TPOT)' }).locator('td[data-key="value"]').textContent()).trim();

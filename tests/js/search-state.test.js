@@ -8,7 +8,7 @@ import { test } from 'node:test';
 
 import { loadLlmSpacetime } from '../../lib/node.js';
 import {
-  applyParams, defaultHardware, errorKey, gridSize, listNotice, parseBatches, parseList, parsePrices, parseSearchState,
+  applyParams, defaultHardware, deploymentLabel, errorKey, gridSize, listNotice, parseBatches, parseList, parsePrices, parseSearchState,
   planParams, priceErrorChip, searchDefaults, searchParams, setPrice, stateKeys, tableRows, toSearchInput, toggleHardware,
 } from '../../web/src/panels/search-state.js';
 import { readWorkload, toInput, weightOptions, workloadKeys } from '../../web/src/panels/workload-form.js';
@@ -159,10 +159,12 @@ const planDefaults = {
 };
 const planKeys = [...workloadKeys(planDefaults), 'train_batch', 'train_method'];
 
-function planOf(query) {
+// Once the search has mixed splits its points name their parallelism, and Plan reads pipeline_stages.
+function planOf(query, withStages) {
+  const defaults = withStages ? { ...planDefaults, pipeline_stages: 1 } : planDefaults;
   const params = new URLSearchParams(query);
   const read = (key) => params.get(`plan.${key}`);
-  const state = readWorkload(read, planDefaults, { models, hardware: chips, weights });
+  const state = readWorkload(read, defaults, { models, hardware: chips, weights });
   return { state, plan: api.plan(toInput(state, models)) };
 }
 
@@ -174,15 +176,17 @@ test('Open in Plan: Plan reads the point back and its plan() gives the same TPOT
   const dirty = 'panel=roofline&plan.weights_group=32&plan.weights_keep=embedding&plan.weights_bits=4.5&plan.offload_layers=3'
     + '&plan.images=2&plan.fused_attention=0&plan.hw_fp16_tflops=1&plan.flop_efficiency=0.5&plan.train_batch=4&hf=abc&kv.preset=qwen2-7b';
   const points = [...r.pareto, ...r.points.filter((p) => p.pp > 1).slice(0, 3)];
+  const withStages = 'parallelism' in points[0];
+  const keys = withStages ? [...planKeys, 'pipeline_stages'] : planKeys;
   assert.ok(points.some((p) => p.pp > 1) && points.some((p) => p.tp > 1) && points.some((p) => p.compute_dtype === 'fp8'));
   for (const p of points) {
-    const params = planParams(p, { model: 'llama-3-8b', planKeys });
+    const params = planParams(p, { model: 'llama-3-8b', planKeys: keys });
     const query = applyParams(dirty, params);
-    const { state, plan } = planOf(query);
+    const { state, plan } = planOf(query, withStages);
     assert.equal(plan.decode.step_s, p.tpot_s, JSON.stringify(p));
     assert.equal(plan.fits, true);
     assert.deepEqual([state.model, state.hardware, state.gpus, state.parallelism, state.weights_dtype, state.kv_dtype, state.compute_dtype,
-      state.batch, state.context], ['llama-3-8b', p.hardware, p.gpus, p.pp > 1 ? 'pipeline' : 'tensor', p.weights, p.kv_dtype,
+      state.batch, state.context], ['llama-3-8b', p.hardware, p.gpus, p.parallelism ?? (p.pp > 1 ? 'pipeline' : 'tensor'), p.weights, p.kv_dtype,
       p.compute_dtype, p.batch, 1280]);
     const kept = new URLSearchParams(query);
     assert.equal(kept.get('panel'), 'plan');
@@ -220,4 +224,15 @@ test('table sort: numbers by value, text in natural order, missing values last, 
   assert.equal(nextDirection({ key: 'v', direction: 'ascending' }, 'v'), 'descending');
   assert.equal(nextDirection({ key: 'v', direction: 'descending' }, 'v'), 'ascending');
   assert.equal(nextDirection({ key: 'v', direction: 'ascending' }, 'k'), 'ascending');
+});
+
+test('Open in Plan: a point that names a tensor × pipeline split opens with its stages; labels name the split', () => {
+  const mixed = { hardware: 'h100-sxm', gpus: 8, tp: 4, pp: 2, parallelism: 'tensor_pipeline', weights: 'bf16', kv_dtype: 'bf16',
+    compute_dtype: 'bf16', batch: 8, context: 1280 };
+  const params = planParams(mixed, { model: 'llama-3-8b', planKeys: [...planKeys, 'pipeline_stages'] });
+  assert.deepEqual([params['plan.parallelism'], params['plan.pipeline_stages'], params['plan.gpus']], ['tensor_pipeline', '2', '8']);
+  assert.equal(planParams({ ...mixed, tp: 1, pp: 8, parallelism: undefined }, { model: 'x', planKeys: [...planKeys, 'pipeline_stages'] })['plan.pipeline_stages'], null);
+  assert.equal(deploymentLabel(mixed), 'h100-sxm × 8 (TP 4 × PP 2)');
+  assert.equal(deploymentLabel({ hardware: 'l4', gpus: 2, tp: 1, pp: 2 }), 'l4 × 2 (PP 2)');
+  assert.equal(deploymentLabel({ hardware: 'l4', gpus: 1, tp: 1, pp: 1 }), 'l4 × 1');
 });

@@ -193,9 +193,9 @@ export function gridSize(state, presets) {
 /** A point's key: one row per configuration, and the pinned search's row of the same configuration. */
 export const pointId = (p) => [p.hardware, p.gpus, p.tp, p.pp, p.weights, p.kv_dtype, p.batch].join('|');
 
-/** "h100-sxm × 2 (TP 2)": the chips and their split. */
+/** "h100-sxm × 2 (TP 2)": the chips and their split (TP, PP, or TP × PP). */
 export function deploymentLabel(p) {
-  const split = p.gpus === 1 ? '' : p.pp > 1 ? ` (PP ${p.pp})` : ` (TP ${p.tp})`;
+  const split = p.gpus === 1 ? '' : p.tp > 1 && p.pp > 1 ? ` (TP ${p.tp} × PP ${p.pp})` : p.pp > 1 ? ` (PP ${p.pp})` : ` (TP ${p.tp})`;
   return `${p.hardware} × ${p.gpus}${split}`;
 }
 
@@ -222,8 +222,11 @@ export function tableRows(result, view) {
  * (Plan's weights_keep default); the search keeps none, so Plan is told ''.
  */
 export function planParams(point, { model, modelKeep = '', flop_efficiency = 1, bandwidth_efficiency = 1, planKeys }) {
+  // A point that names its plan parallelism (tensor × pipeline: pipeline_stages = pp) is opened with it.
+  const parallelism = point.parallelism ?? (point.pp > 1 ? 'pipeline' : 'tensor');
   const values = {
-    model, hardware: point.hardware, gpus: String(point.gpus), parallelism: point.pp > 1 ? 'pipeline' : 'tensor',
+    model, hardware: point.hardware, gpus: String(point.gpus), parallelism,
+    pipeline_stages: parallelism === 'tensor_pipeline' ? String(point.pp) : null,
     weights_dtype: point.weights, kv_dtype: point.kv_dtype, compute_dtype: point.compute_dtype, batch: String(point.batch),
     context: String(point.context), flop_efficiency: flop_efficiency === 1 ? null : String(flop_efficiency),
     bandwidth_efficiency: bandwidth_efficiency === 1 ? null : String(bandwidth_efficiency), weights_keep: modelKeep ? '' : null,
