@@ -80,7 +80,10 @@ EMSCRIPTEN_BINDINGS(attention) {
       .field("max_abs_error", &DecodeResult::max_abs_error)
       .field("min_cosine", &DecodeResult::min_cosine)
       .field("mean_cosine", &DecodeResult::mean_cosine)
-      .field("mask_check_max_abs", &DecodeResult::mask_check_max_abs);
+      .field("mask_check_max_abs", &DecodeResult::mask_check_max_abs)
+      .field("kv_heads_run", &DecodeResult::kv_heads_run)
+      .field("kv_head_output_hashes", &DecodeResult::kv_head_output_hashes)
+      .field("cosine_terms", &DecodeResult::cosine_terms);
 
   value_object<SeedExperimentRow>("SeedExperimentRow")
       .field("sequence_length", &SeedExperimentRow::sequence_length)

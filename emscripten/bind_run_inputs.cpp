@@ -50,7 +50,9 @@ EMSCRIPTEN_BINDINGS(run_inputs) {
       .field("output_projection", &DecodeInput::output_projection)
       .field("seed", &DecodeInput::seed)
       .field("memory_budget_bytes", &DecodeInput::memory_budget_bytes)
-      .field("runs", &DecodeInput::runs);
+      .field("runs", &DecodeInput::runs)
+      .field("kv_head_begin", &DecodeInput::kv_head_begin)
+      .field("kv_head_end", &DecodeInput::kv_head_end);
 
   value_object<SeedExperimentInput>("SeedExperimentInput")
       .field("sequence_lengths", &SeedExperimentInput::sequence_lengths)

@@ -101,6 +101,13 @@ export interface DecodeInput {
    * Run r is repeat r of each measured step; the measured work costs `runs` times one pass.
    */
   runs?: number;
+  /**
+   * First KV head of the slice run (0-based; default 0), with its group of heads / kv_heads query heads. A slice
+   * computes exactly what the whole run computes for those heads (how runParallel splits a decode run).
+   */
+  kv_head_begin?: number;
+  /** One past the last KV head of the slice; 0 (default): every KV head. Not with output_projection (InputError). */
+  kv_head_end?: number;
 }
 
 /**
@@ -186,6 +193,12 @@ export interface DecodeResult {
   mean_cosine: number;
   /** Output vs fp64 attention over exactly the tokens the strategy claims to keep. */
   mask_check_max_abs: number;
+  /** KV heads computed: kv_head_end − kv_head_begin (every KV head by default). */
+  kv_heads_run: number;
+  /** Per KV head run: a 32-bit FNV-1a hash of its query heads' outputs over every measured step (bit-identity checks). */
+  kv_head_output_hashes: number[];
+  /** A slice only: per measured step, per KV head run, [Σ o·ref, Σ ref², Σ o²] (the merge's cosines); else empty. */
+  cosine_terms: number[];
 }
 
 export interface SeedExperimentInput {

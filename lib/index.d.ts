@@ -21,7 +21,7 @@ export type * from './work.js';
 export type * from './serve.js';
 export type * from './search.js';
 export { quantReferenceErrors } from './quant.js';
-export { canRunParallel, checkWorkers, createNodePool, defaultWorkers, parallelWorkFactor, runParallel, splitRange } from './parallel.js';
+export { canRunParallel, checkWorkers, createNodePool, defaultWorkers, parallelWorkFactor, runParallel, splitRange, workersUsed } from './parallel.js';
 export type { NodeWorkerPool, ParallelStats, WorkerPool } from './parallel.js';
 export { compareTimings, formatSeconds, formatTiming, isNoisy, NOISY_SPREAD, relativeSpread, scaleTiming, timingStats } from './timing.js';
 export type { TimingComparison } from './timing.js';

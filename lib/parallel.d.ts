@@ -15,7 +15,7 @@ export interface NodeWorkerPool extends WorkerPool {
 
 /** How a split run compared with one worker, measured in the same run. */
 export interface ParallelStats {
-  /** Workers used (at most one per head); 1: an ordinary run, the fields below not measured. */
+  /** Workers used (at most one per head, or per KV head for decode); 1: an ordinary run, the fields below not measured. */
   workers: number;
   /** One-worker whole-run median ÷ N-worker median (1 with one worker; null when not compared). */
   speedup: number | null;
@@ -36,7 +36,7 @@ export declare const MAX_WORKERS: number;
 export declare function checkWorkers(workers: number, field?: string): number;
 /** [begin, end) ranges splitting `count` items into min(parts, count) contiguous runs. */
 export declare function splitRange(count: number, parts: number): Array<[number, number]>;
-/** True when api[method] can run split across workers (runAttention, by heads). */
+/** True when api[method] can run split across workers (runAttention by heads, runDecode by KV heads). */
 export declare function canRunParallel(method: string): boolean;
 /** api[method](input) split across `workers` workers of `pool`: the merged result with `parallel`. */
 export declare function runParallel<Result extends object>(pool: WorkerPool, method: string, input: object,
@@ -45,6 +45,8 @@ export declare function runParallel<Result extends object>(pool: WorkerPool, met
 /** The work of a split run in ordinary runs, for an estimate: (runs + 1)(1 + 1/N) with `compare`, else 1. */
 export declare function parallelWorkFactor(api: object, method: string, input: object,
   options?: { workers?: number; compare?: boolean }): number;
+/** The workers a split run of `input` uses out of `workers` (at most one per head or KV head; 1 when it does not split). */
+export declare function workersUsed(api: object, method: string, input: object, workers: number): number;
 /** os.availableParallelism(). */
 export declare function defaultWorkers(): number;
 /** `size` worker_threads, each with its own module instance ('simd' or 'scalar'); resolves when all have loaded. */

@@ -1,7 +1,8 @@
 // Measured runs split across workers, each with its own module instance (Web
 // Workers on the page, worker_threads under Node): no SharedArrayBuffer, so it
 // works on any static host. The core runs a slice (heads [head_begin,
-// head_end) of runAttention) and draws exactly the data the whole run gives
+// head_end) of runAttention, KV heads [kv_head_begin, kv_head_end) of
+// runDecode) and draws exactly the data the whole run gives
 // it, so the merged outputs are the single-worker run's bit for bit; this
 // module splits, merges, and measures the speedup over one worker in the same
 // run. A pool is { size, run(index, method, input) → Promise<result> }.
@@ -73,8 +74,62 @@ const attention = {
     v.head_output_hashes.every((hash, h) => hash === b.variants[i].head_output_hashes[h])),
 };
 
+// runDecode by KV heads, each with its group of query heads (GQA and MQA
+// groups stay whole): the projections, the cache and the attention of a KV
+// head need no other head. Not with output_projection (Wo mixes every head:
+// one worker). Every worker runs the whole token loop over its heads.
+const decodeKvHeads = (input) => (input.kv_heads === 0 ? input.heads : input.kv_heads);
+const decode = {
+  defaults: (pool) => pool.run(0, 'attentionDefaults').then((all) => all.decode),
+  defaultsOf: (api) => api.attentionDefaults().decode,
+  units: (input) => (input.output_projection ? 1 : decodeKvHeads(input)),
+  slice: (input, [begin, end]) => ({ ...input, kv_head_begin: begin, kv_head_end: end }),
+  // Bit-identical: per-KV-head output hashes, the max |Δ| (maxima over
+  // heads), and the cosines, summed from the slices' per-head terms in head
+  // order as the core sums them. Summed: FLOPs, bytes (each worker holds its
+  // own weights, cache and hidden states). Times are the slowest slice's.
+  merge(parts, input) {
+    const slowest = parts.reduce((a, b) => (b.time.median_s > a.time.median_s ? b : a));
+    const steps = parts[0].measured_steps;
+    let minCosine = 1, cosineSum = 0;
+    for (let t = 0; t < steps; t++) {
+      let dot = 0, normRef = 0, normOut = 0;
+      for (const part of parts) {
+        for (let g = 0; g < part.kv_heads_run; g++) {
+          const at = (t * part.kv_heads_run + g) * 3;
+          dot += part.cosine_terms[at];
+          normRef += part.cosine_terms[at + 1];
+          normOut += part.cosine_terms[at + 2];
+        }
+      }
+      const cosine = normRef > 0 && normOut > 0 ? dot / Math.sqrt(normRef * normOut) : 1;
+      minCosine = Math.min(minCosine, cosine);
+      cosineSum += cosine;
+    }
+    const summed = (field) => sum(parts.map((p) => p[field]));
+    const flopsByPart = Object.fromEntries(Object.keys(parts[0].flops_by_part)
+      .map((key) => [key, sum(parts.map((p) => p.flops_by_part[key]))]));
+    return {
+      ...parts[0], input,
+      seconds: slowest.seconds, time: slowest.time, time_split_s: slowest.time_split_s, step_time: slowest.step_time,
+      tokens_per_s: slowest.tokens_per_s,
+      kv_bytes: summed('kv_bytes'), hidden_bytes: summed('hidden_bytes'), weights_bytes: summed('weights_bytes'),
+      peak_bytes: summed('peak_bytes'), recomputed_flops: summed('recomputed_flops'),
+      flops_per_step: summed('flops_per_step'), flops_by_part: flopsByPart,
+      max_abs_error: Math.max(...parts.map((p) => p.max_abs_error)),
+      mask_check_max_abs: Math.max(...parts.map((p) => p.mask_check_max_abs)),
+      min_cosine: minCosine, mean_cosine: steps > 0 ? cosineSum / steps : 1,
+      kv_heads_run: summed('kv_heads_run'), kv_head_output_hashes: parts.flatMap((p) => p.kv_head_output_hashes),
+      cosine_terms: [],
+    };
+  },
+  identical: (a, b) => a.kv_head_output_hashes.length === b.kv_head_output_hashes.length &&
+    a.kv_head_output_hashes.every((hash, g) => hash === b.kv_head_output_hashes[g]) &&
+    ['max_abs_error', 'mask_check_max_abs', 'min_cosine', 'mean_cosine'].every((field) => a[field] === b[field]),
+};
+
 /** The API methods a run can be split for, with how. */
-export const parallelMethods = { runAttention: attention };
+export const parallelMethods = { runAttention: attention, runDecode: decode };
 
 /** True when `method` can run split across workers. */
 export const canRunParallel = (method) => Object.hasOwn(parallelMethods, method);
@@ -91,9 +146,20 @@ export function parallelWorkFactor(api, method, input, { workers = 1, compare = 
   const how = parallelMethods[method];
   if (!how || !compare || !(workers > 1)) return 1;
   const resolved = { ...how.defaultsOf(api), ...definedFields(input) };
-  const units = how.units(resolved);
-  const used = Number.isInteger(units) && units > 0 ? splitRange(units, workers).length : 1;
+  const used = workersUsed(api, method, input, workers);
   return used > 1 && Number.isInteger(resolved.runs) ? (resolved.runs + 1) * (1 + 1 / used) : 1;
+}
+
+/**
+ * The workers a split run of `input` uses out of `workers`: at most one per
+ * unit (head, KV head), 1 for a method that does not split or an input the
+ * core will refuse. `api`: a loaded API, for the defaults.
+ */
+export function workersUsed(api, method, input, workers) {
+  const how = parallelMethods[method];
+  if (!how || !(workers > 1)) return 1;
+  const units = how.units({ ...how.defaultsOf(api), ...definedFields(input) });
+  return Number.isInteger(units) && units > 0 ? splitRange(units, workers).length : 1;
 }
 
 const definedFields = (input) => Object.fromEntries(Object.entries(input ?? {}).filter(([, value]) => value !== undefined));

@@ -5,7 +5,7 @@ import { inFlagTerms, withModelFlag } from '../model-source.js';
 import { formatCount, formatTable } from '../table.js';
 import { limitWork, maxSecondsOption, maxSecondsUsage } from '../work-limit.js';
 import { compareTimings, formatTiming, isNoisy } from '../../lib/timing.js';
-import { checkWorkers, runParallel, splitRange } from '../../lib/parallel.js';
+import { checkWorkers, parallelMethods, runParallel, workersUsed } from '../../lib/parallel.js';
 import { createNodePool, defaultWorkers } from '../../lib/node-pool.js';
 
 const strategies = ['full', 'window', 'sinks', 'recompute', 'none', 'seed', 'int8', 'int4'];
@@ -45,8 +45,8 @@ function attentionText(result) {
 }
 
 // The speedup over one worker, when the run was split.
-function parallelLines(parallel) {
-  if (parallel.workers === 1) return ['workers: 1 (one per head at most; --workers N splits the heads)'];
+function parallelLines(parallel, what = 'heads') {
+  if (parallel.workers === 1) return [`workers: 1 (one per ${what.replace(/s$/, '')} at most; --workers N splits the ${what})`];
   const { workers, speedup, efficiency, time, single_time: single } = parallel;
   return [`workers: ${workers}, whole run ${formatTiming(time)} vs ${formatTiming(single)} on one worker: ` +
     `speedup ${speedup.toFixed(2)}×, parallel efficiency ${(100 * efficiency).toFixed(0)} % ` +
@@ -55,35 +55,38 @@ function parallelLines(parallel) {
   ...noisyNotes([['the whole run', time], ['the one-worker run', single]])];
 }
 
-// runAttention split across `workers` worker threads (lib/parallel.js); in
-// this process when one worker is used (one head, or --workers 1).
-async function runAttentionParallel(api, input, workers, values) {
-  const defaults = api.attentionDefaults().attention;
-  const heads = input.heads ?? defaults.heads;
-  const used = Number.isInteger(heads) && heads > 0 ? splitRange(heads, workers).length : 1;
+// api[method](input) split across `workers` worker threads (lib/parallel.js);
+// in this process when one worker is used (one unit, or --workers 1).
+// `flags`: the command's flags by field; `sliceOf(input, used)`: an input of
+// one worker's share's size, for the estimate (null: the whole input's).
+async function runSplitCommand(api, method, input, workers, values, flags, sliceOf = null) {
+  const used = workersUsed(api, method, input, workers);
   if (used === 1) {
-    const result = inFlagTerms(attentionFlags(values), values, () => {
-      limitWork(api, 'runAttention', input, values);
-      return api.runAttention(input);
+    const result = inFlagTerms(flags, values, () => {
+      limitWork(api, method, input, values);
+      return api[method](input);
     });
     return { ...result, parallel: { workers: 1, speedup: 1, efficiency: 1, time: null, single_time: null,
       identical_outputs: true, pair_speedups: [] } };
   }
   // One worker and all, each (runs + 1) times: the estimate of that wall time.
-  const runs = input.runs ?? defaults.runs;
-  const slice = { ...input, heads: Math.ceil(heads / used) };
-  const calls = Array.from({ length: Number.isFinite(runs) ? runs + 1 : 1 }, () => [['runAttention', input],
-    ['runAttention', slice]]).flat();
-  inFlagTerms(attentionFlags(values), values, () => limitWork(api, calls, null, values));
+  const runs = input.runs ?? parallelMethods[method].defaultsOf(api).runs;
+  const slice = sliceOf ? sliceOf(input, used) : input;
+  const calls = Array.from({ length: Number.isFinite(runs) ? runs + 1 : 1 }, () => [[method, input],
+    [method, slice]]).flat();
+  inFlagTerms(flags, values, () => limitWork(api, calls, null, values));
   const pool = await createNodePool(used);
   try {
-    return await runParallel(pool, 'runAttention', input, { workers: used });
+    return await runParallel(pool, method, input, { workers: used });
   } catch (error) {
-    throw withModelFlag(error, null, attentionFlags(values), values);
+    throw withModelFlag(error, null, flags, values);
   } finally {
     await pool.close();
   }
 }
+
+const workersFlag = (values) => inFlagTerms({ workers: 'workers' }, values,
+  () => checkWorkers(numberFlag(values, 'workers', defaultWorkers())));
 
 // A note for each noisy timing: the spread is over 10 % of the median.
 function noisyNotes(timings) {
@@ -152,8 +155,7 @@ export const attentionCommands = [
       ...budgetOptions, runs: { type: 'string' }, ...maxSecondsOption,
     },
     async run(api, values) {
-      const workers = inFlagTerms({ workers: 'workers' }, values,
-        () => checkWorkers(numberFlag(values, 'workers', defaultWorkers())));
+      const workers = workersFlag(values);
       const input = {
         n: numberFlag(values, 'n', undefined),
         d: numberFlag(values, 'd', undefined),
@@ -164,7 +166,8 @@ export const attentionCommands = [
         memory_budget_bytes: budgetFlag(values),
         runs: numberFlag(values, 'runs', undefined),
       };
-      const result = await runAttentionParallel(api, input, workers, values);
+      const result = await runSplitCommand(api, 'runAttention', input, workers, values, attentionFlags(values),
+        (whole, used) => ({ ...whole, heads: Math.ceil((whole.heads ?? api.attentionDefaults().attention.heads) / used) }));
       return { json: result, text: attentionText(result) };
     },
   },
@@ -173,15 +176,17 @@ export const attentionCommands = [
     summary: 'measure autoregressive decode with a KV-cache strategy vs the full fp32 cache',
     usage: `--strategy ${strategies.join('|')} [--n N] [--prompt P] [--generated G] [--d-model D] [--heads H] ` +
       '[--kv-heads K] [--hidden-dim H] [--window W] [--sinks S] [--kv-layout per_token|per_channel] [--kv-group G] [--sample-steps K] ' +
-      `[--output-projection] [--seed S] [--budget BYTES | --budget-gb GB] [--runs 5] ${maxSecondsUsage} [--json]`,
+      `[--output-projection] [--seed S] [--budget BYTES | --budget-gb GB] [--runs 5] [--workers N (default: the cores)] ${maxSecondsUsage} [--json]`,
     options: {
       strategy: { type: 'string' }, n: { type: 'string' }, prompt: { type: 'string' },
       generated: { type: 'string' }, 'd-model': { type: 'string' }, heads: { type: 'string' },
       'kv-heads': { type: 'string' }, 'hidden-dim': { type: 'string' }, window: { type: 'string' }, sinks: { type: 'string' }, 'kv-layout': { type: 'string' },
       'kv-group': { type: 'string' }, 'sample-steps': { type: 'string' }, seed: { type: 'string' },
-      ...budgetOptions, 'output-projection': { type: 'boolean' }, runs: { type: 'string' }, ...maxSecondsOption,
+      ...budgetOptions, 'output-projection': { type: 'boolean' }, runs: { type: 'string' }, workers: { type: 'string' },
+      ...maxSecondsOption,
     },
-    run(api, values) {
+    async run(api, values) {
+      const workers = workersFlag(values);
       // --n: total tokens, half prompt and half generated (as in the seed experiment).
       const n = numberFlag(values, 'n', undefined);
       const generated = numberFlag(values, 'generated', n === undefined ? undefined : Math.floor(n / 2));
@@ -204,15 +209,13 @@ export const attentionCommands = [
         memory_budget_bytes: budgetFlag(values),
         runs: numberFlag(values, 'runs', undefined),
       };
-      const result = inFlagTerms(decodeFlags(values), values, () => {
-        limitWork(api, 'runDecode', decodeInput, values);
-        return api.runDecode(decodeInput);
-      });
+      const result = await runSplitCommand(api, 'runDecode', decodeInput, workers, values, decodeFlags(values));
       const { input } = result;
       const text = [`decode ${input.prompt_tokens} prompt + ${input.generated_tokens} generated tokens, ` +
         `d_model = ${input.d_model}, ${input.heads} heads (${result.kv_heads} KV), ${result.measured_steps} steps measured, ${result.isa} build`,
       formatTable([decodeHeader, decodeRow(input.strategy, result)]), timeSplitText(result), flopsText(result),
-      ...noisyNotes([[input.strategy, result.time]])].join('\n');
+      ...noisyNotes([[input.strategy, result.time]]), ...parallelLines(result.parallel, 'KV heads'),
+      ...(input.output_projection ? ['note: --output-projection runs on one worker (Wo mixes every head)'] : [])].join('\n');
       return { json: result, text };
     },
   },

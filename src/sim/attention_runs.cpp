@@ -49,12 +49,14 @@ const char* isa_name() { return simd::kSimd ? "simd" : "scalar"; }
 
 // 32-bit FNV-1a over the bytes of `count` floats (Fowler, Noll, Vo): equal
 // outputs hash equal, and a flipped bit changes the hash.
-double fnv1a_hash(const float* values, std::size_t count) {
-  std::uint32_t hash = 2166136261u;
+constexpr std::uint32_t kFnvOffset = 2166136261u;
+// The hash continued over `count` more floats: hashing a and then b is hashing a then b.
+std::uint32_t fnv1a_update(std::uint32_t hash, const float* values, std::size_t count) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(values);
   for (std::size_t i = 0; i < count * sizeof(float); ++i) hash = (hash ^ bytes[i]) * 16777619u;
-  return double(hash);
+  return hash;
 }
+double fnv1a_hash(const float* values, std::size_t count) { return double(fnv1a_update(kFnvOffset, values, count)); }
 
 }  // namespace
 
@@ -578,13 +580,32 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
                                                         " must divide head_dim = " + format_number(head_dim) +
                                                         " (per_token groups stay inside a head)"),
            result;
+  result.status = first_error(check_integer("kv_head_begin", input.kv_head_begin, 0, kv_heads - 1),
+                              check_integer("kv_head_end", input.kv_head_end, 0, kv_heads));
+  if (result.status.ok && input.kv_head_end != 0 && input.kv_head_end <= input.kv_head_begin)
+    result.status =
+        error_status("kv_head_end", "kv_head_end = " + format_number(input.kv_head_end) +
+                                        " must be above kv_head_begin = " + format_number(input.kv_head_begin) +
+                                        " (or 0: every KV head)");
+  const bool sliced = input.kv_head_end != 0;
+  if (result.status.ok && sliced && input.output_projection)
+    result.status = error_status("output_projection",
+                                 "output_projection = true mixes every head in Wo: a slice of KV heads "
+                                 "(kv_head_end = " +
+                                     format_number(input.kv_head_end) + ") cannot have it");
+  if (!result.status.ok) return result;
+  const std::size_t kv_begin = std::size_t(input.kv_head_begin);
+  const std::size_t kv_end = sliced ? std::size_t(input.kv_head_end) : std::size_t(kv_heads);
+  result.kv_heads_run = double(kv_end - kv_begin);
 
   DecodeState s;
   s.strategy = input.strategy;
-  s.d_model = std::size_t(input.d_model);
-  s.heads = std::size_t(input.heads);
-  s.kv_heads = std::size_t(kv_heads);
-  s.head_dim = s.d_model / s.heads;
+  // A slice is the model narrowed to its KV heads and their query heads.
+  const std::size_t group_size = std::size_t(input.heads / kv_heads);
+  s.head_dim = std::size_t(head_dim);
+  s.kv_heads = kv_end - kv_begin;
+  s.heads = s.kv_heads * group_size;
+  s.d_model = s.heads * s.head_dim;
   s.kv_width = s.kv_heads * s.head_dim;
   s.tokens = std::size_t(input.prompt_tokens + input.generated_tokens);
   s.cache = input.strategy == "none" ? 0 : std::size_t(input.cache_tokens);
@@ -647,14 +668,21 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
 
   // Synthetic data: x_t ~ N(0, I), W ~ N(0, 1/H) so projections are ~N(0, 1).
   // Filled in the order Wq, Wk, Wv: with kv_heads = heads the draws are those of MHA.
-  Random random(std::uint64_t(input.seed));
-  fill_normal(sequence.data(), sequence.size(), random);
-  for (auto* w : {&w_q, &w_k, &w_v}) {
-    fill_normal(w->data(), w->size(), random);
-    simd::scale(w->data(), float(1.0 / std::sqrt(double(H))), w->size());
-  }
+  // One stream over the whole run's tensors; a slice jumps to its heads' rows.
+  const auto fill_from = [&](float* values, std::size_t count, std::uint64_t index) {
+    Random random = normals_from(std::uint64_t(input.seed), index);
+    fill_normal(values, count, random);
+  };
+  const std::uint64_t whole_q = std::uint64_t(input.d_model) * H, whole_kv = std::uint64_t(kv_heads) * hd * H;
+  const std::uint64_t q_first = std::uint64_t(kv_begin) * group_size * hd * H,
+                      kv_first = std::uint64_t(kv_begin) * hd * H;
+  fill_from(sequence.data(), sequence.size(), 0);
+  fill_from(w_q.data(), w_q.size(), n * H + q_first);
+  fill_from(w_k.data(), w_k.size(), n * H + whole_q + kv_first);
+  fill_from(w_v.data(), w_v.size(), n * H + whole_q + whole_kv + kv_first);
+  for (auto* w : {&w_q, &w_k, &w_v}) simd::scale(w->data(), float(1.0 / std::sqrt(double(H))), w->size());
   if (output_projection) {  // drawn last: the other draws stay those of a run without it
-    fill_normal(w_o.data(), w_o.size(), random);
+    fill_from(w_o.data(), w_o.size(), n * H + whole_q + 2 * whole_kv);
     simd::scale(w_o.data(), float(1.0 / std::sqrt(double(D))), w_o.size());
   }
 
@@ -677,8 +705,9 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
   const std::size_t runs = std::size_t(input.runs);
   std::vector<PhaseTimes> run_phase_times(runs, PhaseTimes{});  // per run, summed over its measured steps
   std::vector<double> step_seconds;                             // each measured step's median over the runs
-  const std::size_t group_size = s.heads / s.kv_heads;
   std::size_t keys = 0, recomputed = 0;
+  const std::size_t group_width = group_size * hd;  // one KV head's block of the output
+  std::vector<std::uint32_t> group_hashes(s.kv_heads, kFnvOffset);
 
   for (std::size_t t = 0; t < n; ++t) {
     const float* x_t = sequence.data() + t * H;
@@ -778,11 +807,21 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
       ref_o = ref_out;
     }
     if (outputs) outputs->insert(outputs->end(), o_t.begin(), o_t.end());
-    for (std::size_t c = 0; c < D; ++c) {
-      result.max_abs_error = std::max(result.max_abs_error, std::fabs(double(o_t[c]) - ref_o[c]));
-      dot += double(o_t[c]) * ref_o[c];
-      norm_ref += double(ref_o[c]) * ref_o[c];
-      norm_out += double(o_t[c]) * o_t[c];
+    // by KV head block, each block's sums then their sum in block order: what a
+    // merge of slices adds up the same way (cosine_terms)
+    for (std::size_t g = 0; g < s.kv_heads; ++g) {
+      double block_dot = 0, block_ref = 0, block_out = 0;
+      for (std::size_t c = g * group_width; c < (g + 1) * group_width; ++c) {
+        result.max_abs_error = std::max(result.max_abs_error, std::fabs(double(o_t[c]) - ref_o[c]));
+        block_dot += double(o_t[c]) * ref_o[c];
+        block_ref += double(ref_o[c]) * ref_o[c];
+        block_out += double(o_t[c]) * o_t[c];
+      }
+      dot += block_dot;
+      norm_ref += block_ref;
+      norm_out += block_out;
+      if (sliced) result.cosine_terms.insert(result.cosine_terms.end(), {block_dot, block_ref, block_out});
+      group_hashes[g] = fnv1a_update(group_hashes[g], o_t.data() + g * group_width, group_width);
     }
     const double cosine = norm_ref > 0 && norm_out > 0 ? dot / std::sqrt(norm_ref * norm_out) : 1.0;
     result.min_cosine = std::min(result.min_cosine, cosine);
@@ -820,6 +859,7 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
   result.hidden_bytes = s.hidden.bytes();
   result.weights_bytes = weights_bytes;
   result.peak_bytes = tracker.peak_bytes();
+  for (std::uint32_t hash : group_hashes) result.kv_head_output_hashes.push_back(double(hash));
   return result;
 }
 

@@ -123,6 +123,14 @@ struct DecodeInput {
   // Timed repeats of every measured step (5–100), after one untimed repeat of
   // the first: run r of the experiment is repeat r of each measured step.
   double runs = kDefaultRuns;
+  // The slice of KV heads this run computes, [kv_head_begin, kv_head_end), with
+  // their groups of heads / kv_heads query heads (GQA and MQA groups stay
+  // whole); kv_head_end 0: every KV head. A slice draws exactly the data the
+  // whole run gives those heads, so its outputs are the whole run's bit for
+  // bit: how a decode run splits across workers (lib/parallel.js). Not with
+  // output_projection (Wo mixes every head).
+  double kv_head_begin = 0;
+  double kv_head_end = 0;
 };
 
 // The synthetic data of run_decode, in the order drawn from one
@@ -183,6 +191,16 @@ struct DecodeResult {
   double min_cosine = 1;         // worst cosine similarity of an output vector
   double mean_cosine = 1;
   double mask_check_max_abs = 0;  // vs fp64 attention over exactly the tokens the strategy claims
+  double kv_heads_run = 0;        // kv_head_end − kv_head_begin: the KV heads this run computed
+  // Per KV head run (kv_head_begin first): a 32-bit FNV-1a hash of its query
+  // heads' outputs (after Wo, with output_projection: that block of the
+  // output) over every measured step, in step order.
+  std::vector<double> kv_head_output_hashes;
+  // A slice only (kv_head_end ≠ 0): per measured step, per KV head run,
+  // [Σ o·ref, Σ ref², Σ o²] over that head's outputs; the cosines of the whole
+  // run are Σ over KV heads in order of these (how the merge recomputes
+  // min_cosine and mean_cosine bit for bit). Empty for a whole run.
+  std::vector<double> cosine_terms;
 };
 
 DecodeResult run_decode(const DecodeInput& input);

@@ -402,6 +402,105 @@ TEST_CASE("run_attention: slices of heads give the whole run's outputs bit for b
   }
 }
 
+TEST_CASE("run_decode: slices of KV heads give the whole run's outputs bit for bit") {
+  // kv_heads 3 of 6 heads (GQA, groups of 2) and 3 of 3 (MHA); slices [0, 1) + [1, 3)
+  const double bounds[][2] = {{0, 1}, {1, 3}};
+  for (const char* strategy : {"full", "window", "sinks", "recompute", "none", "seed", "int8", "int4"})
+    for (double heads : {6.0, 3.0}) {
+      DecodeInput whole;
+      whole.strategy = strategy;
+      whole.prompt_tokens = 13;
+      whole.generated_tokens = 9;
+      whole.d_model = heads * 4;
+      whole.heads = heads;
+      whole.kv_heads = 3;
+      whole.hidden_dim = 7;  // odd: every tensor after the first starts mid-pair in the stream
+      whole.cache_tokens = 5;
+      whole.sinks = 2;
+      whole.kv_group = std::string(strategy) == "int4" ? 4 : 2;
+      whole.kv_layout = std::string(strategy) == "int4" ? "per_channel" : "per_token";
+      whole.runs = 5;
+      CAPTURE(strategy);
+      CAPTURE(heads);
+      std::vector<float> all_outputs;
+      const DecodeResult all = run_decode(whole, all_outputs);
+      CHECK_OR_RETURN(all.status.ok);
+      CHECK(all.kv_heads_run == 3);
+      CHECK(all.kv_head_output_hashes.size() == 3);
+      CHECK(all.cosine_terms.empty());
+      const std::size_t width = std::size_t(whole.d_model), steps = std::size_t(all.measured_steps);
+      std::vector<std::vector<float>> outputs(2);
+      std::vector<DecodeResult> parts;
+      for (std::size_t p = 0; p < 2; ++p) {
+        DecodeInput slice = whole;
+        slice.kv_head_begin = bounds[p][0];
+        slice.kv_head_end = bounds[p][1];
+        parts.push_back(run_decode(slice, outputs[p]));
+        CHECK_OR_RETURN(parts[p].status.ok);
+        CHECK(parts[p].kv_heads_run == bounds[p][1] - bounds[p][0]);
+      }
+      // each step's output is the slices' outputs side by side
+      std::vector<float> joined;
+      const std::size_t first_width = width / 3;
+      for (std::size_t t = 0; t < steps; ++t) {
+        joined.insert(joined.end(), outputs[0].begin() + t * first_width, outputs[0].begin() + (t + 1) * first_width);
+        joined.insert(joined.end(), outputs[1].begin() + t * 2 * first_width,
+                      outputs[1].begin() + (t + 1) * 2 * first_width);
+      }
+      CHECK(joined == all_outputs);
+      std::vector<double> hashes = parts[0].kv_head_output_hashes;
+      hashes.insert(hashes.end(), parts[1].kv_head_output_hashes.begin(), parts[1].kv_head_output_hashes.end());
+      CHECK(hashes == all.kv_head_output_hashes);
+      CHECK(std::max(parts[0].max_abs_error, parts[1].max_abs_error) == all.max_abs_error);
+      CHECK(std::max(parts[0].mask_check_max_abs, parts[1].mask_check_max_abs) == all.mask_check_max_abs);
+      // the cosines from the slices' terms, summed over KV heads in order (lib/parallel.js does the same)
+      double min_cosine = 1, cosine_sum = 0;
+      for (std::size_t t = 0; t < steps; ++t) {
+        double dot = 0, norm_ref = 0, norm_out = 0;
+        for (const DecodeResult& part : parts) {
+          const std::size_t run = std::size_t(part.kv_heads_run);
+          for (std::size_t g = 0; g < run; ++g) {
+            const double* terms = part.cosine_terms.data() + (t * run + g) * 3;
+            dot += terms[0];
+            norm_ref += terms[1];
+            norm_out += terms[2];
+          }
+        }
+        const double cosine = norm_ref > 0 && norm_out > 0 ? dot / std::sqrt(norm_ref * norm_out) : 1.0;
+        min_cosine = std::min(min_cosine, cosine);
+        cosine_sum += cosine;
+      }
+      CHECK(min_cosine == all.min_cosine);
+      CHECK(cosine_sum / double(steps) == all.mean_cosine);
+      CHECK(parts[0].recomputed_tokens == all.recomputed_tokens);
+      CHECK(parts[0].recomputed_flops + parts[1].recomputed_flops == doctest::Approx(all.recomputed_flops));
+    }
+}
+
+TEST_CASE("run_decode refuses a bad slice of KV heads by name") {
+  DecodeInput input;
+  input.prompt_tokens = 4;
+  input.generated_tokens = 4;
+  input.d_model = 16;
+  input.heads = 4;
+  input.kv_heads = 2;
+  input.kv_head_begin = 2;
+  CHECK(run_decode(input).status.field == "kv_head_begin");
+  input.kv_head_begin = 1;
+  input.kv_head_end = 1;
+  const DecodeResult empty = run_decode(input);
+  CHECK(empty.status.field == "kv_head_end");
+  CHECK(empty.status.message.find("kv_head_end = 1 must be above kv_head_begin = 1") != std::string::npos);
+  input.kv_head_end = 3;
+  CHECK(run_decode(input).status.field == "kv_head_end");
+  input.kv_head_end = 2;
+  CHECK(run_decode(input).status.ok);
+  input.output_projection = true;
+  const DecodeResult mixed = run_decode(input);
+  CHECK(mixed.status.field == "output_projection");
+  CHECK(mixed.status.message.find("mixes every head") != std::string::npos);
+}
+
 TEST_CASE("run_attention refuses a bad slice of heads by name") {
   AttentionRunInput input;
   input.n = 8;

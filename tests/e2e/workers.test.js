@@ -1,5 +1,5 @@
 // Issue 16 item 2 in Chromium: the attention panel's prefill split by heads
-// across N Web Workers (web/src/worker-pool.js). It works with 1 and with 2
+// and decode by KV heads across N Web Workers (web/src/worker-pool.js). It works with 1 and with 2
 // workers, gives the one-worker outputs bit for bit, shows the speedup, and
 // Cancel terminates every worker of the pool.
 import assert from 'node:assert/strict';
@@ -61,6 +61,41 @@ test('Workers = 1 and Workers = 2 give the same outputs bit for bit; the split r
   assert.match(await notes.first().textContent(), /2 workers, whole run .*tick “Time one\s+worker too”/);
   assert.deepEqual(two.problems, []);
   assert.deepEqual(await two.cspViolations(), []);
+  await two.context.close();
+});
+
+test('decode split by KV heads: Workers = 1 and 2 give the same outputs and errors bit for bit, with the speedup', async () => {
+  const decode = (extra) => `${lab.server.url}?panel=attention&attention.prompt=48&attention.generated=16` +
+    `&attention.d_model=64&attention.decode_heads=4&attention.decode_kv_heads=2&attention.window=16&attention.kv_group=8&attention.sample_steps=4${extra}`;
+  const columns = ['kv_head_output_hashes', 'max_abs_error', 'min_cosine'];
+  const read = (page) => Promise.all(columns.map((key) =>
+    page.locator(`#attention-decode-table td[data-key="${key}"]`).allTextContents()));
+  const runDecode = async (page) => {
+    await page.click('#attention-run-decode');
+    await page.waitForSelector('#attention-message:has-text("Done")', { timeout: 180000 });
+  };
+  const one = await openPage(lab.browser, decode('&attention.workers=1'));
+  await runDecode(one.page);
+  const single = await read(one.page);
+  assert.equal(single[0].length, 7);  // every strategy
+  for (const text of single[0]) assert.match(text, /^[0-9a-f]{8} [0-9a-f]{8}$/);  // two KV heads
+  assert.equal(await one.page.locator('#attention-decode-parallel').count(), 0);
+  assert.deepEqual(one.problems, []);
+  await one.context.close();
+
+  const two = await openPage(lab.browser, decode('&attention.workers=2&attention.compare=1'));
+  const started = [];
+  two.page.on('worker', (worker) => started.push(worker));
+  await runDecode(two.page);
+  assert.equal(started.length, 2, 'two pool workers, each with its own module');
+  assert.deepEqual(await read(two.page), single);
+  const notes = two.page.locator('#attention-decode-parallel li');
+  assert.equal(await notes.count(), 7);
+  for (const note of await notes.all()) {
+    assert.match(await note.locator('.speedup').textContent(), /^\d+\.\d\d×$/);
+    assert.equal(await note.locator('.identical').textContent(), 'bit-identical to');
+  }
+  assert.deepEqual(two.problems, []);
   await two.context.close();
 });
 

@@ -29,7 +29,69 @@ test('parallelWorkFactor: (runs + 1)(1 + 1/N) ordinary runs with the comparison,
   assert.equal(parallelWorkFactor(api, 'runAttention', { ...input, runs: 7 }, { workers: 3, compare: true }), 8 * (1 + 1 / 3));
   assert.equal(parallelWorkFactor(api, 'runAttention', { ...input, heads: 1 }, { workers: 2, compare: true }), 1);  // one worker used
   assert.equal(parallelWorkFactor(api, 'runAttention', input, { workers: 2, compare: false }), 1);
-  assert.equal(parallelWorkFactor(api, 'runDecode', {}, { workers: 2, compare: true }), 1);
+  assert.equal(parallelWorkFactor(api, 'seedExperiment', {}, { workers: 2, compare: true }), 1);  // not split
+  // decode: by KV heads (default 12 heads, kv_heads 0 = 12); one worker with output_projection
+  assert.equal(parallelWorkFactor(api, 'runDecode', {}, { workers: 2, compare: true }), 6 * 1.5);
+  assert.equal(parallelWorkFactor(api, 'runDecode', { output_projection: true }, { workers: 2, compare: true }), 1);
+  assert.equal(parallelWorkFactor(api, 'runDecode', { kv_heads: 1 }, { workers: 2, compare: true }), 1);  // MQA: one group
+});
+
+test('runDecode split by KV heads over 2 worker threads: every strategy\'s outputs and errors bit for bit', async () => {
+  const base = { prompt_tokens: 24, generated_tokens: 12, d_model: 48, heads: 6, kv_heads: 3, hidden_dim: 13,
+    cache_tokens: 8, sinks: 2, kv_group: 4, sample_steps: 4 };
+  const pool = await createNodePool(2);
+  try {
+    for (const strategy of ['full', 'window', 'sinks', 'recompute', 'none', 'seed', 'int8', 'int4']) {
+      const input = { ...base, strategy };
+      const whole = api.runDecode(input);
+      const split = await runParallel(pool, 'runDecode', input);
+      const message = `strategy ${strategy}`;
+      assert.equal(split.parallel.workers, 2, message);
+      assert.equal(split.parallel.identical_outputs, true, message);
+      assert.equal(split.kv_heads_run, 3, message);
+      assert.deepEqual(split.kv_head_output_hashes, whole.kv_head_output_hashes, message);
+      for (const field of ['max_abs_error', 'mask_check_max_abs', 'min_cosine', 'mean_cosine', 'recomputed_tokens',
+        'attended_tokens', 'measured_steps']) assert.equal(split[field], whole[field], `${message}: ${field}`);
+      for (const field of ['kv_bytes', 'weights_bytes', 'flops_per_step', 'recomputed_flops']) {
+        assert.ok(Math.abs(split[field] - whole[field]) <= 1e-9 * Math.abs(whole[field]), `${message}: ${field}`);
+      }
+      assert.deepEqual(split.cosine_terms, []);
+      const { speedup, efficiency, time, single_time: single } = split.parallel;
+      assert.equal(speedup, single.median_s / time.median_s);
+      assert.equal(efficiency, speedup / 2);
+    }
+    // different KV heads draw different data: no two hashes alike
+    const hashes = api.runDecode({ ...base, strategy: 'full' }).kv_head_output_hashes;
+    assert.equal(new Set(hashes).size, 3);
+    // Wo mixes every head: one worker, the ordinary run
+    const projected = await runParallel(pool, 'runDecode', { ...base, output_projection: true });
+    assert.equal(projected.parallel.workers, 1);
+    // a bad slice is the core's InputError by name
+    assert.throws(() => api.runDecode({ ...base, kv_head_begin: 1, kv_head_end: 1 }), (error) => error.field === 'kv_head_end');
+    assert.throws(() => api.runDecode({ ...base, kv_head_end: 2, output_projection: true }),
+      (error) => error.field === 'output_projection' && /mixes every head/.test(error.message));
+  } finally {
+    await pool.close();
+  }
+});
+
+test('decode --workers 2 gives the --workers 1 outputs bit for bit, and the parallel fields', async () => {
+  const args = ['decode', '--strategy', 'window', '--n', '64', '--d-model', '32', '--heads', '4', '--kv-heads', '2',
+    '--window', '16', '--sample-steps', '4', '--json'];
+  const [one, two, projected] = await Promise.all([cliAsync(...args, '--workers', '1'), cliAsync(...args, '--workers', '2'),
+    cliAsync(...args, '--workers', '2', '--output-projection')]);
+  assert.equal(one.code, 0, one.stderr);
+  assert.equal(two.code, 0, two.stderr);
+  const [a, b] = [JSON.parse(one.stdout), JSON.parse(two.stdout)];
+  assert.equal(a.parallel.workers, 1);
+  assert.equal(b.parallel.workers, 2);
+  assert.equal(b.parallel.identical_outputs, true);
+  assert.ok(b.parallel.speedup > 0);
+  assert.equal(b.parallel.efficiency, b.parallel.speedup / 2);
+  assert.deepEqual(b.kv_head_output_hashes, a.kv_head_output_hashes);
+  assert.equal(b.min_cosine, a.min_cosine);
+  assert.equal(projected.code, 0, projected.stderr);
+  assert.equal(JSON.parse(projected.stdout).parallel.workers, 1);
 });
 
 test('runParallel over 3 worker threads: the in-process run\'s outputs bit for bit, with the speedup measured', async () => {

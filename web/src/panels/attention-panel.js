@@ -62,20 +62,22 @@ const splitColumns = splitParts.map(([part, label]) => ({
 
 // Speedup over one worker of each split run (lib/parallel.js): whole-run wall
 // times, both measured in the same run.
-function parallelNotes(results) {
+// `id`: the list's; `label(input)`: what names a run (n = 4,096; the strategy).
+function parallelNotes(results, { id = 'attention-prefill-parallel', label = (input) => `n = ${formatCount(input.n)}`,
+  table = 'time and GFLOP/s in the table are the slowest worker\'s' } = {}) {
   const split = results.filter((result) => result.parallel?.workers > 1);
   if (!split.length) return nothing;
-  return html`<ul class="note" id="attention-prefill-parallel" aria-label="Speedup over one worker">
+  return html`<ul class="note" id=${id} aria-label="Speedup over one worker">
     ${split.map(({ input, parallel: p }) => (p.speedup === null
-    ? html`<li>n = ${formatCount(input.n)}: ${p.workers} workers, whole run ${timingText(p.time)} (tick “Time one
+    ? html`<li>${label(input)}: ${p.workers} workers, whole run ${timingText(p.time)} (tick “Time one
       worker too” to measure the speedup).</li>`
-    : html`<li>n = ${formatCount(input.n)}: ${p.workers} workers,
+    : html`<li>${label(input)}: ${p.workers} workers,
       whole run ${timingText(p.time)} vs ${timingText(p.single_time)} on one worker: speedup
       <span class="speedup">${p.speedup.toFixed(2)}×</span>, parallel efficiency
       <span class="efficiency">${(100 * p.efficiency).toFixed(0)} %</span>; outputs
       <span class="identical">${p.identical_outputs ? 'bit-identical to' : 'differ from'}</span> the one-worker run's.</li>`))}
   </ul>
-  <p class="note">Split runs: time and GFLOP/s in the table are the slowest worker's, peak bytes all workers' together.</p>`;
+  <p class="note">Split runs: ${table}, peak bytes all workers' together.</p>`;
 }
 
 export class AttentionPanel extends PanelElement {
@@ -149,7 +151,7 @@ export class AttentionPanel extends PanelElement {
       kv_heads: v.decode_kv_heads,
       cache_tokens: v.window, sinks: v.sinks, kv_layout: v.kv_layout, kv_group: v.kv_group, sample_steps: v.sample_steps };
     this.#start('decode', 'runDecode', strategies.map((strategy) => ({ ...base, strategy })),
-      (results) => { this.decode = results; });
+      (results) => { this.decode = results; }, { workers: v.workers, compare: v.compare === 1 });
   }
 
   #runSeed() {
@@ -197,7 +199,7 @@ export class AttentionPanel extends PanelElement {
       ${this.#number('n', 'Sequence length n (sweep 256…n)')}
       ${this.#number('d', 'Head dimension d')}
       ${this.#number('heads', 'Heads')}
-      ${this.#number('workers', 'Workers', { help: `Web Workers the heads are split across (one per head at most), each with its own module; this machine reports ${defaultWorkers()} cores` })}
+      ${this.#number('workers', 'Workers', { help: `Web Workers a run is split across, each with its own module: prefill by heads, decode by KV heads with their query heads (one worker per head at most); this machine reports ${defaultWorkers()} cores` })}
       ${checkField({ id: 'attention-compare', label: 'Time one worker too (speedup)', checked: this.values.compare === 1,
         requested: this.readState('compare'), onCommit: (checked) => this.#set('compare', checked ? 1 : 0, true),
         help: 'Runs each size on one worker and on all, once untimed and then five times each, to measure the speedup: about 9× the work with 2 workers' })}
@@ -221,6 +223,7 @@ export class AttentionPanel extends PanelElement {
         error: this.#fieldError('kv_layout'), onCommit: (value) => this.#set('kv_layout', value, true) })}
       ${this.#number('kv_group', 'Quantization group')}
       ${this.#number('sample_steps', 'Steps measured (0 = all)', { min: 0 })}
+      <p class="note">Split by KV heads across the Workers set under Prefill (with “Time one worker too”, the speedup).</p>
       <button type="button" class="action" id="attention-run-decode" ?disabled=${this.runs.busy}
         @click=${() => this.#runDecode()}>Run all strategies</button>
     </fieldset>`;
@@ -314,6 +317,8 @@ export class AttentionPanel extends PanelElement {
           { key: 'recomputed_flops', label: 'Recomputed FLOPs', numeric: true, format: (v) => formatSI(v) },
           { key: 'max_abs_error', label: 'max |Δ|', numeric: true, format: error, priority: 'key' },
           { key: 'min_cosine', label: 'min cosine', numeric: true, format: (v) => v.toFixed(6), priority: 'key' },
+          { key: 'kv_head_output_hashes', label: 'Output hash per KV head (FNV-1a)', priority: 'secondary',
+            format: (v) => v.map((hash) => hash.toString(16).padStart(8, '0')).join(' ') },
           ...(this.timeSplit ? splitColumns : []),
         ]}
         .rows=${rows}></llm-result-table>
@@ -321,6 +326,8 @@ export class AttentionPanel extends PanelElement {
         ${rows.filter((row) => row.kv_note).map((row) => html`<li>* ${row.strategy}: ${row.kv_note}.</li>`)}</ul>` : nothing}
       <p class="note">The closed form is the KV calculator of the KV cache panel for one layer: 2 · KV heads · head dim ·
         bytes per value for each token kept (fp32 here; int8/int4 with this run's groups and the kernel's fp32 scales).</p>
+      ${parallelNotes(results, { id: 'attention-decode-parallel', label: (input) => input.strategy,
+        table: 'tokens/s and the time split in the table are the slowest worker\'s; KV, hidden-state and FLOP figures all workers\' together (each worker keeps the hidden states it projects from)' })}
       ${noiseNote({ id: 'attention-decode-noise', timings: rows.map((row) => [row.strategy, row.time]),
         onRunAgain: () => this.#runDecode(), disabled: this.runs.busy })}
       <p class="note" id="attention-decode-rule">Speed vs full gives a ratio only where the two strategies' middle halves
