@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { batches, contexts, measureCalculator } from '../../bench/calculator.js';
+import { batches, contexts, measureCalculator, measureSearchInWorker } from '../../bench/calculator.js';
 import { loadModule } from '../../lib/node.js';
 
 test('measureCalculator times api.plan and Module.plan, one plan and a sweep, as finite positive TimingStats', async () => {
@@ -20,4 +20,15 @@ test('measureCalculator times api.plan and Module.plan, one plan and a sweep, as
         `${path}.${what}: ${JSON.stringify(time)}`);
     }
   }
+});
+
+test('measureSearchInWorker: api.search in a worker thread, timed there, with its progress calls counted', async () => {
+  const input = { model: 'llama-3-8b', hardware: ['h100-sxm', 'l4'], prices: { 'h100-sxm': 3, l4: 0.8 }, max_gpus: 2, batches: [1, 8] };
+  const result = await measureSearchInWorker(input, { samples: 3 });
+  assert.equal(result.search.runs, 3);
+  assert.ok(result.search.median_s > 0 && Number.isFinite(result.search.median_s), JSON.stringify(result.search));
+  // 2 chips x 3 formats x 2 KV dtypes, one call per block and one at the end; the last says done.
+  assert.equal(result.progress_calls, 2 * 3 * 2 + 1);
+  assert.equal(result.last_fraction, 1);
+  assert.ok(result.evaluated > 0);
 });
