@@ -22,6 +22,13 @@
 // built with integer lanes), and max uses f32x4.pmax (a single maxps on x86;
 // f32x4.max needs a NaN-handling sequence).
 //
+// Multiply-adds in the batch loops are explicit (xsimd::fma): one fused
+// instruction where the target has FMA (native -march=native), a multiply then
+// an add elsewhere (SSE4.1, WASM: the same sum bit for bit as x·y + acc). The
+// native build compiles with -ffp-contract=off, so the compiler never fuses on
+// its own: the same inputs give the same bits whichever caller inlined the code
+// (dot_rows = dot per row; a split run = the whole run).
+//
 // Self-contained: include only this header (plus xsimd on the include path).
 #pragma once
 
@@ -228,7 +235,7 @@ inline batch max(batch a, batch b) {
 inline float dot(const float* a, const float* b, std::size_t n) {
   batch acc(0.0f);
   std::size_t i = 0;
-  for (; i + lanes <= n; i += lanes) acc += batch::load_unaligned(a + i) * batch::load_unaligned(b + i);
+  for (; i + lanes <= n; i += lanes) acc = xsimd::fma(batch::load_unaligned(a + i), batch::load_unaligned(b + i), acc);
   float sum = xsimd::hadd(acc);
   for (; i < n; ++i) sum += a[i] * b[i];
   return sum;
@@ -249,10 +256,10 @@ inline void dot_rows(const float* x, const float* rows, std::size_t row_stride, 
     std::size_t i = 0;
     for (; i + lanes <= n; i += lanes) {
       const batch xi = batch::load_unaligned(x + i);
-      a0 += xi * batch::load_unaligned(r0 + i);
-      a1 += xi * batch::load_unaligned(r1 + i);
-      a2 += xi * batch::load_unaligned(r2 + i);
-      a3 += xi * batch::load_unaligned(r3 + i);
+      a0 = xsimd::fma(xi, batch::load_unaligned(r0 + i), a0);
+      a1 = xsimd::fma(xi, batch::load_unaligned(r1 + i), a1);
+      a2 = xsimd::fma(xi, batch::load_unaligned(r2 + i), a2);
+      a3 = xsimd::fma(xi, batch::load_unaligned(r3 + i), a3);
     }
     float s0 = xsimd::hadd(a0), s1 = xsimd::hadd(a1), s2 = xsimd::hadd(a2), s3 = xsimd::hadd(a3);
     for (; i < n; ++i) {
@@ -274,17 +281,17 @@ inline void axpy(float* y, float alpha, const float* x, std::size_t n) {
   const batch a(alpha);
   std::size_t i = 0;
   for (; i + 4 * lanes <= n; i += 4 * lanes) {
-    const batch y0 = batch::load_unaligned(y + i) + a * batch::load_unaligned(x + i);
-    const batch y1 = batch::load_unaligned(y + i + lanes) + a * batch::load_unaligned(x + i + lanes);
-    const batch y2 = batch::load_unaligned(y + i + 2 * lanes) + a * batch::load_unaligned(x + i + 2 * lanes);
-    const batch y3 = batch::load_unaligned(y + i + 3 * lanes) + a * batch::load_unaligned(x + i + 3 * lanes);
+    const batch y0 = xsimd::fma(a, batch::load_unaligned(x + i), batch::load_unaligned(y + i));
+    const batch y1 = xsimd::fma(a, batch::load_unaligned(x + i + lanes), batch::load_unaligned(y + i + lanes));
+    const batch y2 = xsimd::fma(a, batch::load_unaligned(x + i + 2 * lanes), batch::load_unaligned(y + i + 2 * lanes));
+    const batch y3 = xsimd::fma(a, batch::load_unaligned(x + i + 3 * lanes), batch::load_unaligned(y + i + 3 * lanes));
     y0.store_unaligned(y + i);
     y1.store_unaligned(y + i + lanes);
     y2.store_unaligned(y + i + 2 * lanes);
     y3.store_unaligned(y + i + 3 * lanes);
   }
   for (; i + lanes <= n; i += lanes)
-    (batch::load_unaligned(y + i) + a * batch::load_unaligned(x + i)).store_unaligned(y + i);
+    xsimd::fma(a, batch::load_unaligned(x + i), batch::load_unaligned(y + i)).store_unaligned(y + i);
   for (; i < n; ++i) y[i] += alpha * x[i];
 }
 
