@@ -67,4 +67,13 @@ Status check_zero_or_at_least(const std::string& field, double value, double min
   return status;
 }
 
+Status check_choice(const std::string& field, const std::string& value, std::initializer_list<const char*> choices) {
+  std::string list;
+  for (const char* choice : choices) {
+    if (value == choice) return ok_status();
+    list += list.empty() ? choice : std::string(", ") + choice;
+  }
+  return error_status(field, field + " = " + quoted(value) + " must be one of " + list);
+}
+
 }  // namespace llmst

@@ -3,6 +3,7 @@
 // with a message that names the field and the value.
 #pragma once
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 
 #include "core/status.hpp"
@@ -25,6 +26,9 @@ Status check_real_above(const std::string& field, double value, double min_value
 // 0 (meaning "none"), or a finite real in [min_positive, max_value]: a tiny
 // positive rate would make every time it divides infinite.
 Status check_zero_or_at_least(const std::string& field, double value, double min_positive, double max_value);
+
+// One of a fixed list of ids; the error lists them all.
+Status check_choice(const std::string& field, const std::string& value, std::initializer_list<const char*> choices);
 
 // First failing status of a list, or ok. Lets a validator read as a table.
 template <typename... Statuses>

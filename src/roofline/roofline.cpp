@@ -14,15 +14,6 @@ namespace llmst {
 namespace roofline_detail {
 namespace {
 
-Status check_choice(const std::string& field, const std::string& value, std::initializer_list<const char*> choices) {
-  std::string list;
-  for (const char* choice : choices) {
-    if (value == choice) return ok_status();
-    list += list.empty() ? choice : std::string(", ") + choice;
-  }
-  return error_status(field, field + " = " + quoted(value) + " must be one of " + list);
-}
-
 Status check_dtype(const std::string& field, const std::string& id, double& bytes) {
   const DtypeInfo* dtype = find_plain_dtype(id);
   if (!dtype)

@@ -23,15 +23,6 @@ constexpr size_t kSeriesPoints = 500;
 constexpr size_t kSamples = 10000;
 constexpr double kLengthCap = 32;  // drawn lengths are clipped to 32 x their mean
 
-Status check_choice(const std::string& field, const std::string& value, std::initializer_list<const char*> choices) {
-  std::string list;
-  for (const char* choice : choices) {
-    if (value == choice) return ok_status();
-    list += list.empty() ? choice : std::string(", ") + choice;
-  }
-  return error_status(field, field + " = " + quoted(value) + " must be one of " + list);
-}
-
 Status validate(const ServeConfig& c) {
   Status status = first_error(
       check_real("compute_efficiency", c.compute_efficiency, 1e-3, 1),
