@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
             llmst::PlanPoint at;
             at.batch = batch;
             at.context = context;
-            at.gpus = 2;
+            at.tp = 2;  // the workload's 2 GPUs, tensor parallel
             at.curve = false;
             llmst::roofline_detail::plan_at(prepared, workload, at, result, scratch);
             sink += result.decode.step_s;

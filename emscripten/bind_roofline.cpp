@@ -60,6 +60,7 @@ EMSCRIPTEN_BINDINGS(roofline) {
       .field("fused_attention", &Workload::fused_attention)
       .field("gpus", &Workload::gpus)
       .field("parallelism", &Workload::parallelism)
+      .field("pipeline_stages", &Workload::pipeline_stages)
       .field("offload_layers", &Workload::offload_layers)
       .field("collective_latency_s", &Workload::collective_latency_s);
 

@@ -44,6 +44,7 @@ EMSCRIPTEN_BINDINGS(search) {
       .field("gpus", &SearchPoint::gpus)
       .field("tp", &SearchPoint::tp)
       .field("pp", &SearchPoint::pp)
+      .field("parallelism", &SearchPoint::parallelism)
       .field("weights", &SearchPoint::weights)
       .field("kv_dtype", &SearchPoint::kv_dtype)
       .field("batch", &SearchPoint::batch)

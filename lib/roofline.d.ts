@@ -82,7 +82,10 @@ export interface WorkloadInput {
   /** FlashAttention (default true): scores never leave the chip. */
   fused_attention: boolean;
   gpus: number;
-  parallelism: 'tensor' | 'pipeline';
+  /** tensor: gpus-way tensor parallel; pipeline: gpus stages; tensor_pipeline: pipeline_stages stages, each gpus / pipeline_stages-way tensor parallel. */
+  parallelism: 'tensor' | 'pipeline' | 'tensor_pipeline';
+  /** Pipeline stages of tensor_pipeline (default 1; divides gpus, at most n_layers); ignored otherwise. */
+  pipeline_stages: number;
   /** Layers whose weights stay in host memory and cross the host link every pass (gpus = 1). */
   offload_layers: number;
   /** Fixed cost per all-reduce or pipeline hop (default 5e-6 s). */

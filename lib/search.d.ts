@@ -44,8 +44,10 @@ export interface SearchPoint {
   gpus: number;
   /** Tensor-parallel degree (divides the heads). */
   tp: number;
-  /** Pipeline stages. tp × pp = gpus; the plan models one or the other. */
+  /** Pipeline stages, each tp-way tensor parallel: tp × pp = gpus. */
   pp: number;
+  /** The plan's parallelism for this split (tensor_pipeline with pipeline_stages = pp when both exceed 1). */
+  parallelism: 'tensor' | 'pipeline' | 'tensor_pipeline';
   weights: string;
   kv_dtype: string;
   batch: number;

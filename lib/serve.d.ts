@@ -12,7 +12,10 @@ export interface ServeInput {
   /** A hardware preset id (default "h100-sxm") or a custom spec. */
   hardware: string | HardwareSpec;
   gpus: number;
-  parallelism: 'tensor' | 'pipeline';
+  /** As plan's: tensor, pipeline, or tensor_pipeline (pipeline_stages stages, each gpus / pipeline_stages-way tensor parallel). */
+  parallelism: 'tensor' | 'pipeline' | 'tensor_pipeline';
+  /** Pipeline stages of tensor_pipeline (default 1; divides gpus). */
+  pipeline_stages: number;
   /** The weights' format, as plan's weights_dtype (any quant format id). */
   weights: string;
   kv_dtype: PlainDtype;

@@ -5,7 +5,7 @@ import { InputError, describe, mergeChecked, plainInput, toPlain, unwrap } from 
 import { workloadResolvers } from './roofline.js';
 
 // Fields of the C++ ServeConfig the JS input does not take by that name:
-// the workload (model, hardware, gpus, parallelism, weights, kv_dtype are
+// the workload (model, hardware, gpus, parallelism, pipeline_stages, weights, kv_dtype are
 // given flat), the draft (spec_draft: a preset id or a model) and the test-only
 // invariant check.
 const internalFields = ['workload', 'spec_draft', 'draft_model', 'draft_weights_dtype', 'check_invariants'];
@@ -22,6 +22,7 @@ export function serveInputs(Module) {
   const defaults = Object.freeze({
     gpus: fieldDefaults.gpus,
     parallelism: fieldDefaults.parallelism,
+    pipeline_stages: fieldDefaults.pipeline_stages,
     weights: fieldDefaults.weights_dtype,
     kv_dtype: fieldDefaults.kv_dtype,
     ...serveFields,
@@ -31,8 +32,8 @@ export function serveInputs(Module) {
     const { model, hardware, spec_draft: draft, ...fields } = plainInput(input, 'serve input', 'input');
     const merged = mergeChecked(defaults, fields, 'serve input');
     refuseUnread(fields, merged, draft);
-    const { gpus, parallelism, weights, kv_dtype: kvDtype, ...simulation } = merged;
-    const workload = { ...fieldDefaults, gpus, parallelism, weights_dtype: weights, kv_dtype: kvDtype,
+    const { gpus, parallelism, pipeline_stages: pipelineStages, weights, kv_dtype: kvDtype, ...simulation } = merged;
+    const workload = { ...fieldDefaults, gpus, parallelism, pipeline_stages: pipelineStages, weights_dtype: weights, kv_dtype: kvDtype,
       model: resolveModel(model), hardware: resolveHardware(hardware) };
     const config = { ...core, ...simulation, workload, spec_draft: draft !== undefined && draft !== null };
     if (config.spec_draft) {

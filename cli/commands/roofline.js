@@ -14,7 +14,7 @@ const weightFormats = (api) => [...new Set([...dtypes, ...api.quantFormats().map
 const modelOverrides = ['vocab', 'd-model', 'layers', 'heads', 'kv-heads', 'head-dim', 'd-ff', 'experts', 'top-k', 'window', 'ffn', 'tied'];
 // Workload number flags and their fields.
 const workloadFlags = {
-  batch: 'batch', context: 'context', images: 'images', gpus: 'gpus', 'weights-bits': 'weights_bits', group: 'weights_group',
+  batch: 'batch', context: 'context', images: 'images', gpus: 'gpus', 'pipeline-stages': 'pipeline_stages', 'weights-bits': 'weights_bits', group: 'weights_group',
   'offload-layers': 'offload_layers',
   'flop-efficiency': 'flop_efficiency', 'bandwidth-efficiency': 'bandwidth_efficiency',
 };
@@ -65,7 +65,7 @@ const workloadOptions = {
 const workloadUsage = `${modelSourceUsage} [--hardware ID (default h100-sxm)] [--weights fp16|int4|nf4|q4_k|mxfp4|…]
     [--group G] [--scale-dtype fp16|bf16|fp32] [--images N] [--keep embedding,attention,router,lm_head] [--weights-bits B]
     [--kv-dtype fp16] [--compute-dtype fp16] [--batch B] [--context N] [--gpus G]
-    [--parallel tensor|pipeline] [--offload-layers L] [--flop-efficiency F] [--bandwidth-efficiency F]
+    [--parallel tensor|pipeline|tensor_pipeline] [--pipeline-stages P] [--offload-layers L] [--flop-efficiency F] [--bandwidth-efficiency F]
     [--unfused] custom model: [--d-model N] [--layers N] [--heads N] [--kv-heads N] [--head-dim N]
     [--d-ff N] [--ffn gated|plain] [--vocab N] [--experts N] [--top-k N] [--window N] [--tied]
     custom chip: [--fp16-tflops T] [--bandwidth-gbs G] [--memory-gib G] [--interconnect-gbs G] [--json]
@@ -115,7 +115,7 @@ function workloadFromFlags(api, values) {
   if (values['scale-dtype'] !== undefined) input.weights_scale_dtype = choiceFlag(values, 'scale-dtype', ['fp16', 'bf16', 'fp32']);
   input.kv_dtype = choiceFlag(values, 'kv-dtype', dtypes, 'fp16');
   input.compute_dtype = choiceFlag(values, 'compute-dtype', ['fp32', 'fp16', 'bf16', 'fp8', 'int8'], 'fp16');
-  input.parallelism = choiceFlag(values, 'parallel', ['tensor', 'pipeline'], 'tensor');
+  input.parallelism = choiceFlag(values, 'parallel', ['tensor', 'pipeline', 'tensor_pipeline'], 'tensor');
   if (values.unfused) input.fused_attention = false;
   return { input, hardwareId, model, weights };
 }
@@ -129,6 +129,11 @@ const workloadJson = ({ model, hardwareId, weights }) => ({
   model: model.origin.preset, origin: model.origin, hardware: hardwareId,
   weights_dtype: weights.dtype, weights_keep: weights.keep, weights_source: weights.source,
 });
+
+/** "tensor", "pipeline" or "tensor_pipeline: 2 stages x 4-way tensor". */
+function parallelText({ parallelism, gpus = 1, pipeline_stages: stages = 1 }) {
+  return parallelism === 'tensor_pipeline' ? `${parallelism}: ${stages} stages x ${gpus / stages}-way tensor` : parallelism;
+}
 
 /** "weights fp8_block (the checkpoint's quantization_config; kept in bf16: embedding,lm_head,router)". */
 function weightsText({ weights }) {
@@ -168,7 +173,7 @@ function planText(result, context) {
   const d = result.decode;
   const p = result.prefill;
   const lines = [
-    `${modelTitle(context.model)} on ${input.gpus ?? 1} x ${hardwareId} (${input.parallelism}), ${weightsText(context)}` +
+    `${modelTitle(context.model)} on ${input.gpus ?? 1} x ${hardwareId} (${parallelText(input)}), ${weightsText(context)}` +
       `, KV ${input.kv_dtype}, batch ${input.batch ?? 1}, context ${formatCount(input.context ?? 4096)}`,
     ...assumedLines(context.model),
     `ridge: ${result.ridge_flops_per_byte.toFixed(1)} FLOP/byte (${rate(result.peak_flops_per_s, 'FLOP/s')} / ${rate(result.bandwidth_bytes_per_s, 'B/s')})`,

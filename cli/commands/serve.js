@@ -12,7 +12,7 @@ const dists = ['fixed', 'uniform', 'exponential', 'lognormal'];
 
 // Number flags and the serve input fields they set.
 const numberFlags = {
-  gpus: 'gpus', rate: 'rate', requests: 'requests', 'prompt-tokens': 'prompt_tokens', 'output-tokens': 'output_tokens',
+  gpus: 'gpus', 'pipeline-stages': 'pipeline_stages', rate: 'rate', requests: 'requests', 'prompt-tokens': 'prompt_tokens', 'output-tokens': 'output_tokens',
   'arrival-cv': 'arrival_cv', users: 'users', 'chunk-tokens': 'chunk_tokens', 'max-batch': 'max_batch', 'block-size': 'block_size',
   watermark: 'watermark', 'gpu-memory-utilization': 'gpu_memory_utilization', 'prefix-share': 'prefix_share',
   'prefix-tokens': 'prefix_tokens', 'spec-gamma': 'spec_gamma', 'spec-accept': 'spec_accept', 'slo-ttft': 'slo_ttft_s',
@@ -23,7 +23,7 @@ const numberFlags = {
 const choiceFlags = {
   'prompt-dist': ['prompt_dist', dists], 'output-dist': ['output_dist', dists],
   arrival: ['arrival', ['poisson', 'gamma', 'closed', 'trace']], scheduler: ['scheduler', ['static', 'continuous', 'chunked']],
-  preemption: ['preemption', ['recompute', 'swap']], parallel: ['parallelism', ['tensor', 'pipeline']],
+  preemption: ['preemption', ['recompute', 'swap']], parallel: ['parallelism', ['tensor', 'pipeline', 'tensor_pipeline']],
   'kv-dtype': ['kv_dtype', dtypes],
 };
 const flagOfField = Object.fromEntries([
@@ -119,7 +119,7 @@ export const serveCommands = [
   {
     name: 'serve',
     summary: 'a seeded serving simulation: TTFT, TPOT, throughput, goodput, KV use, preemptions (static, continuous, chunked)',
-    usage: `${modelSourceUsage} [--hardware ID (default h100-sxm)] [--gpus G] [--parallel tensor|pipeline] [--weights FORMAT]
+    usage: `${modelSourceUsage} [--hardware ID (default h100-sxm)] [--gpus G] [--parallel tensor|pipeline|tensor_pipeline] [--pipeline-stages P] [--weights FORMAT]
     [--kv-dtype fp16] [--rate R (requests/s)] [--requests N] [--prompt-tokens N] [--prompt-dist fixed|uniform|exponential|lognormal]
     [--output-tokens N] [--output-dist …] [--arrival poisson|gamma|closed] [--arrival-cv CV] [--users N] [--trace FILE.csv]
     [--scheduler static|continuous|chunked] [--chunk-tokens N] [--max-batch N] [--block-size N] [--watermark F]

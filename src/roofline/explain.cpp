@@ -26,7 +26,7 @@ ExplainResult explain_plan(const Workload& w) {
   const ExplainTerm bandwidth{"\\mathit{BW}", "memory bandwidth of " + hw.label, r.bandwidth_bytes_per_s, "bytes/s"};
   // One sequence's KV at this context, from the memory area's formula (windows, chunks, MLA).
   const double kv_sequence = r.kv_bytes / w.batch;
-  // Tensor parallelism splits the KV cache over at most n_kv_heads devices.
+  // Tensor parallelism splits the KV cache over at most n_kv_heads devices, pipeline stages by layers.
   const double kv_split = r.kv_per_device_bytes > 0 ? r.kv_bytes / r.kv_per_device_bytes : 1;
   std::vector<Explanation> out;
 
@@ -77,19 +77,21 @@ ExplainResult explain_plan(const Workload& w) {
        ""});
 
   const std::string fit = r.fits ? "\\le" : ">";
-  out.push_back({"plan.memory_per_device",
-                 "Memory per device",
-                 "M = W_\\text{dev} + M_\\text{kv} / s \\;\\le\\; C",
-                 "M = " + n(r.weights_per_device_bytes) + " + " + n(r.kv_bytes) + " / " + n(kv_split) + " = " +
-                     n(r.memory_per_device_bytes) + "\\ \\text{bytes} " + fit + " " + n(r.memory_capacity_bytes),
-                 r.memory_per_device_bytes,
-                 "bytes",
-                 {{"W_\\text{dev}", "weights on one device", r.weights_per_device_bytes, "bytes"},
-                  {"M_\\text{kv}", "KV cache, whole batch", r.kv_bytes, "bytes"},
-                  {"s", "ways the KV cache is split (tensor parallel: at most n_kv_heads)", kv_split, ""},
-                  {"C", "device memory of " + hw.label, r.memory_capacity_bytes, "bytes"}},
-                 {spec, kDocs},
-                 r.fits ? "Fits." : "Does not fit on one device: more devices, a smaller dtype or a shorter context."});
+  out.push_back(
+      {"plan.memory_per_device",
+       "Memory per device",
+       "M = W_\\text{dev} + M_\\text{kv} / s \\;\\le\\; C",
+       "M = " + n(r.weights_per_device_bytes) + " + " + n(r.kv_bytes) + " / " + n(kv_split) + " = " +
+           n(r.memory_per_device_bytes) + "\\ \\text{bytes} " + fit + " " + n(r.memory_capacity_bytes),
+       r.memory_per_device_bytes,
+       "bytes",
+       {{"W_\\text{dev}", "weights on one device", r.weights_per_device_bytes, "bytes"},
+        {"M_\\text{kv}", "KV cache, whole batch", r.kv_bytes, "bytes"},
+        {"s", "ways the KV cache is split (tensor: at most n_kv_heads; pipeline: stages; both: stages x that)",
+         kv_split, ""},
+        {"C", "device memory of " + hw.label, r.memory_capacity_bytes, "bytes"}},
+       {spec, kDocs},
+       r.fits ? "Fits." : "Does not fit on one device: more devices, a smaller dtype or a shorter context."});
 
   const double free_bytes = r.memory_capacity_bytes - r.weights_per_device_bytes;
   out.push_back({"plan.max_batch",
@@ -159,24 +161,25 @@ ExplainResult explain_plan(const Workload& w) {
 
   const PrefillPlan& f = r.prefill;
   const double prefill_roofline_s = f.ttft_s - f.communication_s - f.offload_s;
-  out.push_back({"plan.ttft",
-                 "Time to first token",
-                 "t_\\text{TTFT} = \\sum_\\text{ops} \\max\\!\\left(\\frac{F_i}{\\eta_F P},\\ "
-                 "\\frac{B_i}{\\eta_B\\,\\mathit{BW}}\\right) + t_\\text{comm} + t_\\text{offload}",
-                 "t_\\text{TTFT} \\ge \\frac{" + n(f.flops) + "}{" + n(effective_peak) + "} = " +
-                     n(f.flops / effective_peak) + "\\ \\text{s}; \\quad t_\\text{TTFT} = " + n(prefill_roofline_s) +
-                     " + " + n(f.communication_s) + " + " + n(f.offload_s) + " = " + n(f.ttft_s) + "\\ \\text{s}",
-                 f.ttft_s,
-                 "s",
-                 {{"F", "prefill FLOPs (batch x prompt, one device)", f.flops, "FLOPs"},
-                  {"B", "prefill bytes moved", f.bytes, "bytes"},
-                  {"\\eta_F P", "reached FLOP/s", effective_peak, "FLOP/s"},
-                  {"\\eta_B\\,\\mathit{BW}", "reached bandwidth", effective_bandwidth, "bytes/s"},
-                  {"t_\\text{comm}", "all-reduces or pipeline hops", f.communication_s, "s"},
-                  {"t_\\text{offload}", "offloaded weights over the host link", f.offload_s, "s"}},
-                 {spec, kRoofline, kDocs},
-                 "The whole batch of prompts in one pass; " + f.bound + " bound (intensity " +
-                     text_number(f.intensity) + " FLOP/byte). Pipeline parallelism adds the GPipe bubble (2p - 1)/p."});
+  out.push_back(
+      {"plan.ttft",
+       "Time to first token",
+       "t_\\text{TTFT} = \\sum_\\text{ops} \\max\\!\\left(\\frac{F_i}{\\eta_F P},\\ "
+       "\\frac{B_i}{\\eta_B\\,\\mathit{BW}}\\right) + t_\\text{comm} + t_\\text{offload}",
+       "t_\\text{TTFT} \\ge \\frac{" + n(f.flops) + "}{" + n(effective_peak) + "} = " + n(f.flops / effective_peak) +
+           "\\ \\text{s}; \\quad t_\\text{TTFT} = " + n(prefill_roofline_s) + " + " + n(f.communication_s) + " + " +
+           n(f.offload_s) + " = " + n(f.ttft_s) + "\\ \\text{s}",
+       f.ttft_s,
+       "s",
+       {{"F", "prefill FLOPs (batch x prompt, one device)", f.flops, "FLOPs"},
+        {"B", "prefill bytes moved", f.bytes, "bytes"},
+        {"\\eta_F P", "reached FLOP/s", effective_peak, "FLOP/s"},
+        {"\\eta_B\\,\\mathit{BW}", "reached bandwidth", effective_bandwidth, "bytes/s"},
+        {"t_\\text{comm}", "all-reduces or pipeline hops", f.communication_s, "s"},
+        {"t_\\text{offload}", "offloaded weights over the host link", f.offload_s, "s"}},
+       {spec, kRoofline, kDocs},
+       "The whole batch of prompts in one pass; " + f.bound + " bound (intensity " + text_number(f.intensity) +
+           " FLOP/byte). Pipeline parallelism (alone or with tensor parallelism) adds the GPipe bubble (2p - 1)/p."});
   return {ok_status(), std::move(out)};
 }
 

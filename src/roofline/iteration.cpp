@@ -138,12 +138,11 @@ IterationCostModel IterationCostModel::build_from(const Workload& w, bool mtp) {
     }
     model.spans_.push_back(runs[run].layer.attention);
   }
-  const bool pipeline = w.parallelism == "pipeline";
-  model.pipeline_ = pipeline;
-  model.devices_ = w.gpus;
-  model.split_ = pipeline ? 1 : w.gpus;
-  // plan()'s layout: tensor parallelism splits KV by heads, at most n_kv_heads ways.
-  model.kv_split_ = pipeline ? 1 : std::min(w.gpus, p.kv_heads);
+  // plan()'s layout: pp stages, each tp-way tensor parallel; tensor parallelism
+  // splits KV by heads, at most n_kv_heads ways.
+  model.stages_ = w.parallelism == "pipeline" ? w.gpus : w.parallelism == "tensor_pipeline" ? w.pipeline_stages : 1;
+  model.split_ = w.gpus / model.stages_;
+  model.kv_split_ = std::min(model.split_, p.kv_heads);
   model.peak_ = p.effective_peak;
   model.bandwidth_ = p.effective_bandwidth;
   model.vocab_ = static_cast<double>(p.model.vocab);
@@ -192,8 +191,8 @@ void IterationCostModel::add_tokens(IterationShape& shape, double cached, double
 }
 
 double IterationCostModel::time_s(const IterationShape& shape) const {
-  // Pipeline: the iteration runs as `devices` micro-batches, each a full-model pass at 1 / devices of it (plan()).
-  const double scale = pipeline_ ? 1 / devices_ : 1;
+  // Pipeline: the iteration runs as `stages` micro-batches, each a full-model pass at 1 / stages of it (plan()).
+  const double scale = stages_ > 1 ? 1 / stages_ : 1;
   const double rows = shape.rows * scale, logits = shape.logits * scale;
   double total = 0;
   for (const LinearOperator& op : operators_) {
@@ -217,16 +216,17 @@ double IterationCostModel::time_s(const IterationShape& shape) const {
     }
     total += op.count * std::max(flops / peak_, (weight_bytes + kv_bytes + activation_bytes) / bandwidth_);
   }
-  // plan(): GPipe fill for prompts, (devices - 1) hops of the micro-batch's activations;
-  // tensor parallelism: 2 ring all-reduces of the activations per layer.
+  // plan(): GPipe fill for prompts, (stages - 1) hops of the micro-batch's activations;
+  // tensor parallelism: 2 ring all-reduces of the (micro-batch's) activations per layer, in the fill too.
   const double act = activation_bytes_ * d_model_;
+  const double fill = stages_ > 1 && shape.prefill_rows > 0 ? (2 * stages_ - 1) / stages_ : 1;
   double communication = 0;
-  if (pipeline_) {
-    if (shape.prefill_rows > 0) total *= (2 * devices_ - 1) / devices_;
-    if (devices_ > 1) communication = (devices_ - 1) * (rows * act / link_ + collective_latency_s_);
-  } else if (devices_ > 1) {
-    communication = layers_ * 2 * (2 * (devices_ - 1) / devices_ * shape.rows * act / link_ + collective_latency_s_);
+  if (stages_ > 1) {
+    total *= fill;
+    communication = (stages_ - 1) * (rows * act / link_ + collective_latency_s_);
   }
+  if (split_ > 1)
+    communication += fill * layers_ * 2 * (2 * (split_ - 1) / split_ * rows * act / link_ + collective_latency_s_);
   return total + communication;
 }
 

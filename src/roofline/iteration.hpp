@@ -83,8 +83,9 @@ class IterationCostModel {
   static IterationCostModel build_from(const Workload& workload, bool mtp);
   std::vector<LinearOperator> operators_;
   std::vector<AttentionSpec> spans_;  // per layer kind
-  double peak_ = 0, bandwidth_ = 0, split_ = 1, kv_split_ = 1, devices_ = 1;
-  bool pipeline_ = false;
+  double peak_ = 0, bandwidth_ = 0;
+  double split_ = 1, kv_split_ = 1;  // tensor parallelism within a stage: weights and KV heads
+  double stages_ = 1;                // pipeline stages
   double vocab_ = 0, positions_ = 0, embedding_row_bytes_ = 0;
   double layers_ = 0, d_model_ = 0, activation_bytes_ = 2, link_ = 0, collective_latency_s_ = 0;
 };

@@ -12,20 +12,23 @@ namespace {
 
 using namespace roofline_detail;
 
-// How a pass is spread over devices.
+// How a pass is spread over devices: pp pipeline stages, each tp-way tensor parallel.
 struct Layout {
-  bool pipeline = false;
-  double devices = 1;
-  double kv_split = 1;  // tensor parallel splits KV by heads: at most n_kv_heads ways
+  double tp = 1, pp = 1;
+  double devices = 1;      // tp x pp
+  double tp_kv_split = 1;  // tensor parallelism splits KV by heads: at most n_kv_heads ways
+  double kv_split = 1;     // the cache's split over all devices: pp x tp_kv_split
 };
 
 // MLA's latent is shared by every head, so tensor parallelism cannot split it:
 // each device keeps the whole latent cache (p.kv_heads = 1).
-Layout make_layout(bool pipeline, const Prepared& p, double devices) {
+Layout make_layout(const Prepared& p, double tp, double pp) {
   Layout layout;
-  layout.pipeline = pipeline;
-  layout.devices = devices;
-  layout.kv_split = layout.pipeline ? devices : std::min(devices, p.kv_heads);
+  layout.tp = tp;
+  layout.pp = pp;
+  layout.devices = tp * pp;
+  layout.tp_kv_split = std::min(tp, p.kv_heads);
+  layout.kv_split = pp * layout.tp_kv_split;
   return layout;
 }
 
@@ -44,32 +47,31 @@ double offload_s(const Workload& w, double layer_weight_bytes) {
 
 PhaseTotals pass_totals(const Prepared& p, const Workload& w, bool prefill, double batch, double context,
                         const Layout& layout, std::vector<OpShape>& ops, double* layer_weight_bytes) {
+  // One stage's tensor-parallel group running the whole model: a pipeline's
+  // stages each hold a share of the layers, and the schedule below sums them.
   pass_operators(p, prefill, batch, context, w.fused_attention, ops);
-  const double split = layout.pipeline ? 1 : layout.devices;
-  const double kv_split = layout.pipeline ? 1 : layout.kv_split;
-  return time_pass(ops, p.effective_peak, p.effective_bandwidth, split, kv_split, prefill ? batch * context : batch,
-                   layer_weight_bytes);
+  return time_pass(ops, p.effective_peak, p.effective_bandwidth, layout.tp, layout.tp_kv_split,
+                   prefill ? batch * context : batch, layer_weight_bytes);
 }
 
 DecodePlan decode_at(const Prepared& p, const Workload& w, double batch, double context, const Layout& layout,
                      std::vector<OpShape>& ops) {
   const double d_model = static_cast<double>(p.model.d_model), layers = static_cast<double>(p.model.n_layers);
   const double link = w.hardware.interconnect_gb_per_s * 1e9;
-  const double devices = layout.devices;
+  const double stages = layout.pp;
   DecodePlan d;
-  // Pipeline: devices micro-batches of batch / devices circulate; a round (one
-  // token for every sequence) costs one full-model pass at the micro-batch size.
-  const double pass_batch = layout.pipeline ? batch / devices : batch;
+  // Pipeline: pp micro-batches of batch / pp circulate; a round (one token for
+  // every sequence) costs one full-model pass at the micro-batch size.
+  const double pass_batch = batch / stages;
   double layer_weights = 0;
   const PhaseTotals t = pass_totals(p, w, false, pass_batch, context, layout, ops, &layer_weights);
-  if (layout.pipeline) {
-    // One device has no hops (and may have no link at all).
-    d.communication_s =
-        devices > 1 ? (devices - 1) * (pass_batch * d_model * p.act_bytes / link + w.collective_latency_s) : 0;
-  } else {
-    // Megatron tensor parallelism: 2 all-reduces of the activations per layer.
-    d.communication_s = layers * 2 * all_reduce_s(batch * d_model * p.act_bytes, devices, link, w.collective_latency_s);
-  }
+  // (pp - 1) hops of the micro-batch's activations; one stage has none (and may have no link at all).
+  const double hops_s =
+      stages > 1 ? (stages - 1) * (pass_batch * d_model * p.act_bytes / link + w.collective_latency_s) : 0;
+  // Megatron tensor parallelism: 2 all-reduces of the activations per layer, at
+  // each of the round's pp micro-batches on its stage's (layers / pp) layers.
+  d.communication_s =
+      hops_s + layers * 2 * all_reduce_s(pass_batch * d_model * p.act_bytes, layout.tp, link, w.collective_latency_s);
   d.offload_s = offload_s(w, layer_weights);
   d.step_s = t.time_s + d.communication_s + d.offload_s;
   d.memory_floor_s = (t.weight_bytes + t.kv_bytes) / p.effective_bandwidth;
@@ -96,22 +98,20 @@ PrefillPlan prefill_at(const Prepared& p, const Workload& w, double batch, doubl
                        std::vector<OpShape>& ops) {
   const double d_model = static_cast<double>(p.model.d_model), layers = static_cast<double>(p.model.n_layers);
   const double link = w.hardware.interconnect_gb_per_s * 1e9;
-  const double devices = layout.devices;
+  const double stages = layout.pp;
   PrefillPlan r;
-  const double pass_batch = layout.pipeline ? batch / devices : batch;
+  const double pass_batch = batch / stages;
   double layer_weights = 0;
   const PhaseTotals t = pass_totals(p, w, true, pass_batch, context, layout, ops, &layer_weights);
   const double rows = pass_batch * context;
-  double compute_s = t.time_s;
-  if (layout.pipeline) {
-    // GPipe schedule: devices micro-batches through devices stages take
-    // (2 devices - 1) stage slots of (pass time / devices) each.
-    compute_s = t.time_s * (2 * devices - 1) / devices;
-    r.communication_s =
-        devices > 1 ? (devices - 1) * (rows * d_model * p.act_bytes / link + w.collective_latency_s) : 0;
-  } else {
-    r.communication_s = layers * 2 * all_reduce_s(rows * d_model * p.act_bytes, devices, link, w.collective_latency_s);
-  }
+  // GPipe schedule: pp micro-batches through pp stages take (2 pp - 1) stage
+  // slots of (pass time / pp) each; a stage's all-reduces run in its slots.
+  auto with_fill = [stages](double pass_s) { return stages > 1 ? pass_s * (2 * stages - 1) / stages : pass_s; };
+  const double compute_s = with_fill(t.time_s);
+  const double hops_s = stages > 1 ? (stages - 1) * (rows * d_model * p.act_bytes / link + w.collective_latency_s) : 0;
+  r.communication_s =
+      hops_s +
+      with_fill(layers * 2 * all_reduce_s(rows * d_model * p.act_bytes, layout.tp, link, w.collective_latency_s));
   r.offload_s = offload_s(w, layer_weights);
   r.ttft_s = compute_s + r.communication_s + r.offload_s;
   r.tokens_per_s = batch * context / r.ttft_s;
@@ -147,7 +147,7 @@ namespace roofline_detail {
 
 void plan_at(const Prepared& p, const Workload& w, const PlanPoint& at, PlanResult& r, std::vector<OpShape>& ops) {
   const ModelParams& params = p.params;
-  const Layout layout = make_layout(at.pipeline, p, at.gpus);
+  const Layout layout = make_layout(p, at.tp, at.pp);
   const double capacity = w.hardware.memory_bytes;
   const double layers = static_cast<double>(p.model.n_layers);
   const double batch = at.batch, context = at.context;
@@ -167,7 +167,7 @@ void plan_at(const Prepared& p, const Workload& w, const PlanPoint& at, PlanResu
   r.kv_bytes = batch * kv_sequence;
   const double layer_bytes = w.offload_layers > 0 ? largest_layer_bytes(p) : 0;
   r.offloaded_bytes = w.offload_layers * layer_bytes;
-  r.weights_per_device_bytes = weights_per_device(w, r.weight_bytes, layer_bytes, at.gpus);
+  r.weights_per_device_bytes = weights_per_device(w, r.weight_bytes, layer_bytes, layout.devices);
   r.kv_per_device_bytes = r.kv_bytes / layout.kv_split;
   r.memory_per_device_bytes = r.weights_per_device_bytes + r.kv_per_device_bytes;
   r.memory_capacity_bytes = capacity;
@@ -204,19 +204,21 @@ void plan_at(const Prepared& p, const Workload& w, const PlanPoint& at, PlanResu
   // Fewest devices whose share fits: need(g) = weights / g + KV / kv_split(g)
   // falls with g, and need(g) >= (weights + KV) / g, so no g below
   // (weights + KV) / capacity fits: start there (one lower, for rounding).
-  // Past g = KV heads (tensor), KV / kv_heads stays: if it alone exceeds the capacity, none fits.
+  // Past tp = KV heads, KV / kv_split stays: if it alone exceeds the capacity, none fits.
+  // Pipeline grows the stages; tensor (and tensor_pipeline, its stages fixed) grows tp.
   r.min_gpus = 0;
   const double start = std::max(1.0, std::floor((r.weight_bytes + r.kv_bytes) / capacity) - 1);
-  for (double g = start; g <= 4096; ++g) {
-    if (layout.pipeline && g > layers) break;
-    const Layout candidate = make_layout(at.pipeline, p, g);
+  const double step = at.pipeline ? 1 : at.pp;  // devices per added unit of the growing degree
+  for (double g = std::ceil(start / step) * step; g <= 4096; g += step) {
+    if (at.pipeline && g > layers) break;
+    const Layout candidate = at.pipeline ? make_layout(p, 1, g) : make_layout(p, g / at.pp, at.pp);
     const double kv_share = r.kv_bytes / candidate.kv_split;
     const double need = r.weight_bytes / g + kv_share;
     if (need <= capacity) {
       r.min_gpus = g;
       break;
     }
-    if (!layout.pipeline && candidate.kv_split < g && kv_share > capacity) break;
+    if (!at.pipeline && candidate.tp > p.kv_heads && kv_share > capacity) break;
   }
 
   r.decode = decode_at(p, w, batch, context, layout, ops);
@@ -267,8 +269,9 @@ PlanResult plan(const Workload& w) {
   PlanPoint at;
   at.batch = w.batch;
   at.context = w.context;
-  at.gpus = w.gpus;
   at.pipeline = w.parallelism == "pipeline";
+  at.pp = at.pipeline ? w.gpus : w.parallelism == "tensor_pipeline" ? w.pipeline_stages : 1;
+  at.tp = w.gpus / at.pp;
   at.curve = true;
   plan_at(p, w, at, r, ops);
   r.weight_components = p.weights.size.components;

@@ -84,9 +84,12 @@ struct PlanPoint {
   double batch = 1;
   double context = 4096;       // tokens held and attended at decode (and the prompt, unless prefill_context)
   double prefill_context = 0;  // prompt tokens of the prefill (TTFT); 0: context
-  double gpus = 1;
-  bool pipeline = false;  // parallelism: pipeline (true) or tensor
-  bool curve = true;      // the batch-throughput curve (11-20 decode steps): only when shown
+  double tp = 1;               // tensor-parallel degree within a stage
+  double pp = 1;               // pipeline stages: tp x pp devices in all
+  // Which degree "fewest devices" (min_gpus) grows: tp under tensor and
+  // tensor_pipeline parallelism (pp fixed), pp under pipeline.
+  bool pipeline = false;
+  bool curve = true;  // the batch-throughput curve (11-20 decode steps): only when shown
 };
 
 namespace roofline_detail {

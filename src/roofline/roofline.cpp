@@ -90,7 +90,8 @@ Prepared prepare(const Workload& w, bool plan_fields) {
   // The plan-only fields are checked for roofline() too: a value it cannot
   // use is still refused rather than read and ignored (issue 17).
   status = first_error(check_integer("gpus", w.gpus, 1, 4096),
-                       check_choice("parallelism", w.parallelism, {"tensor", "pipeline"}),
+                       check_choice("parallelism", w.parallelism, {"tensor", "pipeline", "tensor_pipeline"}),
+                       check_integer("pipeline_stages", w.pipeline_stages, 1, 4096),
                        check_integer("offload_layers", w.offload_layers, 0, static_cast<double>(p.model.n_layers)),
                        check_real("collective_latency_s", w.collective_latency_s, 0, 1));
   if (!status.ok) return {status};
@@ -102,6 +103,14 @@ Prepared prepare(const Workload& w, bool plan_fields) {
     if (w.parallelism == "pipeline" && w.gpus > static_cast<double>(p.model.n_layers))
       return {error_status("gpus", "gpus = " + format_number(w.gpus) + " pipeline stages exceed n_layers = " +
                                        format_number(static_cast<double>(p.model.n_layers)))};
+    if (w.parallelism == "tensor_pipeline" && std::fmod(w.gpus, w.pipeline_stages) != 0)
+      return {error_status("pipeline_stages", "pipeline_stages = " + format_number(w.pipeline_stages) +
+                                                  " must divide gpus = " + format_number(w.gpus) +
+                                                  " (each stage is gpus / pipeline_stages-way tensor parallel)")};
+    if (w.parallelism == "tensor_pipeline" && w.pipeline_stages > static_cast<double>(p.model.n_layers))
+      return {error_status("pipeline_stages",
+                           "pipeline_stages = " + format_number(w.pipeline_stages) +
+                               " exceeds n_layers = " + format_number(static_cast<double>(p.model.n_layers)))};
     if (w.offload_layers > 0 && w.gpus != 1)
       return {error_status("offload_layers", "offload_layers = " + format_number(w.offload_layers) +
                                                  " is modelled on one device; set gpus = 1")};

@@ -32,8 +32,11 @@ struct Workload {
   bool fused_attention = true;      // true: FlashAttention (scores never leave the chip); false: scores materialized
   // Plan only.
   double gpus = 1;
-  std::string parallelism = "tensor";  // "tensor" or "pipeline"
-  double offload_layers = 0;           // layers whose weights live in host memory and cross the host link each pass
+  // "tensor" (gpus-way tensor parallel), "pipeline" (gpus stages) or
+  // "tensor_pipeline" (pipeline_stages stages, each gpus / pipeline_stages-way tensor parallel).
+  std::string parallelism = "tensor";
+  double pipeline_stages = 1;  // read by tensor_pipeline only; divides gpus
+  double offload_layers = 0;   // layers whose weights live in host memory and cross the host link each pass
   double collective_latency_s =
       5e-6;  // fixed cost per all-reduce or pipeline hop (NCCL small-message latency is ~5-10 us)
 };

@@ -226,20 +226,25 @@ SearchResult search(const SearchInput& in, const std::function<void(double)>& pr
   const double heads = static_cast<double>(model.runs.front().layer.attention.heads);
   const double layers = static_cast<double>(model.n_layers);
 
-  // The deployments of one chip: tensor parallel over g (g divides the heads,
-  // as Megatron and vLLM require) and pipeline over g stages (g <= layers).
+  // The deployments of one chip: every tp x pp <= max_gpus, pp pipeline
+  // stages (pp <= layers) each tp-way tensor parallel (tp divides the heads,
+  // as Megatron and vLLM require).
   struct Split {
     double gpus, tp, pp;
   };
   std::vector<Split> splits;
+  double cells = 0;  // every (tp, pp) pair of the grid, modelled or not
   for (double g = 1; g <= in.max_gpus; ++g) {
-    if (std::fmod(heads, g) == 0) splits.push_back({g, g, 1});
-    if (g > 1 && g <= layers) splits.push_back({g, 1, g});
+    for (double pp = 1; pp <= g; ++pp) {
+      if (std::fmod(g, pp) != 0) continue;
+      const double tp = g / pp;
+      cells += 1;
+      if (std::fmod(heads, tp) == 0 && pp <= layers) splits.push_back({g, tp, pp});
+    }
   }
-  const double total = static_cast<double>(priced.size() * prepared.size() * splits.size() * batches.size());
-  const double all_cells = static_cast<double>(priced.size() * prepared.size() * batches.size()) * 2 * in.max_gpus -
-                           static_cast<double>(priced.size() * prepared.size() * batches.size());
-  result.skipped_configurations = all_cells - total;
+  const double blocks = static_cast<double>(priced.size() * prepared.size() * batches.size());
+  const double total = blocks * static_cast<double>(splits.size());  // configurations to cost (progress)
+  result.skipped_configurations = blocks * (cells - static_cast<double>(splits.size()));
 
   std::vector<Candidate> feasible;
   std::vector<OpShape> scratch;
@@ -272,8 +277,9 @@ SearchResult search(const SearchInput& in, const std::function<void(double)>& pr
             at.batch = batch;
             at.context = context;
             at.prefill_context = in.prompt_tokens;
-            at.gpus = split.gpus;
-            at.pipeline = split.pp > 1;
+            at.tp = split.tp;
+            at.pp = split.pp;
+            at.pipeline = split.tp == 1 && split.pp > 1;
             at.curve = false;
             plan_at(p, w, at, plan, scratch);
             result.evaluated += 1;
@@ -320,6 +326,7 @@ SearchResult search(const SearchInput& in, const std::function<void(double)>& pr
     point.gpus = c.gpus;
     point.tp = c.tp;
     point.pp = c.pp;
+    point.parallelism = c.pp == 1 ? "tensor" : c.tp == 1 ? "pipeline" : "tensor_pipeline";
     point.weights = weights[c.weights];
     point.kv_dtype = kv_dtypes[c.kv];
     point.batch = c.batch;

@@ -40,8 +40,10 @@ struct SearchInput {
 struct SearchPoint {
   std::string hardware;  // preset id
   double gpus = 1;
-  double tp = 1;  // tensor-parallel degree
-  double pp = 1;  // pipeline stages (tp x pp = gpus; the plan models one or the other)
+  double tp = 1;            // tensor-parallel degree
+  double pp = 1;            // pipeline stages (tp x pp = gpus): the plan's parallelism is tensor (pp 1),
+                            // pipeline (tp 1) or tensor_pipeline (both above 1, pipeline_stages = pp)
+  std::string parallelism;  // the plan's: "tensor", "pipeline" or "tensor_pipeline"
   std::string weights;
   std::string kv_dtype;
   double batch = 1;
@@ -69,8 +71,9 @@ struct SearchResult {
   bool points_truncated = false;              // more were feasible than max_points
   std::vector<std::string> hardware;          // presets searched (priced)
   std::vector<std::string> skipped_unpriced;  // presets asked for (or of the default list) with no price: not searched
-  double skipped_configurations = 0;          // grid cells no plan models: TP degree not dividing the heads, more
-                                      // pipeline stages than layers, several GPUs with no link, no peak for the dtype
+  double skipped_configurations = 0;  // grid cells (every tp x pp <= max_gpus) no plan models: TP degree not dividing
+                                      // the heads, more pipeline stages than layers, several GPUs with no link, no
+                                      // peak for the dtype
 };
 
 // progress(fraction) is called between blocks of configurations (one

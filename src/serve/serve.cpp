@@ -62,10 +62,11 @@ Status validate(const ServeConfig& c) {
     return error_status("prefix_tokens", "prefix_tokens = " + format_number(c.prefix_tokens) + " with prefix_share = " +
                                              format_number(c.prefix_share) + ": a shared prefix needs at least one " +
                                              "full block (block_size = " + format_number(c.block_size) + ")");
-  if (c.workload.gpus > 1 && c.workload.parallelism == "pipeline" && spec)
-    return error_status("parallelism",
-                        "parallelism = \"pipeline\": speculative decoding is simulated with tensor "
-                        "parallelism only");
+  const bool staged = (c.workload.parallelism == "pipeline" && c.workload.gpus > 1) ||
+                      (c.workload.parallelism == "tensor_pipeline" && c.workload.pipeline_stages > 1);
+  if (staged && spec)
+    return error_status("parallelism", "parallelism = " + quoted(c.workload.parallelism) +
+                                           ": speculative decoding is simulated with tensor parallelism only");
   return ok_status();
 }
 

@@ -460,6 +460,62 @@ TEST_CASE("pipeline parallel splits weights and KV evenly across stages") {
   CHECK(plan(w).status.field == "gpus");
 }
 
+TEST_CASE("tensor x pipeline: pp stages of tp-way tensor parallelism, by hand and against the pure layouts") {
+  Workload w = on("h100-sxm", llama2_70b());
+  w.gpus = 8;
+  w.parallelism = "tensor_pipeline";
+  w.pipeline_stages = 2;  // 2 stages x 4-way tensor parallel
+  w.batch = 8;
+  w.context = 4096;
+  const PlanResult r = plan(w);
+  REQUIRE(r.status.ok);
+  // Weights over all 8 devices; KV over 2 stages x min(4, 8 KV heads) = 8.
+  CHECK(r.weights_per_device_bytes == doctest::Approx(68976648192.0 * 2 / 8));
+  CHECK(r.kv_per_device_bytes == doctest::Approx(8 * 4096 * 327680.0 / 8));
+  // Decode: a round is one full-model pass of a 4-way group at the micro-batch (8 / 2 = 4),
+  // its 2 all-reduces per layer of 4 x 8192 x 2 bytes over 4 devices, plus one hop of the same bytes.
+  const double all_reduce = 2.0 * 3 / 4 * (4 * 8192 * 2) / 450e9 + 5e-6;
+  const double hop = 4 * 8192 * 2 / 450e9 + 5e-6;
+  CHECK(r.decode.communication_s == doctest::Approx(80 * 2 * all_reduce + hop).epsilon(1e-12));
+  // The pass itself is the 4-way tensor-parallel pass at batch 4.
+  Workload tensor4 = w;
+  tensor4.parallelism = "tensor";
+  tensor4.gpus = 4;
+  tensor4.batch = 4;
+  const PlanResult t4 = plan(tensor4);
+  CHECK(r.decode.step_s == doctest::Approx(t4.decode.step_s + hop).epsilon(1e-12));
+  // Prefill: the GPipe fill (2 pp - 1) / pp on the pass and its all-reduces, then the hop of the prompt rows.
+  const double prefill_hop = 4 * 4096 * 8192 * 2 / 450e9 + 5e-6;
+  CHECK(r.prefill.ttft_s == doctest::Approx(t4.prefill.ttft_s * 1.5 + prefill_hop).epsilon(1e-12));
+  // Fewest devices with 2 stages fixed: 2 x 1 (weights 69 GB + KV 10.7 GB of 160 GB).
+  CHECK(r.min_gpus == 2);
+  // One stage is tensor parallelism, gpus stages is pipeline parallelism: the same numbers, bit for bit.
+  for (const double stages : {1.0, 8.0}) {
+    Workload same = w;
+    same.pipeline_stages = stages;
+    Workload pure = w;
+    pure.parallelism = stages == 1 ? "tensor" : "pipeline";
+    const PlanResult a = plan(same), b = plan(pure);
+    CHECK(a.decode.step_s == b.decode.step_s);
+    CHECK(a.decode.communication_s == b.decode.communication_s);
+    CHECK(a.prefill.ttft_s == b.prefill.ttft_s);
+    CHECK(a.memory_per_device_bytes == b.memory_per_device_bytes);
+    CHECK(a.max_batch == b.max_batch);
+    CHECK(a.max_context == b.max_context);
+  }
+  // Refused by name: stages that do not divide the GPUs, more stages than layers, a fraction.
+  w.pipeline_stages = 3;
+  CHECK(plan(w).status.field == "pipeline_stages");
+  w.gpus = 162;
+  w.pipeline_stages = 81;
+  CHECK(plan(w).status.field == "pipeline_stages");
+  w.gpus = 8;
+  w.pipeline_stages = 1.5;
+  CHECK(plan(w).status.field == "pipeline_stages");
+  w.pipeline_stages = std::nan("");
+  CHECK(plan(w).status.field == "pipeline_stages");
+}
+
 // ---- Cache plateaus (roofline/plateaus.hpp): synthetic sweeps at 3 sizes per octave from 16 KiB.
 
 namespace {

@@ -39,7 +39,8 @@ Workload workload_of(const SearchInput& in, const SearchPoint& point, double con
   w.batch = point.batch;
   w.context = context;
   w.gpus = point.gpus;
-  w.parallelism = point.pp > 1 ? "pipeline" : "tensor";
+  w.parallelism = point.parallelism;
+  w.pipeline_stages = point.pp;
   return w;
 }
 
@@ -56,9 +57,9 @@ TEST_CASE("search: the front fits, meets the SLOs and is not dominated") {
   in.slo_tpot_s = 0.05;
   const SearchResult r = search(in);
   REQUIRE(r.status.ok);
-  // 3 chips x 6 splits (1 GPU; tp 2, pp 2; pp 3 (3 does not divide 32 heads); tp 4, pp 4)
+  // 3 chips x 7 splits (1 GPU; tp 2, pp 2; pp 3 (tp 3 does not divide 32 heads); tp 4, tp 2 x pp 2, pp 4)
   // x 3 weights formats x 2 KV dtypes x 9 batches; tp 3 is skipped.
-  CHECK(r.evaluated == 3 * 6 * 6 * 9);
+  CHECK(r.evaluated == 3 * 7 * 6 * 9);
   CHECK(r.skipped_configurations == 3 * 1 * 6 * 9);
   CHECK(r.feasible == static_cast<double>(r.points.size()));
   CHECK_FALSE(r.points_truncated);
@@ -125,25 +126,29 @@ TEST_CASE("search: a point's cost by hand, and its latency re-run through plan()
   CHECK(one.usd_per_million_tokens == doctest::Approx(hand).epsilon(1e-12));
 }
 
-TEST_CASE("search: every feasible point re-run through plan() gives the same latencies, fp8 compute included") {
+TEST_CASE(
+    "search: every feasible point re-run through plan() gives the same latencies, fp8 compute and TP x PP included") {
   // fp8 weights compute in fp8 (1-byte activations) on a chip with an fp8 peak:
   // the search must cost them as plan() with compute_dtype = fp8 does.
   SearchInput in = llama3_8b();
   in.hardware = "h100-sxm,a100-80gb";
   in.prices = "h100-sxm=4,a100-80gb=2.5";
-  in.max_gpus = 2;
+  in.max_gpus = 4;
   in.batches = "1,64,256";
   const SearchResult r = search(in);
   REQUIRE(r.status.ok);
-  bool saw_fp8_compute = false;
+  bool saw_fp8_compute = false, saw_tensor_pipeline = false;
   for (const SearchPoint& p : r.points) {
     saw_fp8_compute = saw_fp8_compute || p.compute_dtype == "fp8";
+    saw_tensor_pipeline = saw_tensor_pipeline || (p.parallelism == "tensor_pipeline" && p.tp == 2 && p.pp == 2);
+    CHECK(p.tp * p.pp == p.gpus);
     const PlanResult at_end = plan(workload_of(in, p, 1280)), at_prompt = plan(workload_of(in, p, 1024));
     REQUIRE(at_end.status.ok);
     CHECK(at_end.decode.step_s == p.tpot_s);
     CHECK(at_prompt.prefill.ttft_s == p.ttft_s);
   }
   CHECK(saw_fp8_compute);
+  CHECK(saw_tensor_pipeline);
 }
 
 TEST_CASE("search: energy from TDP x (idle + compute share x compute use + memory share x memory use)") {

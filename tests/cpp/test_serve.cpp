@@ -54,15 +54,19 @@ TEST_CASE("iteration cost: decode-only and one whole prompt equal plan()'s step_
     const char* hardware;
     double gpus;
     const char* parallelism;
+    double stages = 1;  // pipeline_stages of tensor_pipeline
   };
   // Dense GQA, MLA + MoE (with tensor parallelism), sliding and global layers,
-  // learned positions, chunked attention + MoE, pipeline parallelism.
-  const Case cases[] = {{"llama-3-8b", "h100-sxm", 1, "tensor"},    {"deepseek-v3", "h100-sxm", 8, "tensor"},
-                        {"gemma-3-27b", "a100-80gb", 2, "tensor"},  {"gpt2", "h100-sxm", 1, "tensor"},
-                        {"llama-4-scout", "h100-sxm", 4, "tensor"}, {"llama-3-70b", "h100-sxm", 4, "pipeline"},
-                        {"gpt-oss-20b", "h100-sxm", 1, "tensor"}};
+  // learned positions, chunked attention + MoE, pipeline parallelism, both.
+  const Case cases[] = {
+      {"llama-3-8b", "h100-sxm", 1, "tensor"},         {"deepseek-v3", "h100-sxm", 8, "tensor"},
+      {"gemma-3-27b", "a100-80gb", 2, "tensor"},       {"gpt2", "h100-sxm", 1, "tensor"},
+      {"llama-4-scout", "h100-sxm", 4, "tensor"},      {"llama-3-70b", "h100-sxm", 4, "pipeline"},
+      {"gpt-oss-20b", "h100-sxm", 1, "tensor"},        {"llama-3-70b", "h100-sxm", 8, "tensor_pipeline", 2},
+      {"deepseek-v3", "h200", 8, "tensor_pipeline", 4}};
   for (const Case& k : cases) {
     Workload w = on(k.hardware, preset(k.model), k.gpus, k.parallelism);
+    w.pipeline_stages = k.stages;
     const IterationCostModel model = IterationCostModel::build(w);
     INFO(model.status.message);
     CHECK_OR_RETURN(model.status.ok);

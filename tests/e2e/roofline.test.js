@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { loadLlmSpacetime } from '../../lib/node.js';
 import { openPage, useBrowserAndServer } from './harness.js';
 
 const lab = useBrowserAndServer();
@@ -79,6 +80,29 @@ test('plan answers update: fit, throughput, memory limit', async () => {
   assert.ok(await page.locator('#plan-curve-plot svg circle').count() >= 5);
   assert.ok(await page.locator('#plan-calibration-plot svg circle').count() >= 4);
   assert.equal(await page.locator('#plan-training-table tbody tr').count(), 4);
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Plan tensor x pipeline: the stages field, the numbers api.plan gives, and a bad stage count beside its field', async () => {
+  const api = await loadLlmSpacetime();
+  const url = `${lab.server.url}?panel=plan&plan.gpus=8&plan.parallelism=tensor_pipeline&plan.pipeline_stages=2&plan.batch=8`;
+  const { page, context, problems, cspViolations } = await openPage(lab.browser, url);
+  assert.equal(await page.locator('#plan-parallelism').inputValue(), 'tensor_pipeline');
+  assert.equal(await page.locator('#plan-pipeline_stages').inputValue(), '2');
+  const expected = api.plan({ model: 'llama-2-70b', hardware: 'h100-sxm', weights_dtype: 'fp16', kv_dtype: 'fp16', compute_dtype: 'fp16',
+    batch: 8, context: 4096, gpus: 8, parallelism: 'tensor_pipeline', pipeline_stages: 2 });
+  assert.equal(await page.locator('#plan-tokens-per-s').textContent(), expected.decode.tokens_per_s.toFixed(1));
+  assert.equal(await page.locator('#plan-total-tokens-per-s').textContent(), expected.decode.total_tokens_per_s.toFixed(0));
+  assert.match(await page.locator('#plan-min-gpus').locator('..').textContent(), /fewest devices \(2 stages of tensor parallel\)/);
+  // 3 stages do not divide 8 devices: the core's reason, beside the field.
+  await page.fill('#plan-pipeline_stages', '3');
+  await page.locator('#plan-pipeline_stages').dispatchEvent('change');
+  assert.match(await page.locator('body').textContent(), /pipeline_stages = 3 must divide gpus = 8/);
+  // Tensor parallelism hides the field.
+  await page.selectOption('#plan-parallelism', 'tensor');
+  assert.equal(await page.locator('#plan-pipeline_stages').count(), 0);
   assert.deepEqual(await cspViolations(), []);
   assert.deepEqual(problems, []);
   await context.close();

@@ -47,12 +47,14 @@ test('search: the cost of a point by hand, and its latency re-run through plan()
     const usdPerMillion = 3.5 * p.gpus / (3600 * tokensPerS) * 1e6;
     assert.ok(Math.abs(p.usd_per_million_tokens - usdPerMillion) <= 1e-12 * usdPerMillion);
     const workload = { model: 'llama-3-8b', hardware: p.hardware, weights_dtype: p.weights, kv_dtype: p.kv_dtype,
-      compute_dtype: p.compute_dtype, batch: p.batch, gpus: p.gpus, parallelism: p.pp > 1 ? 'pipeline' : 'tensor' };
+      compute_dtype: p.compute_dtype, batch: p.batch, gpus: p.gpus, parallelism: p.parallelism, pipeline_stages: p.pp };
     const atEnd = api.plan({ ...workload, context: p.context });
     assert.equal(atEnd.decode.step_s, p.tpot_s);
     assert.equal(atEnd.fits, true);
     assert.equal(api.plan({ ...workload, context: 1024 }).prefill.ttft_s, p.ttft_s);
   }
+  // Mixed splits are searched too: 4 GPUs as 2 stages of 2-way tensor parallelism.
+  assert.ok(r.points.some((p) => p.parallelism === 'tensor_pipeline' && p.tp === 2 && p.pp === 2));
 });
 
 test('search: progress rises to 1; an error thrown in onProgress is rethrown after the search', () => {

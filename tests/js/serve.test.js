@@ -49,6 +49,12 @@ test('serve: at low load TTFT is the planner\'s prefill time', () => {
   const plan = api.plan({ model: 'llama-3.2-1b', hardware: 'h100-sxm', batch: 1, context: 512 });
   close(r.ttft_s.mean, plan.prefill.ttft_s, 1e-9, 'TTFT');
   close(r.unloaded_ttft_s, plan.prefill.ttft_s, 1e-9, 'unloaded TTFT');
+  // Tensor x pipeline: 2 stages of 2-way tensor parallelism, costed as the plan costs them.
+  const hybrid = { gpus: 4, parallelism: 'tensor_pipeline', pipeline_stages: 2 };
+  const staged = api.serve({ ...small, ...hybrid, rate: 0.01, requests: 10 });
+  const stagedPlan = api.plan({ model: 'llama-3.2-1b', hardware: 'h100-sxm', batch: 1, context: 512, ...hybrid });
+  close(staged.unloaded_ttft_s, stagedPlan.prefill.ttft_s, 1e-9, 'unloaded TTFT, tensor x pipeline');
+  close(staged.ttft_s.mean, stagedPlan.prefill.ttft_s, 1e-9, 'TTFT, tensor x pipeline');
   // The overhead adds to every iteration.
   const slower = api.serve({ ...small, rate: 0.01, requests: 10, iteration_overhead_s: 0.001 });
   close(slower.ttft_s.mean, plan.prefill.ttft_s + 0.001, 1e-9, 'TTFT with overhead');
@@ -93,6 +99,10 @@ test('serve: a trace, prefix caching and speculative decoding through the API', 
 });
 
 test('serve: bad values are InputErrors naming the field or the line', () => {
+  assertInputError(() => api.serve({ ...small, gpus: 4, parallelism: 'tensor_pipeline', pipeline_stages: 3 }), 'pipeline_stages',
+    /pipeline_stages = 3 must divide gpus = 4/);
+  assertInputError(() => api.serve({ ...small, gpus: 4, parallelism: 'tensor_pipeline', pipeline_stages: 2, spec_draft: 'llama-3.2-1b' }),
+    'parallelism', /speculative decoding is simulated with tensor parallelism only/);
   assertInputError(() => api.serve({ ...small, rate: -1 }), 'rate', /rate = -1 must be at least 0/);
   assertInputError(() => api.serve({ ...traced, arrival: 'trace', trace: '' }), 'trace', /no request lines/);
   assertInputError(() => api.serve({ ...traced, arrival: 'trace', trace: 'arrival_s,prompt_tokens,output_tokens\n0,10,5\n1,x,5\n' }),

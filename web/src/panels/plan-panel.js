@@ -21,7 +21,7 @@ import { readWorkload, setWorkload, toInput, weightOptions, workloadInputs, work
 const defaults = {
   model: 'llama-2-70b', hardware: 'h100-sxm', weights_dtype: 'fp16', weights_group: 0, weights_scale_dtype: 'fp16', weights_keep: '', weights_bits: 0, kv_dtype: 'fp16', compute_dtype: 'fp16',
   batch: 16, context: 4096, images: 0, flop_efficiency: 1, bandwidth_efficiency: 1, fused_attention: true,
-  gpus: 2, parallelism: 'tensor', offload_layers: 0,
+  gpus: 2, parallelism: 'tensor', pipeline_stages: 1, offload_layers: 0,
 };
 // Training inputs (URL keys train_<key>; booleans as 1/0), the core's TrainingInput fields.
 const trainingDefaults = {
@@ -230,7 +230,7 @@ export class PlanPanel extends PanelElement {
         <div class="headline">
           <div><div class="value" id="plan-max-batch">${explained(this.explain.get('plan.max_batch'), formatCount(r.max_batch))}</div><div class="label">max batch at ${formatCount(this.state.context)} tokens</div></div>
           <div><div class="value" id="plan-max-context">${r.max_context_unbounded ? 'unbounded' : formatCount(r.max_context)}</div><div class="label">max context at batch ${formatCount(this.state.batch)}</div></div>
-          <div><div class="value" id="plan-min-gpus">${r.min_gpus ? formatCount(r.min_gpus) : '> 4096'}</div><div class="label">fewest devices (${this.state.parallelism})</div></div>
+          <div><div class="value" id="plan-min-gpus">${r.min_gpus ? formatCount(r.min_gpus) : '> 4096'}</div><div class="label">fewest devices (${this.state.parallelism === 'tensor_pipeline' ? `${formatCount(this.state.pipeline_stages)} stages of tensor parallel` : this.state.parallelism})</div></div>
         </div>
         <llm-result-table id="plan-table" filename="plan" caption="Latency, throughput and memory"
           .columns=${[{ key: 'item', label: 'Quantity' }, { key: 'value', label: 'Value', numeric: true, format: (v, row) => explained(row.explain, row.format(v)) }]}
@@ -243,7 +243,9 @@ export class PlanPanel extends PanelElement {
           linearly with batch until the KV cache (${bothUnits(r.kv_bytes_per_token)} per token per sequence) or compute
           catches up. Tensor parallelism divides the weights read per device and adds
           2 all-reduces per layer, each 2(p−1)/p × batch × d_model × bytes over the link; pipeline parallelism splits
-          memory but every round still reads all the weights.</p>
+          memory but every round still reads all the weights. Tensor × pipeline runs p stages, each a
+          devices ÷ p-way tensor-parallel group: a round's micro-batches of batch ÷ p pay the group's all-reduces
+          and p − 1 hops.</p>
       </div>`;
   }
 

@@ -8,7 +8,7 @@ import { numberField, selectField } from '../components/fields.js';
 
 // Choices of the text inputs, as the core names them (lib/serve.d.ts).
 export const choices = {
-  parallelism: ['tensor', 'pipeline'],
+  parallelism: ['tensor', 'pipeline', 'tensor_pipeline'],
   kv_dtype: ['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'],
   arrival: ['poisson', 'gamma', 'closed', 'trace'],
   prompt_dist: ['fixed', 'uniform', 'exponential', 'lognormal'],
@@ -19,7 +19,7 @@ export const choices = {
 };
 
 const labels = {
-  model: 'Model', hardware: 'Hardware', gpus: 'GPUs', parallelism: 'Parallelism', weights: 'Weights', kv_dtype: 'KV cache',
+  model: 'Model', hardware: 'Hardware', gpus: 'GPUs', parallelism: 'Parallelism', pipeline_stages: 'Pipeline stages', weights: 'Weights', kv_dtype: 'KV cache',
   rate: 'Arrival rate (requests/s)', requests: 'Requests', prompt_tokens: 'Prompt tokens (mean)', prompt_dist: 'Prompt lengths',
   output_tokens: 'Output tokens (mean)', output_dist: 'Output lengths', arrival: 'Arrivals', arrival_cv: 'Arrival CV (gamma)',
   users: 'Users (closed loop)', trace: 'Trace (CSV)', scheduler: 'Scheduler', chunk_tokens: 'Chunk tokens (chunked prefill)',
@@ -33,7 +33,7 @@ const labels = {
 };
 
 export const defaults = {
-  model: 'llama-3.1-8b', hardware: 'h100-sxm', gpus: 1, parallelism: 'tensor', weights: 'bf16', kv_dtype: 'bf16',
+  model: 'llama-3.1-8b', hardware: 'h100-sxm', gpus: 1, parallelism: 'tensor', pipeline_stages: 1, weights: 'bf16', kv_dtype: 'bf16',
   rate: 8, requests: 400, prompt_tokens: 512, prompt_dist: 'exponential', output_tokens: 256, output_dist: 'exponential',
   arrival: 'poisson', arrival_cv: 2, users: 32, trace: '',
   scheduler: 'continuous', chunk_tokens: 2048, max_batch: 256, block_size: 16, watermark: 0.01, preemption: 'recompute',
@@ -105,6 +105,7 @@ export function toServeInput(state, models) {
     slo_attainment: state.slo_attainment, seed: state.seed, compute_efficiency: state.compute_efficiency,
     memory_efficiency: state.memory_efficiency, iteration_overhead_s: state.iteration_overhead_s,
   };
+  if (state.parallelism === 'tensor_pipeline') input.pipeline_stages = state.pipeline_stages;
   if (state.arrival === 'poisson' || state.arrival === 'gamma') input.rate = state.rate;
   if (state.arrival === 'gamma') input.arrival_cv = state.arrival_cv;
   if (state.arrival === 'closed') input.users = state.users;
@@ -121,7 +122,8 @@ export function toServeInput(state, models) {
 
 const option = (value, label = value) => ({ value, label });
 const choiceLabels = {
-  parallelism: { tensor: 'tensor (split every layer)', pipeline: 'pipeline (split the layers)' },
+  parallelism: { tensor: 'tensor (split every layer)', pipeline: 'pipeline (split the layers)',
+    tensor_pipeline: 'tensor × pipeline (stages of tensor-parallel groups)' },
   arrival: { poisson: 'Poisson (open loop)', gamma: 'gamma (bursty, CV below)', closed: 'closed loop (users)', trace: 'trace (CSV below)' },
   scheduler: { continuous: 'continuous batching', chunked: 'continuous + chunked prefill', static: 'static batches' },
   preemption: { recompute: 'recompute the prompt', swap: 'swap KV to host' },
@@ -151,6 +153,8 @@ export function serveInputs({ state, error, presets, hardware, weights, set, rea
       ${select('hardware', hardware.map((row) => option(row.id, row.label)))}
       ${number('gpus', { min: 1, step: 1 })}
       ${pick('parallelism')}
+      ${state.parallelism === 'tensor_pipeline'
+        ? number('pipeline_stages', { min: 1, step: 1, help: 'Each stage is GPUs ÷ stages-way tensor parallel; the stages divide the GPUs' }) : nothing}
       ${select('weights', weights, 'Sized as the Quantization panel sizes it')}
       ${pick('kv_dtype')}
     </fieldset>

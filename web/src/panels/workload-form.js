@@ -52,6 +52,13 @@ export const planInputs = [
   { key: 'gpus', label: 'Devices', min: 1 },
   { key: 'offload_layers', label: 'Layers offloaded to CPU', min: 0, help: 'Weights kept in host memory, streamed over PCIe every pass (1 device)' },
 ];
+// Shown with tensor × pipeline parallelism only.
+const stagesInput = { key: 'pipeline_stages', label: 'Pipeline stages', min: 1, help: 'Each stage is devices ÷ stages-way tensor parallel; the stages divide the devices' };
+export const parallelismOptions = [
+  { value: 'tensor', label: 'tensor (split every layer)' },
+  { value: 'pipeline', label: 'pipeline (split the layers)' },
+  { value: 'tensor_pipeline', label: 'tensor × pipeline (stages of tensor-parallel groups)' },
+];
 
 // A custom chip's fields (hardware = 'custom'), seeded from the preset chosen before.
 export const customFields = [
@@ -117,8 +124,8 @@ export function readWorkload(read, panelDefaults, { models, hardware, weights = 
   }
   state.kv_dtype = choice('kv_dtype', dtypeOptions.map((o) => o.value));
   state.compute_dtype = choice('compute_dtype', computeOptions.map((o) => o.value));
-  if ('parallelism' in defaults) state.parallelism = choice('parallelism', ['tensor', 'pipeline']);
-  for (const { key } of [...numberInputs, ...planInputs, weightsBitsInput, weightsGroupInput]) if (key in defaults) state[key] = number(key);
+  if ('parallelism' in defaults) state.parallelism = choice('parallelism', parallelismOptions.map((o) => o.value));
+  for (const { key } of [...numberInputs, ...planInputs, stagesInput, weightsBitsInput, weightsGroupInput]) if (key in defaults) state[key] = number(key);
   const fused = text('fused_attention');
   state.fused_attention = fused === '0' ? false : fused === '1' ? true : defaults.fused_attention;
   return state;
@@ -205,7 +212,7 @@ export function workloadInputs({ prefix, state, error, presets, hardware, weight
       <legend>Devices</legend>
       ${planInputs.map(number)}
       ${selectField({ id: `${prefix}-parallelism`, label: 'Parallelism', value: state.parallelism, requested: read('parallelism'),
-        options: [{ value: 'tensor', label: 'tensor (split every layer)' }, { value: 'pipeline', label: 'pipeline (split the layers)' }],
-        error: fieldError('parallelism'), onCommit: (value) => set('parallelism', value, true) })}
+        options: parallelismOptions, error: fieldError('parallelism'), onCommit: (value) => set('parallelism', value, true) })}
+      ${state.parallelism === 'tensor_pipeline' ? number(stagesInput) : ''}
     </fieldset>` : ''}`;
 }
