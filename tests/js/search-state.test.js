@@ -116,6 +116,11 @@ test('the API input: TPOT in seconds, the default chips as [], an imported model
   const r = api.search(toSearchInput(state, models));
   assert.ok(r.evaluated > 0 && r.evaluated + r.skipped_configurations <= gridSize(state, chips), `${r.evaluated} ≤ ${gridSize(state, chips)}`);
   assert.equal(gridSize(state, chips), 2 * 3 * 2 * 2 * 3);
+  // 8 GPUs: (tp, pp) with tp × pp ≤ 8 are 8 + 4 + 2 + 2 + 1 + 1 + 1 + 1 = 20 splits; every chip priced, the bound is met.
+  const eight = { ...state, max_gpus: 8 };
+  assert.equal(gridSize(eight, chips), 2 * 3 * 2 * 2 * 20);
+  const all = api.search(toSearchInput({ ...eight, prices: { l4: 0.8 } }, models));
+  assert.ok(all.evaluated + all.skipped_configurations <= gridSize(eight, chips));
 });
 
 test('core errors go to their field: TPOT to the ms field, prices to the chip named', () => {

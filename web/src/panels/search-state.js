@@ -182,11 +182,17 @@ export function priceErrorChip(error, hardwareIds) {
   return hardwareIds.find((id) => error.message.includes(`"${id}"`)) ?? null;
 }
 
-/** An upper bound of the configurations a search costs: chips × formats × KV dtypes × batches × (TP and PP splits of 1 … max GPUs). */
+/**
+ * An upper bound of the configurations a search costs: chips × formats × KV dtypes × batches × splits, the
+ * splits being every tp × pp = g for g = 1 … max GPUs (Σ over pp of ⌊max / pp⌋; 20 for 8 GPUs), before the
+ * core drops those no plan models and the chips with no price.
+ */
 export function gridSize(state, presets) {
   const chips = (state.hardware ?? defaultHardware(presets)).length;
   const batches = parseBatches(state.batches)?.split(',').length ?? 0;
-  const splits = Number.isInteger(state.max_gpus) && state.max_gpus >= 1 ? 2 * state.max_gpus - 1 : 0;
+  const most = Number.isInteger(state.max_gpus) && state.max_gpus >= 1 && state.max_gpus <= 1024 ? state.max_gpus : 0;
+  let splits = 0;
+  for (let pp = 1; pp <= most; pp++) splits += Math.floor(most / pp);
   return chips * state.weights.length * state.kv_dtype.length * batches * splits;
 }
 
