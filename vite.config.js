@@ -26,8 +26,9 @@ export default defineConfig({
   worker: { format: 'es' },
   plugins: [
     // Offline after one visit: Workbox precaches the whole built site at the
-    // service worker's install (both pages, every asset, the WASM module, the
-    // run worker, embed.js), so a reload and a measured run need no network.
+    // service worker's install (both pages, every asset, the three WASM
+    // modules: first load, calculator and lab; the run worker, embed.js), so a
+    // reload, any panel and a measured run need no network.
     // No manifest and no injected register script (the CSP forbids inline
     // script): web/src/offline.js registers dist/sw.js.
     VitePWA({
@@ -37,7 +38,7 @@ export default defineConfig({
       manifest: false,
       workbox: {
         globPatterns: ['**/*.{html,js,css,wasm,svg,png,woff2}'],
-        // The WASM module is about 1 MB; Workbox's default limit is 2 MiB.
+        // The largest WASM module is under 1 MB; Workbox's default limit is 2 MiB.
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
         // Every input lives in the query (?panel=kv&kv.context=…): the files don't depend on it.
         ignoreURLParametersMatching: [/.*/],

@@ -1,8 +1,10 @@
-// The JS API over the two WASM modules: plain objects in, plain objects out.
+// The JS API over the WASM modules: plain objects in, plain objects out.
 // Each area adds its functions in lib/<area>.js; this file composes them.
 // The calculator module answers every closed form; the lab module (kernels,
 // measured runs) is asked for only by the measured runs, and is loaded on
-// the first one (issue 16: the page's first load fetches the calculator alone).
+// the first one. The first-load module (issue 16: what the page's Model panel
+// and the llm-model element fetch before the first number shows) holds the
+// model area alone: createFirstApi wraps it.
 import { coreApi } from './core.js';
 import { modelApi } from './model.js';
 import { memoryApi } from './memory.js';
@@ -15,6 +17,18 @@ import { serveApi } from './serve.js';
 import { searchApi } from './search.js';
 
 export { InputError } from './convert.js';
+
+/**
+ * The first-load API over the first-load module (llm_spacetime): the core and
+ * model areas alone (presets, validation, parameter counts, FLOPs, weights
+ * memory, config.json import), the same functions as createApi's.
+ */
+export function createFirstApi(Module) {
+  return Object.freeze({
+    ...coreApi(Module),
+    ...modelApi(Module),
+  });
+}
 
 /** The measured runs, every one a function of the lab module that `lab()` returns. */
 function labApi(lab) {

@@ -43,6 +43,9 @@ export interface CoreApi {
   plainDtypes(): DtypeInfo[];
 }
 
+/** What `createFirstApi()` returns: the core and model areas (the first-load module's functions). */
+export interface LlmSpacetimeFirst extends CoreApi, ModelApi {}
+
 /** Everything `loadLlmSpacetime()` returns: one object, every area's functions. */
 export interface LlmSpacetime extends CoreApi, ModelApi, MemoryApi, AttentionApi, QuantApi, RooflineApi, ExplainApi, WorkApi, ServeApi, SearchApi {}
 
@@ -50,10 +53,11 @@ export interface LoadOptions {
   /** The lab module's build: 'simd' (default) or 'scalar' (the benchmark build without -msimd128). */
   variant?: 'simd' | 'scalar';
   /**
-   * loadModule only: 'calculator' (default; closed forms, with the lab attached and
-   * loaded on the first measured run) or 'lab' (kernels and measured runs alone).
+   * loadModule only: 'calculator' (default; every closed form, with the lab attached and
+   * loaded on the first measured run), 'first' (the first-load module: presets and the
+   * model closed forms, for createFirstApi) or 'lab' (kernels and measured runs alone).
    */
-  module?: 'calculator' | 'lab';
+  module?: 'calculator' | 'first' | 'lab';
 }
 
 /** Loads the calculator module under Node and returns the API; the lab module loads on the first measured run. */
@@ -64,5 +68,10 @@ export declare function loadLlmSpacetime(options?: LoadOptions): Promise<LlmSpac
  * measured run); without it, the measured runs throw unless the module came from loadModule.
  */
 export declare function createApi(module: unknown, lab?: unknown): LlmSpacetime;
+/**
+ * Wraps an instantiated first-load module (llm_spacetime: what a page loads
+ * first): the core and model areas, with the same functions as createApi's.
+ */
+export declare function createFirstApi(module: unknown): LlmSpacetimeFirst;
 /** A raw Emscripten module (for benchmarks). */
 export declare function loadModule(options?: LoadOptions): Promise<unknown>;

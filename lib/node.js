@@ -2,9 +2,12 @@
 // Debian's Emscripten 3.1.6 loader tries fetch() on a file path under Node 18+,
 // so each binary is read from disk and handed over as wasmBinary.
 //
-// Two modules (issue 16): the calculator (closed forms) is instantiated at
-// load; the lab (kernels, measured runs) only on the first measured call,
-// synchronously, so the API keeps its synchronous functions.
+// Node loads the calculator (every closed form) at load; the lab (kernels,
+// measured runs) only on the first measured call, synchronously, so the API
+// keeps its synchronous functions. The first-load module (issue 16: presets and
+// the model closed forms, what a page fetches first) is for pages: Node reads
+// the whole calculator from disk instead, and loads the first-load module only
+// when asked by name (module: 'first', for createFirstApi and the tests).
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -14,11 +17,13 @@ import { attachLab, createApi } from './api.js';
 
 const generatedDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'generated');
 
-// The calculator has one build; the lab a SIMD build and a scalar one (the benchmarks' scalar column).
+// The calculator and the first-load module have one build; the lab a SIMD
+// build and a scalar one (the benchmarks' scalar column).
 const fileName = (module, variant) => {
-  if (module === 'calculator') return 'llm_spacetime';
+  if (module === 'calculator') return 'llm_spacetime_calculator';
+  if (module === 'first') return 'llm_spacetime';
   if (module === 'lab') return variant === 'scalar' ? 'llm_spacetime_lab_scalar' : 'llm_spacetime_lab';
-  throw new Error(`module must be 'calculator' or 'lab' (got ${JSON.stringify(module)})`);
+  throw new Error(`module must be 'calculator', 'first' or 'lab' (got ${JSON.stringify(module)})`);
 };
 
 const missing = (name) => new Error(`${name}.wasm not found in ${generatedDir}: run "npm run build:wasm"` +
@@ -57,7 +62,8 @@ function instantiateNow(factory, name) {
 /**
  * Instantiates a raw Emscripten module. `module`: 'calculator' (default; the
  * lab is attached, loaded on the first measured call, so createApi(Module) has
- * every function) or 'lab' (the kernels alone, e.g. for benchmarks).
+ * every function), 'first' (the first-load module, for createFirstApi) or
+ * 'lab' (the kernels alone, e.g. for benchmarks).
  * `variant`: the lab's build, 'simd' (default) or 'scalar'.
  */
 export async function loadModule({ variant = 'simd', module = 'calculator' } = {}) {
@@ -72,6 +78,7 @@ export async function loadModule({ variant = 'simd', module = 'calculator' } = {
     throw missing(name);
   }
   const calculator = await (await importFactory(name))({ wasmBinary });
+  if (module === 'first') return calculator;
   // The lab's loader script is small: imported now (an import cannot wait for a
   // synchronous call); its WASM is read and compiled on the first measured call.
   const labFactory = await importFactory(labName).catch(() => null);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the WASM modules into web/generated/: "simd" (default, what the page
-# uses: the calculator llm_spacetime and the lab llm_spacetime_lab) or "scalar"
+# uses: the first-load module llm_spacetime, the calculator
+# llm_spacetime_calculator and the lab llm_spacetime_lab) or "scalar"
 # (the lab without -msimd128, llm_spacetime_lab_scalar: the benchmarks' scalar column).
 set -euo pipefail
 cd "$(dirname "$0")/.."

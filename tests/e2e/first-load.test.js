@@ -1,9 +1,11 @@
-// The first load fetches the calculator module only (issue 16, item 1): the
-// Model panel and an embed show their numbers with no lab module fetched; the
-// lab (kernels, measured runs) is fetched by the run worker when a measured
-// run starts, never by the page's main thread. With the service worker on, the
-// lab arrives only through the offline precache, which starts after the page
-// has loaded (sw.js is registered once the calculator answered).
+// The first load fetches the first-load module only (issue 16, item 1): the
+// Model panel and an llm-model element show their numbers with neither the
+// calculator (every other closed form, the explain views) nor the lab fetched.
+// The calculator is fetched when another panel opens or a figure's explanation
+// is first asked for; the lab (kernels, measured runs) by the run worker when a
+// measured run starts, never by the page's main thread. With the service worker
+// on, the rest arrives only through the offline precache, which starts after
+// the page has loaded (sw.js is registered once the first-load module answered).
 // The server counts what it sends, so nothing can hide in a cache.
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
@@ -18,13 +20,16 @@ const distDir = resolve(process.env.LLMST_DIST ?? fileURLToPath(new URL('../../d
 const sizeOf = (path) => statSync(join(distDir, path)).size;
 const assets = readdirSync(join(distDir, 'assets'));
 const isLab = (path) => /\/llm_spacetime_lab[-.][^/]*\.wasm$/.test(path);
-const isCalculator = (path) => /\/llm_spacetime[-.][^/]*\.wasm$/.test(path) && !isLab(path);
+const isCalculator = (path) => /\/llm_spacetime_calculator[-.][^/]*\.wasm$/.test(path);
+const isFirst = (path) => /\/llm_spacetime[-.][^/]*\.wasm$/.test(path);
 
 let browser;
 let server;
 let requests = [];
 before(async () => {
-  assert.ok(assets.some((name) => /^llm_spacetime_lab-.*\.wasm$/.test(name)), 'dist/ has the lab module');
+  for (const name of ['llm_spacetime', 'llm_spacetime_calculator', 'llm_spacetime_lab']) {
+    assert.ok(assets.some((asset) => new RegExp(`^${name}-.*\\.wasm$`).test(asset)), `dist/ has ${name}.wasm`);
+  }
   browser = await launchBrowser();
   server = await startServer({
     onRequest: (path) => requests.push(path),
@@ -55,18 +60,33 @@ async function open(url, options = {}) {
   return { context, page, problems };
 }
 
-test('the Model panel\'s first load fetches only the calculator; a measured run fetches the lab in the worker', async () => {
+test('the Model panel\'s first load fetches only the first-load module; an explanation or another panel the calculator; a measured run the lab in the worker', async (t) => {
   // Service workers off: what the page and its worker fetch, with no precache.
   const { context, page, problems } = await open(`${server.url}?panel=model`, { serviceWorkers: 'block' });
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   assert.equal(await page.locator('#model-total-params').textContent(), '6,738,415,616');
-  // Idle a while: nothing fetches the lab behind the page's back.
+  // Idle a while: nothing fetches the calculator or the lab behind the page's back.
   await page.waitForTimeout(1500);
   const firstLoad = wasmRequests();
   assert.equal(firstLoad.length, 1, `one WASM module on the first load: ${firstLoad.join(' ')}`);
-  assert.ok(isCalculator(firstLoad[0]), `the calculator module: ${firstLoad[0]}`);
+  assert.ok(isFirst(firstLoad[0]), `the first-load module: ${firstLoad[0]}`);
   const bytes = wasmBytes(firstLoad);
+  t.diagnostic(`the Model panel's first load fetched ${bytes} bytes of WASM (budget ${firstLoadWasmBytes})`);
   assert.ok(bytes <= firstLoadWasmBytes, `first load fetched ${bytes} bytes of WASM (budget ${firstLoadWasmBytes})`);
+
+  // A figure's explanation: the explain views are the calculator's, fetched on this first click.
+  await page.locator('#model-total-params button.figure').click();
+  const dialog = page.locator('#model-total-params dialog');
+  await dialog.waitFor({ state: 'visible', timeout: 30000 });
+  assert.match(await dialog.locator('.title').textContent(), /param/i);
+  assert.equal(wasmRequests().filter(isCalculator).length, 1, `the explanation fetched the calculator: ${wasmRequests().join(' ')}`);
+  await page.keyboard.press('Escape');
+
+  // Another panel's tab: it runs on the calculator, already here; the Model panel keeps its state.
+  await page.click('#tab-plan');
+  await page.waitForFunction(() => document.querySelector('llm-plan-panel')?.shadowRoot?.querySelector('#plan-ttft'),
+    null, { timeout: 30000 });
+  assert.equal(wasmRequests().filter(isCalculator).length, 1, 'the calculator is fetched once');
 
   // A measured run: the worker fetches the lab module, the page does not.
   await page.goto(`${server.url}?panel=attention&attention.n=256&attention.d=32&attention.heads=1`);
@@ -80,13 +100,28 @@ test('the Model panel\'s first load fetches only the calculator; a measured run 
   await context.close();
 });
 
-test('an embed loads only the calculator module; in the gallery the quant element\'s lab run fetches the lab in the worker', async () => {
+test('another panel opened first fetches the first-load module and the calculator, not the lab', async () => {
+  const { context, page, problems } = await open(`${server.url}?panel=kv`, { serviceWorkers: 'block' });
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  await page.waitForFunction(() => document.querySelector('llm-kv-cache-panel')?.shadowRoot?.querySelector('#kv-total'), null, { timeout: 30000 });
+  await page.waitForTimeout(1000);
+  const wasm = wasmRequests();
+  assert.equal(wasm.filter(isFirst).length, 1, wasm.join(' '));
+  assert.equal(wasm.filter(isCalculator).length, 1, wasm.join(' '));
+  assert.equal(wasm.filter(isLab).length, 0, wasm.join(' '));
+  // The other panels' elements are created when their tab is first shown.
+  assert.equal(await page.locator('llm-plan-panel').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an llm-model embed loads only the first-load module; in the gallery the quant element\'s lab run fetches the lab in the worker', async () => {
   let { context, page, problems } = await open(`${server.url}model-embed.html`, { serviceWorkers: 'block' });
   await page.waitForFunction(() => document.querySelector('llm-model')?.shadowRoot?.querySelector('#model-total-params'),
     null, { timeout: 30000 });
   await page.waitForTimeout(1000);
   const wasm = wasmRequests();
-  assert.ok(wasm.length === 1 && isCalculator(wasm[0]), `the calculator alone: ${wasm.join(' ')}`);
+  assert.ok(wasm.length === 1 && isFirst(wasm[0]), `the first-load module alone: ${wasm.join(' ')}`);
   assert.ok(wasmBytes(wasm) <= firstLoadWasmBytes);
 
   assert.deepEqual(problems, []);
@@ -97,14 +132,16 @@ test('an embed loads only the calculator module; in the gallery the quant elemen
   await page.waitForFunction(() => document.querySelector('llm-quant')?.shadowRoot?.querySelector('#quant-lab-time'),
     null, { timeout: 60000 });
   const gallery = wasmRequests();
-  assert.ok(isCalculator(gallery[0]), `the calculator first: ${gallery.join(' ')}`);
+  // The gallery's other elements need the calculator too (the main thread loads it once; a run worker may load its own).
+  assert.equal(gallery.filter(isFirst).length, 1, `the first-load module once: ${gallery.join(' ')}`);
+  assert.equal((await pageWasm(page)).filter(isCalculator).length, 1, `the page loaded the calculator once: ${gallery.join(' ')}`);
   assert.equal(gallery.filter(isLab).length, 1, `the lab run fetched the lab: ${gallery.join(' ')}`);
   assert.deepEqual((await pageWasm(page)).filter(isLab), [], 'the page\'s main thread never fetched the lab');
   assert.deepEqual(problems, []);
   await context.close();
 });
 
-test('with the service worker, the lab comes only from the offline precache, after the page loaded', async () => {
+test('with the service worker, the calculator and the lab come only from the offline precache, after the page loaded', async () => {
   const { context, page, problems } = await open(`${server.url}?panel=model`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   await page.evaluate(() => navigator.serviceWorker.ready);
@@ -113,9 +150,10 @@ test('with the service worker, the lab comes only from the offline precache, aft
   const registered = order.findIndex((path) => /\/sw\.js$/.test(path));
   assert.ok(registered > 0, `sw.js registered after the first module: ${order.join(' ')}`);
   const beforeWorker = order.slice(0, registered);
-  assert.ok(beforeWorker.every(isCalculator), `before the service worker, only the calculator: ${beforeWorker.join(' ')}`);
+  assert.ok(beforeWorker.every(isFirst), `before the service worker, only the first-load module: ${beforeWorker.join(' ')}`);
   assert.ok(wasmBytes(beforeWorker) <= firstLoadWasmBytes);
   assert.ok(order.slice(registered).some(isLab), 'the precache fetched the lab (offline measured runs)');
+  assert.ok(order.slice(registered).some(isCalculator), 'the precache fetched the calculator (offline panels)');
   assert.deepEqual((await pageWasm(page)).filter(isLab), [], 'the page never fetched the lab itself');
   assert.deepEqual(problems, []);
   await context.close();

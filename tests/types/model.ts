@@ -1,5 +1,5 @@
-import { loadLlmSpacetime } from '../../lib/index.js';
-import type { HfImport, ModelConfig, ModelPreset, ModelReport } from '../../lib/index.js';
+import { createFirstApi, loadLlmSpacetime, loadModule } from '../../lib/index.js';
+import type { HfImport, LlmSpacetimeFirst, ModelConfig, ModelPreset, ModelReport } from '../../lib/index.js';
 
 async function usage(): Promise<void> {
   const api = await loadLlmSpacetime();
@@ -17,3 +17,11 @@ async function usage(): Promise<void> {
   void [split, total, crossover, share, gib, decode, config, ids, api.countParams({}).active, api.defaultModelConfig().d_model];
 }
 void usage;
+
+// The first-load module's API (a page's first load): the model area with the same signatures.
+async function firstLoad(): Promise<void> {
+  const first: LlmSpacetimeFirst = createFirstApi(await loadModule({ module: 'first' }));
+  const report: ModelReport = first.modelReport(first.modelPreset('llama-3-8b').config, { context_tokens: 4096 });
+  void [report.params.total, first.plainDtypes()[0].bits, first.importHfConfig('{"model_type": "llama"}').config.d_model];
+}
+void firstLoad;

@@ -4,13 +4,15 @@ import { attributeName } from './components/panel-element.js';
 import { panels } from './panels/index.js';
 import { currentUnits, setUnits } from './units.js';
 import { registerOfflineCache } from './offline.js';
-import { getApi } from './wasm.js';
+import { getFirstApi } from './wasm.js';
 import { readParam, writeParams } from './url-state.js';
 
 const nav = document.querySelector('nav.tabs');
 const main = document.getElementById('panels');
 // ?embed=1: only the open panel, no page chrome (for iframes).
 const embedded = readParam('embed') === '1';
+// True once the first-load module answered: panels are created from then on.
+let apiLoaded = false;
 
 function currentPanel() {
   const id = readParam('panel');
@@ -24,6 +26,7 @@ function render() {
     button.setAttribute('aria-selected', String(active));
     button.tabIndex = active ? 0 : -1;
   }
+  if (apiLoaded) createPanel(currentPanel());
   for (const element of main.querySelectorAll('[data-panel]')) {
     element.hidden = element.dataset.panel !== activeId;
   }
@@ -59,6 +62,21 @@ function buildTabs() {
     next.focus();
     next.click();
   });
+}
+
+// A panel's element is created when its tab is first shown, not at start: the
+// other panels load the calculator module, which the first load (the Model
+// panel) does without (issue 16). Once created it stays, keeping its state.
+function createPanel(panel) {
+  if (document.getElementById(`panel-${panel.id}`)) return;
+  const element = document.createElement(panel.element);
+  element.id = `panel-${panel.id}`;
+  element.dataset.panel = panel.id;
+  element.setAttribute('role', 'tabpanel');
+  element.setAttribute('aria-labelledby', `tab-${panel.id}`);
+  // In tab order, whichever panels exist already.
+  const next = panels.slice(panels.indexOf(panel) + 1).map((later) => document.getElementById(`panel-${later.id}`)).find(Boolean);
+  main.insertBefore(element, next ?? null);
 }
 
 function setStatus(text) {
@@ -120,7 +138,7 @@ async function start() {
   buildTabs();
   buildToolbar();
   try {
-    await getApi();
+    await getFirstApi();
   } catch (error) {
     // load-check.js (a classic script) knows why a load fails here, e.g. in a sandboxed iframe.
     const advice = window.llmSpacetimeLoadAdvice ?? '';
@@ -129,14 +147,7 @@ async function start() {
     return;
   }
   main.replaceChildren();
-  for (const panel of panels) {
-    const element = document.createElement(panel.element);
-    element.id = `panel-${panel.id}`;
-    element.dataset.panel = panel.id;
-    element.setAttribute('role', 'tabpanel');
-    element.setAttribute('aria-labelledby', `tab-${panel.id}`);
-    main.append(element);
-  }
+  apiLoaded = true;
   render();
   window.addEventListener('popstate', render);
   // Panels write the URL on every committed change: keep the snippets current.

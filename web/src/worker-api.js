@@ -14,6 +14,6 @@ export function workerApiFor(method) {
     labApi ??= import('../generated/llm_spacetime_lab.mjs').then(({ default: create }) => create()).then(createLabApi);
     return labApi;
   }
-  calculatorApi ??= import('../generated/llm_spacetime.mjs').then(({ default: create }) => create()).then((Module) => createApi(Module));
+  calculatorApi ??= import('../generated/llm_spacetime_calculator.mjs').then(({ default: create }) => create()).then((Module) => createApi(Module));
   return calculatorApi;
 }

@@ -129,7 +129,7 @@ export class ExplainView extends LitElement {
 
 export class ExplainFigure extends LitElement {
   static properties = {
-    /** An Explanation, or a function returning one (called when opened, so closed figures cost nothing). */
+    /** An Explanation, or a function returning one or a promise of one (called when opened, so closed figures cost nothing). */
     explanation: { attribute: false },
     shown: { state: true },
   };
@@ -161,7 +161,8 @@ export class ExplainFigure extends LitElement {
 
   /** Opens the explanation in a modal dialog: Escape or Close closes it and focus returns to the figure. */
   async open() {
-    const explanation = typeof this.explanation === 'function' ? this.explanation() : this.explanation;
+    // A function may return a promise (an explanation computed in a module loaded on first use).
+    const explanation = await (typeof this.explanation === 'function' ? this.explanation() : this.explanation);
     if (!explanation) return;
     this.shown = explanation;
     await this.updateComplete;

@@ -12,7 +12,7 @@ import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatPercent, formatSI } from '../format.js';
 import { importedId, importedModel, setImportedModel } from '../model-choices.js';
-import { getApi } from '../wasm.js';
+import { getApi, getFirstApi } from '../wasm.js';
 
 const defaults = { preset: 'llama-2-7b', context: 4096 };
 
@@ -84,7 +84,9 @@ export class ModelPanel extends PanelElement {
 
   async connectedCallback() {
     super.connectedCallback();
-    this.api = await getApi();
+    // The first-load module answers everything this panel shows; the explain
+    // views are the calculator's, loaded when a figure is first opened.
+    this.api = await getFirstApi();
     this.stateChanged();
   }
 
@@ -195,12 +197,21 @@ export class ModelPanel extends PanelElement {
     this.#importHf(this.hfText);
   }
 
-  /** A function giving the explanation `id` of the shown report (for explained()). */
+  /**
+   * A function giving the explanation `id` of the shown report (for explained()):
+   * a promise, since the explain views live in the calculator module, which the
+   * first opened figure loads.
+   */
   #explain(id) {
-    return () => {
-      const { config, context } = this.explainInput;
-      this.explanations ??= this.api.explainModel(config, { context_tokens: context });
-      return this.explanations.find((explanation) => explanation.id === id);
+    return async () => {
+      const input = this.explainInput;
+      const calculator = await getApi();
+      // The report may have changed while the calculator loaded: explain the one on screen.
+      if (this.explanations?.input !== this.explainInput) {
+        const { config, context } = this.explainInput;
+        this.explanations = { input: this.explainInput, list: calculator.explainModel(config, { context_tokens: context }) };
+      }
+      return input === this.explainInput ? this.explanations.list.find((explanation) => explanation.id === id) : null;
     };
   }
 
