@@ -44,7 +44,8 @@ async function readControls(page, id, keys) {
 
 test('every panel restores its inputs from the URL, also after a reload', async () => {
   const probe = await openPage(lab.browser, lab.server.url);
-  const ids = await probe.page.evaluate(() => [...document.querySelectorAll('#panels > [data-panel]')].map((e) => e.dataset.panel));
+  // Every tab (a panel's element is created when its tab is first shown).
+  const ids = await probe.page.evaluate(() => [...document.querySelectorAll('nav.tabs button[data-panel]')].map((e) => e.dataset.panel));
   await probe.context.close();
   assert.equal(ids.length, 8);
   for (const id of ids) {

@@ -4,7 +4,7 @@ import { attributeName } from './components/panel-element.js';
 import { panels } from './panels/index.js';
 import { currentUnits, setUnits } from './units.js';
 import { registerOfflineCache } from './offline.js';
-import { getFirstApi } from './wasm.js';
+import { getApi, getFirstApi } from './wasm.js';
 import { readParam, writeParams } from './url-state.js';
 
 const nav = document.querySelector('nav.tabs');
@@ -139,6 +139,9 @@ async function start() {
   buildToolbar();
   try {
     await getFirstApi();
+    // The open panel, unless it runs on the first-load module, needs the
+    // calculator: the page is ready when the open panel can show its numbers.
+    if (!currentPanel().panelClass.firstLoad) await getApi();
   } catch (error) {
     // load-check.js (a classic script) knows why a load fails here, e.g. in a sandboxed iframe.
     const advice = window.llmSpacetimeLoadAdvice ?? '';

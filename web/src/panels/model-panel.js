@@ -58,6 +58,8 @@ function parseUrlValue(kind, text, options) {
 
 export class ModelPanel extends PanelElement {
   static panelId = 'model';
+  /** Runs on the first-load module (web/src/wasm.js getFirstApi), not the calculator. */
+  static firstLoad = true;
   static stateKeys = ['preset', 'context', ...[...numberFields, ...choiceFields, ...flagFields].map((field) => field.key)];
   static properties = {
     config: { state: true },
