@@ -7,8 +7,8 @@
 // Met since the first-load module (llm_spacetime: presets and the model closed
 // forms, its core compiled with -Oz) split off the calculator
 // (llm_spacetime_calculator), which the other panels fetch when they open
-// (2026-12-02, fresh build: first-load module 209,943 B raw, 85,571 B gzipped;
-// calculator 861,580 B raw, 302,558 B gzipped). Each budget is what was
+// (2026-12-02, fresh build: first-load module 209,943 B raw, 85,570 B gzipped;
+// calculator 867,613 B raw, 303,279 B gzipped). Each budget is what was
 // reached plus about 3 %, so that growth fails the test command; README
 // "Performance", "Module sizes", has the table.
 export const targets = Object.freeze({ firstRawBytes: 250_000, firstGzipBytes: 90_000, firstLoadWasmBytes: 300_000 });
