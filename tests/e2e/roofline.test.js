@@ -99,7 +99,7 @@ test('Plan tensor x pipeline: the stages field, the numbers api.plan gives, and 
   // 3 stages do not divide 8 devices: the core's reason, beside the field.
   await page.fill('#plan-pipeline_stages', '3');
   await page.locator('#plan-pipeline_stages').dispatchEvent('change');
-  assert.match(await page.locator('body').textContent(), /pipeline_stages = 3 must divide gpus = 8/);
+  await page.getByText(/pipeline_stages = 3 must divide gpus = 8/).first().waitFor({ timeout: 5000 });
   // Tensor parallelism hides the field.
   await page.selectOption('#plan-parallelism', 'tensor');
   assert.equal(await page.locator('#plan-pipeline_stages').count(), 0);
