@@ -4,6 +4,10 @@
 // themselves are bind_machine.cpp (lab); their inputs bind_run_inputs.cpp.
 // Registrations only.
 #include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <string>
+#include <vector>
 
 #include "roofline/calibration.hpp"
 #include "roofline/hardware.hpp"
@@ -19,6 +23,142 @@ namespace {
 
 Workload default_workload() { return Workload{}; }
 TrainingInput default_training_input() { return TrainingInput{}; }
+
+// The JS API's fast plan() (issue 16): the workload crosses once (planSet),
+// each call passes its point as numbers, and the result returns as doubles in
+// planLayout()'s order, read before the next call. Crossing a PlanResult's
+// ~80 fields one Embind getter at a time cost more than the plan itself.
+// Layout entries are "<kind> <field>": n number, b bool, s bound ("compute" 1,
+// "memory" 0), w weight_components (planWeightComponents(), no values), c the
+// curve (a count, then 6 values a point); the values start with the status (1 ok).
+PlanSeries& plan_series() {
+  static PlanSeries series;
+  return series;
+}
+std::vector<double>& plan_values() {
+  static std::vector<double> values;
+  return values;
+}
+
+struct PlanField {
+  const char* entry;
+  double (*value)(const PlanResult&);
+};
+double bound_value(const std::string& bound) { return bound == "compute" ? 1 : bound == "memory" ? 0 : -1; }
+#define LLMST_PLAN_FIELD(kind, path)                                                \
+  {                                                                                 \
+    kind " " #path, [](const PlanResult& r) { return static_cast<double>(r.path); } \
+  }
+#define LLMST_PLAN_BOUND(path)                                          \
+  {                                                                     \
+    "s " #path, [](const PlanResult& r) { return bound_value(r.path); } \
+  }
+// PlanResult's value_object order below, so the JS object's keys come out in the same order.
+const PlanField kPlanFields[] = {
+    LLMST_PLAN_FIELD("n", ridge_flops_per_byte),
+    LLMST_PLAN_FIELD("n", peak_flops_per_s),
+    LLMST_PLAN_FIELD("n", bandwidth_bytes_per_s),
+    LLMST_PLAN_FIELD("n", bytes_per_weight),
+    LLMST_PLAN_FIELD("n", total_params),
+    LLMST_PLAN_FIELD("n", active_params),
+    LLMST_PLAN_FIELD("n", weights_params),
+    LLMST_PLAN_FIELD("n", weight_bytes),
+    {"w weight_components", nullptr},
+    LLMST_PLAN_FIELD("n", kv_bytes_per_token),
+    LLMST_PLAN_FIELD("n", kv_bytes),
+    LLMST_PLAN_FIELD("n", memory_per_device_bytes),
+    LLMST_PLAN_FIELD("n", memory_capacity_bytes),
+    LLMST_PLAN_FIELD("n", weights_per_device_bytes),
+    LLMST_PLAN_FIELD("n", kv_per_device_bytes),
+    LLMST_PLAN_FIELD("n", offloaded_bytes),
+    LLMST_PLAN_FIELD("b", fits),
+    LLMST_PLAN_FIELD("n", max_batch),
+    LLMST_PLAN_FIELD("n", max_context),
+    LLMST_PLAN_FIELD("b", max_context_unbounded),
+    LLMST_PLAN_FIELD("n", min_gpus),
+    LLMST_PLAN_FIELD("n", decode.step_s),
+    LLMST_PLAN_FIELD("n", decode.memory_floor_s),
+    LLMST_PLAN_FIELD("n", decode.compute_floor_s),
+    LLMST_PLAN_FIELD("n", decode.tokens_per_s),
+    LLMST_PLAN_FIELD("n", decode.total_tokens_per_s),
+    LLMST_PLAN_FIELD("n", decode.flops),
+    LLMST_PLAN_FIELD("n", decode.bytes),
+    LLMST_PLAN_FIELD("n", decode.weight_bytes_read),
+    LLMST_PLAN_FIELD("n", decode.kv_bytes_read),
+    LLMST_PLAN_FIELD("n", decode.intensity),
+    LLMST_PLAN_BOUND(decode.bound),
+    LLMST_PLAN_FIELD("n", decode.communication_s),
+    LLMST_PLAN_FIELD("n", decode.offload_s),
+    LLMST_PLAN_FIELD("n", decode.experts_touched),
+    LLMST_PLAN_FIELD("n", prefill.ttft_s),
+    LLMST_PLAN_FIELD("n", prefill.tokens_per_s),
+    LLMST_PLAN_FIELD("n", prefill.flops),
+    LLMST_PLAN_FIELD("n", prefill.bytes),
+    LLMST_PLAN_FIELD("n", prefill.intensity),
+    LLMST_PLAN_BOUND(prefill.bound),
+    LLMST_PLAN_FIELD("n", prefill.communication_s),
+    LLMST_PLAN_FIELD("n", prefill.offload_s),
+    {"c curve", nullptr},
+};
+#undef LLMST_PLAN_FIELD
+#undef LLMST_PLAN_BOUND
+
+std::vector<std::string> plan_layout() {
+  std::vector<std::string> entries;
+  for (const PlanField& field : kPlanFields) entries.push_back(field.entry);
+  return entries;
+}
+
+void append_plan(const PlanResult& r, std::vector<double>& values) {
+  values.push_back(r.status.ok ? 1 : 0);
+  if (!r.status.ok) return;  // the caller asks plan() for the message
+  for (const PlanField& field : kPlanFields) {
+    if (field.value) {
+      values.push_back(field.value(r));
+    } else if (field.entry[0] == 'c') {
+      values.push_back(static_cast<double>(r.curve.size()));
+      for (const CurvePoint& p : r.curve)
+        values.insert(values.end(),
+                      {p.batch, p.step_s, p.tokens_per_s, p.total_tokens_per_s, p.memory_bytes, p.fits ? 1.0 : 0.0});
+    }
+  }
+}
+
+void plan_set(const Workload& workload) { plan_series().set(workload); }
+
+// A view of the values: the caller copies what it needs before calling into the module again.
+val plan_point(double batch, double context, double gpus, double offload_layers, double collective_latency_s,
+               bool fused_attention) {
+  std::vector<double>& values = plan_values();
+  values.clear();
+  append_plan(plan_series().at({batch, context, gpus, offload_layers, collective_latency_s, fused_attention}, true),
+              values);
+  return val(typed_memory_view(values.size(), values.data()));
+}
+
+// The last point's (they depend only on the workload set).
+std::vector<ComponentSize> plan_weight_components() { return plan_series().last().weight_components; }
+
+// points: a Float64Array of batch, context, gpus of each point in turn (copied in at once, not an
+// Embind call per number); no curves; stops after the first point that fails (status 0).
+val plan_sweep(const val& point_array, double offload_layers, double collective_latency_s, bool fused_attention) {
+  const std::vector<double> points = convertJSArrayToNumberVector<double>(point_array);
+  std::vector<double>& values = plan_values();
+  values.clear();
+  for (size_t i = 0; i + 2 < points.size(); i += 3) {
+    WorkloadPoint at;
+    at.offload_layers = offload_layers;
+    at.collective_latency_s = collective_latency_s;
+    at.fused_attention = fused_attention;
+    at.batch = points[i];
+    at.context = points[i + 1];
+    at.gpus = points[i + 2];
+    const PlanResult& r = plan_series().at(at, false);
+    append_plan(r, values);
+    if (!r.status.ok) break;
+  }
+  return val(typed_memory_view(values.size(), values.data()));
+}
 
 }  // namespace
 
@@ -297,6 +437,11 @@ EMSCRIPTEN_BINDINGS(roofline) {
   function("defaultTrainingInput", &default_training_input);
   function("roofline", &roofline);
   function("plan", &plan);
+  function("planLayout", &plan_layout);
+  function("planSet", &plan_set);
+  function("planPoint", &plan_point);
+  function("planWeightComponents", &plan_weight_components);
+  function("planSweep", &plan_sweep);
   function("trainingMemory", &training_memory);
   function("trainingFit", &training_fit);
   function("calibration", &calibration);

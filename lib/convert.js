@@ -130,10 +130,12 @@ export const fieldAliases = Object.freeze({
   min_time_s: ['min_seconds'],        // quantGemv, quantLab: the probe's and benchmarks' name
 });
 
+const aliasEntries = Object.entries(fieldAliases);  // once: every merge walks them (api.plan's is ~2 µs)
+
 // `partial` with each alias renamed to its field; an alias given beside its field is an InputError naming both.
 function renameAliases(defaults, partial) {
   let renamed = partial;
-  for (const [field, aliases] of Object.entries(fieldAliases)) {
+  for (const [field, aliases] of aliasEntries) {
     if (!Object.hasOwn(defaults, field)) continue;
     for (const alias of aliases) {
       if (Object.hasOwn(defaults, alias) || partial[alias] === undefined) continue;

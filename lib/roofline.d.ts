@@ -223,6 +223,16 @@ export interface PlanResult {
   curve: CurvePoint[];
 }
 
+/** A point of planSweep: each field not given is the input's. */
+export interface PlanSweepPoint {
+  batch?: number;
+  context?: number;
+  gpus?: number;
+}
+
+/** plan() at one sweep point, without the lists that do not change or that a sweep does not draw. */
+export type PlanSweepResult = Omit<PlanResult, 'weight_components' | 'curve'>;
+
 export interface TrainingInput {
   model: string | Partial<ModelConfig>;
   /** b: sequences per micro-batch of one data-parallel replica. */
@@ -498,6 +508,11 @@ export interface RooflineApi {
   roofline(input?: Partial<WorkloadInput>): RooflineResult;
   /** Latency, throughput, fit, parallelism and the batch-throughput curve. */
   plan(input?: Partial<WorkloadInput>): PlanResult;
+  /**
+   * plan() of `input` at each point (batch, context, gpus), the workload prepared once and the points
+   * evaluated in one call into the module; a bad point is an InputError naming `points[i].field`.
+   */
+  planSweep(input: Partial<WorkloadInput> | undefined, points: PlanSweepPoint[]): PlanSweepResult[];
   /** The defaults of every training input but the model. */
   defaultTrainingInput(): Omit<TrainingInput, 'model'>;
   /** Training memory per device: mixed-precision Adam under ZeRO and t/p sharding, activations per tensor, logits and loss. */

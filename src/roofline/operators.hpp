@@ -38,6 +38,12 @@ struct Prepared {
 // hardware, and, with plan_fields, gpus / parallelism / offload).
 Prepared prepare(const Workload& workload, bool plan_fields);
 
+// Two of prepare()'s checks, each in its order there: batch and context; the
+// deployment (gpus, parallelism, offload, latency, and with plan_fields what a
+// plan needs of them). A PlanSeries runs them alone for each point.
+Status check_batch_context(const Workload& workload);
+Status check_deployment(const Workload& workload, double n_layers, bool plan_fields);
+
 // Replaces the hardware of a prepared workload: validates `hardware` and its
 // peak for `compute_dtype` once, then sets the peaks, bandwidths and the
 // activations' bytes (compute_dtype's, as prepare() sets them). The model

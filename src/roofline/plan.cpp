@@ -141,39 +141,11 @@ double largest_layer_bytes(const Prepared& p) {
   return layer_bytes;
 }
 
-}  // namespace
-
-namespace roofline_detail {
-
-void plan_at(const Prepared& p, const Workload& w, const PlanPoint& at, PlanResult& r, std::vector<OpShape>& ops) {
-  const ModelParams& params = p.params;
-  const Layout layout = make_layout(p, at.tp, at.pp);
-  const double capacity = w.hardware.memory_bytes;
+// The largest batch and context that fit, and the fewest devices that hold this batch and context.
+void plan_limits(const Prepared& p, const PlanPoint& at, const Layout& layout, double kv_sequence, double free_bytes,
+                 PlanResult& r) {
+  const double batch = at.batch, capacity = r.memory_capacity_bytes;
   const double layers = static_cast<double>(p.model.n_layers);
-  const double batch = at.batch, context = at.context;
-
-  r.status = ok_status();
-  r.ridge_flops_per_byte = p.peak / p.bandwidth;
-  r.peak_flops_per_s = p.peak;
-  r.bandwidth_bytes_per_s = p.bandwidth;
-  r.bytes_per_weight = p.weight_bytes;
-  r.total_params = params.total;
-  r.active_params = params.active;
-  // MTP modules are loaded only for speculative decoding, which the plan does not model.
-  r.weights_params = params.total - params.mtp;
-  r.weight_bytes = p.weights.size.bytes;  // the quant area's sizing, components and scales included
-  r.kv_bytes_per_token = kv_sequence_bytes(p, 1);
-  const double kv_sequence = kv_sequence_bytes(p, context);
-  r.kv_bytes = batch * kv_sequence;
-  const double layer_bytes = w.offload_layers > 0 ? largest_layer_bytes(p) : 0;
-  r.offloaded_bytes = w.offload_layers * layer_bytes;
-  r.weights_per_device_bytes = weights_per_device(w, r.weight_bytes, layer_bytes, layout.devices);
-  r.kv_per_device_bytes = r.kv_bytes / layout.kv_split;
-  r.memory_per_device_bytes = r.weights_per_device_bytes + r.kv_per_device_bytes;
-  r.memory_capacity_bytes = capacity;
-  r.fits = r.memory_per_device_bytes <= capacity;
-
-  const double free_bytes = capacity - r.weights_per_device_bytes;
   const double kv_per_sequence = kv_sequence / layout.kv_split;
   r.max_batch = free_bytes <= 0 ? 0 : std::min(1e7, std::floor(free_bytes / kv_per_sequence));
   // KV grows with the context until every windowed or chunked layer is full,
@@ -220,7 +192,46 @@ void plan_at(const Prepared& p, const Workload& w, const PlanPoint& at, PlanResu
     }
     if (!at.pipeline && candidate.tp > p.kv_heads && kv_share > capacity) break;
   }
+}
 
+}  // namespace
+
+namespace roofline_detail {
+
+void plan_at(const Prepared& p, const Workload& w, const PlanPoint& at, PlanResult& r, std::vector<OpShape>& ops) {
+  const ModelParams& params = p.params;
+  const Layout layout = make_layout(p, at.tp, at.pp);
+  const double capacity = w.hardware.memory_bytes;
+  const double batch = at.batch, context = at.context;
+
+  r.status = ok_status();
+  r.ridge_flops_per_byte = p.peak / p.bandwidth;
+  r.peak_flops_per_s = p.peak;
+  r.bandwidth_bytes_per_s = p.bandwidth;
+  r.bytes_per_weight = p.weight_bytes;
+  r.total_params = params.total;
+  r.active_params = params.active;
+  // MTP modules are loaded only for speculative decoding, which the plan does not model.
+  r.weights_params = params.total - params.mtp;
+  r.weight_bytes = p.weights.size.bytes;  // the quant area's sizing, components and scales included
+  r.kv_bytes_per_token = kv_sequence_bytes(p, 1);
+  const double kv_sequence = kv_sequence_bytes(p, context);
+  r.kv_bytes = batch * kv_sequence;
+  const double layer_bytes = w.offload_layers > 0 ? largest_layer_bytes(p) : 0;
+  r.offloaded_bytes = w.offload_layers * layer_bytes;
+  r.weights_per_device_bytes = weights_per_device(w, r.weight_bytes, layer_bytes, layout.devices);
+  r.kv_per_device_bytes = r.kv_bytes / layout.kv_split;
+  r.memory_per_device_bytes = r.weights_per_device_bytes + r.kv_per_device_bytes;
+  r.memory_capacity_bytes = capacity;
+  r.fits = r.memory_per_device_bytes <= capacity;
+
+  const double free_bytes = capacity - r.weights_per_device_bytes;
+  const double kv_per_sequence = kv_sequence / layout.kv_split;
+  r.max_batch = 0;
+  r.max_context = 0;
+  r.max_context_unbounded = false;
+  r.min_gpus = 0;
+  if (at.limits || at.curve) plan_limits(p, at, layout, kv_sequence, free_bytes, r);  // the curve places max_batch
   r.decode = decode_at(p, w, batch, context, layout, ops);
   r.prefill = prefill_at(p, w, batch, at.prefill_context > 0 ? at.prefill_context : context, layout, ops);
 
@@ -276,6 +287,61 @@ PlanResult plan(const Workload& w) {
   plan_at(p, w, at, r, ops);
   r.weight_components = p.weights.size.components;
   return r;
+}
+
+}  // namespace llmst
+
+namespace llmst {
+
+PlanSeries::PlanSeries() : prepared_(std::make_unique<Prepared>()) { ops_.reserve(64); }
+PlanSeries::~PlanSeries() = default;
+
+void PlanSeries::set(const Workload& workload) {
+  workload_ = workload;
+  // Prepared at a point every check passes, so its status is the rest's alone.
+  Workload neutral = workload;
+  neutral.batch = 1;
+  neutral.context = 1;
+  neutral.gpus = 1;
+  neutral.offload_layers = 0;
+  neutral.collective_latency_s = 0;
+  neutral.parallelism = "tensor";  // checked with the point (check_deployment), as gpus is
+  neutral.pipeline_stages = 1;
+  *prepared_ = prepare(neutral, true);
+}
+
+const PlanResult& PlanSeries::at(const WorkloadPoint& point, bool curve) {
+  Workload& w = workload_;
+  w.batch = point.batch;
+  w.context = point.context;
+  w.gpus = point.gpus;
+  w.offload_layers = point.offload_layers;
+  w.collective_latency_s = point.collective_latency_s;
+  w.fused_attention = point.fused_attention;
+  if (!prepared_->status.ok) {
+    // The rest is invalid: plan() names the first error, which may be the point's.
+    result_ = plan(w);
+    if (!curve) result_.curve.clear();
+    return result_;
+  }
+  // The rest passed every check of prepare(), so prepare(w) would stop at the point's first failure.
+  const Status status =
+      first_error(check_batch_context(w), check_deployment(w, static_cast<double>(prepared_->model.n_layers), true));
+  if (!status.ok) {
+    result_ = PlanResult{};
+    result_.status = status;
+    return result_;
+  }
+  PlanPoint at;  // as plan() makes it
+  at.batch = w.batch;
+  at.context = w.context;
+  at.pipeline = w.parallelism == "pipeline";
+  at.pp = at.pipeline ? w.gpus : w.parallelism == "tensor_pipeline" ? w.pipeline_stages : 1;
+  at.tp = w.gpus / at.pp;
+  at.curve = curve;
+  plan_at(*prepared_, w, at, result_, ops_);
+  result_.weight_components = prepared_->weights.size.components;
+  return result_;
 }
 
 }  // namespace llmst

@@ -1,6 +1,7 @@
 // A deployment: latency, throughput and whether it fits, on one or more
 // devices, with tensor or pipeline parallelism and optional CPU offload.
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -89,7 +90,46 @@ struct PlanPoint {
   // Which degree "fewest devices" (min_gpus) grows: tp under tensor and
   // tensor_pipeline parallelism (pp fixed), pp under pipeline.
   bool pipeline = false;
-  bool curve = true;  // the batch-throughput curve (11-20 decode steps): only when shown
+  bool curve = true;   // the batch-throughput curve (11-20 decode steps): only when shown
+  bool limits = true;  // max_batch, max_context (a ~40-step bisection) and min_gpus (always with the curve); else 0
+};
+
+// The fields of a workload that a PlanSeries varies point by point.
+struct WorkloadPoint {
+  double batch = 1;
+  double context = 4096;
+  double gpus = 1;
+  double offload_layers = 0;
+  double collective_latency_s = 5e-6;
+  bool fused_attention = true;
+};
+
+namespace roofline_detail {
+struct Prepared;
+struct OpShape;
+}  // namespace roofline_detail
+
+// Many plans of one workload that differ only in the point (batch, context,
+// gpus, offload, latency, fused attention): the JS API's repeated plan()
+// calls, a sweep. set() prepares the rest once (prepare(): validation, shapes,
+// formats, peaks); at() checks the point as prepare() would and runs plan_at.
+// Every result equals plan() of the same workload, errors included.
+class PlanSeries {
+ public:
+  PlanSeries();
+  ~PlanSeries();
+  PlanSeries(const PlanSeries&) = delete;
+  PlanSeries& operator=(const PlanSeries&) = delete;
+  void set(const Workload& workload);
+  // plan() of the workload set, with the point's fields; without the curve unless `curve` (plan() has it).
+  const PlanResult& at(const WorkloadPoint& point, bool curve);
+  const PlanResult& last() const { return result_; }  // at()'s last result
+
+ private:
+  Workload workload_;
+  std::unique_ptr<roofline_detail::Prepared> prepared_;
+  std::vector<roofline_detail::OpShape> ops_;
+  PlanResult result_;
 };
 
 namespace roofline_detail {

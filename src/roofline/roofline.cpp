@@ -43,6 +43,45 @@ Status set_peaks(Prepared& p, const Hardware& hardware, const std::string& compu
 
 }  // namespace
 
+Status check_batch_context(const Workload& w) {
+  return first_error(check_integer("batch", w.batch, 1, 1e7), check_integer("context", w.context, 1, 1e9));
+}
+
+Status check_deployment(const Workload& w, double n_layers, bool plan_fields) {
+  // The plan-only fields are checked for roofline() too: a value it cannot
+  // use is still refused rather than read and ignored (issue 17).
+  Status status = first_error(check_integer("gpus", w.gpus, 1, 4096),
+                              check_choice("parallelism", w.parallelism, {"tensor", "pipeline", "tensor_pipeline"}),
+                              check_integer("pipeline_stages", w.pipeline_stages, 1, 4096),
+                              check_integer("offload_layers", w.offload_layers, 0, n_layers),
+                              check_real("collective_latency_s", w.collective_latency_s, 0, 1));
+  if (!status.ok) return status;
+  if (plan_fields) {
+    if (w.gpus > 1 && w.hardware.interconnect_gb_per_s <= 0)
+      return error_status("hardware.interconnect_gb_per_s",
+                          "hardware.interconnect_gb_per_s = " + format_number(w.hardware.interconnect_gb_per_s) +
+                              ": gpus = " + format_number(w.gpus) + " needs a device-to-device link");
+    if (w.parallelism == "pipeline" && w.gpus > n_layers)
+      return error_status(
+          "gpus", "gpus = " + format_number(w.gpus) + " pipeline stages exceed n_layers = " + format_number(n_layers));
+    if (w.parallelism == "tensor_pipeline" && std::fmod(w.gpus, w.pipeline_stages) != 0)
+      return error_status("pipeline_stages", "pipeline_stages = " + format_number(w.pipeline_stages) +
+                                                 " must divide gpus = " + format_number(w.gpus) +
+                                                 " (each stage is gpus / pipeline_stages-way tensor parallel)");
+    if (w.parallelism == "tensor_pipeline" && w.pipeline_stages > n_layers)
+      return error_status("pipeline_stages", "pipeline_stages = " + format_number(w.pipeline_stages) +
+                                                 " exceeds n_layers = " + format_number(n_layers));
+    if (w.offload_layers > 0 && w.gpus != 1)
+      return error_status("offload_layers", "offload_layers = " + format_number(w.offload_layers) +
+                                                " is modelled on one device; set gpus = 1");
+    if (w.offload_layers > 0 && w.hardware.host_link_gb_per_s <= 0)
+      return error_status("hardware.host_link_gb_per_s",
+                          "hardware.host_link_gb_per_s = " + format_number(w.hardware.host_link_gb_per_s) +
+                              ": offload_layers = " + format_number(w.offload_layers) + " needs a host link");
+  }
+  return ok_status();
+}
+
 Prepared prepare(const Workload& w, bool plan_fields) {
   Prepared p;
   // The model area's validation: one source of truth for what a config may be.
@@ -53,8 +92,7 @@ Prepared prepare(const Workload& w, bool plan_fields) {
   double kv_value_bytes = 0;
   Status status = first_error(validate_hardware(w.hardware), check_dtype("kv_dtype", w.kv_dtype, kv_value_bytes),
                               check_choice("compute_dtype", w.compute_dtype, {"fp32", "fp16", "bf16", "fp8", "int8"}),
-                              check_integer("batch", w.batch, 1, 1e7), check_integer("context", w.context, 1, 1e9),
-                              check_integer("images", w.images, 0, 1e6),
+                              check_batch_context(w), check_integer("images", w.images, 0, 1e6),
                               check_real_above("flop_efficiency", w.flop_efficiency, 0, 1),
                               check_zero_or_at_least("flop_efficiency", w.flop_efficiency, 1e-3, 1),
                               check_real_above("bandwidth_efficiency", w.bandwidth_efficiency, 0, 1),
@@ -87,38 +125,8 @@ Prepared prepare(const Workload& w, bool plan_fields) {
   p.act_bytes = ignored;
   status = set_peaks(p, w.hardware, w.compute_dtype, w.flop_efficiency, w.bandwidth_efficiency);
   if (!status.ok) return {status};
-  // The plan-only fields are checked for roofline() too: a value it cannot
-  // use is still refused rather than read and ignored (issue 17).
-  status = first_error(check_integer("gpus", w.gpus, 1, 4096),
-                       check_choice("parallelism", w.parallelism, {"tensor", "pipeline", "tensor_pipeline"}),
-                       check_integer("pipeline_stages", w.pipeline_stages, 1, 4096),
-                       check_integer("offload_layers", w.offload_layers, 0, static_cast<double>(p.model.n_layers)),
-                       check_real("collective_latency_s", w.collective_latency_s, 0, 1));
+  status = check_deployment(w, static_cast<double>(p.model.n_layers), plan_fields);
   if (!status.ok) return {status};
-  if (plan_fields) {
-    if (w.gpus > 1 && w.hardware.interconnect_gb_per_s <= 0)
-      return {error_status("hardware.interconnect_gb_per_s",
-                           "hardware.interconnect_gb_per_s = " + format_number(w.hardware.interconnect_gb_per_s) +
-                               ": gpus = " + format_number(w.gpus) + " needs a device-to-device link")};
-    if (w.parallelism == "pipeline" && w.gpus > static_cast<double>(p.model.n_layers))
-      return {error_status("gpus", "gpus = " + format_number(w.gpus) + " pipeline stages exceed n_layers = " +
-                                       format_number(static_cast<double>(p.model.n_layers)))};
-    if (w.parallelism == "tensor_pipeline" && std::fmod(w.gpus, w.pipeline_stages) != 0)
-      return {error_status("pipeline_stages", "pipeline_stages = " + format_number(w.pipeline_stages) +
-                                                  " must divide gpus = " + format_number(w.gpus) +
-                                                  " (each stage is gpus / pipeline_stages-way tensor parallel)")};
-    if (w.parallelism == "tensor_pipeline" && w.pipeline_stages > static_cast<double>(p.model.n_layers))
-      return {error_status("pipeline_stages",
-                           "pipeline_stages = " + format_number(w.pipeline_stages) +
-                               " exceeds n_layers = " + format_number(static_cast<double>(p.model.n_layers)))};
-    if (w.offload_layers > 0 && w.gpus != 1)
-      return {error_status("offload_layers", "offload_layers = " + format_number(w.offload_layers) +
-                                                 " is modelled on one device; set gpus = 1")};
-    if (w.offload_layers > 0 && w.hardware.host_link_gb_per_s <= 0)
-      return {error_status("hardware.host_link_gb_per_s",
-                           "hardware.host_link_gb_per_s = " + format_number(w.hardware.host_link_gb_per_s) +
-                               ": offload_layers = " + format_number(w.offload_layers) + " needs a host link")};
-  }
   return p;
 }
 

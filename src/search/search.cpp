@@ -281,6 +281,7 @@ SearchResult search(const SearchInput& in, const std::function<void(double)>& pr
             at.pp = split.pp;
             at.pipeline = split.tp == 1 && split.pp > 1;
             at.curve = false;
+            at.limits = false;  // the search reads none of them
             plan_at(p, w, at, plan, scratch);
             result.evaluated += 1;
             done += 1;

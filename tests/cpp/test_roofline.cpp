@@ -5,11 +5,13 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "model/params.hpp"
 #include "model/presets.hpp"
 #include "roofline/calibration.hpp"
 #include "roofline/hardware.hpp"
+#include "roofline/operators.hpp"
 #include "roofline/plan.hpp"
 #include "roofline/probe.hpp"
 #include "roofline/roofline.hpp"
@@ -649,4 +651,136 @@ TEST_CASE("a small cache sweep measures every size with its timing spread") {
     CHECK(p.scalar_bytes_per_s > 1e8);
   }
   CHECK(r.seconds > 0);
+}
+
+namespace {
+
+// Every field of two plans, exactly (== on doubles: the same arithmetic must give the same bits;
+// NaN never arises in a valid plan). `limits`: compare max_batch, max_context, min_gpus too.
+void check_same_plan(const PlanResult& a, const PlanResult& b, bool limits, bool curve) {
+  REQUIRE(a.status.ok == b.status.ok);
+  CHECK(a.status.field == b.status.field);
+  CHECK(a.status.message == b.status.message);
+  if (!a.status.ok) return;
+  CHECK(a.ridge_flops_per_byte == b.ridge_flops_per_byte);
+  CHECK(a.peak_flops_per_s == b.peak_flops_per_s);
+  CHECK(a.bandwidth_bytes_per_s == b.bandwidth_bytes_per_s);
+  CHECK(a.bytes_per_weight == b.bytes_per_weight);
+  CHECK(a.total_params == b.total_params);
+  CHECK(a.active_params == b.active_params);
+  CHECK(a.weights_params == b.weights_params);
+  CHECK(a.weight_bytes == b.weight_bytes);
+  CHECK(a.kv_bytes_per_token == b.kv_bytes_per_token);
+  CHECK(a.kv_bytes == b.kv_bytes);
+  CHECK(a.memory_per_device_bytes == b.memory_per_device_bytes);
+  CHECK(a.memory_capacity_bytes == b.memory_capacity_bytes);
+  CHECK(a.weights_per_device_bytes == b.weights_per_device_bytes);
+  CHECK(a.kv_per_device_bytes == b.kv_per_device_bytes);
+  CHECK(a.offloaded_bytes == b.offloaded_bytes);
+  CHECK(a.fits == b.fits);
+  if (limits) {
+    CHECK(a.max_batch == b.max_batch);
+    CHECK(a.max_context == b.max_context);
+    CHECK(a.max_context_unbounded == b.max_context_unbounded);
+    CHECK(a.min_gpus == b.min_gpus);
+  }
+  {
+    const DecodePlan &x = a.decode, &y = b.decode;
+    CHECK(x.step_s == y.step_s);
+    CHECK(x.memory_floor_s == y.memory_floor_s);
+    CHECK(x.compute_floor_s == y.compute_floor_s);
+    CHECK(x.total_tokens_per_s == y.total_tokens_per_s);
+    CHECK(x.flops == y.flops);
+    CHECK(x.bytes == y.bytes);
+    CHECK(x.weight_bytes_read == y.weight_bytes_read);
+    CHECK(x.kv_bytes_read == y.kv_bytes_read);
+    CHECK(x.bound == y.bound);
+    CHECK(x.communication_s == y.communication_s);
+    CHECK(x.offload_s == y.offload_s);
+    CHECK(x.experts_touched == y.experts_touched);
+  }
+  CHECK(a.prefill.ttft_s == b.prefill.ttft_s);
+  CHECK(a.prefill.flops == b.prefill.flops);
+  CHECK(a.prefill.bytes == b.prefill.bytes);
+  CHECK(a.prefill.bound == b.prefill.bound);
+  CHECK(a.prefill.communication_s == b.prefill.communication_s);
+  CHECK(a.prefill.offload_s == b.prefill.offload_s);
+  REQUIRE(a.weight_components.size() == b.weight_components.size());
+  for (size_t i = 0; i < a.weight_components.size(); ++i)
+    CHECK(a.weight_components[i].bytes == b.weight_components[i].bytes);
+  if (!curve) return;
+  REQUIRE(a.curve.size() == b.curve.size());
+  for (size_t i = 0; i < a.curve.size(); ++i) {
+    CHECK(a.curve[i].batch == b.curve[i].batch);
+    CHECK(a.curve[i].step_s == b.curve[i].step_s);
+    CHECK(a.curve[i].memory_bytes == b.curve[i].memory_bytes);
+    CHECK(a.curve[i].fits == b.curve[i].fits);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("PlanSeries: every point equals plan() of the same workload, refusals included") {
+  // Valid and refused points (batch 0, context past 1e9, 3 pipeline stages of a 2-layer ask, offload on
+  // 2 GPUs), on workloads whose rest is valid and one whose rest is not (a kv_dtype the core refuses).
+  PlanSeries series;
+  for (const char* chip : {"h100-sxm", "l4"}) {
+    for (const ModelConfig& model : {llama2_70b(), mixtral()}) {
+      for (const char* kv : {"fp16", "fp8", "fp7"}) {
+        for (const char* parallelism : {"tensor", "pipeline", "tensor_pipeline"}) {
+          Workload w = on(chip, model);
+          w.kv_dtype = kv;
+          w.parallelism = parallelism;
+          w.pipeline_stages = 2;  // tensor_pipeline: 2 stages (gpus 1 and 100 refused: it must divide them)
+          series.set(w);
+          for (double batch : {1.0, 16.0, 0.0})
+            for (double context : {1.0, 4096.0, 2e9})
+              for (double gpus : {1.0, 4.0, 100.0})
+                for (double offload : {0.0, 2.0}) {
+                  WorkloadPoint point{batch, context, gpus, offload, 5e-6, batch != 16};
+                  Workload at = w;
+                  at.batch = batch;
+                  at.context = context;
+                  at.gpus = gpus;
+                  at.offload_layers = offload;
+                  at.fused_attention = point.fused_attention;
+                  const PlanResult expected = plan(at);
+                  check_same_plan(series.at(point, true), expected, true, true);
+                  check_same_plan(series.at(point, false), expected, true, false);
+                  CHECK(series.last().curve.empty());
+                }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("plan_at without limits (the search's points): every other field as with them") {
+  for (const char* chip : {"h100-sxm", "a100-80gb"}) {
+    Workload w = on(chip, mixtral());
+    w.weights_dtype = "int4";
+    const roofline_detail::Prepared prepared = roofline_detail::prepare(w, true);
+    REQUIRE(prepared.status.ok);
+    std::vector<roofline_detail::OpShape> scratch;
+    for (double batch : {1.0, 7.0, 64.0, 512.0})
+      for (double gpus : {1.0, 2.0, 8.0})
+        for (bool pipeline : {false, true}) {
+          PlanPoint at;
+          at.batch = batch;
+          at.context = 1280;
+          at.prefill_context = 1024;
+          at.pipeline = pipeline;
+          at.pp = pipeline ? gpus : 1;
+          at.tp = gpus / at.pp;
+          at.curve = false;
+          PlanResult with, without;
+          roofline_detail::plan_at(prepared, w, at, with, scratch);
+          at.limits = false;
+          roofline_detail::plan_at(prepared, w, at, without, scratch);
+          check_same_plan(with, without, false, false);
+          CHECK(with.max_context > 0);      // the limits were computed with them...
+          CHECK(without.max_context == 0);  // ...and left at 0 without
+          CHECK(without.min_gpus == 0);
+        }
+  }
 }

@@ -43,6 +43,8 @@ const refusals = {
   quantBench: () => api.quantBench({ kernel: 'no_such_kernel' }),
   roofline: () => api.roofline({ batch: -1 }),
   plan: () => api.plan({ gpus: 0 }),
+  // Refused by the core, after the points were copied into a WASM vector and the workload set.
+  planSweep: () => api.planSweep({ model: 'llama-3-8b' }, [{ batch: 1 }, { gpus: 0 }]),
   trainingMemory: () => api.trainingMemory({ batch: -1 }),
   trainingFit: () => api.trainingFit({ hardware: 'h100-sxm', batch: -1 }),
   measureMachine: () => api.measureMachine({ bytes: 1 }),
