@@ -30,7 +30,7 @@ export function explainApi(Module) {
   const areas = {
     model: modelApi(recorder),
     memory: memoryApi(recorder),
-    roofline: rooflineApi(recorder),
+    roofline: rooflineApi(recorder, { wholeWorkload: true }),
     quant: quantApi(recorder),
   };
   // Each value also as text, written by the core (6,738,415,616; 3.352e12), so the CLI formats no number.

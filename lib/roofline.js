@@ -171,7 +171,8 @@ function readPlan(v, start, whole) {
     max_context: memory[9], max_context_unbounded: memory[10], min_gpus: memory[11], decode, prefill, curve } };
 }
 
-export function rooflineApi(Module) {
+/** `wholeWorkload`: plan() always through Module.plan (explain records the workload it passes). */
+export function rooflineApi(Module, { wholeWorkload = false } = {}) {
   const { fieldDefaults, resolveModel, resolveHardware, modelKey, hardwareKey, hardwarePresets: presets } =
     workloadResolvers(Module);
   const trainingDefaults = Object.freeze(toPlain(Module.defaultTrainingInput()));
@@ -210,6 +211,7 @@ export function rooflineApi(Module) {
   }
 
   function plan(input) {
+    if (wholeWorkload) return unwrap(Module.plan(toWorkload(input)));
     const { session, merged, workload } = setWorkload(input);
     const values = Module.planPoint(merged.batch, merged.context, merged.gpus, merged.offload_layers,
       merged.collective_latency_s, merged.fused_attention);
