@@ -53,6 +53,15 @@ test('a pasted config.json is imported, and broken JSON gives a clear error', as
   assert.equal(await totalParams(page), '124,439,808');
   // The import is a model of its own, offered by every panel.
   assert.equal(await page.locator('#model-preset').inputValue(), 'imported');
+  const params = new URL(page.url()).searchParams;
+  for (const key of ['kv.preset', 'plan.model', 'roofline.model', 'quant.preset', 'search.model', 'serve.model']) {
+    assert.equal(params.get(key), 'imported', key);
+  }
+  // The Serve panel offers it and has it selected.
+  await page.getByRole('tab', { name: 'Serve' }).click();
+  await page.locator('#serve-model').waitFor();
+  assert.equal(await page.locator('#serve-model').inputValue(), 'imported');
+  await page.getByRole('tab', { name: 'Model' }).click();
   await page.fill('#model-hf-config', '{"model_type": "llama", "hidden_size": ');
   await page.click('#model-hf-import');
   assert.match(await page.locator('#model-hf-error').textContent(), /JSON/i);

@@ -17,7 +17,7 @@ const fromBase64Url = (text) => new TextDecoder().decode(
   Uint8Array.from(atob(text.replaceAll('-', '+').replaceAll('_', '/')), (char) => char.charCodeAt(0)));
 
 // The URL key of each panel's model input: an import selects it in all of them.
-export const modelInputKeys = ['model.preset', 'kv.preset', 'plan.model', 'roofline.model', 'quant.preset', 'search.model'];
+export const modelInputKeys = ['model.preset', 'kv.preset', 'plan.model', 'roofline.model', 'quant.preset', 'search.model', 'serve.model'];
 
 let cache = { param: undefined, imported: null };
 let presetCache = null;
