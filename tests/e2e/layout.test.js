@@ -186,8 +186,8 @@ test('390 px: every explain formula wraps so its final value shows inside the di
   const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=model`, { viewport: phone });
   let checked = 0;
   // Search explains its figures once its search (in the worker) is done.
-  const runs = { search: 'search.model=llama-3-8b&search.hardware=h100-sxm&search.max_gpus=2' };
-  for (const panel of ['model', 'kv', 'quant', 'roofline', 'plan', 'search']) {
+  const runs = { search: 'search.model=llama-3-8b&search.hardware=h100-sxm&search.max_gpus=2', serve: 'serve.requests=100' };
+  for (const panel of ['model', 'kv', 'quant', 'roofline', 'plan', 'search', 'serve']) {
     await page.goto(`${lab.server.url}?panel=${panel}${runs[panel] ? `&${runs[panel]}` : ''}`);
     await page.waitForSelector('body[data-ready="true"]');
     if (runs[panel]) await page.locator(`${panelElements[panel]} llm-explain-figure`).first().waitFor({ timeout: 60000 });

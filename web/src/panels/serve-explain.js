@@ -56,7 +56,8 @@ function build(r, input, hardware) {
   const list = [
     explanation('serve.iteration', 'One iteration of the server (a decode step: TPOT)',
       't_{\\text{iter}} = \\sum_{\\text{op}} \\max\\!\\left(\\frac{F_{\\text{op}}}{\\eta_c P},\\ \\frac{B_{\\text{op}}}{\\eta_m W}\\right) + t_{\\text{comm}} + t_o',
-      `\\text{TPOT}_{p50} = \\sum_{\\text{op}} \\max\\!\\left(\\frac{F_{\\text{op}}}{${tex(etaC)} \\times ${tex(peak)}},\\ \\frac{B_{\\text{op}}}{${tex(etaM)} \\times ${tex(bandwidth)}}\\right) + t_{\\text{comm}} + ${tex(overhead)}`,
+      // \Big( rather than \left( so the line may break inside the max at 390 px (a \left…\right group cannot).
+      `\\text{TPOT}_{p50} = \\sum_{\\text{op}} \\max\\Big(\\frac{F_{\\text{op}}}{${tex(etaC)} \\times ${tex(peak)}},\\allowbreak\\ \\frac{B_{\\text{op}}}{${tex(etaM)} \\times ${tex(bandwidth)}}\\Big) + t_{\\text{comm}} + ${tex(overhead)}`,
       r.tpot_s.p50, 's',
       [term('P', `peak 16-bit FLOP/s per device (${chip?.label ?? 'custom'})`, peak, 'FLOP/s'),
         term('W', 'peak memory bandwidth per device', bandwidth, 'bytes/s'),

@@ -310,7 +310,8 @@ export function summaryRows(r, explain) {
     row('kv.preemptions', 'Preemptions', r.kv.preemptions, formatCount),
     row('kv.recomputed', 'Tokens recomputed after preemption', r.kv.recomputed_tokens, formatCount),
     row('prefix.hit', 'Prefix-cache hit rate', r.prefix_cache.hit_rate, (v) => formatPercent(v)),
-    row('spec.tokens', 'Tokens per decode step (speculative)', r.spec.mean_tokens_per_step, fixed(3), 'serve.spec_tokens'),
+    // Explained only when the run speculated (its explanation exists only then).
+    row('spec.tokens', 'Tokens per decode step (speculative)', r.spec.mean_tokens_per_step, fixed(3), r.spec.steps > 0 ? 'serve.spec_tokens' : undefined),
     row('spec.acceptance', 'Draft acceptance rate (measured)', r.spec.acceptance_rate, (v) => formatPercent(v)),
     row('little.L', 'Little’s law: mean requests in the system L', r.littles_law.mean_in_system, fixed(3), 'serve.littles_law'),
     row('little.lambda', '  arrival rate λ (requests/s)', r.littles_law.arrival_rate, fixed(3)),
