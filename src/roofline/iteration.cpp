@@ -140,7 +140,7 @@ IterationCostModel IterationCostModel::build_from(const Workload& w, bool mtp) {
   }
   // plan()'s layout: pp stages, each tp-way tensor parallel; tensor parallelism
   // splits KV by heads, at most n_kv_heads ways.
-  model.stages_ = w.parallelism == "pipeline" ? w.gpus : w.parallelism == "tensor_pipeline" ? w.pipeline_stages : 1;
+  model.stages_ = pipeline_stages_of(w);
   model.split_ = w.gpus / model.stages_;
   model.kv_split_ = std::min(model.split_, p.kv_heads);
   model.peak_ = p.effective_peak;

@@ -44,6 +44,10 @@ Prepared prepare(const Workload& workload, bool plan_fields);
 Status check_batch_context(const Workload& workload);
 Status check_deployment(const Workload& workload, double n_layers, bool plan_fields);
 
+// Pipeline stages of a (checked) workload's parallelism: gpus under pipeline,
+// pipeline_stages under tensor_pipeline, 1 under tensor; tp = gpus / stages.
+double pipeline_stages_of(const Workload& workload);
+
 // Replaces the hardware of a prepared workload: validates `hardware` and its
 // peak for `compute_dtype` once, then sets the peaks, bandwidths and the
 // activations' bytes (compute_dtype's, as prepare() sets them). The model

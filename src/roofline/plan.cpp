@@ -198,6 +198,11 @@ void plan_limits(const Prepared& p, const PlanPoint& at, const Layout& layout, d
 
 namespace roofline_detail {
 
+double pipeline_stages_of(const Workload& w) {
+  if (w.parallelism == "pipeline") return w.gpus;
+  return w.parallelism == "tensor_pipeline" ? w.pipeline_stages : 1;
+}
+
 void plan_at(const Prepared& p, const Workload& w, const PlanPoint& at, PlanResult& r, std::vector<OpShape>& ops) {
   const ModelParams& params = p.params;
   const Layout layout = make_layout(p, at.tp, at.pp);
@@ -268,6 +273,22 @@ void plan_at(const Prepared& p, const Workload& w, const PlanPoint& at, PlanResu
 
 }  // namespace roofline_detail
 
+namespace {
+
+// The point a whole workload describes: its batch, context and split.
+PlanPoint point_of(const Workload& w, bool curve) {
+  PlanPoint at;
+  at.batch = w.batch;
+  at.context = w.context;
+  at.pipeline = w.parallelism == "pipeline";
+  at.pp = roofline_detail::pipeline_stages_of(w);
+  at.tp = w.gpus / at.pp;
+  at.curve = curve;
+  return at;
+}
+
+}  // namespace
+
 PlanResult plan(const Workload& w) {
   PlanResult r;
   const Prepared p = prepare(w, true);
@@ -277,14 +298,7 @@ PlanResult plan(const Workload& w) {
   }
   std::vector<OpShape> ops;
   ops.reserve(64);
-  PlanPoint at;
-  at.batch = w.batch;
-  at.context = w.context;
-  at.pipeline = w.parallelism == "pipeline";
-  at.pp = at.pipeline ? w.gpus : w.parallelism == "tensor_pipeline" ? w.pipeline_stages : 1;
-  at.tp = w.gpus / at.pp;
-  at.curve = true;
-  plan_at(p, w, at, r, ops);
+  plan_at(p, w, point_of(w, true), r, ops);
   r.weight_components = p.weights.size.components;
   return r;
 }
@@ -332,14 +346,7 @@ const PlanResult& PlanSeries::at(const WorkloadPoint& point, bool curve) {
     result_.status = status;
     return result_;
   }
-  PlanPoint at;  // as plan() makes it
-  at.batch = w.batch;
-  at.context = w.context;
-  at.pipeline = w.parallelism == "pipeline";
-  at.pp = at.pipeline ? w.gpus : w.parallelism == "tensor_pipeline" ? w.pipeline_stages : 1;
-  at.tp = w.gpus / at.pp;
-  at.curve = curve;
-  plan_at(*prepared_, w, at, result_, ops_);
+  plan_at(*prepared_, w, point_of(w, curve), result_, ops_);  // as plan() makes it
   result_.weight_components = prepared_->weights.size.components;
   return result_;
 }
