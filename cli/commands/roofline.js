@@ -52,7 +52,7 @@ const trainingFlagOfField = {
 };
 const schedules = ['none', 'selective', 'full', 'sqrt'];
 // Workload flags only plan reads (devices, their links and capacity).
-const planOnlyFlags = ['gpus', 'parallel', 'offload-layers', 'interconnect-gbs', 'memory-gib'];
+const planOnlyFlags = ['gpus', 'parallel', 'pipeline-stages', 'offload-layers', 'interconnect-gbs', 'memory-gib'];
 
 const strings = (names) => Object.fromEntries(names.map((name) => [name, { type: 'string' }]));
 const workloadOptions = {

@@ -56,6 +56,10 @@ Status check_deployment(const Workload& w, double n_layers, bool plan_fields) {
                               check_integer("offload_layers", w.offload_layers, 0, n_layers),
                               check_real("collective_latency_s", w.collective_latency_s, 0, 1));
   if (!status.ok) return status;
+  if (w.parallelism != "tensor_pipeline" && w.pipeline_stages != 1)
+    return error_status("pipeline_stages", "pipeline_stages = " + format_number(w.pipeline_stages) +
+                                               " is read by parallelism = \"tensor_pipeline\" only (parallelism = " +
+                                               quoted(w.parallelism) + ")");
   if (plan_fields) {
     if (w.gpus > 1 && w.hardware.interconnect_gb_per_s <= 0)
       return error_status("hardware.interconnect_gb_per_s",

@@ -482,6 +482,7 @@ TEST_CASE("tensor x pipeline: pp stages of tp-way tensor parallelism, by hand an
   // The pass itself is the 4-way tensor-parallel pass at batch 4.
   Workload tensor4 = w;
   tensor4.parallelism = "tensor";
+  tensor4.pipeline_stages = 1;
   tensor4.gpus = 4;
   tensor4.batch = 4;
   const PlanResult t4 = plan(tensor4);
@@ -497,6 +498,7 @@ TEST_CASE("tensor x pipeline: pp stages of tp-way tensor parallelism, by hand an
     same.pipeline_stages = stages;
     Workload pure = w;
     pure.parallelism = stages == 1 ? "tensor" : "pipeline";
+    pure.pipeline_stages = 1;
     const PlanResult a = plan(same), b = plan(pure);
     CHECK(a.decode.step_s == b.decode.step_s);
     CHECK(a.decode.communication_s == b.decode.communication_s);
@@ -515,6 +517,12 @@ TEST_CASE("tensor x pipeline: pp stages of tp-way tensor parallelism, by hand an
   w.pipeline_stages = 1.5;
   CHECK(plan(w).status.field == "pipeline_stages");
   w.pipeline_stages = std::nan("");
+  CHECK(plan(w).status.field == "pipeline_stages");
+  // Stages given with another parallelism would be read and ignored: refused.
+  w.pipeline_stages = 2;
+  w.parallelism = "tensor";
+  CHECK(plan(w).status.field == "pipeline_stages");
+  w.parallelism = "pipeline";
   CHECK(plan(w).status.field == "pipeline_stages");
 }
 
@@ -731,7 +739,8 @@ TEST_CASE("PlanSeries: every point equals plan() of the same workload, refusals 
           Workload w = on(chip, model);
           w.kv_dtype = kv;
           w.parallelism = parallelism;
-          w.pipeline_stages = 2;  // tensor_pipeline: 2 stages (gpus 1 and 100 refused: it must divide them)
+          // tensor_pipeline: 2 stages (gpus 1 and 100 refused: it must divide them); the others read none.
+          w.pipeline_stages = std::string(parallelism) == "tensor_pipeline" ? 2 : 1;
           series.set(w);
           for (double batch : {1.0, 16.0, 0.0})
             for (double context : {1.0, 4096.0, 2e9})

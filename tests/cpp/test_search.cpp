@@ -40,7 +40,7 @@ Workload workload_of(const SearchInput& in, const SearchPoint& point, double con
   w.context = context;
   w.gpus = point.gpus;
   w.parallelism = point.parallelism;
-  w.pipeline_stages = point.pp;
+  w.pipeline_stages = point.parallelism == "tensor_pipeline" ? point.pp : 1;
   return w;
 }
 

@@ -52,6 +52,16 @@ test('values a command would read and ignore are refused', async () => {
     cliAsync('quant', '--preset', 'llama-2-7b', '--format', 'int4', '--layout', 'channel', '--channel-size', 'NaN'),
     cliAsync('plan', '--preset', 'llama-2-7b', '--gpus', '2', '--json'),
   ]);
+  const [rooflineStages, planStages, hybrid] = await Promise.all([
+    cliAsync('roofline', '--preset', 'llama-2-7b', '--pipeline-stages', '2'),
+    cliAsync('plan', '--preset', 'llama-2-7b', '--gpus', '4', '--pipeline-stages', '2'),
+    cliAsync('plan', '--preset', 'llama-2-7b', '--gpus', '4', '--parallel', 'tensor_pipeline', '--pipeline-stages', '2'),
+  ]);
+  refused(rooflineStages, /--pipeline-stages = 2 is a plan flag/);
+  // Stages with tensor parallelism (the default) would be read and ignored.
+  refused(planStages, /--pipeline-stages = 2 is read by parallelism = "tensor_pipeline" only \(parallelism = "tensor"\)/);
+  assert.equal(hybrid.code, 0, hybrid.stderr);
+  assert.match(hybrid.stdout, /tensor_pipeline: 2 stages x 2-way tensor/);
   refused(gpus, /--gpus = NaN is a plan flag: roofline models one device/);
   refused(offload, /--offload-layers = -1 is a plan flag/);
   refused(window, /--window = NaN would be ignored: --bytes-per-token gives the KV bytes of a token/);

@@ -47,7 +47,8 @@ test('search: the cost of a point by hand, and its latency re-run through plan()
     const usdPerMillion = 3.5 * p.gpus / (3600 * tokensPerS) * 1e6;
     assert.ok(Math.abs(p.usd_per_million_tokens - usdPerMillion) <= 1e-12 * usdPerMillion);
     const workload = { model: 'llama-3-8b', hardware: p.hardware, weights_dtype: p.weights, kv_dtype: p.kv_dtype,
-      compute_dtype: p.compute_dtype, batch: p.batch, gpus: p.gpus, parallelism: p.parallelism, pipeline_stages: p.pp };
+      compute_dtype: p.compute_dtype, batch: p.batch, gpus: p.gpus, parallelism: p.parallelism,
+      ...(p.parallelism === 'tensor_pipeline' && { pipeline_stages: p.pp }) };
     const atEnd = api.plan({ ...workload, context: p.context });
     assert.equal(atEnd.decode.step_s, p.tpot_s);
     assert.equal(atEnd.fits, true);

@@ -147,6 +147,7 @@ export function workloadParams(state, panelDefaults, models) {
 /** The workload input the API takes; the model is the chosen preset's or the imported config. */
 export function toInput(state, models) {
   const { model: id, hardware, custom, ...rest } = state;
+  if (rest.parallelism !== 'tensor_pipeline') delete rest.pipeline_stages;  // the core reads it with tensor_pipeline only
   const model = models.find((m) => m.id === id)?.config ?? id;
   if (hardware !== 'custom') return { model, hardware, ...rest };
   const { memory_gib, ...spec } = custom;
