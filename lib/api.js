@@ -1,10 +1,13 @@
 // The JS API over the WASM modules: plain objects in, plain objects out.
 // Each area adds its functions in lib/<area>.js; this file composes them.
-// The calculator module answers every closed form; the lab module (kernels,
-// measured runs) is asked for only by the measured runs, and is loaded on
-// the first one. The first-load module (issue 16: what the page's Model panel
-// and the llm-model element fetch before the first number shows) holds the
-// model area alone: createFirstApi wraps it.
+// The calculator module answers every closed form and runs the simulators; the
+// lab module (kernels, measured runs) is asked for only by the measured runs,
+// and is loaded on the first one. The first-load module (issue 16: what the
+// page's Model panel and the llm-model element fetch before the first number
+// shows) holds the model area alone: createFirstApi wraps it. The closed-forms
+// module (what the page's other calculating panels and the explain views load)
+// holds every closed form, the presets and the explain views, without the
+// simulators: createFormsApi wraps it.
 import { coreApi } from './core.js';
 import { modelApi } from './model.js';
 import { memoryApi } from './memory.js';
@@ -13,7 +16,7 @@ import { quantApi, quantLabApi } from './quant.js';
 import { rooflineApi, rooflineLabApi } from './roofline.js';
 import { explainApi } from './explain.js';
 import { workApi } from './work.js';
-import { serveApi } from './serve.js';
+import { serveApi, serveRuns } from './serve.js';
 import { searchApi } from './search.js';
 
 export { InputError } from './convert.js';
@@ -27,6 +30,32 @@ export function createFirstApi(Module) {
   return Object.freeze({
     ...coreApi(Module),
     ...modelApi(Module),
+  });
+}
+
+/**
+ * The closed-forms API over the closed-forms module (llm_spacetime_forms): the
+ * core, model, memory (paging simulation included), attention (defaults and the
+ * decode run's closed form), quantization sizes, roofline, plan and training,
+ * explain and work-estimate areas, the same functions as createApi's; not the
+ * serving simulator (nor its estimates), the deployment search or the measured runs.
+ */
+export function createFormsApi(Module) {
+  const work = workApi(Module);
+  const simulated = (method) => typeof method === 'string' && Object.hasOwn(serveRuns, method);
+  return Object.freeze({
+    ...coreApi(Module),
+    ...modelApi(Module),
+    ...memoryApi(Module),
+    ...attentionApi(Module),
+    ...quantApi(Module),
+    ...rooflineApi(Module),
+    ...explainApi(Module),
+    estimatedRuns: () => work.estimatedRuns().filter((method) => !simulated(method)),
+    estimateRun: (method, input) => {
+      if (simulated(method)) throw new Error(`${method} runs in the calculator module: estimate it with createApi's estimateRun`);
+      return work.estimateRun(method, input);
+    },
   });
 }
 

@@ -46,6 +46,16 @@ export interface CoreApi {
 /** What `createFirstApi()` returns: the core and model areas (the first-load module's functions). */
 export interface LlmSpacetimeFirst extends CoreApi, ModelApi {}
 
+/**
+ * What `createFormsApi()` returns: every closed form, the presets, the explain
+ * views and the measured runs' estimates (the closed-forms module's functions);
+ * no simulator (serve, search; estimateRun refuses the serving runs) or measured run.
+ */
+export interface LlmSpacetimeForms extends CoreApi, ModelApi, MemoryApi, WorkApi,
+  Omit<AttentionApi, 'runAttention' | 'runDecode' | 'seedExperiment'>,
+  Omit<QuantApi, 'quantLab' | 'quantGemv' | 'quantBench'>,
+  Omit<RooflineApi, 'measureMachine' | 'measureCacheSweep'>, ExplainApi {}
+
 /** Everything `loadLlmSpacetime()` returns: one object, every area's functions. */
 export interface LlmSpacetime extends CoreApi, ModelApi, MemoryApi, AttentionApi, QuantApi, RooflineApi, ExplainApi, WorkApi, ServeApi, SearchApi {}
 
@@ -53,11 +63,13 @@ export interface LoadOptions {
   /** The lab module's build: 'simd' (default) or 'scalar' (the benchmark build without -msimd128). */
   variant?: 'simd' | 'scalar';
   /**
-   * loadModule only: 'calculator' (default; every closed form, with the lab attached and
-   * loaded on the first measured run), 'first' (the first-load module: presets and the
-   * model closed forms, for createFirstApi) or 'lab' (kernels and measured runs alone).
+   * loadModule only: 'calculator' (default; every closed form and the simulators, with the
+   * lab attached and loaded on the first measured run), 'first' (the first-load module:
+   * presets and the model closed forms, for createFirstApi), 'forms' (the closed-forms
+   * module: every closed form, presets and explain views, for createFormsApi) or 'lab'
+   * (kernels and measured runs alone).
    */
-  module?: 'calculator' | 'first' | 'lab';
+  module?: 'calculator' | 'first' | 'forms' | 'lab';
 }
 
 /** Loads the calculator module under Node and returns the API; the lab module loads on the first measured run. */
@@ -73,5 +85,11 @@ export declare function createApi(module: unknown, lab?: unknown): LlmSpacetime;
  * first): the core and model areas, with the same functions as createApi's.
  */
 export declare function createFirstApi(module: unknown): LlmSpacetimeFirst;
+/**
+ * Wraps an instantiated closed-forms module (llm_spacetime_forms: what a page's
+ * calculating panels and explain views load): every closed form, the presets and
+ * the explain views, with the same functions as createApi's.
+ */
+export declare function createFormsApi(module: unknown): LlmSpacetimeForms;
 /** A raw Emscripten module (for benchmarks). */
 export declare function loadModule(options?: LoadOptions): Promise<unknown>;

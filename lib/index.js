@@ -1,5 +1,5 @@
 export { loadLlmSpacetime, loadModule } from './node.js';
-export { createApi, createFirstApi, InputError } from './api.js';
+export { createApi, createFirstApi, createFormsApi, InputError } from './api.js';
 export { quantReferenceErrors } from './quant.js';
 export { canRunParallel, checkWorkers, parallelWorkFactor, runParallel, splitRange, workersUsed } from './parallel.js';
 export { createNodePool, defaultWorkers } from './node-pool.js';

@@ -5,9 +5,11 @@
 // Node loads the calculator (every closed form) at load; the lab (kernels,
 // measured runs) only on the first measured call, synchronously, so the API
 // keeps its synchronous functions. The first-load module (issue 16: presets and
-// the model closed forms, what a page fetches first) is for pages: Node reads
-// the whole calculator from disk instead, and loads the first-load module only
-// when asked by name (module: 'first', for createFirstApi and the tests).
+// the model closed forms, what a page fetches first) and the closed-forms module
+// (every closed form and explain view, what a page's other calculating panels
+// fetch) are for pages: Node reads the whole calculator from disk instead, and
+// loads those only when asked by name (module: 'first' or 'forms', for
+// createFirstApi, createFormsApi and the tests).
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -22,8 +24,9 @@ const generatedDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 
 const fileName = (module, variant) => {
   if (module === 'calculator') return 'llm_spacetime_calculator';
   if (module === 'first') return 'llm_spacetime';
+  if (module === 'forms') return 'llm_spacetime_forms';
   if (module === 'lab') return variant === 'scalar' ? 'llm_spacetime_lab_scalar' : 'llm_spacetime_lab';
-  throw new Error(`module must be 'calculator', 'first' or 'lab' (got ${JSON.stringify(module)})`);
+  throw new Error(`module must be 'calculator', 'first', 'forms' or 'lab' (got ${JSON.stringify(module)})`);
 };
 
 const missing = (name) => new Error(`${name}.wasm not found in ${generatedDir}: run "npm run build:wasm"` +
@@ -62,7 +65,8 @@ function instantiateNow(factory, name) {
 /**
  * Instantiates a raw Emscripten module. `module`: 'calculator' (default; the
  * lab is attached, loaded on the first measured call, so createApi(Module) has
- * every function), 'first' (the first-load module, for createFirstApi) or
+ * every function), 'first' (the first-load module, for createFirstApi),
+ * 'forms' (the closed-forms module, for createFormsApi) or
  * 'lab' (the kernels alone, e.g. for benchmarks).
  * `variant`: the lab's build, 'simd' (default) or 'scalar'.
  */
@@ -78,7 +82,7 @@ export async function loadModule({ variant = 'simd', module = 'calculator' } = {
     throw missing(name);
   }
   const calculator = await (await importFactory(name))({ wasmBinary });
-  if (module === 'first') return calculator;
+  if (module === 'first' || module === 'forms') return calculator;
   // The lab's loader script is small: imported now (an import cannot wait for a
   // synchronous call); its WASM is read and compiled on the first measured call.
   const labFactory = await importFactory(labName).catch(() => null);

@@ -2,19 +2,29 @@
 // tests/js/size-budget.test.js (the built modules, raw and gzipped) and
 // tests/e2e/first-load.test.js (the WASM bytes a first load fetches).
 //
-// Issue 16's targets: the module the page loads first ≤ 250 KB raw and
-// ≤ 90 KB gzipped, and the Model panel's first load ≤ 300,000 bytes of WASM.
-// Met since the first-load module (llm_spacetime: presets and the model closed
-// forms, its core compiled with -Oz) split off the calculator
-// (llm_spacetime_calculator), which the other panels fetch when they open
-// (2026-12-02, fresh build: first-load module 209,943 B raw, 85,570 B gzipped;
-// calculator 867,613 B raw, 303,279 B gzipped). Each budget is what was
-// reached plus about 3 %, so that growth fails the test command; README
-// "Performance", "Module sizes", has the table.
-export const targets = Object.freeze({ firstRawBytes: 250_000, firstGzipBytes: 90_000, firstLoadWasmBytes: 300_000 });
+// Issue 16's targets: the calculator module (closed forms, presets, explain)
+// ≤ 250 KB raw and ≤ 90 KB gzipped, and the Model panel's first load
+// ≤ 300,000 bytes of WASM. The first load is met by the first-load module
+// (llm_spacetime: presets and the model closed forms, -Oz): 209,943 B raw,
+// 85,570 B gzipped. The closed-forms module (llm_spacetime_forms: every closed
+// form, presets, explain views, run estimates; -Oz but the plan's path), which
+// the other calculating panels and every explanation fetch, is 469,464 B raw,
+// 186,267 B gzipped: the calculator target is NOT met (README "Module sizes":
+// the same module all at -Oz is 449,262 / 177,922; the config.json import,
+// Embind's registrations, the explain views and the strings are most of it).
+// The calculator (llm_spacetime_calculator: the closed forms and the serving
+// simulator, the deployment search; -O3), which the Serve and Search panels
+// and Node load, is 873,045 B raw, 308,286 B gzipped (2026-12-02, fresh build).
+// Each budget is what was reached plus about 3 % (the calculator: as before,
+// 1.6 % above it), so that growth fails the
+// test command; README "Performance", "Module sizes", has the table.
+export const targets = Object.freeze({
+  firstRawBytes: 250_000, firstGzipBytes: 90_000, formsRawBytes: 250_000, formsGzipBytes: 90_000, firstLoadWasmBytes: 300_000,
+});
 
 export const budgets = Object.freeze({
   first: Object.freeze({ raw: 216_000, gzip: 88_000 }),
+  forms: Object.freeze({ raw: 484_000, gzip: 192_000 }),
   calculator: Object.freeze({ raw: 887_000, gzip: 311_000 }),
   /** The Model panel's first load fetches the first-load module alone: its budget. */
   firstLoadWasmBytes: 216_000,

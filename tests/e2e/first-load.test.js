@@ -1,9 +1,11 @@
 // The first load fetches the first-load module only (issue 16, item 1): the
 // Model panel and an llm-model element show their numbers with neither the
-// calculator (every other closed form, the explain views) nor the lab fetched.
-// The calculator is fetched when another panel opens or a figure's explanation
-// is first asked for; the lab (kernels, measured runs) by the run worker when a
-// measured run starts, never by the page's main thread. With the service worker
+// closed forms (every other closed form, the explain views), the calculator
+// (the simulators) nor the lab fetched. The closed forms are fetched when
+// another calculating panel opens or a figure's explanation is first asked
+// for; the calculator when the Serve or Search panel opens; the lab (kernels,
+// measured runs) by the run worker when a measured run starts, never by the
+// page's main thread. With the service worker
 // on, the rest arrives only through the offline precache, which starts after
 // the page has loaded (sw.js is registered once the first-load module answered).
 // The server counts what it sends, so nothing can hide in a cache.
@@ -21,13 +23,14 @@ const sizeOf = (path) => statSync(join(distDir, path)).size;
 const assets = readdirSync(join(distDir, 'assets'));
 const isLab = (path) => /\/llm_spacetime_lab[-.][^/]*\.wasm$/.test(path);
 const isCalculator = (path) => /\/llm_spacetime_calculator[-.][^/]*\.wasm$/.test(path);
+const isForms = (path) => /\/llm_spacetime_forms[-.][^/]*\.wasm$/.test(path);
 const isFirst = (path) => /\/llm_spacetime[-.][^/]*\.wasm$/.test(path);
 
 let browser;
 let server;
 let requests = [];
 before(async () => {
-  for (const name of ['llm_spacetime', 'llm_spacetime_calculator', 'llm_spacetime_lab']) {
+  for (const name of ['llm_spacetime', 'llm_spacetime_forms', 'llm_spacetime_calculator', 'llm_spacetime_lab']) {
     assert.ok(assets.some((asset) => new RegExp(`^${name}-.*\\.wasm$`).test(asset)), `dist/ has ${name}.wasm`);
   }
   browser = await launchBrowser();
@@ -60,12 +63,12 @@ async function open(url, options = {}) {
   return { context, page, problems };
 }
 
-test('the Model panel\'s first load fetches only the first-load module; an explanation or another panel the calculator; a measured run the lab in the worker', async (t) => {
+test('the Model panel\'s first load fetches only the first-load module; an explanation or another panel the closed forms; a measured run the lab in the worker', async (t) => {
   // Service workers off: what the page and its worker fetch, with no precache.
   const { context, page, problems } = await open(`${server.url}?panel=model`, { serviceWorkers: 'block' });
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   assert.equal(await page.locator('#model-total-params').textContent(), '6,738,415,616');
-  // Idle a while: nothing fetches the calculator or the lab behind the page's back.
+  // Idle a while: nothing fetches the closed forms, the calculator or the lab behind the page's back.
   await page.waitForTimeout(1500);
   const firstLoad = wasmRequests();
   assert.equal(firstLoad.length, 1, `one WASM module on the first load: ${firstLoad.join(' ')}`);
@@ -74,19 +77,20 @@ test('the Model panel\'s first load fetches only the first-load module; an expla
   t.diagnostic(`the Model panel's first load fetched ${bytes} bytes of WASM (budget ${firstLoadWasmBytes})`);
   assert.ok(bytes <= firstLoadWasmBytes, `first load fetched ${bytes} bytes of WASM (budget ${firstLoadWasmBytes})`);
 
-  // A figure's explanation: the explain views are the calculator's, fetched on this first click.
+  // A figure's explanation: the explain views are the closed forms', fetched on this first click.
   await page.locator('#model-total-params button.figure').click();
   const dialog = page.locator('#model-total-params dialog');
   await dialog.waitFor({ state: 'visible', timeout: 30000 });
   assert.match(await dialog.locator('.title').textContent(), /param/i);
-  assert.equal(wasmRequests().filter(isCalculator).length, 1, `the explanation fetched the calculator: ${wasmRequests().join(' ')}`);
+  assert.equal(wasmRequests().filter(isForms).length, 1, `the explanation fetched the closed forms: ${wasmRequests().join(' ')}`);
   await page.keyboard.press('Escape');
 
-  // Another panel's tab: it runs on the calculator, already here; the Model panel keeps its state.
+  // Another panel's tab: it runs on the closed forms, already here; the Model panel keeps its state.
   await page.click('#tab-plan');
   await page.waitForFunction(() => document.querySelector('llm-plan-panel')?.shadowRoot?.querySelector('#plan-ttft'),
     null, { timeout: 30000 });
-  assert.equal(wasmRequests().filter(isCalculator).length, 1, 'the calculator is fetched once');
+  assert.equal(wasmRequests().filter(isForms).length, 1, 'the closed forms are fetched once');
+  assert.ok(!wasmRequests().some(isCalculator), `no simulator asked for, no calculator: ${wasmRequests().join(' ')}`);
 
   // A measured run: the worker fetches the lab module, the page does not.
   await page.goto(`${server.url}?panel=attention&attention.n=256&attention.d=32&attention.heads=1`);
@@ -96,23 +100,39 @@ test('the Model panel\'s first load fetches only the first-load module; an expla
   await page.waitForSelector('#attention-message:has-text("Done")', { timeout: 60000 });
   assert.equal(wasmRequests().filter(isLab).length, 1, `the run fetched the lab once: ${wasmRequests().join(' ')}`);
   assert.deepEqual((await pageWasm(page)).filter(isLab), [], 'the page\'s main thread never fetched the lab');
+  // The run's estimate came from the closed forms: still no calculator.
+  assert.ok(!wasmRequests().some(isCalculator), `a measured run fetched no calculator: ${wasmRequests().join(' ')}`);
   assert.deepEqual(problems, []);
   await context.close();
 });
 
-test('another panel opened first fetches the first-load module and the calculator, not the lab', async () => {
+test('another panel opened first fetches the first-load module and the closed forms (the Serve panel the calculator), not the lab', async () => {
   const { context, page, problems } = await open(`${server.url}?panel=kv`, { serviceWorkers: 'block' });
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   await page.waitForFunction(() => document.querySelector('llm-kv-cache-panel')?.shadowRoot?.querySelector('#kv-total'), null, { timeout: 30000 });
   await page.waitForTimeout(1000);
   const wasm = wasmRequests();
   assert.equal(wasm.filter(isFirst).length, 1, wasm.join(' '));
-  assert.equal(wasm.filter(isCalculator).length, 1, wasm.join(' '));
+  assert.equal(wasm.filter(isForms).length, 1, wasm.join(' '));
+  assert.equal(wasm.filter(isCalculator).length, 0, wasm.join(' '));
   assert.equal(wasm.filter(isLab).length, 0, wasm.join(' '));
   // The other panels' elements are created when their tab is first shown.
   assert.equal(await page.locator('llm-plan-panel').count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
+
+  // The Serve panel runs on the calculator (the serving simulator), without the closed forms
+  // (its run worker loads a calculator of its own for the simulation).
+  const serve = await open(`${server.url}?panel=serve`, { serviceWorkers: 'block' });
+  await serve.page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  await serve.page.waitForTimeout(1000);
+  const serveWasm = wasmRequests();
+  assert.equal(serveWasm.filter(isFirst).length, 1, serveWasm.join(' '));
+  assert.equal((await pageWasm(serve.page)).filter(isCalculator).length, 1, serveWasm.join(' '));
+  assert.equal(serveWasm.filter(isForms).length, 0, serveWasm.join(' '));
+  assert.equal(serveWasm.filter(isLab).length, 0, serveWasm.join(' '));
+  assert.deepEqual(serve.problems, []);
+  await serve.context.close();
 });
 
 test('an llm-model embed loads only the first-load module; in the gallery the quant element\'s lab run fetches the lab in the worker', async () => {
@@ -132,8 +152,10 @@ test('an llm-model embed loads only the first-load module; in the gallery the qu
   await page.waitForFunction(() => document.querySelector('llm-quant')?.shadowRoot?.querySelector('#quant-lab-time'),
     null, { timeout: 60000 });
   const gallery = wasmRequests();
-  // The gallery's other elements need the calculator too (the main thread loads it once; a run worker may load its own).
+  // The gallery's other elements need the closed forms and (Serve, Search) the calculator too
+  // (the main thread loads each once; a run worker may load its own calculator).
   assert.equal(gallery.filter(isFirst).length, 1, `the first-load module once: ${gallery.join(' ')}`);
+  assert.equal((await pageWasm(page)).filter(isForms).length, 1, `the page loaded the closed forms once: ${gallery.join(' ')}`);
   assert.equal((await pageWasm(page)).filter(isCalculator).length, 1, `the page loaded the calculator once: ${gallery.join(' ')}`);
   assert.equal(gallery.filter(isLab).length, 1, `the lab run fetched the lab: ${gallery.join(' ')}`);
   assert.deepEqual((await pageWasm(page)).filter(isLab), [], 'the page\'s main thread never fetched the lab');
@@ -141,7 +163,7 @@ test('an llm-model embed loads only the first-load module; in the gallery the qu
   await context.close();
 });
 
-test('with the service worker, the calculator and the lab come only from the offline precache, after the page loaded', async () => {
+test('with the service worker, the closed forms, the calculator and the lab come only from the offline precache, after the page loaded', async () => {
   const { context, page, problems } = await open(`${server.url}?panel=model`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   await page.evaluate(() => navigator.serviceWorker.ready);
@@ -153,7 +175,8 @@ test('with the service worker, the calculator and the lab come only from the off
   assert.ok(beforeWorker.every(isFirst), `before the service worker, only the first-load module: ${beforeWorker.join(' ')}`);
   assert.ok(wasmBytes(beforeWorker) <= firstLoadWasmBytes);
   assert.ok(order.slice(registered).some(isLab), 'the precache fetched the lab (offline measured runs)');
-  assert.ok(order.slice(registered).some(isCalculator), 'the precache fetched the calculator (offline panels)');
+  assert.ok(order.slice(registered).some(isCalculator), 'the precache fetched the calculator (offline Serve and Search panels)');
+  assert.ok(order.slice(registered).some(isForms), 'the precache fetched the closed forms (offline panels)');
   assert.deepEqual((await pageWasm(page)).filter(isLab), [], 'the page never fetched the lab itself');
   assert.deepEqual(problems, []);
   await context.close();

@@ -39,9 +39,11 @@ test('one visit, then offline: reload, a measured prefill run and embed.html all
     }
     return urls;
   });
-  // The three WASM modules: the first load, the calculator (every other panel) and the lab (measured runs).
+  // The four WASM modules: the first load, the closed forms (the other calculating panels, explain views),
+  // the calculator (the Serve and Search panels) and the lab (measured runs).
   for (const pattern of [/\/index\.html$/, /\/embed\.html$/, /\/embed\.js$/, /sim-worker-.*\.js$/, /\.css$/,
-    /\/llm_spacetime-[^/]*\.wasm$/, /\/llm_spacetime_calculator-[^/]*\.wasm$/, /\/llm_spacetime_lab-[^/]*\.wasm$/]) {
+    /\/llm_spacetime-[^/]*\.wasm$/, /\/llm_spacetime_forms-[^/]*\.wasm$/, /\/llm_spacetime_calculator-[^/]*\.wasm$/,
+    /\/llm_spacetime_lab-[^/]*\.wasm$/]) {
     assert.ok(precached.some((url) => pattern.test(url)), `precached: ${pattern} in ${precached.join(' ')}`);
   }
 

@@ -1,5 +1,5 @@
-import { createFirstApi, loadLlmSpacetime, loadModule } from '../../lib/index.js';
-import type { HfImport, LlmSpacetimeFirst, ModelConfig, ModelPreset, ModelReport } from '../../lib/index.js';
+import { createFirstApi, createFormsApi, loadLlmSpacetime, loadModule } from '../../lib/index.js';
+import type { HfImport, LlmSpacetimeFirst, LlmSpacetimeForms, ModelConfig, ModelPreset, ModelReport } from '../../lib/index.js';
 
 async function usage(): Promise<void> {
   const api = await loadLlmSpacetime();
@@ -25,3 +25,12 @@ async function firstLoad(): Promise<void> {
   void [report.params.total, first.plainDtypes()[0].bits, first.importHfConfig('{"model_type": "llama"}').config.d_model];
 }
 void firstLoad;
+
+// The closed-forms module's API (the page's other calculating panels): every closed form, no simulator.
+async function closedForms(): Promise<void> {
+  const forms: LlmSpacetimeForms = createFormsApi(await loadModule({ module: 'forms' }));
+  const plan = forms.plan({ model: 'llama-3-8b', hardware: 'h100-sxm' });
+  void [plan.decode.step_s, forms.kvCache({ prompt_tokens: 8000 }).bytes, forms.explainModel({}).length,
+    forms.estimateRun('runAttention', {}).seconds];
+}
+void closedForms;

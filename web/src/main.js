@@ -4,7 +4,7 @@ import { attributeName } from './components/panel-element.js';
 import { panels } from './panels/index.js';
 import { currentUnits, setUnits } from './units.js';
 import { registerOfflineCache } from './offline.js';
-import { getApi, getFirstApi } from './wasm.js';
+import { getApi, getFirstApi, getFormsApi } from './wasm.js';
 import { readParam, writeParams } from './url-state.js';
 
 const nav = document.querySelector('nav.tabs');
@@ -65,7 +65,7 @@ function buildTabs() {
 }
 
 // A panel's element is created when its tab is first shown, not at start: the
-// other panels load the calculator module, which the first load (the Model
+// other panels load the closed-forms module or the calculator, which the first load (the Model
 // panel) does without (issue 16). Once created it stays, keeping its state.
 function createPanel(panel) {
   if (document.getElementById(`panel-${panel.id}`)) return;
@@ -139,9 +139,11 @@ async function start() {
   buildToolbar();
   try {
     await getFirstApi();
-    // The open panel, unless it runs on the first-load module, needs the
-    // calculator: the page is ready when the open panel can show its numbers.
-    if (!currentPanel().panelClass.firstLoad) await getApi();
+    // The open panel may run on another module (a panel class's wasmModule:
+    // 'first', 'calculator', else the closed forms): the page is ready when the
+    // open panel can show its numbers.
+    const loaders = { first: () => null, calculator: getApi, forms: getFormsApi };
+    await loaders[currentPanel().panelClass.wasmModule ?? 'forms']();
   } catch (error) {
     // load-check.js (a classic script) knows why a load fails here, e.g. in a sandboxed iframe.
     const advice = window.llmSpacetimeLoadAdvice ?? '';

@@ -17,7 +17,7 @@ import { css, html, nothing } from 'lit';
 import { parallelWorkFactor } from '../../../lib/parallel.js';
 import { describeSeconds } from '../../../lib/work.js';
 import { WorkerRestartError, runInWorker, runWithProgressInWorker } from '../sim-client.js';
-import { getApi } from '../wasm.js';
+import { getApi, getFormsApi } from '../wasm.js';
 
 /** Runs estimated over this many seconds ask first (the CLI's --max-seconds default). */
 export const confirmSeconds = 60;
@@ -147,7 +147,9 @@ export class RunController {
 
   // The estimate of all calls (seconds summed), or null when there is none to make.
   async #estimate(calls) {
-    const api = await getApi();
+    // The host panel's own module (already loaded): the calculator for the Serve and
+    // Search panels (the serving runs' estimates), else the closed forms.
+    const api = await (this.host.constructor.wasmModule === 'calculator' ? getApi() : getFormsApi());
     let seconds = 0;
     const texts = [];
     let repeated = false;

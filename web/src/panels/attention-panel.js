@@ -14,7 +14,7 @@ import { plotDefaults } from '../components/plot-figure.js';
 import { RunController, runStatusStyles } from '../components/run-controller.js';
 import { formatBytes, formatCount, formatSI } from '../format.js';
 import { compareTimings, ERROR_BARS, noiseNote, ratioText, rateText, timingText } from '../timing-view.js';
-import { getApi } from '../wasm.js';
+import { getFormsApi } from '../wasm.js';
 import { defaultWorkers } from '../worker-pool.js';
 
 const strategies = ['full', 'window', 'sinks', 'recompute', 'none', 'int8', 'int4'];
@@ -145,7 +145,7 @@ export class AttentionPanel extends PanelElement {
 
   async #runDecode() {
     // The closed form beside each row is computed here, on the main thread (microseconds).
-    this.api ??= await getApi();
+    this.api ??= await getFormsApi();
     const v = this.values;
     const base = { prompt_tokens: v.prompt, generated_tokens: v.generated, d_model: v.d_model, heads: v.decode_heads,
       kv_heads: v.decode_kv_heads,

@@ -14,7 +14,7 @@ import { numberField, selectField } from '../components/fields.js';
 import { PanelElement, attempt } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { RunController, runStatusStyles } from '../components/run-controller.js';
-import { getApi } from '../wasm.js';
+import { getFormsApi } from '../wasm.js';
 import { kvAttentionMemorySection } from './kv-attention-memory.js';
 import { kvClosedForm } from './kv-closed-form.js';
 import { measuredRuns } from './kv-measured.js';
@@ -117,7 +117,7 @@ export class KvCachePanel extends PanelElement {
 
   async connectedCallback() {
     super.connectedCallback();
-    this.api = await getApi();
+    this.api = await getFormsApi();
     this.stateChanged();
   }
 

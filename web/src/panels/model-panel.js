@@ -12,7 +12,7 @@ import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatPercent, formatSI } from '../format.js';
 import { importedId, importedModel, setImportedModel } from '../model-choices.js';
-import { getApi, getFirstApi } from '../wasm.js';
+import { getFirstApi, getFormsApi } from '../wasm.js';
 
 const defaults = { preset: 'llama-2-7b', context: 4096 };
 
@@ -58,8 +58,8 @@ function parseUrlValue(kind, text, options) {
 
 export class ModelPanel extends PanelElement {
   static panelId = 'model';
-  /** Runs on the first-load module (web/src/wasm.js getFirstApi), not the calculator. */
-  static firstLoad = true;
+  /** The WASM module it runs on (web/src/wasm.js): the first-load module (getFirstApi). */
+  static wasmModule = 'first';
   static stateKeys = ['preset', 'context', ...[...numberFields, ...choiceFields, ...flagFields].map((field) => field.key)];
   static properties = {
     config: { state: true },
@@ -87,7 +87,7 @@ export class ModelPanel extends PanelElement {
   async connectedCallback() {
     super.connectedCallback();
     // The first-load module answers everything this panel shows; the explain
-    // views are the calculator's, loaded when a figure is first opened.
+    // views are the closed-forms module's, loaded when a figure is first opened.
     this.api = await getFirstApi();
     this.stateChanged();
   }
@@ -201,14 +201,14 @@ export class ModelPanel extends PanelElement {
 
   /**
    * A function giving the explanation `id` of the shown report (for explained()):
-   * a promise, since the explain views live in the calculator module, which the
+   * a promise, since the explain views live in the closed-forms module, which the
    * first opened figure loads.
    */
   #explain(id) {
     return async () => {
       const input = this.explainInput;
-      const calculator = await getApi();
-      // The report may have changed while the calculator loaded: explain the one on screen.
+      const calculator = await getFormsApi();
+      // The report may have changed while the closed forms loaded: explain the one on screen.
       if (this.explanations?.input !== this.explainInput) {
         const { config, context } = this.explainInput;
         this.explanations = { input: this.explainInput, list: calculator.explainModel(config, { context_tokens: context }) };

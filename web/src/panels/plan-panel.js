@@ -13,7 +13,7 @@ import { panelStyles } from '../components/panel-styles.js';
 import { RunController, runStatusStyles } from '../components/run-controller.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatSI } from '../format.js';
-import { getApi } from '../wasm.js';
+import { getFormsApi } from '../wasm.js';
 import { formatSeconds } from './roofline-panel.js';
 import { formatWorkingSet, kernelRoofs, machinePlot, pageSweepInput, sweepPlot } from './machine-roofline.js';
 import { readWorkload, setWorkload, toInput, weightOptions, workloadInputs, workloadKeys, workloadParams } from './workload-form.js';
@@ -76,7 +76,7 @@ export class PlanPanel extends PanelElement {
 
   async connectedCallback() {
     super.connectedCallback();
-    this.api = await getApi();
+    this.api = await getFormsApi();
     this.hardware = this.api.hardwarePresets();
     this.weightOptions = weightOptions(this.api.quantFormats());
     this.calibration = this.api.calibration();

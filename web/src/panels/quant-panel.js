@@ -15,7 +15,7 @@ import { formatBytes, formatCount, formatPercent } from '../format.js';
 import { ERROR_BARS, noiseNote, ratioText, timingText } from '../timing-view.js';
 import { importedId } from '../model-choices.js';
 import { readParam } from '../url-state.js';
-import { getApi } from '../wasm.js';
+import { getFormsApi } from '../wasm.js';
 import { quantReferenceErrors } from '../../../lib/quant.js';
 
 const defaults = {
@@ -87,7 +87,7 @@ export class QuantPanel extends PanelElement {
   async connectedCallback() {
     super.connectedCallback();
     this.visibility.observe(this, { attributes: true, attributeFilter: ['hidden'] });
-    this.api = await getApi();
+    this.api = await getFormsApi();
     this.formats = this.api.quantFormats();
     this.decisions = this.api.quantDecisionMatrix();
     this.stateChanged();

@@ -11,7 +11,7 @@ import { PanelElement, attempt } from '../components/panel-element.js';
 import { panelStyles } from '../components/panel-styles.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatSI } from '../format.js';
-import { getApi } from '../wasm.js';
+import { getFormsApi } from '../wasm.js';
 import { readWorkload, setWorkload, toInput, weightOptions, workloadInputs, workloadKeys, workloadParams } from './workload-form.js';
 
 const defaults = {
@@ -38,7 +38,7 @@ export class RooflinePanel extends PanelElement {
 
   async connectedCallback() {
     super.connectedCallback();
-    this.api = await getApi();
+    this.api = await getFormsApi();
     this.hardware = this.api.hardwarePresets();
     this.weightOptions = weightOptions(this.api.quantFormats());
     this.stateChanged();

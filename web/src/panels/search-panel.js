@@ -33,6 +33,9 @@ const formatJoules = (joules) => (!Number.isFinite(joules) ? '—' : joules === 
 const formatTime = (s) => (Number.isFinite(s) ? formatSeconds(s) : '—');
 
 export class SearchPanel extends PanelElement {
+  /** The WASM module it runs on (web/src/wasm.js): the calculator (getApi), which holds the simulators. */
+  static wasmModule = 'calculator';
+
   static panelId = 'search';
   static stateKeys = stateKeys;
   static properties = {

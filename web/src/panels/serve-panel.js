@@ -25,6 +25,9 @@ import { fittedFactors, validationView } from './serve-validation-view.js';
 const latencies = [['ttft_s', 'TTFT'], ['tpot_s', 'TPOT'], ['e2e_s', 'End-to-end']];
 
 export class ServePanel extends PanelElement {
+  /** The WASM module it runs on (web/src/wasm.js): the calculator (getApi), which holds the simulators. */
+  static wasmModule = 'calculator';
+
   static panelId = 'serve';
   static stateKeys = stateKeys;
   static properties = {
