@@ -26,9 +26,9 @@ export default defineConfig({
   worker: { format: 'es' },
   plugins: [
     // Offline after one visit: Workbox precaches the whole built site at the
-    // service worker's install (both pages, every asset, the three WASM
-    // modules: first load, calculator and lab; the run worker, embed.js), so a
-    // reload, any panel and a measured run need no network.
+    // service worker's install (both pages, every asset, the four WASM
+    // modules: first load, closed forms, calculator and lab; the run worker,
+    // embed.js), so a reload, any panel and a measured run need no network.
     // No manifest and no injected register script (the CSP forbids inline
     // script): web/src/offline.js registers dist/sw.js.
     VitePWA({
