@@ -5,7 +5,9 @@
 //   api.planSweep(input, points)  the sweep in one call (prepared once, no curves);
 //   Module.plan(workload)   the whole workload and result through Embind's value_objects (workload resolved once);
 //   native C++              plan() in bench/bench_calculator (build/native, -march=native);
-//   native plan_at          the sweep validated once, then plan_at() per point (what the search does).
+//   native plan_at          the sweep validated once, then plan_at() per point (what the search does);
+// and api.plan / api.planSweep on the closed-forms module (createFormsApi: what
+// the page's Plan panel runs on, -Oz but the plan's own path).
 // The deployment search runs twice: api.search on the main thread, and in a
 // worker thread with onProgress (as the page runs it), timed inside the worker.
 // Each cell: median per evaluation with q1–q3 of `runs` samples (tinybench for JS).
@@ -13,7 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 
-import { createApi } from '../lib/api.js';
+import { createApi, createFormsApi } from '../lib/api.js';
 import { toPlain, unwrap } from '../lib/convert.js';
 import { loadModule } from '../lib/node.js';
 import { nativeDriver } from './native-builds.js';
@@ -73,6 +75,21 @@ export function measureCalculator(Module, { seconds = minSeconds, samples = runs
     module: { plan: moduleOne, sweep: moduleSweep }, search_evaluated: evaluated };
 }
 
+/** One api.plan and the planSweep per plan on the closed-forms module (the page's Plan panel): TimingStats. */
+export function measureFormsPlan(FormsModule, { seconds = minSeconds, samples = runs } = {}) {
+  const api = createFormsApi(FormsModule);
+  let sink = 0;
+  const warmUntil = performance.now() + 1000 * Math.max(0.2, seconds);
+  while (performance.now() < warmUntil) sink += api.plan({ ...input, batch: 1 + (sink % 7 > 3 ? 1 : 0) }).decode.step_s;
+  const one = timeJs('forms api.plan', () => { sink += api.plan(input).decode.step_s; }, { runs: samples, minSeconds: seconds });
+  const points = batches.flatMap((batch) => contexts.map((context) => ({ batch, context })));
+  const sweep = timeJs('forms api.planSweep', () => { for (const r of api.planSweep(input, points)) sink += r.decode.step_s; },
+    { runs: samples, minSeconds: seconds });
+  if (!Number.isFinite(sink)) throw new Error('non-finite plan');
+  const plans = points.length;
+  return { plan: one, plan_sweep: Object.fromEntries(Object.entries(sweep).map(([k, v]) => [k, k === 'runs' ? v : v / plans])) };
+}
+
 /**
  * api.search(input, onProgress) in a worker thread (bench/search-worker.js), `samples` timed runs after a
  * warm-up: TimingStats per search, configurations evaluated, progress calls in one search and the last fraction.
@@ -105,6 +122,7 @@ const perSecond = (t) => (t ? `${Math.round(1 / t.median_s).toLocaleString('en-U
 export async function run() {
   const Module = await loadModule();
   const js = measureCalculator(Module);
+  const forms = measureFormsPlan(await loadModule({ module: 'forms' }));
   const inWorker = await measureSearchInWorker(searchGrid(createApi(Module)));
   const native = nativeCalculator();
   if (!native) console.warn('calculator bench: no native driver; run "bash scripts/build-native.sh"');
@@ -113,6 +131,8 @@ export async function run() {
   const rows = [['path', 'µs per plan', 'sweep µs per plan', 'sweep plans/s'],
     ['api.plan (JS API)', us(js.api.plan), us(js.api.sweep), perSecond(js.api.sweep)],
     ['api.planSweep (JS API, one call)', 'n/a', us(js.api.plan_sweep), perSecond(js.api.plan_sweep)],
+    ['api.plan, closed forms (the page)', us(forms.plan), 'n/a', 'n/a'],
+    ['api.planSweep, closed forms (the page)', 'n/a', us(forms.plan_sweep), perSecond(forms.plan_sweep)],
     ['Module.plan (Embind alone)', us(js.module.plan), us(js.module.sweep), perSecond(js.module.sweep)],
     ['native C++ plan()', us(native?.plan), us(native?.sweep), perSecond(native?.sweep)],
     ['native C++ plan_at (prepared once, no curve)', 'n/a', us(native?.prepared_sweep), perSecond(native?.prepared_sweep)]];
@@ -132,6 +152,8 @@ export async function run() {
   const one = js.api.plan.median_s * 1e6, rate = 1 / Math.min(js.api.sweep.median_s, js.api.plan_sweep.median_s);
   console.log('\ntargets (issue 16):');
   console.log(`  ${one <= 50 ? 'met    ' : 'NOT met'}  one plan evaluation through the JS API ≤ 50 µs: ${one.toFixed(2)} µs`);
+  const pageOne = forms.plan.median_s * 1e6;
+  console.log(`  ${pageOne <= 50 ? 'met    ' : 'NOT met'}  one plan evaluation on the closed forms (the page's Plan panel) ≤ 50 µs: ${pageOne.toFixed(2)} µs`);
   console.log(`  ${rate >= 1e5 ? 'met    ' : 'NOT met'}  ≥ 100,000 plan evaluations/s in a sweep through the JS API: ${Math.round(rate).toLocaleString('en-US')}/s`);
   const searchS = inWorker.search.median_s, searchRate = inWorker.evaluated / searchS;
   console.log(`  ${inWorker.evaluated >= 1e5 && searchS <= 1 ? 'met    ' : 'NOT met'}  a search of ≥ 100,000 configurations in ≤ 1 s in WASM, ` +
@@ -142,5 +164,5 @@ export async function run() {
     console.log(`  share of one api.plan outside native C++ plan() (input checks, Embind crossing, copy out, WASM vs native): ` +
       `${((1 - native.plan.median_s / js.api.plan.median_s) * 100).toFixed(0)} %; Module.plan − native = ${(crossing * 1e6).toFixed(2)} µs`);
   }
-  console.log(JSON.stringify({ calculator_bench: { ...js, search_in_worker: inWorker, native } }));
+  console.log(JSON.stringify({ calculator_bench: { ...js, forms, search_in_worker: inWorker, native } }));
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { batches, contexts, measureCalculator, measureSearchInWorker } from '../../bench/calculator.js';
+import { batches, contexts, measureCalculator, measureFormsPlan, measureSearchInWorker } from '../../bench/calculator.js';
 import { loadModule } from '../../lib/node.js';
 
 test('measureCalculator times api.plan and Module.plan, one plan and a sweep, as finite positive TimingStats', async () => {
@@ -17,6 +17,15 @@ test('measureCalculator times api.plan and Module.plan, one plan and a sweep, as
     }
     assert.ok(time.min_s <= time.q1_s && time.q1_s <= time.median_s && time.median_s <= time.q3_s && time.q3_s <= time.max_s,
       `${path}.${what}: ${JSON.stringify(time)}`);
+  }
+});
+
+test('measureFormsPlan times api.plan and api.planSweep on the closed-forms module (the page\'s Plan panel)', async () => {
+  const result = measureFormsPlan(await loadModule({ module: 'forms' }), { seconds: 0.01, samples: 5 });
+  for (const what of ['plan', 'plan_sweep']) {
+    const time = result[what];
+    assert.equal(time.runs, 5, what);
+    assert.ok(time.min_s > 0 && time.min_s <= time.median_s && time.median_s <= time.max_s && Number.isFinite(time.max_s), JSON.stringify(time));
   }
 });
 
