@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/aligned_vector.hpp"
 #include "core/validate.hpp"
 #include "core/warm_up.hpp"
 #include "quant/formats.hpp"
@@ -230,18 +231,17 @@ const LabFormat* find_lab_format(std::string_view id) {
 
 }  // namespace
 
-std::vector<float> synthetic_tensor(const std::string& dist, size_t n, size_t row_length, uint64_t seed) {
-  std::vector<float> x(n);
+void fill_synthetic_tensor(const std::string& dist, size_t row_length, uint64_t seed, float* x, size_t n) {
   sim::Random random(seed);
   if (dist == "laplace") {  // unit variance: b = 1/√2, inverse CDF
     const double b = 1 / std::sqrt(2.0);
-    for (float& value : x) {
+    for (size_t i = 0; i < n; i++) {
       const double u = random.uniform() - 0.5;
-      value = float(-b * (u < 0 ? -1 : 1) * std::log(1 - 2 * std::fabs(u)));
+      x[i] = float(-b * (u < 0 ? -1 : 1) * std::log(1 - 2 * std::fabs(u)));
     }
-    return x;
+    return;
   }
-  for (float& value : x) value = float(random.normal());  // Box–Muller pairs: cos, then sin
+  for (size_t i = 0; i < n; i++) x[i] = float(random.normal());  // Box–Muller pairs: cos, then sin
   if (dist == "llm") {
     // A few outlier channels: 0.5 % of the columns (at least one) 20× larger,
     // the magnitude LLM.int8 reports for outlier features (Dettmers et al. 2022, §3).
@@ -252,6 +252,11 @@ std::vector<float> synthetic_tensor(const std::string& dist, size_t n, size_t ro
     for (size_t i = 0; i < n; i++)
       if (is_outlier[i % columns]) x[i] *= 20;
   }
+}
+
+std::vector<float> synthetic_tensor(const std::string& dist, size_t n, size_t row_length, uint64_t seed) {
+  std::vector<float> x(n);
+  fill_synthetic_tensor(dist, row_length, seed, x.data(), n);
   return x;
 }
 
@@ -373,8 +378,10 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
   const bool simd = input.simd && simd::kSimd;
   result.kernel = simd ? "simd" : "scalar";
 
-  const std::vector<float> w = synthetic_tensor("normal", rows * cols, cols, uint64_t(input.seed));
-  const std::vector<float> x = synthetic_tensor("normal", cols, cols, uint64_t(input.seed) + 1);
+  // Every buffer the kernels touch starts on a cache line, natively and in WASM (core/aligned_vector.hpp).
+  AlignedVector<float> w(rows * cols), x(cols);
+  fill_synthetic_tensor("normal", cols, uint64_t(input.seed), w.data(), w.size());
+  fill_synthetic_tensor("normal", cols, uint64_t(input.seed) + 1, x.data(), x.size());
   std::vector<double> reference(rows);  // fp64 product with the fp32 weights
   for (size_t r = 0; r < rows; r++) {
     double sum = 0;
@@ -382,13 +389,13 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
     reference[r] = sum;
   }
   const size_t group_count = rows * cols / group;
-  std::vector<int8_t> codes8(rows * cols), codes4(rows * cols), x_codes(cols);
-  std::vector<float> scales8(group_count), scales4(group_count), x_scales(cols / group);
-  std::vector<uint8_t> packed4(rows * cols / 2);
+  AlignedVector<int8_t> codes8(rows * cols), codes4(rows * cols), x_codes(cols);
+  AlignedVector<float> scales8(group_count), scales4(group_count), x_scales(cols / group);
+  AlignedVector<uint8_t> packed4(rows * cols / 2);
   quantize_sym(w.data(), rows * cols, group, 127, nullptr, codes8.data(), scales8.data());
   quantize_sym(w.data(), rows * cols, group, 7, nullptr, codes4.data(), scales4.data());
   pack_int4(codes4.data(), rows * cols, packed4.data());
-  std::vector<float> y(rows);
+  AlignedVector<float> y(rows);
 
   // call(r, c) runs the kernel over the top-left r × c of W (c a multiple of
   // group). One group of one row at a time warms it up to the engine's
@@ -481,10 +488,11 @@ QuantBenchResult run_quant_bench(const QuantBenchInput& input) {
   // x and restored (fp32), codes (1 B) and scales + mins (fp32 each).
   result.status = budget_check(double(n) * 9 + double(scale_count) * 8, "this benchmark");
   if (!result.status.ok) return result;
-  const std::vector<float> x = synthetic_tensor("normal", n, n, 1);
-  std::vector<int8_t> codes(n);
-  std::vector<float> scales(scale_count), mins(scale_count), restored(n);
-  std::vector<uint8_t> zeros(scale_count);
+  AlignedVector<float> x(n);  // cache-line-aligned buffers, as in run_quant_gemv
+  fill_synthetic_tensor("normal", n, 1, x.data(), n);
+  AlignedVector<int8_t> codes(n);
+  AlignedVector<float> scales(scale_count), mins(scale_count), restored(n);
+  AlignedVector<uint8_t> zeros(scale_count);
   auto* unsigned_codes = reinterpret_cast<uint8_t*>(codes.data());
   const int qmax = k == "quantize_int4" ? 7 : k == "quantize_int8_asym" ? 255 : k == "quantize_int4_asym" ? 15 : 127;
   const bool simd = input.simd && simd::kSimd;

@@ -119,5 +119,7 @@ QuantBenchResult run_quant_bench(const QuantBenchInput& input);
 
 // Seeded synthetic data, identical natively and in WASM (own RNG, no <random> distributions).
 std::vector<float> synthetic_tensor(const std::string& dist, size_t n, size_t row_length, uint64_t seed);
+// The same n values written to x (a caller's buffer, e.g. a cache-line-aligned one).
+void fill_synthetic_tensor(const std::string& dist, size_t row_length, uint64_t seed, float* x, size_t n);
 
 }  // namespace llmst

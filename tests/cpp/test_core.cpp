@@ -1,8 +1,10 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
+#include "core/aligned_vector.hpp"
 #include "core/dtype.hpp"
 #include "core/validate.hpp"
 #include "memory/kv_cache.hpp"
@@ -11,6 +13,16 @@
 #include "sim/paging_sim.hpp"
 
 using namespace llmst;
+
+TEST_CASE("AlignedVector starts on a cache line whatever malloc's alignment (8 bytes in WASM)") {
+  for (size_t n : {1, 3, 1000, 1 << 20}) {
+    AlignedVector<float> floats(n, 1.5f);
+    AlignedVector<int8_t> bytes(n + 1);
+    CHECK(reinterpret_cast<uintptr_t>(floats.data()) % kCacheLineBytes == 0);
+    CHECK(reinterpret_cast<uintptr_t>(bytes.data()) % kCacheLineBytes == 0);
+    CHECK(floats[n - 1] == 1.5f);
+  }
+}
 
 TEST_CASE("check_integer names the field and the value") {
   CHECK(check_integer("layers", 32, 1).ok);

@@ -644,3 +644,12 @@ TEST_CASE("SIMD quantize matches the scalar twin on NaN, Inf and tiny fp16 scale
       CHECK(fast[41] == -qmax);
     }
 }
+
+TEST_CASE("fill_synthetic_tensor writes the values synthetic_tensor returns") {
+  for (const char* dist : {"normal", "laplace", "llm"}) {
+    const std::vector<float> expected = synthetic_tensor(dist, 1000, 250, 9);
+    std::vector<float> filled(1000);
+    fill_synthetic_tensor(dist, 250, 9, filled.data(), filled.size());
+    CHECK(filled == expected);
+  }
+}
