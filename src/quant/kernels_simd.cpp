@@ -257,8 +257,8 @@ void dequantize_nf4<simd::Active>(const uint8_t* codes, const float* scales, siz
     size_t i = start;
     for (; i + 16 <= end; i += 16) {
       const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + i));
-      const __m128i b0 = _mm_shuffle_epi8(tables[0], c), b1 = _mm_shuffle_epi8(tables[1], c);
-      const __m128i b2 = _mm_shuffle_epi8(tables[2], c), b3 = _mm_shuffle_epi8(tables[3], c);
+      const __m128i b0 = lookup16(tables[0], c), b1 = lookup16(tables[1], c);  // codes are 0..15
+      const __m128i b2 = lookup16(tables[2], c), b3 = lookup16(tables[3], c);
       const __m128i low01 = _mm_unpacklo_epi8(b0, b1), high01 = _mm_unpackhi_epi8(b0, b1);
       const __m128i low23 = _mm_unpacklo_epi8(b2, b3), high23 = _mm_unpackhi_epi8(b2, b3);
       const f32x4 levels[4] = {
@@ -421,8 +421,8 @@ struct E2m1Tables {
     for (int k = 0; k < 4; k++) bytes[k] = _mm_load_si128(reinterpret_cast<const __m128i*>(table[k]));
   }
   void lookup(__m128i codes, f32x4 out[4]) const {
-    const __m128i b0 = _mm_shuffle_epi8(bytes[0], codes), b1 = _mm_shuffle_epi8(bytes[1], codes);
-    const __m128i b2 = _mm_shuffle_epi8(bytes[2], codes), b3 = _mm_shuffle_epi8(bytes[3], codes);
+    const __m128i b0 = lookup16(bytes[0], codes), b1 = lookup16(bytes[1], codes);  // codes are 0..15
+    const __m128i b2 = lookup16(bytes[2], codes), b3 = lookup16(bytes[3], codes);
     const __m128i low01 = _mm_unpacklo_epi8(b0, b1), high01 = _mm_unpackhi_epi8(b0, b1);
     const __m128i low23 = _mm_unpacklo_epi8(b2, b3), high23 = _mm_unpackhi_epi8(b2, b3);
     out[0] = _mm_castsi128_ps(_mm_unpacklo_epi16(low01, low23));

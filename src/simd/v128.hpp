@@ -85,6 +85,20 @@ inline void widen_bytes_top(__m128i bytes, f32x4 out[4]) {
   out[3] = _mm_cvtepi32_ps(
       _mm_shuffle_epi8(bytes, _mm_setr_epi8(-1, -1, -1, 12, -1, -1, -1, 13, -1, -1, -1, 14, -1, -1, -1, 15)));
 }
+// Byte k of the result = table[indices[k]], for indices 0..15 (pshufb). In
+// WASM not through _mm_shuffle_epi8: Emscripten 3.1.6 defines it as
+// i8x16.swizzle(table, indices & 0x8F) to mimic pshufb's zeroing bit, and for
+// indices that are not constants V8 lowers swizzle to paddusb (to zero
+// indices ≥ 16) + pshufb, so each lookup cost pand + paddusb + pshufb (and two
+// constants). Indices below 16 give the same bytes either way.
+inline __m128i lookup16(__m128i table, __m128i indices) {
+#ifdef __wasm_simd128__
+  return (__m128i)wasm_i8x16_swizzle((v128_t)table, (v128_t)indices);
+#else
+  return _mm_shuffle_epi8(table, indices);
+#endif
+}
+
 constexpr float kTopByte = 1.0f / 16777216.0f;     // 2^-24
 constexpr float kTopNibble = 1.0f / 268435456.0f;  // 2^-28
 
