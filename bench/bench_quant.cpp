@@ -1,5 +1,6 @@
 // Native column of bench/quant.js: the same runners the WASM module calls,
-// built for this machine. Usage: bench_quant [MIN_SECONDS] [scalar|simd] [ROWS COLS] — prints one JSON object.
+// built for this machine. Usage: bench_quant [MIN_SECONDS] [scalar|simd] [ROWS COLS [GEMV_RUNS]] — prints one JSON
+// object.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   gemv.min_time_s = min_time_s;
   gemv.simd = simd;
   if (argc > 4) gemv.rows = std::atof(argv[3]), gemv.cols = std::atof(argv[4]);
+  if (argc > 5) gemv.runs = std::atof(argv[5]);
   const auto result = llmst::run_quant_gemv(gemv);
   if (!result.status.ok) {
     std::fprintf(stderr, "%s\n", result.status.message.c_str());
