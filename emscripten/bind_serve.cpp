@@ -18,6 +18,7 @@ EMSCRIPTEN_BINDINGS(serve) {
       .field("rate", &ServeConfig::rate)
       .field("arrival_cv", &ServeConfig::arrival_cv)
       .field("users", &ServeConfig::users)
+      .field("ramp_s", &ServeConfig::ramp_s)
       .field("requests", &ServeConfig::requests)
       .field("trace", &ServeConfig::trace)
       .field("prompt_tokens", &ServeConfig::prompt_tokens)

@@ -32,6 +32,8 @@ export interface ServeInput {
   arrival_cv: number;
   /** Closed loop: users, each sending its next request when the last completes. */
   users: number;
+  /** Closed loop: user i sends its first request at i × ramp_s / users seconds (default 0: all at once). */
+  ramp_s: number;
   /** CSV text: arrival_s, prompt_tokens, output_tokens[, prefix_id] per line; an optional header. */
   trace: string;
   scheduler: 'static' | 'continuous' | 'chunked';

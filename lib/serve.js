@@ -55,6 +55,7 @@ const readOnlyUnder = [
   ['rate', 'arrival = poisson or gamma', (c) => c.arrival === 'poisson' || c.arrival === 'gamma'],
   ['arrival_cv', 'arrival = gamma', (c) => c.arrival === 'gamma'],
   ['users', 'arrival = closed', (c) => c.arrival === 'closed'],
+  ['ramp_s', 'arrival = closed', (c) => c.arrival === 'closed'],
   ['requests', 'arrivals that are drawn (a trace sends its own lines)', (c) => c.arrival !== 'trace'],
   ['prompt_dist', 'drawn lengths (a trace gives its own)', (c) => c.arrival !== 'trace'],
   ['output_dist', 'drawn lengths (a trace gives its own)', (c) => c.arrival !== 'trace'],

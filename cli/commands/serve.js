@@ -13,7 +13,7 @@ const dists = ['fixed', 'uniform', 'exponential', 'lognormal'];
 // Number flags and the serve input fields they set.
 const numberFlags = {
   gpus: 'gpus', 'pipeline-stages': 'pipeline_stages', rate: 'rate', requests: 'requests', 'prompt-tokens': 'prompt_tokens', 'output-tokens': 'output_tokens',
-  'arrival-cv': 'arrival_cv', users: 'users', 'chunk-tokens': 'chunk_tokens', 'max-batch': 'max_batch', 'block-size': 'block_size',
+  'arrival-cv': 'arrival_cv', users: 'users', ramp: 'ramp_s', 'chunk-tokens': 'chunk_tokens', 'max-batch': 'max_batch', 'block-size': 'block_size',
   watermark: 'watermark', 'gpu-memory-utilization': 'gpu_memory_utilization', 'prefix-share': 'prefix_share',
   'prefix-tokens': 'prefix_tokens', 'spec-gamma': 'spec_gamma', 'spec-accept': 'spec_accept', 'slo-ttft': 'slo_ttft_s',
   'slo-tpot': 'slo_tpot_s', 'slo-attainment': 'slo_attainment', seed: 'seed', 'compute-efficiency': 'compute_efficiency',
@@ -121,7 +121,7 @@ export const serveCommands = [
     summary: 'a seeded serving simulation: TTFT, TPOT, throughput, goodput, KV use, preemptions (static, continuous, chunked)',
     usage: `${modelSourceUsage} [--hardware ID (default h100-sxm)] [--gpus G] [--parallel tensor|pipeline|tensor_pipeline] [--pipeline-stages P] [--weights FORMAT]
     [--kv-dtype fp16] [--rate R (requests/s)] [--requests N] [--prompt-tokens N] [--prompt-dist fixed|uniform|exponential|lognormal]
-    [--output-tokens N] [--output-dist …] [--arrival poisson|gamma|closed] [--arrival-cv CV] [--users N] [--trace FILE.csv]
+    [--output-tokens N] [--output-dist …] [--arrival poisson|gamma|closed] [--arrival-cv CV] [--users N] [--ramp SECONDS] [--trace FILE.csv]
     [--scheduler static|continuous|chunked] [--chunk-tokens N] [--max-batch N] [--block-size N] [--watermark F]
     [--gpu-memory-utilization F] [--preemption recompute|swap] [--prefix-share F] [--prefix-tokens N]
     [--spec-draft PRESET | --spec-mtp] [--spec-gamma G] [--spec-accept A] [--slo-ttft S] [--slo-tpot S] [--slo-attainment F]

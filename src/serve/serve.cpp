@@ -1,6 +1,7 @@
 #include "serve/serve.hpp"
 
 #include <algorithm>
+#include <queue>
 #include <cmath>
 #include <deque>
 #include <list>
@@ -30,7 +31,8 @@ Status validate(const ServeConfig& c) {
       check_real("iteration_overhead_s", c.iteration_overhead_s, 0, 10),
       check_choice("arrival", c.arrival, {"poisson", "gamma", "closed", "trace"}),
       check_real_above("rate", c.rate, 0, 1e6), check_real("arrival_cv", c.arrival_cv, 0.05, 20),
-      check_integer("users", c.users, 1, 1e5), check_integer("requests", c.requests, 1, kMaxRequests),
+      check_integer("users", c.users, 1, 1e5), check_real("ramp_s", c.ramp_s, 0, 1e6),
+      check_integer("requests", c.requests, 1, kMaxRequests),
       check_integer("prompt_tokens", c.prompt_tokens, 1, 1e7),
       check_choice("prompt_dist", c.prompt_dist, {"fixed", "uniform", "exponential", "lognormal"}),
       check_integer("output_tokens", c.output_tokens, 1, 1e7),
@@ -133,8 +135,9 @@ std::vector<RequestSpec> draw_requests(const ServeConfig& c) {
   return out;
 }
 
-// Linear interpolation between order statistics (Hyndman & Fan type 7, numpy's default).
-LatencyStats stats_of(std::vector<double> values) {
+}  // namespace
+
+LatencyStats latency_stats(std::vector<double> values) {
   LatencyStats s;
   if (values.empty()) return s;
   std::sort(values.begin(), values.end());
@@ -152,6 +155,8 @@ LatencyStats stats_of(std::vector<double> values) {
   s.p99 = quantile(0.99);
   return s;
 }
+
+namespace {
 
 enum class State : uint8_t { pending, waiting, running, swapped, done, rejected };
 
@@ -357,9 +362,9 @@ class Simulation {
     if (e.speculative) draft_shape_ = e.draft.empty_shape();
     closed_ = c.arrival == "closed";
     if (closed_) {
-      for (size_t i = 0; i < requests_.size(); ++i)
-        requests_[i].spec.arrival_s = static_cast<double>(i) < c.users ? 0 : -1;
-      next_issue_ = std::min(requests_.size(), static_cast<size_t>(c.users));
+      for (Request& r : requests_) r.spec.arrival_s = -1;
+      // User i sends its first request at i x ramp_s / users (all at 0 without a ramp).
+      for (double user = 0; user < c.users; ++user) send_next(user * c.ramp_s / c.users);
     }
   }
 
@@ -397,7 +402,13 @@ class Simulation {
   BlockPool pool_;
   double watermark_blocks_ = 0;
   bool closed_ = false;
-  size_t next_arrival_ = 0;  // requests_[next_arrival_] arrives next
+  size_t next_arrival_ = 0;  // open loop: requests_[next_arrival_] arrives next
+  // Closed loop: requests sent and not yet arrived, earliest first (a user joining
+  // late, with a ramp, may send after another user's later request was sent).
+  std::priority_queue<std::pair<double, size_t>, std::vector<std::pair<double, size_t>>, std::greater<>> sent_;
+  bool next_arrival(size_t& id, double& at) const;
+  void take_arrival();
+  void send_next(double at);
   size_t next_issue_ = 0;    // closed loop: the next request a user sends
   std::deque<size_t> waiting_, swapped_;
   std::vector<size_t> running_;  // admission order
@@ -421,23 +432,53 @@ class Simulation {
   ServeSeries series_;
 };
 
+// The request that arrives next and when: the earliest sent (closed loop), else the next in order.
+bool Simulation::next_arrival(size_t& id, double& at) const {
+  if (closed_) {
+    if (sent_.empty()) return false;
+    at = sent_.top().first;
+    id = sent_.top().second;
+    return true;
+  }
+  if (next_arrival_ >= requests_.size()) return false;
+  id = next_arrival_;
+  at = requests_[id].spec.arrival_s;
+  return true;
+}
+
+void Simulation::take_arrival() {
+  if (closed_)
+    sent_.pop();
+  else
+    ++next_arrival_;
+}
+
+// Closed loop: a user sends the next request at `at`.
+void Simulation::send_next(double at) {
+  if (next_issue_ >= requests_.size()) return;
+  requests_[next_issue_].spec.arrival_s = at;
+  sent_.push({at, next_issue_});
+  ++next_issue_;
+}
+
 void Simulation::arrive(double now) {
-  while (next_arrival_ < requests_.size()) {
-    Request& r = requests_[next_arrival_];
-    if (r.spec.arrival_s < 0 || r.spec.arrival_s > now) break;  // closed loop: not yet sent
+  size_t id = 0;
+  double at = 0;
+  while (next_arrival(id, at) && at <= now) {
+    take_arrival();
+    Request& r = requests_[id];
     area_ += in_system_ * (r.spec.arrival_s - last_event_s_);
     last_event_s_ = r.spec.arrival_s;
     r.target = r.spec.prompt_tokens;
     if (!fits_alone(r)) {
       r.state = State::rejected;
       rejected_ += 1;
-      if (closed_ && next_issue_ < requests_.size()) requests_[next_issue_++].spec.arrival_s = r.spec.arrival_s;
+      if (closed_) send_next(r.spec.arrival_s);
     } else {
       r.state = State::waiting;
-      waiting_.push_back(next_arrival_);
+      waiting_.push_back(id);
       in_system_ += 1;
     }
-    ++next_arrival_;
   }
 }
 
@@ -697,7 +738,7 @@ void Simulation::complete(size_t id, double now) {
   last_event_s_ = now;
   in_system_ -= 1;
   completed_ += 1;
-  if (closed_ && next_issue_ < requests_.size()) requests_[next_issue_++].spec.arrival_s = now;
+  if (closed_) send_next(now);
 }
 
 void Simulation::finish_item(const Item& item, double now) {
@@ -792,8 +833,10 @@ ServeResult Simulation::run() {
   while (completed_ + rejected_ < total) {
     arrive(now);
     if (running_.empty() && waiting_.empty() && swapped_.empty() && static_batch_.empty()) {
-      if (next_arrival_ >= requests_.size() || requests_[next_arrival_].spec.arrival_s < 0) break;
-      now = std::max(now, requests_[next_arrival_].spec.arrival_s);
+      size_t id = 0;
+      double at = 0;
+      if (!next_arrival(id, at)) break;
+      now = std::max(now, at);
       continue;
     }
     items_.clear();
@@ -845,9 +888,9 @@ ServeResult Simulation::run() {
     input += r.spec.prompt_tokens;
     if ((c_.slo_ttft_s <= 0 || first <= c_.slo_ttft_s) && (c_.slo_tpot_s <= 0 || per_token <= c_.slo_tpot_s)) met += 1;
   }
-  result.ttft_s = stats_of(ttft);
-  result.tpot_s = stats_of(tpot);
-  result.e2e_s = stats_of(e2e);
+  result.ttft_s = latency_stats(ttft);
+  result.tpot_s = latency_stats(tpot);
+  result.e2e_s = latency_stats(e2e);
   const double end = last_event_s_;
   result.duration_s = end;
   result.completed = completed_;

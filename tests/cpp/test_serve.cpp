@@ -362,6 +362,25 @@ TEST_CASE("serve: schedulers, arrivals and outputs") {
   CHECK(closed.completed == 1000);
   CHECK(closed.littles_law.mean_in_system <= 4);
   CHECK(closed.littles_law.mean_in_system > 3.9);  // a user always has one outstanding, no think time
+  // A ramp: user i joins at i x ramp_s / users. The ramp is longer than a request, so user 0
+  // sends several before user 3 joins: requests arrive out of the order they were sent in.
+  c.requests = 40;
+  c.output_dist = "fixed";
+  c.ramp_s = 30 * closed.e2e_s.mean;
+  c.check_invariants = true;
+  const ServeResult ramped = serve(c);
+  REQUIRE(ramped.status.ok);
+  CHECK(ramped.completed == 40);
+  CHECK(ramped.invariant_violations == 0);
+  CHECK(ramped.duration_s > 0.75 * c.ramp_s);
+  // Little's law holds exactly over a run that starts and ends empty: L = lambda W.
+  CHECK(ramped.littles_law.mean_in_system == doctest::Approx(ramped.littles_law.rate_times_time).epsilon(1e-9));
+  CHECK(ramped.littles_law.mean_in_system < 3.9);  // fewer users than 4 during the ramp
+  // The first request alone: the unloaded time to first token.
+  CHECK(ramped.requests.ttft_s[0] == doctest::Approx(ramped.unloaded_ttft_s).epsilon(1e-12));
+  c.ramp_s = 0;
+  c.check_invariants = false;
+  c.requests = 1000;
   // A trace: its own arrivals and lengths.
   c.arrival = "trace";
   c.trace = "arrival_s,prompt_tokens,output_tokens,prefix_id\n0.5,100,10,0\n0,200,20\n# comment\n\n3,50,1,0\n";

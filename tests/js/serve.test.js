@@ -111,6 +111,7 @@ test('serve: bad values are InputErrors naming the field or the line', () => {
   // A field the settings would not read is refused, not ignored.
   assertInputError(() => api.serve({ ...small, arrival: 'trace', trace: '0,10,5\n' }), 'rate', /applies only with arrival = poisson or gamma/);
   assertInputError(() => api.serve({ ...small, users: 4 }), 'users', /users = 4 applies only with arrival = closed/);
+  assertInputError(() => api.serve({ ...small, ramp_s: 2 }), 'ramp_s', /ramp_s = 2 applies only with arrival = closed/);
   assertInputError(() => api.serve({ ...small, arrival_cv: 3 }), 'arrival_cv', /arrival = gamma/);
   assertInputError(() => api.serve({ ...small, scheduler: 'static', chunk_tokens: 512 }), 'chunk_tokens', /continuous or chunked/);
   assertInputError(() => api.serve({ ...small, spec_gamma: 3 }), 'spec_gamma', /speculative decoding/);
