@@ -37,7 +37,9 @@ EMSCRIPTEN_BINDINGS(search) {
       .field("bandwidth_efficiency", &SearchInput::bandwidth_efficiency)
       .field("idle_power_fraction", &SearchInput::idle_power_fraction)
       .field("memory_power_fraction", &SearchInput::memory_power_fraction)
-      .field("max_points", &SearchInput::max_points);
+      .field("max_points", &SearchInput::max_points)
+      .field("chunk_tokens", &SearchInput::chunk_tokens)
+      .field("slo_attainment", &SearchInput::slo_attainment);
 
   value_object<SearchPoint>("SearchPoint")
       .field("hardware", &SearchPoint::hardware)
@@ -61,6 +63,42 @@ EMSCRIPTEN_BINDINGS(search) {
       .field("compute_dtype", &SearchPoint::compute_dtype);
   register_vector<SearchPoint>("VectorSearchPoint");
 
+  value_object<ServingPoint>("ServingPoint")
+      .field("hardware", &ServingPoint::hardware)
+      .field("gpus", &ServingPoint::gpus)
+      .field("tp", &ServingPoint::tp)
+      .field("pp", &ServingPoint::pp)
+      .field("parallelism", &ServingPoint::parallelism)
+      .field("weights", &ServingPoint::weights)
+      .field("kv_dtype", &ServingPoint::kv_dtype)
+      .field("compute_dtype", &ServingPoint::compute_dtype)
+      .field("batch", &ServingPoint::batch)
+      .field("chunk_tokens", &ServingPoint::chunk_tokens)
+      .field("scheduler", &ServingPoint::scheduler)
+      .field("requests", &ServingPoint::requests)
+      .field("measured", &ServingPoint::measured)
+      .field("ttft_s", &ServingPoint::ttft_s)
+      .field("tpot_s", &ServingPoint::tpot_s)
+      .field("ttft_mean_s", &ServingPoint::ttft_mean_s)
+      .field("tpot_mean_s", &ServingPoint::tpot_mean_s)
+      .field("tokens_per_s", &ServingPoint::tokens_per_s)
+      .field("usd_per_hour", &ServingPoint::usd_per_hour)
+      .field("usd_per_million_tokens", &ServingPoint::usd_per_million_tokens)
+      .field("slo_attainment", &ServingPoint::slo_attainment)
+      .field("meets_slo", &ServingPoint::meets_slo)
+      .field("preemptions", &ServingPoint::preemptions)
+      .field("error", &ServingPoint::error);
+  register_vector<ServingPoint>("VectorServingPoint");
+
+  value_object<SearchServing>("SearchServing")
+      .field("configurations", &SearchServing::configurations)
+      .field("simulations", &SearchServing::simulations)
+      .field("skipped_configurations", &SearchServing::skipped_configurations)
+      .field("chunk_tokens", &SearchServing::chunk_tokens)
+      .field("points", &SearchServing::points)
+      .field("pareto", &SearchServing::pareto)
+      .field("cheapest", &SearchServing::cheapest);
+
   value_object<SearchResult>("SearchResult")
       .field("status", &SearchResult::status)
       .field("evaluated", &SearchResult::evaluated)
@@ -72,7 +110,8 @@ EMSCRIPTEN_BINDINGS(search) {
       .field("points_truncated", &SearchResult::points_truncated)
       .field("hardware", &SearchResult::hardware)
       .field("skipped_unpriced", &SearchResult::skipped_unpriced)
-      .field("skipped_configurations", &SearchResult::skipped_configurations);
+      .field("skipped_configurations", &SearchResult::skipped_configurations)
+      .field("serving", &SearchResult::serving);
 
   function("defaultSearchInput", &default_search_input);
   function("search", &search_with_progress);

@@ -35,6 +35,14 @@ export interface SearchInput {
   memory_power_fraction: number;
   /** Feasible points returned in `points`, cheapest first (0–1e6). Default 2000. */
   max_points: number;
+  /**
+   * Chunk budgets (tokens per iteration) to simulate; 0 = whole prompts (continuous batching, no chunking).
+   * [] (default): no simulation. Otherwise the candidates (the front of cost vs TPOT among the configurations
+   * that fit and meet the TPOT bound) run in the serving simulator once per budget: `serving` in the result.
+   */
+  chunk_tokens: number[] | string;
+  /** A simulated point meets the SLOs when this share of its measured requests meet both bounds. Default 0.9. */
+  slo_attainment: number;
 }
 
 /** One configuration, costed by the plan the Plan panel shows. */
@@ -78,6 +86,67 @@ export interface SearchPoint {
   compute_dtype: string;
 }
 
+/**
+ * One candidate configuration in the serving simulator with one chunk budget: a closed loop of `batch`
+ * users with no think time (each sends its next request when the last completes), 4 × batch requests
+ * (at least 32), measured over all but the first and the last `batch` of them (docs/search.md, "Chunk size").
+ */
+export interface ServingPoint {
+  hardware: string;
+  gpus: number;
+  tp: number;
+  pp: number;
+  parallelism: 'tensor' | 'pipeline' | 'tensor_pipeline';
+  weights: string;
+  kv_dtype: string;
+  compute_dtype: string;
+  /** Users of the closed loop, and the engine's max_batch. */
+  batch: number;
+  /** Tokens per iteration (decodes first, then prompt chunks); 0: whole prompts. */
+  chunk_tokens: number;
+  /** The simulator's scheduler: 'chunked', or 'continuous' for whole prompts. */
+  scheduler: 'chunked' | 'continuous';
+  /** Requests simulated. */
+  requests: number;
+  /** Requests the figures are over (requests − 2 × batch). */
+  measured: number;
+  /** p90 time to first token of the measured requests. */
+  ttft_s: number;
+  /** p90 time per output token of the measured requests. */
+  tpot_s: number;
+  ttft_mean_s: number;
+  tpot_mean_s: number;
+  /** Output tokens/s: batch × output_tokens / the measured requests' mean end-to-end latency. */
+  tokens_per_s: number;
+  usd_per_hour: number;
+  /** usd_per_hour / (3600 × tokens_per_s) × 10⁶. */
+  usd_per_million_tokens: number;
+  /** Measured requests meeting both SLO bounds / measured requests. */
+  slo_attainment: number;
+  /** slo_attainment ≥ the input's slo_attainment (and the simulation ran). */
+  meets_slo: boolean;
+  /** Preemptions over the whole run (the KV cache ran out). */
+  preemptions: number;
+  /** Why the simulator refused the point; '' when it ran. */
+  error: string;
+}
+
+export interface SearchServing {
+  /** Candidate configurations simulated, each once per budget. */
+  configurations: number;
+  simulations: number;
+  /** Candidates left out: batch above 2,500 (4 × batch requests would exceed 10,000). */
+  skipped_configurations: number;
+  /** The budgets simulated, as listed. */
+  chunk_tokens: number[];
+  /** Every simulation, by candidate (fastest static TPOT first), then budget. */
+  points: ServingPoint[];
+  /** Points that meet the SLOs and no other such point is as fast and as cheap as, by tpot_s. */
+  pareto: ServingPoint[];
+  /** The cheapest point that meets the SLOs; null if none does. */
+  cheapest: ServingPoint | null;
+}
+
 export interface SearchResult {
   /** Configurations costed by the plan. */
   evaluated: number;
@@ -98,12 +167,14 @@ export interface SearchResult {
   skipped_unpriced: string[];
   /** Grid cells no plan models (tp not dividing the heads, more stages than layers, several GPUs and no link, no peak). */
   skipped_configurations: number;
+  /** With chunk_tokens: the candidates simulated per chunk budget; null without. */
+  serving: SearchServing | null;
 }
 
 export interface SearchApi {
   /** The defaults of every search input but the model. */
-  defaultSearchInput(): Omit<SearchInput, 'model' | 'hardware' | 'weights' | 'kv_dtype' | 'batches' | 'prices'> &
-    { hardware: string[]; weights: string[]; kv_dtype: string[]; batches: number[]; prices: Record<string, number> };
+  defaultSearchInput(): Omit<SearchInput, 'model' | 'hardware' | 'weights' | 'kv_dtype' | 'batches' | 'chunk_tokens' | 'prices'> &
+    { hardware: string[]; weights: string[]; kv_dtype: string[]; batches: number[]; chunk_tokens: number[]; prices: Record<string, number> };
   /**
    * Searches the deployments of a model for a workload. onProgress(fraction) is called between blocks
    * (in the page, from the worker); an error it throws is rethrown when the search returns.

@@ -32,12 +32,13 @@ export function searchApi(Module) {
   const { resolveModel } = workloadResolvers(Module);
 
   function toSearchInput(input = {}) {
-    const { model, hardware, weights, kv_dtype, batches, prices, ...fields } = plainInput(input, 'search input', 'input');
+    const { model, hardware, weights, kv_dtype, batches, chunk_tokens, prices, ...fields } = plainInput(input, 'search input', 'input');
     const lists = {
       ...(hardware !== undefined && { hardware: listText(hardware, 'hardware', 'string') }),
       ...(weights !== undefined && { weights: listText(weights, 'weights', 'string') }),
       ...(kv_dtype !== undefined && { kv_dtype: listText(kv_dtype, 'kv_dtype', 'string') }),
       ...(batches !== undefined && { batches: listText(batches, 'batches', 'number') }),
+      ...(chunk_tokens !== undefined && { chunk_tokens: listText(chunk_tokens, 'chunk_tokens', 'number') }),
       ...(prices !== undefined && { prices: pricesText(prices) }),
     };
     return { ...mergeChecked(defaults, { ...fields, ...lists }, 'search input'), model: resolveModel(model) };
@@ -48,7 +49,8 @@ export function searchApi(Module) {
     defaultSearchInput() {
       const split = (text) => (text ? text.split(',') : []);
       return { ...defaults, hardware: split(defaults.hardware), weights: split(defaults.weights),
-        kv_dtype: split(defaults.kv_dtype), batches: split(defaults.batches).map(Number), prices: {} };
+        kv_dtype: split(defaults.kv_dtype), batches: split(defaults.batches).map(Number),
+        chunk_tokens: split(defaults.chunk_tokens).map(Number), prices: {} };
     },
 
     /**
@@ -73,7 +75,9 @@ export function searchApi(Module) {
       });
       const result = unwrap(Module.search(searchInput, progress));
       if (thrown) throw thrown;
-      return { ...result, cheapest: result.cheapest[0] ?? null };
+      const { serving } = result;
+      return { ...result, cheapest: result.cheapest[0] ?? null,
+        serving: serving.chunk_tokens.length ? { ...serving, cheapest: serving.cheapest[0] ?? null } : null };
     },
   };
 }

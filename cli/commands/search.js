@@ -7,10 +7,10 @@ import { formatTable } from '../table.js';
 const numberFlags = {
   'prompt-tokens': 'prompt_tokens', 'output-tokens': 'output_tokens', 'slo-ttft': 'slo_ttft_s', 'slo-tpot': 'slo_tpot_s',
   'max-gpus': 'max_gpus', 'max-points': 'max_points', 'idle-power': 'idle_power_fraction', 'memory-power': 'memory_power_fraction',
-  'flop-efficiency': 'flop_efficiency', 'bandwidth-efficiency': 'bandwidth_efficiency',
+  'flop-efficiency': 'flop_efficiency', 'bandwidth-efficiency': 'bandwidth_efficiency', 'slo-attainment': 'slo_attainment',
 };
 // List flags (comma-separated) and their fields.
-const listFlags = { hardware: 'hardware', weights: 'weights', 'kv-dtype': 'kv_dtype', batches: 'batches' };
+const listFlags = { hardware: 'hardware', weights: 'weights', 'kv-dtype': 'kv_dtype', batches: 'batches', 'chunk-tokens': 'chunk_tokens' };
 const flagOfField = {
   ...flagsOfFields([]),
   ...Object.fromEntries([...Object.entries(numberFlags), ...Object.entries(listFlags)].map(([flag, field]) => [field, flag])),
@@ -29,13 +29,16 @@ const usage = `${modelSourceUsage} [--prompt-tokens N (1024)] [--output-tokens N
     [--slo-ttft SECONDS] [--slo-tpot SECONDS] [--hardware ID,ID,… (default: every gpu and tpu preset)]
     [--max-gpus G (8)] [--weights bf16,fp8,int4] [--kv-dtype bf16,fp8] [--batches 1,2,4,…,256]
     [--price HW=USD_PER_HOUR]… [--idle-power F (0.1)] [--memory-power F (0.3)] [--flop-efficiency F]
-    [--bandwidth-efficiency F]
+    [--bandwidth-efficiency F] [--chunk-tokens 0,512,2048 [--slo-attainment F (0.9)]]
     [--max-points N (2000)] [--json]
   Every hardware x GPU count x TP/PP split x weights x KV dtype x batch is costed by the plan (as
   llm-spacetime plan shows it): TTFT at the prompt, TPOT and fit at prompt + output tokens. Chips with
   no price are skipped (and named) unless --price gives one. JSON: evaluated, feasible, pareto (the
   front of $ per million output tokens against TPOT), cheapest, points (feasible, cheapest first,
-  capped at --max-points), skipped_unpriced. The model: docs/search.md.`;
+  capped at --max-points), skipped_unpriced. --chunk-tokens also runs the front of the configurations
+  that fit and meet the TPOT bound in the serving simulator, once per chunk budget (0: whole prompts),
+  as a closed loop of batch users: JSON serving {points, pareto, cheapest} with p90 TTFT and TPOT.
+  The model: docs/search.md.`;
 
 // "h100-sxm=2.5" flags → { 'h100-sxm': 2.5 }; a malformed one names the flag as typed.
 function pricesFrom(values) {
@@ -73,6 +76,7 @@ function searchText(result, input, model) {
   }
   if (!result.pareto.length) {
     lines.push('', 'no configuration fits and meets the SLOs');
+    if (result.serving) lines.push('', ...servingText(result.serving, input));
     return lines.join('\n');
   }
   const c = result.cheapest;
@@ -80,7 +84,29 @@ function searchText(result, input, model) {
     `cheapest: ${c.gpus} x ${c.hardware} (tp ${c.tp}, pp ${c.pp}), ${c.weights} weights, KV ${c.kv_dtype}, batch ${c.batch}: ` +
       `${usd(c.usd_per_million_tokens)} per million output tokens, TPOT ${seconds(c.tpot_s)}, TTFT ${seconds(c.ttft_s)}`,
     'TTFT: prefill of the batch\'s prompts; TPOT: decode step at prompt + output tokens; tokens/s: batch x output / (TTFT + output x TPOT).');
+  if (result.serving) lines.push('', ...servingText(result.serving, input));
   return lines.join('\n');
+}
+
+function servingText(serving, input) {
+  const budget = (tokens) => (tokens > 0 ? String(tokens) : 'whole');
+  const lines = [`Chunked prefill, simulated: ${serving.configurations} candidates x ${serving.chunk_tokens.length} budgets ` +
+    `(${serving.chunk_tokens.map(budget).join(', ')}), each a closed loop of batch users; p90 over the steady requests`];
+  if (serving.skipped_configurations) lines.push(`left out: ${serving.skipped_configurations} candidates with batch above 2,500`);
+  if (!serving.pareto.length) {
+    lines.push(`no simulated point meets the SLOs for ${Math.round((input.slo_attainment ?? 0.9) * 100)} % of its requests`);
+    return lines;
+  }
+  const rows = [['hardware', 'GPUs', 'tp', 'pp', 'weights', 'KV', 'batch', 'chunk', 'TTFT p90', 'TPOT p90', 'tokens/s', '$/M tokens', 'SLO met']];
+  for (const p of serving.pareto) {
+    rows.push([p.hardware, String(p.gpus), String(p.tp), String(p.pp), p.weights, p.kv_dtype, String(p.batch), budget(p.chunk_tokens),
+      seconds(p.ttft_s), seconds(p.tpot_s), p.tokens_per_s.toFixed(1), usd(p.usd_per_million_tokens), `${(p.slo_attainment * 100).toFixed(0)} %`]);
+  }
+  const c = serving.cheapest;
+  lines.push('Pareto front of the simulated points:', formatTable(rows), '',
+    `cheapest served: ${c.gpus} x ${c.hardware} (tp ${c.tp}, pp ${c.pp}), ${c.weights}, KV ${c.kv_dtype}, ${c.batch} users, ` +
+      `chunk ${budget(c.chunk_tokens)}: ${usd(c.usd_per_million_tokens)} per million output tokens, TPOT p90 ${seconds(c.tpot_s)}, TTFT p90 ${seconds(c.ttft_s)}`);
+  return lines;
 }
 
 export const searchCommands = [

@@ -11,6 +11,7 @@
 #include "roofline/hardware.hpp"
 #include "roofline/operators.hpp"
 #include "roofline/plan.hpp"
+#include "serve/serve.hpp"
 
 namespace llmst {
 namespace {
@@ -54,6 +55,24 @@ Status check_words(const std::string& field, const std::string& text, std::vecto
     if (words[i].empty()) return list_error(field, text, "an item is empty (a list is comma-separated: a,b)");
     for (size_t j = 0; j < i; ++j)
       if (words[j] == words[i]) return list_error(field, text, quoted(words[i]) + " is listed twice");
+  }
+  return ok_status();
+}
+
+// A list of distinct whole numbers in [low, 1e7] (`what` names their unit).
+Status check_whole_numbers(const std::string& field, const std::string& text, double low, const std::string& what,
+                           std::vector<double>& numbers) {
+  std::vector<std::string> words;
+  Status status = check_words(field, text, words);
+  if (!status.ok) return status;
+  for (const std::string& word : words) {
+    const double number = parse_number(word);
+    if (!(number >= low && number <= 1e7 && number == std::floor(number)))
+      return list_error(field, text,
+                        quoted(word) + " is not a whole number of " + what + " in [" + format_number(low) + ", 1e7]");
+    if (std::find(numbers.begin(), numbers.end(), number) != numbers.end())
+      return list_error(field, text, quoted(word) + " is listed twice");
+    numbers.push_back(number);
   }
   return ok_status();
 }
@@ -113,7 +132,129 @@ struct Candidate {
   double ttft_s = 0, tpot_s = 0, tokens_per_s = 0, usd_per_hour = 0, usd_per_million_tokens = 0;
   double joules_per_token = 0, decode_watts = 0, prefill_watts = 0;
   bool fp8_compute = false;
+  bool meets_ttft = true;  // false: kept only as a candidate of the chunk simulation
 };
+
+// The Pareto front of (time, cost): sorted by time (then cost), each item kept
+// when it is cheaper than every faster one. Equal items: the first given.
+template <class T, class Time, class Cost>
+std::vector<const T*> pareto_front(std::vector<const T*> items, Time time, Cost cost) {
+  std::stable_sort(items.begin(), items.end(), [&](const T* a, const T* b) {
+    return time(*a) != time(*b) ? time(*a) < time(*b) : cost(*a) < cost(*b);
+  });
+  std::vector<const T*> front;
+  double best = std::numeric_limits<double>::infinity();
+  for (const T* item : items) {
+    if (cost(*item) < best) {
+      best = cost(*item);
+      front.push_back(item);
+    }
+  }
+  return front;
+}
+
+// Requests of a closed loop of `users`: enough for a steady middle (4 x users,
+// at least 32); the first and last `users` are left out of the figures.
+double loop_requests(double users) { return std::max(32.0, 4 * users); }
+constexpr double kMaxLoopRequests = 10000;  // the simulator keeps every request's figures up to this many
+// Sequence-steps a chunk simulation may take in all: ~6 s in WASM at the
+// simulator's measured 0.03 us per sequence-step (npm run bench -- serve).
+constexpr double kMaxLoopSteps = 2e8;
+
+double effective_chunk(double chunk, double batch, double prompt_tokens) {
+  // 0: whole prompts, every waiting prompt in one prefill iteration (no budget to speak of).
+  return chunk > 0 ? chunk : std::min(1e7, batch * prompt_tokens);
+}
+
+double loop_steps(const SearchInput& in, double batch, double chunk) {
+  return loop_requests(batch) *
+         (in.output_tokens + std::ceil(in.prompt_tokens / effective_chunk(chunk, batch, in.prompt_tokens)));
+}
+
+// One configuration in the serving simulator with one chunk budget, as a
+// closed loop of `batch` users with no think time (docs/search.md, "Chunk size").
+ServingPoint simulate_chunk(const SearchInput& in, const SearchPoint& at, double chunk) {
+  ServingPoint point;
+  point.hardware = at.hardware;
+  point.gpus = at.gpus;
+  point.tp = at.tp;
+  point.pp = at.pp;
+  point.parallelism = at.parallelism;
+  point.weights = at.weights;
+  point.kv_dtype = at.kv_dtype;
+  point.compute_dtype = at.compute_dtype;
+  point.batch = at.batch;
+  point.chunk_tokens = chunk;
+  point.scheduler = chunk > 0 ? "chunked" : "continuous";
+  point.usd_per_hour = at.usd_per_hour;
+
+  ServeConfig config;
+  Workload& w = config.workload;
+  w.model = in.model;
+  w.hardware = *find_hardware(at.hardware);
+  w.gpus = at.gpus;
+  w.parallelism = at.parallelism;
+  w.pipeline_stages = at.parallelism == "tensor_pipeline" ? at.pp : 1;
+  w.weights_dtype = at.weights;
+  w.kv_dtype = at.kv_dtype;
+  w.compute_dtype = at.compute_dtype;
+  config.compute_efficiency = in.flop_efficiency;
+  config.memory_efficiency = in.bandwidth_efficiency;
+  config.arrival = "closed";
+  config.users = at.batch;
+  // Users join spread over one request's expected time (one prompt's prefill and
+  // output_tokens decode steps at the full batch, from the plan): all at once,
+  // with fixed lengths, they would move in lock-step, every wave a static batch.
+  config.ramp_s = at.ttft_s / at.batch + in.output_tokens * at.tpot_s;
+  config.requests = loop_requests(at.batch);
+  config.prompt_tokens = in.prompt_tokens;
+  config.output_tokens = in.output_tokens;
+  config.scheduler = point.scheduler;
+  config.chunk_tokens = effective_chunk(chunk, at.batch, in.prompt_tokens);
+  config.max_batch = at.batch;
+  config.slo_ttft_s = in.slo_ttft_s;
+  config.slo_tpot_s = in.slo_tpot_s;
+  point.requests = config.requests;
+
+  const ServeResult run = serve(config);
+  if (!run.status.ok) {
+    point.error = run.status.message;
+    return point;
+  }
+  if (run.rejected > 0) {
+    point.error = format_number(run.rejected) + " requests could never fit the KV cache";
+    return point;
+  }
+  // Requests in the order users sent them (fixed lengths: every one has a TPOT when output_tokens >= 2).
+  const std::vector<double>& ttft = run.requests.ttft_s;
+  const std::vector<double>& tpot = run.requests.tpot_s;
+  const std::vector<double>& e2e = run.requests.e2e_s;
+  const size_t skip = static_cast<size_t>(at.batch);
+  std::vector<double> ttft_window(ttft.begin() + skip, ttft.end() - skip),
+      e2e_window(e2e.begin() + skip, e2e.end() - skip);
+  std::vector<double> tpot_window;
+  if (!tpot.empty()) tpot_window.assign(tpot.begin() + skip, tpot.end() - skip);
+  double met = 0;
+  for (size_t i = 0; i < ttft_window.size(); ++i) {
+    const double request_tpot = tpot_window.empty() ? 0 : tpot_window[i];
+    if ((in.slo_ttft_s <= 0 || ttft_window[i] <= in.slo_ttft_s) &&
+        (in.slo_tpot_s <= 0 || request_tpot <= in.slo_tpot_s))
+      met += 1;
+  }
+  point.measured = static_cast<double>(ttft_window.size());
+  const LatencyStats first = latency_stats(ttft_window), per_token = latency_stats(tpot_window),
+                     whole = latency_stats(e2e_window);
+  point.ttft_s = first.p90;
+  point.ttft_mean_s = first.mean;
+  point.tpot_s = per_token.p90;
+  point.tpot_mean_s = per_token.mean;
+  point.tokens_per_s = at.batch * in.output_tokens / whole.mean;
+  point.usd_per_million_tokens = point.usd_per_hour / (3600 * point.tokens_per_s) * 1e6;
+  point.slo_attainment = met / point.measured;
+  point.meets_slo = point.slo_attainment >= in.slo_attainment;
+  point.preemptions = run.kv.preemptions;
+  return point;
+}
 
 }  // namespace
 
@@ -180,17 +321,15 @@ SearchResult search(const SearchInput& in, const std::function<void(double)>& pr
     }
   }
 
-  std::vector<std::string> weights, kv_dtypes, batch_words;
+  std::vector<std::string> weights, kv_dtypes;
+  std::vector<double> batches, chunks;
   status = first_error(check_words("weights", in.weights, weights), check_words("kv_dtype", in.kv_dtype, kv_dtypes),
-                       check_words("batches", in.batches, batch_words));
+                       check_whole_numbers("batches", in.batches, 1, "sequences", batches),
+                       in.chunk_tokens.empty() ? ok_status()
+                                               : check_whole_numbers("chunk_tokens", in.chunk_tokens, 0,
+                                                                     "tokens per iteration (0: whole prompts)", chunks),
+                       check_real("slo_attainment", in.slo_attainment, 1e-6, 1));
   if (!status.ok) return fail(status);
-  std::vector<double> batches;
-  for (const std::string& word : batch_words) {
-    const double batch = parse_number(word);
-    if (!(batch >= 1 && batch <= 1e7 && batch == std::floor(batch)))
-      return fail(list_error("batches", in.batches, quoted(word) + " is not a whole number of sequences in [1, 1e7]"));
-    batches.push_back(batch);
-  }
 
   // The model side, validated once per weights format and KV dtype (and each
   // format and dtype refused by name here, before any search runs).
@@ -246,7 +385,11 @@ SearchResult search(const SearchInput& in, const std::function<void(double)>& pr
   const double total = blocks * static_cast<double>(splits.size());  // configurations to cost (progress)
   result.skipped_configurations = blocks * (cells - static_cast<double>(splits.size()));
 
-  std::vector<Candidate> feasible;
+  // With a chunk simulation to follow, the grid is the first half of the progress.
+  auto report = [&](double fraction) {
+    if (progress) progress(chunks.empty() ? fraction : fraction / 2);
+  };
+  std::vector<Candidate> costed;  // fit and meet the SLOs (and, with chunk budgets, the TPOT-only ones)
   std::vector<OpShape> scratch;
   scratch.reserve(64);
   PlanResult plan;
@@ -288,8 +431,12 @@ SearchResult search(const SearchInput& in, const std::function<void(double)>& pr
             if (!plan.fits) continue;
             result.fitting += 1;
             const double ttft = plan.prefill.ttft_s, tpot = plan.decode.step_s;
-            if ((in.slo_ttft_s > 0 && ttft > in.slo_ttft_s) || (in.slo_tpot_s > 0 && tpot > in.slo_tpot_s)) continue;
+            const bool meets_ttft = !(in.slo_ttft_s > 0 && ttft > in.slo_ttft_s);
+            // The chunk simulation's candidates need not meet the TTFT bound here: a
+            // static batch prefills every prompt at once, a served one as each arrives.
+            if ((!meets_ttft && chunks.empty()) || (in.slo_tpot_s > 0 && tpot > in.slo_tpot_s)) continue;
             Candidate c;
+            c.meets_ttft = meets_ttft;
             c.hardware = h;
             c.weights = f;
             c.kv = k;
@@ -312,14 +459,18 @@ SearchResult search(const SearchInput& in, const std::function<void(double)>& pr
             const double joules = split.gpus * (c.prefill_watts * ttft + c.decode_watts * in.output_tokens * tpot);
             c.joules_per_token = joules / (batch * in.output_tokens);
             c.fp8_compute = compute == "fp8";
-            feasible.push_back(c);
+            costed.push_back(c);
           }
         }
-        if (progress) progress(total > 0 ? std::min(1.0, done / total) : 1.0);
+        report(total > 0 ? std::min(1.0, done / total) : 1.0);
       }
     }
   }
-  result.feasible = static_cast<double>(feasible.size());
+  std::vector<const Candidate*> order;
+  order.reserve(costed.size());
+  for (const Candidate& c : costed)
+    if (c.meets_ttft) order.push_back(&c);
+  result.feasible = static_cast<double>(order.size());
 
   auto to_point = [&](const Candidate& c) {
     SearchPoint point;
@@ -344,21 +495,9 @@ SearchResult search(const SearchInput& in, const std::function<void(double)>& pr
     point.compute_dtype = c.fp8_compute ? "fp8" : "bf16";
     return point;
   };
-  // Pareto front of (TPOT, cost): by TPOT (then cost), keep each point cheaper
-  // than every faster one. Equal points: the first in search order.
-  std::vector<const Candidate*> order;
-  order.reserve(feasible.size());
-  for (const Candidate& c : feasible) order.push_back(&c);
-  std::stable_sort(order.begin(), order.end(), [](const Candidate* a, const Candidate* b) {
-    return a->tpot_s != b->tpot_s ? a->tpot_s < b->tpot_s : a->usd_per_million_tokens < b->usd_per_million_tokens;
-  });
-  double best_cost = std::numeric_limits<double>::infinity();
-  for (const Candidate* c : order) {
-    if (c->usd_per_million_tokens < best_cost) {
-      best_cost = c->usd_per_million_tokens;
-      result.pareto.push_back(to_point(*c));
-    }
-  }
+  const auto tpot_of = [](const auto& point) { return point.tpot_s; };
+  const auto cost_of = [](const auto& point) { return point.usd_per_million_tokens; };
+  for (const Candidate* c : pareto_front(order, tpot_of, cost_of)) result.pareto.push_back(to_point(*c));
   if (!result.pareto.empty()) result.cheapest.push_back(result.pareto.back());
   // Every feasible point, cheapest first (then faster), up to max_points.
   std::stable_sort(order.begin(), order.end(), [](const Candidate* a, const Candidate* b) {
@@ -370,6 +509,48 @@ SearchResult search(const SearchInput& in, const std::function<void(double)>& pr
   result.points_truncated = kept < order.size();
   result.points.reserve(kept);
   for (size_t i = 0; i < kept; ++i) result.points.push_back(to_point(*order[i]));
+
+  if (!chunks.empty()) {
+    // The candidates: the front of (TPOT, cost) among the configurations that fit
+    // and meet the TPOT bound, each simulated once per chunk budget.
+    std::vector<const Candidate*> all;
+    all.reserve(costed.size());
+    for (const Candidate& c : costed) all.push_back(&c);
+    std::vector<SearchPoint> candidates;
+    double steps = 0;
+    SearchServing& serving = result.serving;
+    serving.chunk_tokens = chunks;
+    for (const Candidate* c : pareto_front(all, tpot_of, cost_of)) {
+      if (loop_requests(c->batch) > kMaxLoopRequests) {
+        serving.skipped_configurations += 1;
+        continue;
+      }
+      candidates.push_back(to_point(*c));
+      for (const double chunk : chunks) steps += loop_steps(in, c->batch, chunk);
+    }
+    if (steps > kMaxLoopSteps)
+      return fail(list_error("chunk_tokens", in.chunk_tokens,
+                             "simulating " + format_number(static_cast<double>(candidates.size())) +
+                                 " configurations x " + format_number(static_cast<double>(chunks.size())) +
+                                 " chunk budgets would take " + format_number(steps) +
+                                 " sequence-steps, over the limit of " + format_number(kMaxLoopSteps) +
+                                 " (several seconds): list fewer budgets or batches, or fewer output_tokens"));
+    double simulated_steps = 0;
+    for (const SearchPoint& candidate : candidates) {
+      for (const double chunk : chunks) {
+        serving.points.push_back(simulate_chunk(in, candidate, chunk));
+        serving.simulations += 1;
+        simulated_steps += loop_steps(in, candidate.batch, chunk);
+        if (progress) progress(0.5 + 0.5 * std::min(1.0, simulated_steps / steps));
+      }
+    }
+    serving.configurations = static_cast<double>(candidates.size());
+    std::vector<const ServingPoint*> meeting;
+    for (const ServingPoint& point : serving.points)
+      if (point.meets_slo) meeting.push_back(&point);
+    for (const ServingPoint* point : pareto_front(meeting, tpot_of, cost_of)) serving.pareto.push_back(*point);
+    if (!serving.pareto.empty()) serving.cheapest.push_back(serving.pareto.back());
+  }
   if (progress) progress(1.0);
   return result;
 }

@@ -35,6 +35,12 @@ struct SearchInput {
   double idle_power_fraction = 0.1;    // idle draw, as a share of TDP
   double memory_power_fraction = 0.3;  // extra draw of HBM streaming at full bandwidth, as a share of TDP
   double max_points = 2000;            // feasible points returned, cheapest first (the front is always whole)
+  // Chunked prefill (docs/search.md, "Chunk size"): "" (default) runs no simulation. Otherwise the
+  // chunk budgets to simulate, tokens per iteration; 0 = whole prompts (continuous batching with no
+  // chunking). The candidate configurations run in the serving simulator as a closed loop of `batch`
+  // users, once per chunk budget.
+  std::string chunk_tokens;
+  double slo_attainment = 0.9;  // a simulated point meets the SLOs when this share of its requests meet both
 };
 
 struct SearchPoint {
@@ -60,6 +66,46 @@ struct SearchPoint {
   std::string compute_dtype;  // the matmul peak used: fp8 for fp8 weights on chips with fp8, else bf16
 };
 
+// A configuration run in the serving simulator with one chunk budget: a closed
+// loop of `batch` users, each sending its next request when the last completes,
+// measured over the requests after the first `batch` and before the last `batch`
+// (the start's burst and the end's drain left out).
+struct ServingPoint {
+  std::string hardware;
+  double gpus = 1, tp = 1, pp = 1;
+  std::string parallelism;
+  std::string weights;
+  std::string kv_dtype;
+  std::string compute_dtype;
+  double batch = 1;         // users, and the engine's max_batch
+  double chunk_tokens = 0;  // tokens per iteration; 0: whole prompts
+  std::string scheduler;    // the simulator's: "chunked", or "continuous" for whole prompts
+  double requests = 0;      // simulated
+  double measured = 0;      // requests the figures below are over
+  double ttft_s = 0;        // p90 over the measured requests
+  double tpot_s = 0;        // p90 over the measured requests
+  double ttft_mean_s = 0;
+  double tpot_mean_s = 0;
+  double tokens_per_s =
+      0;  // output tokens/s: batch x output_tokens / mean end-to-end latency (closed loop, no think time)
+  double usd_per_hour = 0;
+  double usd_per_million_tokens = 0;
+  double slo_attainment = 0;  // measured requests meeting both SLO bounds / measured requests
+  bool meets_slo = false;     // slo_attainment >= the input's
+  double preemptions = 0;     // over the whole run
+  std::string error;          // why the simulator refused the point ("" when it ran); the point is not feasible
+};
+
+struct SearchServing {
+  double configurations = 0;  // configurations simulated (each once per chunk budget)
+  double simulations = 0;
+  double skipped_configurations = 0;   // candidates with batch above 2500 (their 4 x batch requests exceed 10,000)
+  std::vector<double> chunk_tokens;    // the budgets simulated, as listed
+  std::vector<ServingPoint> points;    // every simulation: by candidate (fastest static TPOT first), then budget
+  std::vector<ServingPoint> pareto;    // meets_slo, not dominated in (tpot_s, usd_per_million_tokens), by tpot_s
+  std::vector<ServingPoint> cheapest;  // the meets_slo point with the lowest usd_per_million_tokens (none: empty)
+};
+
 struct SearchResult {
   Status status;
   double evaluated = 0;                       // configurations costed by the plan
@@ -74,6 +120,7 @@ struct SearchResult {
   double skipped_configurations = 0;  // grid cells (every tp x pp <= max_gpus) no plan models: TP degree not dividing
                                       // the heads, more pipeline stages than layers, several GPUs with no link, no
                                       // peak for the dtype
+  SearchServing serving;              // chunk_tokens given: the candidates simulated per chunk budget
 };
 
 // progress(fraction) is called between blocks of configurations (one

@@ -261,3 +261,161 @@ TEST_CASE("search: bad input is refused by name") {
   s = refused([](SearchInput& in) { in.model.n_layers = 0; });
   CHECK(s.field == "n_layers");
 }
+
+// Chunk size (issue 15): the candidates simulated by the serving simulator, once per chunk budget.
+namespace {
+
+SearchInput chunked_llama3_8b() {
+  SearchInput in = llama3_8b();
+  in.hardware = "h100-sxm,l4";
+  in.prices = "h100-sxm=4,l4=0.8";
+  in.max_gpus = 2;
+  in.weights = "bf16,fp8";
+  in.kv_dtype = "bf16";
+  in.batches = "1,4,16,64";
+  in.slo_ttft_s = 2;
+  in.slo_tpot_s = 0.05;
+  in.chunk_tokens = "0,256,2048";
+  return in;
+}
+
+}  // namespace
+
+TEST_CASE("search: chunk budgets leave the static search as it was") {
+  SearchInput in = chunked_llama3_8b();
+  const SearchResult with = search(in);
+  in.chunk_tokens = "";
+  const SearchResult without = search(in);
+  REQUIRE(with.status.ok);
+  REQUIRE(without.status.ok);
+  CHECK(without.serving.points.empty());
+  CHECK(with.evaluated == without.evaluated);
+  CHECK(with.feasible == without.feasible);
+  REQUIRE(with.points.size() == without.points.size());
+  for (size_t i = 0; i < with.points.size(); ++i) {
+    CHECK(with.points[i].hardware == without.points[i].hardware);
+    CHECK(with.points[i].batch == without.points[i].batch);
+    CHECK(with.points[i].tpot_s == without.points[i].tpot_s);
+    CHECK(with.points[i].usd_per_million_tokens == without.points[i].usd_per_million_tokens);
+  }
+  CHECK(with.pareto.size() == without.pareto.size());
+}
+
+TEST_CASE("search: every candidate is simulated at every chunk budget, and the serving front is sound") {
+  const SearchInput in = chunked_llama3_8b();
+  const SearchResult r = search(in);
+  REQUIRE(r.status.ok);
+  const SearchServing& s = r.serving;
+  REQUIRE(s.configurations > 0);
+  CHECK(s.chunk_tokens == std::vector<double>{0, 256, 2048});
+  CHECK(s.simulations == s.configurations * 3);
+  REQUIRE(s.points.size() == static_cast<size_t>(s.simulations));
+  for (const ServingPoint& p : s.points) {
+    INFO(p.hardware << " x" << p.gpus << " " << p.weights << " batch " << p.batch << " chunk " << p.chunk_tokens);
+    CHECK(p.error == "");
+    CHECK(p.scheduler == (p.chunk_tokens > 0 ? "chunked" : "continuous"));
+    CHECK(p.requests == std::max(32.0, 4 * p.batch));
+    CHECK(p.measured == p.requests - 2 * p.batch);
+    CHECK(p.ttft_s >= p.ttft_mean_s * 0.5);
+    CHECK(p.usd_per_million_tokens == doctest::Approx(p.usd_per_hour / (3600 * p.tokens_per_s) * 1e6).epsilon(1e-12));
+    CHECK(p.meets_slo == (p.slo_attainment >= in.slo_attainment));
+  }
+  // One user alone: a 2,048-token budget prefills the 1,024-token prompt in one
+  // iteration, as whole prompts do; 256 takes four, each reading the weights again.
+  bool one_user = false;
+  for (size_t i = 0; i + 2 < s.points.size(); i += 3) {
+    const ServingPoint &whole = s.points[i], &small = s.points[i + 1], &large = s.points[i + 2];
+    CHECK(small.chunk_tokens == 256);
+    CHECK(whole.hardware == small.hardware);
+    CHECK(whole.batch == large.batch);
+    if (whole.batch != 1) continue;
+    one_user = true;
+    CHECK(large.ttft_s == doctest::Approx(whole.ttft_s).epsilon(1e-12));
+    CHECK(small.ttft_s > large.ttft_s);
+  }
+  CHECK(one_user);
+  // The front: points that meet the SLOs, none dominated by another that does.
+  REQUIRE(!s.pareto.empty());
+  for (const ServingPoint& p : s.pareto) {
+    CHECK(p.meets_slo);
+    for (const ServingPoint& q : s.points) {
+      if (!q.meets_slo) continue;
+      const bool dominates = q.tpot_s <= p.tpot_s && q.usd_per_million_tokens <= p.usd_per_million_tokens &&
+                             (q.tpot_s < p.tpot_s || q.usd_per_million_tokens < p.usd_per_million_tokens);
+      CHECK_FALSE(dominates);
+    }
+  }
+  REQUIRE(s.cheapest.size() == 1);
+  for (const ServingPoint& q : s.points)
+    if (q.meets_slo) CHECK(s.cheapest[0].usd_per_million_tokens <= q.usd_per_million_tokens);
+}
+
+TEST_CASE("search: one user with whole prompts, by hand from plan()") {
+  // One user: each request prefills alone (plan's prefill at batch 1), then decodes
+  // 255 steps alone at contexts 1025 ... 1279 (plan's decode step at batch 1).
+  SearchInput in = llama3_8b();
+  in.hardware = "h100-sxm";
+  in.prices = "h100-sxm=4";
+  in.max_gpus = 1;
+  in.weights = "bf16";
+  in.kv_dtype = "bf16";
+  in.batches = "1";
+  in.chunk_tokens = "0";
+  const SearchResult r = search(in);
+  REQUIRE(r.status.ok);
+  REQUIRE(r.serving.points.size() == 1);
+  const ServingPoint& p = r.serving.points[0];
+  CHECK(p.measured == 30);
+  Workload w;
+  w.model = in.model;
+  w.hardware = *find_hardware("h100-sxm");
+  w.weights_dtype = w.kv_dtype = w.compute_dtype = "bf16";
+  w.batch = 1;
+  w.context = 1024;
+  const double ttft = plan(w).prefill.ttft_s;
+  double decode = 0;
+  for (double n = 1025; n <= 1279; ++n) {
+    w.context = n;
+    decode += plan(w).decode.step_s;
+  }
+  CHECK(p.ttft_s == doctest::Approx(ttft).epsilon(1e-9));
+  CHECK(p.ttft_mean_s == doctest::Approx(ttft).epsilon(1e-9));
+  CHECK(p.tpot_s == doctest::Approx(decode / 255).epsilon(1e-9));
+  CHECK(p.tokens_per_s == doctest::Approx(256 / (ttft + decode)).epsilon(1e-9));
+  CHECK(p.usd_per_million_tokens == doctest::Approx(4 / (3600 * 256 / (ttft + decode)) * 1e6).epsilon(1e-9));
+}
+
+TEST_CASE("search: bad chunk budgets are refused by name") {
+  auto refused = [](void (*change)(SearchInput&)) {
+    SearchInput in = chunked_llama3_8b();
+    change(in);
+    return search(in).status;
+  };
+  Status s = refused([](SearchInput& in) { in.chunk_tokens = "512,abc"; });
+  CHECK(s.field == "chunk_tokens");
+  CHECK(s.message.find("\"abc\"") != std::string::npos);
+  s = refused([](SearchInput& in) { in.chunk_tokens = "512,512"; });
+  CHECK(s.field == "chunk_tokens");
+  s = refused([](SearchInput& in) { in.chunk_tokens = "-1"; });
+  CHECK(s.field == "chunk_tokens");
+  s = refused([](SearchInput& in) { in.chunk_tokens = "0.5"; });
+  CHECK(s.field == "chunk_tokens");
+  s = refused([](SearchInput& in) { in.slo_attainment = 0; });
+  CHECK(s.field == "slo_attainment");
+  s = refused([](SearchInput& in) { in.slo_attainment = std::nan(""); });
+  CHECK(s.field == "slo_attainment");
+  // Too much to simulate: refused before any simulation runs, naming the budgets.
+  s = refused([](SearchInput& in) {
+    in.slo_ttft_s = in.slo_tpot_s = 0;
+    in.hardware = "h200";
+    in.prices = "h200=5";
+    in.output_tokens = 4000;  // 2,500 sequences of 5,024 tokens fit 8 x 141 GB in int4 with fp8 KV
+    in.batches = "2500";
+    in.max_gpus = 8;
+    in.weights = "int4";
+    in.kv_dtype = "fp8";
+    in.chunk_tokens = "0,512,1024,2048,4096,8192";
+  });
+  CHECK(s.field == "chunk_tokens");
+  CHECK(s.message.find("sequence-steps") != std::string::npos);
+}
