@@ -22,7 +22,7 @@ const labels = {
   model: 'Model', hardware: 'Hardware', gpus: 'GPUs', parallelism: 'Parallelism', pipeline_stages: 'Pipeline stages', weights: 'Weights', kv_dtype: 'KV cache',
   rate: 'Arrival rate (requests/s)', requests: 'Requests', prompt_tokens: 'Prompt tokens (mean)', prompt_dist: 'Prompt lengths',
   output_tokens: 'Output tokens (mean)', output_dist: 'Output lengths', arrival: 'Arrivals', arrival_cv: 'Arrival CV (gamma)',
-  users: 'Users (closed loop)', trace: 'Trace (CSV)', scheduler: 'Scheduler', chunk_tokens: 'Chunk tokens (chunked prefill)',
+  users: 'Users (closed loop)', ramp_s: 'Users join over (s)', trace: 'Trace (CSV)', scheduler: 'Scheduler', chunk_tokens: 'Chunk tokens (chunked prefill)',
   max_batch: 'Max batch (sequences)', block_size: 'KV block (tokens)', watermark: 'Free-block watermark (0–1)',
   preemption: 'On preemption', prefix_share: 'Requests sharing a prefix (0–1)', prefix_tokens: 'Shared prefix (tokens)',
   spec_mode: 'Speculative decoding', spec_draft: 'Draft model', spec_gamma: 'Draft tokens γ', spec_accept: 'Acceptance α (0–1)',
@@ -35,7 +35,7 @@ const labels = {
 export const defaults = {
   model: 'llama-3.1-8b', hardware: 'h100-sxm', gpus: 1, parallelism: 'tensor', pipeline_stages: 1, weights: 'bf16', kv_dtype: 'bf16',
   rate: 8, requests: 400, prompt_tokens: 512, prompt_dist: 'exponential', output_tokens: 256, output_dist: 'exponential',
-  arrival: 'poisson', arrival_cv: 2, users: 32, trace: '',
+  arrival: 'poisson', arrival_cv: 2, users: 32, ramp_s: 0, trace: '',
   scheduler: 'continuous', chunk_tokens: 2048, max_batch: 256, block_size: 16, watermark: 0.01, preemption: 'recompute',
   prefix_share: 0, prefix_tokens: 0,
   gpu_memory_utilization: 0.9,
@@ -108,7 +108,7 @@ export function toServeInput(state, models) {
   if (state.parallelism === 'tensor_pipeline') input.pipeline_stages = state.pipeline_stages;
   if (state.arrival === 'poisson' || state.arrival === 'gamma') input.rate = state.rate;
   if (state.arrival === 'gamma') input.arrival_cv = state.arrival_cv;
-  if (state.arrival === 'closed') input.users = state.users;
+  if (state.arrival === 'closed') Object.assign(input, { users: state.users, ramp_s: state.ramp_s });
   if (state.arrival === 'trace') input.trace = state.trace;
   else Object.assign(input, { requests: state.requests, prompt_tokens: state.prompt_tokens, prompt_dist: state.prompt_dist,
     output_tokens: state.output_tokens, output_dist: state.output_dist });
@@ -161,7 +161,8 @@ export function serveInputs({ state, error, presets, hardware, weights, set, rea
     <fieldset>
       <legend>Workload</legend>
       ${pick('arrival')}
-      ${state.arrival === 'closed' ? number('users', { min: 1, step: 1, help: 'Each user sends its next request when the last one finishes' })
+      ${state.arrival === 'closed' ? html`${number('users', { min: 1, step: 1, help: 'Each user sends its next request when the last one finishes' })}
+        ${number('ramp_s', { min: 0, help: 'User i sends its first request at i × this ÷ users seconds; 0: all at once (with fixed lengths they then move in lock-step)' })}`
         : state.arrival === 'trace' ? nothing : number('rate', { min: 0, help: 'Mean requests per second (open loop)' })}
       ${state.arrival === 'gamma' ? number('arrival_cv', { min: 0, help: 'Coefficient of variation of the gaps: 1 is Poisson, above 1 bursty' }) : nothing}
       ${state.arrival === 'trace' ? html`<div class="field wide">
