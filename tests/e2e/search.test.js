@@ -84,6 +84,35 @@ test('a link\'s search runs in the worker: its front and cheapest point are api.
   await context.close();
 });
 
+test('chunk budgets: the candidates are simulated in the worker; the simulated table and cheapest are api.search\'s', async () => {
+  const expected = api.search({ ...smallInput, chunk_tokens: [0, 512] });
+  assert.ok(expected.serving.simulations >= 4 && expected.serving.cheapest, 'the candidates are simulated and one meets the SLOs');
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?${small}&search.chunk_tokens=0,512`);
+  await waitForSearch(page);
+  await page.locator(`${panel} #search-serving-table tbody tr`).first().waitFor({ timeout: 60000 });
+  const rows = await page.locator(`${panel} #search-serving-table`).evaluate((table) => table.sortedRows.map((row) => ({
+    id: row.id, chunk: row.chunk_tokens, tpot: row.tpot_s, ttft: row.ttft_s, usd: row.usd_per_million_tokens, front: row.on_front })));
+  const front = new Set(expected.serving.pareto.map((p) => `${idOf(p)}|${p.chunk_tokens}`));
+  assert.deepEqual(rows, expected.serving.points.map((p) => ({ id: `${idOf(p)}|${p.chunk_tokens}`, chunk: p.chunk_tokens, tpot: p.tpot_s,
+    ttft: p.ttft_s, usd: p.usd_per_million_tokens, front: front.has(`${idOf(p)}|${p.chunk_tokens}`) })));
+  assert.equal(await page.locator(`${panel} #search-serving-table tbody tr.emphasis`).count(), expected.serving.pareto.length);
+  const c = expected.serving.cheapest;
+  const cheapest = await page.locator(`${panel} #search-serving-cheapest`).textContent();
+  assert.match(cheapest, new RegExp(`${c.hardware} × ${c.gpus}`));
+  assert.match(cheapest, new RegExp(`chunk ${c.chunk_tokens > 0 ? c.chunk_tokens : 'whole prompts'}`));
+  assert.match(await page.locator(`${panel} #search-serving-note`).textContent(),
+    new RegExp(`${expected.serving.configurations}\\s+candidates`));
+  // A budget listed twice: the core's error beside the field, the last result kept.
+  await page.fill(`${panel} #search-chunk_tokens`, '512,512');
+  await page.locator(`${panel} #search-chunk_tokens`).dispatchEvent('change');
+  assert.match(page.url(), /search\.chunk_tokens=512%2C512/);
+  await page.locator(`${panel} #search-run`).click();
+  await page.locator(`${panel} #search-chunk_tokens-error`).waitFor({ timeout: 60000 });
+  assert.match(await page.locator(`${panel} #search-chunk_tokens-error`).textContent(), /chunk_tokens = "512,512": "512" is listed twice/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('Run searches again with progress; a long search is cancelled, keeps the last result, and focus returns to Run', async () => {
   const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?${small}`);
   await waitForSearch(page);

@@ -8,8 +8,9 @@ import { test } from 'node:test';
 
 import { loadLlmSpacetime } from '../../lib/node.js';
 import {
-  applyParams, defaultHardware, deploymentLabel, errorKey, gridSize, listNotice, parseBatches, parseList, parsePrices, parseSearchState,
-  planParams, priceErrorChip, searchDefaults, searchParams, setPrice, stateKeys, tableRows, toSearchInput, toggleHardware,
+  applyParams, defaultHardware, deploymentLabel, errorKey, gridSize, listNotice, parseBatches, parseChunks, parseList, parsePrices,
+  parseSearchState, planParams, priceErrorChip, searchDefaults, searchParams, servingRows, setPrice, stateKeys, tableRows, toSearchInput,
+  toggleHardware,
 } from '../../web/src/panels/search-state.js';
 import { readWorkload, toInput, weightOptions, workloadKeys } from '../../web/src/panels/workload-form.js';
 import { nextDirection, sortRows } from '../../web/src/table-sort.js';
@@ -41,13 +42,13 @@ test('link text parses into typed inputs and goes back to the same text; default
   const link = {
     model: 'llama-3-70b', prompt_tokens: '2048', output_tokens: '512', slo_ttft_s: '2', slo_tpot_ms: '50',
     hardware: 'h100-sxm,l4', prices: 'h100-sxm=2.5,l4=0.7', max_gpus: '4', weights: 'bf16,int4', kv_dtype: 'fp8', batches: '1,8,64',
-    flop_efficiency: '0.7', bandwidth_efficiency: '0.8', idle_power_fraction: '0.2', memory_power_fraction: '0.25',
+    chunk_tokens: '0,512', slo_attainment: '0.95', flop_efficiency: '0.7', bandwidth_efficiency: '0.8', idle_power_fraction: '0.2', memory_power_fraction: '0.25',
   };
   const state = parse(link);
   assert.deepEqual(state, {
     model: 'llama-3-70b', prompt_tokens: 2048, output_tokens: 512, slo_ttft_s: 2, slo_tpot_ms: 50, hardware: ['h100-sxm', 'l4'],
     prices: { 'h100-sxm': 2.5, l4: 0.7 }, max_gpus: 4, weights: ['bf16', 'int4'], kv_dtype: ['fp8'], batches: '1,8,64',
-    flop_efficiency: 0.7, bandwidth_efficiency: 0.8, idle_power_fraction: 0.2, memory_power_fraction: 0.25,
+    chunk_tokens: '0,512', slo_attainment: 0.95, flop_efficiency: 0.7, bandwidth_efficiency: 0.8, idle_power_fraction: 0.2, memory_power_fraction: 0.25,
   });
   const params = searchParams(state, defaults, chips);
   assert.deepEqual(Object.keys(params).sort(), [...stateKeys].sort());
@@ -240,4 +241,30 @@ test('Open in Plan: a point that names a tensor × pipeline split opens with its
   assert.equal(deploymentLabel(mixed), 'h100-sxm × 8 (TP 4 × PP 2)');
   assert.equal(deploymentLabel({ hardware: 'l4', gpus: 2, tp: 1, pp: 2 }), 'l4 × 2 (PP 2)');
   assert.equal(deploymentLabel({ hardware: 'l4', gpus: 1, tp: 1, pp: 1 }), 'l4 × 1');
+});
+
+test('chunk budgets: parsed and normalised, none by default, carried to the API; the simulated points as rows', () => {
+  assert.equal(defaults.chunk_tokens, '');
+  assert.equal(defaults.slo_attainment, 0.9);
+  assert.equal(parseChunks(''), '');
+  assert.equal(parseChunks(' 0, 512 ,2048'), '0,512,2048');
+  for (const bad of ['-1', '1.5', 'x', '512,512', '0,00', '1e3', null]) assert.equal(parseChunks(bad), null, String(bad));
+  const state = parseSearchState((key) => ({ chunk_tokens: '0,256', slo_attainment: '0.95' })[key] ?? null, { models, hardware: chips, weights, defaults });
+  assert.equal(state.chunk_tokens, '0,256');
+  assert.equal(state.slo_attainment, 0.95);
+  assert.deepEqual(searchParams(state, defaults, chips).chunk_tokens, '0,256');
+  const kept = parseSearchState((key) => (key === 'chunk_tokens' ? '256,junk' : null), { models, hardware: chips, weights, defaults });
+  assert.equal(kept.chunk_tokens, '', 'unusable text keeps the default');
+  // The API takes it and simulates; the rows pair each point with its front mark.
+  const input = toSearchInput({ ...defaults, hardware: ['h100-sxm'], max_gpus: 1, batches: '1,8', weights: ['bf16'], kv_dtype: ['bf16'],
+    chunk_tokens: '0,512', slo_tpot_ms: 50 }, models);
+  assert.equal(input.chunk_tokens, '0,512');
+  const r = api.search(input);
+  assert.deepEqual(r.serving.chunk_tokens, [0, 512]);
+  const rows = servingRows(r.serving);
+  assert.equal(rows.length, r.serving.simulations);
+  assert.equal(new Set(rows.map((row) => row.id)).size, rows.length, 'ids are unique');
+  assert.equal(rows.filter((row) => row.on_front).length, r.serving.pareto.length);
+  assert.equal(api.search({ ...input, chunk_tokens: '' }).serving, null);
+  assert.deepEqual(servingRows(null), []);
 });

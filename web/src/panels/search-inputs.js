@@ -115,6 +115,15 @@ export function searchInputs({ state, error, presets, chips, chosenChips, weight
         onCommit: (value) => set('batches', value, true) })}
     </fieldset>
     <fieldset>
+      <legend>Chunked prefill (simulated)</legend>
+      <p class="note">Optional. Each budget runs the front's candidates in the serving simulator as a closed loop of
+        batch users: whole prompts (0) against prompt chunks of that many tokens per iteration, decodes first.</p>
+      ${textField({ id: id('chunk_tokens'), label: stateLabel('chunk_tokens'), value: state.chunk_tokens, error: fieldError('chunk_tokens'),
+        requested: read('chunk_tokens'), help: 'Comma-separated whole numbers, e.g. 0,512,2048; empty: no simulation',
+        onCommit: (value) => set('chunk_tokens', value, true) })}
+      ${number('slo_attainment', { min: 0, help: 'A simulated point meets the SLOs when this share of its requests meet both bounds' })}
+    </fieldset>
+    <fieldset>
       <legend>Efficiency and power</legend>
       ${number('flop_efficiency', { min: 0, help: 'Fraction of peak FLOP/s reached; 1 is the ideal roofline (as the Plan panel)' })}
       ${number('bandwidth_efficiency', { min: 0, help: 'Fraction of peak memory bandwidth reached' })}

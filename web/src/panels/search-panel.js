@@ -23,7 +23,7 @@ import { searchInputs } from './search-inputs.js';
 import { costLatencyPlot } from './search-plots.js';
 import {
   applyParams, defaultHardware, deploymentLabel, gridSize, parseSearchState, planParams, searchDefaults, searchParams,
-  setPrice, stateKeys, stateLabel, tableRows, toSearchInput, toggleHardware,
+  servingRows, setPrice, stateKeys, stateLabel, tableRows, toSearchInput, toggleHardware,
 } from './search-state.js';
 
 /** $ amounts: cents and below with 3 significant digits. */
@@ -304,6 +304,7 @@ export class SearchPanel extends PanelElement {
           .buildKey=${this.#cached('plot', [r, pinned], () => ({}))}
           .build=${() => costLatencyPlot({ result: r, pinned })}></llm-plot>` : nothing}
         ${this.#renderTable(r, pinned)}
+        ${r.serving ? this.#renderServing(r.serving, pinned?.serving ?? null) : nothing}
         <div class="actions">
           <button type="button" class="action secondary" id="search-export-json"
             @click=${() => downloadJson('search.json', { input: this.#exportInput(input), result: r })}>Download the whole result (JSON)</button>
@@ -333,6 +334,30 @@ export class SearchPanel extends PanelElement {
         .columns=${columns} .rows=${rows} .rowKey=${rowId} .compare=${pinnedRows}></llm-result-table>
       <p class="note">Open in Plan shows a configuration in the Plan panel at context = prompt + output tokens: the same fit
         and TPOT as here. Plan's TTFT there is the prefill of the whole context; the search's TTFT is the prefill of the prompt.</p>`;
+  }
+
+  // The simulated points (chunk budgets): the cheapest that meets the SLOs, and every point, the front in bold.
+  #renderServing(serving, pinnedServing) {
+    const c = serving.cheapest;
+    const budget = (tokens) => (tokens > 0 ? formatCount(tokens) : 'whole prompts');
+    const attainment = `${formatCount((this.resultInput.slo_attainment ?? 0.9) * 100)} %`;
+    const columns = this.#cached('servingColumns', [], () => servingColumns());
+    return html`
+      <h3 id="search-serving-title">Chunked prefill, simulated</h3>
+      <p class="note" id="search-serving-note">${formatCount(serving.configurations)} candidates (the front of the configurations that fit
+        and meet the TPOT bound) × ${serving.chunk_tokens.length} budgets (${serving.chunk_tokens.map(budget).join(', ')}): each a closed
+        loop of <em>batch</em> users in the serving simulator, TTFT and TPOT the p90 of the steady requests. A point meets the SLOs
+        when ${attainment} of its requests do.${serving.skipped_configurations ? ` ${formatCount(serving.skipped_configurations)} candidates
+        with a batch above 2,500 were left out.` : ''}</p>
+      ${c ? html`<p class="cheapest" id="search-serving-cheapest">Cheapest served: <strong>${deploymentLabel(c)}</strong>, ${c.weights}
+          weights, ${c.kv_dtype} KV, ${formatCount(c.batch)} users, chunk ${budget(c.chunk_tokens)}:
+          <strong>${formatUsd(c.usd_per_million_tokens)}</strong> per million output tokens, TPOT p90 ${formatTime(c.tpot_s)},
+          TTFT p90 ${formatTime(c.ttft_s)}.</p>`
+        : html`<p class="note" id="search-serving-none">No simulated point meets the SLOs for ${attainment} of its requests.</p>`}
+      <llm-result-table id="search-serving-table" filename="search-chunked" sortable
+        caption="Every simulated point, by candidate then budget (bold: the front of the points that meet the SLOs)"
+        .columns=${columns} .rows=${this.#cached('servingRows', [serving], () => servingRows(serving))} .rowKey=${rowId}
+        .compare=${pinnedServing ? this.#cached('pinnedServingRows', [pinnedServing], () => servingRows(pinnedServing)) : null}></llm-result-table>`;
   }
 
   // The table's columns: the point's configuration, its latencies, cost and energy, and (in the app) Open in
@@ -394,6 +419,30 @@ export class SearchPanel extends PanelElement {
 
 const rowId = (row) => row.id;
 
+const formatBudget = (tokens) => (tokens > 0 ? formatCount(tokens) : 'whole');
+const formatShare = (share) => (Number.isFinite(share) ? `${(share * 100).toFixed(0)} %` : '—');
+
+/** The simulated points' columns. */
+function servingColumns() {
+  return [
+    { key: 'hardware', label: 'Hardware' },
+    { key: 'gpus', label: 'GPUs', numeric: true, format: formatCount, ratio: false },
+    { key: 'tp', label: 'TP', numeric: true, format: formatCount, priority: 'secondary', ratio: false },
+    { key: 'pp', label: 'PP', numeric: true, format: formatCount, priority: 'secondary', ratio: false },
+    { key: 'weights', label: 'Weights' },
+    { key: 'kv_dtype', label: 'KV dtype', priority: 'secondary' },
+    { key: 'batch', label: 'Users', numeric: true, format: formatCount, ratio: false },
+    { key: 'chunk_tokens', label: 'Chunk', numeric: true, format: formatBudget, priority: 'key', ratio: false },
+    { key: 'ttft_s', label: 'TTFT p90', numeric: true, format: formatTime, priority: 'key' },
+    { key: 'tpot_s', label: 'TPOT p90', numeric: true, format: formatTime, priority: 'key' },
+    { key: 'tokens_per_s', label: 'Output tok/s', numeric: true, format: formatCount, priority: 'secondary' },
+    { key: 'usd_per_million_tokens', label: '$/M tokens', numeric: true, format: formatUsd, priority: 'key' },
+    { key: 'slo_attainment', label: 'Meet SLOs', numeric: true, format: formatShare, priority: 'secondary', ratio: false },
+    { key: 'preemptions', label: 'Preemptions', numeric: true, format: formatCount, priority: 'secondary', ratio: false },
+    { key: 'error', label: 'Refused', priority: 'secondary' },
+  ];
+}
+
 /** The search as rows of raw numbers with their formats; `id` pairs rows with a pinned search's. */
 export function summaryRows(r) {
   const c = r.cheapest;
@@ -410,6 +459,19 @@ export function summaryRows(r) {
     row('cheapest.joules', 'Cheapest: energy per output token', c?.joules_per_token, formatJoules),
     row('fastest.tpot', `Fastest feasible TPOT${fastest ? ` (${deploymentLabel(fastest)})` : ''}`, fastest?.tpot_s, formatTime),
     row('fastest.usd', 'Fastest: $ per million output tokens', fastest?.usd_per_million_tokens, formatUsd),
+    ...(r.serving ? servingSummaryRows(r.serving, row) : []),
+  ];
+}
+
+function servingSummaryRows(serving, row) {
+  const c = serving.cheapest;
+  return [
+    row('serving.simulations', 'Simulations (candidates × chunk budgets)', serving.simulations, formatCount),
+    row('serving.front', 'Simulated: on the front', serving.pareto.length, formatCount),
+    row('serving.cheapest.usd', `Cheapest served: $ per million output tokens${c ? ` (${deploymentLabel(c)}, chunk ${formatBudget(c.chunk_tokens)})` : ''}`,
+      c?.usd_per_million_tokens, formatUsd),
+    row('serving.cheapest.tpot', 'Cheapest served: TPOT p90', c?.tpot_s, formatTime),
+    row('serving.cheapest.ttft', 'Cheapest served: TTFT p90', c?.ttft_s, formatTime),
   ];
 }
 

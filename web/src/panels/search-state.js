@@ -9,12 +9,15 @@
 
 /** The input keys, in form order (URL `search.<key>`, attribute `<key>` in kebab case). */
 export const stateKeys = ['model', 'prompt_tokens', 'output_tokens', 'slo_ttft_s', 'slo_tpot_ms', 'hardware', 'prices', 'max_gpus',
-  'weights', 'kv_dtype', 'batches', 'flop_efficiency', 'bandwidth_efficiency', 'idle_power_fraction', 'memory_power_fraction'];
+  'weights', 'kv_dtype', 'batches', 'chunk_tokens', 'slo_attainment', 'flop_efficiency', 'bandwidth_efficiency', 'idle_power_fraction',
+  'memory_power_fraction'];
 
 const labels = {
   model: 'Model', prompt_tokens: 'Prompt tokens', output_tokens: 'Output tokens', slo_ttft_s: 'SLO: TTFT (s, 0 = none)',
   slo_tpot_ms: 'SLO: TPOT (ms, 0 = none)', hardware: 'Hardware', prices: '$/hour per chip', max_gpus: 'Max GPUs',
-  weights: 'Weights formats', kv_dtype: 'KV dtypes', batches: 'Batches (sequences)', flop_efficiency: 'FLOP efficiency (0–1]',
+  weights: 'Weights formats', kv_dtype: 'KV dtypes', batches: 'Batches (sequences)',
+  chunk_tokens: 'Chunk budgets to simulate (tokens; 0 = whole prompts)', slo_attainment: 'SLO attainment (share of requests)',
+  flop_efficiency: 'FLOP efficiency (0–1]',
   bandwidth_efficiency: 'Bandwidth efficiency (0–1]', idle_power_fraction: 'Idle power (share of TDP)',
   memory_power_fraction: 'Memory power (share of TDP)',
 };
@@ -38,7 +41,8 @@ export function searchDefaults(apiDefaults, model = defaultModel) {
     model, prompt_tokens: apiDefaults.prompt_tokens, output_tokens: apiDefaults.output_tokens,
     slo_ttft_s: apiDefaults.slo_ttft_s, slo_tpot_ms: apiDefaults.slo_tpot_s * 1000,
     hardware: null, prices: {}, max_gpus: apiDefaults.max_gpus, weights: [...apiDefaults.weights], kv_dtype: [...apiDefaults.kv_dtype],
-    batches: apiDefaults.batches.join(','), flop_efficiency: apiDefaults.flop_efficiency,
+    batches: apiDefaults.batches.join(','), chunk_tokens: apiDefaults.chunk_tokens.join(','),
+    slo_attainment: apiDefaults.slo_attainment, flop_efficiency: apiDefaults.flop_efficiency,
     bandwidth_efficiency: apiDefaults.bandwidth_efficiency, idle_power_fraction: apiDefaults.idle_power_fraction,
     memory_power_fraction: apiDefaults.memory_power_fraction,
   };
@@ -68,6 +72,18 @@ export function parseBatches(text) {
   return items.map(Number).join(',');
 }
 
+/**
+ * Chunk budgets as text: whole numbers ≥ 0 (0: whole prompts), comma-separated, each once; '' (none: no
+ * simulation). The normalised text, or null when unusable.
+ */
+export function parseChunks(text) {
+  if (typeof text !== 'string') return null;
+  const items = words(text);
+  if (items.length > 16 || !items.every((item) => /^[0-9]{1,7}$/.test(item))) return null;
+  const numbers = items.map(Number);
+  return new Set(numbers).size === numbers.length ? numbers.join(',') : null;
+}
+
 /** Prices as text ("h100-sxm=2.5,l4=0.7") against the hardware ids: {prices, unusable: [item]}; junk items are dropped. */
 export function parsePrices(text, hardwareIds) {
   const prices = {};
@@ -84,8 +100,8 @@ export function parsePrices(text, hardwareIds) {
 /** Prices as link text, ids in order. */
 export const pricesText = (prices) => Object.entries(prices).map(([id, usd]) => `${id}=${usd}`).join(',');
 
-const numberKeys = ['prompt_tokens', 'output_tokens', 'slo_ttft_s', 'slo_tpot_ms', 'max_gpus', 'flop_efficiency', 'bandwidth_efficiency',
-  'idle_power_fraction', 'memory_power_fraction'];
+const numberKeys = ['prompt_tokens', 'output_tokens', 'slo_ttft_s', 'slo_tpot_ms', 'max_gpus', 'slo_attainment', 'flop_efficiency',
+  'bandwidth_efficiency', 'idle_power_fraction', 'memory_power_fraction'];
 
 /**
  * Typed inputs read through `read(key)` (raw text or null). `options`: `models`
@@ -111,6 +127,8 @@ export function parseSearchState(read, { models, hardware, weights, defaults }) 
   }
   const batches = parseBatches(read('batches'));
   if (batches) state.batches = batches;
+  const chunks = parseChunks(read('chunk_tokens'));
+  if (chunks !== null) state.chunk_tokens = chunks;
   const prices = read('prices');
   if (prices !== null) state.prices = parsePrices(prices, ids).prices;
   return state;
@@ -159,7 +177,8 @@ export function toSearchInput(state, models) {
     model: models.find((m) => m.id === state.model)?.config ?? state.model,
     prompt_tokens: state.prompt_tokens, output_tokens: state.output_tokens, slo_ttft_s: state.slo_ttft_s,
     slo_tpot_s: state.slo_tpot_ms / 1000, hardware: state.hardware ?? [], prices: { ...state.prices }, max_gpus: state.max_gpus,
-    weights: [...state.weights], kv_dtype: [...state.kv_dtype], batches: state.batches, flop_efficiency: state.flop_efficiency,
+    weights: [...state.weights], kv_dtype: [...state.kv_dtype], batches: state.batches, chunk_tokens: state.chunk_tokens,
+    slo_attainment: state.slo_attainment, flop_efficiency: state.flop_efficiency,
     bandwidth_efficiency: state.bandwidth_efficiency, idle_power_fraction: state.idle_power_fraction,
     memory_power_fraction: state.memory_power_fraction,
   };
@@ -198,6 +217,19 @@ export function gridSize(state, presets) {
 
 /** A point's key: one row per configuration, and the pinned search's row of the same configuration. */
 export const pointId = (p) => [p.hardware, p.gpus, p.tp, p.pp, p.weights, p.kv_dtype, p.batch].join('|');
+
+/** A simulated point's key: its configuration and chunk budget. */
+export const servingPointId = (p) => `${pointId(p)}|${p.chunk_tokens}`;
+
+/** The simulated points as table rows, each with its `id` and, on the serving front, `on_front` and `emphasis`. */
+export function servingRows(serving) {
+  if (!serving) return [];
+  const front = new Set(serving.pareto.map(servingPointId));
+  return serving.points.map((p) => {
+    const id = servingPointId(p);
+    return { ...p, id, on_front: front.has(id), emphasis: front.has(id) };
+  });
+}
 
 /** "h100-sxm × 2 (TP 2)": the chips and their split (TP, PP, or TP × PP). */
 export function deploymentLabel(p) {
