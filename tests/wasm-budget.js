@@ -14,9 +14,10 @@
 // Embind's registrations, the explain views and the strings are most of it).
 // The calculator (llm_spacetime_calculator: the closed forms and the serving
 // simulator, the deployment search; -O3), which the Serve and Search panels
-// and Node load, is 873,045 B raw, 308,286 B gzipped (2026-12-02, fresh build).
-// Each budget is what was reached plus about 3 % (the calculator: as before,
-// 1.6 % above it), so that growth fails the
+// and Node load, is 873,045 B raw, 308,286 B gzipped (2026-12-02, fresh build),
+// 902,018 / 318,135 once the search ran its candidates in the serving
+// simulator per chunk budget (issue 15). Each budget is what was reached plus
+// about 3 %, so that growth fails the
 // test command; README "Performance", "Module sizes", has the table.
 export const targets = Object.freeze({
   firstRawBytes: 250_000, firstGzipBytes: 90_000, formsRawBytes: 250_000, formsGzipBytes: 90_000, firstLoadWasmBytes: 300_000,
@@ -25,7 +26,7 @@ export const targets = Object.freeze({
 export const budgets = Object.freeze({
   first: Object.freeze({ raw: 216_000, gzip: 88_000 }),
   forms: Object.freeze({ raw: 484_000, gzip: 192_000 }),
-  calculator: Object.freeze({ raw: 887_000, gzip: 311_000 }),
+  calculator: Object.freeze({ raw: 929_000, gzip: 328_000 }),
   /** The Model panel's first load fetches the first-load module alone: its budget. */
   firstLoadWasmBytes: 216_000,
 });

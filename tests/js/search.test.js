@@ -111,3 +111,25 @@ test('CLI search: a malformed --price, an unknown chip and a NaN SLO exit 2 nami
     assert.match(result.stderr, pattern, args.join(' '));
   }
 });
+
+test('CLI search --chunk-tokens: serving {points, pareto, cheapest} as api.search gives them; the text shows the simulated front; a bad budget names the flag', () => {
+  const args = ['search', '--preset', 'llama-3-8b', '--hardware', 'h100-sxm', '--max-gpus', '1', '--price', 'h100-sxm=4', '--weights', 'bf16',
+    '--kv-dtype', 'bf16', '--batches', '1,16', '--slo-tpot', '0.05', '--chunk-tokens', '0,512'];
+  const json = cliJson(...args);
+  const r = api.search({ model: 'llama-3-8b', hardware: ['h100-sxm'], max_gpus: 1, prices: { 'h100-sxm': 4 }, weights: ['bf16'],
+    kv_dtype: ['bf16'], batches: [1, 16], slo_tpot_s: 0.05, chunk_tokens: [0, 512] });
+  assert.deepEqual(json.serving, r.serving);
+  assert.equal(json.serving.simulations, json.serving.configurations * 2);
+  for (const field of ['hardware', 'gpus', 'tp', 'pp', 'weights', 'kv_dtype', 'batch', 'chunk_tokens', 'scheduler', 'ttft_s', 'tpot_s',
+    'tokens_per_s', 'usd_per_hour', 'usd_per_million_tokens', 'slo_attainment', 'meets_slo']) assert.ok(field in json.serving.points[0], field);
+  const text = cli(...args.filter((arg) => arg !== '--json'));
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /Chunked prefill, simulated: \d+ candidates x 2 budgets \(whole, 512\)/);
+  assert.match(text.stdout, /cheapest served: /);
+  // Without budgets there is no simulation.
+  assert.equal(cliJson('search', '--preset', 'llama-3-8b', '--hardware', 'h100-sxm', '--max-gpus', '1', '--price', 'h100-sxm=4').serving, null);
+  const bad = cli('search', '--preset', 'llama-3-8b', '--hardware', 'h100-sxm', '--price', 'h100-sxm=4', '--chunk-tokens', '512,x');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--chunk-tokens|chunk_tokens/);
+  assert.match(bad.stderr, /"x" is not a whole number/);
+});
