@@ -39,6 +39,13 @@ export function searchGrid(api) {
     batches: Array.from({ length: 32 }, (_, i) => i + 1) };
 }
 
+/**
+ * The chunk-size search (docs/search.md, "Chunk size"): the issue's question — Llama 3 70B, 2048 in / 256 out,
+ * TTFT ≤ 2 s, TPOT ≤ 50 ms, H100 or H200, up to 8 GPUs — with four chunk budgets simulated per candidate.
+ */
+export const chunkedSearch = { model: 'llama-3-70b', prompt_tokens: 2048, output_tokens: 256, slo_ttft_s: 2, slo_tpot_s: 0.05,
+  hardware: ['h100-sxm', 'h200'], prices: { 'h100-sxm': 2.5, h200: 3.5 }, chunk_tokens: [0, 512, 2048, 8192] };
+
 /** Times one plan and the sweep through the JS API and through Module.plan; TimingStats per evaluation. */
 export function measureCalculator(Module, { seconds = minSeconds, samples = runs } = {}) {
   const api = createApi(Module);
@@ -71,8 +78,11 @@ export function measureCalculator(Module, { seconds = minSeconds, samples = runs
   let evaluated = 0;
   const searchInput = searchGrid(api);
   const search = timeJs('api.search', () => { evaluated = api.search(searchInput).evaluated; }, { runs: samples, minSeconds: seconds });
-  return { input, sweep_plans: plans, api: { plan: apiOne, sweep: apiSweep, plan_sweep: planSweep, search },
-    module: { plan: moduleOne, sweep: moduleSweep }, search_evaluated: evaluated };
+  let simulations = 0;
+  const chunked = timeJs('api.search, chunk budgets', () => { simulations = api.search(chunkedSearch).serving.simulations; },
+    { runs: samples, minSeconds: seconds });
+  return { input, sweep_plans: plans, api: { plan: apiOne, sweep: apiSweep, plan_sweep: planSweep, search, chunked_search: chunked },
+    module: { plan: moduleOne, sweep: moduleSweep }, search_evaluated: evaluated, chunked_simulations: simulations };
 }
 
 /** One api.plan and the planSweep per plan on the closed-forms module (the page's Plan panel): TimingStats. */
@@ -147,6 +157,8 @@ export async function run() {
     [`api.search in a worker, onProgress (${inWorker.progress_calls} calls)`, ms(inWorker.search),
       us(searchPer(inWorker.search, inWorker.evaluated)), perSecond(searchPer(inWorker.search, inWorker.evaluated))],
     ['native C++ search()', ms(native?.search), us(native?.search_per_config), perSecond(native?.search_per_config)]];
+  searchRows.push([`api.search, ${chunkedSearch.chunk_tokens.length} chunk budgets: ${js.chunked_simulations} simulations (${chunkedSearch.model}, ` +
+    `${chunkedSearch.hardware.join('/')}, ≤ 8 GPUs)`, ms(js.api.chunked_search), 'n/a', 'n/a']);
   const searchWidths = searchRows[0].map((_, i) => Math.max(...searchRows.map((r) => r[i].length)));
   for (const r of searchRows) console.log(r.map((c, i) => (i ? c.padStart(searchWidths[i]) : c.padEnd(searchWidths[i]))).join('  '));
   const one = js.api.plan.median_s * 1e6, rate = 1 / Math.min(js.api.sweep.median_s, js.api.plan_sweep.median_s);
