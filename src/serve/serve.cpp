@@ -32,8 +32,7 @@ Status validate(const ServeConfig& c) {
       check_choice("arrival", c.arrival, {"poisson", "gamma", "closed", "trace"}),
       check_real_above("rate", c.rate, 0, 1e6), check_real("arrival_cv", c.arrival_cv, 0.05, 20),
       check_integer("users", c.users, 1, 1e5), check_real("ramp_s", c.ramp_s, 0, 1e6),
-      check_integer("requests", c.requests, 1, kMaxRequests),
-      check_integer("prompt_tokens", c.prompt_tokens, 1, 1e7),
+      check_integer("requests", c.requests, 1, kMaxRequests), check_integer("prompt_tokens", c.prompt_tokens, 1, 1e7),
       check_choice("prompt_dist", c.prompt_dist, {"fixed", "uniform", "exponential", "lognormal"}),
       check_integer("output_tokens", c.output_tokens, 1, 1e7),
       check_choice("output_dist", c.output_dist, {"fixed", "uniform", "exponential", "lognormal"}),
@@ -409,7 +408,7 @@ class Simulation {
   bool next_arrival(size_t& id, double& at) const;
   void take_arrival();
   void send_next(double at);
-  size_t next_issue_ = 0;    // closed loop: the next request a user sends
+  size_t next_issue_ = 0;  // closed loop: the next request a user sends
   std::deque<size_t> waiting_, swapped_;
   std::vector<size_t> running_;  // admission order
   std::vector<Item> items_;

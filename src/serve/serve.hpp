@@ -46,7 +46,7 @@ struct ServeConfig {
   double rate = 1;  // requests per second (poisson, gamma)
   double arrival_cv = 2;
   double users = 8;
-  double ramp_s = 0;  // closed loop: user i sends its first request at i x ramp_s / users (0: all at once)
+  double ramp_s = 0;       // closed loop: user i sends its first request at i x ramp_s / users (0: all at once)
   double requests = 1000;  // drawn (poisson, gamma, closed); a trace sends its lines
   std::string trace;
   // Lengths: "fixed", "uniform" (on [1, 2 mean - 1]), "exponential" or "lognormal" (σ = 1), mean as given.

@@ -299,7 +299,7 @@ test('the inputs round-trip through the link, also pinned; a bad field shows the
   await context.close();
 });
 
-test('390 px and 1366×900: the tables fit, key columns (hardware, TPOT, $/M tokens, Open in Plan) in view, also when comparing', async () => {
+test('390 px and 1366×900: the tables fit, key columns (hardware, TPOT, $/M tokens, Open in Plan; chunk) in view, also when comparing', async () => {
   const cases = [
     { viewport: { width: 390, height: 844 }, pinned: false, keys: ['hardware', 'tpot_s', 'usd_per_million_tokens', 'plan'] },
     // Comparing on a phone: the ratios take Open in Plan's room (it folds behind "More columns").
@@ -308,7 +308,8 @@ test('390 px and 1366×900: the tables fit, key columns (hardware, TPOT, $/M tok
   ];
   for (const { viewport, pinned, keys } of cases) {
     const { page, context, problems } = await openPage(lab.browser,
-      `${lab.server.url}?${small}${pinned ? `&search.pin=${encodeURIComponent('max_gpus=1')}` : ''}`, { viewport });
+      `${lab.server.url}?${small}&search.chunk_tokens=0,512${pinned ? `&search.pin=${encodeURIComponent('max_gpus=1&chunk_tokens=0,512')}` : ''}`,
+      { viewport });
     await waitForSearch(page);
     if (pinned) await page.waitForFunction((tag) => document.querySelector(tag).pinnedResult, panel, { timeout: 60000 });
     await page.click(`${panel} #search-view-all`);
@@ -328,14 +329,19 @@ test('390 px and 1366×900: the tables fit, key columns (hardware, TPOT, $/M tok
       return { id: table.id, scroll: scroller.scrollWidth - scroller.clientWidth, outside,
         keys: [...new Set(shown.map((cell) => cell.dataset.key))] };
     }), panel);
-    assert.deepEqual(tables.map((t) => t.id).sort(), ['search-summary', 'search-table']);
+    assert.deepEqual(tables.map((t) => t.id).sort(), ['search-serving-table', 'search-summary', 'search-table']);
     const name = `${viewport.width}${pinned ? ', pinned' : ''}`;
     for (const table of tables) {
-      assert.ok(table.scroll <= 1, `${name}: ${table.id}: no sideways scroll (${table.scroll} px)`);
+      assert.ok(table.scroll <= 1, `${name}: ${table.id}: no sideways scroll (${table.scroll} px; ${table.keys})`);
       assert.equal(table.outside, 0, `${name}: ${table.id}: key cells inside`);
     }
     const main = tables.find((t) => t.id === 'search-table');
     for (const key of keys) assert.ok(main.keys.includes(key), `${name}: ${key} shown (${main.keys})`);
+    const served = tables.find((t) => t.id === 'search-serving-table');
+    // The first column names the chip and the chunk budget, so a row is named when the Chunk column folds.
+    for (const key of ['hardware', 'tpot_s', 'usd_per_million_tokens']) assert.ok(served.keys.includes(key), `${name}: simulated ${key} shown (${served.keys})`);
+    assert.match(await page.locator(`${panel} #search-serving-table tbody tr td[data-key="hardware"]`).first().textContent(),
+      /^\s*[\w.-]+,\s*(whole|512)\s*$/);
     assert.deepEqual(problems, []);
     await context.close();
   }

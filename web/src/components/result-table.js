@@ -12,7 +12,8 @@
 // its box, secondary columns fold away first, then unmarked ones, rightmost
 // first, behind a "More columns" button (aria-expanded), so key columns never
 // sit off-screen in a sideways scroll. When comparing, key columns last give
-// up their pinned values (their ratio to the pinned stays). Folded cells stay in the DOM (hidden
+// up their pinned values (their ratio to the pinned stays; a key column with no
+// ratio, a row's own label, gives up its pinned value first). Folded cells stay in the DOM (hidden
 // with CSS, shown when printing) and in the exports.
 //
 // Sort: with `sortable`, each header is a button that sorts the rows by its
@@ -153,8 +154,11 @@ export class ResultTable extends LitElement {
     if (excess <= 0) return;
     const ranked = this.columns.map((column, index) => ({ column, index: String(index), rank: ResultTable.priority(column, index) })).reverse();
     const order = (rank) => ranked.filter((entry) => entry.rank === rank).map((entry) => entry.index);
-    const pinnedOfKeys = this.comparing ? ranked.filter((entry) => entry.rank === 'key' && entry.column.numeric && entry.column.ratio !== false)
-      .map((entry) => `${entry.index}.pinned`) : [];
+    // Then the pinned values of key columns: first those with no ratio (a row's own label, e.g. its chunk size,
+    // pinned beside itself), then the others.
+    const pinnedKeys = (withRatio) => ranked.filter((entry) => entry.rank === 'key' && entry.column.numeric
+      && (entry.column.ratio !== false) === withRatio).map((entry) => `${entry.index}.pinned`);
+    const pinnedOfKeys = this.comparing ? [...pinnedKeys(false), ...pinnedKeys(true)] : [];
     const folded = new Set(this.folded);
     for (const item of [...order('secondary'), ...order('normal'), ...pinnedOfKeys]) {
       if (excess <= 0) break;

@@ -355,7 +355,7 @@ export class SearchPanel extends PanelElement {
           TTFT p90 ${formatTime(c.ttft_s)}.</p>`
         : html`<p class="note" id="search-serving-none">No simulated point meets the SLOs for ${attainment} of its requests.</p>`}
       <llm-result-table id="search-serving-table" filename="search-chunked" sortable
-        caption="Every simulated point, by candidate then budget (bold: the front of the points that meet the SLOs)"
+        caption="Every simulated point, by candidate then budget; TTFT and TPOT are p90s (bold: the front of the points that meet the SLOs)"
         .columns=${columns} .rows=${this.#cached('servingRows', [serving], () => servingRows(serving))} .rowKey=${rowId}
         .compare=${pinnedServing ? this.#cached('pinnedServingRows', [pinnedServing], () => servingRows(pinnedServing)) : null}></llm-result-table>`;
   }
@@ -425,16 +425,17 @@ const formatShare = (share) => (Number.isFinite(share) ? `${(share * 100).toFixe
 /** The simulated points' columns. */
 function servingColumns() {
   return [
-    { key: 'hardware', label: 'Hardware' },
+    // The chip with the chunk budget: a row's name even when the Chunk column folds on a phone.
+    { key: 'hardware', label: 'Chip, chunk', format: (value, row) => html`${value},<br />${formatBudget(row.chunk_tokens)}` },
     { key: 'gpus', label: 'GPUs', numeric: true, format: formatCount, ratio: false },
     { key: 'tp', label: 'TP', numeric: true, format: formatCount, priority: 'secondary', ratio: false },
     { key: 'pp', label: 'PP', numeric: true, format: formatCount, priority: 'secondary', ratio: false },
     { key: 'weights', label: 'Weights' },
     { key: 'kv_dtype', label: 'KV dtype', priority: 'secondary' },
     { key: 'batch', label: 'Users', numeric: true, format: formatCount, ratio: false },
-    { key: 'chunk_tokens', label: 'Chunk', numeric: true, format: formatBudget, priority: 'key', ratio: false },
-    { key: 'ttft_s', label: 'TTFT p90', numeric: true, format: formatTime, priority: 'key' },
-    { key: 'tpot_s', label: 'TPOT p90', numeric: true, format: formatTime, priority: 'key' },
+    { key: 'chunk_tokens', label: 'Chunk', numeric: true, format: formatBudget, ratio: false },
+    { key: 'ttft_s', label: 'TTFT', numeric: true, format: formatTime },
+    { key: 'tpot_s', label: 'TPOT', numeric: true, format: formatTime, priority: 'key' },
     { key: 'tokens_per_s', label: 'Output tok/s', numeric: true, format: formatCount, priority: 'secondary' },
     { key: 'usd_per_million_tokens', label: '$/M tokens', numeric: true, format: formatUsd, priority: 'key' },
     { key: 'slo_attainment', label: 'Meet SLOs', numeric: true, format: formatShare, priority: 'secondary', ratio: false },
