@@ -87,6 +87,8 @@ EMSCRIPTEN_BINDINGS(search) {
       .field("slo_attainment", &ServingPoint::slo_attainment)
       .field("meets_slo", &ServingPoint::meets_slo)
       .field("preemptions", &ServingPoint::preemptions)
+      .field("watts", &ServingPoint::watts)
+      .field("joules_per_token", &ServingPoint::joules_per_token)
       .field("error", &ServingPoint::error);
   register_vector<ServingPoint>("VectorServingPoint");
 

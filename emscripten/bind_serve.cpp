@@ -112,7 +112,9 @@ EMSCRIPTEN_BINDINGS(serve) {
       .field("output_tokens", &ServeResult::output_tokens)
       .field("unloaded_ttft_s", &ServeResult::unloaded_ttft_s)
       .field("unloaded_tpot_s", &ServeResult::unloaded_tpot_s)
-      .field("invariant_violations", &ServeResult::invariant_violations);
+      .field("invariant_violations", &ServeResult::invariant_violations)
+      .field("compute_busy_s", &ServeResult::compute_busy_s)
+      .field("memory_busy_s", &ServeResult::memory_busy_s);
   value_object<ServeMaxRate>("ServeMaxRate")
       .field("status", &ServeMaxRate::status)
       .field("rate", &ServeMaxRate::rate)

@@ -127,6 +127,13 @@ export interface ServingPoint {
   meets_slo: boolean;
   /** Preemptions over the whole run (the KV cache ran out). */
   preemptions: number;
+  /**
+   * One device's mean draw over the whole run: TDP × (idle × duration + compute share × compute_busy_s + memory share
+   * × memory_busy_s) ÷ duration (the grid's power model, from the simulator's busy seconds); 0 when the chip lists no TDP.
+   */
+  watts: number;
+  /** gpus × watts × duration ÷ output tokens, over the whole run; 0 when the chip lists no TDP. */
+  joules_per_token: number;
   /** Why the simulator refused the point; '' when it ran. */
   error: string;
 }

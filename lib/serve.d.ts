@@ -139,6 +139,10 @@ export interface ServeResult {
   /** One decode step alone at prompt_tokens + 1 (+ drafts, + overhead). */
   unloaded_tpot_s: number;
   invariant_violations: number;
+  /** One device's seconds of compute over the run: each iteration's FLOPs ÷ peak, summed (the search's power model). */
+  compute_busy_s: number;
+  /** One device's seconds of memory traffic over the run: each iteration's bytes ÷ bandwidth, summed. */
+  memory_busy_s: number;
 }
 
 export interface ServeSweepPoint {

@@ -97,10 +97,11 @@ function servingText(serving, input) {
     lines.push(`no simulated point meets the SLOs for ${Math.round((input.slo_attainment ?? 0.9) * 100)} % of its requests`);
     return lines;
   }
-  const rows = [['hardware', 'GPUs', 'tp', 'pp', 'weights', 'KV', 'batch', 'chunk', 'TTFT p90', 'TPOT p90', 'tokens/s', '$/M tokens', 'SLO met']];
+  const rows = [['hardware', 'GPUs', 'tp', 'pp', 'weights', 'KV', 'batch', 'chunk', 'TTFT p90', 'TPOT p90', 'tokens/s', '$/M tokens', 'J/token', 'SLO met']];
   for (const p of serving.pareto) {
     rows.push([p.hardware, String(p.gpus), String(p.tp), String(p.pp), p.weights, p.kv_dtype, String(p.batch), budget(p.chunk_tokens),
-      seconds(p.ttft_s), seconds(p.tpot_s), p.tokens_per_s.toFixed(1), usd(p.usd_per_million_tokens), `${(p.slo_attainment * 100).toFixed(0)} %`]);
+      seconds(p.ttft_s), seconds(p.tpot_s), p.tokens_per_s.toFixed(1), usd(p.usd_per_million_tokens),
+      p.joules_per_token > 0 ? p.joules_per_token.toFixed(3) : 'n/a', `${(p.slo_attainment * 100).toFixed(0)} %`]);
   }
   const c = serving.cheapest;
   lines.push('Pareto front of the simulated points:', formatTable(rows), '',

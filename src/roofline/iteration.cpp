@@ -190,11 +190,11 @@ void IterationCostModel::add_tokens(IterationShape& shape, double cached, double
   }
 }
 
-double IterationCostModel::time_s(const IterationShape& shape) const {
+IterationCostModel::Cost IterationCostModel::cost(const IterationShape& shape) const {
   // Pipeline: the iteration runs as `stages` micro-batches, each a full-model pass at 1 / stages of it (plan()).
   const double scale = stages_ > 1 ? 1 / stages_ : 1;
   const double rows = shape.rows * scale, logits = shape.logits * scale;
-  double total = 0;
+  double total = 0, compute = 0, memory = 0;
   for (const LinearOperator& op : operators_) {
     const double pairs = op.run >= 0 ? shape.pairs[static_cast<size_t>(op.run)] * scale : 0;
     const double keys = op.run >= 0 ? shape.keys[static_cast<size_t>(op.run)] * scale : 0;
@@ -214,7 +214,10 @@ double IterationCostModel::time_s(const IterationShape& shape) const {
       activation_bytes /= split_;
       kv_bytes /= kv_split_;
     }
-    total += op.count * std::max(flops / peak_, (weight_bytes + kv_bytes + activation_bytes) / bandwidth_);
+    const double compute_s = flops / peak_, memory_s = (weight_bytes + kv_bytes + activation_bytes) / bandwidth_;
+    total += op.count * std::max(compute_s, memory_s);
+    compute += op.count * compute_s;
+    memory += op.count * memory_s;
   }
   // plan(): GPipe fill for prompts, (stages - 1) hops of the micro-batch's activations;
   // tensor parallelism: 2 ring all-reduces of the (micro-batch's) activations per layer, in the fill too.
@@ -227,7 +230,7 @@ double IterationCostModel::time_s(const IterationShape& shape) const {
   }
   if (split_ > 1)
     communication += fill * layers_ * 2 * (2 * (split_ - 1) / split_ * rows * act / link_ + collective_latency_s_);
-  return total + communication;
+  return {total + communication, compute, memory};
 }
 
 }  // namespace llmst

@@ -75,7 +75,14 @@ class IterationCostModel {
 
   // Seconds of the iteration: sum of per-operator max(compute, memory), plus
   // communication (tensor all-reduces or pipeline hops), with plan()'s rules.
-  double time_s(const IterationShape& shape) const;
+  // And, on one device, the busy seconds in it: compute_s = its FLOPs / peak,
+  // memory_s = its bytes / bandwidth (the search's power model, docs/search.md;
+  // a pipeline's fill and the communication are neither).
+  struct Cost {
+    double time_s = 0, compute_s = 0, memory_s = 0;
+  };
+  Cost cost(const IterationShape& shape) const;
+  double time_s(const IterationShape& shape) const { return cost(shape).time_s; }
 
   double layers() const { return layers_; }
 

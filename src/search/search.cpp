@@ -253,6 +253,15 @@ ServingPoint simulate_chunk(const SearchInput& in, const SearchPoint& at, double
   point.slo_attainment = met / point.measured;
   point.meets_slo = point.slo_attainment >= in.slo_attainment;
   point.preemptions = run.kv.preemptions;
+  // Energy over the whole run, one device: TDP x (idle x duration + compute share x compute
+  // busy seconds + memory share x memory busy seconds), the power model of the grid's points.
+  const Hardware& hardware = config.workload.hardware;
+  const double compute_share = 1 - in.idle_power_fraction - in.memory_power_fraction;
+  const double joules =
+      hardware.tdp_watts * (in.idle_power_fraction * run.duration_s + compute_share * run.compute_busy_s +
+                            in.memory_power_fraction * run.memory_busy_s);
+  point.watts = joules / run.duration_s;
+  point.joules_per_token = at.gpus * joules / run.output_tokens;
   return point;
 }
 

@@ -90,10 +90,12 @@ struct ServingPoint {
       0;  // output tokens/s: batch x output_tokens / mean end-to-end latency (closed loop, no think time)
   double usd_per_hour = 0;
   double usd_per_million_tokens = 0;
-  double slo_attainment = 0;  // measured requests meeting both SLO bounds / measured requests
-  bool meets_slo = false;     // slo_attainment >= the input's
-  double preemptions = 0;     // over the whole run
-  std::string error;          // why the simulator refused the point ("" when it ran); the point is not feasible
+  double slo_attainment = 0;    // measured requests meeting both SLO bounds / measured requests
+  bool meets_slo = false;       // slo_attainment >= the input's
+  double preemptions = 0;       // over the whole run
+  double watts = 0;             // one device's mean draw over the whole run (the power model; 0: no TDP listed)
+  double joules_per_token = 0;  // all GPUs over the whole run / output tokens; 0 when the chip lists no TDP
+  std::string error;            // why the simulator refused the point ("" when it ran); the point is not feasible
 };
 
 struct SearchServing {

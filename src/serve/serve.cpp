@@ -425,6 +425,7 @@ class Simulation {
   double hit_tokens_ = 0, queried_tokens_ = 0;
   double prefill_tokens_ = 0, output_tokens_ = 0;
   double spec_steps_ = 0, spec_tokens_ = 0, spec_proposed_ = 0, spec_accepted_ = 0;
+  double compute_busy_s_ = 0, memory_busy_s_ = 0;
   double peak_utilization_ = 0, utilization_area_ = 0;
   double violations_ = 0;
   size_t series_stride_ = 1, series_counter_ = 0;
@@ -706,7 +707,10 @@ double Simulation::iteration_seconds() {
       any_decode = true;
     }
   }
-  double seconds = e_.target.time_s(shape_) + c_.iteration_overhead_s + swap_seconds_;
+  const IterationCostModel::Cost target = e_.target.cost(shape_);
+  compute_busy_s_ += target.compute_s;
+  memory_busy_s_ += target.memory_s;
+  double seconds = target.time_s + c_.iteration_overhead_s + swap_seconds_;
   if (e_.speculative) {
     // γ draft passes: the first also takes the prompt chunks (the draft keeps its own cache), the
     // next γ - 1 only the decoding sequences, one token further each.
@@ -719,7 +723,12 @@ double Simulation::iteration_seconds() {
         else if (!item.prefill)
           e_.draft.add_decode(draft_shape_, r.kv_tokens + 1 + pass);
       }
-      if (draft_shape_.rows > 0) seconds += e_.draft.time_s(draft_shape_);
+      if (draft_shape_.rows > 0) {
+        const IterationCostModel::Cost draft = e_.draft.cost(draft_shape_);
+        compute_busy_s_ += draft.compute_s;
+        memory_busy_s_ += draft.memory_s;
+        seconds += draft.time_s;
+      }
       if (!any_decode) break;
     }
   }
@@ -895,6 +904,8 @@ ServeResult Simulation::run() {
   result.completed = completed_;
   result.rejected = rejected_;
   result.iterations = iterations_;
+  result.compute_busy_s = compute_busy_s_;
+  result.memory_busy_s = memory_busy_s_;
   result.prefill_tokens = prefill_tokens_;
   result.output_tokens = output_tokens_;
   if (end > 0) {

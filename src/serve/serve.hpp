@@ -164,6 +164,10 @@ struct ServeResult {
   double unloaded_ttft_s = 0;       // one prompt of prompt_tokens alone: the planner's prefill time + overhead
   double unloaded_tpot_s = 0;       // one decode step at prompt_tokens + 1 alone (+ drafts, + overhead)
   double invariant_violations = 0;  // with check_invariants: iterations whose KV books did not add up
+  // One device's busy seconds over the run (iterations' FLOPs / peak and bytes /
+  // bandwidth, roofline/iteration.hpp): the deployment search's power model.
+  double compute_busy_s = 0;
+  double memory_busy_s = 0;
 };
 
 // The defaults (docs/serve.md).

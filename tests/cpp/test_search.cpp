@@ -319,6 +319,11 @@ TEST_CASE("search: every candidate is simulated at every chunk budget, and the s
     CHECK(p.ttft_s >= p.ttft_mean_s * 0.5);
     CHECK(p.usd_per_million_tokens == doctest::Approx(p.usd_per_hour / (3600 * p.tokens_per_s) * 1e6).epsilon(1e-12));
     CHECK(p.meets_slo == (p.slo_attainment >= in.slo_attainment));
+    CHECK(p.joules_per_token > 0);  // both chips list a TDP
+    // Between the idle draw and the whole TDP.
+    const double tdp = find_hardware(p.hardware)->tdp_watts;
+    CHECK(p.watts >= in.idle_power_fraction * tdp);
+    CHECK(p.watts <= tdp);
   }
   // One user alone: a 2,048-token budget prefills the 1,024-token prompt in one
   // iteration, as whole prompts do; 256 takes four, each reading the weights again.
@@ -350,7 +355,7 @@ TEST_CASE("search: every candidate is simulated at every chunk budget, and the s
     if (q.meets_slo) CHECK(s.cheapest[0].usd_per_million_tokens <= q.usd_per_million_tokens);
 }
 
-TEST_CASE("search: one user with whole prompts, by hand from plan()") {
+TEST_CASE("search: one user with whole prompts, by hand from plan(): latency, cost and energy") {
   // One user: each request prefills alone (plan's prefill at batch 1), then decodes
   // 255 steps alone at contexts 1025 ... 1279 (plan's decode step at batch 1).
   SearchInput in = llama3_8b();
@@ -372,17 +377,33 @@ TEST_CASE("search: one user with whole prompts, by hand from plan()") {
   w.weights_dtype = w.kv_dtype = w.compute_dtype = "bf16";
   w.batch = 1;
   w.context = 1024;
-  const double ttft = plan(w).prefill.ttft_s;
+  // Energy by the power model: TDP x (idle x time + compute share x FLOPs / peak + memory share x bytes / bandwidth).
+  const Hardware& h100 = *find_hardware("h100-sxm");
+  const double peak = peak_flops_per_s(h100, "bf16"), bandwidth = h100.memory_gb_per_s * 1e9;
+  const double idle = in.idle_power_fraction, memory_share = in.memory_power_fraction,
+               compute_share = 1 - idle - memory_share;
+  auto joules = [&](double seconds, double flops, double bytes) {
+    return h100.tdp_watts * (idle * seconds + compute_share * flops / peak + memory_share * bytes / bandwidth);
+  };
+  const PlanResult prefill = plan(w);
+  const double ttft = prefill.prefill.ttft_s;
+  double energy = joules(ttft, prefill.prefill.flops, prefill.prefill.bytes);
   double decode = 0;
   for (double n = 1025; n <= 1279; ++n) {
     w.context = n;
-    decode += plan(w).decode.step_s;
+    const PlanResult step = plan(w);
+    decode += step.decode.step_s;
+    energy += joules(step.decode.step_s, step.decode.flops, step.decode.bytes);
   }
   CHECK(p.ttft_s == doctest::Approx(ttft).epsilon(1e-9));
   CHECK(p.ttft_mean_s == doctest::Approx(ttft).epsilon(1e-9));
   CHECK(p.tpot_s == doctest::Approx(decode / 255).epsilon(1e-9));
   CHECK(p.tokens_per_s == doctest::Approx(256 / (ttft + decode)).epsilon(1e-9));
   CHECK(p.usd_per_million_tokens == doctest::Approx(4 / (3600 * 256 / (ttft + decode)) * 1e6).epsilon(1e-9));
+  // 32 requests back to back, each this energy for 256 tokens.
+  REQUIRE(h100.tdp_watts > 0);
+  CHECK(p.joules_per_token == doctest::Approx(energy / 256).epsilon(1e-9));
+  CHECK(p.watts == doctest::Approx(energy / (ttft + decode)).epsilon(1e-9));
 }
 
 TEST_CASE("search: bad chunk budgets are refused by name") {

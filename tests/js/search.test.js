@@ -121,7 +121,7 @@ test('CLI search --chunk-tokens: serving {points, pareto, cheapest} as api.searc
   assert.deepEqual(json.serving, r.serving);
   assert.equal(json.serving.simulations, json.serving.configurations * 2);
   for (const field of ['hardware', 'gpus', 'tp', 'pp', 'weights', 'kv_dtype', 'batch', 'chunk_tokens', 'scheduler', 'ttft_s', 'tpot_s',
-    'tokens_per_s', 'usd_per_hour', 'usd_per_million_tokens', 'slo_attainment', 'meets_slo']) assert.ok(field in json.serving.points[0], field);
+    'tokens_per_s', 'usd_per_hour', 'usd_per_million_tokens', 'joules_per_token', 'slo_attainment', 'meets_slo']) assert.ok(field in json.serving.points[0], field);
   const text = cli(...args.filter((arg) => arg !== '--json'));
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /Chunked prefill, simulated: \d+ candidates x 2 budgets \(whole, 512\)/);

@@ -438,6 +438,7 @@ function servingColumns() {
     { key: 'tpot_s', label: 'TPOT', numeric: true, format: formatTime, priority: 'key' },
     { key: 'tokens_per_s', label: 'Output tok/s', numeric: true, format: formatCount, priority: 'secondary' },
     { key: 'usd_per_million_tokens', label: '$/M tokens', numeric: true, format: formatUsd, priority: 'key' },
+    { key: 'joules_per_token', label: 'J/token', numeric: true, format: formatJoules, priority: 'secondary' },
     { key: 'slo_attainment', label: 'Meet SLOs', numeric: true, format: formatShare, priority: 'secondary', ratio: false },
     { key: 'preemptions', label: 'Preemptions', numeric: true, format: formatCount, priority: 'secondary', ratio: false },
     { key: 'error', label: 'Refused', priority: 'secondary' },
