@@ -33,7 +33,10 @@ EMSCRIPTEN_BINDINGS(quant_lab) {
       .field("quantize_s", &QuantLabResult::quantize_s)
       .field("quantize_time", &QuantLabResult::quantize_time)
       .field("bytes_needed", &QuantLabResult::bytes_needed)
-      .field("kernel", &QuantLabResult::kernel);
+      .field("kernel", &QuantLabResult::kernel)
+      .field("chunks_run", &QuantLabResult::chunks_run)
+      .field("chunk_hashes", &QuantLabResult::chunk_hashes)
+      .field("chunk_sums", &QuantLabResult::chunk_sums);
 
   value_object<GemvKernelResult>("GemvKernelResult")
       .field("kernel", &GemvKernelResult::kernel)
@@ -48,7 +51,9 @@ EMSCRIPTEN_BINDINGS(quant_lab) {
       .field("calls", &GemvKernelResult::calls)
       .field("max_abs_error", &GemvKernelResult::max_abs_error)
       .field("rel_rmse", &GemvKernelResult::rel_rmse)
-      .field("cosine", &GemvKernelResult::cosine);
+      .field("cosine", &GemvKernelResult::cosine)
+      .field("output_hash", &GemvKernelResult::output_hash)
+      .field("error_terms", &GemvKernelResult::error_terms);
   register_vector<GemvKernelResult>("VectorGemvKernelResult");
 
   value_object<QuantGemvResult>("QuantGemvResult")
@@ -56,6 +61,7 @@ EMSCRIPTEN_BINDINGS(quant_lab) {
       .field("rows", &QuantGemvResult::rows)
       .field("cols", &QuantGemvResult::cols)
       .field("group_size", &QuantGemvResult::group_size)
+      .field("rows_run", &QuantGemvResult::rows_run)
       .field("kernels", &QuantGemvResult::kernels)
       .field("bytes_needed", &QuantGemvResult::bytes_needed)
       .field("kernel", &QuantGemvResult::kernel);
@@ -81,6 +87,7 @@ EMSCRIPTEN_BINDINGS(quant_lab) {
 
   function("quantLab", &run_quant_lab);
   function("quantGemv", &run_quant_gemv);
+  function("quantLabChunks", &quant_lab_chunks);
   function("quantBenchDefaults", &bench_defaults);
   function("quantBench", &run_quant_bench);
 }

@@ -75,7 +75,9 @@ EMSCRIPTEN_BINDINGS(run_inputs) {
       .field("histogram_bins", &QuantLabInput::histogram_bins)
       .field("inject_nonfinite", &QuantLabInput::inject_nonfinite)
       .field("simd", &QuantLabInput::simd)
-      .field("runs", &QuantLabInput::runs);
+      .field("runs", &QuantLabInput::runs)
+      .field("chunk_begin", &QuantLabInput::chunk_begin)
+      .field("chunk_end", &QuantLabInput::chunk_end);
 
   value_object<QuantGemvInput>("QuantGemvInput")
       .field("rows", &QuantGemvInput::rows)
@@ -84,7 +86,9 @@ EMSCRIPTEN_BINDINGS(run_inputs) {
       .field("seed", &QuantGemvInput::seed)
       .field("min_time_s", &QuantGemvInput::min_time_s)
       .field("simd", &QuantGemvInput::simd)
-      .field("runs", &QuantGemvInput::runs);
+      .field("runs", &QuantGemvInput::runs)
+      .field("row_begin", &QuantGemvInput::row_begin)
+      .field("row_end", &QuantGemvInput::row_end);
 
   value_object<ProbeInput>("ProbeInput")
       .field("bytes", &ProbeInput::bytes)

@@ -41,6 +41,15 @@ Status check_integer(const std::string& field, double value, double min_value, d
   return ok_status();
 }
 
+Status check_slice(const std::string& prefix, double begin, double end, double count, const std::string& whole) {
+  const std::string begin_field = prefix + "_begin", end_field = prefix + "_end";
+  const Status bounds =
+      first_error(check_integer(begin_field, begin, 0, count - 1), check_integer(end_field, end, 0, count));
+  if (!bounds.ok || end == 0 || end > begin) return bounds;
+  return error_status(end_field, end_field + " = " + format_number(end) + " must be above " + begin_field + " = " +
+                                     format_number(begin) + " (or 0: " + whole + ")");
+}
+
 Status check_real(const std::string& field, double value, double min_value, double max_value) {
   // The text is built only on failure: formatting it for every valid value was
   // half of a plan() evaluation (bench/calculator.js).

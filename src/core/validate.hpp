@@ -27,6 +27,12 @@ Status check_real_above(const std::string& field, double value, double min_value
 // positive rate would make every time it divides infinite.
 Status check_zero_or_at_least(const std::string& field, double value, double min_positive, double max_value);
 
+// The slice [begin, end) of `count` items a run computes (a run split across
+// workers): begin in [0, count − 1], end in [0, count] and above begin, or 0
+// meaning "to the end" (`whole` names that in the message: "every head").
+// Fields are named `prefix`_begin and `prefix`_end.
+Status check_slice(const std::string& prefix, double begin, double end, double count, const std::string& whole);
+
 // One of a fixed list of ids; the error lists them all.
 Status check_choice(const std::string& field, const std::string& value, std::initializer_list<const char*> choices);
 

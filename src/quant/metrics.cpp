@@ -6,31 +6,55 @@
 
 namespace llmst::quant {
 
-ErrorMetrics error_metrics(const float* original, const float* reconstructed, size_t n, size_t bins) {
-  ErrorMetrics m;
-  double signal = 0, noise = 0, dot = 0, reconstructed_norm = 0, abs_sum = 0;
+ErrorSums error_sums(const float* original, const float* reconstructed, size_t n) {
+  ErrorSums s;
   for (size_t i = 0; i < n; i++) {
     if (!std::isfinite(original[i])) {
-      m.nonfinite++;
+      s.nonfinite++;
       continue;
     }
     const double x = original[i], y = reconstructed[i], error = y - x;
-    signal += x * x;
-    noise += error * error;
-    dot += x * y;
-    reconstructed_norm += y * y;
-    abs_sum += std::fabs(error);
-    m.max_abs_error = std::max(m.max_abs_error, std::fabs(error));
-    m.count++;
+    s.signal += x * x;
+    s.noise += error * error;
+    s.dot += x * y;
+    s.reconstructed_norm += y * y;
+    s.abs_sum += std::fabs(error);
+    s.max_abs_error = std::max(s.max_abs_error, std::fabs(error));
+    s.count++;
   }
+  return s;
+}
+
+ErrorSums add_sums(const ErrorSums& a, const ErrorSums& b) {
+  return {a.count + b.count,     a.nonfinite + b.nonfinite,
+          a.signal + b.signal,   a.noise + b.noise,
+          a.dot + b.dot,         a.reconstructed_norm + b.reconstructed_norm,
+          a.abs_sum + b.abs_sum, std::max(a.max_abs_error, b.max_abs_error)};
+}
+
+ErrorMetrics metrics_from_sums(const ErrorSums& s) {
+  ErrorMetrics m;
+  m.count = s.count;
+  m.nonfinite = s.nonfinite;
+  m.max_abs_error = s.max_abs_error;
   if (m.count == 0) return m;
-  m.rmse = std::sqrt(noise / m.count);
-  m.mean_abs_error = abs_sum / m.count;
-  m.rel_rmse = signal > 0 ? std::sqrt(noise / signal) : (noise > 0 ? INFINITY : 0);
-  m.snr_db = noise > 0 ? 10 * std::log10(signal / noise) : std::numeric_limits<double>::infinity();
-  m.cosine = signal > 0 && reconstructed_norm > 0 ? dot / std::sqrt(signal * reconstructed_norm)
-             : signal == reconstructed_norm       ? 1
-                                                  : 0;
+  m.rmse = std::sqrt(s.noise / m.count);
+  m.mean_abs_error = s.abs_sum / m.count;
+  m.rel_rmse = s.signal > 0 ? std::sqrt(s.noise / s.signal) : (s.noise > 0 ? INFINITY : 0);
+  m.snr_db = s.noise > 0 ? 10 * std::log10(s.signal / s.noise) : std::numeric_limits<double>::infinity();
+  m.cosine = s.signal > 0 && s.reconstructed_norm > 0 ? s.dot / std::sqrt(s.signal * s.reconstructed_norm)
+             : s.signal == s.reconstructed_norm       ? 1
+                                                      : 0;
+  return m;
+}
+
+ErrorMetrics error_metrics(const float* original, const float* reconstructed, size_t n, size_t bins, size_t chunk) {
+  if (chunk == 0) chunk = std::max<size_t>(n, 1);
+  ErrorSums sums;
+  for (size_t begin = 0; begin < n; begin += chunk)
+    sums = add_sums(sums, error_sums(original + begin, reconstructed + begin, std::min(chunk, n - begin)));
+  ErrorMetrics m = metrics_from_sums(sums);
+  if (m.count == 0) return m;
   bins = std::max<size_t>(bins, 1);
   const double half_width = m.max_abs_error > 0 ? m.max_abs_error : 1;
   m.histogram_edges.resize(bins + 1);

@@ -14,6 +14,7 @@
 #include "core/validate.hpp"
 #include "core/warm_up.hpp"
 #include "sim/memory_tracker.hpp"
+#include "sim/output_hash.hpp"
 #include "sim/random.hpp"
 #include "simd/simd.hpp"
 
@@ -46,17 +47,6 @@ std::vector<std::size_t> sample_indices(std::size_t count, std::size_t wanted) {
 }
 
 const char* isa_name() { return simd::kSimd ? "simd" : "scalar"; }
-
-// 32-bit FNV-1a over the bytes of `count` floats (Fowler, Noll, Vo): equal
-// outputs hash equal, and a flipped bit changes the hash.
-constexpr std::uint32_t kFnvOffset = 2166136261u;
-// The hash continued over `count` more floats: hashing a and then b is hashing a then b.
-std::uint32_t fnv1a_update(std::uint32_t hash, const float* values, std::size_t count) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(values);
-  for (std::size_t i = 0; i < count * sizeof(float); ++i) hash = (hash ^ bytes[i]) * 16777619u;
-  return hash;
-}
-double fnv1a_hash(const float* values, std::size_t count) { return double(fnv1a_update(kFnvOffset, values, count)); }
 
 }  // namespace
 
@@ -101,12 +91,7 @@ AttentionRunResult run_attention(const AttentionRunInput& input) {
   if (result.status.ok && input.variant != "naive" && input.variant != "tiled" && input.variant != "both")
     result.status = error_status("variant", "variant = \"" + input.variant + "\" must be naive, tiled or both");
   if (result.status.ok)
-    result.status = first_error(check_integer("head_begin", input.head_begin, 0, input.heads - 1),
-                                check_integer("head_end", input.head_end, 0, input.heads));
-  if (result.status.ok && input.head_end != 0 && input.head_end <= input.head_begin)
-    result.status = error_status("head_end", "head_end = " + format_number(input.head_end) +
-                                                 " must be above head_begin = " + format_number(input.head_begin) +
-                                                 " (or 0: every head)");
+    result.status = check_slice("head", input.head_begin, input.head_end, input.heads, "every head");
   if (!result.status.ok) return result;
 
   const std::size_t n = std::size_t(input.n), d = std::size_t(input.d);
@@ -580,13 +565,7 @@ static DecodeResult run_decode_into(const DecodeInput& input, std::vector<float>
                                                         " must divide head_dim = " + format_number(head_dim) +
                                                         " (per_token groups stay inside a head)"),
            result;
-  result.status = first_error(check_integer("kv_head_begin", input.kv_head_begin, 0, kv_heads - 1),
-                              check_integer("kv_head_end", input.kv_head_end, 0, kv_heads));
-  if (result.status.ok && input.kv_head_end != 0 && input.kv_head_end <= input.kv_head_begin)
-    result.status =
-        error_status("kv_head_end", "kv_head_end = " + format_number(input.kv_head_end) +
-                                        " must be above kv_head_begin = " + format_number(input.kv_head_begin) +
-                                        " (or 0: every KV head)");
+  result.status = check_slice("kv_head", input.kv_head_begin, input.kv_head_end, kv_heads, "every KV head");
   const bool sliced = input.kv_head_end != 0;
   if (result.status.ok && sliced && input.output_projection)
     result.status = error_status("output_projection",

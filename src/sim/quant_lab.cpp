@@ -12,6 +12,7 @@
 #include "quant/metrics.hpp"
 #include "quant/microscaling.hpp"
 #include "quant/minifloat.hpp"
+#include "sim/output_hash.hpp"
 #include "sim/random.hpp"
 #include "sim/timing_stats.hpp"
 
@@ -231,37 +232,84 @@ const LabFormat* find_lab_format(std::string_view id) {
 
 }  // namespace
 
-void fill_synthetic_tensor(const std::string& dist, size_t row_length, uint64_t seed, float* x, size_t n) {
-  sim::Random random(seed);
-  if (dist == "laplace") {  // unit variance: b = 1/√2, inverse CDF
+void fill_synthetic_slice(const std::string& dist, size_t n, size_t row_length, uint64_t seed, size_t begin, float* x,
+                          size_t count) {
+  if (dist == "laplace") {  // unit variance: b = 1/√2, inverse CDF; one draw per value
     const double b = 1 / std::sqrt(2.0);
-    for (size_t i = 0; i < n; i++) {
+    sim::Random random(seed);
+    random.skip(begin);
+    for (size_t i = 0; i < count; i++) {
       const double u = random.uniform() - 0.5;
       x[i] = float(-b * (u < 0 ? -1 : 1) * std::log(1 - 2 * std::fabs(u)));
     }
     return;
   }
-  for (size_t i = 0; i < n; i++) x[i] = float(random.normal());  // Box–Muller pairs: cos, then sin
+  sim::Random random = sim::normals_from(seed, begin);
+  for (size_t i = 0; i < count; i++) x[i] = float(random.normal());  // Box–Muller pairs: cos, then sin
   if (dist == "llm") {
     // A few outlier channels: 0.5 % of the columns (at least one) 20× larger,
     // the magnitude LLM.int8 reports for outlier features (Dettmers et al. 2022, §3).
+    // They are drawn after all n normals (two draws per pair).
+    sim::Random after(seed);
+    after.skip(2 * ((uint64_t(n) + 1) / 2));
     const size_t columns = std::max<size_t>(1, std::min(n, row_length));
     const size_t outliers = std::max<size_t>(1, columns / 200);
     std::vector<bool> is_outlier(columns, false);
-    for (size_t k = 0; k < outliers; k++) is_outlier[random.next_u64() % columns] = true;
-    for (size_t i = 0; i < n; i++)
-      if (is_outlier[i % columns]) x[i] *= 20;
+    for (size_t k = 0; k < outliers; k++) is_outlier[after.next_u64() % columns] = true;
+    for (size_t i = 0; i < count; i++)
+      if (is_outlier[(begin + i) % columns]) x[i] *= 20;
   }
 }
 
-std::vector<float> synthetic_tensor(const std::string& dist, size_t n, size_t row_length, uint64_t seed) {
-  std::vector<float> x(n);
-  fill_synthetic_tensor(dist, row_length, seed, x.data(), n);
+void fill_synthetic_tensor(const std::string& dist, size_t row_length, uint64_t seed, float* x, size_t n) {
+  fill_synthetic_slice(dist, n, row_length, seed, 0, x, n);
+}
+
+std::vector<float> synthetic_slice(const std::string& dist, size_t n, size_t row_length, uint64_t seed, size_t begin,
+                                   size_t end) {
+  std::vector<float> x(end - begin);
+  fill_synthetic_slice(dist, n, row_length, seed, begin, x.data(), x.size());
   return x;
 }
 
-QuantLabResult run_quant_lab(const QuantLabInput& input) {
-  QuantLabResult result;
+std::vector<float> synthetic_tensor(const std::string& dist, size_t n, size_t row_length, uint64_t seed) {
+  return synthetic_slice(dist, n, row_length, seed, 0, n);
+}
+
+namespace {
+
+// Weights per scale: the block of a fixed-block format, else the layout's group (n: one scale, or none).
+size_t lab_group(const QuantFormatInfo& format, const QuantLabInput& input, size_t n) {
+  return format.block_size > 0       ? size_t(format.block_size)
+         : !format.grouped           ? n
+         : input.layout == "tensor"  ? n
+         : input.layout == "channel" ? size_t(input.channel_size)
+                                     : size_t(input.group_size);
+}
+
+// Chunks of a valid input whose format is in the lab (see quant_lab_chunks).
+size_t lab_chunks(const QuantFormatInfo& format, const LabFormat& lab, const QuantLabInput& input) {
+  const size_t n = size_t(input.n), chunk = size_t(kQuantLabChunkValues);
+  const size_t chunks = (n + chunk - 1) / chunk;
+  const size_t group = lab_group(format, input, n);
+  const bool casts = lab.storage == Storage::none;  // one value at a time
+  const bool local = casts || (lab.storage == Storage::fp8_tiles
+                                   ? chunk % (kFp8BlockTile * size_t(input.channel_size)) == 0
+                                   : lab.storage != Storage::nvfp4_blocks && !input.double_quant && chunk % group == 0);
+  return local ? chunks : 1;
+}
+
+Status check_quant_lab_input(const QuantLabInput& input, const BitsPerWeight& bits) {
+  Status status = first_error(
+      bits.status, check_integer("n", input.n, 1, 1e10), check_integer("channel_size", input.channel_size, 1),
+      check_integer("seed", input.seed, 0, 9007199254740992.0),
+      check_integer("histogram_bins", input.histogram_bins, 1, 1000), sim::check_runs(input.runs));
+  if (status.ok && input.dist != "normal" && input.dist != "laplace" && input.dist != "llm")
+    status = error_status("dist", "dist = " + quoted(input.dist) + " must be normal, laplace or llm");
+  return status;
+}
+
+QuantSpec spec_of(const QuantLabInput& input) {
   QuantSpec spec;
   spec.format = input.format;
   spec.layout = input.layout;
@@ -269,13 +317,22 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
   spec.channel_size = input.channel_size;
   spec.scale_dtype = input.scale_dtype;
   spec.double_quant = input.double_quant;
-  const BitsPerWeight bits = bits_per_weight(spec);
-  result.status = first_error(
-      bits.status, check_integer("n", input.n, 1, 1e10), check_integer("channel_size", input.channel_size, 1),
-      check_integer("seed", input.seed, 0, 9007199254740992.0),
-      check_integer("histogram_bins", input.histogram_bins, 1, 1000), sim::check_runs(input.runs));
-  if (result.status.ok && input.dist != "normal" && input.dist != "laplace" && input.dist != "llm")
-    result.status = error_status("dist", "dist = " + quoted(input.dist) + " must be normal, laplace or llm");
+  return spec;
+}
+
+}  // namespace
+
+double quant_lab_chunks(const QuantLabInput& input) {
+  if (!check_quant_lab_input(input, bits_per_weight(spec_of(input))).ok) return 1;
+  const QuantFormatInfo& format = *find_quant_format(input.format);
+  const LabFormat* lab = find_lab_format(format.id);
+  return lab ? double(lab_chunks(format, *lab, input)) : 1;
+}
+
+QuantLabResult run_quant_lab(const QuantLabInput& input) {
+  QuantLabResult result;
+  const BitsPerWeight bits = bits_per_weight(spec_of(input));
+  result.status = check_quant_lab_input(input, bits);
   if (!result.status.ok) return result;
   const QuantFormatInfo& format = *find_quant_format(input.format);
   const LabFormat* lab = find_lab_format(format.id);
@@ -284,14 +341,21 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
         error_status("format", "format = " + quoted(format.id) + " has sizes only: the lab has no kernel for it");
     return result;
   }
-  const size_t n = size_t(input.n);
+  const size_t chunks = lab_chunks(format, *lab, input);
+  result.status = check_slice("chunk", input.chunk_begin, input.chunk_end, double(chunks), "to the end");
+  if (!result.status.ok) {
+    result.status.message += " (this run splits into " + format_number(double(chunks)) + " chunks of " +
+                             format_number(kQuantLabChunkValues) + " values; 1 when a scale reaches across chunks)";
+    return result;
+  }
+  // One chunk: the whole tensor (a format that does not split, or n ≤ a chunk).
+  const size_t total = size_t(input.n), chunk = chunks > 1 ? size_t(kQuantLabChunkValues) : total;
+  const size_t chunk_begin = size_t(input.chunk_begin);
+  const size_t chunk_end = input.chunk_end == 0 ? chunks : size_t(input.chunk_end);
+  const size_t begin = chunk_begin * chunk, end = std::min(total, chunk_end * chunk);
+  const size_t n = end - begin;  // the values this run computes
   const size_t row_length = size_t(input.channel_size);
-  // Weights per scale: the block of a fixed-block format, else the layout's group.
-  const size_t group = format.block_size > 0       ? size_t(format.block_size)
-                       : !format.grouped           ? n
-                       : input.layout == "tensor"  ? n
-                       : input.layout == "channel" ? row_length
-                                                   : size_t(input.group_size);
+  const size_t group = lab_group(format, input, total);
   const size_t groups = (n + group - 1) / group;
   result.bytes_needed = double(n) * 8 + storage_bytes(lab->storage, n, groups, row_length);  // + x and x̂
   result.status = budget_check(result.bytes_needed, "this lab run");
@@ -299,14 +363,14 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
 
   result.format = format.id;
   result.dist = input.dist;
-  result.n = double(n);
+  result.n = double(total);
+  result.chunks_run = double(chunk_end - chunk_begin);
   result.group_size = format.grouped || format.block_size > 0 ? double(group) : 0;
   result.bits_per_weight = bits.bits_per_weight;
-  std::vector<float> x = synthetic_tensor(input.dist, n, size_t(input.channel_size), uint64_t(input.seed));
-  if (input.inject_nonfinite) {
-    x[0] = NAN;
-    if (n > 1) x[1] = INFINITY;
-    if (n > 2) x[2] = -INFINITY;
+  std::vector<float> x = synthetic_slice(input.dist, total, row_length, uint64_t(input.seed), begin, end);
+  if (input.inject_nonfinite) {  // x[0] = NaN, x[1] = +Inf, x[2] = -Inf of the whole tensor
+    const float injected[] = {NAN, INFINITY, -INFINITY};
+    for (size_t i = begin; i < std::min<size_t>(end, 3); i++) x[i - begin] = injected[i];
   }
   std::vector<float> restored(n);
   const bool with_zeros = lab->storage == Storage::codes_scales_zeros;
@@ -335,7 +399,7 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
   // scales and restored values from x, so the metrics below read the last.
   result.quantize_time = sim::time_runs([&] { (simd ? lab->simd : lab->scalar)(pass); }, input.runs, 0);
   result.quantize_s = result.quantize_time.median_s;
-  const ErrorMetrics metrics = error_metrics(x.data(), restored.data(), n, size_t(input.histogram_bins));
+  const ErrorMetrics metrics = error_metrics(x.data(), restored.data(), n, size_t(input.histogram_bins), chunk);
   result.rel_rmse = metrics.rel_rmse;
   result.snr_db = metrics.snr_db;
   result.cosine = metrics.cosine;
@@ -345,6 +409,14 @@ QuantLabResult run_quant_lab(const QuantLabInput& input) {
   result.nonfinite_inputs = metrics.nonfinite;
   result.histogram_edges = metrics.histogram_edges;
   result.histogram_counts = metrics.histogram_counts;
+  for (size_t start = 0; start < n; start += chunk) {
+    const size_t count = std::min(chunk, n - start);
+    result.chunk_hashes.push_back(sim::fnv1a_hash(restored.data() + start, count));
+    if (input.chunk_end == 0) continue;
+    const ErrorSums s = error_sums(x.data() + start, restored.data() + start, count);
+    result.chunk_sums.insert(result.chunk_sums.end(), {s.count, s.nonfinite, s.signal, s.noise, s.dot,
+                                                       s.reconstructed_norm, s.abs_sum, s.max_abs_error});
+  }
   return result;
 }
 
@@ -355,7 +427,7 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
                               check_integer("seed", input.seed, 0, 9007199254740992.0),
                               check_real("min_time_s", input.min_time_s, 0, 60), sim::check_runs(input.runs));
   if (!result.status.ok) return result;
-  const size_t rows = size_t(input.rows), cols = size_t(input.cols), group = size_t(input.group_size);
+  const size_t cols = size_t(input.cols), group = size_t(input.group_size);
   if (group % 32 != 0)
     result.status = error_status("group_size", "group_size = " + format_number(input.group_size) +
                                                    " must be a multiple of 32 for the GEMV kernels");
@@ -363,6 +435,10 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
     result.status = error_status("cols", "cols = " + format_number(input.cols) +
                                              " must be a multiple of group_size = " + format_number(input.group_size));
   if (!result.status.ok) return result;
+  result.status = check_slice("row", input.row_begin, input.row_end, input.rows, "to the last row");
+  if (!result.status.ok) return result;
+  const size_t row_begin = size_t(input.row_begin);
+  const size_t rows = (input.row_end == 0 ? size_t(input.rows) : size_t(input.row_end)) - row_begin;  // rows run
   const double weights = double(rows) * double(cols);
   const double groups = weights / double(group);
   // fp32 W, int8 codes, packed int4, two scale arrays, x and its codes, outputs
@@ -372,15 +448,18 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
     result.status.field = "rows";
     return result;
   }
-  result.rows = double(rows);
+  result.rows = input.rows;
+  result.rows_run = double(rows);
   result.cols = double(cols);
   result.group_size = double(group);
   const bool simd = input.simd && simd::kSimd;
   result.kernel = simd ? "simd" : "scalar";
 
   // Every buffer the kernels touch starts on a cache line, natively and in WASM (core/aligned_vector.hpp).
+  // W: the rows run of the whole run's W (one normal stream, row-major); x: the whole x.
   AlignedVector<float> w(rows * cols), x(cols);
-  fill_synthetic_tensor("normal", cols, uint64_t(input.seed), w.data(), w.size());
+  fill_synthetic_slice("normal", size_t(input.rows) * cols, cols, uint64_t(input.seed), row_begin * cols, w.data(),
+                       w.size());
   fill_synthetic_tensor("normal", cols, uint64_t(input.seed) + 1, x.data(), x.size());
   std::vector<double> reference(rows);  // fp64 product with the fp32 weights
   for (size_t r = 0; r < rows; r++) {
@@ -415,14 +494,21 @@ QuantGemvResult run_quant_gemv(const QuantGemvInput& input) {
     row.intensity = row.flops / weight_bytes;
     row.flops_per_s = row.seconds_per_call > 0 ? row.flops / row.seconds_per_call : 0;
     double noise = 0, signal = 0, dot = 0, norm_y = 0;
+    uint32_t hash = 0;
     for (size_t r = 0; r < rows; r++) {
       const double error = double(y[r]) - reference[r];
+      const double terms[] = {error * error, reference[r] * reference[r], reference[r] * double(y[r]),
+                              double(y[r]) * double(y[r])};
       row.max_abs_error = std::max(row.max_abs_error, std::fabs(error));
-      noise += error * error;
-      signal += reference[r] * reference[r];
-      dot += reference[r] * double(y[r]);
-      norm_y += double(y[r]) * double(y[r]);
+      noise += terms[0];
+      signal += terms[1];
+      dot += terms[2];
+      norm_y += terms[3];
+      if (input.row_end != 0) row.error_terms.insert(row.error_terms.end(), std::begin(terms), std::end(terms));
+      const uint64_t index = row_begin + r;
+      hash ^= sim::fnv1a_update(sim::fnv1a_bytes(sim::kFnvOffset, &index, sizeof index), &y[r], 1);
     }
+    row.output_hash = double(hash);
     row.rel_rmse = signal > 0 ? std::sqrt(noise / signal) : 0;
     row.cosine = signal > 0 && norm_y > 0 ? dot / std::sqrt(signal * norm_y) : 1;
     result.kernels.push_back(row);

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -652,4 +653,152 @@ TEST_CASE("fill_synthetic_tensor writes the values synthetic_tensor returns") {
     fill_synthetic_tensor(dist, 250, 9, filled.data(), filled.size());
     CHECK(filled == expected);
   }
+}
+
+// ------------------------------------------------ runs split across workers
+
+TEST_CASE("synthetic_slice draws exactly the whole tensor's values, for every distribution") {
+  for (const std::string dist : {"normal", "laplace", "llm"}) {
+    CAPTURE(dist);
+    const size_t n = 1001, row_length = 100;
+    const std::vector<float> whole = synthetic_tensor(dist, n, row_length, 9);
+    for (const auto& [begin, end] :
+         std::vector<std::pair<size_t, size_t>>{{0, 1001}, {0, 1}, {3, 400}, {400, 1001}, {1000, 1001}}) {
+      const std::vector<float> slice = synthetic_slice(dist, n, row_length, 9, begin, end);
+      REQUIRE(slice.size() == end - begin);
+      CHECK(std::equal(slice.begin(), slice.end(), whole.begin() + long(begin)));
+    }
+  }
+}
+
+TEST_CASE("GEMV by rows: slices cover the run, their merged figures are the whole run's bit for bit") {
+  QuantGemvInput input;
+  input.rows = 7;
+  input.cols = 64;
+  input.group_size = 32;
+  input.min_time_s = 0;
+  const QuantGemvResult whole = run_quant_gemv(input);
+  REQUIRE(whole.status.ok);
+  CHECK(whole.rows_run == 7);
+  CHECK(whole.kernels[0].error_terms.empty());  // only a slice carries its terms
+  std::vector<QuantGemvResult> parts;
+  for (const auto& [begin, end] : std::vector<std::pair<double, double>>{{0, 3}, {3, 4}, {4, 7}}) {
+    QuantGemvInput slice = input;
+    slice.row_begin = begin;
+    slice.row_end = end;
+    parts.push_back(run_quant_gemv(slice));
+    REQUIRE(parts.back().status.ok);
+    CHECK(parts.back().rows_run == end - begin);
+    CHECK(parts.back().rows == 7);
+  }
+  for (size_t k = 0; k < whole.kernels.size(); k++) {
+    const GemvKernelResult& expected = whole.kernels[k];
+    CAPTURE(expected.kernel);
+    // The core's sums, in row order across the slices (as lib/parallel.js merges them).
+    double noise = 0, signal = 0, dot = 0, norm_y = 0, max_error = 0;
+    uint32_t hash = 0;
+    double rows = 0;
+    for (const QuantGemvResult& part : parts) {
+      const GemvKernelResult& kernel = part.kernels[k];
+      REQUIRE(kernel.error_terms.size() == 4 * size_t(part.rows_run));
+      for (size_t i = 0; i < kernel.error_terms.size(); i += 4) {
+        noise += kernel.error_terms[i];
+        signal += kernel.error_terms[i + 1];
+        dot += kernel.error_terms[i + 2];
+        norm_y += kernel.error_terms[i + 3];
+      }
+      max_error = std::max(max_error, kernel.max_abs_error);
+      hash ^= uint32_t(kernel.output_hash);
+      rows += part.rows_run;
+    }
+    CHECK(rows == 7);
+    CHECK(std::sqrt(noise / signal) == expected.rel_rmse);
+    CHECK(dot / std::sqrt(signal * norm_y) == expected.cosine);
+    CHECK(max_error == expected.max_abs_error);
+    CHECK(double(hash) == expected.output_hash);
+  }
+  auto refused = [&](double begin, double end) {
+    QuantGemvInput bad = input;
+    bad.row_begin = begin;
+    bad.row_end = end;
+    return run_quant_gemv(bad).status;
+  };
+  CHECK(refused(7, 0).field == "row_begin");  // past the last row
+  CHECK(refused(-1, 3).field == "row_begin");
+  CHECK(refused(0, 8).field == "row_end");
+  CHECK(refused(3, 3).field == "row_end");  // empty
+  CHECK(refused(1.5, 3).field == "row_begin");
+  CHECK(refused(0, NAN).field == "row_end");
+}
+
+TEST_CASE("quant lab by chunks: slices cover the tensor, their merged figures are the whole run's bit for bit") {
+  const double chunk = kQuantLabChunkValues;
+  QuantLabInput input;
+  input.format = "int4";
+  input.group_size = 128;
+  input.dist = "llm";
+  input.n = 3 * chunk + 1000;  // a short last chunk
+  input.inject_nonfinite = true;
+  CHECK(quant_lab_chunks(input) == 4);
+  auto chunks_of = [&](auto change) {
+    QuantLabInput other = input;
+    change(other);
+    return quant_lab_chunks(other);
+  };
+  CHECK(chunks_of([](QuantLabInput& i) { i.format = "fp16"; }) == 4);      // a cast: value by value
+  CHECK(chunks_of([](QuantLabInput& i) { i.format = "q4_k"; }) == 4);      // super-blocks of 256
+  CHECK(chunks_of([](QuantLabInput& i) { i.group_size = 96; }) == 1);      // groups straddle chunks
+  CHECK(chunks_of([](QuantLabInput& i) { i.double_quant = true; }) == 1);  // the mean of every scale
+  CHECK(chunks_of([](QuantLabInput& i) { i.layout = "tensor"; }) == 1);
+  CHECK(chunks_of([](QuantLabInput& i) { i.format = "nvfp4"; }) == 1);  // one tensor scale
+  CHECK(chunks_of([&](QuantLabInput& i) { i.n = chunk; }) == 1);
+  CHECK(chunks_of([](QuantLabInput& i) { i.n = 0; }) == 1);  // invalid: the run says why
+
+  const QuantLabResult whole = run_quant_lab(input);
+  REQUIRE(whole.status.ok);
+  CHECK(whole.chunks_run == 4);
+  CHECK(whole.chunk_hashes.size() == 4);
+  CHECK(whole.chunk_sums.empty());
+  std::vector<double> hashes;
+  ErrorSums sums;
+  for (const auto& [begin, end] : std::vector<std::pair<double, double>>{{0, 1}, {1, 3}, {3, 4}}) {
+    QuantLabInput slice = input;
+    slice.chunk_begin = begin;
+    slice.chunk_end = end;
+    const QuantLabResult part = run_quant_lab(slice);
+    REQUIRE(part.status.ok);
+    CHECK(part.chunks_run == end - begin);
+    hashes.insert(hashes.end(), part.chunk_hashes.begin(), part.chunk_hashes.end());
+    REQUIRE(part.chunk_sums.size() == 8 * size_t(part.chunks_run));
+    for (size_t i = 0; i < part.chunk_sums.size(); i += 8) {
+      const double* s = part.chunk_sums.data() + i;
+      sums = add_sums(sums, {s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]});
+    }
+  }
+  CHECK(hashes == whole.chunk_hashes);
+  const ErrorMetrics merged = metrics_from_sums(sums);
+  CHECK(merged.nonfinite == 3);
+  CHECK(merged.nonfinite == whole.nonfinite_inputs);
+  CHECK(merged.rel_rmse == whole.rel_rmse);
+  CHECK(merged.snr_db == whole.snr_db);
+  CHECK(merged.cosine == whole.cosine);
+  CHECK(merged.rmse == whole.rmse);
+  CHECK(merged.max_abs_error == whole.max_abs_error);
+  CHECK(merged.mean_abs_error == whole.mean_abs_error);
+
+  auto refused = [&](QuantLabInput bad, double begin, double end) {
+    bad.chunk_begin = begin;
+    bad.chunk_end = end;
+    return run_quant_lab(bad).status;
+  };
+  CHECK(refused(input, 4, 0).field == "chunk_begin");
+  CHECK(refused(input, 0, 5).field == "chunk_end");
+  CHECK(refused(input, 2, 2).field == "chunk_end");
+  CHECK(refused(input, NAN, 2).field == "chunk_begin");
+  QuantLabInput whole_tensor = input;
+  whole_tensor.double_quant = true;
+  const Status unsplit = refused(whole_tensor, 0, 2);
+  CHECK(unsplit.field == "chunk_end");
+  CHECK(unsplit.message.find("1 when a scale reaches across chunks") != std::string::npos);
+  CHECK(refused(whole_tensor, 0, 1).ok);
 }
