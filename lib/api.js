@@ -12,7 +12,7 @@ import { coreApi } from './core.js';
 import { modelApi } from './model.js';
 import { memoryApi } from './memory.js';
 import { attentionApi, attentionLabApi } from './attention.js';
-import { quantApi, quantLabApi } from './quant.js';
+import { quantApi, quantLabApi, quantSplitApi } from './quant.js';
 import { rooflineApi, rooflineLabApi } from './roofline.js';
 import { explainApi } from './explain.js';
 import { workApi } from './work.js';
@@ -101,6 +101,7 @@ function labGetter(lab) {
  * default the lab attached to the calculator by lib/node.js, if any.
  */
 export function createApi(Module, lab = attachedLabs.get(Module)) {
+  const getLab = labGetter(lab);
   return Object.freeze({
     ...coreApi(Module),
     ...modelApi(Module),
@@ -112,7 +113,8 @@ export function createApi(Module, lab = attachedLabs.get(Module)) {
     ...workApi(Module),
     ...serveApi(Module),
     ...searchApi(Module),
-    ...labApi(labGetter(lab)),
+    ...labApi(getLab),
+    ...quantSplitApi(getLab),
   });
 }
 
@@ -123,11 +125,13 @@ export function createApi(Module, lab = attachedLabs.get(Module)) {
  * needs no calculator for it.
  */
 export function createLabApi(labModule) {
+  const getLab = labGetter(labModule);
   return Object.freeze({
-    ...labApi(labGetter(labModule)),
+    ...labApi(getLab),
     attentionDefaults: attentionApi(labModule).attentionDefaults,
+    ...quantSplitApi(getLab),
   });
 }
 
-/** What a lab module answers (createLabApi's methods): the runs and attentionDefaults. */
-export const labAnswers = Object.freeze([...labMethods, 'attentionDefaults']);
+/** What a lab module answers (createLabApi's methods): the runs, attentionDefaults, quantRunDefaults and quantLabChunks. */
+export const labAnswers = Object.freeze([...labMethods, 'attentionDefaults', ...Object.keys(quantSplitApi(() => null))]);

@@ -15,7 +15,10 @@ export interface NodeWorkerPool extends WorkerPool {
 
 /** How a split run compared with one worker, measured in the same run. */
 export interface ParallelStats {
-  /** Workers used (at most one per head, or per KV head for decode); 1: an ordinary run, the fields below not measured. */
+  /**
+   * Workers used (at most one per head, per KV head for decode, per row for quantGemv, per 65,536-value chunk for
+   * quantLab); 1: an ordinary run, the fields below not measured.
+   */
   workers: number;
   /** One-worker whole-run median ÷ N-worker median (1 with one worker; null when not compared). */
   speedup: number | null;
@@ -29,6 +32,11 @@ export interface ParallelStats {
   identical_outputs: boolean | null;
   /** Each timed pair's one-worker ÷ N-worker wall time, in run order (empty when not compared or with one worker). */
   pair_speedups: number[];
+  /**
+   * quantGemv, compared: per kernel, the median over the pairs of one-worker ÷ N-worker time per call (its wall time
+   * barely shrinks: every worker times batches sized to min_time_s).
+   */
+  kernel_speedups?: Record<string, number>;
 }
 
 export declare const MAX_WORKERS: number;
@@ -36,7 +44,7 @@ export declare const MAX_WORKERS: number;
 export declare function checkWorkers(workers: number, field?: string): number;
 /** [begin, end) ranges splitting `count` items into min(parts, count) contiguous runs. */
 export declare function splitRange(count: number, parts: number): Array<[number, number]>;
-/** True when api[method] can run split across workers (runAttention by heads, runDecode by KV heads). */
+/** True when api[method] can run split across workers (runAttention by heads, runDecode by KV heads, quantGemv by rows, quantLab by chunks). */
 export declare function canRunParallel(method: string): boolean;
 /** api[method](input) split across `workers` workers of `pool`: the merged result with `parallel`. */
 export declare function runParallel<Result extends object>(pool: WorkerPool, method: string, input: object,

@@ -114,6 +114,12 @@ export interface QuantLabInput extends QuantSpecInput {
   simd?: boolean;
   /** Timed quantize → dequantize passes (5–100, default 5), after an untimed one. */
   runs?: number;
+  /**
+   * The slice of chunks (65,536 values each) this run computes, [chunk_begin, chunk_end); chunk_end 0: to the end.
+   * A slice draws exactly the values the whole run gives those chunks (quantLabChunks: how many there are).
+   */
+  chunk_begin?: number;
+  chunk_end?: number;
 }
 
 export interface QuantLabResult {
@@ -142,6 +148,12 @@ export interface QuantLabResult {
   quantize_time: TimingStats;
   bytes_needed: number;
   kernel: 'simd' | 'scalar';
+  /** The chunks this run computed (chunk_end − chunk_begin). */
+  chunks_run: number;
+  /** Per chunk run: a 32-bit FNV-1a hash of the restored values' float bits (for bit-identical comparisons). */
+  chunk_hashes: number[];
+  /** A slice only (chunk_end set), 8 per chunk: count, nonfinite, Σx², Σ(x̂−x)², Σx·x̂, Σx̂², Σ|x̂−x|, max |x̂−x|. */
+  chunk_sums: number[];
 }
 
 export interface QuantGemvInput {
@@ -157,6 +169,9 @@ export interface QuantGemvInput {
   simd?: boolean;
   /** Timed samples per kernel (5–100, default 5), after a warm-up call. */
   runs?: number;
+  /** The slice of rows this run computes, [row_begin, row_end); row_end 0: to the last row. */
+  row_begin?: number;
+  row_end?: number;
 }
 
 export interface GemvKernelResult {
@@ -180,10 +195,16 @@ export interface GemvKernelResult {
   max_abs_error: number;
   rel_rmse: number;
   cosine: number;
+  /** XOR over the rows run of a 32-bit FNV-1a hash of (row index, y's float bits). */
+  output_hash: number;
+  /** A slice only (row_end set), 4 per row: (y − ref)², ref², ref·y, y². */
+  error_terms: number[];
 }
 
 export interface QuantGemvResult {
   rows: number;
+  /** The rows this run computed (row_end − row_begin). */
+  rows_run: number;
   cols: number;
   group_size: number;
   kernels: GemvKernelResult[];
@@ -240,6 +261,10 @@ export interface QuantApi {
   quantLab(input?: QuantLabInput): QuantLabResult;
   /** Measured GEMV with fp32, int8, int4 and int8×int8 weights. */
   quantGemv(input?: QuantGemvInput): QuantGemvResult;
+  /** Default inputs of quantLab and quantGemv, answered by the lab module alone. */
+  quantRunDefaults(): { lab: Required<QuantLabInput>; gemv: Required<QuantGemvInput> };
+  /** Chunks a quantLab run can be split into across workers (1 when a scale reaches across chunks). */
+  quantLabChunks(input?: QuantLabInput): number;
   /** One quant kernel timed alone (the benchmark script). */
   quantBench(input?: QuantBenchInput): QuantBenchResult;
   /** Parameter counts grouped for quantSize from a model config. */

@@ -86,6 +86,27 @@ export function quantLabApi(lab) {
 }
 
 /**
+ * What a worker splitting a quantLab or quantGemv run asks its lab module
+ * (lib/parallel.js), besides the runs: `lab()` returns the module.
+ */
+export function quantSplitApi(lab) {
+  return {
+    /** Default inputs of quantLab and quantGemv, from the lab module (a worker splitting a run asks for them). */
+    quantRunDefaults() {
+      const Lab = lab();
+      return { lab: toPlain(Lab.quantLabDefaults()), gemv: toPlain(Lab.quantGemvDefaults()) };
+    },
+
+    /** Chunks a quantLab run of `input` can be split into across workers (1: a scale reaches across chunks). */
+    quantLabChunks(input = {}) {
+      const Lab = lab();
+      return Lab.quantLabChunks(mergeChecked(toPlain(Lab.quantLabDefaults()), input, 'quant lab input'));
+    },
+
+  };
+}
+
+/**
  * Expected relative RMSE of each quantizer on i.i.d. N(0,1) weights (exact real
  * scales, round to nearest), derived by numerical integration over the
  * distribution of each group's extremes, not sampled: scripts/quant-reference-errors.js

@@ -145,3 +145,82 @@ test('attention --workers 2 gives the --workers 1 outputs bit for bit, and the p
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /workers = 0 must be a whole number from 1 to 256/);
 });
+
+test('quantGemv by rows over 2 worker threads: the in-process run\'s figures bit for bit, kernel speedups measured', async () => {
+  const input = { rows: 45, cols: 128, group_size: 64, min_time_s: 0 };
+  const whole = api.quantGemv(input);
+  assert.equal(parallelWorkFactor(api, 'quantGemv', input, { workers: 2, compare: true }), 6 * 1.5);
+  const pool = await createNodePool(2);
+  try {
+    const split = await runParallel(pool, 'quantGemv', input);
+    assert.equal(split.parallel.workers, 2);
+    assert.equal(split.parallel.identical_outputs, true);
+    assert.equal(split.rows_run, 45);
+    assert.equal(split.bytes_needed > 0, true);
+    for (const [k, kernel] of split.kernels.entries()) {
+      const expected = whole.kernels[k];
+      for (const field of ['output_hash', 'max_abs_error', 'rel_rmse', 'cosine', 'weight_bytes', 'bits_per_weight', 'flops']) {
+        assert.equal(kernel[field], expected[field], `${expected.kernel} ${field}`);
+      }
+      assert.deepEqual(kernel.error_terms, []);
+      assert.ok(split.parallel.kernel_speedups[kernel.kernel] > 0);
+    }
+    assert.equal(split.parallel.pair_speedups.length, 5);
+    // a bad input is the core's InputError naming its field
+    await assert.rejects(runParallel(pool, 'quantGemv', { ...input, cols: 100 }), (error) => error.field === 'cols');
+    await assert.rejects(runParallel(pool, 'quantGemv', { ...input, rows: NaN }), (error) => error.field === 'rows');
+  } finally {
+    await pool.close();
+  }
+});
+
+test('quantLab by chunks over 2 worker threads: restored values and metrics bit for bit; unsplittable formats stay whole', async () => {
+  const input = { format: 'int4', group_size: 128, dist: 'llm', n: 3 * 65536 + 999, inject_nonfinite: true };
+  const whole = api.quantLab(input);
+  assert.equal(api.quantLabChunks(input), 4);
+  assert.equal(api.quantLabChunks({ ...input, double_quant: true }), 1);
+  assert.equal(api.quantLabChunks({ ...input, format: 'nvfp4' }), 1);
+  const pool = await createNodePool(2);
+  try {
+    const split = await runParallel(pool, 'quantLab', input);
+    assert.equal(split.parallel.workers, 2);
+    assert.equal(split.parallel.identical_outputs, true);
+    assert.equal(split.chunks_run, 4);
+    assert.deepEqual(split.chunk_hashes, whole.chunk_hashes);
+    for (const field of ['rel_rmse', 'snr_db', 'cosine', 'rmse', 'max_abs_error', 'mean_abs_error', 'nonfinite_inputs']) {
+      assert.equal(split[field], whole[field], field);
+    }
+    assert.deepEqual(split.histogram_edges, whole.histogram_edges);  // the same edges; counts re-binned
+    assert.equal(split.histogram_counts.reduce((a, b) => a + b, 0), whole.histogram_counts.reduce((a, b) => a + b, 0));
+    const kept = await runParallel(pool, 'quantLab', { ...input, double_quant: true });
+    assert.equal(kept.parallel.workers, 1);
+    await assert.rejects(runParallel(pool, 'quantLab', { ...input, dist: 'cauchy' }), (error) => error.field === 'dist');
+    await assert.rejects(runParallel(pool, 'quantLab', { ...input, chunk_end: 9 }), (error) => error.field === 'chunk_end');
+  } finally {
+    await pool.close();
+  }
+});
+
+test('quant-gemv and quant-lab --workers 2 give the --workers 1 figures bit for bit, and the parallel fields', async () => {
+  const gemv = ['quant-gemv', '--rows', '64', '--cols', '128', '--group', '64', '--min-time', '0', '--json'];
+  const lab = ['quant-lab', '--format', 'q4_0', '--n', '200000', '--json'];
+  const [gemvOne, gemvTwo, labOne, labTwo, bad] = await Promise.all([cliAsync(...gemv, '--workers', '1'),
+    cliAsync(...gemv, '--workers', '2'), cliAsync(...lab, '--workers', '1'), cliAsync(...lab, '--workers', '2'),
+    cliAsync(...lab, '--workers', 'NaN')]);
+  for (const run of [gemvOne, gemvTwo, labOne, labTwo]) assert.equal(run.code, 0, run.stderr);
+  const [g1, g2, l1, l2] = [gemvOne, gemvTwo, labOne, labTwo].map((run) => JSON.parse(run.stdout));
+  assert.deepEqual(g1.parallel, { workers: 1, speedup: 1, efficiency: 1, time: null, single_time: null, identical_outputs: true,
+    pair_speedups: [] });
+  for (const result of [g2, l2]) {
+    assert.equal(result.parallel.workers, 2);
+    assert.equal(result.parallel.identical_outputs, true);
+    assert.equal(result.parallel.efficiency, result.parallel.speedup / 2);
+  }
+  assert.deepEqual(g2.kernels.map((k) => [k.output_hash, k.rel_rmse, k.cosine, k.max_abs_error]),
+    g1.kernels.map((k) => [k.output_hash, k.rel_rmse, k.cosine, k.max_abs_error]));
+  assert.deepEqual(l2.chunk_hashes, l1.chunk_hashes);
+  assert.equal(l2.rel_rmse, l1.rel_rmse);
+  assert.equal(l2.snr_db, l1.snr_db);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /workers = NaN must be a whole number from 1 to 256/);
+});
