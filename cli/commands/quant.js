@@ -2,10 +2,11 @@
 // quant-lab: measured quantize → dequantize error; quant-gemv: measured GEMV.
 import { explainOption, withExplanations } from '../explain.js';
 import { aliasFlags, choiceFlag, numberFlag, UsageError } from '../flags.js';
-import { assumedLines, inFlagTerms, modelSourceOptions, modelTitle, resolveModel, withModelFlag } from '../model-source.js';
+import { assumedLines, modelSourceOptions, modelTitle, resolveModel, withModelFlag } from '../model-source.js';
 import { formatBytes, formatCount, formatTable } from '../table.js';
-import { limitWork, maxSecondsOption, maxSecondsUsage } from '../work-limit.js';
+import { maxSecondsOption, maxSecondsUsage } from '../work-limit.js';
 import { formatTiming } from '../../lib/timing.js';
+import { parallelLines, runSplitCommand, workersFlag, workersOption, workersUsage } from '../split.js';
 
 const specOptions = {
   format: { type: 'string' },
@@ -123,7 +124,7 @@ export const quantCommands = [
   {
     name: 'quant-lab',
     summary: 'measured quantize → dequantize error on a seeded synthetic tensor',
-    usage: '--format nf4 [--group 64] [--layout group|channel|tensor] [--scale-dtype fp32] [--double-quant] [--dist|--distribution normal|laplace|llm] [--n 1048576] [--seed 1] [--channel-size 4096] [--bins 41] [--runs 5] [--scalar] ' + `${maxSecondsUsage} [--json]`,
+    usage: '--format nf4 [--group 64] [--layout group|channel|tensor] [--scale-dtype fp32] [--double-quant] [--dist|--distribution normal|laplace|llm] [--n 1048576] [--seed 1] [--channel-size 4096] [--bins 41] [--runs 5] [--scalar] ' + `${workersUsage} ${maxSecondsUsage} [--json]`,
     options: {
       ...specOptions,
       dist: { type: 'string' }, distribution: { type: 'string' },
@@ -132,10 +133,12 @@ export const quantCommands = [
       bins: { type: 'string' },
       runs: { type: 'string' },
       scalar: { type: 'boolean' },
+      ...workersOption,
       ...maxSecondsOption,
     },
-    run(api, typed) {
+    async run(api, typed) {
       const values = aliasFlags(typed, { distribution: 'dist' });
+      const workers = workersFlag(values);
       const defaults = api.quantDefaults().lab;
       const input = {
         ...specFrom(values, defaults),
@@ -147,10 +150,9 @@ export const quantCommands = [
         simd: !values.scalar,
       };
       const labFlags = { ...flagOfField, dist: 'dist', n: 'n', seed: 'seed', histogram_bins: 'bins', runs: 'runs' };
-      const result = inFlagTerms(labFlags, values, () => {
-        limitWork(api, 'quantLab', input, values);
-        return api.quantLab(input);
-      });
+      // Split by chunks of 65,536 values across --workers threads (one when a scale reaches across chunks).
+      const result = await runSplitCommand(api, 'quantLab', input, workers, values, labFlags,
+        (whole, used) => ({ ...whole, n: Math.ceil(whole.n / used) }));
       const { histogram_edges: edges, histogram_counts: counts, ...rest } = result;
       const json = { ...rest, snr_db: Number.isFinite(rest.snr_db) ? rest.snr_db : null, histogram: { edges, counts } };
       const text = formatTable([
@@ -163,13 +165,13 @@ export const quantCommands = [
         ['max |error|', result.max_abs_error.toPrecision(4)],
         ['kernel', `${result.kernel}, ${formatTiming(result.quantize_time)} per pass (median (q1–q3) of ${result.quantize_time.runs})`],
       ]);
-      return { json, text };
+      return { json, text: [text, ...parallelLines(result.parallel, 'chunks of 65,536 values')].join('\n') };
     },
   },
   {
     name: 'quant-gemv',
     summary: 'measured matrix-vector product with fp32, int8, int4 and int8×int8 weights',
-    usage: `[--rows 4096] [--cols 4096] [--group 128] [--seed 1] [--min-time|--min-seconds 0.1] [--runs 5] [--scalar] ${maxSecondsUsage} [--json]`,
+    usage: `[--rows 4096] [--cols 4096] [--group 128] [--seed 1] [--min-time|--min-seconds 0.1] [--runs 5] [--scalar] ${workersUsage} ${maxSecondsUsage} [--json]`,
     options: {
       rows: { type: 'string' },
       cols: { type: 'string' },
@@ -178,10 +180,12 @@ export const quantCommands = [
       'min-time': { type: 'string' }, 'min-seconds': { type: 'string' },
       runs: { type: 'string' },
       scalar: { type: 'boolean' },
+      ...workersOption,
       ...maxSecondsOption,
     },
-    run(api, typed) {
+    async run(api, typed) {
       const values = aliasFlags(typed, { 'min-seconds': 'min-time' });
+      const workers = workersFlag(values);
       const defaults = api.quantDefaults().gemv;
       const input = {
         rows: numberFlag(values, 'rows', defaults.rows),
@@ -193,16 +197,16 @@ export const quantCommands = [
         simd: !values.scalar,
       };
       const gemvFlags = { rows: 'rows', cols: 'cols', group_size: 'group', seed: 'seed', min_time_s: 'min-time', runs: 'runs' };
-      const result = inFlagTerms(gemvFlags, values, () => {
-        limitWork(api, 'quantGemv', input, values);
-        return api.quantGemv(input);
-      });
+      // Split by rows across --workers threads.
+      const result = await runSplitCommand(api, 'quantGemv', input, workers, values, gemvFlags,
+        (whole, used) => ({ ...whole, rows: Math.ceil(whole.rows / used) }));
       const rows = [['weights', 'bits/weight', 'MB streamed', 'µs/call: median (q1–q3)', 'GB/s', 'rel. error', 'max |Δ|']];
       for (const k of result.kernels) {
         rows.push([k.kernel, k.bits_per_weight.toFixed(3), (k.weight_bytes / 1e6).toFixed(2),
           spreadMicroseconds(k.time), k.gb_per_s.toFixed(2), percent(k.rel_rmse), k.max_abs_error.toPrecision(3)]);
       }
-      return { json: result, text: `${result.rows} × ${result.cols}, group ${result.group_size}, ${result.kernel}\n\n${formatTable(rows)}` };
+      return { json: result, text: [`${result.rows} × ${result.cols}, group ${result.group_size}, ${result.kernel}\n`,
+        formatTable(rows), ...parallelLines(result.parallel, 'rows')].join('\n') };
     },
   },
 ];
