@@ -158,3 +158,74 @@ test('MXFP4 is measured: pick it and read its error row', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// Issue 16 item 2: the lab split by chunks of 65,536 values and GEMV by rows
+// across N Web Workers (web/src/worker-pool.js), each with its own module.
+const lastTexts = (page, selector) => page.locator(selector).allTextContents();
+
+async function runGemv(page) {
+  await page.click('#quant-run-gemv');
+  await page.waitForSelector('#quant-gemv-message:has-text("Done")', { timeout: 180000 });
+}
+
+test('Workers = 1 and 2 give the same lab and GEMV outputs bit for bit; the split runs show speedup and efficiency', async () => {
+  const url = (workers, extra = '') => `${lab.server.url}?panel=quant&quant.n=262144&quant.workers=${workers}${extra}`;
+  const one = await openPage(lab.browser, url(1));
+  await one.page.locator('#quant-lab-hashes').waitFor({ timeout: 60000 });
+  const labHashes = await text(one.page, '#quant-lab-hashes');
+  assert.match(labHashes, /^([0-9a-f]{8} ){3}[0-9a-f]{8}$/);  // four chunks
+  const labError = await text(one.page, '#quant-rel-rmse');
+  await runGemv(one.page);
+  const gemvHashes = await lastTexts(one.page, '#quant-gemv-table td[data-key="output_hash"]');
+  assert.equal(gemvHashes.length, 5);
+  for (const hash of gemvHashes) assert.match(hash, /^[0-9a-f]{8}$/);
+  assert.equal(await one.page.locator('#quant-lab-parallel').count(), 0);
+  assert.equal(await one.page.locator('#quant-gemv-parallel').count(), 0);
+  assert.deepEqual(one.problems, []);
+  await one.context.close();
+
+  const two = await openPage(lab.browser, url(2, '&quant.compare=1'));
+  await two.page.locator('#quant-lab-parallel .speedup').waitFor({ timeout: 120000 });
+  assert.equal(await text(two.page, '#quant-lab-hashes'), labHashes);
+  assert.equal(await text(two.page, '#quant-rel-rmse'), labError);
+  assert.match(await text(two.page, '#quant-lab-parallel li'), /the lab: 2 workers,\s+whole run .* on one worker: speedup/);
+  assert.equal(await text(two.page, '#quant-lab-parallel .identical'), 'bit-identical to');
+  assert.match(await text(two.page, '#quant-lab-parallel .efficiency'), /^\d+ %$/);
+  assert.ok(two.page.workers().length >= 2, 'the pool: two workers, each with its own module');
+  await runGemv(two.page);
+  assert.deepEqual(await lastTexts(two.page, '#quant-gemv-table td[data-key="output_hash"]'), gemvHashes);
+  assert.match(await text(two.page, '#quant-gemv-parallel .speedup'), /^\d+\.\d\d×$/);
+  assert.equal(await text(two.page, '#quant-gemv-parallel .identical'), 'bit-identical to');
+  assert.match(await text(two.page, '#quant-gemv-parallel .kernel-speedups'),
+    /^f32 \d+\.\d\d×, int8 \d+\.\d\d×, int4 \d+\.\d\d×, int8x8 \d+\.\d\d×, int4x8 \d+\.\d\d×$/);
+  assert.deepEqual(two.problems, []);
+  await two.context.close();
+});
+
+test('Cancel during a split GEMV run terminates every pool worker; the next run works', async () => {
+  const { page, context, problems } = await openPage(lab.browser,
+    `${lab.server.url}?panel=quant&quant.n=262144&quant.workers=2&quant.compare=1`);
+  await page.locator('#quant-lab-parallel .speedup').waitFor({ timeout: 120000 });
+  const closed = [];
+  page.on('worker', (worker) => worker.on('close', () => closed.push(worker)));
+  const before = page.workers().length;
+  assert.equal(before, 2, 'the pool\'s two workers, kept between runs');
+  for (const worker of page.workers()) worker.on('close', () => closed.push(worker));
+  await page.click('#quant-run-gemv');
+  for (let i = 0; i < 50 && !(await page.locator('#quant-gemv-cancel').count()); i++) {
+    if (await page.locator('#quant-gemv-confirm-run').count()) await page.click('#quant-gemv-confirm-run');
+    await page.waitForTimeout(100);
+  }
+  await page.waitForTimeout(1500);  // mid-run: the workers are computing
+  await page.click('#quant-gemv-cancel');
+  await page.waitForSelector('#quant-gemv-message:has-text("Cancelled")', { timeout: 10000 });
+  for (let i = 0; i < 50 && page.workers().length > 0; i++) await page.waitForTimeout(100);
+  assert.equal(page.workers().length, 0, 'no worker keeps running after Cancel');
+  assert.equal(closed.length, 2);
+  // The next split run starts fresh workers and completes.
+  await page.locator('#quant-compare').uncheck();
+  await runGemv(page);
+  assert.match(await text(page, '#quant-gemv-parallel li'), /GEMV: 2 workers, whole run .*tick “Time one\s+worker too”/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -1,5 +1,6 @@
 // Module loading inside a run worker (issue 16): a measured run (and
-// attentionDefaults, which a split run asks for) is answered by the lab
+// attentionDefaults, quantRunDefaults and quantLabChunks, which a split run
+// asks for) is answered by the lab
 // module, loaded on the first one; anything else by the calculator, loaded
 // only if asked. Each loads once per worker; Vite splits each loader
 // (and its .wasm) into its own files, so a worker fetches only what it runs.

@@ -16,6 +16,7 @@ import { formatBytes, formatCount, formatSI } from '../format.js';
 import { compareTimings, ERROR_BARS, noiseNote, ratioText, rateText, timingText } from '../timing-view.js';
 import { getFormsApi } from '../wasm.js';
 import { defaultWorkers } from '../worker-pool.js';
+import { parallelNotes } from '../parallel-view.js';
 
 const strategies = ['full', 'window', 'sinks', 'recompute', 'none', 'int8', 'int4'];
 const defaults = {
@@ -60,25 +61,6 @@ const splitColumns = splitParts.map(([part, label]) => ({
   format: (value) => value.toFixed(3),
 }));
 
-// Speedup over one worker of each split run (lib/parallel.js): whole-run wall
-// times, both measured in the same run.
-// `id`: the list's; `label(input)`: what names a run (n = 4,096; the strategy).
-function parallelNotes(results, { id = 'attention-prefill-parallel', label = (input) => `n = ${formatCount(input.n)}`,
-  table = 'time and GFLOP/s in the table are the slowest worker\'s' } = {}) {
-  const split = results.filter((result) => result.parallel?.workers > 1);
-  if (!split.length) return nothing;
-  return html`<ul class="note" id=${id} aria-label="Speedup over one worker">
-    ${split.map(({ input, parallel: p }) => (p.speedup === null
-    ? html`<li>${label(input)}: ${p.workers} workers, whole run ${timingText(p.time)} (tick “Time one
-      worker too” to measure the speedup).</li>`
-    : html`<li>${label(input)}: ${p.workers} workers,
-      whole run ${timingText(p.time)} vs ${timingText(p.single_time)} on one worker: speedup
-      <span class="speedup">${p.speedup.toFixed(2)}×</span>, parallel efficiency
-      <span class="efficiency">${(100 * p.efficiency).toFixed(0)} %</span>; outputs
-      <span class="identical">${p.identical_outputs ? 'bit-identical to' : 'differ from'}</span> the one-worker run's.</li>`))}
-  </ul>
-  <p class="note">Split runs: ${table}, peak bytes all workers' together.</p>`;
-}
 
 export class AttentionPanel extends PanelElement {
   static panelId = 'attention';
@@ -272,7 +254,8 @@ export class AttentionPanel extends PanelElement {
           const [naive, tiled] = result.variants;
           return html`<li>n = ${formatCount(result.input.n)}: ${compareTimings(tiled.time, naive.time, 'tiled', 'naive').text}.</li>`;
         })}</ul>
-      ${parallelNotes(results)}
+      ${parallelNotes(results, { id: 'attention-prefill-parallel', label: ({ input }) => `n = ${formatCount(input.n)}`,
+        table: 'time and GFLOP/s in the table are the slowest worker\'s, peak bytes all workers\' together' })}
       ${noiseNote({ id: 'attention-prefill-noise', timings: measured.map((row) => [`${row.variant} at n = ${row.n}`, row.time]),
         onRunAgain: () => this.#runPrefill(), disabled: this.runs.busy })}
       <llm-plot id="attention-prefill-time-plot" filename="attention-prefill-time" caption=${`Time vs sequence length (log–log); ${ERROR_BARS}`}
@@ -326,8 +309,8 @@ export class AttentionPanel extends PanelElement {
         ${rows.filter((row) => row.kv_note).map((row) => html`<li>* ${row.strategy}: ${row.kv_note}.</li>`)}</ul>` : nothing}
       <p class="note">The closed form is the KV calculator of the KV cache panel for one layer: 2 · KV heads · head dim ·
         bytes per value for each token kept (fp32 here; int8/int4 with this run's groups and the kernel's fp32 scales).</p>
-      ${parallelNotes(results, { id: 'attention-decode-parallel', label: (input) => input.strategy,
-        table: 'tokens/s and the time split in the table are the slowest worker\'s; KV, hidden-state and FLOP figures all workers\' together (each worker keeps the hidden states it projects from)' })}
+      ${parallelNotes(results, { id: 'attention-decode-parallel', label: ({ input }) => input.strategy,
+        table: 'tokens/s and the time split in the table are the slowest worker\'s; KV, hidden-state and FLOP figures all workers\' together (each worker keeps the hidden states it projects from), peak bytes all workers\' together' })}
       ${noiseNote({ id: 'attention-decode-noise', timings: rows.map((row) => [row.strategy, row.time]),
         onRunAgain: () => this.#runDecode(), disabled: this.runs.busy })}
       <p class="note" id="attention-decode-rule">Speed vs full gives a ratio only where the two strategies' middle halves

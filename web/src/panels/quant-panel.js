@@ -16,11 +16,13 @@ import { ERROR_BARS, noiseNote, ratioText, timingText } from '../timing-view.js'
 import { importedId } from '../model-choices.js';
 import { readParam } from '../url-state.js';
 import { getFormsApi } from '../wasm.js';
+import { defaultWorkers } from '../worker-pool.js';
+import { parallelNotes } from '../parallel-view.js';
 import { quantReferenceErrors } from '../../../lib/quant.js';
 
 const defaults = {
   preset: 'llama-2-7b', format: 'int4', layout: 'group', group: 128, scale: 'fp16', dq: false,
-  keep16: true, attn: '', ffn: '', dist: 'normal', n: 262144, seed: 1,
+  keep16: true, attn: '', ffn: '', dist: 'normal', n: 262144, seed: 1, workers: defaultWorkers(), compare: false,
 };
 const layouts = [
   { value: 'group', label: 'groups of g weights' },
@@ -50,6 +52,8 @@ const dists = [
 
 const parseNumber = (text) => (text !== null && text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : undefined);
 const percent = (value) => (Number.isFinite(value) ? `${(value * 100).toFixed(3)} %` : '—');
+// A 32-bit output hash (lib/parallel.js compares runs by them) as 8 hex digits.
+const hex = (hash) => hash.toString(16).padStart(8, '0');
 
 export class QuantPanel extends PanelElement {
   static panelId = 'quant';
@@ -130,12 +134,15 @@ export class QuantPanel extends PanelElement {
       dist: dists.some((d) => d.value === text('dist')) ? text('dist') : defaults.dist,
       n: parseNumber(text('n')) ?? defaults.n,
       seed: parseNumber(text('seed')) ?? defaults.seed,
+      workers: parseNumber(text('workers')) ?? defaults.workers,
+      compare: flag('compare') ?? defaults.compare,
     };
   }
 
   stateLabel(key) {
     return { preset: 'Model', format: 'Format', layout: 'Layout', group: 'Group size', scale: 'Scale type', dq: 'Double quantization',
-      keep16: 'Embeddings and LM head at fp16', attn: 'Attention format', ffn: 'FFN format' }[key] ?? super.stateLabel(key);
+      keep16: 'Embeddings and LM head at fp16', attn: 'Attention format', ffn: 'FFN format', workers: 'Workers',
+      compare: 'Time one worker too' }[key] ?? super.stateLabel(key);
   }
 
   #params() {
@@ -208,10 +215,11 @@ export class QuantPanel extends PanelElement {
     }
     const { dist, n, seed } = this.state;
     this.labRuns.start({
-      label: 'the lab', calls: [{ method: 'quantLab', input: { ...this.#spec(), dist, n, seed } }], follow: false,
+      label: 'the lab', calls: [{ method: 'quantLab', input: { ...this.#spec(), dist, n, seed }, ...this.#split() }],
+      follow: false,
       onResult: (lab) => {
         this.lab = lab;
-        if (['n', 'seed', 'dist'].includes(this.error?.field)) this.error = null;
+        if (['n', 'seed', 'dist', 'workers'].includes(this.error?.field)) this.error = null;
       },
       onDone: () => null,  // the result is the message
       onError: (error) => {  // shown at its field
@@ -234,9 +242,15 @@ export class QuantPanel extends PanelElement {
     });
   }
 
+  // The lab and GEMV split across the Workers (lib/parallel.js: by chunks of
+  // 65,536 values, by rows); `compare`: each also timed on one worker.
+  #split() {
+    return { workers: this.state.workers, compare: this.state.compare };
+  }
+
   #runGemv() {
     this.gemvRuns.start({
-      label: 'GEMV', calls: [{ method: 'quantGemv', input: { rows: 2048, cols: 2048, group_size: 128, min_time_s: 0.05 } }],
+      label: 'GEMV', calls: [{ method: 'quantGemv', input: { rows: 2048, cols: 2048, group_size: 128, min_time_s: 0.05 }, ...this.#split() }],
       onResult: (gemv) => { this.gemv = gemv; },
       onDone: () => 'Done: five kernels measured in a Web Worker.',
     });
@@ -304,6 +318,15 @@ export class QuantPanel extends PanelElement {
           onCommit: (value) => this.#set({ n: value }) })}
         ${numberField({ id: 'quant-seed', label: 'Seed', value: s.seed, min: 0, step: 1, error: this.#fieldError('seed'), requested: this.readState('seed'),
           onCommit: (value) => this.#set({ seed: value }) })}
+      </fieldset>
+      <fieldset>
+        <legend>Workers</legend>
+        ${numberField({ id: 'quant-workers', label: 'Workers', value: s.workers, min: 1, step: 1, error: this.#fieldError('workers'),
+          requested: this.readState('workers'), onCommit: (value) => this.#set({ workers: value }),
+          help: `Web Workers the lab and GEMV are split across, each with its own module: the lab by chunks of 65,536 values (one worker when a scale spans the tensor: per-tensor, NVFP4, double quantization), GEMV by rows; this machine reports ${defaultWorkers()} cores` })}
+        ${checkField({ id: 'quant-compare', label: 'Time one worker too (speedup)', checked: s.compare, requested: this.readState('compare'),
+          onCommit: (value) => this.#set({ compare: value }),
+          help: 'Runs the lab and GEMV on one worker and on all, once untimed and then five times each, to measure the speedup: about 9× the work with 2 workers' })}
       </fieldset>`;
   }
 
@@ -360,6 +383,9 @@ export class QuantPanel extends PanelElement {
         <p class="note">${lab.format}, ${formatCount(lab.n)} values of ${lab.dist}, ${lab.kernel} kernel,
           <span id="quant-lab-time">${timingText(lab.quantize_time)} per quantize → dequantize pass (median of
           ${lab.quantize_time.runs}, q1–q3)</span>. Non-finite inputs: ${lab.nonfinite_behaviour}.</p>
+        <p class="note">Restored values, a hash per chunk of 65,536: <span id="quant-lab-hashes">${lab.chunk_hashes.map(hex).join(' ')}</span>.</p>
+        ${parallelNotes([lab], { id: 'quant-lab-parallel', label: () => 'the lab',
+          table: 'the pass time is the slowest worker\'s; the metrics are the whole tensor\'s, merged bit for bit; the histogram is re-binned from each worker\'s bins (a count may land one bin off)' })}
         ${noiseNote({ id: 'quant-lab-noise', timings: [[`the ${lab.format} pass`, lab.quantize_time]],
           onRunAgain: () => this.#runLab(), disabled: this.labRuns.busy })}
         <llm-plot id="quant-histogram" filename="quant-error-histogram" caption="Error x̂ − x: how the restored values miss"
@@ -412,8 +438,13 @@ export class QuantPanel extends PanelElement {
             { key: 'vs_f32', label: 'Speed vs f32', value: (row) => (row === f32 ? '—' : ratioText(row.time, f32.time)), priority: 'key' },
             { key: 'gb_per_s', label: 'GB/s of weights (median)', numeric: true, format: (v) => v.toFixed(2) },
             { key: 'rel_rmse', label: 'Output error', numeric: true, format: percent, priority: 'key' },
+            { key: 'output_hash', label: 'Output hash', format: hex },
           ]}
           .rows=${gemv.kernels}></llm-result-table>
+        ${parallelNotes([gemv], { id: 'quant-gemv-parallel', label: () => 'GEMV',
+          table: 'time per call is the slowest worker\'s rows; each worker times its rows for as long as one worker times all of them, so the whole run barely shortens: the per-call speedup is the kernels\'',
+          extra: (p) => (p.kernel_speedups ? html` Time per call, one worker ÷ ${p.workers}:
+            <span class="kernel-speedups">${Object.entries(p.kernel_speedups).map(([kernel, ratio]) => `${kernel} ${ratio.toFixed(2)}×`).join(', ')}</span>.` : nothing) })}
         ${noiseNote({ id: 'quant-gemv-noise', timings: gemv.kernels.map((k) => [k.kernel, k.time]),
           onRunAgain: () => this.#runGemv(), disabled: this.gemvRuns.busy })}
         <llm-plot id="quant-gemv-plot" filename="quant-gemv" caption=${`Time per call vs bytes of weights streamed; ${ERROR_BARS}`}
