@@ -115,6 +115,9 @@ const slots = [
   ['quantLab', (v) => api.quantLab({ n: v }), 'n', 'number'],
   ['quantGemv', (v) => api.quantGemv(v), 'GEMV input', 'object'],
   ['quantGemv', (v) => api.quantGemv({ rows: v }), 'rows', 'number'],
+  ['quantLabChunks', (v) => api.quantLabChunks(v), 'quant lab input', 'object'],
+  ['quantLabChunks', (v) => api.quantLabChunks({ n: v }), 'n', 'number'],
+  ['quantGemv', (v) => api.quantGemv({ row_end: v }), 'row_end', 'number'],
   ['quantBench', (v) => api.quantBench(v), 'quant bench input', 'object'],
   ['quantBench', (v) => api.quantBench({ kernel: v }), 'kernel', 'string'],
   ['roofline', (v) => api.roofline(v), 'input', 'object'],
@@ -184,8 +187,8 @@ const slots = [
 ];
 // Functions without input: extra arguments are not read.
 const noInput = ['plainDtypes', 'modelPresets', 'defaultModelConfig', 'kvCacheDefaults', 'attentionMemoryDefaults',
-  'pagingSimDefaults', 'attentionDefaults', 'quantFormats', 'quantDecisionMatrix', 'quantDefaults', 'hardwarePresets',
-  'defaultWorkload', 'defaultTrainingInput', 'calibration', 'defaultCacheSweepInput', 'estimatedRuns', 'serveDefaults',
+  'pagingSimDefaults', 'attentionDefaults', 'quantFormats', 'quantDecisionMatrix', 'quantDefaults', 'quantRunDefaults',
+  'hardwarePresets', 'defaultWorkload', 'defaultTrainingInput', 'calibration', 'defaultCacheSweepInput', 'estimatedRuns', 'serveDefaults',
   'defaultSearchInput'];
 
 test('every exported function is in the table (a new one must be added here)', () => {
