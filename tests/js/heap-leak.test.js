@@ -40,6 +40,7 @@ const refusals = {
   quantParamGroups: () => api.quantParamGroups({ d_model: -1 }),
   quantLab: () => api.quantLab({ n: -1 }),
   quantGemv: () => api.quantGemv({ rows: -1 }),
+  quantLabChunks: () => api.quantLabChunks({ chunks: 2 }),  // an unknown field (the core refuses nothing here)
   quantBench: () => api.quantBench({ kernel: 'no_such_kernel' }),
   roofline: () => api.roofline({ batch: -1 }),
   plan: () => api.plan({ gpus: 0 }),
@@ -96,8 +97,8 @@ test('the instrument sees a leak: an Embind vector never deleted, 10,000 times',
 
 test('every refusal (one per function taking input), 10,000 times: the WASM heap does not grow', () => {
   const noInput = ['plainDtypes', 'modelPresets', 'defaultModelConfig', 'kvCacheDefaults', 'attentionMemoryDefaults',
-    'pagingSimDefaults', 'attentionDefaults', 'quantFormats', 'quantDecisionMatrix', 'quantDefaults', 'hardwarePresets',
-    'defaultWorkload', 'defaultTrainingInput', 'calibration', 'defaultCacheSweepInput', 'estimatedRuns', 'serveDefaults',
+    'pagingSimDefaults', 'attentionDefaults', 'quantFormats', 'quantDecisionMatrix', 'quantDefaults', 'quantRunDefaults',
+    'hardwarePresets', 'defaultWorkload', 'defaultTrainingInput', 'calibration', 'defaultCacheSweepInput', 'estimatedRuns', 'serveDefaults',
     'defaultSearchInput'];
   assert.deepEqual(Object.keys(api).filter((name) => !noInput.includes(name) && !(name in refusals)), []);
   for (const [name, fn] of [...Object.entries(refusals), ['quantSize (format in WASM)', coreStringRefusal]]) {
