@@ -3,4 +3,5 @@ target_sources(llmst_core PRIVATE
   src/core/validate.cpp
   src/core/explain.cpp
   src/core/heap.cpp
+  src/core/json.cpp
 )

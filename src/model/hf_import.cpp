@@ -1,19 +1,19 @@
 #include "model/hf_import.hpp"
 
-#include <nlohmann/json.hpp>
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <utility>
 
+#include "core/json.hpp"
 #include "core/validate.hpp"
 
 namespace llmst {
 
 namespace {
 
-using nlohmann::json;
+using json = JsonValue;
 
 std::string shown(double value) { return format_number(value); }
 
@@ -45,10 +45,10 @@ class Reader {
   // The first of `keys` present and not null, else nullptr.
   const json* find(std::initializer_list<const char*> keys, std::string* key_found = nullptr) const {
     for (const char* key : keys) {
-      auto it = root_.find(key);
-      if (it != root_.end() && !it->is_null()) {
+      const json* value = root_.find(key);
+      if (value && !value->is_null()) {
         if (key_found) *key_found = key;
-        return &*it;
+        return value;
       }
     }
     return nullptr;
@@ -56,7 +56,7 @@ class Reader {
 
   bool has(const char* key) const { return find({key}) != nullptr; }
   // Present, even as null (null means "None" in the config class).
-  bool present(const char* key) const { return root_.find(key) != root_.end(); }
+  bool present(const char* key) const { return root_.find(key) != nullptr; }
 
   // A number that must be present.
   double required(const char* target, std::initializer_list<const char*> keys) {
@@ -92,7 +92,7 @@ class Reader {
       fail(key, key_name(key) + " must be true or false (got " + described(*value) + ")");
       return fallback;
     }
-    return value->get<bool>();
+    return value->boolean;
   }
 
   std::string text(const char* key, const std::string& fallback) {
@@ -102,17 +102,20 @@ class Reader {
       fail(key, key_name(key) + " must be a string (got " + described(*value) + ")");
       return fallback;
     }
-    return value->get<std::string>();
+    return value->text;
   }
 
   // A list of whole numbers (layer indices, 0/1 flags); empty when absent or null.
   std::vector<double> numbers(const char* key) {
-    return list<double>(key, "a number", [](const json& item) { return item.is_number(); });
+    return list<double>(
+        key, "a number", [](const json& item) { return item.is_number(); },
+        [](const json& item) { return item.number; });
   }
 
   // A list of strings; empty when absent or null.
   std::vector<std::string> strings(const char* key) {
-    return list<std::string>(key, "a string", [](const json& item) { return item.is_string(); });
+    return list<std::string>(
+        key, "a string", [](const json& item) { return item.is_string(); }, [](const json& item) { return item.text; });
   }
 
   const json* object(const char* key) {
@@ -132,8 +135,8 @@ class Reader {
 
  private:
   // A list whose every item passes `is_item`; empty when absent or null, or at the first bad item.
-  template <typename T, typename Check>
-  std::vector<T> list(const char* key, const char* kind, Check is_item) {
+  template <typename T, typename Check, typename Get>
+  std::vector<T> list(const char* key, const char* kind, Check is_item, Get get) {
     std::vector<T> out;
     const json* value = find({key});
     if (!value) return out;
@@ -141,13 +144,13 @@ class Reader {
       fail(key, key_name(key) + " must be a list (got " + value->type_name() + ")");
       return out;
     }
-    for (size_t i = 0; i < value->size(); ++i) {
-      const json& item = (*value)[i];
+    for (size_t i = 0; i < value->items.size(); ++i) {
+      const json& item = value->items[i];
       if (!is_item(item)) {
         fail(key, key_name(key) + "[" + std::to_string(i) + "] must be " + kind + " (got " + described(item) + ")");
         return {};
       }
-      out.push_back(item.get<T>());
+      out.push_back(get(item));
     }
     return out;
   }
@@ -158,7 +161,7 @@ class Reader {
       return 0;
     }
     if (target[0]) sources.emplace_back(target, key_name(key));
-    return value.get<double>();
+    return value.number;
   }
 
   const json& root_;
@@ -525,7 +528,11 @@ struct VisionParts {
 // defaults when absent), the vision parts from vision_config.
 void read_multimodal(Reader& r, ModelConfig& c, HfImport& result, void (*read_text)(Reader&, ModelConfig&),
                      VisionParts (*read_vision)(Reader& outer, Reader& vision, double d_model)) {
-  static const json empty = json::object();
+  static const json empty = [] {
+    json object;
+    object.type = json::Type::object;
+    return object;
+  }();
   const json* text = r.object("text_config");
   const json* vision = r.object("vision_config");
   if (!r.status.ok) return;
@@ -752,11 +759,11 @@ std::vector<std::string> count_changing_keys(const json& root) {
       "mlp_only",    "nextn",  "text_config", "vision_config", "audio_config",           "sinks", "qk_norm",
       "rope_layers", "router", "shared",      "num_local"};
   std::vector<std::string> keys;
-  for (auto it = root.begin(); it != root.end(); ++it) {
-    if (it->is_null() || (it->is_boolean() && !it->get<bool>())) continue;
+  for (const JsonMember& member : root.members) {
+    if (member.value.is_null() || (member.value.is_boolean() && !member.value.boolean)) continue;
     for (const char* word : words)
-      if (it.key().find(word) != std::string::npos) {
-        keys.push_back(it.key().size() > 60 ? it.key().substr(0, 60) + "…" : it.key());
+      if (member.key.find(word) != std::string::npos) {
+        keys.push_back(member.key.size() > 60 ? member.key.substr(0, 60) + "…" : member.key);
         break;
       }
     if (keys.size() >= 12) break;
@@ -774,26 +781,27 @@ void read_unknown(Reader& r, ModelConfig& c, const std::string& type) {
 
 // The checkpoint's weight format, from quantization_config.
 void read_quantization(const json& root, HfImport& result) {
-  auto it = root.find("quantization_config");
-  if (it == root.end() || !it->is_object()) return;
-  const json& q = *it;
-  auto method = q.find("quant_method");
-  if (method == q.end() || !method->is_string()) return;
-  const std::string name = method->get<std::string>();
+  const json* config = root.find("quantization_config");
+  if (!config || !config->is_object()) return;
+  const json& q = *config;
+  const json* method = q.find("quant_method");
+  if (!method || !method->is_string()) return;
+  const std::string& name = method->text;
   if (name == "mxfp4") {
     result.weights_format = "mxfp4";
   } else if (name == "fp8") {
-    auto block = q.find("weight_block_size");
-    if (block != q.end() && block->is_array() && block->size() == 2 && (*block)[0] == 128 && (*block)[1] == 128)
+    const json* block = q.find("weight_block_size");
+    auto is_128 = [](const json& item) { return item.is_number() && item.number == 128; };
+    if (block && block->is_array() && block->items.size() == 2 && is_128(block->items[0]) && is_128(block->items[1]))
       result.weights_format = "fp8_block";
     else
       result.weights_format = "fp8_e4m3";
   }
-  auto skipped = q.find("modules_to_not_convert");
-  if (skipped != q.end() && skipped->is_array())
-    for (const json& module : *skipped)
+  const json* skipped = q.find("modules_to_not_convert");
+  if (skipped && skipped->is_array())
+    for (const json& module : skipped->items)
       if (module.is_string() && result.weights_format_exceptions.size() < 64)
-        result.weights_format_exceptions.push_back(module.get<std::string>().substr(0, 120));
+        result.weights_format_exceptions.push_back(module.text.substr(0, 120));
   // Which components stay in bf16. DeepSeek's fp8 checkpoints keep the
   // embedding, the head and the router gates (README_WEIGHTS.md); gpt-oss lists
   // its own (attention, router, embedding, head) in modules_to_not_convert.
@@ -861,7 +869,7 @@ int nesting_depth(std::string_view text) {
 }
 
 // The first number literal outside strings that overflows a double (1e400),
-// as "the number 1e400 on line 3": nlohmann refuses it as a parse error, and a
+// as "the number 1e400 on line 3": the parser refuses it, and a
 // reader should learn which value to fix. Empty when there is none.
 std::string overflowing_number(std::string_view text) {
   std::string found;
@@ -898,30 +906,31 @@ HfImport import_hf_config(std::string_view text) {
                                                     " levels (real configs nest 3)");
     return result;
   }
-  const json root = json::parse(text.begin(), text.end(), nullptr, false);
-  if (root.is_discarded()) {
+  const std::optional<json> parsed = parse_json(text, kMaxConfigDepth);
+  if (!parsed) {
     const std::string overflow = overflowing_number(text);
     result.status =
         error_status("config_json", overflow.empty() ? "config.json is not valid JSON" : "config.json: " + overflow);
     return result;
   }
+  const json& root = *parsed;
   if (!root.is_object()) {
     result.status =
         error_status("config_json", std::string("config.json must hold a JSON object (got ") + root.type_name() + ")");
     return result;
   }
-  if (auto it = root.find("model_type"); it != root.end()) {
-    if (!it->is_string()) {
-      result.status = error_status("model_type", "model_type must be a string (got " + described(*it) + ")");
+  if (const json* type = root.find("model_type")) {
+    if (!type->is_string()) {
+      result.status = error_status("model_type", "model_type must be a string (got " + described(*type) + ")");
       return result;
     }
-    result.model_type = it->get<std::string>();
+    result.model_type = type->text;
   }
 
   Reader reader(root, result.assumed);
   ModelConfig config;
-  if (auto it = root.find("_name_or_path"); it != root.end() && it->is_string() && !it->get<std::string>().empty())
-    config.name = it->get<std::string>().substr(0, 200);
+  if (const json* path = root.find("_name_or_path"); path && path->is_string() && !path->text.empty())
+    config.name = path->text.substr(0, 200);
   else
     config.name = result.model_type.empty() ? "imported" : result.model_type.substr(0, 60);
 
