@@ -26,13 +26,24 @@ class Parser {
     skip_space();
     if (pos_ >= text_.size()) return false;
     switch (text_[pos_]) {
-      case '{': return object(out, depth + 1);
-      case '[': return array(out, depth + 1);
-      case '"': out.type = JsonValue::Type::string; return string(out.text);
-      case 't': out.type = JsonValue::Type::boolean; out.boolean = true; return literal("true");
-      case 'f': out.type = JsonValue::Type::boolean; return literal("false");
-      case 'n': return literal("null");
-      default: return number(out);
+      case '{':
+        return object(out, depth + 1);
+      case '[':
+        return array(out, depth + 1);
+      case '"':
+        out.type = JsonValue::Type::string;
+        return string(out.text);
+      case 't':
+        out.type = JsonValue::Type::boolean;
+        out.boolean = true;
+        return literal("true");
+      case 'f':
+        out.type = JsonValue::Type::boolean;
+        return literal("false");
+      case 'n':
+        return literal("null");
+      default:
+        return number(out);
     }
   }
 
@@ -103,14 +114,30 @@ class Parser {
     if (++pos_ >= text_.size()) return false;
     const char ch = text_[pos_++];
     switch (ch) {
-      case '"': case '\\': case '/': out += ch; return true;
-      case 'b': out += '\b'; return true;
-      case 'f': out += '\f'; return true;
-      case 'n': out += '\n'; return true;
-      case 'r': out += '\r'; return true;
-      case 't': out += '\t'; return true;
-      case 'u': break;
-      default: return false;
+      case '"':
+      case '\\':
+      case '/':
+        out += ch;
+        return true;
+      case 'b':
+        out += '\b';
+        return true;
+      case 'f':
+        out += '\f';
+        return true;
+      case 'n':
+        out += '\n';
+        return true;
+      case 'r':
+        out += '\r';
+        return true;
+      case 't':
+        out += '\t';
+        return true;
+      case 'u':
+        break;
+      default:
+        return false;
     }
     uint32_t code = 0;
     if (!hex4(code) || (code >= 0xDC00 && code <= 0xDFFF)) return false;
@@ -264,24 +291,43 @@ const char* JsonValue::type_name() const {
 
 std::string JsonValue::dump() const {
   switch (type) {
-    case Type::null: return "null";
-    case Type::boolean: return boolean ? "true" : "false";
-    case Type::number: return text;
-    case Type::string: break;
-    default: return type_name();
+    case Type::null:
+      return "null";
+    case Type::boolean:
+      return boolean ? "true" : "false";
+    case Type::number:
+      return text;
+    case Type::string:
+      break;
+    default:
+      return type_name();
   }
   static const char hex[] = "0123456789abcdef";
   std::string out = "\"";
   for (const char ch : text) {
     const auto byte = static_cast<unsigned char>(ch);
     switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (byte < 0x20) {
           out += "\\u00";
@@ -295,8 +341,6 @@ std::string JsonValue::dump() const {
   return out + "\"";
 }
 
-std::optional<JsonValue> parse_json(std::string_view text, int max_depth) {
-  return Parser(text, max_depth).document();
-}
+std::optional<JsonValue> parse_json(std::string_view text, int max_depth) { return Parser(text, max_depth).document(); }
 
 }  // namespace llmst

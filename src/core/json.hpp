@@ -21,8 +21,8 @@ struct JsonValue {
   Type type = Type::null;
   bool boolean = false;
   double number = 0;
-  std::string text;                // a string's value, or a number's literal as written
-  std::vector<JsonValue> items;    // an array's items
+  std::string text;                 // a string's value, or a number's literal as written
+  std::vector<JsonValue> items;     // an array's items
   std::vector<JsonMember> members;  // an object's members, sorted by key, each key once (the last one written)
 
   bool is_null() const { return type == Type::null; }

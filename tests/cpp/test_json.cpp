@@ -74,23 +74,99 @@ std::string read_file(const std::filesystem::path& path) {
 
 TEST_CASE("json: edge cases read as nlohmann reads them") {
   const char* const cases[] = {
-      "{}", "[]", " \t\r\n{ } ", "null", "true", "false", "0", "-0", "-0.0", "1.5e3", "1E+2", "2e-400",
-      "1e400", "-1e400", "123456789012345678901234567890", "18446744073709551615", "18446744073709551616",
-      "-9223372036854775809", "0.1", "1.7976931348623157e308", "4.9e-324",
+      "{}",
+      "[]",
+      " \t\r\n{ } ",
+      "null",
+      "true",
+      "false",
+      "0",
+      "-0",
+      "-0.0",
+      "1.5e3",
+      "1E+2",
+      "2e-400",
+      "1e400",
+      "-1e400",
+      "123456789012345678901234567890",
+      "18446744073709551615",
+      "18446744073709551616",
+      "-9223372036854775809",
+      "0.1",
+      "1.7976931348623157e308",
+      "4.9e-324",
       // refused
-      "", " ", "01", "-", "+1", ".5", "1.", "1e", "1e+", "0x10", "NaN", "Infinity", "-Infinity", "tru", "nul",
-      "[1,]", "{\"a\":1,}", "{a:1}", "{'a':1}", "[1 2]", "{\"a\" 1}", "{\"a\":}", "{,}", "[,1]", "]", "[", "{",
-      "\"abc", "[1]]", "{} {}", "// c\n{}", "{\"a\":1}/", "\"\\x\"", "\"\\u12\"", "\"\\u12G4\"",
+      "",
+      " ",
+      "01",
+      "-",
+      "+1",
+      ".5",
+      "1.",
+      "1e",
+      "1e+",
+      "0x10",
+      "NaN",
+      "Infinity",
+      "-Infinity",
+      "tru",
+      "nul",
+      "[1,]",
+      "{\"a\":1,}",
+      "{a:1}",
+      "{'a':1}",
+      "[1 2]",
+      "{\"a\" 1}",
+      "{\"a\":}",
+      "{,}",
+      "[,1]",
+      "]",
+      "[",
+      "{",
+      "\"abc",
+      "[1]]",
+      "{} {}",
+      "// c\n{}",
+      "{\"a\":1}/",
+      "\"\\x\"",
+      "\"\\u12\"",
+      "\"\\u12G4\"",
       // strings and escapes
-      R"("")", R"("a\"b\\c\/d\b\f\n\r\t")", R"("\u0041\u00e9\u20AC")", R"("\ud83d\ude00")", R"("\ud83d")",
-      R"("\ude00")", R"("\ud83d\u0041")", R"("\ud83dx")", "\"tab\there\"", "\"nl\nhere\"", "\"nul\0\"",
-      "\"\xC3\xA9\"", "\"\xE2\x82\xAC\"", "\"\xF0\x9F\x98\x80\"", "\"\xC0\xAF\"", "\"\xC1\xBF\"", "\"\xE0\x80\xAF\"",
-      "\"\xED\xA0\x80\"", "\"\xF4\x90\x80\x80\"", "\"\xF5\x80\x80\x80\"", "\"\x80\"", "\"\xC3\"", "\"\xE2\x82\"",
-      "\"\xFF\"", "\"\x7F\"",
+      R"("")",
+      R"("a\"b\\c\/d\b\f\n\r\t")",
+      R"("\u0041\u00e9\u20AC")",
+      R"("\ud83d\ude00")",
+      R"("\ud83d")",
+      R"("\ude00")",
+      R"("\ud83d\u0041")",
+      R"("\ud83dx")",
+      "\"tab\there\"",
+      "\"nl\nhere\"",
+      "\"nul\0\"",
+      "\"\xC3\xA9\"",
+      "\"\xE2\x82\xAC\"",
+      "\"\xF0\x9F\x98\x80\"",
+      "\"\xC0\xAF\"",
+      "\"\xC1\xBF\"",
+      "\"\xE0\x80\xAF\"",
+      "\"\xED\xA0\x80\"",
+      "\"\xF4\x90\x80\x80\"",
+      "\"\xF5\x80\x80\x80\"",
+      "\"\x80\"",
+      "\"\xC3\"",
+      "\"\xE2\x82\"",
+      "\"\xFF\"",
+      "\"\x7F\"",
       // byte-order mark, duplicate keys, key order
-      "\xEF\xBB\xBF{\"a\":1}", "\xEF\xBB{}", "{\"b\":1,\"a\":2,\"c\":3}", "{\"a\":1,\"a\":2}",
-      "{\"a\":1,\"b\":2,\"a\":3,\"b\":{\"x\":[1,2]}}", "{\"\":0}", "{\"B\":1,\"a\":2,\"_\":3}",
-      "[[[[[[[[[[]]]]]]]]]]", "{\"a\":[{\"b\":[null,true,false,-1.25e-3]}]}",
+      "\xEF\xBB\xBF{\"a\":1}",
+      "\xEF\xBB{}",
+      "{\"b\":1,\"a\":2,\"c\":3}",
+      "{\"a\":1,\"a\":2}",
+      "{\"a\":1,\"b\":2,\"a\":3,\"b\":{\"x\":[1,2]}}",
+      "{\"\":0}",
+      "{\"B\":1,\"a\":2,\"_\":3}",
+      "[[[[[[[[[[]]]]]]]]]]",
+      "{\"a\":[{\"b\":[null,true,false,-1.25e-3]}]}",
   };
   for (const char* text : cases) {
     // The literal with \0 in it keeps its length.
@@ -120,9 +196,14 @@ TEST_CASE("json: random edits of the real config.json fixtures read as nlohmann 
       const size_t at = below(text.size());
       const char ch = alphabet[below(alphabet.size())];
       switch (below(3)) {
-        case 0: text[at] = ch; break;
-        case 1: text.insert(at, 1, ch); break;
-        default: text.erase(at, 1);
+        case 0:
+          text[at] = ch;
+          break;
+        case 1:
+          text.insert(at, 1, ch);
+          break;
+        default:
+          text.erase(at, 1);
       }
     }
     const std::string d = disagreement(text);
