@@ -33,6 +33,19 @@ export function createFirstApi(Module) {
   });
 }
 
+// The areas both the closed-forms module and the calculator answer alike.
+function closedFormsApi(Module) {
+  return {
+    ...coreApi(Module),
+    ...modelApi(Module),
+    ...memoryApi(Module),
+    ...attentionApi(Module),
+    ...quantApi(Module),
+    ...rooflineApi(Module),
+    ...explainApi(Module),
+  };
+}
+
 /**
  * The closed-forms API over the closed-forms module (llm_spacetime_forms): the
  * core, model, memory (paging simulation included), attention (defaults and the
@@ -44,13 +57,7 @@ export function createFormsApi(Module) {
   const work = workApi(Module);
   const simulated = (method) => typeof method === 'string' && Object.hasOwn(serveRuns, method);
   return Object.freeze({
-    ...coreApi(Module),
-    ...modelApi(Module),
-    ...memoryApi(Module),
-    ...attentionApi(Module),
-    ...quantApi(Module),
-    ...rooflineApi(Module),
-    ...explainApi(Module),
+    ...closedFormsApi(Module),
     estimatedRuns: () => work.estimatedRuns().filter((method) => !simulated(method)),
     estimateRun: (method, input) => {
       if (simulated(method)) throw new Error(`${method} runs in the calculator module: estimate it with createApi's estimateRun`);
@@ -103,13 +110,7 @@ function labGetter(lab) {
 export function createApi(Module, lab = attachedLabs.get(Module)) {
   const getLab = labGetter(lab);
   return Object.freeze({
-    ...coreApi(Module),
-    ...modelApi(Module),
-    ...memoryApi(Module),
-    ...attentionApi(Module),
-    ...quantApi(Module),
-    ...rooflineApi(Module),
-    ...explainApi(Module),
+    ...closedFormsApi(Module),
     ...workApi(Module),
     ...serveApi(Module),
     ...searchApi(Module),
