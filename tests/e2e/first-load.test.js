@@ -91,11 +91,12 @@ test('the Model panel\'s first load fetches only the first-load module; an expla
     null, { timeout: 30000 });
   assert.equal(wasmRequests().filter(isForms).length, 1, 'the closed forms are fetched once');
   assert.ok(!wasmRequests().some(isCalculator), `no simulator or plan asked for, no calculator: ${wasmRequests().join(' ')}`);
-  // The Plan panel runs on the calculator (its plan at -O3 throughout), fetched once.
+  // The Plan panel runs on the closed forms too (its plan's own files at -O3): nothing more to fetch.
   await page.click('#tab-plan');
   await page.waitForFunction(() => document.querySelector('llm-plan-panel')?.shadowRoot?.querySelector('#plan-ttft'),
     null, { timeout: 30000 });
-  assert.equal(wasmRequests().filter(isCalculator).length, 1, `the Plan panel fetched the calculator once: ${wasmRequests().join(' ')}`);
+  assert.equal(wasmRequests().filter(isForms).length, 1, `the Plan panel fetched nothing more: ${wasmRequests().join(' ')}`);
+  assert.ok(!wasmRequests().some(isCalculator), `the Plan panel fetched no calculator: ${wasmRequests().join(' ')}`);
 
   // A measured run: the worker fetches the lab module, the page does not.
   const attentionOpened = wasmRequests().length;

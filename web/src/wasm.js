@@ -6,9 +6,9 @@
 // presets), which the app shell, the Model panel and the llm-model element load
 // before the first number shows; the closed forms (llm_spacetime_forms: every
 // closed form, presets, explain views and run estimates: the Attention, KV,
-// Quantization and Roofline panels and every explanation); and the calculator
+// Quantization, Roofline and Plan panels and every explanation); and the calculator
 // (llm_spacetime_calculator: all of that at -O3 plus the serving simulator and
-// the deployment search: the Plan, Serve and Search panels). The last two are imported only when a panel or a call needs
+// the deployment search: the Serve and Search panels). The last two are imported only when a panel or a call needs
 // them, so their loaders and .wasm are separate files the first load never
 // fetches. The lab (kernels, measured runs) loads in the run worker.
 import createLlmSpacetime from '../generated/llm_spacetime.mjs';

@@ -13,7 +13,7 @@ import { panelStyles } from '../components/panel-styles.js';
 import { RunController, runStatusStyles } from '../components/run-controller.js';
 import { plotDefaults } from '../components/plot-figure.js';
 import { formatBytes, formatCount, formatSI } from '../format.js';
-import { getApi } from '../wasm.js';
+import { getFormsApi } from '../wasm.js';
 import { formatSeconds } from './roofline-panel.js';
 import { formatWorkingSet, kernelRoofs, machinePlot, pageSweepInput, sweepPlot } from './machine-roofline.js';
 import { readWorkload, setWorkload, toInput, weightOptions, workloadInputs, workloadKeys, workloadParams } from './workload-form.js';
@@ -51,13 +51,6 @@ const schedules = ['none', 'selective', 'full', 'sqrt'];
 const bothUnits = (bytes) => `${formatBytes(bytes, 'GB')} / ${formatBytes(bytes, 'GiB')}`;
 
 export class PlanPanel extends PanelElement {
-  /**
-   * The WASM module it runs on (web/src/wasm.js): the calculator (getApi). Its plan
-   * is recomputed on every input and must stay fast (≤ 50 µs): on the closed forms
-   * (-Oz around the plan's own -O3 files) one plan measured 2-4x slower (README "Module sizes").
-   */
-  static wasmModule = 'calculator';
-
   static panelId = 'plan';
   static stateKeys = [...workloadKeys(defaults), ...Object.keys(trainingDefaults).map((key) => `train_${key}`)];
   static properties = {
@@ -83,7 +76,7 @@ export class PlanPanel extends PanelElement {
 
   async connectedCallback() {
     super.connectedCallback();
-    this.api = await getApi();
+    this.api = await getFormsApi();
     this.hardware = this.api.hardwarePresets();
     this.weightOptions = weightOptions(this.api.quantFormats());
     this.calibration = this.api.calibration();
