@@ -45,8 +45,8 @@ export interface SearchInput {
   slo_attainment: number;
 }
 
-/** One configuration, costed by the plan the Plan panel shows. */
-export interface SearchPoint {
+/** What a point is: the chips, their split, the formats and the batch. */
+export interface SearchConfiguration {
   /** Hardware preset id. */
   hardware: string;
   gpus: number;
@@ -58,7 +58,14 @@ export interface SearchPoint {
   parallelism: 'tensor' | 'pipeline' | 'tensor_pipeline';
   weights: string;
   kv_dtype: string;
+  /** The matmul peak used: 'fp8' for fp8 weights on chips with fp8, else 'bf16'. */
+  compute_dtype: string;
+  /** A static batch; in a ServingPoint the users of the closed loop, and the engine's max_batch. */
   batch: number;
+}
+
+/** One configuration, costed by the plan the Plan panel shows. */
+export interface SearchPoint extends SearchConfiguration {
   /**
    * prompt_tokens + output_tokens: open the point in Plan with this context and the same batch,
    * GPUs, parallelism, weights, KV dtype and compute_dtype to see its fit and TPOT.
@@ -82,8 +89,6 @@ export interface SearchPoint {
   prefill_watts: number;
   /** Weights and KV of the batch at `context` fit each device (always true for a returned point). */
   fits: boolean;
-  /** The matmul peak used: 'fp8' for fp8 weights on chips with fp8, else 'bf16'. */
-  compute_dtype: string;
 }
 
 /**
@@ -91,17 +96,7 @@ export interface SearchPoint {
  * users with no think time (each sends its next request when the last completes), 4 × batch requests
  * (at least 32), measured over all but the first and the last `batch` of them (docs/search.md, "Chunk size").
  */
-export interface ServingPoint {
-  hardware: string;
-  gpus: number;
-  tp: number;
-  pp: number;
-  parallelism: 'tensor' | 'pipeline' | 'tensor_pipeline';
-  weights: string;
-  kv_dtype: string;
-  compute_dtype: string;
-  /** Users of the closed loop, and the engine's max_batch. */
-  batch: number;
+export interface ServingPoint extends SearchConfiguration {
   /** Tokens per iteration (decodes first, then prompt chunks); 0: whole prompts. */
   chunk_tokens: number;
   /** The simulator's scheduler: 'chunked', or 'continuous' for whole prompts. */

@@ -175,15 +175,7 @@ double loop_steps(const SearchInput& in, double batch, double chunk) {
 // closed loop of `batch` users with no think time (docs/search.md, "Chunk size").
 ServingPoint simulate_chunk(const SearchInput& in, const SearchPoint& at, double chunk) {
   ServingPoint point;
-  point.hardware = at.hardware;
-  point.gpus = at.gpus;
-  point.tp = at.tp;
-  point.pp = at.pp;
-  point.parallelism = at.parallelism;
-  point.weights = at.weights;
-  point.kv_dtype = at.kv_dtype;
-  point.compute_dtype = at.compute_dtype;
-  point.batch = at.batch;
+  static_cast<SearchConfiguration&>(point) = at;
   point.chunk_tokens = chunk;
   point.scheduler = chunk > 0 ? "chunked" : "continuous";
   point.usd_per_hour = at.usd_per_hour;

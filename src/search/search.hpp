@@ -43,7 +43,8 @@ struct SearchInput {
   double slo_attainment = 0.9;  // a simulated point meets the SLOs when this share of its requests meet both
 };
 
-struct SearchPoint {
+// What a point is: the chips, their split, the formats and the batch.
+struct SearchConfiguration {
   std::string hardware;  // preset id
   double gpus = 1;
   double tp = 1;            // tensor-parallel degree
@@ -52,7 +53,11 @@ struct SearchPoint {
   std::string parallelism;  // the plan's: "tensor", "pipeline" or "tensor_pipeline"
   std::string weights;
   std::string kv_dtype;
-  double batch = 1;
+  std::string compute_dtype;  // the matmul peak used: fp8 for fp8 weights on chips with fp8, else bf16
+  double batch = 1;           // a static batch; in a ServingPoint the users, and the engine's max_batch
+};
+
+struct SearchPoint : SearchConfiguration {
   double context = 0;                 // prompt + output: the plan's context for fit and TPOT
   double ttft_s = 0;                  // plan at context = prompt_tokens: the batch's prefill
   double tpot_s = 0;                  // plan at context = prompt + output: the last decode step
@@ -63,21 +68,13 @@ struct SearchPoint {
   double decode_watts = 0;            // one device's draw during a decode step (power model)
   double prefill_watts = 0;           // one device's draw during the prefill
   bool fits = false;
-  std::string compute_dtype;  // the matmul peak used: fp8 for fp8 weights on chips with fp8, else bf16
 };
 
 // A configuration run in the serving simulator with one chunk budget: a closed
 // loop of `batch` users, each sending its next request when the last completes,
 // measured over the requests after the first `batch` and before the last `batch`
 // (the start's burst and the end's drain left out).
-struct ServingPoint {
-  std::string hardware;
-  double gpus = 1, tp = 1, pp = 1;
-  std::string parallelism;
-  std::string weights;
-  std::string kv_dtype;
-  std::string compute_dtype;
-  double batch = 1;         // users, and the engine's max_batch
+struct ServingPoint : SearchConfiguration {
   double chunk_tokens = 0;  // tokens per iteration; 0: whole prompts
   std::string scheduler;    // the simulator's: "chunked", or "continuous" for whole prompts
   double requests = 0;      // simulated
