@@ -70,7 +70,7 @@ test('decode: tokens/s as median (q1–q3), "vs full" worded by the noise rule, 
     const find = (root) => root.querySelector('llm-attention-panel') ??
       [...root.querySelectorAll('*')].filter((e) => e.shadowRoot).map((e) => find(e.shadowRoot)).find(Boolean);
     const panel = find(document);
-    panel.decode = panel.decode.map((r, i) => (i === index ? { ...r, time: { ...r.time, q3_s: 2 * r.time.median_s, max_s: 2 * r.time.median_s } } : r));
+    panel.decode = panel.decode.map((r, i) => (i === index ? { ...r, time: { ...r.time, q3_s: 2 * r.time.median_s, max_s: 2 * r.time.median_s, injected: true } } : r));
   }, slowest);
   const note = page.locator('#attention-decode-noise');
   await note.waitFor();
@@ -79,7 +79,9 @@ test('decode: tokens/s as median (q1–q3), "vs full" worded by the noise rule, 
   await page.waitForSelector('#attention-progress', { timeout: 10000 }).catch(() => {});
   await page.waitForSelector('#attention-message:has-text("Done")', { timeout: 120000 });
   const rerun = await panelState(page, 'llm-attention-panel', 'decode');
-  assert.notEqual(rerun[slowest].time.q3_s, 2 * rerun[slowest].time.median_s, 'Run again measured afresh');
+  // A fresh measurement replaces the injected one; its q3 may still be 2 x median (a coarse timer's steps).
+  assert.equal(rerun[slowest].time.injected, undefined, 'Run again measured afresh');
+  assert.equal(rerun[slowest].time.runs, 5);
   assert.deepEqual(problems, []);
   await context.close();
 });
