@@ -113,18 +113,24 @@ test('the Model panel\'s first load fetches only the first-load module; an expla
   await context.close();
 });
 
-test('another panel opened first fetches the first-load module and the closed forms (the Serve panel the calculator), not the lab', async () => {
+test('another panel opened first fetches its own module alone: the closed forms (the Serve panel the calculator), not the first-load module or the lab', async (t) => {
   const { context, page, problems } = await open(`${server.url}?panel=kv`, { serviceWorkers: 'block' });
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   await page.waitForFunction(() => document.querySelector('llm-kv-cache-panel')?.shadowRoot?.querySelector('#kv-total'), null, { timeout: 30000 });
   await page.waitForTimeout(1000);
   const wasm = wasmRequests();
-  assert.equal(wasm.filter(isFirst).length, 1, wasm.join(' '));
+  // The Model panel's module is not fetched for a page that does not show it.
+  assert.equal(wasm.filter(isFirst).length, 0, wasm.join(' '));
   assert.equal(wasm.filter(isForms).length, 1, wasm.join(' '));
+  t.diagnostic(`the KV panel's first load fetched ${wasmBytes(wasm)} bytes of WASM`);
   assert.equal(wasm.filter(isCalculator).length, 0, wasm.join(' '));
   assert.equal(wasm.filter(isLab).length, 0, wasm.join(' '));
   // The other panels' elements are created when their tab is first shown.
   assert.equal(await page.locator('llm-plan-panel').count(), 0);
+  // The Model tab then runs on the closed forms already here: no first-load module on top.
+  await page.click('#tab-model');
+  await page.locator('#model-total-params:has-text("6,738,415,616")').waitFor({ timeout: 30000 });
+  assert.equal(wasmRequests().filter(isFirst).length, 0, `the Model panel fetched nothing more: ${wasmRequests().join(' ')}`);
   assert.deepEqual(problems, []);
   await context.close();
 
@@ -134,7 +140,7 @@ test('another panel opened first fetches the first-load module and the closed fo
   await serve.page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   await serve.page.waitForTimeout(1000);
   const serveWasm = wasmRequests();
-  assert.equal(serveWasm.filter(isFirst).length, 1, serveWasm.join(' '));
+  assert.equal(serveWasm.filter(isFirst).length, 0, serveWasm.join(' '));
   assert.equal((await pageWasm(serve.page)).filter(isCalculator).length, 1, serveWasm.join(' '));
   assert.equal(serveWasm.filter(isForms).length, 0, serveWasm.join(' '));
   assert.equal(serveWasm.filter(isLab).length, 0, serveWasm.join(' '));

@@ -11,7 +11,7 @@ const nav = document.querySelector('nav.tabs');
 const main = document.getElementById('panels');
 // ?embed=1: only the open panel, no page chrome (for iframes).
 const embedded = readParam('embed') === '1';
-// True once the first-load module answered: panels are created from then on.
+// True once the open panel's module answered: panels are created from then on.
 let apiLoaded = false;
 
 function currentPanel() {
@@ -138,11 +138,11 @@ async function start() {
   buildTabs();
   buildToolbar();
   try {
-    await getFirstApi();
-    // The open panel may run on another module (a panel class's wasmModule:
-    // 'first', 'calculator', else the closed forms): the page is ready when the
-    // open panel can show its numbers.
-    const loaders = { first: () => null, calculator: getApi, forms: getFormsApi };
+    // The open panel's module alone (a panel class's wasmModule: 'first',
+    // 'calculator', else the closed forms): the page is ready when the open
+    // panel can show its numbers, and a page opened on another panel than the
+    // Model fetches no first-load module it would not use.
+    const loaders = { first: getFirstApi, calculator: getApi, forms: getFormsApi };
     await loaders[currentPanel().panelClass.wasmModule ?? 'forms']();
   } catch (error) {
     // load-check.js (a classic script) knows why a load fails here, e.g. in a sandboxed iframe.

@@ -3,7 +3,7 @@
 //
 // Three modules on the main thread (issue 16, item 1), each loaded when first
 // needed: the first-load module (llm_spacetime: the model closed forms and the
-// presets), which the app shell, the Model panel and the llm-model element load
+// presets), which a page opened on the Model panel and the llm-model element load
 // before the first number shows; the closed forms (llm_spacetime_forms: every
 // closed form, presets, explain views and run estimates: the Attention, KV,
 // Quantization, Roofline and Plan panels and every explanation); and the calculator
@@ -18,9 +18,13 @@ let firstApiPromise;
 let formsApiPromise;
 let apiPromise;
 
-/** The first-load API (createFirstApi: presets, model closed forms, config.json import), loaded once. */
+/**
+ * The first-load API (createFirstApi: presets, model closed forms, config.json import), loaded once;
+ * when the page already asked for the closed forms or the calculator (opened on another panel),
+ * that API instead, whose model functions are the same: no second module for the Model panel.
+ */
 export function getFirstApi() {
-  firstApiPromise ??= createLlmSpacetime().then(createFirstApi);
+  firstApiPromise ??= formsApiPromise ?? apiPromise ?? createLlmSpacetime().then(createFirstApi);
   return firstApiPromise;
 }
 
