@@ -6,12 +6,12 @@
 // ≤ 250 KB raw and ≤ 90 KB gzipped, and the Model panel's first load
 // ≤ 300,000 bytes of WASM. The first load is met by the first-load module
 // (llm_spacetime: presets and the model closed forms, -Oz, link-time
-// optimized): 159,506 B raw, 66,637 B gzipped (174,417 / 71,707 without
-// -flto, 209,943 / 85,570 with nlohmann/json). The closed-forms module
+// optimized, no RTTI): 148,438 B raw, 63,333 B gzipped (174,417 / 71,707
+// without -flto and -fno-rtti, 209,943 / 85,570 with nlohmann/json). The closed-forms module
 // (llm_spacetime_forms: every closed form, presets, explain views, run
-// estimates; -Oz but the plan's three files at -O3, -flto), which the other
-// calculating panels and every explanation fetch, is 431,498 B raw, 173,230 B
-// gzipped (461,604 / 182,865 without -flto): the calculator target is NOT met
+// estimates; -Oz but the plan's three files at -O3, -flto, -fno-rtti), which
+// the other calculating panels and every explanation fetch, is 411,271 B raw,
+// 167,622 B gzipped (461,604 / 182,865 without either): the calculator target is NOT met
 // (README "Module sizes": the core's own code and strings alone are above
 // 250 KB). The calculator (llm_spacetime_calculator: the closed forms and the
 // serving simulator, the deployment search; -O3), which the Serve and Search
@@ -23,11 +23,11 @@ export const targets = Object.freeze({
 });
 
 export const budgets = Object.freeze({
-  first: Object.freeze({ raw: 165_000, gzip: 68_000 }),
-  forms: Object.freeze({ raw: 445_000, gzip: 178_000 }),
+  first: Object.freeze({ raw: 153_000, gzip: 65_000 }),
+  forms: Object.freeze({ raw: 424_000, gzip: 173_000 }),
   calculator: Object.freeze({ raw: 897_000, gzip: 315_000 }),
   /** The Model panel's first load fetches the first-load module alone: its budget. */
-  firstLoadWasmBytes: 165_000,
+  firstLoadWasmBytes: 153_000,
 });
 
 export const firstLoadWasmBytes = budgets.firstLoadWasmBytes;
