@@ -723,32 +723,49 @@ void read_phi3(Reader& r, ModelConfig& c, HfImport&) {
 
 struct KnownType {
   const char* id;
+  // The transformers class that runs the type, as `architectures` names it:
+  // a file whose model_type is not known is read by the type its class runs.
+  const char* architecture;
   TypeReader read;
 };
 
 const std::vector<KnownType>& known_types() {
   static const std::vector<KnownType> types = {
-      {"llama", read_llama},
-      {"mistral", read_mistral},
-      {"mixtral", read_mixtral},
-      {"qwen2", read_qwen2},
-      {"qwen3", read_qwen3},
-      {"qwen2_moe", read_qwen2_moe},
-      {"qwen3_moe", read_qwen3_moe},
-      {"gemma", read_gemma},
-      {"gemma2", read_gemma2},
-      {"gemma3", read_gemma3},
-      {"gemma3_text", read_gemma3_text_type},
-      {"llama4", read_llama4},
-      {"llama4_text", read_llama4_text_type},
-      {"gpt_oss", read_gpt_oss},
-      {"deepseek_v2", read_deepseek_v2},
-      {"deepseek_v3", read_deepseek_v3},
-      {"phi3", read_phi3},
-      {"gpt2", read_gpt2},
-      {"falcon", read_falcon},
+      {"llama", "LlamaForCausalLM", read_llama},
+      {"mistral", "MistralForCausalLM", read_mistral},
+      {"mixtral", "MixtralForCausalLM", read_mixtral},
+      {"qwen2", "Qwen2ForCausalLM", read_qwen2},
+      {"qwen3", "Qwen3ForCausalLM", read_qwen3},
+      {"qwen2_moe", "Qwen2MoeForCausalLM", read_qwen2_moe},
+      {"qwen3_moe", "Qwen3MoeForCausalLM", read_qwen3_moe},
+      {"gemma", "GemmaForCausalLM", read_gemma},
+      {"gemma2", "Gemma2ForCausalLM", read_gemma2},
+      {"gemma3", "Gemma3ForConditionalGeneration", read_gemma3},
+      {"gemma3_text", "Gemma3ForCausalLM", read_gemma3_text_type},
+      {"llama4", "Llama4ForConditionalGeneration", read_llama4},
+      {"llama4_text", "Llama4ForCausalLM", read_llama4_text_type},
+      {"gpt_oss", "GptOssForCausalLM", read_gpt_oss},
+      {"deepseek_v2", "DeepseekV2ForCausalLM", read_deepseek_v2},
+      {"deepseek_v3", "DeepseekV3ForCausalLM", read_deepseek_v3},
+      {"phi3", "Phi3ForCausalLM", read_phi3},
+      {"gpt2", "GPT2LMHeadModel", read_gpt2},
+      {"falcon", "FalconForCausalLM", read_falcon},
   };
   return types;
+}
+
+// The known type whose class the file's `architectures` names first, as
+// serving engines pick a model's code (Kimi K2: model_type "kimi_k2",
+// architectures ["DeepseekV3ForCausalLM"], DeepSeek-V3's code); null if none.
+const KnownType* known_by_architecture(const json& root) {
+  const json* architectures = root.find("architectures");
+  if (!architectures || !architectures->is_array()) return nullptr;
+  for (const json& name : architectures->items) {
+    if (!name.is_string()) continue;
+    for (const KnownType& type : known_types())
+      if (name.text == type.architecture) return &type;
+  }
+  return nullptr;
 }
 
 // Keys that change the counts of a llama-style reading: experts, latent ranks,
@@ -936,8 +953,15 @@ HfImport import_hf_config(std::string_view text) {
 
   const auto known = std::find_if(known_types().begin(), known_types().end(),
                                   [&](const KnownType& type) { return result.model_type == type.id; });
+  const KnownType* by_class = known == known_types().end() ? known_by_architecture(root) : nullptr;
   if (known != known_types().end()) {
     known->read(reader, config, result);
+  } else if (by_class) {
+    reader.assume(std::string("architecture: read as ") + by_class->id + ", the type " + by_class->architecture +
+                  " (architectures) runs, since model_type " +
+                  (result.model_type.empty() ? std::string("is missing")
+                                             : "\"" + result.model_type.substr(0, 60) + "\" is not known"));
+    by_class->read(reader, config, result);
   } else {
     const std::vector<std::string> keys = count_changing_keys(root);
     if (!keys.empty()) {

@@ -25,9 +25,11 @@ struct HfImport {
   std::string weights_keep;
 };
 
-// Known types are listed by hf_model_types(). An unknown type is read
-// llama-style (and `assumed` says so) only when none of its keys could change
-// the counts; otherwise it is refused, naming those keys.
+// Known types are listed by hf_model_types(). A type not known is read as
+// the known type whose transformers class its `architectures` names (Kimi K2's
+// "kimi_k2" runs DeepseekV3ForCausalLM), else llama-style (and `assumed` says
+// so) only when none of its keys could change the counts; otherwise it is
+// refused, naming those keys.
 HfImport import_hf_config(std::string_view text);
 
 // The model types import_hf_config() knows by name.

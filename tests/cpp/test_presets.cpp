@@ -133,6 +133,70 @@ TEST_CASE("fixtures: the full config.json imports to the same model as its prese
   }
 }
 
+TEST_CASE("HF import: a model_type not known is read by the type its architectures class runs") {
+  // Kimi K2 ships DeepSeek-V3's code under model_type "kimi_k2" (architectures
+  // ["DeepseekV3ForCausalLM"]): the V3 file so renamed reads as V3 and says so.
+  std::string renamed = fixture("deepseek-v3");
+  const std::string type = "\"model_type\": \"deepseek_v3\"";
+  REQUIRE(renamed.find(type) != std::string::npos);
+  renamed.replace(renamed.find(type), type.size(), "\"model_type\": \"kimi_k2\"");
+  const HfImport by_class = import_hf_config(renamed);
+  REQUIRE_MESSAGE(by_class.status.ok, by_class.status.message);
+  CHECK(by_class.model_type == "kimi_k2");
+  CHECK(count_params(by_class.config).total == count_params(preset("deepseek-v3")).total);
+  CHECK(count_params(by_class.config).active == count_params(preset("deepseek-v3")).active);
+  CHECK(by_class.weights_format == "fp8_block");
+  bool said = false;
+  for (const std::string& line : by_class.assumed)
+    said = said || line ==
+                       "architecture: read as deepseek_v3, the type DeepseekV3ForCausalLM (architectures) runs, "
+                       "since model_type \"kimi_k2\" is not known";
+  CHECK(said);
+
+  // Kimi K2 itself (moonshotai/Kimi-K2-Instruct's config.json, SOURCES.md):
+  // DeepSeek-V3's shapes with 64 heads, 384 experts, one dense layer, no MTP.
+  const HfImport kimi = import_hf_config(fixture("kimi-k2-instruct"));
+  REQUIRE_MESSAGE(kimi.status.ok, kimi.status.message);
+  const ModelParams k = count_params(kimi.config);
+  // Hand count per layer: q_a 7168x1536 = 11,010,048; q_b 1536x(64x192) =
+  // 18,874,368; kv_a 7168x576 = 4,128,768; kv_b 512x(64x256) = 8,388,608;
+  // o 8192x7168 = 58,720,256; latent norms 1536 + 512.
+  const double mla = 11010048.0 + 18874368 + 4128768 + 8388608 + 58720256 + 2048;
+  const double expert = 3 * 7168.0 * 2048;   // 44,040,192
+  const double router = 384 * 7168.0 + 384;  // gate and its score-correction bias
+  const double dense = mla + 3 * 7168.0 * 18432 + 2 * 7168;
+  const double moe = mla + 384 * expert + expert + router + 2 * 7168;
+  const double vocab = 163840.0 * 7168;  // embedding, and again the untied head
+  CHECK(k.total == 2 * vocab + 7168 + dense + 60 * moe);
+  CHECK(k.total == 1026408232448.0);
+  // Published: 1,026,408,235,864 (Hugging Face's safetensors total, SOURCES.md),
+  // 3,416 = 61 x 56 more than this count; the difference is not explained here.
+  CHECK(k.active == 2 * vocab + 7168 + dense + 60 * (moe - 376 * expert));  // 8 of 384 routed
+  CHECK(k.mtp == 0.0);
+  CHECK(kv_of(kimi.config, 32768).bytes_per_token == 61 * 576 * 2);
+  CHECK(kimi.weights_format == "fp8_block");
+
+  // Any entry of architectures that names a known class, in order; a class not
+  // known leaves the old rule: count-changing keys refused, a plain file llama-style.
+  const HfImport second = import_hf_config(R"({"model_type": "my_moe", "architectures": ["MyMoe", "MixtralForCausalLM"],
+    "hidden_size": 4096, "intermediate_size": 14336, "num_attention_heads": 32, "num_hidden_layers": 32,
+    "num_key_value_heads": 8, "num_local_experts": 8, "num_experts_per_tok": 2, "vocab_size": 32000})");
+  REQUIRE_MESSAGE(second.status.ok, second.status.message);
+  CHECK(count_params(second.config).total == 46702792704.0);  // Mixtral 8x7B
+  const HfImport unknown_class = import_hf_config(R"({"model_type": "my_moe", "architectures": ["MyMoe"],
+    "hidden_size": 4096, "intermediate_size": 14336, "num_attention_heads": 32, "num_hidden_layers": 32,
+    "num_local_experts": 8, "vocab_size": 32000})");
+  CHECK(unknown_class.status.field == "model_type");
+  const HfImport ill_typed = import_hf_config(R"({"model_type": "x", "architectures": "LlamaForCausalLM",
+    "n_experts": 8, "hidden_size": 64, "num_attention_heads": 4, "num_hidden_layers": 2, "vocab_size": 100})");
+  CHECK(ill_typed.status.field == "model_type");  // a string, not an array: no class is named
+  // A known model_type wins over its architectures.
+  const HfImport known = import_hf_config(R"({"model_type": "gpt2", "architectures": ["LlamaForCausalLM"],
+    "n_embd": 768, "n_layer": 12, "n_head": 12, "vocab_size": 50257})");
+  REQUIRE(known.status.ok);
+  CHECK(count_params(known.config).total == 124439808.0);
+}
+
 TEST_CASE("DeepSeek-V3: MLA, 3 dense + 58 MoE layers, shared expert, MTP, fp8 blocks") {
   const ModelConfig& c = preset("deepseek-v3");
   const ModelParams p = count_params(c);

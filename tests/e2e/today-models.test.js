@@ -92,6 +92,19 @@ test('a refused config names its keys beside the import box', async () => {
   await context.close();
 });
 
+test('a pasted Kimi K2 config (model_type kimi_k2) reads as the DeepSeek-V3 its architectures names, and says so', async () => {
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=model`);
+  await page.locator('#model-hf-config').fill(fixture('kimi-k2-instruct'));
+  await page.locator('#model-hf-import').click();
+  // 1,026,408,232,448: the hand count in tests/cpp/test_presets.cpp.
+  await waitFor(() => page.locator('#model-total-params').textContent().then((t) => t.trim()), count(1026408232448));
+  assert.match(await page.locator('#model-hf-result').textContent(), /kimi_k2/);
+  assert.match(await page.locator('.assumed').textContent(), /read as deepseek_v3, the type DeepseekV3ForCausalLM/);
+  assert.match(await page.locator('#model-layers-table tbody').textContent(), /MoE · MLA · full\s*60/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('presets of today: gpt-oss-120b in the KV panel keeps 18 sliding layers of 128 tokens', async () => {
   const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=kv&kv.preset=gpt-oss-120b&kv.prompt=32768`);
   // 2 x 8 KV heads x 64 x 2 B = 2,048 B per layer per token; 18 full layers x 32,768 + 18 x 128.

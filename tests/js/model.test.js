@@ -94,6 +94,12 @@ test('importHfConfig on real config.json fields', () => {
   assert.ok(gpt2.assumed.includes('tie_word_embeddings: true (default)'));
   const unknown = api.importHfConfig(readFileSync(fixture('unknown-type.json'), 'utf8'));
   assert.ok(unknown.assumed.some((line) => line.includes('"olmo" is not known')));
+  // Kimi K2: model_type "kimi_k2" runs DeepseekV3ForCausalLM, and is read as DeepSeek-V3 (hand count in test_presets.cpp).
+  const kimi = api.importHfConfig(readFileSync(fixture('kimi-k2-instruct.json'), 'utf8'));
+  assert.equal(kimi.model_type, 'kimi_k2');
+  assert.ok(kimi.assumed.some((line) => line.startsWith('architecture: read as deepseek_v3, the type DeepseekV3ForCausalLM')));
+  assert.equal(api.countParams(kimi.config).total, 1_026_408_232_448);
+  assert.equal(kimi.weights_format, 'fp8_block');
   assertInputError(() => api.importHfConfig(readFileSync(fixture('broken.json'), 'utf8')), 'config_json', /not valid JSON/);
   assertInputError(() => api.importHfConfig(readFileSync(fixture('ill-typed.json'), 'utf8')), 'hidden_size', /string/);
 });
