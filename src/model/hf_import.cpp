@@ -788,12 +788,17 @@ std::vector<std::string> count_changing_keys(const json& root) {
   return keys;
 }
 
+// Why a file was not read by its own model_type, for the assumption that says how it was read.
+std::string since_type_not_known(const std::string& type) {
+  return "since model_type " +
+         (type.empty() ? std::string("is missing") : "\"" + type.substr(0, 60) + "\" is not known");
+}
+
 void read_unknown(Reader& r, ModelConfig& c, const std::string& type) {
   read_llama_fields(r, c, 0);
   read_head_dim(r, c, 0);
   c.tied_embeddings = r.flag("tie_word_embeddings", false);
-  r.assume("architecture: llama-style (gated FFN, RMSNorm, RoPE, no biases, untied), since model_type " +
-           (type.empty() ? std::string("is missing") : "\"" + type.substr(0, 60) + "\" is not known"));
+  r.assume("architecture: llama-style (gated FFN, RMSNorm, RoPE, no biases, untied), " + since_type_not_known(type));
 }
 
 // The checkpoint's weight format, from quantization_config.
@@ -958,9 +963,7 @@ HfImport import_hf_config(std::string_view text) {
     known->read(reader, config, result);
   } else if (by_class) {
     reader.assume(std::string("architecture: read as ") + by_class->id + ", the type " + by_class->architecture +
-                  " (architectures) runs, since model_type " +
-                  (result.model_type.empty() ? std::string("is missing")
-                                             : "\"" + result.model_type.substr(0, 60) + "\" is not known"));
+                  " (architectures) runs, " + since_type_not_known(result.model_type));
     by_class->read(reader, config, result);
   } else {
     const std::vector<std::string> keys = count_changing_keys(root);
