@@ -151,6 +151,13 @@ test('Run searches again with progress; a long search is cancelled, keeps the la
   await context.close();
 });
 
+// The Plan panel after "Open in Plan": shown, and its first plan computed (a page opened on
+// Search fetched the calculator alone; the Plan panel's closed forms load on this first open).
+async function waitForPlan(page) {
+  await page.locator('#panel-plan').waitFor({ state: 'visible' });
+  await page.waitForFunction(() => document.querySelector('llm-plan-panel')?.result?.decode !== undefined, null, { timeout: 30000 });
+}
+
 test('Open in Plan: the Plan tab on the point, the same TPOT, and no contradicting Plan key left', async () => {
   const { page, context, problems } = await openPage(lab.browser,
     `${lab.server.url}?${small}&plan.weights_group=32&plan.offload_layers=2&plan.images=1&plan.weights_bits=4.5&plan.fused_attention=0`);
@@ -169,7 +176,7 @@ test('Open in Plan: the Plan tab on the point, the same TPOT, and no contradicti
     const row = page.locator(`${panel} #search-table tbody tr`).nth(index);
     const tpotText = (await row.locator('td[data-key="tpot_s"]').textContent()).trim();
     await row.getByRole('button', { name: /Open in Plan/ }).click();
-    await page.locator('#panel-plan').waitFor({ state: 'visible' });
+    await waitForPlan(page);
     assert.equal(await page.locator('#tab-plan').getAttribute('aria-selected'), 'true');
     assert.equal(await page.locator('#panel-search').isVisible(), false);
     const url = new URL(page.url());
@@ -215,7 +222,7 @@ test('a pasted config.json is the Search panel\'s model too; its points open in 
   assert.deepEqual(await page.evaluate((tag) => document.querySelector(tag).result.cheapest, panel), expected.cheapest);
   const row = page.locator(`${panel} #search-table tbody tr`).last();
   await row.getByRole('button', { name: /Open in Plan/ }).click();
-  await page.locator('#panel-plan').waitFor({ state: 'visible' });
+  await waitForPlan(page);
   const plan = await page.evaluate(() => {
     const element = document.querySelector('llm-plan-panel');
     return { model: element.state.model, keep: element.state.weights_keep, step: element.result.decode.step_s };
