@@ -6,16 +6,16 @@
 // ≤ 250 KB raw and ≤ 90 KB gzipped, and the Model panel's first load
 // ≤ 300,000 bytes of WASM. The first load is met by the first-load module
 // (llm_spacetime: presets and the model closed forms, -Oz, link-time
-// optimized, no RTTI): 149,566 B raw, 63,774 B gzipped (174,417 / 71,707
+// optimized, no RTTI): 151,414 B raw, 64,319 B gzipped (174,417 / 71,707
 // without -flto and -fno-rtti, 209,943 / 85,570 with nlohmann/json). The closed-forms module
 // (llm_spacetime_forms: every closed form, presets, explain views, run
 // estimates; -Oz but the plan's three files at -O3, -flto, -fno-rtti), which
-// the other calculating panels and every explanation fetch, is 412,398 B raw,
-// 168,103 B gzipped (461,604 / 182,865 without either): the calculator target is NOT met
+// the other calculating panels and every explanation fetch, is 414,261 B raw,
+// 168,712 B gzipped (461,604 / 182,865 without either): the calculator target is NOT met
 // (README "Module sizes": the core's own code and strings alone are above
 // 250 KB). The calculator (llm_spacetime_calculator: the closed forms and the
 // serving simulator, the deployment search; -O3), which the Serve and Search
-// panels and Node load, is 871,321 B raw, 306,900 B gzipped. Each budget is
+// panels and Node load, is 873,684 B raw, 308,084 B gzipped. Each budget is
 // what was reached plus about 3 %, so that growth fails the test command;
 // README "Performance", "Module sizes", has the table.
 export const targets = Object.freeze({
@@ -23,11 +23,11 @@ export const targets = Object.freeze({
 });
 
 export const budgets = Object.freeze({
-  first: Object.freeze({ raw: 153_000, gzip: 65_000 }),
+  first: Object.freeze({ raw: 156_000, gzip: 66_000 }),
   forms: Object.freeze({ raw: 424_000, gzip: 173_000 }),
   calculator: Object.freeze({ raw: 897_000, gzip: 315_000 }),
   /** The Model panel's first load fetches the first-load module alone: its budget. */
-  firstLoadWasmBytes: 153_000,
+  firstLoadWasmBytes: 156_000,
 });
 
 export const firstLoadWasmBytes = budgets.firstLoadWasmBytes;

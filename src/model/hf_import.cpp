@@ -707,6 +707,30 @@ void read_deepseek(Reader& r, ModelConfig& c, bool v3) {
   c.tied_embeddings = r.flag("tie_word_embeddings", false);
 }
 
+void read_glm4_moe(Reader& r, ModelConfig& c, HfImport&) {
+  // Glm4MoeConfig (GLM-4.5, 4.5-Air, 4.6): GQA with head_dim set apart from
+  // hidden / heads; q, k, v biases (attention_bias) and never one on o;
+  // q_norm and k_norm of head_dim with use_qk_norm; dense layers before
+  // first_k_dense_replace, then MoE with one fused shared expert of
+  // moe_intermediate_size x n_shared_experts and the router's score-correction
+  // bias. The checkpoint stores num_nextn_predict_layers MTP layers after the
+  // last one, as DeepSeek-V3 does (vLLM's glm4_moe_mtp.py); partial RoPE adds nothing.
+  read_llama_fields_defaulted(r, c, LlamaDefaults{151552, 4096, 46, 96, 8, 10944});
+  read_head_dim(r, c, 0);
+  c.qkv_bias = r.flag("attention_bias", false);
+  c.qk_norm = r.flag("use_qk_norm", false);
+  c.n_experts = r.optional("n_experts", {"n_routed_experts"}, 128);
+  c.experts_top_k = r.optional("experts_top_k", {"num_experts_per_tok"}, 8);
+  c.moe_d_ff = r.optional("moe_d_ff", {"moe_intermediate_size"}, 1408);
+  c.shared_experts = r.optional("shared_experts", {"n_shared_experts"}, 1);
+  c.router_score_bias = true;
+  const double first_dense = r.optional("", {"first_k_dense_replace"}, 1);
+  c.mlp_layer_types =
+      layer_list(c.n_layers, [&](int64_t i) { return static_cast<double>(i) >= first_dense ? "moe" : "dense"; });
+  c.mtp_modules = r.optional("mtp_modules", {"num_nextn_predict_layers"}, 0);
+  c.tied_embeddings = r.flag("tie_word_embeddings", false);
+}
+
 void read_deepseek_v2(Reader& r, ModelConfig& c, HfImport&) { read_deepseek(r, c, false); }
 void read_deepseek_v3(Reader& r, ModelConfig& c, HfImport&) { read_deepseek(r, c, true); }
 void read_qwen2_moe(Reader& r, ModelConfig& c, HfImport&) { read_qwen_moe(r, c, false); }
@@ -747,6 +771,7 @@ const std::vector<KnownType>& known_types() {
       {"gpt_oss", "GptOssForCausalLM", read_gpt_oss},
       {"deepseek_v2", "DeepseekV2ForCausalLM", read_deepseek_v2},
       {"deepseek_v3", "DeepseekV3ForCausalLM", read_deepseek_v3},
+      {"glm4_moe", "Glm4MoeForCausalLM", read_glm4_moe},
       {"phi3", "Phi3ForCausalLM", read_phi3},
       {"gpt2", "GPT2LMHeadModel", read_gpt2},
       {"falcon", "FalconForCausalLM", read_falcon},

@@ -98,6 +98,8 @@ const Published kPublished[] = {
     {"llama-4-maverick", 401583781376, "Fireworks parameter_count of Llama-4-Maverick-17B-128E-Instruct"},
     {"gpt-oss-20b", 20914757184, "keras-hub gpt_oss_20b_en; model card Table 1: 20.91B"},
     {"gpt-oss-120b", 116829156672, "keras-hub gpt_oss_120b_en; model card Table 1: 116.83B"},
+    {"glm-4.5", 358337791296, "HF total of zai-org/GLM-4.5 (its MTP layer included)"},
+    {"glm-4.5-air", 110468824832, "HF total of zai-org/GLM-4.5-Air (its MTP layer included)"},
     {"mistral-nemo", 12247782400, "HF total of mistralai/Mistral-Nemo-Instruct-2407 (same architecture)"},
     {"mistral-small-3", 23572403200, "paramCount of Mistral-Small-24B-Instruct-2501 (same architecture)"},
     {"mixtral-8x22b", 140620634112, "HF total of mistral-community/Mixtral-8x22B-v0.1"},
@@ -195,6 +197,53 @@ TEST_CASE("HF import: a model_type not known is read by the type its architectur
     "n_embd": 768, "n_layer": 12, "n_head": 12, "vocab_size": 50257})");
   REQUIRE(known.status.ok);
   CHECK(count_params(known.config).total == 124439808.0);
+}
+
+TEST_CASE("GLM-4.5: GQA with q, k, v biases, dense then MoE layers, a fused shared expert, the MTP layer") {
+  // Hand count from Glm4MoeForCausalLM's tensors (transformers' modeling_glm4_moe.py;
+  // the MTP layer as vLLM's glm4_moe_mtp.py stores it) for hidden h, vocab v, layers l,
+  // dense layers k, 96 heads and 8 KV heads of 128, widths i (dense) and m (expert), e experts.
+  auto hand_count = [](double h, double v, double l, double k, double i, double m, double e, bool qk_norm) {
+    const double attention = 96 * 128 * h + 96 * 128 + 2 * (8 * 128 * h + 8 * 128) + h * 96 * 128 +  // o: no bias
+                             (qk_norm ? 2 * 128 : 0);
+    const double moe = e * h + e + e * 3 * h * m + 3 * h * m;  // router, its score bias, experts, shared
+    const double layer = attention + 2 * h;
+    const double main = 2 * v * h + h + l * layer + k * 3 * h * i + (l - k) * moe;
+    const double mtp = layer + moe + 3 * h + 2 * h * h + 2 * v * h;  // enorm, hnorm, head norm, eh_proj, copies
+    return main + mtp;
+  };
+  // GLM-4.5-Air's config.json (SOURCES.md); published 110,468,824,832 (HF total, MTP layer included).
+  const std::string air_text = fixture("glm-4.5-air");
+  const HfImport air = import_hf_config(air_text);
+  REQUIRE_MESSAGE(air.status.ok, air.status.message);
+  CHECK(count_params(air.config).total == hand_count(4096, 151552, 46, 1, 10944, 1408, 128, false));
+  CHECK(count_params(air.config).total == 110468824832.0);
+  // KV: 8 KV heads x 128 x (K, V) x 2 B x 46 layers.
+  CHECK(kv_of(air.config, 32768).bytes_per_token == 46 * 8 * 128 * 2 * 2);
+
+  // GLM-4.5: the Air file with GLM-4.5's shapes (SOURCES.md) and QK-norm; published 358,337,791,296.
+  std::string text = air_text;
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"\"hidden_size\": 4096", "\"hidden_size\": 5120"},
+           {"\"intermediate_size\": 10944", "\"intermediate_size\": 12288"},
+           {"\"moe_intermediate_size\": 1408", "\"moe_intermediate_size\": 1536"},
+           {"\"n_routed_experts\": 128", "\"n_routed_experts\": 160"},
+           {"\"first_k_dense_replace\": 1", "\"first_k_dense_replace\": 3"},
+           {"\"num_hidden_layers\": 46", "\"num_hidden_layers\": 92"},
+           {"\"use_qk_norm\": false", "\"use_qk_norm\": true"}}) {
+    REQUIRE(text.find(from) != std::string::npos);
+    text.replace(text.find(from), from.size(), to);
+  }
+  const HfImport glm = import_hf_config(text);
+  REQUIRE_MESSAGE(glm.status.ok, glm.status.message);
+  const ModelParams p = count_params(glm.config);
+  CHECK(p.total == hand_count(5120, 151552, 92, 3, 12288, 1536, 160, true));
+  CHECK(p.total == 358337791296.0);
+  REQUIRE(p.layer_kinds.size() == 2);
+  CHECK(p.layer_kinds[0].count == 3);
+  CHECK(p.layer_kinds[1].count == 89);
+  // Active (main model, as for DeepSeek-V3): 8 of 160 routed experts and the shared one in 89 layers.
+  CHECK(p.active == p.language_model - 152 * 3 * 5120.0 * 1536 * 89);
 }
 
 TEST_CASE("DeepSeek-V3: MLA, 3 dense + 58 MoE layers, shared expert, MTP, fp8 blocks") {

@@ -100,6 +100,10 @@ test('importHfConfig on real config.json fields', () => {
   assert.ok(kimi.assumed.some((line) => line.startsWith('architecture: read as deepseek_v3, the type DeepseekV3ForCausalLM')));
   assert.equal(api.countParams(kimi.config).total, 1_026_408_232_448);
   assert.equal(kimi.weights_format, 'fp8_block');
+  // GLM-4.5-Air: published 110,468,824,832 (HF total, its MTP layer included; hand count in test_presets.cpp).
+  const air = api.importHfConfig(readFileSync(fixture('glm-4.5-air.json'), 'utf8'));
+  assert.equal(air.model_type, 'glm4_moe');
+  assert.equal(api.countParams(air.config).total, 110_468_824_832);
   assertInputError(() => api.importHfConfig(readFileSync(fixture('broken.json'), 'utf8')), 'config_json', /not valid JSON/);
   assertInputError(() => api.importHfConfig(readFileSync(fixture('ill-typed.json'), 'utf8')), 'hidden_size', /string/);
 });
