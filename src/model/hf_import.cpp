@@ -793,24 +793,86 @@ const KnownType* known_by_architecture(const json& root) {
   return nullptr;
 }
 
-// Keys that change the counts of a llama-style reading: experts, latent ranks,
-// per-layer patterns, nested configs, sinks. An unknown type carrying any is refused.
-std::vector<std::string> count_changing_keys(const json& root) {
-  static const char* const words[] = {
-      "expert",      "moe",    "lora",        "layer_types",   "sliding_window_pattern", "chunk", "sparse",
-      "mlp_only",    "nextn",  "text_config", "vision_config", "audio_config",           "sinks", "qk_norm",
-      "rope_layers", "router", "shared",      "num_local"};
-  std::vector<std::string> keys;
+// Not there, for the count: null, false, 0, "", [] or {} ("chunk_size_feed_forward": 0
+// and "num_nextn_predict_layers": 0 switch nothing on).
+bool absent_like(const json& value) {
+  return value.is_null() || (value.is_boolean() && !value.boolean) || (value.is_number() && value.number == 0) ||
+         (value.is_string() && value.text.empty()) || (value.is_array() && value.items.empty()) ||
+         (value.is_object() && value.members.empty());
+}
+
+// What a llama-style reading (three-matrix gated FFN of SiLU, two RMSNorms per
+// layer, no biases but those it reads) would count wrong in a file of a type it
+// does not know; each entry as a message shows it. An unknown type with any is
+// refused. Three signs:
+// - key words: experts, latent ranks, per-layer patterns, nested configs,
+//   sinks, norms on q/k (any "_norm" key set true), parallel blocks,
+//   state-space, convolution and hybrid layers;
+// - an activation other than SiLU: the FFN may be two matrices, not three
+//   (phi-2, StarCoder2, GPT-NeoX, Nemotron: 26-38 % over when read llama-style);
+// - a LayerNorm epsilon and no rms_norm_eps: LayerNorm with biases, one per
+//   layer in parallel blocks (Cohere, StableLM, GPT-NeoX).
+// Also a sliding window whose layers use_sliding_window sets some other way.
+std::vector<std::string> llama_mismatches(const json& root) {
+  static const char* const words[] = {"expert",
+                                      "moe",
+                                      "lora",
+                                      "layer_types",
+                                      "sliding_window_pattern",
+                                      "chunk",
+                                      "sparse",
+                                      "mlp_only",
+                                      "nextn",
+                                      "text_config",
+                                      "vision_config",
+                                      "audio_config",
+                                      "sinks",
+                                      "qk_norm",
+                                      "rope_layers",
+                                      "router",
+                                      "shared",
+                                      "num_local",
+                                      "qk_layernorm",
+                                      "query_layernorm",
+                                      "parallel",
+                                      "mamba",
+                                      "ssm",
+                                      "hybrid",
+                                      "block_type",
+                                      "linear_attn",
+                                      "conv_",
+                                      "attn_idx",
+                                      "block_ff_dim",
+                                      "auto_adjust_ff",
+                                      "tie_embedding",
+                                      "use_sliding_window"};
+  static const char* const activation_keys[] = {"hidden_act", "hidden_activation", "activation_function",
+                                                "mlp_hidden_act"};
+  static const char* const layer_norm_keys[] = {"layer_norm_eps", "layer_norm_epsilon", "norm_epsilon",
+                                                "layernorm_epsilon"};
+  std::vector<std::string> found;
+  auto add = [&](const std::string& key, const std::string& detail) {
+    if (found.size() < 12) found.push_back((key.size() > 60 ? key.substr(0, 60) + "…" : key) + detail);
+  };
   for (const JsonMember& member : root.members) {
-    if (member.value.is_null() || (member.value.is_boolean() && !member.value.boolean)) continue;
-    for (const char* word : words)
-      if (member.key.find(word) != std::string::npos) {
-        keys.push_back(member.key.size() > 60 ? member.key.substr(0, 60) + "…" : member.key);
-        break;
-      }
-    if (keys.size() >= 12) break;
+    const std::string& key = member.key;
+    const json& value = member.value;
+    if (absent_like(value)) continue;
+    const bool named = std::any_of(std::begin(words), std::end(words),
+                                   [&](const char* word) { return key.find(word) != std::string::npos; });
+    if (named || (value.is_boolean() && key.find("_norm") != std::string::npos)) {
+      add(key, "");
+    } else if (std::find(std::begin(activation_keys), std::end(activation_keys), key) != std::end(activation_keys)) {
+      if (!value.is_string() || (value.text != "silu" && value.text != "swish"))
+        add(key, " = " +
+                     (value.is_string() && value.text.size() <= 40 ? value.dump() : std::string(value.type_name())) +
+                     " (not SiLU: the FFN may not be gated)");
+    } else if (std::find(std::begin(layer_norm_keys), std::end(layer_norm_keys), key) != std::end(layer_norm_keys) &&
+               !root.find("rms_norm_eps")) {
+      add(key, " (LayerNorm, not RMSNorm)");
+    }
   }
-  return keys;
+  return found;
 }
 
 // Why a file was not read by its own model_type, for the assumption that says how it was read.
@@ -819,11 +881,40 @@ std::string since_type_not_known(const std::string& type) {
          (type.empty() ? std::string("is missing") : "\"" + type.substr(0, 60) + "\" is not known");
 }
 
+// A file llama_mismatches() let through: LlamaConfig's fields, and the keys
+// of its kin that a llama layer can hold (biases, one window on every layer).
 void read_unknown(Reader& r, ModelConfig& c, const std::string& type) {
   read_llama_fields(r, c, 0);
   read_head_dim(r, c, 0);
-  c.tied_embeddings = r.flag("tie_word_embeddings", false);
-  r.assume("architecture: llama-style (gated FFN, RMSNorm, RoPE, no biases, untied), " + since_type_not_known(type));
+  auto set = [&](const char* key, bool& field) {
+    if (r.has(key)) field = r.flag(key, false);
+  };
+  set("attention_bias", c.qkv_bias);  // LlamaConfig: q, k, v and o
+  set("attention_bias", c.attn_out_bias);
+  set("attention_out_bias", c.attn_out_bias);  // Seed-OSS: o apart
+  set("qkv_bias", c.qkv_bias);
+  set("use_qkv_bias", c.qkv_bias);  // StableLM 2
+  set("mlp_bias", c.mlp_bias);
+  for (const char* key : {"bias", "use_bias"})  // every projection (ERNIE 4.5, InternLM2 write false)
+    if (r.has(key) && r.flag(key, false)) c.qkv_bias = c.attn_out_bias = c.mlp_bias = true;
+  // One window on every layer, as Mistral, Phi-3 and StarCoder2 read it (a
+  // use_sliding_window set true was refused; set false, it turns the window off).
+  if (r.has("sliding_window") && r.has("use_sliding_window")) {
+    r.assume("sliding_window: none (use_sliding_window is false)");
+  } else if (r.has("sliding_window")) {
+    c.sliding_window = r.required("sliding_window", {"sliding_window"});
+    r.assume("sliding_window: on every layer, " + since_type_not_known(type));
+  }
+  // transformers writes tie_word_embeddings only where it differs from the
+  // base class's default, true: a file it saved without the key is tied.
+  if (!r.has("tie_word_embeddings") && r.has("transformers_version")) {
+    c.tied_embeddings = true;
+    r.assume("tie_word_embeddings: true (transformers, which saved the file, leaves out its base default)");
+  } else {
+    c.tied_embeddings = r.flag("tie_word_embeddings", false);
+  }
+  r.assume("architecture: llama-style (gated FFN, RMSNorm, RoPE; biases and window as the file sets them), " +
+           since_type_not_known(type));
 }
 
 // The checkpoint's weight format, from quantization_config.
@@ -991,7 +1082,7 @@ HfImport import_hf_config(std::string_view text) {
                   " (architectures) runs, " + since_type_not_known(result.model_type));
     by_class->read(reader, config, result);
   } else {
-    const std::vector<std::string> keys = count_changing_keys(root);
+    const std::vector<std::string> keys = llama_mismatches(root);
     if (!keys.empty()) {
       std::string list;
       for (const std::string& key : keys) list += (list.empty() ? "" : ", ") + key;

@@ -402,6 +402,84 @@ TEST_CASE("import: refusals name the fields, defaults follow the transformers cl
   }
 }
 
+// Shapes of real configs of types the import does not know (transformers'
+// configuration_<type>.py and the published config.json files).
+TEST_CASE("import of an unknown type: refused where a llama-style count would be wrong, else read as the file says") {
+  auto refused_naming = [](const std::string& text, std::initializer_list<const char*> keys) {
+    const HfImport r = import_hf_config(text);
+    CHECK(r.status.field == "model_type");
+    for (const char* key : keys) CHECK_MESSAGE(r.status.message.find(key) != std::string::npos, key, r.status.message);
+  };
+  SUBCASE("a non-SiLU activation or a LayerNorm: the FFN or the norms are not llama's") {
+    // microsoft/phi-2: fc1/fc2 (two matrices), LayerNorm; read llama-style it counted 3.62e9, not 2.78e9.
+    refused_naming(R"({"model_type": "phi", "hidden_act": "gelu_new", "hidden_size": 2560, "intermediate_size": 10240,
+      "layer_norm_eps": 1e-05, "num_attention_heads": 32, "num_hidden_layers": 32, "vocab_size": 51200})",
+                   {"hidden_act = \"gelu_new\" (not SiLU", "layer_norm_eps (LayerNorm"});
+    // bigcode/starcoder2-15b: c_fc/c_proj with biases, LayerNorm, a 4096 window.
+    refused_naming(R"({"model_type": "starcoder2", "hidden_act": "gelu_pytorch_tanh", "hidden_size": 6144,
+      "intermediate_size": 24576, "norm_epsilon": 1e-05, "num_attention_heads": 48, "num_hidden_layers": 40,
+      "num_key_value_heads": 4, "sliding_window": 4096, "use_bias": true, "vocab_size": 49152})",
+                   {"hidden_act", "norm_epsilon"});
+    // CohereForAI/aya-23-8B: one LayerNorm per parallel block, tied (no tie key).
+    refused_naming(R"({"model_type": "cohere", "hidden_act": "silu", "hidden_size": 4096, "intermediate_size": 14336,
+      "layer_norm_eps": 1e-05, "logit_scale": 0.125, "num_attention_heads": 32, "num_hidden_layers": 32,
+      "num_key_value_heads": 8, "use_qk_norm": false, "vocab_size": 256000})",
+                   {"layer_norm_eps"});
+    // A GPT-NeoX parallel residual, an Apertus post-norm, a hybrid's convolution, a Qwen-style partial window.
+    const std::string dense = R"("hidden_size": 64, "intermediate_size": 128, "num_attention_heads": 4,
+      "num_hidden_layers": 2, "vocab_size": 100, "rms_norm_eps": 1e-06)";
+    refused_naming(R"({"model_type": "x", "use_parallel_residual": true, )" + dense + "}", {"use_parallel_residual"});
+    refused_naming(R"({"model_type": "x", "post_norm": true, )" + dense + "}", {"post_norm"});
+    refused_naming(R"({"model_type": "x", "conv_L_cache": 3, )" + dense + "}", {"conv_L_cache"});
+    refused_naming(R"({"model_type": "x", "use_sliding_window": true, "sliding_window": 4096, )" + dense + "}",
+                   {"use_sliding_window"});
+    // A LayerNorm epsilon beside rms_norm_eps, a zero or false switch, SiLU: still read.
+    for (const char* extra : {R"("layer_norm_eps": 1e-05, "hidden_act": "silu", "post_norm": false,)",
+                              R"("chunk_size_feed_forward": 0, "num_nextn_predict_layers": 0, "moe_layers": [],)"}) {
+      const HfImport r = import_hf_config(std::string(R"({"model_type": "x", )") + extra + dense + "}");
+      CHECK_MESSAGE(r.status.ok, extra, r.status.message);
+    }
+  }
+  SUBCASE("biases, one window on every layer and tying, as the file sets them") {
+    // ByteDance-Seed/Seed-OSS-36B: q, k, v biases, none on o; head_dim 128 (80 x 128 != 5120); untied.
+    const HfImport seed = import_hf_config(R"({"model_type": "seed_oss", "attention_bias": true,
+      "attention_out_bias": false, "head_dim": 128, "hidden_act": "silu", "hidden_size": 5120,
+      "intermediate_size": 27648, "mlp_bias": false, "num_attention_heads": 80, "num_hidden_layers": 64,
+      "num_key_value_heads": 8, "rms_norm_eps": 1e-06, "tie_word_embeddings": false,
+      "transformers_version": "4.55.0", "vocab_size": 155136})");
+    REQUIRE_MESSAGE(seed.status.ok, seed.status.message);
+    const double q = 80 * 128, kv = 8 * 128;
+    const double layer = 5120 * (q + 2 * kv) + (q + 2 * kv) + q * 5120 + 3 * 5120 * 27648.0 + 2 * 5120;
+    CHECK(count_params(seed.config).total == 2 * 155136.0 * 5120 + 64 * layer + 5120);
+    CHECK(count_params(seed.config).total == 36151104512.0);
+    // A window and no use_sliding_window: every layer slides (Mistral's reading); use_sliding_window false: none.
+    const std::string dense = R"("hidden_size": 64, "intermediate_size": 128, "num_attention_heads": 4,
+      "num_hidden_layers": 2, "vocab_size": 100)";
+    const HfImport window = import_hf_config(R"({"model_type": "x", "sliding_window": 16, )" + dense + "}");
+    REQUIRE(window.status.ok);
+    CHECK(window.config.sliding_window == 16);
+    CHECK(kv_of(window.config, 1000).bytes_per_sequence == 2 * 2 * 64 * 2 * 16);  // K and V, 2 layers, fp16
+    const HfImport off =
+        import_hf_config(R"({"model_type": "x", "sliding_window": 16, "use_sliding_window": false, )" + dense + "}");
+    REQUIRE(off.status.ok);
+    CHECK(off.config.sliding_window == 0);
+    // transformers leaves tie_word_embeddings out where it equals the base default, true.
+    const HfImport saved = import_hf_config(R"({"model_type": "x", "transformers_version": "4.57.1", )" + dense + "}");
+    const HfImport hand = import_hf_config(R"({"model_type": "x", )" + dense + "}");
+    const HfImport untied = import_hf_config(
+        R"({"model_type": "x", "transformers_version": "4.57.1", "tie_word_embeddings": false, )" + dense + "}");
+    REQUIRE((saved.status.ok && hand.status.ok && untied.status.ok));
+    CHECK(saved.config.tied_embeddings);
+    CHECK_FALSE(hand.config.tied_embeddings);
+    CHECK_FALSE(untied.config.tied_embeddings);
+    CHECK(count_params(hand.config).total - count_params(saved.config).total == 100 * 64);
+    // "bias": every projection (InternLM2 writes false).
+    const HfImport biased = import_hf_config(R"({"model_type": "x", "bias": true, )" + dense + "}");
+    REQUIRE(biased.status.ok);
+    CHECK((biased.config.qkv_bias && biased.config.attn_out_bias && biased.config.mlp_bias));
+  }
+}
+
 TEST_CASE("plan on a DeepSeek-V3 preset: fp8 weights, MLA KV, 8 x H200") {
   Workload w;
   w.model = preset("deepseek-v3");

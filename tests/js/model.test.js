@@ -94,6 +94,11 @@ test('importHfConfig on real config.json fields', () => {
   assert.ok(gpt2.assumed.includes('tie_word_embeddings: true (default)'));
   const unknown = api.importHfConfig(readFileSync(fixture('unknown-type.json'), 'utf8'));
   assert.ok(unknown.assumed.some((line) => line.includes('"olmo" is not known')));
+  // phi-2 (fc1/fc2, LayerNorm) read llama-style would count 3.62e9 instead of 2.78e9: refused, naming why.
+  const phi2 = { model_type: 'phi', hidden_act: 'gelu_new', hidden_size: 2560, intermediate_size: 10240,
+    layer_norm_eps: 1e-5, num_attention_heads: 32, num_hidden_layers: 32, vocab_size: 51200 };
+  assertInputError(() => api.importHfConfig(JSON.stringify(phi2)), 'model_type',
+    /hidden_act = "gelu_new" \(not SiLU: the FFN may not be gated\), layer_norm_eps \(LayerNorm, not RMSNorm\)/);
   // Kimi K2: model_type "kimi_k2" runs DeepseekV3ForCausalLM, and is read as DeepSeek-V3 (hand count in test_presets.cpp).
   const kimi = api.importHfConfig(readFileSync(fixture('kimi-k2-instruct.json'), 'utf8'));
   assert.equal(kimi.model_type, 'kimi_k2');
