@@ -40,6 +40,7 @@ EMSCRIPTEN_BINDINGS(model) {
       .field("experts_top_k", &ModelConfig::experts_top_k)
       .field("sandwich_norms", &ModelConfig::sandwich_norms)
       .field("qk_norm", &ModelConfig::qk_norm)
+      .field("qk_norm_full_width", &ModelConfig::qk_norm_full_width)
       .field("attention_sinks", &ModelConfig::attention_sinks)
       .field("attention", &ModelConfig::attention)
       .field("q_lora_rank", &ModelConfig::q_lora_rank)

@@ -34,6 +34,8 @@ export interface ModelConfig {
   sandwich_norms: boolean;
   /** RMSNorm of head_dim on Q and K (Qwen3, Gemma 3). */
   qk_norm: boolean;
+  /** With qk_norm: one RMSNorm over the whole Q projection (n_heads × head_dim) and one over K, not one of head_dim (MiniMax-M2). */
+  qk_norm_full_width: boolean;
   /** One learned logit per head per layer (gpt-oss). */
   attention_sinks: boolean;
   /** 'gqa' (MHA/GQA/MQA) or 'mla' (DeepSeek's latent attention). */

@@ -167,6 +167,7 @@ ValidatedModel validate_model(const ModelConfig& config) {
   attention.qkv_bias = r.qkv_bias;
   attention.out_bias = r.attn_out_bias;
   attention.qk_norm = r.qk_norm;
+  attention.qk_norm_full_width = r.qk_norm && r.qk_norm_full_width;
   attention.sinks = r.attention_sinks;
 
   FfnSpec dense;

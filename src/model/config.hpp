@@ -34,9 +34,11 @@ struct ModelConfig {
   bool parallel_attn_mlp = false;          // attention and MLP read the same normed input
   bool parallel_shared_norm =
       true;  // with parallel_attn_mlp: one norm per layer (GPT-J, Falcon-7B); false: two (Falcon-40B)
-  bool sandwich_norms = false;   // Gemma 2/3: post-attention and post-FFN norms too (4 per layer)
-  bool qk_norm = false;          // RMSNorm of head_dim on every Q and K head (Qwen3, Gemma 3)
-  bool attention_sinks = false;  // gpt-oss: one learned logit per head per layer (parameters, not cached tokens)
+  bool sandwich_norms = false;      // Gemma 2/3: post-attention and post-FFN norms too (4 per layer)
+  bool qk_norm = false;             // RMSNorm of head_dim on every Q and K head (Qwen3, Gemma 3)
+  bool qk_norm_full_width = false;  // with qk_norm: one RMSNorm over the whole Q projection (n_heads x head_dim)
+                                    // and one over K (n_kv_heads x head_dim) instead (MiniMax-M2)
+  bool attention_sinks = false;     // gpt-oss: one learned logit per head per layer (parameters, not cached tokens)
 
   // Attention kind. "gqa" covers MHA/GQA/MQA; "mla" is DeepSeek's multi-head
   // latent attention, which caches kv_lora_rank + qk_rope_head_dim per token.
@@ -87,6 +89,7 @@ struct AttentionSpec {
   int64_t heads = 0, kv_heads = 0, head_dim = 0;  // GQA (MLA: kv_heads = heads)
   int64_t q_lora_rank = 0, kv_lora_rank = 0, qk_nope_head_dim = 0, qk_rope_head_dim = 0, v_head_dim = 0;
   bool qkv_bias = false, out_bias = false, qk_norm = false, sinks = false;
+  bool qk_norm_full_width = false;  // the Q and K norms span the whole projections, not one head
   Span span = Span::full;
   int64_t span_tokens = 0;  // the window or the chunk
   bool operator==(const AttentionSpec&) const = default;

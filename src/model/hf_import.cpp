@@ -731,6 +731,46 @@ void read_glm4_moe(Reader& r, ModelConfig& c, HfImport&) {
   c.tied_embeddings = r.flag("tie_word_embeddings", false);
 }
 
+void read_minimax_m2(Reader& r, ModelConfig& c, HfImport&) {
+  // MiniMaxM2Config (MiniMax-M2, M2.1, M2.5, M2.7): GQA with head_dim 128 and
+  // no biases; with use_qk_norm, q_norm and k_norm over the whole q and k
+  // projections (qk_norm_type "per_layer": vLLM's MiniMaxText01RMSNormTP of
+  // heads x head_dim) or of head_dim ("per_head"); every layer MoE:
+  // num_local_experts experts of intermediate_size, the top
+  // num_experts_per_tok, no shared expert, the router's score-correction bias
+  // (use_routing_bias). Every layer is full softmax attention (attn_type_list
+  // 1; MiniMax-Text-01's lightning layers are 0). The config's MTP modules
+  // (use_mtp) are built by neither transformers nor vLLM, and the checkpoint
+  // stores none (its tensors list layers 0-61 only).
+  read_llama_fields_defaulted(r, c, LlamaDefaults{200064, 3072, 62, 48, 8, 1536});
+  read_head_dim(r, c, 128);
+  c.n_experts = r.optional("n_experts", {"num_local_experts"}, 256);
+  c.experts_top_k = r.optional("experts_top_k", {"num_experts_per_tok"}, 8);
+  c.qk_norm = r.flag("use_qk_norm", true);
+  if (c.qk_norm) {
+    const std::string shape = r.text("qk_norm_type", "per_layer");
+    if (shape != "per_layer" && shape != "per_head")
+      r.fail("qk_norm_type", r.key_name("qk_norm_type") + " must be \"per_layer\" or \"per_head\"");
+    c.qk_norm_full_width = shape == "per_layer";
+  }
+  c.router_score_bias = r.flag("use_routing_bias", true);
+  if (r.has("shared_intermediate_size") && r.required("", {"shared_intermediate_size"}) != 0)
+    r.fail("shared_intermediate_size", r.key_name("shared_intermediate_size") +
+                                           " is not 0: a shared expert, which MiniMax-M2's code does not build");
+  for (double kind : r.numbers("attn_type_list"))
+    if (kind != 1) {
+      r.fail("attn_type_list", r.key_name("attn_type_list") +
+                                   " lists a layer that is not 1 (full attention): lightning (linear) attention "
+                                   "layers, MiniMax-Text-01's, are not modeled");
+      break;
+    }
+  if (r.has("mlp_intermediate_size"))
+    r.assume("mlp_intermediate_size: not read (no MiniMax-M2 code or weight uses it)");
+  if (r.has("use_mtp") && r.flag("use_mtp", false))
+    r.assume("num_mtp_modules: not counted (the checkpoint stores no MTP layer; transformers and vLLM build none)");
+  c.tied_embeddings = r.flag("tie_word_embeddings", false);
+}
+
 void read_deepseek_v2(Reader& r, ModelConfig& c, HfImport&) { read_deepseek(r, c, false); }
 void read_deepseek_v3(Reader& r, ModelConfig& c, HfImport&) { read_deepseek(r, c, true); }
 void read_qwen2_moe(Reader& r, ModelConfig& c, HfImport&) { read_qwen_moe(r, c, false); }
@@ -772,6 +812,7 @@ const std::vector<KnownType>& known_types() {
       {"deepseek_v2", "DeepseekV2ForCausalLM", read_deepseek_v2},
       {"deepseek_v3", "DeepseekV3ForCausalLM", read_deepseek_v3},
       {"glm4_moe", "Glm4MoeForCausalLM", read_glm4_moe},
+      {"minimax_m2", "MiniMaxM2ForCausalLM", read_minimax_m2},
       {"phi3", "Phi3ForCausalLM", read_phi3},
       {"gpt2", "GPT2LMHeadModel", read_gpt2},
       {"falcon", "FalconForCausalLM", read_falcon},

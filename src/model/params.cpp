@@ -37,8 +37,9 @@ LayerParams layer_params(const LayerSpec& layer, int64_t d_model) {
     p.v = d * kv_dim;
     p.o = q_dim * d;
     p.bias = (a.qkv_bias ? q_dim + 2 * kv_dim : 0) + (a.out_bias ? d : 0);
-    // Qwen3 and Gemma 3: one RMSNorm of head_dim shared by every Q head, one by every K head.
-    p.attention_norms = a.qk_norm ? 2 * static_cast<double>(a.head_dim) : 0;
+    // Qwen3 and Gemma 3: one RMSNorm of head_dim shared by every Q head, one by
+    // every K head; MiniMax-M2: one over the whole Q projection, one over K.
+    p.attention_norms = !a.qk_norm ? 0 : a.qk_norm_full_width ? q_dim + kv_dim : 2 * static_cast<double>(a.head_dim);
   }
   p.sinks = a.sinks ? heads : 0;
   p.attention_matrices = p.q + p.k + p.v + p.o;

@@ -100,6 +100,10 @@ const Published kPublished[] = {
     {"gpt-oss-120b", 116829156672, "keras-hub gpt_oss_120b_en; model card Table 1: 116.83B"},
     {"glm-4.5", 358337791296, "HF total of zai-org/GLM-4.5 (its MTP layer included)"},
     {"glm-4.5-air", 110468824832, "HF total of zai-org/GLM-4.5-Air (its MTP layer included)"},
+    // MiniMax-M2: every stored element of the M2.5 and M2.7 checkpoints (same
+    // shapes), 228,703,644,928 as quoted in third-party reports (SOURCES.md),
+    // holds 13,880,064 fp8 block scales (weight_scale_inv; hand count below).
+    {"minimax-m2", 228703644928.0 - 13880064.0, "HF-style total of MiniMax-M2.5/M2.7 less its fp8 scale tensors"},
     {"mistral-nemo", 12247782400, "HF total of mistralai/Mistral-Nemo-Instruct-2407 (same architecture)"},
     {"mistral-small-3", 23572403200, "paramCount of Mistral-Small-24B-Instruct-2501 (same architecture)"},
     {"mixtral-8x22b", 140620634112, "HF total of mistral-community/Mixtral-8x22B-v0.1"},
@@ -244,6 +248,49 @@ TEST_CASE("GLM-4.5: GQA with q, k, v biases, dense then MoE layers, a fused shar
   CHECK(p.layer_kinds[1].count == 89);
   // Active (main model, as for DeepSeek-V3): 8 of 160 routed experts and the shared one in 89 layers.
   CHECK(p.active == p.language_model - 152 * 3 * 5120.0 * 1536 * 89);
+}
+
+TEST_CASE("MiniMax-M2: GQA with Q/K norms over the whole projections, 256 experts in every layer, no MTP weights") {
+  // MiniMax-M2.7's config.json (tests/fixtures/hf/minimax-m2.json; M2's shapes).
+  const HfImport m2 = import_hf_config(fixture("minimax-m2"));
+  REQUIRE_MESSAGE(m2.status.ok, m2.status.message);
+  const double d = 3072, q = 48 * 128, kv = 8 * 128, expert = 3 * 1536 * d;
+  const double attention = d * q + 2 * d * kv + q * d + q + kv;           // projections, q_norm and k_norm
+  const double layer = attention + 2 * d + 256 * d + 256 + 256 * expert;  // two norms, router and its score bias
+  const double vocab = 200064 * d;                                        // embedding, and again the untied head
+  const ModelParams p = count_params(m2.config);
+  CHECK(p.total == 2 * vocab + d + 62 * layer);
+  CHECK(p.total == 228689764864.0);
+  CHECK(p.active == p.total - 62 * 248 * expert);  // 8 of 256 routed
+  CHECK(p.active == 11030553088.0);
+  CHECK(p.mtp == 0.0);
+  // The published checkpoint total also holds one fp32 scale per 128 x 128 block of every fp8 matrix:
+  // per expert gate and up 12 x 24 each, down 24 x 12; q 48 x 24, k and v 8 x 24, o 24 x 48.
+  const double scales = 62 * (256 * (3 * 12 * 24) + 48 * 24 + 2 * 8 * 24 + 24 * 48);
+  CHECK(p.total + scales == 228703644928.0);
+  CHECK(m2.weights_format == "fp8_block");
+  CHECK(kv_of(m2.config, 32768).bytes_per_token == 62 * 2 * kv * 2);
+  bool mtp_said = false;
+  for (const std::string& line : m2.assumed) mtp_said = mtp_said || line.rfind("num_mtp_modules: not counted", 0) == 0;
+  CHECK(mtp_said);
+
+  // qk_norm_type "per_head": one norm of head_dim for Q, one for K.
+  std::string per_head = fixture("minimax-m2");
+  per_head.replace(per_head.find("\"per_layer\""), 11, "\"per_head\"");
+  const HfImport heads = import_hf_config(per_head);
+  REQUIRE(heads.status.ok);
+  CHECK(p.total - count_params(heads.config).total == 62 * (q + kv - 2 * 128));
+  // A lightning-attention layer (MiniMax-Text-01's 0) or a shared expert is refused, not counted as something else.
+  const std::string dense = R"("model_type": "minimax_m2", "hidden_size": 64, "intermediate_size": 32,
+    "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "num_hidden_layers": 2,
+    "num_local_experts": 4, "num_experts_per_tok": 2, "vocab_size": 100)";
+  CHECK(import_hf_config("{" + dense + R"(, "attn_type_list": [0, 1]})").status.field == "attn_type_list");
+  CHECK(import_hf_config("{" + dense + R"(, "shared_intermediate_size": 64})").status.field ==
+        "shared_intermediate_size");
+  CHECK(import_hf_config("{" + dense + R"(, "qk_norm_type": "per_token"})").status.field == "qk_norm_type");
+  const HfImport plain = import_hf_config("{" + dense + R"(, "attn_type_list": [1, 1], "use_qk_norm": false})");
+  REQUIRE(plain.status.ok);
+  CHECK(count_params(plain.config).attention_norms == 0);
 }
 
 TEST_CASE("DeepSeek-V3: MLA, 3 dense + 58 MoE layers, shared expert, MTP, fp8 blocks") {

@@ -94,6 +94,11 @@ test('importHfConfig on real config.json fields', () => {
   assert.ok(gpt2.assumed.includes('tie_word_embeddings: true (default)'));
   const unknown = api.importHfConfig(readFileSync(fixture('unknown-type.json'), 'utf8'));
   assert.ok(unknown.assumed.some((line) => line.includes('"olmo" is not known')));
+  // MiniMax-M2: Q/K norms over the whole projections, 256 experts (hand count and published figure in test_presets.cpp).
+  const minimax = api.importHfConfig(readFileSync(fixture('minimax-m2.json'), 'utf8'));
+  assert.equal(minimax.config.qk_norm_full_width, true);
+  assert.equal(api.countParams(minimax.config).total, 228_689_764_864);
+  assert.equal(minimax.weights_format, 'fp8_block');
   // phi-2 (fc1/fc2, LayerNorm) read llama-style would count 3.62e9 instead of 2.78e9: refused, naming why.
   const phi2 = { model_type: 'phi', hidden_act: 'gelu_new', hidden_size: 2560, intermediate_size: 10240,
     layer_norm_eps: 1e-5, num_attention_heads: 32, num_hidden_layers: 32, vocab_size: 51200 };
