@@ -405,10 +405,10 @@ void read_llama(Reader& r, ModelConfig& c, HfImport&) {
   c.tied_embeddings = r.flag("tie_word_embeddings", false);
 }
 
-void read_mistral(Reader& r, ModelConfig& c, HfImport&) {
-  // MistralConfig: 8 KV heads, head_dim explicit or implied (Mistral-Nemo sets
-  // 128 with hidden 5120 / 32 heads), a sliding window of 4096 unless the file
-  // sets it (null: none), on every layer.
+// MistralConfig: 8 KV heads, head_dim explicit or implied (Mistral-Nemo sets
+// 128 with hidden 5120 / 32 heads), a sliding window of 4096 unless the file
+// sets it (null: none), on every layer. From the root or a text_config.
+void read_mistral_text(Reader& r, ModelConfig& c) {
   read_llama_fields(r, c, 8);
   read_head_dim(r, c, 0);
   if (r.present("sliding_window"))
@@ -417,6 +417,8 @@ void read_mistral(Reader& r, ModelConfig& c, HfImport&) {
     c.sliding_window = r.optional("sliding_window", {"sliding_window"}, 4096);
   c.tied_embeddings = r.flag("tie_word_embeddings", false);
 }
+
+void read_mistral(Reader& r, ModelConfig& c, HfImport&) { read_mistral_text(r, c); }
 
 void read_mixtral(Reader& r, ModelConfig& c, HfImport&) {
   // MixtralConfig: every layer MoE, experts of intermediate_size, no shared expert.
@@ -637,6 +639,70 @@ void read_llama4(Reader& r, ModelConfig& c, HfImport& result) {
   c.tied_embeddings = r.flag("tie_word_embeddings", false);
 }
 
+// The language model of a Mistral3Config: a MistralConfig (Mistral Small 3.1,
+// 3.2) or a Ministral3Config (Ministral 3, Devstral Small 2: Mistral's layers
+// with YaRN and a query scaling that has no parameters; head_dim 128, no
+// window unless set). Mistral Large 3 puts DeepSeek-V3's layers here: refused.
+void read_mistral3_text(Reader& t, ModelConfig& c) {
+  const std::string type = t.text("model_type", "mistral");
+  if (type == "mistral") return read_mistral_text(t, c);
+  if (type != "ministral3") {
+    t.fail("model_type", t.key_name("model_type") + " \"" + type.substr(0, 60) +
+                             "\" is not a language model mistral3 is read with (mistral, ministral3)");
+    return;
+  }
+  read_llama_fields_defaulted(t, c, LlamaDefaults{131072, 4096, 34, 32, 8, 14336});
+  read_head_dim(t, c, 128);
+  if (t.has("sliding_window")) c.sliding_window = t.required("sliding_window", {"sliding_window"});
+  c.tied_embeddings = t.flag("tie_word_embeddings", false);
+}
+
+// Mistral3Config's vision side. The Pixtral encoder (transformers
+// modeling_pixtral.py): a patch conv without bias, ln_pre, per layer q, k, v,
+// o and a gated FFN without biases and two RMSNorms, no final norm (2D RoPE
+// has no parameters). The projector (modeling_mistral3.py): an RMSNorm of the
+// vision width, the patch merger's Linear(s^2 x vision, vision) over each s x s
+// block of patches, linear_1 vision -> text and linear_2 text -> text, with
+// biases when multimodal_projector_bias. An image of image_size (the largest
+// the processor makes) becomes (image_size / (patch x s))^2 tokens and one
+// [IMG_BREAK] or [IMG_END] per row of them.
+VisionParts pixtral_vision(Reader& outer, Reader& v, double d_model) {
+  const double hidden = v.optional("", {"hidden_size"}, 1024), ff = v.optional("", {"intermediate_size"}, 4096);
+  const double layers = v.optional("", {"num_hidden_layers"}, 24), channels = v.optional("", {"num_channels"}, 3);
+  const double image = v.optional("", {"image_size"}, 1024), patch = v.optional("", {"patch_size"}, 16);
+  const double merge = outer.optional("", {"spatial_merge_size"}, 2);
+  const bool bias = outer.flag("multimodal_projector_bias", false);
+  if (!v.status.ok || !outer.status.ok) return {};
+  if (!(patch >= 1) || !(merge >= 1) || !(image >= patch * merge) || !(hidden >= 1) || !(layers >= 0)) {
+    v.fail("patch_size", v.key_name("patch_size") +
+                             " and spatial_merge_size must be at least 1, with image_size at least their product");
+    return {};
+  }
+  const double side = std::floor(image / patch), patches = side * side;
+  const double rows = std::floor(image / (patch * merge)), tokens = rows * rows;
+  const double tower =
+      channels * patch * patch * hidden + hidden + layers * (4 * hidden * hidden + 3 * hidden * ff + 2 * hidden);
+  const double projector =
+      hidden + merge * merge * hidden * hidden + hidden * d_model + d_model * d_model + (bias ? 2 * d_model : 0);
+  const double tower_flops =
+      2 * patches * channels * patch * patch * hidden +
+      layers * (2 * patches * (4 * hidden * hidden + 3 * hidden * ff) + 4 * patches * patches * hidden);
+  const double projector_flops = 2 * tokens * (merge * merge * hidden * hidden + hidden * d_model + d_model * d_model);
+  return {tower, projector, tower_flops + projector_flops, tokens + rows};
+}
+
+// Mistral3Config (Mistral Small 3.1 and 3.2, Ministral 3): tied or not as its
+// text_config says (a top-level tie_word_embeddings, which transformers 5
+// defaults to true, is not the checkpoint's: Mistral Small 3.1 stores its head).
+void read_mistral3(Reader& r, ModelConfig& c, HfImport& result) {
+  if (!r.has("text_config")) {
+    r.fail("text_config", "a mistral3 config.json must hold its language model's text_config");
+    return;
+  }
+  read_multimodal(r, c, result, read_mistral3_text, pixtral_vision);
+  r.assume("image_tokens: an image of vision_config.image_size, the largest; a smaller image becomes fewer");
+}
+
 void read_gpt_oss(Reader& r, ModelConfig& c, HfImport&) {
   // GptOssConfig: biases on q/k/v/o and on the experts, a router bias, one sink
   // logit per head, even layers sliding (128), odd layers full.
@@ -797,6 +863,7 @@ const std::vector<KnownType>& known_types() {
   static const std::vector<KnownType> types = {
       {"llama", "LlamaForCausalLM", read_llama},
       {"mistral", "MistralForCausalLM", read_mistral},
+      {"mistral3", "Mistral3ForConditionalGeneration", read_mistral3},
       {"mixtral", "MixtralForCausalLM", read_mixtral},
       {"qwen2", "Qwen2ForCausalLM", read_qwen2},
       {"qwen3", "Qwen3ForCausalLM", read_qwen3},

@@ -106,6 +106,7 @@ const Published kPublished[] = {
     {"minimax-m2", 228703644928.0 - 13880064.0, "HF-style total of MiniMax-M2.5/M2.7 less its fp8 scale tensors"},
     {"mistral-nemo", 12247782400, "HF total of mistralai/Mistral-Nemo-Instruct-2407 (same architecture)"},
     {"mistral-small-3", 23572403200, "paramCount of Mistral-Small-24B-Instruct-2501 (same architecture)"},
+    {"mistral-small-3.1", 24011361280, "keras-hub mistral3 presets (3.1 base and instruct, 3.2 instruct); HF total"},
     {"mixtral-8x22b", 140620634112, "HF total of mistral-community/Mixtral-8x22B-v0.1"},
     {"phi-4", 14659507200, "HF total of microsoft/phi-4; GGUF general.parameter_count"},
 };
@@ -291,6 +292,55 @@ TEST_CASE("MiniMax-M2: GQA with Q/K norms over the whole projections, 256 expert
   const HfImport plain = import_hf_config("{" + dense + R"(, "attn_type_list": [1, 1], "use_qk_norm": false})");
   REQUIRE(plain.status.ok);
   CHECK(count_params(plain.config).attention_norms == 0);
+}
+
+TEST_CASE("Mistral Small 3.1: Mistral's layers, the Pixtral encoder and the patch-merging projector") {
+  // The 3.2-era config.json (tests/fixtures/hf/mistral-small-3.1.json; 3.1 has the same shapes).
+  const HfImport m = import_hf_config(fixture("mistral-small-3.1"));
+  REQUIRE_MESSAGE(m.status.ok, m.status.message);
+  const double d = 5120, vocab = 131072 * d;
+  const double layer = d * 4096 + 2 * d * 1024 + 4096 * d + 3 * d * 32768 + 2 * d;  // q (32 x 128), k, v, o, FFN, norms
+  const double text = 2 * vocab + 40 * layer + d;                                   // untied: the head is stored
+  const double hv = 1024;
+  const double tower = 3 * 14 * 14 * hv + hv + 24 * (4 * hv * hv + 3 * hv * 4096 + 2 * hv);  // conv, ln_pre, layers
+  const double projector = hv + 4 * hv * hv + hv * d + d * d;  // norm, 2 x 2 patch merger, linear_1, linear_2
+  const ModelParams p = count_params(m.config);
+  CHECK(text == 23572403200.0);  // keras-hub's Devstral Small 1.1, the same language model
+  CHECK(p.total == text + tower + projector);
+  CHECK(p.total == 24011361280.0);
+  CHECK(p.vision == tower);
+  CHECK(p.projector == projector);
+  // An image of 1540 x 1540: 110 x 110 patches, merged 2 x 2 into 55 x 55 tokens, and 55 row ends.
+  CHECK(m.config.image_tokens == 55 * 55 + 55);
+  const double patches = 110 * 110, tokens = 55 * 55;
+  CHECK(m.config.vision_flops_per_image ==
+        2 * patches * 3 * 14 * 14 * hv +
+            24 * (2 * patches * (4 * hv * hv + 3 * hv * 4096) + 4 * patches * patches * hv) +
+            2 * tokens * (4 * hv * hv + hv * d + d * d));
+  CHECK(kv_of(m.config, 32768).bytes_per_token == 40 * 2 * 8 * 128 * 2);
+
+  // Ministral 3 (text_config ministral3): Mistral's layers, tied when its text_config says so.
+  const std::string vision = R"("vision_config": {"hidden_size": 64, "image_size": 112, "intermediate_size": 128,
+    "num_hidden_layers": 2, "patch_size": 14})";
+  const HfImport tied = import_hf_config(R"({"model_type": "mistral3", "text_config": {"model_type": "ministral3",
+    "hidden_size": 256, "intermediate_size": 512, "num_hidden_layers": 2, "num_attention_heads": 4,
+    "num_key_value_heads": 2, "head_dim": 64, "vocab_size": 1000, "tie_word_embeddings": true}, )" +
+                                         vision + "}");
+  REQUIRE_MESSAGE(tied.status.ok, tied.status.message);
+  CHECK(tied.config.tied_embeddings);
+  CHECK(tied.config.sliding_window == 0);
+  CHECK(count_params(tied.config).embedding == 1000 * 256);
+  // Mistral Large 3's DeepSeek-V3 layers are not read as Mistral's; a missing text_config is named.
+  const HfImport large = import_hf_config(R"({"model_type": "mistral3", "text_config": {"model_type": "deepseek_v3",
+    "hidden_size": 256}, )" + vision + "}");
+  CHECK(large.status.field == "text_config.model_type");
+  CHECK(import_hf_config(R"({"model_type": "mistral3", )" + vision + "}").status.field == "text_config");
+  const HfImport biased = import_hf_config(R"({"model_type": "mistral3", "multimodal_projector_bias": true,
+    "text_config": {"hidden_size": 256, "intermediate_size": 512, "num_hidden_layers": 2, "num_attention_heads": 4,
+    "num_key_value_heads": 2, "vocab_size": 1000, "sliding_window": null}, )" +
+                                           vision + "}");
+  REQUIRE_MESSAGE(biased.status.ok, biased.status.message);
+  CHECK(biased.config.projector_params == 64 + 4 * 64 * 64 + 64 * 256 + 256 * 256 + 2 * 256);
 }
 
 TEST_CASE("DeepSeek-V3: MLA, 3 dense + 58 MoE layers, shared expert, MTP, fp8 blocks") {

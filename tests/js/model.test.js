@@ -99,6 +99,10 @@ test('importHfConfig on real config.json fields', () => {
   assert.equal(minimax.config.qk_norm_full_width, true);
   assert.equal(api.countParams(minimax.config).total, 228_689_764_864);
   assert.equal(minimax.weights_format, 'fp8_block');
+  // Mistral Small 3.1: Mistral's layers, the Pixtral encoder, the patch-merging projector (hand count in test_presets.cpp).
+  const mistral3 = api.importHfConfig(readFileSync(fixture('mistral-small-3.1.json'), 'utf8'));
+  assert.equal(api.countParams(mistral3.config).total, 24_011_361_280);
+  assert.equal(mistral3.config.image_tokens, 3080);
   // phi-2 (fc1/fc2, LayerNorm) read llama-style would count 3.62e9 instead of 2.78e9: refused, naming why.
   const phi2 = { model_type: 'phi', hidden_act: 'gelu_new', hidden_size: 2560, intermediate_size: 10240,
     layer_norm_eps: 1e-5, num_attention_heads: 32, num_hidden_layers: 32, vocab_size: 51200 };
