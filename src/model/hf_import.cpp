@@ -430,8 +430,9 @@ void read_mixtral(Reader& r, ModelConfig& c, HfImport&) {
   c.tied_embeddings = r.flag("tie_word_embeddings", false);
 }
 
-void read_qwen2(Reader& r, ModelConfig& c, HfImport&) {
-  // Qwen2Attention: q, k, v Linear(bias=True), o without (not in the config).
+// Qwen2Attention: q, k, v Linear(bias=True), o without (not in the config).
+// From the root or a text_config (Qwen2.5-VL).
+void read_qwen2_text(Reader& r, ModelConfig& c) {
   read_llama_fields(r, c, 0);
   read_head_dim(r, c, 0);
   c.qkv_bias = true;
@@ -440,9 +441,11 @@ void read_qwen2(Reader& r, ModelConfig& c, HfImport&) {
   c.tied_embeddings = r.flag("tie_word_embeddings", false);
 }
 
-void read_qwen3(Reader& r, ModelConfig& c, HfImport&) {
-  // Qwen3Config: head_dim defaults to 128 whatever hidden / heads is; q_norm and
-  // k_norm of head_dim; attention_bias on q/k/v/o.
+void read_qwen2(Reader& r, ModelConfig& c, HfImport&) { read_qwen2_text(r, c); }
+
+// Qwen3Config: head_dim defaults to 128 whatever hidden / heads is; q_norm and
+// k_norm of head_dim; attention_bias on q/k/v/o. From the root or a text_config (Qwen3-VL).
+void read_qwen3_text(Reader& r, ModelConfig& c) {
   read_llama_fields(r, c, 0);
   read_head_dim(r, c, 128);
   c.qkv_bias = c.attn_out_bias = r.flag("attention_bias", false);
@@ -450,6 +453,8 @@ void read_qwen3(Reader& r, ModelConfig& c, HfImport&) {
   read_qwen_window(r, c);
   c.tied_embeddings = r.flag("tie_word_embeddings", false);
 }
+
+void read_qwen3(Reader& r, ModelConfig& c, HfImport&) { read_qwen3_text(r, c); }
 
 void read_qwen_moe(Reader& r, ModelConfig& c, bool qwen3) {
   // Qwen2MoeConfig / Qwen3MoeConfig; dense layers use intermediate_size.
@@ -526,10 +531,15 @@ struct VisionParts {
   double tower = 0, projector = 0, flops_per_image = 0, image_tokens = 0;
 };
 
-// A multimodal config: the language model from text_config (its class's
-// defaults when absent), the vision parts from vision_config.
+// Where a multimodal file keeps its language model's fields: in text_config
+// (the class's defaults when absent), or at the root when it has no
+// text_config (Qwen2.5-VL as first released; later saves add a copy).
+enum class TextFields { nested, nested_or_root };
+
+// A multimodal config: the language model from text_config, the vision parts from vision_config.
 void read_multimodal(Reader& r, ModelConfig& c, HfImport& result, void (*read_text)(Reader&, ModelConfig&),
-                     VisionParts (*read_vision)(Reader& outer, Reader& vision, double d_model)) {
+                     VisionParts (*read_vision)(Reader& outer, Reader& vision, double d_model),
+                     TextFields where = TextFields::nested) {
   static const json empty = [] {
     json object;
     object.type = json::Type::object;
@@ -539,7 +549,7 @@ void read_multimodal(Reader& r, ModelConfig& c, HfImport& result, void (*read_te
   const json* vision = r.object("vision_config");
   if (!r.status.ok) return;
   Reader t(text ? *text : empty, result.assumed, "text_config.");
-  read_text(t, c);
+  read_text(!text && where == TextFields::nested_or_root ? r : t, c);
   Reader v(vision ? *vision : empty, result.assumed, "vision_config.");
   const VisionParts parts = read_vision(r, v, c.d_model);
   c.vision_params = parts.tower;
@@ -689,6 +699,86 @@ VisionParts pixtral_vision(Reader& outer, Reader& v, double d_model) {
       layers * (2 * patches * (4 * hidden * hidden + 3 * hidden * ff) + 4 * patches * patches * hidden);
   const double projector_flops = 2 * tokens * (merge * merge * hidden * hidden + hidden * d_model + d_model * d_model);
   return {tower, projector, tower_flops + projector_flops, tokens + rows};
+}
+
+// Qwen2.5-VL's and Qwen3-VL's processors resize an image to whole blocks of
+// patch x spatial_merge_size pixels (rounding each side); the figures per
+// image are for a 1024 x 1024 one.
+constexpr double kQwenVlImageSide = 1024;
+
+// The vision encoder of Qwen2.5-VL (qwen3 false; transformers
+// modeling_qwen2_5_vl.py) or Qwen3-VL (modeling_qwen3_vl.py), with its
+// merger into d_model. Both: a Conv3d patch embedding over temporal_patch_size
+// frames (an image is repeated to fill them), blocks with a fused qkv and a
+// proj, both biased, and a merger: a norm, then Linear(s^2 x hidden, s^2 x
+// hidden) and Linear(s^2 x hidden, out_hidden_size), both biased, over each s x s
+// block of patches. Qwen2.5-VL: no conv bias, no position table, two
+// RMSNorms and a gated MLP with biases per block, window attention of
+// window_size pixels but in the fullatt_block_indexes blocks. Qwen3-VL: a conv
+// bias, a learned table of num_position_embeddings, two LayerNorms and a
+// two-matrix MLP with biases per block, full attention, and one more merger
+// (its norm over s^2 x hidden) per deepstack_visual_indexes entry. An image
+// becomes its merged tokens and vision_start and vision_end.
+VisionParts qwen_vl_vision(Reader& v, double d_model, bool qwen3) {
+  const double hidden = v.optional("", {"hidden_size"}, qwen3 ? 1152 : 1280);
+  const double ff = v.optional("", {"intermediate_size"}, qwen3 ? 4304 : 3420);
+  const double depth = v.optional("", {"depth"}, qwen3 ? 27 : 32);
+  const double channels = v.optional("", {"in_channels", "in_chans"}, 3);
+  const double patch = v.optional("", {"patch_size"}, qwen3 ? 16 : 14);
+  const double frames = v.optional("", {"temporal_patch_size"}, 2);
+  const double merge = v.optional("", {"spatial_merge_size"}, 2);
+  const double out = v.optional("", {"out_hidden_size"}, d_model);
+  if (!v.status.ok) return {};
+  if (!(patch >= 1) || !(merge >= 1) || !(frames >= 1) || !(hidden >= 1) || !(depth >= 0)) {
+    v.fail("patch_size", v.key_name("patch_size") + ", temporal_patch_size and spatial_merge_size must be at least 1");
+    return {};
+  }
+  if (out != d_model)
+    v.fail("out_hidden_size", v.key_name("out_hidden_size") + " = " + shown(out) +
+                                  " must equal the language model's hidden size, " + shown(d_model));
+  const double side = std::max(1.0, std::round(kQwenVlImageSide / (patch * merge)));
+  const double tokens = side * side, patches = tokens * merge * merge;
+  const double merged = merge * merge * hidden;  // one token's input to a merger
+  const double merger = merged * merged + merged + merged * out + out;
+  const double merger_flops = 2 * tokens * (merged * merged + merged * out);
+  const double conv = channels * frames * patch * patch * hidden;
+  const double attention = 4 * hidden * hidden + 4 * hidden;  // qkv and proj with biases
+  VisionParts parts;
+  parts.image_tokens = tokens + 2;
+  if (qwen3) {
+    const double positions = v.optional("", {"num_position_embeddings"}, 2304);
+    const double deepstack = static_cast<double>(v.numbers("deepstack_visual_indexes").size());
+    parts.tower = conv + hidden + positions * hidden + depth * (4 * hidden + attention + 2 * hidden * ff + ff + hidden);
+    parts.projector = 2 * hidden + merger + deepstack * (2 * merged + merger);
+    parts.flops_per_image =
+        2 * patches * conv +
+        depth * (2 * patches * (4 * hidden * hidden + 2 * hidden * ff) + 4 * patches * patches * hidden) +
+        (1 + deepstack) * merger_flops;
+  } else {
+    const double window = v.optional("", {"window_size"}, 112);
+    const double full_layers = static_cast<double>(v.numbers("fullatt_block_indexes").size());
+    const double window_patches = std::min(patches, std::floor(window / patch) * std::floor(window / patch));
+    parts.tower = conv + depth * (2 * hidden + attention + 3 * hidden * ff + 2 * ff + hidden);
+    parts.projector = hidden + merger;
+    parts.flops_per_image = 2 * patches * conv + depth * 2 * patches * (4 * hidden * hidden + 3 * hidden * ff) +
+                            full_layers * 4 * patches * patches * hidden +
+                            std::max(0.0, depth - full_layers) * 4 * patches * window_patches * hidden + merger_flops;
+  }
+  return parts;
+}
+
+VisionParts qwen2_5_vl_vision(Reader&, Reader& v, double d_model) { return qwen_vl_vision(v, d_model, false); }
+VisionParts qwen3_vl_vision(Reader&, Reader& v, double d_model) { return qwen_vl_vision(v, d_model, true); }
+
+// Qwen2.5-VL (qwen2_5_vl), Qwen3-VL (qwen3_vl) and Qwen3-VL-MoE (qwen3_vl_moe):
+// the language model is Qwen2's, Qwen3's or Qwen3-MoE's; tying as the root
+// says, where the checkpoint's class reads it (Qwen3-VL-30B-A3B's text_config
+// says true beside a false root, and its checkpoint stores the head).
+template <void (*ReadText)(Reader&, ModelConfig&), VisionParts (*ReadVision)(Reader&, Reader&, double)>
+void read_qwen_vl(Reader& r, ModelConfig& c, HfImport& result) {
+  read_multimodal(r, c, result, ReadText, ReadVision, TextFields::nested_or_root);
+  if (r.has("tie_word_embeddings")) c.tied_embeddings = r.flag("tie_word_embeddings", false);
+  r.assume("image_tokens: one 1024 x 1024 image, resized as the processor does; other sizes differ");
 }
 
 // Mistral3Config (Mistral Small 3.1 and 3.2, Ministral 3): tied or not as its
@@ -841,6 +931,7 @@ void read_deepseek_v2(Reader& r, ModelConfig& c, HfImport&) { read_deepseek(r, c
 void read_deepseek_v3(Reader& r, ModelConfig& c, HfImport&) { read_deepseek(r, c, true); }
 void read_qwen2_moe(Reader& r, ModelConfig& c, HfImport&) { read_qwen_moe(r, c, false); }
 void read_qwen3_moe(Reader& r, ModelConfig& c, HfImport&) { read_qwen_moe(r, c, true); }
+void read_qwen3_moe_text(Reader& r, ModelConfig& c) { read_qwen_moe(r, c, true); }
 
 void read_phi3(Reader& r, ModelConfig& c, HfImport&) {
   // Phi3Config (Phi-3, Phi-3.5, Phi-4): fused qkv_proj and gate_up_proj, no
@@ -869,6 +960,9 @@ const std::vector<KnownType>& known_types() {
       {"qwen3", "Qwen3ForCausalLM", read_qwen3},
       {"qwen2_moe", "Qwen2MoeForCausalLM", read_qwen2_moe},
       {"qwen3_moe", "Qwen3MoeForCausalLM", read_qwen3_moe},
+      {"qwen2_5_vl", "Qwen2_5_VLForConditionalGeneration", read_qwen_vl<read_qwen2_text, qwen2_5_vl_vision>},
+      {"qwen3_vl", "Qwen3VLForConditionalGeneration", read_qwen_vl<read_qwen3_text, qwen3_vl_vision>},
+      {"qwen3_vl_moe", "Qwen3VLMoeForConditionalGeneration", read_qwen_vl<read_qwen3_moe_text, qwen3_vl_vision>},
       {"gemma", "GemmaForCausalLM", read_gemma},
       {"gemma2", "Gemma2ForCausalLM", read_gemma2},
       {"gemma3", "Gemma3ForConditionalGeneration", read_gemma3},

@@ -106,6 +106,9 @@ const Published kPublished[] = {
     {"minimax-m2", 228703644928.0 - 13880064.0, "HF-style total of MiniMax-M2.5/M2.7 less its fp8 scale tensors"},
     {"mistral-nemo", 12247782400, "HF total of mistralai/Mistral-Nemo-Instruct-2407 (same architecture)"},
     {"mistral-small-3", 23572403200, "paramCount of Mistral-Small-24B-Instruct-2501 (same architecture)"},
+    {"qwen2.5-vl-7b", 8292166656, "HF numParameters of Qwen/Qwen2.5-VL-7B-Instruct; ModelScope; mteb"},
+    {"qwen3-vl-8b", 8767123696, "HF safetensors total of Qwen/Qwen3-VL-8B-Instruct; GGUF general.parameter_count"},
+    {"qwen3-vl-30b-a3b", 31070754032, "paramCount of Qwen/Qwen3-VL-30B-A3B-Instruct; its 882 tensors summed"},
     {"mistral-small-3.1", 24011361280, "keras-hub mistral3 presets (3.1 base and instruct, 3.2 instruct); HF total"},
     {"mixtral-8x22b", 140620634112, "HF total of mistral-community/Mixtral-8x22B-v0.1"},
     {"phi-4", 14659507200, "HF total of microsoft/phi-4; GGUF general.parameter_count"},
@@ -341,6 +344,52 @@ TEST_CASE("Mistral Small 3.1: Mistral's layers, the Pixtral encoder and the patc
                                            vision + "}");
   REQUIRE_MESSAGE(biased.status.ok, biased.status.message);
   CHECK(biased.config.projector_params == 64 + 4 * 64 * 64 + 64 * 256 + 256 * 256 + 2 * 256);
+}
+
+TEST_CASE("Qwen2.5-VL and Qwen3-VL: the language model, the vision encoder and its mergers, by hand") {
+  // Qwen2.5-VL-3B's config.json as first released: text fields at the root, tied.
+  const HfImport q25 = import_hf_config(fixture("qwen2.5-vl-3b"));
+  REQUIRE_MESSAGE(q25.status.ok, q25.status.message);
+  const double h = 1280, ff = 3420, m = 4 * h;  // m: one merged token (2 x 2 patches)
+  const double block25 = 2 * h + (4 * h * h + 4 * h) + (3 * h * ff + 2 * ff + h);  // RMSNorms, qkv + proj, gated MLP
+  const double tower25 = 3 * 2 * 14 * 14 * h + 32 * block25;                       // Conv3d without bias
+  auto merger = [&](double out) { return m * m + m + m * out + out; };
+  const ModelParams p25 = count_params(q25.config);
+  CHECK(p25.vision == tower25);
+  CHECK(p25.projector == h + merger(2048));
+  CHECK(p25.total == 3754622976.0);  // mteb and ModelScope
+  CHECK(p25.total - p25.vision - p25.projector == 3085938688.0);
+  // A 1024 x 1024 image: round(1024 / 28) = 37 blocks a side, 37^2 tokens and vision_start, vision_end.
+  CHECK(q25.config.image_tokens == 37 * 37 + 2);
+  const double patches25 = 74 * 74;
+  CHECK(q25.config.vision_flops_per_image ==
+        2 * patches25 * 3 * 2 * 14 * 14 * h + 32 * 2 * patches25 * (4 * h * h + 3 * h * ff) +
+            4 * (4 * patches25 * patches25 * h) + 28 * (4 * patches25 * 64 * h) + 2 * 37 * 37 * (m * m + m * 2048));
+
+  // Qwen3-VL-8B (text_config, untied): conv bias, position table, LayerNorms, a two-matrix MLP, 3 deepstack mergers.
+  const HfImport q3 = import_hf_config(fixture("qwen3-vl-8b"));
+  REQUIRE_MESSAGE(q3.status.ok, q3.status.message);
+  const double v = 1152, vf = 4304, vm = 4 * v;
+  const double block3 = 4 * v + (4 * v * v + 4 * v) + (2 * v * vf + vf + v);
+  const double merger3 = vm * vm + vm + vm * 4096 + 4096;
+  const ModelParams p3 = count_params(q3.config);
+  CHECK(p3.vision == 3 * 2 * 16 * 16 * v + v + 2304 * v + 27 * block3);
+  CHECK(p3.projector == 2 * v + merger3 + 3 * (2 * vm + merger3));
+  CHECK(p3.vision + p3.projector == 576388336.0);
+  CHECK(p3.total - p3.vision - p3.projector == count_params(preset("qwen3-8b")).total);  // Qwen3-8B's language model
+  CHECK(q3.config.image_tokens == 32 * 32 + 2);
+
+  // The root decides tying (Qwen3-VL-30B-A3B's checkpoint stores its head whatever text_config says).
+  std::string moe = fixture("qwen3-vl-30b-a3b");
+  moe.replace(moe.find("\"vocab_size\": 151936"), 20, "\"vocab_size\": 151936, \"tie_word_embeddings\": true");
+  const HfImport untied = import_hf_config(moe);
+  REQUIRE_MESSAGE(untied.status.ok, untied.status.message);
+  CHECK_FALSE(untied.config.tied_embeddings);
+  CHECK(count_params(untied.config).total == 31070754032.0);
+  // A merger that does not land on the language model's width is refused.
+  std::string wrong = fixture("qwen3-vl-8b");
+  wrong.replace(wrong.find("\"out_hidden_size\": 4096"), 23, "\"out_hidden_size\": 2048");
+  CHECK(import_hf_config(wrong).status.field == "vision_config.out_hidden_size");
 }
 
 TEST_CASE("DeepSeek-V3: MLA, 3 dense + 58 MoE layers, shared expert, MTP, fp8 blocks") {

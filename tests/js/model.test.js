@@ -103,6 +103,9 @@ test('importHfConfig on real config.json fields', () => {
   const mistral3 = api.importHfConfig(readFileSync(fixture('mistral-small-3.1.json'), 'utf8'));
   assert.equal(api.countParams(mistral3.config).total, 24_011_361_280);
   assert.equal(mistral3.config.image_tokens, 3080);
+  // Qwen3-VL-8B: Qwen3-8B's language model, the vision encoder and four mergers (hand count in test_presets.cpp).
+  const qwen3vl = api.importHfConfig(readFileSync(fixture('qwen3-vl-8b.json'), 'utf8'));
+  assert.equal(api.countParams(qwen3vl.config).total, 8_767_123_696);
   // phi-2 (fc1/fc2, LayerNorm) read llama-style would count 3.62e9 instead of 2.78e9: refused, naming why.
   const phi2 = { model_type: 'phi', hidden_act: 'gelu_new', hidden_size: 2560, intermediate_size: 10240,
     layer_norm_eps: 1e-5, num_attention_heads: 32, num_hidden_layers: 32, vocab_size: 51200 };
