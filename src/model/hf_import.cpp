@@ -82,6 +82,17 @@ class Reader {
     return number(target, key, *value);
   }
 
+  // A whole number from `min` to 1e9 (a width, a layer count, a patch size)
+  // that may be absent or null: then `fallback`. Anything else fails, naming the key.
+  double whole(std::initializer_list<const char*> keys, double fallback, double min = 1) {
+    std::string key = *keys.begin();
+    find(keys, &key);
+    const double value = optional("", keys, fallback);
+    if (status.ok && !(value >= min && value <= 1e9 && value == std::floor(value)))
+      fail(key, key_name(key) + " = " + shown(value) + " must be a whole number from " + shown(min) + " to 1e9");
+    return value;
+  }
+
   bool flag(const char* key, bool fallback) {
     const json* value = find({key});
     if (!value) {
@@ -292,9 +303,9 @@ struct VisionTower {
 // per layer two LayerNorms, q/k/v/out and fc1/fc2 with biases, post LayerNorm
 // (transformers modeling_siglip.py; Gemma 3 sets vision_use_head false).
 VisionTower siglip_tower(Reader& v) {
-  const double hidden = v.optional("", {"hidden_size"}, 768), ff = v.optional("", {"intermediate_size"}, 3072);
-  const double layers = v.optional("", {"num_hidden_layers"}, 12), channels = v.optional("", {"num_channels"}, 3);
-  const double image = v.optional("", {"image_size"}, 224), patch = v.optional("", {"patch_size"}, 16);
+  const double hidden = v.whole({"hidden_size"}, 768), ff = v.whole({"intermediate_size"}, 3072);
+  const double layers = v.whole({"num_hidden_layers"}, 12, 0), channels = v.whole({"num_channels"}, 3);
+  const double image = v.whole({"image_size"}, 224), patch = v.whole({"patch_size"}, 16);
   if (!v.status.ok || !(patch >= 1) || !(image >= patch) || !(hidden >= 1) || !(layers >= 0)) {
     v.fail("patch_size", v.key_name("patch_size") + " and image_size must be positive with image_size >= patch_size");
     return {};
@@ -322,11 +333,11 @@ VisionTower siglip_tower(Reader& v) {
 // patches and a class token through the layers; the pixel shuffle then merges
 // 1 / ratio^2 patches into each of the tokens the adapter projects.
 VisionTower llama4_tower(Reader& v, double* image_tokens) {
-  const double hidden = v.optional("", {"hidden_size"}, 768), ff = v.optional("", {"intermediate_size"}, 5632);
-  const double layers = v.optional("", {"num_hidden_layers"}, 34), channels = v.optional("", {"num_channels"}, 3);
-  const double image = v.optional("", {"image_size"}, 448), patch = v.optional("", {"patch_size"}, 14);
-  const double projector_in = v.optional("", {"projector_input_dim"}, 4096);
-  const double projector_out = v.optional("", {"projector_output_dim"}, 4096);
+  const double hidden = v.whole({"hidden_size"}, 768), ff = v.whole({"intermediate_size"}, 5632);
+  const double layers = v.whole({"num_hidden_layers"}, 34, 0), channels = v.whole({"num_channels"}, 3);
+  const double image = v.whole({"image_size"}, 448), patch = v.whole({"patch_size"}, 14);
+  const double projector_in = v.whole({"projector_input_dim"}, 4096);
+  const double projector_out = v.whole({"projector_output_dim"}, 4096);
   const double ratio = v.optional("", {"pixel_shuffle_ratio"}, 0.5);
   if (!v.status.ok || !(patch >= 1) || !(image >= patch) || !(ratio > 0 && ratio <= 1)) {
     v.fail("patch_size", v.key_name("patch_size") +
@@ -567,8 +578,8 @@ void read_multimodal(Reader& r, ModelConfig& c, HfImport& result, void (*read_te
 // RMSNorm of the vision width.
 VisionParts gemma3_vision(Reader& outer, Reader& v, double d_model) {
   const VisionTower tower = siglip_tower(v);
-  const double hidden = v.optional("", {"hidden_size"}, 768);
-  const double tokens = outer.optional("", {"mm_tokens_per_image"}, 256);
+  const double hidden = v.whole({"hidden_size"}, 768);
+  const double tokens = outer.whole({"mm_tokens_per_image"}, 256);
   return {tower.params, hidden * d_model + hidden, tower.flops_per_image + 2 * tokens * hidden * d_model, tokens};
 }
 
@@ -640,7 +651,7 @@ void read_llama4_text_type(Reader& r, ModelConfig& c, HfImport&) { read_llama4_t
 VisionParts llama4_vision(Reader&, Reader& v, double d_model) {
   double tokens = 0;
   const VisionTower tower = llama4_tower(v, &tokens);
-  const double output = v.optional("", {"vision_output_dim"}, 7680);
+  const double output = v.whole({"vision_output_dim"}, 7680);
   return {tower.params, output * d_model, tower.flops_per_image + 2 * tokens * output * d_model, tokens};
 }
 
@@ -677,10 +688,10 @@ void read_mistral3_text(Reader& t, ModelConfig& c) {
 // the processor makes) becomes (image_size / (patch x s))^2 tokens and one
 // [IMG_BREAK] or [IMG_END] per row of them.
 VisionParts pixtral_vision(Reader& outer, Reader& v, double d_model) {
-  const double hidden = v.optional("", {"hidden_size"}, 1024), ff = v.optional("", {"intermediate_size"}, 4096);
-  const double layers = v.optional("", {"num_hidden_layers"}, 24), channels = v.optional("", {"num_channels"}, 3);
-  const double image = v.optional("", {"image_size"}, 1024), patch = v.optional("", {"patch_size"}, 16);
-  const double merge = outer.optional("", {"spatial_merge_size"}, 2);
+  const double hidden = v.whole({"hidden_size"}, 1024), ff = v.whole({"intermediate_size"}, 4096);
+  const double layers = v.whole({"num_hidden_layers"}, 24, 0), channels = v.whole({"num_channels"}, 3);
+  const double image = v.whole({"image_size"}, 1024), patch = v.whole({"patch_size"}, 16);
+  const double merge = outer.whole({"spatial_merge_size"}, 2);
   const bool bias = outer.flag("multimodal_projector_bias", false);
   if (!v.status.ok || !outer.status.ok) return {};
   if (!(patch >= 1) || !(merge >= 1) || !(image >= patch * merge) || !(hidden >= 1) || !(layers >= 0)) {
@@ -720,14 +731,14 @@ constexpr double kQwenVlImageSide = 1024;
 // (its norm over s^2 x hidden) per deepstack_visual_indexes entry. An image
 // becomes its merged tokens and vision_start and vision_end.
 VisionParts qwen_vl_vision(Reader& v, double d_model, bool qwen3) {
-  const double hidden = v.optional("", {"hidden_size"}, qwen3 ? 1152 : 1280);
-  const double ff = v.optional("", {"intermediate_size"}, qwen3 ? 4304 : 3420);
-  const double depth = v.optional("", {"depth"}, qwen3 ? 27 : 32);
-  const double channels = v.optional("", {"in_channels", "in_chans"}, 3);
-  const double patch = v.optional("", {"patch_size"}, qwen3 ? 16 : 14);
-  const double frames = v.optional("", {"temporal_patch_size"}, 2);
-  const double merge = v.optional("", {"spatial_merge_size"}, 2);
-  const double out = v.optional("", {"out_hidden_size"}, d_model);
+  const double hidden = v.whole({"hidden_size"}, qwen3 ? 1152 : 1280);
+  const double ff = v.whole({"intermediate_size"}, qwen3 ? 4304 : 3420);
+  const double depth = v.whole({"depth"}, qwen3 ? 27 : 32, 0);
+  const double channels = v.whole({"in_channels", "in_chans"}, 3);
+  const double patch = v.whole({"patch_size"}, qwen3 ? 16 : 14);
+  const double frames = v.whole({"temporal_patch_size"}, 2);
+  const double merge = v.whole({"spatial_merge_size"}, 2);
+  const double out = v.whole({"out_hidden_size"}, d_model);
   if (!v.status.ok) return {};
   if (!(patch >= 1) || !(merge >= 1) || !(frames >= 1) || !(hidden >= 1) || !(depth >= 0)) {
     v.fail("patch_size", v.key_name("patch_size") + ", temporal_patch_size and spatial_merge_size must be at least 1");
@@ -746,7 +757,7 @@ VisionParts qwen_vl_vision(Reader& v, double d_model, bool qwen3) {
   VisionParts parts;
   parts.image_tokens = tokens + 2;
   if (qwen3) {
-    const double positions = v.optional("", {"num_position_embeddings"}, 2304);
+    const double positions = v.whole({"num_position_embeddings"}, 2304);
     const double deepstack = static_cast<double>(v.numbers("deepstack_visual_indexes").size());
     parts.tower = conv + hidden + positions * hidden + depth * (4 * hidden + attention + 2 * hidden * ff + ff + hidden);
     parts.projector = 2 * hidden + merger + deepstack * (2 * merged + merger);
@@ -755,7 +766,7 @@ VisionParts qwen_vl_vision(Reader& v, double d_model, bool qwen3) {
         depth * (2 * patches * (4 * hidden * hidden + 2 * hidden * ff) + 4 * patches * patches * hidden) +
         (1 + deepstack) * merger_flops;
   } else {
-    const double window = v.optional("", {"window_size"}, 112);
+    const double window = v.whole({"window_size"}, 112);
     const double full_layers = static_cast<double>(v.numbers("fullatt_block_indexes").size());
     const double window_patches = std::min(patches, std::floor(window / patch) * std::floor(window / patch));
     parts.tower = conv + depth * (2 * hidden + attention + 3 * hidden * ff + 2 * ff + hidden);

@@ -386,6 +386,15 @@ TEST_CASE("Qwen2.5-VL and Qwen3-VL: the language model, the vision encoder and i
   REQUIRE_MESSAGE(untied.status.ok, untied.status.message);
   CHECK_FALSE(untied.config.tied_embeddings);
   CHECK(count_params(untied.config).total == 31070754032.0);
+  // Vision sizes must be whole numbers (a fractional depth or a negative width is named, never counted).
+  for (const char* edit : {"\"depth\": 27.5", "\"intermediate_size\": -4304", "\"in_channels\": 0"}) {
+    std::string text = fixture("qwen3-vl-8b");
+    const std::string key = std::string(edit).substr(0, std::string(edit).find(':'));
+    const size_t at = text.find(key, text.find("vision_config"));
+    text.replace(at, text.find_first_of(",\n", at) - at, edit);
+    const HfImport bad = import_hf_config(text);
+    CHECK_MESSAGE(bad.status.field == "vision_config." + key.substr(1, key.size() - 2), edit, bad.status.message);
+  }
   // A merger that does not land on the language model's width is refused.
   std::string wrong = fixture("qwen3-vl-8b");
   wrong.replace(wrong.find("\"out_hidden_size\": 4096"), 23, "\"out_hidden_size\": 2048");
