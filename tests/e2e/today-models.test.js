@@ -105,6 +105,27 @@ test('a pasted Kimi K2 config (model_type kimi_k2) reads as the DeepSeek-V3 its 
   await context.close();
 });
 
+test('pasted MiniMax-M2 and Qwen3-VL configs count as their published totals; phi-2 is refused for its FFN', async () => {
+  const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=model`);
+  // MiniMax-M2.7: 228,703,644,928 published, less its 13,880,064 fp8 block scales (tests/cpp/test_presets.cpp).
+  await page.locator('#model-hf-config').fill(fixture('minimax-m2'));
+  await page.locator('#model-hf-import').click();
+  await waitFor(() => page.locator('#model-total-params').textContent().then((t) => t.trim()), count(228689764864));
+  assert.match(await page.locator('.assumed').textContent(), /num_mtp_modules: not counted/);
+  // Qwen3-VL-8B: 8,767,123,696 with its vision encoder and mergers.
+  await page.locator('#model-hf-config').fill(fixture('qwen3-vl-8b'));
+  await page.locator('#model-hf-import').click();
+  await waitFor(() => page.locator('#model-total-params').textContent().then((t) => t.trim()), count(8767123696));
+  // phi-2's two-matrix FFN and LayerNorm: refused, naming both, not read llama-style.
+  await page.locator('#model-hf-config').fill(JSON.stringify({ model_type: 'phi', hidden_act: 'gelu_new', hidden_size: 2560,
+    intermediate_size: 10240, layer_norm_eps: 1e-5, num_attention_heads: 32, num_hidden_layers: 32, vocab_size: 51200 }));
+  await page.locator('#model-hf-import').click();
+  await page.locator('#model-hf-error').waitFor();
+  assert.match(await page.locator('#model-hf-error').textContent(), /hidden_act = "gelu_new" \(not SiLU.*layer_norm_eps \(LayerNorm/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('presets of today: gpt-oss-120b in the KV panel keeps 18 sliding layers of 128 tokens', async () => {
   const { page, context, problems } = await openPage(lab.browser, `${lab.server.url}?panel=kv&kv.preset=gpt-oss-120b&kv.prompt=32768`);
   // 2 x 8 KV heads x 64 x 2 B = 2,048 B per layer per token; 18 full layers x 32,768 + 18 x 128.
