@@ -306,7 +306,7 @@ VisionTower siglip_tower(Reader& v) {
   const double hidden = v.whole({"hidden_size"}, 768), ff = v.whole({"intermediate_size"}, 3072);
   const double layers = v.whole({"num_hidden_layers"}, 12, 0), channels = v.whole({"num_channels"}, 3);
   const double image = v.whole({"image_size"}, 224), patch = v.whole({"patch_size"}, 16);
-  if (!v.status.ok || !(patch >= 1) || !(image >= patch) || !(hidden >= 1) || !(layers >= 0)) {
+  if (!v.status.ok || !(image >= patch)) {
     v.fail("patch_size", v.key_name("patch_size") + " and image_size must be positive with image_size >= patch_size");
     return {};
   }
@@ -339,7 +339,7 @@ VisionTower llama4_tower(Reader& v, double* image_tokens) {
   const double projector_in = v.whole({"projector_input_dim"}, 4096);
   const double projector_out = v.whole({"projector_output_dim"}, 4096);
   const double ratio = v.optional("", {"pixel_shuffle_ratio"}, 0.5);
-  if (!v.status.ok || !(patch >= 1) || !(image >= patch) || !(ratio > 0 && ratio <= 1)) {
+  if (!v.status.ok || !(image >= patch) || !(ratio > 0 && ratio <= 1)) {
     v.fail("patch_size", v.key_name("patch_size") +
                              ", image_size and pixel_shuffle_ratio must be positive with image_size >= patch_size");
     return {};
@@ -694,9 +694,8 @@ VisionParts pixtral_vision(Reader& outer, Reader& v, double d_model) {
   const double merge = outer.whole({"spatial_merge_size"}, 2);
   const bool bias = outer.flag("multimodal_projector_bias", false);
   if (!v.status.ok || !outer.status.ok) return {};
-  if (!(patch >= 1) || !(merge >= 1) || !(image >= patch * merge) || !(hidden >= 1) || !(layers >= 0)) {
-    v.fail("patch_size", v.key_name("patch_size") +
-                             " and spatial_merge_size must be at least 1, with image_size at least their product");
+  if (!(image >= patch * merge)) {
+    v.fail("image_size", v.key_name("image_size") + " must be at least patch_size x spatial_merge_size");
     return {};
   }
   const double side = std::floor(image / patch), patches = side * side;
@@ -740,10 +739,6 @@ VisionParts qwen_vl_vision(Reader& v, double d_model, bool qwen3) {
   const double merge = v.whole({"spatial_merge_size"}, 2);
   const double out = v.whole({"out_hidden_size"}, d_model);
   if (!v.status.ok) return {};
-  if (!(patch >= 1) || !(merge >= 1) || !(frames >= 1) || !(hidden >= 1) || !(depth >= 0)) {
-    v.fail("patch_size", v.key_name("patch_size") + ", temporal_patch_size and spatial_merge_size must be at least 1");
-    return {};
-  }
   if (out != d_model)
     v.fail("out_hidden_size", v.key_name("out_hidden_size") + " = " + shown(out) +
                                   " must equal the language model's hidden size, " + shown(d_model));
