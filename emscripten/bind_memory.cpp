@@ -33,6 +33,7 @@ EMSCRIPTEN_BINDINGS(memory) {
       .field("qk_rope_head_dim", &KvCacheInput::qk_rope_head_dim)
       .field("qk_nope_head_dim", &KvCacheInput::qk_nope_head_dim)
       .field("v_head_dim", &KvCacheInput::v_head_dim)
+      .field("indexer_head_dim", &KvCacheInput::indexer_head_dim)
       .field("block_size", &KvCacheInput::block_size);
 
   value_object<KvCacheResult>("KvCacheResult")
@@ -60,6 +61,7 @@ EMSCRIPTEN_BINDINGS(memory) {
       .field("full_attention_bytes", &KvCacheResult::full_attention_bytes)
       .field("scale_bytes", &KvCacheResult::scale_bytes)
       .field("unabsorbed_bytes_per_token", &KvCacheResult::unabsorbed_bytes_per_token)
+      .field("indexer_bytes_per_token_per_layer", &KvCacheResult::indexer_bytes_per_token_per_layer)
       .field("block_size", &KvCacheResult::block_size)
       .field("block_bytes_per_layer", &KvCacheResult::block_bytes_per_layer)
       .field("blocks_per_sequence", &KvCacheResult::blocks_per_sequence)

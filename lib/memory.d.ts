@@ -34,6 +34,8 @@ export interface KvCacheInput {
   /** MLA (DeepSeek-V2/V3): latent rank; 0: not MLA. */
   kv_lora_rank: number;
   qk_rope_head_dim: number;
+  /** DeepSeek Sparse Attention: the indexer key cached per token per layer (fp8 + an fp32 scale per 128 values, whatever kv_dtype); 0: none. */
+  indexer_head_dim: number;
   /** Tokens per page; 0: no paging figures. */
   block_size: number;
 }
@@ -54,6 +56,8 @@ export interface KvCacheResult {
   effective_bits_per_value: number;
   /** The storage layout in words. */
   layout: string;
+  /** Sparse attention's indexer key per token per layer (0: none); part of bytes_per_token_per_layer. */
+  indexer_bytes_per_token_per_layer: number;
   bytes_per_token_per_layer: number;
   /** One token held by every KV layer. */
   bytes_per_token: number;

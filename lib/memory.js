@@ -8,7 +8,7 @@ const fillInput = (defaults, input) => mergeChecked(defaults, input, 'input');
 // The KV input fields a model decides (the rest are the workload's).
 const modelShapeFields = ['n_layers', 'n_heads', 'n_kv_heads', 'head_dim', 'd_model', 'window', 'sinks', 'global_every',
   'attention_layers', 'local_layers', 'chunk', 'chunked_layers', 'kv_lora_rank', 'qk_rope_head_dim', 'qk_nope_head_dim',
-  'v_head_dim'];
+  'v_head_dim', 'indexer_head_dim'];
 
 export function memoryApi(Module) {
   const kvDefaults = () => toPlain(Module.kvCacheDefaults());

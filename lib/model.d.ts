@@ -46,6 +46,12 @@ export interface ModelConfig {
   qk_nope_head_dim: number;
   qk_rope_head_dim: number;
   v_head_dim: number;
+  /** DeepSeek Sparse Attention (DeepSeek-V3.2; MLA with q_lora_rank > 0): the lightning indexer's heads (0: dense attention). */
+  indexer_heads: number;
+  /** The indexer's head size; its key is cached per token per layer (fp8 + an fp32 scale per 128 values). */
+  indexer_head_dim: number;
+  /** Keys each query attends: min(cached tokens, indexer_topk). */
+  indexer_topk: number;
   /** The window of sliding layers (0: none). */
   sliding_window: number;
   /** The chunk of chunked layers (Llama 4: 8192). */
@@ -119,6 +125,8 @@ export interface ModelParams {
   /** QK-norms; MLA's latent norms. */
   attention_norms: number;
   attention_sinks: number;
+  /** DeepSeek Sparse Attention's indexers (wq_b, wk, weights_proj, k_norm). */
+  attention_indexer: number;
   attention: number;
   ffn_per_expert: number;
   /** The dense layers' MLPs. */

@@ -32,6 +32,7 @@ Status validate(const KvCacheInput& in) {
       check_integer("qk_nope_head_dim", in.qk_nope_head_dim, 0, 1e6),
       check_integer("v_head_dim", in.v_head_dim, 0, 1e6), check_integer("kv_lora_rank", in.kv_lora_rank, 0, 1e6),
       check_integer("qk_rope_head_dim", in.qk_rope_head_dim, 0, 1e6),
+      check_integer("indexer_head_dim", in.indexer_head_dim, 0, 1e6),
       check_integer("block_size", in.block_size, 0, 1e9));
   if (!status.ok) return status;
   if (!find_plain_dtype(in.kv_dtype))
@@ -89,6 +90,7 @@ KvCacheInput kv_input_from_model(const ValidModel& model, KvCacheInput workload)
   workload.qk_rope_head_dim = a.mla ? static_cast<double>(a.qk_rope_head_dim) : 0;
   workload.qk_nope_head_dim = a.mla ? static_cast<double>(a.qk_nope_head_dim) : 0;
   workload.v_head_dim = a.mla ? static_cast<double>(a.v_head_dim) : 0;
+  workload.indexer_head_dim = static_cast<double>(a.indexer_head_dim);
   double sliding = 0, chunked = 0, window = 0, chunk = 0;
   for (const LayerRun& run : model.runs) {
     if (run.layer.attention.span == Span::window) {
@@ -187,13 +189,17 @@ KvCacheResult kv_cache(const KvCacheInput& in) {
   r.vector_bytes = data_bytes + r.scale_bytes_per_vector;
   r.effective_bits_per_value = 8 * r.vector_bytes / r.vector_values;
 
+  // Sparse attention's indexer key: one fp8 byte per value and an fp32 scale per 128 values.
+  r.indexer_bytes_per_token_per_layer =
+      in.indexer_head_dim > 0 ? in.indexer_head_dim + 4 * std::ceil(in.indexer_head_dim / 128) : 0;
   // 2 · kv_heads · head_dim · bytes per layer (MLA: one latent), times layers.
-  r.bytes_per_token_per_layer = r.vectors_per_token_per_layer * r.vector_bytes;
+  r.bytes_per_token_per_layer = r.vectors_per_token_per_layer * r.vector_bytes + r.indexer_bytes_per_token_per_layer;
   r.bytes_per_token = r.kv_layers * r.bytes_per_token_per_layer;
   const double held_tokens = held_tokens_of(r);
   if (mla && in.qk_nope_head_dim > 0 && in.v_head_dim > 0)
     r.unabsorbed_bytes_per_token =
-        r.kv_layers * in.n_heads * (in.qk_nope_head_dim + in.qk_rope_head_dim + in.v_head_dim) * r.bits_per_value / 8;
+        r.kv_layers * (in.n_heads * (in.qk_nope_head_dim + in.qk_rope_head_dim + in.v_head_dim) * r.bits_per_value / 8 +
+                       r.indexer_bytes_per_token_per_layer);
   r.bytes_per_sequence = held_tokens * r.bytes_per_token_per_layer;
   r.bytes = r.bytes_per_sequence * in.batch;
   r.full_attention_bytes = r.kv_layers * r.tokens * r.bytes_per_token_per_layer * in.batch;
@@ -261,7 +267,7 @@ KvCompareResult kv_compare(const KvCacheInput& input) {
   const bool mla_heads =
       input.kv_lora_rank > 0 && input.qk_nope_head_dim > 0 && input.v_head_dim > 0 && std::fmod(mla_pair, 2) == 0;
   if (mla_heads) dense.head_dim = mla_pair / 2;
-  dense.qk_nope_head_dim = dense.v_head_dim = 0;
+  dense.qk_nope_head_dim = dense.v_head_dim = dense.indexer_head_dim = 0;
   KvCacheInput mha = dense, mqa = dense;
   mha.n_kv_heads = input.n_heads;
   mqa.n_kv_heads = 1;

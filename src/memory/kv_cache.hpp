@@ -47,6 +47,10 @@ struct KvCacheInput {
   double qk_rope_head_dim = 0;
   double qk_nope_head_dim = 0;  // MLA: with v_head_dim, what an engine that does not absorb
   double v_head_dim = 0;        // the up-projections caches (per-head K and V)
+  // DeepSeek Sparse Attention: each layer also caches its indexer's key of
+  // indexer_head_dim values per token, in fp8 with one fp32 scale per 128
+  // values whatever kv_dtype is (DeepSeek's inference code, vLLM, SGLang). 0: none.
+  double indexer_head_dim = 0;
   // Paged allocation (vLLM): tokens per block; 0: no paging figures.
   double block_size = 16;
 };
@@ -64,20 +68,21 @@ struct KvCacheResult {
   double local_cached_tokens = 0;
   double chunked_cached_tokens = 0;
   // Storage of one cached vector (a K or V head vector, or an MLA latent).
-  double vector_values = 0;                // head_dim, or kv_lora_rank + qk_rope_head_dim
-  double vectors_per_token_per_layer = 0;  // 2 · kv_heads, or 1 for MLA
-  double bits_per_value = 0;               // the dtype's storage bits
-  double vector_bytes = 0;                 // data + scales for one vector
-  double scale_bytes_per_vector = 0;       // the scale (+ zero point) share of vector_bytes
-  double effective_bits_per_value = 0;     // 8 · vector_bytes / vector_values
-  std::string layout;                      // the storage layout in words
+  double vector_values = 0;                      // head_dim, or kv_lora_rank + qk_rope_head_dim
+  double vectors_per_token_per_layer = 0;        // 2 · kv_heads, or 1 for MLA
+  double bits_per_value = 0;                     // the dtype's storage bits
+  double vector_bytes = 0;                       // data + scales for one vector
+  double scale_bytes_per_vector = 0;             // the scale (+ zero point) share of vector_bytes
+  double effective_bits_per_value = 0;           // 8 · vector_bytes / vector_values
+  std::string layout;                            // the storage layout in words
+  double indexer_bytes_per_token_per_layer = 0;  // sparse attention's indexer key (fp8 + scales); 0: none
   // Sizes.
-  double bytes_per_token_per_layer = 0;
-  double bytes_per_token = 0;       // one token held by every KV layer
-  double bytes_per_sequence = 0;    // tokens actually held, windows applied
-  double bytes = 0;                 // bytes_per_sequence · batch
-  double full_attention_bytes = 0;  // the same model with every KV layer global
-  double scale_bytes = 0;           // the scale overhead inside bytes
+  double bytes_per_token_per_layer = 0;  // the cached vectors + the indexer key
+  double bytes_per_token = 0;            // one token held by every KV layer
+  double bytes_per_sequence = 0;         // tokens actually held, windows applied
+  double bytes = 0;                      // bytes_per_sequence · batch
+  double full_attention_bytes = 0;       // the same model with every KV layer global
+  double scale_bytes = 0;                // the scale overhead inside bytes
   // MLA: the bytes per token an engine holds when it does not absorb the
   // up-projections and caches per-head K (nope + rope) and V instead (0 otherwise).
   double unabsorbed_bytes_per_token = 0;

@@ -62,9 +62,12 @@ Status check_fields(const ModelConfig& c) {
       check_integer("q_lora_rank", c.q_lora_rank, 0), check_integer("kv_lora_rank", c.kv_lora_rank, 0),
       check_integer("qk_nope_head_dim", c.qk_nope_head_dim, 0),
       check_integer("qk_rope_head_dim", c.qk_rope_head_dim, 0), check_integer("v_head_dim", c.v_head_dim, 0),
-      check_integer("sliding_window", c.sliding_window, 0), check_integer("attention_chunk", c.attention_chunk, 0),
-      check_integer("n_experts", c.n_experts, 1), check_integer("experts_top_k", c.experts_top_k, 1),
-      check_integer("moe_d_ff", c.moe_d_ff, 0), check_integer("shared_experts", c.shared_experts, 0),
+      check_integer("indexer_heads", c.indexer_heads, 0, 1e6),
+      check_integer("indexer_head_dim", c.indexer_head_dim, 0, 1e6),
+      check_integer("indexer_topk", c.indexer_topk, 0, 1e12), check_integer("sliding_window", c.sliding_window, 0),
+      check_integer("attention_chunk", c.attention_chunk, 0), check_integer("n_experts", c.n_experts, 1),
+      check_integer("experts_top_k", c.experts_top_k, 1), check_integer("moe_d_ff", c.moe_d_ff, 0),
+      check_integer("shared_experts", c.shared_experts, 0),
       check_integer("shared_expert_d_ff", c.shared_expert_d_ff, 0), check_integer("mtp_modules", c.mtp_modules, 0, 1e3),
       check_integer("vision_params", c.vision_params, 0), check_integer("projector_params", c.projector_params, 0),
       check_real("vision_flops_per_image", c.vision_flops_per_image, 0, 1e18),
@@ -100,6 +103,21 @@ Status check_fields(const ModelConfig& c) {
          {std::pair<const char*, double>{"q_lora_rank", c.q_lora_rank}, {"kv_lora_rank", c.kv_lora_rank}})
       if (value > 0)
         return fail(field, std::string(field) + " = " + format_number(value) + " needs attention = \"mla\"");
+  }
+  // The indexer's queries come from MLA's query latent (wq_b: q_lora_rank -> heads x head_dim).
+  const bool indexer = c.indexer_heads > 0 || c.indexer_head_dim > 0 || c.indexer_topk > 0;
+  if (indexer) {
+    for (const auto& [field, value] : {std::pair<const char*, double>{"indexer_heads", c.indexer_heads},
+                                       {"indexer_head_dim", c.indexer_head_dim},
+                                       {"indexer_topk", c.indexer_topk}})
+      if (value < 1)
+        return fail(field, std::string(field) + " = " + format_number(value) +
+                               " must be at least 1: indexer_heads, indexer_head_dim and indexer_topk set sparse "
+                               "attention together");
+    if (c.attention != "mla" || c.q_lora_rank < 1)
+      return fail("indexer_heads", "indexer_heads = " + format_number(c.indexer_heads) +
+                                       " needs attention = \"mla\" with q_lora_rank > 0 (the indexer's queries "
+                                       "come from the query latent)");
   }
   return ok_status();
 }
@@ -163,6 +181,9 @@ ValidatedModel validate_model(const ModelConfig& config) {
     attention.qk_nope_head_dim = static_cast<int64_t>(r.qk_nope_head_dim);
     attention.qk_rope_head_dim = static_cast<int64_t>(r.qk_rope_head_dim);
     attention.v_head_dim = static_cast<int64_t>(r.v_head_dim);
+    attention.indexer_heads = static_cast<int64_t>(r.indexer_heads);
+    attention.indexer_head_dim = static_cast<int64_t>(r.indexer_head_dim);
+    attention.indexer_topk = static_cast<int64_t>(r.indexer_topk);
   }
   attention.qkv_bias = r.qkv_bias;
   attention.out_bias = r.attn_out_bias;
@@ -193,6 +214,12 @@ ValidatedModel validate_model(const ModelConfig& config) {
     LayerSpec layer;
     layer.attention = attention;
     const std::string span = spans.empty() ? (r.sliding_window > 0 ? "sliding" : "full") : spans[i];
+    if (span != "full" && r.indexer_topk > 0) {
+      const std::string field = spans.empty() ? "sliding_window" : "layer_types";
+      return fail(field, (spans.empty() ? "sliding_window = " + format_number(r.sliding_window)
+                                        : "layer_types[" + std::to_string(i) + "] = " + quoted(span)) +
+                             ": sparse attention (indexer_topk) is modeled on full-attention layers only");
+    }
     if (span == "sliding") {
       if (r.sliding_window < 1)
         return fail("sliding_window", "sliding_window = " + format_number(r.sliding_window) +

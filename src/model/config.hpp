@@ -48,6 +48,14 @@ struct ModelConfig {
   double qk_nope_head_dim = 0;
   double qk_rope_head_dim = 0;
   double v_head_dim = 0;
+  // DeepSeek Sparse Attention (DeepSeek-V3.2; MLA with a query latent): a
+  // lightning indexer of indexer_heads heads of indexer_head_dim scores every
+  // cached token for each query, and the attention then reads only the
+  // indexer_topk best of them. The cache still holds every token, plus the
+  // indexer's own key per token. All three 0: dense attention.
+  double indexer_heads = 0;
+  double indexer_head_dim = 0;
+  double indexer_topk = 0;
 
   // Which tokens each layer attends. layer_types lists one entry per layer,
   // comma-separated: "full", "sliding" (the last sliding_window tokens) or
@@ -92,6 +100,9 @@ struct AttentionSpec {
   bool qk_norm_full_width = false;  // the Q and K norms span the whole projections, not one head
   Span span = Span::full;
   int64_t span_tokens = 0;  // the window or the chunk
+  // DeepSeek Sparse Attention: the indexer's heads and head size, and the keys
+  // each query then attends (min(cached, topk)); 0: dense.
+  int64_t indexer_heads = 0, indexer_head_dim = 0, indexer_topk = 0;
   bool operator==(const AttentionSpec&) const = default;
 };
 

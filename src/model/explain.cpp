@@ -149,49 +149,49 @@ std::vector<Explanation> explain_general(const ModelReport& report, const ValidM
        "Decode FLOPs per token",
        "F_\\text{dec} = F_\\text{proj} + \\sum_k L_k\\,s_k\\,n_k + F_\\text{ffn} + 2\\,d\\,V",
        "F_\\text{dec} = " + n(dec.attention_projections) + " + " +
-           per_kind_sum(m,
-                        [&](const LayerRun& r) {
-                          return score_flops_per_pair(r.layer.attention) * decode_keys(r.layer.attention, ctx);
-                        }) +
-           " + " + n(dec.ffn) + " + " + n(dec.lm_head) + " = " + n(dec.total) + "\\ \\text{FLOPs}",
+           per_kind_sum(m, [&](const LayerRun& r) { return decode_score_flops(r.layer.attention, ctx); }) + " + " +
+           n(dec.ffn) + " + " + n(dec.lm_head) + " = " + n(dec.total) + "\\ \\text{FLOPs}",
        dec.total,
        "FLOPs",
        {{"s_k", "score FLOPs per key in one layer: 4 h d_h (GQA), h (4 r_kv + 2 r_rope) (absorbed MLA)", 0, "FLOPs"},
-        {"n_k", "keys a layer of kind k attends: n, min(n, w) or ((n-1) mod c) + 1", 0, "tokens"},
+        {"n_k", "keys a layer of kind k attends: n, min(n, w), ((n-1) mod c) + 1, or min(n, top-k) (sparse)", 0,
+         "tokens"},
+        {"s_k n_k", "sparse attention adds its indexer: 2 h_I (d_I + 1) FLOPs for each of the n cached keys", 0,
+         "FLOPs"},
         {"F_\\text{proj}", "projections", dec.attention_projections, "FLOPs"},
         {"F_\\text{ffn}", "dense MLPs, top-k and shared experts, routers", dec.ffn, "FLOPs"},
         {"F_\\text{head}", "LM head", dec.lm_head, "FLOPs"}},
        {kKaplan, kDeepSeek, kDocs},
        kinds});
   const PrefillFlops& pre = report.prefill;
-  out.push_back({"flops.prefill",
-                 "Prefill FLOPs (causal)",
-                 "F_\\text{pre} = n\\,(F_\\text{proj} + F_\\text{ffn} + F_\\text{head}) + \\sum_k L_k\\,s_k\\,P_k",
-                 "F_\\text{pre} = " + n(pre.context_tokens) + " \\cdot (" + n(dec.attention_projections) + " + " +
-                     n(dec.ffn) + " + " + n(dec.lm_head) + ") + " +
-                     per_kind_sum(m,
-                                  [&](const LayerRun& r) {
-                                    return score_flops_per_pair(r.layer.attention) *
-                                           causal_attended_pairs(r.layer.attention, pre.context_tokens);
-                                  }) +
-                     " = " + n(pre.split.total) + "\\ \\text{FLOPs}",
-                 pre.split.total,
-                 "FLOPs",
-                 {{"P_k", "causal (query, key) pairs of a layer of kind k", 0, ""}},
-                 {kKaplan, kDocs},
-                 "Prefill(n) equals the sum of decode(i) for i = 1..n. " + kinds});
+  out.push_back(
+      {"flops.prefill",
+       "Prefill FLOPs (causal)",
+       "F_\\text{pre} = n\\,(F_\\text{proj} + F_\\text{ffn} + F_\\text{head}) + \\sum_k L_k\\,s_k\\,P_k",
+       "F_\\text{pre} = " + n(pre.context_tokens) + " \\cdot (" + n(dec.attention_projections) + " + " + n(dec.ffn) +
+           " + " + n(dec.lm_head) + ") + " +
+           per_kind_sum(m,
+                        [&](const LayerRun& r) { return prefill_score_flops(r.layer.attention, pre.context_tokens); }) +
+           " = " + n(pre.split.total) + "\\ \\text{FLOPs}",
+       pre.split.total,
+       "FLOPs",
+       {{"P_k", "causal (query, key) pairs of a layer of kind k (a sparse layer's indexer scores all n(n+1)/2)", 0,
+         ""}},
+       {kKaplan, kDocs},
+       "Prefill(n) equals the sum of decode(i) for i = 1..n. " + kinds});
   const double value = report.crossover.exists ? report.crossover.context_tokens : 0;
-  out.push_back({"flops.crossover",
-                 "Decode crossover context",
-                 "F_\\text{proj} + \\sum_k L_k\\,s_k\\,\\min(n^*, c_k) = F_\\text{ffn}",
-                 report.crossover.exists ? "n^* = " + n(value) + "\\ \\text{tokens}" : "n^* = 0\\ (\\text{none})",
-                 value,
-                 "tokens",
-                 {{"c_k", "the window or chunk of kind k (infinite for full layers)", 0, "tokens"}},
-                 {kDocs},
-                 report.crossover.exists
-                     ? "Solved on the piecewise-linear attention cost, segment by segment."
-                     : "No crossover: windows and chunks cap the scores below the FFN (the result reports none)."});
+  out.push_back(
+      {"flops.crossover",
+       "Decode crossover context",
+       "F_\\text{proj} + \\sum_k L_k\\,s_k\\,\\min(n^*, c_k) = F_\\text{ffn}",
+       report.crossover.exists ? "n^* = " + n(value) + "\\ \\text{tokens}" : "n^* = 0\\ (\\text{none})",
+       value,
+       "tokens",
+       {{"c_k", "the window, chunk or sparse top-k of kind k (infinite for full layers and indexers)", 0, "tokens"}},
+       {kDocs},
+       report.crossover.exists
+           ? "Solved on the piecewise-linear attention cost, segment by segment."
+           : "No crossover: windows and chunks cap the scores below the FFN (the result reports none)."});
   return out;
 }
 

@@ -41,15 +41,20 @@ double layers_of(const ValidModel& m) { return static_cast<double>(m.n_layers); 
 struct AttendedSum {
   double keys = 0, score_flops = 0;
 };
-template <typename PerLayer>
-AttendedSum sum_over_layers(const ValidModel& m, PerLayer keys_of) {
+template <typename Keys, typename Flops>
+AttendedSum sum_over_layers(const ValidModel& m, Keys keys_of, Flops flops_of) {
   AttendedSum sum;
   for (const LayerRun& run : m.runs) {
-    const double keys = keys_of(run.layer.attention);
-    sum.keys += static_cast<double>(run.count) * keys;
-    sum.score_flops += static_cast<double>(run.count) * score_flops_per_pair(run.layer.attention) * keys;
+    sum.keys += static_cast<double>(run.count) * keys_of(run.layer.attention);
+    sum.score_flops += static_cast<double>(run.count) * flops_of(run.layer.attention);
   }
   return sum;
+}
+
+// Pairs of a causal pass where each query sees at most `cap` keys: the first
+// cap tokens see 1..cap keys, every later one sees cap.
+double capped_causal_pairs(double n, double cap) {
+  return n > cap ? cap * (cap + 1) / 2 + (n - cap) * cap : n * (n + 1) / 2;
 }
 
 }  // namespace
@@ -62,15 +67,14 @@ double decode_keys(const AttentionSpec& a, double n) {
     case Span::chunk:
       return std::fmod(n - 1, span) + 1;
     default:
-      return n;
+      return a.indexer_topk > 0 ? std::min(n, static_cast<double>(a.indexer_topk)) : n;
   }
 }
 
 double causal_attended_pairs(const AttentionSpec& a, double n) {
   const double span = static_cast<double>(a.span_tokens);
-  if (a.span == Span::window && n > span)
-    // The first w tokens see 1..w keys, every later one sees w.
-    return span * (span + 1) / 2 + (n - span) * span;
+  if (a.span == Span::window) return capped_causal_pairs(n, span);
+  if (a.span == Span::full && a.indexer_topk > 0) return capped_causal_pairs(n, static_cast<double>(a.indexer_topk));
   if (a.span == Span::chunk && n > span) {
     // Each whole chunk is a causal square of its own; the rest a smaller one.
     const double chunks = std::floor(n / span), rest = n - chunks * span;
@@ -90,9 +94,28 @@ double score_flops_per_pair(const AttentionSpec& a) {
   return 4 * heads * static_cast<double>(a.head_dim);
 }
 
+double indexer_keys(const AttentionSpec& a, double n) { return a.indexer_heads > 0 ? n : 0; }
+
+double indexer_causal_pairs(const AttentionSpec& a, double n) { return a.indexer_heads > 0 ? n * (n + 1) / 2 : 0; }
+
+double indexer_flops_per_pair(const AttentionSpec& a) {
+  const double heads = static_cast<double>(a.indexer_heads);
+  return 2 * heads * static_cast<double>(a.indexer_head_dim) + 2 * heads;
+}
+
+double decode_score_flops(const AttentionSpec& a, double n) {
+  return score_flops_per_pair(a) * decode_keys(a, n) + indexer_flops_per_pair(a) * indexer_keys(a, n);
+}
+
+double prefill_score_flops(const AttentionSpec& a, double n) {
+  return score_flops_per_pair(a) * causal_attended_pairs(a, n) + indexer_flops_per_pair(a) * indexer_causal_pairs(a, n);
+}
+
 DecodeFlops decode_flops(const ValidModel& m, double context_tokens) {
   const FixedFlops fixed = fixed_flops(m);
-  const AttendedSum sum = sum_over_layers(m, [&](const AttentionSpec& a) { return decode_keys(a, context_tokens); });
+  const AttendedSum sum = sum_over_layers(
+      m, [&](const AttentionSpec& a) { return decode_keys(a, context_tokens); },
+      [&](const AttentionSpec& a) { return decode_score_flops(a, context_tokens); });
   DecodeFlops result;
   result.context_tokens = context_tokens;
   result.attended_tokens = sum.keys / layers_of(m);
@@ -102,7 +125,9 @@ DecodeFlops decode_flops(const ValidModel& m, double context_tokens) {
 
 PrefillFlops prefill_flops(const ValidModel& m, double n) {
   const FixedFlops fixed = fixed_flops(m);
-  const AttendedSum sum = sum_over_layers(m, [&](const AttentionSpec& a) { return causal_attended_pairs(a, n); });
+  const AttendedSum sum = sum_over_layers(
+      m, [&](const AttentionSpec& a) { return causal_attended_pairs(a, n); },
+      [&](const AttentionSpec& a) { return prefill_score_flops(a, n); });
   PrefillFlops result;
   result.context_tokens = n;
   result.attended_pairs = sum.keys / layers_of(m);
@@ -118,11 +143,15 @@ Crossover decode_crossover(const ValidModel& m) {
   // attention(n) - projections = sum of slope_r * min(n, cap_r): concave and
   // piecewise linear. Walk its breakpoints in order until it reaches `need`.
   std::vector<std::pair<double, double>> caps;  // (cap, slope); cap = inf for full layers
+  const double unbounded = std::numeric_limits<double>::infinity();
   for (const LayerRun& run : m.runs) {
     const AttentionSpec& a = run.layer.attention;
-    const double cap =
-        a.span == Span::full ? std::numeric_limits<double>::infinity() : static_cast<double>(a.span_tokens);
+    const double cap = a.span != Span::full ? static_cast<double>(a.span_tokens)
+                       : a.indexer_topk > 0 ? static_cast<double>(a.indexer_topk)
+                                            : unbounded;
     caps.emplace_back(cap, static_cast<double>(run.count) * score_flops_per_pair(a));
+    // The indexer scores every key: its slope never stops.
+    if (a.indexer_heads > 0) caps.emplace_back(unbounded, static_cast<double>(run.count) * indexer_flops_per_pair(a));
   }
   std::sort(caps.begin(), caps.end());
   double slope = 0;

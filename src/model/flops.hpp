@@ -47,13 +47,27 @@ struct PrefillFlops {
 };
 
 // Keys one layer of this span attends at decode when the context holds n
-// tokens (the new one included): full n, window min(n, w), chunk ((n-1) mod c) + 1.
+// tokens (the new one included): full n, window min(n, w), chunk ((n-1) mod c)
+// + 1; sparse attention min(n, topk).
 double decode_keys(const AttentionSpec& attention, double context_tokens);
 // (query, key) pairs of a causal prefill of n tokens in one layer of this span.
 double causal_attended_pairs(const AttentionSpec& attention, double context_tokens);
 // FLOPs of QK^T and AV for one (query, key) pair in one layer, all heads:
 // GQA 4 heads head_dim; MLA (absorbed, on the cached latent) heads (2 (kv_lora + rope) + 2 kv_lora).
 double score_flops_per_pair(const AttentionSpec& attention);
+
+// Sparse attention's lightning indexer scores every cached key for every
+// query: n keys at decode, n(n+1)/2 pairs in a causal prefill (0 without one).
+double indexer_keys(const AttentionSpec& attention, double context_tokens);
+double indexer_causal_pairs(const AttentionSpec& attention, double context_tokens);
+// Its FLOPs per (query, key) pair: q.k on each head (2 heads dim) and the
+// head-weighted sum of their ReLUs (2 heads).
+double indexer_flops_per_pair(const AttentionSpec& attention);
+
+// All score FLOPs of one layer for one decode token / a causal prefill of n
+// tokens: the attention's pairs at score_flops_per_pair, plus the indexer's.
+double decode_score_flops(const AttentionSpec& attention, double context_tokens);
+double prefill_score_flops(const AttentionSpec& attention, double context_tokens);
 
 DecodeFlops decode_flops(const ValidModel& model, double context_tokens);
 PrefillFlops prefill_flops(const ValidModel& model, double context_tokens);

@@ -934,7 +934,28 @@ void read_minimax_m2(Reader& r, ModelConfig& c, HfImport&) {
 }
 
 void read_deepseek_v2(Reader& r, ModelConfig& c, HfImport&) { read_deepseek(r, c, false); }
-void read_deepseek_v3(Reader& r, ModelConfig& c, HfImport&) { read_deepseek(r, c, true); }
+void read_deepseek_v3(Reader& r, ModelConfig& c, HfImport&) {
+  read_deepseek(r, c, true);
+  // DeepSeek-V3's code builds no indexer: a file with one is V3.2's, misnamed.
+  for (const char* key : {"index_topk", "index_n_heads", "index_head_dim"})
+    if (r.has(key)) {
+      r.fail(key, r.key_name(key) +
+                      " is set: DeepSeek Sparse Attention (DeepSeek-V3.2), which model_type "
+                      "\"deepseek_v32\" reads; DeepSeek-V3's code would ignore it");
+      return;
+    }
+}
+
+void read_deepseek_v32(Reader& r, ModelConfig& c, HfImport&) {
+  // DeepseekV32Config (DeepSeek-V3.2, -Exp, -Speciale): DeepSeek-V3's layers,
+  // each with DeepSeek Sparse Attention's lightning indexer of index_n_heads
+  // heads of index_head_dim, and attention on the index_topk keys it selects.
+  // The checkpoint's MTP layer carries an indexer too (its layer 61 tensors).
+  read_deepseek(r, c, true);
+  c.indexer_heads = r.optional("indexer_heads", {"index_n_heads"}, 64);
+  c.indexer_head_dim = r.optional("indexer_head_dim", {"index_head_dim"}, 128);
+  c.indexer_topk = r.optional("indexer_topk", {"index_topk"}, 2048);
+}
 void read_qwen2_moe(Reader& r, ModelConfig& c, HfImport&) { read_qwen_moe(r, c, false); }
 void read_qwen3_moe(Reader& r, ModelConfig& c, HfImport&) { read_qwen_moe(r, c, true); }
 void read_qwen3_moe_text(Reader& r, ModelConfig& c) { read_qwen_moe(r, c, true); }
@@ -978,6 +999,7 @@ const std::vector<KnownType>& known_types() {
       {"gpt_oss", "GptOssForCausalLM", read_gpt_oss},
       {"deepseek_v2", "DeepseekV2ForCausalLM", read_deepseek_v2},
       {"deepseek_v3", "DeepseekV3ForCausalLM", read_deepseek_v3},
+      {"deepseek_v32", "DeepseekV32ForCausalLM", read_deepseek_v32},
       {"glm4_moe", "Glm4MoeForCausalLM", read_glm4_moe},
       {"minimax_m2", "MiniMaxM2ForCausalLM", read_minimax_m2},
       {"phi3", "Phi3ForCausalLM", read_phi3},

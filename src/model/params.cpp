@@ -42,8 +42,17 @@ LayerParams layer_params(const LayerSpec& layer, int64_t d_model) {
     p.attention_norms = !a.qk_norm ? 0 : a.qk_norm_full_width ? q_dim + kv_dim : 2 * static_cast<double>(a.head_dim);
   }
   p.sinks = a.sinks ? heads : 0;
-  p.attention_matrices = p.q + p.k + p.v + p.o;
-  p.attention = p.q + p.k + p.v + p.o + p.bias + p.attention_norms + p.sinks;
+  // DeepSeek-V3.2's lightning indexer (inference/model.py, Indexer): wq_b from
+  // the query latent q_lora -> heads x dim, wk d -> dim, weights_proj d -> heads
+  // (no biases), and k_norm, a LayerNorm of dim (weight + bias).
+  const double indexer_dim = static_cast<double>(a.indexer_head_dim);
+  const double indexer_matrices =
+      a.indexer_heads > 0 ? static_cast<double>(a.q_lora_rank) * static_cast<double>(a.indexer_heads) * indexer_dim +
+                                d * indexer_dim + d * static_cast<double>(a.indexer_heads)
+                          : 0;
+  p.indexer = a.indexer_heads > 0 ? indexer_matrices + 2 * indexer_dim : 0;
+  p.attention_matrices = p.q + p.k + p.v + p.o + indexer_matrices;
+  p.attention = p.q + p.k + p.v + p.o + p.bias + p.attention_norms + p.sinks + p.indexer;
 
   // An MLP of width w: gate and up d -> w, down w -> d (plain: up, down).
   auto mlp = [&](int64_t width) {
@@ -84,6 +93,7 @@ std::string describe_layer(const LayerSpec& layer) {
   text += a.mla ? " · MLA" : a.kv_heads == a.heads ? " · MHA" : a.kv_heads == 1 ? " · MQA" : " · GQA";
   text += std::string(" · ") + span_word(a.span);
   if (a.span != Span::full) text += " " + format_number(static_cast<double>(a.span_tokens));
+  if (a.indexer_topk > 0) text += " · sparse top " + format_number(static_cast<double>(a.indexer_topk));
   return text;
 }
 
@@ -118,6 +128,7 @@ ModelParams count_params_of(const ValidModel& m) {
     p.attention_bias += n * l.bias;
     p.attention_norms += n * l.attention_norms;
     p.attention_sinks += n * l.sinks;
+    p.attention_indexer += n * l.indexer;
     p.attention += n * l.attention;
     p.ffn_dense += n * l.ffn_dense;
     p.ffn_experts += n * l.experts;
@@ -185,6 +196,8 @@ ModelParams count_params_of(const ValidModel& m) {
     part("attention_norms", first.mla ? "Attention latent norms" : "QK norms", per(l0.attention_norms),
          p.attention_norms);
   if (p.attention_sinks > 0) part("attention_sinks", "Attention sinks", per(l0.sinks), p.attention_sinks);
+  if (p.attention_indexer > 0)
+    part("attention_indexer", "Sparse-attention indexer", per(l0.indexer), p.attention_indexer);
   const bool any_moe = p.ffn_experts > 0 || p.ffn_shared > 0;
   if (!any_moe || (p.ffn_dense == 0 && p.ffn_shared == 0)) {
     part("ffn", any_moe ? "FFN (all experts)" : "FFN", per(l0.ffn), p.ffn);

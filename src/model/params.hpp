@@ -25,6 +25,7 @@ struct LayerParams {
   double bias = 0;                    // q/k/v/o biases
   double attention_norms = 0;         // QK-norm weights; MLA's q_a and kv_a norms
   double sinks = 0;                   // one learned logit per head
+  double indexer = 0;                 // DeepSeek Sparse Attention's lightning indexer (weights + its key norm)
   double attention = 0;               // all of the above
   double ffn_dense = 0;               // a dense layer's MLP (weights + biases)
   double expert = 0;                  // one routed expert (weights + biases)
@@ -37,7 +38,7 @@ struct LayerParams {
   double total = 0;
   double active = 0;
   // Weights a token multiplies by (biases, norms and sinks left out): 2 FLOPs each.
-  double attention_matrices = 0;   // q + k + v + o
+  double attention_matrices = 0;   // q + k + v + o (+ the indexer's three matrices)
   double ffn_active_matrices = 0;  // dense, or top_k experts + shared + router and gate weights
 };
 LayerParams layer_params(const LayerSpec& layer, int64_t d_model);
@@ -70,15 +71,16 @@ struct ModelParams {
   double attention_bias = 0;
   double attention_norms = 0;  // QK-norms, MLA latent norms
   double attention_sinks = 0;
-  double attention = 0;        // q + k + v + o + biases + norms + sinks
-  double ffn_per_expert = 0;   // one routed expert of a MoE layer, or a dense layer's MLP
-  double ffn_dense = 0;        // the dense layers' MLPs
-  double ffn_experts = 0;      // every routed expert of every MoE layer
-  double ffn_shared = 0;       // the shared experts
-  double ffn = 0;              // dense + routed + shared (router apart)
-  double ffn_active = 0;       // dense + top_k routed + shared
-  double router = 0;           // routers with their biases and gates
-  double norms_per_layer = 0;  // the first layer's
+  double attention_indexer = 0;  // DeepSeek Sparse Attention's indexers
+  double attention = 0;          // q + k + v + o + biases + norms + sinks + indexers
+  double ffn_per_expert = 0;     // one routed expert of a MoE layer, or a dense layer's MLP
+  double ffn_dense = 0;          // the dense layers' MLPs
+  double ffn_experts = 0;        // every routed expert of every MoE layer
+  double ffn_shared = 0;         // the shared experts
+  double ffn = 0;                // dense + routed + shared (router apart)
+  double ffn_active = 0;         // dense + top_k routed + shared
+  double router = 0;             // routers with their biases and gates
+  double norms_per_layer = 0;    // the first layer's
   double final_norm = 0;
   double norms = 0;                         // all layers + final
   double lm_head = 0;                       // 0 when tied to the embedding

@@ -38,12 +38,16 @@ bool solve3(const double m[3][3], const double b[3], double x[3]) {
   return true;
 }
 
-bool is_attention(const std::string& name) { return name == "scores" || name == "softmax" || name == "av"; }
+bool is_attention(const std::string& name) {
+  return name == "scores" || name == "softmax" || name == "av" || name == "indexer_scores";
+}
 
 // Reads the operators of a Prepared holding one layer kind as linear
 // functions: its layer operators (their pairs and keys are those of layer kind
-// `run`) and, with `with_model`, the once-per-model ones.
-Status read_run(const Prepared& one, int run, bool fused, bool with_model, std::vector<LinearOperator>& out) {
+// `run`; a sparse layer's indexer scores those of `indexer_run`, every key)
+// and, with `with_model`, the once-per-model ones.
+Status read_run(const Prepared& one, int run, int indexer_run, bool fused, bool with_model,
+                std::vector<LinearOperator>& out) {
   const LayerSpec& layer = one.model.runs.front().layer;
   const AttentionSpec& a = layer.attention;
   // Probes: A decode (1, 1); B decode (2, 1); C decode (1, 2); D prefill (1, 2).
@@ -56,6 +60,8 @@ Status read_run(const Prepared& one, int run, bool fused, bool with_model, std::
   // (rows, pairs, keys) of the attention probes A, C and D, as pass_operators counts them.
   const double k1 = decode_keys(a, 1), k2 = decode_keys(a, 2);
   const double m[3][3] = {{1, k1, k1}, {1, k2, k2}, {2, causal_attended_pairs(a, 2), 2}};
+  // The indexer's: every key (indexer_keys, indexer_causal_pairs).
+  const double indexer_m[3][3] = {{1, 1, 1}, {1, 2, 2}, {2, 3, 2}};
   for (size_t i = 0; i < pa.size(); ++i) {
     OperatorCost a1 = pa[i], b1 = pb[i], c1 = pc[i], d1 = pd[i];
     if (a1.name != b1.name || a1.name != c1.name || a1.name != d1.name)
@@ -76,10 +82,11 @@ Status read_run(const Prepared& one, int run, bool fused, bool with_model, std::
       const double va = field_of(a1, f), vb = field_of(b1, f), vc = field_of(c1, f), vd = field_of(d1, f);
       Field& target = field_of(op, f);
       if (is_attention(a1.name)) {
-        op.run = run;
+        const bool indexer = a1.name == "indexer_scores";
+        op.run = indexer ? indexer_run : run;
         const double b[3] = {va, vc, vd};
         double x[3];
-        if (solve3(m, b, x)) {
+        if (solve3(indexer ? indexer_m : m, b, x)) {
           target.per_row = x[0];
           target.per_pair = x[1];
           target.per_key = x[2];
@@ -128,16 +135,28 @@ IterationCostModel IterationCostModel::build_from(const Workload& w, bool mtp) {
   }
   std::vector<LayerRun> runs = p.model.runs;
   if (mtp) runs = {LayerRun{p.model.mtp_layer, 1}};
+  // A sparse layer's indexer scores every cached key: its pairs and keys are
+  // those of a full-attention span, kept after the layer kinds' own.
+  std::vector<AttentionSpec> indexer_spans;
   for (size_t run = 0; run < runs.size(); ++run) {
     Prepared one = p;
     one.model.runs = {runs[run]};
-    const Status status = read_run(one, static_cast<int>(run), w.fused_attention, run == 0, model.operators_);
+    const AttentionSpec& attention = runs[run].layer.attention;
+    const int indexer_run = static_cast<int>(runs.size() + indexer_spans.size());
+    const Status status =
+        read_run(one, static_cast<int>(run), indexer_run, w.fused_attention, run == 0, model.operators_);
     if (!status.ok) {
       model.status = status;
       return model;
     }
-    model.spans_.push_back(runs[run].layer.attention);
+    model.spans_.push_back(attention);
+    if (attention.indexer_heads > 0) {
+      AttentionSpec every_key;  // full span, no top-k
+      every_key.span = Span::full;
+      indexer_spans.push_back(every_key);
+    }
   }
+  model.spans_.insert(model.spans_.end(), indexer_spans.begin(), indexer_spans.end());
   // plan()'s layout: pp stages, each tp-way tensor parallel; tensor parallelism
   // splits KV by heads, at most n_kv_heads ways.
   model.stages_ = pipeline_stages_of(w);

@@ -24,6 +24,7 @@ struct Prepared {
   ModelParams params;              // count_params_of(model): the one parameter count
   double kv_heads = 1;             // KV heads per layer (1 for MLA's shared latent)
   double kv_vector_bytes = 2;      // one cached K or V head vector (MLA: the latent + RoPE key), scales included
+  double indexer_key_bytes = 0;    // sparse attention: one cached indexer key (0: none)
   KvCacheInput kv_input;           // the memory area's input for this model and kv_dtype (one token)
   KvCacheResult kv_shape;          // kv_cache(kv_input): layer kinds and bytes per token per layer
   WeightsBytes weights;            // bytes per weight of each component (quant/sizes.hpp)
@@ -68,6 +69,10 @@ enum class OpName : std::uint8_t {
   v_proj,
   kv_a_proj,
   kv_b_proj,
+  indexer_q,
+  indexer_k,
+  indexer_weights,
+  indexer_scores,
   scores,
   softmax,
   av,

@@ -124,6 +124,7 @@ Prepared prepare(const Workload& w, bool plan_fields) {
   if (!p.kv_shape.status.ok) return {p.kv_shape.status};
   p.kv_vector_bytes = p.kv_shape.vector_bytes;
   p.kv_heads = p.kv_shape.vectors_per_token_per_layer == 1 ? 1 : p.kv_shape.vectors_per_token_per_layer / 2;
+  p.indexer_key_bytes = p.kv_shape.indexer_bytes_per_token_per_layer;
   double ignored = 0;
   check_dtype("compute_dtype", w.compute_dtype, ignored);
   p.act_bytes = ignored;
@@ -136,11 +137,12 @@ Prepared prepare(const Workload& w, bool plan_fields) {
 
 const char* op_name(OpName name) {
   static const char* const names[] = {
-      "attn_norm",      "q_a_proj",      "q_b_proj",  "q_proj",      "k_proj",     "v_proj",
-      "kv_a_proj",      "kv_b_proj",     "scores",    "softmax",     "av",         "o_proj",
-      "post_attn_norm", "attn_residual", "ffn_norm",  "router",      "ffn_up",     "ffn_gate",
-      "ffn_act",        "ffn_down",      "shared_up", "shared_gate", "shared_act", "shared_down",
-      "post_ffn_norm",  "ffn_residual",  "embedding", "final_norm",  "lm_head",    "vision_encoder"};
+      "attn_norm", "q_a_proj",    "q_b_proj",   "q_proj",        "k_proj",          "v_proj",
+      "kv_a_proj", "kv_b_proj",   "indexer_q",  "indexer_k",     "indexer_weights", "indexer_scores",
+      "scores",    "softmax",     "av",         "o_proj",        "post_attn_norm",  "attn_residual",
+      "ffn_norm",  "router",      "ffn_up",     "ffn_gate",      "ffn_act",         "ffn_down",
+      "shared_up", "shared_gate", "shared_act", "shared_down",   "post_ffn_norm",   "ffn_residual",
+      "embedding", "final_norm",  "lm_head",    "vision_encoder"};
   static_assert(sizeof(names) / sizeof(names[0]) == static_cast<size_t>(OpName::vision_encoder) + 1);
   return names[static_cast<size_t>(name)];
 }
@@ -226,6 +228,24 @@ void layer_operators(const Prepared& p, const LayerSpec& layer, double count, bo
     linear(OpName::kv_b_proj, tokens, kv_lora, heads * static_cast<double>(a.qk_nope_head_dim + a.v_head_dim), false, 1,
            false, wb.attention);
     attention_out = heads * static_cast<double>(a.v_head_dim);
+    if (a.indexer_heads > 0) {
+      // DeepSeek Sparse Attention's lightning indexer, replicated on every
+      // device (not split by tensor parallelism): queries from the query
+      // latent, one key per token (cached), per-head weights; then every
+      // query scores every cached key. Its logits (fp32) are written for the
+      // top-k selection; only the selected keys reach the attention below.
+      const double ih = static_cast<double>(a.indexer_heads), id = static_cast<double>(a.indexer_head_dim);
+      auto replicated = [&](OpName name, double d_in, double d_out, double kv_bytes) {
+        ops.push_back(make_op(name, true, count, false, 2 * tokens * d_in * d_out, d_in * d_out * wb.attention,
+                              kv_bytes, tokens * d_in * ab + (kv_bytes > 0 ? 0 : tokens * d_out * ab)));
+      };
+      replicated(OpName::indexer_q, q_lora, ih * id, 0);
+      replicated(OpName::indexer_k, d, id, tokens * p.indexer_key_bytes);
+      replicated(OpName::indexer_weights, d, ih, 0);
+      const double indexer_pairs = batch * (prefill ? indexer_causal_pairs(a, context) : indexer_keys(a, context));
+      ops.push_back(make_op(OpName::indexer_scores, true, count, false, indexer_flops_per_pair(a) * indexer_pairs, 0,
+                            batch * context * p.indexer_key_bytes, tokens * (ih * id + ih) * ab + 4 * indexer_pairs));
+    }
   } else {
     const double q_dim = heads * static_cast<double>(a.head_dim);
     const double kv_dim = static_cast<double>(a.kv_heads * a.head_dim);

@@ -3,6 +3,8 @@
 // estimate give the same parameters, KV bytes and weight bytes.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "memory/kv_cache.hpp"
 #include "model/flops.hpp"
 #include "model/params.hpp"
@@ -54,11 +56,15 @@ TEST_CASE("consistency: KV bytes of plan and roofline are the KV calculator's, s
       // A decode step reads every cached K and V once (MLA: the latent once) and
       // writes the new token's: the cache at this context plus one token. A
       // chunked layer keeps its whole chunk but attends only the part so far.
+      // Sparse attention reads its top-k latents and every indexer key.
       if (!has_chunked_layers(preset.config)) {
         const RooflineResult roof = roofline(w);
         REQUIRE(roof.status.ok);
-        CHECK(roof.decode.kv_bytes ==
-              doctest::Approx(2 * (sequence.bytes_per_sequence + token.bytes_per_token)).epsilon(1e-12));
+        const double topk = preset.config.indexer_topk;
+        const double read = topk > 0 ? sequence.kv_layers * (std::min(context, topk) * sequence.vector_bytes +
+                                                             context * sequence.indexer_bytes_per_token_per_layer)
+                                     : sequence.bytes_per_sequence;
+        CHECK(roof.decode.kv_bytes == doctest::Approx(2 * (read + token.bytes_per_token)).epsilon(1e-12));
       }
     }
   }

@@ -3,6 +3,7 @@
 // sources are in tests/fixtures/hf/SOURCES.md).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -69,6 +70,9 @@ const Published kPublished[] = {
     // biases (59 MoE layers x 256); the weights are 684,531,386,000 - 41,540,496.
     {"deepseek-v3", 684531386000.0 - 41540496.0, "HF total of deepseek-ai/DeepSeek-V3 less its fp8 scale tensors"},
     {"deepseek-r1", 684531386000.0 - 41540496.0, "HF total of deepseek-ai/DeepSeek-R1 less its fp8 scale tensors"},
+    // DeepSeek-V3.2: a header audit's 685,396,921,376 elements hold 41,591,584
+    // fp32 block scales (V3's and 62 x (64 x 12 + 56) for the indexers; hand count below).
+    {"deepseek-v3.2", 685396921376.0 - 41591584.0, "all elements of deepseek-ai/DeepSeek-V3.2 less its fp8 scales"},
     {"deepseek-v2-lite", 15706484224, "HF total of deepseek-ai/DeepSeek-V2-Lite-Chat (same architecture)"},
     // Qwen3 0.6B and 1.7B tie the head, but their checkpoints also store
     // lm_head.weight (HF totals 751,632,384 and 2,031,739,904); keras-hub counts
@@ -443,6 +447,94 @@ TEST_CASE("DeepSeek-V3: MLA, 3 dense + 58 MoE layers, shared expert, MTP, fp8 bl
   CHECK(compare.variants.front().bytes_per_token == 61.0 * 128 * 320 * 2);
   CHECK(compare.variants.back().id == "mla");
   CHECK(compare.variants.back().bytes_per_token == 61 * 576 * 2);
+}
+
+TEST_CASE("DeepSeek-V3.2: V3 plus sparse attention's indexer in every layer and the MTP layer") {
+  const ModelConfig& c = preset("deepseek-v3.2");
+  const ModelParams p = count_params(c), v3 = count_params(preset("deepseek-v3"));
+  // The lightning indexer (inference/model.py, Indexer): wq_b 1536 -> 64 x 128,
+  // wk 7168 -> 128, k_norm LayerNorm(128) weight + bias, weights_proj 7168 -> 64.
+  const double indexer_matrices = 1536.0 * 64 * 128 + 7168.0 * 128 + 7168.0 * 64;
+  const double indexer = indexer_matrices + 2 * 128;
+  CHECK(indexer == 13959424);
+  CHECK(p.attention_indexer == 61 * indexer);
+  CHECK(p.language_model == v3.language_model + 61 * indexer);
+  CHECK(p.mtp == v3.mtp + indexer);  // the checkpoint's layer 61 carries one too
+  CHECK(p.total == 685355329792.0);
+  CHECK(p.active == v3.active + 61 * indexer);
+  // The checkpoint's fp32 block scales (ceil(out / 128) x ceil(in / 128) per fp8
+  // matrix): V3's 41,540,496, plus wq_b 64 x 12 and wk 1 x 56 in 62 layers; with
+  // them, every stored element: the audited 685,396,921,376.
+  const double scales = 41540496.0 + 62 * (64 * 12 + 1 * 56);
+  CHECK(scales == 41591584);
+  CHECK(p.total + scales == 685396921376.0);
+  CHECK(p.layer_kinds[1].kind == "MoE · MLA · full · sparse top 2048");
+
+  // KV: the 512 + 64 latent, and the indexer's 128 fp8 keys with one fp32
+  // scale (132 B) whatever kv_dtype is (DeepSeek's k_cache and k_scale_cache, vLLM, SGLang).
+  const KvCacheResult kv = kv_of(c, 32768);
+  CHECK(kv.indexer_bytes_per_token_per_layer == 132);
+  CHECK(kv.bytes_per_token == 61 * (576 * 2 + 132));
+  CHECK(kv.bytes == 32768.0 * 61 * 1284);
+  CHECK(kv.unabsorbed_bytes_per_token == 61.0 * (128 * 320 * 2 + 132));
+  CHECK(kv_of(c, 32768, "fp8").bytes_per_token == 61 * (576 + 132));
+
+  // FLOPs: the attention reads min(n, 2048) keys (absorbed MLA: 128 x (2 x 576 +
+  // 2 x 512) = 278,528 per key); the indexer scores all n: 2 x 64 x 128 q.k and
+  // 2 x 64 for the head-weighted sum = 16,512 per key.
+  const double per_key = 128.0 * (2 * 576 + 2 * 512), indexer_per_key = 2.0 * 64 * 128 + 2 * 64;
+  const ValidModel m = model_of(c), m3 = model_of(preset("deepseek-v3"));
+  for (double n : {1.0, 1000.0, 2048.0, 2049.0, 32768.0}) {
+    INFO("n = " << n);
+    const DecodeFlops dec = decode_flops(m, n);
+    CHECK(dec.split.attention_scores == 61 * (per_key * std::min(n, 2048.0) + indexer_per_key * n));
+    CHECK(dec.attended_tokens == std::min(n, 2048.0));
+    CHECK(dec.split.attention_projections ==
+          decode_flops(m3, n).split.attention_projections + 61 * 2 * indexer_matrices);
+    // Prefill: token i attends min(i, 2048) keys; the indexer scores all i.
+    const double pairs = n > 2048 ? 2048.0 * 2049 / 2 + (n - 2048) * 2048 : n * (n + 1) / 2;
+    CHECK(prefill_flops(m, n).split.attention_scores == 61 * (per_key * pairs + indexer_per_key * n * (n + 1) / 2));
+  }
+  // The crossover solves attention = FFN on the piecewise-linear cost (the top-k cap, then the indexer alone).
+  const Crossover crossover = decode_crossover(m);
+  REQUIRE(crossover.exists);
+  const FlopSplit at = decode_flops(m, crossover.context_tokens).split;
+  CHECK(at.attention == doctest::Approx(at.ffn).epsilon(1e-12));
+
+  // Roofline at decode, batch 1, 32K: the attention reads 2048 latents (bf16),
+  // the indexer every key (132 B); the indexer is not split by tensor parallelism.
+  Workload w;
+  w.model = c;
+  w.hardware = *find_hardware("h200");
+  w.kv_dtype = "bf16";
+  w.context = 32768;
+  w.batch = 1;
+  const RooflineResult r = roofline(w);
+  REQUIRE_MESSAGE(r.status.ok, r.status.message);
+  auto decode_op = [&](const std::string& name) {
+    for (const OperatorCost& op : r.operators)
+      if (op.phase == "decode" && op.name == name) return op;
+    FAIL("no decode operator " << name);
+    return OperatorCost{};
+  };
+  CHECK(decode_op("scores").kv_bytes == 2048.0 * 1152);
+  CHECK(decode_op("indexer_scores").kv_bytes == 32768.0 * 132);
+  CHECK(decode_op("indexer_scores").flops == indexer_per_key * 32768);
+  CHECK_FALSE(decode_op("indexer_scores").tensor_parallel);
+  CHECK(decode_op("indexer_k").kv_bytes == 132);
+
+  // Refused: an indexer without MLA's query latent, a half-set indexer, and V3's type with indexer keys.
+  ModelConfig no_latent = c;
+  no_latent.q_lora_rank = 0;
+  CHECK(validate_model(no_latent).status.field == "indexer_heads");
+  ModelConfig half = c;
+  half.indexer_topk = 0;
+  CHECK(validate_model(half).status.field == "indexer_topk");
+  std::string misnamed = fixture("deepseek-v3.2");
+  misnamed.replace(misnamed.find("\"deepseek_v32\""), 14, "\"deepseek_v3\"");
+  misnamed.replace(misnamed.find("DeepseekV32ForCausalLM"), 22, "DeepseekV3ForCausalLM");
+  const HfImport refused = import_hf_config(misnamed);
+  CHECK(refused.status.field == "index_topk");
 }
 
 TEST_CASE("per-layer spans: gpt-oss, Gemma 2/3, Llama 4 cache what their layers attend") {

@@ -59,11 +59,11 @@ TEST_CASE("iteration cost: decode-only and one whole prompt equal plan()'s step_
   // Dense GQA, MLA + MoE (with tensor parallelism), sliding and global layers,
   // learned positions, chunked attention + MoE, pipeline parallelism, both.
   const Case cases[] = {
-      {"llama-3-8b", "h100-sxm", 1, "tensor"},         {"deepseek-v3", "h100-sxm", 8, "tensor"},
-      {"gemma-3-27b", "a100-80gb", 2, "tensor"},       {"gpt2", "h100-sxm", 1, "tensor"},
-      {"llama-4-scout", "h100-sxm", 4, "tensor"},      {"llama-3-70b", "h100-sxm", 4, "pipeline"},
-      {"gpt-oss-20b", "h100-sxm", 1, "tensor"},        {"llama-3-70b", "h100-sxm", 8, "tensor_pipeline", 2},
-      {"deepseek-v3", "h200", 8, "tensor_pipeline", 4}};
+      {"llama-3-8b", "h100-sxm", 1, "tensor"},          {"deepseek-v3", "h100-sxm", 8, "tensor"},
+      {"gemma-3-27b", "a100-80gb", 2, "tensor"},        {"gpt2", "h100-sxm", 1, "tensor"},
+      {"llama-4-scout", "h100-sxm", 4, "tensor"},       {"llama-3-70b", "h100-sxm", 4, "pipeline"},
+      {"gpt-oss-20b", "h100-sxm", 1, "tensor"},         {"llama-3-70b", "h100-sxm", 8, "tensor_pipeline", 2},
+      {"deepseek-v3", "h200", 8, "tensor_pipeline", 4}, {"deepseek-v3.2", "h200", 8, "tensor"}};
   for (const Case& k : cases) {
     Workload w = on(k.hardware, preset(k.model), k.gpus, k.parallelism);
     w.pipeline_stages = k.stages;

@@ -247,6 +247,9 @@ ModelConfig random_model(Random& random) {
                         &m.qk_nope_head_dim,
                         &m.qk_rope_head_dim,
                         &m.v_head_dim,
+                        &m.indexer_heads,
+                        &m.indexer_head_dim,
+                        &m.indexer_topk,
                         &m.sliding_window,
                         &m.attention_chunk,
                         &m.n_experts,
@@ -315,12 +318,28 @@ KvCacheInput random_kv(Random& random) {
     const KvModelInput from = kv_input_of_model(random.pick(model_presets()).config, in);
     if (from.status.ok) in = from.input;
   }
-  for (double* field :
-       {&in.n_layers,       &in.n_heads,       &in.n_kv_heads,       &in.head_dim,         &in.d_model,
-        &in.batch,          &in.prompt_tokens, &in.generated_tokens, &in.quant_group,      &in.window,
-        &in.sinks,          &in.global_every,  &in.attention_layers, &in.local_layers,     &in.chunk,
-        &in.chunked_layers, &in.kv_lora_rank,  &in.qk_rope_head_dim, &in.qk_nope_head_dim, &in.v_head_dim,
-        &in.block_size})
+  for (double* field : {&in.n_layers,
+                        &in.n_heads,
+                        &in.n_kv_heads,
+                        &in.head_dim,
+                        &in.d_model,
+                        &in.batch,
+                        &in.prompt_tokens,
+                        &in.generated_tokens,
+                        &in.quant_group,
+                        &in.window,
+                        &in.sinks,
+                        &in.global_every,
+                        &in.attention_layers,
+                        &in.local_layers,
+                        &in.chunk,
+                        &in.chunked_layers,
+                        &in.kv_lora_rank,
+                        &in.qk_rope_head_dim,
+                        &in.qk_nope_head_dim,
+                        &in.v_head_dim,
+                        &in.indexer_head_dim,
+                        &in.block_size})
     random.maybe(*field, 0.08);
   random.maybe(in.kv_dtype, kDtypes, 0.3);
   random.maybe(in.quant_asymmetric, 0.2);
