@@ -60,24 +60,40 @@ ExplainResult explain_kv(const KvCacheInput& in) {
                                 : "vectors per token per layer: K and V for each KV head (2 h_kv)",
                             r.vectors_per_token_per_layer, ""};
   const ExplainTerm vec{"B_\\text{vec}", "bytes per cached vector", r.vector_bytes, "bytes"};
+  // Sparse attention (DeepSeek-V3.2) also caches its indexer's key, fp8 with fp32 scales.
+  const double indexer = r.indexer_bytes_per_token_per_layer;
+  std::vector<ExplainTerm> token_terms =
+      mla ? std::vector<ExplainTerm>{layers, vec}
+          : std::vector<ExplainTerm>{layers, {"h_{kv}", "KV heads", in.n_kv_heads, ""}, vec};
+  if (indexer > 0) {
+    token_terms.push_back({"B_\\text{idx}",
+                           "sparse attention's indexer key: " + text_number(in.indexer_head_dim) +
+                               " fp8 values + one fp32 scale per 128, whatever the KV dtype",
+                           indexer, "bytes"});
+    sources.push_back(
+        "DeepSeek-AI 2025, \"DeepSeek-V3.2\" (DeepSeek Sparse Attention; inference/model.py k_cache, k_scale_cache)");
+  }
+  // Per layer: the vectors (MLA: one latent; else K and V per KV head), then the indexer key.
+  const std::string vectors_tex = mla ? "B_\\text{vec}" : "2\\,h_{kv} \\cdot B_\\text{vec}";
+  const std::string vectors_value =
+      mla ? n(r.vector_bytes) : "2 \\cdot " + n(in.n_kv_heads) + " \\cdot " + n(r.vector_bytes);
+  const std::string per_layer_tex = indexer > 0 ? "(" + vectors_tex + " + B_\\text{idx})" : vectors_tex;
+  const std::string per_layer_value = indexer > 0 ? "(" + vectors_value + " + " + n(indexer) + ")" : vectors_value;
   out.push_back({"kv.bytes_per_token", "KV bytes per token",
-                 mla ? "B_\\text{tok} = L_\\text{kv}\\,B_\\text{vec}"
-                     : "B_\\text{tok} = L_\\text{kv} \\cdot 2\\,h_{kv} \\cdot B_\\text{vec}",
-                 mla ? "B_\\text{tok} = " + n(r.kv_layers) + " \\cdot " + n(r.vector_bytes) + " = " +
-                           n(r.bytes_per_token) + "\\ \\text{bytes}"
-                     : "B_\\text{tok} = " + n(r.kv_layers) + " \\cdot 2 \\cdot " + n(in.n_kv_heads) + " \\cdot " +
-                           n(r.vector_bytes) + " = " + n(r.bytes_per_token) + "\\ \\text{bytes}",
-                 r.bytes_per_token, "bytes",
-                 mla ? std::vector<ExplainTerm>{layers, vec}
-                     : std::vector<ExplainTerm>{layers, {"h_{kv}", "KV heads", in.n_kv_heads, ""}, vec},
-                 sources, "One new token held by every layer that keeps KV; grows linearly with the context."});
+                 "B_\\text{tok} = L_\\text{kv}" + std::string(mla && indexer == 0 ? "\\," : " \\cdot ") + per_layer_tex,
+                 "B_\\text{tok} = " + n(r.kv_layers) + " \\cdot " + per_layer_value + " = " + n(r.bytes_per_token) +
+                     "\\ \\text{bytes}",
+                 r.bytes_per_token, "bytes", token_terms, sources,
+                 "One new token held by every layer that keeps KV; grows linearly with the context."});
 
   // Per sequence: global layers keep all T tokens, local ones min(T, S + W).
   std::vector<ExplainTerm> seq_terms{
       {"T", "tokens per sequence (prompt + generated)", r.tokens, "tokens"},
       {"L_g", "global layers (keep every token)", r.global_layers, ""},
       {"L_l", "local layers (keep sinks + window)", r.local_layers, ""},
-      {"B_\\text{tl}", "bytes per token per layer (v B_vec)", r.bytes_per_token_per_layer, "bytes"}};
+      {"B_\\text{tl}",
+       indexer > 0 ? "bytes per token per layer (v B_vec + B_idx)" : "bytes per token per layer (v B_vec)",
+       r.bytes_per_token_per_layer, "bytes"}};
   if (windowed) {
     seq_terms.push_back({"W", "window", in.window, "tokens"});
     seq_terms.push_back({"S", "attention sinks", in.sinks, "tokens"});

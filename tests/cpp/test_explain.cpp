@@ -195,6 +195,16 @@ TEST_CASE("explain_kv: Llama-2-7B fp16, int4 groups, windows and paging") {
     // 4096 / 16 = 256 whole blocks per layer: 8,192 blocks, no waste.
     CHECK(has(get(list, "kv.paged_bytes").substituted_tex, "8\\,192 \\cdot 16"));
   }
+  SUBCASE("sparse attention (DeepSeek-V3.2): the latent and the indexer key, 61 x (1152 + 132)") {
+    KvCacheInput workload = kv_cache_defaults();
+    workload.kv_dtype = "bf16";
+    const KvCacheInput in = kv_input_of_model(preset("deepseek-v3.2"), workload).input;
+    const ExplainResult result = explain_kv(in);
+    REQUIRE(result.status.ok);
+    check_well_formed(result.explanations);
+    CHECK(get(result.explanations, "kv.bytes_per_token").value == 61 * (1152 + 132));
+    CHECK(has(get(result.explanations, "kv.bytes_per_token").substituted_tex, "61 \\cdot (1\\,152 + 132)"));
+  }
   SUBCASE("int4, one fp16 scale per 32 values: 64 + 4 * 2 = 72 bytes per vector") {
     KvCacheInput in = kv_cache_defaults();
     in.kv_dtype = "int4";
@@ -327,8 +337,8 @@ TEST_CASE("explain_quant: bits per weight with overheads and mixed-precision byt
 }
 
 TEST_CASE("explain_model: today's models get per-kind sums that equal the report") {
-  for (const char* id :
-       {"deepseek-v3", "gpt-oss-120b", "gemma-3-27b", "llama-4-scout", "qwen3-30b-a3b", "deepseek-v2-lite"}) {
+  for (const char* id : {"deepseek-v3", "deepseek-v3.2", "gpt-oss-120b", "gemma-3-27b", "llama-4-scout",
+                         "qwen3-30b-a3b", "deepseek-v2-lite"}) {
     CAPTURE(id);
     const ModelReport report = model_report(preset(id), 32768);
     REQUIRE(report.status.ok);
