@@ -84,6 +84,11 @@ function kvShapeLines(kv, input) {
   if (input.kv_lora_rank > 0) {
     lines.push(`MLA: each layer caches one latent of kv_lora_rank ${formatCount(input.kv_lora_rank)} + RoPE key ` +
       `${formatCount(input.qk_rope_head_dim)} per token (the up-projections absorbed into the queries and output).`);
+    if (kv.indexer_bytes_per_token_per_layer > 0) {
+      lines.push(`Sparse attention: each layer also caches its indexer key of ${formatCount(input.indexer_head_dim)} ` +
+        `values, ${formatCount(kv.indexer_bytes_per_token_per_layer)} B per token (fp8 + one fp32 scale per 128, whatever ` +
+        'the KV dtype; kv_cache.indexer_bytes_per_token_per_layer).');
+    }
     if (kv.unabsorbed_bytes_per_token > 0) {
       lines.push(`An engine that does not absorb them caches per-head K (${formatCount(input.qk_nope_head_dim)} + ` +
         `${formatCount(input.qk_rope_head_dim)}) and V (${formatCount(input.v_head_dim)}) for ${formatCount(input.n_heads)} heads: ` +

@@ -282,10 +282,11 @@ KvCompareResult kv_compare(const KvCacheInput& input) {
     out.variants.push_back(row_of("gqa", "GQA (" + format_number(input.n_kv_heads) + " KV heads)", dense));
   out.variants.push_back(row_of("mqa", "MQA (1 KV head)", mqa));
   if (input.kv_lora_rank > 0) {
-    KvCompareRow mla = row_of(
-        "mla",
-        "MLA (latent " + format_number(input.kv_lora_rank) + " + RoPE " + format_number(input.qk_rope_head_dim) + ")",
-        input);
+    KvCompareRow mla =
+        row_of("mla",
+               "MLA (latent " + format_number(input.kv_lora_rank) + " + RoPE " + format_number(input.qk_rope_head_dim) +
+                   (input.indexer_head_dim > 0 ? ", + the sparse-attention indexer key" : "") + ")",
+               input);
     mla.n_kv_heads = 0;
     out.variants.push_back(mla);
   }

@@ -161,6 +161,26 @@ test('model, quant and training --hf-config count Qwen3-30B-A3B as derived by ha
   assert.match(deepseek.text, /ships fp8_block weights/);
 });
 
+test('kv and plan --hf-config on DeepSeek-V3.2: the indexer key costs memory, sparse attention saves decode time', async () => {
+  const v32 = hf('deepseek-v3.2');
+  assert.deepEqual([v32.index_n_heads, v32.index_head_dim, v32.index_topk], [64, 128, 2048]);
+  // Each of 61 layers caches the latent (512 + 64) and the indexer's 128 fp8 keys with one fp32 scale.
+  const kv = await both('kv', '--hf-config', fixture('deepseek-v3.2'), '--context', '131072', '--kv-dtype', 'bf16');
+  assert.equal(kv.json.kv_cache.indexer_bytes_per_token_per_layer, 128 + 4);
+  assert.equal(kv.json.kv_cache.bytes_per_token, 61 * ((512 + 64) * bf16 + 132));  // 78,324
+  assert.match(kv.text, /indexer key of 128 values, 132 B per token/);
+  // At 128K on 8 x H200, batch 8: V3.2 holds more KV than V3 (78,324 against 70,272 B per token) but
+  // each decode step reads 2,048 latents and every 132 B indexer key per layer instead of all 131,072
+  // latents: the step is faster.
+  const args = ['--gpus', '8', '--hardware', 'h200', '--context', '131072', '--batch', '8', '--kv-dtype', 'bf16'];
+  const sparse = await both('plan', '--hf-config', fixture('deepseek-v3.2'), ...args);
+  const dense = await both('plan', '--hf-config', fixture('deepseek-v3'), ...args);
+  assert.equal(sparse.json.kv_bytes, 8 * 131072 * 78_324);
+  assert.ok(sparse.json.kv_bytes > dense.json.kv_bytes);
+  assert.ok(sparse.json.decode.tokens_per_s > 1.5 * dense.json.decode.tokens_per_s,
+    `${sparse.json.decode.tokens_per_s} vs ${dense.json.decode.tokens_per_s} tokens/s`);
+});
+
 test('plan and roofline default to the checkpoint weights format of config.json; --weights and --keep override', async () => {
   // DeepSeek-V3's quantization_config: fp8 in 128 × 128 blocks, embedding, LM head and routers kept in bf16.
   assert.deepEqual(hf('deepseek-v3').quantization_config.weight_block_size, [128, 128]);

@@ -106,6 +106,23 @@ test('importHfConfig on real config.json fields', () => {
   // Qwen3-VL-8B: Qwen3-8B's language model, the vision encoder and four mergers (hand count in test_presets.cpp).
   const qwen3vl = api.importHfConfig(readFileSync(fixture('qwen3-vl-8b.json'), 'utf8'));
   assert.equal(api.countParams(qwen3vl.config).total, 8_767_123_696);
+  // DeepSeek-V3.2: V3 plus the lightning indexer in 61 layers and the MTP layer, 13,959,424 each
+  // (1536 x 8192 + 7168 x 128 + 7168 x 64 + 256); the attention reads 2048 keys, the indexer all.
+  const v32 = api.importHfConfig(readFileSync(fixture('deepseek-v3.2.json'), 'utf8'));
+  assert.deepEqual([v32.config.indexer_heads, v32.config.indexer_head_dim, v32.config.indexer_topk], [64, 128, 2048]);
+  const v32Params = api.countParams(v32.config);
+  assert.equal(v32Params.attention_indexer, 61 * 13_959_424);
+  assert.equal(v32Params.total, 685_355_329_792);
+  const kv = api.kvCache({ ...api.kvShapeFromModel(v32.config), kv_dtype: 'bf16', prompt_tokens: 32768 });
+  assert.equal(kv.indexer_bytes_per_token_per_layer, 132);
+  assert.equal(kv.bytes_per_token, 61 * (1152 + 132));
+  const report = api.modelReport(v32.config, { context_tokens: 32768 });
+  assert.equal(report.decode.attended_tokens, 2048);
+  assert.equal(report.decode.split.attention_scores, 61 * (128 * 2176 * 2048 + (2 * 64 * 128 + 2 * 64) * 32768));
+  // A deepseek_v3 file with the indexer's keys is V3.2's, misnamed: refused rather than read without them.
+  const misnamed = { ...JSON.parse(readFileSync(fixture('deepseek-v3.2.json'), 'utf8')), model_type: 'deepseek_v3',
+    architectures: ['DeepseekV3ForCausalLM'] };
+  assertInputError(() => api.importHfConfig(JSON.stringify(misnamed)), 'index_topk', /deepseek_v32/);
   // phi-2 (fc1/fc2, LayerNorm) read llama-style would count 3.62e9 instead of 2.78e9: refused, naming why.
   const phi2 = { model_type: 'phi', hidden_act: 'gelu_new', hidden_size: 2560, intermediate_size: 10240,
     layer_norm_eps: 1e-5, num_attention_heads: 32, num_hidden_layers: 32, vocab_size: 51200 };

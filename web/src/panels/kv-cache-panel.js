@@ -39,6 +39,8 @@ const mlaFields = [
   { key: 'rope_dim', label: 'MLA RoPE key dim', api: 'qk_rope_head_dim', help: 'DeepSeek-V2/V3: 64' },
   { key: 'nope_dim', label: 'MLA non-RoPE head dim', api: 'qk_nope_head_dim', help: 'DeepSeek-V3: 128 (for what an engine that does not absorb caches)' },
   { key: 'v_dim', label: 'MLA value head dim', api: 'v_head_dim', help: 'DeepSeek-V3: 128' },
+  { key: 'indexer_dim', label: 'Sparse-attention indexer key dim (0 = none)', api: 'indexer_head_dim',
+    help: 'DeepSeek-V3.2: 128, cached as 128 fp8 values + one fp32 scale (132 B) whatever the KV dtype' },
 ];
 const workloadFields = [
   { key: 'batch', label: 'Batch (sequences)', api: 'batch' },
@@ -80,7 +82,7 @@ const choiceKeys = { variant: variantOptions, kv_dtype: dtypeOptions, asymmetric
 const defaults = {
   preset: 'llama-3-8b', variant: 'model', kv_dtype: 'fp16', asymmetric: 'no', dist: 'lognormal', snapshot: 'final',
   layers: 32, heads: 32, kv_heads: 8, head_dim: 128, d_model: 4096, kv_lora_rank: 0, rope_dim: 0, nope_dim: 0, v_dim: 0,
-  batch: 1, prompt: 8192, generated: 0, group: 0, window: 0, sinks: 0, global_every: 0, attention_layers: 0,
+  indexer_dim: 0, batch: 1, prompt: 8192, generated: 0, group: 0, window: 0, sinks: 0, global_every: 0, attention_layers: 0,
   local_layers: 0, chunk: 0, chunked_layers: 0,
   block_size: 16, budget_gb: 40, max_tokens: 4096, mean: 1024, std: 1024, seed: 1, sram_kib: 192,
   measure_tokens: 4096, measure_steps: 8,
@@ -130,7 +132,7 @@ export class KvCachePanel extends PanelElement {
       heads: shape.n_heads, kv_heads: shape.n_kv_heads, head_dim: shape.head_dim, d_model: shape.d_model, window: shape.window,
       sinks: shape.sinks, global_every: shape.global_every, attention_layers: shape.attention_layers, local_layers: shape.local_layers,
       chunk: shape.chunk, chunked_layers: shape.chunked_layers, kv_lora_rank: shape.kv_lora_rank, rope_dim: shape.qk_rope_head_dim,
-      nope_dim: shape.qk_nope_head_dim, v_dim: shape.v_head_dim };
+      nope_dim: shape.qk_nope_head_dim, v_dim: shape.v_head_dim, indexer_dim: shape.indexer_head_dim };
   }
 
   // State text (URL or attributes) is parsed, never inserted: numbers must be
@@ -207,7 +209,9 @@ export class KvCachePanel extends PanelElement {
     input.quant_asymmetric = v.asymmetric === 'yes';
     if (v.variant === 'mha') input.n_kv_heads = v.heads;
     if (v.variant === 'mqa') input.n_kv_heads = 1;
-    if (v.variant !== 'mla') input.kv_lora_rank = input.qk_rope_head_dim = input.qk_nope_head_dim = input.v_head_dim = 0;
+    if (v.variant !== 'mla') {
+      input.kv_lora_rank = input.qk_rope_head_dim = input.qk_nope_head_dim = input.v_head_dim = input.indexer_head_dim = 0;
+    }
     return input;
   }
 

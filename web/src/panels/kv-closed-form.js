@@ -27,6 +27,10 @@ function kvRows(kv) {
     rows.push({ id: 'paged', what: `Paged in blocks of ${formatCount(kv.block_size)} (waste ${formatPercent(kv.paged_waste_fraction, 2)})`, bytes: kv.paged_bytes });
   }
   if (kv.full_attention_bytes !== kv.bytes) rows.push({ id: 'full', what: 'The same model with full attention', bytes: kv.full_attention_bytes });
+  if (kv.indexer_bytes_per_token_per_layer > 0) {
+    rows.push({ id: 'indexer', what: 'Of which the sparse-attention indexer keys, per token (fp8 + fp32 scale, every KV layer)',
+      bytes: kv.indexer_bytes_per_token_per_layer * kv.kv_layers });
+  }
   if (kv.unabsorbed_bytes_per_token > 0) {
     rows.push({ id: 'unabsorbed', what: 'Per token in an engine that does not absorb MLA (per-head K and V, e.g. transformers)',
       bytes: kv.unabsorbed_bytes_per_token });
