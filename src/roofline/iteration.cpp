@@ -204,8 +204,12 @@ void IterationCostModel::add_tokens(IterationShape& shape, double cached, double
     shape.pairs[run] +=
         tokens == 1 ? decode_keys(a, end) : causal_attended_pairs(a, end) - causal_attended_pairs(a, cached);
     // Keys read: a decode step reads its span; a chunk reads every key its rows attend
-    // (pass_operators: the whole prompt at prefill, decode_keys at decode).
-    shape.keys[run] += tokens == 1 ? decode_keys(a, end) : std::min(end, decode_keys(a, end) + tokens - 1);
+    // (pass_operators: the whole prompt at prefill, decode_keys at decode). A
+    // sparse layer's rows each pick their own top-k anywhere in the cache: a
+    // chunk is counted as reading all of it.
+    shape.keys[run] += tokens == 1          ? decode_keys(a, end)
+                       : a.indexer_topk > 0 ? end
+                                            : std::min(end, decode_keys(a, end) + tokens - 1);
   }
 }
 

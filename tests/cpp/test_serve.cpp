@@ -108,6 +108,33 @@ TEST_CASE("iteration cost: a prompt in chunks computes the same pairs as whole, 
   CHECK(chunks_s >= model.time_s(whole));  // each chunk reads the weights again
 }
 
+TEST_CASE("iteration cost: sparse attention (DeepSeek-V3.2) keeps the attention's and the indexer's pairs apart") {
+  const IterationCostModel model = IterationCostModel::build(on("h200", preset("deepseek-v3.2"), 8));
+  REQUIRE(model.status.ok);
+  // Layer kinds 0 (dense FFN) and 1 (MoE), then their indexers' full spans (2, 3).
+  IterationShape whole = model.empty_shape(), chunked = model.empty_shape();
+  REQUIRE(whole.pairs.size() == 4);
+  model.add_tokens(whole, 0, 8192, 1, true);
+  for (double start = 0; start < 8192; start += 1024) model.add_tokens(chunked, start, 1024, 1, true);
+  // Token i attends min(i, 2048) keys; the indexer scores all i.
+  const double attention = 2048.0 * 2049 / 2 + (8192.0 - 2048) * 2048, indexer = 8192.0 * 8193 / 2;
+  for (size_t run : {0, 1}) {
+    CHECK(whole.pairs[run] == attention);
+    CHECK(chunked.pairs[run] == attention);
+    CHECK(whole.pairs[run + 2] == indexer);
+    CHECK(chunked.pairs[run + 2] == indexer);
+  }
+  // A decode step at 10,000: 2,048 latents read, every indexer key scored.
+  IterationShape step = model.empty_shape();
+  model.add_decode(step, 10000);
+  CHECK(step.keys[1] == 2048);
+  CHECK(step.keys[3] == 10000);
+  // A chunk after a cached prefix: its rows pick their top-k anywhere, so all of the cache is read.
+  IterationShape late = model.empty_shape();
+  model.add_tokens(late, 6144, 1024, 1, true);
+  CHECK(late.keys[1] == 7168);
+}
+
 TEST_CASE("serve: bad inputs are refused naming the field") {
   ServeConfig c = small(1, 10);
   c.rate = -1;
