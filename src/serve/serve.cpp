@@ -23,6 +23,7 @@ constexpr double kMaxRequests = 1e6;
 constexpr size_t kSeriesPoints = 500;
 constexpr size_t kSamples = 10000;
 constexpr double kLengthCap = 32;  // drawn lengths are clipped to 32 x their mean
+constexpr double kMinRate = 1e-6;  // requests/s
 
 Status validate(const ServeConfig& c) {
   Status status = first_error(
@@ -46,6 +47,11 @@ Status validate(const ServeConfig& c) {
       check_real("slo_ttft_s", c.slo_ttft_s, 0, 1e6), check_real("slo_tpot_s", c.slo_tpot_s, 0, 1e6),
       check_real_above("slo_attainment", c.slo_attainment, 0, 1), check_integer("seed", c.seed, 0, 9007199254740991.0));
   if (!status.ok) return status;
+  // Arrival times grow as requests / rate: below this the clock loses the
+  // milliseconds latencies are made of (a denormal rate made them infinite, NaN latencies).
+  if (c.rate < kMinRate)
+    return error_status("rate", "rate = " + format_number(c.rate) + " is below " + format_number(kMinRate) +
+                                    " requests/s (one request every 11.6 days)");
   if (c.spec_draft && c.spec_mtp)
     return error_status("spec_mtp", "spec_mtp: give a draft model (spec_draft) or the MTP heads, not both");
   const bool spec = c.spec_draft || c.spec_mtp;

@@ -139,6 +139,13 @@ TEST_CASE("serve: bad inputs are refused naming the field") {
   ServeConfig c = small(1, 10);
   c.rate = -1;
   CHECK(serve(c).status.field == "rate");
+  // A denormal rate made every arrival time infinite and the latencies NaN (found by the fuzz driver).
+  for (double rate : {4.94065645841247e-324, 1e-300, 9.9e-7}) {
+    c.rate = rate;
+    CHECK(serve(c).status.field == "rate");
+  }
+  c.rate = 1e-6;
+  CHECK(serve(c).status.ok);
   c = small(1, 10);
   c.scheduler = "fifo";
   CHECK(serve(c).status.field == "scheduler");
