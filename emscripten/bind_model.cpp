@@ -62,6 +62,7 @@ EMSCRIPTEN_BINDINGS(model) {
       .field("router_score_bias", &ModelConfig::router_score_bias)
       .field("mlp_layer_types", &ModelConfig::mlp_layer_types)
       .field("mtp_modules", &ModelConfig::mtp_modules)
+      .field("mtp_embedding_copies", &ModelConfig::mtp_embedding_copies)
       .field("vision_params", &ModelConfig::vision_params)
       .field("projector_params", &ModelConfig::projector_params)
       .field("vision_flops_per_image", &ModelConfig::vision_flops_per_image)

@@ -71,6 +71,8 @@ export interface ModelConfig {
   mlp_layer_types: string;
   /** DeepSeek-V3's next-token-prediction modules. */
   mtp_modules: number;
+  /** Each MTP module stores its own copy of the embedding and the LM head (DeepSeek-V3, GLM-4.5: true); false: it shares the main model's (GLM-5). */
+  mtp_embedding_copies: boolean;
   vision_params: number;
   projector_params: number;
   /** One image through the vision tower and the projector. */

@@ -165,6 +165,7 @@ ValidatedModel validate_model(const ModelConfig& config) {
   m.tied = r.tied_embeddings;
   m.layer_norm = r.norm == "layer";
   m.mtp_modules = static_cast<int64_t>(r.mtp_modules);
+  m.mtp_embedding_copies = r.mtp_embedding_copies;
   m.vision_params = static_cast<int64_t>(r.vision_params);
   m.projector_params = static_cast<int64_t>(r.projector_params);
   m.vision_flops_per_image = r.vision_flops_per_image;

@@ -79,6 +79,8 @@ struct ModelConfig {
 
   // Parts outside the decoder stack, counted in the checkpoint's total.
   double mtp_modules = 0;             // DeepSeek-V3 next-token-prediction modules (num_nextn_predict_layers)
+  bool mtp_embedding_copies = true;   // each MTP module stores its own copy of the embedding and the head
+                                      // (DeepSeek-V3, GLM-4.5); false: it shares the main model's (GLM-5)
   double vision_params = 0;           // vision tower, counted from the config's vision_config
   double projector_params = 0;        // the multimodal projector into d_model
   double vision_flops_per_image = 0;  // one image through the tower and the projector (import: from vision_config)
@@ -136,6 +138,7 @@ struct ValidModel {
   bool tied = false, layer_norm = false;
   std::vector<LayerRun> runs;  // distinct layer kinds, in order of first appearance
   int64_t mtp_modules = 0;
+  bool mtp_embedding_copies = true;
   LayerSpec mtp_layer;  // the decoder layer inside each MTP module
   int64_t vision_params = 0, projector_params = 0;
   double vision_flops_per_image = 0;

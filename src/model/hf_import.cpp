@@ -822,38 +822,54 @@ void read_gpt_oss(Reader& r, ModelConfig& c, HfImport&) {
   c.tied_embeddings = r.flag("tie_word_embeddings", false);
 }
 
-void read_deepseek(Reader& r, ModelConfig& c, bool v3) {
+// The defaults of one DeepSeek-style configuration class (MLA and MoE).
+struct DeepseekDefaults {
+  LlamaDefaults llama;
+  double q_lora, kv_lora, nope, rope, v;
+  double experts, moe_d_ff, shared, first_dense;
+  bool v2;               // DeepseekV2Config: MLP biases possible, num_experts_per_tok required
+  bool indexer;          // DeepSeek Sparse Attention (DeepseekV32Config, GlmMoeDsaConfig)
+  double indexer_heads;  // index_n_heads
+};
+constexpr DeepseekDefaults kDeepseekV2{
+    {32000, 4096, 32, 32, 32, 11008}, 1536, 512, 128, 64, 128, 64, 1407, 2, 0, true, false, 0};
+constexpr DeepseekDefaults kDeepseekV3{
+    {129280, 7168, 61, 128, 128, 18432}, 1536, 512, 128, 64, 128, 256, 2048, 1, 3, false, false, 0};
+constexpr DeepseekDefaults kDeepseekV32{
+    {129280, 7168, 61, 128, 128, 18432}, 1536, 512, 128, 64, 128, 256, 2048, 1, 3, false, true, 64};
+constexpr DeepseekDefaults kGlmMoeDsa{
+    {154880, 6144, 78, 64, 64, 12288}, 2048, 512, 192, 64, 256, 256, 2048, 1, 3, false, true, 32};
+
+void read_deepseek(Reader& r, ModelConfig& c, const DeepseekDefaults& d) {
   // DeepseekV2Config / DeepseekV3Config: MLA; MoE from layer first_k_dense_replace
   // on, every moe_layer_freq-th (DeepSeek's own modeling code; transformers
   // ignores moe_layer_freq, which is 1 in every released config).
-  const LlamaDefaults d =
-      v3 ? LlamaDefaults{129280, 7168, 61, 128, 128, 18432} : LlamaDefaults{32000, 4096, 32, 32, 32, 11008};
-  read_llama_fields_defaulted(r, c, d);
+  read_llama_fields_defaulted(r, c, d.llama);
   c.attention = "mla";
   c.head_dim = 0;  // the file's head_dim is the RoPE width, not the head size
   if (r.present("q_lora_rank") && !r.has("q_lora_rank")) {
     c.q_lora_rank = 0;
     r.assume(r.key_name("q_lora_rank") + ": null (queries projected directly, q_proj)");
   } else {
-    c.q_lora_rank = r.optional("q_lora_rank", {"q_lora_rank"}, 1536);
+    c.q_lora_rank = r.optional("q_lora_rank", {"q_lora_rank"}, d.q_lora);
   }
-  c.kv_lora_rank = r.optional("kv_lora_rank", {"kv_lora_rank"}, 512);
-  c.qk_nope_head_dim = r.optional("qk_nope_head_dim", {"qk_nope_head_dim"}, 128);
-  c.qk_rope_head_dim = r.optional("qk_rope_head_dim", {"qk_rope_head_dim"}, 64);
-  c.v_head_dim = r.optional("v_head_dim", {"v_head_dim"}, 128);
+  c.kv_lora_rank = r.optional("kv_lora_rank", {"kv_lora_rank"}, d.kv_lora);
+  c.qk_nope_head_dim = r.optional("qk_nope_head_dim", {"qk_nope_head_dim"}, d.nope);
+  c.qk_rope_head_dim = r.optional("qk_rope_head_dim", {"qk_rope_head_dim"}, d.rope);
+  c.v_head_dim = r.optional("v_head_dim", {"v_head_dim"}, d.v);
   c.qkv_bias = c.attn_out_bias = r.flag("attention_bias", false);
-  c.mlp_bias = !v3 && r.flag("mlp_bias", false);
+  c.mlp_bias = d.v2 && r.flag("mlp_bias", false);
   const bool moe = !r.present("n_routed_experts") || r.has("n_routed_experts");
-  c.n_experts = moe ? r.optional("n_experts", {"n_routed_experts"}, v3 ? 256 : 64) : 1;
+  c.n_experts = moe ? r.optional("n_experts", {"n_routed_experts"}, d.experts) : 1;
   if (moe) {
-    if (!v3 && !r.has("num_experts_per_tok"))
+    if (d.v2 && !r.has("num_experts_per_tok"))
       r.fail("num_experts_per_tok", "config.json has no \"" + r.key_name("num_experts_per_tok") +
                                         "\" (DeepseekV2Config has no default for it)");
     c.experts_top_k = r.optional("experts_top_k", {"num_experts_per_tok"}, 8);
-    c.moe_d_ff = r.optional("moe_d_ff", {"moe_intermediate_size"}, v3 ? 2048 : 1407);
-    c.shared_experts = r.optional("shared_experts", {"n_shared_experts"}, v3 ? 1 : 2);
-    c.router_score_bias = v3 && r.text("topk_method", "noaux_tc") == "noaux_tc";
-    const double first_dense = r.optional("", {"first_k_dense_replace"}, v3 ? 3 : 0);
+    c.moe_d_ff = r.optional("moe_d_ff", {"moe_intermediate_size"}, d.moe_d_ff);
+    c.shared_experts = r.optional("shared_experts", {"n_shared_experts"}, d.shared);
+    c.router_score_bias = !d.v2 && r.text("topk_method", "noaux_tc") == "noaux_tc";
+    const double first_dense = r.optional("", {"first_k_dense_replace"}, d.first_dense);
     const double frequency = r.optional("", {"moe_layer_freq"}, 1);
     if (!(frequency >= 1)) {
       r.fail("moe_layer_freq", r.key_name("moe_layer_freq") + " = " + shown(frequency) + " must be at least 1");
@@ -865,8 +881,24 @@ void read_deepseek(Reader& r, ModelConfig& c, bool v3) {
     });
   }
   // DeepSeek-V3's next-token-prediction modules, stored as extra layers.
-  c.mtp_modules = v3 ? r.optional("mtp_modules", {"num_nextn_predict_layers"}, 0) : 0;
+  c.mtp_modules = d.v2 ? 0 : r.optional("mtp_modules", {"num_nextn_predict_layers"}, 0);
   c.tied_embeddings = r.flag("tie_word_embeddings", false);
+  if (d.indexer) {
+    // DeepSeek Sparse Attention: a lightning indexer of index_n_heads heads of
+    // index_head_dim in every layer (and the MTP layer), the attention on its index_topk keys.
+    c.indexer_heads = r.optional("indexer_heads", {"index_n_heads"}, d.indexer_heads);
+    c.indexer_head_dim = r.optional("indexer_head_dim", {"index_head_dim"}, 128);
+    c.indexer_topk = r.optional("indexer_topk", {"index_topk"}, 2048);
+  } else {
+    // DeepSeek-V3's code builds no indexer: a file with one is V3.2's, misnamed.
+    for (const char* key : {"index_topk", "index_n_heads", "index_head_dim"})
+      if (r.has(key)) {
+        r.fail(key, r.key_name(key) +
+                        " is set: DeepSeek Sparse Attention (DeepSeek-V3.2), which model_type "
+                        "\"deepseek_v32\" reads; DeepSeek-V3's code would ignore it");
+        return;
+      }
+  }
 }
 
 void read_glm4_moe(Reader& r, ModelConfig& c, HfImport&) {
@@ -933,29 +965,32 @@ void read_minimax_m2(Reader& r, ModelConfig& c, HfImport&) {
   c.tied_embeddings = r.flag("tie_word_embeddings", false);
 }
 
-void read_deepseek_v2(Reader& r, ModelConfig& c, HfImport&) { read_deepseek(r, c, false); }
-void read_deepseek_v3(Reader& r, ModelConfig& c, HfImport&) {
-  read_deepseek(r, c, true);
-  // DeepSeek-V3's code builds no indexer: a file with one is V3.2's, misnamed.
-  for (const char* key : {"index_topk", "index_n_heads", "index_head_dim"})
-    if (r.has(key)) {
-      r.fail(key, r.key_name(key) +
-                      " is set: DeepSeek Sparse Attention (DeepSeek-V3.2), which model_type "
-                      "\"deepseek_v32\" reads; DeepSeek-V3's code would ignore it");
-      return;
-    }
+void read_deepseek_v2(Reader& r, ModelConfig& c, HfImport&) { read_deepseek(r, c, kDeepseekV2); }
+void read_deepseek_v3(Reader& r, ModelConfig& c, HfImport&) { read_deepseek(r, c, kDeepseekV3); }
+// DeepseekV32Config (DeepSeek-V3.2, -Exp, -Speciale): DeepSeek-V3's layers, each
+// with the lightning indexer; the checkpoint's MTP layer carries one too (its layer 61).
+void read_deepseek_v32(Reader& r, ModelConfig& c, HfImport&) { read_deepseek(r, c, kDeepseekV32); }
+
+void read_glm_moe_dsa(Reader& r, ModelConfig& c, HfImport&) {
+  // GlmMoeDsaConfig (GLM-5, GLM-5.1): DeepSeek-V3's MLA and MoE (dense layers
+  // before first_k_dense_replace, one shared expert, the router's
+  // score-correction bias) with DeepSeek-V3.2's indexer in every layer. Its
+  // MTP layer (model.layers.78) stores no copy of the embedding or the head.
+  read_deepseek(r, c, kGlmMoeDsa);
+  c.router_score_bias = c.n_experts > 1;  // e_score_correction_bias in every MoE layer, whatever topk_method says
+  c.mtp_embedding_copies = false;
+  // GLM-5.2's IndexShare: layers reusing another layer's top-k, with no indexer of their own.
+  const bool every_layer = r.optional("", {"index_topk_freq"}, 1) == 1;
+  bool own = every_layer && !r.has("index_topk_pattern");
+  for (const std::string& word : r.strings("indexer_types")) own = own && word == "full";
+  if (!own)
+    r.fail(r.has("index_topk_pattern") ? "index_topk_pattern"
+           : every_layer               ? "indexer_types"
+                                       : "index_topk_freq",
+           "layers that reuse another layer's indexer (GLM-5.2's IndexShare) are not modeled: every layer "
+           "must run its own");
 }
 
-void read_deepseek_v32(Reader& r, ModelConfig& c, HfImport&) {
-  // DeepseekV32Config (DeepSeek-V3.2, -Exp, -Speciale): DeepSeek-V3's layers,
-  // each with DeepSeek Sparse Attention's lightning indexer of index_n_heads
-  // heads of index_head_dim, and attention on the index_topk keys it selects.
-  // The checkpoint's MTP layer carries an indexer too (its layer 61 tensors).
-  read_deepseek(r, c, true);
-  c.indexer_heads = r.optional("indexer_heads", {"index_n_heads"}, 64);
-  c.indexer_head_dim = r.optional("indexer_head_dim", {"index_head_dim"}, 128);
-  c.indexer_topk = r.optional("indexer_topk", {"index_topk"}, 2048);
-}
 void read_qwen2_moe(Reader& r, ModelConfig& c, HfImport&) { read_qwen_moe(r, c, false); }
 void read_qwen3_moe(Reader& r, ModelConfig& c, HfImport&) { read_qwen_moe(r, c, true); }
 void read_qwen3_moe_text(Reader& r, ModelConfig& c) { read_qwen_moe(r, c, true); }
@@ -1000,6 +1035,7 @@ const std::vector<KnownType>& known_types() {
       {"deepseek_v2", "DeepseekV2ForCausalLM", read_deepseek_v2},
       {"deepseek_v3", "DeepseekV3ForCausalLM", read_deepseek_v3},
       {"deepseek_v32", "DeepseekV32ForCausalLM", read_deepseek_v32},
+      {"glm_moe_dsa", "GlmMoeDsaForCausalLM", read_glm_moe_dsa},
       {"glm4_moe", "Glm4MoeForCausalLM", read_glm4_moe},
       {"minimax_m2", "MiniMaxM2ForCausalLM", read_minimax_m2},
       {"phi3", "Phi3ForCausalLM", read_phi3},

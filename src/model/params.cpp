@@ -169,10 +169,10 @@ ModelParams count_params_of(const ValidModel& m) {
   // DeepSeek-V3 MTP module (README_WEIGHTS.md; the checkpoint's model.layers.61):
   // enorm and hnorm of d, eh_proj 2d -> d, one decoder layer, the shared head's
   // norm, and copies of the embedding and the output head, which the checkpoint
-  // stores again although they share the main model's values.
+  // stores again although they share the main model's values (GLM-5's does not).
   if (m.mtp_modules > 0)
-    p.mtp = static_cast<double>(m.mtp_modules) *
-            (3 * norm + 2 * d * d + layer_params(m.mtp_layer, m.d_model).total + 2 * static_cast<double>(m.vocab) * d);
+    p.mtp = static_cast<double>(m.mtp_modules) * (3 * norm + 2 * d * d + layer_params(m.mtp_layer, m.d_model).total +
+                                                  (m.mtp_embedding_copies ? 2 * static_cast<double>(m.vocab) * d : 0));
   p.vision = static_cast<double>(m.vision_params);
   p.projector = static_cast<double>(m.projector_params);
   p.total = p.language_model + p.mtp + p.vision + p.projector;

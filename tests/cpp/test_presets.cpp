@@ -104,6 +104,7 @@ const Published kPublished[] = {
     {"gpt-oss-120b", 116829156672, "keras-hub gpt_oss_120b_en; model card Table 1: 116.83B"},
     {"glm-4.5", 358337791296, "HF total of zai-org/GLM-4.5 (its MTP layer included)"},
     {"glm-4.5-air", 110468824832, "HF total of zai-org/GLM-4.5-Air (its MTP layer included)"},
+    {"glm-5", 753864139008, "HF total of zai-org/GLM-5 (bf16; its MTP layer included)"},
     // MiniMax-M2: every stored element of the M2.5 and M2.7 checkpoints (same
     // shapes), 228,703,644,928 as quoted in third-party reports (SOURCES.md),
     // holds 13,880,064 fp8 block scales (weight_scale_inv; hand count below).
@@ -535,6 +536,38 @@ TEST_CASE("DeepSeek-V3.2: V3 plus sparse attention's indexer in every layer and 
   misnamed.replace(misnamed.find("DeepseekV32ForCausalLM"), 22, "DeepseekV3ForCausalLM");
   const HfImport refused = import_hf_config(misnamed);
   CHECK(refused.status.field == "index_topk");
+}
+
+TEST_CASE("GLM-5: DeepSeek-V3's MLA and MoE, V3.2's indexer, an MTP layer without embedding copies") {
+  const ModelConfig& c = preset("glm-5");
+  const ModelParams p = count_params(c);
+  // Per layer (config.json): MLA q_a 6144 x 2048, q_b 2048 x 64 x (192 + 64), kv_a 6144 x 576,
+  // kv_b 512 x 64 x (192 + 256), o 64 x 256 x 6144, latent norms 2048 + 512.
+  const double mla = 6144.0 * 2048 + 2048.0 * 64 * 256 + 6144.0 * 576 + 512.0 * 64 * 448 + 64.0 * 256 * 6144 + 2560;
+  CHECK(mla == 165022208);
+  // Indexer: wq_b 2048 x 32 x 128, wk 6144 x 128, k_norm 2 x 128, weights_proj 6144 x 32.
+  const double indexer = 2048.0 * 32 * 128 + 6144.0 * 128 + 256 + 6144.0 * 32;
+  CHECK(indexer == 9371904);
+  const double attention = mla + indexer + 2 * 6144;  // and the layer's two RMSNorms
+  const double dense = 3 * 6144.0 * 12288;
+  // MoE: 256 routed and 1 shared expert of 3 x 6144 x 2048, router 256 x 6144 + its score bias 256.
+  const double moe = 257 * 3 * 6144.0 * 2048 + 256 * 6144.0 + 256;
+  CHECK(moe == 9702998272);
+  const double embedding = 154880.0 * 6144;
+  const double main = 2 * embedding + 6144 + 78 * attention + 3 * dense + 75 * moe;
+  CHECK(p.language_model == main);
+  CHECK(p.language_model == 743911218432.0);  // the card's "744B": the model without its MTP layer
+  // MTP layer 78: enorm, hnorm, shared_head.norm, eh_proj 12288 x 6144, one MoE layer with its indexer;
+  // no stored embedding or head (GLM-5.1's tensor list has neither).
+  CHECK(p.mtp == 3 * 6144 + 12288.0 * 6144 + attention + moe);
+  CHECK(p.total == 753864139008.0);
+  CHECK(p.attention_indexer == 78 * indexer);
+  // KV per token in bf16: 78 x (576 x 2 + the 132 B indexer key).
+  CHECK(kv_of(c, 32768).bytes_per_token == 78 * (1152 + 132));
+  // GLM-5.2's shared indexers (index_topk_freq 4) are refused, not counted as 78 indexers.
+  std::string shared = fixture("glm-5");
+  shared.insert(shared.find("\"index_topk\""), "\"index_topk_freq\": 4, ");
+  CHECK(import_hf_config(shared).status.field == "index_topk_freq");
 }
 
 TEST_CASE("per-layer spans: gpt-oss, Gemma 2/3, Llama 4 cache what their layers attend") {

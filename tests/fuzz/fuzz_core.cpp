@@ -265,7 +265,7 @@ ModelConfig random_model(Random& random) {
     random.maybe(*field, 0.06);
   for (bool* field : {&m.tied_embeddings, &m.qkv_bias, &m.attn_out_bias, &m.mlp_bias, &m.parallel_attn_mlp,
                       &m.parallel_shared_norm, &m.sandwich_norms, &m.qk_norm, &m.qk_norm_full_width, &m.attention_sinks,
-                      &m.shared_expert_gate, &m.router_bias, &m.router_score_bias})
+                      &m.mtp_embedding_copies, &m.shared_expert_gate, &m.router_bias, &m.router_score_bias})
     random.maybe(*field, 0.04);
   random.maybe(m.ffn, {"gated", "plain"}, 0.03);
   random.maybe(m.norm, {"rms", "layer"}, 0.03);

@@ -119,6 +119,10 @@ test('importHfConfig on real config.json fields', () => {
   const report = api.modelReport(v32.config, { context_tokens: 32768 });
   assert.equal(report.decode.attended_tokens, 2048);
   assert.equal(report.decode.split.attention_scores, 61 * (128 * 2176 * 2048 + (2 * 64 * 128 + 2 * 64) * 32768));
+  // GLM-5: DeepSeek-V3's layers at its own sizes with V3.2's indexer; its MTP layer stores no embedding or head copy.
+  const glm5 = api.importHfConfig(readFileSync(fixture('glm-5.json'), 'utf8'));
+  assert.equal(glm5.config.mtp_embedding_copies, false);
+  assert.equal(api.countParams(glm5.config).total, 753_864_139_008);  // HF's total of zai-org/GLM-5
   // A deepseek_v3 file with the indexer's keys is V3.2's, misnamed: refused rather than read without them.
   const misnamed = { ...JSON.parse(readFileSync(fixture('deepseek-v3.2.json'), 'utf8')), model_type: 'deepseek_v3',
     architectures: ['DeepseekV3ForCausalLM'] };
