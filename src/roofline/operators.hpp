@@ -21,17 +21,18 @@ namespace llmst::roofline_detail {
 struct Prepared {
   Status status;
   ValidModel model;
-  ModelParams params;              // count_params_of(model): the one parameter count
-  double kv_heads = 1;             // KV heads per layer (1 for MLA's shared latent)
-  double kv_vector_bytes = 2;      // one cached K or V head vector (MLA: the latent + RoPE key), scales included
-  double indexer_key_bytes = 0;    // sparse attention: one cached indexer key (0: none)
-  KvCacheInput kv_input;           // the memory area's input for this model and kv_dtype (one token)
-  KvCacheResult kv_shape;          // kv_cache(kv_input): layer kinds and bytes per token per layer
-  WeightsBytes weights;            // bytes per weight of each component (quant/sizes.hpp)
-  double weight_bytes = 2;         // of the layers' format (the FFN's): the closed forms use it
-  double act_bytes = 2;            // per value
-  double images = 0;               // per prompt, through the vision tower at prefill
-  double peak = 0, bandwidth = 0;  // spec, per second
+  ModelParams params;                  // count_params_of(model): the one parameter count
+  double kv_heads = 1;                 // KV heads per layer (1 for MLA's shared latent)
+  double kv_vector_bytes = 2;          // one cached K or V head vector (MLA: the latent + RoPE key), scales included
+  double indexer_key_bytes = 0;        // sparse attention: one cached indexer key (0: none)
+  KvCacheInput kv_input;               // the memory area's input for this model and kv_dtype (one token)
+  KvCacheResult kv_shape;              // kv_cache(kv_input): layer kinds and bytes per token per layer
+  WeightsBytes weights;                // bytes per weight of each component (quant/sizes.hpp)
+  double weight_bytes = 2;             // of the layers' format (the FFN's): the closed forms use it
+  double replicated_weight_bytes = 0;  // weights every tensor-parallel rank holds whole (sparse attention's indexers)
+  double act_bytes = 2;                // per value
+  double images = 0;                   // per prompt, through the vision tower at prefill
+  double peak = 0, bandwidth = 0;      // spec, per second
   double effective_peak = 0, effective_bandwidth = 0;  // with the efficiencies
 };
 

@@ -122,10 +122,17 @@ PrefillPlan prefill_at(const Prepared& p, const Workload& w, double batch, doubl
   return r;
 }
 
+// Weights one device of `layout` holds: its share of the split weights, and
+// its stage's share of those every tensor-parallel rank keeps whole.
+double split_weights(const Prepared& p, double weight_bytes, const Layout& layout) {
+  return (weight_bytes - p.replicated_weight_bytes) / layout.devices + p.replicated_weight_bytes / layout.pp;
+}
+
 // Bytes one device holds for the weights.
-double weights_per_device(const Workload& w, double weight_bytes, double layer_bytes, double devices) {
+double weights_per_device(const Workload& w, const Prepared& p, double weight_bytes, double layer_bytes,
+                          const Layout& layout) {
   if (w.offload_layers > 0) return weight_bytes - (w.offload_layers - 1) * layer_bytes;  // one layer staged
-  return weight_bytes / devices;
+  return split_weights(p, weight_bytes, layout);
 }
 
 // Bytes of the largest layer kind, component by component.
@@ -173,7 +180,7 @@ void plan_limits(const Prepared& p, const PlanPoint& at, const Layout& layout, d
       r.max_context = low;
     }
   }
-  // Fewest devices whose share fits: need(g) = weights / g + KV / kv_split(g)
+  // Fewest devices whose share fits: need(g) = weights' share + KV / kv_split(g)
   // falls with g, and need(g) >= (weights + KV) / g, so no g below
   // (weights + KV) / capacity fits: start there (one lower, for rounding).
   // Past tp = KV heads, KV / kv_split stays: if it alone exceeds the capacity, none fits.
@@ -185,7 +192,7 @@ void plan_limits(const Prepared& p, const PlanPoint& at, const Layout& layout, d
     if (at.pipeline && g > layers) break;
     const Layout candidate = at.pipeline ? make_layout(p, 1, g) : make_layout(p, g / at.pp, at.pp);
     const double kv_share = r.kv_bytes / candidate.kv_split;
-    const double need = r.weight_bytes / g + kv_share;
+    const double need = split_weights(p, r.weight_bytes, candidate) + kv_share;
     if (need <= capacity) {
       r.min_gpus = g;
       break;
@@ -224,7 +231,7 @@ void plan_at(const Prepared& p, const Workload& w, const PlanPoint& at, PlanResu
   r.kv_bytes = batch * kv_sequence;
   const double layer_bytes = w.offload_layers > 0 ? largest_layer_bytes(p) : 0;
   r.offloaded_bytes = w.offload_layers * layer_bytes;
-  r.weights_per_device_bytes = weights_per_device(w, r.weight_bytes, layer_bytes, layout.devices);
+  r.weights_per_device_bytes = weights_per_device(w, p, r.weight_bytes, layer_bytes, layout);
   r.kv_per_device_bytes = r.kv_bytes / layout.kv_split;
   r.memory_per_device_bytes = r.weights_per_device_bytes + r.kv_per_device_bytes;
   r.memory_capacity_bytes = capacity;

@@ -112,6 +112,10 @@ Prepared prepare(const Workload& w, bool plan_fields) {
   p.weights = weights_bytes(param_groups_of(p.params, false), format);
   if (!p.weights.status.ok) return {p.weights.status};
   p.weight_bytes = p.weights.ffn;
+  // vLLM and SGLang keep the indexer whole on every tensor-parallel rank (DeepSeek's convert.py does not shard it).
+  for (const LayerRun& run : p.model.runs)
+    p.replicated_weight_bytes +=
+        static_cast<double>(run.count) * layer_params(run.layer, p.model.d_model).indexer * p.weights.attention;
   if (w.images > 0 && p.model.vision_flops_per_image <= 0)
     return {error_status("images", "images = " + format_number(w.images) + ": this model has no vision tower")};
   p.images = w.images;

@@ -524,6 +524,15 @@ TEST_CASE("DeepSeek-V3.2: V3 plus sparse attention's indexer in every layer and 
   CHECK_FALSE(decode_op("indexer_scores").tensor_parallel);
   CHECK(decode_op("indexer_k").kv_bytes == 132);
 
+  // On 8 devices each holds an eighth of the weights but the whole indexers (in bf16: 61 x 13,959,424 x 2 B).
+  w.gpus = 8;
+  w.weights_dtype = "bf16";
+  const PlanResult eight = plan(w);
+  REQUIRE(eight.status.ok);
+  const double indexers = 61 * indexer * 2;
+  CHECK(eight.weights_per_device_bytes ==
+        doctest::Approx((eight.weight_bytes - indexers) / 8 + indexers).epsilon(1e-15));
+
   // Refused: an indexer without MLA's query latent, a half-set indexer, and V3's type with indexer keys.
   ModelConfig no_latent = c;
   no_latent.q_lora_rank = 0;
