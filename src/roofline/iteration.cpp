@@ -38,6 +38,15 @@ bool solve3(const double m[3][3], const double b[3], double x[3]) {
   return true;
 }
 
+// (rows, pairs, keys) of the attention probes A, C and D for one span, as pass_operators counts them.
+struct ProbeCounts {
+  double m[3][3];
+};
+ProbeCounts probe_counts(const AttentionSpec& a) {
+  const double k1 = decode_keys(a, 1), k2 = decode_keys(a, 2);
+  return {{{1, k1, k1}, {1, k2, k2}, {2, causal_attended_pairs(a, 2), 2}}};
+}
+
 bool is_attention(const std::string& name) {
   return name == "scores" || name == "softmax" || name == "av" || name == "indexer_scores";
 }
@@ -57,11 +66,8 @@ Status read_run(const Prepared& one, int run, int indexer_run, bool fused, bool 
   const std::vector<OperatorCost> pd = pass_operators(one, "prefill", 1, 2, fused);
   if (pa.size() != pb.size() || pa.size() != pc.size() || pa.size() != pd.size())
     return error_status("model", "model: its operator list changes with the batch, so an iteration cannot be costed");
-  // (rows, pairs, keys) of the attention probes A, C and D, as pass_operators counts them.
-  const double k1 = decode_keys(a, 1), k2 = decode_keys(a, 2);
-  const double m[3][3] = {{1, k1, k1}, {1, k2, k2}, {2, causal_attended_pairs(a, 2), 2}};
-  // The indexer's: every key (indexer_keys, indexer_causal_pairs).
-  const double indexer_m[3][3] = {{1, 1, 1}, {1, 2, 2}, {2, 3, 2}};
+  // The attention's counts, and the indexer's: every key, as a full span's.
+  const ProbeCounts attention = probe_counts(a), every_key = probe_counts(AttentionSpec{});
   for (size_t i = 0; i < pa.size(); ++i) {
     OperatorCost a1 = pa[i], b1 = pb[i], c1 = pc[i], d1 = pd[i];
     if (a1.name != b1.name || a1.name != c1.name || a1.name != d1.name)
@@ -86,7 +92,7 @@ Status read_run(const Prepared& one, int run, int indexer_run, bool fused, bool 
         op.run = indexer ? indexer_run : run;
         const double b[3] = {va, vc, vd};
         double x[3];
-        if (solve3(indexer ? indexer_m : m, b, x)) {
+        if (solve3((indexer ? every_key : attention).m, b, x)) {
           target.per_row = x[0];
           target.per_pair = x[1];
           target.per_key = x[2];
@@ -150,11 +156,7 @@ IterationCostModel IterationCostModel::build_from(const Workload& w, bool mtp) {
       return model;
     }
     model.spans_.push_back(attention);
-    if (attention.indexer_heads > 0) {
-      AttentionSpec every_key;  // full span, no top-k
-      every_key.span = Span::full;
-      indexer_spans.push_back(every_key);
-    }
+    if (attention.indexer_heads > 0) indexer_spans.push_back(AttentionSpec{});  // full span, no top-k
   }
   model.spans_.insert(model.spans_.end(), indexer_spans.begin(), indexer_spans.end());
   // plan()'s layout: pp stages, each tp-way tensor parallel; tensor parallelism
